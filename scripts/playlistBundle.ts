@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { BundleIndex, BundleSource } from '../src/shared/bundle.js';
+import { filesOf, Playlist } from '../src/shared/playlist.js';
+import { formatIssues } from '../src/shared/validationError.js';
+
+/**
+ * Reads a playlists folder (`bundles.json`, the playlists it names, their media), checks
+ * every playlist against the schema and every file against its sha256, and answers the
+ * built `bundles.json` with a revision per bundle. Used by the web build and by tests.
+ */
+
+export interface BuiltBundle {
+  index: BundleIndex;
+  /** Every file to ship, relative to the folder. */
+  files: string[];
+  errors: string[];
+}
+
+export function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function isRelativeSrc(src: string): boolean {
+  return !/^https?:\/\//i.test(src);
+}
+
+export function buildBundle(dir: string): BuiltBundle {
+  const errors: string[] = [];
+  const sourcePath = join(dir, 'bundles.json');
+  const source = BundleSource.safeParse(JSON.parse(readFileSync(sourcePath, 'utf8')));
+  if (!source.success) throw new Error(`${sourcePath}: ${formatIssues(source.error)}`);
+  const files = new Set<string>(['bundles.json']);
+  if (existsSync(join(dir, 'playlist.schema.json'))) files.add('playlist.schema.json');
+  const bundles = source.data.bundles.map((bundle) => {
+    const hash = createHash('sha256');
+    for (const path of bundle.playlists) {
+      const file = join(dir, path);
+      if (!existsSync(file)) {
+        errors.push(`${path}: file not found (named by bundle ${bundle.id})`);
+        continue;
+      }
+      const text = readFileSync(file, 'utf8');
+      hash.update(text);
+      files.add(path);
+      const parsed = Playlist.safeParse(JSON.parse(text));
+      if (!parsed.success) {
+        errors.push(`${path}: ${formatIssues(parsed.error)}`);
+        continue;
+      }
+      parsed.data.items.forEach((item, i) => {
+        for (const media of filesOf(item)) {
+          if (!isRelativeSrc(media.src)) continue;
+          const mediaPath = resolve(dirname(file), media.src);
+          const rel = relative(dir, mediaPath);
+          if (rel.startsWith('..')) {
+            errors.push(`${path}: items[${i}].src: ${media.src} is outside the playlists folder`);
+            continue;
+          }
+          if (!existsSync(mediaPath)) {
+            errors.push(`${path}: items[${i}]: ${media.src} not found`);
+            continue;
+          }
+          const actual = sha256File(mediaPath);
+          if (actual !== media.sha256.toLowerCase()) errors.push(`${path}: items[${i}]: ${media.src} has sha256 ${actual}, the playlist says ${media.sha256}`);
+          if (media.bytes !== undefined && media.bytes !== statSync(mediaPath).size) errors.push(`${path}: items[${i}]: ${media.src} is ${statSync(mediaPath).size} bytes, the playlist says ${media.bytes}`);
+          files.add(rel.split('\\').join('/'));
+        }
+      });
+    }
+    return { ...bundle, revision: `bundle-${bundle.id}-${hash.digest('hex').slice(0, 16)}` };
+  });
+  return { index: { ...source.data, bundles }, files: [...files].sort(), errors };
+}
+
+/** Every playlist file in the folder (recursively), for checks that cover them all. */
+export function listPlaylistFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listPlaylistFiles(path));
+    else if (entry.name.endsWith('.json') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') out.push(path);
+  }
+  return out.sort();
+}

@@ -1,0 +1,137 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SlotView } from '../playback.js';
+
+export interface ItemCallbacks {
+  onReady(key: string): void;
+  onFailed(key: string): void;
+  onEnded(key: string): void;
+}
+
+/** One item on the stage. Attributes of protocol §5 only once it is on screen. */
+export function ItemView({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks }) {
+  const onScreen = slot.phase !== 'preload';
+  return (
+    <div
+      className={`slot slot-${slot.phase} slot-${slot.item.type}`}
+      data-playlist-id={onScreen ? slot.playlistId : undefined}
+      data-item-id={onScreen ? slot.itemId : undefined}
+      data-leaving={slot.phase === 'leaving' ? '' : undefined}
+      data-preload={slot.phase === 'preload' ? '' : undefined}
+      aria-hidden={slot.phase === 'current' ? undefined : true}
+    >
+      <Content slot={slot} callbacks={callbacks} />
+    </div>
+  );
+}
+
+function Content({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks }) {
+  const item = slot.item;
+  switch (item.type) {
+    case 'image':
+      return <ImageContent slot={slot} callbacks={callbacks} alt={item.alt ?? ''} />;
+    case 'video':
+      return <VideoContent slot={slot} callbacks={callbacks} />;
+    case 'text':
+      return (
+        <div className="text-slide">
+          <h1 className="text-title">{item.title}</h1>
+          {item.body ? <p className="text-body">{item.body}</p> : null}
+        </div>
+      );
+    case 'wait':
+      return (
+        <div className="text-slide wait-slide">
+          <h1 className="text-title">{item.service}</h1>
+          <p className="text-body">Estimation de l’attente indisponible pour le moment.</p>
+        </div>
+      );
+  }
+}
+
+function ImageContent({ slot, callbacks, alt }: { slot: SlotView; callbacks: ItemCallbacks; alt: string }) {
+  const ref = useRef<HTMLImageElement>(null);
+  useEffect(() => {
+    const img = ref.current;
+    if (!img || slot.phase !== 'preload') return;
+    let live = true;
+    // decode() resolves once the image is fully decoded: only then may it replace what is on screen.
+    img.decode().then(
+      () => live && callbacks.onReady(slot.key),
+      () => live && callbacks.onFailed(slot.key),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [slot.key]);
+  return <img ref={ref} className="media" src={slot.src} alt={alt} decoding="async" />;
+}
+
+function VideoContent({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  const [cue, setCue] = useState<string>('');
+  const [captionLang, setCaptionLang] = useState<string | undefined>(slot.captions[0]?.lang);
+
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    const ready = () => callbacks.onReady(slot.key);
+    const failed = () => callbacks.onFailed(slot.key);
+    const ended = () => callbacks.onEnded(slot.key);
+    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) ready();
+    video.addEventListener('loadeddata', ready);
+    video.addEventListener('error', failed);
+    video.addEventListener('ended', ended);
+    return () => {
+      video.removeEventListener('loadeddata', ready);
+      video.removeEventListener('error', failed);
+      video.removeEventListener('ended', ended);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [slot.key]);
+
+  // Captions are drawn by the player, large and high-contrast, from the track's active cues.
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    const track = video.textTracks[0];
+    if (!track) return;
+    track.mode = 'hidden';
+    const update = () => {
+      const active = track.activeCues;
+      const texts: string[] = [];
+      for (let i = 0; active && i < active.length; i++) {
+        const c = active[i];
+        if (c instanceof VTTCue) texts.push(c.text);
+      }
+      setCue(texts.join('\n'));
+      setCaptionLang(track.language || undefined);
+    };
+    track.addEventListener('cuechange', update);
+    return () => track.removeEventListener('cuechange', update);
+  }, [slot.key]);
+
+  useEffect(() => {
+    const video = ref.current;
+    if (!video || slot.phase !== 'current') return;
+    video.play().catch(() => callbacks.onFailed(slot.key));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [slot.phase, slot.key]);
+
+  return (
+    <>
+      <video ref={ref} className="media" src={slot.src} muted playsInline preload="auto" disablePictureInPicture>
+        {slot.captions.map((c, i) => (
+          <track key={c.src} kind="captions" src={c.src} srcLang={c.lang} label={c.label ?? c.lang} default={i === 0} />
+        ))}
+      </video>
+      {cue ? (
+        <div className="captions" data-captions="" lang={captionLang}>
+          {cue.split('\n').map((line, i) => (
+            <span key={i}>{line}</span>
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}

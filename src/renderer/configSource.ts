@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { CONFIG_KEYS, PlayerConfig } from '../shared/config.js';
+import { formatIssues } from '../shared/validationError.js';
+
+/**
+ * Where the renderer gets its settings (protocol §2): from the Electron preload bridge
+ * when there is one, else from the page URL's query (the web player).
+ */
+
+declare global {
+  interface Window {
+    antichambre?: { getConfig(): Promise<unknown> };
+  }
+}
+
+export type ConfigResult = { ok: true; config: PlayerConfig } | { ok: false; error: string; config: PlayerConfig };
+
+export function configFromQuery(search: string): ConfigResult {
+  const params = new URLSearchParams(search);
+  const raw: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = params.get(key);
+    if (value !== null && value !== '') raw[key] = value;
+  }
+  return checked(raw, 'the page address');
+}
+
+function checked(raw: unknown, where: string): ConfigResult {
+  const parsed = PlayerConfig.safeParse(raw);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, error: `${where}: ${formatIssues(parsed.error)}`, config: {} };
+}
+
+const BridgeAnswer = z.object({ config: z.unknown(), error: z.string().optional() });
+
+export async function loadConfig(): Promise<ConfigResult> {
+  const bridge = window.antichambre;
+  if (!bridge) return configFromQuery(window.location.search);
+  const answer = BridgeAnswer.safeParse(await bridge.getConfig());
+  if (!answer.success) return { ok: false, error: 'configuration bridge: unexpected answer', config: {} };
+  if (answer.data.error) return { ok: false, error: answer.data.error, config: {} };
+  return checked(answer.data.config, 'configuration');
+}

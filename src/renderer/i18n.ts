@@ -1,0 +1,24 @@
+/** The player's own words, French first. */
+const fr = {
+  welcome: 'Bienvenue',
+  screen: 'Écran',
+  configError: 'Configuration invalide',
+  configErrorHelp: 'Le lecteur continue avec les contenus intégrés. Corrigez le réglage indiqué puis redémarrez.',
+  loading: 'Préparation des contenus…',
+};
+export type Strings = typeof fr;
+const en: Strings = {
+  welcome: 'Welcome',
+  screen: 'Screen',
+  configError: 'Invalid configuration',
+  configErrorHelp: 'The player goes on with its bundled content. Fix the setting named here, then restart.',
+  loading: 'Preparing content…',
+};
+
+export type Lang = 'fr' | 'en';
+export function strings(lang: Lang = 'fr'): Strings {
+  return lang === 'en' ? en : fr;
+}
+export function locale(lang: Lang = 'fr'): string {
+  return lang === 'en' ? 'en-GB' : 'fr-FR';
+}

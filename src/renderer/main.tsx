@@ -1,0 +1,44 @@
+import '@fontsource/atkinson-hyperlegible/400.css';
+import '@fontsource/atkinson-hyperlegible/700.css';
+import './styles.css';
+import { createRoot } from 'react-dom/client';
+import { importBundle } from './bundleImport.js';
+import { loadConfig } from './configSource.js';
+import { PlayerDb } from './db.js';
+import { strings } from './i18n.js';
+import { ImpressionLog } from './impressionLog.js';
+import { Playback } from './playback.js';
+import { localScreenId } from './screenIdentity.js';
+import { Stage } from './components/Stage.js';
+
+async function boot(): Promise<void> {
+  const root = createRoot(document.getElementById('root')!);
+  const configResult = await loadConfig();
+  const config = configResult.config;
+  const lang = config.lang ?? 'fr';
+  const notice = configResult.ok ? null : `${strings(lang).configError} — ${configResult.error}. ${strings(lang).configErrorHelp}`;
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const db = new PlayerDb();
+  const screenId = config.screen ?? (await localScreenId(db));
+  const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId });
+
+  // Text slides must not appear in a fallback font for a frame: wait for ours (briefly).
+  await Promise.race([
+    Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
+    new Promise((resolve) => setTimeout(resolve, 1500)),
+  ]);
+  await playback.start();
+  root.render(<Stage playback={playback} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
+
+  // In the background: copy the bundled playlists on first start, or a newer bundle after an update.
+  importBundle(db, new URL('./', window.location.href), config.bundle)
+    .then(async (report) => {
+      for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
+      if (report.stored) await playback.setStoredSet(report.stored);
+    })
+    .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
+
+  window.addEventListener('pagehide', () => void playback.stop());
+}
+
+void boot();

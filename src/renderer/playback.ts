@@ -1,0 +1,327 @@
+import { filesOf, type Item } from '../shared/playlist.js';
+import { decide, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
+import type { PlayerDb, StoredSet } from './db.js';
+import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
+import { readSetting, writeSetting } from './settings.js';
+
+/**
+ * The player's loop: asks the scheduling engine what plays, prepares the next item off
+ * screen (media read from IndexedDB, decoded) and switches only once it is ready, so no
+ * blank or half-drawn frame is ever shown. Records an impression for every item shown.
+ * React renders `view`; the components report readiness, failures and video ends back.
+ */
+
+export const FADE_MS = 400;
+/** An item that cannot be prepared within this long is skipped for a while. */
+export const PREPARE_TIMEOUT_MS = 15_000;
+export const FAILED_ITEM_RETRY_MS = 60_000;
+
+export type SlotPhase = 'preload' | 'current' | 'leaving';
+
+export interface SlotView {
+  key: string;
+  playlistId: string;
+  itemId: string;
+  item: Item;
+  /** Object URL of the item's media (image, video), when it has one. */
+  src?: string;
+  captions: { lang: string; label?: string | undefined; src: string }[];
+  phase: SlotPhase;
+}
+
+export interface PlayerView {
+  slots: SlotView[];
+  idle: boolean;
+  revision: string | null;
+}
+
+interface Showing {
+  slot: SlotView;
+  impressionId: Promise<string>;
+  naturalEnd: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+export interface PlaybackDeps {
+  db: PlayerDb;
+  log: ImpressionLog;
+  timezone: string;
+  screenId: string;
+}
+
+let slotCounter = 0;
+
+function itemKey(playlistId: string, item: Item): string {
+  return `${playlistId}\u0000${item.id}\u0000${filesOf(item).map((f) => f.sha256).join(',')}\u0000${JSON.stringify(item)}`;
+}
+
+export class Playback {
+  private set: StoredSet | null = null;
+  private rotation: Rotation = START_ROTATION;
+  private current: Showing | null = null;
+  private leaving: SlotView[] = [];
+  private preload: { slot: SlotView; key: string; ready: boolean } | null = null;
+  private wanted: { pick: Pick; rotation: Rotation } | null = null;
+  private prepareTimer: ReturnType<typeof setTimeout> | null = null;
+  private boundaryTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private readyFiles = new Set<string>();
+  private failed = new Map<string, number>();
+  private listeners = new Set<() => void>();
+  private stopped = false;
+  private idle = true;
+  view: PlayerView = { slots: [], idle: true, revision: null };
+
+  constructor(private readonly deps: PlaybackDeps) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getView = (): PlayerView => this.view;
+
+  async start(): Promise<void> {
+    const { db } = this.deps;
+    await this.deps.log.recover();
+    this.rotation = (await readSetting(db, 'rotation', Rotation)) ?? START_ROTATION;
+    for (const sha of await db.media.toCollection().primaryKeys()) this.readyFiles.add(sha);
+    this.set = (await db.sets.get('current')) ?? null;
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+    this.step();
+  }
+
+  /** A new set is stored: play it from now on, cutting the item on screen if it no longer plays. */
+  async setStoredSet(set: StoredSet): Promise<void> {
+    for (const sha of await this.deps.db.media.toCollection().primaryKeys()) this.readyFiles.add(sha);
+    this.set = set;
+    this.reconsider();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of [this.prepareTimer, this.boundaryTimer, this.current?.timer ?? null]) if (timer) clearTimeout(timer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.current) await this.deps.log.end(await this.current.impressionId, Date.now(), false);
+  }
+
+  // ---- Reports from the components ----
+
+  slotReady(key: string): void {
+    if (this.preload?.slot.key !== key || this.preload.ready) return;
+    this.preload.ready = true;
+    if (this.wanted && this.preload.key === itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item)) this.promote();
+  }
+
+  slotFailed(key: string): void {
+    const slot = this.preload?.slot.key === key ? this.preload.slot : this.current?.slot.key === key ? this.current.slot : null;
+    if (!slot) return;
+    this.failed.set(itemKey(slot.playlistId, slot.item), Date.now() + FAILED_ITEM_RETRY_MS);
+    if (this.preload?.slot.key === key) {
+      this.dropPreload();
+      if (this.wanted) this.step();
+    } else {
+      this.itemEnded(false);
+    }
+  }
+
+  slotEnded(key: string): void {
+    if (this.current?.slot.key === key) this.itemEnded(true);
+  }
+
+  // ---- The loop ----
+
+  private input(now: number, rotation: Rotation): DecideInput {
+    return {
+      playlists: this.set?.playlists ?? [],
+      timezone: this.deps.timezone,
+      now,
+      rotation,
+      isReady: (item) => this.isReady(item, now),
+    };
+  }
+
+  private isReady(item: Item, now: number): boolean {
+    for (const file of filesOf(item)) if (!this.readyFiles.has(file.sha256.toLowerCase())) return false;
+    for (const [key, until] of this.failed) {
+      if (until <= now) this.failed.delete(key);
+    }
+    if (this.failed.size === 0) return true;
+    const playlist = this.set?.playlists.find((p) => p.items.includes(item));
+    return !playlist || !this.failed.has(itemKey(playlist.id, item));
+  }
+
+  private itemEnded(natural: boolean): void {
+    if (!this.current) return;
+    if (this.current.timer) clearTimeout(this.current.timer);
+    this.current.timer = null;
+    this.current.naturalEnd = natural;
+    this.step();
+  }
+
+  /** Decide what plays now and switch to it as soon as it is ready. */
+  private step(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const decision = decide(this.input(now, this.rotation));
+    this.armBoundary(decision.nextChangeAt, now);
+    if (!decision.now) {
+      this.wanted = null;
+      this.goIdle(now);
+      return;
+    }
+    this.wanted = { pick: decision.now, rotation: decision.rotation };
+    const key = itemKey(decision.now.playlist.id, decision.now.item);
+    if (this.preload?.key !== key) void this.prepare(decision.now);
+    else if (this.preload.ready) this.promote();
+    if (this.prepareTimer) clearTimeout(this.prepareTimer);
+    this.prepareTimer = setTimeout(() => {
+      if (this.wanted && itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item) === key && this.preload?.key === key && !this.preload.ready) {
+        this.slotFailed(this.preload.slot.key);
+      }
+    }, PREPARE_TIMEOUT_MS);
+  }
+
+  /** A schedule boundary, a new set or new media: cut the item on screen if it may no longer play. */
+  private reconsider(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (!this.current) return this.step();
+    const { playlistId, itemId } = this.current.slot;
+    if (!stillPlays(this.input(now, this.rotation), playlistId, itemId)) {
+      this.itemEnded(false);
+      return;
+    }
+    const decision = decide(this.input(now, this.rotation));
+    this.armBoundary(decision.nextChangeAt, now);
+    if (decision.now && this.preload?.key !== itemKey(decision.now.playlist.id, decision.now.item)) void this.prepare(decision.now);
+  }
+
+  private armBoundary(at: number, now: number): void {
+    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    this.boundaryTimer = setTimeout(() => this.reconsider(), Math.max(0, at - now));
+  }
+
+  private async prepare(pick: Pick): Promise<void> {
+    const key = itemKey(pick.playlist.id, pick.item);
+    this.dropPreload();
+    const slot: SlotView = {
+      key: `s${++slotCounter}`,
+      playlistId: pick.playlist.id,
+      itemId: pick.item.id,
+      item: pick.item,
+      captions: [],
+      phase: 'preload',
+    };
+    const placeholder = { slot, key, ready: false };
+    this.preload = placeholder;
+    try {
+      await this.attachMedia(slot);
+    } catch {
+      if (this.preload === placeholder) this.slotFailed(slot.key);
+      return;
+    }
+    if (this.preload !== placeholder) {
+      revokeSlot(slot);
+      return;
+    }
+    if (pick.item.type === 'text' || pick.item.type === 'wait') placeholder.ready = true;
+    this.emit();
+    if (placeholder.ready && this.wanted && itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item) === key) this.promote();
+  }
+
+  private async attachMedia(slot: SlotView): Promise<void> {
+    const { db } = this.deps;
+    const item = slot.item;
+    if (item.type !== 'image' && item.type !== 'video') return;
+    const now = Date.now();
+    const media = await db.media.get(item.sha256.toLowerCase());
+    if (!media) throw new Error(`media ${item.sha256} missing`);
+    void db.media.update(media.sha256, { lastUsed: now });
+    slot.src = URL.createObjectURL(media.blob);
+    if (item.type === 'video') {
+      for (const caption of item.captions ?? []) {
+        const track = await db.media.get(caption.sha256.toLowerCase());
+        if (!track) continue;
+        slot.captions.push({ lang: caption.lang, label: caption.label, src: URL.createObjectURL(new Blob([track.blob], { type: 'text/vtt' })) });
+      }
+    }
+  }
+
+  private dropPreload(): void {
+    if (this.preload) revokeSlot(this.preload.slot);
+    this.preload = null;
+  }
+
+  private promote(): void {
+    const incoming = this.preload;
+    const wanted = this.wanted;
+    if (!incoming || !wanted || this.stopped) return;
+    if (this.prepareTimer) clearTimeout(this.prepareTimer);
+    const now = Date.now();
+    this.retireCurrent(now);
+    this.preload = null;
+    this.wanted = null;
+    this.idle = false;
+    incoming.slot.phase = 'current';
+    this.rotation = wanted.rotation;
+    void writeSetting(this.deps.db, 'rotation', this.rotation);
+    const showing: Showing = {
+      slot: incoming.slot,
+      naturalEnd: false,
+      timer: null,
+      impressionId: this.deps.log.begin(
+        { screenId: this.deps.screenId, playlistId: incoming.slot.playlistId, itemId: incoming.slot.itemId, revision: this.set?.revision ?? '' },
+        now,
+      ),
+    };
+    this.current = showing;
+    const duration = incoming.slot.item.duration;
+    if (duration !== undefined) showing.timer = setTimeout(() => this.itemEnded(true), duration * 1000);
+    this.emit();
+    // Prepare what comes next while this one plays.
+    const decision = decide(this.input(now, this.rotation));
+    this.armBoundary(decision.nextChangeAt, now);
+    if (decision.now) void this.prepare(decision.now);
+  }
+
+  private retireCurrent(now: number): void {
+    const outgoing = this.current;
+    if (!outgoing) return;
+    this.current = null;
+    if (outgoing.timer) clearTimeout(outgoing.timer);
+    const natural = outgoing.naturalEnd;
+    void outgoing.impressionId.then((id) => this.deps.log.end(id, now, natural));
+    outgoing.slot.phase = 'leaving';
+    this.leaving.push(outgoing.slot);
+    setTimeout(() => {
+      this.leaving = this.leaving.filter((s) => s !== outgoing.slot);
+      revokeSlot(outgoing.slot);
+      this.emit();
+    }, FADE_MS + 100);
+  }
+
+  private goIdle(now: number): void {
+    this.dropPreload();
+    this.retireCurrent(now);
+    this.idle = true;
+    this.emit();
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.current) await this.deps.log.heartbeat(await this.current.impressionId, Date.now());
+  }
+
+  private emit(): void {
+    const slots: SlotView[] = [];
+    if (this.current) slots.push({ ...this.current.slot });
+    for (const slot of this.leaving) slots.push({ ...slot });
+    if (this.preload) slots.push({ ...this.preload.slot });
+    this.view = { slots, idle: this.idle && !this.current, revision: this.set?.revision ?? null };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function revokeSlot(slot: SlotView): void {
+  if (slot.src) URL.revokeObjectURL(slot.src);
+  for (const caption of slot.captions) URL.revokeObjectURL(caption.src);
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { Id } from './ids.js';
+
+/**
+ * `playlists/bundles.json`, written at build time: the playlists bundled with the player,
+ * grouped in sets (one per kind of waiting room). Paths are relative to that file.
+ */
+const BundleEntry = z.object({
+  id: Id,
+  name: z.string(),
+  playlists: z.array(z.string().regex(/^[A-Za-z0-9._/-]+\.json$/, { error: 'expected a relative path to a .json file' })).min(1),
+});
+
+/** `playlists/bundles.json` as committed: which playlists make each bundle. */
+export const BundleSource = z.object({
+  $schema: z.string().optional(),
+  default: Id,
+  bundles: z.array(BundleEntry).min(1),
+});
+export type BundleSource = z.infer<typeof BundleSource>;
+
+/** `playlists/bundles.json` as built: each bundle with a revision that changes whenever its content does. */
+export const BundleIndex = BundleSource.extend({
+  bundles: z.array(BundleEntry.extend({ revision: z.string().min(1) })).min(1),
+});
+export type BundleIndex = z.infer<typeof BundleIndex>;

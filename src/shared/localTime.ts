@@ -1,0 +1,92 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Wall-clock arithmetic in IANA zones, with Luxon doing the zone and DST work.
+ * Schedules compare local wall-clock times (days, hours); `from`/`until` are instants.
+ */
+
+export interface LocalParts {
+  /** Local calendar date as days since 1970-01-01. */
+  day: number;
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  /** Milliseconds since local midnight (wall clock). */
+  msOfDay: number;
+}
+
+const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
+
+let partsCache: { zone: string; t: number; parts: LocalParts } | null = null;
+
+export function localParts(zone: string, t: number): LocalParts {
+  if (partsCache && partsCache.zone === zone && partsCache.t === t) return partsCache.parts;
+  const dt = DateTime.fromMillis(t, { zone });
+  const wallAsUtc = t + dt.offset * MS_PER_MINUTE;
+  const day = Math.floor(wallAsUtc / MS_PER_DAY);
+  const parts = { day, weekday: dt.weekday, msOfDay: wallAsUtc - day * MS_PER_DAY };
+  partsCache = { zone, t, parts };
+  return parts;
+}
+
+/** ISO weekday of a local day number (1970-01-01 was a Thursday). */
+export function weekdayOfDay(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+const instantCache = new Map<string, number>();
+
+/**
+ * The instant of a local date-time (`2026-12-01T08:30`). A time that does not exist
+ * (spring forward) moves forward by the gap, as the wall clock does.
+ */
+export function instantOfLocal(localDateTime: string, zone: string): number {
+  const key = `${zone}|${localDateTime}`;
+  let ms = instantCache.get(key);
+  if (ms === undefined) {
+    ms = DateTime.fromISO(localDateTime, { zone }).toMillis();
+    if (instantCache.size > 10_000) instantCache.clear();
+    instantCache.set(key, ms);
+  }
+  return ms;
+}
+
+/**
+ * Every instant at which the wall clock of `zone` reaches `minuteOfDay` on local `day`:
+ * none is skipped (a time inside a spring-forward gap is reached at the jump), and a
+ * time repeated by a fall-back is reached twice.
+ */
+export function instantsOfWallTime(day: number, minuteOfDay: number, zone: string): number[] {
+  const wall = day * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
+  // An instant whose wall time is `wall` lies within ±14 h of it; sample the offsets there.
+  const offsets = [...new Set([offsetAt(zone, wall - 12 * HOUR), offsetAt(zone, wall), offsetAt(zone, wall + 12 * HOUR)])].sort((a, b) => a - b);
+  const found: number[] = [];
+  for (const offset of offsets) {
+    const t = wall - offset * MS_PER_MINUTE;
+    if (offsetAt(zone, t) === offset) found.push(t);
+  }
+  if (found.length > 0 || offsets.length < 2) return found.sort((a, b) => a - b);
+  // Inside a spring-forward gap: the wall clock jumps over this time when the offset changes.
+  let lo = wall - offsets[offsets.length - 1]! * MS_PER_MINUTE; // still the earlier offset
+  let hi = wall - offsets[0]! * MS_PER_MINUTE; // already the later one
+  const later = offsetAt(zone, hi);
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetAt(zone, mid) === later) hi = mid;
+    else lo = mid;
+  }
+  return [Math.ceil(hi / 1000) * 1000];
+}
+
+const HOUR = 3_600_000;
+
+function offsetAt(zone: string, t: number): number {
+  return DateTime.fromMillis(t, { zone }).offset;
+}
+
+export function minuteOfLocalTime(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+export { MS_PER_DAY, MS_PER_MINUTE };

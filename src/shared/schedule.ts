@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import type { Item, Playlist, Schedule, When } from './playlist.js';
+import { instantOfLocal, instantsOfWallTime, localParts, minuteOfLocalTime, MS_PER_DAY, MS_PER_MINUTE, weekdayOfDay } from './localTime.js';
+
+/**
+ * The scheduling engine of protocol §1, pure: no timers, no I/O. Given the set, the
+ * screen's zone, an instant, the live wait estimates, which media are ready and where
+ * the rotation stands, it answers what plays now, what plays next, and the next
+ * instant at which the answer can change by schedule.
+ */
+
+/** Where each playlist's rotation stands: the last playlist played and each one's next item index. */
+export const Rotation = z.object({
+  last: z.string().nullable(),
+  cursors: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type Rotation = z.infer<typeof Rotation>;
+export const START_ROTATION: Rotation = { last: null, cursors: {} };
+
+export interface Pick {
+  playlist: Playlist;
+  item: Item;
+  index: number;
+}
+
+export interface DecideInput {
+  playlists: readonly Playlist[];
+  /** The screen's IANA zone, used by schedules without their own `timezone`. */
+  timezone: string;
+  /** The instant, in ms since the epoch. */
+  now: number;
+  /** Current estimated waits in minutes by service; a service without an estimate is absent. */
+  waits?: Readonly<Record<string, number>>;
+  /** Whether an item's files are cached and verified; absent, every item is ready. */
+  isReady?: (item: Item) => boolean;
+  rotation: Rotation;
+}
+
+export interface Decision {
+  now: Pick | null;
+  next: Pick | null;
+  /** The rotation once `now` has been taken. */
+  rotation: Rotation;
+  /** The next instant (> input.now) at which the answer can change by schedule. */
+  nextChangeAt: number;
+}
+
+/** Without any boundary, the engine is asked again after this long. */
+export const MAX_SLEEP_MS = MS_PER_DAY;
+
+export function isScheduleActive(schedule: Schedule | undefined, zone: string, t: number): boolean {
+  if (!schedule) return true;
+  const tz = schedule.timezone ?? zone;
+  if (schedule.from !== undefined && t < instantOfLocal(schedule.from, tz)) return false;
+  if (schedule.until !== undefined && t >= instantOfLocal(schedule.until, tz)) return false;
+  if (!schedule.days && !schedule.hours) return true;
+  const local = localParts(tz, t);
+  const dayAllowed = (weekday: number) => !schedule.days || schedule.days.includes(weekday);
+  if (!schedule.hours) return dayAllowed(local.weekday);
+  const minute = local.msOfDay / MS_PER_MINUTE;
+  for (const window of schedule.hours) {
+    const start = minuteOfLocalTime(window.start);
+    const end = minuteOfLocalTime(window.end);
+    if (end > start) {
+      if (minute >= start && minute < end && dayAllowed(local.weekday)) return true;
+    } else {
+      // Wraps past midnight: the window belongs to the day it starts on.
+      if (minute >= start && dayAllowed(local.weekday)) return true;
+      if (minute < end && dayAllowed(weekdayOfDay(local.day - 1))) return true;
+    }
+  }
+  return false;
+}
+
+export function isWhenSatisfied(when: When | undefined, waits: Readonly<Record<string, number>> | undefined): boolean {
+  const range = when?.waitMinutes;
+  if (!range) return true;
+  const values = Object.values(waits ?? {});
+  if (values.length === 0) return false; // no estimate: inactive (§1)
+  const wait = Math.max(...values);
+  return (range.min === undefined || wait >= range.min) && (range.max === undefined || wait < range.max);
+}
+
+/** The zone an item's schedule is read in: its own, else its playlist's, else the screen's. */
+function itemZone(playlist: Playlist, item: Item, screenZone: string): string {
+  return item.schedule?.timezone ?? playlist.schedule?.timezone ?? screenZone;
+}
+
+function isItemPlayable(playlist: Playlist, item: Item, input: DecideInput): boolean {
+  return (
+    isScheduleActive(item.schedule, itemZone(playlist, item, input.timezone), input.now) &&
+    isWhenSatisfied(item.when, input.waits) &&
+    (input.isReady?.(item) ?? true)
+  );
+}
+
+function firstPlayable(playlist: Playlist, from: number, input: DecideInput): number {
+  const n = playlist.items.length;
+  for (let k = 0; k < n; k++) {
+    const index = (from + k) % n;
+    if (isItemPlayable(playlist, playlist.items[index]!, input)) return index;
+  }
+  return -1;
+}
+
+function pick(input: DecideInput, rotation: Rotation): Pick | null {
+  const active = input.playlists.filter((p) => p.items.length > 0 && isScheduleActive(p.schedule, input.timezone, input.now));
+  const priorities = [...new Set(active.map((p) => p.priority))].sort((a, b) => b - a);
+  // Only the highest layer plays; a layer with nothing playable right now gives way to the next.
+  for (const priority of priorities) {
+    const layer = active.filter((p) => p.priority === priority);
+    const lastIndex = layer.findIndex((p) => p.id === rotation.last);
+    for (let k = 1; k <= layer.length; k++) {
+      const playlist = layer[(lastIndex + k) % layer.length]!;
+      const cursor = (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
+      const index = firstPlayable(playlist, cursor, input);
+      if (index >= 0) return { playlist, item: playlist.items[index]!, index };
+    }
+  }
+  return null;
+}
+
+export function advance(rotation: Rotation, taken: Pick): Rotation {
+  return {
+    last: taken.playlist.id,
+    cursors: { ...rotation.cursors, [taken.playlist.id]: (taken.index + 1) % taken.playlist.items.length },
+  };
+}
+
+export function decide(input: DecideInput): Decision {
+  const now = pick(input, input.rotation);
+  const rotation = now ? advance(input.rotation, now) : input.rotation;
+  const next = now ? pick(input, rotation) : null;
+  return { now, next, rotation, nextChangeAt: nextChangeAt(input.playlists, input.timezone, input.now) };
+}
+
+// ---- Boundaries: instants at which some schedule may switch on or off ----
+
+const HORIZON_DAYS = 8;
+
+/** Candidate instants in [t0, t0 + HORIZON_DAYS days] at which `schedule` may change state. */
+export function scheduleBoundaries(schedule: Schedule, zone: string, t0: number): number[] {
+  const tz = schedule.timezone ?? zone;
+  const out: number[] = [];
+  if (schedule.from !== undefined) out.push(instantOfLocal(schedule.from, tz));
+  if (schedule.until !== undefined) out.push(instantOfLocal(schedule.until, tz));
+  if (schedule.days || schedule.hours) {
+    const today = localParts(tz, t0).day;
+    for (let day = today - 1; day <= today + HORIZON_DAYS; day++) {
+      const dayAllowed = !schedule.days || schedule.days.includes(weekdayOfDay(day));
+      if (!schedule.hours) {
+        out.push(...instantsOfWallTime(day, 0, tz));
+        continue;
+      }
+      if (!dayAllowed) continue;
+      for (const window of schedule.hours) {
+        const start = minuteOfLocalTime(window.start);
+        const end = minuteOfLocalTime(window.end);
+        out.push(...instantsOfWallTime(day, start, tz));
+        out.push(...instantsOfWallTime(end > start ? day : day + 1, end, tz));
+      }
+    }
+  }
+  return out.filter((t) => t >= t0 && t <= t0 + HORIZON_DAYS * MS_PER_DAY);
+}
+
+interface BoundaryCache {
+  zone: string;
+  validFrom: number;
+  validTo: number;
+  sorted: number[];
+}
+const boundaryCache = new WeakMap<readonly Playlist[], BoundaryCache>();
+
+function setBoundaries(playlists: readonly Playlist[], zone: string, t: number): BoundaryCache {
+  const cached = boundaryCache.get(playlists);
+  if (cached && cached.zone === zone && t >= cached.validFrom && t < cached.validTo) return cached;
+  const all = new Set<number>();
+  for (const playlist of playlists) {
+    if (playlist.schedule) for (const b of scheduleBoundaries(playlist.schedule, zone, t)) all.add(b);
+    for (const item of playlist.items) {
+      if (item.schedule) for (const b of scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t)) all.add(b);
+    }
+  }
+  const fresh = { zone, validFrom: t, validTo: t + (HORIZON_DAYS - 1) * MS_PER_DAY, sorted: [...all].sort((a, b) => a - b) };
+  boundaryCache.set(playlists, fresh);
+  return fresh;
+}
+
+/** The first boundary strictly after `t`, or `t + MAX_SLEEP_MS` when none comes sooner. */
+export function nextChangeAt(playlists: readonly Playlist[], zone: string, t: number): number {
+  const { sorted } = setBoundaries(playlists, zone, t);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(sorted[lo] ?? Infinity, t + MAX_SLEEP_MS);
+}
+
+/**
+ * Whether the item on screen may keep playing at `input.now`: it is itself playable and its
+ * playlist is in the layer that plays now. When not, the player cuts it short.
+ */
+export function stillPlays(input: DecideInput, playlistId: string, itemId: string): boolean {
+  const playlist = input.playlists.find((p) => p.id === playlistId);
+  const item = playlist?.items.find((i) => i.id === itemId);
+  if (!playlist || !item) return false;
+  if (!isScheduleActive(playlist.schedule, input.timezone, input.now) || !isItemPlayable(playlist, item, input)) return false;
+  const winner = pick(input, input.rotation);
+  return winner !== null && winner.playlist.priority === playlist.priority;
+}

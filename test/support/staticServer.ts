@@ -1,0 +1,41 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import sirv from 'sirv';
+
+/** dist/web on loopback, as any static server would serve the web player; `/playlists/` may come from another folder. */
+export interface StaticSite {
+  url: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export const WEB_DIR = resolve(import.meta.dirname, '../../dist/web');
+
+export async function serveWeb(options: { playlistsDir?: string } = {}): Promise<StaticSite> {
+  const web = sirv(WEB_DIR, { dev: true, etag: true });
+  const playlists = options.playlistsDir ? sirv(options.playlistsDir, { dev: true }) : null;
+  const requests: string[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    requests.push(req.url ?? '');
+    const notFound = () => {
+      res.statusCode = 404;
+      res.end('not found');
+    };
+    if (playlists && req.url?.startsWith('/playlists/')) {
+      req.url = req.url.slice('/playlists'.length);
+      playlists(req, res, notFound);
+      return;
+    }
+    web(req, res, notFound);
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+export { join };

@@ -1,0 +1,39 @@
+import { mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+import { buildBundle } from './scripts/playlistBundle.js';
+
+const root = import.meta.dirname;
+const playlistsDir = join(root, 'playlists');
+const outDir = join(root, 'dist/web');
+
+/** Ships playlists/ with the web player, after checking every playlist and every file's digest. */
+function bundledPlaylists(): Plugin {
+  return {
+    name: 'antichambre-bundled-playlists',
+    apply: 'build',
+    buildStart() {
+      const { errors } = buildBundle(playlistsDir);
+      if (errors.length > 0) this.error(`bundled playlists are invalid:\n  ${errors.join('\n  ')}`);
+    },
+    closeBundle() {
+      const { index, files } = buildBundle(playlistsDir);
+      for (const file of files) {
+        const target = join(outDir, 'playlists', file);
+        mkdirSync(dirname(target), { recursive: true });
+        if (file !== 'bundles.json') copyFileSync(join(playlistsDir, file), target);
+      }
+      writeFileSync(join(outDir, 'playlists/bundles.json'), JSON.stringify(index, null, 2));
+    },
+  };
+}
+
+export default defineConfig({
+  root: resolve(root, 'src/renderer'),
+  base: './',
+  publicDir: false,
+  plugins: [react(), bundledPlaylists()],
+  build: { outDir, emptyOutDir: true, target: 'chrome120', assetsInlineLimit: 0 },
+  preview: { port: 4173, host: '127.0.0.1' },
+});
