@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { PlayerConfig } from '../shared/config.js';
+
+export { CONFIG_CHANNEL } from './bridgeChannel.js';
+
+/** The answer of the preload bridge's config channel (validated on both sides). */
+export const ConfigAnswer = z.object({ config: PlayerConfig, error: z.string().optional() });
+export type ConfigAnswer = z.infer<typeof ConfigAnswer>;
+
+export function configAnswer(config: PlayerConfig, errors: readonly string[]): ConfigAnswer {
+  return ConfigAnswer.parse(errors.length > 0 ? { config, error: errors.join(' · ') } : { config });
+}

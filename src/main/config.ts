@@ -1,0 +1,88 @@
+import { PlayerConfig, type ConfigKey } from '../shared/config.js';
+import { formatIssues } from '../shared/validationError.js';
+
+/**
+ * The player's configuration in Electron (protocol §2): command-line flags first, then
+ * environment variables, then the user's config.json, then the system-wide one. A bad
+ * file or value is named in the error, and the rest still applies.
+ */
+
+const FLAG_OF: Record<ConfigKey, string> = { hub: '--hub', screen: '--screen', token: '--token', name: '--name', lang: '--lang', bundle: '--bundle' };
+const ENV_OF: Record<ConfigKey, string> = {
+  hub: 'ANTICHAMBRE_HUB',
+  screen: 'ANTICHAMBRE_SCREEN',
+  token: 'ANTICHAMBRE_TOKEN',
+  name: 'ANTICHAMBRE_NAME',
+  lang: 'ANTICHAMBRE_LANG',
+  bundle: 'ANTICHAMBRE_BUNDLE',
+};
+
+export interface ConfigSources {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** config.json files, most important first (the user's, then the system's). */
+  files: readonly string[];
+  /** Reads a file; answers null when it does not exist. */
+  readFile(path: string): string | null;
+}
+
+export interface LoadedConfig {
+  config: PlayerConfig;
+  errors: string[];
+}
+
+export function flagsFrom(argv: readonly string[]): Partial<Record<ConfigKey, string>> {
+  const out: Partial<Record<ConfigKey, string>> = {};
+  for (const [key, flag] of Object.entries(FLAG_OF) as [ConfigKey, string][]) {
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i]!;
+      if (arg === flag && i + 1 < argv.length) out[key] = argv[i + 1];
+      else if (arg.startsWith(`${flag}=`)) out[key] = arg.slice(flag.length + 1);
+    }
+  }
+  return out;
+}
+
+export function envFrom(env: Readonly<Record<string, string | undefined>>): Partial<Record<ConfigKey, string>> {
+  const out: Partial<Record<ConfigKey, string>> = {};
+  for (const [key, name] of Object.entries(ENV_OF) as [ConfigKey, string][]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+/** Keep only the fields that are valid; name every invalid one with where it came from. */
+function validFields(raw: unknown, where: string, errors: string[]): Partial<PlayerConfig> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    errors.push(`${where}: expected a JSON object`);
+    return {};
+  }
+  const result = PlayerConfig.safeParse(raw);
+  if (result.success) return result.data;
+  errors.push(`${where}: ${formatIssues(result.error)}`);
+  const bad = new Set(result.error.issues.map((issue) => issue.path[0]));
+  const kept = Object.fromEntries(Object.entries(raw).filter(([key]) => !bad.has(key)));
+  const retry = PlayerConfig.safeParse(kept);
+  return retry.success ? retry.data : {};
+}
+
+export function loadConfig(sources: ConfigSources): LoadedConfig {
+  const errors: string[] = [];
+  const layers: Partial<PlayerConfig>[] = [];
+  for (const path of [...sources.files].reverse()) {
+    const text = sources.readFile(path);
+    if (text === null) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      errors.push(`${path}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    layers.push(validFields(raw, path, errors));
+  }
+  layers.push(validFields(envFrom(sources.env), 'environment (ANTICHAMBRE_*)', errors));
+  layers.push(validFields(flagsFrom(sources.argv), 'command line', errors));
+  return { config: Object.assign({}, ...layers) as PlayerConfig, errors };
+}

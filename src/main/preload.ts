@@ -1,0 +1,8 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { CONFIG_CHANNEL } from './bridgeChannel.js';
+
+// The only things the page may ask of the machine. Bundled to one CommonJS file: a
+// sandboxed preload may require nothing but 'electron'.
+contextBridge.exposeInMainWorld('antichambre', {
+  getConfig: (): Promise<unknown> => ipcRenderer.invoke(CONFIG_CHANNEL),
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type ConfigSources } from '../../src/main/config.js';
+import { configAnswer } from '../../src/main/bridge.js';
+
+const USER = '/home/kiosk/.config/Antichambre/config.json';
+const SYSTEM = '/etc/antichambre/config.json';
+
+function sources(partial: Partial<ConfigSources> & { files?: Record<string, string> }): ConfigSources {
+  const files = partial.files ?? {};
+  return { argv: partial.argv ?? [], env: partial.env ?? {}, files: [USER, SYSTEM], readFile: (path) => files[path] ?? null };
+}
+
+describe('Electron configuration (protocol §2: flags, then env, then config.json)', () => {
+  it('takes flags over env over the user file over the system file', () => {
+    const loaded = loadConfig(
+      sources({
+        argv: ['electron', '.', '--hub', 'https://flag.example', '--screen=ecran-flag'],
+        env: { ANTICHAMBRE_HUB: 'https://env.example', ANTICHAMBRE_TOKEN: 'env-token', ANTICHAMBRE_SCREEN: 'ecran-env' },
+        files: {
+          [USER]: JSON.stringify({ hub: 'https://user.example', token: 'user-token', name: 'Accueil RDC' }),
+          [SYSTEM]: JSON.stringify({ hub: 'https://system.example', name: 'System name', lang: 'en', bundle: 'clinique' }),
+        },
+      }),
+    );
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.config).toEqual({ hub: 'https://flag.example', screen: 'ecran-flag', token: 'env-token', name: 'Accueil RDC', lang: 'en', bundle: 'clinique' });
+  });
+
+  it('works with nothing configured', () => {
+    expect(loadConfig(sources({}))).toEqual({ config: {}, errors: [] });
+  });
+
+  it('names the file and the field of a bad value, and keeps the good ones', () => {
+    const loaded = loadConfig(sources({ files: { [USER]: JSON.stringify({ hub: 'ftp://nope', screen: 'ecran-1' }) } }));
+    expect(loaded.config).toEqual({ screen: 'ecran-1' });
+    expect(loaded.errors).toEqual([`${USER}: hub: expected an http(s) URL of the hub`]);
+  });
+
+  it('names a file that is not JSON and goes on with the others', () => {
+    const loaded = loadConfig(sources({ files: { [USER]: '{ hub: ', [SYSTEM]: JSON.stringify({ screen: 'ecran-2' }) } }));
+    expect(loaded.config).toEqual({ screen: 'ecran-2' });
+    expect(loaded.errors).toHaveLength(1);
+    expect(loaded.errors[0]).toMatch(new RegExp(`^${USER}: not valid JSON`));
+  });
+
+  it('names a bad flag and a bad environment variable', () => {
+    const loaded = loadConfig(sources({ argv: ['--screen', 'bad id!'], env: { ANTICHAMBRE_LANG: 'de' } }));
+    expect(loaded.config).toEqual({});
+    expect(loaded.errors).toEqual(['environment (ANTICHAMBRE_*): lang: expected fr or en', 'command line: screen: expected 1 to 64 characters among A-Z a-z 0-9 . _ -']);
+  });
+
+  it('refuses a config file that is not an object', () => {
+    expect(loadConfig(sources({ files: { [SYSTEM]: '[1,2]' } })).errors).toEqual([`${SYSTEM}: expected a JSON object`]);
+  });
+
+  it('hands the renderer the config and the errors in one validated answer', () => {
+    expect(configAnswer({ screen: 'a' }, [])).toEqual({ config: { screen: 'a' } });
+    expect(configAnswer({}, ['x: y', 'z: w'])).toEqual({ config: {}, error: 'x: y · z: w' });
+  });
+});
