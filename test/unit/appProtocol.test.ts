@@ -42,9 +42,10 @@ describe('app:// protocol', () => {
   });
 
   it('serves nothing outside its folder or for another host', async () => {
-    // The URL parser folds %2e%2e into the root: it stays inside the folder.
+    // Dot segments, encoded or not, fold into the root: the file asked for stays inside the folder.
     expect(fileForUrl(root, 'app://player/%2e%2e/secret.txt')).toBe(join(root, 'secret.txt'));
-    expect(fileForUrl(root, 'app://player/..%2fsecret.txt')).toBeNull();
+    expect(fileForUrl(root, 'app://player/..%2fsecret.txt')).toBe(join(root, 'secret.txt'));
+    expect(fileForUrl(root, 'app://player/..%2f..%2fsecret.txt')).toBe(join(root, 'secret.txt'));
     expect(fileForUrl(root, 'app://other/index.html')).toBeNull();
     expect(fileForUrl(root, 'file:///etc/passwd')).toBeNull();
     expect(fileForUrl(root, 'app://player/a%00b')).toBeNull();
