@@ -7,7 +7,7 @@ import { PlayingRecord, type PlayerDb } from './db.js';
  * Proof of play, written durably: the item on screen is kept in `playing` (its end moved
  * forward by a heartbeat) and moves to the outbox when it leaves the screen. After a
  * crash, whatever was on screen is recovered into the outbox, cut short at its last
- * heartbeat, so airtime is never lost.
+ * heartbeat, so airtime is never lost. Writes happen one after the other, in call order.
  */
 export const HEARTBEAT_MS = 5_000;
 
@@ -18,55 +18,60 @@ export interface ShowingRef {
   revision: string;
 }
 
+function closed(record: PlayingRecord, at: number, complete: boolean): Impression {
+  const { key: _key, ...rest } = record;
+  return Impression.parse({ ...rest, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)), complete });
+}
+
 export class ImpressionLog {
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly db: PlayerDb) {}
 
-  /** Any record left in `playing` by a previous run goes to the outbox as cut short. */
-  async recover(): Promise<void> {
-    await this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
-      const orphan = await this.db.playing.get('current');
-      if (!orphan) return;
-      await this.db.playing.delete('current');
-      const parsed = PlayingRecord.safeParse(orphan);
-      if (!parsed.success) return;
-      const { key: _key, ...impression } = parsed.data;
-      await this.db.outbox.put({ ...impression, complete: false });
-    });
+  /** Resolves once every write asked for so far is durable. */
+  flushed(): Promise<unknown> {
+    return this.queue;
   }
 
-  async begin(ref: ShowingRef, at: number): Promise<string> {
+  private enqueue(write: () => Promise<unknown>): Promise<unknown> {
+    this.queue = this.queue.then(write).catch((error: unknown) => console.error('[antichambre] impression not written:', error));
+    return this.queue;
+  }
+
+  /** Whatever a previous run left on screen goes to the outbox, cut short at its last heartbeat. */
+  recover(): Promise<unknown> {
+    return this.enqueue(() =>
+      this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
+        const orphan = PlayingRecord.safeParse(await this.db.playing.get('current'));
+        await this.db.playing.delete('current');
+        if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false));
+      }),
+    );
+  }
+
+  /** An item is on screen from `at`: answers its impression id. */
+  begin(ref: ShowingRef, at: number): string {
     const id = uuidv4();
     const record: PlayingRecord = { key: 'current', id, ...ref, start: toUtcTime(at), end: toUtcTime(at), durationMs: 0, complete: false };
-    await this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
-      await this.closeOrphanInTransaction(at);
-      await this.db.playing.put(record);
-    });
+    void this.enqueue(() => this.db.playing.put(record));
     return id;
   }
 
-  async heartbeat(id: string, at: number): Promise<void> {
-    await this.db.transaction('rw', this.db.playing, async () => {
+  heartbeat(id: string, at: number): Promise<unknown> {
+    return this.enqueue(async () => {
       const record = await this.db.playing.get('current');
-      if (record?.id !== id) return;
-      await this.db.playing.put({ ...record, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)) });
+      if (record?.id === id) await this.db.playing.put({ ...record, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)) });
     });
   }
 
-  async end(id: string, at: number, complete: boolean): Promise<void> {
-    await this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
-      const record = await this.db.playing.get('current');
-      if (record?.id !== id) return;
-      await this.db.playing.delete('current');
-      const { key: _key, ...rest } = record;
-      const impression: Impression = { ...rest, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)), complete };
-      await this.db.outbox.put(Impression.parse(impression));
-    });
-  }
-
-  private async closeOrphanInTransaction(at: number): Promise<void> {
-    const orphan = await this.db.playing.get('current');
-    if (!orphan) return;
-    const { key: _key, ...rest } = orphan;
-    await this.db.outbox.put({ ...rest, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(orphan.start)), complete: false });
+  end(id: string, at: number, complete: boolean): Promise<unknown> {
+    return this.enqueue(() =>
+      this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
+        const record = await this.db.playing.get('current');
+        if (record?.id !== id) return;
+        await this.db.playing.delete('current');
+        await this.db.outbox.put(closed(record, at, complete));
+      }),
+    );
   }
 }

@@ -37,7 +37,7 @@ export interface PlayerView {
 
 interface Showing {
   slot: SlotView;
-  impressionId: Promise<string>;
+  impressionId: string;
   naturalEnd: boolean;
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -101,7 +101,7 @@ export class Playback {
     this.stopped = true;
     for (const timer of [this.prepareTimer, this.boundaryTimer, this.current?.timer ?? null]) if (timer) clearTimeout(timer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    if (this.current) await this.deps.log.end(await this.current.impressionId, Date.now(), false);
+    if (this.current) await this.deps.log.end(this.current.impressionId, Date.now(), false);
   }
 
   // ---- Reports from the components ----
@@ -290,7 +290,7 @@ export class Playback {
     this.current = null;
     if (outgoing.timer) clearTimeout(outgoing.timer);
     const natural = outgoing.naturalEnd;
-    void outgoing.impressionId.then((id) => this.deps.log.end(id, now, natural));
+    void this.deps.log.end(outgoing.impressionId, now, natural);
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
     setTimeout(() => {
@@ -308,7 +308,7 @@ export class Playback {
   }
 
   private async heartbeat(): Promise<void> {
-    if (this.current) await this.deps.log.heartbeat(await this.current.impressionId, Date.now());
+    if (this.current) await this.deps.log.heartbeat(this.current.impressionId, Date.now());
   }
 
   private emit(): void {

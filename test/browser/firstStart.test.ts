@@ -1,0 +1,113 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Impression } from '../../src/shared/impression.js';
+import { launchBrowser, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
+import { serveWeb, type StaticSite } from '../support/staticServer.js';
+
+// Wednesday 25 November 2026, 10:00 in Paris: the office-hours playlist is on.
+const START = Date.parse('2026-11-25T10:00:00+01:00');
+
+let site: StaticSite;
+let browser: Browser;
+beforeAll(async () => {
+  site = await serveWeb();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe('first start, offline, on the bundled playlists', () => {
+  it('shows the first item, then each item in order for its duration, and records every impression', async () => {
+    const { page, errors } = await newPlayerPage(browser);
+    await page.clock.install({ time: START });
+    await page.clock.pauseAt(START);
+    await page.goto(`${site.url}?screen=ecran-test`);
+
+    const expected = expectedSequence(bundledPlaylists('mairie'), 'Europe/Paris', START, 8);
+    expect(new Set(expected.map((e) => e.playlistId)).size).toBeGreaterThan(1); // the round-robin is exercised
+    await waitForItem(page, expected[0]!.itemId);
+    expect(await onScreen(page)).toEqual({ playlistId: expected[0]!.playlistId, itemId: expected[0]!.itemId });
+
+    for (let k = 0; k + 1 < expected.length; k++) {
+      const show = expected[k]!;
+      // Shortly before its end the item is still there…
+      await page.clock.runFor(show.durationMs - 200);
+      expect(await onScreen(page), `item ${k} before its end`).toEqual({ playlistId: show.playlistId, itemId: show.itemId });
+      // …and at its end the next one takes over.
+      await page.clock.runFor(200);
+      await waitForItem(page, expected[k + 1]!.itemId);
+      expect(await onScreen(page)).toEqual({ playlistId: expected[k + 1]!.playlistId, itemId: expected[k + 1]!.itemId });
+    }
+
+    const outbox = (await readStore<Impression>(page, 'outbox')).sort((a, b) => a.start.localeCompare(b.start));
+    const shown = expected.slice(0, -1);
+    expect(outbox).toHaveLength(shown.length);
+    const revision = outbox[0]!.revision;
+    expect(revision).toMatch(/^bundle-mairie-[0-9a-f]{16}$/);
+    outbox.forEach((impression, k) => {
+      const show = shown[k]!;
+      expect(impression).toMatchObject({
+        screenId: 'ecran-test',
+        playlistId: show.playlistId,
+        itemId: show.itemId,
+        revision,
+        start: new Date(show.at).toISOString(),
+        end: new Date(show.at + show.durationMs).toISOString(),
+        durationMs: show.durationMs,
+        complete: true,
+      });
+      expect(impression.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    });
+    expect(new Set(outbox.map((i) => i.id)).size).toBe(outbox.length);
+    // The item on screen is kept apart until it ends.
+    const playing = await readStore<Impression>(page, 'playing');
+    expect(playing).toHaveLength(1);
+    expect(playing[0]).toMatchObject({ itemId: expected.at(-1)!.itemId, start: new Date(expected.at(-1)!.at).toISOString() });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('after a restart, plays on from IndexedDB with the bundle unreachable', async () => {
+    const { context, page } = await newPlayerPage(browser);
+    await page.clock.install({ time: START });
+    await page.clock.pauseAt(START);
+    await page.goto(site.url);
+    const expected = expectedSequence(bundledPlaylists('mairie'), 'Europe/Paris', START, 4);
+    await waitForItem(page, expected[0]!.itemId);
+    await page.clock.runFor(expected[0]!.durationMs);
+    await waitForItem(page, expected[1]!.itemId);
+    await page.clock.runFor(3_000); // mid-item
+    await page.close();
+
+    const blocked: string[] = [];
+    await context.route('**/playlists/**', (route) => {
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    const again = await context.newPage();
+    const resumeAt = START + expected[0]!.durationMs + 3_000 + 1_000;
+    await again.clock.install({ time: resumeAt });
+    await again.clock.pauseAt(resumeAt);
+    await again.goto(site.url);
+    // The rotation was stored: it goes on with the item after the one cut short.
+    await waitForItem(again, expected[2]!.itemId);
+    const outbox = await readStore<Impression>(again, 'outbox');
+    const cut = outbox.find((i) => i.itemId === expected[1]!.itemId);
+    expect(cut, 'the item cut by the restart is recorded').toBeDefined();
+    expect(cut!.complete).toBe(false);
+    expect(blocked.every((url) => url.endsWith('/playlists/bundles.json'))).toBe(true);
+    await context.close();
+  });
+
+  it('names a bad setting from the address on screen and plays all the same', async () => {
+    const { context, page } = await newPlayerPage(browser);
+    await page.goto(`${site.url}?hub=ftp://hub.example&screen=ecran-1`);
+    await page.waitForSelector('[data-item-id]');
+    const notice = await page.textContent('.notice');
+    expect(notice).toContain('hub: expected an http(s) URL of the hub');
+    await context.close();
+  });
+});
