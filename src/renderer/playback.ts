@@ -12,6 +12,8 @@ import { readSetting, writeSetting } from './settings.js';
  */
 
 export const FADE_MS = 400;
+/** A leaving item is removed when the incoming one has faded in, or after this long at most. */
+export const LEAVING_FALLBACK_MS = 10 * FADE_MS;
 /** An item that cannot be prepared within this long is skipped for a while. */
 export const PREPARE_TIMEOUT_MS = 15_000;
 export const FAILED_ITEM_RETRY_MS = 60_000;
@@ -293,11 +295,20 @@ export class Playback {
     void this.deps.log.end(outgoing.impressionId, now, natural);
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
-    setTimeout(() => {
-      this.leaving = this.leaving.filter((s) => s !== outgoing.slot);
-      revokeSlot(outgoing.slot);
-      this.emit();
-    }, FADE_MS + 100);
+    // Removed once the incoming item has faded in (slotShown), or after a while regardless.
+    setTimeout(() => this.dropLeaving(), LEAVING_FALLBACK_MS);
+  }
+
+  /** The current item is fully on screen: what it covered can go. */
+  slotShown(key: string): void {
+    if (this.current?.slot.key === key) this.dropLeaving();
+  }
+
+  private dropLeaving(): void {
+    if (this.leaving.length === 0) return;
+    for (const slot of this.leaving) revokeSlot(slot);
+    this.leaving = [];
+    this.emit();
   }
 
   private goIdle(now: number): void {

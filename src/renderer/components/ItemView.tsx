@@ -5,6 +5,7 @@ export interface ItemCallbacks {
   onReady(key: string): void;
   onFailed(key: string): void;
   onEnded(key: string): void;
+  onShown(key: string): void;
 }
 
 /** One item on the stage. Attributes of protocol §5 only once it is on screen. */
@@ -18,6 +19,7 @@ export function ItemView({ slot, callbacks }: { slot: SlotView; callbacks: ItemC
       data-leaving={slot.phase === 'leaving' ? '' : undefined}
       data-preload={slot.phase === 'preload' ? '' : undefined}
       aria-hidden={slot.phase === 'current' ? undefined : true}
+      onAnimationEnd={slot.phase === 'current' ? () => callbacks.onShown(slot.key) : undefined}
     >
       <Content slot={slot} callbacks={callbacks} />
     </div>

@@ -11,6 +11,7 @@ export function Stage({ playback, name, lang, timezone, notice }: { playback: Pl
       onReady: (key) => playback.slotReady(key),
       onFailed: (key) => playback.slotFailed(key),
       onEnded: (key) => playback.slotEnded(key),
+      onShown: (key) => playback.slotShown(key),
     }),
     [playback],
   );

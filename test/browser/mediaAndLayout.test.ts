@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { serveWeb, type StaticSite } from '../support/staticServer.js';
+
+const SHOTS = resolve(import.meta.dirname, '../../test-results');
+// Sunday 29 November 2026, 10:00 in Paris: only the always-on playlists play.
+const SUNDAY = Date.parse('2026-11-29T10:00:00+01:00');
+
+let site: StaticSite;
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  site = await serveWeb();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe('video with captions', () => {
+  it('plays the clinic video muted, with its French captions shown large', async () => {
+    const { context, page, errors } = await newPlayerPage(browser);
+    await page.clock.install({ time: SUNDAY });
+    await page.goto(`${site.url}?bundle=clinique`);
+    await waitForItem(page, 'hygiene-mains');
+    const captions = page.locator('[data-item-id="hygiene-mains"] [data-captions]');
+    await captions.waitFor({ timeout: 10_000 });
+    expect(await captions.getAttribute('lang')).toBe('fr');
+    expect(await captions.textContent()).toContain('Mouillez vos mains');
+    const video = await page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('[data-item-id="hygiene-mains"] video')!;
+      return { muted: v.muted, paused: v.paused, track: v.textTracks[0]?.language, fontPx: parseFloat(getComputedStyle(document.querySelector('[data-captions] span')!).fontSize) };
+    });
+    expect(video).toMatchObject({ muted: true, paused: false, track: 'fr' });
+    expect(video.fontPx).toBeGreaterThanOrEqual(30); // readable from the back of the room at 720p
+    await page.screenshot({ path: resolve(SHOTS, 'captions-1280x720.png') });
+    // The next caption follows the video.
+    await page.waitForFunction(() => document.querySelector('[data-captions]')?.textContent?.includes('Savonnez'), null, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('layout', () => {
+  for (const [width, height] of [
+    [1920, 1080],
+    [3840, 2160],
+    [1080, 1920],
+  ] as const) {
+    it(`fills a ${width}x${height} screen with images and text that fit`, async () => {
+      const { context, page } = await newPlayerPage(browser, { width, height });
+      await page.clock.install({ time: SUNDAY });
+      await page.clock.pauseAt(SUNDAY);
+      await page.goto(site.url);
+      await waitForItem(page, 'horaires');
+      const box = await page.locator('[data-item-id="horaires"]').boundingBox();
+      expect(box).toEqual({ x: 0, y: 0, width, height });
+      const img = await page.evaluate(() => {
+        const el = document.querySelector<HTMLImageElement>('[data-item-id="horaires"] img')!;
+        const r = el.getBoundingClientRect();
+        return { complete: el.complete, natural: el.naturalWidth, w: r.width, h: r.height };
+      });
+      expect(img.complete && img.natural > 0).toBe(true);
+      expect(img.w).toBeLessThanOrEqual(width);
+      expect(img.h).toBeLessThanOrEqual(height);
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-item-id="horaires"]')!).opacity === '1');
+      await page.screenshot({ path: resolve(SHOTS, `image-${width}x${height}.png`) });
+
+      // On to the text slide: its words fit on the screen at this size.
+      await page.clock.runFor(24_000);
+      await waitForItem(page, 'bienvenue');
+      await page.waitForFunction(() => document.querySelectorAll('[data-leaving]').length === 0);
+      const text = await page.evaluate(() => {
+        const slide = document.querySelector<HTMLElement>('[data-item-id="bienvenue"] .text-slide')!;
+        const title = slide.querySelector<HTMLElement>('.text-title')!;
+        return { overflow: slide.scrollHeight > slide.clientHeight || slide.scrollWidth > slide.clientWidth, titlePx: parseFloat(getComputedStyle(title).fontSize) };
+      });
+      expect(text.overflow).toBe(false);
+      expect(text.titlePx).toBeGreaterThanOrEqual(height >= 2000 || width >= 2000 ? 80 : 60);
+      await page.screenshot({ path: resolve(SHOTS, `text-${width}x${height}.png`) });
+      expect(await onScreen(page)).toEqual({ playlistId: 'mairie-accueil', itemId: 'bienvenue' });
+      await context.close();
+    });
+  }
+});
