@@ -1,7 +1,7 @@
 import { BundleIndex } from '../shared/bundle.js';
 import { filesOf, mapSources, Playlist } from '../shared/playlist.js';
 import { formatIssues } from '../shared/validationError.js';
-import type { PlayerDb, StoredSet } from './db.js';
+import { StoredSet, type PlayerDb } from './db.js';
 import { sha256OfBlob } from './sha256.js';
 
 /**
@@ -34,8 +34,8 @@ export async function importBundle(db: PlayerDb, appBase: URL, wanted: string | 
     bundle = index.bundles.find((b) => b.id === index.default) ?? index.bundles[0]!;
   }
 
-  const current = await db.sets.get('current');
-  if (current && (current.source === 'hub' || current.revision === bundle.revision)) return { stored: null, errors };
+  const current = StoredSet.safeParse(await db.sets.get('current'));
+  if (current.success && (current.data.source === 'hub' || current.data.revision === bundle.revision)) return { stored: null, errors };
 
   const playlists: Playlist[] = [];
   for (const path of bundle.playlists) {

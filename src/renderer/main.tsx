@@ -13,21 +13,23 @@ import { Stage } from './components/Stage.js';
 
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
+  performance.mark('antichambre:script');
   const configResult = await loadConfig();
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
   const notice = configResult.ok ? null : `${strings(lang).configError} — ${configResult.error}. ${strings(lang).configErrorHelp}`;
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const db = new PlayerDb();
-  const screenId = config.screen ?? (await localScreenId(db));
-  const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId });
-
-  // Text slides must not appear in a fallback font for a frame: wait for ours (briefly).
-  await Promise.race([
+  // Text slides must not appear in a fallback font for a frame: wait for ours (briefly), meanwhile opening the database.
+  const fontsLoaded = Promise.race([
     Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
     new Promise((resolve) => setTimeout(resolve, 1500)),
-  ]);
-  await playback.start();
+  ]).then(() => performance.mark('antichambre:fonts'));
+  const screenId = config.screen ?? (await localScreenId(db));
+  performance.mark('antichambre:db');
+  const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId });
+  await Promise.all([fontsLoaded, playback.start()]);
+  performance.mark('antichambre:started');
   root.render(<Stage playback={playback} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
 
   // In the background: copy the bundled playlists on first start, or a newer bundle after an update.

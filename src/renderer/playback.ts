@@ -1,6 +1,6 @@
 import { filesOf, type Item } from '../shared/playlist.js';
 import { decide, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
-import type { PlayerDb, StoredSet } from './db.js';
+import { StoredSet, type PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { readSetting, writeSetting } from './settings.js';
 
@@ -29,6 +29,8 @@ export interface SlotView {
   src?: string;
   captions: { lang: string; label?: string | undefined; src: string }[];
   phase: SlotPhase;
+  /** How long it fades in over what was on screen: 0 for the first item after idle, shorter for short items. */
+  fadeMs: number;
 }
 
 export interface PlayerView {
@@ -84,10 +86,17 @@ export class Playback {
 
   async start(): Promise<void> {
     const { db } = this.deps;
-    await this.deps.log.recover();
-    this.rotation = (await readSetting(db, 'rotation', Rotation)) ?? START_ROTATION;
-    for (const sha of await db.media.toCollection().primaryKeys()) this.readyFiles.add(sha);
-    this.set = (await db.sets.get('current')) ?? null;
+    const [, rotation, mediaKeys, set] = await Promise.all([
+      this.deps.log.recover(),
+      readSetting(db, 'rotation', Rotation),
+      db.media.toCollection().primaryKeys(),
+      db.sets.get('current'),
+    ]);
+    this.rotation = rotation ?? START_ROTATION;
+    for (const sha of mediaKeys) this.readyFiles.add(sha);
+    // Read back from disk: parsed like anything else that enters; a damaged set is ignored (the bundle is imported again).
+    const parsedSet = StoredSet.safeParse(set);
+    this.set = parsedSet.success ? parsedSet.data : null;
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
     this.step();
   }
@@ -213,6 +222,7 @@ export class Playback {
       item: pick.item,
       captions: [],
       phase: 'preload',
+      fadeMs: 0,
     };
     const placeholder = { slot, key, ready: false };
     this.preload = placeholder;
@@ -265,6 +275,7 @@ export class Playback {
     this.wanted = null;
     this.idle = false;
     incoming.slot.phase = 'current';
+    incoming.slot.fadeMs = this.leaving.length > 0 ? fadeFor(incoming.slot.item) : 0;
     this.rotation = wanted.rotation;
     void writeSetting(this.deps.db, 'rotation', this.rotation);
     const showing: Showing = {
@@ -296,7 +307,7 @@ export class Playback {
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
     // Removed once the incoming item has faded in (slotShown), or after a while regardless.
-    setTimeout(() => this.dropLeaving(), LEAVING_FALLBACK_MS);
+    setTimeout(() => this.dropLeaving(outgoing.slot), LEAVING_FALLBACK_MS);
   }
 
   /** The current item is fully on screen: what it covered can go. */
@@ -304,10 +315,12 @@ export class Playback {
     if (this.current?.slot.key === key) this.dropLeaving();
   }
 
-  private dropLeaving(): void {
-    if (this.leaving.length === 0) return;
-    for (const slot of this.leaving) revokeSlot(slot);
-    this.leaving = [];
+  /** Removes one leaving item, or all of them. */
+  private dropLeaving(only?: SlotView): void {
+    const gone = this.leaving.filter((slot) => !only || slot === only);
+    if (gone.length === 0) return;
+    for (const slot of gone) revokeSlot(slot);
+    this.leaving = this.leaving.filter((slot) => !gone.includes(slot));
     this.emit();
   }
 
@@ -330,6 +343,11 @@ export class Playback {
     this.view = { slots, idle: this.idle && !this.current, revision: this.set?.revision ?? null };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** A cross-fade never takes more than a quarter of the item's time on screen. */
+export function fadeFor(item: Item): number {
+  return item.duration === undefined ? FADE_MS : Math.min(FADE_MS, (item.duration * 1000) / 4);
 }
 
 function revokeSlot(slot: SlotView): void {

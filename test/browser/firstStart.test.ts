@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
-import { launchBrowser, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { freezeClockAt, launchBrowser, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 
@@ -22,8 +22,7 @@ afterAll(async () => {
 describe('first start, offline, on the bundled playlists', () => {
   it('shows the first item, then each item in order for its duration, and records every impression', async () => {
     const { page, errors } = await newPlayerPage(browser);
-    await page.clock.install({ time: START });
-    await page.clock.pauseAt(START);
+    await freezeClockAt(page, START);
     await page.goto(`${site.url}?screen=ecran-test`);
 
     const expected = expectedSequence(bundledPlaylists('mairie'), 'Europe/Paris', START, 8);
@@ -72,8 +71,7 @@ describe('first start, offline, on the bundled playlists', () => {
 
   it('after a restart, plays on from IndexedDB with the bundle unreachable', async () => {
     const { context, page } = await newPlayerPage(browser);
-    await page.clock.install({ time: START });
-    await page.clock.pauseAt(START);
+    await freezeClockAt(page, START);
     await page.goto(site.url);
     const expected = expectedSequence(bundledPlaylists('mairie'), 'Europe/Paris', START, 4);
     await waitForItem(page, expected[0]!.itemId);
@@ -89,8 +87,7 @@ describe('first start, offline, on the bundled playlists', () => {
     });
     const again = await context.newPage();
     const resumeAt = START + expected[0]!.durationMs + 3_000 + 1_000;
-    await again.clock.install({ time: resumeAt });
-    await again.clock.pauseAt(resumeAt);
+    await freezeClockAt(again, resumeAt);
     await again.goto(site.url);
     // The rotation was stored: it goes on with the item after the one cut short.
     await waitForItem(again, expected[2]!.itemId);

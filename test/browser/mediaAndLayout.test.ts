@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { freezeClockAt, launchBrowser, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results');
@@ -53,8 +53,7 @@ describe('layout', () => {
   ] as const) {
     it(`fills a ${width}x${height} screen with images and text that fit`, async () => {
       const { context, page } = await newPlayerPage(browser, { width, height });
-      await page.clock.install({ time: SUNDAY });
-      await page.clock.pauseAt(SUNDAY);
+      await freezeClockAt(page, SUNDAY);
       await page.goto(site.url);
       await waitForItem(page, 'horaires');
       const box = await page.locator('[data-item-id="horaires"]').boundingBox();

@@ -23,6 +23,8 @@ export async function newPlayerPage(
     timezoneId: options.timezoneId ?? 'Europe/Paris',
     locale: options.locale ?? 'fr-FR',
   });
+  // tsx (bench, scripts) names functions with a __name helper that pages passed to evaluate() lack.
+  await context.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
@@ -61,4 +63,10 @@ export async function readStore<T = unknown>(page: Page, store: string): Promise
       }),
     store,
   ) as Promise<T[]>;
+}
+
+/** Page time stands still at `at` until the test moves it (runFor), before the page loads. */
+export async function freezeClockAt(page: Page, at: number): Promise<void> {
+  await page.clock.install({ time: at - 1_000 });
+  await page.clock.pauseAt(at);
 }

@@ -13,7 +13,11 @@ export interface StaticSite {
 export const WEB_DIR = resolve(import.meta.dirname, '../../dist/web');
 
 export async function serveWeb(options: { playlistsDir?: string } = {}): Promise<StaticSite> {
-  const web = sirv(WEB_DIR, { dev: true, etag: true });
+  // Like a production static server: hashed assets cached for good, the rest revalidated.
+  const web = sirv(WEB_DIR, {
+    etag: true,
+    setHeaders: (res, pathname) => res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
   const playlists = options.playlistsDir ? sirv(options.playlistsDir, { dev: true }) : null;
   const requests: string[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {

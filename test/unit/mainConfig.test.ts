@@ -5,8 +5,8 @@ import { configAnswer } from '../../src/main/bridge.js';
 const USER = '/home/kiosk/.config/Antichambre/config.json';
 const SYSTEM = '/etc/antichambre/config.json';
 
-function sources(partial: Partial<ConfigSources> & { files?: Record<string, string> }): ConfigSources {
-  const files = partial.files ?? {};
+function sources(partial: { argv?: string[]; env?: Record<string, string>; files?: Record<string, string> }): ConfigSources {
+  const files: Record<string, string> = partial.files ?? {};
   return { argv: partial.argv ?? [], env: partial.env ?? {}, files: [USER, SYSTEM], readFile: (path) => files[path] ?? null };
 }
 

@@ -13,7 +13,8 @@ export function ItemView({ slot, callbacks }: { slot: SlotView; callbacks: ItemC
   const onScreen = slot.phase !== 'preload';
   return (
     <div
-      className={`slot slot-${slot.phase} slot-${slot.item.type}`}
+      className={`slot slot-${slot.phase} slot-${slot.item.type}${slot.fadeMs > 0 ? ' slot-fade' : ''}`}
+      style={slot.fadeMs > 0 ? { animationDuration: `${slot.fadeMs}ms` } : undefined}
       data-playlist-id={onScreen ? slot.playlistId : undefined}
       data-item-id={onScreen ? slot.itemId : undefined}
       data-leaving={slot.phase === 'leaving' ? '' : undefined}

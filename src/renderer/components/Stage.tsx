@@ -1,8 +1,10 @@
-import { useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
 import { IdleScreen } from './IdleScreen.js';
 import { ItemView, type ItemCallbacks } from './ItemView.js';
+
+export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
 export function Stage({ playback, name, lang, timezone, notice }: { playback: Playback; name: string; lang: Lang; timezone: string; notice: string | null }) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
@@ -15,6 +17,13 @@ export function Stage({ playback, name, lang, timezone, notice }: { playback: Pl
     }),
     [playback],
   );
+  const hasCurrent = view.slots.some((slot) => slot.phase === 'current');
+  useEffect(() => {
+    // For the start-up benchmark: the first item's first painted frame.
+    if (hasCurrent && performance.getEntriesByName(FIRST_ITEM_MARK).length === 0) {
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark(FIRST_ITEM_MARK)));
+    }
+  }, [hasCurrent]);
   return (
     <main className="stage" lang={lang}>
       {view.idle ? <IdleScreen name={name} lang={lang} timezone={timezone} /> : null}

@@ -1,0 +1,16 @@
+/** npm run bench: prints every figure; asserts nothing. */
+import { launchBrowser } from '../test/support/browser.js';
+import { serveWeb } from '../test/support/staticServer.js';
+import { benchStartup } from './startup.js';
+import { benchTransitions } from './transitions.js';
+
+const only = process.argv[2];
+const browser = await launchBrowser();
+const site = await serveWeb();
+try {
+  if (!only || only === 'startup') await benchStartup(browser, site);
+  if (!only || only === 'transitions') await benchTransitions(browser);
+} finally {
+  await browser.close();
+  await site.close();
+}

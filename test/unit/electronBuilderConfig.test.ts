@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+
+/** Packaging downloads Electron and cannot run here: the config is checked against electron-builder's own schema. */
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+
+function validator() {
+  const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  return ajv.compile(schema);
+}
+
+describe('electron-builder.yml', () => {
+  const config = yaml.load(readFileSync(resolve(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+
+  it('validates against the schema electron-builder ships', () => {
+    const validate = validator();
+    const ok = validate(config);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('the schema check does catch a wrong config', () => {
+    const validate = validator();
+    expect(validate({ ...config, nsis: { perMachine: 'yes' } })).toBe(false);
+    expect(validate({ ...config, notAnOption: true })).toBe(false);
+  });
+
+  it('ships the built app and names artifacts with version and arch', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['dist/main/**', 'dist/web/**']));
+    expect(String(config.artifactName)).toMatch(/\$\{version\}.*\$\{arch\}/);
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { main: string };
+    expect(pkg.main).toBe('dist/main/main.cjs');
+  });
+});
