@@ -37,14 +37,19 @@ export function weekdayOfDay(day: number): number {
 const instantCache = new Map<string, number>();
 
 /**
- * The instant of a local date-time (`2026-12-01T08:30`). A time that does not exist
- * (spring forward) moves forward by the gap, as the wall clock does.
+ * The instant of a local date-time (`2026-12-01T08:30`): the first time the wall clock
+ * reaches it. A time that does not exist (spring forward) is reached at the jump; a time
+ * that happens twice (fall back) is reached the first time.
  */
 export function instantOfLocal(localDateTime: string, zone: string): number {
   const key = `${zone}|${localDateTime}`;
   let ms = instantCache.get(key);
   if (ms === undefined) {
-    ms = DateTime.fromISO(localDateTime, { zone }).toMillis();
+    const [date = '', time = ''] = localDateTime.split('T');
+    const day = Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+    const [h = 0, m = 0, sec = 0] = time.split(':').map(Number);
+    const first = instantsOfWallTime(day, h * 60 + m, zone)[0]!;
+    ms = first + sec * 1000;
     if (instantCache.size > 10_000) instantCache.clear();
     instantCache.set(key, ms);
   }
