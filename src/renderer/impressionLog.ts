@@ -9,7 +9,7 @@ import { PlayingRecord, type PlayerDb } from './db.js';
  * crash, whatever was on screen is recovered into the outbox, cut short at its last
  * heartbeat, so airtime is never lost. Writes happen one after the other, in call order.
  */
-export const HEARTBEAT_MS = 5_000;
+export const HEARTBEAT_MS = 10_000;
 
 export interface ShowingRef {
   screenId: string;
@@ -57,10 +57,19 @@ export class ImpressionLog {
     return id;
   }
 
+  private heartbeatDue: { id: string; at: number } | null = null;
+
+  /** Moves the end of the item on screen forward. Heartbeats that pile up behind slow writes collapse into one. */
   heartbeat(id: string, at: number): Promise<unknown> {
+    const pending = this.heartbeatDue !== null;
+    this.heartbeatDue = { id, at };
+    if (pending) return this.queue;
     return this.enqueue(async () => {
+      const due = this.heartbeatDue;
+      this.heartbeatDue = null;
+      if (!due) return;
       const record = await this.db.playing.get('current');
-      if (record?.id === id) await this.db.playing.put({ ...record, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)) });
+      if (record?.id === due.id) await this.db.playing.put({ ...record, end: toUtcTime(due.at), durationMs: Math.max(0, due.at - Date.parse(record.start)) });
     });
   }
 

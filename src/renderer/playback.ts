@@ -17,6 +17,8 @@ export const LEAVING_FALLBACK_MS = 10 * FADE_MS;
 /** An item that cannot be prepared within this long is skipped for a while. */
 export const PREPARE_TIMEOUT_MS = 15_000;
 export const FAILED_ITEM_RETRY_MS = 60_000;
+/** A difference this large between wall-clock and monotonic time since the last check is a clock jump. */
+export const CLOCK_JUMP_MS = 2_000;
 
 export type SlotPhase = 'preload' | 'current' | 'leaving';
 
@@ -42,6 +44,9 @@ export interface PlayerView {
 interface Showing {
   slot: SlotView;
   impressionId: string;
+  /** Wall-clock start, and the monotonic clock then: time on screen is measured on the latter, so a clock jump does not distort it. */
+  startedAt: number;
+  startedMono: number;
   naturalEnd: boolean;
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -112,7 +117,7 @@ export class Playback {
     this.stopped = true;
     for (const timer of [this.prepareTimer, this.boundaryTimer, this.current?.timer ?? null]) if (timer) clearTimeout(timer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    if (this.current) await this.deps.log.end(this.current.impressionId, Date.now(), false);
+    if (this.current) await this.deps.log.end(this.current.impressionId, endOf(this.current), false);
   }
 
   // ---- Reports from the components ----
@@ -177,7 +182,7 @@ export class Playback {
     this.armBoundary(decision.nextChangeAt, now);
     if (!decision.now) {
       this.wanted = null;
-      this.goIdle(now);
+      this.goIdle();
       return;
     }
     this.wanted = { pick: decision.now, rotation: decision.rotation };
@@ -270,7 +275,7 @@ export class Playback {
     if (!incoming || !wanted || this.stopped) return;
     if (this.prepareTimer) clearTimeout(this.prepareTimer);
     const now = Date.now();
-    this.retireCurrent(now);
+    this.retireCurrent();
     this.preload = null;
     this.wanted = null;
     this.idle = false;
@@ -286,6 +291,8 @@ export class Playback {
         { screenId: this.deps.screenId, playlistId: incoming.slot.playlistId, itemId: incoming.slot.itemId, revision: this.set?.revision ?? '' },
         now,
       ),
+      startedAt: now,
+      startedMono: performance.now(),
     };
     this.current = showing;
     const duration = incoming.slot.item.duration;
@@ -297,13 +304,13 @@ export class Playback {
     if (decision.now) void this.prepare(decision.now);
   }
 
-  private retireCurrent(now: number): void {
+  private retireCurrent(): void {
     const outgoing = this.current;
     if (!outgoing) return;
     this.current = null;
     if (outgoing.timer) clearTimeout(outgoing.timer);
     const natural = outgoing.naturalEnd;
-    void this.deps.log.end(outgoing.impressionId, now, natural);
+    void this.deps.log.end(outgoing.impressionId, endOf(outgoing), natural);
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
     // Removed once the incoming item has faded in (slotShown), or after a while regardless.
@@ -324,15 +331,27 @@ export class Playback {
     this.emit();
   }
 
-  private goIdle(now: number): void {
+  private goIdle(): void {
     this.dropPreload();
-    this.retireCurrent(now);
+    this.retireCurrent();
     this.idle = true;
     this.emit();
   }
 
   private async heartbeat(): Promise<void> {
-    if (this.current) await this.deps.log.heartbeat(this.current.impressionId, Date.now());
+    this.watchClock();
+    if (this.current) await this.deps.log.heartbeat(this.current.impressionId, endOf(this.current));
+  }
+
+  private clockCheck = { wall: Date.now(), mono: performance.now() };
+
+  /** The wall clock jumped (NTP, a technician, DST-less BIOS clock): what plays and the next boundary are decided again. */
+  private watchClock(): void {
+    const wall = Date.now();
+    const mono = performance.now();
+    const drift = wall - this.clockCheck.wall - (mono - this.clockCheck.mono);
+    this.clockCheck = { wall, mono };
+    if (Math.abs(drift) > CLOCK_JUMP_MS) this.reconsider();
   }
 
   private emit(): void {
@@ -343,6 +362,11 @@ export class Playback {
     this.view = { slots, idle: this.idle && !this.current, revision: this.set?.revision ?? null };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The end of a showing, measured on the monotonic clock from its start. */
+function endOf(showing: Showing): number {
+  return showing.startedAt + Math.round(performance.now() - showing.startedMono);
 }
 
 /** A cross-fade never takes more than a quarter of the item's time on screen. */
