@@ -1,10 +1,12 @@
 /** npm run bench: prints every figure; asserts nothing. */
 import { launchBrowser } from '../test/support/browser.js';
 import { serveWeb } from '../test/support/staticServer.js';
+import { runBundled } from './bundled.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions } from './transitions.js';
 
 const only = process.argv[2];
+if (!only || only === 'decision') await runBundled('bench/decisionMain.ts');
 const browser = await launchBrowser();
 const site = await serveWeb();
 try {

@@ -48,25 +48,53 @@ export interface Decision {
 /** Without any boundary, the engine is asked again after this long. */
 export const MAX_SLEEP_MS = MS_PER_DAY;
 
+/** A schedule read once into numbers: the engine checks it many times a second. */
+interface CompiledSchedule {
+  zone: string;
+  from: number;
+  until: number;
+  /** Bit d set: ISO weekday d allowed (all set without `days`). */
+  days: number;
+  /** [start, end) in minutes of the local day; end <= start wraps past midnight. */
+  windows: [number, number][] | null;
+}
+
+const compiled = new WeakMap<Schedule, Map<string, CompiledSchedule>>();
+
+function compile(schedule: Schedule, zone: string): CompiledSchedule {
+  let byZone = compiled.get(schedule);
+  if (!byZone) compiled.set(schedule, (byZone = new Map()));
+  let c = byZone.get(zone);
+  if (!c) {
+    const tz = schedule.timezone ?? zone;
+    c = {
+      zone: tz,
+      from: schedule.from !== undefined ? instantOfLocal(schedule.from, tz) : -Infinity,
+      until: schedule.until !== undefined ? instantOfLocal(schedule.until, tz) : Infinity,
+      days: schedule.days ? schedule.days.reduce((mask, d) => mask | (1 << d), 0) : 0xff,
+      windows: schedule.hours ? schedule.hours.map((w) => [minuteOfLocalTime(w.start), minuteOfLocalTime(w.end)]) : null,
+    };
+    byZone.set(zone, c);
+  }
+  return c;
+}
+
 export function isScheduleActive(schedule: Schedule | undefined, zone: string, t: number): boolean {
   if (!schedule) return true;
-  const tz = schedule.timezone ?? zone;
-  if (schedule.from !== undefined && t < instantOfLocal(schedule.from, tz)) return false;
-  if (schedule.until !== undefined && t >= instantOfLocal(schedule.until, tz)) return false;
-  if (!schedule.days && !schedule.hours) return true;
-  const local = localParts(tz, t);
-  const dayAllowed = (weekday: number) => !schedule.days || schedule.days.includes(weekday);
-  if (!schedule.hours) return dayAllowed(local.weekday);
+  const c = compile(schedule, zone);
+  if (t < c.from || t >= c.until) return false;
+  if (c.days === 0xff && !c.windows) return true;
+  const local = localParts(c.zone, t);
+  if (!c.windows) return (c.days & (1 << local.weekday)) !== 0;
   const minute = local.msOfDay / MS_PER_MINUTE;
-  for (const window of schedule.hours) {
-    const start = minuteOfLocalTime(window.start);
-    const end = minuteOfLocalTime(window.end);
+  const today = (c.days & (1 << local.weekday)) !== 0;
+  for (const [start, end] of c.windows) {
     if (end > start) {
-      if (minute >= start && minute < end && dayAllowed(local.weekday)) return true;
+      if (today && minute >= start && minute < end) return true;
     } else {
       // Wraps past midnight: the window belongs to the day it starts on.
-      if (minute >= start && dayAllowed(local.weekday)) return true;
-      if (minute < end && dayAllowed(weekdayOfDay(local.day - 1))) return true;
+      if (today && minute >= start) return true;
+      if (minute < end && (c.days & (1 << weekdayOfDay(local.day - 1))) !== 0) return true;
     }
   }
   return false;
@@ -75,9 +103,9 @@ export function isScheduleActive(schedule: Schedule | undefined, zone: string, t
 export function isWhenSatisfied(when: When | undefined, waits: Readonly<Record<string, number>> | undefined): boolean {
   const range = when?.waitMinutes;
   if (!range) return true;
-  const values = Object.values(waits ?? {});
-  if (values.length === 0) return false; // no estimate: inactive (§1)
-  const wait = Math.max(...values);
+  let wait = -Infinity;
+  for (const service in waits) wait = Math.max(wait, waits[service]!);
+  if (wait === -Infinity) return false; // no estimate: inactive (§1)
   return (range.min === undefined || wait >= range.min) && (range.max === undefined || wait < range.max);
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Item, PlaylistInput } from '../../src/shared/playlist.js';
+import type { PlaylistInput, Schedule, When } from '../../src/shared/playlist.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { decide, isScheduleActive, MAX_SLEEP_MS, nextChangeAt, START_ROTATION, stillPlays, type Rotation } from '../../src/shared/schedule.js';
 
 const PARIS = 'Europe/Paris';
 const at = (iso: string) => Date.parse(iso);
-const text = (id: string, extra: Partial<Item> = {}) => ({ id, type: 'text' as const, duration: 10, title: id, ...extra });
+const text = (id: string, extra: { schedule?: Schedule; when?: When } = {}) => ({ id, type: 'text' as const, duration: 10, title: id, ...extra });
 const playlist = (input: Omit<PlaylistInput, 'items'> & { items?: PlaylistInput['items'] }) => Playlist.parse({ items: [text(`${input.id}-1`)], ...input });
 
 function sequence(playlists: Playlist[], now: number, count: number, options: { waits?: Record<string, number>; zone?: string } = {}): string[] {

@@ -1,0 +1,3 @@
+import { benchDecision } from './decision.js';
+
+benchDecision();

@@ -1,0 +1,58 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Playlist } from '../../src/shared/playlist.js';
+import { timeline } from '../../src/shared/timeline.js';
+import { loadPlaylists, parseArgs } from '../../scripts/schedulePreview.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const text = (id: string, duration: number) => ({ id, type: 'text' as const, duration, title: id });
+
+describe('timeline (what a screen will play)', () => {
+  const low = Playlist.parse({ id: 'low', items: [text('l1', 600)] });
+  const high = Playlist.parse({ id: 'high', priority: 1, schedule: { timezone: 'Europe/Paris', hours: [{ start: '09:00', end: '10:00' }] }, items: [text('h1', 1500)] });
+  const from = Date.parse('2026-11-25T08:55:00+01:00');
+  const until = Date.parse('2026-11-25T10:30:00+01:00');
+
+  it('plays each item for its duration, cuts at the boundary, covers the interval without a hole', () => {
+    const segments = timeline({ playlists: [low, high], timezone: 'Europe/Paris', from, until });
+    const iso = (t: number) => new Date(t).toISOString().slice(11, 16);
+    expect(segments.map((s) => `${iso(s.start)}-${iso(s.end)} ${s.itemId}${s.complete ? '' : ' cut'}`)).toEqual([
+      '07:55-08:00 l1 cut',
+      '08:00-08:25 h1',
+      '08:25-08:50 h1',
+      '08:50-09:00 h1 cut',
+      '09:00-09:10 l1',
+      '09:10-09:20 l1',
+      '09:20-09:30 l1',
+    ]);
+  });
+
+  it('shows idle where nothing plays', () => {
+    const segments = timeline({ playlists: [high], timezone: 'Europe/Paris', from: Date.parse('2026-11-25T10:00:00+01:00'), until: Date.parse('2026-11-25T11:00:00+01:00') });
+    expect(segments).toEqual([{ start: Date.parse('2026-11-25T10:00:00+01:00'), end: Date.parse('2026-11-25T11:00:00+01:00'), playlistId: null, itemId: null, complete: true }]);
+  });
+});
+
+describe('npm run schedule', () => {
+  it('prints a line per minute with the playlists and items on screen', () => {
+    const out = execFileSync('npx', ['tsx', 'scripts/schedulePreview.ts', 'playlists/mairie', '--at', '2026-12-24T11:58', '--tz', 'Europe/Paris', '--for', '3m'], { cwd: root, encoding: 'utf8' });
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^jeu\. 24 déc\. 11:58 .*mairie-guichets/);
+    expect(lines[3]).toMatch(/^jeu\. 24 déc\. 12:00 /);
+    expect(lines[3]).not.toContain('mairie-guichets'); // the office closes at noon
+    expect(lines[3]).toContain('mairie-fetes');
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseArgs(['playlists'])).toThrow('--at is required');
+    expect(() => parseArgs(['playlists', '--at', '2026-13-01T10:00'])).toThrow('--at: not a real date and time');
+    expect(() => parseArgs(['playlists', '--at', '2026-12-01T10:00', '--tz', 'Mars/Olympus'])).toThrow('--tz: unknown time zone');
+    expect(() => parseArgs(['playlists', '--at', '2026-12-01T10:00', '--for', 'soon'])).toThrow('--for: expected a length');
+    expect(() => loadPlaylists(['nowhere.json'])).toThrow('nowhere.json: no such file or folder');
+    const bad = spawnSync('npx', ['tsx', 'scripts/schedulePreview.ts', 'test/fixtures/bad-playlist.json', '--at', '2026-12-01T10:00'], { cwd: root, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('test/fixtures/bad-playlist.json: items[0].duration: expected a duration in seconds > 0');
+  });
+});
