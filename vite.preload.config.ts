@@ -1,14 +1,5 @@
-import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { electronEntry } from './vite.electron.js';
 
-/** The sandboxed preload may only require('electron'): everything else is bundled into one CommonJS file. */
-export default defineConfig({
-  build: {
-    outDir: resolve(import.meta.dirname, 'dist/main'),
-    emptyOutDir: false,
-    target: 'node22',
-    minify: false,
-    lib: { entry: resolve(import.meta.dirname, 'src/main/preload.ts'), formats: ['cjs'], fileName: () => 'preload.cjs' },
-    rolldownOptions: { external: ['electron'] },
-  },
-});
+/** The sandboxed preload may only require('electron'): everything else is bundled in. */
+export default defineConfig(electronEntry('src/main/preload.ts', 'preload.cjs', { nodeBuiltins: false }));

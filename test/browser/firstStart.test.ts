@@ -1,29 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
-import { freezeClockAt, launchBrowser, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { freezeClockAt, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { useBrowserAndSite } from '../support/suite.js';
 import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
-import { serveWeb, type StaticSite } from '../support/staticServer.js';
 
 // Wednesday 25 November 2026, 10:00 in Paris: the office-hours playlist is on.
 const START = Date.parse('2026-11-25T10:00:00+01:00');
 
-let site: StaticSite;
-let browser: Browser;
-beforeAll(async () => {
-  site = await serveWeb();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite();
 
 describe('first start, offline, on the bundled playlists', () => {
   it('shows the first item, then each item in order for its duration, and records every impression', async () => {
-    const { page, errors } = await newPlayerPage(browser);
+    const { page, errors } = await newPlayerPage(env.browser());
     await freezeClockAt(page, START);
-    await page.goto(`${site.url}?screen=ecran-test`);
+    await page.goto(`${env.site().url}?screen=ecran-test`);
 
     const expected = expectedSequence(bundledPlaylists('mairie'), 'Europe/Paris', START, 8);
     expect(new Set(expected.map((e) => e.playlistId)).size).toBeGreaterThan(1); // the round-robin is exercised
@@ -70,9 +60,9 @@ describe('first start, offline, on the bundled playlists', () => {
   });
 
   it('after a restart, plays on from IndexedDB with the bundle unreachable', async () => {
-    const { context, page } = await newPlayerPage(browser);
+    const { context, page } = await newPlayerPage(env.browser());
     await freezeClockAt(page, START);
-    await page.goto(site.url);
+    await page.goto(env.site().url);
     const expected = expectedSequence(bundledPlaylists('mairie'), 'Europe/Paris', START, 4);
     await waitForItem(page, expected[0]!.itemId);
     await page.clock.runFor(expected[0]!.durationMs);
@@ -88,7 +78,7 @@ describe('first start, offline, on the bundled playlists', () => {
     const again = await context.newPage();
     const resumeAt = START + expected[0]!.durationMs + 3_000 + 1_000;
     await freezeClockAt(again, resumeAt);
-    await again.goto(site.url);
+    await again.goto(env.site().url);
     // The rotation was stored: it goes on with the item after the one cut short.
     await waitForItem(again, expected[2]!.itemId);
     const outbox = await readStore<Impression>(again, 'outbox');
@@ -100,8 +90,8 @@ describe('first start, offline, on the bundled playlists', () => {
   });
 
   it('names a bad setting from the address on screen and plays all the same', async () => {
-    const { context, page } = await newPlayerPage(browser);
-    await page.goto(`${site.url}?hub=ftp://hub.example&screen=ecran-1`);
+    const { context, page } = await newPlayerPage(env.browser());
+    await page.goto(`${env.site().url}?hub=ftp://hub.example&screen=ecran-1`);
     await page.waitForSelector('[data-item-id]');
     const notice = await page.textContent('.notice');
     expect(notice).toContain('hub: expected an http(s) URL of the hub');

@@ -1,31 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freezeClockAt, launchBrowser, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
-import { serveWeb, type StaticSite } from '../support/staticServer.js';
+import { describe, expect, it } from 'vitest';
+import { freezeClockAt, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { useBrowserAndSite } from '../support/suite.js';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results');
+mkdirSync(SHOTS, { recursive: true });
 // Sunday 29 November 2026, 10:00 in Paris: only the always-on playlists play.
 const SUNDAY = Date.parse('2026-11-29T10:00:00+01:00');
 
-let site: StaticSite;
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  site = await serveWeb();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite();
 
 describe('video with captions', () => {
   it('plays the clinic video muted, with its French captions shown large', async () => {
-    const { context, page, errors } = await newPlayerPage(browser);
+    const { context, page, errors } = await newPlayerPage(env.browser());
     await page.clock.install({ time: SUNDAY });
-    await page.goto(`${site.url}?bundle=clinique`);
+    await page.goto(`${env.site().url}?bundle=clinique`);
     await waitForItem(page, 'hygiene-mains');
     const captions = page.locator('[data-item-id="hygiene-mains"] [data-captions]');
     await captions.waitFor({ timeout: 10_000 });
@@ -52,9 +42,9 @@ describe('layout', () => {
     [1080, 1920],
   ] as const) {
     it(`fills a ${width}x${height} screen with images and text that fit`, async () => {
-      const { context, page } = await newPlayerPage(browser, { width, height });
+      const { context, page } = await newPlayerPage(env.browser(), { width, height });
       await freezeClockAt(page, SUNDAY);
-      await page.goto(site.url);
+      await page.goto(env.site().url);
       await waitForItem(page, 'horaires');
       const box = await page.locator('[data-item-id="horaires"]').boundingBox();
       expect(box).toEqual({ x: 0, y: 0, width, height });

@@ -1,11 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
 import { Playlist, type PlaylistInput } from '../../src/shared/playlist.js';
 import { isScheduleActive, nextChangeAt } from '../../src/shared/schedule.js';
-import { freezeClockAt, launchBrowser, newPlayerPage, onScreen, readStore } from '../support/browser.js';
+import { freezeClockAt, newPlayerPage, onScreen, readStore } from '../support/browser.js';
+import { useBrowserAndSite } from '../support/suite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { serveWeb, type StaticSite } from '../support/staticServer.js';
 
 const PARIS = 'Europe/Paris';
 const text = (id: string, minutes: number) => ({ id, type: 'text' as const, duration: minutes * 60, title: id });
@@ -30,22 +29,13 @@ function expectedPlaylist(t: number): string {
   return active.sort((a, b) => b.priority - a.priority)[0]!.id;
 }
 
-let site: StaticSite;
-let browser: Browser;
-beforeAll(async () => {
-  site = await serveWeb({ playlistsDir: makePlaylistsDir(inputs) });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(inputs) });
 
 describe('a simulated week in Paris', () => {
   it('plays what the engine says: office hours over the loop, Christmas over both, cut at the boundaries', async () => {
-    const { context, page, errors } = await newPlayerPage(browser, { timezoneId: PARIS });
+    const { context, page, errors } = await newPlayerPage(env.browser(), { timezoneId: PARIS });
     await freezeClockAt(page, WEEK_START);
-    await page.goto(`${site.url}?screen=ecran-semaine`);
+    await page.goto(`${env.site().url}?screen=ecran-semaine`);
     await page.waitForSelector('[data-item-id]');
 
     const mismatches: string[] = [];
@@ -85,10 +75,10 @@ describe('a simulated week in Paris', () => {
   }, 240_000);
 
   it('follows a clock jump of an hour, forward and back (NTP correction)', async () => {
-    const { context, page } = await newPlayerPage(browser, { timezoneId: PARIS });
+    const { context, page } = await newPlayerPage(env.browser(), { timezoneId: PARIS });
     const wednesday = Date.parse('2026-12-23T11:50:00+01:00');
     await freezeClockAt(page, wednesday);
-    await page.goto(site.url);
+    await page.goto(env.site().url);
     await page.waitForSelector('[data-playlist-id="office"]');
     // 11:50 becomes 12:50: lunch, the office playlist closes.
     await page.clock.setSystemTime(wednesday + 3_600_000);
