@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,14 @@ describe('app:// protocol', () => {
     expect(fileForUrl(root, 'app://player/a%00b')).toBeNull();
     expect((await handler(new Request('app://player/..%2f..%2fsecret.txt'))).status).toBe(404);
     expect((await handler(new Request('app://player/nope.js'))).status).toBe(404);
+  });
+});
+
+describe('web player CSP', () => {
+  it('index.html carries the same policy as the app:// responses (less what only a header can say)', () => {
+    const html = readFileSync(join(import.meta.dirname, '../../src/renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    const headerOnly = new Set(['frame-ancestors']);
+    expect(meta).toBe(CONTENT_SECURITY_POLICY.split('; ').filter((d) => !headerOnly.has(d.split(' ')[0]!)).join('; '));
   });
 });
