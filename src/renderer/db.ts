@@ -15,13 +15,40 @@ export const StoredSet = PlaylistsMessage.extend({
 });
 export type StoredSet = z.infer<typeof StoredSet>;
 
+/** A verified file: its bytes are the `parts` with its sha256, in offset order. */
 export interface StoredMedia {
   sha256: string;
-  blob: Blob;
   bytes: number;
   type: string;
   storedAt: number;
   lastUsed: number;
+  /** Version 1 kept the whole file here; version 2 moves it into `parts`. */
+  blob?: Blob;
+}
+
+/** A slice of a file, written as it arrives (a few MB): no file is ever held whole in memory. */
+export interface StoredPart {
+  sha256: string;
+  offset: number;
+  blob: Blob;
+}
+
+/** A download under way: how far it got, and the hash state there, so that it resumes after a restart. */
+export interface Download {
+  sha256: string;
+  src: string;
+  bytesDone: number;
+  hashState: Uint8Array;
+  type: string;
+}
+
+/** The last error of a file, kept for the status overlay and the hub. */
+export interface MediaError {
+  sha256: string;
+  src: string;
+  error: string;
+  at: number;
+  attempts: number;
 }
 
 /** The item on screen, kept up to date while it plays so that a crash loses no airtime. */
@@ -39,6 +66,9 @@ export class PlayerDb extends Dexie {
   outbox!: EntityTable<Impression, 'id'>;
   playing!: EntityTable<PlayingRecord, 'key'>;
   settings!: EntityTable<Setting, 'key'>;
+  parts!: Dexie.Table<StoredPart, [string, number]>;
+  downloads!: EntityTable<Download, 'sha256'>;
+  mediaErrors!: EntityTable<MediaError, 'sha256'>;
 
   constructor(name = 'antichambre') {
     super(name);
@@ -49,5 +79,20 @@ export class PlayerDb extends Dexie {
       playing: '&key',
       settings: '&key',
     });
+    // Version 2: media in parts written as they download (resumable, memory-flat), downloads and errors.
+    this.version(2)
+      .stores({
+        parts: '[sha256+offset], sha256',
+        downloads: '&sha256',
+        mediaErrors: '&sha256',
+      })
+      .upgrade(async (tx) => {
+        const all = (await tx.table('media').toArray()) as StoredMedia[];
+        for (const { blob, ...media } of all) {
+          if (!blob) continue;
+          await tx.table('parts').put({ sha256: media.sha256, offset: 0, blob } satisfies StoredPart);
+          await tx.table('media').put(media);
+        }
+      });
   }
 }

@@ -7,7 +7,9 @@ import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { strings } from './i18n.js';
 import { ImpressionLog } from './impressionLog.js';
+import { MediaCache } from './mediaCache.js';
 import { Playback } from './playback.js';
+import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
 import { Stage } from './components/Stage.js';
 
@@ -27,20 +29,28 @@ async function boot(): Promise<void> {
   ]).then(() => performance.mark('antichambre:fonts'));
   const screenId = config.screen ?? (await localScreenId(db));
   performance.mark('antichambre:db');
-  const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId });
+  const cache = new MediaCache(db);
+  await cache.init();
+  const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId, isFileReady: (sha) => cache.isReady(sha) });
+  const switcher = new SetSwitch(db, cache, timezone, (set) => playback.setStoredSet(set));
+  cache.onReady(() => playback.fileReady());
   await Promise.all([fontsLoaded, playback.start()]);
+  await switcher.init();
   performance.mark('antichambre:started');
   root.render(<Stage playback={playback} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
 
   // In the background: copy the bundled playlists on first start, or a newer bundle after an update.
-  importBundle(db, new URL('./', window.location.href), config.bundle)
-    .then(async (report) => {
+  importBundle(switcher, new URL('./', window.location.href), config.bundle)
+    .then((report) => {
       for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
-      if (report.stored) await playback.setStoredSet(report.stored);
     })
     .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
 
-  window.addEventListener('pagehide', () => void playback.stop());
+  window.addEventListener('pagehide', () => {
+    cache.stop();
+    switcher.stop();
+    void playback.stop();
+  });
 }
 
 void boot();

@@ -2,6 +2,7 @@ import { filesOf, type Item } from '../shared/playlist.js';
 import { decide, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
 import { StoredSet, type PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
+import { readMedia, touchMedia } from './mediaStore.js';
 import { readSetting, writeSetting } from './settings.js';
 
 /**
@@ -56,6 +57,8 @@ export interface PlaybackDeps {
   log: ImpressionLog;
   timezone: string;
   screenId: string;
+  /** Whether a file is cached and verified. */
+  isFileReady(sha256: string): boolean;
 }
 
 let slotCounter = 0;
@@ -74,7 +77,6 @@ export class Playback {
   private prepareTimer: ReturnType<typeof setTimeout> | null = null;
   private boundaryTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
-  private readyFiles = new Set<string>();
   private failed = new Map<string, number>();
   private listeners = new Set<() => void>();
   private stopped = false;
@@ -91,14 +93,8 @@ export class Playback {
 
   async start(): Promise<void> {
     const { db } = this.deps;
-    const [, rotation, mediaKeys, set] = await Promise.all([
-      this.deps.log.recover(),
-      readSetting(db, 'rotation', Rotation),
-      db.media.toCollection().primaryKeys(),
-      db.sets.get('current'),
-    ]);
+    const [, rotation, set] = await Promise.all([this.deps.log.recover(), readSetting(db, 'rotation', Rotation), db.sets.get('current')]);
     this.rotation = rotation ?? START_ROTATION;
-    for (const sha of mediaKeys) this.readyFiles.add(sha);
     // Read back from disk: parsed like anything else that enters; a damaged set is ignored (the bundle is imported again).
     const parsedSet = StoredSet.safeParse(set);
     this.set = parsedSet.success ? parsedSet.data : null;
@@ -107,10 +103,15 @@ export class Playback {
   }
 
   /** A new set is stored: play it from now on, cutting the item on screen if it no longer plays. */
-  async setStoredSet(set: StoredSet): Promise<void> {
-    for (const sha of await this.deps.db.media.toCollection().primaryKeys()) this.readyFiles.add(sha);
+  setStoredSet(set: StoredSet): void {
     this.set = set;
     this.reconsider();
+  }
+
+  /** A file became ready: an item that was skipped may play now. */
+  fileReady(): void {
+    if (this.idle && !this.current && !this.preload) this.step();
+    else this.reconsider();
   }
 
   async stop(): Promise<void> {
@@ -157,7 +158,7 @@ export class Playback {
   }
 
   private isReady(item: Item, now: number): boolean {
-    for (const file of filesOf(item)) if (!this.readyFiles.has(file.sha256.toLowerCase())) return false;
+    for (const file of filesOf(item)) if (!this.deps.isFileReady(file.sha256.toLowerCase())) return false;
     for (const [key, until] of this.failed) {
       if (until <= now) this.failed.delete(key);
     }
@@ -250,16 +251,16 @@ export class Playback {
     const { db } = this.deps;
     const item = slot.item;
     if (item.type !== 'image' && item.type !== 'video') return;
-    const now = Date.now();
-    const media = await db.media.get(item.sha256.toLowerCase());
-    if (!media) throw new Error(`media ${item.sha256} missing`);
-    void db.media.update(media.sha256, { lastUsed: now });
-    slot.src = URL.createObjectURL(media.blob);
+    const sha256 = item.sha256.toLowerCase();
+    const blob = await readMedia(db, sha256);
+    if (!blob) throw new Error(`media ${sha256} missing`);
+    void touchMedia(db, sha256, Date.now());
+    slot.src = URL.createObjectURL(blob);
     if (item.type === 'video') {
       for (const caption of item.captions ?? []) {
-        const track = await db.media.get(caption.sha256.toLowerCase());
+        const track = await readMedia(db, caption.sha256.toLowerCase());
         if (!track) continue;
-        slot.captions.push({ lang: caption.lang, label: caption.label, src: URL.createObjectURL(new Blob([track.blob], { type: 'text/vtt' })) });
+        slot.captions.push({ lang: caption.lang, label: caption.label, src: URL.createObjectURL(new Blob([track], { type: 'text/vtt' })) });
       }
     }
   }

@@ -1,0 +1,144 @@
+import { createSHA256, type IHasher } from 'hash-wasm';
+import type { PlayerDb } from './db.js';
+import { deleteMedia } from './mediaStore.js';
+
+/**
+ * One file, from its URL into IndexedDB: streamed, hashed as the bytes arrive, written in
+ * parts of a few MB together with the hash state, so that a dropped or interrupted transfer
+ * resumes with an HTTP Range request where it stopped. A file whose digest differs is
+ * deleted, never stored as media.
+ */
+
+export interface FileRequest {
+  sha256: string;
+  src: string;
+  bytes?: number | undefined;
+}
+
+/** `soon`: retry with backoff; `later`: the server said no (404, wrong bytes), retry rarely; `room`: out of space. */
+export type RetryKind = 'soon' | 'later' | 'room';
+
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly retry: RetryKind,
+  ) {
+    super(message);
+  }
+}
+
+export interface DownloadOptions {
+  signal: AbortSignal;
+  /** A transfer that brings no byte for this long is aborted. */
+  stallMs: number;
+  partBytes: number;
+  onProgress(done: number, total: number | null): void;
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'QuotaExceededError' || (error as { inner?: Error }).inner?.name === 'QuotaExceededError');
+}
+
+async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<number> {
+  await deleteMedia(db, sha256);
+  hasher.init();
+  return 0;
+}
+
+export async function downloadFile(db: PlayerDb, file: FileRequest, options: DownloadOptions): Promise<void> {
+  const sha256 = file.sha256.toLowerCase();
+  if (await db.media.get(sha256)) return;
+  const hasher = await createSHA256();
+  hasher.init();
+  let offset = 0;
+  const partial = await db.downloads.get(sha256);
+  if (partial && partial.src === file.src) {
+    hasher.load(partial.hashState);
+    offset = partial.bytesDone;
+  } else if (partial) {
+    await restart(db, sha256, hasher);
+  }
+
+  const stall = new AbortController();
+  const signal = AbortSignal.any([options.signal, stall.signal]);
+  let response: Response;
+  try {
+    response = await fetch(file.src, { signal, cache: 'no-store', ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
+  } catch (error) {
+    throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `network error (${(error as Error).message})`}`, 'soon');
+  }
+  if ([401, 403, 404, 410].includes(response.status)) throw new DownloadError(`${file.src}: HTTP ${response.status}`, 'later');
+  if (response.status === 416 && offset > 0) {
+    await restart(db, sha256, hasher);
+    throw new DownloadError(`${file.src}: range refused, starting again`, 'soon');
+  }
+  if (!response.ok || !response.body) throw new DownloadError(`${file.src}: HTTP ${response.status}`, 'soon');
+  if (offset > 0) {
+    const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+    if (response.status !== 206 || Number(range?.[1]) !== offset) offset = await restart(db, sha256, hasher); // the server sends it all again
+  }
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? offset + length : (file.bytes ?? null);
+  if (file.bytes !== undefined && total !== null && total !== file.bytes) throw new DownloadError(`${file.src}: the server has ${total} bytes, the playlist says ${file.bytes}`, 'later');
+  const type = response.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream';
+
+  const reader = response.body.getReader();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let partOffset = offset;
+  const commit = async () => {
+    if (pendingBytes === 0) return;
+    const blob = new Blob(pending as BlobPart[], { type });
+    const at = partOffset;
+    partOffset += pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    try {
+      await db.transaction('rw', db.parts, db.downloads, async () => {
+        await db.parts.put({ sha256, offset: at, blob });
+        await db.downloads.put({ sha256, src: file.src, bytesDone: partOffset, hashState: hasher.save(), type });
+      });
+    } catch (error) {
+      if (isQuotaError(error)) throw new DownloadError(`${file.src}: storage full`, 'room');
+      throw error;
+    }
+  };
+
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        stall.abort();
+        reject(new DownloadError(`${file.src}: no data for ${options.stallMs / 1000} s, will resume`, 'soon'));
+      }, options.stallMs);
+    });
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await Promise.race([reader.read(), stalled]);
+    } catch (error) {
+      await commit().catch(() => {});
+      if (error instanceof DownloadError) throw error;
+      throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `transfer cut (${(error as Error).message}), will resume`}`, 'soon');
+    } finally {
+      clearTimeout(timer);
+    }
+    if (chunk.done) break;
+    hasher.update(chunk.value);
+    pending.push(chunk.value);
+    pendingBytes += chunk.value.byteLength;
+    offset += chunk.value.byteLength;
+    options.onProgress(offset, total);
+    if (pendingBytes >= options.partBytes) await commit();
+  }
+  await commit();
+  const digest = hasher.digest('hex');
+  if (digest !== sha256) {
+    await deleteMedia(db, sha256);
+    throw new DownloadError(`${file.src}: sha256 is ${digest}, expected ${sha256}; file refused`, 'later');
+  }
+  const now = Date.now();
+  await db.transaction('rw', db.media, db.downloads, async () => {
+    await db.media.put({ sha256, bytes: offset, type, storedAt: now, lastUsed: now });
+    await db.downloads.delete(sha256);
+  });
+}

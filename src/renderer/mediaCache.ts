@@ -1,0 +1,251 @@
+import type { PlannedFile } from '../shared/mediaPlan.js';
+import type { PlayerDb } from './db.js';
+import { DownloadError, downloadFile, type RetryKind } from './download.js';
+import { deleteMedia, storedBytes } from './mediaStore.js';
+
+/**
+ * The media cache: fetches what the screen will need, soonest first, two at a time, with
+ * retries (exponential backoff with jitter), within a disk budget that evicts the least
+ * recently used files the set no longer needs, then those it needs last.
+ */
+
+export type FileState = 'queued' | 'downloading' | 'ready' | 'waiting' | 'failed' | 'no-room';
+
+export interface FileStatus {
+  sha256: string;
+  src: string;
+  state: FileState;
+  done: number;
+  total: number | null;
+  error?: string;
+  attempts: number;
+  nextTry?: number;
+}
+
+export interface CacheOptions {
+  maxConcurrent: number;
+  stallMs: number;
+  partBytes: number;
+  /** Bytes the cache may use; null: 80 % of what the browser allows. */
+  budgetBytes: number | null;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** After a refusal (404, 403, wrong bytes): try again this much later at the earliest. */
+  refusedRetryMs: number;
+  random: () => number;
+}
+
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = {
+  maxConcurrent: 2,
+  stallMs: 30_000,
+  partBytes: 4 * 1024 * 1024,
+  budgetBytes: null,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 5 * 60_000,
+  refusedRetryMs: 30 * 60_000,
+  random: Math.random,
+};
+
+export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptions): number {
+  const exponential = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  const jittered = exponential * (0.5 + options.random()); // "equal jitter": between half and one and a half times
+  return kind === 'later' ? Math.max(options.refusedRetryMs, jittered) : jittered;
+}
+
+export interface CacheTotals {
+  bytes: number;
+  files: number;
+  missing: number;
+  budget: number;
+}
+
+export class MediaCache {
+  private wanted: PlannedFile[] = [];
+  private readonly status = new Map<string, FileStatus>();
+  private readonly active = new Map<string, AbortController>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly listeners = new Set<(sha256: string) => void>();
+  private readonly changeListeners = new Set<() => void>();
+  readonly ready = new Set<string>();
+  private budget = Infinity;
+  private stopped = false;
+
+  constructor(
+    private readonly db: PlayerDb,
+    private readonly options: CacheOptions = DEFAULT_CACHE_OPTIONS,
+  ) {}
+
+  async init(): Promise<void> {
+    for (const sha of await this.db.media.toCollection().primaryKeys()) this.ready.add(sha);
+    this.budget = this.options.budgetBytes ?? (await this.browserBudget());
+    void navigator.storage?.persist?.().catch(() => false);
+  }
+
+  private async browserBudget(): Promise<number> {
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    return estimate?.quota ? Math.floor(estimate.quota * 0.8) : Infinity;
+  }
+
+  /** Called with the sha256 of each file that becomes ready. */
+  onReady(listener: (sha256: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called whenever a file's state or progress changes (for the status overlay). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  isReady(sha256: string): boolean {
+    return this.ready.has(sha256.toLowerCase());
+  }
+
+  /** Whether every attempt at this file so far has failed (it may still come later). */
+  hasFailed(sha256: string): boolean {
+    const s = this.status.get(sha256.toLowerCase());
+    return s !== undefined && s.attempts > 0 && s.state !== 'ready' && s.state !== 'downloading';
+  }
+
+  /** What the screen needs, soonest first. Downloads follow this order. */
+  want(files: PlannedFile[]): void {
+    this.wanted = files;
+    for (const file of files) {
+      if (!this.status.has(file.sha256)) {
+        this.status.set(file.sha256, { sha256: file.sha256, src: file.src, state: this.ready.has(file.sha256) ? 'ready' : 'queued', done: 0, total: file.bytes ?? null, attempts: 0 });
+      }
+    }
+    this.kick();
+    this.changed();
+  }
+
+  files(): FileStatus[] {
+    return this.wanted.map((f) => this.status.get(f.sha256)!).filter(Boolean);
+  }
+
+  async totals(): Promise<CacheTotals> {
+    const stored = await storedBytes(this.db);
+    return { bytes: stored.media + stored.partial, files: stored.files, missing: this.wanted.filter((f) => !this.ready.has(f.sha256)).length, budget: this.budget };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const controller of this.active.values()) controller.abort();
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+  }
+
+  /** Forget every file (the `clear-cache` command): media only, never the outbox. */
+  async clear(): Promise<void> {
+    for (const controller of this.active.values()) controller.abort();
+    await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
+      await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
+    });
+    this.ready.clear();
+    this.status.clear();
+    this.want(this.wanted);
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const file of this.wanted) {
+      if (this.active.size >= this.options.maxConcurrent) return;
+      const s = this.status.get(file.sha256)!;
+      if (s.state === 'ready' || this.active.has(file.sha256) || (s.nextTry !== undefined && s.nextTry > now)) continue;
+      void this.fetchOne(file, s);
+    }
+  }
+
+  private async fetchOne(file: PlannedFile, s: FileStatus): Promise<void> {
+    const controller = new AbortController();
+    this.active.set(file.sha256, controller);
+    s.state = 'downloading';
+    this.changed();
+    try {
+      if (file.bytes !== undefined && !(await this.makeRoom(file))) {
+        s.state = 'no-room';
+        s.error = `not enough room for ${file.bytes} bytes within the budget of ${this.budget}`;
+        this.scheduleRetry(file, s, 'room');
+        return;
+      }
+      await downloadFile(this.db, file, {
+        signal: controller.signal,
+        stallMs: this.options.stallMs,
+        partBytes: this.options.partBytes,
+        onProgress: (done, total) => {
+          s.done = done;
+          s.total = total;
+          this.changed();
+        },
+      });
+      s.state = 'ready';
+      delete s.error;
+      delete s.nextTry;
+      this.ready.add(file.sha256);
+      await this.db.mediaErrors.delete(file.sha256);
+      for (const listener of this.listeners) listener(file.sha256);
+    } catch (error) {
+      if (this.stopped) return;
+      const kind: RetryKind = error instanceof DownloadError ? error.retry : 'soon';
+      s.error = (error as Error).message;
+      s.attempts++;
+      await this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
+      if (kind === 'room') await this.evict(file, Infinity);
+      this.scheduleRetry(file, s, kind);
+    } finally {
+      this.active.delete(file.sha256);
+      this.changed();
+      this.kick();
+    }
+  }
+
+  private scheduleRetry(file: PlannedFile, s: FileStatus, kind: RetryKind): void {
+    const delay = backoffMs(Math.max(1, s.attempts), kind, this.options);
+    s.state = kind === 'later' ? 'failed' : kind === 'room' && s.state === 'no-room' ? 'no-room' : 'waiting';
+    s.nextTry = Date.now() + delay;
+    clearTimeout(this.retryTimers.get(file.sha256));
+    this.retryTimers.set(
+      file.sha256,
+      setTimeout(() => this.kick(), delay),
+    );
+  }
+
+  /** Frees room for `file` within the budget; answers whether there is room now. */
+  private async makeRoom(file: PlannedFile): Promise<boolean> {
+    const stored = await storedBytes(this.db);
+    const partial = (await this.db.downloads.get(file.sha256))?.bytesDone ?? 0;
+    const needed = stored.media + stored.partial - partial + (file.bytes ?? 0) - this.budget;
+    if (needed <= 0) return true;
+    return (await this.evict(file, needed)) >= needed;
+  }
+
+  /**
+   * Evicts files to free `needed` bytes: first those the set does not need, least recently
+   * used first; then those it needs later than `file`, latest first. Never one needed sooner.
+   */
+  private async evict(file: PlannedFile, needed: number): Promise<number> {
+    const order = new Map(this.wanted.map((f, i) => [f.sha256, i] as const));
+    const mine = order.get(file.sha256) ?? Infinity;
+    const media = await this.db.media.toArray();
+    const unneeded = media.filter((m) => !order.has(m.sha256)).sort((a, b) => a.lastUsed - b.lastUsed);
+    const later = media.filter((m) => (order.get(m.sha256) ?? -1) > mine).sort((a, b) => order.get(b.sha256)! - order.get(a.sha256)!);
+    let freed = 0;
+    for (const m of [...unneeded, ...later]) {
+      if (freed >= needed) break;
+      await deleteMedia(this.db, m.sha256);
+      this.ready.delete(m.sha256);
+      const s = this.status.get(m.sha256);
+      if (s) {
+        s.state = 'queued';
+        s.done = 0;
+      }
+      freed += m.bytes;
+    }
+    return freed;
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+}

@@ -1,0 +1,103 @@
+import { planFiles, type PlannedFile } from '../shared/mediaPlan.js';
+import { filesOf } from '../shared/playlist.js';
+import { isScheduleActive } from '../shared/schedule.js';
+import { StoredSet, type PlayerDb } from './db.js';
+import type { MediaCache } from './mediaCache.js';
+
+/**
+ * A new set is kept as `pending` while its files download; the old one plays on. It takes
+ * over once every file of its items that may play now is ready (or has failed: those items
+ * are skipped), so the screen never goes from content to nothing.
+ */
+
+export const REPLAN_MS = 30 * 60_000;
+
+export class SetSwitch {
+  private current: StoredSet | null = null;
+  private pending: StoredSet | null = null;
+  private replanTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly db: PlayerDb,
+    private readonly cache: MediaCache,
+    private readonly timezone: string,
+    private readonly onSwitch: (set: StoredSet) => void,
+  ) {}
+
+  async init(): Promise<void> {
+    const [current, pending] = await Promise.all([this.db.sets.get('current'), this.db.sets.get('pending')]);
+    this.current = parseOrNull(current);
+    this.pending = parseOrNull(pending);
+    this.cache.onReady(() => void this.tryPromote());
+    this.replanTimer = setInterval(() => this.plan(), REPLAN_MS);
+    this.plan();
+    await this.tryPromote();
+  }
+
+  stop(): void {
+    if (this.replanTimer) clearInterval(this.replanTimer);
+  }
+
+  /** Revisions already stored, current or pending. */
+  has(revision: string): boolean {
+    return this.current?.revision === revision || this.pending?.revision === revision;
+  }
+
+  currentSource(): StoredSet['source'] | null {
+    return this.current?.source ?? null;
+  }
+
+  /** Stores a new set durably as pending; resolves once written. */
+  async offer(set: Omit<StoredSet, 'key'>): Promise<void> {
+    const pending = StoredSet.parse({ ...set, key: 'pending' });
+    await this.db.sets.put(pending);
+    this.pending = pending;
+    this.plan();
+    await this.tryPromote();
+  }
+
+  /** Files of the current set and then of the pending one, each soonest first. */
+  plan(): void {
+    const now = Date.now();
+    const seen = new Set<string>();
+    const files: PlannedFile[] = [];
+    for (const set of [this.current, this.pending]) {
+      for (const file of set ? planFiles(set.playlists, this.timezone, now) : []) {
+        if (!seen.has(file.sha256)) files.push(file);
+        seen.add(file.sha256);
+      }
+    }
+    this.cache.want(files);
+  }
+
+  private readyNow(set: StoredSet): boolean {
+    const now = Date.now();
+    for (const playlist of set.playlists) {
+      if (!isScheduleActive(playlist.schedule, this.timezone, now)) continue;
+      for (const item of playlist.items) {
+        if (!isScheduleActive(item.schedule, item.schedule?.timezone ?? playlist.schedule?.timezone ?? this.timezone, now)) continue;
+        for (const file of filesOf(item)) if (!this.cache.isReady(file.sha256) && !this.cache.hasFailed(file.sha256)) return false;
+      }
+    }
+    return true;
+  }
+
+  private async tryPromote(): Promise<void> {
+    const pending = this.pending;
+    if (!pending || !this.readyNow(pending)) return;
+    const current: StoredSet = { ...pending, key: 'current' };
+    await this.db.transaction('rw', this.db.sets, async () => {
+      await this.db.sets.put(current);
+      await this.db.sets.delete('pending');
+    });
+    if (this.pending === pending) this.pending = null;
+    this.current = current;
+    this.plan();
+    this.onSwitch(current);
+  }
+}
+
+function parseOrNull(value: unknown): StoredSet | null {
+  const parsed = StoredSet.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}

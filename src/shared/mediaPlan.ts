@@ -1,0 +1,52 @@
+import { filesOf, type Item, type Playlist } from './playlist.js';
+import { isScheduleActive, scheduleBoundaries } from './schedule.js';
+
+/**
+ * Which files a screen needs, soonest first: every file of an item that can play within
+ * the horizon (its playlist's and its own schedule both active at some instant), ordered
+ * by the first such instant. Priorities and wait conditions are not considered: an item
+ * that may play must be ready when it does.
+ */
+
+export const FETCH_HORIZON_MS = 7 * 86_400_000;
+
+export interface PlannedFile {
+  sha256: string;
+  src: string;
+  bytes?: number | undefined;
+  /** The first instant at which an item using this file may play. */
+  firstPlay: number;
+}
+
+/** The first instant in [now, now + horizon] at which the item may play, or null. */
+export function firstPlayOf(playlist: Playlist, item: Item, zone: string, now: number, horizon = FETCH_HORIZON_MS): number | null {
+  const itemZone = item.schedule?.timezone ?? playlist.schedule?.timezone ?? zone;
+  const active = (t: number) => isScheduleActive(playlist.schedule, zone, t) && isScheduleActive(item.schedule, itemZone, t);
+  if (active(now)) return now;
+  const candidates = [
+    ...(playlist.schedule ? scheduleBoundaries(playlist.schedule, zone, now) : []),
+    ...(item.schedule ? scheduleBoundaries(item.schedule, itemZone, now) : []),
+  ]
+    .filter((t) => t > now && t <= now + horizon)
+    .sort((a, b) => a - b);
+  for (const t of candidates) if (active(t)) return t;
+  return null;
+}
+
+export function planFiles(playlists: readonly Playlist[], zone: string, now: number, horizon = FETCH_HORIZON_MS): PlannedFile[] {
+  const bySha = new Map<string, PlannedFile>();
+  for (const playlist of playlists) {
+    for (const item of playlist.items) {
+      const files = filesOf(item);
+      if (files.length === 0) continue;
+      const first = firstPlayOf(playlist, item, zone, now, horizon);
+      if (first === null) continue;
+      for (const file of files) {
+        const sha256 = file.sha256.toLowerCase();
+        const known = bySha.get(sha256);
+        if (!known || first < known.firstPlay) bySha.set(sha256, { sha256, src: file.src, bytes: file.bytes, firstPlay: first });
+      }
+    }
+  }
+  return [...bySha.values()].sort((a, b) => a.firstPlay - b.firstPlay);
+}
