@@ -18,6 +18,9 @@ export interface FileRequest {
 /** `soon`: retry with backoff; `later`: the server said no (404, wrong bytes), retry rarely; `room`: out of space. */
 export type RetryKind = 'soon' | 'later' | 'room';
 
+const COMMIT_EVERY_MS = 1_000;
+const MIN_TIMED_PART = 64 * 1024;
+
 export class DownloadError extends Error {
   constructor(
     message: string,
@@ -86,6 +89,7 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let partOffset = offset;
+  let lastCommit = performance.now();
   const commit = async () => {
     if (pendingBytes === 0) return;
     const blob = new Blob(pending as BlobPart[], { type });
@@ -128,7 +132,11 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     pendingBytes += chunk.value.byteLength;
     offset += chunk.value.byteLength;
     options.onProgress(offset, total);
-    if (pendingBytes >= options.partBytes) await commit();
+    // A part is written every few MB, or every second on a slow line, so that little is fetched twice after a cut.
+    if (pendingBytes >= options.partBytes || (pendingBytes >= MIN_TIMED_PART && performance.now() - lastCommit >= COMMIT_EVERY_MS)) {
+      await commit();
+      lastCommit = performance.now();
+    }
   }
   await commit();
   const digest = hasher.digest('hex');

@@ -7,7 +7,7 @@ import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { strings } from './i18n.js';
 import { ImpressionLog } from './impressionLog.js';
-import { MediaCache } from './mediaCache.js';
+import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
 import { Playback } from './playback.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
@@ -29,7 +29,7 @@ async function boot(): Promise<void> {
   ]).then(() => performance.mark('antichambre:fonts'));
   const screenId = config.screen ?? (await localScreenId(db));
   performance.mark('antichambre:db');
-  const cache = new MediaCache(db);
+  const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
   await cache.init();
   const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId, isFileReady: (sha) => cache.isReady(sha) });
   const switcher = new SetSwitch(db, cache, timezone, (set) => playback.setStoredSet(set));

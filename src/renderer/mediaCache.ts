@@ -66,6 +66,7 @@ export class MediaCache {
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners = new Set<(sha256: string) => void>();
   private readonly changeListeners = new Set<() => void>();
+  private readonly settledListeners = new Set<() => void>();
   readonly ready = new Set<string>();
   private budget = Infinity;
   private stopped = false;
@@ -90,6 +91,12 @@ export class MediaCache {
   onReady(listener: (sha256: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called whenever an attempt at a file ends, ready or failed. */
+  onSettled(listener: () => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
   }
 
   /** Called whenever a file's state or progress changes (for the status overlay). */
@@ -196,6 +203,7 @@ export class MediaCache {
     } finally {
       this.active.delete(file.sha256);
       this.changed();
+      for (const listener of this.settledListeners) listener();
       this.kick();
     }
   }

@@ -11,6 +11,8 @@ import type { MediaCache } from './mediaCache.js';
  */
 
 export const REPLAN_MS = 30 * 60_000;
+/** With no set at all yet, a new one takes over after this long even if some of its files are still coming. */
+export const FIRST_SET_WAIT_MS = 10_000;
 
 export class SetSwitch {
   private current: StoredSet | null = null;
@@ -28,7 +30,8 @@ export class SetSwitch {
     const [current, pending] = await Promise.all([this.db.sets.get('current'), this.db.sets.get('pending')]);
     this.current = parseOrNull(current);
     this.pending = parseOrNull(pending);
-    this.cache.onReady(() => void this.tryPromote());
+    if (this.pending && !this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
+    this.cache.onSettled(() => void this.tryPromote());
     this.replanTimer = setInterval(() => this.plan(), REPLAN_MS);
     this.plan();
     await this.tryPromote();
@@ -53,6 +56,7 @@ export class SetSwitch {
     await this.db.sets.put(pending);
     this.pending = pending;
     this.plan();
+    if (!this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
     await this.tryPromote();
   }
 
@@ -82,9 +86,9 @@ export class SetSwitch {
     return true;
   }
 
-  private async tryPromote(): Promise<void> {
+  private async tryPromote(force = false): Promise<void> {
     const pending = this.pending;
-    if (!pending || !this.readyNow(pending)) return;
+    if (!pending || !((force && !this.current) || this.readyNow(pending))) return;
     const current: StoredSet = { ...pending, key: 'current' };
     await this.db.transaction('rw', this.db.sets, async () => {
       await this.db.sets.put(current);

@@ -15,8 +15,10 @@ export const PlayerConfig = z.object({
   lang: z.enum(['fr', 'en'], { error: 'expected fr or en' }).optional(),
   /** Extension: which bundled set plays when no hub has sent one (a folder of playlists/). */
   bundle: Id.optional(),
+  /** Extension: disk budget of the media cache, in MB (10^6 bytes); default 80 % of what the browser allows. */
+  cacheBudgetMB: z.coerce.number({ error: 'expected a number of MB' }).positive({ error: 'expected a number of MB > 0' }).optional(),
 });
 export type PlayerConfig = z.infer<typeof PlayerConfig>;
 
-export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle'] as const satisfies readonly (keyof PlayerConfig)[];
+export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB'] as const satisfies readonly (keyof PlayerConfig)[];
 export type ConfigKey = (typeof CONFIG_KEYS)[number];

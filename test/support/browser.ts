@@ -40,8 +40,17 @@ export async function onScreen(page: Page): Promise<{ playlistId: string; itemId
   });
 }
 
+/**
+ * Waits until the item is on screen (not leaving). Polls from Node in real time: Playwright's
+ * own waiting relies on the page's timers, which a page clock may hold still.
+ */
 export async function waitForItem(page: Page, itemId: string, timeout = 10_000): Promise<void> {
-  await page.waitForSelector(`[data-item-id="${itemId}"]:not([data-leaving])`, { timeout });
+  const selector = `[data-item-id="${itemId}"]:not([data-leaving])`;
+  const deadline = Date.now() + timeout;
+  while (!(await page.$(selector))) {
+    if (Date.now() > deadline) throw new Error(`${itemId} not on screen after ${timeout} ms; on screen: ${JSON.stringify(await onScreen(page))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Every store of the player's IndexedDB, read with the raw API (no help from the app). */
@@ -69,4 +78,56 @@ export async function readStore<T = unknown>(page: Page, store: string): Promise
 export async function freezeClockAt(page: Page, at: number): Promise<void> {
   await page.clock.install({ time: at - 1_000 });
   await page.clock.pauseAt(at);
+}
+
+/** Records, from the page's start, every item id that ever appears on screen (read back with shownItems). */
+export async function recordShownItems(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const seen = new Set<string>();
+    (window as unknown as { __shown: Set<string> }).__shown = seen;
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-item-id]')) seen.add(el.getAttribute('data-item-id')!);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-item-id'] });
+  });
+}
+
+export async function shownItems(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { __shown: Set<string> }).__shown].sort());
+}
+
+/** The sha256 of a file the player stored, recomputed in the page from its parts. */
+export async function storedDigest(page: Page, sha256: string): Promise<string | null> {
+  return page.evaluate(
+    (sha) =>
+      new Promise<string | null>((resolve, reject) => {
+        const open = indexedDB.open('antichambre');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['media', 'parts'], 'readonly');
+          const media = tx.objectStore('media').get(sha);
+          const parts = tx.objectStore('parts').index('sha256').getAll(sha);
+          tx.oncomplete = async () => {
+            db.close();
+            if (!media.result) return resolve(null);
+            const sorted = (parts.result as { offset: number; blob: Blob }[]).sort((a, b) => a.offset - b.offset);
+            const bytes = await new Blob(sorted.map((p) => p.blob)).arrayBuffer();
+            const digest = await crypto.subtle.digest('SHA-256', bytes);
+            resolve([...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''));
+          };
+        };
+      }),
+    sha256,
+  );
+}
+
+/**
+ * Moves page time forward by `ms` in steps, letting the page's own asynchronous work (IndexedDB,
+ * decoding, downloads) run between steps as it would while time passes.
+ */
+export async function advance(page: Page, ms: number, step = 1_000): Promise<void> {
+  for (let done = 0; done < ms; done += step) {
+    await page.clock.runFor(Math.min(step, ms - done));
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
 }

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlaylistInput } from '../../src/shared/playlist.js';
+import { advance, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
+import { PLAYLISTS_DIR } from '../support/bundled.js';
+import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
+import { makePlaylistsDir } from '../support/playlistsFixture.js';
+import { serveWeb, type StaticSite } from '../support/staticServer.js';
+import { launchBrowser } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+
+const png = (name: string) => ({ bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', name))), type: 'image/png' });
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const START = Date.parse('2026-11-25T10:00:00+01:00');
+
+let media: MediaServer;
+let browser: Browser;
+const sites: StaticSite[] = [];
+beforeAll(async () => {
+  media = await startMediaServer({
+    'a.png': png('mairie-horaires.png'),
+    'b.png': png('mairie-ticket.png'),
+    'c.png': png('mairie-en-ligne.png'),
+    'd.png': png('clinique-urgences.png'),
+    big: { bytes: new Uint8Array(Buffer.alloc(3_000_000, 7).map((_, i) => (i * 2654435761) >>> 24)), type: 'application/octet-stream' },
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const site of sites) await site.close();
+  await media?.close();
+});
+
+function image(id: string, behaviour: Behaviour, name: string) {
+  const file = media.files.get(name)!;
+  return { id, type: 'image' as const, duration: 5, src: media.url(behaviour, name), sha256: sha(file.bytes), bytes: file.bytes.length };
+}
+
+async function site(playlists: PlaylistInput[]): Promise<StaticSite> {
+  const s = await serveWeb({ playlistsDir: makePlaylistsDir(playlists) });
+  sites.push(s);
+  return s;
+}
+
+describe('media cache', () => {
+  it('shows only verified media: a file with wrong bytes is refused, never shown, and its error kept', async () => {
+    const s = await site([{ id: 'p', items: [image('good', 'good', 'a.png'), image('bad', 'wrong', 'b.png'), { id: 'txt', type: 'text', duration: 5, title: 'Texte' }] }]);
+    const { context, page } = await newPlayerPage(browser);
+    await recordShownItems(context);
+    await page.clock.install({ time: START });
+    await page.goto(s.url);
+    await waitForItem(page, 'good');
+    await advance(page, 40_000);
+    await waitForItem(page, 'good');
+    expect(await shownItems(page)).toEqual(['good', 'txt']);
+    const errors = await readStore<{ src: string; error: string }>(page, 'mediaErrors');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.error).toContain(`sha256 is`);
+    expect(errors[0]!.error).toContain('file refused');
+    expect(await storedDigest(page, sha(media.files.get('b.png')!.bytes))).toBeNull();
+    // Refused files are not fetched again in a tight loop.
+    expect(media.log.filter((r) => r.path.startsWith('/wrong/')).length).toBe(1);
+    await context.close();
+  });
+
+  it('a 404 is reported and not retried in a tight loop', async () => {
+    const s = await site([{ id: 'p', items: [image('here', 'good', 'c.png'), image('gone', 'missing', 'd.png')] }]);
+    const { context, page } = await newPlayerPage(browser);
+    await page.clock.install({ time: START });
+    await page.goto(s.url);
+    await waitForItem(page, 'here');
+    await expect.poll(async () => (await readStore<{ error: string }>(page, 'mediaErrors')).map((e) => e.error)).toEqual([expect.stringContaining('HTTP 404')]);
+    await advance(page, 10 * 60_000, 10_000);
+    expect(media.log.filter((r) => r.path.startsWith('/missing/')).length).toBe(1);
+    await context.close();
+  });
+
+  it('resumes a dropped transfer with a Range request and recovers a stalled one, with the right digest', async () => {
+    const big = media.files.get('big')!;
+    const s = await site([
+      {
+        id: 'p',
+        items: [
+          image('shown', 'good', 'd.png'),
+          { id: 'dropped', type: 'video', duration: 5, src: media.url('drop', 'big'), sha256: sha(big.bytes), bytes: big.bytes.length },
+          { id: 'stalled', type: 'image', duration: 5, ...{ src: media.url('stall', 'a.png'), sha256: sha(media.files.get('a.png')!.bytes) } },
+        ],
+      },
+    ]);
+    const { context, page } = await newPlayerPage(browser);
+    await page.clock.install({ time: START });
+    await page.goto(s.url);
+    // The stalled file holds the first set back for 10 s at most.
+    await advance(page, 11_000);
+    await waitForItem(page, 'shown');
+    // The dropped transfer resumes where it stopped.
+    for (let i = 0; i < 20 && !media.log.some((r) => r.path.startsWith('/drop/') && r.range); i++) await advance(page, 3_000);
+    const resumed = media.log.filter((r) => r.path.startsWith('/drop/'));
+    expect(resumed[0]!.range).toBeNull();
+    expect(resumed[1]!.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(resumed[1]!.status).toBe(206);
+    // The stalled one is aborted after 30 s without data, then fetched again.
+    await advance(page, 31_000);
+    for (let i = 0; i < 20 && media.log.filter((r) => r.path.startsWith('/stall/')).length < 2; i++) await advance(page, 3_000);
+    await expect.poll(() => storedDigest(page, sha(big.bytes)), { timeout: 10_000 }).toBe(sha(big.bytes));
+    await expect.poll(() => storedDigest(page, sha(media.files.get('a.png')!.bytes)), { timeout: 10_000 }).toBe(sha(media.files.get('a.png')!.bytes));
+    expect(media.log.filter((r) => r.path.startsWith('/stall/')).length).toBeGreaterThanOrEqual(2);
+    await context.close();
+  });
+
+  it('a reload in the middle of a download shows no half file, and the download resumes', async () => {
+    const big = media.files.get('big')!;
+    const s = await site([{ id: 'p', items: [{ id: 'txt', type: 'text', duration: 5, title: 'En attendant' }, { id: 'slow', type: 'video', duration: 5, src: media.url('slow', 'big'), sha256: sha(big.bytes) }] }]);
+    const { context, page } = await newPlayerPage(browser);
+    await recordShownItems(context);
+    await page.goto(s.url);
+    // The first set waits up to 10 s for its files; then what is ready plays.
+    await waitForItem(page, 'txt', 15_000);
+    await expect.poll(async () => (await readStore<{ bytesDone: number }>(page, 'downloads'))[0]?.bytesDone ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.reload();
+    await waitForItem(page, 'txt', 15_000);
+    expect(await storedDigest(page, sha(big.bytes))).toBeNull();
+    expect(await shownItems(page)).toEqual(['txt']);
+    await expect.poll(() => media.log.filter((r) => r.path.startsWith('/slow/') && r.range !== null).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => storedDigest(page, sha(big.bytes)), { timeout: 30_000 }).toBe(sha(big.bytes));
+    await context.close();
+  });
+});

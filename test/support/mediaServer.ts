@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A media server on loopback for the cache's tests: serves files with Range support, and
+ * misbehaves on request: wrong bytes, a transfer that stalls, one that drops mid-way, 404,
+ * or a slow trickle. Every request is logged with its Range header.
+ */
+
+export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow';
+
+export interface MediaServer {
+  url(behaviour: Behaviour, name: string): string;
+  log: { path: string; range: string | null; status: number }[];
+  /** Files by name. */
+  files: Map<string, { bytes: Uint8Array; type: string }>;
+  close(): Promise<void>;
+}
+
+export async function startMediaServer(files: Record<string, { bytes: Uint8Array; type: string }>): Promise<MediaServer> {
+  const store = new Map(Object.entries(files));
+  const log: MediaServer['log'] = [];
+  const firstHit = new Set<string>();
+  const sockets = new Set<import('node:net').Socket>();
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges' };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    const [, behaviour, name] = (req.url ?? '').split('/') as [string, Behaviour, string];
+    const file = store.get(decodeURIComponent(name ?? ''));
+    const range = req.headers.range ?? null;
+    const entry = { path: req.url ?? '', range, status: 0 };
+    log.push(entry);
+    if (!file || behaviour === 'missing') {
+      entry.status = 404;
+      res.writeHead(404, { ...cors, 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    let bytes = file.bytes;
+    if (behaviour === 'wrong') {
+      bytes = Uint8Array.from(bytes);
+      bytes[bytes.length >> 1] = (bytes[bytes.length >> 1]! + 1) & 0xff;
+    }
+    let start = 0;
+    const m = range ? /^bytes=(\d+)-$/.exec(range) : null;
+    if (m) start = Number(m[1]);
+    if (start >= bytes.length && bytes.length > 0) {
+      entry.status = 416;
+      res.writeHead(416, { ...cors, 'Content-Range': `bytes */${bytes.length}` }).end();
+      return;
+    }
+    const body = bytes.subarray(start);
+    entry.status = m ? 206 : 200;
+    res.writeHead(entry.status, {
+      ...cors,
+      'Content-Type': file.type,
+      'Content-Length': String(body.length),
+      'Accept-Ranges': 'bytes',
+      ...(m ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    });
+    const first = !firstHit.has(req.url ?? '');
+    firstHit.add(req.url ?? '');
+    const half = body.subarray(0, body.length >> 1);
+    if (behaviour === 'stall' && first) {
+      res.write(half); // then nothing: the connection stays open, silent
+      return;
+    }
+    if (behaviour === 'drop' && first) {
+      res.write(half, () => setTimeout(() => res.socket?.destroy(), 50));
+      return;
+    }
+    if (behaviour === 'slow') {
+      let offset = 0;
+      const tick = () => {
+        if (res.destroyed) return;
+        if (offset >= body.length) return void res.end();
+        res.write(body.subarray(offset, offset + 16 * 1024));
+        offset += 16 * 1024;
+        setTimeout(tick, 100); // 160 kB/s: a slow ADSL line
+      };
+      tick();
+      return;
+    }
+    res.end(body);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (behaviour, name) => `http://127.0.0.1:${port}/${behaviour}/${encodeURIComponent(name)}`,
+    log,
+    files: store,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
+}
