@@ -37,7 +37,7 @@ async function boot(): Promise<void> {
   await Promise.all([fontsLoaded, playback.start()]);
   await switcher.init();
   performance.mark('antichambre:started');
-  root.render(<Stage playback={playback} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
+  root.render(<Stage playback={playback} cache={cache} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
 
   // In the background: copy the bundled playlists on first start, or a newer bundle after an update.
   importBundle(switcher, new URL('./', window.location.href), config.bundle)

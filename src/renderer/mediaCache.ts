@@ -1,4 +1,5 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
+import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
 import { DownloadError, downloadFile, type RetryKind } from './download.js';
 import { deleteMedia, storedBytes } from './mediaStore.js';
@@ -52,10 +53,7 @@ export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptio
   return kind === 'later' ? Math.max(options.refusedRetryMs, jittered) : jittered;
 }
 
-export interface CacheTotals {
-  bytes: number;
-  files: number;
-  missing: number;
+export interface CacheTotals extends CacheStatus {
   budget: number;
 }
 
@@ -134,6 +132,12 @@ export class MediaCache {
   async totals(): Promise<CacheTotals> {
     const stored = await storedBytes(this.db);
     return { bytes: stored.media + stored.partial, files: stored.files, missing: this.wanted.filter((f) => !this.ready.has(f.sha256)).length, budget: this.budget };
+  }
+
+  /** The figures of `status.cache` (protocol §3). */
+  async cacheStatus(): Promise<CacheStatus> {
+    const { bytes, files, missing } = await this.totals();
+    return CacheStatus.parse({ bytes, files, missing });
   }
 
   stop(): void {

@@ -192,17 +192,18 @@ export class Playback {
     else if (this.preload.ready) this.promote();
     if (this.prepareTimer) clearTimeout(this.prepareTimer);
     this.prepareTimer = setTimeout(() => {
-      if (this.wanted && itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item) === key && this.preload?.key === key && !this.preload.ready) {
-        this.slotFailed(this.preload.slot.key);
-      }
+      if (!this.wanted || itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item) !== key) return;
+      if (this.preload?.key === key && !this.preload.ready) this.slotFailed(this.preload.slot.key);
+      else if (this.preload?.key !== key) this.step(); // what is being prepared is no longer what is wanted
     }, PREPARE_TIMEOUT_MS);
   }
 
   /** A schedule boundary, a new set or new media: cut the item on screen if it may no longer play. */
   private reconsider(): void {
     if (this.stopped) return;
+    // Idle, or waiting for the next item to be ready: decide again from scratch.
+    if (!this.current || this.wanted) return this.step();
     const now = Date.now();
-    if (!this.current) return this.step();
     const { playlistId, itemId } = this.current.slot;
     if (!stillPlays(this.input(now, this.rotation), playlistId, itemId)) {
       this.itemEnded(false);
@@ -213,9 +214,12 @@ export class Playback {
     if (decision.now && this.preload?.key !== itemKey(decision.now.playlist.id, decision.now.item)) void this.prepare(decision.now);
   }
 
+  /** Wakes at the next schedule boundary, or sooner when an item that failed may be tried again. */
   private armBoundary(at: number, now: number): void {
     if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
-    this.boundaryTimer = setTimeout(() => this.reconsider(), Math.max(0, at - now));
+    let wake = at;
+    for (const until of this.failed.values()) wake = Math.min(wake, until);
+    this.boundaryTimer = setTimeout(() => this.reconsider(), Math.max(0, wake - now));
   }
 
   private async prepare(pick: Pick): Promise<void> {
@@ -234,7 +238,8 @@ export class Playback {
     this.preload = placeholder;
     try {
       await this.attachMedia(slot);
-    } catch {
+    } catch (error) {
+      console.warn(`[antichambre] ${slot.playlistId}/${slot.itemId} skipped for now: ${(error as Error).message}`);
       if (this.preload === placeholder) this.slotFailed(slot.key);
       return;
     }

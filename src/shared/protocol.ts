@@ -11,3 +11,11 @@ export const PlaylistsMessage = z.object({
   playlists: PlaylistSet,
 });
 export type PlaylistsMessage = z.infer<typeof PlaylistsMessage>;
+
+/** `status.cache`: what the media cache holds and how many files the set still lacks. */
+export const CacheStatus = z.object({
+  bytes: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+});
+export type CacheStatus = z.infer<typeof CacheStatus>;

@@ -56,11 +56,20 @@ describe('media cache', () => {
     await advance(page, 40_000);
     await waitForItem(page, 'good');
     expect(await shownItems(page)).toEqual(['good', 'txt']);
+    expect(new Set((await readStore<{ itemId: string }>(page, 'outbox')).map((i) => i.itemId))).toEqual(new Set(['good', 'txt']));
     const errors = await readStore<{ src: string; error: string }>(page, 'mediaErrors');
     expect(errors).toHaveLength(1);
     expect(errors[0]!.error).toContain(`sha256 is`);
     expect(errors[0]!.error).toContain('file refused');
     expect(await storedDigest(page, sha(media.files.get('b.png')!.bytes))).toBeNull();
+    // The technician's overlay (F9) shows each file's state and the totals.
+    await page.keyboard.press('F9');
+    await page.waitForSelector('[data-status-overlay]');
+    expect(await page.locator('[data-file-state="ready"]').count()).toBe(1);
+    expect(await page.locator('[data-file-state="failed"]').textContent()).toContain('sha256 is');
+    expect(await page.textContent('[data-cache-totals]')).toMatch(/^1 fichiers, 0\.0 Mo utilisés.* · 1 manquant/);
+    await page.keyboard.press('F9');
+    expect(await page.locator('[data-status-overlay]').count()).toBe(0);
     // Refused files are not fetched again in a tight loop.
     expect(media.log.filter((r) => r.path.startsWith('/wrong/')).length).toBe(1);
     await context.close();
@@ -128,4 +137,72 @@ describe('media cache', () => {
     await expect.poll(() => storedDigest(page, sha(big.bytes)), { timeout: 30_000 }).toBe(sha(big.bytes));
     await context.close();
   });
+
+  it('within a budget smaller than the set, keeps what plays soonest, evicts what is no longer needed, and plays on', async () => {
+    // b plays tomorrow only, c from the day after next; the budget holds two of the three.
+    const [a, b, c] = ['a.png', 'c.png', 'b.png'].map((n) => media.files.get(n)!.bytes.length) as [number, number, number];
+    expect(a + c).toBeLessThan(a + b + 5_000); // c fits once b is gone
+    const day = (n: number) => new Date(START + n * 86_400_000).toISOString().slice(0, 10) + 'T00:00';
+    const s = await site([
+      { id: 'now', items: [image('a', 'good', 'a.png')] },
+      { id: 'tomorrow', schedule: { timezone: 'Europe/Paris', from: day(1), until: day(2) }, items: [image('b', 'good', 'c.png')] },
+      { id: 'later', schedule: { timezone: 'Europe/Paris', from: day(3) }, items: [image('c', 'good', 'b.png')] },
+    ]);
+    const { context, page } = await newPlayerPage(browser);
+    await page.clock.install({ time: START });
+    await page.goto(`${s.url}?cacheBudgetMB=${(a + b + 5_000) / 1_000_000}`);
+    await waitForItem(page, 'a');
+    const stored = async () => (await readStore<{ sha256: string }>(page, 'media')).map((m) => m.sha256).sort();
+    const shaOf = (n: string) => sha(media.files.get(n)!.bytes);
+    await expect.poll(stored, { timeout: 10_000 }).toEqual([shaOf('a.png'), shaOf('c.png')].sort());
+    await advance(page, 60_000, 5_000);
+    expect(await stored()).toEqual([shaOf('a.png'), shaOf('c.png')].sort()); // the file of c waits: it plays last
+    // Tomorrow, b plays. (Long jumps in big steps, then seconds at a time so that items get prepared.)
+    await advance(page, 86_400_000, 30 * 60_000);
+    await advance(page, 90_000, 1_000, 60);
+    const played = async () => [...new Set((await readStore<{ itemId: string }>(page, 'outbox')).map((i) => i.itemId))].sort();
+    expect(await played()).toEqual(['a', 'b']);
+    // Three days on: b is over, c plays now; b's file makes room for c's.
+    await advance(page, 2 * 86_400_000, 30 * 60_000);
+    await expect.poll(stored, { timeout: 10_000 }).toEqual([shaOf('a.png'), shaOf('b.png')].sort());
+    await advance(page, 90_000, 1_000, 60);
+    expect(await played()).toEqual(['a', 'b', 'c']);
+    await context.close();
+  });
+
+  it('once everything is cached, plays a week with the network cut and makes no request', async () => {
+    const s = await serveWeb();
+    sites.push(s);
+    const { context, page } = await newPlayerPage(browser);
+    await page.clock.install({ time: START });
+    await page.goto(s.url);
+    await waitForItem(page, 'horaires', 15_000);
+    await expect.poll(async () => (await readStore(page, 'media')).length, { timeout: 15_000 }).toBe(4); // the town hall's images that play within 7 days (not yet the holiday one, from 14 December)
+    const requests: string[] = [];
+    await context.route('**/*', (route) => {
+      requests.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    const seen = new Set<string>();
+    for (let hours = 0; hours < 7 * 24; hours += 2) {
+      // Ten minutes at a time, firing what fell due once (as after a short sleep): quick, and a week long.
+      for (let k = 0; k < 12; k++) {
+        await page.clock.fastForward(600_000);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      const shown = await page.evaluate(() => document.querySelector('[data-item-id]:not([data-leaving])')?.getAttribute('data-item-id') ?? null);
+      expect(shown, `hour ${hours}`).not.toBeNull();
+      seen.add(shown!);
+    }
+    expect(requests).toEqual([]);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    // Proof of play over the whole week, from the cache alone.
+    // (Simulated time outruns the real IndexedDB writes: let them catch up.)
+    const span = async () => {
+      const starts = (await readStore<{ start: string }>(page, 'outbox')).map((i) => Date.parse(i.start)).sort((x, y) => x - y);
+      return starts.at(-1)! - starts[0]!;
+    };
+    await expect.poll(span, { timeout: 60_000 }).toBeGreaterThan(6.9 * 86_400_000);
+    await context.close();
+  }, 180_000);
 });

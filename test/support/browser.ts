@@ -123,11 +123,12 @@ export async function storedDigest(page: Page, sha256: string): Promise<string |
 
 /**
  * Moves page time forward by `ms` in steps, letting the page's own asynchronous work (IndexedDB,
- * decoding, downloads) run between steps as it would while time passes.
+ * decoding, downloads) run for `breatheMs` of real time between steps. Within one step, work
+ * that needs the event loop does not progress: keep steps short where items must be prepared.
  */
-export async function advance(page: Page, ms: number, step = 1_000): Promise<void> {
+export async function advance(page: Page, ms: number, step = 1_000, breatheMs = 15): Promise<void> {
   for (let done = 0; done < ms; done += step) {
     await page.clock.runFor(Math.min(step, ms - done));
-    await new Promise((resolve) => setTimeout(resolve, 15));
+    await new Promise((resolve) => setTimeout(resolve, breatheMs));
   }
 }

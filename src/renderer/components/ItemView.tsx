@@ -60,7 +60,10 @@ function ImageContent({ slot, callbacks, alt }: { slot: SlotView; callbacks: Ite
     // decode() resolves once the image is fully decoded: only then may it replace what is on screen.
     img.decode().then(
       () => live && callbacks.onReady(slot.key),
-      () => live && callbacks.onFailed(slot.key),
+      (error: unknown) => {
+        console.warn(`[antichambre] ${slot.playlistId}/${slot.itemId}: image not decoded (${String(error)})`);
+        if (live) callbacks.onFailed(slot.key);
+      },
     );
     return () => {
       live = false;

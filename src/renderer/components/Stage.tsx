@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
+import type { MediaCache } from '../mediaCache.js';
 import { IdleScreen } from './IdleScreen.js';
+import { StatusOverlay } from './StatusOverlay.js';
 import { ItemView, type ItemCallbacks } from './ItemView.js';
 
 export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
-export function Stage({ playback, name, lang, timezone, notice }: { playback: Playback; name: string; lang: Lang; timezone: string; notice: string | null }) {
+export function Stage({ playback, cache, name, lang, timezone, notice }: { playback: Playback; cache: MediaCache; name: string; lang: Lang; timezone: string; notice: string | null }) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
   const callbacks = useMemo<ItemCallbacks>(
     () => ({
@@ -30,6 +32,7 @@ export function Stage({ playback, name, lang, timezone, notice }: { playback: Pl
       {view.slots.map((slot) => (
         <ItemView key={slot.key} slot={slot} callbacks={callbacks} />
       ))}
+      <StatusOverlay cache={cache} />
       {notice ? (
         <div className="notice" role="status">
           {notice}

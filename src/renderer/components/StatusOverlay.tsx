@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import type { CacheTotals, FileStatus, MediaCache } from '../mediaCache.js';
+
+/**
+ * For the technician: each file's state and progress, the totals and the storage used.
+ * Hidden; Ctrl+Alt+S (or F9) shows and hides it.
+ */
+export function StatusOverlay({ cache }: { cache: MediaCache }) {
+  const [open, setOpen] = useState(false);
+  const [files, setFiles] = useState<FileStatus[]>([]);
+  const [totals, setTotals] = useState<CacheTotals | null>(null);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'F9' || (event.ctrlKey && event.altKey && event.key.toLowerCase() === 's')) setOpen((o) => !o);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    const refresh = () => {
+      setFiles(cache.files().map((f) => ({ ...f })));
+      void cache.totals().then((t) => live && setTotals(t));
+    };
+    refresh();
+    const off = cache.onChange(refresh);
+    return () => {
+      live = false;
+      off();
+    };
+  }, [open, cache]);
+
+  if (!open) return null;
+  const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} Mo`;
+  return (
+    <section className="status-overlay" data-status-overlay="" aria-label="État du cache">
+      <h2>Contenus en cache</h2>
+      {totals ? (
+        <p data-cache-totals="">
+          {totals.files} fichiers, {mb(totals.bytes)} utilisés{Number.isFinite(totals.budget) ? ` sur ${mb(totals.budget)}` : ''} · {totals.missing} manquant(s)
+        </p>
+      ) : null}
+      <table>
+        <thead>
+          <tr>
+            <th>Fichier</th>
+            <th>État</th>
+            <th>Progression</th>
+            <th>Erreur</th>
+          </tr>
+        </thead>
+        <tbody>
+          {files.map((f) => (
+            <tr key={f.sha256} data-file-state={f.state}>
+              <td>{f.src.split('/').pop()}</td>
+              <td>{STATE_FR[f.state]}</td>
+              <td>{f.state === 'ready' ? '100 %' : f.total ? `${Math.floor((100 * f.done) / f.total)} %` : mb(f.done)}</td>
+              <td>{f.error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const STATE_FR: Record<FileStatus['state'], string> = {
+  queued: 'en attente',
+  downloading: 'téléchargement',
+  ready: 'prêt',
+  waiting: 'nouvel essai bientôt',
+  failed: 'refusé',
+  'no-room': 'place insuffisante',
+};
