@@ -2,6 +2,7 @@
 import { launchBrowser } from '../test/support/browser.js';
 import { serveWeb } from '../test/support/staticServer.js';
 import { runBundled } from './bundled.js';
+import { benchMediaCache } from './mediaCache.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions } from './transitions.js';
 
@@ -12,6 +13,7 @@ const site = await serveWeb();
 try {
   if (!only || only === 'startup') await benchStartup(browser, site);
   if (!only || only === 'transitions') await benchTransitions(browser);
+  if (!only || only === 'cache') await benchMediaCache(browser);
 } finally {
   await browser.close();
   await site.close();

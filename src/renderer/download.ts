@@ -90,55 +90,77 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   let pendingBytes = 0;
   let partOffset = offset;
   let lastCommit = performance.now();
-  const commit = async () => {
+  // Parts are written in order while the next bytes arrive: at most two writes wait at a time.
+  let writes: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  let writeError: unknown = null;
+  const commit = () => {
     if (pendingBytes === 0) return;
     const blob = new Blob(pending as BlobPart[], { type });
     const at = partOffset;
     partOffset += pendingBytes;
+    const record = { sha256, src: file.src, bytesDone: partOffset, hashState: hasher.save(), type };
     pending = [];
     pendingBytes = 0;
-    try {
-      await db.transaction('rw', db.parts, db.downloads, async () => {
-        await db.parts.put({ sha256, offset: at, blob });
-        await db.downloads.put({ sha256, src: file.src, bytesDone: partOffset, hashState: hasher.save(), type });
-      });
-    } catch (error) {
-      if (isQuotaError(error)) throw new DownloadError(`${file.src}: storage full`, 'room');
-      throw error;
-    }
+    waiting++;
+    writes = writes.then(async () => {
+      try {
+        if (writeError) return;
+        await db.transaction('rw', db.parts, db.downloads, async () => {
+          await db.parts.put({ sha256, offset: at, blob });
+          await db.downloads.put(record);
+        });
+      } catch (error) {
+        writeError ??= isQuotaError(error) ? new DownloadError(`${file.src}: storage full`, 'room') : error;
+      } finally {
+        waiting--;
+      }
+    });
+  };
+  const flush = async () => {
+    commit();
+    await writes;
+    if (writeError) throw writeError;
   };
 
-  for (;;) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        stall.abort();
-        reject(new DownloadError(`${file.src}: no data for ${options.stallMs / 1000} s, will resume`, 'soon'));
-      }, options.stallMs);
-    });
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await Promise.race([reader.read(), stalled]);
-    } catch (error) {
-      await commit().catch(() => {});
-      if (error instanceof DownloadError) throw error;
-      throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `transfer cut (${(error as Error).message}), will resume`}`, 'soon');
-    } finally {
-      clearTimeout(timer);
+  // A transfer that brings no byte for stallMs is aborted (and resumed later).
+  let lastData = performance.now();
+  let stalled = false;
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastData >= options.stallMs) {
+      stalled = true;
+      stall.abort();
     }
-    if (chunk.done) break;
-    hasher.update(chunk.value);
-    pending.push(chunk.value);
-    pendingBytes += chunk.value.byteLength;
-    offset += chunk.value.byteLength;
-    options.onProgress(offset, total);
-    // A part is written every few MB, or every second on a slow line, so that little is fetched twice after a cut.
-    if (pendingBytes >= options.partBytes || (pendingBytes >= MIN_TIMED_PART && performance.now() - lastCommit >= COMMIT_EVERY_MS)) {
-      await commit();
-      lastCommit = performance.now();
+  }, Math.min(1_000, options.stallMs));
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        await flush().catch(() => {});
+        if (stalled) throw new DownloadError(`${file.src}: no data for ${options.stallMs / 1000} s, will resume`, 'soon');
+        throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `transfer cut (${(error as Error).message}), will resume`}`, 'soon');
+      }
+      if (chunk.done) break;
+      lastData = performance.now();
+      hasher.update(chunk.value);
+      pending.push(chunk.value);
+      pendingBytes += chunk.value.byteLength;
+      offset += chunk.value.byteLength;
+      options.onProgress(offset, total);
+      // A part is written every few MB, or every second on a slow line, so that little is fetched twice after a cut.
+      if (pendingBytes >= options.partBytes || (pendingBytes >= MIN_TIMED_PART && performance.now() - lastCommit >= COMMIT_EVERY_MS)) {
+        commit();
+        lastCommit = performance.now();
+        if (waiting >= 2) await writes;
+        if (writeError) throw writeError;
+      }
     }
+  } finally {
+    clearInterval(watchdog);
   }
-  await commit();
+  await flush();
   const digest = hasher.digest('hex');
   if (digest !== sha256) {
     await deleteMedia(db, sha256);

@@ -11,7 +11,7 @@ export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow'
 
 export interface MediaServer {
   url(behaviour: Behaviour, name: string): string;
-  log: { path: string; range: string | null; status: number }[];
+  log: { path: string; range: string | null; status: number; at: number }[];
   /** Files by name. */
   files: Map<string, { bytes: Uint8Array; type: string }>;
   close(): Promise<void>;
@@ -32,7 +32,7 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
     const [, behaviour, name] = (req.url ?? '').split('/') as [string, Behaviour, string];
     const file = store.get(decodeURIComponent(name ?? ''));
     const range = req.headers.range ?? null;
-    const entry = { path: req.url ?? '', range, status: 0 };
+    const entry = { path: req.url ?? '', range, status: 0, at: Date.now() };
     log.push(entry);
     if (!file || behaviour === 'missing') {
       entry.status = 404;
