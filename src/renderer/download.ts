@@ -19,6 +19,7 @@ export interface FileRequest {
 export type RetryKind = 'soon' | 'later' | 'room';
 
 const COMMIT_EVERY_MS = 1_000;
+const READ_BYTES = 256 * 1024;
 const MIN_TIMED_PART = 64 * 1024;
 
 export class DownloadError extends Error {
@@ -85,8 +86,11 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   if (file.bytes !== undefined && total !== null && total !== file.bytes) throw new DownloadError(`${file.src}: the server has ${total} bytes, the playlist says ${file.bytes}`, 'later');
   const type = response.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream';
 
-  const reader = response.body.getReader();
-  let pending: Uint8Array[] = [];
+  // Bytes are read into one reusable buffer (a BYOB reader) and gathered in another, the part
+  // being filled: no garbage per network chunk, and the part survives a read that fails.
+  const reader = response.body.getReader({ mode: 'byob' });
+  let readBuffer = new ArrayBuffer(READ_BYTES);
+  const part = new Uint8Array(options.partBytes);
   let pendingBytes = 0;
   let partOffset = offset;
   let lastCommit = performance.now();
@@ -96,11 +100,10 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   let writeError: unknown = null;
   const commit = () => {
     if (pendingBytes === 0) return;
-    const blob = new Blob(pending as BlobPart[], { type });
+    const blob = new Blob([part.subarray(0, pendingBytes)], { type }); // copies: the part buffer is free again
     const at = partOffset;
     partOffset += pendingBytes;
     const record = { sha256, src: file.src, bytesDone: partOffset, hashState: hasher.save(), type };
-    pending = [];
     pendingBytes = 0;
     waiting++;
     writes = writes.then(async () => {
@@ -134,23 +137,25 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   }, Math.min(1_000, options.stallMs));
   try {
     for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
       try {
-        chunk = await reader.read();
+        chunk = await reader.read(new Uint8Array(readBuffer));
       } catch (error) {
         await flush().catch(() => {});
         if (stalled) throw new DownloadError(`${file.src}: no data for ${options.stallMs / 1000} s, will resume`, 'soon');
         throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `transfer cut (${(error as Error).message}), will resume`}`, 'soon');
       }
+      if (chunk.value) readBuffer = chunk.value.buffer; // handed back after each read
       if (chunk.done) break;
       lastData = performance.now();
       hasher.update(chunk.value);
-      pending.push(chunk.value);
+      if (pendingBytes + chunk.value.byteLength > part.byteLength) commit();
+      part.set(chunk.value, pendingBytes);
       pendingBytes += chunk.value.byteLength;
       offset += chunk.value.byteLength;
       options.onProgress(offset, total);
       // A part is written every few MB, or every second on a slow line, so that little is fetched twice after a cut.
-      if (pendingBytes >= options.partBytes || (pendingBytes >= MIN_TIMED_PART && performance.now() - lastCommit >= COMMIT_EVERY_MS)) {
+      if (pendingBytes >= part.byteLength || (pendingBytes >= MIN_TIMED_PART && performance.now() - lastCommit >= COMMIT_EVERY_MS)) {
         commit();
         lastCommit = performance.now();
         if (waiting >= 2) await writes;
