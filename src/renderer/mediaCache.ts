@@ -205,6 +205,7 @@ export class MediaCache {
       if (kind === 'room') await this.evict(file, Infinity);
       this.scheduleRetry(file, s, kind);
     } finally {
+      this.reserved.delete(file.sha256);
       this.active.delete(file.sha256);
       this.changed();
       for (const listener of this.settledListeners) listener();
@@ -223,13 +224,24 @@ export class MediaCache {
     );
   }
 
-  /** Frees room for `file` within the budget; answers whether there is room now. */
-  private async makeRoom(file: PlannedFile): Promise<boolean> {
-    const stored = await storedBytes(this.db);
-    const partial = (await this.db.downloads.get(file.sha256))?.bytesDone ?? 0;
-    const needed = stored.media + stored.partial - partial + (file.bytes ?? 0) - this.budget;
-    if (needed <= 0) return true;
-    return (await this.evict(file, needed)) >= needed;
+  private roomLock: Promise<unknown> = Promise.resolve();
+  /** Bytes promised to downloads under way (their whole size), so that two at once cannot both take the same room. */
+  private readonly reserved = new Map<string, number>();
+
+  /** Frees room for `file` within the budget and reserves it; answers whether there is room. One file at a time. */
+  private makeRoom(file: PlannedFile): Promise<boolean> {
+    const result = this.roomLock.then(async () => {
+      const [media, downloads] = await Promise.all([this.db.media.toArray(), this.db.downloads.toArray()]);
+      const stored = media.reduce((sum, m) => sum + m.bytes, 0);
+      const partial = downloads.filter((d) => !this.reserved.has(d.sha256) && d.sha256 !== file.sha256).reduce((sum, d) => sum + d.bytesDone, 0);
+      const promised = [...this.reserved].filter(([sha]) => sha !== file.sha256).reduce((sum, [, bytes]) => sum + bytes, 0);
+      const needed = stored + partial + promised + (file.bytes ?? 0) - this.budget;
+      const ok = needed <= 0 || (await this.evict(file, needed)) >= needed;
+      if (ok) this.reserved.set(file.sha256, file.bytes ?? 0);
+      return ok;
+    });
+    this.roomLock = result.catch(() => false);
+    return result;
   }
 
   /**

@@ -47,11 +47,6 @@ export const Schedule = z
     if (schedule.from && schedule.until && schedule.until <= schedule.from) {
       ctx.addIssue({ code: 'custom', path: ['until'], message: `must be after from (${schedule.from})` });
     }
-    schedule.hours?.forEach((window, i) => {
-      if (window.start === window.end) {
-        ctx.addIssue({ code: 'custom', path: ['hours', i, 'end'], message: 'must differ from start (a window cannot be empty)' });
-      }
-    });
   });
 
 export const WaitRange = z

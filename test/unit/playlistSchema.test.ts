@@ -71,7 +71,7 @@ describe('playlist schema (protocol §1)', () => {
     ['weekday 8', (p) => (p.schedule.days = [1, 8]), 'schedule.days[1]: expected an ISO weekday'],
     ['empty days', (p) => (p.schedule.days = []), 'schedule.days: expected at least one weekday'],
     ['hour 25', (p) => (p.schedule.hours[0].start = '25:00'), 'schedule.hours[0].start: expected a local time'],
-    ['empty window', (p) => (p.schedule.hours[0].end = '08:30'), 'schedule.hours[0].end: must differ from start'],
+    ['hour 24:30', (p) => (p.schedule.hours[0].end = '24:30'), 'schedule.hours[0].end: expected a local time'],
     ['item schedule bad', (p) => (p.items[0].schedule = { hours: [{ start: '8h', end: '9h' }] }), 'items[0].schedule.hours[0].start:'],
     ['wait range inverted', (p) => (p.items[3].when.waitMinutes = { min: 20, max: 10 }), 'items[3].when.waitMinutes.max: must be greater than min'],
     ['items not a list', (p) => (p.items = {}), 'items: expected a list of items'],

@@ -37,6 +37,7 @@ describe('schedules (protocol §1)', () => {
     ['window wrapping midnight, ended', { hours: [{ start: '22:00', end: '02:00' }] }, '2026-11-26T02:00:00+01:00', false],
     ['wrap belongs to the day it starts: Friday night goes on into Saturday', { days: [5], hours: [{ start: '22:00', end: '02:00' }] }, '2026-11-28T01:00:00+01:00', true],
     ['wrap belongs to the day it starts: Thursday night is not Friday', { days: [5], hours: [{ start: '22:00', end: '02:00' }] }, '2026-11-27T01:00:00+01:00', false],
+    ['end equal to start wraps: a whole day from start (protocol: end <= start wraps)', { hours: [{ start: '08:00', end: '08:00' }] }, '2026-11-26T07:59:00+01:00', true],
     ['end 24:00 means midnight', { hours: [{ start: '20:00', end: '24:00' }] }, '2026-11-25T23:59:00+01:00', true],
     ['summer time offset', { hours: [{ start: '08:30', end: '12:00' }] }, '2026-07-01T06:30:00Z', true],
     ['summer time offset, an hour before', { hours: [{ start: '08:30', end: '12:00' }] }, '2026-07-01T05:30:00Z', false],
