@@ -27,10 +27,9 @@ async function boot(): Promise<void> {
     Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
     new Promise((resolve) => setTimeout(resolve, 1500)),
   ]).then(() => performance.mark('antichambre:fonts'));
-  const screenId = config.screen ?? (await localScreenId(db));
-  performance.mark('antichambre:db');
   const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
-  await cache.init();
+  const [screenId] = await Promise.all([config.screen ?? localScreenId(db), cache.init()]);
+  performance.mark('antichambre:db');
   const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId, isFileReady: (sha) => cache.isReady(sha) });
   const switcher = new SetSwitch(db, cache, timezone, (set) => playback.setStoredSet(set));
   cache.onReady(() => playback.fileReady());
@@ -39,7 +38,7 @@ async function boot(): Promise<void> {
   performance.mark('antichambre:started');
   root.render(<Stage playback={playback} cache={cache} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
 
-  // In the background: copy the bundled playlists on first start, or a newer bundle after an update.
+  // In the background: the bundled playlists on first start, or a newer bundle after an update.
   importBundle(switcher, new URL('./', window.location.href), config.bundle)
     .then((report) => {
       for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);

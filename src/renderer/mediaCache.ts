@@ -74,9 +74,12 @@ export class MediaCache {
     private readonly options: CacheOptions = DEFAULT_CACHE_OPTIONS,
   ) {}
 
+  private budgetKnown: Promise<unknown> = Promise.resolve();
+
   async init(): Promise<void> {
+    // The budget is needed only by the first download: it is not waited for here.
+    this.budgetKnown = this.options.budgetBytes !== null ? Promise.resolve((this.budget = this.options.budgetBytes)) : this.browserBudget().then((b) => (this.budget = b));
     for (const sha of await this.db.media.toCollection().primaryKeys()) this.ready.add(sha);
-    this.budget = this.options.budgetBytes ?? (await this.browserBudget());
     void navigator.storage?.persist?.().catch(() => false);
   }
 
@@ -231,6 +234,7 @@ export class MediaCache {
   /** Frees room for `file` within the budget and reserves it; answers whether there is room. One file at a time. */
   private makeRoom(file: PlannedFile): Promise<boolean> {
     const result = this.roomLock.then(async () => {
+      await this.budgetKnown;
       const [media, downloads] = await Promise.all([this.db.media.toArray(), this.db.downloads.toArray()]);
       const stored = media.reduce((sum, m) => sum + m.bytes, 0);
       const partial = downloads.filter((d) => !this.reserved.has(d.sha256) && d.sha256 !== file.sha256).reduce((sum, d) => sum + d.bytesDone, 0);

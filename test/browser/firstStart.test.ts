@@ -68,6 +68,8 @@ describe('first start, offline, on the bundled playlists', () => {
     await page.clock.runFor(expected[0]!.durationMs);
     await waitForItem(page, expected[1]!.itemId);
     await page.clock.runFor(3_000); // mid-item
+    // The item on screen is durably recorded as playing (written a few ms after it appears).
+    await expect.poll(async () => (await readStore<Impression>(page, 'playing'))[0]?.itemId).toBe(expected[1]!.itemId);
     await page.close();
 
     const blocked: string[] = [];
