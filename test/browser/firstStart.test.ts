@@ -31,8 +31,10 @@ describe('first start, offline, on the bundled playlists', () => {
       expect(await onScreen(page)).toEqual({ playlistId: expected[k + 1]!.playlistId, itemId: expected[k + 1]!.itemId });
     }
 
-    const outbox = (await readStore<Impression>(page, 'outbox')).sort((a, b) => a.start.localeCompare(b.start));
     const shown = expected.slice(0, -1);
+    // Each impression is written as its item leaves the screen: the last one may still be on its way.
+    await expect.poll(async () => (await readStore<Impression>(page, 'outbox')).length).toBe(shown.length);
+    const outbox = (await readStore<Impression>(page, 'outbox')).sort((a, b) => a.start.localeCompare(b.start));
     expect(outbox).toHaveLength(shown.length);
     const revision = outbox[0]!.revision;
     expect(revision).toMatch(/^bundle-mairie-[0-9a-f]{16}$/);
@@ -52,6 +54,7 @@ describe('first start, offline, on the bundled playlists', () => {
     });
     expect(new Set(outbox.map((i) => i.id)).size).toBe(outbox.length);
     // The item on screen is kept apart until it ends.
+    await expect.poll(async () => (await readStore<Impression>(page, 'playing'))[0]?.itemId).toBe(expected.at(-1)!.itemId);
     const playing = await readStore<Impression>(page, 'playing');
     expect(playing).toHaveLength(1);
     expect(playing[0]).toMatchObject({ itemId: expected.at(-1)!.itemId, start: new Date(expected.at(-1)!.at).toISOString() });
