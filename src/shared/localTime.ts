@@ -63,8 +63,10 @@ export function instantOfLocal(localDateTime: string, zone: string): number {
  */
 export function instantsOfWallTime(day: number, minuteOfDay: number, zone: string): number[] {
   const wall = day * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
-  // An instant whose wall time is `wall` lies within ±14 h of it; sample the offsets there.
-  const offsets = [...new Set([offsetAt(zone, wall - 12 * HOUR), offsetAt(zone, wall), offsetAt(zone, wall + 12 * HOUR)])].sort((a, b) => a - b);
+  // An instant whose wall time is `wall` is `wall - offset`, with offsets from -12 h to +14 h:
+  // it lies in [wall - 14 h, wall + 12 h]. Sampling both ends (and the middle) sees both sides
+  // of any offset change in that range.
+  const offsets = [...new Set([offsetAt(zone, wall - 14 * HOUR), offsetAt(zone, wall), offsetAt(zone, wall + 12 * HOUR)])].sort((a, b) => a - b);
   const found: number[] = [];
   for (const offset of offsets) {
     const t = wall - offset * MS_PER_MINUTE;

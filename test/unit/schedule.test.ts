@@ -161,3 +161,11 @@ describe('decide', () => {
     expect(stillPlays({ ...before, now: wednesday10 }, 'gone', 'x')).toBe(false);
   });
 });
+
+describe('boundaries in zones with odd offsets', () => {
+  it('finds a window start on the day of a DST change at +12:45 (Pacific/Chatham, found by fast-check)', () => {
+    const p = Playlist.parse({ id: 'p', items: [{ id: 'a', type: 'text', duration: 10, title: 't', schedule: { timezone: 'Pacific/Chatham', hours: [{ start: '02:00', end: '00:15' }] } }] });
+    const t = Date.parse('2027-09-25T11:30:00Z'); // 00:15 on 26 September in Chatham, the day clocks go forward at 02:45
+    expect(new Date(nextChangeAt([p], 'Europe/Paris', t)).toISOString()).toBe('2027-09-25T13:15:00.000Z'); // 02:00 at +12:45
+  });
+});

@@ -67,7 +67,7 @@ describe('scheduling engine properties', () => {
           expect(isReady(d.now.item)).toBe(true);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 400) },
     );
   });
 
@@ -78,7 +78,7 @@ describe('scheduling engine properties', () => {
         const d = decide({ playlists: set, timezone: screenZone, now: t, rotation: START_ROTATION, isReady });
         expect(d.now !== null).toBe(anyPlayable);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 400) },
     );
   });
 
@@ -110,7 +110,7 @@ describe('scheduling engine properties', () => {
         const samples = [...fractions.map((f) => t + Math.floor(f * (next - t))), next - 1, next - 1000, next - 60_000].filter((s) => s > t && s < next);
         for (const s of samples) expect(signature(set, screenZone, s), `at ${new Date(s).toISOString()}`).toBe(before);
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );
   });
 });
