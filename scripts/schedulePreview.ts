@@ -4,8 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { PlaylistSet, type Playlist } from '../src/shared/playlist.js';
-import { TimeZone, LocalDateTime } from '../src/shared/playlist.js';
+import { LocalDateTime, PlaylistSet, TimeZone, type Playlist } from '../src/shared/playlist.js';
 import { timeline, type Segment } from '../src/shared/timeline.js';
 import { formatIssues } from '../src/shared/validationError.js';
 import { listPlaylistFiles } from './playlistBundle.js';

@@ -110,8 +110,7 @@ export class Playback {
 
   /** A file became ready: an item that was skipped may play now. */
   fileReady(): void {
-    if (this.idle && !this.current && !this.preload) this.step();
-    else this.reconsider();
+    this.reconsider();
   }
 
   async stop(): Promise<void> {

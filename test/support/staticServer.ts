@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import sirv from 'sirv';
 
 /** dist/web on loopback, as any static server would serve the web player; `/playlists/` may come from another folder. */
@@ -42,4 +42,3 @@ export async function serveWeb(options: { playlistsDir?: string } = {}): Promise
   };
 }
 
-export { join };

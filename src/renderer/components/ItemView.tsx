@@ -68,7 +68,6 @@ function ImageContent({ slot, callbacks, alt }: { slot: SlotView; callbacks: Ite
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slot.key]);
   return <img ref={ref} className="media" src={slot.src} alt={alt} decoding="async" />;
 }
@@ -93,7 +92,6 @@ function VideoContent({ slot, callbacks }: { slot: SlotView; callbacks: ItemCall
       video.removeEventListener('error', failed);
       video.removeEventListener('ended', ended);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slot.key]);
 
   // Captions are drawn by the player, large and high-contrast, from the track's active cues.
@@ -121,7 +119,6 @@ function VideoContent({ slot, callbacks }: { slot: SlotView; callbacks: ItemCall
     const video = ref.current;
     if (!video || slot.phase !== 'current') return;
     video.play().catch(() => callbacks.onFailed(slot.key));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slot.phase, slot.key]);
 
   return (
