@@ -172,8 +172,13 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     throw new DownloadError(`${file.src}: sha256 is ${digest}, expected ${sha256}; file refused`, 'later');
   }
   const now = Date.now();
-  await db.transaction('rw', db.media, db.downloads, async () => {
-    await db.media.put({ sha256, bytes: offset, type, storedAt: now, lastUsed: now });
-    await db.downloads.delete(sha256);
-  });
+  try {
+    await db.transaction('rw', db.media, db.downloads, async () => {
+      await db.media.put({ sha256, bytes: offset, type, storedAt: now, lastUsed: now });
+      await db.downloads.delete(sha256);
+    });
+  } catch (error) {
+    if (isQuotaError(error)) throw new DownloadError(`${file.src}: storage full`, 'room');
+    throw error;
+  }
 }
