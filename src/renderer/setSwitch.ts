@@ -1,6 +1,6 @@
 import { planFiles, type PlannedFile } from '../shared/mediaPlan.js';
 import { filesOf } from '../shared/playlist.js';
-import { isScheduleActive } from '../shared/schedule.js';
+import { isItemScheduled } from '../shared/schedule.js';
 import { StoredSet, type PlayerDb } from './db.js';
 import type { MediaCache } from './mediaCache.js';
 
@@ -77,9 +77,8 @@ export class SetSwitch {
   private readyNow(set: StoredSet): boolean {
     const now = Date.now();
     for (const playlist of set.playlists) {
-      if (!isScheduleActive(playlist.schedule, this.timezone, now)) continue;
       for (const item of playlist.items) {
-        if (!isScheduleActive(item.schedule, item.schedule?.timezone ?? playlist.schedule?.timezone ?? this.timezone, now)) continue;
+        if (!isItemScheduled(playlist, item, this.timezone, now)) continue;
         for (const file of filesOf(item)) if (!this.cache.isReady(file.sha256) && !this.cache.hasFailed(file.sha256)) return false;
       }
     }

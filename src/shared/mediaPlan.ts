@@ -1,5 +1,5 @@
 import { filesOf, type Item, type Playlist } from './playlist.js';
-import { isScheduleActive, scheduleBoundaries } from './schedule.js';
+import { isItemScheduled, itemZone, scheduleBoundaries } from './schedule.js';
 
 /**
  * Which files a screen needs, soonest first: every file of an item that can play within
@@ -20,12 +20,11 @@ export interface PlannedFile {
 
 /** The first instant in [now, now + horizon] at which the item may play, or null. */
 export function firstPlayOf(playlist: Playlist, item: Item, zone: string, now: number, horizon = FETCH_HORIZON_MS): number | null {
-  const itemZone = item.schedule?.timezone ?? playlist.schedule?.timezone ?? zone;
-  const active = (t: number) => isScheduleActive(playlist.schedule, zone, t) && isScheduleActive(item.schedule, itemZone, t);
+  const active = (t: number) => isItemScheduled(playlist, item, zone, t);
   if (active(now)) return now;
   const candidates = [
     ...(playlist.schedule ? scheduleBoundaries(playlist.schedule, zone, now) : []),
-    ...(item.schedule ? scheduleBoundaries(item.schedule, itemZone, now) : []),
+    ...(item.schedule ? scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), now) : []),
   ]
     .filter((t) => t > now && t <= now + horizon)
     .sort((a, b) => a - b);

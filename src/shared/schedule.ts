@@ -110,8 +110,13 @@ export function isWhenSatisfied(when: When | undefined, waits: Readonly<Record<s
 }
 
 /** The zone an item's schedule is read in: its own, else its playlist's, else the screen's. */
-function itemZone(playlist: Playlist, item: Item, screenZone: string): string {
+export function itemZone(playlist: Playlist, item: Item, screenZone: string): string {
   return item.schedule?.timezone ?? playlist.schedule?.timezone ?? screenZone;
+}
+
+/** Whether the item's playlist schedule and its own schedule both allow it at `t` (conditions and readiness aside). */
+export function isItemScheduled(playlist: Playlist, item: Item, screenZone: string, t: number): boolean {
+  return isScheduleActive(playlist.schedule, screenZone, t) && isScheduleActive(item.schedule, itemZone(playlist, item, screenZone), t);
 }
 
 function isItemPlayable(playlist: Playlist, item: Item, input: DecideInput): boolean {
