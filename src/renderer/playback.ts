@@ -73,7 +73,8 @@ export class Playback {
   private current: Showing | null = null;
   private leaving: SlotView[] = [];
   private preload: { slot: SlotView; key: string; ready: boolean } | null = null;
-  private wanted: { pick: Pick; rotation: Rotation } | null = null;
+  /** What should replace the item on screen as soon as it is ready (its key is the preload's when prepared). */
+  private wanted: { key: string; rotation: Rotation } | null = null;
   private prepareTimer: ReturnType<typeof setTimeout> | null = null;
   private boundaryTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
@@ -125,7 +126,7 @@ export class Playback {
   slotReady(key: string): void {
     if (this.preload?.slot.key !== key || this.preload.ready) return;
     this.preload.ready = true;
-    if (this.wanted && this.preload.key === itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item)) this.promote();
+    if (this.wanted?.key === this.preload.key) this.promote();
   }
 
   slotFailed(key: string): void {
@@ -147,20 +148,18 @@ export class Playback {
   // ---- The loop ----
 
   private input(now: number, rotation: Rotation): DecideInput {
+    for (const [key, until] of this.failed) if (until <= now) this.failed.delete(key);
     return {
       playlists: this.set?.playlists ?? [],
       timezone: this.deps.timezone,
       now,
       rotation,
-      isReady: (item) => this.isReady(item, now),
+      isReady: (item) => this.isReady(item),
     };
   }
 
-  private isReady(item: Item, now: number): boolean {
+  private isReady(item: Item): boolean {
     for (const file of filesOf(item)) if (!this.deps.isFileReady(file.sha256.toLowerCase())) return false;
-    for (const [key, until] of this.failed) {
-      if (until <= now) this.failed.delete(key);
-    }
     if (this.failed.size === 0) return true;
     const playlist = this.set?.playlists.find((p) => p.items.includes(item));
     return !playlist || !this.failed.has(itemKey(playlist.id, item));
@@ -185,13 +184,13 @@ export class Playback {
       this.goIdle();
       return;
     }
-    this.wanted = { pick: decision.now, rotation: decision.rotation };
     const key = itemKey(decision.now.playlist.id, decision.now.item);
+    this.wanted = { key, rotation: decision.rotation };
     if (this.preload?.key !== key) void this.prepare(decision.now);
     else if (this.preload.ready) this.promote();
     if (this.prepareTimer) clearTimeout(this.prepareTimer);
     this.prepareTimer = setTimeout(() => {
-      if (!this.wanted || itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item) !== key) return;
+      if (this.wanted?.key !== key) return;
       if (this.preload?.key === key && !this.preload.ready) this.slotFailed(this.preload.slot.key);
       else if (this.preload?.key !== key) this.step(); // what is being prepared is no longer what is wanted
     }, PREPARE_TIMEOUT_MS);
@@ -208,6 +207,11 @@ export class Playback {
       this.itemEnded(false);
       return;
     }
+    this.prepareNext(now);
+  }
+
+  /** Prepares, off screen, what follows the item on screen, and wakes at the next boundary. */
+  private prepareNext(now: number): void {
     const decision = decide(this.input(now, this.rotation));
     this.armBoundary(decision.nextChangeAt, now);
     if (decision.now && this.preload?.key !== itemKey(decision.now.playlist.id, decision.now.item)) void this.prepare(decision.now);
@@ -248,7 +252,7 @@ export class Playback {
     }
     if (pick.item.type === 'text' || pick.item.type === 'wait') placeholder.ready = true;
     this.emit();
-    if (placeholder.ready && this.wanted && itemKey(this.wanted.pick.playlist.id, this.wanted.pick.item) === key) this.promote();
+    if (placeholder.ready && this.wanted?.key === key) this.promote();
   }
 
   private async attachMedia(slot: SlotView): Promise<void> {
@@ -303,10 +307,7 @@ export class Playback {
     const duration = incoming.slot.item.duration;
     if (duration !== undefined) showing.timer = setTimeout(() => this.itemEnded(true), duration * 1000);
     this.emit();
-    // Prepare what comes next while this one plays.
-    const decision = decide(this.input(now, this.rotation));
-    this.armBoundary(decision.nextChangeAt, now);
-    if (decision.now) void this.prepare(decision.now);
+    this.prepareNext(now);
   }
 
   private retireCurrent(): void {
