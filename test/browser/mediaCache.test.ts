@@ -159,13 +159,13 @@ describe('media cache', () => {
     expect(await stored()).toEqual([shaOf('a.png'), shaOf('c.png')].sort()); // the file of c waits: it plays last
     // Tomorrow, b plays. (Long jumps in big steps, then seconds at a time so that items get prepared.)
     await advance(page, 86_400_000, 30 * 60_000);
-    await advance(page, 90_000, 1_000, 60);
+    await advance(page, 150_000, 1_000, 80);
     const played = async () => [...new Set((await readStore<{ itemId: string }>(page, 'outbox')).map((i) => i.itemId))].sort();
     expect(await played()).toEqual(['a', 'b']);
     // Three days on: b is over, c plays now; b's file makes room for c's.
     await advance(page, 2 * 86_400_000, 30 * 60_000);
     await expect.poll(stored, { timeout: 10_000 }).toEqual([shaOf('a.png'), shaOf('b.png')].sort());
-    await advance(page, 90_000, 1_000, 60);
+    await advance(page, 150_000, 1_000, 80);
     expect(await played()).toEqual(['a', 'b', 'c']);
     await context.close();
   });
