@@ -168,7 +168,7 @@ describe('media cache', () => {
     await advance(page, 150_000, 1_000, 80);
     expect(await played()).toEqual(['a', 'b', 'c']);
     await context.close();
-  });
+  }, 180_000);
 
   it('once everything is cached, plays a week with the network cut and makes no request', async () => {
     const s = await serveWeb();
