@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BundleIndex, BundleSource } from '../src/shared/bundle.js';
-import { filesOf, Playlist } from '../src/shared/playlist.js';
+import { filesOf, isRemoteSrc, Playlist } from '../src/shared/playlist.js';
 import { formatIssues } from '../src/shared/validationError.js';
 
 /**
@@ -20,10 +20,6 @@ export interface BuiltBundle {
 
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-function isRelativeSrc(src: string): boolean {
-  return !/^https?:\/\//i.test(src);
 }
 
 export function buildBundle(dir: string): BuiltBundle {
@@ -51,7 +47,7 @@ export function buildBundle(dir: string): BuiltBundle {
       }
       parsed.data.items.forEach((item, i) => {
         for (const media of filesOf(item)) {
-          if (!isRelativeSrc(media.src)) continue;
+          if (isRemoteSrc(media.src)) continue;
           const mediaPath = resolve(dirname(file), media.src);
           const rel = relative(dir, mediaPath);
           if (rel.startsWith('..')) {

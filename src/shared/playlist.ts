@@ -181,6 +181,11 @@ export function isMediaItem(item: Item): item is MediaItem {
   return item.type === 'image' || item.type === 'video';
 }
 
+/** An absolute http(s) URL, as opposed to a path relative to the playlist file. */
+export function isRemoteSrc(src: string): boolean {
+  return /^https?:\/\//i.test(src);
+}
+
 /** Every file an item needs before it may be shown: its media and captions. */
 export function filesOf(item: Item): { src: string; sha256: string; bytes?: number | undefined }[] {
   if (item.type === 'image') return [{ src: item.src, sha256: item.sha256, bytes: item.bytes }];

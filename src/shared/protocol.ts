@@ -1,9 +1,44 @@
 import { z } from 'zod';
+import { Id, UtcTime } from './ids.js';
+import { Impression } from './impression.js';
 import { PlaylistSet } from './playlist.js';
+import { QueueEvent, WaitEstimate } from './queue.js';
 
-/** Protocol §3 payloads shared by player and hub. */
+/** Protocol §3 (socket.io namespace `/screens`): every payload, in one place, for player and hub. */
 
 export const PROTOCOL_VERSION = 1;
+export const SCREENS_NAMESPACE = '/screens';
+/** How long the sender of an acked event waits. */
+export const ACK_TIMEOUT_MS = 10_000;
+/** Most impressions in one `impressions` message. */
+export const MAX_IMPRESSIONS_PER_BATCH = 500;
+export const STATUS_INTERVAL_MS = 30_000;
+
+/** `connect_error` messages of the hub. */
+export const AUTH_ERRORS = { unauthorized: 'unauthorized', unsupportedProtocol: 'unsupported-protocol' } as const;
+
+export const ScreenAuth = z.object({
+  screenId: Id,
+  token: z.string({ error: 'expected a token string' }).min(1, { error: 'expected a non-empty token' }),
+  protocol: z.number({ error: 'expected the protocol number' }).int(),
+  version: z.string({ error: 'expected the player version' }),
+});
+export type ScreenAuth = z.infer<typeof ScreenAuth>;
+
+export const Hello = z.object({
+  revision: z.string({ error: 'expected a revision string or null' }).nullable(),
+  version: z.string({ error: 'expected the player version' }),
+  timezone: z.string({ error: 'expected an IANA time zone' }),
+  screen: z.object({ width: z.number().nonnegative(), height: z.number().nonnegative() }),
+});
+export type Hello = z.infer<typeof Hello>;
+
+export const HelloAck = z.object({ ok: z.literal(true), serverTime: UtcTime });
+export type HelloAck = z.infer<typeof HelloAck>;
+
+/** The answer to every acked event; `error` is `<path>: <reason>` when a payload fails validation. */
+export const Ack = z.object({ ok: z.boolean(), error: z.string().optional() });
+export type Ack = z.infer<typeof Ack>;
 
 /** `playlists` (hub -> player): the screen's complete set. */
 export const PlaylistsMessage = z.object({
@@ -12,6 +47,40 @@ export const PlaylistsMessage = z.object({
 });
 export type PlaylistsMessage = z.infer<typeof PlaylistsMessage>;
 
+export const AlertLevel = z.enum(['info', 'urgent'], { error: 'expected level info or urgent' });
+export const Alert = z.object({
+  id: Id,
+  level: AlertLevel,
+  text: z.string({ error: 'expected the alert text' }).min(1, { error: 'expected a non-empty text' }).max(500, { error: 'expected at most 500 characters' }),
+  until: UtcTime,
+});
+export type Alert = z.infer<typeof Alert>;
+
+export const AlertClear = z.object({ id: Id });
+export type AlertClear = z.infer<typeof AlertClear>;
+
+export const QueueMessage = z.object({ events: z.array(QueueEvent) });
+export type QueueMessage = z.infer<typeof QueueMessage>;
+
+export const CommandType = z.enum(['reload', 'restart', 'clear-cache', 'identify', 'screenshot'], {
+  error: 'expected reload, restart, clear-cache, identify or screenshot',
+});
+export type CommandType = z.infer<typeof CommandType>;
+export const Command = z.object({ id: Id, type: CommandType });
+export type Command = z.infer<typeof Command>;
+export const CommandAck = z.object({ ok: z.boolean(), error: z.string().optional(), data: z.unknown().optional() });
+export type CommandAck = z.infer<typeof CommandAck>;
+
+export const ImpressionsMessage = z.object({
+  impressions: z.array(Impression).max(MAX_IMPRESSIONS_PER_BATCH, { error: `expected at most ${MAX_IMPRESSIONS_PER_BATCH} impressions` }),
+});
+export type ImpressionsMessage = z.infer<typeof ImpressionsMessage>;
+export const ImpressionsAck = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative() });
+export type ImpressionsAck = z.infer<typeof ImpressionsAck>;
+
+export const WaitMessage = z.object({ estimates: z.array(WaitEstimate) });
+export type WaitMessage = z.infer<typeof WaitMessage>;
+
 /** `status.cache`: what the media cache holds and how many files the set still lacks. */
 export const CacheStatus = z.object({
   bytes: z.number().int().nonnegative(),
@@ -19,3 +88,17 @@ export const CacheStatus = z.object({
   missing: z.number().int().nonnegative(),
 });
 export type CacheStatus = z.infer<typeof CacheStatus>;
+
+export const Playing = z.object({ playlistId: Id, itemId: Id });
+export type Playing = z.infer<typeof Playing>;
+
+export const StatusMessage = z.object({
+  at: UtcTime,
+  revision: z.string().nullable(),
+  playing: Playing.nullable(),
+  cache: CacheStatus,
+  outbox: z.number().int().nonnegative(),
+  uptimeS: z.number().nonnegative(),
+  version: z.string(),
+});
+export type StatusMessage = z.infer<typeof StatusMessage>;

@@ -1,0 +1,179 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  AlertRequest,
+  CommandRequest,
+  ImpressionQuery,
+  MediaCheck,
+  PushRequest,
+  ScreenCreate,
+  type AlertList,
+  type CommandResult,
+  type ImpressionList,
+  type MediaMissing,
+  type PushResult,
+  type ScreenList,
+  type ScreenToken,
+} from '../shared/adminApi.js';
+import { Id, Sha256 } from '../shared/ids.js';
+import { filesOf, isRemoteSrc } from '../shared/playlist.js';
+import { parseWith } from '../shared/validationError.js';
+import { toAlert } from './alertStore.js';
+import { HubError } from './hubError.js';
+import { impressionsCsv } from './impressionStore.js';
+import type { MediaFiles } from './mediaFiles.js';
+import type { HubStores, ScreenChannel } from './screenChannel.js';
+import { tokenMatches } from './secrets.js';
+
+/** The admin HTTP API (`/api`, Bearer admin token) and the public media files (`/media/<sha256>`). */
+
+export const MAX_MEDIA_BYTES = 2_000_000_000;
+
+function parsed<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const result = parseWith(schema, input);
+  if (!result.ok) throw new HubError(400, where ? `${where}: ${result.error}` : result.error);
+  return result.value;
+}
+
+const IdParam = z.object({ id: Id });
+const ShaParam = z.object({ sha256: Sha256 });
+
+export interface AdminDeps {
+  stores: HubStores;
+  channel: ScreenChannel;
+  media: MediaFiles;
+  adminTokenHash: () => string;
+}
+
+export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { stores, channel, media } = deps;
+
+  app.setErrorHandler((error: unknown, _request, reply) => {
+    if (error instanceof HubError) return reply.code(error.status).send({ error: error.message });
+    const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'body: too large' });
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: `body: ${fastifyError.message ?? 'bad request'}` });
+    app.log.error(error);
+    return reply.code(500).send({ error: 'hub: internal error (see the hub log)' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `${request.method} ${request.url}: no such route` }));
+
+  await app.register(fastifyStatic, { root: media.dir, serve: false });
+
+  // Media are public by content address (a sha256 cannot be guessed), readable cross-origin by web players.
+  const mediaHeaders = (reply: FastifyReply): void => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-expose-headers', 'content-length, content-range, accept-ranges, etag');
+  };
+  app.options('/media/:sha256', (_request, reply) => {
+    mediaHeaders(reply);
+    reply.header('access-control-allow-headers', 'range');
+    reply.header('access-control-allow-methods', 'GET, HEAD');
+    return reply.code(204).send();
+  });
+  app.get('/media/:sha256', (request, reply) => {
+    mediaHeaders(reply);
+    const { sha256 } = parsed(ShaParam, request.params, 'url');
+    const info = media.info(sha256);
+    if (!info) throw new HubError(404, `media ${sha256} is not on this hub`);
+    reply.header('content-type', info.type);
+    return reply.sendFile(sha256.toLowerCase(), { immutable: true, maxAge: 365 * 86_400_000, contentType: false });
+  });
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (request: FastifyRequest) => {
+      const header = request.headers.authorization ?? '';
+      const token = /^Bearer (.+)$/.exec(header)?.[1];
+      if (!token || !tokenMatches(token, deps.adminTokenHash())) throw new HubError(401, 'unauthorized: expected "Authorization: Bearer <admin token>" (printed at the hub\'s first start)');
+    });
+    // Uploads are streamed to disk, not parsed.
+    api.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+    api.get('/api/screens', async (): Promise<ScreenList> => ({
+      screens: stores.screens.states((id) => channel.isOnline(id), (screen) => stores.playlists.setFor(screen)?.revision ?? null),
+    }));
+
+    api.post('/api/screens', async (request, reply): Promise<ScreenToken> => {
+      const created = stores.screens.add(parsed(ScreenCreate, request.body, ''));
+      reply.code(201);
+      return created;
+    });
+
+    api.post('/api/screens/:id/token', async (request): Promise<ScreenToken> => stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id));
+
+    api.get('/api/playlists/:id/history', async (request) => ({ versions: stores.playlists.history(parsed(IdParam, request.params, 'url').id) }));
+
+    api.post('/api/playlists', async (request): Promise<PushResult> => {
+      const push = parsed(PushRequest, request.body, '');
+      const screenIds = 'screen' in push.target ? stores.screens.requireTarget(push.target) : stores.screens.idsOf(push.target);
+      const local: string[] = [];
+      push.playlists.forEach((playlist, p) =>
+        playlist.items.forEach((item, i) => {
+          for (const file of filesOf(item)) {
+            if (!isRemoteSrc(file.src)) local.push(`playlists[${p}].items[${i}]: "${file.src}" is a local path; the hub needs http(s) URLs (the CLI's playlist push uploads local files)`);
+          }
+        }),
+      );
+      if (local.length) throw new HubError(400, local.join('; '));
+      const versions = stores.playlists.save(push.playlists);
+      stores.playlists.assign(push.target, versions.map((v) => v.id), push.replace ?? false);
+      channel.pushSets(screenIds);
+      return {
+        playlists: versions,
+        screens: screenIds.map((id) => {
+          const screen = stores.screens.get(id)!;
+          return { id, revision: stores.playlists.setFor(screen)?.revision ?? null, online: channel.isOnline(id) };
+        }),
+      };
+    });
+
+    api.post('/api/media/missing', async (request): Promise<MediaMissing> => ({ missing: media.missing(parsed(MediaCheck, request.body, '').sha256) }));
+
+    api.put('/api/media/:sha256', { bodyLimit: MAX_MEDIA_BYTES }, async (request, reply) => {
+      const { sha256 } = parsed(ShaParam, request.params, 'url');
+      const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
+      const stored = await media.store(sha256, type, request.raw as Readable, MAX_MEDIA_BYTES);
+      reply.code(201);
+      return stored;
+    });
+
+    api.get('/api/alerts', async (): Promise<AlertList> => ({ alerts: stores.alerts.list() }));
+
+    api.post('/api/alerts', async (request, reply) => {
+      const alertRequest = parsed(AlertRequest, request.body, '');
+      if (Date.parse(alertRequest.until) <= Date.now()) throw new HubError(400, `until: ${alertRequest.until} is already past`);
+      const screenIds = 'screen' in alertRequest.target ? stores.screens.requireTarget(alertRequest.target) : stores.screens.idsOf(alertRequest.target);
+      const record = stores.alerts.create(alertRequest, Date.now());
+      channel.alert(toAlert(record), screenIds);
+      reply.code(201);
+      return record;
+    });
+
+    api.delete('/api/alerts/:id', async (request) => {
+      const record = stores.alerts.clear(parsed(IdParam, request.params, 'url').id, Date.now());
+      channel.clearAlert({ id: record.id }, stores.screens.idsOf(record.target));
+      return record;
+    });
+
+    api.post('/api/commands', async (request): Promise<CommandResult> => {
+      const { screen, type } = parsed(CommandRequest, request.body, '');
+      if (!stores.screens.get(screen)) throw new HubError(404, `screen: "${screen}" does not exist`);
+      const id = stores.commands.create(screen, type, Date.now());
+      const ack = await channel.command(screen, { id, type });
+      stores.commands.recordAck(id, ack, Date.now());
+      return { id, screen, type, ...ack };
+    });
+
+    api.get('/api/impressions', async (request, reply): Promise<ImpressionList | string> => {
+      const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+      const impressions = stores.impressions.query(parsed(ImpressionQuery, rest, 'query'));
+      if (format === 'csv') {
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        return impressionsCsv(impressions);
+      }
+      return { impressions };
+    });
+  });
+}

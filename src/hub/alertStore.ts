@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { AlertRecord, AlertRequest, Target } from '../shared/adminApi.js';
+import { toUtcTime } from '../shared/ids.js';
+import type { Alert } from '../shared/protocol.js';
+import type { HubDb } from './hubDb.js';
+import { HubError } from './hubError.js';
+
+/** Alerts to a screen or a site, until their `until` or a clear, with each screen's acks. */
+
+interface AlertRow {
+  id: string;
+  target_kind: 'screen' | 'site';
+  target_id: string;
+  level: Alert['level'];
+  text: string;
+  until: string;
+  created_at: string;
+  cleared_at: string | null;
+}
+
+function targetOf(row: AlertRow): Target {
+  return row.target_kind === 'screen' ? { screen: row.target_id } : { site: row.target_id };
+}
+
+export function toAlert(record: Pick<AlertRecord, 'id' | 'level' | 'text' | 'until'>): Alert {
+  return { id: record.id, level: record.level, text: record.text, until: record.until };
+}
+
+export class AlertStore {
+  constructor(private readonly db: HubDb) {}
+
+  create(request: AlertRequest, at: number): AlertRecord {
+    const id = request.id ?? `alert-${randomUUID()}`;
+    const [kind, target] = 'screen' in request.target ? ['screen', request.target.screen] : ['site', request.target.site];
+    // Sending an alert again with the same id replaces it (new text, new until) and revives it.
+    this.db
+      .prepare(
+        `INSERT INTO alerts (id, target_kind, target_id, level, text, until, created_at, cleared_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+         ON CONFLICT (id) DO UPDATE SET target_kind = excluded.target_kind, target_id = excluded.target_id, level = excluded.level,
+           text = excluded.text, until = excluded.until, cleared_at = NULL`,
+      )
+      .run(id, kind, target, request.level, request.text, request.until, toUtcTime(at));
+    this.db.prepare('DELETE FROM alert_acks WHERE alert_id = ?').run(id);
+    return this.get(id)!;
+  }
+
+  clear(id: string, at: number): AlertRecord {
+    const found = this.get(id);
+    if (!found) throw new HubError(404, `alert "${id}" does not exist`);
+    this.db.prepare('UPDATE alerts SET cleared_at = COALESCE(cleared_at, ?) WHERE id = ?').run(toUtcTime(at), id);
+    return this.get(id)!;
+  }
+
+  get(id: string): AlertRecord | null {
+    const row = this.db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE id = ?').get(id);
+    return row ? this.record(row) : null;
+  }
+
+  list(): AlertRecord[] {
+    return this.db.prepare<[], AlertRow>('SELECT * FROM alerts ORDER BY created_at DESC LIMIT 200').all().map((row) => this.record(row));
+  }
+
+  /** Alerts a screen must show now. */
+  activeFor(screen: { id: string; site: string }, now: number): Alert[] {
+    return this.db
+      .prepare<[string, string, string], AlertRow>(
+        `SELECT * FROM alerts WHERE cleared_at IS NULL AND until > ?
+           AND ((target_kind = 'screen' AND target_id = ?) OR (target_kind = 'site' AND target_id = ?)) ORDER BY created_at`,
+      )
+      .all(toUtcTime(now), screen.id, screen.site)
+      .map(toAlert);
+  }
+
+  recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO alert_acks (alert_id, screen_id, kind, at) VALUES (?, ?, ?, ?)').run(alertId, screenId, kind, toUtcTime(at));
+  }
+
+  private record(row: AlertRow): AlertRecord {
+    const acks = this.db
+      .prepare<[string], { screen_id: string; at: string }>("SELECT screen_id, at FROM alert_acks WHERE alert_id = ? AND kind = 'shown' ORDER BY at")
+      .all(row.id)
+      .map((ack) => ({ screen: ack.screen_id, at: ack.at }));
+    return { id: row.id, level: row.level, text: row.text, until: row.until, target: targetOf(row), createdAt: row.created_at, clearedAt: row.cleared_at, acks };
+  }
+}

@@ -1,0 +1,215 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { AlertRecord, CommandResult, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
+import { toUtcTime } from '../shared/ids.js';
+import { AdminClient } from './adminClient.js';
+import { startHub } from './hubServer.js';
+import { preparePush } from './playlistUpload.js';
+import { statusTable } from './statusTable.js';
+
+/** `antichambre-hub`: starts the hub (`serve`), or drives a running one through its admin API. */
+
+const USAGE = `antichambre-hub <command>
+
+  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN
+  screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
+  screen list
+  screen token <id>                      a new token (the old one stops working)
+  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL]
+  alert send --screen ID | --site ID --text TEXT [--level info|urgent] [--until ISO | --for 30m] [--id ID]
+  alert clear <id>
+  command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
+  impressions [--since ISO] [--until ISO] [--screen ID] [--csv]
+  status
+
+Admin commands talk to --hub URL (env ANTICHAMBRE_HUB_URL, default http://127.0.0.1:8080)
+with --token T (env ANTICHAMBRE_ADMIN_TOKEN, printed at the hub's first start).`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  media: { type: 'string' },
+  hub: { type: 'string' },
+  token: { type: 'string' },
+  name: { type: 'string' },
+  site: { type: 'string' },
+  screen: { type: 'string' },
+  timezone: { type: 'string' },
+  replace: { type: 'boolean' },
+  'media-url': { type: 'string' },
+  text: { type: 'string' },
+  level: { type: 'string' },
+  until: { type: 'string' },
+  for: { type: 'string' },
+  id: { type: 'string' },
+  out: { type: 'string' },
+  since: { type: 'string' },
+  csv: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+function targetOf(values: Values): { screen: string } | { site: string } {
+  if (values.screen && values.site) throw new UsageError('give --screen or --site, not both');
+  if (values.screen) return { screen: values.screen };
+  if (values.site) return { site: values.site };
+  throw new UsageError('missing --screen ID or --site ID');
+}
+
+/** `30m`, `2h`, `1d` from now, as a UTC time. */
+export function untilFromDuration(text: string, now: number): string {
+  const match = /^(\d+)\s*(m|min|h|d)$/.exec(text.trim());
+  if (!match) throw new UsageError(`--for ${text}: expected a duration like 30m, 2h or 1d`);
+  const unit = { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'min' | 'h' | 'd'];
+  return toUtcTime(now + Number(match[1]) * unit);
+}
+
+function client(values: Values): AdminClient {
+  const hub = values.hub ?? process.env['ANTICHAMBRE_HUB_URL'] ?? 'http://127.0.0.1:8080';
+  const token = values.token ?? process.env['ANTICHAMBRE_ADMIN_TOKEN'];
+  if (!token) throw new UsageError('missing the admin token: --token T or ANTICHAMBRE_ADMIN_TOKEN (printed at the hub\'s first start)');
+  return new AdminClient(hub, token);
+}
+
+async function serve(values: Values): Promise<void> {
+  const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
+  const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? 'antichambre-hub.db';
+  const adminToken = process.env['ANTICHAMBRE_ADMIN_TOKEN'];
+  const hub = await startHub({
+    db,
+    port,
+    host: values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0',
+    ...(values.media ? { mediaDir: values.media } : {}),
+    ...(adminToken ? { adminToken } : {}),
+  });
+  console.log(`Antichambre hub listening on ${hub.url} (database ${db})`);
+  if (hub.newAdminToken) {
+    console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
+    console.log(`Use it with: export ANTICHAMBRE_ADMIN_TOKEN=${hub.newAdminToken}`);
+  }
+  const stop = (): void => {
+    void hub.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function printToken(created: ScreenToken, hubUrl: string): void {
+  console.log(`screen ${created.screen.id} (${created.screen.name}, site ${created.screen.site}, ${created.screen.timezone})`);
+  console.log(`token (shown only now): ${created.token}`);
+  console.log(`player: --hub ${hubUrl} --screen ${created.screen.id} --token ${created.token}`);
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return serve(values);
+    case 'screen': {
+      const api = client(values);
+      if (sub === 'add') {
+        const id = need(rest[0], 'the screen id: screen add <id>');
+        const body = { id, name: need(values.name, '--name'), site: need(values.site, '--site'), timezone: values.timezone ?? 'Europe/Paris' };
+        return printToken(await api.json('POST', '/api/screens', ScreenToken, body), api.hubUrl);
+      }
+      if (sub === 'token') return printToken(await api.json('POST', `/api/screens/${encodeURIComponent(need(rest[0], 'the screen id'))}/token`, ScreenToken), api.hubUrl);
+      if (sub === 'list') {
+        const { screens } = await api.json('GET', '/api/screens', ScreenList);
+        for (const s of screens) console.log(`${s.id}\t${s.name}\t${s.site}\t${s.timezone}`);
+        return;
+      }
+      throw new UsageError('screen add|list|token');
+    }
+    case 'playlist': {
+      if (sub !== 'push') throw new UsageError('playlist push <file.json...> --screen ID | --site ID');
+      const files = rest;
+      if (files.length === 0) throw new UsageError('missing playlist files: playlist push <file.json...>');
+      const target = targetOf(values);
+      const api = client(values);
+      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl);
+      const result = await api.json('POST', '/api/playlists', PushResult, { playlists: prepared.playlists, target, ...(values.replace ? { replace: true } : {}) });
+      console.log(`uploaded ${prepared.uploaded.length} file(s), ${prepared.alreadyThere} already on the hub`);
+      for (const p of result.playlists) console.log(`playlist ${p.id} version ${p.version}`);
+      for (const s of result.screens) console.log(`screen ${s.id}: revision ${s.revision ?? '-'}${s.online ? ', pushed now' : ', offline: gets it when it connects'}`);
+      return;
+    }
+    case 'alert': {
+      const api = client(values);
+      if (sub === 'send') {
+        const until = values.until ?? untilFromDuration(values.for ?? '1h', Date.now());
+        const body = { ...(values.id ? { id: values.id } : {}), level: values.level ?? 'info', text: need(values.text, '--text'), until, target: targetOf(values) };
+        const record = await api.json('POST', '/api/alerts', AlertRecord, body);
+        console.log(`alert ${record.id} (${record.level}) until ${record.until}`);
+        return;
+      }
+      if (sub === 'clear') {
+        const record = await api.json('DELETE', `/api/alerts/${encodeURIComponent(need(rest[0], 'the alert id: alert clear <id>'))}`, AlertRecord);
+        console.log(`alert ${record.id} cleared`);
+        return;
+      }
+      throw new UsageError('alert send|clear');
+    }
+    case 'command': {
+      const type = need(sub, 'the command type');
+      const api = client(values);
+      const result = await api.json('POST', '/api/commands', CommandResult, { screen: need(values.screen, '--screen'), type });
+      if (!result.ok) throw new Error(`${result.screen} refused ${result.type}: ${result.error ?? 'no reason given'}`);
+      const data = result.data as { png?: unknown } | undefined;
+      if (type === 'screenshot' && typeof data?.png === 'string') {
+        const out = values.out ?? `${result.screen}-${Date.now()}.png`;
+        await writeFile(out, Buffer.from(data.png, 'base64'));
+        console.log(`screenshot of ${result.screen} written to ${out}`);
+      } else console.log(`${result.screen}: ${result.type} ok`);
+      return;
+    }
+    case 'impressions': {
+      const api = client(values);
+      const query = new URLSearchParams();
+      if (values.since) query.set('since', values.since);
+      if (values.until) query.set('until', values.until);
+      if (values.screen) query.set('screen', values.screen);
+      if (values.csv) {
+        query.set('format', 'csv');
+        process.stdout.write(await api.text(`/api/impressions?${query}`));
+        return;
+      }
+      const { impressions } = await api.json('GET', `/api/impressions?${query}`, ImpressionList);
+      for (const i of impressions) console.log(`${i.start}  ${i.screenId}  ${i.playlistId}/${i.itemId}  ${(i.durationMs / 1000).toFixed(1)} s${i.complete ? '' : ' (cut short)'}`);
+      console.log(`${impressions.length} impression(s)`);
+      return;
+    }
+    case 'status': {
+      const { screens } = await client(values).json('GET', '/api/screens', ScreenList);
+      console.log(statusTable(screens, Date.now()));
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (error) {
+    if (error instanceof UsageError) console.error(`antichambre-hub: ${error.message}\n\n${USAGE}`);
+    else console.error(`antichambre-hub: ${(error as Error).message}`);
+    process.exitCode = error instanceof UsageError ? 64 : 1;
+  }
+}

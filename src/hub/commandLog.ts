@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { toUtcTime } from '../shared/ids.js';
+import type { CommandAck, CommandType } from '../shared/protocol.js';
+import type { HubDb } from './hubDb.js';
+
+/** Every command sent to a screen and its ack (or the lack of one). */
+export class CommandLog {
+  constructor(private readonly db: HubDb) {}
+
+  create(screenId: string, type: CommandType, at: number): string {
+    const id = `cmd-${randomUUID()}`;
+    this.db.prepare('INSERT INTO commands (id, screen_id, type, created_at) VALUES (?, ?, ?, ?)').run(id, screenId, type, toUtcTime(at));
+    return id;
+  }
+
+  recordAck(id: string, ack: CommandAck, at: number): void {
+    this.db.prepare('UPDATE commands SET acked_at = ?, ok = ?, error = ? WHERE id = ?').run(toUtcTime(at), ack.ok ? 1 : 0, ack.error ?? null, id);
+  }
+}

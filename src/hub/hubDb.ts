@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+
+/**
+ * The hub's one SQLite file (WAL). Migrations run on open, in order, each once
+ * (`user_version` counts them); a later change appends one, never edits one.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE screens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    site TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen TEXT,
+    acked_revision TEXT,
+    refused_revision TEXT,
+    refused_error TEXT,
+    refused_at TEXT,
+    status TEXT
+  );
+  CREATE INDEX screens_site ON screens (site);
+  CREATE TABLE playlist_versions (
+    playlist_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (playlist_id, version)
+  );
+  CREATE TABLE assignments (
+    playlist_id TEXT NOT NULL,
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (target_kind, target_id, playlist_id)
+  );
+  CREATE TABLE media (sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL, type TEXT NOT NULL, stored_at TEXT NOT NULL);
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    target_kind TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    level TEXT NOT NULL,
+    text TEXT NOT NULL,
+    until TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    cleared_at TEXT
+  );
+  CREATE TABLE alert_acks (alert_id TEXT NOT NULL, screen_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (alert_id, screen_id, kind));
+  CREATE TABLE commands (
+    id TEXT PRIMARY KEY,
+    screen_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    acked_at TEXT,
+    ok INTEGER,
+    error TEXT
+  );
+  CREATE TABLE impressions (
+    id TEXT PRIMARY KEY,
+    screen_id TEXT NOT NULL,
+    playlist_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    complete INTEGER NOT NULL,
+    received_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX impressions_start ON impressions (start);
+  CREATE TABLE wait_estimates (
+    screen_id TEXT NOT NULL,
+    service TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    minutes REAL NOT NULL,
+    low REAL NOT NULL,
+    high REAL NOT NULL,
+    queue_length INTEGER NOT NULL,
+    open_counters INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (screen_id, service, as_of)
+  );
+  `,
+];
+
+export type HubDb = Database.Database;
+
+export function openHubDb(path: string): HubDb {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  for (let version = applied; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,85 @@
+import Fastify from 'fastify';
+import { dirname, join } from 'node:path';
+import { Server } from 'socket.io';
+import { registerRoutes } from './adminRoutes.js';
+import { AlertStore } from './alertStore.js';
+import { CommandLog } from './commandLog.js';
+import { openHubDb } from './hubDb.js';
+import { ImpressionStore } from './impressionStore.js';
+import { MediaFiles } from './mediaFiles.js';
+import { PlaylistStore } from './playlistStore.js';
+import { ScreenChannel, type HubStores } from './screenChannel.js';
+import { ScreenRegistry } from './screens.js';
+import { hashToken, newToken } from './secrets.js';
+import { WaitStore } from './waitStore.js';
+
+/** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
+
+export interface HubOptions {
+  db: string;
+  port: number;
+  host: string;
+  /** Folder of media files; default `media/` beside the database. */
+  mediaDir?: string;
+  /** Sets the admin token; without it, one is made at first start and printed. */
+  adminToken?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  /** The admin token, when this start made it (first start without one given). */
+  newAdminToken: string | null;
+  stores: HubStores;
+  channel: ScreenChannel;
+  close(): Promise<void>;
+}
+
+const ADMIN_TOKEN_KEY = 'admin_token_hash';
+const MAX_JSON_BYTES = 20_000_000;
+
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const db = openHubDb(options.db);
+  const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
+  let newAdminToken: string | null = null;
+  if (options.adminToken) saveSetting.run(ADMIN_TOKEN_KEY, hashToken(options.adminToken));
+  else if (!setting.get(ADMIN_TOKEN_KEY)) {
+    newAdminToken = newToken();
+    saveSetting.run(ADMIN_TOKEN_KEY, hashToken(newAdminToken));
+  }
+  const adminTokenHash = setting.get(ADMIN_TOKEN_KEY)!.value;
+
+  const stores: HubStores = {
+    screens: new ScreenRegistry(db),
+    playlists: new PlaylistStore(db),
+    impressions: new ImpressionStore(db),
+    waits: new WaitStore(db),
+    alerts: new AlertStore(db),
+    commands: new CommandLog(db),
+  };
+  const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
+  const channel = new ScreenChannel(io, stores, log);
+  const media = new MediaFiles(options.mediaDir ?? join(dirname(options.db), 'media'), db);
+  await registerRoutes(app, { stores, channel, media, adminTokenHash: () => adminTokenHash });
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    newAdminToken,
+    stores,
+    channel,
+    async close() {
+      channel.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close().catch(() => {});
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { toUtcTime } from '../shared/ids.js';
+import type { HubDb } from './hubDb.js';
+import { HubError } from './hubError.js';
+
+/**
+ * Media files stored content-addressed: `<dir>/<sha256>`, with their size and type in the
+ * database. An upload is hashed as it is written to a temporary file and only renamed into
+ * place when its digest is the one announced, so a half or wrong file is never served.
+ */
+export class MediaFiles {
+  constructor(
+    readonly dir: string,
+    private readonly db: HubDb,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  info(sha256: string): { bytes: number; type: string } | null {
+    return this.db.prepare<[string], { bytes: number; type: string }>('SELECT bytes, type FROM media WHERE sha256 = ?').get(sha256.toLowerCase()) ?? null;
+  }
+
+  missing(digests: string[]): string[] {
+    return digests.filter((sha256) => !this.info(sha256));
+  }
+
+  async store(sha256: string, type: string, body: Readable, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
+    const expected = sha256.toLowerCase();
+    const tmp = join(this.dir, `.upload-${randomUUID()}`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) return done(new HubError(413, `body: larger than the ${Math.round(maxBytes / 1e6)} MB limit of one media file`));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, count, createWriteStream(tmp));
+      const actual = hash.digest('hex');
+      if (actual !== expected) throw new HubError(400, `body: its sha256 is ${actual}, not ${expected} as the URL says (file changed or upload cut)`);
+      await rename(tmp, join(this.dir, expected));
+      this.db.prepare('INSERT OR REPLACE INTO media (sha256, bytes, type, stored_at) VALUES (?, ?, ?, ?)').run(expected, bytes, type, toUtcTime(Date.now()));
+      return { sha256: expected, bytes };
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { ScreenInfo } from '../shared/adminApi.js';
+import { toUtcTime } from '../shared/ids.js';
+import {
+  Ack,
+  ACK_TIMEOUT_MS,
+  AlertClear,
+  AUTH_ERRORS,
+  Command,
+  CommandAck,
+  Hello,
+  ImpressionsMessage,
+  PROTOCOL_VERSION,
+  SCREENS_NAMESPACE,
+  StatusMessage,
+  WaitMessage,
+  type Alert,
+  type PlaylistsMessage,
+} from '../shared/protocol.js';
+import { parseWith } from '../shared/validationError.js';
+import type { AlertStore } from './alertStore.js';
+import type { CommandLog } from './commandLog.js';
+import { HubError } from './hubError.js';
+import type { ImpressionStore } from './impressionStore.js';
+import type { PlaylistStore } from './playlistStore.js';
+import type { ScreenRegistry } from './screens.js';
+import type { WaitStore } from './waitStore.js';
+
+/**
+ * The `/screens` namespace (protocol §3): authenticates screens, answers their events, and
+ * pushes sets, alerts and commands to the connected ones. Every payload is parsed; a bad
+ * one is answered `{ ok: false, error: "<path>: <reason>" }`, never by a crash.
+ */
+
+export interface HubStores {
+  screens: ScreenRegistry;
+  playlists: PlaylistStore;
+  impressions: ImpressionStore;
+  waits: WaitStore;
+  alerts: AlertStore;
+  commands: CommandLog;
+}
+
+type AckFn = (answer: unknown) => void;
+
+interface Connection {
+  socket: Socket;
+  screen: ScreenInfo;
+  /** The revision being pushed and not yet answered. */
+  pushing: string | null;
+}
+
+function ackOf(value: unknown): AckFn {
+  return typeof value === 'function' ? (value as AckFn) : () => {};
+}
+
+export class ScreenChannel {
+  private readonly namespace: Namespace;
+  private readonly connections = new Map<string, Set<Connection>>();
+
+  constructor(
+    io: Server,
+    private readonly stores: HubStores,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.namespace = io.of(SCREENS_NAMESPACE);
+    this.namespace.use((socket, next) => {
+      const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
+      if (auth['protocol'] !== PROTOCOL_VERSION) return next(new Error(AUTH_ERRORS.unsupportedProtocol));
+      const screen =
+        typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : null;
+      if (!screen) return next(new Error(AUTH_ERRORS.unauthorized));
+      (socket.data as { screen?: ScreenInfo }).screen = screen;
+      next();
+    });
+    this.namespace.on('connection', (socket) => this.accept(socket));
+  }
+
+  isOnline(screenId: string): boolean {
+    return (this.connections.get(screenId)?.size ?? 0) > 0;
+  }
+
+  onlineCount(): number {
+    return this.connections.size;
+  }
+
+  private accept(socket: Socket): void {
+    const screen = (socket.data as { screen: ScreenInfo }).screen;
+    const connection: Connection = { socket, screen, pushing: null };
+    let set = this.connections.get(screen.id);
+    if (!set) this.connections.set(screen.id, (set = new Set()));
+    set.add(connection);
+    this.stores.screens.seen(screen.id, Date.now());
+
+    socket.on('disconnect', () => {
+      set.delete(connection);
+      if (set.size === 0 && this.connections.get(screen.id) === set) this.connections.delete(screen.id);
+      this.stores.screens.seen(screen.id, Date.now());
+    });
+
+    socket.on('hello', (payload: unknown, ack: unknown) => {
+      const hello = parseWith(Hello, payload);
+      if (!hello.ok) return ackOf(ack)({ ok: false, error: hello.error });
+      ackOf(ack)({ ok: true, serverTime: toUtcTime(Date.now()) });
+      this.stores.screens.seen(screen.id, Date.now());
+      const current = this.stores.playlists.setFor(screen);
+      if (current && current.revision !== hello.value.revision) void this.push(connection, current);
+      for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+    });
+
+    socket.on('impressions', (payload: unknown, ack: unknown) => {
+      const message = parseWith(ImpressionsMessage, payload);
+      if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
+      const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
+      if (foreign >= 0) return ackOf(ack)({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
+      try {
+        const { stored, duplicates } = this.stores.impressions.insert(message.value.impressions, Date.now());
+        ackOf(ack)({ ok: true, stored, duplicates });
+      } catch (error) {
+        this.log(`impressions from ${screen.id} not stored: ${String(error)}`);
+        ackOf(ack)({ ok: false, error: 'hub: impressions not stored, send them again later' });
+      }
+    });
+
+    socket.on('wait', (payload: unknown, ack: unknown) => {
+      const message = parseWith(WaitMessage, payload);
+      if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
+      this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
+      ackOf(ack)({ ok: true });
+    });
+
+    socket.on('status', (payload: unknown) => {
+      const status = parseWith(StatusMessage, payload);
+      if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
+      this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+      // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
+      const current = this.stores.playlists.setFor(screen);
+      if (current && status.value.revision !== current.revision && connection.pushing === null && this.stores.screens.ackedRevision(screen.id) !== current.revision) {
+        void this.push(connection, current);
+      }
+    });
+  }
+
+  private async push(connection: Connection, set: PlaylistsMessage): Promise<void> {
+    connection.pushing = set.revision;
+    try {
+      const answer = parseWith(Ack, await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('playlists', set));
+      if (!answer.ok) this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
+      else if (answer.value.ok) this.stores.screens.recordAck(connection.screen.id, set.revision);
+      else this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+    } catch {
+      this.log(`${connection.screen.id}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
+    } finally {
+      if (connection.pushing === set.revision) connection.pushing = null;
+    }
+  }
+
+  /** Sends each screen its set as it is now (after an assignment or a playlist changed). */
+  pushSets(screenIds: string[]): void {
+    for (const id of screenIds) {
+      for (const connection of this.connections.get(id) ?? []) {
+        const set = this.stores.playlists.setFor(connection.screen);
+        if (set) void this.push(connection, set);
+      }
+    }
+  }
+
+  private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
+    try {
+      const answer = Ack.safeParse(await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert));
+      if (answer.success && answer.data.ok) this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
+    } catch {
+      this.log(`${connection.screen.id}: no answer to alert ${alert.id}; sent again at its next hello`);
+    }
+  }
+
+  alert(alert: Alert, screenIds: string[]): void {
+    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendAlert(connection, alert);
+  }
+
+  clearAlert(clear: AlertClear, screenIds: string[]): void {
+    for (const id of screenIds) {
+      for (const connection of this.connections.get(id) ?? []) {
+        connection.socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck('alert:clear', clear)
+          .then((answer: unknown) => {
+            if (Ack.safeParse(answer).data?.ok) this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
+          })
+          .catch(() => this.log(`${id}: no answer to alert:clear ${clear.id}`));
+      }
+    }
+  }
+
+  /** Sends a command to a connected screen and answers its ack. */
+  async command(screenId: string, command: Command): Promise<CommandAck> {
+    const connection = [...(this.connections.get(screenId) ?? [])][0];
+    if (!connection) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
+    let raw: unknown;
+    try {
+      raw = await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command);
+    } catch {
+      throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);
+    }
+    const answer = parseWith(CommandAck, raw);
+    if (!answer.ok) throw new HubError(502, `screen "${screenId}" answered the ${command.type} command with something unexpected: ${answer.error}`);
+    return answer.value;
+  }
+
+  close(): void {
+    this.namespace.disconnectSockets(true);
+  }
+}

@@ -1,0 +1,40 @@
+import type { ScreenState } from '../shared/adminApi.js';
+
+/** `antichambre-hub status`: one line per screen, readable in a terminal. */
+
+function ago(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} days ago`;
+}
+
+function revisionCell(screen: ScreenState): string {
+  if (!screen.revision) return '(none assigned)';
+  if (screen.refused?.revision === screen.revision) return `${screen.revision} REFUSED: ${screen.refused.error}`;
+  if (screen.ackedRevision === screen.revision) return `${screen.revision} ok`;
+  return `${screen.revision} waiting (has ${screen.ackedRevision ?? 'none'})`;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export function statusTable(screens: ScreenState[], now: number): string {
+  const header = ['screen', 'site', 'online', 'last seen', 'revision', 'playing', 'cache', 'outbox'];
+  const rows = screens.map((screen) => [
+    screen.id,
+    screen.site,
+    screen.online ? 'yes' : 'no',
+    ago(screen.lastSeen, now),
+    revisionCell(screen),
+    screen.status?.playing ? `${screen.status.playing.playlistId}/${screen.status.playing.itemId}` : '-',
+    screen.status ? `${megabytes(screen.status.cache.bytes)}, ${screen.status.cache.files} files, ${screen.status.cache.missing} missing` : '-',
+    screen.status ? String(screen.status.outbox) : '-',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
