@@ -1,4 +1,4 @@
-import { mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
@@ -34,6 +34,7 @@ export default defineConfig({
   base: './',
   publicDir: false,
   plugins: [react(), bundledPlaylists()],
+  define: { __PLAYER_VERSION__: JSON.stringify(JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')).version) },
   build: { outDir, emptyOutDir: true, target: 'chrome120', assetsInlineLimit: 0 },
   preview: { port: 4173, host: '127.0.0.1' },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PlayerConfig } from '../shared/config.js';
 
-export { CONFIG_CHANNEL } from './bridgeChannel.js';
+export { CONFIG_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
 
 /** The answer of the preload bridge's config channel (validated on both sides). */
 export const ConfigAnswer = z.object({ config: PlayerConfig, error: z.string().optional() });

@@ -1,2 +1,6 @@
-/** The preload bridge's one IPC channel (kept free of imports: the preload bundles it). */
+/** The preload bridge's IPC channels (kept free of imports: the preload bundles it). */
 export const CONFIG_CHANNEL = 'antichambre:config';
+/** The hub's `restart` command: relaunch the app. */
+export const RESTART_CHANNEL = 'antichambre:restart';
+/** The hub's `screenshot` command: a PNG of the window, base64. */
+export const SCREENSHOT_CHANNEL = 'antichambre:screenshot';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, session } from 'electron';
 import { APP_ORIGIN, APP_SCHEME, createAppHandler } from './appProtocol.js';
-import { CONFIG_CHANNEL, configAnswer } from './bridge.js';
+import { CONFIG_CHANNEL, configAnswer, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridge.js';
 import { loadConfig } from './config.js';
 import { guardContents, guardSession, isAppUrl } from './windowGuards.js';
 
@@ -53,6 +53,17 @@ app.whenReady().then(() => {
   ipcMain.handle(CONFIG_CHANNEL, (event) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
     return configAnswer(loaded.config, loaded.errors);
+  });
+
+  // The hub's restart and screenshot commands, asked by the player page only.
+  ipcMain.handle(RESTART_CHANNEL, (event) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
+    app.relaunch();
+    app.exit(0);
+  });
+  ipcMain.handle(SCREENSHOT_CHANNEL, async (event) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
+    return (await event.sender.capturePage()).toPNG().toString('base64');
   });
 
   powerSaveBlocker.start('prevent-display-sleep');

@@ -1,8 +1,10 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CONFIG_CHANNEL } from './bridgeChannel.js';
+import { CONFIG_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
 
 // The only things the page may ask of the machine. Bundled to one CommonJS file: a
 // sandboxed preload may require nothing but 'electron'.
 contextBridge.exposeInMainWorld('antichambre', {
   getConfig: (): Promise<unknown> => ipcRenderer.invoke(CONFIG_CHANNEL),
+  restart: (): Promise<unknown> => ipcRenderer.invoke(RESTART_CHANNEL),
+  screenshot: (): Promise<unknown> => ipcRenderer.invoke(SCREENSHOT_CHANNEL),
 });

@@ -33,7 +33,7 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
     bundle = index.bundles.find((b) => b.id === index.default) ?? index.bundles[0]!;
   }
 
-  if (switcher.has(bundle.revision) || switcher.currentSource() === 'hub') return { offered: false, errors };
+  if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors };
 
   const playlists: Playlist[] = [];
   for (const path of bundle.playlists) {

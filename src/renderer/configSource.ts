@@ -9,7 +9,7 @@ import { formatIssues } from '../shared/validationError.js';
 
 declare global {
   interface Window {
-    antichambre?: { getConfig(): Promise<unknown> };
+    antichambre?: { getConfig(): Promise<unknown>; restart?(): Promise<unknown>; screenshot?(): Promise<unknown> };
   }
 }
 

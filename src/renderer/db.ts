@@ -1,7 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { Impression } from '../shared/impression.js';
-import { PlaylistsMessage } from '../shared/protocol.js';
+import { Alert, PlaylistsMessage } from '../shared/protocol.js';
+import type { WaitEstimate } from '../shared/queue.js';
 
 /**
  * The player's durable storage (IndexedDB through Dexie). Versioned from day one:
@@ -55,6 +56,15 @@ export interface MediaError {
 export const PlayingRecord = Impression.extend({ key: z.literal('current') });
 export type PlayingRecord = z.infer<typeof PlayingRecord>;
 
+/** A wait estimate waiting to be sent to the hub (`seq` keeps their order). */
+export interface QueuedEstimate {
+  seq?: number;
+  estimate: WaitEstimate;
+}
+
+export const StoredAlert = Alert;
+export type StoredAlert = Alert;
+
 export interface Setting {
   key: string;
   value: unknown;
@@ -69,6 +79,8 @@ export class PlayerDb extends Dexie {
   parts!: Dexie.Table<StoredPart, [string, number]>;
   downloads!: EntityTable<Download, 'sha256'>;
   mediaErrors!: EntityTable<MediaError, 'sha256'>;
+  alerts!: EntityTable<StoredAlert, 'id'>;
+  waitOutbox!: EntityTable<QueuedEstimate, 'seq'>;
 
   constructor(name = 'antichambre') {
     super(name);
@@ -94,5 +106,10 @@ export class PlayerDb extends Dexie {
           await tx.table('media').put(media);
         }
       });
+    // Version 3: alerts kept until their end or a clear; wait estimates on their way to the hub.
+    this.version(3).stores({
+      alerts: '&id, until',
+      waitOutbox: '++seq',
+    });
   }
 }

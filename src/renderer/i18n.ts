@@ -5,6 +5,9 @@ const fr = {
   configError: 'Configuration invalide',
   configErrorHelp: 'Le lecteur continue avec les contenus intégrés. Corrigez le réglage indiqué puis redémarrez.',
   loading: 'Préparation des contenus…',
+  urgent: 'Information importante',
+  info: 'Information',
+  identify: 'Identification de l’écran',
 };
 export type Strings = typeof fr;
 const en: Strings = {
@@ -13,6 +16,9 @@ const en: Strings = {
   configError: 'Invalid configuration',
   configErrorHelp: 'The player goes on with its bundled content. Fix the setting named here, then restart.',
   loading: 'Preparing content…',
+  urgent: 'Important notice',
+  info: 'Notice',
+  identify: 'Screen identification',
 };
 
 export type Lang = 'fr' | 'en';

@@ -25,6 +25,8 @@ function closed(record: PlayingRecord, at: number, complete: boolean): Impressio
 
 export class ImpressionLog {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Called after an impression reached the outbox (the sync engine sends it). */
+  onOutbox: () => void = () => {};
 
   constructor(private readonly db: PlayerDb) {}
 
@@ -45,7 +47,7 @@ export class ImpressionLog {
         const orphan = PlayingRecord.safeParse(await this.db.playing.get('current'));
         await this.db.playing.delete('current');
         if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false));
-      }),
+      }).then(() => this.onOutbox()),
     );
   }
 
@@ -80,7 +82,7 @@ export class ImpressionLog {
         if (record?.id !== id) return;
         await this.db.playing.delete('current');
         await this.db.outbox.put(closed(record, at, complete));
-      }),
+      }).then(() => this.onOutbox()),
     );
   }
 }

@@ -12,6 +12,10 @@ import { Playback } from './playback.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
 import { Stage } from './components/Stage.js';
+import { AlertBoard } from './alertBoard.js';
+import { HubSync } from './hubSync.js';
+import { IdentifyFlag, runCommand } from './screenCommands.js';
+import { PLAYER_VERSION } from './version.js';
 
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
@@ -30,13 +34,53 @@ async function boot(): Promise<void> {
   const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
   const [screenId] = await Promise.all([config.screen ?? localScreenId(db), cache.init()]);
   performance.mark('antichambre:db');
-  const playback = new Playback({ db, log: new ImpressionLog(db), timezone, screenId, isFileReady: (sha) => cache.isReady(sha) });
+  const log = new ImpressionLog(db);
+  const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha) });
+  const alerts = new AlertBoard(db);
+  const identify = new IdentifyFlag();
+  alerts.subscribe(() => playback.setCovered(alerts.covered()));
   const switcher = new SetSwitch(db, cache, timezone, (set) => playback.setStoredSet(set));
   cache.onReady(() => playback.fileReady());
-  await Promise.all([fontsLoaded, playback.start()]);
+  await Promise.all([fontsLoaded, alerts.init(), playback.start()]);
   await switcher.init();
   performance.mark('antichambre:started');
-  root.render(<Stage playback={playback} cache={cache} name={config.name ?? config.screen ?? ''} lang={lang} timezone={timezone} notice={notice} />);
+  root.render(
+    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} />,
+  );
+
+  // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
+  const bridge = window.antichambre;
+  const sync =
+    config.hub && config.screen && config.token
+      ? new HubSync({
+          hubUrl: config.hub,
+          screenId: config.screen,
+          token: config.token,
+          version: PLAYER_VERSION,
+          timezone,
+          db,
+          switcher,
+          alerts,
+          cache,
+          nowPlaying: () => playback.nowPlaying(),
+          runCommand: (command) =>
+            runCommand(command, {
+              reload: () => window.location.reload(),
+              restart: bridge?.restart ? () => void bridge.restart?.() : null,
+              clearCache: async () => {
+                await cache.clear();
+                switcher.plan();
+              },
+              identify: (ms) => identify.show(ms),
+              screenshot: bridge?.screenshot ? async () => String(await bridge.screenshot?.()) : null,
+            }),
+        })
+      : null;
+  if (config.hub && !sync) console.warn('[antichambre] a hub is set but not the screen id and token: playing on its own');
+  if (sync) {
+    log.onOutbox = () => sync.outboxChanged();
+    sync.start();
+  }
 
   // In the background: the bundled playlists on first start, or a newer bundle after an update.
   importBundle(switcher, new URL('./', window.location.href), config.bundle)
@@ -46,6 +90,7 @@ async function boot(): Promise<void> {
     .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
 
   window.addEventListener('pagehide', () => {
+    sync?.stop();
     cache.stop();
     switcher.stop();
     void playback.stop();

@@ -81,6 +81,8 @@ export class Playback {
   private failed = new Map<string, number>();
   private listeners = new Set<() => void>();
   private stopped = false;
+  /** An urgent alert covers the screen: nothing plays (the item on screen is cut short). */
+  private covered = false;
   private idle = true;
   view: PlayerView = { slots: [], idle: true, revision: null };
 
@@ -107,6 +109,18 @@ export class Playback {
   setStoredSet(set: StoredSet): void {
     this.set = set;
     this.reconsider();
+  }
+
+  /** An urgent alert covers the screen, or no longer does. */
+  setCovered(covered: boolean): void {
+    if (covered === this.covered) return;
+    this.covered = covered;
+    this.reconsider();
+  }
+
+  /** The item on screen, for the hub's `status`. */
+  nowPlaying(): { playlistId: string; itemId: string } | null {
+    return this.current ? { playlistId: this.current.slot.playlistId, itemId: this.current.slot.itemId } : null;
   }
 
   /** A file became ready: an item that was skipped may play now. */
@@ -150,7 +164,7 @@ export class Playback {
   private input(now: number, rotation: Rotation): DecideInput {
     for (const [key, until] of this.failed) if (until <= now) this.failed.delete(key);
     return {
-      playlists: this.set?.playlists ?? [],
+      playlists: this.covered ? [] : (this.set?.playlists ?? []),
       timezone: this.deps.timezone,
       now,
       rotation,

@@ -46,8 +46,15 @@ export class SetSwitch {
     return this.current?.revision === revision || this.pending?.revision === revision;
   }
 
-  currentSource(): StoredSet['source'] | null {
-    return this.current?.source ?? null;
+  /** Whether the hub has given this screen a set (then the bundle no longer applies). */
+  hasHubSet(): boolean {
+    return this.current?.source === 'hub' || this.pending?.source === 'hub';
+  }
+
+  /** The newest set the hub gave and we stored (pending or current): what `hello` and `status` report. */
+  hubRevision(): string | null {
+    if (this.pending?.source === 'hub') return this.pending.revision;
+    return this.current?.source === 'hub' ? this.current.revision : null;
   }
 
   /** Stores a new set durably as pending; resolves once written. */

@@ -2,13 +2,29 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
 import type { MediaCache } from '../mediaCache.js';
+import type { AlertBoard } from '../alertBoard.js';
+import type { IdentifyFlag } from '../screenCommands.js';
+import { AlertLayer } from './AlertLayer.js';
+import { IdentifyOverlay } from './IdentifyOverlay.js';
 import { IdleScreen } from './IdleScreen.js';
 import { StatusOverlay } from './StatusOverlay.js';
 import { ItemView, type ItemCallbacks } from './ItemView.js';
 
 export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
-export function Stage({ playback, cache, name, lang, timezone, notice }: { playback: Playback; cache: MediaCache; name: string; lang: Lang; timezone: string; notice: string | null }) {
+export interface StageProps {
+  playback: Playback;
+  cache: MediaCache;
+  alerts: AlertBoard;
+  identify: IdentifyFlag;
+  name: string;
+  screenId: string;
+  lang: Lang;
+  timezone: string;
+  notice: string | null;
+}
+
+export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice }: StageProps) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
   const callbacks = useMemo<ItemCallbacks>(
     () => ({
@@ -32,6 +48,8 @@ export function Stage({ playback, cache, name, lang, timezone, notice }: { playb
       {view.slots.map((slot) => (
         <ItemView key={slot.key} slot={slot} callbacks={callbacks} />
       ))}
+      <AlertLayer board={alerts} lang={lang} />
+      <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
       <StatusOverlay cache={cache} />
       {notice ? (
         <div className="notice" role="status">

@@ -1,0 +1,62 @@
+import type { Alert } from '../shared/protocol.js';
+import { StoredAlert, type PlayerDb } from './db.js';
+
+/**
+ * The alerts a screen shows, kept in IndexedDB so that they survive a restart, each until
+ * its `until` or an `alert:clear`. The most recent urgent one covers the screen; info ones
+ * are a band over the content.
+ */
+export class AlertBoard {
+  private alerts: Alert[] = [];
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly db: PlayerDb) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getAlerts = (): Alert[] => this.alerts;
+
+  async init(): Promise<void> {
+    const stored = await this.db.alerts.toArray();
+    this.alerts = stored.flatMap((alert) => {
+      const parsed = StoredAlert.safeParse(alert);
+      return parsed.success ? [parsed.data] : [];
+    });
+    this.refresh();
+  }
+
+  /** Stores the alert durably (replacing one with the same id), then shows it. */
+  async show(alert: Alert): Promise<void> {
+    await this.db.alerts.put(alert);
+    this.alerts = [...this.alerts.filter((a) => a.id !== alert.id), alert];
+    this.refresh();
+  }
+
+  async clear(id: string): Promise<void> {
+    await this.db.alerts.delete(id);
+    this.alerts = this.alerts.filter((a) => a.id !== id);
+    this.refresh();
+  }
+
+  /** Whether an urgent alert covers the screen now. */
+  covered(): boolean {
+    return this.alerts.some((alert) => alert.level === 'urgent');
+  }
+
+  /** Drops what has expired, wakes at the next expiry, tells the listeners. */
+  private refresh(): void {
+    const now = Date.now();
+    const expired = this.alerts.filter((alert) => Date.parse(alert.until) <= now);
+    if (expired.length) {
+      this.alerts = this.alerts.filter((alert) => !expired.includes(alert));
+      void this.db.alerts.bulkDelete(expired.map((alert) => alert.id));
+    }
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    const next = Math.min(...this.alerts.map((alert) => Date.parse(alert.until)));
+    if (Number.isFinite(next)) this.expiryTimer = setTimeout(() => this.refresh(), Math.min(next - now, 2 ** 31 - 1));
+    for (const listener of this.listeners) listener();
+  }
+}

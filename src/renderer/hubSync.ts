@@ -1,0 +1,212 @@
+import { io, type Socket } from 'socket.io-client';
+import { toUtcTime } from '../shared/ids.js';
+import { mapSources } from '../shared/playlist.js';
+import {
+  ACK_TIMEOUT_MS,
+  Alert,
+  AlertClear,
+  AUTH_ERRORS,
+  Command,
+  HelloAck,
+  PlaylistsMessage,
+  PROTOCOL_VERSION,
+  QueueMessage,
+  SCREENS_NAMESPACE,
+  STATUS_INTERVAL_MS,
+  type CommandAck,
+  type Hello,
+  type Playing,
+  type StatusMessage,
+} from '../shared/protocol.js';
+import type { QueueEvent } from '../shared/queue.js';
+import { parseWith } from '../shared/validationError.js';
+import type { AlertBoard } from './alertBoard.js';
+import type { MediaCache } from './mediaCache.js';
+import { OutboxSender } from './outboxSender.js';
+import type { PlayerDb } from './db.js';
+import type { SetSwitch } from './setSwitch.js';
+
+/**
+ * The player's side of protocol §3: connects to the hub's `/screens`, says `hello`, stores
+ * pushed sets durably before acking them, shows alerts, runs commands, reports `status`
+ * every 30 s and empties the outbox. Every payload is parsed; a bad one is refused with its
+ * error and changes nothing. socket.io's offline buffer is never used: events are sent only
+ * while connected, and whatever was buffered at a disconnection is dropped (the outbox keeps it).
+ */
+
+/** After the hub refused the screen (token, protocol), ask again this much later. */
+export const REFUSED_RETRY_MS = 60_000;
+
+type AckFn = (answer: unknown) => void;
+
+export interface HubSyncDeps {
+  hubUrl: string;
+  screenId: string;
+  token: string;
+  version: string;
+  timezone: string;
+  db: PlayerDb;
+  switcher: SetSwitch;
+  alerts: AlertBoard;
+  cache: MediaCache;
+  nowPlaying(): Playing | null;
+  runCommand(command: Command): Promise<CommandAck>;
+  onQueue?(events: QueueEvent[]): void;
+}
+
+export interface SyncState {
+  connected: boolean;
+  /** Why the hub is not reachable or refused us (`unauthorized`, …). */
+  error: string | null;
+  lastRefusal: string | null;
+}
+
+function ackOf(value: unknown): AckFn {
+  return typeof value === 'function' ? (value as AckFn) : () => {};
+}
+
+export class HubSync {
+  private socket: Socket | null = null;
+  private statusTimer: ReturnType<typeof setInterval> | null = null;
+  private refusedTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly startedMono = performance.now();
+  readonly sender: OutboxSender;
+  readonly state: SyncState = { connected: false, error: null, lastRefusal: null };
+
+  constructor(private readonly deps: HubSyncDeps) {
+    this.sender = new OutboxSender(deps.db, (event, payload) => this.sendWithAck(event, payload), () => this.socket?.connected ?? false);
+  }
+
+  start(): void {
+    const { deps } = this;
+    const socket = io(new URL(SCREENS_NAMESPACE, deps.hubUrl).href, {
+      auth: { screenId: deps.screenId, token: deps.token, protocol: PROTOCOL_VERSION, version: deps.version },
+      transports: ['websocket', 'polling'],
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 30_000,
+      randomizationFactor: 0.5,
+      timeout: ACK_TIMEOUT_MS,
+    });
+    this.socket = socket;
+
+    socket.on('connect', () => void this.connected(socket));
+    socket.on('disconnect', (reason) => {
+      socket.sendBuffer = [];
+      this.state.connected = false;
+      this.state.error = `disconnected (${reason})`;
+    });
+    socket.on('connect_error', (error) => {
+      this.state.error = error.message;
+      // The hub refused this screen: socket.io does not retry that by itself. Ask again, slowly.
+      if (!socket.active) {
+        if (this.refusedTimer) clearTimeout(this.refusedTimer);
+        this.refusedTimer = setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
+      }
+      if (error.message === AUTH_ERRORS.unauthorized) console.warn(`[antichambre] hub ${deps.hubUrl} refused screen ${deps.screenId}: wrong or revoked token`);
+    });
+
+    socket.on('playlists', (payload: unknown, ack: unknown) => void this.receiveSet(payload, ackOf(ack)));
+    socket.on('alert', (payload: unknown, ack: unknown) => {
+      const alert = parseWith(Alert, payload);
+      if (!alert.ok) return ackOf(ack)({ ok: false, error: alert.error });
+      deps.alerts.show(alert.value).then(
+        () => ackOf(ack)({ ok: true }),
+        (error: unknown) => ackOf(ack)({ ok: false, error: `storage: ${String(error)}` }),
+      );
+    });
+    socket.on('alert:clear', (payload: unknown, ack: unknown) => {
+      const clear = parseWith(AlertClear, payload);
+      if (!clear.ok) return ackOf(ack)({ ok: false, error: clear.error });
+      deps.alerts.clear(clear.value.id).then(
+        () => ackOf(ack)({ ok: true }),
+        (error: unknown) => ackOf(ack)({ ok: false, error: `storage: ${String(error)}` }),
+      );
+    });
+    socket.on('queue', (payload: unknown, ack: unknown) => {
+      const message = parseWith(QueueMessage, payload);
+      if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
+      deps.onQueue?.(message.value.events);
+      ackOf(ack)({ ok: true });
+    });
+    socket.on('command', (payload: unknown, ack: unknown) => {
+      const command = parseWith(Command, payload);
+      if (!command.ok) return ackOf(ack)({ ok: false, error: command.error });
+      deps.runCommand(command.value).then(ackOf(ack), (error: unknown) => ackOf(ack)({ ok: false, error: String(error) }));
+    });
+
+    this.statusTimer = setInterval(() => void this.sendStatus(), STATUS_INTERVAL_MS);
+  }
+
+  stop(): void {
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.refusedTimer) clearTimeout(this.refusedTimer);
+    this.sender.stop();
+    this.socket?.disconnect();
+  }
+
+  /** Something was added to the outbox: send it if we can. */
+  outboxChanged(): void {
+    if (this.socket?.connected) this.sender.kick();
+  }
+
+  private sendWithAck(event: string, payload: unknown): Promise<unknown> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.reject(new Error('not connected to the hub'));
+    return socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+  }
+
+  private async connected(socket: Socket): Promise<void> {
+    this.state.connected = true;
+    this.state.error = null;
+    const hello: Hello = {
+      revision: this.deps.switcher.hubRevision(),
+      version: this.deps.version,
+      timezone: this.deps.timezone,
+      screen: { width: window.screen.width, height: window.screen.height },
+    };
+    try {
+      const answer = parseWith(HelloAck, await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello', hello));
+      if (!answer.ok) this.state.error = `hello: ${answer.error}`;
+    } catch {
+      this.state.error = 'hello: no answer from the hub';
+    }
+    this.sender.kick();
+    void this.sendStatus();
+  }
+
+  private async receiveSet(payload: unknown, ack: AckFn): Promise<void> {
+    const message = parseWith(PlaylistsMessage, payload);
+    if (!message.ok) {
+      this.state.lastRefusal = message.error;
+      console.warn(`[antichambre] playlists from the hub refused: ${message.error}`);
+      return ack({ ok: false, error: message.error });
+    }
+    const { revision, playlists } = message.value;
+    try {
+      if (!this.deps.switcher.has(revision)) {
+        // A relative src is relative to the hub.
+        const resolved = playlists.map((playlist) => mapSources(playlist, (src) => new URL(src, this.deps.hubUrl).href));
+        await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now() });
+      }
+      ack({ ok: true });
+    } catch (error) {
+      ack({ ok: false, error: `storage: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  private async sendStatus(): Promise<void> {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    const [cache, outbox] = await Promise.all([this.deps.cache.cacheStatus(), this.sender.pending()]);
+    const status: StatusMessage = {
+      at: toUtcTime(Date.now()),
+      revision: this.deps.switcher.hubRevision(),
+      playing: this.deps.nowPlaying(),
+      cache,
+      outbox,
+      uptimeS: Math.round((performance.now() - this.startedMono) / 1000),
+      version: this.deps.version,
+    };
+    if (socket.connected) socket.emit('status', status);
+  }
+}

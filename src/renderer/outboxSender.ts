@@ -1,0 +1,104 @@
+import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH } from '../shared/protocol.js';
+import type { PlayerDb } from './db.js';
+
+/**
+ * Empties the Dexie outbox towards the hub: impressions in batches of at most 500 and wait
+ * estimates, each sent with an acknowledgement and deleted only after the hub's `ok`. A
+ * batch that gets no answer stays and is sent again (the hub counts it in `duplicates`);
+ * failures back off exponentially with jitter. Nothing goes through socket.io's own buffer.
+ */
+
+/** Sends an acked event; rejects on timeout or disconnection. */
+export type SendWithAck = (event: 'impressions' | 'wait', payload: unknown) => Promise<unknown>;
+
+export const RETRY_MIN_MS = 1_000;
+export const RETRY_MAX_MS = 5 * 60_000;
+
+export interface SenderFigures {
+  batches: number;
+  sent: number;
+  duplicates: number;
+  lastError: string | null;
+}
+
+export class OutboxSender {
+  private running = false;
+  private again = false;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly figures: SenderFigures = { batches: 0, sent: 0, duplicates: 0, lastError: null };
+
+  constructor(
+    private readonly db: PlayerDb,
+    private readonly send: SendWithAck,
+    private readonly connected: () => boolean,
+  ) {}
+
+  /** Sends what is waiting, now or as soon as the current round ends. */
+  kick(): void {
+    if (this.retryTimer) return; // backing off: the timer will run it
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.run();
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** Impressions and estimates still waiting. */
+  async pending(): Promise<number> {
+    const [impressions, estimates] = await Promise.all([this.db.outbox.count(), this.db.waitOutbox.count()]);
+    return impressions + estimates;
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        while (this.connected() && ((await this.sendImpressions()) || (await this.sendEstimates()))) {
+          /* one batch per turn, until both are empty or the connection goes */
+        }
+      } while (this.again && this.connected());
+      this.failures = 0;
+    } catch (error) {
+      this.figures.lastError = error instanceof Error ? error.message : String(error);
+      this.failures++;
+      const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.kick();
+      }, delay);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One batch of the oldest impressions; false when there is none. */
+  private async sendImpressions(): Promise<boolean> {
+    const batch = await this.db.outbox.orderBy('start').limit(MAX_IMPRESSIONS_PER_BATCH).toArray();
+    if (batch.length === 0) return false;
+    const raw = await this.send('impressions', { impressions: batch });
+    const ack = ImpressionsAck.safeParse(raw);
+    if (!ack.success) throw new Error(`impressions not acknowledged: ${Ack.safeParse(raw).data?.error ?? 'unexpected answer'}`);
+    await this.db.outbox.bulkDelete(batch.map((impression) => impression.id));
+    this.figures.batches++;
+    this.figures.sent += ack.data.stored;
+    this.figures.duplicates += ack.data.duplicates;
+    this.figures.lastError = null;
+    return true;
+  }
+
+  private async sendEstimates(): Promise<boolean> {
+    const batch = await this.db.waitOutbox.orderBy('seq').limit(MAX_IMPRESSIONS_PER_BATCH).toArray();
+    if (batch.length === 0) return false;
+    const ack = Ack.safeParse(await this.send('wait', { estimates: batch.map((queued) => queued.estimate) }));
+    if (!ack.success || !ack.data.ok) throw new Error(`wait estimates not acknowledged: ${ack.data?.error ?? 'unexpected answer'}`);
+    await this.db.waitOutbox.bulkDelete(batch.map((queued) => queued.seq!));
+    return true;
+  }
+}

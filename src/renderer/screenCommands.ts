@@ -1,0 +1,65 @@
+import type { Command, CommandAck } from '../shared/protocol.js';
+
+/** The hub's `command`s (protocol §3), run against what the player can do where it runs. */
+
+export const IDENTIFY_MS = 10_000;
+/** Reload and restart wait this long so that their ack leaves first. */
+export const ACK_GRACE_MS = 300;
+
+export interface CommandDeps {
+  reload(): void;
+  /** Relaunches the app (Electron); null on the web, where a restart is a reload. */
+  restart: (() => void) | null;
+  clearCache(): Promise<void>;
+  identify(ms: number): void;
+  /** A PNG of the screen, base64; null on the web, where it is refused. */
+  screenshot: (() => Promise<string>) | null;
+}
+
+export async function runCommand(command: Command, deps: CommandDeps): Promise<CommandAck> {
+  switch (command.type) {
+    case 'reload':
+      setTimeout(() => deps.reload(), ACK_GRACE_MS);
+      return { ok: true };
+    case 'restart':
+      setTimeout(() => (deps.restart ?? deps.reload)(), ACK_GRACE_MS);
+      return deps.restart ? { ok: true } : { ok: true, data: { restartedAs: 'reload (web player)' } };
+    case 'clear-cache':
+      await deps.clearCache();
+      return { ok: true };
+    case 'identify':
+      deps.identify(IDENTIFY_MS);
+      return { ok: true };
+    case 'screenshot':
+      if (!deps.screenshot) return { ok: false, error: 'screenshot: only the Electron player can take one (this is the web player)' };
+      try {
+        return { ok: true, data: { png: await deps.screenshot() } };
+      } catch (error) {
+        return { ok: false, error: `screenshot: ${error instanceof Error ? error.message : String(error)}` };
+      }
+  }
+}
+
+/** The `identify` command's state: the screen's name and id full-screen until `until`. */
+export class IdentifyFlag {
+  private until = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  isShown = (): boolean => this.until > Date.now();
+
+  show(ms: number): void {
+    this.until = Date.now() + ms;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.emit(), ms);
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
