@@ -76,7 +76,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     stores,
     channel,
     async close() {
-      channel.close();
+      // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
       db.close();

@@ -206,8 +206,4 @@ export class ScreenChannel {
     if (!answer.ok) throw new HubError(502, `screen "${screenId}" answered the ${command.type} command with something unexpected: ${answer.error}`);
     return answer.value;
   }
-
-  close(): void {
-    this.namespace.disconnectSockets(true);
-  }
 }

@@ -46,6 +46,6 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
     playlists.push(mapSources(parsed.data, (src) => new URL(src, url).href));
   }
   // Its files come through the media cache, verified, like any other set's.
-  await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now() });
-  return { offered: true, errors };
+  const offered = await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now() });
+  return { offered, errors };
 }

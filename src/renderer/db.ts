@@ -62,6 +62,14 @@ export interface QueuedEstimate {
   estimate: WaitEstimate;
 }
 
+/** An impression the hub refused (its error kept): set aside so that it does not hold up the others, never deleted. */
+export interface RejectedImpression {
+  id: string;
+  impression: Impression;
+  error: string;
+  at: number;
+}
+
 export const StoredAlert = Alert;
 export type StoredAlert = Alert;
 
@@ -81,6 +89,7 @@ export class PlayerDb extends Dexie {
   mediaErrors!: EntityTable<MediaError, 'sha256'>;
   alerts!: EntityTable<StoredAlert, 'id'>;
   waitOutbox!: EntityTable<QueuedEstimate, 'seq'>;
+  rejected!: EntityTable<RejectedImpression, 'id'>;
 
   constructor(name = 'antichambre') {
     super(name);
@@ -110,6 +119,7 @@ export class PlayerDb extends Dexie {
     this.version(3).stores({
       alerts: '&id, until',
       waitOutbox: '++seq',
+      rejected: '&id',
     });
   }
 }

@@ -74,7 +74,7 @@ export class HubSync {
   readonly state: SyncState = { connected: false, error: null, lastRefusal: null };
 
   constructor(private readonly deps: HubSyncDeps) {
-    this.sender = new OutboxSender(deps.db, (event, payload) => this.sendWithAck(event, payload), () => this.socket?.connected ?? false);
+    this.sender = new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.socket?.connected ?? false);
   }
 
   start(): void {
@@ -94,14 +94,13 @@ export class HubSync {
       socket.sendBuffer = [];
       this.state.connected = false;
       this.state.error = `disconnected (${reason})`;
+      // socket.io does not come back by itself when the hub closed the connection: come back later.
+      if (reason === 'io server disconnect') this.retryLater(socket);
     });
     socket.on('connect_error', (error) => {
       this.state.error = error.message;
       // The hub refused this screen: socket.io does not retry that by itself. Ask again, slowly.
-      if (!socket.active) {
-        if (this.refusedTimer) clearTimeout(this.refusedTimer);
-        this.refusedTimer = setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
-      }
+      if (!socket.active) this.retryLater(socket);
       if (error.message === AUTH_ERRORS.unauthorized) console.warn(`[antichambre] hub ${deps.hubUrl} refused screen ${deps.screenId}: wrong or revoked token`);
     });
 
@@ -135,6 +134,11 @@ export class HubSync {
     });
 
     this.statusTimer = setInterval(() => void this.sendStatus(), STATUS_INTERVAL_MS);
+  }
+
+  private retryLater(socket: Socket): void {
+    if (this.refusedTimer) clearTimeout(this.refusedTimer);
+    this.refusedTimer = setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
   }
 
   stop(): void {

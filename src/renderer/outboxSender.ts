@@ -1,5 +1,7 @@
 import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH } from '../shared/protocol.js';
+import type { Impression } from '../shared/impression.js';
 import type { PlayerDb } from './db.js';
+import { isLocalScreenId } from './screenIdentity.js';
 
 /**
  * Empties the Dexie outbox towards the hub: impressions in batches of at most 500 and wait
@@ -30,6 +32,8 @@ export class OutboxSender {
 
   constructor(
     private readonly db: PlayerDb,
+    /** The screen's configured id: impressions played before it had one are sent under it. */
+    private readonly screenId: string,
     private readonly send: SendWithAck,
     private readonly connected: () => boolean,
   ) {}
@@ -82,9 +86,24 @@ export class OutboxSender {
   private async sendImpressions(): Promise<boolean> {
     const batch = await this.db.outbox.orderBy('start').limit(MAX_IMPRESSIONS_PER_BATCH).toArray();
     if (batch.length === 0) return false;
-    const raw = await this.send('impressions', { impressions: batch });
+    const impressions = batch.map((impression): Impression => (isLocalScreenId(impression.screenId) ? { ...impression, screenId: this.screenId } : impression));
+    const raw = await this.send('impressions', { impressions });
     const ack = ImpressionsAck.safeParse(raw);
-    if (!ack.success) throw new Error(`impressions not acknowledged: ${Ack.safeParse(raw).data?.error ?? 'unexpected answer'}`);
+    if (!ack.success) {
+      const error = Ack.safeParse(raw).data?.error ?? 'unexpected answer';
+      // The hub names the one it refuses: set it aside (kept, with the error) so that the rest goes on.
+      const refused = /^impressions\[(\d+)\]/.exec(error);
+      const culprit = refused ? batch[Number(refused[1])] : undefined;
+      if (culprit) {
+        await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
+          await this.db.rejected.put({ id: culprit.id, impression: culprit, error, at: Date.now() });
+          await this.db.outbox.delete(culprit.id);
+        });
+        this.figures.lastError = error;
+        return true;
+      }
+      throw new Error(`impressions not acknowledged: ${error}`);
+    }
     await this.db.outbox.bulkDelete(batch.map((impression) => impression.id));
     this.figures.batches++;
     this.figures.sent += ack.data.stored;

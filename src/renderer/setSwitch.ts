@@ -18,6 +18,14 @@ export class SetSwitch {
   private current: StoredSet | null = null;
   private pending: StoredSet | null = null;
   private replanTimer: ReturnType<typeof setInterval> | null = null;
+  /** Offers and promotions run one at a time: a promotion must not write back a set that an offer just replaced. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
 
   constructor(
     private readonly db: PlayerDb,
@@ -57,14 +65,21 @@ export class SetSwitch {
     return this.current?.source === 'hub' ? this.current.revision : null;
   }
 
-  /** Stores a new set durably as pending; resolves once written. */
-  async offer(set: Omit<StoredSet, 'key'>): Promise<void> {
-    const pending = StoredSet.parse({ ...set, key: 'pending' });
-    await this.db.sets.put(pending);
-    this.pending = pending;
-    this.plan();
-    if (!this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
-    await this.tryPromote();
+  /**
+   * Stores a new set durably as pending; resolves once written. A bundled set never replaces
+   * one from the hub (checked here, at the last moment: a push may land while the bundle is read).
+   */
+  offer(set: Omit<StoredSet, 'key'>): Promise<boolean> {
+    return this.serially(async () => {
+      if (set.source === 'bundle' && this.hasHubSet()) return false;
+      const pending = StoredSet.parse({ ...set, key: 'pending' });
+      await this.db.sets.put(pending);
+      this.pending = pending;
+      this.plan();
+      if (!this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
+      await this.promoteIfReady(false);
+      return true;
+    });
   }
 
   /** Files of the current set and then of the pending one, each soonest first. */
@@ -92,7 +107,11 @@ export class SetSwitch {
     return true;
   }
 
-  private async tryPromote(force = false): Promise<void> {
+  private tryPromote(force = false): Promise<void> {
+    return this.serially(() => this.promoteIfReady(force));
+  }
+
+  private async promoteIfReady(force: boolean): Promise<void> {
     const pending = this.pending;
     if (!pending || !((force && !this.current) || this.readyNow(pending))) return;
     const current: StoredSet = { ...pending, key: 'current' };
