@@ -2,18 +2,22 @@
 import { launchBrowser } from '../test/support/browser.js';
 import { serveWeb } from '../test/support/staticServer.js';
 import { runBundled } from './bundled.js';
+import { benchBacklog, benchIngest, benchScale } from './hubBench.js';
 import { benchMediaCache } from './mediaCache.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions } from './transitions.js';
 
 const only = process.argv[2];
 if (!only || only === 'decision') await runBundled('bench/decisionMain.ts');
+if (!only || only === 'ingest') await benchIngest();
+if (!only || only === 'scale') await benchScale();
 const browser = await launchBrowser();
 const site = await serveWeb();
 try {
   if (!only || only === 'startup') await benchStartup(browser, site);
   if (!only || only === 'transitions') await benchTransitions(browser);
   if (!only || only === 'cache') await benchMediaCache(browser);
+  if (!only || only === 'backlog') await benchBacklog(browser, site);
 } finally {
   await browser.close();
   await site.close();

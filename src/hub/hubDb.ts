@@ -68,8 +68,8 @@ const MIGRATIONS: string[] = [
     duration_ms INTEGER NOT NULL,
     complete INTEGER NOT NULL,
     received_at TEXT NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX impressions_start ON impressions (start);
+  );
+  CREATE INDEX impressions_screen_start ON impressions (screen_id, start);
   CREATE TABLE wait_estimates (
     screen_id TEXT NOT NULL,
     service TEXT NOT NULL,
@@ -93,6 +93,10 @@ export function openHubDb(path: string): HubDb {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Impression ids are random UUIDs: their index is written all over; keep it in memory (64 MB).
+  db.pragma('cache_size = -65536');
+  // Checkpoints run in a worker (walCheckpointer.ts); this is only the safety net (about 200 MB of WAL).
+  db.pragma('wal_autocheckpoint = 50000');
   const applied = db.pragma('user_version', { simple: true }) as number;
   for (let version = applied; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

@@ -12,6 +12,7 @@ import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
 import { hashToken, newToken } from './secrets.js';
 import { WaitStore } from './waitStore.js';
+import { startCheckpointer } from './walCheckpointer.js';
 
 /** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
 
@@ -42,6 +43,7 @@ const MAX_JSON_BYTES = 20_000_000;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const db = openHubDb(options.db);
+  const checkpointer = options.db === ':memory:' ? null : startCheckpointer(options.db);
   const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
   let newAdminToken: string | null = null;
@@ -79,6 +81,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -65,7 +65,7 @@ describe('push and proof of play through a real hub', () => {
       .toBeGreaterThanOrEqual(2);
     const stored = (await impressionsOf('accueil-1')).filter((i) => i.playlistId === 'poussee');
     for (const impression of stored) {
-      expect(impression.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(impression.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(impression.screenId).toBe('accueil-1');
       expect(['annonce', 'horaires']).toContain(impression.itemId);
       expect(impression.revision).toBe(revision);

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,6 +11,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export interface HubProcess {
   url: string;
   port: number;
+  pid: number;
   dir: string;
   db: string;
   output: () => string;
@@ -53,7 +54,13 @@ export async function startHubProcess(options: { dir?: string; port?: number } =
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url, port: Number(new URL(url).port), dir, db, output: () => output, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
+  return { url, port: Number(new URL(url).port), pid: child.pid!, dir, db, output: () => output, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
+}
+
+/** The hub's resident memory now, in MB (Linux). */
+export function rssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
 export function hubCli(hub: { url: string }, args: string[], token = ADMIN_TOKEN): Promise<CliResult> {
