@@ -121,5 +121,7 @@ export class PlayerDb extends Dexie {
       waitOutbox: '++seq',
       rejected: '&id',
     });
+    // Version 4: the outbox is read in id order (time-ordered UUIDv7) and emptied by key ranges; its start index only slowed deletes.
+    this.version(4).stores({ outbox: '&id' });
   }
 }

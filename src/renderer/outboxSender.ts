@@ -13,6 +13,8 @@ import { isLocalScreenId } from './screenIdentity.js';
 /** Sends an acked event; rejects on timeout or disconnection. */
 export type SendWithAck = (event: 'impressions' | 'wait', payload: unknown) => Promise<unknown>;
 
+/** Batches sent before the oldest one's ack is awaited. */
+export const IN_FLIGHT = 2;
 export const RETRY_MIN_MS = 1_000;
 export const RETRY_MAX_MS = 5 * 60_000;
 
@@ -82,34 +84,76 @@ export class OutboxSender {
     }
   }
 
-  /** One batch of the oldest impressions; false when there is none. */
+  /**
+   * Sends the oldest impressions while connected, two batches in flight: the next batch is read
+   * and sent while the hub stores the previous one, which is deleted once acked. False when
+   * there is none.
+   */
   private async sendImpressions(): Promise<boolean> {
-    const batch = await this.db.outbox.orderBy('start').limit(MAX_IMPRESSIONS_PER_BATCH).toArray();
+    let batch = await this.readBatch(null);
     if (batch.length === 0) return false;
+    const inFlight: { batch: Impression[]; acked: Promise<boolean> }[] = [];
+    const settleOldest = async (): Promise<void> => {
+      const oldest = inFlight.shift()!;
+      if (await oldest.acked) await this.deleteBatch(oldest.batch);
+    };
+    try {
+      while (batch.length > 0 && this.connected()) {
+        inFlight.push({ batch, acked: this.sendBatch(batch) });
+        const next = this.readBatch(batch.at(-1)!.id);
+        if (inFlight.length >= IN_FLIGHT) await settleOldest();
+        batch = await next;
+      }
+      while (inFlight.length > 0) await settleOldest();
+    } finally {
+      // On a failure, let the others settle (what they stored is counted as duplicates next time).
+      await Promise.allSettled(inFlight.map((sent) => sent.acked));
+    }
+    return true;
+  }
+
+  /** Up to 500 impressions in id order (time order), after `afterId` when given. */
+  private readBatch(afterId: string | null): Promise<Impression[]> {
+    const from = afterId === null ? this.db.outbox.toCollection() : this.db.outbox.where(':id').above(afterId);
+    return from.limit(MAX_IMPRESSIONS_PER_BATCH).toArray();
+  }
+
+  /** Sends one batch; true once the hub stored it, false when one impression was refused and set aside (the batch is sent again). */
+  private async sendBatch(batch: Impression[]): Promise<boolean> {
     const impressions = batch.map((impression): Impression => (isLocalScreenId(impression.screenId) ? { ...impression, screenId: this.screenId } : impression));
     const raw = await this.send('impressions', { impressions });
     const ack = ImpressionsAck.safeParse(raw);
-    if (!ack.success) {
-      const error = Ack.safeParse(raw).data?.error ?? 'unexpected answer';
-      // The hub names the one it refuses: set it aside (kept, with the error) so that the rest goes on.
-      const refused = /^impressions\[(\d+)\]/.exec(error);
-      const culprit = refused ? batch[Number(refused[1])] : undefined;
-      if (culprit) {
-        await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
-          await this.db.rejected.put({ id: culprit.id, impression: culprit, error, at: Date.now() });
-          await this.db.outbox.delete(culprit.id);
-        });
-        this.figures.lastError = error;
-        return true;
-      }
-      throw new Error(`impressions not acknowledged: ${error}`);
+    if (ack.success) {
+      this.figures.batches++;
+      this.figures.sent += ack.data.stored;
+      this.figures.duplicates += ack.data.duplicates;
+      this.figures.lastError = null;
+      return true;
     }
-    await this.db.outbox.bulkDelete(batch.map((impression) => impression.id));
-    this.figures.batches++;
-    this.figures.sent += ack.data.stored;
-    this.figures.duplicates += ack.data.duplicates;
-    this.figures.lastError = null;
-    return true;
+    const error = Ack.safeParse(raw).data?.error ?? 'unexpected answer';
+    // The hub names the one it refuses: set it aside (kept, with the error) so that the rest goes on.
+    const refused = /^impressions\[(\d+)\]/.exec(error);
+    const culprit = refused ? batch[Number(refused[1])] : undefined;
+    if (!culprit) throw new Error(`impressions not acknowledged: ${error}`);
+    await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
+      await this.db.rejected.put({ id: culprit.id, impression: culprit, error, at: Date.now() });
+      await this.db.outbox.delete(culprit.id);
+    });
+    this.figures.lastError = error;
+    return false;
+  }
+
+  /**
+   * Deletes a sent batch: as one key range when the range holds exactly the batch (checked in
+   * the same transaction, so an impression written meanwhile inside it is never lost), else key by key.
+   */
+  private deleteBatch(batch: Impression[]): Promise<void> {
+    const ids = batch.map((impression) => impression.id);
+    return this.db.transaction('rw', this.db.outbox, async () => {
+      const range = this.db.outbox.where(':id').between(ids[0]!, ids.at(-1)!, true, true);
+      if ((await range.count()) === ids.length) await range.delete();
+      else await this.db.outbox.bulkDelete(ids);
+    });
   }
 
   private async sendEstimates(): Promise<boolean> {
