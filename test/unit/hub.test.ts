@@ -1,0 +1,148 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScreenList, ScreenToken } from '../../src/shared/adminApi.js';
+import type { Impression } from '../../src/shared/impression.js';
+import { untilFromDuration } from '../../src/hub/cli.js';
+import { openHubDb } from '../../src/hub/hubDb.js';
+import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+
+/** The hub in this process, on loopback, with real socket.io clients standing in for players. */
+
+const ADMIN = 'unit-admin-token';
+let hub: RunningHub;
+let dbPath: string;
+
+async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(new URL(path, hub.url), {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function screen(id: string, site = 'site-a'): Promise<ScreenToken> {
+  return (await api<ScreenToken>('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body;
+}
+
+function player(created: ScreenToken, onPlaylists?: (payload: unknown) => unknown): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
+    if (onPlaylists) socket.on('playlists', (payload: unknown, ack: (a: unknown) => void) => ack(onPlaylists(payload)));
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+function impression(screenId: string, k: number): Impression {
+  const start = Date.UTC(2026, 10, 2, 8) + k * 8_000;
+  return { id: uuidv7(), screenId, playlistId: 'p', itemId: 'i', revision: 'r', start: new Date(start).toISOString(), end: new Date(start + 8_000).toISOString(), durationMs: 8_000, complete: true };
+}
+
+const hello = { revision: null, version: 'unit', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } };
+
+beforeAll(async () => {
+  dbPath = join(mkdtempSync(join(tmpdir(), 'antichambre-hub-unit-')), 'hub.db');
+  hub = await startHub({ db: dbPath, port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('admin API', () => {
+  it('answers clear 4xx errors naming what is wrong', async () => {
+    expect((await api('GET', '/api/screens', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
+    const bad = await api<{ error: string }>('POST', '/api/screens', { id: 'a b', name: '', site: 's', timezone: 'Mars/Olympus' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('id: expected 1 to 64 characters among A-Z a-z 0-9 . _ -; name: expected a non-empty name; timezone: unknown time zone (expected an IANA zone like Europe/Paris)');
+    const notJson = await api<{ error: string }>('POST', '/api/screens', '{"id": ');
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error).toMatch(/^body: /);
+    const huge = await api<{ error: string }>('POST', '/api/alerts', { text: 'x'.repeat(21_000_000) });
+    expect(huge.status).toBe(413);
+    await screen('alerte-1');
+    const past = await api<{ error: string }>('POST', '/api/alerts', { level: 'info', text: 'Hier', until: '2020-01-01T00:00:00.000Z', target: { screen: 'alerte-1' } });
+    expect(past).toEqual({ status: 400, body: { error: 'until: 2020-01-01T00:00:00.000Z is already past' } });
+    expect((await api<{ error: string }>('POST', '/api/commands', { screen: 'alerte-1', type: 'identify' })).status).toBe(409);
+    expect((await api<{ error: string }>('POST', '/api/commands', { screen: 'alerte-1', type: 'dance' })).body.error).toBe('type: expected reload, restart, clear-cache, identify or screenshot');
+    expect((await api('GET', '/api/nothing')).status).toBe(404);
+  });
+
+  it('keeps playlist history: the same content is the same version, a change makes a new one and a new revision', async () => {
+    await screen('histoire-1', 'site-h');
+    const push = (title: string) => api<{ playlists: { id: string; version: number }[]; screens: { revision: string }[] }>('POST', '/api/playlists', { playlists: [{ id: 'h', items: [{ id: 't', type: 'text', duration: 5, title }] }], target: { site: 'site-h' } });
+    const first = await push('Un');
+    const same = await push('Un');
+    const changed = await push('Deux');
+    expect([first.body.playlists[0]!.version, same.body.playlists[0]!.version, changed.body.playlists[0]!.version]).toEqual([1, 1, 2]);
+    expect(same.body.screens[0]!.revision).toBe(first.body.screens[0]!.revision);
+    expect(changed.body.screens[0]!.revision).not.toBe(first.body.screens[0]!.revision);
+    expect((await api<{ versions: unknown[] }>('GET', '/api/playlists/h/history')).body.versions).toHaveLength(2);
+  });
+});
+
+describe('the /screens channel', () => {
+  it('answers bad payloads with { ok: false, error } and keeps the connection', async () => {
+    const socket = await player(await screen('bavard-1'));
+    expect(await socket.emitWithAck('hello', { revision: 3 })).toEqual({ ok: false, error: 'revision: expected a revision string or null; version: expected the player version; timezone: expected an IANA time zone; screen: Invalid input: expected object, received undefined' });
+    expect(await socket.emitWithAck('impressions', { impressions: Array.from({ length: 501 }, (_, k) => impression('bavard-1', k)) })).toEqual({ ok: false, error: 'impressions: expected at most 500 impressions' });
+    expect(await socket.emitWithAck('impressions', { impressions: [impression('bavard-1', 0), impression('quelqu-un-d-autre', 1)] })).toEqual({
+      ok: false,
+      error: 'impressions[1].screenId: expected "bavard-1", the screen of this connection',
+    });
+    socket.emit('status', { nonsense: true });
+    const ack = (await socket.emitWithAck('hello', hello)) as { ok: boolean; serverTime: string };
+    expect(ack.ok).toBe(true);
+    expect(Math.abs(Date.parse(ack.serverTime) - Date.now())).toBeLessThan(5_000);
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+
+  it('stores impressions once per id and counts repeats as duplicates', async () => {
+    const socket = await player(await screen('repete-1'));
+    const batch = Array.from({ length: 500 }, (_, k) => impression('repete-1', k));
+    expect(await socket.emitWithAck('impressions', { impressions: batch })).toEqual({ ok: true, stored: 500, duplicates: 0 });
+    expect(await socket.emitWithAck('impressions', { impressions: [...batch.slice(0, 10), impression('repete-1', 900)] })).toEqual({ ok: true, stored: 1, duplicates: 10 });
+    expect((await api<{ impressions: unknown[] }>('GET', '/api/impressions?screen=repete-1')).body.impressions).toHaveLength(501);
+    socket.close();
+  });
+
+  it('pushes to a screen that connects later, and records an ack or a refusal with its error', async () => {
+    const refusing = await screen('refus-1', 'site-r');
+    await api('POST', '/api/playlists', { playlists: [{ id: 'r', items: [{ id: 't', type: 'text', duration: 5, title: 'R' }] }], target: { site: 'site-r' } });
+    const received: unknown[] = [];
+    const socket = await player(refusing, (payload) => (received.push(payload), { ok: false, error: 'playlists[0]: disk full' }));
+    await socket.emitWithAck('hello', hello);
+    await expect.poll(async () => (await api<ScreenList>('GET', '/api/screens')).body.screens.find((s) => s.id === 'refus-1')?.refused?.error, { timeout: 5_000 }).toBe('playlists[0]: disk full');
+    expect(received).toHaveLength(1);
+    socket.close();
+
+    const accepting = await player(refusing, () => ({ ok: true }));
+    await accepting.emitWithAck('hello', hello);
+    await expect.poll(async () => (await api<ScreenList>('GET', '/api/screens')).body.screens.find((s) => s.id === 'refus-1'), { timeout: 5_000 }).toMatchObject({ refused: null, ackedRevision: expect.any(String), online: true });
+    accepting.close();
+  });
+});
+
+describe('the database', () => {
+  it('is migrated once: opening it again changes nothing', () => {
+    const again = openHubDb(dbPath);
+    expect(again.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
+    again.close();
+  });
+});
+
+describe('the CLI', () => {
+  it('reads alert durations', () => {
+    const now = Date.UTC(2026, 10, 25, 8);
+    expect(untilFromDuration('30m', now)).toBe('2026-11-25T08:30:00.000Z');
+    expect(untilFromDuration('2h', now)).toBe('2026-11-25T10:00:00.000Z');
+    expect(untilFromDuration('1d', now)).toBe('2026-11-26T08:00:00.000Z');
+    expect(() => untilFromDuration('soon', now)).toThrow('--for soon: expected a duration like 30m, 2h or 1d');
+  });
+});
