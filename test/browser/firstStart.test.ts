@@ -50,7 +50,7 @@ describe('first start, offline, on the bundled playlists', () => {
         durationMs: show.durationMs,
         complete: true,
       });
-      expect(impression.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(impression.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
     expect(new Set(outbox.map((i) => i.id)).size).toBe(outbox.length);
     // The item on screen is kept apart until it ends.
