@@ -61,6 +61,15 @@ export interface SyncState {
   lastRefusal: string | null;
 }
 
+export interface HubReport {
+  url: string;
+  connected: boolean;
+  error: string | null;
+  refusal: string | null;
+  sent: number;
+  sendError: string | null;
+}
+
 function ackOf(value: unknown): AckFn {
   return typeof value === 'function' ? (value as AckFn) : () => {};
 }
@@ -146,6 +155,11 @@ export class HubSync {
     if (this.refusedTimer) clearTimeout(this.refusedTimer);
     this.sender.stop();
     this.socket?.disconnect();
+  }
+
+  /** For the status overlay: where the hub is, whether we are connected, what went wrong last. */
+  report(): HubReport {
+    return { url: this.deps.hubUrl, connected: this.state.connected, error: this.state.error, refusal: this.state.lastRefusal, sent: this.sender.figures.sent, sendError: this.sender.figures.lastError };
   }
 
   /** Something was added to the outbox: send it if we can. */

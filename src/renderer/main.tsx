@@ -44,10 +44,6 @@ async function boot(): Promise<void> {
   await Promise.all([fontsLoaded, alerts.init(), playback.start()]);
   await switcher.init();
   performance.mark('antichambre:started');
-  root.render(
-    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} />,
-  );
-
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
   const bridge = window.antichambre;
   const sync =
@@ -76,6 +72,10 @@ async function boot(): Promise<void> {
             }),
         })
       : null;
+  root.render(
+    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} />,
+  );
+
   if (config.hub && !sync) console.warn('[antichambre] a hub is set but not the screen id and token: playing on its own');
   if (sync) {
     log.onOutbox = () => sync.outboxChanged();

@@ -159,6 +159,9 @@ describe('push and proof of play through a real hub', () => {
     await waitForItem(page, 'bienvenue');
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await screenState('accueil-3')).online).toBe(false);
+    // The technician's overlay (F9) says why.
+    await page.keyboard.press('F9');
+    await expect.poll(() => page.textContent('[data-hub-state]'), { timeout: 5_000 }).toContain('hors ligne (unauthorized)');
     await context.close();
   });
 });

@@ -3,6 +3,7 @@ import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
 import type { MediaCache } from '../mediaCache.js';
 import type { AlertBoard } from '../alertBoard.js';
+import type { HubReport } from '../hubSync.js';
 import type { IdentifyFlag } from '../screenCommands.js';
 import { AlertLayer } from './AlertLayer.js';
 import { IdentifyOverlay } from './IdentifyOverlay.js';
@@ -22,9 +23,10 @@ export interface StageProps {
   lang: Lang;
   timezone: string;
   notice: string | null;
+  hub: (() => HubReport) | null;
 }
 
-export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice }: StageProps) {
+export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice, hub }: StageProps) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
   const callbacks = useMemo<ItemCallbacks>(
     () => ({
@@ -50,7 +52,7 @@ export function Stage({ playback, cache, alerts, identify, name, screenId, lang,
       ))}
       <AlertLayer board={alerts} lang={lang} />
       <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
-      <StatusOverlay cache={cache} />
+      <StatusOverlay cache={cache} hub={hub} />
       {notice ? (
         <div className="notice" role="status">
           {notice}

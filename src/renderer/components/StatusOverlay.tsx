@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
+import type { HubReport } from '../hubSync.js';
 import type { CacheTotals, FileStatus, MediaCache } from '../mediaCache.js';
 
 /**
  * For the technician: each file's state and progress, the totals and the storage used.
  * Hidden; Ctrl+Alt+S (or F9) shows and hides it.
  */
-export function StatusOverlay({ cache }: { cache: MediaCache }) {
+export function StatusOverlay({ cache, hub }: { cache: MediaCache; hub: (() => HubReport) | null }) {
   const [open, setOpen] = useState(false);
+  const [hubReport, setHubReport] = useState<HubReport | null>(null);
   const [files, setFiles] = useState<FileStatus[]>([]);
   const [totals, setTotals] = useState<CacheTotals | null>(null);
 
@@ -27,16 +29,25 @@ export function StatusOverlay({ cache }: { cache: MediaCache }) {
     };
     refresh();
     const off = cache.onChange(refresh);
+    const readHub = () => setHubReport(hub ? hub() : null);
+    readHub();
+    const hubTimer = setInterval(readHub, 1_000);
     return () => {
       live = false;
       off();
+      clearInterval(hubTimer);
     };
-  }, [open, cache]);
+  }, [open, cache, hub]);
 
   if (!open) return null;
   const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} Mo`;
   return (
     <section className="status-overlay" data-status-overlay="" aria-label="État du cache">
+      <p data-hub-state={hubReport ? (hubReport.connected ? 'connected' : 'offline') : 'none'}>
+        {hubReport
+          ? `Hub ${hubReport.url} : ${hubReport.connected ? 'connecté' : `hors ligne${hubReport.error ? ` (${hubReport.error})` : ''}`} · ${hubReport.sent} diffusions envoyées${hubReport.sendError ? ` · ${hubReport.sendError}` : ''}${hubReport.refusal ? ` · playlists refusées : ${hubReport.refusal}` : ''}`
+          : 'Pas de hub configuré : contenus intégrés et enregistrés.'}
+      </p>
       <h2>Contenus en cache</h2>
       {totals ? (
         <p data-cache-totals="">
