@@ -1,0 +1,64 @@
+/** npm run bench:wait: the estimator against two baselines on simulated days. Prints figures, asserts nothing. */
+import { QueueModel } from '../src/shared/queueModel.js';
+import { estimateWait, serviceTimes } from '../src/shared/waitEstimator.js';
+import { percentile } from './stats.js';
+import { SCENARIOS, simulateDay, type Scenario } from './waitSim.js';
+
+interface Errors {
+  ours: number[];
+  les: number[];
+  naive: number[];
+  covered: number;
+  count: number;
+}
+
+export function evaluate(scenario: Scenario, seed: number): Errors {
+  const day = simulateDay(scenario, seed);
+  const model = new QueueModel();
+  const errors: Errors = { ours: [], les: [], naive: [], covered: 0, count: 0 };
+  const lastWait = new Map<string, number>();
+  for (const event of day.events) {
+    model.add([event]);
+    if (event.type === 'called') {
+      const call = model.calls.at(-1);
+      if (call?.ticket === event.ticket && call.waitedMs !== null) lastWait.set(call.service, call.waitedMs / 60_000);
+    }
+    if (event.type !== 'issued') continue;
+    const truth = day.waits.get(event.ticket);
+    if (truth === undefined) continue; // gave up: no true wait to compare with
+    const estimate = estimateWait(model, event.service, event.ticket);
+    if (!estimate) continue;
+    // Baselines: the last called person's wait; queue length x mean service time / open counters.
+    const les = lastWait.get(event.service) ?? 0;
+    const open = [...model.counters.values()].filter((c) => c.open && c.services.includes(event.service)).length;
+    const naive = (estimate.queueLength - 1) * (serviceTimes(model, event.service).meanMs / 60_000) / Math.max(1, open);
+    errors.ours.push(Math.abs(estimate.minutes - truth));
+    errors.les.push(Math.abs(les - truth));
+    errors.naive.push(Math.abs(naive - truth));
+    errors.count++;
+    if (truth >= estimate.low && truth <= estimate.high) errors.covered++;
+  }
+  return errors;
+}
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+const SEEDS = [1, 2, 3, 4, 5];
+
+for (const scenario of SCENARIOS) {
+  const all: Errors = { ours: [], les: [], naive: [], covered: 0, count: 0 };
+  for (const seed of SEEDS) {
+    const e = evaluate(scenario, seed);
+    console.log(
+      `wait ${scenario.name.padEnd(10)} seed ${seed}: ${String(e.count).padStart(4)} tickets  MAE ours ${mean(e.ours).toFixed(1)}  LES ${mean(e.les).toFixed(1)}  QL-naive ${mean(e.naive).toFixed(1)} min;  p90 ours ${percentile(e.ours, 90).toFixed(1)}  LES ${percentile(e.les, 90).toFixed(1)}  QL-naive ${percentile(e.naive, 90).toFixed(1)} min;  80 % interval covers ${((100 * e.covered) / Math.max(1, e.count)).toFixed(0)} %`,
+    );
+    all.ours.push(...e.ours);
+    all.les.push(...e.les);
+    all.naive.push(...e.naive);
+    all.covered += e.covered;
+    all.count += e.count;
+  }
+  const better = Math.min(mean(all.les), mean(all.naive));
+  console.log(
+    `wait ${scenario.name.padEnd(10)} all seeds: MAE ours ${mean(all.ours).toFixed(2)} vs better baseline ${better.toFixed(2)} min (${((100 * (better - mean(all.ours))) / better).toFixed(0)} % lower) [goal ≥ 20 %]; coverage ${((100 * all.covered) / all.count).toFixed(1)} % [goal 75-85 %]`,
+  );
+}

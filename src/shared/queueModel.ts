@@ -1,0 +1,228 @@
+import type { QueueEvent } from './queue.js';
+
+/**
+ * A site's queue rebuilt from its ticket events (protocol §4), as of event time: who waits
+ * for which service, which counters are open and for what, who was called when. Events are
+ * applied in `at` order; an exact repeat is ignored; a late event (older than the last one
+ * applied) makes the model replay its events in order. Plain data in, plain data out: the
+ * player keeps the events in IndexedDB and rebuilds this after a restart.
+ */
+
+/** A ticket older than this that was never called nor cancelled is taken as gone (people leave without a word). */
+export const STALE_TICKET_MS = 4 * 3_600_000;
+/** A gap this long between two events starts a new day: the queue starts empty. */
+export const NEW_DAY_GAP_MS = 6 * 3_600_000;
+
+export interface Ticket {
+  ticket: string;
+  service: string;
+  issuedAt: number;
+}
+
+export interface Call {
+  ticket: string;
+  service: string;
+  counter: string;
+  at: number;
+  /** How long this ticket waited, when its issue was seen. */
+  waitedMs: number | null;
+}
+
+export interface Counter {
+  open: boolean;
+  services: string[];
+  since: number;
+  /** The ticket at the counter, until `done` or the counter's next call, and its service. */
+  serving: string | null;
+  servingService: string | null;
+  /** When that ticket was called, and whether people were still waiting for this counter then. */
+  calledAt: number;
+  backlog: boolean;
+}
+
+/** A service time seen at a counter: `done` - `called`, or the gap to its next call while people waited. */
+export interface ServiceSample {
+  counter: string;
+  service: string;
+  at: number;
+  ms: number;
+}
+
+/** A ticket that stopped waiting: called, or gone (cancelled, or passed over by a later ticket of its service). */
+export interface Departure {
+  service: string;
+  at: number;
+  waitedMs: number;
+  left: boolean;
+}
+
+export function eventKey(event: QueueEvent): string {
+  switch (event.type) {
+    case 'issued':
+      return `i|${event.ticket}|${event.service}|${event.at}`;
+    case 'called':
+      return `c|${event.ticket}|${event.counter}|${event.at}`;
+    case 'done':
+      return `d|${event.ticket}|${event.at}`;
+    case 'cancelled':
+      return `x|${event.ticket}|${event.at}`;
+    case 'counter':
+      return `k|${event.counter}|${event.open}|${[...event.services].sort().join(',')}|${event.at}`;
+  }
+}
+
+export class QueueModel {
+  /** Tickets waiting to be called, by ticket id. */
+  readonly waiting = new Map<string, Ticket>();
+  readonly counters = new Map<string, Counter>();
+  /** Calls in time order (the recent ones feed the estimator). */
+  readonly calls: Call[] = [];
+  readonly serviceSamples: ServiceSample[] = [];
+  readonly departures: Departure[] = [];
+  /** Whether this system sends `done` at all (if not, a counter counts as free one service time after its call). */
+  sendsDone = false;
+  /** Cancellations by service, in time order. */
+  readonly cancels: { service: string; at: number }[] = [];
+  /** Services seen in any event. */
+  readonly services = new Set<string>();
+  private readonly issued = new Map<string, Ticket>();
+  private readonly events: QueueEvent[] = [];
+  private readonly seen = new Set<string>();
+  /** Time of the latest event applied. */
+  now = -Infinity;
+
+  /** Adds events (any order, repeats allowed); answers the services they touched. */
+  add(events: readonly QueueEvent[]): Set<string> {
+    const touched = new Set<string>();
+    let late = false;
+    const fresh: QueueEvent[] = [];
+    for (const event of events) {
+      const key = eventKey(event);
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      fresh.push(event);
+      if (Date.parse(event.at) < this.now) late = true;
+    }
+    fresh.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    this.events.push(...fresh);
+    if (late) {
+      this.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      this.replay();
+    } else for (const event of fresh) this.apply(event);
+    for (const event of fresh) for (const service of this.servicesOf(event)) touched.add(service);
+    return touched;
+  }
+
+  waitingTicket(ticket: string): Ticket | undefined {
+    return this.waiting.get(ticket);
+  }
+
+  /** Every event kept, in time order (what the player stores). */
+  allEvents(): readonly QueueEvent[] {
+    return this.events;
+  }
+
+  private servicesOf(event: QueueEvent): string[] {
+    if (event.type === 'issued') return [event.service];
+    if (event.type === 'counter') return event.services;
+    const ticket = this.issued.get(event.ticket);
+    return ticket ? [ticket.service] : [];
+  }
+
+  private replay(): void {
+    this.waiting.clear();
+    this.counters.clear();
+    this.calls.length = 0;
+    this.cancels.length = 0;
+    this.serviceSamples.length = 0;
+    this.departures.length = 0;
+    this.sendsDone = false;
+    this.services.clear();
+    this.issued.clear();
+    this.now = -Infinity;
+    for (const event of this.events) this.apply(event);
+  }
+
+  private apply(event: QueueEvent): void {
+    const at = Date.parse(event.at);
+    if (at - this.now > NEW_DAY_GAP_MS && this.now !== -Infinity) {
+      // A new day: yesterday's unserved tickets and counters are gone.
+      this.waiting.clear();
+      this.issued.clear();
+      for (const counter of this.counters.values()) counter.serving = null;
+    }
+    this.now = Math.max(this.now, at);
+    switch (event.type) {
+      case 'issued': {
+        const ticket = { ticket: event.ticket, service: event.service, issuedAt: at };
+        this.issued.set(event.ticket, ticket);
+        this.waiting.set(event.ticket, ticket);
+        this.services.add(event.service);
+        break;
+      }
+      case 'called': {
+        const ticket = this.issued.get(event.ticket);
+        this.waiting.delete(event.ticket);
+        const counter = this.counters.get(event.counter) ?? { open: true, services: ticket ? [ticket.service] : [], since: at, serving: null, servingService: null, calledAt: at, backlog: false };
+        if (ticket && !counter.services.includes(ticket.service)) counter.services = [...counter.services, ticket.service];
+        // No `done` for the previous one: it was served until this call, if people were waiting meanwhile.
+        if (counter.serving !== null && counter.backlog && counter.servingService !== null) {
+          this.serviceSamples.push({ counter: event.counter, service: counter.servingService, at, ms: at - counter.calledAt });
+        }
+        // A call at a counter the system never opened: it is open.
+        counter.open = true;
+        counter.serving = event.ticket;
+        counter.servingService = ticket?.service ?? null;
+        counter.calledAt = at;
+        if (ticket) {
+          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: false });
+          // Tickets of a service are called in order: older ones still waiting were passed over (gone without a word).
+          for (const [id, other] of this.waiting) {
+            if (other.service === ticket.service && other.issuedAt < ticket.issuedAt) {
+              this.waiting.delete(id);
+              this.departures.push({ service: other.service, at, waitedMs: at - other.issuedAt, left: true });
+            }
+          }
+        }
+        counter.backlog = [...this.waiting.values()].some((t) => counter.services.includes(t.service));
+        this.counters.set(event.counter, counter);
+        const service = ticket?.service ?? (counter.services.length === 1 ? counter.services[0]! : null);
+        if (service !== null) this.calls.push({ ticket: event.ticket, service, counter: event.counter, at, waitedMs: ticket ? at - ticket.issuedAt : null });
+        break;
+      }
+      case 'done':
+        this.sendsDone = true;
+        for (const [id, counter] of this.counters) {
+          if (counter.serving !== event.ticket) continue;
+          if (counter.servingService !== null) this.serviceSamples.push({ counter: id, service: counter.servingService, at, ms: at - counter.calledAt });
+          counter.serving = null;
+          counter.servingService = null;
+        }
+        break;
+      case 'cancelled': {
+        const ticket = this.waiting.get(event.ticket);
+        this.waiting.delete(event.ticket);
+        if (ticket) {
+          this.cancels.push({ service: ticket.service, at });
+          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true });
+        }
+        break;
+      }
+      case 'counter': {
+        const previous = this.counters.get(event.counter);
+        this.counters.set(event.counter, {
+          open: event.open,
+          services: [...event.services],
+          since: at,
+          serving: event.open ? (previous?.serving ?? null) : null,
+          servingService: event.open ? (previous?.servingService ?? null) : null,
+          calledAt: previous?.calledAt ?? at,
+          backlog: event.open && (previous?.backlog ?? false),
+        });
+        for (const service of event.services) this.services.add(service);
+        break;
+      }
+    }
+    for (const [id, ticket] of this.waiting) if (at - ticket.issuedAt > STALE_TICKET_MS) this.waiting.delete(id);
+  }
+}
