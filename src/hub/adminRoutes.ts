@@ -9,7 +9,10 @@ import {
   MediaCheck,
   PushRequest,
   ScreenCreate,
+  type AccuracyList,
   type AlertList,
+  type SiteToken,
+  type WaitEstimateList,
   type CommandResult,
   type ImpressionList,
   type MediaMissing,
@@ -19,6 +22,7 @@ import {
 } from '../shared/adminApi.js';
 import { Id, Sha256 } from '../shared/ids.js';
 import { filesOf, isRemoteSrc } from '../shared/playlist.js';
+import { QueueMessage } from '../shared/protocol.js';
 import { parseWith } from '../shared/validationError.js';
 import { toAlert } from './alertStore.js';
 import { HubError } from './hubError.js';
@@ -82,6 +86,17 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     return reply.sendFile(sha256.toLowerCase(), { immutable: true, maxAge: 365 * 86_400_000, contentType: false });
   });
 
+  // The ticket system of a site posts its events with the site's own token (not the admin's).
+  app.post('/api/sites/:id/queue', async (request) => {
+    const { id: site } = parsed(IdParam, request.params, 'url');
+    stores.queue.verifySite(site, /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+    const { events } = parsed(QueueMessage, request.body, '');
+    const fresh = stores.queue.store(site, events);
+    const screens = stores.screens.idsOf({ site });
+    if (fresh.length > 0) channel.queue(fresh, screens);
+    return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
+  });
+
   await app.register(async (api) => {
     api.addHook('onRequest', async (request: FastifyRequest) => {
       const header = request.headers.authorization ?? '';
@@ -138,6 +153,15 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       reply.code(201);
       return stored;
     });
+
+    api.post('/api/sites/:id/token', async (request) => {
+      const { id: site } = parsed(IdParam, request.params, 'url');
+      return { site, token: stores.queue.newSiteToken(site) } satisfies SiteToken;
+    });
+
+    api.get('/api/sites/:id/accuracy', async (request): Promise<AccuracyList> => ({ accuracy: stores.queue.accuracy(parsed(IdParam, request.params, 'url').id) }));
+
+    api.get('/api/screens/:id/wait', async (request): Promise<WaitEstimateList> => ({ estimates: stores.waits.ofScreen(parsed(IdParam, request.params, 'url').id) }));
 
     api.get('/api/alerts', async (): Promise<AlertList> => ({ alerts: stores.alerts.list() }));
 

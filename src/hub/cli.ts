@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { AlertRecord, CommandResult, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { startHub } from './hubServer.js';
@@ -15,6 +15,8 @@ const USAGE = `antichambre-hub <command>
         env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
+  site token <site>                      the token its ticket system posts queue events with
+  accuracy --site SITE                   estimates against realized waits, per service and day
   screen token <id>                      a new token (the old one stops working)
   playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL]
   alert send --screen ID | --site ID --text TEXT [--level info|urgent] [--until ISO | --for 30m] [--id ID]
@@ -135,6 +137,19 @@ export async function run(argv: string[]): Promise<void> {
         return;
       }
       throw new UsageError('screen add|list|token');
+    }
+    case 'site': {
+      if (sub !== 'token') throw new UsageError('site token <site>');
+      const site = need(rest[0], 'the site id: site token <site>');
+      const { token } = await client(values).json('POST', `/api/sites/${encodeURIComponent(site)}/token`, SiteToken);
+      console.log(`site ${site}: the ticket system posts to /api/sites/${site}/queue with "Authorization: Bearer ${token}" (shown only now)`);
+      return;
+    }
+    case 'accuracy': {
+      const site = need(values.site, '--site');
+      const { accuracy } = await client(values).json('GET', `/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList);
+      for (const a of accuracy) console.log(`${a.day}  ${a.service}  ${a.estimates} estimates  MAE ${a.meanAbsoluteErrorMin?.toFixed(1) ?? '-'} min  80 % interval held ${a.coverage === null ? '-' : `${Math.round(a.coverage * 100)} %`}`);
+      return;
     }
     case 'playlist': {
       if (sub !== 'push') throw new UsageError('playlist push <file.json...> --screen ID | --site ID');

@@ -83,6 +83,22 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (screen_id, service, as_of)
   );
   `,
+  // 2: ticket systems post their events per site (with a site token); realized waits kept beside the estimates.
+  `
+  CREATE TABLE site_tokens (site TEXT PRIMARY KEY, token_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE queue_events (site TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, PRIMARY KEY (site, key));
+  CREATE INDEX queue_events_at ON queue_events (site, at);
+  CREATE TABLE realized_waits (
+    site TEXT NOT NULL,
+    ticket TEXT NOT NULL,
+    service TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    called_at TEXT NOT NULL,
+    minutes REAL NOT NULL,
+    PRIMARY KEY (site, ticket, issued_at)
+  );
+  CREATE INDEX realized_waits_service ON realized_waits (service, issued_at);
+  `,
 ];
 
 export type HubDb = Database.Database;

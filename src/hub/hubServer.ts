@@ -8,6 +8,7 @@ import { openHubDb } from './hubDb.js';
 import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
 import { PlaylistStore } from './playlistStore.js';
+import { QueueRelay } from './queueRelay.js';
 import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
 import { hashToken, newToken } from './secrets.js';
@@ -61,6 +62,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     waits: new WaitStore(db),
     alerts: new AlertStore(db),
     commands: new CommandLog(db),
+    queue: new QueueRelay(db),
   };
   const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });

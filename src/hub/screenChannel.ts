@@ -17,12 +17,14 @@ import {
   type Alert,
   type PlaylistsMessage,
 } from '../shared/protocol.js';
+import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
 import type { AlertStore } from './alertStore.js';
 import type { CommandLog } from './commandLog.js';
 import { HubError } from './hubError.js';
 import type { ImpressionStore } from './impressionStore.js';
 import type { PlaylistStore } from './playlistStore.js';
+import type { QueueRelay } from './queueRelay.js';
 import type { ScreenRegistry } from './screens.js';
 import type { WaitStore } from './waitStore.js';
 
@@ -39,6 +41,7 @@ export interface HubStores {
   waits: WaitStore;
   alerts: AlertStore;
   commands: CommandLog;
+  queue: QueueRelay;
 }
 
 type AckFn = (answer: unknown) => void;
@@ -106,6 +109,8 @@ export class ScreenChannel {
       const current = this.stores.playlists.setFor(screen);
       if (current && current.revision !== hello.value.revision) void this.push(connection, current);
       for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+      const recent = this.stores.queue.recent(screen.site, Date.now());
+      if (recent.length > 0) void this.sendQueue(connection, recent);
     });
 
     socket.on('impressions', (payload: unknown, ack: unknown) => {
@@ -172,6 +177,19 @@ export class ScreenChannel {
     } catch {
       this.log(`${connection.screen.id}: no answer to alert ${alert.id}; sent again at its next hello`);
     }
+  }
+
+  private async sendQueue(connection: Connection, events: QueueEvent[]): Promise<void> {
+    try {
+      await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events });
+    } catch {
+      this.log(`${connection.screen.id}: no answer to queue; the events are sent again at its next hello`);
+    }
+  }
+
+  /** Relays a site's new ticket events to its connected screens. */
+  queue(events: QueueEvent[], screenIds: string[]): void {
+    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendQueue(connection, events);
   }
 
   alert(alert: Alert, screenIds: string[]): void {

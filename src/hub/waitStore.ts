@@ -6,9 +6,11 @@ import type { HubDb } from './hubDb.js';
 export class WaitStore {
   private readonly insertMany;
 
-  constructor(db: HubDb) {
+  constructor(private readonly db: HubDb) {
     const insert = db.prepare(
-      `INSERT OR REPLACE INTO wait_estimates (screen_id, service, as_of, minutes, low, high, queue_length, open_counters, received_at)
+      // The first estimate for a service and instant is kept: the one sent after a `queue` message
+      // (for the ticket just issued), not the minute's report that may follow with the same instant.
+      `INSERT OR IGNORE INTO wait_estimates (screen_id, service, as_of, minutes, low, high, queue_length, open_counters, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertMany = db.transaction((screenId: string, estimates: WaitEstimate[], at: string) => {
@@ -18,5 +20,14 @@ export class WaitStore {
 
   insert(screenId: string, estimates: WaitEstimate[], at: number): void {
     this.insertMany(screenId, estimates, toUtcTime(at));
+  }
+
+  ofScreen(screenId: string): WaitEstimate[] {
+    return this.db
+      .prepare<[string], { service: string; as_of: string; minutes: number; low: number; high: number; queue_length: number; open_counters: number }>(
+        'SELECT * FROM wait_estimates WHERE screen_id = ? ORDER BY as_of, service',
+      )
+      .all(screenId)
+      .map((r) => ({ service: r.service, asOf: r.as_of, minutes: r.minutes, low: r.low, high: r.high, queueLength: r.queue_length, openCounters: r.open_counters }));
   }
 }

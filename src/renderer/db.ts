@@ -2,7 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { Impression } from '../shared/impression.js';
 import { Alert, PlaylistsMessage } from '../shared/protocol.js';
-import type { WaitEstimate } from '../shared/queue.js';
+import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
 
 /**
  * The player's durable storage (IndexedDB through Dexie). Versioned from day one:
@@ -70,6 +70,13 @@ export interface RejectedImpression {
   at: number;
 }
 
+/** A ticket event from the hub, keyed by its content (exact repeats are one row). */
+export interface StoredQueueEvent {
+  key: string;
+  at: string;
+  event: QueueEvent;
+}
+
 export const StoredAlert = Alert;
 export type StoredAlert = Alert;
 
@@ -90,6 +97,7 @@ export class PlayerDb extends Dexie {
   alerts!: EntityTable<StoredAlert, 'id'>;
   waitOutbox!: EntityTable<QueuedEstimate, 'seq'>;
   rejected!: EntityTable<RejectedImpression, 'id'>;
+  queueEvents!: EntityTable<StoredQueueEvent, 'key'>;
 
   constructor(name = 'antichambre') {
     super(name);
@@ -123,5 +131,7 @@ export class PlayerDb extends Dexie {
     });
     // Version 4: the outbox is read in id order (time-ordered UUIDv7) and emptied by key ranges; its start index only slowed deletes.
     this.version(4).stores({ outbox: '&id' });
+    // Version 5: the site's ticket events, so that a restart mid-day rebuilds the same queue.
+    this.version(5).stores({ queueEvents: '&key, at' });
   }
 }

@@ -51,7 +51,7 @@ export interface HubSyncDeps {
   cache: MediaCache;
   nowPlaying(): Playing | null;
   runCommand(command: Command): Promise<CommandAck>;
-  onQueue?(events: QueueEvent[]): void;
+  onQueue?(events: QueueEvent[]): Promise<void>;
 }
 
 export interface SyncState {
@@ -133,8 +133,10 @@ export class HubSync {
     socket.on('queue', (payload: unknown, ack: unknown) => {
       const message = parseWith(QueueMessage, payload);
       if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
-      deps.onQueue?.(message.value.events);
-      ackOf(ack)({ ok: true });
+      (deps.onQueue?.(message.value.events) ?? Promise.resolve()).then(
+        () => ackOf(ack)({ ok: true }),
+        (error: unknown) => ackOf(ack)({ ok: false, error: `storage: ${String(error)}` }),
+      );
     });
     socket.on('command', (payload: unknown, ack: unknown) => {
       const command = parseWith(Command, payload);

@@ -16,6 +16,7 @@ import { AlertBoard } from './alertBoard.js';
 import { HubSync } from './hubSync.js';
 import { IdentifyFlag, runCommand } from './screenCommands.js';
 import { PLAYER_VERSION } from './version.js';
+import { QueueTracker } from './queueTracker.js';
 
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
@@ -35,13 +36,16 @@ async function boot(): Promise<void> {
   const [screenId] = await Promise.all([config.screen ?? localScreenId(db), cache.init()]);
   performance.mark('antichambre:db');
   const log = new ImpressionLog(db);
-  const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha) });
+  const queue = new QueueTracker(db);
+  const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
+  queue.subscribe(() => playback.waitsChanged());
   const alerts = new AlertBoard(db);
   const identify = new IdentifyFlag();
   alerts.subscribe(() => playback.setCovered(alerts.covered()));
   const switcher = new SetSwitch(db, cache, timezone, (set) => playback.setStoredSet(set));
   cache.onReady(() => playback.fileReady());
-  await Promise.all([fontsLoaded, alerts.init(), playback.start()]);
+  await Promise.all([fontsLoaded, alerts.init(), queue.init()]);
+  await playback.start();
   await switcher.init();
   performance.mark('antichambre:started');
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
@@ -59,6 +63,7 @@ async function boot(): Promise<void> {
           alerts,
           cache,
           nowPlaying: () => playback.nowPlaying(),
+          onQueue: (events) => queue.receive(events),
           runCommand: (command) =>
             runCommand(command, {
               reload: () => window.location.reload(),
@@ -73,12 +78,13 @@ async function boot(): Promise<void> {
         })
       : null;
   root.render(
-    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} />,
+    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} />,
   );
 
   if (config.hub && !sync) console.warn('[antichambre] a hub is set but not the screen id and token: playing on its own');
   if (sync) {
     log.onOutbox = () => sync.outboxChanged();
+    queue.onReport = () => sync.outboxChanged();
     sync.start();
   }
 
@@ -91,6 +97,7 @@ async function boot(): Promise<void> {
 
   window.addEventListener('pagehide', () => {
     sync?.stop();
+    queue.stop();
     cache.stop();
     switcher.stop();
     void playback.stop();

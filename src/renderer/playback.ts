@@ -59,6 +59,8 @@ export interface PlaybackDeps {
   screenId: string;
   /** Whether a file is cached and verified. */
   isFileReady(sha256: string): boolean;
+  /** Live wait estimates in minutes by service (for `when.waitMinutes`). */
+  waits?(): Record<string, number>;
 }
 
 let slotCounter = 0;
@@ -118,6 +120,11 @@ export class Playback {
     this.reconsider();
   }
 
+  /** The wait estimates changed: an item targeted at a range of waits may start or stop. */
+  waitsChanged(): void {
+    this.reconsider();
+  }
+
   /** The item on screen, for the hub's `status`. */
   nowPlaying(): { playlistId: string; itemId: string } | null {
     return this.current ? { playlistId: this.current.slot.playlistId, itemId: this.current.slot.itemId } : null;
@@ -165,6 +172,7 @@ export class Playback {
     for (const [key, until] of this.failed) if (until <= now) this.failed.delete(key);
     return {
       playlists: this.covered ? [] : (this.set?.playlists ?? []),
+      waits: this.deps.waits?.() ?? {},
       timezone: this.deps.timezone,
       now,
       rotation,

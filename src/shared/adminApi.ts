@@ -3,6 +3,7 @@ import { Id, Sha256, UtcTime } from './ids.js';
 import { Impression } from './impression.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
 import { AlertLevel, CommandType, StatusMessage } from './protocol.js';
+import { WaitEstimate } from './queue.js';
 
 /**
  * The hub's admin HTTP API (Bearer admin token): request and response bodies, shared by
@@ -93,3 +94,21 @@ export const StoredImpression = Impression.extend({ receivedAt: UtcTime });
 export type StoredImpression = z.infer<typeof StoredImpression>;
 export const ImpressionList = z.object({ impressions: z.array(StoredImpression) });
 export type ImpressionList = z.infer<typeof ImpressionList>;
+
+export const SiteToken = z.object({ site: Id, token: z.string() });
+export type SiteToken = z.infer<typeof SiteToken>;
+
+/** A service's estimates on one day against the realized waits of the tickets they were made for. */
+export const Accuracy = z.object({
+  service: z.string(),
+  day: z.string(),
+  estimates: z.number().int(),
+  meanAbsoluteErrorMin: z.number().nullable(),
+  coverage: z.number().nullable(),
+});
+export type Accuracy = z.infer<typeof Accuracy>;
+export const AccuracyList = z.object({ accuracy: z.array(Accuracy) });
+export type AccuracyList = z.infer<typeof AccuracyList>;
+
+export const WaitEstimateList = z.object({ estimates: z.array(WaitEstimate) });
+export type WaitEstimateList = z.infer<typeof WaitEstimateList>;

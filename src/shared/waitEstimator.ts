@@ -1,5 +1,5 @@
 import { toUtcTime } from './ids.js';
-import type { WaitEstimate } from './queue.js';
+import type { QueueEvent, WaitEstimate } from './queue.js';
 import type { QueueModel } from './queueModel.js';
 
 /**
@@ -134,4 +134,20 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   const low = gammaQuantile(shape, scale, -Z90);
   const high = gammaQuantile(shape, scale, Z90);
   return { service, asOf, minutes: minutes(wait), low: minutes(Math.min(low, wait)), high: minutes(Math.max(high, wait)), queueLength, openCounters: open.length };
+}
+
+/**
+ * The estimates to report after a `queue` message (protocol §4): one per service it touched,
+ * as of the latest event; for the service of a final `issued` event, that very ticket's wait.
+ */
+export function estimatesAfter(model: QueueModel, events: readonly QueueEvent[], touched: Iterable<string>): WaitEstimate[] {
+  let last: QueueEvent | undefined;
+  for (const event of events) if (!last || Date.parse(event.at) >= Date.parse(last.at)) last = event;
+  const out: WaitEstimate[] = [];
+  for (const service of touched) {
+    const newcomer = last?.type === 'issued' && last.service === service && model.waitingTicket(last.ticket) ? last.ticket : undefined;
+    const estimate = estimateWait(model, service, newcomer);
+    if (estimate) out.push(estimate);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SlotView } from '../playback.js';
+import { QueueBoard } from './QueueBoard.js';
 
 export interface ItemCallbacks {
   onReady(key: string): void;
@@ -42,12 +43,7 @@ function Content({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks
         </div>
       );
     case 'wait':
-      return (
-        <div className="text-slide wait-slide">
-          <h1 className="text-title">{item.service}</h1>
-          <p className="text-body">Estimation de l’attente indisponible pour le moment.</p>
-        </div>
-      );
+      return <QueueBoard service={item.service} />;
   }
 }
 

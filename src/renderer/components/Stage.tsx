@@ -4,6 +4,8 @@ import type { Playback } from '../playback.js';
 import type { MediaCache } from '../mediaCache.js';
 import type { AlertBoard } from '../alertBoard.js';
 import type { HubReport } from '../hubSync.js';
+import type { QueueTracker } from '../queueTracker.js';
+import { QueueContext } from './QueueBoard.js';
 import type { IdentifyFlag } from '../screenCommands.js';
 import { AlertLayer } from './AlertLayer.js';
 import { IdentifyOverlay } from './IdentifyOverlay.js';
@@ -24,9 +26,10 @@ export interface StageProps {
   timezone: string;
   notice: string | null;
   hub: (() => HubReport) | null;
+  queue: QueueTracker;
 }
 
-export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice, hub }: StageProps) {
+export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue }: StageProps) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
   const callbacks = useMemo<ItemCallbacks>(
     () => ({
@@ -45,6 +48,7 @@ export function Stage({ playback, cache, alerts, identify, name, screenId, lang,
     }
   }, [hasCurrent]);
   return (
+    <QueueContext.Provider value={queue}>
     <main className="stage" lang={lang}>
       {view.idle ? <IdleScreen name={name} lang={lang} timezone={timezone} /> : null}
       {view.slots.map((slot) => (
@@ -59,5 +63,6 @@ export function Stage({ playback, cache, alerts, identify, name, screenId, lang,
         </div>
       ) : null}
     </main>
+    </QueueContext.Provider>
   );
 }

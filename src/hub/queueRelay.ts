@@ -1,0 +1,82 @@
+import type { Accuracy } from '../shared/adminApi.js';
+import { toUtcTime } from '../shared/ids.js';
+import { QueueEvent } from '../shared/queue.js';
+import { eventKey } from '../shared/queueModel.js';
+import type { HubDb } from './hubDb.js';
+import { HubError } from './hubError.js';
+import { hashToken, newToken, tokenMatches } from './secrets.js';
+
+/**
+ * Ticket events of each site: posted by its ticket system (with the site's token), kept once
+ * each, relayed to its screens (and the recent ones sent after `hello`), and the realized wait
+ * of every called ticket, to judge the screens' estimates against.
+ */
+
+/** Events sent to a screen after its `hello`: the site's last this-many hours. */
+export const RECENT_EVENTS_MS = 12 * 3_600_000;
+
+
+export class QueueRelay {
+  constructor(private readonly db: HubDb) {}
+
+  newSiteToken(site: string): string {
+    const token = newToken();
+    this.db.prepare('INSERT OR REPLACE INTO site_tokens (site, token_hash, created_at) VALUES (?, ?, ?)').run(site, hashToken(token), toUtcTime(Date.now()));
+    return token;
+  }
+
+  verifySite(site: string, token: string): void {
+    const row = this.db.prepare<[string], { token_hash: string }>('SELECT token_hash FROM site_tokens WHERE site = ?').get(site);
+    if (!row || !tokenMatches(token, row.token_hash)) throw new HubError(401, `unauthorized: expected "Authorization: Bearer <site token of ${site}>" (antichambre-hub site token ${site})`);
+  }
+
+  /** Stores new events (repeats ignored) and the waits they complete; answers the new ones. */
+  store(site: string, events: QueueEvent[]): QueueEvent[] {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO queue_events (site, key, at, event) VALUES (?, ?, ?, ?)');
+    const issuedOf = this.db.prepare<[string, string], { event: string }>(
+      "SELECT event FROM queue_events WHERE site = ? AND key LIKE 'i|' || ? || '|%' ORDER BY at DESC LIMIT 1",
+    );
+    const realized = this.db.prepare('INSERT OR IGNORE INTO realized_waits (site, ticket, service, issued_at, called_at, minutes) VALUES (?, ?, ?, ?, ?, ?)');
+    return this.db.transaction(() => {
+      const fresh: QueueEvent[] = [];
+      for (const event of [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+        if (insert.run(site, eventKey(event), event.at, JSON.stringify(event)).changes === 0) continue;
+        fresh.push(event);
+        if (event.type !== 'called') continue;
+        const row = issuedOf.get(site, event.ticket);
+        const issued = row ? QueueEvent.safeParse(JSON.parse(row.event)) : null;
+        if (issued?.success && issued.data.type === 'issued' && Date.parse(issued.data.at) <= Date.parse(event.at)) {
+          realized.run(site, event.ticket, issued.data.service, issued.data.at, event.at, (Date.parse(event.at) - Date.parse(issued.data.at)) / 60_000);
+        }
+      }
+      return fresh;
+    })();
+  }
+
+  recent(site: string, now: number): QueueEvent[] {
+    return this.db
+      .prepare<[string, string], { event: string }>('SELECT event FROM queue_events WHERE site = ? AND at >= ? ORDER BY at')
+      .all(site, toUtcTime(now - RECENT_EVENTS_MS))
+      .flatMap((row) => {
+        const parsed = QueueEvent.safeParse(JSON.parse(row.event));
+        return parsed.success ? [parsed.data] : [];
+      });
+  }
+
+  /** Per service and UTC day: the estimates made as of a ticket's issue against that ticket's realized wait. */
+  accuracy(site: string): Accuracy[] {
+    return this.db
+      .prepare<[string], { service: string; day: string; estimates: number; mae: number | null; covered: number | null }>(
+        `SELECT r.service, substr(r.issued_at, 1, 10) AS day, COUNT(*) AS estimates,
+                AVG(ABS(w.minutes - r.minutes)) AS mae,
+                AVG(CASE WHEN r.minutes BETWEEN w.low AND w.high THEN 1.0 ELSE 0.0 END) AS covered
+         FROM realized_waits r
+         JOIN wait_estimates w ON w.service = r.service AND w.as_of = r.issued_at
+         JOIN screens s ON s.id = w.screen_id AND s.site = r.site
+         WHERE r.site = ?
+         GROUP BY r.service, day ORDER BY day, r.service`,
+      )
+      .all(site)
+      .map((row) => ({ service: row.service, day: row.day, estimates: row.estimates, meanAbsoluteErrorMin: row.mae, coverage: row.covered }));
+  }
+}

@@ -1,0 +1,103 @@
+import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
+import { QueueEvent as QueueEventSchema } from '../shared/queue.js';
+import { eventKey, QueueModel } from '../shared/queueModel.js';
+import { estimatesAfter, estimateWait } from '../shared/waitEstimator.js';
+import type { PlayerDb } from './db.js';
+
+/**
+ * The site's queue on this screen: the ticket events from the hub kept in IndexedDB (a restart
+ * mid-day rebuilds the same queue), the live estimates for the scheduler and the queue board,
+ * and the estimates reported through the outbox (after each `queue` message, and every minute
+ * per service while there is queue data).
+ */
+
+export const REPORT_EVERY_MS = 60_000;
+/** Events older than this (event time) are dropped at start: yesterday's queue is gone. */
+export const KEEP_EVENTS_MS = 24 * 3_600_000;
+
+export interface ServiceBoard {
+  service: string;
+  /** null: no estimate (all its counters closed, or no data). */
+  estimate: WaitEstimate | null;
+  closed: boolean;
+}
+
+export interface BoardView {
+  calls: { ticket: string; counter: string; at: number }[];
+  services: Map<string, ServiceBoard>;
+}
+
+export class QueueTracker {
+  private model = new QueueModel();
+  private view: BoardView = { calls: [], services: new Map() };
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Called after estimates were queued for the hub. */
+  onReport: () => void = () => {};
+
+  constructor(private readonly db: PlayerDb) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getView = (): BoardView => this.view;
+
+  async init(): Promise<void> {
+    const stored = await this.db.queueEvents.toArray();
+    const events = stored.flatMap((row) => {
+      const parsed = QueueEventSchema.safeParse(row.event);
+      return parsed.success ? [parsed.data] : [];
+    });
+    const latest = Math.max(...events.map((e) => Date.parse(e.at)));
+    const kept = events.filter((e) => latest - Date.parse(e.at) <= KEEP_EVENTS_MS);
+    if (kept.length < stored.length) {
+      const keep = new Set(kept.map(eventKey));
+      await this.db.queueEvents.bulkDelete(stored.filter((row) => !keep.has(row.key)).map((row) => row.key));
+    }
+    this.model.add(kept);
+    this.refresh();
+    this.timer = setInterval(() => void this.reportAll(), REPORT_EVERY_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** A `queue` message: stored, applied, estimates reported for the services it touched. */
+  async receive(events: QueueEvent[]): Promise<void> {
+    await this.db.queueEvents.bulkPut(events.map((event) => ({ key: eventKey(event), at: event.at, event })));
+    const touched = this.model.add(events);
+    await this.report(estimatesAfter(this.model, events, touched));
+    this.refresh();
+  }
+
+  /** Current estimates in minutes by service, for `when.waitMinutes`. */
+  waits(): Record<string, number> {
+    const waits: Record<string, number> = {};
+    for (const [service, board] of this.view.services) if (board.estimate) waits[service] = board.estimate.minutes;
+    return waits;
+  }
+
+  private async reportAll(): Promise<void> {
+    const estimates = [...this.model.services].flatMap((service) => estimateWait(this.model, service) ?? []);
+    await this.report(estimates);
+  }
+
+  private async report(estimates: WaitEstimate[]): Promise<void> {
+    if (estimates.length === 0) return;
+    await this.db.waitOutbox.bulkAdd(estimates.map((estimate) => ({ estimate })));
+    this.onReport();
+  }
+
+  private refresh(): void {
+    const services = new Map<string, ServiceBoard>();
+    for (const service of this.model.services) {
+      const serving = [...this.model.counters.values()].filter((c) => c.services.includes(service));
+      services.set(service, { service, estimate: estimateWait(this.model, service), closed: serving.length > 0 && serving.every((c) => !c.open) });
+    }
+    const calls = this.model.calls.slice(-6).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, at: call.at }));
+    this.view = { calls, services };
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueueEvent, WaitEstimate } from '../../src/shared/queue.js';
+import { QueueModel } from '../../src/shared/queueModel.js';
+import { estimatesAfter, estimateWait } from '../../src/shared/waitEstimator.js';
+import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
+import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { makePlaylistsDir } from '../support/playlistsFixture.js';
+import { useBrowserAndSite } from '../support/suite.js';
+
+const { browser, site } = useBrowserAndSite({
+  playlistsDir: () =>
+    makePlaylistsDir(
+      [
+        {
+          id: 'salle',
+          items: [
+            { id: 'tableau', type: 'wait', duration: 3, service: 'etat-civil' },
+            { id: 'en-ligne', type: 'text', duration: 3, title: 'Faites vos démarches en ligne', when: { waitMinutes: { min: 15 } } },
+          ],
+        },
+      ],
+      'bundle-attente',
+    ),
+});
+
+let hub: HubProcess;
+beforeAll(async () => {
+  hub = await startHubProcess();
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+async function siteToken(siteId: string): Promise<string> {
+  const result = await hubCli(hub, ['site', 'token', siteId]);
+  return /Bearer (\S+)"/.exec(result.stdout)![1]!;
+}
+
+async function post(siteId: string, token: string, events: QueueEvent[]): Promise<{ status: number; body: { stored: number; duplicates: number } }> {
+  const response = await fetch(`${hub.url}/api/sites/${siteId}/queue`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  return { status: response.status, body: (await response.json()) as { stored: number; duplicates: number } };
+}
+
+async function hubEstimates(screen: string): Promise<WaitEstimate[]> {
+  return (await adminApi<{ estimates: WaitEstimate[] }>(hub, 'GET', `/api/screens/${screen}/wait`)).body.estimates;
+}
+
+describe('waiting time through the hub', () => {
+  it('a simulated morning replayed through the hub: the player reports the pure estimator’s estimates, as of event time', async () => {
+    const token = await addScreen(hub, 'attente-1', 'mairie-ouest');
+    const ticketSystem = await siteToken('mairie-ouest');
+    expect((await post('mairie-ouest', 'wrong', [])).status).toBe(401);
+    const { context, page } = await newPlayerPage(browser());
+    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=attente-1&token=${encodeURIComponent(token)}`);
+    await expect.poll(async () => (await adminApi<{ screens: { id: string; online: boolean }[] }>(hub, 'GET', '/api/screens')).body.screens.find((s) => s.id === 'attente-1')?.online, { timeout: 10_000 }).toBe(true);
+
+    // The morning of a simulated town hall, in messages of 25 events.
+    const day = simulateDay(SCENARIOS[0]!, 7);
+    const morning = day.events.filter((e) => Date.parse(e.at) < SCENARIOS[0]!.day + 11 * 3_600_000);
+    const model = new QueueModel();
+    const expected: WaitEstimate[] = [];
+    for (let k = 0; k < morning.length; k += 25) {
+      const chunk = morning.slice(k, k + 25);
+      const answer = await post('mairie-ouest', ticketSystem, chunk);
+      expect(answer).toEqual({ status: 200, body: { stored: chunk.length, duplicates: 0, screens: 1 } });
+      expected.push(...estimatesAfter(model, chunk, model.add(chunk)));
+    }
+    // A repeat changes nothing.
+    expect((await post('mairie-ouest', ticketSystem, morning.slice(0, 10))).body).toMatchObject({ stored: 0, duplicates: 10 });
+
+    await expect.poll(async () => (await hubEstimates('attente-1')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(expected.length);
+    const reported = await hubEstimates('attente-1');
+    const key = (e: WaitEstimate): string => `${e.service}@${e.asOf}`;
+    const byKey = new Map(reported.map((e) => [key(e), e]));
+    for (const estimate of expected) expect(byKey.get(key(estimate))).toEqual(estimate);
+
+    // The hub keeps the realized waits beside them and judges the estimates.
+    const accuracy = await hubCli(hub, ['accuracy', '--site', 'mairie-ouest']);
+    expect(accuracy.stdout).toMatch(/etat-civil\s+\d+ estimates\s+MAE [\d.]+ min/);
+
+    // The board shows the last called ticket and the service's estimate, the live one.
+    await waitForItem(page, 'tableau', 15_000);
+    const lastCall = [...morning].reverse().find((e) => e.type === 'called')! as Extract<QueueEvent, { type: 'called' }>;
+    await expect.poll(() => page.textContent('[data-item-id="tableau"] .queue-call'), { timeout: 5_000 }).toContain(lastCall.ticket);
+    const live = estimateWait(model, 'etat-civil');
+    expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBe(live ? String(live.minutes) : null);
+    await context.close();
+  });
+
+  it('the board shows ranges; an item for waits of 15 min or more plays only while the estimate is that long', async () => {
+    const token = await addScreen(hub, 'attente-2', 'mairie-sud');
+    const ticketSystem = await siteToken('mairie-sud');
+    const { context, page } = await newPlayerPage(browser());
+    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=attente-2&token=${encodeURIComponent(token)}`);
+    await waitForItem(page, 'tableau', 15_000);
+    const t0 = Date.now() - 30 * 60_000;
+    const at = (min: number): string => new Date(t0 + min * 60_000).toISOString();
+
+    // One counter, five people waiting: about half an hour.
+    const long: QueueEvent[] = [{ type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at(0) }, ...[1, 2, 3, 4, 5].map((k): QueueEvent => ({ type: 'issued', ticket: `A${k}`, service: 'etat-civil', at: at(k * 0.1) }))];
+    await post('mairie-sud', ticketSystem, long);
+    const model = new QueueModel();
+    model.add(long);
+    expect(estimateWait(model, 'etat-civil')!.minutes).toBeGreaterThanOrEqual(15);
+    await waitForItem(page, 'en-ligne', 15_000);
+    await waitForItem(page, 'tableau', 10_000);
+    expect(await page.textContent('[data-item-id="tableau"] .queue-range')).toMatch(/^\d+ à \d+ min$|^plus d’\d h$/);
+
+    // Four called quickly: a few minutes left; the targeted item no longer plays.
+    const quick: QueueEvent[] = [1, 2, 3, 4].map((k): QueueEvent => ({ type: 'called', ticket: `A${k}`, counter: 'g1', at: at(1 + k) }));
+    await post('mairie-sud', ticketSystem, quick);
+    model.add(quick);
+    expect(estimateWait(model, 'etat-civil')!.minutes).toBeLessThan(15);
+    await expect.poll(() => page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes').catch(() => null), { timeout: 15_000 }).toBe(String(estimateWait(model, 'etat-civil')!.minutes));
+    for (let k = 0; k < 8; k++) {
+      expect(await onScreen(page)).not.toMatchObject({ itemId: 'en-ligne' });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // The counter closes: no estimate, the board says so.
+    await post('mairie-sud', ticketSystem, [{ type: 'counter', counter: 'g1', open: false, services: ['etat-civil'], at: at(10) }]);
+    await expect.poll(() => page.textContent('[data-item-id="tableau"] .queue-range').catch(() => null), { timeout: 15_000 }).toBe('Service fermé');
+    expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBeNull();
+    await context.close();
+  });
+});
