@@ -1,6 +1,6 @@
 /** npm run bench:wait: the estimator against two baselines on simulated days. Prints figures, asserts nothing. */
 import { QueueModel } from '../src/shared/queueModel.js';
-import { estimateWait, serviceTimes } from '../src/shared/waitEstimator.js';
+import { estimateWait, SERVICE_TIME_PRIOR_MS } from '../src/shared/waitEstimator.js';
 import { percentile } from './stats.js';
 import { SCENARIOS, simulateDay, type Scenario } from './waitSim.js';
 
@@ -31,7 +31,10 @@ export function evaluate(scenario: Scenario, seed: number): Errors {
     // Baselines: the last called person's wait; queue length x mean service time / open counters.
     const les = lastWait.get(event.service) ?? 0;
     const open = [...model.counters.values()].filter((c) => c.open && c.services.includes(event.service)).length;
-    const naive = (estimate.queueLength - 1) * (serviceTimes(model, event.service).meanMs / 60_000) / Math.max(1, open);
+    const samples = model.serviceSamples.filter((x) => x.service === event.service);
+    const meanServiceMin = samples.length ? samples.reduce((sum, x) => sum + x.ms, 0) / samples.length / 60_000 : SERVICE_TIME_PRIOR_MS / 60_000;
+    const waitingAhead = [...model.waiting.values()].filter((t) => t.service === event.service && t.ticket !== event.ticket).length;
+    const naive = (waitingAhead * meanServiceMin) / Math.max(1, open);
     errors.ours.push(Math.abs(estimate.minutes - truth));
     errors.les.push(Math.abs(les - truth));
     errors.naive.push(Math.abs(naive - truth));

@@ -26,12 +26,12 @@ export const SERVICE_TIME_PRIOR_MS = 6 * 60_000;
 /** Weight of the prior, in samples. */
 export const PRIOR_WEIGHT = 3;
 /** Service times considered: the most recent ones. */
-export const SERVICE_SAMPLES = 40;
+export const SERVICE_SAMPLES = 20;
 export const RECENT_MS = 60 * 60_000;
 
 const Z90 = 1.2815515655446004;
 /** Variance of the wait relative to a Gamma with one stage per departure (calibrated on `npm run bench:wait`). */
-export const SPREAD = 1;
+export const SPREAD = 0.7;
 
 /** Quantile of Gamma(shape, scale) by Wilson–Hilferty (good to a few % for shape ≥ 1). */
 export function gammaQuantile(shape: number, scale: number, z: number): number {
@@ -79,57 +79,56 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   if (!model.services.has(service)) return null;
 
   const issuedAt = ticket ? model.waitingTicket(ticket)?.issuedAt : undefined;
-  const waitingFor = (s: string): number => {
-    let n = 0;
-    for (const t of model.waiting.values()) if (t.service === s && t.ticket !== ticket && (issuedAt === undefined || t.issuedAt <= issuedAt)) n++;
-    return n;
-  };
-  const ahead = waitingFor(service);
-  const queueLength = ahead + (ticket && issuedAt !== undefined ? 1 : 0);
+  // Everyone waiting before the newcomer, in the order they were issued.
+  const ahead = [...model.waiting.values()]
+    .filter((t) => t.ticket !== ticket && (issuedAt === undefined || t.issuedAt <= issuedAt))
+    .sort((a, b) => a.issuedAt - b.issuedAt);
+  const queueLength = ahead.filter((t) => t.service === service).length + (ticket && issuedAt !== undefined ? 1 : 0);
   const times = serviceTimes(model, service);
 
   const asOf = toUtcTime(model.now);
   const theta = abandonmentRate(model, service);
-  const needed = (t: number): number => 1 + ahead * Math.exp(-theta * t);
 
-  // When each counter will call next: busy ones after the rest of their current service (its
-  // mean less what has elapsed), free ones now; then every mean service time of what it serves.
-  // A counter shared by several services calls this one for its share of the people waiting.
-  const schedule: { at: number; every: number; share: number }[] = [];
-  if (open.length > 0) {
-    for (const counter of open) {
-      const waitingHere = counter.services.map((s) => ({ s, n: waitingFor(s) + (s === service ? 1 : 0) }));
-      const total = waitingHere.reduce((sum, w) => sum + w.n, 0);
-      const share = total > 0 ? (waitingFor(service) + 1) / total : 1;
-      const every = total > 0 ? waitingHere.reduce((sum, w) => sum + (w.n / total) * serviceTimes(model, w.s).meanMs, 0) : times.meanMs;
-      const current = counter.servingService ? serviceTimes(model, counter.servingService).meanMs : times.meanMs;
-      const elapsed = model.now - counter.calledAt;
-      const busy = counter.serving !== null && (model.sendsDone || elapsed < current);
-      schedule.push({ at: busy ? Math.max(0.15 * current, current - elapsed) : 0, every, share });
-    }
-  } else {
+  // The counters that may call this service's tickets, and when each is next free: a busy one
+  // after the rest of its current service (its mean less what has elapsed), a free one now.
+  interface Desk {
+    services: readonly string[];
+    free: number;
+  }
+  const desks: Desk[] = [];
+  for (const counter of model.counters.values()) {
+    if (!counter.open) continue;
+    const current = counter.servingService ? serviceTimes(model, counter.servingService).meanMs : times.meanMs;
+    const elapsed = model.now - counter.calledAt;
+    const busy = counter.serving !== null && (model.sendsDone || elapsed < current);
+    desks.push({ services: counter.services, free: busy ? Math.max(0.15 * current, current - elapsed) : 0 });
+  }
+  if (open.length === 0) {
     const recent = new Set(model.calls.filter((c) => c.service === service && model.now - c.at <= RECENT_MS).map((c) => c.counter));
-    for (let k = 0; k < Math.max(1, recent.size); k++) schedule.push({ at: times.meanMs / 2, every: times.meanMs, share: 1 });
+    for (let k = 0; k < Math.max(1, recent.size); k++) desks.push({ services: [service], free: times.meanMs / 2 });
   }
 
-  // The newcomer is called at the first instant the calls for this service reach the people
-  // still ahead (some of whom give up meanwhile) plus one.
-  let called = 0;
-  let wait = 0;
-  const next = schedule.map((c) => c.at);
-  for (let guard = 0; guard < 10_000; guard++) {
-    let k = 0;
-    for (let c = 1; c < next.length; c++) if (next[c]! < next[k]!) k = c;
-    wait = next[k]!;
-    called += schedule[k]!.share;
-    next[k]! += schedule[k]!.every;
-    if (called >= needed(wait) - 1e-9) break;
+  // Play the queue forward, deterministically: tickets in the order they were issued (up to the
+  // newcomer), each to the eligible counter free first, which then serves it for its service's
+  // mean time, weighted by the chance that the person is still there (abandonment at rate theta).
+  const meanOf = new Map<string, number>();
+  const mean = (s: string): number => meanOf.get(s) ?? (meanOf.set(s, serviceTimes(model, s).meanMs), meanOf.get(s)!);
+  const eligible = (s: string): Desk[] => desks.filter((d) => d.services.includes(s));
+  let stages = 0;
+  for (const t of ahead) {
+    const candidates = eligible(t.service);
+    if (candidates.length === 0) continue;
+    const desk = candidates.reduce((a, b) => (b.free < a.free ? b : a));
+    const stays = Math.exp(-theta * (desk.free + model.now - t.issuedAt));
+    desk.free += stays * mean(t.service);
+    if (t.service === service) stages += stays;
   }
-  if (wait === 0) return { service, asOf, minutes: 0, low: 0, high: minutes(times.meanMs / 2), queueLength, openCounters: open.length };
-  // The spread: a sum of about `departures` service times shared by the counters, each known
-  // only through the estimated mean; a Gamma with that many stages, calibrated on simulated days.
-  const departures = Math.max(1, called);
-  const shape = departures / SPREAD;
+  const mine = eligible(service);
+  const wait = mine.length > 0 ? Math.min(...mine.map((d) => d.free)) : 0;
+  if (wait <= 0) return { service, asOf, minutes: 0, low: 0, high: minutes(times.meanMs / 2), queueLength, openCounters: open.length };
+  // The spread: the wait is a sum of about (people ahead / counters + 1) service times, each known
+  // only through an estimated mean; a Gamma with that many stages, calibrated on simulated days.
+  const shape = (stages / Math.max(1, mine.length) + 1) / SPREAD;
   const scale = wait / shape;
   const low = gammaQuantile(shape, scale, -Z90);
   const high = gammaQuantile(shape, scale, Z90);
