@@ -64,6 +64,34 @@ export function abandonmentRate(model: QueueModel, service: string): number {
   return exposure > 0 ? left / exposure : 0;
 }
 
+/** Log-sd assumed for service times (lognormal): how much they vary around their mean. */
+export const SERVICE_SIGMA = 0.5;
+
+/** Standard normal CDF (Abramowitz & Stegun 7.1.26, error < 1.5e-7). */
+function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
+}
+
+/** E[S - e | S > e] for a lognormal service time S of mean `mean`: how much longer a service that has lasted `elapsed` will last. */
+export function meanResidual(mean: number, sigma: number, elapsed: number): number {
+  if (elapsed <= 0) return mean;
+  const mu = Math.log(mean) - (sigma * sigma) / 2;
+  const z = (Math.log(elapsed) - mu) / sigma;
+  const survival = 1 - normalCdf(z);
+  if (survival < 1e-9) return mean * 0.1;
+  return Math.max(mean * 0.05, (mean * (1 - normalCdf(z - sigma))) / survival - elapsed);
+}
+
+/** E[(S - e)+]: the remaining service time when it is not known whether the service is still going on. */
+export function expectedRemaining(mean: number, sigma: number, elapsed: number): number {
+  if (elapsed <= 0) return mean;
+  const mu = Math.log(mean) - (sigma * sigma) / 2;
+  const z = (Math.log(elapsed) - mu) / sigma;
+  return Math.max(0, mean * (1 - normalCdf(z - sigma)) - elapsed * (1 - normalCdf(z)));
+}
+
 function minutes(ms: number): number {
   return Math.round(ms / 6_000) / 10;
 }
@@ -100,8 +128,9 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
     if (!counter.open) continue;
     const current = counter.servingService ? serviceTimes(model, counter.servingService).meanMs : times.meanMs;
     const elapsed = model.now - counter.calledAt;
-    const busy = counter.serving !== null && (model.sendsDone || elapsed < current);
-    desks.push({ services: counter.services, free: busy ? Math.max(0.15 * current, current - elapsed) : 0 });
+    // With `done` events a serving counter is surely busy; without, it may have finished already.
+    const free = counter.serving === null ? 0 : model.sendsDone ? meanResidual(current, SERVICE_SIGMA, elapsed) : expectedRemaining(current, SERVICE_SIGMA, elapsed);
+    desks.push({ services: counter.services, free });
   }
   if (open.length === 0) {
     const recent = new Set(model.calls.filter((c) => c.service === service && model.now - c.at <= RECENT_MS).map((c) => c.counter));

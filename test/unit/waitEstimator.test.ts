@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
-import { estimateWait, gammaQuantile } from '../../src/shared/waitEstimator.js';
+import { estimateWait, expectedRemaining, gammaQuantile, meanResidual } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -73,6 +73,16 @@ describe('the wait estimator', () => {
       }),
       { seed, numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
     );
+  });
+
+  it('knows how long a service under way will last', () => {
+    // Lognormal, mean 10, log-sd 0.5: at its start, the whole mean; later, less; never negative.
+    expect(meanResidual(10, 0.5, 0)).toBe(10);
+    expect(meanResidual(10, 0.5, 5)).toBeLessThan(10);
+    expect(meanResidual(10, 0.5, 5)).toBeGreaterThan(5);
+    // Not knowing whether it ended: E[(S - e)+] is below the conditional residual, and 0 long after.
+    expect(expectedRemaining(10, 0.5, 5)).toBeLessThan(meanResidual(10, 0.5, 5));
+    expect(expectedRemaining(10, 0.5, 200)).toBeCloseTo(0, 3);
   });
 
   it('has Gamma quantiles on the right side of the mean', () => {
