@@ -30,8 +30,15 @@ export const SERVICE_SAMPLES = 20;
 export const RECENT_MS = 60 * 60_000;
 
 const Z90 = 1.2815515655446004;
-/** Variance of the wait relative to a Gamma with one stage per departure (calibrated on `npm run bench:wait`). */
-export const SPREAD = 0.7;
+/**
+ * Variance of the wait relative to a Gamma with one stage per service ahead per counter,
+ * calibrated on `npm run bench:wait` (three kinds of waiting rooms, five days each): when the
+ * system sends `done` (counters' states known), when it does not, and per expected departure
+ * of people giving up during the wait.
+ */
+export const SPREAD_KNOWN = 0.2;
+export const SPREAD_GUESSED = 0.8;
+export const ABANDON_SPREAD = 3;
 
 /** Quantile of Gamma(shape, scale) by Wilson–Hilferty (good to a few % for shape ≥ 1). */
 export function gammaQuantile(shape: number, scale: number, z: number): number {
@@ -157,7 +164,8 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   if (wait <= 0) return { service, asOf, minutes: 0, low: 0, high: minutes(times.meanMs / 2), queueLength, openCounters: open.length };
   // The spread: the wait is a sum of about (people ahead / counters + 1) service times, each known
   // only through an estimated mean; a Gamma with that many stages, calibrated on simulated days.
-  const shape = (stages / Math.max(1, mine.length) + 1) / SPREAD;
+  // Wider when counters' states are guessed (no `done`) and when many may leave meanwhile.
+  const shape = (stages / Math.max(1, mine.length) + 1) / ((model.sendsDone ? SPREAD_KNOWN : SPREAD_GUESSED) * (1 + ABANDON_SPREAD * theta * wait));
   const scale = wait / shape;
   const low = gammaQuantile(shape, scale, -Z90);
   const high = gammaQuantile(shape, scale, Z90);
