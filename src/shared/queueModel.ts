@@ -81,8 +81,6 @@ export class QueueModel {
   readonly departures: Departure[] = [];
   /** Whether this system sends `done` at all (if not, a counter counts as free one service time after its call). */
   sendsDone = false;
-  /** Cancellations by service, in time order. */
-  readonly cancels: { service: string; at: number }[] = [];
   /** Services seen in any event. */
   readonly services = new Set<string>();
   private readonly issued = new Map<string, Ticket>();
@@ -133,7 +131,6 @@ export class QueueModel {
     this.waiting.clear();
     this.counters.clear();
     this.calls.length = 0;
-    this.cancels.length = 0;
     this.serviceSamples.length = 0;
     this.departures.length = 0;
     this.sendsDone = false;
@@ -203,7 +200,6 @@ export class QueueModel {
         const ticket = this.waiting.get(event.ticket);
         this.waiting.delete(event.ticket);
         if (ticket) {
-          this.cancels.push({ service: ticket.service, at });
           this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true });
         }
         break;
