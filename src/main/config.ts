@@ -7,7 +7,7 @@ import { formatIssues } from '../shared/validationError.js';
  * file or value is named in the error, and the rest still applies.
  */
 
-const FLAG_OF: Record<ConfigKey, string> = { hub: '--hub', screen: '--screen', token: '--token', name: '--name', lang: '--lang', bundle: '--bundle', cacheBudgetMB: '--cache-budget-mb' };
+const FLAG_OF: Record<ConfigKey, string> = { hub: '--hub', screen: '--screen', token: '--token', name: '--name', lang: '--lang', bundle: '--bundle', cacheBudgetMB: '--cache-budget-mb', chime: '--chime' };
 const ENV_OF: Record<ConfigKey, string> = {
   hub: 'ANTICHAMBRE_HUB',
   screen: 'ANTICHAMBRE_SCREEN',
@@ -16,6 +16,7 @@ const ENV_OF: Record<ConfigKey, string> = {
   lang: 'ANTICHAMBRE_LANG',
   bundle: 'ANTICHAMBRE_BUNDLE',
   cacheBudgetMB: 'ANTICHAMBRE_CACHE_BUDGET_MB',
+  chime: 'ANTICHAMBRE_CHIME',
 };
 
 export interface ConfigSources {

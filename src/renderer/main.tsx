@@ -78,7 +78,7 @@ async function boot(): Promise<void> {
         })
       : null;
   root.render(
-    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} />,
+    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} chime={config.chime === 'on'} />,
   );
 
   if (config.hub && !sync) console.warn('[antichambre] a hub is set but not the screen id and token: playing on its own');

@@ -17,8 +17,10 @@ export const PlayerConfig = z.object({
   bundle: Id.optional(),
   /** Extension: disk budget of the media cache, in MB (10^6 bytes); default 80 % of what the browser allows. */
   cacheBudgetMB: z.coerce.number({ error: 'expected a number of MB' }).positive({ error: 'expected a number of MB > 0' }).optional(),
+  /** Extension: a chime when the queue board announces a newly called ticket. */
+  chime: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
 });
 export type PlayerConfig = z.infer<typeof PlayerConfig>;
 
-export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB'] as const satisfies readonly (keyof PlayerConfig)[];
+export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB', 'chime'] as const satisfies readonly (keyof PlayerConfig)[];
 export type ConfigKey = (typeof CONFIG_KEYS)[number];

@@ -92,7 +92,16 @@ describe('waiting time through the hub', () => {
     const token = await addScreen(hub, 'attente-2', 'mairie-sud');
     const ticketSystem = await siteToken('mairie-sud');
     const { context, page } = await newPlayerPage(browser());
-    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=attente-2&token=${encodeURIComponent(token)}`);
+    // The speakers are the edge: count the tones the page starts.
+    await context.addInitScript(() => {
+      const start = OscillatorNode.prototype.start;
+      (window as unknown as { __tones: number }).__tones = 0;
+      OscillatorNode.prototype.start = function (...args: Parameters<OscillatorNode['start']>) {
+        (window as unknown as { __tones: number }).__tones++;
+        return start.apply(this, args);
+      };
+    });
+    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=attente-2&token=${encodeURIComponent(token)}&chime=on`);
     await waitForItem(page, 'tableau', 15_000);
     const t0 = Date.now() - 30 * 60_000;
     const at = (min: number): string => new Date(t0 + min * 60_000).toISOString();
@@ -112,11 +121,18 @@ describe('waiting time through the hub', () => {
     await post('mairie-sud', ticketSystem, quick);
     model.add(quick);
     expect(estimateWait(model, 'etat-civil')!.minutes).toBeLessThan(15);
+
     await expect.poll(() => page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes').catch(() => null), { timeout: 15_000 }).toBe(String(estimateWait(model, 'etat-civil')!.minutes));
     for (let k = 0; k < 8; k++) {
       expect(await onScreen(page)).not.toMatchObject({ itemId: 'en-ligne' });
       await new Promise((r) => setTimeout(r, 500));
     }
+    // Now only the board plays: a ticket called while it is up is announced, with the chime.
+    await waitForItem(page, 'tableau', 10_000);
+    await post('mairie-sud', ticketSystem, [{ type: 'called', ticket: 'A5', counter: 'g1', at: at(6) }]);
+    await expect.poll(() => page.textContent('[data-item-id="tableau"] .queue-call-new').catch(() => null), { timeout: 10_000 }).toContain('A5');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __tones: number }).__tones), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+
     // The counter closes: no estimate, the board says so.
     await post('mairie-sud', ticketSystem, [{ type: 'counter', counter: 'g1', open: false, services: ['etat-civil'], at: at(10) }]);
     await expect.poll(() => page.textContent('[data-item-id="tableau"] .queue-range').catch(() => null), { timeout: 15_000 }).toBe('Service fermé');

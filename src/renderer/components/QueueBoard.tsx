@@ -2,8 +2,27 @@ import { createContext, useContext, useEffect, useRef, useState, useSyncExternal
 import type { WaitEstimate } from '../../shared/queue.js';
 import type { QueueTracker } from '../queueTracker.js';
 
-/** The tracker the `wait` items read (provided by the stage). */
-export const QueueContext = createContext<QueueTracker | null>(null);
+/** What the `wait` items read (provided by the stage): the tracker, and whether to chime. */
+export const QueueContext = createContext<{ tracker: QueueTracker; chime: boolean } | null>(null);
+
+/** Two soft tones (a "ding-dong"), through Web Audio: no file to ship or to cache. */
+export function playChime(): void {
+  const audio = new AudioContext();
+  for (const [k, frequency] of [659.25, 523.25].entries()) {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.type = 'sine';
+    oscillator.frequency.value = frequency;
+    const start = audio.currentTime + k * 0.45;
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.3, start + 0.03);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.9);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(start);
+    oscillator.stop(start + 0.95);
+  }
+  setTimeout(() => void audio.close(), 2_000);
+}
 
 /** How long a newly called ticket stays highlighted. */
 export const ANNOUNCE_MS = 10_000;
@@ -19,22 +38,22 @@ export function waitRange(estimate: WaitEstimate): string {
 }
 
 /** The queue board of a `wait` item: the last tickets called, large, and the service's wait as a range. */
-export function QueueBoard({ service }: { service: string }) {
-  const tracker = useContext(QueueContext);
+export function QueueBoard({ service, onScreen }: { service: string; onScreen: boolean }) {
+  const context = useContext(QueueContext);
+  const tracker = context?.tracker;
   const view = useSyncExternalStore(tracker?.subscribe ?? (() => () => {}), tracker?.getView ?? (() => null));
   const latest = view?.calls[0];
+  const latestKey = latest ? `${latest.ticket}@${latest.at}` : null;
   const [announced, setAnnounced] = useState<string | null>(null);
-  const first = useRef(true);
+  // Only calls made while the board is up are announced (not the last one, each time it comes on screen).
+  const shownAtMount = useRef(latestKey);
   useEffect(() => {
-    if (!latest) return;
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    setAnnounced(`${latest.ticket}@${latest.at}`);
+    if (latestKey === null || latestKey === shownAtMount.current) return;
+    setAnnounced(latestKey);
+    if (context?.chime && onScreen) playChime();
     const timer = setTimeout(() => setAnnounced(null), ANNOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [latest?.ticket, latest?.at]);
+  }, [latestKey]);
 
   const board = view?.services.get(service);
   return (

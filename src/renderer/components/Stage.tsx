@@ -27,9 +27,11 @@ export interface StageProps {
   notice: string | null;
   hub: (() => HubReport) | null;
   queue: QueueTracker;
+  chime: boolean;
 }
 
-export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue }: StageProps) {
+export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, chime }: StageProps) {
+  const queueContext = useMemo(() => ({ tracker: queue, chime }), [queue, chime]);
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
   const callbacks = useMemo<ItemCallbacks>(
     () => ({
@@ -48,7 +50,7 @@ export function Stage({ playback, cache, alerts, identify, name, screenId, lang,
     }
   }, [hasCurrent]);
   return (
-    <QueueContext.Provider value={queue}>
+    <QueueContext.Provider value={queueContext}>
     <main className="stage" lang={lang}>
       {view.idle ? <IdleScreen name={name} lang={lang} timezone={timezone} /> : null}
       {view.slots.map((slot) => (
