@@ -2,14 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { ScreenToken } from '../src/shared/adminApi.js';
 import type { Impression } from '../src/shared/impression.js';
 import { openHubDb } from '../src/hub/hubDb.js';
 import { ImpressionStore } from '../src/hub/impressionStore.js';
-import { newPlayerPage } from '../test/support/browser.js';
+import { newPlayerPage, putInOutbox } from '../test/support/browser.js';
 import { adminApi, rssMB, startHubProcess, type HubProcess } from '../test/support/hubProcess.js';
 import type { StaticSite } from '../test/support/staticServer.js';
 import { median, percentile } from './stats.js';
@@ -151,25 +151,6 @@ export async function benchScale(count = 5_000, steadyMs = 60_000): Promise<void
   }
 }
 
-async function injectOutbox(page: Page, backlog: Impression[]): Promise<void> {
-  await page.evaluate(
-    (items) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('antichambre');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('outbox', 'readwrite');
-          for (const item of items) tx.objectStore('outbox').put(item);
-          tx.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    backlog,
-  );
-}
-
 /** A week offline at one item every 8 s (75,000 impressions) flushed by a real player to a real hub. */
 export async function benchBacklog(browser: Browser, site: StaticSite, runs = 3, count = 75_000): Promise<void> {
   const times: number[] = [];
@@ -181,7 +162,7 @@ export async function benchBacklog(browser: Browser, site: StaticSite, runs = 3,
       await page.goto(site.url);
       await page.waitForSelector('[data-item-id], [data-idle]');
       const backlog = impressions(screen!.screen.id, count);
-      for (let k = 0; k < count; k += 15_000) await injectOutbox(page, backlog.slice(k, k + 15_000));
+      for (let k = 0; k < count; k += 15_000) await putInOutbox(page, backlog.slice(k, k + 15_000));
       const db = new Database(hub.db, { readonly: true });
       const countAt = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM impressions WHERE playlist_id = ?');
       const t0 = performance.now();

@@ -1,30 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPlayerPage, readStore, waitForItem } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { newPlayerPage, putInOutbox, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
-import { addScreen, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { useHubAndSite } from '../support/hubSuite.js';
+import { addScreen, hubCli } from '../support/hubProcess.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
-import { useBrowserAndSite } from '../support/suite.js';
 
-const { browser, site } = useBrowserAndSite({
-  playlistsDir: () => makePlaylistsDir([{ id: 'bundle', items: [{ id: 'bienvenue', type: 'text', duration: 4, title: 'Bienvenue' }] }], 'bundle-r1'),
-});
-
-let hub: HubProcess;
-beforeAll(async () => {
-  hub = await startHubProcess();
-});
-afterAll(async () => {
-  await hub?.stop();
-});
+const { browser, hub, playerUrl } = useHubAndSite();
 
 describe('commands, status and reports from the CLI', () => {
   it('identify, clear-cache (media only), screenshot refused on the web, reload; status table; impressions as CSV', async () => {
     const token = await addScreen(hub, 'guichet-1', 'mairie-est', 'Guichet 1');
     const { context, page } = await newPlayerPage(browser());
-    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=guichet-1&token=${encodeURIComponent(token)}&name=Guichet%201`);
+    await page.goto(playerUrl('guichet-1', token, '&name=Guichet%201'));
     const horaires = bundledMedia('mairie-horaires.png');
     const dir = makePlaylistsDir([{ id: 'guichet', items: [{ id: 'horaires', type: 'image', duration: 2, ...horaires }, { id: 'texte', type: 'text', duration: 2, title: 'Bonjour' }] }]);
     expect((await hubCli(hub, ['playlist', 'push', join(dir, 'guichet.json'), '--screen', 'guichet-1'])).code).toBe(0);
@@ -44,18 +34,7 @@ describe('commands, status and reports from the CLI', () => {
     const marker = { id: '0190a0a0-0000-7000-8000-000000000001', screenId: 'guichet-1', playlistId: 'marqueur', itemId: 'm', revision: 'r', start: '2026-11-01T08:00:00.000Z', end: '2026-11-01T08:00:08.000Z', durationMs: 8000, complete: true };
     const kept = async (): Promise<number[]> => Promise.all(['sets', 'settings'].map(async (store) => (await readStore(page, store)).length));
     const keptBefore = await kept();
-    await page.evaluate(
-      (impression) =>
-        new Promise<void>((resolve) => {
-          const open = indexedDB.open('antichambre');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('outbox', 'readwrite');
-            tx.objectStore('outbox').put(impression);
-            tx.oncomplete = () => (open.result.close(), resolve());
-          };
-        }),
-      marker,
-    );
+    await putInOutbox(page, [marker]);
     expect((await hubCli(hub, ['command', 'clear-cache', '--screen', 'guichet-1'])).code).toBe(0);
     expect(await kept()).toEqual(keptBefore);
     await expect.poll(async () => (await hubCli(hub, ['impressions', '--screen', 'guichet-1'])).stdout, { timeout: 15_000 }).toContain('marqueur/m');

@@ -2,28 +2,18 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScreenList } from '../../src/shared/adminApi.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
-import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { playerUrl as joinHub, useHubAndSite } from '../support/hubSuite.js';
+import { addScreen, adminApi, hubCli } from '../support/hubProcess.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
-import { useBrowserAndSite } from '../support/suite.js';
 
-const { browser, site } = useBrowserAndSite({
-  playlistsDir: () => makePlaylistsDir([{ id: 'bundle', items: [{ id: 'bienvenue', type: 'text', duration: 4, title: 'Bienvenue' }] }], 'bundle-r1'),
-});
-
-let hub: HubProcess;
-beforeAll(async () => {
-  hub = await startHubProcess();
-});
-afterAll(async () => {
-  await hub?.stop();
-});
+const { browser, site, hub } = useHubAndSite();
 
 function playerUrl(screen: string, token: string, hubUrl = hub.url): string {
-  return `${site().url}?hub=${encodeURIComponent(hubUrl)}&screen=${screen}&token=${encodeURIComponent(token)}`;
+  return joinHub(site().url, hubUrl, screen, token);
 }
 
 async function screenState(id: string): Promise<ScreenList['screens'][number]> {

@@ -4,14 +4,13 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImpressionList } from '../../src/shared/adminApi.js';
 import type { Impression } from '../../src/shared/impression.js';
-import { advance, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
+import { advance, newPlayerPage, putInOutbox, readStore, waitForItem } from '../support/browser.js';
 import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { playerUrl as joinHub, WELCOME_BUNDLE } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { useBrowserAndSite } from '../support/suite.js';
 
-const { browser, site } = useBrowserAndSite({
-  playlistsDir: () => makePlaylistsDir([{ id: 'bundle', items: [{ id: 'bienvenue', type: 'text', duration: 4, title: 'Bienvenue' }] }], 'bundle-r1'),
-});
+const { browser, site } = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(WELCOME_BUNDLE, 'bundle-r1') });
 
 const hubs: HubProcess[] = [];
 afterEach(async () => {
@@ -19,7 +18,7 @@ afterEach(async () => {
 });
 
 function playerUrl(hub: HubProcess, screen: string, token: string): string {
-  return `${site().url}?hub=${encodeURIComponent(hub.url)}&screen=${screen}&token=${encodeURIComponent(token)}`;
+  return joinHub(site().url, hub.url, screen, token);
 }
 
 async function storedAt(hub: HubProcess, query: string): Promise<ImpressionList['impressions']> {
@@ -110,22 +109,7 @@ describe('the outbox across outages', () => {
         complete: true,
       };
     });
-    await page.evaluate(
-      (impressions) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('antichambre');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('outbox', 'readwrite');
-            for (const impression of impressions) tx.objectStore('outbox').put(impression);
-            tx.oncomplete = () => {
-              open.result.close();
-              resolve();
-            };
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      backlog,
-    );
+    await putInOutbox(page, backlog);
 
     await page.goto(playerUrl(hub, 'crash-1', token));
     await expect.poll(async () => (await storedAt(hub, 'screen=crash-1')).length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);

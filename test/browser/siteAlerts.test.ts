@@ -1,22 +1,12 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../src/shared/adminApi.js';
 import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
-import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { useHubAndSite } from '../support/hubSuite.js';
+import { addScreen, adminApi, hubCli } from '../support/hubProcess.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { useBrowserAndSite } from '../support/suite.js';
 
-const { browser, site } = useBrowserAndSite({
-  playlistsDir: () => makePlaylistsDir([{ id: 'bundle', items: [{ id: 'bienvenue', type: 'text', duration: 4, title: 'Bienvenue' }] }], 'bundle-r1'),
-});
-
-let hub: HubProcess;
-beforeAll(async () => {
-  hub = await startHubProcess();
-});
-afterAll(async () => {
-  await hub?.stop();
-});
+const { browser, site, hub, playerUrl } = useHubAndSite();
 
 async function alertOnScreen(page: import('playwright-core').Page): Promise<{ id: string | null; level: string | null; covers: boolean }[]> {
   return page.evaluate(() =>
@@ -27,9 +17,6 @@ async function alertOnScreen(page: import('playwright-core').Page): Promise<{ id
   );
 }
 
-function playerUrl(screen: string, token: string): string {
-  return `${site().url}?hub=${encodeURIComponent(hub.url)}&screen=${screen}&token=${encodeURIComponent(token)}`;
-}
 
 describe('a site of two screens', () => {
   it('both get a site push; an urgent alert covers both, survives a reload, and clear removes it', async () => {

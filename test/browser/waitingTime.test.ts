@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QueueEvent, WaitEstimate } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
 import { estimatesAfter, estimateWait } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
-import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
-import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { useBrowserAndSite } from '../support/suite.js';
+import { useHubAndSite } from '../support/hubSuite.js';
+import { addScreen, adminApi, hubCli } from '../support/hubProcess.js';
 
-const { browser, site } = useBrowserAndSite({
-  playlistsDir: () =>
-    makePlaylistsDir(
-      [
-        {
-          id: 'salle',
-          items: [
-            { id: 'tableau', type: 'wait', duration: 3, service: 'etat-civil' },
-            { id: 'en-ligne', type: 'text', duration: 3, title: 'Faites vos démarches en ligne', when: { waitMinutes: { min: 15 } } },
-          ],
-        },
+const { browser, hub, playerUrl } = useHubAndSite(
+  [
+    {
+      id: 'salle',
+      items: [
+        { id: 'tableau', type: 'wait', duration: 3, service: 'etat-civil' },
+        { id: 'en-ligne', type: 'text', duration: 3, title: 'Faites vos démarches en ligne', when: { waitMinutes: { min: 15 } } },
       ],
-      'bundle-attente',
-    ),
-});
-
-let hub: HubProcess;
-beforeAll(async () => {
-  hub = await startHubProcess();
-});
-afterAll(async () => {
-  await hub?.stop();
-});
+    },
+  ],
+  'bundle-attente',
+);
 
 async function siteToken(siteId: string): Promise<string> {
   const result = await hubCli(hub, ['site', 'token', siteId]);
@@ -52,7 +40,7 @@ describe('waiting time through the hub', () => {
     const ticketSystem = await siteToken('mairie-ouest');
     expect((await post('mairie-ouest', 'wrong', [])).status).toBe(401);
     const { context, page } = await newPlayerPage(browser());
-    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=attente-1&token=${encodeURIComponent(token)}`);
+    await page.goto(playerUrl('attente-1', token));
     await expect.poll(async () => (await adminApi<{ screens: { id: string; online: boolean }[] }>(hub, 'GET', '/api/screens')).body.screens.find((s) => s.id === 'attente-1')?.online, { timeout: 10_000 }).toBe(true);
 
     // The morning of a simulated town hall, in messages of 25 events.
@@ -101,7 +89,7 @@ describe('waiting time through the hub', () => {
         return start.apply(this, args);
       };
     });
-    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}&screen=attente-2&token=${encodeURIComponent(token)}&chime=on`);
+    await page.goto(playerUrl('attente-2', token, '&chime=on'));
     await waitForItem(page, 'tableau', 15_000);
     const t0 = Date.now() - 30 * 60_000;
     const at = (min: number): string => new Date(t0 + min * 60_000).toISOString();

@@ -132,3 +132,24 @@ export async function advance(page: Page, ms: number, step = 1_000, breatheMs = 
     await new Promise((resolve) => setTimeout(resolve, breatheMs));
   }
 }
+
+/** Writes impressions straight into the player's outbox (raw IndexedDB: as if played while nobody listened). */
+export async function putInOutbox(page: Page, impressions: readonly unknown[]): Promise<void> {
+  await page.evaluate(
+    (items) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('antichambre');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('outbox', 'readwrite');
+          for (const item of items) tx.objectStore('outbox').put(item);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    impressions,
+  );
+}
