@@ -122,7 +122,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
 
     api.post('/api/playlists', async (request): Promise<PushResult> => {
       const push = parsed(PushRequest, request.body, '');
-      const screenIds = 'screen' in push.target ? stores.screens.requireTarget(push.target) : stores.screens.idsOf(push.target);
+      const screenIds = stores.screens.targetIds(push.target);
       const local: string[] = [];
       push.playlists.forEach((playlist, p) =>
         playlist.items.forEach((item, i) => {
@@ -168,7 +168,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     api.post('/api/alerts', async (request, reply) => {
       const alertRequest = parsed(AlertRequest, request.body, '');
       if (Date.parse(alertRequest.until) <= Date.now()) throw new HubError(400, `until: ${alertRequest.until} is already past`);
-      const screenIds = 'screen' in alertRequest.target ? stores.screens.requireTarget(alertRequest.target) : stores.screens.idsOf(alertRequest.target);
+      const screenIds = stores.screens.targetIds(alertRequest.target);
       const record = stores.alerts.create(alertRequest, Date.now());
       channel.alert(toAlert(record), screenIds);
       reply.code(201);

@@ -77,10 +77,13 @@ export class ScreenRegistry {
     return rows.map((row) => row.id);
   }
 
-  /** Throws a 404 naming the target when it matches no screen. */
-  requireTarget(target: Target): string[] {
+  /**
+   * The screens a push or an alert goes to: a screen must exist (404 naming it); a site may
+   * have none yet (what is assigned to it reaches its screens when they are added).
+   */
+  targetIds(target: Target): string[] {
     const ids = this.idsOf(target);
-    if (ids.length === 0) throw new HubError(404, 'screen' in target ? `target.screen: screen "${target.screen}" does not exist` : `target.site: no screen on site "${target.site}"`);
+    if ('screen' in target && ids.length === 0) throw new HubError(404, `target.screen: screen "${target.screen}" does not exist`);
     return ids;
   }
 
