@@ -1,5 +1,6 @@
 import type { Alert } from '../shared/protocol.js';
 import { StoredAlert, type PlayerDb } from './db.js';
+import { Listeners } from './listeners.js';
 
 /**
  * The alerts a screen shows, kept in IndexedDB so that they survive a restart, each until
@@ -9,14 +10,11 @@ import { StoredAlert, type PlayerDb } from './db.js';
 export class AlertBoard {
   private alerts: Alert[] = [];
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
 
   constructor(private readonly db: PlayerDb) {}
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.listeners.subscribe;
   getAlerts = (): Alert[] => this.alerts;
 
   async init(): Promise<void> {
@@ -57,6 +55,6 @@ export class AlertBoard {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const next = Math.min(...this.alerts.map((alert) => Date.parse(alert.until)));
     if (Number.isFinite(next)) this.expiryTimer = setTimeout(() => this.refresh(), Math.min(next - now, 2 ** 31 - 1));
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 }

@@ -55,7 +55,6 @@ export interface HubSyncDeps {
 }
 
 export interface SyncState {
-  connected: boolean;
   /** Why the hub is not reachable or refused us (`unauthorized`, …). */
   error: string | null;
   lastRefusal: string | null;
@@ -80,7 +79,7 @@ export class HubSync {
   private refusedTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly startedMono = performance.now();
   readonly sender: OutboxSender;
-  readonly state: SyncState = { connected: false, error: null, lastRefusal: null };
+  readonly state: SyncState = { error: null, lastRefusal: null };
 
   constructor(private readonly deps: HubSyncDeps) {
     this.sender = new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.socket?.connected ?? false);
@@ -101,7 +100,6 @@ export class HubSync {
     socket.on('connect', () => void this.connected(socket));
     socket.on('disconnect', (reason) => {
       socket.sendBuffer = [];
-      this.state.connected = false;
       this.state.error = `disconnected (${reason})`;
       // socket.io does not come back by itself when the hub closed the connection: come back later.
       if (reason === 'io server disconnect') this.retryLater(socket);
@@ -161,7 +159,7 @@ export class HubSync {
 
   /** For the status overlay: where the hub is, whether we are connected, what went wrong last. */
   report(): HubReport {
-    return { url: this.deps.hubUrl, connected: this.state.connected, error: this.state.error, refusal: this.state.lastRefusal, sent: this.sender.figures.sent, sendError: this.sender.figures.lastError };
+    return { url: this.deps.hubUrl, connected: this.socket?.connected ?? false, error: this.state.error, refusal: this.state.lastRefusal, sent: this.sender.figures.sent, sendError: this.sender.figures.lastError };
   }
 
   /** Something was added to the outbox: send it if we can. */
@@ -176,7 +174,6 @@ export class HubSync {
   }
 
   private async connected(socket: Socket): Promise<void> {
-    this.state.connected = true;
     this.state.error = null;
     const hello: Hello = {
       revision: this.deps.switcher.hubRevision(),

@@ -4,6 +4,7 @@ import { StoredSet, type PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { readMedia, touchMedia } from './mediaStore.js';
 import { readSetting, writeSetting } from './settings.js';
+import { Listeners } from './listeners.js';
 
 /**
  * The player's loop: asks the scheduling engine what plays, prepares the next item off
@@ -81,7 +82,7 @@ export class Playback {
   private boundaryTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private failed = new Map<string, number>();
-  private listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private stopped = false;
   /** An urgent alert covers the screen: nothing plays (the item on screen is cut short). */
   private covered = false;
@@ -90,10 +91,7 @@ export class Playback {
 
   constructor(private readonly deps: PlaybackDeps) {}
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.listeners.subscribe;
   getView = (): PlayerView => this.view;
 
   async start(): Promise<void> {
@@ -388,7 +386,7 @@ export class Playback {
     for (const slot of this.leaving) slots.push({ ...slot });
     if (this.preload) slots.push({ ...this.preload.slot });
     this.view = { slots, idle: this.idle && !this.current, revision: this.set?.revision ?? null };
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 }
 

@@ -3,6 +3,7 @@ import { QueueEvent as QueueEventSchema } from '../shared/queue.js';
 import { eventKey, QueueModel } from '../shared/queueModel.js';
 import { estimatesAfter, estimateWait } from '../shared/waitEstimator.js';
 import type { PlayerDb } from './db.js';
+import { Listeners } from './listeners.js';
 
 /**
  * The site's queue on this screen: the ticket events from the hub kept in IndexedDB (a restart
@@ -30,17 +31,14 @@ export interface BoardView {
 export class QueueTracker {
   private model = new QueueModel();
   private view: BoardView = { calls: [], services: new Map() };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Called after estimates were queued for the hub. */
   onReport: () => void = () => {};
 
   constructor(private readonly db: PlayerDb) {}
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.listeners.subscribe;
   getView = (): BoardView => this.view;
 
   async init(): Promise<void> {
@@ -98,6 +96,6 @@ export class QueueTracker {
     }
     const calls = this.model.calls.slice(-6).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, at: call.at }));
     this.view = { calls, services };
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 }

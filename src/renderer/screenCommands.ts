@@ -1,4 +1,5 @@
 import type { Command, CommandAck } from '../shared/protocol.js';
+import { Listeners } from './listeners.js';
 
 /** The hub's `command`s (protocol §3), run against what the player can do where it runs. */
 
@@ -44,12 +45,9 @@ export async function runCommand(command: Command, deps: CommandDeps): Promise<C
 export class IdentifyFlag {
   private until = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.listeners.subscribe;
   isShown = (): boolean => this.until > Date.now();
 
   show(ms: number): void {
@@ -60,6 +58,6 @@ export class IdentifyFlag {
   }
 
   private emit(): void {
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 }
