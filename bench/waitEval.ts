@@ -1,4 +1,5 @@
 /** npm run bench:wait: the estimator against two baselines on simulated days. Prints figures, asserts nothing. */
+import type { QueueEvent } from '../src/shared/queue.js';
 import { QueueModel } from '../src/shared/queueModel.js';
 import { estimateWait, SERVICE_TIME_PRIOR_MS } from '../src/shared/waitEstimator.js';
 import { percentile } from './stats.js';
@@ -12,9 +13,18 @@ interface Errors {
   count: number;
 }
 
+const WEEK_MS = 7 * 24 * 3_600_000;
+
+export function lastWeek(scenario: Scenario, seed: number): QueueEvent[] {
+  return simulateDay(scenario, seed + 1000).events.map((event) => ({ ...event, at: new Date(Date.parse(event.at) - WEEK_MS).toISOString() }));
+}
+
 export function evaluate(scenario: Scenario, seed: number): Errors {
   const day = simulateDay(scenario, seed);
   const model = new QueueModel();
+  // The screen has seen the same weekday a week before (another draw of the same scenario),
+  // as a player running for weeks has: its counters' hours and service times.
+  model.add(lastWeek(scenario, seed));
   const errors: Errors = { ours: [], les: [], naive: [], covered: 0, count: 0 };
   const lastWait = new Map<string, number>();
   for (const event of day.events) {

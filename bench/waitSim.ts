@@ -1,3 +1,4 @@
+import { lognormalDraw as lognormal, seededRandom } from '../src/shared/lognormal.js';
 import type { QueueEvent } from '../src/shared/queue.js';
 
 /**
@@ -26,26 +27,6 @@ export interface SimulatedDay {
   waits: Map<string, number>;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-/** Lognormal with the given mean and log-sd. */
-function lognormal(random: () => number, mean: number, sigma: number): number {
-  return Math.exp(Math.log(mean) - (sigma * sigma) / 2 + sigma * normal(random));
-}
-
 interface Customer {
   ticket: string;
   service: string;
@@ -55,7 +36,7 @@ interface Customer {
 }
 
 export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const events: { at: number; event: Omit<QueueEvent, 'at'> }[] = [];
   const waits = new Map<string, number>();
   const emit = (at: number, event: Omit<QueueEvent, 'at'>): void => void events.push({ at, event });

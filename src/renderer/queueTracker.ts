@@ -1,20 +1,19 @@
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
 import { QueueEvent as QueueEventSchema } from '../shared/queue.js';
-import { eventKey, QueueModel } from '../shared/queueModel.js';
+import { eventKey, HISTORY_MS, QueueModel } from '../shared/queueModel.js';
 import { estimatesAfter, estimateWait } from '../shared/waitEstimator.js';
 import type { PlayerDb } from './db.js';
 import { Listeners } from './listeners.js';
 
 /**
- * The site's queue on this screen: the ticket events from the hub kept in IndexedDB (a restart
- * mid-day rebuilds the same queue), the live estimates for the scheduler and the queue board,
+ * The site's queue on this screen: the ticket events from the hub kept in IndexedDB for a week
+ * and a day (a restart mid-day rebuilds the same queue, and past days teach the estimator the
+ * counters' hours and service times), the live estimates for the scheduler and the queue board,
  * and the estimates reported through the outbox (after each `queue` message, and every minute
  * per service while there is queue data).
  */
 
 export const REPORT_EVERY_MS = 60_000;
-/** Events older than this (event time) are dropped at start: yesterday's queue is gone. */
-export const KEEP_EVENTS_MS = 24 * 3_600_000;
 
 export interface ServiceBoard {
   service: string;
@@ -48,7 +47,7 @@ export class QueueTracker {
       return parsed.success ? [parsed.data] : [];
     });
     const latest = Math.max(...events.map((e) => Date.parse(e.at)));
-    const kept = events.filter((e) => latest - Date.parse(e.at) <= KEEP_EVENTS_MS);
+    const kept = events.filter((e) => latest - Date.parse(e.at) <= HISTORY_MS);
     if (kept.length < stored.length) {
       const keep = new Set(kept.map(eventKey));
       await this.db.queueEvents.bulkDelete(stored.filter((row) => !keep.has(row.key)).map((row) => row.key));
@@ -65,7 +64,10 @@ export class QueueTracker {
   /** A `queue` message: stored, applied, estimates reported for the services it touched. */
   async receive(events: QueueEvent[]): Promise<void> {
     await this.db.queueEvents.bulkPut(events.map((event) => ({ key: eventKey(event), at: event.at, event })));
+    const days = this.model.pastDays.length;
     const touched = this.model.add(events);
+    // A new day: what the model no longer keeps leaves the disk too (a screen runs for months).
+    if (this.model.pastDays.length !== days) await this.db.queueEvents.where('at').below(new Date(this.model.now - HISTORY_MS).toISOString()).delete();
     await this.report(estimatesAfter(this.model, events, touched));
     this.refresh();
   }

@@ -12,6 +12,8 @@ import type { QueueEvent } from './queue.js';
 export const STALE_TICKET_MS = 4 * 3_600_000;
 /** A gap this long between two events starts a new day: the queue starts empty. */
 export const NEW_DAY_GAP_MS = 6 * 3_600_000;
+/** Past days kept (events, service times, counters' hours): a week and a day, so that last week's same day is there. */
+export const HISTORY_MS = 8 * 24 * 3_600_000;
 
 export interface Ticket {
   ticket: string;
@@ -54,6 +56,16 @@ export interface Departure {
   at: number;
   waitedMs: number;
   left: boolean;
+  /** Left saying so (`cancelled`), rather than found gone when passed over. */
+  cancelled: boolean;
+}
+
+/** When each counter was open on one day (protocol events' instants), for the estimator's expectation of later days. */
+export interface DayHours {
+  /** The day's first and last events. */
+  start: number;
+  end: number;
+  counters: Map<string, { services: string[]; open: [number, number][] }>;
 }
 
 export function eventKey(event: QueueEvent): string {
@@ -88,6 +100,9 @@ export class QueueModel {
   private readonly seen = new Set<string>();
   /** Time of the latest event applied. */
   now = -Infinity;
+  /** Counters' hours of the past days (oldest first, within HISTORY_MS), and of the current one so far. */
+  readonly pastDays: DayHours[] = [];
+  today: DayHours = { start: -Infinity, end: -Infinity, counters: new Map() };
 
   /** Adds events (any order, repeats allowed); answers the services they touched. */
   add(events: readonly QueueEvent[]): Set<string> {
@@ -96,7 +111,8 @@ export class QueueModel {
     const fresh: QueueEvent[] = [];
     for (const event of events) {
       const key = eventKey(event);
-      if (this.seen.has(key)) continue;
+      // Repeats, and events older than the history kept (they would only be dropped again).
+      if (this.seen.has(key) || Date.parse(event.at) < this.now - HISTORY_MS) continue;
       this.seen.add(key);
       fresh.push(event);
       if (Date.parse(event.at) < this.now) late = true;
@@ -137,18 +153,17 @@ export class QueueModel {
     this.services.clear();
     this.issued.clear();
     this.now = -Infinity;
+    this.pastDays.length = 0;
+    this.today = { start: -Infinity, end: -Infinity, counters: new Map() };
     for (const event of this.events) this.apply(event);
   }
 
   private apply(event: QueueEvent): void {
     const at = Date.parse(event.at);
-    if (at - this.now > NEW_DAY_GAP_MS && this.now !== -Infinity) {
-      // A new day: yesterday's unserved tickets and counters are gone.
-      this.waiting.clear();
-      this.issued.clear();
-      for (const counter of this.counters.values()) counter.serving = null;
-    }
+    if (at - this.now > NEW_DAY_GAP_MS && this.now !== -Infinity) this.startDay(at);
+    if (this.today.start === -Infinity) this.today.start = at;
     this.now = Math.max(this.now, at);
+    this.today.end = this.now;
     switch (event.type) {
       case 'issued': {
         const ticket = { ticket: event.ticket, service: event.service, issuedAt: at };
@@ -167,17 +182,18 @@ export class QueueModel {
           this.serviceSamples.push({ counter: event.counter, service: counter.servingService, at, ms: at - counter.calledAt });
         }
         // A call at a counter the system never opened: it is open.
+        if (!counter.open || !this.today.counters.has(event.counter)) this.recordHours(event.counter, counter.services, true, at);
         counter.open = true;
         counter.serving = event.ticket;
         counter.servingService = ticket?.service ?? null;
         counter.calledAt = at;
         if (ticket) {
-          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: false });
+          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: false, cancelled: false });
           // Tickets of a service are called in order: older ones still waiting were passed over (gone without a word).
           for (const [id, other] of this.waiting) {
             if (other.service === ticket.service && other.issuedAt < ticket.issuedAt) {
               this.waiting.delete(id);
-              this.departures.push({ service: other.service, at, waitedMs: at - other.issuedAt, left: true });
+              this.departures.push({ service: other.service, at, waitedMs: at - other.issuedAt, left: true, cancelled: false });
             }
           }
         }
@@ -200,12 +216,13 @@ export class QueueModel {
         const ticket = this.waiting.get(event.ticket);
         this.waiting.delete(event.ticket);
         if (ticket) {
-          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true });
+          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true, cancelled: true });
         }
         break;
       }
       case 'counter': {
         const previous = this.counters.get(event.counter);
+        this.recordHours(event.counter, event.services, event.open, at);
         this.counters.set(event.counter, {
           open: event.open,
           services: [...event.services],
@@ -220,5 +237,40 @@ export class QueueModel {
       }
     }
     for (const [id, ticket] of this.waiting) if (at - ticket.issuedAt > STALE_TICKET_MS) this.waiting.delete(id);
+  }
+
+  /** A counter opened or closed today. */
+  private recordHours(id: string, services: readonly string[], open: boolean, at: number): void {
+    const hours = this.today.counters.get(id) ?? { services: [...services], open: [] };
+    hours.services = [...services];
+    const last = hours.open.at(-1);
+    const isOpen = last !== undefined && last[1] === Infinity;
+    if (open && !isOpen) hours.open.push([at, Infinity]);
+    if (!open && isOpen) last[1] = at;
+    this.today.counters.set(id, hours);
+  }
+
+  /**
+   * A new day: yesterday's unserved tickets are gone, its counters' hours are kept (a counter
+   * still open at its last event closed then), and what is older than HISTORY_MS is dropped,
+   * so that weeks of running keep a bounded model.
+   */
+  private startDay(at: number): void {
+    this.waiting.clear();
+    this.issued.clear();
+    for (const counter of this.counters.values()) counter.serving = null;
+    for (const hours of this.today.counters.values()) for (const interval of hours.open) if (interval[1] === Infinity) interval[1] = this.today.end;
+    this.pastDays.push(this.today);
+    this.today = { start: at, end: at, counters: new Map() };
+    const cutoff = at - HISTORY_MS;
+    while (this.pastDays.length > 0 && this.pastDays[0]!.end < cutoff) this.pastDays.shift();
+    for (const list of [this.serviceSamples, this.departures]) {
+      const firstKept = list.findIndex((item) => item.at >= cutoff);
+      list.splice(0, firstKept < 0 ? list.length : firstKept);
+    }
+    this.calls.splice(0, Math.max(0, this.calls.length - 6));
+    let old = 0;
+    while (old < this.events.length && Date.parse(this.events[old]!.at) < cutoff) this.seen.delete(eventKey(this.events[old++]!));
+    this.events.splice(0, old);
   }
 }

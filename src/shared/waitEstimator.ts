@@ -1,106 +1,159 @@
+import { openWindows, referenceDay } from './counterHours.js';
 import { toUtcTime } from './ids.js';
+import { lognormalDraw, normalDraw, residualDraw, seededRandom, seedOf, weightedQuantile, type Weighted } from './lognormal.js';
 import type { QueueEvent, WaitEstimate } from './queue.js';
-import type { QueueModel } from './queueModel.js';
+import type { QueueModel, Ticket } from './queueModel.js';
 
 /**
- * The expected wait of someone taking a ticket for `service` now, as of the model's event
- * time, with an 80 % interval (protocol §4).
+ * The wait of someone taking a ticket for `service` now, as of the model's event time: the
+ * median of its distribution (what makes the mean absolute error smallest) with an 80 %
+ * interval (protocol §4).
  *
  * A queue-length-based predictor for multi-server queues, after Ibrahim & Whitt, "Real-time
  * delay estimation based on delay history" (MSOM 11(3), 2009) and "Wait-time predictors for
  * customer service systems with time-varying demand and capacity" (Operations Research 59(5),
- * 2011): with n people ahead, s counters serving the service and a mean service time m, the
- * newcomer is called after about n + 1 - (idle counters) departures, each coming at rate s/m,
- * so the wait is Gamma(k, m/s) distributed (the QL predictor; Erlang when exponential). Their
- * results: such predictors beat "the last customer to enter service" (LES) whenever the number
- * of servers and the service rate are known; we estimate both from the events:
- * - m from recent service times (`done` - `called`, or the gap to the same counter's next call
- *   when people were waiting: systems that never send `done`), shrunk towards a prior;
- * - s as the open counters that serve the service, a counter shared by several services
- *   counting for the share of the waiting people that are this service's;
- * - people ahead who leave: the recent share of cancellations (QL with abandonment, Whitt 2011).
- * The interval is the Gamma's 10 % and 90 % quantiles, widened by the uncertainty of m.
+ * 2011): the people ahead, the counters that serve them and the service rate predict the wait
+ * better than "the last customer to enter service" (LES) whenever the counters and service
+ * times are known, and with time-varying capacity the counters to come must be used, not only
+ * those open now. As in Senderovich et al., "Queue mining for delay prediction in multi-class
+ * service processes" (Information Systems 53, 2015), the queue is played forward from the
+ * state the events show, here a few hundred times with drawn service times (a small seeded
+ * simulation, so the same events give the same answer on a screen and in a replay):
+ * - the people ahead in the order they were issued, each to the counter that can call them
+ *   first among those serving their service (shared counters included), each staying with the
+ *   chance that they have not given up by then (abandonment rate from the day's departures:
+ *   QL with abandonment, Whitt 2011);
+ * - service times lognormal, mean and spread from recent ones (`done` - `called`, or the gap
+ *   to the same counter's next call when people were waiting: systems that never send `done`),
+ *   shrunk towards past days' (or a prior), the mean's own uncertainty drawn too;
+ * - a busy counter finishing after the rest of a service that has lasted this long (without
+ *   `done` and with nobody waiting, it may be idle already);
+ * - counters' hours foretold from a past day (`counterHours.ts`): closing for lunch, reopening.
  */
 
 export const SERVICE_TIME_PRIOR_MS = 6 * 60_000;
-/** Weight of the prior, in samples. */
-export const PRIOR_WEIGHT = 3;
+/** Log-sd assumed for service times when there are too few to measure it. */
+export const SERVICE_SIGMA = 0.5;
+/** Weight of the prior (past days' mean, or the fixed one), in samples. */
+export const PRIOR_WEIGHT = 10;
 /** Service times considered: the most recent ones. */
-export const SERVICE_SAMPLES = 20;
+export const SERVICE_SAMPLES = 50;
+/** Older service times (earlier today beyond the recent window, past days) needed to stand in for the fixed prior. */
+export const HISTORY_SAMPLES = 10;
 export const RECENT_MS = 60 * 60_000;
-
-const Z90 = 1.2815515655446004;
-/**
- * Variance of the wait relative to a Gamma with one stage per service ahead per counter,
- * calibrated on `npm run bench:wait` (three kinds of waiting rooms, five days each): when the
- * system sends `done` (counters' states known), when it does not, and per expected departure
- * of people giving up during the wait.
- */
-export const SPREAD_KNOWN = 0.2;
-export const SPREAD_GUESSED = 0.8;
-export const ABANDON_SPREAD = 3;
-
-/** Quantile of Gamma(shape, scale) by Wilson–Hilferty (good to a few % for shape ≥ 1). */
-export function gammaQuantile(shape: number, scale: number, z: number): number {
-  const c = 1 / (9 * shape);
-  return shape * scale * Math.max(0, 1 - c + z * Math.sqrt(c)) ** 3;
-}
+/** A free counter still takes a moment to call: the interval reaches at least this far. */
+export const CALL_DELAY_MS = 60_000;
+/** Simulated continuations of the queue per estimate. */
+export const DRAWS = 300;
 
 export interface ServiceTimes {
   meanMs: number;
-  samples: number;
+  /** Log-sd of the service times. */
+  sigma: number;
+  /** Weight of evidence behind the mean, in samples (its uncertainty shrinks with it). */
+  weight: number;
 }
 
-/** Mean service time of `service`, from its recent services (shrunk towards the prior when they are few). */
+function logSd(values: readonly number[]): number {
+  const logs = values.filter((v) => v > 0).map(Math.log);
+  const m = logs.reduce((a, b) => a + b, 0) / logs.length;
+  return Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, logs.length - 1));
+}
+
+/**
+ * Service times of `service`: the recent ones, shrunk towards what earlier ones took (past
+ * days: the morning's first estimates need not start from a guess), or towards the fixed prior.
+ */
 export function serviceTimes(model: QueueModel, service: string): ServiceTimes {
-  const samples = model.serviceSamples.filter((s) => s.service === service && model.now - s.at <= RECENT_MS * 3).slice(-SERVICE_SAMPLES);
-  const sum = samples.reduce((total, s) => total + s.ms, 0);
-  return { meanMs: (sum + SERVICE_TIME_PRIOR_MS * PRIOR_WEIGHT) / (samples.length + PRIOR_WEIGHT), samples: samples.length };
+  const all = model.serviceSamples.filter((s) => s.service === service);
+  const recentFrom = all.findIndex((s) => model.now - s.at <= RECENT_MS * 3);
+  const older = recentFrom < 0 ? all : all.slice(0, recentFrom);
+  const samples = (recentFrom < 0 ? [] : all.slice(recentFrom)).slice(-SERVICE_SAMPLES).map((s) => s.ms);
+  const history = older.slice(-SERVICE_SAMPLES * 5).map((s) => s.ms);
+  const known = history.length >= HISTORY_SAMPLES;
+  const prior = known ? history.reduce((total, ms) => total + ms, 0) / history.length : SERVICE_TIME_PRIOR_MS;
+  const sum = samples.reduce((total, ms) => total + ms, 0);
+  const measured = [...history, ...samples];
+  const sigma = measured.length >= HISTORY_SAMPLES ? (logSd(measured) * measured.length + SERVICE_SIGMA * PRIOR_WEIGHT) / (measured.length + PRIOR_WEIGHT) : SERVICE_SIGMA;
+  return { meanMs: (sum + prior * PRIOR_WEIGHT) / (samples.length + PRIOR_WEIGHT), sigma, weight: samples.length + (known ? history.length : PRIOR_WEIGHT) };
 }
 
-/** People giving up, per waiting person and per ms, for `service` (recent cancellations over the time people spent waiting). */
-export function abandonmentRate(model: QueueModel, service: string): number {
+/** Waiting time (person x ms) that past days' abandonment weighs as, against the day's own. */
+export const ABANDON_PRIOR_MS = 10 * 3_600_000;
+
+export interface Abandonment {
+  /** People giving up, per waiting person and per ms. */
+  rate: number;
+  /** Share of them who say so (`cancelled`); the others stay on the list until passed over. */
+  cancelShare: number;
+  /** Departures behind the rate, in people (its uncertainty shrinks with them). */
+  weight: number;
+}
+
+/**
+ * How people give up waiting for `service`: recent departures (left over the time people spent
+ * waiting, theirs and that of those still waiting), shrunk towards past days' rate.
+ */
+export function abandonment(model: QueueModel, service: string): Abandonment {
   let left = 0;
   let exposure = 0;
+  let pastLeft = 0;
+  let pastExposure = 0;
+  let cancelled = 0;
   for (const d of model.departures) {
-    if (d.service !== service || model.now - d.at > RECENT_MS * 2) continue;
-    exposure += d.waitedMs;
+    if (d.service !== service) continue;
+    if (d.cancelled) cancelled++;
+    // Someone found gone when passed over left at some time before: half-way, on average.
+    const waited = d.left && !d.cancelled ? d.waitedMs / 2 : d.waitedMs;
+    if (model.now - d.at > RECENT_MS * 2) {
+      pastExposure += waited;
+      if (d.left) pastLeft++;
+      continue;
+    }
+    exposure += waited;
     if (d.left) left++;
   }
   for (const t of model.waiting.values()) if (t.service === service) exposure += model.now - t.issuedAt;
-  return exposure > 0 ? left / exposure : 0;
-}
-
-/** Log-sd assumed for service times (lognormal): how much they vary around their mean. */
-export const SERVICE_SIGMA = 0.5;
-
-/** Standard normal CDF (Abramowitz & Stegun 7.1.26, error < 1.5e-7). */
-function normalCdf(x: number): number {
-  const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
-  return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
-}
-
-/** E[S - e | S > e] for a lognormal service time S of mean `mean`: how much longer a service that has lasted `elapsed` will last. */
-export function meanResidual(mean: number, sigma: number, elapsed: number): number {
-  if (elapsed <= 0) return mean;
-  const mu = Math.log(mean) - (sigma * sigma) / 2;
-  const z = (Math.log(elapsed) - mu) / sigma;
-  const survival = 1 - normalCdf(z);
-  if (survival < 1e-9) return mean * 0.1;
-  return Math.max(mean * 0.05, (mean * (1 - normalCdf(z - sigma))) / survival - elapsed);
-}
-
-/** E[(S - e)+]: the remaining service time when it is not known whether the service is still going on. */
-export function expectedRemaining(mean: number, sigma: number, elapsed: number): number {
-  if (elapsed <= 0) return mean;
-  const mu = Math.log(mean) - (sigma * sigma) / 2;
-  const z = (Math.log(elapsed) - mu) / sigma;
-  return Math.max(0, mean * (1 - normalCdf(z - sigma)) - elapsed * (1 - normalCdf(z)));
+  const prior = pastExposure > ABANDON_PRIOR_MS ? pastLeft / pastExposure : 0;
+  const leftAll = model.departures.filter((d) => d.service === service && d.left).length;
+  return { rate: (left + prior * ABANDON_PRIOR_MS) / (exposure + ABANDON_PRIOR_MS), cancelShare: leftAll > 0 ? cancelled / leftAll : 0, weight: left + prior * ABANDON_PRIOR_MS };
 }
 
 function minutes(ms: number): number {
   return Math.round(ms / 6_000) / 10;
+}
+
+/** A counter as the queue is played forward. */
+interface Desk {
+  services: readonly string[];
+  /** When it can call, [from, to) instants ascending. */
+  windows: [number, number][];
+  /** When it is next free, drawn for each continuation. */
+  firstFree(random: () => number): number;
+}
+
+/** The first instant from `free` on when the desk is open. */
+function callTime(desk: Desk, free: number): number {
+  for (const [from, to] of desk.windows) if (to > free) return Math.max(from, free);
+  return Infinity;
+}
+
+/** One continuation of the queue: when the newcomer is called. */
+function playForward(desks: readonly Desk[], ahead: readonly Ticket[], service: string, serviceTime: (service: string) => number, stays: (ticket: Ticket, callAt: number) => boolean, random: () => number): number {
+  const free = desks.map((desk) => desk.firstFree(random));
+  for (const t of ahead) {
+    let best = -1;
+    let bestAt = Infinity;
+    for (let k = 0; k < desks.length; k++) {
+      if (!desks[k]!.services.includes(t.service)) continue;
+      const at = callTime(desks[k]!, free[k]!);
+      if (at < bestAt) [best, bestAt] = [k, at];
+    }
+    if (best >= 0 && stays(t, bestAt)) free[best] = bestAt + serviceTime(t.service);
+  }
+  let call = Infinity;
+  for (let k = 0; k < desks.length; k++) if (desks[k]!.services.includes(service)) call = Math.min(call, callTime(desks[k]!, free[k]!));
+  return call;
 }
 
 /**
@@ -113,69 +166,87 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   if (serving.length > 0 && open.length === 0) return null;
   if (!model.services.has(service)) return null;
 
+  const now = model.now;
   const issuedAt = ticket ? model.waitingTicket(ticket)?.issuedAt : undefined;
   // Everyone waiting before the newcomer, in the order they were issued.
   const ahead = [...model.waiting.values()]
     .filter((t) => t.ticket !== ticket && (issuedAt === undefined || t.issuedAt <= issuedAt))
     .sort((a, b) => a.issuedAt - b.issuedAt);
   const queueLength = ahead.filter((t) => t.service === service).length + (ticket && issuedAt !== undefined ? 1 : 0);
-  const times = serviceTimes(model, service);
+  const timesOf = new Map<string, ServiceTimes>();
+  const times = (s: string): ServiceTimes => timesOf.get(s) ?? (timesOf.set(s, serviceTimes(model, s)), timesOf.get(s)!);
+  const gone = abandonment(model, service);
 
-  const asOf = toUtcTime(model.now);
-  const theta = abandonmentRate(model, service);
-
-  // The counters that may call this service's tickets, and when each is next free: a busy one
-  // after the rest of its current service (its mean less what has elapsed), a free one now.
-  interface Desk {
-    services: readonly string[];
-    free: number;
-  }
+  const reference = referenceDay(model);
   const desks: Desk[] = [];
-  for (const counter of model.counters.values()) {
-    if (!counter.open) continue;
-    const current = counter.servingService ? serviceTimes(model, counter.servingService).meanMs : times.meanMs;
-    const elapsed = model.now - counter.calledAt;
-    // With `done` events a serving counter is surely busy; without, it may have finished already.
-    const free = counter.serving === null ? 0 : model.sendsDone ? meanResidual(current, SERVICE_SIGMA, elapsed) : expectedRemaining(current, SERVICE_SIGMA, elapsed);
-    desks.push({ services: counter.services, free });
+  for (const id of new Set([...model.counters.keys(), ...(reference?.hours.counters.keys() ?? [])])) {
+    const counter = model.counters.get(id);
+    const usual = reference?.hours.counters.get(id);
+    const windows = openWindows(now, counter, usual?.open, reference?.shift ?? 0);
+    if (windows.length === 0) continue;
+    let firstFree: Desk['firstFree'] = () => now;
+    if (counter?.open && counter.serving !== null) {
+      const current = times(counter.servingService ?? service);
+      const elapsed = now - counter.calledAt;
+      // With `done` events a serving counter is surely busy; without, it is too when people wait
+      // for it (a free counter would have called them), else it may have finished already.
+      const busy = model.sendsDone || [...model.waiting.values()].some((t) => t.issuedAt < now && counter.services.includes(t.service));
+      firstFree = busy
+        ? (random) => now + residualDraw(random, current.meanMs, current.sigma, elapsed)
+        : (random) => now + Math.max(0, lognormalDraw(random, current.meanMs, current.sigma) - elapsed);
+    }
+    desks.push({ services: counter?.services ?? usual!.services, windows, firstFree });
   }
   if (open.length === 0) {
-    const recent = new Set(model.calls.filter((c) => c.service === service && model.now - c.at <= RECENT_MS).map((c) => c.counter));
-    for (let k = 0; k < Math.max(1, recent.size); k++) desks.push({ services: [service], free: times.meanMs / 2 });
+    // Calls seen for the service but no counter known to serve it: as many as called lately, busy.
+    const recent = new Set(model.calls.filter((c) => c.service === service && now - c.at <= RECENT_MS).map((c) => c.counter));
+    for (let k = 0; k < Math.max(1, recent.size); k++) desks.push({ services: [service], windows: [[now, Infinity]], firstFree: (random) => now + random() * times(service).meanMs });
   }
 
-  // Play the queue forward, deterministically: tickets in the order they were issued (up to the
-  // newcomer), each to the eligible counter free first, which then serves it for its service's
-  // mean time, weighted by the chance that the person is still there (abandonment at rate theta).
-  const meanOf = new Map<string, number>();
-  const mean = (s: string): number => meanOf.get(s) ?? (meanOf.set(s, serviceTimes(model, s).meanMs), meanOf.get(s)!);
-  const eligible = (s: string): Desk[] => desks.filter((d) => d.services.includes(s));
-  let stages = 0;
-  for (const t of ahead) {
-    const candidates = eligible(t.service);
-    if (candidates.length === 0) continue;
-    const desk = candidates.reduce((a, b) => (b.free < a.free ? b : a));
-    const stays = Math.exp(-theta * (desk.free + model.now - t.issuedAt));
-    desk.free += stays * mean(t.service);
-    if (t.service === service) stages += stays;
-  }
-  const mine = eligible(service);
-  const wait = mine.length > 0 ? Math.min(...mine.map((d) => d.free)) : 0;
-  if (wait <= 0) return { service, asOf, minutes: 0, low: 0, high: minutes(times.meanMs / 2), queueLength, openCounters: open.length };
-  // The spread: the wait is a sum of about (people ahead / counters + 1) service times, each known
-  // only through an estimated mean; a Gamma with that many stages, calibrated on simulated days.
-  // Wider when counters' states are guessed (no `done`) and when many may leave meanwhile.
-  const shape = (stages / Math.max(1, mine.length) + 1) / ((model.sendsDone ? SPREAD_KNOWN : SPREAD_GUESSED) * (1 + ABANDON_SPREAD * theta * wait));
-  const scale = wait / shape;
-  const low = gammaQuantile(shape, scale, -Z90);
-  const high = gammaQuantile(shape, scale, Z90);
-  return { service, asOf, minutes: minutes(wait), low: minutes(Math.min(low, wait)), high: minutes(Math.max(high, wait)), queueLength, openCounters: open.length };
+  // The chance that someone on the list is there when called: some on it are gone already
+  // without a word (those who say so are off the list).
+  const stillThere = (rate: number, t: Ticket, callAt: number): number => {
+    const present = Math.exp(-rate * (now - t.issuedAt));
+    return Math.exp(-rate * (callAt - t.issuedAt)) / (present + (1 - present) * (1 - gone.cancelShare));
+  };
+  const random = seededRandom(seedOf(`${service}|${ticket ?? ''}|${now}`));
+  const draw = (runDesks: readonly Desk[]): Weighted[] => {
+    const calls: Weighted[] = [];
+    for (let run = 0; run < DRAWS; run++) {
+      // This continuation's service means: each known only up to its evidence.
+      const meanOf = new Map<string, number>();
+      const meanMs = (s: string): number => {
+        let m = meanOf.get(s);
+        if (m === undefined) {
+          const t = times(s);
+          m = t.meanMs * Math.exp((normalDraw(random) * t.sigma) / Math.sqrt(t.weight));
+          meanOf.set(s, m);
+        }
+        return m;
+      };
+      // And its rate of giving up, known only up to the departures seen.
+      const rate = gone.weight > 0 ? gone.rate * Math.exp(normalDraw(random) / Math.sqrt(gone.weight + 1)) : 0;
+      const wait = playForward(runDesks, ahead, service, (s) => lognormalDraw(random, meanMs(s), times(s).sigma), (t, callAt) => random() < stillThere(rate, t, callAt), random) - now;
+      // Weighted by the chance that the newcomer is still there to be called: the waits of those
+      // who are called, which is what a realized wait measures.
+      calls.push({ value: wait, weight: Math.exp(-rate * wait) });
+    }
+    return calls.sort((a, b) => a.value - b.value);
+  };
+  let waits = draw(desks);
+  // Counters' usual hours that would leave the newcomer uncalled today: they are taken as staying open.
+  if (!Number.isFinite(waits.at(-1)!.value)) waits = draw(desks.map((d) => ({ ...d, windows: [...d.windows.slice(0, -1), [d.windows.at(-1)![0], Infinity]] })));
+  return {
+    service,
+    asOf: toUtcTime(now),
+    minutes: minutes(weightedQuantile(waits, 0.5)),
+    low: minutes(weightedQuantile(waits, 0.1)),
+    high: minutes(Math.max(weightedQuantile(waits, 0.9), CALL_DELAY_MS)),
+    queueLength,
+    openCounters: open.length,
+  };
 }
 
-/**
- * The estimates to report after a `queue` message (protocol §4): one per service it touched,
- * as of the latest event; for the service of a final `issued` event, that very ticket's wait.
- */
 export function estimatesAfter(model: QueueModel, events: readonly QueueEvent[], touched: Iterable<string>): WaitEstimate[] {
   let last: QueueEvent | undefined;
   for (const event of events) if (!last || Date.parse(event.at) >= Date.parse(last.at)) last = event;

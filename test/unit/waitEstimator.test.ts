@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
-import { estimateWait, expectedRemaining, gammaQuantile, meanResidual } from '../../src/shared/waitEstimator.js';
+import { normalCdf, normalQuantile, residualDraw, seededRandom, weightedQuantile } from '../../src/shared/lognormal.js';
+import { estimateWait } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -75,20 +76,74 @@ describe('the wait estimator', () => {
     );
   });
 
-  it('knows how long a service under way will last', () => {
-    // Lognormal, mean 10, log-sd 0.5: at its start, the whole mean; later, less; never negative.
-    expect(meanResidual(10, 0.5, 0)).toBe(10);
-    expect(meanResidual(10, 0.5, 5)).toBeLessThan(10);
-    expect(meanResidual(10, 0.5, 5)).toBeGreaterThan(5);
-    // Not knowing whether it ended: E[(S - e)+] is below the conditional residual, and 0 long after.
-    expect(expectedRemaining(10, 0.5, 5)).toBeLessThan(meanResidual(10, 0.5, 5));
-    expect(expectedRemaining(10, 0.5, 200)).toBeCloseTo(0, 3);
+  it('draws how long a service under way will last (lognormal, conditioned on what has elapsed)', () => {
+    const random = seededRandom(7);
+    const meanOf = (elapsed: number): number => Array.from({ length: 20_000 }, () => residualDraw(random, 10, 0.5, elapsed)).reduce((a, b) => a + b, 0) / 20_000;
+    // E[S - e | S > e] for a lognormal of mean 10 and log-sd 0.5.
+    const exact = (e: number): number => {
+      const z = (Math.log(e) - (Math.log(10) - 0.125)) / 0.5;
+      return (10 * (1 - normalCdf(z - 0.5))) / (1 - normalCdf(z)) - e;
+    };
+    expect(meanOf(0)).toBeCloseTo(10, 0);
+    expect(Math.abs(meanOf(5) - exact(5)) / exact(5)).toBeLessThan(0.03);
+    expect(Math.abs(meanOf(20) - exact(20)) / exact(20)).toBeLessThan(0.05);
+    expect(exact(5)).toBeLessThan(10);
   });
 
-  it('has Gamma quantiles on the right side of the mean', () => {
-    expect(gammaQuantile(4, 2, -1.2816)).toBeLessThan(8);
-    expect(gammaQuantile(4, 2, 1.2816)).toBeGreaterThan(8);
-    // Erlang(4, 2): the 90 % quantile is 13.36.
-    expect(gammaQuantile(4, 2, 1.2816)).toBeCloseTo(13.36, 0);
+  it('has quantiles that invert the normal CDF, and weighted quantiles', () => {
+    for (const x of [-3, -1.2816, 0, 0.5, 2.2]) expect(normalQuantile(normalCdf(x))).toBeCloseTo(x, 4);
+    const values = [1, 2, 3, 4].map((value) => ({ value, weight: value === 4 ? 3 : 1 }));
+    expect(weightedQuantile(values, 0.5)).toBe(3);
+    expect(weightedQuantile(values, 0.6)).toBe(4);
+    expect(weightedQuantile(values, 0.1)).toBe(1);
+  });
+});
+
+describe('what past days teach the estimator', () => {
+  const DAY = 24 * 60;
+  // One counter, open 8:30-12:00 and 13:30-17:00 (minutes from 8:00 here), serving in 6 minutes.
+  const dayOf = (offset: number, lunch: boolean): QueueEvent[] => [
+    counter('g1', true, ['ec'], offset + 30),
+    ...Array.from({ length: 30 }, (_, k) => [issued(`D${offset}-${k}`, 'ec', offset + 31 + k * 6), called(`D${offset}-${k}`, 'g1', offset + 31 + k * 6), { type: 'done' as const, ticket: `D${offset}-${k}`, at: at(offset + 37 + k * 6) }]).flat(),
+    ...(lunch ? [counter('g1', false, ['ec'], offset + 240), counter('g1', true, ['ec'], offset + 330)] : []),
+    counter('g1', false, ['ec'], offset + 540),
+  ];
+  const morningRush = (offset: number): QueueEvent[] => [counter('g1', true, ['ec'], offset + 30), ...Array.from({ length: 6 }, (_, k) => issued(`M${k}`, 'ec', offset + 225 + k * 0.1)), called('M0', 'g1', offset + 225.5)];
+
+  it('expects the counter to close for lunch as it did a week before: a ticket before lunch waits past it', () => {
+    const remembers = new QueueModel();
+    remembers.add([...dayOf(-7 * DAY, true), ...morningRush(0)]);
+    const forgets = new QueueModel();
+    forgets.add(morningRush(0));
+    // Five people ahead of M5 at 11:45, 6-minute services: 30 minutes with the counter open; with
+    // the usual lunch (12:00-13:30), about 15 minutes before it and the rest after.
+    expect(estimateWait(forgets, 'ec', 'M5')!.minutes).toBeLessThan(45);
+    expect(estimateWait(remembers, 'ec', 'M5')!.minutes).toBeGreaterThan(90);
+  });
+
+  it('starts the day from past days\' service times rather than a guess', () => {
+    const slow = (offset: number): QueueEvent[] => [
+      counter('g1', true, ['ec'], offset + 30),
+      ...Array.from({ length: 20 }, (_, k) => [issued(`S${offset}-${k}`, 'ec', offset + 31 + k * 15), called(`S${offset}-${k}`, 'g1', offset + 31 + k * 15), { type: 'done' as const, ticket: `S${offset}-${k}`, at: at(offset + 46 + k * 15) }]).flat(),
+    ];
+    const opening = [counter('g1', true, ['ec'], 30), ...Array.from({ length: 4 }, (_, k) => issued(`O${k}`, 'ec', 31 + k * 0.1)), called('O0', 'g1', 31.5)];
+    const experienced = new QueueModel();
+    experienced.add([...slow(-DAY), ...opening]);
+    const fresh = new QueueModel();
+    fresh.add(opening);
+    // 15-minute services yesterday: three people ahead take about 45 minutes, not 3 x 6.
+    expect(estimateWait(experienced, 'ec', 'O3')!.minutes).toBeGreaterThan(35);
+    expect(estimateWait(fresh, 'ec', 'O3')!.minutes).toBeLessThan(25);
+  });
+
+  it('keeps about a week of history, however long it runs', () => {
+    const model = new QueueModel();
+    for (let d = 0; d < 20; d++) model.add(dayOf(d * DAY, d % 2 === 0));
+    expect(model.pastDays.length).toBeLessThanOrEqual(8);
+    const oldest = Math.min(...model.allEvents().map((e) => Date.parse(e.at)));
+    // Pruned at each new day: 8 days back from the start of the current one.
+    expect(model.now - oldest).toBeLessThanOrEqual(9 * DAY * 60_000);
+    // An event older than that is ignored, not replayed into the model.
+    expect(model.add([issued('OLD', 'ec', 0)]).size).toBe(0);
   });
 });
