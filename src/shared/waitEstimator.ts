@@ -175,7 +175,8 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   const queueLength = ahead.filter((t) => t.service === service).length + (ticket && issuedAt !== undefined ? 1 : 0);
   const timesOf = new Map<string, ServiceTimes>();
   const times = (s: string): ServiceTimes => timesOf.get(s) ?? (timesOf.set(s, serviceTimes(model, s)), timesOf.get(s)!);
-  const gone = abandonment(model, service);
+  const goneOf = new Map<string, Abandonment>();
+  const gone = (s: string): Abandonment => goneOf.get(s) ?? (goneOf.set(s, abandonment(model, s)), goneOf.get(s)!);
 
   const reference = referenceDay(model);
   const desks: Desk[] = [];
@@ -207,29 +208,29 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   // without a word (those who say so are off the list).
   const stillThere = (rate: number, t: Ticket, callAt: number): number => {
     const present = Math.exp(-rate * (now - t.issuedAt));
-    return Math.exp(-rate * (callAt - t.issuedAt)) / (present + (1 - present) * (1 - gone.cancelShare));
+    return Math.exp(-rate * (callAt - t.issuedAt)) / (present + (1 - present) * (1 - gone(t.service).cancelShare));
   };
   const random = seededRandom(seedOf(`${service}|${ticket ?? ''}|${now}`));
   const draw = (runDesks: readonly Desk[]): Weighted[] => {
     const calls: Weighted[] = [];
     for (let run = 0; run < DRAWS; run++) {
-      // This continuation's service means: each known only up to its evidence.
-      const meanOf = new Map<string, number>();
-      const meanMs = (s: string): number => {
-        let m = meanOf.get(s);
-        if (m === undefined) {
+      // This continuation's service means and rates of giving up, per service: each known only
+      // up to its evidence (service times, departures seen).
+      const drawn = new Map<string, { meanMs: number; rate: number }>();
+      const of = (s: string): { meanMs: number; rate: number } => {
+        let d = drawn.get(s);
+        if (d === undefined) {
           const t = times(s);
-          m = t.meanMs * Math.exp((normalDraw(random) * t.sigma) / Math.sqrt(t.weight));
-          meanOf.set(s, m);
+          const g = gone(s);
+          d = { meanMs: t.meanMs * Math.exp((normalDraw(random) * t.sigma) / Math.sqrt(t.weight)), rate: g.weight > 0 ? g.rate * Math.exp(normalDraw(random) / Math.sqrt(g.weight + 1)) : 0 };
+          drawn.set(s, d);
         }
-        return m;
+        return d;
       };
-      // And its rate of giving up, known only up to the departures seen.
-      const rate = gone.weight > 0 ? gone.rate * Math.exp(normalDraw(random) / Math.sqrt(gone.weight + 1)) : 0;
-      const wait = playForward(runDesks, ahead, service, (s) => lognormalDraw(random, meanMs(s), times(s).sigma), (t, callAt) => random() < stillThere(rate, t, callAt), random) - now;
+      const wait = playForward(runDesks, ahead, service, (s) => lognormalDraw(random, of(s).meanMs, times(s).sigma), (t, callAt) => random() < stillThere(of(t.service).rate, t, callAt), random) - now;
       // Weighted by the chance that the newcomer is still there to be called: the waits of those
       // who are called, which is what a realized wait measures.
-      calls.push({ value: wait, weight: Math.exp(-rate * wait) });
+      calls.push({ value: wait, weight: Math.exp(-of(service).rate * wait) });
     }
     return calls.sort((a, b) => a.value - b.value);
   };
