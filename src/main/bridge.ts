@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PlayerConfig } from '../shared/config.js';
 
-export { CONFIG_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
+export { CONFIG_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
 
 /** The answer of the preload bridge's config channel (validated on both sides). */
 export const ConfigAnswer = z.object({ config: PlayerConfig, error: z.string().optional() });
@@ -10,3 +10,6 @@ export type ConfigAnswer = z.infer<typeof ConfigAnswer>;
 export function configAnswer(config: PlayerConfig, errors: readonly string[]): ConfigAnswer {
   return ConfigAnswer.parse(errors.length > 0 ? { config, error: errors.join(' · ') } : { config });
 }
+
+/** The argument of the events-sent channel: the `through` of the events the page sent. */
+export const EventsSent = z.number().int().nonnegative();
