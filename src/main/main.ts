@@ -13,6 +13,7 @@ import { hideIdleCursor } from './cursorHider.js';
 import { scheduleDailyRestart } from './dailyRestart.js';
 import { chooseDisplay, placeOnDisplay } from './displayChoice.js';
 import { EventJournal } from './eventJournal.js';
+import { kioskWindowOptions } from './kioskWindow.js';
 import { DEFAULT_QUIT_CHORD, watchQuitChord } from './quitChord.js';
 import { createRotatingLog } from './rotatingLog.js';
 import { guardClose, guardContents, guardSession, isAppUrl } from './windowGuards.js';
@@ -105,22 +106,7 @@ function start(): void {
   const choice = () => chooseDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), config.display);
   const first = choice();
   if (first.warning) log(first.warning);
-  const window = new BrowserWindow({
-    ...first.display.bounds,
-    kiosk: true,
-    fullscreen: true,
-    autoHideMenuBar: true,
-    backgroundColor: '#0b1f3a',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
+  const window = new BrowserWindow(kioskWindowOptions(first.display.bounds, join(import.meta.dirname, 'preload.cjs')));
   window.setMenu(null);
   guardContents(window.webContents, log);
   guardClose(window, () => quitting, log);

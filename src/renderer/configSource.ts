@@ -7,15 +7,18 @@ import { formatIssues } from '../shared/validationError.js';
  * when there is one, else from the page URL's query (the web player).
  */
 
+/** What the Electron preload hands the page (every answer is checked before use). */
+export interface PlayerBridge {
+  getConfig(): Promise<unknown>;
+  restart?(): Promise<unknown>;
+  screenshot?(): Promise<unknown>;
+  events?(): Promise<unknown>;
+  eventsSent?(through: number): Promise<unknown>;
+}
+
 declare global {
   interface Window {
-    antichambre?: {
-      getConfig(): Promise<unknown>;
-      restart?(): Promise<unknown>;
-      screenshot?(): Promise<unknown>;
-      events?(): Promise<unknown>;
-      eventsSent?(through: number): Promise<unknown>;
-    };
+    antichambre?: PlayerBridge;
   }
 }
 

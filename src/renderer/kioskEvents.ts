@@ -1,4 +1,5 @@
 import { PendingEvents } from '../shared/protocol.js';
+import type { PlayerBridge } from './configSource.js';
 
 /**
  * The kiosk's events (crashes, relaunches, updates…) that the Electron main process keeps for
@@ -11,7 +12,7 @@ export interface KioskEvents {
   sent(through: number): Promise<void>;
 }
 
-export function kioskEventsFrom(bridge: Window['antichambre']): KioskEvents | null {
+export function kioskEventsFrom(bridge: PlayerBridge | undefined): KioskEvents | null {
   const events = bridge?.events;
   const eventsSent = bridge?.eventsSent;
   if (!events || !eventsSent) return null;

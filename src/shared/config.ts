@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from './ids.js';
 
 const MODIFIER = '(?:Control|Ctrl|Alt|Shift|Super|Meta|CommandOrControl|CmdOrCtrl)';
+const DISPLAY_ERROR = 'expected a display index (0, 1, …) or a display id';
 /** A key chord: two modifiers or more, then one key (a letter, a digit or F1 to F24). */
 export const QUIT_CHORD = new RegExp(`^(?:${MODIFIER}\\+){2,}(?:[A-Za-z0-9]|F(?:[1-9]|1\\d|2[0-4]))$`);
 
@@ -25,7 +26,9 @@ export const PlayerConfig = z.object({
   chime: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
   /** Kiosk PC extension: the display the kiosk window fills, by index (0, 1, …) or by the system's display id. */
   display: z
-    .union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)], { error: 'expected a display index (0, 1, …) or a display id' })
+    .union([z.number({ error: DISPLAY_ERROR }).int({ error: DISPLAY_ERROR }).nonnegative({ error: DISPLAY_ERROR }), z.string({ error: DISPLAY_ERROR }).regex(/^\d{1,20}$/, { error: DISPLAY_ERROR })], {
+      error: DISPLAY_ERROR,
+    })
     .transform(String)
     .optional(),
   /** Kiosk PC extension: start the player at login (absent: leave it as the installer set it). */
