@@ -15,6 +15,7 @@ import { chooseDisplay, placeOnDisplay } from './displayChoice.js';
 import { EventJournal } from './eventJournal.js';
 import { kioskWindowOptions } from './kioskWindow.js';
 import { DEFAULT_QUIT_CHORD, watchQuitChord } from './quitChord.js';
+import { redact } from './redaction.js';
 import { createRotatingLog } from './rotatingLog.js';
 import { guardClose, guardContents, guardSession, isAppUrl } from './windowGuards.js';
 
@@ -39,16 +40,18 @@ function readTextOrNull(path: string): string | null {
 const userData = app.getPath('userData');
 const loaded = loadConfig({ argv: process.argv, env: process.env, files: [join(userData, 'config.json'), systemConfigPath()], readFile: readTextOrNull });
 const config = loaded.config;
+const secrets = config.token ? [config.token] : [];
 const log = createRotatingLog({
   dir: join(userData, 'logs'),
   maxBytes: 1_000_000,
   keep: 5,
-  secrets: config.token ? [config.token] : [],
+  secrets,
   echo: (line) => console.log(`[antichambre] ${line}`),
 });
 const journal = new EventJournal(join(userData, 'events.json'));
+// Each event is logged and kept for the hub (redacted there too: it leaves the machine).
 const record = (kind: string, detail: string) => {
-  journal.record(kind, detail);
+  journal.record(kind, redact(detail, secrets));
   log(`${kind}: ${detail}`);
 };
 let quitting = false;

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { redact } from './redaction.js';
 
 /**
  * The main process's log: `main.log` in a folder of the user data, rotated when the next
@@ -23,14 +24,6 @@ export interface RotatingLogOptions {
 
 export type Log = (message: string) => void;
 
-const TOKEN_ASSIGNMENT = /((?:^|[^a-z])token["']?\s*[=:]\s*["']?|--token[= ]\s*)[^\s&"',;)}\]]+/gi;
-
-/** The message with every secret value, and the value of anything like `token=…`, replaced by `***`. */
-export function redact(message: string, secrets: readonly string[] = []): string {
-  let out = message;
-  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join('***');
-  return out.replace(TOKEN_ASSIGNMENT, '$1***');
-}
 
 export function createRotatingLog(options: RotatingLogOptions): Log {
   const { dir, maxBytes, keep } = options;

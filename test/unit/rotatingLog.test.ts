@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRotatingLog, LOG_FILE, redact } from '../../src/main/rotatingLog.js';
+import { configAnswer } from '../../src/main/bridge.js';
+import { redact } from '../../src/main/redaction.js';
+import { createRotatingLog, LOG_FILE } from '../../src/main/rotatingLog.js';
 
 const fixedNow = () => new Date('2026-12-01T08:00:00.000Z');
 
@@ -81,5 +83,11 @@ describe('the screen token never reaches the log', () => {
     expect(text).toContain('connect_error for ***');
     expect(echoed.join('\n')).not.toContain(TOKEN);
     expect(echoed).toHaveLength(2);
+  });
+
+  it('keeps it off the screen too: config errors shown by the page are redacted', () => {
+    const answer = configAnswer({ token: TOKEN }, [`/etc/antichambre/config.json: not valid JSON (Unexpected token, "{"token":"${TOKEN}" "hub…" is not valid JSON)`, `command line: name: ${TOKEN} is too long`]);
+    expect(answer.error).not.toContain(TOKEN);
+    expect(answer.error).toBe('/etc/antichambre/config.json: not valid JSON (Unexpected token, "{"token":"***" "hub…" is not valid JSON) · command line: name: *** is too long');
   });
 });
