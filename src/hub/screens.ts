@@ -1,6 +1,6 @@
 import type { ScreenCreate, ScreenInfo, ScreenState, ScreenToken, Target } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
-import { StatusMessage } from '../shared/protocol.js';
+import { MAX_STATUS_EVENTS, StatusMessage, type PlayerEvent } from '../shared/protocol.js';
 import type { HubDb } from './hubDb.js';
 import { HubError } from './hubError.js';
 import { hashToken, newToken, tokenMatches } from './secrets.js';
@@ -21,6 +21,25 @@ interface ScreenRow {
   status: string | null;
 }
 
+/** The last events a screen reported, oldest first: those kept before, then the new ones, each once. */
+export function keptEvents(before: readonly PlayerEvent[], added: readonly PlayerEvent[]): PlayerEvent[] {
+  const seen = new Set<string>();
+  const out: PlayerEvent[] = [];
+  for (const event of [...before, ...added]) {
+    const key = `${event.at}|${event.kind}|${event.detail}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(event);
+  }
+  return out.slice(-MAX_STATUS_EVENTS);
+}
+
+function parsedStatus(text: string | null): StatusMessage | null {
+  if (!text) return null;
+  const status = StatusMessage.safeParse(JSON.parse(text));
+  return status.success ? status.data : null;
+}
+
 function info(row: ScreenRow): ScreenInfo {
   return { id: row.id, name: row.name, site: row.site, timezone: row.timezone };
 }
@@ -29,11 +48,13 @@ export class ScreenRegistry {
   private readonly byId;
   private readonly seenStmt;
   private readonly statusStmt;
+  private readonly lastStatusStmt;
 
   constructor(private readonly db: HubDb) {
     this.byId = db.prepare<[string], ScreenRow>('SELECT * FROM screens WHERE id = ?');
     this.seenStmt = db.prepare<[string, string]>('UPDATE screens SET last_seen = ? WHERE id = ?');
     this.statusStmt = db.prepare<[string, string, string]>('UPDATE screens SET status = ?, last_seen = ? WHERE id = ?');
+    this.lastStatusStmt = db.prepare<[string], { status: string | null }>('SELECT status FROM screens WHERE id = ?');
   }
 
   add(screen: ScreenCreate): ScreenToken {
@@ -91,8 +112,11 @@ export class ScreenRegistry {
     this.seenStmt.run(toUtcTime(at), id);
   }
 
+  /** The last status, with the kiosk's events of this one added to those kept from before. */
   recordStatus(id: string, status: StatusMessage, at: number): void {
-    this.statusStmt.run(JSON.stringify(status), toUtcTime(at), id);
+    const before = parsedStatus(this.lastStatusStmt.get(id)?.status ?? null)?.events ?? [];
+    const events = keptEvents(before, status.events ?? []);
+    this.statusStmt.run(JSON.stringify(events.length > 0 ? { ...status, events } : status), toUtcTime(at), id);
   }
 
   recordAck(id: string, revision: string): void {
@@ -112,7 +136,6 @@ export class ScreenRegistry {
       .prepare<[], ScreenRow>('SELECT * FROM screens ORDER BY site, id')
       .all()
       .map((row) => {
-        const status = row.status ? StatusMessage.safeParse(JSON.parse(row.status)) : null;
         return {
           ...info(row),
           online: isOnline(row.id),
@@ -120,7 +143,7 @@ export class ScreenRegistry {
           revision: revisionOf(info(row)),
           ackedRevision: row.acked_revision,
           refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
-          status: status?.success ? status.data : null,
+          status: parsedStatus(row.status),
         };
       });
   }

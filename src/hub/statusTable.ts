@@ -22,8 +22,15 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** The kiosk events the hub keeps: how many, and the last one. */
+function eventsCell(screen: ScreenState, now: number): string {
+  const events = screen.status?.events ?? [];
+  const last = events.at(-1);
+  return last ? `${events.length}, last: ${last.kind} ${ago(last.at, now)} (${last.detail.length > 60 ? `${last.detail.slice(0, 59)}…` : last.detail})` : '-';
+}
+
 export function statusTable(screens: ScreenState[], now: number): string {
-  const header = ['screen', 'site', 'online', 'last seen', 'revision', 'playing', 'cache', 'outbox'];
+  const header = ['screen', 'site', 'online', 'last seen', 'revision', 'playing', 'cache', 'outbox', 'events'];
   const rows = screens.map((screen) => [
     screen.id,
     screen.site,
@@ -33,6 +40,7 @@ export function statusTable(screens: ScreenState[], now: number): string {
     screen.status?.playing ? `${screen.status.playing.playlistId}/${screen.status.playing.itemId}` : '-',
     screen.status ? `${megabytes(screen.status.cache.bytes)}, ${screen.status.cache.files} files, ${screen.status.cache.missing} missing` : '-',
     screen.status ? String(screen.status.outbox) : '-',
+    eventsCell(screen, now),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();

@@ -7,7 +7,21 @@ import { formatIssues } from '../shared/validationError.js';
  * file or value is named in the error, and the rest still applies.
  */
 
-const FLAG_OF: Record<ConfigKey, string> = { hub: '--hub', screen: '--screen', token: '--token', name: '--name', lang: '--lang', bundle: '--bundle', cacheBudgetMB: '--cache-budget-mb', chime: '--chime' };
+const FLAG_OF: Record<ConfigKey, string> = {
+  hub: '--hub',
+  screen: '--screen',
+  token: '--token',
+  name: '--name',
+  lang: '--lang',
+  bundle: '--bundle',
+  cacheBudgetMB: '--cache-budget-mb',
+  chime: '--chime',
+  display: '--display',
+  autostart: '--autostart',
+  quitChord: '--quit-chord',
+  dailyRestart: '--daily-restart',
+  updateUrl: '--update-url',
+};
 const ENV_OF: Record<ConfigKey, string> = {
   hub: 'ANTICHAMBRE_HUB',
   screen: 'ANTICHAMBRE_SCREEN',
@@ -17,6 +31,11 @@ const ENV_OF: Record<ConfigKey, string> = {
   bundle: 'ANTICHAMBRE_BUNDLE',
   cacheBudgetMB: 'ANTICHAMBRE_CACHE_BUDGET_MB',
   chime: 'ANTICHAMBRE_CHIME',
+  display: 'ANTICHAMBRE_DISPLAY',
+  autostart: 'ANTICHAMBRE_AUTOSTART',
+  quitChord: 'ANTICHAMBRE_QUIT_CHORD',
+  dailyRestart: 'ANTICHAMBRE_DAILY_RESTART',
+  updateUrl: 'ANTICHAMBRE_UPDATE_URL',
 };
 
 export interface ConfigSources {

@@ -1,19 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { APP_ORIGIN, APP_SCHEME, createAppHandler } from './appProtocol.js';
-import { CONFIG_CHANNEL, configAnswer, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridge.js';
+import { applyAutostart } from './autostart.js';
+import { startAutoUpdate, type AutoUpdate } from './autoUpdate.js';
+import { CONFIG_CHANNEL, configAnswer, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, EventsSent, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridge.js';
 import { loadConfig } from './config.js';
-import { guardContents, guardSession, isAppUrl } from './windowGuards.js';
+import { CrashRecovery } from './crashRecovery.js';
+import { hideIdleCursor } from './cursorHider.js';
+import { scheduleDailyRestart } from './dailyRestart.js';
+import { chooseDisplay, placeOnDisplay } from './displayChoice.js';
+import { EventJournal } from './eventJournal.js';
+import { kioskWindowOptions } from './kioskWindow.js';
+import { DEFAULT_QUIT_CHORD, watchQuitChord } from './quitChord.js';
+import { redact } from './redaction.js';
+import { createRotatingLog } from './rotatingLog.js';
+import { guardClose, guardContents, guardSession, isAppUrl } from './windowGuards.js';
 
 // Thin glue: the logic lives in the modules above, tested with Electron's API injected.
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } },
 ]);
-
-const log = (message: string) => console.log(`[antichambre] ${message}`);
 
 function systemConfigPath(): string {
   return process.platform === 'win32' ? join(process.env.ProgramData ?? 'C:\\ProgramData', 'Antichambre', 'config.json') : '/etc/antichambre/config.json';
@@ -27,21 +37,44 @@ function readTextOrNull(path: string): string | null {
   }
 }
 
-if (!app.requestSingleInstanceLock()) app.quit();
+const userData = app.getPath('userData');
+const loaded = loadConfig({ argv: process.argv, env: process.env, files: [join(userData, 'config.json'), systemConfigPath()], readFile: readTextOrNull });
+const config = loaded.config;
+const secrets = config.token ? [config.token] : [];
+const log = createRotatingLog({
+  dir: join(userData, 'logs'),
+  maxBytes: 1_000_000,
+  keep: 5,
+  secrets,
+  echo: (line) => console.log(`[antichambre] ${line}`),
+});
+const journal = new EventJournal(join(userData, 'events.json'));
+// Each event is logged and kept for the hub (redacted there too: it leaves the machine).
+const record = (kind: string, detail: string) => {
+  journal.record(kind, redact(detail, secrets));
+  log(`${kind}: ${detail}`);
+};
+let quitting = false;
+const relaunch = (reason: string) => {
+  record('relaunch', reason);
+  quitting = true;
+  app.relaunch();
+  app.exit(0);
+};
+// An error in the main process is logged and reported, never shown as a dialog on the kiosk.
+process.on('uncaughtException', (error) => record('main-error', error.stack ?? String(error)));
 
-app.whenReady().then(() => {
-  const loaded = loadConfig({
-    argv: process.argv,
-    env: process.env,
-    files: [join(app.getPath('userData'), 'config.json'), systemConfigPath()],
-    readFile: readTextOrNull,
-  });
+function fromPlayer(event: IpcMainInvokeEvent): void {
+  if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
+}
+
+function start(): void {
+  log(`start: version ${app.getVersion()}, ${process.platform} ${process.arch}`);
   for (const error of loaded.errors) log(`configuration: ${error}`);
 
-  const webRoot = join(app.getAppPath(), 'dist/web');
   protocol.handle(
     APP_SCHEME,
-    createAppHandler(webRoot, async (path) => {
+    createAppHandler(join(app.getAppPath(), 'dist/web'), async (path) => {
       try {
         return new Uint8Array(await readFile(path));
       } catch {
@@ -51,42 +84,85 @@ app.whenReady().then(() => {
   );
   guardSession(session.defaultSession, log);
   ipcMain.handle(CONFIG_CHANNEL, (event) => {
-    if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
-    return configAnswer(loaded.config, loaded.errors);
+    fromPlayer(event);
+    return configAnswer(config, loaded.errors);
   });
-
   // The hub's restart and screenshot commands, asked by the player page only.
   ipcMain.handle(RESTART_CHANNEL, (event) => {
-    if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
-    app.relaunch();
-    app.exit(0);
+    fromPlayer(event);
+    relaunch('restart command from the hub');
   });
   ipcMain.handle(SCREENSHOT_CHANNEL, async (event) => {
-    if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('refused: not the player page');
+    fromPlayer(event);
     return (await event.sender.capturePage()).toPNG().toString('base64');
+  });
+  ipcMain.handle(EVENTS_CHANNEL, (event) => {
+    fromPlayer(event);
+    return journal.pending();
+  });
+  ipcMain.handle(EVENTS_SENT_CHANNEL, (event, through: unknown) => {
+    fromPlayer(event);
+    journal.sent(EventsSent.parse(through));
   });
 
   powerSaveBlocker.start('prevent-display-sleep');
-  const window = new BrowserWindow({
-    kiosk: true,
-    fullscreen: true,
-    autoHideMenuBar: true,
-    backgroundColor: '#0b1f3a',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
+  const choice = () => chooseDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), config.display);
+  const first = choice();
+  if (first.warning) log(first.warning);
+  const window = new BrowserWindow(kioskWindowOptions(first.display.bounds, join(import.meta.dirname, 'preload.cjs')));
   window.setMenu(null);
   guardContents(window.webContents, log);
+  guardClose(window, () => quitting, log);
+  hideIdleCursor(window.webContents);
+  watchQuitChord(window.webContents, config.quitChord ?? DEFAULT_QUIT_CHORD, () => {
+    record('quit', 'quit chord pressed');
+    quitting = true;
+    app.quit();
+  });
+  const recovery = new CrashRecovery({ record, relaunch });
+  recovery.watchContents(window.webContents);
+  recovery.watchApp(app);
+  app.on('before-quit', () => {
+    quitting = true;
+    recovery.stop();
+  });
+  // A display plugged in or out: back onto the chosen one (or the primary one meanwhile).
+  const replace = () => placeOnDisplay(window, choice().display);
+  screen.on('display-added', replace);
+  screen.on('display-removed', replace);
+  app.on('second-instance', () => window.focus());
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);
-});
 
-app.on('web-contents-created', (_event, contents) => guardContents(contents, log));
-app.on('window-all-closed', () => app.quit());
+  try {
+    const done = applyAutostart(config.autostart, {
+      platform: process.platform,
+      executable: process.env.APPIMAGE ?? process.execPath,
+      configHome: process.env.XDG_CONFIG_HOME ?? join(app.getPath('home'), '.config'),
+      loginItems: app,
+    });
+    if (done) log(done);
+  } catch (error) {
+    log(`autostart: ${String(error)}`);
+  }
+
+  let updates: AutoUpdate | null = null;
+  if (config.updateUrl && app.isPackaged) updates = startAutoUpdate(autoUpdater, config.updateUrl, record);
+  else log(config.updateUrl ? 'updates: off (not an installed app)' : 'updates: off (no updateUrl)');
+  const restartAt = config.dailyRestart;
+  if (restartAt) {
+    scheduleDailyRestart(restartAt, () => {
+      if (updates?.installNow()) quitting = true;
+      else relaunch(`daily restart at ${restartAt}`);
+    });
+  }
+}
+
+if (app.requestSingleInstanceLock()) {
+  app.whenReady().then(start, (error: unknown) => record('main-error', String(error)));
+  app.on('web-contents-created', (_event, contents) => guardContents(contents, log));
+  app.on('window-all-closed', () => app.quit());
+} else {
+  log('another instance is running: this one quits');
+  app.quit();
+}

@@ -45,3 +45,16 @@ export function guardSession(session: GuardedSession, log: (message: string) => 
   });
   session.setPermissionCheckHandler(() => false);
 }
+
+export interface ClosableWindow {
+  on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown;
+}
+
+/** The kiosk window is closed only by a quit the app asked for (quit chord, relaunch), not by Alt+F4. */
+export function guardClose(window: ClosableWindow, mayClose: () => boolean, log: (message: string) => void): void {
+  window.on('close', (event) => {
+    if (mayClose()) return;
+    event.preventDefault();
+    log('window close refused (use the quit chord)');
+  });
+}

@@ -7,9 +7,18 @@ import { formatIssues } from '../shared/validationError.js';
  * when there is one, else from the page URL's query (the web player).
  */
 
+/** What the Electron preload hands the page (every answer is checked before use). */
+export interface PlayerBridge {
+  getConfig(): Promise<unknown>;
+  restart?(): Promise<unknown>;
+  screenshot?(): Promise<unknown>;
+  events?(): Promise<unknown>;
+  eventsSent?(through: number): Promise<unknown>;
+}
+
 declare global {
   interface Window {
-    antichambre?: { getConfig(): Promise<unknown>; restart?(): Promise<unknown>; screenshot?(): Promise<unknown> };
+    antichambre?: PlayerBridge;
   }
 }
 
@@ -38,6 +47,8 @@ export async function loadConfig(): Promise<ConfigResult> {
   if (!bridge) return configFromQuery(window.location.search);
   const answer = BridgeAnswer.safeParse(await bridge.getConfig());
   if (!answer.success) return { ok: false, error: 'configuration bridge: unexpected answer', config: {} };
-  if (answer.data.error) return { ok: false, error: answer.data.error, config: {} };
-  return checked(answer.data.config, 'configuration');
+  const config = checked(answer.data.config, 'configuration');
+  // A bad file or value is named, and the player goes on with the valid settings the main process kept.
+  if (answer.data.error) return { ok: false, error: config.ok ? answer.data.error : `${answer.data.error} · ${config.error}`, config: config.config };
+  return config;
 }

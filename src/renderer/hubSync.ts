@@ -21,6 +21,7 @@ import {
 import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
 import type { AlertBoard } from './alertBoard.js';
+import type { KioskEvents } from './kioskEvents.js';
 import type { MediaCache } from './mediaCache.js';
 import { OutboxSender } from './outboxSender.js';
 import type { PlayerDb } from './db.js';
@@ -52,6 +53,8 @@ export interface HubSyncDeps {
   nowPlaying(): Playing | null;
   runCommand(command: Command): Promise<CommandAck>;
   onQueue?(events: QueueEvent[]): Promise<void>;
+  /** The kiosk PC's own events, sent with the next status (Electron only). */
+  kioskEvents?: KioskEvents | null;
 }
 
 export interface SyncState {
@@ -214,7 +217,12 @@ export class HubSync {
   private async sendStatus(): Promise<void> {
     const socket = this.socket;
     if (!socket?.connected) return;
-    const [cache, outbox] = await Promise.all([this.deps.cache.cacheStatus(), this.sender.pending()]);
+    const [cache, outbox, pending] = await Promise.all([
+      this.deps.cache.cacheStatus(),
+      this.sender.pending(),
+      this.deps.kioskEvents?.pending().catch(() => null) ?? null,
+    ]);
+    const events = pending && pending.events.length > 0 ? pending : null;
     const status: StatusMessage = {
       at: toUtcTime(Date.now()),
       revision: this.deps.switcher.hubRevision(),
@@ -223,7 +231,10 @@ export class HubSync {
       outbox,
       uptimeS: Math.round((performance.now() - this.startedMono) / 1000),
       version: this.deps.version,
+      ...(events ? { events: events.events } : {}),
     };
-    if (socket.connected) socket.emit('status', status);
+    if (!socket.connected) return;
+    socket.emit('status', status);
+    if (events) this.deps.kioskEvents?.sent(events.through).catch(() => {});
   }
 }

@@ -5,7 +5,6 @@ import { createRoot } from 'react-dom/client';
 import { importBundle } from './bundleImport.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
-import { strings } from './i18n.js';
 import { ImpressionLog } from './impressionLog.js';
 import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
 import { Playback } from './playback.js';
@@ -17,6 +16,7 @@ import { HubSync } from './hubSync.js';
 import { IdentifyFlag, runCommand } from './screenCommands.js';
 import { PLAYER_VERSION } from './version.js';
 import { QueueTracker } from './queueTracker.js';
+import { kioskEventsFrom } from './kioskEvents.js';
 
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
@@ -24,7 +24,7 @@ async function boot(): Promise<void> {
   const configResult = await loadConfig();
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
-  const notice = configResult.ok ? null : `${strings(lang).configError} — ${configResult.error}. ${strings(lang).configErrorHelp}`;
+  const notice = configResult.ok ? null : configResult.error.split(' · ');
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const db = new PlayerDb();
   // Text slides must not appear in a fallback font for a frame: wait for ours (briefly), meanwhile opening the database.
@@ -64,6 +64,7 @@ async function boot(): Promise<void> {
           cache,
           nowPlaying: () => playback.nowPlaying(),
           onQueue: (events) => queue.receive(events),
+          kioskEvents: kioskEventsFrom(bridge),
           runCommand: (command) =>
             runCommand(command, {
               reload: () => window.location.reload(),

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { Id } from './ids.js';
 
+const MODIFIER = '(?:Control|Ctrl|Alt|Shift|Super|Meta|CommandOrControl|CmdOrCtrl)';
+const DISPLAY_ERROR = 'expected a display index (0, 1, …) or a display id';
+/** A key chord: two modifiers or more, then one key (a letter, a digit or F1 to F24). */
+export const QUIT_CHORD = new RegExp(`^(?:${MODIFIER}\\+){2,}(?:[A-Za-z0-9]|F(?:[1-9]|1\\d|2[0-4]))$`);
+
 /**
  * Protocol §2: a player's settings. `hub`, `screen` and `token` are the contract;
  * the rest are optional extensions.
@@ -19,8 +24,32 @@ export const PlayerConfig = z.object({
   cacheBudgetMB: z.coerce.number({ error: 'expected a number of MB' }).positive({ error: 'expected a number of MB > 0' }).optional(),
   /** Extension: a chime when the queue board announces a newly called ticket. */
   chime: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
+  /** Kiosk PC extension: the display the kiosk window fills, by index (0, 1, …) or by the system's display id. */
+  display: z
+    .union([z.number({ error: DISPLAY_ERROR }).int({ error: DISPLAY_ERROR }).nonnegative({ error: DISPLAY_ERROR }), z.string({ error: DISPLAY_ERROR }).regex(/^\d{1,20}$/, { error: DISPLAY_ERROR })], {
+      error: DISPLAY_ERROR,
+    })
+    .transform(String)
+    .optional(),
+  /** Kiosk PC extension: start the player at login (absent: leave it as the installer set it). */
+  autostart: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
+  /** Kiosk PC extension: the technician's key chord that quits the kiosk (two modifiers or more, then a key). */
+  quitChord: z
+    .string({ error: 'expected a key chord' })
+    .regex(QUIT_CHORD, { error: 'expected a chord like Control+Alt+Shift+Q (two modifiers or more, then a letter, a digit or F1 to F24)' })
+    .optional(),
+  /** Kiosk PC extension: relaunch every day at this local time (HH:MM), when nobody waits. */
+  dailyRestart: z
+    .string({ error: 'expected a local time HH:MM' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time HH:MM, like 04:00' })
+    .optional(),
+  /** Kiosk PC extension: where the installer updates are published (electron-updater generic provider); absent: no auto-update. */
+  updateUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of the update folder' }).optional(),
 });
 export type PlayerConfig = z.infer<typeof PlayerConfig>;
 
+/** The settings every player takes (the web player from its address too). */
 export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB', 'chime'] as const satisfies readonly (keyof PlayerConfig)[];
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
+/** The settings only a kiosk PC (Electron) takes. */
+export const KIOSK_CONFIG_KEYS = ['display', 'autostart', 'quitChord', 'dailyRestart', 'updateUrl'] as const satisfies readonly (keyof PlayerConfig)[];
+export type ConfigKey = (typeof CONFIG_KEYS)[number] | (typeof KIOSK_CONFIG_KEYS)[number];

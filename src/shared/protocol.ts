@@ -92,6 +92,28 @@ export type CacheStatus = z.infer<typeof CacheStatus>;
 export const Playing = z.object({ playlistId: Id, itemId: Id });
 export type Playing = z.infer<typeof Playing>;
 
+/**
+ * Extension: something the kiosk PC went through on its own (a renderer crash and its reload,
+ * a relaunch, a GPU crash, the daily restart, an update), reported with the next `status`.
+ */
+export const PlayerEvent = z.object({
+  at: UtcTime,
+  kind: z.string({ error: 'expected an event kind' }).min(1).max(64),
+  detail: z.string({ error: 'expected an event detail' }).max(500),
+});
+export type PlayerEvent = z.infer<typeof PlayerEvent>;
+/** Most events in one `status` (and most a hub keeps per screen). */
+export const MAX_STATUS_EVENTS = 20;
+/**
+ * What the Electron main process hands the page for the next `status`: its oldest unsent
+ * events, and the number to give back once they are sent (`through`), so that it forgets them.
+ */
+export const PendingEvents = z.object({
+  events: z.array(PlayerEvent).max(MAX_STATUS_EVENTS),
+  through: z.number().int().nonnegative(),
+});
+export type PendingEvents = z.infer<typeof PendingEvents>;
+
 export const StatusMessage = z.object({
   at: UtcTime,
   revision: z.string().nullable(),
@@ -100,5 +122,7 @@ export const StatusMessage = z.object({
   outbox: z.number().int().nonnegative(),
   uptimeS: z.number().nonnegative(),
   version: z.string(),
+  /** Extension (optional): the kiosk's events since the last status sent; a hub keeps the last ones. */
+  events: z.array(PlayerEvent).max(MAX_STATUS_EVENTS, { error: `expected at most ${MAX_STATUS_EVENTS} events` }).optional(),
 });
 export type StatusMessage = z.infer<typeof StatusMessage>;

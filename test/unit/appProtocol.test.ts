@@ -52,6 +52,18 @@ describe('app:// protocol', () => {
     expect((await handler(new Request('app://player/..%2f..%2fsecret.txt'))).status).toBe(404);
     expect((await handler(new Request('app://player/nope.js'))).status).toBe(404);
   });
+
+  it('answers only GET, and a refusal carries the CSP too', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const response = await handler(new Request('app://player/index.html', { method }));
+      expect(response.status, method).toBe(404);
+      expect(response.headers.get('content-security-policy'), method).toBe(CONTENT_SECURITY_POLICY);
+      expect(await response.text(), method).not.toContain('<title>');
+    }
+    const other = await handler(new Request('app://elsewhere/index.html'));
+    expect(other.status).toBe(404);
+    expect(other.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
 });
 
 describe('web player CSP', () => {

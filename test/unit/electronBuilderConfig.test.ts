@@ -37,4 +37,37 @@ describe('electron-builder.yml', () => {
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/main/main.cjs');
   });
+
+  it('sets the Electron fuses: no run-as-node, no NODE_OPTIONS, no inspector, the app only from its checked asar', () => {
+    expect(config.asar).toBe(true);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('builds AppImage and deb for x64 and arm64, and a per-machine NSIS installer for Windows', () => {
+    const targets = (platform: string) => (config[platform] as { target: { target: string; arch: string[] }[] }).target;
+    expect(targets('linux')).toEqual(
+      expect.arrayContaining([
+        { target: 'AppImage', arch: expect.arrayContaining(['x64', 'arm64']) },
+        { target: 'deb', arch: expect.arrayContaining(['x64', 'arm64']) },
+      ]),
+    );
+    expect(targets('win')).toEqual([{ target: 'nsis', arch: ['x64'] }]);
+    expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
+  });
+
+  it('ships no node_modules (the main process is one bundle) and publishes updates to a generic server', () => {
+    expect(config.files).toContain('!node_modules/**');
+    expect(config.npmRebuild).toBe(false);
+    expect(config.publish).toEqual([{ provider: 'generic', url: expect.stringMatching(/^https:\/\//) }]);
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    expect(pkg.scripts.dist).toContain('electron-builder --config electron-builder.yml');
+    expect(pkg.dependencies['electron-updater']).toBeDefined();
+  });
 });

@@ -53,6 +53,39 @@ describe('Electron configuration (protocol §2: flags, then env, then config.jso
     expect(loadConfig(sources({ files: { [SYSTEM]: '[1,2]' } })).errors).toEqual([`${SYSTEM}: expected a JSON object`]);
   });
 
+  it('takes the kiosk settings from flags, env and files with the same precedence', () => {
+    const loaded = loadConfig(
+      sources({
+        argv: ['--display', '1', '--quit-chord=Control+Alt+Shift+F12'],
+        env: { ANTICHAMBRE_DAILY_RESTART: '03:30', ANTICHAMBRE_DISPLAY: '0' },
+        files: {
+          [USER]: JSON.stringify({ autostart: 'off', dailyRestart: '05:00' }),
+          [SYSTEM]: JSON.stringify({ autostart: 'on', display: 2779098405, updateUrl: 'https://maj.mairie.example/antichambre/' }),
+        },
+      }),
+    );
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.config).toEqual({
+      display: '1',
+      quitChord: 'Control+Alt+Shift+F12',
+      dailyRestart: '03:30',
+      autostart: 'off',
+      updateUrl: 'https://maj.mairie.example/antichambre/',
+    });
+    expect(loadConfig(sources({ env: { ANTICHAMBRE_AUTOSTART: 'on', ANTICHAMBRE_UPDATE_URL: 'http://10.0.0.5/maj' } })).config).toEqual({ autostart: 'on', updateUrl: 'http://10.0.0.5/maj' });
+  });
+
+  it('names the system file and each bad kiosk setting, and keeps the good ones', () => {
+    const loaded = loadConfig(
+      sources({ files: { [SYSTEM]: JSON.stringify({ dailyRestart: '4h', autostart: true, display: 'left', quitChord: 'Q', updateUrl: 'file:///tmp', screen: 'accueil-1' }) } }),
+    );
+    expect(loaded.config).toEqual({ screen: 'accueil-1' });
+    expect(loaded.errors).toEqual([
+      `${SYSTEM}: display: expected a display index (0, 1, …) or a display id; autostart: expected on or off; quitChord: expected a chord like Control+Alt+Shift+Q (two modifiers or more, then a letter, a digit or F1 to F24); dailyRestart: expected a local time HH:MM, like 04:00; updateUrl: expected an http(s) URL of the update folder`,
+    ]);
+    expect(loadConfig(sources({ argv: ['--daily-restart', '24:00'] })).errors).toEqual(['command line: dailyRestart: expected a local time HH:MM, like 04:00']);
+  });
+
   it('hands the renderer the config and the errors in one validated answer', () => {
     expect(configAnswer({ screen: 'a' }, [])).toEqual({ config: { screen: 'a' } });
     expect(configAnswer({}, ['x: y', 'z: w'])).toEqual({ config: {}, error: 'x: y · z: w' });

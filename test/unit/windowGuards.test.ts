@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardContents, guardSession, type GuardedContents, type GuardedSession } from '../../src/main/windowGuards.js';
+import { guardClose, guardContents, guardSession, type GuardedContents, type GuardedSession } from '../../src/main/windowGuards.js';
 
 function fakeContents() {
   const listeners = new Map<string, (event: { preventDefault(): void }, url: string) => void>();
@@ -48,5 +48,21 @@ describe('window guards (Electron API injected)', () => {
       expect(granted, permission).toBe(false);
       expect(check!(null, permission), permission).toBe(false);
     }
+  });
+
+  it('refuses to close the kiosk window (Alt+F4) unless the app itself quits', () => {
+    let listener: ((event: { preventDefault(): void }) => void) | null = null;
+    let quitting = false;
+    const logs: string[] = [];
+    guardClose({ on: (_event, l) => (listener = l) }, () => quitting, (m) => logs.push(m));
+    const close = () => {
+      let prevented = false;
+      listener!({ preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    expect(close()).toBe(true);
+    expect(logs).toEqual(['window close refused (use the quit chord)']);
+    quitting = true;
+    expect(close()).toBe(false);
   });
 });

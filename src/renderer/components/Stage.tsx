@@ -8,6 +8,7 @@ import type { QueueTracker } from '../queueTracker.js';
 import { QueueContext } from './QueueBoard.js';
 import type { IdentifyFlag } from '../screenCommands.js';
 import { AlertLayer } from './AlertLayer.js';
+import { ConfigNotice } from './ConfigNotice.js';
 import { IdentifyOverlay } from './IdentifyOverlay.js';
 import { IdleScreen } from './IdleScreen.js';
 import { StatusOverlay } from './StatusOverlay.js';
@@ -24,7 +25,8 @@ export interface StageProps {
   screenId: string;
   lang: Lang;
   timezone: string;
-  notice: string | null;
+  /** Configuration errors to name on screen (file, field, reason). */
+  notice: readonly string[] | null;
   hub: (() => HubReport) | null;
   queue: QueueTracker;
   chime: boolean;
@@ -59,11 +61,7 @@ export function Stage({ playback, cache, alerts, identify, name, screenId, lang,
       <AlertLayer board={alerts} lang={lang} />
       <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
       <StatusOverlay cache={cache} hub={hub} />
-      {notice ? (
-        <div className="notice" role="status">
-          {notice}
-        </div>
-      ) : null}
+      {notice && notice.length > 0 ? <ConfigNotice errors={notice} /> : null}
     </main>
     </QueueContext.Provider>
   );

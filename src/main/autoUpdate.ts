@@ -1,0 +1,59 @@
+/**
+ * Updates from a folder of installers on a plain web server (`updateUrl`, electron-updater's
+ * generic provider): off unless configured; checked a minute after start and then daily,
+ * downloaded in the background, and installed at the next daily quiet-hour relaunch.
+ */
+
+export const FIRST_CHECK_MS = 60_000;
+export const CHECK_EVERY_MS = 24 * 3_600_000;
+
+export interface Updater {
+  autoDownload: boolean;
+  autoInstallOnAppQuit: boolean;
+  setFeedURL(options: { provider: 'generic'; url: string }): void;
+  checkForUpdates(): Promise<unknown>;
+  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
+  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export interface AutoUpdate {
+  /** The version downloaded and waiting to be installed, if any. */
+  downloaded(): string | null;
+  /** Install the downloaded update and start it again; false when there is none. */
+  installNow(): boolean;
+  stop(): void;
+}
+
+export function startAutoUpdate(updater: Updater, url: string, record: (kind: string, detail: string) => void): AutoUpdate {
+  let ready: string | null = null;
+  updater.autoDownload = true;
+  // Installed at the quiet hour (installNow), never when a technician quits.
+  updater.autoInstallOnAppQuit = false;
+  updater.setFeedURL({ provider: 'generic', url });
+  updater.on('update-downloaded', (info) => {
+    if (ready === info.version) return;
+    ready = info.version;
+    record('update-downloaded', `version ${info.version}, installed at the next daily restart`);
+  });
+  updater.on('error', (error) => record('update-error', error.message));
+  const check = () => {
+    // A failed check is reported through the 'error' event already.
+    updater.checkForUpdates().catch(() => {});
+  };
+  const first = setTimeout(check, FIRST_CHECK_MS);
+  const daily = setInterval(check, CHECK_EVERY_MS);
+  return {
+    downloaded: () => ready,
+    installNow: () => {
+      if (!ready) return false;
+      record('update-install', `version ${ready}`);
+      updater.quitAndInstall(true, true);
+      return true;
+    },
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(daily);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configAnswer } from '../../src/main/bridge.js';
+import { loadConfig as loadMainConfig } from '../../src/main/config.js';
+import { loadConfig } from '../../src/renderer/configSource.js';
+
+const SYSTEM = '/etc/antichambre/config.json';
+
+/** The page's side of the config bridge, with the main process's real answer behind a faked preload. */
+function pageWith(answer: unknown) {
+  vi.stubGlobal('window', { antichambre: { getConfig: async () => answer }, location: { search: '' } });
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('a bad config file, as the page gets it from Electron', () => {
+  it('names the file and field, and the page goes on with the valid settings', async () => {
+    const files: Record<string, string> = { [SYSTEM]: JSON.stringify({ hub: 'https://hub.mairie.example', screen: 'accueil-1', token: 't0k', dailyRestart: '4h' }) };
+    const loaded = loadMainConfig({ argv: [], env: {}, files: [SYSTEM], readFile: (path) => files[path] ?? null });
+    pageWith(configAnswer(loaded.config, loaded.errors));
+    const result = await loadConfig();
+    expect(result).toEqual({
+      ok: false,
+      error: `${SYSTEM}: dailyRestart: expected a local time HH:MM, like 04:00`,
+      config: { hub: 'https://hub.mairie.example', screen: 'accueil-1', token: 't0k' },
+    });
+  });
+
+  it('a good configuration comes through whole', async () => {
+    pageWith({ config: { screen: 'accueil-1', display: '1' } });
+    expect(await loadConfig()).toEqual({ ok: true, config: { screen: 'accueil-1', display: '1' } });
+  });
+
+  it('an answer that is not a config is refused, naming the bridge', async () => {
+    pageWith('nonsense');
+    expect(await loadConfig()).toEqual({ ok: false, error: 'configuration bridge: unexpected answer', config: {} });
+  });
+});

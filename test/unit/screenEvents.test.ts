@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openHubDb } from '../../src/hub/hubDb.js';
+import { keptEvents, ScreenRegistry } from '../../src/hub/screens.js';
+import { statusTable } from '../../src/hub/statusTable.js';
+import { MAX_STATUS_EVENTS, StatusMessage, type PlayerEvent } from '../../src/shared/protocol.js';
+
+const base = { revision: null, playing: null, cache: { bytes: 0, files: 0, missing: 0 }, outbox: 0, uptimeS: 10, version: '0.1.0' };
+const event = (n: number, kind = 'reload'): PlayerEvent => ({ at: new Date(Date.UTC(2026, 11, 1, 3, 0, n)).toISOString(), kind, detail: `n${n}` });
+
+describe('kiosk events in the status (protocol extension)', () => {
+  it('a status without events is still valid, and one with too many is refused', () => {
+    expect(StatusMessage.safeParse({ at: '2026-12-01T03:00:00.000Z', ...base }).success).toBe(true);
+    expect(StatusMessage.safeParse({ at: '2026-12-01T03:00:00.000Z', ...base, events: [event(1)] }).success).toBe(true);
+    expect(StatusMessage.safeParse({ at: '2026-12-01T03:00:00.000Z', ...base, events: Array.from({ length: MAX_STATUS_EVENTS + 1 }, (_, n) => event(n)) }).success).toBe(false);
+    expect(StatusMessage.safeParse({ at: '2026-12-01T03:00:00.000Z', ...base, events: [{ at: 'yesterday', kind: 'reload', detail: '' }] }).success).toBe(false);
+  });
+
+  it('keeps the last ones, each once, oldest first', () => {
+    expect(keptEvents([event(1), event(2)], [event(2), event(3)])).toEqual([event(1), event(2), event(3)]);
+    const many = keptEvents(Array.from({ length: 15 }, (_, n) => event(n)), Array.from({ length: 15 }, (_, n) => event(n + 15)));
+    expect(many).toHaveLength(MAX_STATUS_EVENTS);
+    expect(many[0]).toEqual(event(30 - MAX_STATUS_EVENTS));
+    expect(many.at(-1)).toEqual(event(29));
+  });
+
+  it('the hub keeps them on the screen across later statuses without events (real database)', () => {
+    const db = openHubDb(join(mkdtempSync(join(tmpdir(), 'antichambre-events-hub-')), 'hub.db'));
+    const screens = new ScreenRegistry(db);
+    screens.add({ id: 'accueil-1', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    const at = Date.UTC(2026, 11, 1, 3, 1);
+    screens.recordStatus('accueil-1', { at: '2026-12-01T03:00:30.000Z', ...base }, at);
+    expect(screens.states(() => true, () => null)[0]!.status?.events).toBeUndefined();
+    screens.recordStatus('accueil-1', { at: '2026-12-01T03:01:00.000Z', ...base, events: [event(1, 'renderer-gone'), event(2)] }, at);
+    screens.recordStatus('accueil-1', { at: '2026-12-01T03:01:30.000Z', ...base }, at);
+    screens.recordStatus('accueil-1', { at: '2026-12-01T03:02:00.000Z', ...base, events: [event(3, 'relaunch')] }, at);
+    const state = screens.states(() => true, () => null)[0]!;
+    expect(state.status?.at).toBe('2026-12-01T03:02:00.000Z');
+    expect(state.status?.events?.map((e) => e.kind)).toEqual(['renderer-gone', 'reload', 'relaunch']);
+
+    // The CLI's status table: how many, and the last one.
+    const table = statusTable(screens.states(() => true, () => null), Date.parse('2026-12-01T05:00:03.000Z')).split('\n');
+    expect(table[0]).toMatch(/\soutbox\s+events$/);
+    expect(table[1]).toMatch(/\s3, last: relaunch 2 h ago \(n3\)$/);
+    db.close();
+  });
+});
