@@ -13,9 +13,11 @@ export interface RecoveryPolicy {
   firstDelayMs: number;
   /** How long a page may stay unresponsive before it is taken as hung. */
   hangGraceMs: number;
+  /** Between reloads when relaunching is held back (the app relaunched too often already). */
+  slowReloadMs: number;
 }
 
-export const DEFAULT_RECOVERY: RecoveryPolicy = { maxReloads: 3, windowMs: 10 * 60_000, firstDelayMs: 1_000, hangGraceMs: 15_000 };
+export const DEFAULT_RECOVERY: RecoveryPolicy = { maxReloads: 3, windowMs: 10 * 60_000, firstDelayMs: 1_000, hangGraceMs: 15_000, slowReloadMs: 5 * 60_000 };
 
 export interface RecoverableContents {
   on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string; exitCode: number }) => void): unknown;
@@ -33,6 +35,8 @@ export interface RecoveryActions {
   record(kind: string, detail: string): void;
   /** Relaunch the whole app (`app.relaunch()` then `app.exit()`). */
   relaunch(reason: string): void;
+  /** Whether relaunching is allowed now (not after too many relaunches lately); counts it if so. */
+  mayRelaunch?(): boolean;
 }
 
 export class CrashRecovery {
@@ -95,12 +99,18 @@ export class CrashRecovery {
     if (this.stopped || this.reloadTimer) return; // a reload is on its way already
     const since = this.now() - this.policy.windowMs;
     while (this.reloads.length > 0 && this.reloads[0]! <= since) this.reloads.shift();
+    let delay = this.policy.firstDelayMs * 2 ** this.reloads.length;
     if (this.reloads.length >= this.policy.maxReloads) {
-      this.stopped = true;
-      this.actions.relaunch(`${cause}: ${this.reloads.length} reloads within ${Math.round(this.policy.windowMs / 60_000)} min did not help`);
-      return;
+      const reason = `${cause}: ${this.reloads.length} reloads within ${Math.round(this.policy.windowMs / 60_000)} min did not help`;
+      if (this.actions.mayRelaunch?.() ?? true) {
+        this.stopped = true;
+        this.actions.relaunch(reason);
+        return;
+      }
+      // Relaunching did not help either, lately: keep trying, slowly, without thrashing the machine.
+      this.actions.record('relaunch-held', `${reason}; the app relaunched too often lately: reloading every ${Math.round(this.policy.slowReloadMs / 60_000)} min`);
+      delay = this.policy.slowReloadMs;
     }
-    const delay = this.policy.firstDelayMs * 2 ** this.reloads.length;
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = null;
       if (this.stopped) return;

@@ -16,6 +16,7 @@ import { EventJournal } from './eventJournal.js';
 import { kioskWindowOptions } from './kioskWindow.js';
 import { DEFAULT_QUIT_CHORD, watchQuitChord } from './quitChord.js';
 import { redact } from './redaction.js';
+import { RelaunchHistory } from './relaunchHistory.js';
 import { createRotatingLog } from './rotatingLog.js';
 import { guardClose, guardContents, guardSession, isAppUrl } from './windowGuards.js';
 
@@ -119,7 +120,8 @@ function start(): void {
     quitting = true;
     app.quit();
   });
-  const recovery = new CrashRecovery({ record, relaunch });
+  const relaunches = new RelaunchHistory(join(userData, 'relaunches.json'));
+  const recovery = new CrashRecovery({ record, relaunch, mayRelaunch: () => relaunches.allow(Date.now()) });
   recovery.watchContents(window.webContents);
   recovery.watchApp(app);
   app.on('before-quit', () => {

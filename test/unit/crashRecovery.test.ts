@@ -26,10 +26,10 @@ function fakeApp() {
   return { app, gone: (type: string, reason: string) => listener!({}, { type, reason, exitCode: 1 }) };
 }
 
-function setUp() {
+function setUp(mayRelaunch?: () => boolean) {
   const events: [string, string][] = [];
   const relaunches: string[] = [];
-  const recovery = new CrashRecovery({ record: (kind, detail) => events.push([kind, detail]), relaunch: (reason) => relaunches.push(reason) }, DEFAULT_RECOVERY, () => Date.now());
+  const recovery = new CrashRecovery({ record: (kind, detail) => events.push([kind, detail]), relaunch: (reason) => relaunches.push(reason), ...(mayRelaunch ? { mayRelaunch } : {}) }, DEFAULT_RECOVERY, () => Date.now());
   const page = fakeContents();
   recovery.watchContents(page.contents);
   return { recovery, page, events, relaunches };
@@ -62,6 +62,22 @@ describe('crash recovery (fake timers, Electron API faked)', () => {
     expect(page.calls.filter((c) => c === 'reload')).toHaveLength(3);
     expect(events.map(([kind]) => kind)).toEqual(['renderer-gone', 'reload', 'renderer-gone', 'reload', 'renderer-gone', 'reload', 'renderer-gone']);
     expect(events[0]![1]).toBe('reason crashed, exit code 139');
+  });
+
+  it('when the app relaunched too often lately, keeps reloading every 5 minutes instead of relaunching again', () => {
+    const { page, events, relaunches } = setUp(() => false);
+    for (let n = 0; n < 3; n++) {
+      page.crash();
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(page.calls.filter((c) => c === 'reload')).toHaveLength(3);
+    page.crash();
+    expect(relaunches).toEqual([]);
+    expect(events.at(-1)![0]).toBe('relaunch-held');
+    vi.advanceTimersByTime(5 * 60_000 - 1);
+    expect(page.calls.filter((c) => c === 'reload')).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    expect(page.calls.filter((c) => c === 'reload')).toHaveLength(4);
   });
 
   it('forgets reloads older than 10 minutes: rare crashes never relaunch the app', () => {
