@@ -1,0 +1,118 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
+import { Server, type Socket } from 'socket.io';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Alert, AlertClear, Command, PlaylistsMessage, QueueMessage, SCREENS_NAMESPACE } from '../../src/shared/protocol.js';
+import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { playerUrl, WELCOME_BUNDLE } from '../support/hubSuite.js';
+import { makePlaylistsDir } from '../support/playlistsFixture.js';
+import { useBrowserAndSite } from '../support/suite.js';
+
+/**
+ * Fuzz (fast-check), hub -> player: a stand-in hub (a real socket.io server on loopback) sends a
+ * real Chromium player random and malformed `playlists`, `alert`, `alert:clear`, `queue` and
+ * `command` payloads. Each invalid one is answered { ok: false, error: "<path>: <reason>" },
+ * nothing of it is stored, the connection stays, and the screen keeps playing.
+ */
+
+const seed = Number(process.env.PROPERTY_SEED ?? (process.env.CI ? 20261130 : Date.now() % 2 ** 31));
+const runs = Number(process.env.PROPERTY_RUNS ?? 40);
+const { browser, site } = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(WELCOME_BUNDLE, 'bundle-r1') });
+let io: Server;
+let hubUrl: string;
+let connected: Promise<Socket>;
+
+beforeAll(async () => {
+  const http = createServer();
+  io = new Server(http, { cors: { origin: '*' } });
+  connected = new Promise((resolve) => {
+    io.of(SCREENS_NAMESPACE).on('connection', (socket) => {
+      socket.on('hello', (_payload: unknown, ack: (answer: unknown) => void) => {
+        ack({ ok: true, serverTime: new Date().toISOString() });
+        resolve(socket);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  hubUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await io?.close();
+});
+
+const now = () => Date.now();
+const validOf: Record<string, () => Record<string, unknown>> = {
+  playlists: () => ({ revision: 'fuzz-r', playlists: [{ id: 'fuzz', items: [{ id: 'fuzz-text', type: 'text', duration: 5, title: 'Fuzz' }] }] }),
+  alert: () => ({ id: `a${now()}`, level: 'info', text: 'Test', until: new Date(now() + 60_000).toISOString() }),
+  'alert:clear': () => ({ id: 'a1' }),
+  queue: () => ({ events: [{ type: 'issued', ticket: 'A1', service: 'ec', at: new Date(now()).toISOString() }] }),
+  command: () => ({ id: 'c1', type: 'identify' }),
+};
+const schemaOf = { playlists: PlaylistsMessage, alert: Alert, 'alert:clear': AlertClear, queue: QueueMessage, command: Command } as const;
+
+/** A valid payload with one field (at any depth) replaced by something random, or removed. */
+function mutated(valid: () => Record<string, unknown>): fc.Arbitrary<unknown> {
+  return fc.tuple(fc.nat(), fc.anything(), fc.boolean()).map(([pick, value, remove]) => {
+    const payload = valid();
+    const paths: (string | number)[][] = [];
+    const walk = (node: unknown, path: (string | number)[]): void => {
+      if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) {
+        const here = [...path, Array.isArray(node) ? Number(key) : key];
+        paths.push(here);
+        walk(child, here);
+      }
+    };
+    walk(payload, []);
+    const path = paths[pick % paths.length]!;
+    let parent: Record<string | number, unknown> = payload;
+    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+    if (remove) delete parent[path.at(-1)!];
+    else parent[path.at(-1)!] = value;
+    return payload;
+  });
+}
+
+describe('fuzz: hub -> player events, in a real Chromium', () => {
+  it('every invalid payload is refused with its path, nothing of it is stored, and the screen plays on', async () => {
+    const { page, errors } = await newPlayerPage(browser());
+    await page.goto(playerUrl(site().url, hubUrl, 'fuzz-screen', 'fuzz-token'));
+    await waitForItem(page, 'bienvenue');
+    const hub = await connected;
+    const validAlerts = new Set<string>();
+    let validQueueEvents = 0;
+    let refused = 0;
+    for (const event of ['alert', 'alert:clear', 'queue', 'command', 'playlists'] as const) {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.anything(), mutated(validOf[event]!)), async (payload) => {
+          // Only the payloads the contract refuses are sent: a valid command could reload the page.
+          const valid = schemaOf[event].safeParse(payload);
+          if (valid.success) {
+            if (event === 'alert') validAlerts.add((valid.data as Alert).id);
+            if (event === 'queue') validQueueEvents += (valid.data as QueueMessage).events.length;
+            if (event === 'command' || event === 'playlists') return;
+          }
+          const answer = (await hub.timeout(5_000).emitWithAck(event, payload)) as { ok: boolean; error?: string };
+          if (valid.success) return expect(answer.ok).toBe(true);
+          refused++;
+          expect(answer.ok, JSON.stringify(payload)).toBe(false);
+          expect(answer.error).toMatch(/^[^\n]*: .+/);
+          expect(hub.connected).toBe(true);
+        }),
+        { seed, numRuns: runs },
+      );
+    }
+    expect(refused).toBeGreaterThan(runs * 3);
+    // Nothing invalid stored: alerts are only the valid ones, no hub set arrived, the queue holds
+    // no more events than the valid messages carried.
+    const alerts = await readStore<{ id: string }>(page, 'alerts');
+    for (const alert of alerts) expect(validAlerts.has(alert.id)).toBe(true);
+    const sets = await readStore<{ key: string; revision: string }>(page, 'sets');
+    expect(sets.map((s) => [s.key, s.revision])).toEqual([['current', 'bundle-r1']]);
+    expect((await readStore(page, 'queueEvents')).length).toBeLessThanOrEqual(validQueueEvents);
+    // Still playing: an item (or an alert over it) on screen, never a blank page; no page error.
+    expect(await onScreen(page)).not.toBeNull();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
