@@ -29,6 +29,7 @@ import { HubError } from './hubError.js';
 import { impressionsCsv } from './impressionStore.js';
 import type { MediaFiles } from './mediaFiles.js';
 import type { HubStores, ScreenChannel } from './screenChannel.js';
+import { limitRequests } from './requestLimits.js';
 import { tokenMatches } from './secrets.js';
 
 /** The admin HTTP API (`/api`, Bearer admin token) and the public media files (`/media/<sha256>`). */
@@ -49,6 +50,8 @@ export interface AdminDeps {
   channel: ScreenChannel;
   media: MediaFiles;
   adminTokenHash: () => string;
+  /** Requests a minute per address without the admin token (default ANONYMOUS_REQUESTS_PER_MINUTE). */
+  anonymousPerMinute?: number;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
@@ -58,12 +61,19 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     if (error instanceof HubError) return reply.code(error.status).send({ error: error.message });
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'body: too large' });
+    const limited = (error as { error?: unknown }).error;
+    if (fastifyError.statusCode === 429 && typeof limited === 'string') return reply.code(429).send({ error: limited });
     if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: `body: ${fastifyError.message ?? 'bad request'}` });
     app.log.error(error);
     return reply.code(500).send({ error: 'hub: internal error (see the hub log)' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `${request.method} ${request.url}: no such route` }));
 
+  const isAdmin = (request: FastifyRequest): boolean => {
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    return token !== undefined && tokenMatches(token, deps.adminTokenHash());
+  };
+  await limitRequests(app, { isAdmin, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
   await app.register(fastifyStatic, { root: media.dir, serve: false });
 
   // Media are public by content address (a sha256 cannot be guessed), readable cross-origin by web players.
@@ -99,9 +109,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
 
   await app.register(async (api) => {
     api.addHook('onRequest', async (request: FastifyRequest) => {
-      const header = request.headers.authorization ?? '';
-      const token = /^Bearer (.+)$/.exec(header)?.[1];
-      if (!token || !tokenMatches(token, deps.adminTokenHash())) throw new HubError(401, 'unauthorized: expected "Authorization: Bearer <admin token>" (printed at the hub\'s first start)');
+      if (!isAdmin(request)) throw new HubError(401, 'unauthorized: expected "Authorization: Bearer <admin token>" (printed at the hub\'s first start)');
     });
     // Uploads are streamed to disk, not parsed.
     api.addContentTypeParser('*', (_request, _payload, done) => done(null));

@@ -26,6 +26,8 @@ export interface HubOptions {
   /** Sets the admin token; without it, one is made at first start and printed. */
   adminToken?: string;
   log?: (line: string) => void;
+  /** Requests a minute per address without the admin token. */
+  anonymousPerMinute?: number;
 }
 
 export interface RunningHub {
@@ -68,7 +70,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
   const channel = new ScreenChannel(io, stores, log);
   const media = new MediaFiles(options.mediaDir ?? join(dirname(options.db), 'media'), db);
-  await registerRoutes(app, { stores, channel, media, adminTokenHash: () => adminTokenHash });
+  await registerRoutes(app, { stores, channel, media, adminTokenHash: () => adminTokenHash, ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}) });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
