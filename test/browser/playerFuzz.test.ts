@@ -1,12 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { Server, type Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Alert, AlertClear, Command, PlaylistsMessage, QueueMessage, SCREENS_NAMESPACE } from '../../src/shared/protocol.js';
+import { Alert, AlertClear, Command, PlaylistsMessage, QueueMessage } from '../../src/shared/protocol.js';
 import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl, WELCOME_BUNDLE } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
+import { startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { useBrowserAndSite } from '../support/suite.js';
 
 /**
@@ -19,26 +17,13 @@ import { useBrowserAndSite } from '../support/suite.js';
 const seed = Number(process.env.PROPERTY_SEED ?? (process.env.CI ? 20261130 : Date.now() % 2 ** 31));
 const runs = Number(process.env.PROPERTY_RUNS ?? 40);
 const { browser, site } = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(WELCOME_BUNDLE, 'bundle-r1') });
-let io: Server;
-let hubUrl: string;
-let connected: Promise<Socket>;
+let hub: StandInHub;
 
 beforeAll(async () => {
-  const http = createServer();
-  io = new Server(http, { cors: { origin: '*' } });
-  connected = new Promise((resolve) => {
-    io.of(SCREENS_NAMESPACE).on('connection', (socket) => {
-      socket.on('hello', (_payload: unknown, ack: (answer: unknown) => void) => {
-        ack({ ok: true, serverTime: new Date().toISOString() });
-        resolve(socket);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  hubUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  hub = await startStandInHub();
 });
 afterAll(async () => {
-  await io?.close();
+  await hub?.close();
 });
 
 const now = () => Date.now();
@@ -76,9 +61,9 @@ function mutated(valid: () => Record<string, unknown>): fc.Arbitrary<unknown> {
 describe('fuzz: hub -> player events, in a real Chromium', () => {
   it('every invalid payload is refused with its path, nothing of it is stored, and the screen plays on', async () => {
     const { page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hubUrl, 'fuzz-screen', 'fuzz-token'));
+    await page.goto(playerUrl(site().url, hub.url, 'fuzz-screen', 'fuzz-token'));
     await waitForItem(page, 'bienvenue');
-    const hub = await connected;
+    const screen = await hub.connected();
     const validAlerts = new Set<string>();
     let validQueueEvents = 0;
     let refused = 0;
@@ -92,12 +77,12 @@ describe('fuzz: hub -> player events, in a real Chromium', () => {
             if (event === 'queue') validQueueEvents += (valid.data as QueueMessage).events.length;
             if (event === 'command' || event === 'playlists') return;
           }
-          const answer = (await hub.timeout(5_000).emitWithAck(event, payload)) as { ok: boolean; error?: string };
+          const answer = (await screen.timeout(5_000).emitWithAck(event, payload)) as { ok: boolean; error?: string };
           if (valid.success) return expect(answer.ok).toBe(true);
           refused++;
           expect(answer.ok, JSON.stringify(payload)).toBe(false);
           expect(answer.error).toMatch(/^[^\n]*: .+/);
-          expect(hub.connected).toBe(true);
+          expect(screen.connected).toBe(true);
         }),
         { seed, numRuns: runs },
       );
