@@ -99,7 +99,10 @@ export class OutboxSender {
     };
     try {
       while (batch.length > 0 && this.connected()) {
-        inFlight.push({ batch, acked: this.sendBatch(batch) });
+        const acked = this.sendBatch(batch);
+        // Awaited in turn below; until then a lost connection must not surface as an unhandled rejection.
+        acked.catch(() => {});
+        inFlight.push({ batch, acked });
         const next = this.readBatch(batch.at(-1)!.id);
         if (inFlight.length >= IN_FLIGHT) await settleOldest();
         batch = await next;

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImpressionList } from '../../src/shared/adminApi.js';
-import type { Impression } from '../../src/shared/impression.js';
 import { advance, newPlayerPage, putInOutbox, readStore, waitForItem } from '../support/browser.js';
 import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../support/hubProcess.js';
 import { playerUrl as joinHub, WELCOME_BUNDLE } from '../support/hubSuite.js';
+import { backlogOf, expectContiguous } from '../support/impressionsFixture.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { useBrowserAndSite } from '../support/suite.js';
 
@@ -71,18 +70,7 @@ describe('the outbox across outages', () => {
     expect(day.length).toBeGreaterThanOrEqual(DAY / (ITEM_S * 1000) - 1);
     expect(day.length).toBeLessThanOrEqual(DAY / (ITEM_S * 1000) + 2);
     // None twice: showings follow one another without overlapping; and they cover the day.
-    let covered = 0;
-    for (let k = 0; k < day.length; k++) {
-      const impression = day[k]!;
-      if (k > 0) {
-        const gap = Date.parse(impression.start) - Date.parse(day[k - 1]!.end);
-        expect(gap).toBeGreaterThanOrEqual(0);
-        expect(gap).toBeLessThan(1_000);
-      }
-      expect(impression.durationMs).toBe(Date.parse(impression.end) - Date.parse(impression.start));
-      covered += Math.min(up, Date.parse(impression.end)) - Math.max(down, Date.parse(impression.start));
-    }
-    expect(covered / DAY).toBeGreaterThan(0.999);
+    expect(expectContiguous(day, down, up)).toBeGreaterThan(0.999);
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
@@ -95,20 +83,7 @@ describe('the outbox across outages', () => {
     // First start without the hub, then a backlog of 20,000 impressions waiting in the outbox.
     await page.goto(site().url);
     await waitForItem(page, 'bienvenue');
-    const backlog: Impression[] = Array.from({ length: 20_000 }, (_, k) => {
-      const start = Date.UTC(2026, 10, 1, 8) + k * 8_000;
-      return {
-        id: randomUUID(),
-        screenId: 'crash-1',
-        playlistId: 'arriere',
-        itemId: `item-${k % 7}`,
-        revision: 'r0',
-        start: new Date(start).toISOString(),
-        end: new Date(start + 8_000).toISOString(),
-        durationMs: 8_000,
-        complete: true,
-      };
-    });
+    const backlog = backlogOf('crash-1', 20_000);
     await putInOutbox(page, backlog);
 
     await page.goto(playerUrl(hub, 'crash-1', token));
