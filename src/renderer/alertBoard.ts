@@ -50,7 +50,8 @@ export class AlertBoard {
     const expired = this.alerts.filter((alert) => Date.parse(alert.until) <= now);
     if (expired.length) {
       this.alerts = this.alerts.filter((alert) => !expired.includes(alert));
-      void this.db.alerts.bulkDelete(expired.map((alert) => alert.id));
+      // Expired alerts are dropped again at the next start if this fails (storage full).
+      this.db.alerts.bulkDelete(expired.map((alert) => alert.id)).catch(() => {});
     }
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const next = Math.min(...this.alerts.map((alert) => Date.parse(alert.until)));

@@ -1,3 +1,4 @@
+import { isQuotaError } from './quotaError.js';
 import { createSHA256, type IHasher } from 'hash-wasm';
 import type { PlayerDb } from './db.js';
 import { deleteMedia } from './mediaStore.js';
@@ -39,9 +40,6 @@ export interface DownloadOptions {
   onProgress(done: number, total: number | null): void;
 }
 
-function isQuotaError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'QuotaExceededError' || (error as { inner?: Error }).inner?.name === 'QuotaExceededError');
-}
 
 async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<number> {
   await deleteMedia(db, sha256);

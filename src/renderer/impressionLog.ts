@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toUtcTime } from '../shared/ids.js';
 import { Impression } from '../shared/impression.js';
 import { PlayingRecord, type PlayerDb } from './db.js';
+import { isQuotaError } from './quotaError.js';
 
 /**
  * Proof of play, written durably: the item on screen is kept in `playing` (its end moved
@@ -10,6 +11,9 @@ import { PlayingRecord, type PlayerDb } from './db.js';
  * heartbeat, so airtime is never lost. Writes happen one after the other, in call order.
  */
 export const HEARTBEAT_MS = 10_000;
+/** Times a write is tried again after freeing room, when storage is full; then it waits ROOM_RETRY_MS between tries. */
+const MAX_ROOM_ATTEMPTS = 5;
+export const ROOM_RETRY_MS = 30_000;
 
 export interface ShowingRef {
   screenId: string;
@@ -28,7 +32,14 @@ export class ImpressionLog {
   /** Called after an impression reached the outbox (the sync engine sends it). */
   onOutbox: () => void = () => {};
 
-  constructor(private readonly db: PlayerDb) {}
+  /**
+   * `makeRoom`: when storage is full, frees some (the media cache evicts files) and answers
+   * whether it did; the write is then tried again. Proof of play goes before cached media.
+   */
+  constructor(
+    private readonly db: PlayerDb,
+    private readonly makeRoom: () => Promise<boolean> = async () => false,
+  ) {}
 
   /** Resolves once every write asked for so far is durable. */
   flushed(): Promise<unknown> {
@@ -36,9 +47,32 @@ export class ImpressionLog {
   }
 
   private enqueue(write: () => Promise<unknown>): Promise<unknown> {
-    this.queue = this.queue.then(write).catch((error: unknown) => console.error('[antichambre] impression not written:', error));
+    this.queue = this.queue.then(() => this.withRoom(write)).catch((error: unknown) => console.error('[antichambre] impression not written:', error));
     return this.queue;
   }
+
+  /**
+   * Runs a write; when storage is full, frees room and tries again, and when no room can be
+   * freed, waits and tries again later: the records wait in memory, in order, rather than being
+   * lost (the page's storage may free up as the browser compacts it, or a technician steps in).
+   */
+  private async withRoom(write: () => Promise<unknown>): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const done = await write();
+        this.storageFull = false;
+        return done;
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+        this.storageFull = true;
+        if (attempt < MAX_ROOM_ATTEMPTS && (await this.makeRoom())) continue;
+        await new Promise((resolve) => setTimeout(resolve, ROOM_RETRY_MS));
+      }
+    }
+  }
+
+  /** Whether the last write found storage full (shown on the status overlay). */
+  storageFull = false;
 
   /** Whatever a previous run left on screen goes to the outbox, cut short at its last heartbeat. */
   recover(): Promise<unknown> {

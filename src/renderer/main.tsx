@@ -35,7 +35,8 @@ async function boot(): Promise<void> {
   const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
   const [screenId] = await Promise.all([config.screen ?? localScreenId(db), cache.init()]);
   performance.mark('antichambre:db');
-  const log = new ImpressionLog(db);
+  // Storage full: cached media make way for proof of play.
+  const log = new ImpressionLog(db, () => cache.freeForRecords());
   const queue = new QueueTracker(db);
   const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
   queue.subscribe(() => playback.waitsChanged());

@@ -36,6 +36,9 @@ export interface CacheOptions {
   random: () => number;
 }
 
+/** Room freed at a time for the player's own records when storage is full. */
+export const ROOM_FOR_RECORDS = 1_000_000;
+
 export const DEFAULT_CACHE_OPTIONS: CacheOptions = {
   maxConcurrent: 2,
   stallMs: 30_000,
@@ -249,12 +252,33 @@ export class MediaCache {
   }
 
   /**
+   * Storage is full and the player's own records (proof of play) must be written: evicts cached
+   * files, those the set does not need first (least recently used), then those it needs last.
+   * Answers whether anything was freed.
+   */
+  freeForRecords(bytes = ROOM_FOR_RECORDS): Promise<boolean> {
+    const result = this.roomLock.then(async () => {
+      const freed = await this.evict(null, bytes);
+      // What was freed is for the records: downloads must not take it back. The budget stays
+      // at what is stored now until the next start measures the disk again.
+      const stored = (await this.db.media.toArray()).reduce((sum, m) => sum + m.bytes, 0);
+      this.budget = Math.min(this.budget, stored);
+      this.changed();
+      return freed > 0;
+    });
+    this.roomLock = result.catch(() => false);
+    return result;
+  }
+
+  /**
    * Evicts files to free `needed` bytes: first those the set does not need, least recently
    * used first; then those it needs later than `file`, latest first. Never one needed sooner.
+   * `file` null: room for the player's own records, any file may go.
    */
-  private async evict(file: PlannedFile, needed: number): Promise<number> {
+  private async evict(file: PlannedFile | null, needed: number): Promise<number> {
     const order = new Map(this.wanted.map((f, i) => [f.sha256, i] as const));
-    const mine = order.get(file.sha256) ?? Infinity;
+    // Without a file to make room for, any file may go (those needed last first).
+    const mine = file === null ? -1 : (order.get(file.sha256) ?? Infinity);
     const media = await this.db.media.toArray();
     const unneeded = media.filter((m) => !order.has(m.sha256)).sort((a, b) => a.lastUsed - b.lastUsed);
     const later = media.filter((m) => (order.get(m.sha256) ?? -1) > mine).sort((a, b) => order.get(b.sha256)! - order.get(a.sha256)!);

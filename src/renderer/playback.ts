@@ -282,7 +282,8 @@ export class Playback {
     const sha256 = item.sha256.toLowerCase();
     const blob = await readMedia(db, sha256);
     if (!blob) throw new Error(`media ${sha256} missing`);
-    void touchMedia(db, sha256, Date.now());
+    // When it was last shown, for eviction: best effort (storage may be full).
+    touchMedia(db, sha256, Date.now()).catch(() => {});
     slot.src = URL.createObjectURL(blob);
     if (item.type === 'video') {
       for (const caption of item.captions ?? []) {
@@ -303,15 +304,20 @@ export class Playback {
     const wanted = this.wanted;
     if (!incoming || !wanted || this.stopped) return;
     if (this.prepareTimer) clearTimeout(this.prepareTimer);
-    const now = Date.now();
-    this.retireCurrent();
+    // The next showing starts where the last one ended (proof of play without gaps nor overlaps
+    // when the wall clock drifts from the monotonic one by a few ms), unless the clock jumped.
+    const wall = Date.now();
+    const chained = this.current ? endOf(this.current) : wall;
+    const now = Math.abs(chained - wall) < CLOCK_JUMP_MS ? chained : wall;
+    this.retireCurrent(chained);
     this.preload = null;
     this.wanted = null;
     this.idle = false;
     incoming.slot.phase = 'current';
     incoming.slot.fadeMs = this.leaving.length > 0 ? fadeFor(incoming.slot.item) : 0;
     this.rotation = wanted.rotation;
-    void writeSetting(this.deps.db, 'rotation', this.rotation);
+    // Where the rotation is, for a restart: best effort (storage may be full; proof of play is written apart).
+    writeSetting(this.deps.db, 'rotation', this.rotation).catch(() => {});
     const showing: Showing = {
       slot: incoming.slot,
       naturalEnd: false,
@@ -330,13 +336,14 @@ export class Playback {
     this.prepareNext(now);
   }
 
-  private retireCurrent(): void {
+  /** The showing on screen leaves it, at `end` (default: now, by the monotonic clock). */
+  private retireCurrent(end?: number): void {
     const outgoing = this.current;
     if (!outgoing) return;
     this.current = null;
     if (outgoing.timer) clearTimeout(outgoing.timer);
     const natural = outgoing.naturalEnd;
-    void this.deps.log.end(outgoing.impressionId, endOf(outgoing), natural);
+    void this.deps.log.end(outgoing.impressionId, end ?? endOf(outgoing), natural);
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
     // Removed once the incoming item has faded in (slotShown), or after a while regardless.

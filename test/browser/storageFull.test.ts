@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Impression } from '../../src/shared/impression.js';
+import { advance, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { expectContiguous } from '../support/impressionsFixture.js';
+import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
+import { useBrowserAndSite } from '../support/suite.js';
+
+/**
+ * Chaos: the browser's storage runs out while the player plays (a quota set just above what it
+ * uses, through Chromium's DevTools protocol). Proof of play goes before cached media: cached
+ * files are evicted for it, the screen plays on, and no showing is lost.
+ */
+
+const cni = bundledMedia('mairie-cni-passeport.png');
+const enLigne = bundledMedia('mairie-en-ligne.png');
+const { browser, site } = useBrowserAndSite({
+  playlistsDir: () =>
+    makePlaylistsDir(
+      [{ id: 'salle', items: [{ id: 'cni', type: 'image', duration: 5, ...cni }, { id: 'texte', type: 'text', duration: 5, title: 'Bonjour' }, { id: 'en-ligne', type: 'image', duration: 5, ...enLigne }] }],
+      'quota-r1',
+    ),
+});
+
+describe('storage full', () => {
+  it('evicts cached media, not proof of play: every showing recorded, the screen playing', async () => {
+    const { context, page, errors } = await newPlayerPage(browser());
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    await page.clock.install({ time: Date.UTC(2026, 11, 1, 9) });
+    await page.goto(site().url);
+    await waitForItem(page, 'cni', 15_000);
+    await expect.poll(async () => (await readStore(page, 'media')).length, { timeout: 15_000 }).toBe(2);
+
+    const cdp = await context.newCDPSession(page);
+    const origin = new URL(site().url).origin;
+    const { usage } = (await cdp.send('Storage.getUsageAndQuota', { origin })) as { usage: number };
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.ceil(usage) + 20_000 });
+    const from = await page.evaluate(() => Date.now());
+    let fewestMedia = 2;
+    for (let k = 0; k < 24; k++) {
+      await advance(page, 5 * 60_000, 5_000, 10);
+      fewestMedia = Math.min(fewestMedia, (await readStore(page, 'media')).length);
+    }
+    const to = await page.evaluate(() => Date.now());
+
+    // Storage did run out, and cached media made way; the screen plays on, nothing was dropped.
+    expect(fewestMedia).toBeLessThan(2);
+    expect(await onScreen(page)).not.toBeNull();
+    expect(consoleErrors.filter((e) => e.includes('impression not written'))).toEqual([]);
+    // The browser gives back freed room only when it compacts its files: records that found no
+    // room wait in memory, in order. Room comes back (compaction, a technician): they are written.
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await advance(page, 60_000, 5_000, 10);
+    const recorded = async () => (await readStore<Impression>(page, 'outbox')).filter((i) => Date.parse(i.end) > from).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    await expect.poll(async () => (await recorded()).at(-1)?.end ?? '', { timeout: 30_000 }).toSatisfy((end: string) => Date.parse(end) > to - 10_000);
+    const records = await recorded();
+    expect(expectContiguous(records, from + 10_000, to - 10_000)).toBeGreaterThan(0.99);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
