@@ -1,6 +1,6 @@
-import { instantOfLocal } from '../shared/localTime.js';
 import type { Playlist } from '../shared/playlist.js';
 import { timeline } from '../shared/timeline.js';
+import { dayBounds } from './calendarDay.js';
 
 /** A screen's day as the scheduling engine plays it (src/shared/timeline.ts), merged into blocks of one playlist. */
 
@@ -12,8 +12,7 @@ export interface Block {
 }
 
 export function dayBlocks(playlists: readonly Playlist[], day: string, timezone: string): { from: number; until: number; blocks: Block[] } {
-  const from = instantOfLocal(`${day}T00:00`, timezone);
-  const until = instantOfLocal(`${nextDay(day)}T00:00`, timezone);
+  const { from, until } = dayBounds(day, timezone);
   const blocks: Block[] = [];
   for (const segment of timeline({ playlists, timezone, from, until })) {
     const last = blocks.at(-1);
@@ -23,10 +22,4 @@ export function dayBlocks(playlists: readonly Playlist[], day: string, timezone:
     } else blocks.push({ start: segment.start, end: segment.end, playlistId: segment.playlistId, items: segment.itemId ? 1 : 0 });
   }
   return { from, until, blocks };
-}
-
-function nextDay(day: string): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
 }

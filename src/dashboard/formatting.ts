@@ -11,7 +11,7 @@ export function ago(iso: string | null, now: number, locale: string, never: stri
 }
 
 export function megabytes(bytes: number, locale: string): string {
-  return `${(bytes / 1e6).toLocaleString(locale, { maximumFractionDigits: 1 })} Mo`;
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / 1e6);
 }
 
 export function clockTime(ms: number, locale: string, timeZone?: string): string {
@@ -28,10 +28,4 @@ export function airtime(ms: number): string {
   if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${s} s`;
-}
-
-/** The local day (YYYY-MM-DD) of this browser, `offsetDays` from today. */
-export function localDay(offsetDays = 0, now = Date.now()): string {
-  const d = new Date(now + offsetDays * 86_400_000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

@@ -96,7 +96,7 @@ const fr = {
   from: 'De',
   to: 'À',
   playlist: 'Liste',
-  items: 'éléments',
+  items: 'Éléments',
   timelineCaption: 'Ce que l’écran diffusera, par bloc',
   // Alerts
   alertsTitle: 'Alertes',
@@ -242,7 +242,7 @@ const en: Strings = {
   from: 'From',
   to: 'To',
   playlist: 'Playlist',
-  items: 'items',
+  items: 'Items',
   timelineCaption: 'What the screen will play, block by block',
   alertsTitle: 'Alerts',
   sendAlert: 'Send an alert',

@@ -215,7 +215,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
 
     api.get('/api/sites/:id/waits', async (request): Promise<WaitComparison> => {
       const { id: site } = parsed(IdParam, request.params, 'url');
-      return { points: stores.queue.waitComparison(site, parsed(WaitComparisonQuery, request.query ?? {}, 'query').day) };
+      return { points: stores.queue.waitComparison(site, parsed(WaitComparisonQuery, request.query ?? {}, 'query')) };
     });
 
     api.post('/api/sites/:id/token', async (request) => {

@@ -152,9 +152,9 @@ export type PairingClaimed = z.infer<typeof PairingClaimed>;
 export const MediaStored = z.object({ sha256: Sha256, bytes: z.number().int().nonnegative(), url: z.string() });
 export type MediaStored = z.infer<typeof MediaStored>;
 
-/** `GET /api/sites/<site>/waits?day=YYYY-MM-DD`: each called ticket's realized wait beside the estimate made when it was issued. */
-export const Day = z.string({ error: 'expected a day YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a day YYYY-MM-DD' });
-export const WaitComparisonQuery = z.object({ day: Day });
+/** `GET /api/sites/<site>/waits?since=…&until=…`: each ticket issued then and called, its realized wait beside the estimate made as it was issued. */
+export const WaitComparisonQuery = z.object({ since: UtcTime, until: UtcTime });
+export type WaitComparisonQuery = z.infer<typeof WaitComparisonQuery>;
 export const WaitPoint = z.object({
   service: z.string(),
   issuedAt: UtcTime,

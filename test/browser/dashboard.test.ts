@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ImpressionList, ScreenList } from '../../src/shared/adminApi.js';
+import type { ImpressionList, ScreenList, SiteToken, WaitComparison } from '../../src/shared/adminApi.js';
+import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, readStore, waitForItem, type PlayerPage } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { useHubAndSite } from '../support/hubSuite.js';
@@ -83,6 +84,8 @@ describe('the dashboard', () => {
   });
 
   it('pushes a playlist with an uploaded image to the screen, and the table shows the revision acked', async () => {
+    // A second screen of the site, never connected.
+    expect((await adminApi(hub, 'POST', '/api/screens', { id: 'salle-etat-civil', name: 'Salle état civil', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
     const page = await openPage('playlists');
     const playlist = { id: 'accueil', name: 'Accueil', items: [{ id: 'annonce', type: 'text', duration: 2, title: 'Nouveaux horaires dès lundi' }] };
     await page.fill('#playlist-json', JSON.stringify(playlist, null, 2));
@@ -95,9 +98,19 @@ describe('the dashboard', () => {
     await page.selectOption('#push-target', 'hall-1');
     await page.click('button:text-is("Diffuser")');
     await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
-    await page.selectOption('#timeline-source', 'draft');
-    await page.waitForSelector('[data-table="timeline"] tbody tr');
     await picture(page, 'dashboard-playlists.png');
+    // The day of a draft, as the scheduling engine plays it: mornings, afternoons, idle at night.
+    const day = [
+      { id: 'matin', priority: 1, schedule: { hours: [{ start: '08:30', end: '12:00' }] }, items: [{ id: 'm', type: 'text', duration: 10, title: 'Matin' }] },
+      { id: 'apres-midi', priority: 1, schedule: { hours: [{ start: '13:30', end: '17:00' }] }, items: [{ id: 'a', type: 'text', duration: 10, title: 'Après-midi' }] },
+      { id: 'accueil', schedule: { hours: [{ start: '08:00', end: '18:00' }] }, items: [{ id: 'b', type: 'text', duration: 10, title: 'Bienvenue' }] },
+    ];
+    await page.fill('#playlist-json', JSON.stringify(day, null, 2));
+    await page.selectOption('#timeline-source', 'draft');
+    await expect.poll(async () => (await page.$$eval('[data-table="timeline"] tbody th', (cells) => cells.map((cell) => cell.textContent)))).toEqual(['veille', 'accueil', 'matin', 'accueil', 'apres-midi', 'accueil', 'veille']);
+    await page.locator('#timeline-source').blur();
+    await page.evaluate(() => document.getElementById('timeline-title')!.scrollIntoView());
+    await picture(page, 'dashboard-timeline.png');
 
     await waitForItem(player.page, 'annonce', 15_000);
     await waitForItem(player.page, 'mairie-horaires', 20_000);
@@ -147,7 +160,7 @@ describe('the dashboard', () => {
     await expect.poll(() => player.page.$('[data-alert-id]'), { timeout: 10_000 }).toBeNull();
   });
 
-  it('reports the impressions the player sent: plays per item per day, airtime, CSV', async () => {
+  it('reports the impressions the player sent: plays per item per day, airtime, CSV; and waits, estimated against realized', async () => {
     await expect
       .poll(async () => (await adminApi<ImpressionList>(hub, 'GET', '/api/impressions?screen=hall-1')).body.impressions.filter((i) => i.itemId === 'annonce').length, { timeout: 20_000 })
       .toBeGreaterThan(0);
@@ -170,6 +183,32 @@ describe('the dashboard', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await page.selectOption('select[aria-label="Language"]', 'fr');
     await picture(page, 'dashboard-reports.png');
+
+    // Yesterday morning at the site's ticket system, one event a message: the player estimates each ticket as it is issued.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const at = (minutes: number): string => new Date(Date.parse(`${yesterday}T08:00:00.000Z`) + minutes * 60_000).toISOString();
+    const events: QueueEvent[] = [{ type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at(-5) }];
+    for (let k = 0; k < 10; k++) {
+      events.push({ type: 'issued', ticket: `A${k}`, service: 'etat-civil', at: at(k * 6) });
+      events.push({ type: 'called', ticket: `A${k}`, counter: 'g1', at: at(k * 6 + 4 + (k % 4) * 3) });
+    }
+    events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const { token } = (await adminApi<SiteToken>(hub, 'POST', '/api/sites/mairie/token')).body;
+    for (const event of events) {
+      const posted = await fetch(`${hub.url}/api/sites/mairie/queue`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+      expect(posted.status).toBe(200);
+    }
+    const window = `since=${yesterday}T00:00:00.000Z&until=${yesterday}T23:00:00.000Z`;
+    await expect
+      .poll(async () => (await adminApi<WaitComparison>(hub, 'GET', `/api/sites/mairie/waits?${window}`)).body.points.filter((p) => p.estimatedMin !== null).length, { timeout: 20_000 })
+      .toBe(10);
+    await page.fill('#waits-day', yesterday);
+    await page.waitForSelector('#waits-title ~ .chart canvas');
+    await page.waitForSelector('table[data-report="accuracy"] tbody th:text-is("etat-civil")');
+    expect(await page.textContent('table[data-report="accuracy"] tbody tr td')).toBe('10');
+    await page.locator('#waits-day').blur();
+    await page.evaluate(() => document.getElementById('waits-title')!.scrollIntoView());
+    await picture(page, 'dashboard-waits.png');
     expect(player.errors).toEqual([]);
     expect(admin.errors).toEqual([]);
     await player.context.close();

@@ -112,10 +112,24 @@ describe('dashboard additions', () => {
     const posted = await fetch(new URL('/api/sites/prefecture/queue', hub.url), { method: 'POST', headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
     expect(posted.status).toBe(200);
     hub.stores.waits.insert('guichet', [{ service: 'titres', asOf: '2026-11-30T08:00:00.000Z', minutes: 10, low: 6, high: 15, queueLength: 3, openCounters: 1 }], Date.now());
-    const waits = WaitComparison.parse((await call('GET', '/api/sites/prefecture/waits?day=2026-11-30')).body);
+    const waits = WaitComparison.parse((await call('GET', '/api/sites/prefecture/waits?since=2026-11-29T23:00:00.000Z&until=2026-11-30T23:00:00.000Z')).body);
     expect(waits.points).toEqual([{ service: 'titres', issuedAt: '2026-11-30T08:00:00.000Z', realizedMin: 12, estimatedMin: 10, low: 6, high: 15 }]);
-    expect((await call('GET', '/api/sites/prefecture/waits?day=2026-11-29')).body).toEqual({ points: [] });
+    expect((await call('GET', '/api/sites/prefecture/waits?since=2026-11-28T23:00:00.000Z&until=2026-11-29T23:00:00.000Z')).body).toEqual({ points: [] });
     expect((await call('GET', '/api/sites/prefecture/waits')).status).toBe(400);
+  });
+
+  it('keeps the last screenshot a screen answered and serves it as a PNG', async () => {
+    const created = (await call('POST', '/api/screens', json({ id: 'kiosque', name: 'Kiosque', site: 'mairie', timezone: 'Europe/Paris' }))).body as { token: string };
+    expect((await call('GET', '/api/screens/kiosque/screenshot')).status).toBe(404);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const socket = io(`${hub.url}/screens`, { auth: { screenId: 'kiosque', token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
+    socket.on('command', (_command: unknown, ack: (answer: unknown) => void) => ack({ ok: true, data: { png: png.toString('base64') } }));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    expect((await call('POST', '/api/commands', json({ screen: 'kiosque', type: 'screenshot' }))).status).toBe(200);
+    const shot = await fetch(new URL('/api/screens/kiosque/screenshot', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(shot.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await shot.arrayBuffer())).toEqual(png);
+    socket.disconnect();
   });
 
   it('serves the dashboard page at / without a token, and the API still needs one', async () => {

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
 import { DayTimeline } from '../components/DayTimeline.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
-import { localDay } from '../formatting.js';
+import { localDay } from '../calendarDay.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { readDraft } from '../playlistDraft.js';
@@ -25,7 +25,6 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
   const [text, setText] = useState(STARTER);
-  const [fileNote, setFileNote] = useState<string | null>(null);
   const draft = useMemo(() => readDraft(text), [text]);
   const [target, setTarget] = useState<TargetChoice>({ kind: 'screen', id: '' });
   const [replace, setReplace] = useState(true);
@@ -35,8 +34,13 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
 
   const loadFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
-    setText(await file.text());
-    setFileNote(file.name);
+    const text = await file.text();
+    // Laid out one field a line, so that the errors' paths are easy to find; left as it is when it is not JSON.
+    try {
+      setText(JSON.stringify(JSON.parse(text), null, 2));
+    } catch {
+      setText(text);
+    }
   };
 
   const uploadMedia = async (file: File | undefined): Promise<void> => {
@@ -96,7 +100,6 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
           <div className="field">
             <label htmlFor="playlist-file">{t.playlistFile}</label>
             <input id="playlist-file" type="file" accept="application/json,.json" onChange={(e) => void loadFile(e.target.files?.[0])} aria-describedby="playlist-json-error" />
-            {fileNote ? <p className="help">{fileNote}</p> : null}
           </div>
           <div className="field">
             <label htmlFor="playlist-json">{t.playlistJson}</label>

@@ -4,7 +4,8 @@ import { AccuracyList, ImpressionList, ScreenList, WaitComparison } from '../../
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
 import { colorOf } from '../palette.js';
-import { airtime, localDay } from '../formatting.js';
+import { dayBounds, localDay } from '../calendarDay.js';
+import { airtime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { accuracyOf, airtimePerPlaylist, playsPerItemPerDay, waitSeries } from '../reportFigures.js';
@@ -162,8 +163,10 @@ function WaitReport({ api }: { api: HubApi }) {
   const site = chosenSite || sites[0] || '';
   const [day, setDay] = useState(() => localDay(0));
   const zone = screens.data?.screens.find((s) => s.site === site)?.timezone ?? BROWSER_ZONE;
-  const waits = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/waits?day=${day}`, WaitComparison) : { points: [] }), 30_000, [api, site, day]);
-  const accuracy = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList) : { accuracy: [] }), 30_000, [api, site]);
+  const bounds = dayBounds(day, zone);
+  const waitsQuery = `since=${encodeURIComponent(toUtcTime(bounds.from))}&until=${encodeURIComponent(toUtcTime(bounds.until))}`;
+  const waits = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/waits?${waitsQuery}`, WaitComparison) : { points: [] }), 30_000, [api, site, waitsQuery]);
+  const accuracy = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList) : { accuracy: [] }), 30_000, [api, site, day]);
   const series = useMemo(() => waitSeries(waits.data?.points ?? [], zone), [waits.data, zone]);
   const chart = useMemo<ChartConfiguration>(
     () => ({
