@@ -14,6 +14,13 @@ export function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Every day from `first` to `last`, both included. */
+export function daysFrom(first: string, last: string): string[] {
+  const days: string[] = [];
+  for (let day = first; day <= last && days.length < 366; day = nextDay(day)) days.push(day);
+  return days;
+}
+
 /** [from, until) of the local day in `timezone` (23 or 25 hours when the clocks change). */
 export function dayBounds(day: string, timezone: string): { from: number; until: number } {
   return { from: instantOfLocal(`${day}T00:00`, timezone), until: instantOfLocal(`${nextDay(day)}T00:00`, timezone) };

@@ -16,7 +16,8 @@ export function dayIn(iso: string, timeZone: string): string {
   return new Date(iso).toLocaleDateString('en-CA', { timeZone });
 }
 
-export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string): PlaysTable {
+/** `range`: the days to show, those without a play included (default: the days with one). */
+export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
   const plays: Record<string, Record<string, number>> = {};
   const days = new Set<string>();
   const totals = new Map<string, number>();
@@ -29,7 +30,7 @@ export function playsPerItemPerDay(impressions: readonly StoredImpression[], tim
     totals.set(item, (totals.get(item) ?? 0) + 1);
   }
   const items = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
-  return { days: [...days].sort(), items, plays };
+  return { days: range ? [...range] : [...days].sort(), items, plays };
 }
 
 export interface Airtime {

@@ -17,7 +17,7 @@ import { IdentifyFlag, runCommand } from './screenCommands.js';
 import { PLAYER_VERSION } from './version.js';
 import { QueueTracker } from './queueTracker.js';
 import { kioskEventsFrom } from './kioskEvents.js';
-import { PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
+import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
 import { PairingScreen } from './components/PairingScreen.js';
 
 async function boot(): Promise<void> {
@@ -70,6 +70,8 @@ async function boot(): Promise<void> {
           nowPlaying: () => playback.nowPlaying(),
           onQueue: (events) => queue.receive(events),
           kioskEvents: kioskEventsFrom(bridge),
+          // A token got by pairing and refused now (rotated, screen paired again): show a code again.
+          ...(configured ? {} : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
           runCommand: (command) =>
             runCommand(command, {
               reload: () => window.location.reload(),

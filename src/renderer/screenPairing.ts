@@ -25,6 +25,11 @@ export async function pairedScreen(db: PlayerDb, hubUrl: string): Promise<Paired
   return saved && saved.hub === hubUrl ? saved : null;
 }
 
+/** Forgets the id and token got by pairing (the hub refused them): the player pairs again. */
+export async function forgetPairing(db: PlayerDb): Promise<void> {
+  await db.settings.delete(PAIRED_KEY);
+}
+
 /** The code on screen, for the page. */
 export class PairingCodeShown {
   private code: string | null = null;

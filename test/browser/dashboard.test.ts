@@ -52,6 +52,10 @@ describe('the dashboard', () => {
     admin = await newPlayerPage(browser(), { width: 1280, height: 800 });
     const { page } = admin;
     await page.goto(hub.url);
+    // The keyboard first reaches the skip link, then the page; focus is always visible.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
     // French by default; the token is checked before it is kept.
     await page.fill('#admin-token', 'not-the-token');
     await page.click('button[type=submit]');
@@ -168,7 +172,9 @@ describe('the dashboard', () => {
     const page = await openPage('reports');
     await page.waitForSelector('table[data-report="plays"] tr[data-item="accueil/annonce"]');
     // The table's total for the item is the hub's count of its impressions (at the moment the page asked).
-    const shown = Number(await page.textContent('table[data-report="plays"] tr[data-item="accueil/annonce"] td'));
+    const cells = await page.$$eval('table[data-report="plays"] tr[data-item="accueil/annonce"] td', (tds) => tds.map((td) => Number(td.textContent)));
+    expect(cells).toHaveLength(7); // the last 7 days, days without a play too
+    const shown = cells.reduce((sum, n) => sum + n, 0);
     expect(shown).toBeGreaterThanOrEqual(stored.filter((i) => i.itemId === 'annonce').length);
     expect(await page.$('table[data-report="airtime"] tr[data-playlist="accueil"]')).not.toBeNull();
     expect(await page.$('table[data-report="airtime"] tr[data-playlist="bundle"]')).not.toBeNull();
@@ -209,6 +215,13 @@ describe('the dashboard', () => {
     await page.locator('#waits-day').blur();
     await page.evaluate(() => document.getElementById('waits-title')!.scrollIntoView());
     await picture(page, 'dashboard-waits.png');
+  });
+
+  it('a paired screen whose token the hub no longer takes shows a new code', async () => {
+    expect((await adminApi(hub, 'POST', '/api/screens/hall-1/token')).status).toBe(200);
+    await player.page.reload();
+    await expect.poll(() => player.page.getAttribute('[data-pairing-code]', 'data-pairing-code'), { timeout: 15_000 }).toMatch(/^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+    expect((await readStore<{ key: string }>(player.page, 'settings')).some((s) => s.key === 'pairedScreen')).toBe(false);
     expect(player.errors).toEqual([]);
     expect(admin.errors).toEqual([]);
     await player.context.close();

@@ -29,6 +29,10 @@ describe('reports', () => {
     });
   });
 
+  it('shows every day of the chosen range, those without a play too', () => {
+    expect(playsPerItemPerDay(impressions, 'Europe/Paris', ['2026-11-29', '2026-11-30', '2026-12-01']).days).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
+  });
+
   it('shares airtime between playlists by time on screen', () => {
     expect(airtimePerPlaylist(impressions)).toEqual([
       { playlistId: 'accueil', ms: 40_000, share: 40 / 70 },

@@ -4,7 +4,7 @@ import { AccuracyList, ImpressionList, ScreenList, WaitComparison } from '../../
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
 import { colorOf } from '../palette.js';
-import { dayBounds, localDay } from '../calendarDay.js';
+import { dayBounds, daysFrom, localDay } from '../calendarDay.js';
 import { airtime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
@@ -32,19 +32,21 @@ export function ReportsPage({ api }: { api: HubApi }) {
   const query = rangeQuery(since, until);
   const impressions = usePoll(() => api.get(`/api/impressions?${query}`, ImpressionList), 10_000, [api, query]);
   const list = impressions.data?.impressions ?? [];
-  const plays = useMemo(() => playsPerItemPerDay(list, BROWSER_ZONE), [list]);
+  const plays = useMemo(() => playsPerItemPerDay(list, BROWSER_ZONE, daysFrom(since, until)), [list, since, until]);
+  const dayLabel = (day: string): string => new Date(`${day}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
   const shares = useMemo(() => airtimePerPlaylist(list), [list]);
 
   const playsChart = useMemo<ChartConfiguration>(
     () => ({
       type: 'bar',
       data: {
-        labels: plays.days,
+        labels: plays.days.map(dayLabel),
         datasets: plays.items.map((item, k) => ({ label: item, data: plays.days.map((day) => plays.plays[item]?.[day] ?? 0), backgroundColor: colorOf(k) })),
       },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
     }),
-    [plays],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [plays, locale],
   );
   const airtimeChart = useMemo<ChartConfiguration>(
     () => ({
@@ -98,7 +100,7 @@ export function ReportsPage({ api }: { api: HubApi }) {
                     <th scope="col">{t.colItem}</th>
                     {plays.days.map((day) => (
                       <th scope="col" key={day}>
-                        {new Date(`${day}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' })}
+                        {dayLabel(day)}
                       </th>
                     ))}
                   </tr>
