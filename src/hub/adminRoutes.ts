@@ -7,8 +7,18 @@ import {
   CommandRequest,
   ImpressionQuery,
   MediaCheck,
+  PairingClaim,
+  PairingCode,
+  PairingPollQuery,
   PushRequest,
   ScreenCreate,
+  WaitComparisonQuery,
+  type MediaStored,
+  type PairingClaimed,
+  type PairingStarted,
+  type PairingState,
+  type ScreenSet,
+  type WaitComparison,
   type AccuracyList,
   type AlertList,
   type SiteToken,
@@ -28,8 +38,9 @@ import { toAlert } from './alertStore.js';
 import { HubError } from './hubError.js';
 import { impressionsCsv } from './impressionStore.js';
 import type { MediaFiles } from './mediaFiles.js';
+import type { PairingStore } from './pairingStore.js';
 import type { HubStores, ScreenChannel } from './screenChannel.js';
-import { limitRequests } from './requestLimits.js';
+import { limitRequests, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from './requestLimits.js';
 import { tokenMatches } from './secrets.js';
 
 /** The admin HTTP API (`/api`, Bearer admin token) and the public media files (`/media/<sha256>`). */
@@ -44,6 +55,9 @@ function parsed<S extends z.ZodType>(schema: S, input: unknown, where: string): 
 
 const IdParam = z.object({ id: Id });
 const ShaParam = z.object({ sha256: Sha256 });
+const CodeParam = z.object({ code: PairingCode });
+/** What the Electron player answers to `screenshot` (src/renderer/screenCommands.ts). */
+const ScreenshotData = z.object({ png: z.string().min(1) });
 
 export interface AdminDeps {
   stores: HubStores;
@@ -52,6 +66,9 @@ export interface AdminDeps {
   adminTokenHash: () => string;
   /** Requests a minute per address without the admin token (default ANONYMOUS_REQUESTS_PER_MINUTE). */
   anonymousPerMinute?: number;
+  pairings: PairingStore;
+  /** The built dashboard (dist/dashboard), served at `/`; null: not served. */
+  dashboardDir: string | null;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
@@ -75,6 +92,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
   };
   await limitRequests(app, { isAdmin, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
   await app.register(fastifyStatic, { root: media.dir, serve: false });
+  if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
 
   // Media are public by content address (a sha256 cannot be guessed), readable cross-origin by web players.
   const mediaHeaders = (reply: FastifyReply): void => {
@@ -107,8 +125,22 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
   });
 
+  // Pairing: players with no token yet ask for a code and poll it, from any origin (web players).
+  app.post('/api/pairing', { config: { rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } } }, async (_request, reply): Promise<PairingStarted> => {
+    reply.header('access-control-allow-origin', '*');
+    reply.code(201);
+    return deps.pairings.start(Date.now());
+  });
+  app.get('/api/pairing/:code', { config: { rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply): Promise<PairingState> => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('cache-control', 'no-store');
+    const { code } = parsed(CodeParam, request.params, 'url');
+    return deps.pairings.poll(code, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
+  });
+
   await app.register(async (api) => {
-    api.addHook('onRequest', async (request: FastifyRequest) => {
+    // After the rate limit (onRequest), before any body is read.
+    api.addHook('preParsing', async (request: FastifyRequest) => {
       if (!isAdmin(request)) throw new HubError(401, 'unauthorized: expected "Authorization: Bearer <admin token>" (printed at the hub\'s first start)');
     });
     // Uploads are streamed to disk, not parsed.
@@ -122,6 +154,21 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const created = stores.screens.add(parsed(ScreenCreate, request.body, ''));
       reply.code(201);
       return created;
+    });
+
+    api.get('/api/screens/:id/playlists', async (request): Promise<ScreenSet> => {
+      const { id } = parsed(IdParam, request.params, 'url');
+      const screen = stores.screens.get(id);
+      if (!screen) throw new HubError(404, `screen "${id}" does not exist`);
+      const set = stores.playlists.setFor(screen);
+      return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [] };
+    });
+
+    api.post('/api/pairing/:code/claim', async (request, reply): Promise<PairingClaimed> => {
+      const { code } = parsed(CodeParam, request.params, 'url');
+      const screen = deps.pairings.claim(code, parsed(PairingClaim, request.body, ''), Date.now());
+      reply.code(201);
+      return { screen };
     });
 
     api.post('/api/screens/:id/token', async (request): Promise<ScreenToken> => stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id));
@@ -162,6 +209,19 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       return stored;
     });
 
+    // The dashboard's upload: the hub computes the digest.
+    api.post('/api/media', { bodyLimit: MAX_MEDIA_BYTES }, async (request, reply): Promise<MediaStored> => {
+      const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
+      const stored = await media.store(null, type, request.raw as Readable, MAX_MEDIA_BYTES);
+      reply.code(201);
+      return { ...stored, url: `/media/${stored.sha256}` };
+    });
+
+    api.get('/api/sites/:id/waits', async (request): Promise<WaitComparison> => {
+      const { id: site } = parsed(IdParam, request.params, 'url');
+      return { points: stores.queue.waitComparison(site, parsed(WaitComparisonQuery, request.query ?? {}, 'query')) };
+    });
+
     api.post('/api/sites/:id/token', async (request) => {
       const { id: site } = parsed(IdParam, request.params, 'url');
       return { site, token: stores.queue.newSiteToken(site) } satisfies SiteToken;
@@ -195,7 +255,19 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const id = stores.commands.create(screen, type, Date.now());
       const ack = await channel.command(screen, { id, type });
       stores.commands.recordAck(id, ack, Date.now());
+      const png = type === 'screenshot' && ack.ok ? ScreenshotData.safeParse(ack.data) : null;
+      if (png?.success) stores.commands.recordScreenshot(screen, Buffer.from(png.data.png, 'base64'), Date.now());
       return { id, screen, type, ...ack };
+    });
+
+    api.get('/api/screens/:id/screenshot', async (request, reply) => {
+      const { id } = parsed(IdParam, request.params, 'url');
+      const shot = stores.commands.lastScreenshot(id);
+      if (!shot) throw new HubError(404, `screen "${id}" has no screenshot yet (send it the screenshot command)`);
+      reply.header('content-type', 'image/png');
+      reply.header('x-taken-at', shot.takenAt);
+      reply.header('cache-control', 'no-store');
+      return reply.send(shot.png);
     });
 
     api.get('/api/impressions', async (request, reply): Promise<ImpressionList | string> => {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
@@ -83,6 +86,9 @@ function client(values: Values): AdminClient {
   return new AdminClient(hub, token);
 }
 
+/** The dashboard that `npm run build` writes beside the built hub (dist/dashboard next to dist/hub/hub.js). */
+const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboard');
+
 async function serve(values: Values): Promise<void> {
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
@@ -94,6 +100,7 @@ async function serve(values: Values): Promise<void> {
     host: values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0',
     ...(values.media ? { mediaDir: values.media } : {}),
     ...(adminToken ? { adminToken } : {}),
+    ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url} (database ${db})`);
   if (hub.newAdminToken) {

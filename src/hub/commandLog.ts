@@ -16,4 +16,14 @@ export class CommandLog {
   recordAck(id: string, ack: CommandAck, at: number): void {
     this.db.prepare('UPDATE commands SET acked_at = ?, ok = ?, error = ? WHERE id = ?').run(toUtcTime(at), ack.ok ? 1 : 0, ack.error ?? null, id);
   }
+
+  /** Keeps the screen's latest screenshot (a PNG), for the dashboard. */
+  recordScreenshot(screenId: string, png: Buffer, at: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO screenshots (screen_id, png, taken_at) VALUES (?, ?, ?)').run(screenId, png, toUtcTime(at));
+  }
+
+  lastScreenshot(screenId: string): { png: Buffer; takenAt: string } | null {
+    const row = this.db.prepare<[string], { png: Buffer; taken_at: string }>('SELECT png, taken_at FROM screenshots WHERE screen_id = ?').get(screenId);
+    return row ? { png: row.png, takenAt: row.taken_at } : null;
+  }
 }

@@ -99,6 +99,22 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX realized_waits_service ON realized_waits (service, issued_at);
   `,
+  // 3: pairing codes shown by new players, claimed from the dashboard (the screen's token is kept
+  // only between the claim and the player's next poll, then erased); each screen's last screenshot.
+  `
+  CREATE TABLE pairings (
+    code TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    screen_id TEXT,
+    token TEXT,
+    claimed_at TEXT,
+    delivered_at TEXT
+  );
+  CREATE INDEX pairings_expires ON pairings (expires_at);
+  CREATE TABLE screenshots (screen_id TEXT PRIMARY KEY, png BLOB NOT NULL, taken_at TEXT NOT NULL);
+  `,
 ];
 
 export type HubDb = Database.Database;

@@ -7,6 +7,7 @@ import { CommandLog } from './commandLog.js';
 import { openHubDb } from './hubDb.js';
 import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
+import { PairingStore } from './pairingStore.js';
 import { PlaylistStore } from './playlistStore.js';
 import { QueueRelay } from './queueRelay.js';
 import { ScreenChannel, type HubStores } from './screenChannel.js';
@@ -25,6 +26,8 @@ export interface HubOptions {
   mediaDir?: string;
   /** Sets the admin token; without it, one is made at first start and printed. */
   adminToken?: string;
+  /** The built dashboard, served at `/` (absent: no dashboard). */
+  dashboardDir?: string;
   log?: (line: string) => void;
   /** Requests a minute per address without the admin token. */
   anonymousPerMinute?: number;
@@ -70,7 +73,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
   const channel = new ScreenChannel(io, stores, log);
   const media = new MediaFiles(options.mediaDir ?? join(dirname(options.db), 'media'), db);
-  await registerRoutes(app, { stores, channel, media, adminTokenHash: () => adminTokenHash, ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}) });
+  const pairings = new PairingStore(db, stores.screens);
+  await registerRoutes(app, {
+    stores,
+    channel,
+    media,
+    adminTokenHash: () => adminTokenHash,
+    pairings,
+    dashboardDir: options.dashboardDir ?? null,
+    ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
+  });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -29,8 +29,9 @@ export class MediaFiles {
     return digests.filter((sha256) => !this.info(sha256));
   }
 
-  async store(sha256: string, type: string, body: Readable, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
-    const expected = sha256.toLowerCase();
+  /** Stores the body under its own digest, or refuses it when `sha256` (the announced one) is given and differs. */
+  async store(sha256: string | null, type: string, body: Readable, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
+    const expected = sha256?.toLowerCase() ?? null;
     const tmp = join(this.dir, `.upload-${randomUUID()}`);
     const hash = createHash('sha256');
     let bytes = 0;
@@ -45,10 +46,11 @@ export class MediaFiles {
     try {
       await pipeline(body, count, createWriteStream(tmp));
       const actual = hash.digest('hex');
-      if (actual !== expected) throw new HubError(400, `body: its sha256 is ${actual}, not ${expected} as the URL says (file changed or upload cut)`);
-      await rename(tmp, join(this.dir, expected));
-      this.db.prepare('INSERT OR REPLACE INTO media (sha256, bytes, type, stored_at) VALUES (?, ?, ?, ?)').run(expected, bytes, type, toUtcTime(Date.now()));
-      return { sha256: expected, bytes };
+      if (expected !== null && actual !== expected) throw new HubError(400, `body: its sha256 is ${actual}, not ${expected} as the URL says (file changed or upload cut)`);
+      if (expected === null && bytes === 0) throw new HubError(400, 'body: empty file');
+      await rename(tmp, join(this.dir, actual));
+      this.db.prepare('INSERT OR REPLACE INTO media (sha256, bytes, type, stored_at) VALUES (?, ?, ?, ?)').run(actual, bytes, type, toUtcTime(Date.now()));
+      return { sha256: actual, bytes };
     } finally {
       await rm(tmp, { force: true });
     }

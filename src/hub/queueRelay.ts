@@ -1,4 +1,4 @@
-import type { Accuracy } from '../shared/adminApi.js';
+import type { Accuracy, WaitComparisonQuery, WaitPoint } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { QueueEvent } from '../shared/queue.js';
 import { eventKey } from '../shared/queueModel.js';
@@ -78,5 +78,20 @@ export class QueueRelay {
       )
       .all(site)
       .map((row) => ({ service: row.service, day: row.day, estimates: row.estimates, meanAbsoluteErrorMin: row.mae, coverage: row.covered }));
+  }
+
+  /** Each ticket of the site issued in [since, until) and called: its realized wait and the screens' estimate made as it was issued. */
+  waitComparison(site: string, { since, until }: WaitComparisonQuery): WaitPoint[] {
+    return this.db
+      .prepare<[string, string, string, string], { service: string; issued_at: string; realized: number; estimated: number | null; low: number | null; high: number | null }>(
+        `SELECT r.service, r.issued_at, r.minutes AS realized, AVG(w.minutes) AS estimated, AVG(w.low) AS low, AVG(w.high) AS high
+         FROM realized_waits r
+         LEFT JOIN (SELECT w.* FROM wait_estimates w JOIN screens s ON s.id = w.screen_id AND s.site = ?) w
+           ON w.service = r.service AND w.as_of = r.issued_at
+         WHERE r.site = ? AND r.issued_at >= ? AND r.issued_at < ?
+         GROUP BY r.service, r.ticket, r.issued_at ORDER BY r.issued_at, r.service`,
+      )
+      .all(site, site, since, until)
+      .map((row) => ({ service: row.service, issuedAt: row.issued_at, realizedMin: row.realized, estimatedMin: row.estimated, low: row.low, high: row.high }));
   }
 }

@@ -1,4 +1,5 @@
 import type { ScreenState } from '../shared/adminApi.js';
+import { revisionState } from '../shared/revisionState.js';
 
 /** `antichambre-hub status`: one line per screen, readable in a terminal. */
 
@@ -12,10 +13,16 @@ function ago(iso: string | null, now: number): string {
 }
 
 function revisionCell(screen: ScreenState): string {
-  if (!screen.revision) return '(none assigned)';
-  if (screen.refused?.revision === screen.revision) return `${screen.revision} REFUSED: ${screen.refused.error}`;
-  if (screen.ackedRevision === screen.revision) return `${screen.revision} ok`;
-  return `${screen.revision} waiting (has ${screen.ackedRevision ?? 'none'})`;
+  switch (revisionState(screen)) {
+    case 'none':
+      return '(none assigned)';
+    case 'refused':
+      return `${screen.revision} REFUSED: ${screen.refused?.error}`;
+    case 'acked':
+      return `${screen.revision} ok`;
+    case 'waiting':
+      return `${screen.revision} waiting (has ${screen.ackedRevision ?? 'none'})`;
+  }
 }
 
 function megabytes(bytes: number): string {

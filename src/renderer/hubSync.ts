@@ -55,6 +55,8 @@ export interface HubSyncDeps {
   onQueue?(events: QueueEvent[]): Promise<void>;
   /** The kiosk PC's own events, sent with the next status (Electron only). */
   kioskEvents?: KioskEvents | null;
+  /** The hub refused this screen's token (revoked, or the screen was paired again). */
+  onUnauthorized?(): void;
 }
 
 export interface SyncState {
@@ -111,7 +113,10 @@ export class HubSync {
       this.state.error = error.message;
       // The hub refused this screen: socket.io does not retry that by itself. Ask again, slowly.
       if (!socket.active) this.retryLater(socket);
-      if (error.message === AUTH_ERRORS.unauthorized) console.warn(`[antichambre] hub ${deps.hubUrl} refused screen ${deps.screenId}: wrong or revoked token`);
+      if (error.message === AUTH_ERRORS.unauthorized) {
+        console.warn(`[antichambre] hub ${deps.hubUrl} refused screen ${deps.screenId}: wrong or revoked token`);
+        deps.onUnauthorized?.();
+      }
     });
 
     socket.on('playlists', (payload: unknown, ack: unknown) => void this.receiveSet(payload, ackOf(ack)));

@@ -17,6 +17,8 @@ import { IdentifyFlag, runCommand } from './screenCommands.js';
 import { PLAYER_VERSION } from './version.js';
 import { QueueTracker } from './queueTracker.js';
 import { kioskEventsFrom } from './kioskEvents.js';
+import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
+import { PairingScreen } from './components/PairingScreen.js';
 
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
@@ -33,7 +35,10 @@ async function boot(): Promise<void> {
     new Promise((resolve) => setTimeout(resolve, 1500)),
   ]).then(() => performance.mark('antichambre:fonts'));
   const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
-  const [screenId] = await Promise.all([config.screen ?? localScreenId(db), cache.init()]);
+  // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
+  const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
+  const [credentials] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), cache.init()]);
+  const screenId = credentials?.screenId ?? config.screen ?? (await localScreenId(db));
   performance.mark('antichambre:db');
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
@@ -52,11 +57,11 @@ async function boot(): Promise<void> {
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
   const bridge = window.antichambre;
   const sync =
-    config.hub && config.screen && config.token
+    config.hub && credentials
       ? new HubSync({
           hubUrl: config.hub,
-          screenId: config.screen,
-          token: config.token,
+          screenId: credentials.screenId,
+          token: credentials.token,
           version: PLAYER_VERSION,
           timezone,
           db,
@@ -66,6 +71,8 @@ async function boot(): Promise<void> {
           nowPlaying: () => playback.nowPlaying(),
           onQueue: (events) => queue.receive(events),
           kioskEvents: kioskEventsFrom(bridge),
+          // A token got by pairing and refused now (rotated, screen paired again): show a code again.
+          ...(configured ? {} : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
           runCommand: (command) =>
             runCommand(command, {
               reload: () => window.location.reload(),
@@ -79,11 +86,15 @@ async function boot(): Promise<void> {
             }),
         })
       : null;
+  // A hub but no id and token: show a pairing code over what plays, until an admin claims it; then start again as that screen.
+  const pairing = config.hub && !sync ? new PairingCodeShown() : null;
   root.render(
-    <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} chime={config.chime === 'on'} />,
+    <>
+      <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} chime={config.chime === 'on'} />
+      {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
+    </>,
   );
-
-  if (config.hub && !sync) console.warn('[antichambre] a hub is set but not the screen id and token: playing on its own');
+  if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
   if (sync) {
     log.onOutbox = () => sync.outboxChanged();
     queue.onReport = () => sync.outboxChanged();

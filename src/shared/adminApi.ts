@@ -112,3 +112,61 @@ export type AccuracyList = z.infer<typeof AccuracyList>;
 
 export const WaitEstimateList = z.object({ estimates: z.array(WaitEstimate) });
 export type WaitEstimateList = z.infer<typeof WaitEstimateList>;
+
+/**
+ * Pairing (an extension of protocol §2): a player that knows only the hub's URL asks for a
+ * short code (`POST /api/pairing`, no token), shows it, and polls
+ * `GET /api/pairing/<code>?secret=…` until an admin claims the code
+ * (`POST /api/pairing/<code>/claim`, Bearer admin) as a new screen; the poll then answers the
+ * screen's id and token, once.
+ */
+export const PAIRING_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const PAIRING_CODE_LENGTH = 6;
+export const PAIRING_TTL_MS = 10 * 60_000;
+export const PairingCode = z
+  .string({ error: 'expected a pairing code' })
+  .transform((code) => code.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(new RegExp(`^[${PAIRING_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`), { error: `expected the ${PAIRING_CODE_LENGTH} characters shown on the screen` }));
+export type PairingCode = z.infer<typeof PairingCode>;
+
+export const PairingStarted = z.object({ code: z.string(), secret: z.string(), expiresAt: UtcTime });
+export type PairingStarted = z.infer<typeof PairingStarted>;
+export const PairingPollQuery = z.object({ secret: z.string({ error: 'expected the secret given with the code' }).min(1) });
+export type PairingPollQuery = z.infer<typeof PairingPollQuery>;
+export const PairingState = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('waiting'), expiresAt: UtcTime }),
+  z.object({ status: z.literal('paired'), screenId: Id, token: z.string().min(1), name: z.string(), site: Id }),
+]);
+export type PairingState = z.infer<typeof PairingState>;
+export const PairingClaim = z.object({
+  screenId: Id,
+  name: ScreenCreate.shape.name,
+  site: Id,
+  timezone: TimeZone.optional(),
+});
+export type PairingClaim = z.infer<typeof PairingClaim>;
+export const PairingClaimed = z.object({ screen: ScreenInfo });
+export type PairingClaimed = z.infer<typeof PairingClaimed>;
+
+/** `POST /api/media` (raw body): the hub computes the digest. */
+export const MediaStored = z.object({ sha256: Sha256, bytes: z.number().int().nonnegative(), url: z.string() });
+export type MediaStored = z.infer<typeof MediaStored>;
+
+/** `GET /api/sites/<site>/waits?since=…&until=…`: each ticket issued then and called, its realized wait beside the estimate made as it was issued. */
+export const WaitComparisonQuery = z.object({ since: UtcTime, until: UtcTime });
+export type WaitComparisonQuery = z.infer<typeof WaitComparisonQuery>;
+export const WaitPoint = z.object({
+  service: z.string(),
+  issuedAt: UtcTime,
+  realizedMin: z.number(),
+  estimatedMin: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+});
+export type WaitPoint = z.infer<typeof WaitPoint>;
+export const WaitComparison = z.object({ points: z.array(WaitPoint) });
+export type WaitComparison = z.infer<typeof WaitComparison>;
+
+/** `GET /api/screens/<id>/playlists`: the set its assignments give it now (null: nothing assigned). */
+export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet });
+export type ScreenSet = z.infer<typeof ScreenSet>;

@@ -2,14 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** VS Code-style layering: shared imports no upper layer; renderer, main and hub never import each other. */
+/** VS Code-style layering: shared imports no upper layer; renderer, main, hub and dashboard never import each other. */
 const src = resolve(import.meta.dirname, '../../src');
-const LAYERS = ['shared', 'renderer', 'main', 'hub'] as const;
+const LAYERS = ['shared', 'renderer', 'main', 'hub', 'dashboard'] as const;
 const ALLOWED: Record<(typeof LAYERS)[number], string[]> = {
   shared: ['shared'],
   renderer: ['renderer', 'shared'],
   main: ['main', 'shared'],
   hub: ['hub', 'shared'],
+  dashboard: ['dashboard', 'shared'],
 };
 const NODE_OR_BROWSER = /^(node:|electron$|fs$|path$|react|react-dom|dexie|socket\.io|better-sqlite3)/;
 

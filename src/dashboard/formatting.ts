@@ -1,0 +1,31 @@
+/** How the dashboard writes times, sizes and durations, in the chosen language. */
+
+export function ago(iso: string | null, now: number, locale: string, never: string): string {
+  if (!iso) return never;
+  const s = Math.round((Date.parse(iso) - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  if (Math.abs(s) < 90) return format.format(s, 'second');
+  if (Math.abs(s) < 5400) return format.format(Math.round(s / 60), 'minute');
+  if (Math.abs(s) < 172_800) return format.format(Math.round(s / 3600), 'hour');
+  return format.format(Math.round(s / 86_400), 'day');
+}
+
+export function megabytes(bytes: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / 1e6);
+}
+
+export function clockTime(ms: number, locale: string, timeZone?: string): string {
+  return new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', ...(timeZone ? { timeZone } : {}) });
+}
+
+export function dateTime(iso: string, locale: string): string {
+  return new Date(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** 3 h 05 min, 12 min 30 s, 8 s */
+export function airtime(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}

@@ -1,0 +1,143 @@
+import { useState, type FormEvent } from 'react';
+import { AlertList, AlertRecord, AlertRequest, ScreenList } from '../../shared/adminApi.js';
+import { toUtcTime } from '../../shared/ids.js';
+import { formatPath } from '../../shared/validationError.js';
+import { Field } from '../components/Field.js';
+import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
+import { dateTime } from '../formatting.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings } from '../i18n.js';
+import { usePoll } from '../usePoll.js';
+
+/** Send an info or urgent alert to a site or a screen, see which screens got it, clear it. */
+export function AlertsPage({ api }: { api: HubApi }) {
+  const { t, locale } = useStrings();
+  const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
+  const alerts = usePoll(() => api.get('/api/alerts', AlertList), 3_000, [api]);
+  const [level, setLevel] = useState<'info' | 'urgent'>('info');
+  const [text, setText] = useState('');
+  const [minutes, setMinutes] = useState('30');
+  const [target, setTarget] = useState<TargetChoice>({ kind: 'site', id: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [done, setDone] = useState<string | null>(null);
+  const siteCount = (site: string) => (screens.data?.screens ?? []).filter((s) => s.site === site).length;
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setDone(null);
+    const duration = Number(minutes);
+    const request = AlertRequest.safeParse({
+      level,
+      text,
+      until: Number.isFinite(duration) && duration > 0 ? toUtcTime(Date.now() + duration * 60_000) : 'invalid',
+      target: chosenTarget(target, screens.data?.screens ?? []),
+    });
+    if (!request.success) {
+      const found: Record<string, string> = {};
+      for (const issue of request.error.issues) found[formatPath(issue.path).split('.')[0]!] ??= issue.message;
+      setErrors(found);
+      return;
+    }
+    setErrors({});
+    try {
+      const record = await api.send('POST', '/api/alerts', request.data, AlertRecord);
+      setDone(`${t.sent} (${record.id})`);
+      setText('');
+      alerts.refresh();
+    } catch (failure) {
+      setErrors({ text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+
+  const clear = async (id: string): Promise<void> => {
+    await api.send('DELETE', `/api/alerts/${encodeURIComponent(id)}`, undefined, AlertRecord);
+    alerts.refresh();
+  };
+
+  return (
+    <>
+      <h1>{t.alertsTitle}</h1>
+      <section className="card" aria-labelledby="send-alert-title">
+        <h2 id="send-alert-title">{t.sendAlert}</h2>
+        <form className="grid-form" onSubmit={(event) => void submit(event)} noValidate>
+          <fieldset className="field">
+            <legend>{t.level}</legend>
+            <label className="choice">
+              <input type="radio" name="alert-level" value="info" checked={level === 'info'} onChange={() => setLevel('info')} /> {t.levelInfo}
+            </label>
+            <label className="choice">
+              <input type="radio" name="alert-level" value="urgent" checked={level === 'urgent'} onChange={() => setLevel('urgent')} /> {t.levelUrgent}
+            </label>
+          </fieldset>
+          <Field id="alert-text" label={t.alertText} error={errors['text']}>
+            {(props) => <textarea {...props} rows={2} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} />}
+          </Field>
+          <Field id="alert-minutes" label={t.duration} error={errors['until']}>
+            {(props) => <input {...props} type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />}
+          </Field>
+          <TargetPicker idPrefix="alert" screens={screens.data?.screens ?? []} value={target} onChange={setTarget} error={errors['target']} />
+          <div className="actions">
+            <button type="submit" className={level === 'urgent' ? 'danger' : undefined}>
+              {t.send}
+            </button>
+          </div>
+        </form>
+        <p role="status" className="success">
+          {done}
+        </p>
+      </section>
+
+      <div className="table-wrap">
+        <table data-table="alerts">
+          <caption>{t.alertsCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colText}</th>
+              <th scope="col">{t.colLevel}</th>
+              <th scope="col">{t.colTarget}</th>
+              <th scope="col">{t.colUntil}</th>
+              <th scope="col">{t.colAcks}</th>
+              <th scope="col">{t.colState}</th>
+              <th scope="col">
+                <span className="sr-only">{t.clear}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(alerts.data?.alerts ?? []).length === 0 ? (
+              <tr>
+                <td colSpan={7}>{alerts.data ? t.noAlerts : t.loading}</td>
+              </tr>
+            ) : null}
+            {(alerts.data?.alerts ?? []).map((alert) => {
+              const state = alert.clearedAt ? 'cleared' : Date.parse(alert.until) <= Date.now() ? 'expired' : 'active';
+              const expected = 'site' in alert.target ? siteCount(alert.target.site) : 1;
+              return (
+                <tr key={alert.id} data-alert-row={alert.id} data-state={state}>
+                  <th scope="row">{alert.text}</th>
+                  <td>
+                    <span className={`badge badge-${alert.level}`}>{alert.level === 'urgent' ? t.levelUrgent : t.levelInfo}</span>
+                  </td>
+                  <td>{'site' in alert.target ? `${t.site} ${alert.target.site}` : `${t.targetScreen} ${alert.target.screen}`}</td>
+                  <td>{dateTime(alert.until, locale)}</td>
+                  <td data-acks={alert.acks.map((a) => a.screen).join(' ')}>
+                    {alert.acks.length} / {expected}
+                    {alert.acks.length > 0 ? <div className="small muted">{alert.acks.map((a) => a.screen).join(', ')}</div> : null}
+                  </td>
+                  <td>{t[state]}</td>
+                  <td>
+                    {state === 'active' ? (
+                      <button type="button" className="secondary" onClick={() => void clear(alert.id)} aria-label={`${t.clear} : ${alert.text}`}>
+                        {t.clear}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,217 @@
+import { useMemo, useState } from 'react';
+import { PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
+import { DayTimeline } from '../components/DayTimeline.js';
+import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
+import { localDay } from '../calendarDay.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings } from '../i18n.js';
+import { readDraft } from '../playlistDraft.js';
+import { usePoll } from '../usePoll.js';
+
+/** Edit or load playlists (checked as you type), upload media, preview a screen's day, push. */
+
+const STARTER = JSON.stringify(
+  { id: 'accueil', name: 'Accueil', priority: 0, items: [{ id: 'bienvenue', type: 'text', duration: 8, title: 'Bienvenue à la mairie' }] },
+  null,
+  2,
+);
+
+function mediaType(file: File): 'image' | 'video' {
+  return file.type.startsWith('video/') ? 'video' : 'image';
+}
+
+export function PlaylistsPage({ api }: { api: HubApi }) {
+  const { t } = useStrings();
+  const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
+  const screenList = screens.data?.screens ?? [];
+  const [text, setText] = useState(STARTER);
+  const draft = useMemo(() => readDraft(text), [text]);
+  const [target, setTarget] = useState<TargetChoice>({ kind: 'screen', id: '' });
+  const [replace, setReplace] = useState(true);
+  const [pushNote, setPushNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [media, setMedia] = useState<{ file: File; stored: MediaStored } | null>(null);
+  const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const loadFile = async (file: File | undefined): Promise<void> => {
+    if (!file) return;
+    const text = await file.text();
+    // Laid out one field a line, so that the errors' paths are easy to find; left as it is when it is not JSON.
+    try {
+      setText(JSON.stringify(JSON.parse(text), null, 2));
+    } catch {
+      setText(text);
+    }
+  };
+
+  const uploadMedia = async (file: File | undefined): Promise<void> => {
+    if (!file) return;
+    setMediaNote({ ok: true, text: t.uploading });
+    try {
+      const stored = await api.upload(file);
+      setMedia({ file, stored });
+      setMediaNote({ ok: true, text: `${t.mediaUploaded} : ${stored.sha256.slice(0, 12)}… (${stored.bytes} o)` });
+    } catch (failure) {
+      setMedia(null);
+      setMediaNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+
+  const addMediaItem = (): void => {
+    if (!media || !draft.ok || draft.playlists.length === 0) return;
+    const [first, ...rest] = draft.playlists;
+    const id = media.file.name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'media';
+    const item = {
+      id,
+      type: mediaType(media.file),
+      ...(mediaType(media.file) === 'image' ? { duration: 10 } : {}),
+      src: new URL(media.stored.url, window.location.href).href,
+      sha256: media.stored.sha256,
+      bytes: media.stored.bytes,
+    };
+    const updated = [{ ...first!, items: [...first!.items, item] }, ...rest];
+    setText(JSON.stringify(updated.length === 1 ? updated[0] : updated, null, 2));
+  };
+
+  const push = async (): Promise<void> => {
+    const chosen = chosenTarget(target, screenList);
+    if (!draft.ok || !chosen) return;
+    setPushNote(null);
+    try {
+      const result = await api.send('POST', '/api/playlists', { playlists: draft.playlists, target: chosen, replace }, PushResult);
+      setPushNote({ ok: true, text: `${t.pushed} : ${result.screens.map((s) => `${s.id} (${s.revision?.slice(0, 8) ?? '–'})`).join(', ')}` });
+    } catch (failure) {
+      setPushNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+
+  const loadCurrent = async (): Promise<void> => {
+    const chosen = chosenTarget({ kind: 'screen', id: target.kind === 'screen' ? target.id : '' }, screenList);
+    if (!chosen || !('screen' in chosen)) return;
+    const set = await api.get(`/api/screens/${encodeURIComponent(chosen.screen)}/playlists`, ScreenSet);
+    if (set.playlists.length > 0) setText(JSON.stringify(set.playlists.length === 1 ? set.playlists[0] : set.playlists, null, 2));
+  };
+
+  return (
+    <>
+      <h1>{t.playlistsTitle}</h1>
+      <div className="split wide-left">
+        <section className="card" aria-labelledby="editor-title">
+          <h2 id="editor-title">{t.editorTitle}</h2>
+          <div className="field">
+            <label htmlFor="playlist-file">{t.playlistFile}</label>
+            <input id="playlist-file" type="file" accept="application/json,.json" onChange={(e) => void loadFile(e.target.files?.[0])} aria-describedby="playlist-json-error" />
+          </div>
+          <div className="field">
+            <label htmlFor="playlist-json">{t.playlistJson}</label>
+            <textarea
+              id="playlist-json"
+              className="code"
+              rows={18}
+              spellCheck={false}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              aria-invalid={draft.ok ? undefined : true}
+              aria-describedby="playlist-json-error"
+            />
+            <div id="playlist-json-error" aria-live="polite">
+              {draft.ok ? (
+                <p className="success" data-draft="valid">
+                  ✓ {t.playlistValid} ({draft.playlists.map((p) => `${p.id}: ${p.items.length}`).join(', ')})
+                </p>
+              ) : (
+                <div className="error" data-draft="invalid">
+                  <p>
+                    {draft.issues.length} {t.playlistErrors}
+                  </p>
+                  <ul>
+                    {draft.issues.map((issue, k) => (
+                      <li key={k} data-error-path={issue.path}>
+                        <code>{issue.path}</code> : {issue.message}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+            </div>
+          </div>
+        </section>
+        <div>
+          <section className="card" aria-labelledby="push-title">
+            <h2 id="push-title">{t.pushTitle}</h2>
+            <TargetPicker idPrefix="push" screens={screenList} value={target} onChange={setTarget} />
+            <label className="choice">
+              <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t.replace}
+            </label>
+            <div className="buttons">
+              <button type="button" disabled={!draft.ok} onClick={() => void push()}>
+                {t.push}
+              </button>
+              <button type="button" className="secondary" disabled={target.kind !== 'screen' || screenList.length === 0} onClick={() => void loadCurrent()}>
+                {t.loadCurrent}
+              </button>
+            </div>
+            <p role="status" className={pushNote?.ok ? 'success' : 'error'} data-push-result>
+              {pushNote?.text}
+            </p>
+          </section>
+          <section className="card" aria-labelledby="media-title">
+            <h2 id="media-title">{t.mediaTitle}</h2>
+            <div className="field">
+              <label htmlFor="media-file">{t.mediaFile}</label>
+              <input id="media-file" type="file" accept="image/*,video/*,text/vtt" onChange={(e) => void uploadMedia(e.target.files?.[0])} aria-describedby="media-file-note" />
+              <p id="media-file-note" role="status" className={mediaNote?.ok ? 'help' : 'error'}>
+                {mediaNote?.text}
+              </p>
+            </div>
+            {media ? (
+              <button type="button" className="secondary" disabled={!draft.ok} onClick={addMediaItem}>
+                {t.addAsItem}
+              </button>
+            ) : null}
+          </section>
+        </div>
+      </div>
+      <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} />
+    </>
+  );
+}
+
+function TimelineSection({ api, screens, draft }: { api: HubApi; screens: ScreenList['screens']; draft: import('../../shared/playlist.js').Playlist[] | null }) {
+  const { t } = useStrings();
+  const [screenId, setScreenId] = useState('');
+  const [day, setDay] = useState(() => localDay(0));
+  const [source, setSource] = useState<'current' | 'draft'>('current');
+  const id = screenId || screens[0]?.id || '';
+  const current = usePoll(async () => (id ? api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet) : null), null, [api, id]);
+  const timezone = screens.find((s) => s.id === id)?.timezone ?? 'Europe/Paris';
+  const playlists = source === 'draft' ? draft : (current.data?.playlists ?? null);
+  return (
+    <section className="card" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">{t.timelineTitle}</h2>
+      <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="timeline-screen">{t.targetScreen}</label>
+          <select id="timeline-screen" value={id} onChange={(e) => setScreenId(e.target.value)}>
+            {screens.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name} ({s.id})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="timeline-day">{t.timelineDay}</label>
+          <input id="timeline-day" type="date" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="timeline-source">{t.timelineSource}</label>
+          <select id="timeline-source" value={source} onChange={(e) => setSource(e.target.value === 'draft' ? 'draft' : 'current')}>
+            <option value="current">{t.sourceCurrent}</option>
+            <option value="draft">{t.sourceDraft}</option>
+          </select>
+        </div>
+      </form>
+      {playlists ? <DayTimeline playlists={playlists} day={day} timezone={timezone} /> : <p>{current.error ?? t.loading}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,247 @@
+import type { ChartConfiguration } from 'chart.js';
+import { useMemo, useState } from 'react';
+import { AccuracyList, ImpressionList, ScreenList, WaitComparison } from '../../shared/adminApi.js';
+import { toUtcTime } from '../../shared/ids.js';
+import { ChartCanvas } from '../components/ChartCanvas.js';
+import { colorOf } from '../palette.js';
+import { dayBounds, daysFrom, localDay } from '../calendarDay.js';
+import { airtime } from '../formatting.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings } from '../i18n.js';
+import { accuracyOf, airtimePerPlaylist, playsPerItemPerDay, waitSeries } from '../reportFigures.js';
+import { usePoll } from '../usePoll.js';
+
+/** Proof of play (plays per item per day, airtime per playlist, CSV) and waits, estimated against realized. */
+
+const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function rangeQuery(since: string, until: string): string {
+  const from = new Date(`${since}T00:00:00`).getTime();
+  const to = new Date(`${until}T00:00:00`).getTime() + 86_400_000;
+  return `since=${encodeURIComponent(toUtcTime(from))}&until=${encodeURIComponent(toUtcTime(to))}`;
+}
+
+function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(Math.floor(minutes % 60)).padStart(2, '0')}`;
+}
+
+export function ReportsPage({ api }: { api: HubApi }) {
+  const { t, locale } = useStrings();
+  const [since, setSince] = useState(() => localDay(-6));
+  const [until, setUntil] = useState(() => localDay(0));
+  const query = rangeQuery(since, until);
+  const impressions = usePoll(() => api.get(`/api/impressions?${query}`, ImpressionList), 10_000, [api, query]);
+  const list = impressions.data?.impressions ?? [];
+  const plays = useMemo(() => playsPerItemPerDay(list, BROWSER_ZONE, daysFrom(since, until)), [list, since, until]);
+  const dayLabel = (day: string): string => new Date(`${day}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
+  const shares = useMemo(() => airtimePerPlaylist(list), [list]);
+
+  const playsChart = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: plays.days.map(dayLabel),
+        datasets: plays.items.map((item, k) => ({ label: item, data: plays.days.map((day) => plays.plays[item]?.[day] ?? 0), backgroundColor: colorOf(k) })),
+      },
+      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [plays, locale],
+  );
+  const airtimeChart = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'doughnut',
+      data: { labels: shares.map((s) => s.playlistId), datasets: [{ data: shares.map((s) => Math.round(s.ms / 1000)), backgroundColor: shares.map((_, k) => colorOf(k)) }] },
+      options: { plugins: { legend: { position: 'right' } } },
+    }),
+    [shares],
+  );
+
+  const exportCsv = async (): Promise<void> => {
+    const blob = await api.blob(`/api/impressions?${query}&format=csv`);
+    if (!blob) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `diffusions-${since}-${until}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  };
+
+  return (
+    <>
+      <h1>{t.reportsTitle}</h1>
+      <form className="inline-form" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor="report-since">{t.since}</label>
+          <input id="report-since" type="date" value={since} max={until} onChange={(e) => e.target.value && setSince(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="report-until">{t.until}</label>
+          <input id="report-until" type="date" value={until} min={since} onChange={(e) => e.target.value && setUntil(e.target.value)} />
+        </div>
+        <button type="button" className="secondary" onClick={() => void exportCsv()}>
+          {t.exportCsv}
+        </button>
+      </form>
+      {impressions.error ? <p className="error">{impressions.error}</p> : null}
+
+      <section className="card" aria-labelledby="plays-title">
+        <h2 id="plays-title">{t.playsTitle}</h2>
+        {list.length === 0 ? (
+          <p>{impressions.data ? t.noImpressions : t.loading}</p>
+        ) : (
+          <>
+            <ChartCanvas config={playsChart} label={t.playsTitle} />
+            <div className="table-wrap">
+              <table data-report="plays">
+                <caption>{t.playsCaption}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.colItem}</th>
+                    {plays.days.map((day) => (
+                      <th scope="col" key={day}>
+                        {dayLabel(day)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {plays.items.map((item) => (
+                    <tr key={item} data-item={item}>
+                      <th scope="row">{item}</th>
+                      {plays.days.map((day) => (
+                        <td key={day} data-day={day}>
+                          {plays.plays[item]?.[day] ?? 0}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="airtime-title">
+        <h2 id="airtime-title">{t.airtimeTitle}</h2>
+        {shares.length === 0 ? (
+          <p>{impressions.data ? t.noImpressions : t.loading}</p>
+        ) : (
+          <div className="split">
+            <ChartCanvas config={airtimeChart} label={t.airtimeTitle} height={240} />
+            <table data-report="airtime">
+              <thead>
+                <tr>
+                  <th scope="col">{t.colPlaylist}</th>
+                  <th scope="col">{t.colAirtime}</th>
+                  <th scope="col">{t.colShare}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shares.map((share) => (
+                  <tr key={share.playlistId} data-playlist={share.playlistId}>
+                    <th scope="row">{share.playlistId}</th>
+                    <td>{airtime(share.ms)}</td>
+                    <td>{share.share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <WaitReport api={api} />
+    </>
+  );
+}
+
+function WaitReport({ api }: { api: HubApi }) {
+  const { t, locale } = useStrings();
+  const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
+  const sites = [...new Set((screens.data?.screens ?? []).map((s) => s.site))];
+  const [chosenSite, setSite] = useState<string>('');
+  const site = chosenSite || sites[0] || '';
+  const [day, setDay] = useState(() => localDay(0));
+  const zone = screens.data?.screens.find((s) => s.site === site)?.timezone ?? BROWSER_ZONE;
+  const bounds = dayBounds(day, zone);
+  const waitsQuery = `since=${encodeURIComponent(toUtcTime(bounds.from))}&until=${encodeURIComponent(toUtcTime(bounds.until))}`;
+  const waits = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/waits?${waitsQuery}`, WaitComparison) : { points: [] }), 30_000, [api, site, waitsQuery]);
+  const accuracy = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList) : { accuracy: [] }), 30_000, [api, site, day]);
+  const series = useMemo(() => waitSeries(waits.data?.points ?? [], zone), [waits.data, zone]);
+  const chart = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'scatter',
+      data: {
+        datasets: series.flatMap((s, k) => [
+          { label: `${s.service} — ${t.estimated}`, data: s.estimated, borderColor: colorOf(k), backgroundColor: colorOf(k), showLine: true, pointRadius: 2 },
+          { label: `${s.service} — ${t.realized}`, data: s.realized, borderColor: colorOf(k), backgroundColor: '#ffffff', pointStyle: 'rectRot', pointRadius: 4, showLine: false },
+        ]),
+      },
+      options: {
+        scales: {
+          x: { type: 'linear', ticks: { callback: (value) => hhmm(Number(value)), stepSize: 60 } },
+          y: { beginAtZero: true, title: { display: true, text: t.minutes } },
+        },
+      },
+    }),
+    [series, t],
+  );
+  const rows = accuracyOf(accuracy.data?.accuracy ?? [], day);
+
+  return (
+    <section className="card" aria-labelledby="waits-title">
+      <h2 id="waits-title">{t.waitsTitle}</h2>
+      <form className="inline-form" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor="waits-site">{t.site}</label>
+          <select id="waits-site" value={site} onChange={(e) => setSite(e.target.value)}>
+            {sites.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="waits-day">{t.timelineDay}</label>
+          <input id="waits-day" type="date" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
+        </div>
+      </form>
+      {waits.error ? <p className="error">{waits.error}</p> : null}
+      {series.length === 0 ? (
+        <p>{waits.data ? t.noWaits : t.loading}</p>
+      ) : (
+        <ChartCanvas config={chart} label={t.waitsTitle} />
+      )}
+      <h3>{t.accuracyTitle}</h3>
+      <table data-report="accuracy">
+        <thead>
+          <tr>
+            <th scope="col">{t.colService}</th>
+            <th scope="col">{t.colTickets}</th>
+            <th scope="col">{t.colMae}</th>
+            <th scope="col">{t.colCoverage}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={4}>{t.noWaits}</td>
+            </tr>
+          ) : (
+            rows.map((row) => (
+              <tr key={row.service}>
+                <th scope="row">{row.service}</th>
+                <td>{row.estimates}</td>
+                <td>{row.meanAbsoluteErrorMin?.toLocaleString(locale, { maximumFractionDigits: 1 }) ?? '–'}</td>
+                <td>{row.coverage?.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }) ?? '–'}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

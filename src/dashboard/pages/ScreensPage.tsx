@@ -1,0 +1,88 @@
+import { ScreenList, type ScreenState } from '../../shared/adminApi.js';
+import { revisionState } from '../../shared/revisionState.js';
+import { PairingForm } from '../components/PairingForm.js';
+import { ago, clockTime, megabytes } from '../formatting.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings, type Strings } from '../i18n.js';
+import { usePoll } from '../usePoll.js';
+
+/** Every screen, live (polled every 3 s), and the pairing of new ones. */
+export const SCREENS_POLL_MS = 3_000;
+
+function RevisionCell({ screen, t }: { screen: ScreenState; t: Strings }) {
+  const state = revisionState(screen);
+  const label = { none: t.noneAssigned, acked: t.acked, refused: t.refused, waiting: t.waitingAck }[state];
+  return (
+    <td data-revision-state={state}>
+      <span className={`badge badge-${state}`}>{label}</span>
+      {screen.revision ? <code className="revision"> {screen.revision.slice(0, 8)}</code> : null}
+      {state === 'refused' && screen.refused ? <div className="error small">{screen.refused.error}</div> : null}
+    </td>
+  );
+}
+
+export function ScreensPage({ api }: { api: HubApi }) {
+  const { t, locale } = useStrings();
+  const screens = usePoll(() => api.get('/api/screens', ScreenList), SCREENS_POLL_MS, [api]);
+  const now = screens.at ?? Date.now();
+  const list = screens.data?.screens ?? [];
+
+  return (
+    <>
+      <h1>{t.screensTitle}</h1>
+      <p className="status-line" aria-live="polite">
+        {screens.error ? <span className="error">{`${t.hubUnreachable} : ${screens.error}`}</span> : screens.at ? `${t.refreshedAt} ${clockTime(screens.at, locale)}` : t.loading}
+      </p>
+      <div className="table-wrap">
+        <table className="screens">
+          <caption>{t.screensCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colScreen}</th>
+              <th scope="col">{t.colSite}</th>
+              <th scope="col">{t.colOnline}</th>
+              <th scope="col">{t.colLastSeen}</th>
+              <th scope="col">{t.colPlaying}</th>
+              <th scope="col">{t.colRevision}</th>
+              <th scope="col">{t.colCache}</th>
+              <th scope="col">{t.colOutbox}</th>
+              <th scope="col">{t.colVersion}</th>
+              <th scope="col">{t.colEvents}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.length === 0 && screens.data ? (
+              <tr>
+                <td colSpan={10}>{t.noScreens}</td>
+              </tr>
+            ) : null}
+            {list.map((screen) => {
+              const status = screen.status;
+              const events = status?.events ?? [];
+              return (
+                <tr key={screen.id} data-screen-id={screen.id} data-online={screen.online ? 'yes' : 'no'}>
+                  <th scope="row">
+                    <a href={`#/screens/${encodeURIComponent(screen.id)}`}>{screen.name}</a>
+                    <div className="small muted">{screen.id}</div>
+                  </th>
+                  <td>{screen.site}</td>
+                  <td>
+                    <span className={`dot ${screen.online ? 'dot-on' : 'dot-off'}`} aria-hidden="true" /> {screen.online ? t.online : t.offline}
+                  </td>
+                  <td>{ago(screen.lastSeen, now, locale, t.never)}</td>
+                  <td data-playing>{status?.playing ? `${status.playing.playlistId} / ${status.playing.itemId}` : '–'}</td>
+                  <RevisionCell screen={screen} t={t} />
+                  <td>{status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}${status.cache.missing ? `, ${status.cache.missing} ${t.missingFiles}` : ''}` : '–'}</td>
+                  <td>{status ? status.outbox : '–'}</td>
+                  <td>{status?.version ?? '–'}</td>
+                  <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.kind})` : '0'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <PairingForm api={api} sites={[...new Set(list.map((screen) => screen.site))]} onPaired={screens.refresh} />
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { PlaylistSet, type Playlist } from '../shared/playlist.js';
+import { formatPath } from '../shared/validationError.js';
+
+/** The editor's text read as playlists, with the same schema the hub and the player use. */
+
+export interface DraftIssue {
+  /** Where, as the CLI and the hub write it: `[0].items[2].sha256` (`(root)` for the whole). */
+  path: string;
+  message: string;
+}
+
+export type Draft = { ok: true; playlists: Playlist[] } | { ok: false; issues: DraftIssue[] };
+
+/** One playlist or an array of them; an error names its path within the array. */
+export function readDraft(text: string): Draft {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, issues: [{ path: '(root)', message: `JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+  const single = !Array.isArray(raw);
+  const parsed = PlaylistSet.safeParse(single ? [raw] : raw);
+  if (parsed.success) return { ok: true, playlists: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => ({ path: formatPath(single ? issue.path.slice(1) : issue.path), message: issue.message })),
+  };
+}

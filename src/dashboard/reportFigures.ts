@@ -1,0 +1,81 @@
+import type { Accuracy, StoredImpression, WaitPoint } from '../shared/adminApi.js';
+
+/** The reports' figures, from what the hub answers: plain functions, checked by unit tests. */
+
+export interface PlaysTable {
+  days: string[];
+  /** `playlistId/itemId`, most played first. */
+  items: string[];
+  /** plays[item][day] */
+  plays: Record<string, Record<string, number>>;
+}
+
+/** The local day (YYYY-MM-DD) an instant falls on in `timeZone`. */
+export function dayIn(iso: string, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Date(iso).toLocaleDateString('en-CA', { timeZone });
+}
+
+/** `range`: the days to show, those without a play included (default: the days with one). */
+export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
+  const plays: Record<string, Record<string, number>> = {};
+  const days = new Set<string>();
+  const totals = new Map<string, number>();
+  for (const impression of impressions) {
+    const item = `${impression.playlistId}/${impression.itemId}`;
+    const day = dayIn(impression.start, timeZone);
+    days.add(day);
+    const row = (plays[item] ??= {});
+    row[day] = (row[day] ?? 0) + 1;
+    totals.set(item, (totals.get(item) ?? 0) + 1);
+  }
+  const items = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
+  return { days: range ? [...range] : [...days].sort(), items, plays };
+}
+
+export interface Airtime {
+  playlistId: string;
+  ms: number;
+  share: number;
+}
+
+/** Time on screen per playlist (all screens together) and its share of the total, largest first. */
+export function airtimePerPlaylist(impressions: readonly StoredImpression[]): Airtime[] {
+  const byPlaylist = new Map<string, number>();
+  for (const impression of impressions) byPlaylist.set(impression.playlistId, (byPlaylist.get(impression.playlistId) ?? 0) + impression.durationMs);
+  const total = [...byPlaylist.values()].reduce((sum, ms) => sum + ms, 0);
+  return [...byPlaylist]
+    .map(([playlistId, ms]) => ({ playlistId, ms, share: total > 0 ? ms / total : 0 }))
+    .sort((a, b) => b.ms - a.ms || a.playlistId.localeCompare(b.playlistId));
+}
+
+export interface WaitSeries {
+  service: string;
+  /** Minutes since the local midnight of `timeZone`, with the wait in minutes. */
+  estimated: { x: number; y: number }[];
+  realized: { x: number; y: number }[];
+}
+
+function minuteOfDay(iso: string, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return get('hour') * 60 + get('minute') + get('second') / 60;
+}
+
+/** Per service: each ticket's realized wait and the estimate made as it was issued, over the day. */
+export function waitSeries(points: readonly WaitPoint[], timeZone: string): WaitSeries[] {
+  const byService = new Map<string, WaitSeries>();
+  for (const point of points) {
+    let series = byService.get(point.service);
+    if (!series) byService.set(point.service, (series = { service: point.service, estimated: [], realized: [] }));
+    const x = minuteOfDay(point.issuedAt, timeZone);
+    series.realized.push({ x, y: point.realizedMin });
+    if (point.estimatedMin !== null) series.estimated.push({ x, y: point.estimatedMin });
+  }
+  return [...byService.values()].sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** The accuracy rows of one day. */
+export function accuracyOf(rows: readonly Accuracy[], day: string): Accuracy[] {
+  return rows.filter((row) => row.day === day);
+}

@@ -1,0 +1,81 @@
+import { randomInt } from 'node:crypto';
+import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_TTL_MS, type PairingClaim, type PairingStarted, type PairingState, type ScreenInfo } from '../shared/adminApi.js';
+import { toUtcTime } from '../shared/ids.js';
+import type { HubDb } from './hubDb.js';
+import { HubError } from './hubError.js';
+import type { ScreenRegistry } from './screens.js';
+import { hashToken, newToken, tokenMatches } from './secrets.js';
+
+/**
+ * Pairing codes: a new player gets a short code and a secret; an admin claims the code as a
+ * new screen; the player's next poll (with the secret) gets the screen's id and token, once.
+ * Codes last 10 minutes and are single use; expired ones are pruned as new ones are made.
+ */
+
+interface PairingRow {
+  code: string;
+  secret_hash: string;
+  expires_at: string;
+  screen_id: string | null;
+  token: string | null;
+  claimed_at: string | null;
+  delivered_at: string | null;
+}
+
+/** At most this many codes waiting at once: a flood of requests cannot fill the database. */
+export const MAX_OPEN_PAIRINGS = 1_000;
+
+export function newPairingCode(): string {
+  let code = '';
+  for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];
+  return code;
+}
+
+export class PairingStore {
+  constructor(
+    private readonly db: HubDb,
+    private readonly screens: ScreenRegistry,
+  ) {}
+
+  start(now: number): PairingStarted {
+    this.db.prepare('DELETE FROM pairings WHERE expires_at <= ?').run(toUtcTime(now));
+    const open = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM pairings WHERE claimed_at IS NULL').get()!.n;
+    if (open >= MAX_OPEN_PAIRINGS) throw new HubError(503, 'pairing: too many codes waiting; try again in a few minutes');
+    const secret = newToken();
+    const expiresAt = toUtcTime(now + PAIRING_TTL_MS);
+    const insert = this.db.prepare('INSERT OR IGNORE INTO pairings (code, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?)');
+    for (;;) {
+      const code = newPairingCode();
+      if (insert.run(code, hashToken(secret), toUtcTime(now), expiresAt).changes === 1) return { code, secret, expiresAt };
+    }
+  }
+
+  /** The player's poll: waiting, or (once) the screen it became. */
+  poll(code: string, secret: string, now: number): PairingState {
+    const row = this.row(code, now);
+    if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, `pairing: code ${code} is unknown or expired; ask for a new one`);
+    if (!row.claimed_at) return { status: 'waiting', expiresAt: row.expires_at };
+    if (!row.token || !row.screen_id) throw new HubError(410, `pairing: code ${code} was already used`);
+    const screen = this.screens.get(row.screen_id);
+    this.db.prepare('UPDATE pairings SET token = NULL, delivered_at = ? WHERE code = ?').run(toUtcTime(now), code);
+    if (!screen) throw new HubError(410, `pairing: screen "${row.screen_id}" no longer exists`);
+    return { status: 'paired', screenId: screen.id, token: row.token, name: screen.name, site: screen.site };
+  }
+
+  /** The admin's claim: makes the screen, and keeps its token for the player's next poll. */
+  claim(code: string, claim: PairingClaim, now: number): ScreenInfo {
+    const row = this.row(code, now);
+    if (!row) throw new HubError(404, `code: ${code} is unknown or expired (codes last ${PAIRING_TTL_MS / 60_000} minutes)`);
+    if (row.claimed_at) throw new HubError(409, `code: ${code} was already used`);
+    return this.db.transaction(() => {
+      const created = this.screens.add({ id: claim.screenId, name: claim.name, site: claim.site, timezone: claim.timezone ?? 'Europe/Paris' });
+      this.db.prepare('UPDATE pairings SET screen_id = ?, token = ?, claimed_at = ? WHERE code = ?').run(created.screen.id, created.token, toUtcTime(now), code);
+      return created.screen;
+    })();
+  }
+
+  private row(code: string, now: number): PairingRow | null {
+    const row = this.db.prepare<[string], PairingRow>('SELECT * FROM pairings WHERE code = ?').get(code);
+    return row && Date.parse(row.expires_at) > now ? row : null;
+  }
+}

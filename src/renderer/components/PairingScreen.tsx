@@ -1,0 +1,22 @@
+import { useSyncExternalStore } from 'react';
+import type { PairingCodeShown } from '../screenPairing.js';
+
+/** The code a new screen shows until an admin types it in the dashboard: large, French first, then English. */
+export function PairingScreen({ shown, hubUrl }: { shown: PairingCodeShown; hubUrl: string }) {
+  const code = useSyncExternalStore(shown.subscribe, shown.current);
+  return (
+    <div className="pairing" data-pairing-code={code ?? ''}>
+      <p className="pairing-title">Code d’appairage</p>
+      <p className="pairing-title-en" lang="en">
+        Pairing code
+      </p>
+      <p className="pairing-code" aria-label={code ? code.split('').join(' ') : undefined}>
+        {code ? `${code.slice(0, 3)} ${code.slice(3)}` : '… …'}
+      </p>
+      <p className="pairing-help">Saisissez ce code dans le tableau de bord du hub ({hubUrl}), page Écrans.</p>
+      <p className="pairing-help-en" lang="en">
+        Type this code in the hub’s dashboard, Screens page.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,230 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { ImpressionList, ScreenList, SiteToken, WaitComparison } from '../../src/shared/adminApi.js';
+import type { QueueEvent } from '../../src/shared/queue.js';
+import { newPlayerPage, readStore, waitForItem, type PlayerPage } from '../support/browser.js';
+import { PLAYLISTS_DIR } from '../support/bundled.js';
+import { useHubAndSite } from '../support/hubSuite.js';
+import { ADMIN_TOKEN, adminApi } from '../support/hubProcess.js';
+
+/**
+ * The dashboard the hub serves at `/`, driven in Chromium like an admin would, against a real
+ * hub process and a real web player. DASHBOARD_SCREENSHOTS=docs writes a 1280×800 picture of
+ * each page there (npm run screenshots:dashboard).
+ */
+
+const { browser, site, hub } = useHubAndSite();
+const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ? resolve(process.env['DASHBOARD_SCREENSHOTS']) : null;
+
+let player: PlayerPage;
+let admin: PlayerPage;
+
+async function picture(page: Page, file: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, file) });
+}
+
+async function screenState(id: string): Promise<ScreenList['screens'][number] | undefined> {
+  return (await adminApi<ScreenList>(hub, 'GET', '/api/screens')).body.screens.find((screen) => screen.id === id);
+}
+
+async function openPage(hash: string): Promise<Page> {
+  const { page } = admin;
+  await page.goto(`${hub.url}/#/${hash}`);
+  await page.waitForSelector('main h1');
+  return page;
+}
+
+describe('the dashboard', () => {
+  it('pairs a new player: the player shows a code, the admin claims it, the player connects as that screen', async () => {
+    player = await newPlayerPage(browser(), { width: 1280, height: 800 });
+    await player.page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}`);
+    const code = await expect
+      .poll(() => player.page.getAttribute('[data-pairing-code]', 'data-pairing-code'), { timeout: 10_000 })
+      .toMatch(/^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/)
+      .then(() => player.page.getAttribute('[data-pairing-code]', 'data-pairing-code'));
+    expect(await player.page.textContent('.pairing')).toMatch(/Code d’appairage.*Pairing code/);
+    await picture(player.page, 'dashboard-player-pairing.png');
+
+    admin = await newPlayerPage(browser(), { width: 1280, height: 800 });
+    const { page } = admin;
+    await page.goto(hub.url);
+    // The keyboard first reaches the skip link, then the page; focus is always visible.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    // French by default; the token is checked before it is kept.
+    await page.fill('#admin-token', 'not-the-token');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('#admin-token-error')).toBe('Jeton refusé par le hub.');
+    await picture(page, 'dashboard-sign-in.png');
+    await page.fill('#admin-token', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Appairer un nouvel écran');
+    expect(await page.evaluate(() => sessionStorage.getItem('antichambre.adminToken'))).toBe(ADMIN_TOKEN);
+
+    // A code typed in lower case with a space, as people do.
+    await page.fill('#pairing-code', `${code!.slice(0, 3).toLowerCase()} ${code!.slice(3)}`);
+    await page.fill('#pairing-screen-id', 'hall-1');
+    await page.fill('#pairing-name', 'Accueil RDC');
+    await page.fill('#pairing-site', 'mairie');
+    await page.click('#pairing-title ~ form button[type=submit]');
+    await expect.poll(() => page.textContent('#pairing-title ~ [role=status]')).toContain('Écran appairé');
+
+    // The player restarts as hall-1 and the hub sees it online; the table follows without a reload.
+    await expect.poll(async () => (await screenState('hall-1'))?.online, { timeout: 15_000 }).toBe(true);
+    await page.waitForSelector('tr[data-screen-id="hall-1"][data-online="yes"]', { timeout: 10_000 });
+    expect(await player.page.$('.pairing')).toBeNull();
+    const settings = await readStore<{ key: string; value: { hub: string; screenId: string; token: string } }>(player.page, 'settings');
+    expect(settings.find((s) => s.key === 'pairedScreen')?.value).toMatchObject({ hub: hub.url, screenId: 'hall-1' });
+    // A restart keeps the pairing: no code, same screen.
+    await player.page.reload();
+    await waitForItem(player.page, 'bienvenue');
+    expect(await player.page.$('.pairing')).toBeNull();
+    await expect.poll(async () => (await screenState('hall-1'))?.online, { timeout: 15_000 }).toBe(true);
+  });
+
+  it('pushes a playlist with an uploaded image to the screen, and the table shows the revision acked', async () => {
+    // A second screen of the site, never connected.
+    expect((await adminApi(hub, 'POST', '/api/screens', { id: 'salle-etat-civil', name: 'Salle état civil', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
+    const page = await openPage('playlists');
+    const playlist = { id: 'accueil', name: 'Accueil', items: [{ id: 'annonce', type: 'text', duration: 2, title: 'Nouveaux horaires dès lundi' }] };
+    await page.fill('#playlist-json', JSON.stringify(playlist, null, 2));
+    await page.waitForSelector('[data-draft="valid"]');
+    await page.setInputFiles('#media-file', join(PLAYLISTS_DIR, 'media/mairie-horaires.png'));
+    await expect.poll(() => page.textContent('#media-file-note')).toContain('Média enregistré');
+    await page.click('text=Ajouter comme élément à la première liste');
+    await expect.poll(() => page.inputValue('#playlist-json')).toContain('/media/');
+    await page.check('input[name="push-target-kind"] >> nth=1');
+    await page.selectOption('#push-target', 'hall-1');
+    await page.click('button:text-is("Diffuser")');
+    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
+    await picture(page, 'dashboard-playlists.png');
+    // The day of a draft, as the scheduling engine plays it: mornings, afternoons, idle at night.
+    const day = [
+      { id: 'matin', priority: 1, schedule: { hours: [{ start: '08:30', end: '12:00' }] }, items: [{ id: 'm', type: 'text', duration: 10, title: 'Matin' }] },
+      { id: 'apres-midi', priority: 1, schedule: { hours: [{ start: '13:30', end: '17:00' }] }, items: [{ id: 'a', type: 'text', duration: 10, title: 'Après-midi' }] },
+      { id: 'accueil', schedule: { hours: [{ start: '08:00', end: '18:00' }] }, items: [{ id: 'b', type: 'text', duration: 10, title: 'Bienvenue' }] },
+    ];
+    await page.fill('#playlist-json', JSON.stringify(day, null, 2));
+    await page.selectOption('#timeline-source', 'draft');
+    await expect.poll(async () => (await page.$$eval('[data-table="timeline"] tbody th', (cells) => cells.map((cell) => cell.textContent)))).toEqual(['veille', 'accueil', 'matin', 'accueil', 'apres-midi', 'accueil', 'veille']);
+    await page.locator('#timeline-source').blur();
+    await page.evaluate(() => document.getElementById('timeline-title')!.scrollIntoView());
+    await picture(page, 'dashboard-timeline.png');
+
+    await waitForItem(player.page, 'annonce', 15_000);
+    await waitForItem(player.page, 'mairie-horaires', 20_000);
+    const revision = (await screenState('hall-1'))!.revision!;
+    await openPage('screens');
+    await page.waitForSelector('tr[data-screen-id="hall-1"] td[data-revision-state="acked"]', { timeout: 10_000 });
+    expect(await page.textContent('tr[data-screen-id="hall-1"] td[data-revision-state]')).toContain(revision.slice(0, 8));
+    await picture(page, 'dashboard-screens.png');
+    await openPage('screens/hall-1');
+    await page.click('[data-command="identify"]');
+    await expect.poll(() => page.textContent('[role=status]')).toContain('Commande exécutée : identify');
+    await player.page.waitForSelector('[data-identify]');
+    await picture(page, 'dashboard-screen.png');
+  });
+
+  it('shows the errors of an invalid playlist file at the field, with their path, and does not let it be pushed', async () => {
+    const page = await openPage('playlists');
+    const bad = { id: 'mauvaise', items: [{ id: 'x', type: 'image', duration: 5, src: 'https://example.org/x.png', sha256: 'abc' }, { id: 'y', type: 'text', title: 'sans durée' }] };
+    await page.setInputFiles('#playlist-file', { name: 'mauvaise.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await page.waitForSelector('#playlist-json-error [data-draft="invalid"]');
+    expect(await page.textContent('#playlist-json-error [data-error-path="items[0].sha256"]')).toContain('expected 64 hex characters');
+    expect(await page.$('#playlist-json-error [data-error-path="items[1].duration"]')).not.toBeNull();
+    expect(await page.getAttribute('#playlist-json', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#playlist-json', 'aria-describedby')).toBe('playlist-json-error');
+    expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
+    await page.locator('#playlist-json').scrollIntoViewIfNeeded();
+    await picture(page, 'dashboard-playlist-error.png');
+    // Fixing the field clears the error as it is typed.
+    await page.fill('#playlist-json', JSON.stringify({ id: 'bonne', items: [{ id: 'y', type: 'text', title: 'T', duration: 3 }] }));
+    await page.waitForSelector('[data-draft="valid"]');
+  });
+
+  it('sends an urgent alert to the site: the player shows it, the table lists its ack, clearing removes it', async () => {
+    const page = await openPage('alerts');
+    await page.check('input[name="alert-level"][value="urgent"]');
+    await page.fill('#alert-text', 'Évacuation : suivez les agents');
+    await page.fill('#alert-minutes', '30');
+    await page.click('button:text-is("Envoyer")');
+    await expect.poll(() => page.textContent('#send-alert-title ~ [role=status]')).toContain('Alerte envoyée');
+    await player.page.waitForSelector('[data-alert-level="urgent"]', { timeout: 10_000 });
+    expect(await player.page.textContent('[data-alert-id]')).toContain('Évacuation : suivez les agents');
+    const row = 'tr[data-alert-row][data-state="active"]';
+    await page.waitForSelector(`${row} td[data-acks="hall-1"]`, { timeout: 10_000 });
+    await picture(page, 'dashboard-alerts.png');
+    await page.click(`${row} button`);
+    await page.waitForSelector('tr[data-alert-row][data-state="cleared"]');
+    await expect.poll(() => player.page.$('[data-alert-id]'), { timeout: 10_000 }).toBeNull();
+  });
+
+  it('reports the impressions the player sent: plays per item per day, airtime, CSV; and waits, estimated against realized', async () => {
+    await expect
+      .poll(async () => (await adminApi<ImpressionList>(hub, 'GET', '/api/impressions?screen=hall-1')).body.impressions.filter((i) => i.itemId === 'annonce').length, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const stored = (await adminApi<ImpressionList>(hub, 'GET', '/api/impressions')).body.impressions;
+    const page = await openPage('reports');
+    await page.waitForSelector('table[data-report="plays"] tr[data-item="accueil/annonce"]');
+    // The table's total for the item is the hub's count of its impressions (at the moment the page asked).
+    const cells = await page.$$eval('table[data-report="plays"] tr[data-item="accueil/annonce"] td', (tds) => tds.map((td) => Number(td.textContent)));
+    expect(cells).toHaveLength(7); // the last 7 days, days without a play too
+    const shown = cells.reduce((sum, n) => sum + n, 0);
+    expect(shown).toBeGreaterThanOrEqual(stored.filter((i) => i.itemId === 'annonce').length);
+    expect(await page.$('table[data-report="airtime"] tr[data-playlist="accueil"]')).not.toBeNull();
+    expect(await page.$('table[data-report="airtime"] tr[data-playlist="bundle"]')).not.toBeNull();
+    const download = page.waitForEvent('download');
+    await page.click('text=Exporter en CSV');
+    const csv = readFileSync((await (await download).path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt');
+    expect(csv).toContain(',hall-1,accueil,annonce,');
+    // English on demand.
+    await page.selectOption('select[aria-label="Langue"]', 'en');
+    await page.waitForSelector('h1:text-is("Reports")');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.selectOption('select[aria-label="Language"]', 'fr');
+    await picture(page, 'dashboard-reports.png');
+
+    // Yesterday morning at the site's ticket system, one event a message: the player estimates each ticket as it is issued.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const at = (minutes: number): string => new Date(Date.parse(`${yesterday}T08:00:00.000Z`) + minutes * 60_000).toISOString();
+    const events: QueueEvent[] = [{ type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at(-5) }];
+    for (let k = 0; k < 10; k++) {
+      events.push({ type: 'issued', ticket: `A${k}`, service: 'etat-civil', at: at(k * 6) });
+      events.push({ type: 'called', ticket: `A${k}`, counter: 'g1', at: at(k * 6 + 4 + (k % 4) * 3) });
+    }
+    events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const { token } = (await adminApi<SiteToken>(hub, 'POST', '/api/sites/mairie/token')).body;
+    for (const event of events) {
+      const posted = await fetch(`${hub.url}/api/sites/mairie/queue`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+      expect(posted.status).toBe(200);
+    }
+    const window = `since=${yesterday}T00:00:00.000Z&until=${yesterday}T23:00:00.000Z`;
+    await expect
+      .poll(async () => (await adminApi<WaitComparison>(hub, 'GET', `/api/sites/mairie/waits?${window}`)).body.points.filter((p) => p.estimatedMin !== null).length, { timeout: 20_000 })
+      .toBe(10);
+    await page.fill('#waits-day', yesterday);
+    await page.waitForSelector('#waits-title ~ .chart canvas');
+    await page.waitForSelector('table[data-report="accuracy"] tbody th:text-is("etat-civil")');
+    expect(await page.textContent('table[data-report="accuracy"] tbody tr td')).toBe('10');
+    await page.locator('#waits-day').blur();
+    await page.evaluate(() => document.getElementById('waits-title')!.scrollIntoView());
+    await picture(page, 'dashboard-waits.png');
+  });
+
+  it('a paired screen whose token the hub no longer takes shows a new code', async () => {
+    expect((await adminApi(hub, 'POST', '/api/screens/hall-1/token')).status).toBe(200);
+    await player.page.reload();
+    await expect.poll(() => player.page.getAttribute('[data-pairing-code]', 'data-pairing-code'), { timeout: 15_000 }).toMatch(/^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+    expect((await readStore<{ key: string }>(player.page, 'settings')).some((s) => s.key === 'pairedScreen')).toBe(false);
+    expect(player.errors).toEqual([]);
+    expect(admin.errors).toEqual([]);
+    await player.context.close();
+    await admin.context.close();
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredImpression } from '../../src/shared/adminApi.js';
+import { Playlist } from '../../src/shared/playlist.js';
+import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
+import { readDraft } from '../../src/dashboard/playlistDraft.js';
+import { airtimePerPlaylist, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
+
+/** The dashboard's figures, from what the hub answers. */
+
+function played(playlistId: string, itemId: string, start: string, durationMs: number): StoredImpression {
+  const end = new Date(Date.parse(start) + durationMs).toISOString();
+  return { id: `${playlistId}-${itemId}-${start}`, screenId: 's', playlistId, itemId, revision: 'r', start, end, durationMs, complete: true, receivedAt: end };
+}
+
+describe('reports', () => {
+  const impressions = [
+    played('accueil', 'horaires', '2026-11-30T08:00:00.000Z', 10_000),
+    played('accueil', 'horaires', '2026-11-30T08:00:10.000Z', 10_000),
+    played('accueil', 'rappel', '2026-11-30T08:00:20.000Z', 20_000),
+    // 23:30 UTC on the 30th is already December 1st in Paris.
+    played('sante', 'vaccin', '2026-11-30T23:30:00.000Z', 30_000),
+  ];
+
+  it('counts plays per item per local day, most played first', () => {
+    expect(playsPerItemPerDay(impressions, 'Europe/Paris')).toEqual({
+      days: ['2026-11-30', '2026-12-01'],
+      items: ['accueil/horaires', 'accueil/rappel', 'sante/vaccin'],
+      plays: { 'accueil/horaires': { '2026-11-30': 2 }, 'accueil/rappel': { '2026-11-30': 1 }, 'sante/vaccin': { '2026-12-01': 1 } },
+    });
+  });
+
+  it('shows every day of the chosen range, those without a play too', () => {
+    expect(playsPerItemPerDay(impressions, 'Europe/Paris', ['2026-11-29', '2026-11-30', '2026-12-01']).days).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
+  });
+
+  it('shares airtime between playlists by time on screen', () => {
+    expect(airtimePerPlaylist(impressions)).toEqual([
+      { playlistId: 'accueil', ms: 40_000, share: 40 / 70 },
+      { playlistId: 'sante', ms: 30_000, share: 30 / 70 },
+    ]);
+    expect(airtimePerPlaylist([])).toEqual([]);
+  });
+
+  it('puts each ticket at its local minute, realized beside estimated', () => {
+    const series = waitSeries(
+      [
+        { service: 'titres', issuedAt: '2026-11-30T08:30:00.000Z', realizedMin: 12, estimatedMin: 10, low: 6, high: 15 },
+        { service: 'titres', issuedAt: '2026-11-30T09:00:30.000Z', realizedMin: 5, estimatedMin: null, low: null, high: null },
+      ],
+      'Europe/Paris',
+    );
+    expect(series).toEqual([{ service: 'titres', estimated: [{ x: 570, y: 10 }], realized: [{ x: 570, y: 12 }, { x: 600.5, y: 5 }] }]);
+  });
+});
+
+describe('the playlist editor', () => {
+  it('reads one playlist or an array, and names the path of each error', () => {
+    expect(readDraft('{"id":"a","items":[{"id":"t","type":"text","duration":5,"title":"T"}]}')).toMatchObject({ ok: true, playlists: [{ id: 'a' }] });
+    expect(readDraft('{"id":"a","items":[{"id":"x","type":"image","duration":5,"src":"https://h/x.png","sha256":"abc"}]}')).toEqual({
+      ok: false,
+      issues: [{ path: 'items[0].sha256', message: 'expected 64 hex characters' }],
+    });
+    const many = readDraft('[{"id":"a","items":[]},{"id":"b","items":[{"id":"t","type":"text","title":"T"}]}]');
+    expect(many.ok ? [] : many.issues.map((issue) => issue.path)).toEqual(['[1].items[0].duration']);
+    expect(readDraft('{"id": ')).toMatchObject({ ok: false, issues: [{ path: '(root)' }] });
+  });
+});
+
+describe('the day timeline', () => {
+  it('merges the engine\'s segments into blocks of one playlist over the local day, idle outside the hours', () => {
+    const playlists = [Playlist.parse({ id: 'matin', schedule: { hours: [{ start: '08:30', end: '12:00' }] }, items: [{ id: 'a', type: 'text', duration: 60, title: 'A' }, { id: 'b', type: 'text', duration: 60, title: 'B' }] })];
+    const { from, until, blocks } = dayBlocks(playlists, '2026-12-01', 'Europe/Paris');
+    expect(new Date(from).toISOString()).toBe('2026-11-30T23:00:00.000Z');
+    expect(until - from).toBe(86_400_000);
+    expect(blocks.map((b) => [new Date(b.start).toISOString(), new Date(b.end).toISOString(), b.playlistId, b.items])).toEqual([
+      ['2026-11-30T23:00:00.000Z', '2026-12-01T07:30:00.000Z', null, 0],
+      ['2026-12-01T07:30:00.000Z', '2026-12-01T11:00:00.000Z', 'matin', 210],
+      ['2026-12-01T11:00:00.000Z', '2026-12-01T23:00:00.000Z', null, 0],
+    ]);
+  });
+});
