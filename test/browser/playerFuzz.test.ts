@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Alert, AlertClear, Command, PlaylistsMessage, QueueMessage } from '../../src/shared/protocol.js';
 import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { mutated, PROPERTY_SEED } from '../support/fuzzPayloads.js';
 import { playerUrl, WELCOME_BUNDLE } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { startStandInHub, type StandInHub } from '../support/standInHub.js';
@@ -14,7 +15,7 @@ import { useBrowserAndSite } from '../support/suite.js';
  * nothing of it is stored, the connection stays, and the screen keeps playing.
  */
 
-const seed = Number(process.env.PROPERTY_SEED ?? (process.env.CI ? 20261130 : Date.now() % 2 ** 31));
+const seed = PROPERTY_SEED;
 const runs = Number(process.env.PROPERTY_RUNS ?? 40);
 const { browser, site } = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(WELCOME_BUNDLE, 'bundle-r1') });
 let hub: StandInHub;
@@ -35,28 +36,6 @@ const validOf: Record<string, () => Record<string, unknown>> = {
   command: () => ({ id: 'c1', type: 'identify' }),
 };
 const schemaOf = { playlists: PlaylistsMessage, alert: Alert, 'alert:clear': AlertClear, queue: QueueMessage, command: Command } as const;
-
-/** A valid payload with one field (at any depth) replaced by something random, or removed. */
-function mutated(valid: () => Record<string, unknown>): fc.Arbitrary<unknown> {
-  return fc.tuple(fc.nat(), fc.anything(), fc.boolean()).map(([pick, value, remove]) => {
-    const payload = valid();
-    const paths: (string | number)[][] = [];
-    const walk = (node: unknown, path: (string | number)[]): void => {
-      if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) {
-        const here = [...path, Array.isArray(node) ? Number(key) : key];
-        paths.push(here);
-        walk(child, here);
-      }
-    };
-    walk(payload, []);
-    const path = paths[pick % paths.length]!;
-    let parent: Record<string | number, unknown> = payload;
-    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-    if (remove) delete parent[path.at(-1)!];
-    else parent[path.at(-1)!] = value;
-    return payload;
-  });
-}
 
 describe('fuzz: hub -> player events, in a real Chromium', () => {
   it('every invalid payload is refused with its path, nothing of it is stored, and the screen plays on', async () => {

@@ -10,6 +10,7 @@ import { openHubDb } from '../../src/hub/hubDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { formatIssues } from '../../src/shared/validationError.js';
+import { mutated, PROPERTY_SEED } from '../support/fuzzPayloads.js';
 
 /**
  * Fuzz (fast-check): random and malformed payloads for every player -> hub event and for the
@@ -18,7 +19,7 @@ import { formatIssues } from '../../src/shared/validationError.js';
  */
 
 const ADMIN = 'fuzz-admin-token';
-const seed = Number(process.env.PROPERTY_SEED ?? (process.env.CI ? 20261130 : Date.now() % 2 ** 31));
+const seed = PROPERTY_SEED;
 const runs = Number(process.env.PROPERTY_RUNS ?? 60);
 let hub: RunningHub;
 let dbPath: string;
@@ -48,27 +49,6 @@ const validOf: Record<string, () => Record<string, unknown>> = {
   impressions: () => ({ impressions: [impression()] }),
   wait: () => ({ estimates: [{ service: 'ec', asOf: new Date().toISOString(), minutes: 5, low: 2, high: 9, queueLength: 3, openCounters: 1 }] }),
 };
-
-/** A valid payload with one field (at any depth) replaced by something random, or removed. */
-function mutated(valid: () => Record<string, unknown>): fc.Arbitrary<unknown> {
-  return fc.tuple(fc.nat(), fc.anything(), fc.boolean()).map(([pick, value, remove]) => {
-    const payload = valid();
-    const paths: (string | number)[][] = [];
-    const walk = (node: unknown, path: (string | number)[]): void => {
-      if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) {
-        paths.push([...path, Array.isArray(node) ? Number(key) : key]);
-        walk(child, [...path, Array.isArray(node) ? Number(key) : key]);
-      }
-    };
-    walk(payload, []);
-    const path = paths[pick % paths.length]!;
-    let parent: Record<string | number, unknown> = payload;
-    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-    if (remove) delete parent[path.at(-1)!];
-    else parent[path.at(-1)!] = value;
-    return payload;
-  });
-}
 
 beforeAll(async () => {
   dbPath = join(mkdtempSync(join(tmpdir(), 'antichambre-fuzz-')), 'hub.db');
