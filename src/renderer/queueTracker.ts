@@ -63,12 +63,15 @@ export class QueueTracker {
 
   /** A `queue` message: stored, applied, estimates reported for the services it touched. */
   async receive(events: QueueEvent[]): Promise<void> {
-    await this.db.queueEvents.bulkPut(events.map((event) => ({ key: eventKey(event), at: event.at, event })));
+    // The hub sends the recent events again after each (re)connection: only new ones are written and estimated.
+    const fresh = events.filter((event) => !this.model.knows(event));
+    if (fresh.length === 0) return;
+    await this.db.queueEvents.bulkPut(fresh.map((event) => ({ key: eventKey(event), at: event.at, event })));
     const days = this.model.pastDays.length;
-    const touched = this.model.add(events);
+    const touched = this.model.add(fresh);
     // A new day: what the model no longer keeps leaves the disk too (a screen runs for months).
     if (this.model.pastDays.length !== days) await this.db.queueEvents.where('at').below(new Date(this.model.now - HISTORY_MS).toISOString()).delete();
-    await this.report(estimatesAfter(this.model, events, touched));
+    await this.report(estimatesAfter(this.model, fresh, touched));
     this.refresh();
   }
 

@@ -110,10 +110,9 @@ export class QueueModel {
     let late = false;
     const fresh: QueueEvent[] = [];
     for (const event of events) {
-      const key = eventKey(event);
       // Repeats, and events older than the history kept (they would only be dropped again).
-      if (this.seen.has(key) || Date.parse(event.at) < this.now - HISTORY_MS) continue;
-      this.seen.add(key);
+      if (this.knows(event)) continue;
+      this.seen.add(eventKey(event));
       fresh.push(event);
       if (Date.parse(event.at) < this.now) late = true;
     }
@@ -125,6 +124,11 @@ export class QueueModel {
     } else for (const event of fresh) this.apply(event);
     for (const event of fresh) for (const service of this.servicesOf(event)) touched.add(service);
     return touched;
+  }
+
+  /** Whether adding this event would change nothing: already applied, or older than the history kept. */
+  knows(event: QueueEvent): boolean {
+    return this.seen.has(eventKey(event)) || Date.parse(event.at) < this.now - HISTORY_MS;
   }
 
   waitingTicket(ticket: string): Ticket | undefined {
