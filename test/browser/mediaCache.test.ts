@@ -109,8 +109,11 @@ describe('media cache', () => {
     for (let i = 0; i < 20 && !media.log.some((r) => r.path.startsWith('/drop/') && r.range); i++) await advance(page, 3_000);
     const resumed = media.log.filter((r) => r.path.startsWith('/drop/'));
     expect(resumed[0]!.range).toBeNull();
-    expect(resumed[1]!.range).toMatch(/^bytes=[1-9]\d*-$/);
-    expect(resumed[1]!.status).toBe(206);
+    // Resumed once some bytes were kept (on a busy machine the first drop may come before the
+    // first part is written: that attempt starts again from the beginning, as it should).
+    const ranged = resumed.find((r) => r.range !== null);
+    expect(ranged?.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(ranged?.status).toBe(206);
     // The stalled one is aborted after 30 s without data, then fetched again.
     await advance(page, 31_000);
     for (let i = 0; i < 20 && media.log.filter((r) => r.path.startsWith('/stall/')).length < 2; i++) await advance(page, 3_000);
