@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
 import type { ImpressionList, SiteToken } from '../src/shared/adminApi.js';
 import { seededRandom } from '../src/shared/lognormal.js';
 import { launchBrowser, newPlayerPage, readStore } from '../test/support/browser.js';
@@ -44,11 +44,10 @@ function setOfDay(day: number): string {
   return join(dir, `jour-${day}.json`);
 }
 
-async function memory(page: Page, cdp: CDPSession): Promise<{ heapMB: number; nodes: number; listeners: number }> {
+async function memory(cdp: CDPSession): Promise<{ heapMB: number; nodes: number; listeners: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   const dom = (await cdp.send('Memory.getDOMCounters')) as { nodes: number; jsEventListeners: number };
-  void page;
   return { heapMB: heap.usedSize / 1e6, nodes: dom.nodes, listeners: dom.jsEventListeners };
 }
 
@@ -116,7 +115,7 @@ try {
       await fetch(new URL('/api/sites/mairie/queue', hub.url), { method: 'POST', headers: { authorization: `Bearer ${siteToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).catch(() => {});
     }
     if (t % (6 * HOUR) === 0) {
-      const m = await memory(page, cdp);
+      const m = await memory(cdp);
       const outbox = (await readStore(page, 'outbox')).length;
       samples.push({ day: t / DAY, ...m, outbox });
       console.log(`soak day ${(t / DAY).toFixed(2).padStart(5)}: heap ${m.heapMB.toFixed(1)} MB, DOM nodes ${m.nodes}, listeners ${m.listeners}, outbox ${outbox}, hub ${up ? 'up' : 'down'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);

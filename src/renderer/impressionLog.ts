@@ -59,20 +59,14 @@ export class ImpressionLog {
   private async withRoom(write: () => Promise<unknown>): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const done = await write();
-        this.storageFull = false;
-        return done;
+        return await write();
       } catch (error) {
         if (!isQuotaError(error)) throw error;
-        this.storageFull = true;
         if (attempt < MAX_ROOM_ATTEMPTS && (await this.makeRoom())) continue;
         await new Promise((resolve) => setTimeout(resolve, ROOM_RETRY_MS));
       }
     }
   }
-
-  /** Whether the last write found storage full (shown on the status overlay). */
-  storageFull = false;
 
   /** Whatever a previous run left on screen goes to the outbox, cut short at its last heartbeat. */
   recover(): Promise<unknown> {

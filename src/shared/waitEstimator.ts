@@ -100,9 +100,11 @@ export function abandonment(model: QueueModel, service: string): Abandonment {
   let pastLeft = 0;
   let pastExposure = 0;
   let cancelled = 0;
+  let leftAll = 0;
   for (const d of model.departures) {
     if (d.service !== service) continue;
     if (d.cancelled) cancelled++;
+    if (d.left) leftAll++;
     // Someone found gone when passed over left at some time before: half-way, on average.
     const waited = d.left && !d.cancelled ? d.waitedMs / 2 : d.waitedMs;
     if (model.now - d.at > RECENT_MS * 2) {
@@ -115,7 +117,6 @@ export function abandonment(model: QueueModel, service: string): Abandonment {
   }
   for (const t of model.waiting.values()) if (t.service === service) exposure += model.now - t.issuedAt;
   const prior = pastExposure > ABANDON_PRIOR_MS ? pastLeft / pastExposure : 0;
-  const leftAll = model.departures.filter((d) => d.service === service && d.left).length;
   return { rate: (left + prior * ABANDON_PRIOR_MS) / (exposure + ABANDON_PRIOR_MS), cancelShare: leftAll > 0 ? cancelled / leftAll : 0, weight: left + prior * ABANDON_PRIOR_MS };
 }
 
