@@ -52,6 +52,8 @@ describe('the dashboard', () => {
     admin = await newPlayerPage(browser(), { width: 1280, height: 800 });
     const { page } = admin;
     await page.goto(hub.url);
+    // React renders after `load`: wait for the sign-in form before using the keyboard.
+    await page.waitForSelector('#admin-token');
     // The keyboard first reaches the skip link, then the page; focus is always visible.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
