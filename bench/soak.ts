@@ -3,6 +3,7 @@
  * a real hub that goes away and comes back at random, with a new set pushed every day, alerts
  * and queue events. Prints the JS heap and DOM node count over time and, at the end, the airtime
  * accounted for by the impressions the hub stored, with duplicates and losses. Asserts nothing.
+ * --trace-idb also prints the page's open IndexedDB transactions at each sample.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '.
 import { playerUrl, WELCOME_BUNDLE } from '../test/support/hubSuite.js';
 import { bundledMedia, makePlaylistsDir } from '../test/support/playlistsFixture.js';
 import { serveWeb } from '../test/support/staticServer.js';
+import { openTransactions, traceTransactions } from './idbTrace.js';
 import { median } from './stats.js';
 
 const argument = (name: string, fallback: number): number => {
@@ -22,6 +24,7 @@ const argument = (name: string, fallback: number): number => {
 };
 const DAYS = argument('days', 14);
 const SEED = argument('seed', 1);
+const TRACE_IDB = process.argv.includes('--trace-idb');
 const STEP_MS = 30_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -68,6 +71,7 @@ try {
   const token = await addScreen(hub, 'soak-1', 'mairie');
   const siteToken = (await adminApi<SiteToken>(hub, 'POST', '/api/sites/mairie/token', {})).body.token;
   const { context, page, errors } = await newPlayerPage(browser);
+  if (TRACE_IDB) await traceTransactions(context);
   const cdp = await context.newCDPSession(page);
   const t0 = Date.UTC(2026, 11, 7, 6); // a Monday, 07:00 in Paris
   await page.clock.install({ time: t0 });
@@ -119,6 +123,10 @@ try {
       const outbox = (await readStore(page, 'outbox')).length;
       samples.push({ day: t / DAY, ...m, outbox });
       console.log(`soak day ${(t / DAY).toFixed(2).padStart(5)}: heap ${m.heapMB.toFixed(1)} MB, DOM nodes ${m.nodes}, listeners ${m.listeners}, outbox ${outbox}, hub ${up ? 'up' : 'down'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      if (TRACE_IDB) {
+        const open = await openTransactions(page);
+        console.log(`  open IndexedDB transactions ${open.open} ${JSON.stringify(open.byStores)}${open.oldest && open.oldest.ageMs > 5_000 ? `; oldest ${open.oldest.stores}, ${(open.oldest.ageMs / 1000).toFixed(0)} s, opened at ${open.oldest.stack}` : ''}`);
+      }
     }
   }
   const end = start + DAYS * DAY;
