@@ -14,8 +14,8 @@ import { launchBrowser, newPlayerPage, readStore } from '../test/support/browser
 import { addScreen, adminApi, hubCli, startHubProcess, type HubProcess } from '../test/support/hubProcess.js';
 import { playerUrl, WELCOME_BUNDLE } from '../test/support/hubSuite.js';
 import { bundledMedia, makePlaylistsDir } from '../test/support/playlistsFixture.js';
+import { openTransactions, traceTransactions } from '../test/support/idbTrace.js';
 import { serveWeb } from '../test/support/staticServer.js';
-import { openTransactions, traceTransactions } from './idbTrace.js';
 import { median } from './stats.js';
 
 const argument = (name: string, fallback: number): number => {

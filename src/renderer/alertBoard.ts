@@ -26,8 +26,18 @@ export class AlertBoard {
     this.refresh();
   }
 
-  /** Stores the alert durably (replacing one with the same id), then shows it. */
+  /**
+   * Stores the alert durably (replacing one with the same id), then shows it. The hub sends its
+   * alerts again after each reconnection: one already kept as it is, or already over by this
+   * screen's clock, costs no write.
+   */
   async show(alert: Alert): Promise<void> {
+    const kept = this.alerts.find((a) => a.id === alert.id);
+    if (kept && kept.level === alert.level && kept.text === alert.text && kept.until === alert.until) return;
+    if (Date.parse(alert.until) <= Date.now()) {
+      if (kept) await this.clear(alert.id);
+      return;
+    }
     await this.db.alerts.put(alert);
     this.alerts = [...this.alerts.filter((a) => a.id !== alert.id), alert];
     this.refresh();

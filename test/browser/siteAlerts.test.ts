@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AlertRecord } from '../../src/shared/adminApi.js';
-import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import type { AlertList, AlertRecord } from '../../src/shared/adminApi.js';
+import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { useHubAndSite } from '../support/hubSuite.js';
 import { addScreen, adminApi, hubCli } from '../support/hubProcess.js';
+import { openTransactions, traceTransactions } from '../support/idbTrace.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 
 const { browser, site, hub, playerUrl } = useHubAndSite();
@@ -70,5 +71,40 @@ describe('a site of two screens', () => {
     expect(await onScreen(players[0]!.page)).toMatchObject({ itemId: 'titres' });
     expect(await alertOnScreen(players[1]!.page)).toEqual([]);
     for (const { context } of players) await context.close();
+  });
+
+  it('an alert sent again at each reconnection costs no write; one already over by the screen’s clock is acked, neither stored nor shown', async () => {
+    const ackOf = async (id: string, screen: string): Promise<string | undefined> =>
+      (await adminApi<AlertList>(hub, 'GET', '/api/alerts')).body.alerts.find((a) => a.id === id)?.acks.find((ack) => ack.screen === screen)?.at;
+    const token = await addScreen(hub, 'salle-c', 'annexe');
+    const player = await newPlayerPage(browser());
+    await traceTransactions(player.context);
+    await player.page.goto(playerUrl('salle-c', token));
+    await waitForItem(player.page, 'bienvenue');
+    await hubCli(hub, ['alert', 'send', '--screen', 'salle-c', '--text', 'Guichet 2 fermé', '--for', '1h', '--id', 'guichet']);
+    await expect.poll(() => alertOnScreen(player.page), { timeout: 10_000 }).toEqual([{ id: 'guichet', level: 'info', covers: false }]);
+    const firstAck = await ackOf('guichet', 'salle-c');
+    expect(firstAck).toBeDefined();
+    expect((await openTransactions(player.page)).opened['alerts:readwrite']).toBe(1);
+
+    // A restart: the hub sends the alert again after `hello`; the screen acks it and writes nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await player.page.reload();
+    await expect.poll(() => ackOf('guichet', 'salle-c'), { timeout: 10_000 }).not.toBe(firstAck);
+    expect(await alertOnScreen(player.page)).toEqual([{ id: 'guichet', level: 'info', covers: false }]);
+    expect((await openTransactions(player.page)).opened['alerts:readwrite']).toBeUndefined();
+    await player.context.close();
+
+    // A screen whose clock runs 2 h ahead of the hub's: a 30-minute alert is over for it.
+    const aheadToken = await addScreen(hub, 'salle-d', 'annexe');
+    const ahead = await newPlayerPage(browser());
+    await ahead.page.clock.install({ time: Date.now() + 2 * 3_600_000 });
+    await ahead.page.goto(playerUrl('salle-d', aheadToken));
+    await waitForItem(ahead.page, 'bienvenue');
+    await hubCli(hub, ['alert', 'send', '--screen', 'salle-d', '--text', 'Déjà fini', '--for', '30m', '--id', 'passee']);
+    await expect.poll(() => ackOf('passee', 'salle-d'), { timeout: 10_000 }).toBeDefined();
+    expect(await alertOnScreen(ahead.page)).toEqual([]);
+    expect(await readStore(ahead.page, 'alerts')).toEqual([]);
+    await ahead.context.close();
   });
 });
