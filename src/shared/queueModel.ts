@@ -14,6 +14,11 @@ export const STALE_TICKET_MS = 4 * 3_600_000;
 export const NEW_DAY_GAP_MS = 6 * 3_600_000;
 /** Past days kept (events, service times, counters' hours): a week and a day, so that last week's same day is there. */
 export const HISTORY_MS = 8 * 24 * 3_600_000;
+/**
+ * A free counter calls someone who waits within this: a ticket called this long after it was
+ * issued was waiting when the counter's previous service ended, so that service lasted until the call.
+ */
+export const CALL_SLACK_MS = 30_000;
 
 export interface Ticket {
   ticket: string;
@@ -181,8 +186,10 @@ export class QueueModel {
         this.waiting.delete(event.ticket);
         const counter = this.counters.get(event.counter) ?? { open: true, services: ticket ? [ticket.service] : [], since: at, serving: null, servingService: null, calledAt: at, backlog: false };
         if (ticket && !counter.services.includes(ticket.service)) counter.services = [...counter.services, ticket.service];
-        // No `done` for the previous one: it was served until this call, if people were waiting meanwhile.
-        if (counter.serving !== null && counter.backlog && counter.servingService !== null) {
+        // No `done` for the previous one: it was served until this call if the one called now was
+        // already waiting (else the counter may have stood idle). Unknown ticket: whether people waited at the previous call.
+        const waitedForCounter = ticket ? ticket.issuedAt <= at - CALL_SLACK_MS : counter.backlog;
+        if (counter.serving !== null && waitedForCounter && counter.servingService !== null) {
           this.serviceSamples.push({ counter: event.counter, service: counter.servingService, at, ms: at - counter.calledAt });
         }
         // A call at a counter the system never opened: it is open.
@@ -219,7 +226,8 @@ export class QueueModel {
       case 'cancelled': {
         const ticket = this.waiting.get(event.ticket);
         this.waiting.delete(event.ticket);
-        if (ticket) {
+        // Leaving once every counter of the service has closed is not giving up: nobody would be called.
+        if (ticket && !this.closedFor(ticket.service)) {
           this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true, cancelled: true });
         }
         break;
@@ -244,6 +252,12 @@ export class QueueModel {
   }
 
   /** A counter opened or closed today. */
+  /** Every counter known to serve `service` is closed (none known: not closed). */
+  private closedFor(service: string): boolean {
+    const serving = [...this.counters.values()].filter((c) => c.services.includes(service));
+    return serving.length > 0 && serving.every((c) => !c.open);
+  }
+
   private recordHours(id: string, services: readonly string[], open: boolean, at: number): void {
     const hours = this.today.counters.get(id) ?? { services: [...services], open: [] };
     hours.services = [...services];

@@ -34,8 +34,11 @@ import type { QueueModel, Ticket } from './queueModel.js';
 export const SERVICE_TIME_PRIOR_MS = 6 * 60_000;
 /** Log-sd assumed for service times when there are too few to measure it. */
 export const SERVICE_SIGMA = 0.5;
-/** Weight of the prior (past days' mean, or the fixed one), in samples. */
-export const PRIOR_WEIGHT = 10;
+/**
+ * Weight of the prior (past days' mean, or the fixed one), in samples: service times change
+ * slowly, so the last hours' (up to SERVICE_SAMPLES) count for little more than the past days'.
+ */
+export const PRIOR_WEIGHT = 30;
 /** Service times considered: the most recent ones. */
 export const SERVICE_SAMPLES = 50;
 /** Older service times (earlier today beyond the recent window, past days) needed to stand in for the fixed prior. */
@@ -78,8 +81,14 @@ export function serviceTimes(model: QueueModel, service: string): ServiceTimes {
   return { meanMs: (sum + prior * PRIOR_WEIGHT) / (samples.length + PRIOR_WEIGHT), sigma, weight: samples.length + (known ? history.length : PRIOR_WEIGHT) };
 }
 
-/** Waiting time (person x ms) that past days' abandonment weighs as, against the day's own. */
+/**
+ * Waiting time (person x ms) behind the prior rate of giving up: with less history than this,
+ * the day's own departures are shrunk towards nobody leaving with this weight; with more, towards
+ * past days' rate, weighing as their waiting time up to ABANDON_HISTORY_MS (about a busy day's:
+ * a week of departures is a steadier measure than one morning's handful).
+ */
 export const ABANDON_PRIOR_MS = 10 * 3_600_000;
+export const ABANDON_HISTORY_MS = 80 * 3_600_000;
 
 export interface Abandonment {
   /** People giving up, per waiting person and per ms. */
@@ -116,8 +125,10 @@ export function abandonment(model: QueueModel, service: string): Abandonment {
     if (d.left) left++;
   }
   for (const t of model.waiting.values()) if (t.service === service) exposure += model.now - t.issuedAt;
-  const prior = pastExposure > ABANDON_PRIOR_MS ? pastLeft / pastExposure : 0;
-  return { rate: (left + prior * ABANDON_PRIOR_MS) / (exposure + ABANDON_PRIOR_MS), cancelShare: leftAll > 0 ? cancelled / leftAll : 0, weight: left + prior * ABANDON_PRIOR_MS };
+  const known = pastExposure >= ABANDON_PRIOR_MS;
+  const prior = known ? pastLeft / pastExposure : 0;
+  const priorExposure = known ? Math.min(pastExposure, ABANDON_HISTORY_MS) : ABANDON_PRIOR_MS;
+  return { rate: (left + prior * priorExposure) / (exposure + priorExposure), cancelShare: leftAll > 0 ? cancelled / leftAll : 0, weight: left + prior * priorExposure };
 }
 
 function minutes(ms: number): number {

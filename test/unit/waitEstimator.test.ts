@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
 import { normalCdf, normalQuantile, residualDraw, seededRandom, weightedQuantile } from '../../src/shared/lognormal.js';
-import { estimateWait } from '../../src/shared/waitEstimator.js';
+import { abandonment, ABANDON_HISTORY_MS, estimateWait } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -24,6 +24,17 @@ describe('the queue model', () => {
     expect([...shuffled.waiting.keys()].sort()).toEqual([...inOrder.waiting.keys()].sort());
     expect(shuffled.calls).toEqual(inOrder.calls);
     expect(shuffled.allEvents()).toHaveLength(5);
+  });
+
+  it('without `done`, takes the gap to a counter\'s next call as a service time only when the one called was already waiting', () => {
+    const model = new QueueModel();
+    // A2 waits when g1 calls A1, but g2 takes A2 a minute later: g1 may then stand idle until A3 comes.
+    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec'], 0), issued('A1', 'ec', 1), issued('A2', 'ec', 2), called('A1', 'g1', 3), called('A2', 'g2', 4)]);
+    model.add([issued('A3', 'ec', 30), called('A3', 'g1', 30.2)]);
+    expect(model.serviceSamples).toEqual([]);
+    // Nobody waits when g1 calls A3; A4 comes during that service and waits until g1 calls it: A3's service lasted until then.
+    model.add([issued('A4', 'ec', 33), called('A4', 'g1', 38)]);
+    expect(model.serviceSamples.map((s) => [s.counter, s.ms / 60_000])).toEqual([['g1', 7.8]]);
   });
 
   it('takes a ticket passed over by a later one of its service as gone', () => {
@@ -96,6 +107,37 @@ describe('the wait estimator', () => {
     expect(weightedQuantile(values, 0.5)).toBe(3);
     expect(weightedQuantile(values, 0.6)).toBe(4);
     expect(weightedQuantile(values, 0.1)).toBe(1);
+  });
+});
+
+describe('how people give up', () => {
+  // One counter, 10-minute services; each hour 6 tickets, the 6th called and 1 gone without a word.
+  const hourOf = (day: number, hour: number, minutes: number): QueueEvent[] => {
+    const base = day * 24 * 60 + hour * 60;
+    const t = (k: number) => `H${day}-${hour}-${k}`;
+    return [
+      ...Array.from({ length: 6 }, (_, k) => issued(t(k), 'ec', base + k)),
+      ...[0, 1, 2, 3].map((k) => called(t(k), 'g1', base + minutes * (k + 1) / 5)),
+      called(t(5), 'g1', base + minutes),
+    ];
+  };
+
+  it('learns the rate from past days as well as today: an hour when many left moves it, a little', () => {
+    const history: QueueEvent[] = [];
+    for (let day = -7; day < 0; day++) for (let hour = 0; hour < 9; hour++) history.push(counter('g1', true, ['ec'], day * 24 * 60 + hour * 60), ...hourOf(day, hour, 50));
+    // Today's first hour: five of six gone, passed over when the sixth is called.
+    const today = [counter('g1', true, ['ec'], 0), ...Array.from({ length: 6 }, (_, k) => issued(`T${k}`, 'ec', k)), called('T5', 'g1', 40)];
+    const experienced = new QueueModel();
+    experienced.add([...history, ...today]);
+    const pastOnly = new QueueModel();
+    pastOnly.add(history);
+    const past = pastOnly.departures;
+    const pastRate = past.filter((d) => d.left).length / past.reduce((sum, d) => sum + (d.left && !d.cancelled ? d.waitedMs / 2 : d.waitedMs), 0);
+    const rate = abandonment(experienced, 'ec').rate;
+    // A week of one in six gone weighs as a day's worth of waiting (ABANDON_HISTORY_MS) against the hour's.
+    expect(rate).toBeGreaterThan(pastRate);
+    expect(rate).toBeLessThan(pastRate * 1.6);
+    expect(abandonment(experienced, 'ec').weight).toBeLessThanOrEqual(5 + pastRate * ABANDON_HISTORY_MS + 1e-9);
   });
 });
 
