@@ -155,4 +155,24 @@ describe('security: the hub', () => {
     // A body over the size limit is refused before it is read whole.
     expect((await http('POST', '/api/alerts', { token: ADMIN, body: { text: 'x'.repeat(21_000_000) } })).status).toBe(413);
   });
+
+  it('refuses a flood of handshakes with wrong tokens, one by one, while a connected screen goes on being served', async () => {
+    const screen = await connect('ecran-a', a.token);
+    screen.on('playlists', (_p: unknown, ack: (x: unknown) => void) => ack({ ok: true }));
+    const start = new Date(Date.UTC(2026, 11, 2, 8)).toISOString();
+    // 400 handshakes at once from loopback (wrong tokens for a real screen, unknown screens), and meanwhile the screen reports.
+    const flood = Promise.all(
+      Array.from({ length: 400 }, (_, k) => connect(k % 2 ? 'ecran-a' : `inconnu-${k}`, `guess-${k}`).then((s) => (s.disconnect(), 'connected'), (error: Error) => error.message)),
+    );
+    const acks = await Promise.all(
+      Array.from({ length: 10 }, () => screen.emitWithAck('impressions', { impressions: [{ id: uuidv7(), screenId: 'ecran-a', playlistId: 'p', itemId: 'i', revision: 'r', start, end: start, durationMs: 0, complete: true }] })),
+    );
+    expect(acks).toEqual(Array.from({ length: 10 }, () => expect.objectContaining({ ok: true, stored: 1 })));
+    expect(new Set(await flood)).toEqual(new Set(['unauthorized']));
+    expect(screen.connected).toBe(true);
+    const db = openHubDb(dbPath);
+    expect((db.prepare("SELECT count(*) AS n FROM impressions WHERE screen_id = 'ecran-a'").get() as { n: number }).n).toBe(10);
+    db.close();
+    screen.disconnect();
+  });
 });
