@@ -7,7 +7,7 @@ import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { useHubAndSite } from '../support/hubSuite.js';
 import { addScreen, adminApi, hubCli } from '../support/hubProcess.js';
 
-const { browser, hub, playerUrl } = useHubAndSite(
+const { browser, hub, site, playerUrl } = useHubAndSite(
   [
     {
       id: 'salle',
@@ -72,6 +72,13 @@ describe('waiting time through the hub', () => {
     const lastCall = [...morning].reverse().find((e) => e.type === 'called')! as Extract<QueueEvent, { type: 'called' }>;
     await expect.poll(() => page.textContent('[data-item-id="tableau"] .queue-call'), { timeout: 5_000 }).toContain(lastCall.ticket);
     const live = estimateWait(model, 'etat-civil');
+    expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBe(live ? String(live.minutes) : null);
+
+    // Restarted mid-morning with no hub to send the events again: the queue comes back from IndexedDB.
+    expect(live).not.toBeNull();
+    await page.goto(site().url);
+    await waitForItem(page, 'tableau', 15_000);
+    expect(await page.textContent('[data-item-id="tableau"] .queue-call')).toContain(lastCall.ticket);
     expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBe(live ? String(live.minutes) : null);
     await context.close();
   });
