@@ -251,13 +251,13 @@ export class QueueModel {
     for (const [id, ticket] of this.waiting) if (at - ticket.issuedAt > STALE_TICKET_MS) this.waiting.delete(id);
   }
 
-  /** A counter opened or closed today. */
   /** Every counter known to serve `service` is closed (none known: not closed). */
   private closedFor(service: string): boolean {
     const serving = [...this.counters.values()].filter((c) => c.services.includes(service));
     return serving.length > 0 && serving.every((c) => !c.open);
   }
 
+  /** A counter opened or closed today. */
   private recordHours(id: string, services: readonly string[], open: boolean, at: number): void {
     const hours = this.today.counters.get(id) ?? { services: [...services], open: [] };
     hours.services = [...services];

@@ -37,6 +37,14 @@ describe('the queue model', () => {
     expect(model.serviceSamples.map((s) => [s.counter, s.ms / 60_000])).toEqual([['g1', 7.8]]);
   });
 
+  it('does not count those who leave after every counter of their service has closed as giving up', () => {
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), issued('A1', 'ec', 1), issued('A2', 'ec', 2), { type: 'cancelled', ticket: 'A1', at: at(5) }]);
+    model.add([counter('g1', false, ['ec'], 10), { type: 'cancelled', ticket: 'A2', at: at(12) }]);
+    expect(model.departures.map((d) => d.waitedMs / 60_000)).toEqual([4]);
+    expect(model.waiting.size).toBe(0);
+  });
+
   it('takes a ticket passed over by a later one of its service as gone', () => {
     const model = new QueueModel();
     model.add([counter('g1', true, ['ec'], 0), issued('A1', 'ec', 1), issued('A2', 'ec', 2), called('A2', 'g1', 10)]);
