@@ -106,7 +106,7 @@ describe('media cache', () => {
     await advance(page, 11_000);
     await waitForItem(page, 'shown');
     // The dropped transfer resumes where it stopped.
-    for (let i = 0; i < 20 && !media.log.some((r) => r.path.startsWith('/drop/') && r.range); i++) await advance(page, 3_000);
+    for (let i = 0; i < 60 && !media.log.some((r) => r.path.startsWith('/drop/') && r.range); i++) await advance(page, 3_000);
     const resumed = media.log.filter((r) => r.path.startsWith('/drop/'));
     expect(resumed[0]!.range).toBeNull();
     // Resumed once some bytes were kept (on a busy machine the first drop may come before the

@@ -68,7 +68,9 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
       res.write(half); // then nothing: the connection stays open, silent
       return;
     }
-    if (behaviour === 'drop' && first) {
+    // Every transfer from the start is dropped half-way, so that one always drops after the player
+    // kept some bytes (on a busy machine the first may drop before any is written); a Range request is served.
+    if (behaviour === 'drop' && !m) {
       res.write(half, () => setTimeout(() => res.socket?.destroy(), 50));
       return;
     }
