@@ -7,6 +7,11 @@ import { Listeners } from './listeners.js';
  * its `until` or an `alert:clear`. The most recent urgent one covers the screen; info ones
  * are a band over the content.
  */
+/** An alert is shown until its `until`, by this screen's clock. */
+function isOver(alert: Alert, now: number): boolean {
+  return Date.parse(alert.until) <= now;
+}
+
 export class AlertBoard {
   private alerts: Alert[] = [];
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -34,7 +39,7 @@ export class AlertBoard {
   async show(alert: Alert): Promise<void> {
     const kept = this.alerts.find((a) => a.id === alert.id);
     if (kept && kept.level === alert.level && kept.text === alert.text && kept.until === alert.until) return;
-    if (Date.parse(alert.until) <= Date.now()) {
+    if (isOver(alert, Date.now())) {
       if (kept) await this.clear(alert.id);
       return;
     }
@@ -57,7 +62,7 @@ export class AlertBoard {
   /** Drops what has expired, wakes at the next expiry, tells the listeners. */
   private refresh(): void {
     const now = Date.now();
-    const expired = this.alerts.filter((alert) => Date.parse(alert.until) <= now);
+    const expired = this.alerts.filter((alert) => isOver(alert, now));
     if (expired.length) {
       this.alerts = this.alerts.filter((alert) => !expired.includes(alert));
       // Expired alerts are dropped again at the next start if this fails (storage full).

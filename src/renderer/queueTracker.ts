@@ -95,10 +95,7 @@ export class QueueTracker {
 
   private refresh(): void {
     const services = new Map<string, ServiceBoard>();
-    for (const service of this.model.services) {
-      const serving = [...this.model.counters.values()].filter((c) => c.services.includes(service));
-      services.set(service, { service, estimate: estimateWait(this.model, service), closed: serving.length > 0 && serving.every((c) => !c.open) });
-    }
+    for (const service of this.model.services) services.set(service, { service, estimate: estimateWait(this.model, service), closed: this.model.closedFor(service) });
     const calls = this.model.calls.slice(-6).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, at: call.at }));
     this.view = { calls, services };
     this.listeners.notify();

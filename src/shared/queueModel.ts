@@ -251,8 +251,8 @@ export class QueueModel {
     for (const [id, ticket] of this.waiting) if (at - ticket.issuedAt > STALE_TICKET_MS) this.waiting.delete(id);
   }
 
-  /** Every counter known to serve `service` is closed (none known: not closed). */
-  private closedFor(service: string): boolean {
+  /** Every counter known to serve `service` is closed (none known: not closed): it has no estimate, and the board says so. */
+  closedFor(service: string): boolean {
     const serving = [...this.counters.values()].filter((c) => c.services.includes(service));
     return serving.length > 0 && serving.every((c) => !c.open);
   }

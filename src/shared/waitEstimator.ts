@@ -173,10 +173,8 @@ function playForward(desks: readonly Desk[], ahead: readonly Ticket[], service: 
  * closed). `ticket`: the newcomer is that ticket (an estimate as of its `issued` event).
  */
 export function estimateWait(model: QueueModel, service: string, ticket?: string): WaitEstimate | null {
-  const serving = [...model.counters.values()].filter((c) => c.services.includes(service));
-  const open = serving.filter((c) => c.open);
-  if (serving.length > 0 && open.length === 0) return null;
-  if (!model.services.has(service)) return null;
+  if (model.closedFor(service) || !model.services.has(service)) return null;
+  const open = [...model.counters.values()].filter((c) => c.open && c.services.includes(service));
 
   const now = model.now;
   const issuedAt = ticket ? model.waitingTicket(ticket)?.issuedAt : undefined;
