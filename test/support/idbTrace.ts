@@ -32,7 +32,6 @@ export async function traceTransactions(context: BrowserContext): Promise<void> 
       const done = () => open.delete(id);
       transaction.addEventListener('complete', done);
       transaction.addEventListener('abort', done);
-      transaction.addEventListener('error', done);
       return transaction;
     } as IDBDatabase['transaction'];
   });
