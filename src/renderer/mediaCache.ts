@@ -207,6 +207,7 @@ export class MediaCache {
       const kind: RetryKind = error instanceof DownloadError ? error.retry : 'soon';
       s.error = (error as Error).message;
       s.attempts++;
+      console.warn(`[antichambre] ${file.src}: ${s.error} (attempt ${s.attempts})`);
       await this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
       if (kind === 'room') await this.evict(file, Infinity);
       this.scheduleRetry(file, s, kind);

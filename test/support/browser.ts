@@ -7,6 +7,14 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
+/** The page's last console warnings and errors, for the message of a failed wait. */
+const pageWarnings = new WeakMap<Page, string[]>();
+
+function recentWarnings(page: Page): string {
+  const warnings = pageWarnings.get(page) ?? [];
+  return `page warnings: ${warnings.length ? warnings.join(' | ') : 'none'}`;
+}
+
 export interface PlayerPage {
   context: BrowserContext;
   page: Page;
@@ -28,6 +36,13 @@ export async function newPlayerPage(
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
+  const warnings: string[] = [];
+  pageWarnings.set(page, warnings);
+  page.on('console', (message) => {
+    if (message.type() !== 'warning' && message.type() !== 'error') return;
+    warnings.push(message.text());
+    if (warnings.length > 20) warnings.shift();
+  });
   return { context, page, errors };
 }
 
@@ -48,7 +63,7 @@ export async function waitForItem(page: Page, itemId: string, timeout = 10_000):
   const selector = `[data-item-id="${itemId}"]:not([data-leaving])`;
   const deadline = Date.now() + timeout;
   while (!(await page.$(selector))) {
-    if (Date.now() > deadline) throw new Error(`${itemId} not on screen after ${timeout} ms; on screen: ${JSON.stringify(await onScreen(page))}`);
+    if (Date.now() > deadline) throw new Error(`${itemId} not on screen after ${timeout} ms; on screen: ${JSON.stringify(await onScreen(page))}; ${recentWarnings(page)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

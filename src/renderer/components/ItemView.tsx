@@ -54,18 +54,33 @@ function ImageContent({ slot, callbacks, alt }: { slot: SlotView; callbacks: Ite
     if (!img || slot.phase !== 'preload') return;
     let live = true;
     // decode() resolves once the image is fully decoded: only then may it replace what is on screen.
-    img.decode().then(
-      () => live && callbacks.onReady(slot.key),
-      (error: unknown) => {
-        console.warn(`[antichambre] ${slot.playlistId}/${slot.itemId}: image not decoded (${String(error)})`);
-        if (live) callbacks.onFailed(slot.key);
-      },
-    );
+    // Chromium's decode() sometimes rejects an image that displays fine (EncodingError under load or
+    // memory pressure): then the image is judged by its loading, and only a broken one is skipped.
+    img
+      .decode()
+      .catch(() => loaded(img))
+      .then(
+        () => live && callbacks.onReady(slot.key),
+        (error: unknown) => {
+          console.warn(`[antichambre] ${slot.playlistId}/${slot.itemId}: image not decoded (${String(error)})`);
+          if (live) callbacks.onFailed(slot.key);
+        },
+      );
     return () => {
       live = false;
     };
   }, [slot.key]);
   return <img ref={ref} className="media" src={slot.src} alt={alt} decoding="async" />;
+}
+
+/** Resolves once the image has loaded with pixels; rejects when it is broken (not an image, unreadable). */
+function loaded(img: HTMLImageElement): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const judge = () => (img.naturalWidth > 0 ? resolve() : reject(new Error('not a readable image')));
+    if (img.complete) return judge();
+    img.addEventListener('load', judge, { once: true });
+    img.addEventListener('error', () => reject(new Error('not a readable image')), { once: true });
+  });
 }
 
 function VideoContent({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks }) {
