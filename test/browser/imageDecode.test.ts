@@ -39,15 +39,13 @@ const { browser, site } = useBrowserAndSite({
 });
 
 async function playsInTurn(rejectEveryDecode: boolean): Promise<void> {
-  const { context, page, errors } = await newPlayerPage(browser());
+  const { context, page, errors, warnings } = await newPlayerPage(browser());
   if (rejectEveryDecode) {
     await context.addInitScript(() => {
       HTMLImageElement.prototype.decode = () => Promise.reject(new DOMException('The source image cannot be decoded.', 'EncodingError'));
     });
   }
   await recordShownItems(context);
-  const warnings: string[] = [];
-  page.on('console', (message) => warnings.push(message.text()));
   await freezeClockAt(page, START);
   await page.goto(site().url);
 

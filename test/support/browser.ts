@@ -19,9 +19,11 @@ export interface PlayerPage {
   context: BrowserContext;
   page: Page;
   errors: string[];
+  /** The page's last 20 console warnings and errors. */
+  warnings: string[];
 }
 
-/** A fresh profile (its own IndexedDB) with a page; page errors are collected. */
+/** A fresh profile (its own IndexedDB) with a page; page errors and console warnings are collected. */
 export async function newPlayerPage(
   browser: Browser,
   options: { width?: number; height?: number; timezoneId?: string; locale?: string } = {},
@@ -43,7 +45,7 @@ export async function newPlayerPage(
     warnings.push(message.text());
     if (warnings.length > 20) warnings.shift();
   });
-  return { context, page, errors };
+  return { context, page, errors, warnings };
 }
 
 /** What the page shows now: the current item's ids (not a leaving one), or idle. */

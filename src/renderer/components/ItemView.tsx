@@ -76,10 +76,11 @@ function ImageContent({ slot, callbacks, alt }: { slot: SlotView; callbacks: Ite
 /** Resolves once the image has loaded with pixels; rejects when it is broken (not an image, unreadable). */
 function loaded(img: HTMLImageElement): Promise<void> {
   return new Promise((resolve, reject) => {
-    const judge = () => (img.naturalWidth > 0 ? resolve() : reject(new Error('not a readable image')));
+    const broken = () => reject(new Error('not a readable image'));
+    const judge = () => (img.naturalWidth > 0 ? resolve() : broken());
     if (img.complete) return judge();
     img.addEventListener('load', judge, { once: true });
-    img.addEventListener('error', () => reject(new Error('not a readable image')), { once: true });
+    img.addEventListener('error', broken, { once: true });
   });
 }
 
