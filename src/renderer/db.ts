@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { Impression } from '../shared/impression.js';
-import { Alert, PlaylistsMessage } from '../shared/protocol.js';
+import { Alert, checkSetZones, PlaylistsMessageFields } from '../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
 
 /**
@@ -9,11 +9,11 @@ import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
  * later changes add `this.version(n)` steps with upgrades, never replace this one.
  */
 
-export const StoredSet = PlaylistsMessage.extend({
+export const StoredSet = PlaylistsMessageFields.extend({
   key: z.enum(['current', 'pending']),
   source: z.enum(['bundle', 'hub']),
   storedAt: z.number(),
-});
+}).superRefine(checkSetZones);
 export type StoredSet = z.infer<typeof StoredSet>;
 
 /** A verified file: its bytes are the `parts` with its sha256, in offset order. */

@@ -12,5 +12,9 @@ export const Impression = z.object({
   end: UtcTime,
   durationMs: z.number({ error: 'expected a duration in ms' }).int().nonnegative(),
   complete: z.boolean({ error: 'expected complete: true or false' }),
+  /** §6: the zone it played in (absent: `main`). */
+  zoneId: Id.optional(),
+  /** §3: mean number of people waiting over the interval (absent without queue data). */
+  audience: z.number({ error: 'expected a number of people >= 0' }).nonnegative({ error: 'expected a number of people >= 0' }).optional(),
 });
 export type Impression = z.infer<typeof Impression>;

@@ -142,6 +142,10 @@ export const Playlist = z
     priority: z.number({ error: 'expected an integer priority' }).int({ error: 'expected an integer priority' }).default(0),
     schedule: Schedule.optional(),
     items: z.array(Item, { error: 'expected a list of items' }),
+    /** §6: the layout zone it plays in (absent: `main`). */
+    zone: Id.optional(),
+    /** §6 share of voice: at least this fraction of its zone's airtime in every clock hour it plays whole. */
+    share: z.number({ error: 'expected a share between 0 and 1, like 0.25' }).gt(0, { error: 'expected a share above 0 (omit it for none)' }).max(1, { error: 'expected a share of at most 1' }).optional(),
     },
     { error: 'expected a playlist object' },
   )

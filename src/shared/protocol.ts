@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Id, UtcTime } from './ids.js';
 import { Impression } from './impression.js';
-import { PlaylistSet } from './playlist.js';
+import { checkZonesOfSet, Layout } from './layout.js';
+import { PlaylistSet, type Playlist } from './playlist.js';
 import { QueueEvent, WaitEstimate } from './queue.js';
 
 /** Protocol §3 (socket.io namespace `/screens`): every payload, in one place, for player and hub. */
@@ -40,11 +41,17 @@ export type HelloAck = z.infer<typeof HelloAck>;
 export const Ack = z.object({ ok: z.boolean(), error: z.string().optional() });
 export type Ack = z.infer<typeof Ack>;
 
-/** `playlists` (hub -> player): the screen's complete set. */
-export const PlaylistsMessage = z.object({
+/** `playlists` (hub -> player): the screen's complete set, with its optional layout (§6). */
+export const PlaylistsMessageFields = z.object({
   revision: z.string({ error: 'expected a revision string' }).min(1, { error: 'expected a non-empty revision' }),
   playlists: PlaylistSet,
+  layout: Layout.optional(),
 });
+/** Each playlist's `zone` checked against the layout; use on `PlaylistsMessageFields` and its extensions. */
+export function checkSetZones(set: { playlists: Playlist[]; layout?: Layout | undefined }, ctx: z.RefinementCtx): void {
+  checkZonesOfSet(set.playlists, set.layout, ctx);
+}
+export const PlaylistsMessage = PlaylistsMessageFields.superRefine(checkSetZones);
 export type PlaylistsMessage = z.infer<typeof PlaylistsMessage>;
 
 export const AlertLevel = z.enum(['info', 'urgent'], { error: 'expected level info or urgent' });

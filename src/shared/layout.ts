@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { Id } from './ids.js';
+import type { Playlist } from './playlist.js';
+
+/**
+ * Protocol §6: a set's optional layout. Zones in percent of the screen, each of one kind;
+ * without a layout the screen is one `playlist` zone `main` filling it (v1, unchanged).
+ */
+
+export const MAIN_ZONE = 'main';
+/** Geometry is compared with this slack, so that 33.333 + 66.667 = 100 lies inside the screen. */
+const EPSILON = 1e-6;
+
+const Percent = z
+  .number({ error: 'expected a percentage of the screen (0 to 100)' })
+  .min(0, { error: 'expected a percentage of the screen (0 to 100)' })
+  .max(100, { error: 'expected a percentage of the screen (0 to 100)' });
+const Extent = z
+  .number({ error: 'expected a percentage of the screen (above 0, at most 100)' })
+  .gt(0, { error: 'expected a percentage of the screen (above 0, at most 100)' })
+  .max(100, { error: 'expected a percentage of the screen (above 0, at most 100)' });
+
+export const ZoneKind = z.enum(['playlist', 'ticker', 'queue', 'clock'], { error: 'expected kind playlist, ticker, queue or clock' });
+export type ZoneKind = z.infer<typeof ZoneKind>;
+
+export const Zone = z.object({
+  id: Id,
+  x: Percent,
+  y: Percent,
+  width: Extent,
+  height: Extent,
+  kind: ZoneKind.default('playlist'),
+  /** `queue` zones: the services whose calls and waits it shows (absent: every service the screen has queue data for). */
+  services: z.array(Id, { error: 'expected a list of service ids' }).max(50, { error: 'expected at most 50 services' }).optional(),
+});
+export type Zone = z.infer<typeof Zone>;
+
+/** A BCP 47 language tag like `fr-FR`. */
+const LanguageTag = z.string({ error: 'expected a language tag like fr-FR' }).regex(/^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/, { error: 'expected a language tag like fr-FR' });
+
+export const CallShow = z.enum(['overlay', 'zone', 'off'], { error: 'expected show overlay, zone or off' });
+export type CallShow = z.infer<typeof CallShow>;
+
+export const Calls = z.object({
+  show: CallShow,
+  /** How long an `overlay` banner stays (each at least 3 s when calls queue up). */
+  seconds: z.number({ error: 'expected a number of seconds' }).min(3, { error: 'expected at least 3 seconds' }).max(120, { error: 'expected at most 120 seconds' }).optional(),
+  chime: z.boolean({ error: 'expected chime: true or false' }).optional(),
+  voice: LanguageTag.optional(),
+});
+export type Calls = z.infer<typeof Calls>;
+
+/** Zones overlap when their interiors meet (sharing an edge is fine). */
+function overlaps(a: Zone, b: Zone): boolean {
+  return a.x < b.x + b.width - EPSILON && b.x < a.x + a.width - EPSILON && a.y < b.y + b.height - EPSILON && b.y < a.y + a.height - EPSILON;
+}
+
+export const Layout = z
+  .object(
+    {
+      id: Id,
+      zones: z.array(Zone, { error: 'expected a list of zones' }).min(1, { error: 'expected at least one zone' }).max(16, { error: 'expected at most 16 zones' }),
+      calls: Calls.optional(),
+    },
+    { error: 'expected a layout object' },
+  )
+  .superRefine((layout, ctx) => {
+    const seen = new Set<string>();
+    layout.zones.forEach((zone, i) => {
+      if (seen.has(zone.id)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'id'], message: `duplicate zone id "${zone.id}"` });
+      seen.add(zone.id);
+      if (zone.x + zone.width > 100 + EPSILON) ctx.addIssue({ code: 'custom', path: ['zones', i, 'width'], message: `x + width is ${zone.x + zone.width}: the zone leaves the screen (at most 100)` });
+      if (zone.y + zone.height > 100 + EPSILON) ctx.addIssue({ code: 'custom', path: ['zones', i, 'height'], message: `y + height is ${zone.y + zone.height}: the zone leaves the screen (at most 100)` });
+      for (let j = 0; j < i; j++) {
+        const other = layout.zones[j]!;
+        if (overlaps(zone, other)) ctx.addIssue({ code: 'custom', path: ['zones', i], message: `overlaps zone "${other.id}"` });
+      }
+    });
+  });
+export type Layout = z.infer<typeof Layout>;
+export type LayoutInput = z.input<typeof Layout>;
+
+/** Without a layout: one `playlist` zone `main` filling the screen. */
+export const FULL_SCREEN: Layout = { id: 'plein-ecran', zones: [{ id: MAIN_ZONE, x: 0, y: 0, width: 100, height: 100, kind: 'playlist' }] };
+
+/** §6: `calls` default `{ show: "zone" }` when a queue zone exists, else `"off"`; banner 8 s. */
+export function effectiveCalls(layout: Layout | undefined): Required<Pick<Calls, 'show' | 'seconds'>> & Pick<Calls, 'chime' | 'voice'> {
+  const hasQueue = layout?.zones.some((zone) => zone.kind === 'queue') ?? false;
+  const calls = layout?.calls ?? { show: hasQueue ? 'zone' : 'off' };
+  return { ...calls, show: calls.show, seconds: calls.seconds ?? 8 };
+}
+
+/** The zone a playlist plays in: its `zone`, else `main`. */
+export function zoneOf(playlist: Pick<Playlist, 'zone'>): string {
+  return playlist.zone ?? MAIN_ZONE;
+}
+
+/** The playlists of one zone (those whose `zone` names it; without `zone`, `main`). */
+export function playlistsOfZone<P extends Pick<Playlist, 'zone'>>(playlists: readonly P[], zoneId: string): P[] {
+  return playlists.filter((playlist) => zoneOf(playlist) === zoneId);
+}
+
+/**
+ * Cross-checks of a set and its layout: each playlist's `zone` names a zone of the layout that
+ * plays playlists (`playlist` or `ticker`); without a layout, only `main` exists.
+ * Issues are added at `playlists[i].zone` under `playlistsPath`.
+ */
+export function checkZonesOfSet(playlists: readonly Pick<Playlist, 'zone'>[], layout: Layout | undefined, ctx: z.RefinementCtx, playlistsPath: PropertyKey[] = ['playlists']): void {
+  const zones = layout?.zones ?? FULL_SCREEN.zones;
+  playlists.forEach((playlist, i) => {
+    if (playlist.zone === undefined) return;
+    const zone = zones.find((z) => z.id === playlist.zone);
+    const path = [...playlistsPath, i, 'zone'];
+    if (!zone) {
+      ctx.addIssue({ code: 'custom', path, message: layout ? `unknown zone "${playlist.zone}" (the layout has ${zones.map((z) => z.id).join(', ')})` : `unknown zone "${playlist.zone}": without a layout the only zone is main` });
+    } else if (zone.kind !== 'playlist' && zone.kind !== 'ticker') {
+      ctx.addIssue({ code: 'custom', path, message: `zone "${zone.id}" is a ${zone.kind} zone: it plays no playlist` });
+    }
+  });
+}

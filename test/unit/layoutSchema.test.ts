@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveCalls, Layout, playlistsOfZone, type LayoutInput } from '../../src/shared/layout.js';
+import { PlaylistsMessage } from '../../src/shared/protocol.js';
+import { parseWith } from '../../src/shared/validationError.js';
+
+/** Protocol §6's example layout. */
+function example(): LayoutInput {
+  return {
+    id: 'accueil',
+    zones: [
+      { id: 'main', x: 0, y: 0, width: 70, height: 88 },
+      { id: 'file', x: 70, y: 0, width: 30, height: 88, kind: 'queue', services: ['etat-civil', 'titres'] },
+      { id: 'bandeau', x: 0, y: 88, width: 100, height: 12, kind: 'ticker' },
+    ],
+    calls: { show: 'overlay', seconds: 8, chime: true, voice: 'fr-FR' },
+  };
+}
+
+function layoutError(mutate: (layout: any) => void): string {
+  const layout = structuredClone(example());
+  mutate(layout);
+  const parsed = parseWith(Layout, layout);
+  if (parsed.ok) throw new Error('expected the layout to be refused');
+  return parsed.error;
+}
+
+const text = (id: string) => ({ id, type: 'text', duration: 5, title: id });
+
+describe('layout schema (protocol §6)', () => {
+  it('accepts the example, defaults kind to playlist, ignores unknown fields', () => {
+    const parsed = parseWith(Layout, { ...example(), extra: 1 });
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) {
+      expect(parsed.value.zones[0]!.kind).toBe('playlist');
+      expect('extra' in parsed.value).toBe(false);
+    }
+  });
+
+  it('accepts zones that share an edge, with thirds that do not add up exactly', () => {
+    const parsed = parseWith(Layout, {
+      id: 'tiers',
+      zones: [
+        { id: 'a', x: 0, y: 0, width: 33.333333, height: 100 },
+        { id: 'b', x: 33.333333, y: 0, width: 33.333333, height: 100 },
+        { id: 'c', x: 66.666666, y: 0, width: 33.333334, height: 100 },
+      ],
+    });
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('refuses overlapping zones, naming both', () => {
+    expect(layoutError((l) => (l.zones[1].x = 60))).toBe('zones[1]: overlaps zone "main"');
+  });
+
+  it('refuses a zone outside the screen, at the field that takes it out', () => {
+    expect(layoutError((l) => (l.zones[2].height = 13))).toBe('zones[2].height: y + height is 101: the zone leaves the screen (at most 100)');
+    expect(layoutError((l) => (l.zones[0].x = -1))).toMatch(/^zones\[0\]\.x: expected a percentage/);
+    expect(layoutError((l) => (l.zones[0].width = 0))).toMatch(/^zones\[0\]\.width: expected a percentage/);
+  });
+
+  it('refuses two zones with one id, an unknown kind, and bad calls', () => {
+    expect(layoutError((l) => (l.zones[2].id = 'main'))).toContain('zones[2].id: duplicate zone id "main"');
+    expect(layoutError((l) => (l.zones[2].kind = 'banner'))).toBe('zones[2].kind: expected kind playlist, ticker, queue or clock');
+    expect(layoutError((l) => (l.calls.show = 'loud'))).toBe('calls.show: expected show overlay, zone or off');
+    expect(layoutError((l) => (l.calls.voice = 'fr FR'))).toBe('calls.voice: expected a language tag like fr-FR');
+  });
+
+  it('calls default to zone with a queue zone, else off; banner 8 s', () => {
+    const withQueue = Layout.parse({ ...example(), calls: undefined });
+    expect(effectiveCalls(withQueue)).toEqual({ show: 'zone', seconds: 8 });
+    expect(effectiveCalls(undefined)).toEqual({ show: 'off', seconds: 8 });
+    expect(effectiveCalls(Layout.parse(example()))).toEqual({ show: 'overlay', seconds: 8, chime: true, voice: 'fr-FR' });
+  });
+});
+
+describe('a set with a layout (playlists message)', () => {
+  const set = (playlists: unknown[], layout?: unknown) => parseWith(PlaylistsMessage, { revision: 'r1', playlists, ...(layout ? { layout } : {}) });
+
+  it('accepts playlists in playlist and ticker zones; those without zone play in main', () => {
+    const parsed = set([{ id: 'a', items: [text('x')] }, { id: 'news', zone: 'bandeau', items: [text('y')] }], example());
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) {
+      expect(playlistsOfZone(parsed.value.playlists, 'main').map((p) => p.id)).toEqual(['a']);
+      expect(playlistsOfZone(parsed.value.playlists, 'bandeau').map((p) => p.id)).toEqual(['news']);
+    }
+  });
+
+  it('refuses a playlist naming an unknown zone, or a queue zone, with its path', () => {
+    const unknown = set([{ id: 'a', items: [] }, { id: 'b', zone: 'cote', items: [] }], example());
+    expect(unknown).toEqual({ ok: false, error: 'playlists[1].zone: unknown zone "cote" (the layout has main, file, bandeau)' });
+    expect(set([{ id: 'b', zone: 'file', items: [] }], example())).toEqual({ ok: false, error: 'playlists[0].zone: zone "file" is a queue zone: it plays no playlist' });
+    expect(set([{ id: 'b', zone: 'bandeau', items: [] }])).toEqual({ ok: false, error: 'playlists[0].zone: unknown zone "bandeau": without a layout the only zone is main' });
+  });
+
+  it('refuses an invalid layout with its path under layout', () => {
+    const bad = structuredClone(example()) as any;
+    bad.zones[1].x = 50;
+    expect(set([{ id: 'a', items: [] }], bad)).toEqual({ ok: false, error: 'layout.zones[1]: overlaps zone "main"' });
+  });
+
+  it('reads share of voice and refuses a share outside (0, 1]', () => {
+    expect(set([{ id: 'a', share: 0.25, items: [] }]).ok).toBe(true);
+    expect(set([{ id: 'a', share: 1.5, items: [] }])).toEqual({ ok: false, error: 'playlists[0].share: expected a share of at most 1' });
+    expect(set([{ id: 'a', share: 0, items: [] }])).toEqual({ ok: false, error: 'playlists[0].share: expected a share above 0 (omit it for none)' });
+  });
+});
