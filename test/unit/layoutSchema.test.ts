@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveCalls, Layout, playlistsOfZone, type LayoutInput } from '../../src/shared/layout.js';
+import { LAYOUT_PRESETS } from '../../src/shared/layoutPresets.js';
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import { parseWith } from '../../src/shared/validationError.js';
 
@@ -102,5 +103,17 @@ describe('a set with a layout (playlists message)', () => {
     expect(set([{ id: 'a', share: 0.25, items: [] }]).ok).toBe(true);
     expect(set([{ id: 'a', share: 1.5, items: [] }])).toEqual({ ok: false, error: 'playlists[0].share: expected a share of at most 1' });
     expect(set([{ id: 'a', share: 0, items: [] }])).toEqual({ ok: false, error: 'playlists[0].share: expected a share above 0 (omit it for none)' });
+  });
+});
+
+describe('layout presets', () => {
+  it('are valid layouts, landscape and portrait, with the queue zone on the given services', () => {
+    for (const preset of LAYOUT_PRESETS) {
+      const made = preset.make(['etat-civil']);
+      expect(parseWith(Layout, made).ok).toBe(true);
+      expect(made.zones.some((zone) => zone.id === 'main')).toBe(true);
+      for (const zone of made.zones.filter((z) => z.kind === 'queue')) expect(zone.services).toEqual(['etat-civil']);
+    }
+    expect(new Set(LAYOUT_PRESETS.map((p) => p.orientation))).toEqual(new Set(['landscape', 'portrait']));
   });
 });
