@@ -1,14 +1,18 @@
-/** npm run bench:wait: the estimator against two baselines on simulated days. Prints figures, asserts nothing. */
+/**
+ * npm run bench:wait: the wait estimator against the baselines, on the three named scenarios
+ * and on random rooms held out from any tuning (bench/waitRooms.ts). Prints figures, asserts nothing.
+ * `npm run bench:wait -- --rooms 20` evaluates fewer held-out rooms; `--tuning` the tuning rooms instead.
+ */
 import type { QueueEvent } from '../src/shared/queue.js';
-import { QueueModel } from '../src/shared/queueModel.js';
-import { estimateWait, SERVICE_TIME_PRIOR_MS } from '../src/shared/waitEstimator.js';
-import { percentile } from './stats.js';
-import { SCENARIOS, simulateDay, type Scenario } from './waitSim.js';
+import { lastServedWait, queueLengthWait } from '../src/shared/waitBaselines.js';
+import { WaitForecaster } from '../src/shared/waitForecast.js';
+import { classOf, HELD_OUT_SEEDS, room, ROOM_CLASSES, TUNING_SEEDS } from './waitRooms.js';
+import { SCENARIOS, simulateDay, type Scenario, type SimulatedDay } from './waitSim.js';
 
-interface Errors {
-  ours: number[];
-  les: number[];
-  naive: number[];
+export interface Errors {
+  ours: number;
+  les: number;
+  naive: number;
   covered: number;
   count: number;
 }
@@ -19,59 +23,82 @@ export function lastWeek(scenario: Scenario, seed: number): QueueEvent[] {
   return simulateDay(scenario, seed + 1000).events.map((event) => ({ ...event, at: new Date(Date.parse(event.at) - WEEK_MS).toISOString() }));
 }
 
-export function evaluate(scenario: Scenario, seed: number): Errors {
-  const day = simulateDay(scenario, seed);
-  const model = new QueueModel();
-  // The screen has seen the same weekday a week before (another draw of the same scenario),
-  // as a player running for weeks has: its counters' hours and service times.
-  model.add(lastWeek(scenario, seed));
-  const errors: Errors = { ours: [], les: [], naive: [], covered: 0, count: 0 };
-  const lastWait = new Map<string, number>();
+/**
+ * One day as a screen sees it, event by event (in delivery order), with `history` seen before
+ * (or none: the screen's first day). For each ticket estimated as of its `issued` event and
+ * later called: the absolute errors of the estimate and of the baselines (the last called
+ * person's wait; people ahead × mean service time ÷ open counters), and whether the 80 %
+ * interval held the realized wait.
+ */
+export function evaluateDay(day: SimulatedDay, history: QueueEvent[] | null): Errors {
+  const forecaster = new WaitForecaster();
+  if (history) forecaster.add(history);
+  const errors: Errors = { ours: 0, les: 0, naive: 0, covered: 0, count: 0 };
   for (const event of day.events) {
-    model.add([event]);
-    if (event.type === 'called') {
-      const call = model.calls.at(-1);
-      if (call?.ticket === event.ticket && call.waitedMs !== null) lastWait.set(call.service, call.waitedMs / 60_000);
+    const { issued } = forecaster.add([event]);
+    for (const estimate of issued) {
+      const truth = day.waits.get(estimate.ticket!);
+      if (truth === undefined) continue; // gave up: no realized wait to compare with
+      errors.ours += Math.abs(estimate.minutes - truth);
+      errors.les += Math.abs((lastServedWait(forecaster.model, estimate.service) ?? 0) - truth);
+      errors.naive += Math.abs(queueLengthWait(forecaster.model, estimate.service, estimate.ticket) - truth);
+      errors.count++;
+      if (truth >= estimate.low && truth <= estimate.high) errors.covered++;
     }
-    if (event.type !== 'issued') continue;
-    const truth = day.waits.get(event.ticket);
-    if (truth === undefined) continue; // gave up: no true wait to compare with
-    const estimate = estimateWait(model, event.service, event.ticket);
-    if (!estimate) continue;
-    // Baselines: the last called person's wait; queue length x mean service time / open counters.
-    const les = lastWait.get(event.service) ?? 0;
-    const open = [...model.counters.values()].filter((c) => c.open && c.services.includes(event.service)).length;
-    const samples = model.serviceSamples.filter((x) => x.service === event.service);
-    const meanServiceMin = samples.length ? samples.reduce((sum, x) => sum + x.ms, 0) / samples.length / 60_000 : SERVICE_TIME_PRIOR_MS / 60_000;
-    const waitingAhead = [...model.waiting.values()].filter((t) => t.service === event.service && t.ticket !== event.ticket).length;
-    const naive = (waitingAhead * meanServiceMin) / Math.max(1, open);
-    errors.ours.push(Math.abs(estimate.minutes - truth));
-    errors.les.push(Math.abs(les - truth));
-    errors.naive.push(Math.abs(naive - truth));
-    errors.count++;
-    if (truth >= estimate.low && truth <= estimate.high) errors.covered++;
   }
   return errors;
 }
 
-const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-const SEEDS = [1, 2, 3, 4, 5];
-
-for (const scenario of SCENARIOS) {
-  const all: Errors = { ours: [], les: [], naive: [], covered: 0, count: 0 };
-  for (const seed of SEEDS) {
-    const e = evaluate(scenario, seed);
-    console.log(
-      `wait ${scenario.name.padEnd(10)} seed ${seed}: ${String(e.count).padStart(4)} tickets  MAE ours ${mean(e.ours).toFixed(1)}  LES ${mean(e.les).toFixed(1)}  QL-naive ${mean(e.naive).toFixed(1)} min;  p90 ours ${percentile(e.ours, 90).toFixed(1)}  LES ${percentile(e.les, 90).toFixed(1)}  QL-naive ${percentile(e.naive, 90).toFixed(1)} min;  80 % interval covers ${((100 * e.covered) / Math.max(1, e.count)).toFixed(0)} %`,
-    );
-    all.ours.push(...e.ours);
-    all.les.push(...e.les);
-    all.naive.push(...e.naive);
-    all.covered += e.covered;
-    all.count += e.count;
-  }
-  const better = Math.min(mean(all.les), mean(all.naive));
-  console.log(
-    `wait ${scenario.name.padEnd(10)} all seeds: MAE ours ${mean(all.ours).toFixed(2)} vs better baseline ${better.toFixed(2)} min (${((100 * (better - mean(all.ours))) / better).toFixed(0)} % lower) [goal ≥ 20 %]; coverage ${((100 * all.covered) / all.count).toFixed(1)} % [goal 75-85 %]`,
-  );
+function add(into: Errors, e: Errors): void {
+  into.ours += e.ours;
+  into.les += e.les;
+  into.naive += e.naive;
+  into.covered += e.covered;
+  into.count += e.count;
 }
+const empty = (): Errors => ({ ours: 0, les: 0, naive: 0, covered: 0, count: 0 });
+const mae = (e: Errors, k: 'ours' | 'les' | 'naive'): number => e[k] / Math.max(1, e.count);
+const ratio = (e: Errors): number => mae(e, 'ours') / Math.max(1e-9, Math.min(mae(e, 'les'), mae(e, 'naive')));
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+
+function namedScenarios(): void {
+  for (const scenario of SCENARIOS) {
+    const all = empty();
+    for (const seed of [1, 2, 3, 4, 5]) add(all, evaluateDay(simulateDay(scenario, seed), lastWeek(scenario, seed)));
+    const better = Math.min(mae(all, 'les'), mae(all, 'naive'));
+    console.log(
+      `wait ${scenario.name.padEnd(10)} 5 seeds, with last week: MAE ours ${mae(all, 'ours').toFixed(2)} vs better baseline ${better.toFixed(2)} min (${((100 * (better - mae(all, 'ours'))) / better).toFixed(0)} % lower); coverage ${pct(all.covered / all.count)} [${all.count} tickets]`,
+    );
+  }
+}
+
+function rooms(seeds: readonly number[], label: string): void {
+  console.log(`\nwait rooms (${label}: seeds ${seeds[0]}…${seeds.at(-1)}, ${seeds.length} rooms). Ratio = MAE ours ÷ MAE of the room's better baseline (goal ≤ 0.85 on average, ≤ 1.0 in every class); coverage of the 80 % interval (goal 75-85 %)`);
+  for (const withHistory of [false, true]) {
+    const all = { ratios: [] as number[], errors: empty() };
+    const byClass = new Map(ROOM_CLASSES.map((c) => [c, { ratios: [] as number[], errors: empty() }]));
+    for (const seed of seeds) {
+      const scenario = room(seed);
+      const e = evaluateDay(simulateDay(scenario, seed), withHistory ? simulateDay(room(seed, 'last-week'), seed + 1).events : null);
+      if (e.count === 0) continue;
+      for (const bucket of [all, byClass.get(classOf(seed))!]) {
+        bucket.ratios.push(ratio(e));
+        add(bucket.errors, e);
+      }
+    }
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const line = (name: string, b: { ratios: number[]; errors: Errors }): string =>
+      `  ${name.padEnd(11)} ${String(b.ratios.length).padStart(3)} rooms  ratio mean ${mean(b.ratios).toFixed(2)}  worst ${Math.max(...b.ratios).toFixed(2)}  rooms worse than the baseline ${b.ratios.filter((r) => r > 1).length}  coverage ${pct(b.errors.covered / Math.max(1, b.errors.count))}`;
+    console.log(withHistory ? ' with last week seen:' : ' first day (no history):');
+    for (const [name, b] of byClass) console.log(line(name, b));
+    console.log(line('all', all));
+  }
+}
+
+const argv = process.argv.slice(2);
+const count = argv.includes('--rooms') ? Number(argv[argv.indexOf('--rooms') + 1]) : HELD_OUT_SEEDS.length;
+const started = performance.now();
+if (!argv.includes('--rooms-only')) namedScenarios();
+if (argv.includes('--tuning')) rooms(TUNING_SEEDS, 'tuning rooms, used to choose settings');
+else rooms(HELD_OUT_SEEDS.slice(0, count), 'held-out rooms, never used to choose anything');
+console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

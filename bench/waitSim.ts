@@ -13,12 +13,23 @@ export interface Scenario {
   name: string;
   /** Local day start, as a UTC instant (the simulation is in minutes from it). */
   day: number;
-  services: { id: string; serviceMeanMin: number; serviceSigma: number; arrivalsPerHour: (minute: number) => number }[];
+  services: {
+    id: string;
+    serviceMeanMin: number;
+    serviceSigma: number;
+    arrivalsPerHour: (minute: number) => number;
+    /** A service time in minutes of another shape than lognormal(mean, sigma). */
+    draw?: (random: () => number) => number;
+  }[];
   counters: { id: string; services: string[]; open: [number, number][] }[];
   patienceMeanMin: number;
   /** Share of people giving up who tell the ticket machine. */
   cancelShare: number;
   sendsDone: boolean;
+  /** Counters whose opening and closing the system never announces (only their calls show them). */
+  unannounced?: string[];
+  /** Events that reach the screen late (out of order, up to `lateMaxMin`) or twice. */
+  noise?: { lateShare: number; lateMaxMin: number; duplicateShare: number };
 }
 
 export interface SimulatedDay {
@@ -67,6 +78,7 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
   }
   const counters: CounterRun[] = scenario.counters.map((c) => ({ ...c, freeAt: 0 }));
   for (const c of counters) for (const [from, to] of c.open) {
+    if (scenario.unannounced?.includes(c.id)) continue;
     emit(from, { type: 'counter', counter: c.id, open: true, services: c.services } as Omit<QueueEvent, 'at'>);
     emit(to, { type: 'counter', counter: c.id, open: false, services: c.services } as Omit<QueueEvent, 'at'>);
   }
@@ -91,7 +103,7 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
       if (index < 0) continue;
       const [customer] = waiting.splice(index, 1);
       const service = serviceOf.get(customer!.service)!;
-      const duration = lognormal(random, service.serviceMeanMin, service.serviceSigma);
+      const duration = service.draw ? service.draw(random) : lognormal(random, service.serviceMeanMin, service.serviceSigma);
       emit(t, { type: 'called', ticket: customer!.ticket, counter: counter.id } as Omit<QueueEvent, 'at'>);
       waits.set(customer!.ticket, t - customer!.arrival);
       counter.freeAt = t + duration;
@@ -99,7 +111,16 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
     }
   }
   events.sort((a, b) => a.at - b.at);
-  return { events: events.map(({ at, event }) => ({ ...event, at: new Date(scenario.day + Math.round(at * 60_000)).toISOString() }) as QueueEvent), waits };
+  const stamped = events.map(({ at, event }) => ({ ...event, at: new Date(scenario.day + Math.round(at * 60_000)).toISOString() }) as QueueEvent);
+  if (!scenario.noise) return { events: stamped, waits };
+  // Delivery: some events arrive later than others that happened after them, some twice.
+  const noise = scenario.noise;
+  const delivered = stamped.flatMap((event) => {
+    const arrival = Date.parse(event.at) + (random() < noise.lateShare ? random() * noise.lateMaxMin * 60_000 : 0);
+    return random() < noise.duplicateShare ? [{ arrival, event }, { arrival: arrival + random() * 300_000, event }] : [{ arrival, event }];
+  });
+  delivered.sort((a, b) => a.arrival - b.arrival);
+  return { events: delivered.map((d) => d.event), waits };
 }
 
 const DAY = Date.UTC(2026, 11, 1, 0);

@@ -1,0 +1,278 @@
+import { toUtcTime } from './ids.js';
+import type { QueueEvent, WaitEstimate } from './queue.js';
+import { QueueModel } from './queueModel.js';
+import { lastServedWait, openCountersOf, queueLengthWait, recentWaitsMedian } from './waitBaselines.js';
+import { estimateWait } from './waitEstimator.js';
+
+/**
+ * Wait estimates that correct themselves from what the room shows: each ticket's realized
+ * wait is seen when it is called, and used the same day.
+ *
+ * The point estimate is an online combination of predictors (the queue model of
+ * `waitEstimator.ts`, the queue-length predictor, the last one served, the median of recent
+ * waits, all in `waitBaselines.ts`), each weighted by its realized error: exponentially weighted
+ * aggregation (Cesa-Bianchi & Lugosi, "Prediction, Learning, and Games", 2006, §2.1-2.2), with
+ * a prior π. With losses in [0, 1] (absolute error ÷ LOSS_SCALE_MIN, clipped), the weighted mixture's
+ * cumulative loss exceeds predictor i's by at most ln(1/πᵢ)/η + ηT/8 over T tickets (Theorem 2.2
+ * with a prior). The estimate shown is the weighted *median* of the predictions, not their mean:
+ * one predictor far off (the last one served just after a lunch closure) then moves it little.
+ * For absolute loss the weighted median's loss is at most twice the mixture's (at least half the
+ * weight lies beyond the median from the realized wait), so its cumulative loss is at most
+ * 2 (Lᵢ + ln(1/πᵢ)/η + ηT/8) for every predictor i: never much worse than the best of them.
+ * Losses are discounted (factor DISCOUNT per ticket, an effective horizon of 1/(1 - DISCOUNT)
+ * tickets) so that the weights follow a room whose regime changes during the day. A predictor with
+ * nothing to go on (no call yet) sits out and is charged the combination's loss (sleeping experts).
+ *
+ * The 80 % interval is calibrated online by adaptive conformal inference (Gibbs & Candès,
+ * "Adaptive Conformal Inference Under Distribution Shift", NeurIPS 2021): the interval is the
+ * estimate ± the empirical (1 - αₜ) quantile of recent absolute scaled residuals, and αₜ moves
+ * after each realized wait, αₜ₊₁ = αₜ + γ(α - errₜ), so that the long-run miscoverage tends to
+ * α = 20 % whatever the room's shape. Residuals are scaled by (estimate + SCALE_OFFSET_MIN): longer
+ * waits err more. Until a service has MIN_RESIDUALS realized waits, the residuals of all the
+ * screen's services stand in; before any, the interval is the queue model's own, widened (an
+ * honest cold start rather than a confident one).
+ */
+
+export const PREDICTORS = ['model', 'queueLength', 'lastServed', 'recentWaits'] as const;
+export type Predictor = (typeof PREDICTORS)[number];
+
+/** Losses are |error| / LOSS_SCALE_MIN, clipped to 1. */
+export const LOSS_SCALE_MIN = 15;
+export const DISCOUNT = 0.97;
+/** η for the discounted horizon (Cesa-Bianchi & Lugosi, Theorem 2.2, T = 1 / (1 - DISCOUNT)). */
+/**
+ * η: half the value that minimizes the bound for the discounted horizon
+ * (√(8 ln N / T), T = 1 / (1 - DISCOUNT)): chosen on the tuning rooms of bench/waitRooms.ts
+ * (seeds 1-20) among ×0.25, ×0.5, ×1, ×2, ×4; the held-out rooms were not looked at.
+ */
+export const ETA = 0.5 * Math.sqrt(8 * Math.log(PREDICTORS.length) * (1 - DISCOUNT));
+/** The target miscoverage of the interval (80 %). */
+export const ALPHA = 0.2;
+/** ACI step. */
+export const ACI_STEP = 0.02;
+export const MIN_RESIDUALS = 12;
+export const RESIDUAL_WINDOW = 200;
+export const SCALE_OFFSET_MIN = 5;
+/** Outcomes looked at for the board's "is this estimate trustworthy" check, and the coverage under which it is not. */
+export const TRUST_WINDOW = 20;
+export const TRUST_MIN_COVERAGE = 0.5;
+
+interface Pending {
+  service: string;
+  /** Ticket numbers start again every day: the prediction is for the ticket issued then. */
+  issuedAt: number;
+  predictions: Partial<Record<Predictor, number>>;
+  estimate: number;
+  low: number;
+  high: number;
+  /** Already counted as a miss: still waiting past `high` (censored feedback, see `missesSoFar`). */
+  missed: boolean;
+}
+
+interface ServiceLearning {
+  /** Discounted cumulative loss per predictor. */
+  loss: Record<Predictor, number>;
+  /** ACI's current miscoverage level. */
+  alpha: number;
+  /** Scaled residuals (realized - estimate) / (estimate + offset), most recent last. */
+  residuals: number[];
+  /** 1 per realized wait inside its interval, 0 outside, most recent last. */
+  covered: number[];
+}
+
+/**
+ * Prior weights: the queue model knows the counters and service times, the others are its
+ * checks. A prior π enters the bound as ln(1/πᵢ)/η in place of ln(N)/η (Cesa-Bianchi & Lugosi §2.2,
+ * exercise 2.5): close to the model from the first ticket, still never far from the best.
+ */
+export const PRIOR: Record<Predictor, number> = { model: 0.7, queueLength: 0.15, lastServed: 0.075, recentWaits: 0.075 };
+
+function newLearning(): ServiceLearning {
+  const loss = {} as Record<Predictor, number>;
+  // Stored as a starting loss: weight ∝ π · exp(-η L) = exp(-η (L - ln(π) / η)).
+  for (const p of PREDICTORS) loss[p] = -Math.log(PRIOR[p]) / ETA;
+  return { loss, alpha: ALPHA, residuals: [], covered: [] };
+}
+
+function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const position = Math.min(sorted.length - 1, Math.max(0, p * (sorted.length - 1)));
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo);
+}
+
+function weightedMedian(votes: { value: number; weight: number }[]): number {
+  const sorted = [...votes].sort((a, b) => a.value - b.value);
+  const half = sorted.reduce((s, v) => s + v.weight, 0) / 2;
+  let acc = 0;
+  for (const v of sorted) {
+    acc += v.weight;
+    if (acc >= half) return v.value;
+  }
+  return sorted.at(-1)!.value;
+}
+
+const round = (minutes: number): number => Math.round(minutes * 10) / 10;
+
+export interface ForecastEstimate extends WaitEstimate {
+  /** The newcomer the estimate is for, when it is as of that ticket's `issued` event. */
+  ticket?: string;
+  /** False when the estimate has not held lately (coverage far below 80 %): the board says "unavailable" rather than a wrong number. */
+  trusted: boolean;
+}
+
+export class WaitForecaster {
+  readonly model: QueueModel;
+  private readonly pending = new Map<string, Pending>();
+  private readonly learning = new Map<string, ServiceLearning>();
+  private readonly pooled: number[] = [];
+
+  constructor(model?: QueueModel) {
+    this.model = model ?? new QueueModel();
+  }
+
+  /**
+   * Applies events (any order, repeats ignored) and learns from the realized waits they show.
+   * With `learn`, every newly issued ticket is predicted as of its own `issued` event (so its
+   * wait, once called, teaches the weights and the interval); answers the services touched.
+   */
+  add(events: readonly QueueEvent[], learn = true): { touched: Set<string>; issued: ForecastEstimate[] } {
+    const touched = new Set<string>();
+    const issued: ForecastEstimate[] = [];
+    const fresh = events.filter((event) => !this.model.knows(event)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    for (const event of fresh) {
+      for (const service of this.model.add([event])) touched.add(service);
+      if (event.type === 'called') this.learnFrom(event.ticket);
+      else if (event.type === 'cancelled') this.pending.delete(event.ticket);
+      else if (learn && event.type === 'issued' && this.model.now === Date.parse(event.at) && this.model.waitingTicket(event.ticket)) {
+        const estimate = this.estimate(event.service, event.ticket);
+        if (estimate) issued.push({ ...estimate, ticket: event.ticket } as ForecastEstimate);
+      }
+    }
+    this.missesSoFar();
+    // Tickets passed over, or gone with a new day, never get a realized wait.
+    if (this.pending.size > 500) for (const ticket of this.pending.keys()) if (!this.model.waitingTicket(ticket)) this.pending.delete(ticket);
+    return { touched, issued };
+  }
+
+  /** The estimate for `service` now (for the newcomer `ticket` when given); null when the service is closed. */
+  estimate(service: string, ticket?: string): ForecastEstimate | null {
+    const base = estimateWait(this.model, service, ticket);
+    if (!base) return null;
+    const predictions: Partial<Record<Predictor, number>> = { model: base.minutes, queueLength: queueLengthWait(this.model, service, ticket) };
+    const last = lastServedWait(this.model, service);
+    if (last !== null) predictions.lastServed = last;
+    const recent = recentWaitsMedian(this.model, service);
+    if (recent !== null) predictions.recentWaits = recent;
+
+    const learning = this.learning.get(service) ?? newLearning();
+    const votes: { value: number; weight: number }[] = [];
+    const best = Math.min(...PREDICTORS.filter((p) => predictions[p] !== undefined).map((p) => learning.loss[p]));
+    for (const p of PREDICTORS) {
+      const value = predictions[p];
+      if (value === undefined) continue;
+      const weight = Math.exp(-ETA * (learning.loss[p] - best));
+      votes.push({ value, weight });
+    }
+    const estimate = weightedMedian(votes);
+
+    const residuals = learning.residuals.length >= MIN_RESIDUALS ? learning.residuals : this.pooled.length >= MIN_RESIDUALS ? this.pooled : null;
+    let low: number;
+    let high: number;
+    if (residuals) {
+      const alpha = Math.min(0.9, Math.max(0.01, learning.alpha));
+      const scale = estimate + SCALE_OFFSET_MIN;
+      // Symmetric in the scaled residual: a morning whose first waits all ran long (the model's prior
+      // service times) must not leave the interval's low end above the estimate for the rest of the day.
+      const q = quantile(residuals.map(Math.abs).sort((a, b) => a - b), 1 - alpha);
+      low = Math.max(0, estimate - q * scale);
+      high = Math.max(low + 1, estimate + q * scale);
+    } else {
+      // Nothing realized yet: the model's own interval, widened.
+      low = Math.min(base.low, estimate * 0.5);
+      high = Math.max(base.high, estimate * 1.6 + SCALE_OFFSET_MIN);
+    }
+    const issuedAt = ticket ? this.model.waitingTicket(ticket)?.issuedAt : undefined;
+    if (ticket && issuedAt !== undefined && this.pending.get(ticket)?.issuedAt !== issuedAt) this.pending.set(ticket, { service, issuedAt, predictions, estimate, low, high, missed: false });
+    const covered = learning.covered.slice(-TRUST_WINDOW);
+    const trusted = covered.length < TRUST_WINDOW / 2 || covered.reduce((a, b) => a + b, 0) / covered.length >= TRUST_MIN_COVERAGE;
+    return {
+      service,
+      asOf: toUtcTime(this.model.now),
+      minutes: round(estimate),
+      low: round(Math.min(low, estimate)),
+      high: round(Math.max(high, estimate)),
+      queueLength: base.queueLength,
+      openCounters: openCountersOf(this.model, service),
+      trusted,
+    };
+  }
+
+  /** What each predictor said for `ticket`, while its realized wait is still to come (for reports and the bench). */
+  predictionsFor(ticket: string): Partial<Record<Predictor, number>> | null {
+    return this.pending.get(ticket)?.predictions ?? null;
+  }
+
+  /** Each predictor's current weight for `service` (for reports and tests). */
+  weights(service: string): Record<Predictor, number> {
+    const learning = this.learning.get(service) ?? newLearning();
+    const best = Math.min(...PREDICTORS.map((p) => learning.loss[p]));
+    const raw = PREDICTORS.map((p) => Math.exp(-ETA * (learning.loss[p] - best)));
+    const sum = raw.reduce((a, b) => a + b, 0);
+    return Object.fromEntries(PREDICTORS.map((p, i) => [p, raw[i]! / sum])) as Record<Predictor, number>;
+  }
+
+  /** The realized coverage of the interval for `service` over its last outcomes (null before any). */
+  coverage(service: string): number | null {
+    const covered = this.learning.get(service)?.covered ?? [];
+    return covered.length === 0 ? null : covered.reduce((a, b) => a + b, 0) / covered.length;
+  }
+
+  /**
+   * A ticket still waiting past its interval's upper end is a miss already: counted now, not an
+   * hour later at its call. Where waits are long (an overloaded prefecture) the interval would
+   * otherwise learn of its misses only after dozens more tickets were given it.
+   */
+  private missesSoFar(): void {
+    for (const [ticket, prediction] of this.pending) {
+      if (prediction.missed || this.model.now - prediction.issuedAt <= prediction.high * 60_000 || !this.model.waitingTicket(ticket)) continue;
+      prediction.missed = true;
+      this.recordCoverage(this.learningOf(prediction.service), 0);
+    }
+  }
+
+  private learningOf(service: string): ServiceLearning {
+    let learning = this.learning.get(service);
+    if (!learning) this.learning.set(service, (learning = newLearning()));
+    return learning;
+  }
+
+  private recordCoverage(learning: ServiceLearning, inside: 0 | 1): void {
+    learning.alpha += ACI_STEP * (ALPHA - (1 - inside));
+    learning.covered.push(inside);
+    if (learning.covered.length > RESIDUAL_WINDOW) learning.covered.shift();
+  }
+
+  private learnFrom(ticket: string): void {
+    const prediction = this.pending.get(ticket);
+    if (!prediction) return;
+    this.pending.delete(ticket);
+    const call = this.model.calls.at(-1);
+    if (!call || call.ticket !== ticket || call.waitedMs === null || call.at - call.waitedMs !== prediction.issuedAt) return;
+    const realized = call.waitedMs / 60_000;
+    const learning = this.learningOf(prediction.service);
+    for (const p of PREDICTORS) {
+      const value = prediction.predictions[p];
+      learning.loss[p] *= DISCOUNT;
+      // A predictor that sat out is charged the combination's loss (sleeping experts), so that sitting out neither helps nor hurts it.
+      learning.loss[p] += Math.min(1, Math.abs((value ?? prediction.estimate) - realized) / LOSS_SCALE_MIN);
+    }
+    if (!prediction.missed) this.recordCoverage(learning, realized >= prediction.low && realized <= prediction.high ? 1 : 0);
+    const residual = (realized - prediction.estimate) / (prediction.estimate + SCALE_OFFSET_MIN);
+    for (const list of [learning.residuals, this.pooled]) {
+      list.push(residual);
+      if (list.length > RESIDUAL_WINDOW) list.shift();
+    }
+  }
+}

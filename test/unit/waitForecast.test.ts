@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { QueueEvent } from '../../src/shared/queue.js';
+import { estimateWait } from '../../src/shared/waitEstimator.js';
+import { ETA, LOSS_SCALE_MIN, PREDICTORS, PRIOR, WaitForecaster, type Predictor } from '../../src/shared/waitForecast.js';
+import { room } from '../../bench/waitRooms.js';
+import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
+
+const T0 = Date.UTC(2026, 11, 1, 8);
+const at = (minute: number): string => new Date(T0 + minute * 60_000).toISOString();
+const issued = (ticket: string, service: string, minute: number): QueueEvent => ({ type: 'issued', ticket, service, at: at(minute) });
+const called = (ticket: string, counter: string, minute: number): QueueEvent => ({ type: 'called', ticket, counter, at: at(minute) });
+const counter = (id: string, open: boolean, services: string[], minute: number): QueueEvent => ({ type: 'counter', counter: id, open, services, at: at(minute) });
+
+describe('wait forecaster (self-correcting estimates)', () => {
+  it('on a simulated day, the estimate is never much worse than the best of its predictors: within the stated bound', () => {
+    // A random room of the tuning set (bench/waitRooms.ts): the bound must hold whatever the room.
+    for (const seed of [3, 7]) {
+      const day = simulateDay(room(seed), seed);
+      const forecaster = new WaitForecaster();
+      const loss: Record<Predictor | 'shown', number> = { model: 0, queueLength: 0, lastServed: 0, recentWaits: 0, shown: 0 };
+      let tickets = 0;
+      for (const event of day.events) {
+        const { issued } = forecaster.add([event]);
+        for (const estimate of issued) {
+          const truth = day.waits.get(estimate.ticket!);
+          if (truth === undefined) continue;
+          const predictions = forecaster.predictionsFor(estimate.ticket!)!;
+          const clip = (value: number) => Math.min(1, Math.abs(value - truth) / LOSS_SCALE_MIN);
+          loss.shown += clip(estimate.minutes);
+          // A predictor that sat out is charged the combination's loss, as the forecaster does.
+          for (const p of PREDICTORS) loss[p] += clip(predictions[p] ?? estimate.minutes);
+          tickets++;
+        }
+      }
+      expect(tickets).toBeGreaterThan(20);
+      for (const p of PREDICTORS) {
+        // 2 (Lᵢ + ln(1/πᵢ)/η + ηT/8), with a little room for the rounding of the shown minutes.
+        expect(loss.shown).toBeLessThanOrEqual(2 * (loss[p] + Math.log(1 / PRIOR[p]) / ETA + (ETA * tickets) / 8) + tickets * 0.01);
+      }
+    }
+  });
+
+  it('its 80 % interval holds about 80 % of realized waits in a room it was not tuned on', () => {
+    // Five first days of the prefecture (seeds the bench does not use), each from a cold start.
+    let inside = 0;
+    let count = 0;
+    for (const seed of [11, 12, 13, 14, 15]) {
+      const day = simulateDay(SCENARIOS.find((s) => s.name === 'prefecture')!, seed);
+      const forecaster = new WaitForecaster();
+      for (const event of day.events) {
+        for (const estimate of forecaster.add([event]).issued) {
+          const truth = day.waits.get(estimate.ticket!);
+          if (truth === undefined) continue;
+          count++;
+          if (truth >= estimate.low && truth <= estimate.high) inside++;
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(300);
+    expect(inside / count).toBeGreaterThan(0.7);
+    expect(inside / count).toBeLessThan(0.9);
+  });
+
+  it('cold start: before any realized wait, the interval is at least as wide as the queue model\'s own', () => {
+    const forecaster = new WaitForecaster();
+    forecaster.add([counter('g1', true, ['ec'], 0), ...Array.from({ length: 6 }, (_, i) => issued(`A${i}`, 'ec', i))]);
+    const model = estimateWait(forecaster.model, 'ec')!;
+    const shown = forecaster.estimate('ec')!;
+    expect(shown.low).toBeLessThanOrEqual(model.low);
+    expect(shown.high).toBeGreaterThanOrEqual(model.high);
+  });
+
+  it('ticket numbers start again each day: a prediction of yesterday never stands for today\'s ticket of the same number', () => {
+    const forecaster = new WaitForecaster();
+    forecaster.add([counter('g1', true, ['ec'], 0), issued('A001', 'ec', 1), issued('A002', 'ec', 2)]);
+    const yesterday = forecaster.predictionsFor('A002');
+    // The next morning (a new day after a gap of more than 6 hours): A002 again, with many people ahead this time.
+    const morning = 24 * 60;
+    forecaster.add([counter('g1', true, ['ec'], morning), ...Array.from({ length: 12 }, (_, i) => issued(`B${i}`, 'ec', morning + i / 10)), issued('A002', 'ec', morning + 2)]);
+    expect(forecaster.predictionsFor('A002')).not.toEqual(yesterday);
+    expect(forecaster.predictionsFor('A002')!.queueLength).toBeGreaterThan(yesterday!.queueLength!);
+  });
+
+  it('says its estimate is not to be trusted when realized waits keep falling outside it, and trusts it again once they do not', () => {
+    const forecaster = new WaitForecaster();
+    forecaster.add([counter('g1', true, ['ec'], 0)]);
+    // Each person is alone in the queue, yet called an hour later: a counter that is open only on paper.
+    let minute = 1;
+    for (let i = 0; i < 12; i++, minute += 61) forecaster.add([issued(`A${i}`, 'ec', minute), called(`A${i}`, 'g1', minute + 60)]);
+    expect(forecaster.estimate('ec')!.trusted).toBe(false);
+    expect(forecaster.coverage('ec')).toBeLessThan(0.5);
+    // The room settles: waits of an hour, again and again; the interval learns them.
+    for (let i = 12; i < 60; i++, minute += 61) forecaster.add([issued(`A${i}`, 'ec', minute), called(`A${i}`, 'g1', minute + 60)]);
+    expect(forecaster.estimate('ec')!.trusted).toBe(true);
+  });
+});
