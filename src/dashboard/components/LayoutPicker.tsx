@@ -236,7 +236,7 @@ export function LayoutPreview({ fields, orientation, invalid }: { fields: Layout
             <rect width="14" height="40" fill="#b91c1c" />
           </pattern>
         </defs>
-        <rect x="0" y="0" width={width} height={height} fill="#e4e7eb" />
+        <rect x="0" y="0" width={width} height={height} fill="#e4e7eb" data-screen-frame />
         {fields.zones.map((zone, i) => {
           const box = boxOf(zone);
           if (!box) return null;
