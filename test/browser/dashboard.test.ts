@@ -208,6 +208,8 @@ describe('the dashboard', () => {
     expect(await page.getAttribute('[data-preview-zone="file"]', 'data-invalid')).toBe('yes');
     expect(await page.inputValue('#layout-choice')).toBe('custom');
     expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
+    await page.evaluate(() => document.getElementById('layout-title')!.scrollIntoView());
+    await picture(page, 'dashboard-layout-error.png');
     await page.fill('#zone-1-width', '30');
     await page.fill('#zone-0-height', '95');
     await expect.poll(() => page.textContent('[data-error-for="zone-2"]')).toBe('overlaps zone "main"');
@@ -217,8 +219,6 @@ describe('the dashboard', () => {
     await page.fill('#zone-2-id', 'infos');
     await expect.poll(() => page.textContent('#layout-errors [data-error-path="playlists[1].zone"]')).toContain('unknown zone "bandeau" (the layout has main, file, infos)');
     expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
-    await page.locator('#zone-2-id').scrollIntoViewIfNeeded();
-    await picture(page, 'dashboard-layout-error.png');
   });
 
   it('sends an urgent alert to the site: the player shows it, the table lists its ack, clearing removes it', async () => {

@@ -242,12 +242,28 @@ export function LayoutPreview({ fields, orientation, invalid }: { fields: Layout
           if (!box) return null;
           const bad = invalid(i);
           const [x, y, w, h] = [(box.x / 100) * width, (box.y / 100) * height, (box.width / 100) * width, (box.height / 100) * height];
-          const size = Math.max(28, Math.min(72, h / 3, w / 6));
+          const kind = kindLabel(t, zone.kind);
+          // Two lines (id, kind) that fit the box, about 0.6 em a character; one line in a band (a ticker).
+          const band = h < w / 5;
+          const size = band ? Math.min(64, h * 0.55, (w * 0.9) / (0.6 * (zone.id.length + kind.length + 3))) : Math.min(64, h / 3.2, (w * 0.9) / (0.6 * Math.max(zone.id.length, kind.length, 1)));
           return (
             <g key={i} data-preview-zone={zone.id} data-invalid={bad ? 'yes' : 'no'}>
               <rect x={x} y={y} width={w} height={h} fill={bad ? 'url(#zone-invalid)' : KIND_COLORS[zone.kind]} fillOpacity={bad ? 0.85 : 1} stroke="#ffffff" strokeWidth="6" />
-              <text x={x + w / 2} y={y + h / 2} textAnchor="middle" dominantBaseline="middle" fontSize={size} fontWeight="700" fill={bad ? '#7f1d1d' : '#ffffff'}>
-                {zone.id} · {kindLabel(t, zone.kind)}
+              <text x={x + w / 2} y={y + h / 2} textAnchor="middle" fontSize={size} fontWeight="700" fill={bad ? '#7f1d1d' : '#ffffff'}>
+                {band ? (
+                  <tspan dy="0.35em">
+                    {zone.id} · <tspan fontWeight="400">{kind}</tspan>
+                  </tspan>
+                ) : (
+                  <>
+                    <tspan x={x + w / 2} dy="-0.15em">
+                      {zone.id}
+                    </tspan>
+                    <tspan x={x + w / 2} dy="1.1em" fontWeight="400">
+                      {kind}
+                    </tspan>
+                  </>
+                )}
               </text>
             </g>
           );
