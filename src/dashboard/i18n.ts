@@ -132,6 +132,7 @@ const fr = {
   layoutPreview: 'Aperçu de la mise en page à l’échelle',
   layoutPreviewCaption: 'Aperçu à l’échelle ; une zone en erreur est hachurée en rouge.',
   layoutValid: 'Mise en page valide',
+  layoutFullScreen: 'Plein écran (aucune)',
   // Alerts
   alertsTitle: 'Alertes',
   sendAlert: 'Envoyer une alerte',
@@ -314,6 +315,7 @@ const en: Strings = {
   layoutPreview: 'Layout preview to scale',
   layoutPreviewCaption: 'To scale; a zone with an error is hatched in red.',
   layoutValid: 'Valid layout',
+  layoutFullScreen: 'Full screen (none)',
   alertsTitle: 'Alerts',
   sendAlert: 'Send an alert',
   level: 'Level',

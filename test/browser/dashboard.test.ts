@@ -194,6 +194,14 @@ describe('the dashboard', () => {
     expect(pushed.playlists.map((p) => [p.id, p.zone ?? 'main'])).toEqual([['accueil-zones', 'main'], ['breves', 'bandeau']]);
     await page.evaluate(() => document.getElementById('layout-title')!.scrollIntoView());
     await picture(page, 'dashboard-layout.png');
+    // The screen's page shows the layout it was given.
+    await openPage('screens/salle-etat-civil');
+    await page.waitForSelector('[data-screen-layout="carrousel-file-bandeau"]');
+    expect(await page.textContent('[data-screen-layout]')).toBe('carrousel-file-bandeau : main (Carrousel), file (File d’attente), bandeau (Bandeau défilant)');
+    expect(await page.$$eval('.screen-layout [data-preview-zone]', (zones) => zones.map((zone) => zone.getAttribute('data-preview-zone')))).toEqual(['main', 'file', 'bandeau']);
+    await openPage('playlists');
+    await page.fill('#playlist-json', JSON.stringify(set, null, 2));
+    await page.waitForSelector('[data-draft="valid"]');
 
     // Portrait: the frame turns, the zones stack.
     await page.selectOption('#layout-choice', 'portrait-file-bandeau');

@@ -212,7 +212,7 @@ function LayoutEditor({
             })}
           </table>
         </div>
-        <LayoutPreview fields={fields} orientation={value.orientation} invalid={(i) => [`zone-${i}`, ...NUMBERS.map((n) => `zone-${i}-${n}`)].some((f) => errorOf(f) !== undefined)} />
+        <LayoutPreview fields={fields} orientation={value.orientation} caption={t.layoutPreviewCaption} invalid={(i) => [`zone-${i}`, ...NUMBERS.map((n) => `zone-${i}-${n}`)].some((f) => errorOf(f) !== undefined)} />
       </div>
       <div className="buttons">
         <button type="button" className="secondary" disabled={fields.zones.length >= 16} onClick={() => edit({ ...fields, zones: [...fields.zones, newZone(fields)] })}>
@@ -224,7 +224,7 @@ function LayoutEditor({
 }
 
 /** The zones to scale, in a 16:9 (or 9:16) frame; a zone with an error is drawn hatched in red. */
-export function LayoutPreview({ fields, orientation, invalid }: { fields: LayoutFields; orientation: Orientation; invalid(index: number): boolean }) {
+export function LayoutPreview({ fields, orientation, invalid, caption }: { fields: LayoutFields; orientation: Orientation; invalid(index: number): boolean; caption?: string | undefined }) {
   const { t } = useStrings();
   const [width, height] = orientation === 'portrait' ? [900, 1600] : [1600, 900];
   return (
@@ -269,7 +269,7 @@ export function LayoutPreview({ fields, orientation, invalid }: { fields: Layout
           );
         })}
       </svg>
-      <figcaption className="help">{t.layoutPreviewCaption}</figcaption>
+      {caption ? <figcaption className="help">{caption}</figcaption> : null}
     </figure>
   );
 }
