@@ -32,6 +32,10 @@ export class PlaylistStore {
   private readonly latest;
   private readonly playlistsOf;
   private readonly layoutOf;
+  private readonly upsertLayout;
+  private readonly deleteLayout;
+  private readonly screensOf;
+  private readonly assignedTo;
 
   constructor(private readonly db: HubDb) {
     this.latest = db.prepare<[string], { version: number; body: string }>(
@@ -50,6 +54,17 @@ export class PlaylistStore {
       `SELECT body FROM layouts
        WHERE (target_kind = 'screen' AND target_id = ?) OR (target_kind = 'site' AND target_id = ?)
        ORDER BY CASE target_kind WHEN 'screen' THEN 0 ELSE 1 END LIMIT 1`,
+    );
+    this.upsertLayout = db.prepare<[string, string, string, string]>(
+      'INSERT INTO layouts (target_kind, target_id, body, set_at) VALUES (?, ?, ?, ?) ON CONFLICT (target_kind, target_id) DO UPDATE SET body = excluded.body, set_at = excluded.set_at',
+    );
+    this.deleteLayout = db.prepare<[string, string]>('DELETE FROM layouts WHERE target_kind = ? AND target_id = ?');
+    // Lists as JSON arrays (json_each): one statement whatever their length.
+    this.screensOf = db.prepare<[string, string], { id: string; site: string }>(
+      'SELECT id, site FROM screens WHERE id IN (SELECT value FROM json_each(?)) OR site IN (SELECT value FROM json_each(?)) ORDER BY id',
+    );
+    this.assignedTo = db.prepare<[string], { target_kind: 'screen' | 'site'; target_id: string }>(
+      'SELECT DISTINCT target_kind, target_id FROM assignments WHERE playlist_id IN (SELECT value FROM json_each(?))',
     );
   }
 
@@ -80,12 +95,8 @@ export class PlaylistStore {
   /** The target's own layout (null: none, its screens play full screen unless their site has one). */
   setLayout(target: Target, layout: Layout | null): void {
     const [kind, id] = targetKey(target);
-    if (layout === null) this.db.prepare('DELETE FROM layouts WHERE target_kind = ? AND target_id = ?').run(kind, id);
-    else {
-      this.db
-        .prepare('INSERT INTO layouts (target_kind, target_id, body, set_at) VALUES (?, ?, ?, ?) ON CONFLICT (target_kind, target_id) DO UPDATE SET body = excluded.body, set_at = excluded.set_at')
-        .run(kind, id, JSON.stringify(layout), toUtcTime(Date.now()));
-    }
+    if (layout === null) this.deleteLayout.run(kind, id);
+    else this.upsertLayout.run(kind, id, JSON.stringify(layout), toUtcTime(Date.now()));
   }
 
   /**
@@ -102,11 +113,7 @@ export class PlaylistStore {
       this.assign(push.target, versions.map((v) => v.id), push.replace ?? false);
       if (push.layout !== undefined) this.setLayout(push.target, push.layout);
       const targets = this.targetsOf(push);
-      const screens = this.db
-        .prepare<[string, string], { id: string; site: string }>(
-          `SELECT id, site FROM screens WHERE id IN (SELECT value FROM json_each(?)) OR site IN (SELECT value FROM json_each(?)) ORDER BY id`,
-        )
-        .all(JSON.stringify(targets.screens), JSON.stringify(targets.sites));
+      const screens = this.screensOf.all(JSON.stringify(targets.screens), JSON.stringify(targets.sites));
       const sets = [
         ...screens.map((screen) => ({ who: `screen "${screen.id}"`, set: this.assemble(screen.id, screen.site) })),
         ...targets.sites.map((site) => ({ who: `site "${site}"`, set: this.assemble(null, site) })),
@@ -131,9 +138,7 @@ export class PlaylistStore {
 
   /** The push's target, and every screen and site one of its playlists is assigned to. */
   private targetsOf(push: PushRequest): { screens: string[]; sites: string[] } {
-    const rows = this.db
-      .prepare<[string], { target_kind: 'screen' | 'site'; target_id: string }>('SELECT DISTINCT target_kind, target_id FROM assignments WHERE playlist_id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(push.playlists.map((p) => p.id)));
+    const rows = this.assignedTo.all(JSON.stringify(push.playlists.map((p) => p.id)));
     const [kind, id] = targetKey(push.target);
     rows.push({ target_kind: kind, target_id: id });
     const of = (wanted: 'screen' | 'site'): string[] => [...new Set(rows.filter((row) => row.target_kind === wanted).map((row) => row.target_id))].sort();
