@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import type { ImpressionList, PushResult, ScreenSet, ScreenToken } from '../../s
 import type { Impression } from '../../src/shared/impression.js';
 import type { LayoutInput } from '../../src/shared/layout.js';
 import { layoutPreset } from '../../src/shared/layoutPresets.js';
-import type { PlaylistsMessage } from '../../src/shared/protocol.js';
+import { PlaylistsMessage } from '../../src/shared/protocol.js';
+import { PROPERTY_SEED } from '../support/fuzzPayloads.js';
 import { run } from '../../src/hub/cli.js';
 import { MIGRATIONS, openHubDb } from '../../src/hub/hubDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
@@ -173,6 +175,43 @@ describe('a push that would make a set no screen can play', () => {
     const bad = await api<{ error: string }>('POST', '/api/playlists', { playlists: [text('ailleurs', 'ailleurs')], target: { site: 'mairie-vide' } });
     expect(bad).toEqual({ status: 400, body: { error: 'playlists[0].zone: unknown zone "ailleurs": without a layout the only zone is main (for site "mairie-vide")' } });
   });
+});
+
+describe('any sequence of pushes', () => {
+  it('never leaves a screen with a set whose playlists name a zone its layout lacks; a refused push changes nothing', async () => {
+    const screens = [['prop-1', 'prop-a'], ['prop-2', 'prop-a'], ['prop-3', 'prop-b']] as const;
+    for (const [id, site] of screens) await screen(id, site);
+    const other = { id: 'autre', zones: [{ id: 'main', x: 0, y: 0, width: 100, height: 80 }, { id: 'bas', x: 0, y: 80, width: 100, height: 20, kind: 'ticker' }] };
+    const push = fc.record(
+      {
+        playlists: fc.uniqueArray(fc.record({ id: fc.constantFrom('pa', 'pb', 'pc'), zone: fc.constantFrom(undefined, 'main', 'bandeau', 'file', 'bas') }), { minLength: 1, maxLength: 3, selector: (p) => p.id }),
+        target: fc.constantFrom({ screen: 'prop-1' }, { screen: 'prop-3' }, { site: 'prop-a' }, { site: 'prop-b' }, { site: 'prop-vide' }),
+        replace: fc.boolean(),
+        layout: fc.constantFrom(undefined, null, withTicker, withQueue, other),
+      },
+      { requiredKeys: ['playlists', 'target', 'replace'] },
+    );
+    const sets = () => Promise.all(screens.map(([id]) => setOf(id)));
+    await fc.assert(
+      fc.asyncProperty(fc.array(push, { minLength: 1, maxLength: 5 }), async (pushes) => {
+        for (const body of pushes) {
+          const before = await sets();
+          const answer = await api<{ error?: string }>('POST', '/api/playlists', { ...body, playlists: body.playlists.map((p) => text(p.id, p.zone)) });
+          const after = await sets();
+          if (answer.status === 400) {
+            expect(answer.body.error).toMatch(/^(playlists\[\d\]\.zone|layout): /);
+            expect(after).toEqual(before);
+          } else expect(answer.status).toBe(200);
+          for (const set of after) {
+            if (set.revision === null) continue;
+            const checked = PlaylistsMessage.safeParse({ revision: set.revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}) });
+            expect(checked.success, JSON.stringify(set)).toBe(true);
+          }
+        }
+      }),
+      { seed: PROPERTY_SEED, numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
+    );
+  }, 120_000);
 });
 
 describe('impressions per zone', () => {
