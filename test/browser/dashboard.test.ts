@@ -199,9 +199,15 @@ describe('the dashboard', () => {
     await page.waitForSelector('[data-screen-layout="carrousel-file-bandeau"]');
     expect(await page.textContent('[data-screen-layout]')).toBe('carrousel-file-bandeau : main (Carrousel), file (File d’attente), bandeau (Bandeau défilant)');
     expect(await page.$$eval('.screen-layout [data-preview-zone]', (zones) => zones.map((zone) => zone.getAttribute('data-preview-zone')))).toEqual(['main', 'file', 'bandeau']);
+    // Taking up the screen's set brings its layout into the editor, as numbers.
     await openPage('playlists');
-    await page.fill('#playlist-json', JSON.stringify(set, null, 2));
-    await page.waitForSelector('[data-draft="valid"]');
+    await page.check('input[name="push-target-kind"] >> nth=1');
+    await page.selectOption('#push-target', 'salle-etat-civil');
+    await page.click('text=Reprendre la liste en place de l’écran');
+    await expect.poll(() => page.inputValue('#zone-2-id')).toBe('bandeau');
+    expect(await page.inputValue('#layout-choice')).toBe('custom');
+    expect(await page.inputValue('#zone-1-services')).toBe('etat-civil, titres');
+    expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(pushed.playlists);
 
     // Portrait: the frame turns, the zones stack.
     await page.selectOption('#layout-choice', 'portrait-file-bandeau');
