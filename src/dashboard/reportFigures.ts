@@ -39,14 +39,33 @@ export interface Airtime {
   share: number;
 }
 
+/** Time on screen per value of `key` (all screens together) and its share of the total, largest first. */
+function airtimeBy(impressions: readonly StoredImpression[], key: (impression: StoredImpression) => string): { key: string; ms: number; share: number }[] {
+  const byKey = new Map<string, number>();
+  for (const impression of impressions) byKey.set(key(impression), (byKey.get(key(impression)) ?? 0) + impression.durationMs);
+  const total = [...byKey.values()].reduce((sum, ms) => sum + ms, 0);
+  return [...byKey]
+    .map(([key, ms]) => ({ key, ms, share: total > 0 ? ms / total : 0 }))
+    .sort((a, b) => b.ms - a.ms || a.key.localeCompare(b.key));
+}
+
 /** Time on screen per playlist (all screens together) and its share of the total, largest first. */
 export function airtimePerPlaylist(impressions: readonly StoredImpression[]): Airtime[] {
-  const byPlaylist = new Map<string, number>();
-  for (const impression of impressions) byPlaylist.set(impression.playlistId, (byPlaylist.get(impression.playlistId) ?? 0) + impression.durationMs);
-  const total = [...byPlaylist.values()].reduce((sum, ms) => sum + ms, 0);
-  return [...byPlaylist]
-    .map(([playlistId, ms]) => ({ playlistId, ms, share: total > 0 ? ms / total : 0 }))
-    .sort((a, b) => b.ms - a.ms || a.playlistId.localeCompare(b.playlistId));
+  return airtimeBy(impressions, (impression) => impression.playlistId).map(({ key, ms, share }) => ({ playlistId: key, ms, share }));
+}
+
+export interface ZoneAirtime {
+  zoneId: string;
+  ms: number;
+  share: number;
+}
+
+/**
+ * Time on screen per zone (§6; impressions of players without layouts are in `main`). Zones
+ * play side by side, so each zone's share is of the summed airtime of all zones.
+ */
+export function airtimePerZone(impressions: readonly StoredImpression[]): ZoneAirtime[] {
+  return airtimeBy(impressions, (impression) => impression.zoneId).map(({ key, ms, share }) => ({ zoneId: key, ms, share }));
 }
 
 export interface WaitSeries {

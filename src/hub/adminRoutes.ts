@@ -161,7 +161,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const screen = stores.screens.get(id);
       if (!screen) throw new HubError(404, `screen "${id}" does not exist`);
       const set = stores.playlists.setFor(screen);
-      return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [] };
+      return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
     });
 
     api.post('/api/pairing/:code/claim', async (request, reply): Promise<PairingClaimed> => {
@@ -187,9 +187,8 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
         }),
       );
       if (local.length) throw new HubError(400, local.join('; '));
-      const versions = stores.playlists.save(push.playlists);
-      stores.playlists.assign(push.target, versions.map((v) => v.id), push.replace ?? false);
-      channel.pushSets(screenIds);
+      const { versions, screens: changed } = stores.playlists.push(push);
+      channel.pushSets(changed);
       return {
         playlists: versions,
         screens: screenIds.map((id) => {

@@ -8,7 +8,7 @@ import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
-import { preparePush } from './playlistUpload.js';
+import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { statusTable } from './statusTable.js';
 
 /** `antichambre-hub`: starts the hub (`serve`), or drives a running one through its admin API. */
@@ -22,7 +22,9 @@ const USAGE = `antichambre-hub <command>
   site token <site>                      the token its ticket system posts queue events with
   accuracy --site SITE                   estimates against realized waits, per service and day
   screen token <id>                      a new token (the old one stops working)
-  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL]
+  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL] [--layout layout.json | --layout none]
+                                         --layout: the zones of the target's screens (a screen's own wins over its site's);
+                                         none: back to full screen (or to the site's layout)
   alert send --screen ID | --site ID --text TEXT [--level info|urgent] [--until ISO | --for 30m] [--id ID]
   alert clear <id>
   command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
@@ -45,6 +47,7 @@ const OPTIONS = {
   timezone: { type: 'string' },
   replace: { type: 'boolean' },
   'media-url': { type: 'string' },
+  layout: { type: 'string' },
   text: { type: 'string' },
   level: { type: 'string' },
   until: { type: 'string' },
@@ -167,9 +170,13 @@ export async function run(argv: string[]): Promise<void> {
       if (files.length === 0) throw new UsageError('missing playlist files: playlist push <file.json...>');
       const target = targetOf(values);
       const api = client(values);
-      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl);
-      const result = await api.json('POST', '/api/playlists', PushResult, { playlists: prepared.playlists, target, ...(values.replace ? { replace: true } : {}) });
+      const layoutPath = values.layout;
+      const layout = layoutPath === undefined || layoutPath === 'none' ? undefined : { path: layoutPath, layout: await readLayoutFile(layoutPath) };
+      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout);
+      const body = { playlists: prepared.playlists, target, ...(values.replace ? { replace: true } : {}), ...(layoutPath === undefined ? {} : { layout: layout?.layout ?? null }) };
+      const result = await api.json('POST', '/api/playlists', PushResult, body);
       console.log(`uploaded ${prepared.uploaded.length} file(s), ${prepared.alreadyThere} already on the hub`);
+      if (layoutPath !== undefined) console.log(layout ? `layout ${layout.layout.id}: ${layout.layout.zones.map((zone) => `${zone.id} (${zone.kind})`).join(', ')}` : 'layout removed: its screens play full screen (or their site\'s layout)');
       for (const p of result.playlists) console.log(`playlist ${p.id} version ${p.version}`);
       for (const s of result.screens) console.log(`screen ${s.id}: revision ${s.revision ?? '-'}${s.online ? ', pushed now' : ', offline: gets it when it connects'}`);
       return;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
  * The hub's one SQLite file (WAL). Migrations run on open, in order, each once
  * (`user_version` counts them); a later change appends one, never edits one.
  */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE screens (
@@ -114,6 +114,19 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX pairings_expires ON pairings (expires_at);
   CREATE TABLE screenshots (screen_id TEXT PRIMARY KEY, png BLOB NOT NULL, taken_at TEXT NOT NULL);
+  `,
+  // 4: layouts (protocol §6), one per screen or site (a screen's own wins over its site's); each
+  // impression's zone (default main, as v1 players send none) and audience (null without queue data).
+  `
+  CREATE TABLE layouts (
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (target_kind, target_id)
+  );
+  ALTER TABLE impressions ADD COLUMN zone_id TEXT NOT NULL DEFAULT 'main';
+  ALTER TABLE impressions ADD COLUMN audience REAL;
   `,
 ];
 

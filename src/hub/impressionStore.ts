@@ -1,6 +1,7 @@
 import type { ImpressionQuery, StoredImpression } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import type { Impression } from '../shared/impression.js';
+import { MAIN_ZONE } from '../shared/layout.js';
 import type { HubDb } from './hubDb.js';
 
 /** Proof of play, stored once per id (the idempotency key), one transaction per batch. */
@@ -16,9 +17,12 @@ interface ImpressionRow {
   duration_ms: number;
   complete: number;
   received_at: string;
+  zone_id: string;
+  audience: number | null;
 }
 
-export const CSV_COLUMNS = ['id', 'screenId', 'playlistId', 'itemId', 'revision', 'start', 'end', 'durationMs', 'complete', 'receivedAt'] as const;
+/** New columns go at the end: spreadsheets and scripts that read the first ten keep working. */
+export const CSV_COLUMNS = ['id', 'screenId', 'playlistId', 'itemId', 'revision', 'start', 'end', 'durationMs', 'complete', 'receivedAt', 'zoneId', 'audience'] as const;
 
 export class ImpressionStore {
   private readonly insertOne;
@@ -26,13 +30,13 @@ export class ImpressionStore {
 
   constructor(private readonly db: HubDb) {
     this.insertOne = db.prepare(
-      `INSERT OR IGNORE INTO impressions (id, screen_id, playlist_id, item_id, revision, start, end, duration_ms, complete, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO impressions (id, screen_id, playlist_id, item_id, revision, start, end, duration_ms, complete, received_at, zone_id, audience)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertBatch = db.transaction((impressions: Impression[], receivedAt: string) => {
       let stored = 0;
       for (const i of impressions) {
-        stored += this.insertOne.run(i.id, i.screenId, i.playlistId, i.itemId, i.revision, i.start, i.end, i.durationMs, i.complete ? 1 : 0, receivedAt).changes;
+        stored += this.insertOne.run(i.id, i.screenId, i.playlistId, i.itemId, i.revision, i.start, i.end, i.durationMs, i.complete ? 1 : 0, receivedAt, i.zoneId ?? MAIN_ZONE, i.audience ?? null).changes;
       }
       return stored;
     });
@@ -66,6 +70,8 @@ export class ImpressionStore {
         durationMs: row.duration_ms,
         complete: row.complete === 1,
         receivedAt: row.received_at,
+        zoneId: row.zone_id,
+        audience: row.audience,
       }));
   }
 
@@ -76,8 +82,8 @@ export class ImpressionStore {
 
 /** RFC 4180 CSV, one impression per line, for spreadsheets. */
 export function impressionsCsv(impressions: StoredImpression[]): string {
-  const cell = (value: string | number | boolean): string => {
-    const text = String(value);
+  const cell = (value: string | number | boolean | null): string => {
+    const text = value === null ? '' : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [CSV_COLUMNS.join(',')];

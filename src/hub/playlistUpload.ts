@@ -4,8 +4,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import mime from 'mime';
 import { MediaMissing } from '../shared/adminApi.js';
+import { checkZonesOfSet, Layout } from '../shared/layout.js';
 import { filesOf, isRemoteSrc, mapSources, Playlist } from '../shared/playlist.js';
-import { formatIssues } from '../shared/validationError.js';
+import { formatIssues, formatPath } from '../shared/validationError.js';
 import type { AdminClient } from './adminClient.js';
 
 /**
@@ -30,6 +31,31 @@ export async function readPlaylistFile(path: string): Promise<Playlist> {
   const parsed = Playlist.safeParse(json);
   if (!parsed.success) throw new Error(`${path}: ${formatIssues(parsed.error)}`);
   return parsed.data;
+}
+
+/** A layout file (protocol §6), checked against the schema with the path of each problem. */
+export async function readLayoutFile(path: string): Promise<Layout> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(error as Error).message})`}`);
+  }
+  const parsed = Layout.safeParse(json);
+  if (!parsed.success) throw new Error(`${path}: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Each playlist's `zone` against the layout pushed with it, named by the playlist's file. */
+function checkZones(read: { path: string; playlist: Playlist }[], layout: Layout, layoutPath: string): void {
+  const errors: string[] = [];
+  const fits = Playlist.array().superRefine((playlists, ctx) => checkZonesOfSet(playlists, layout, ctx, [])).safeParse(read.map((r) => r.playlist));
+  if (fits.success) return;
+  for (const issue of fits.error.issues) {
+    const [index, ...rest] = issue.path;
+    errors.push(`${read[index as number]!.path}: ${formatPath(rest)}: ${issue.message} (in ${layoutPath})`);
+  }
+  throw new Error(errors.join('\n'));
 }
 
 interface LocalFile {
@@ -66,9 +92,13 @@ export interface PreparedPush {
   alreadyThere: number;
 }
 
-/** Reads and checks every file, uploads the media the hub lacks, and answers the playlists to push. */
-export async function preparePush(paths: string[], client: AdminClient, mediaBase: string): Promise<PreparedPush> {
+/**
+ * Reads and checks every file (and the playlists' zones against the layout pushed with them),
+ * uploads the media the hub lacks, and answers the playlists to push.
+ */
+export async function preparePush(paths: string[], client: AdminClient, mediaBase: string, layout?: { path: string; layout: Layout }): Promise<PreparedPush> {
   const read = await Promise.all(paths.map(async (path) => ({ path, playlist: await readPlaylistFile(path) })));
+  if (layout) checkZones(read, layout.layout, layout.path);
   const bySha = new Map<string, string>();
   for (const { path, playlist } of read) for (const file of await localFiles(path, playlist)) bySha.set(file.sha256, file.path);
   const { missing } = await client.json('POST', '/api/media/missing', MediaMissing, { sha256: [...bySha.keys()] });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Sha256, UtcTime } from './ids.js';
 import { Impression } from './impression.js';
+import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
 import { AlertLevel, CommandType, StatusMessage } from './protocol.js';
 import { WaitEstimate } from './queue.js';
@@ -47,12 +48,22 @@ export type ScreenState = z.infer<typeof ScreenState>;
 export const ScreenList = z.object({ screens: z.array(ScreenState) });
 export type ScreenList = z.infer<typeof ScreenList>;
 
-export const PushRequest = z.object({
-  playlists: PlaylistSet.refine((set) => set.length > 0, { error: 'expected at least one playlist' }),
-  target: Target,
-  /** Make these the target's only assignments (default: add them to its others). */
-  replace: z.boolean().optional(),
-});
+export const PushRequest = z
+  .object({
+    playlists: PlaylistSet.refine((set) => set.length > 0, { error: 'expected at least one playlist' }),
+    target: Target,
+    /** Make these the target's only assignments (default: add them to its others). */
+    replace: z.boolean().optional(),
+    /**
+     * §6: the target's layout from now on (a screen's own wins over its site's); null removes
+     * the target's own (its screens play full screen, or their site's layout); absent: unchanged.
+     */
+    layout: Layout.nullable().optional(),
+  })
+  .superRefine((push, ctx) => {
+    // With a layout given, the pushed playlists must fit it; the hub checks the assembled sets too.
+    if (push.layout) checkZonesOfSet(push.playlists, push.layout, ctx);
+  });
 export type PushRequest = z.infer<typeof PushRequest>;
 export const PushResult = z.object({
   playlists: z.array(z.object({ id: Id, version: z.number().int() })),
@@ -90,7 +101,8 @@ export const ImpressionQuery = z.object({
   limit: z.coerce.number().int().positive().max(1_000_000).optional(),
 });
 export type ImpressionQuery = z.infer<typeof ImpressionQuery>;
-export const StoredImpression = Impression.extend({ receivedAt: UtcTime });
+/** As stored by the hub: `zoneId` is `main` when the player sent none, `audience` null without queue data. */
+export const StoredImpression = Impression.extend({ zoneId: Id, audience: Impression.shape.audience.unwrap().nullable(), receivedAt: UtcTime });
 export type StoredImpression = z.infer<typeof StoredImpression>;
 export const ImpressionList = z.object({ impressions: z.array(StoredImpression) });
 export type ImpressionList = z.infer<typeof ImpressionList>;
@@ -167,6 +179,6 @@ export type WaitPoint = z.infer<typeof WaitPoint>;
 export const WaitComparison = z.object({ points: z.array(WaitPoint) });
 export type WaitComparison = z.infer<typeof WaitComparison>;
 
-/** `GET /api/screens/<id>/playlists`: the set its assignments give it now (null: nothing assigned). */
-export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet });
+/** `GET /api/screens/<id>/playlists`: the set its assignments give it now (revision null: nothing assigned), with its layout (null: full screen). */
+export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable() });
 export type ScreenSet = z.infer<typeof ScreenSet>;

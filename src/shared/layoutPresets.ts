@@ -11,8 +11,13 @@ export interface LayoutPreset {
   id: LayoutPresetId;
   orientation: 'landscape' | 'portrait';
   label: { fr: string; en: string };
-  /** The layout, with the queue zone's services given. */
+  /** The layout, with the queue zone's services given (none given: `services` absent, every service). */
   make(services: string[]): Layout;
+}
+
+/** §6: a queue zone without `services` shows every service; an empty list would show none. */
+function servicesOf(services: string[]): { services?: string[] } {
+  return services.length > 0 ? { services } : {};
 }
 
 function layout(input: LayoutInput): Layout {
@@ -35,7 +40,7 @@ export const LAYOUT_PRESETS: readonly LayoutPreset[] = [
         id: 'carrousel-file',
         zones: [
           { id: MAIN_ZONE, x: 0, y: 0, width: 70, height: 100 },
-          { id: 'file', x: 70, y: 0, width: 30, height: 100, kind: 'queue', services },
+          { id: 'file', x: 70, y: 0, width: 30, height: 100, kind: 'queue', ...servicesOf(services) },
         ],
       }),
   },
@@ -48,7 +53,7 @@ export const LAYOUT_PRESETS: readonly LayoutPreset[] = [
         id: 'carrousel-file-bandeau',
         zones: [
           { id: MAIN_ZONE, x: 0, y: 0, width: 70, height: 88 },
-          { id: 'file', x: 70, y: 0, width: 30, height: 88, kind: 'queue', services },
+          { id: 'file', x: 70, y: 0, width: 30, height: 88, kind: 'queue', ...servicesOf(services) },
           { id: 'bandeau', x: 0, y: 88, width: 100, height: 12, kind: 'ticker' },
         ],
       }),
@@ -62,7 +67,7 @@ export const LAYOUT_PRESETS: readonly LayoutPreset[] = [
         id: 'portrait-file-bandeau',
         zones: [
           { id: MAIN_ZONE, x: 0, y: 0, width: 100, height: 58 },
-          { id: 'file', x: 0, y: 58, width: 100, height: 34, kind: 'queue', services },
+          { id: 'file', x: 0, y: 58, width: 100, height: 34, kind: 'queue', ...servicesOf(services) },
           { id: 'bandeau', x: 0, y: 92, width: 100, height: 8, kind: 'ticker' },
         ],
       }),

@@ -1,3 +1,4 @@
+import { FULL_SCREEN, playlistsOfZone, type Layout, type Zone } from './layout.js';
 import type { Item, Playlist } from './playlist.js';
 import { decide, nextChangeAt, recordAirtime, START_ROTATION, stillPlays, type HourAirtime, type Rotation } from './schedule.js';
 
@@ -65,4 +66,22 @@ export function timeline(options: TimelineOptions): Segment[] {
     t = end;
   }
   return segments;
+}
+
+export interface ZoneTimeline {
+  zone: Zone;
+  /** Empty for `queue` and `clock` zones: they show live data all day, no playlist. */
+  segments: Segment[];
+}
+
+/**
+ * §6: the timeline of each zone of a layout (without one, `main` alone), each from the one
+ * scheduler applied to that zone's playlists only, as the player plays them.
+ */
+export function timelineByZone(options: TimelineOptions & { layout?: Layout | undefined }): ZoneTimeline[] {
+  const { layout, ...rest } = options;
+  return (layout ?? FULL_SCREEN).zones.map((zone) => ({
+    zone,
+    segments: zone.kind === 'playlist' || zone.kind === 'ticker' ? timeline({ ...rest, playlists: playlistsOfZone(options.playlists, zone.id) }) : [],
+  }));
 }

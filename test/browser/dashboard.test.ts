@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ImpressionList, ScreenList, SiteToken, WaitComparison } from '../../src/shared/adminApi.js';
+import type { ImpressionList, ScreenList, ScreenSet, SiteToken, WaitComparison } from '../../src/shared/adminApi.js';
+import { layoutPreset } from '../../src/shared/layoutPresets.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, readStore, waitForItem, type PlayerPage } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
@@ -149,6 +150,91 @@ describe('the dashboard', () => {
     await page.waitForSelector('[data-draft="valid"]');
   });
 
+  it('pushes a layout picked from the presets, previewed to scale, with a lane per zone; an invalid zone shows its error at its field', async () => {
+    const page = await openPage('playlists');
+    const set = [
+      { id: 'accueil-zones', items: [{ id: 'horaires', type: 'text', duration: 8, title: 'Horaires d’ouverture' }] },
+      { id: 'breves', zone: 'bandeau', items: [{ id: 'marche', type: 'text', duration: 6, title: 'Marché de Noël samedi sur la place' }] },
+    ];
+    await page.fill('#playlist-json', JSON.stringify(set, null, 2));
+    await page.waitForSelector('[data-draft="valid"]');
+    await page.fill('#layout-services', 'etat-civil, titres');
+    await page.selectOption('#layout-choice', 'carrousel-file-bandeau');
+    await page.waitForSelector('[data-layout="valid"]');
+
+    // The preview is drawn to scale: each zone's box, relative to the 16:9 frame, is its percentages.
+    const frame = await page.$eval('svg[data-layout-preview="landscape"] [data-screen-frame]', (frame) => frame.getBoundingClientRect().toJSON() as DOMRect);
+    expect(frame.width / frame.height).toBeCloseTo(16 / 9, 2);
+    const boxes = await page.$$eval('[data-preview-zone]', (groups) =>
+      groups.map((g) => ({ id: g.getAttribute('data-preview-zone'), invalid: g.getAttribute('data-invalid'), box: g.querySelector('rect')!.getBoundingClientRect().toJSON() as DOMRect })),
+    );
+    const expected = layoutPreset('carrousel-file-bandeau').make(['etat-civil', 'titres']);
+    expect(boxes.map((b) => b.id)).toEqual(expected.zones.map((zone) => zone.id));
+    for (const [k, zone] of expected.zones.entries()) {
+      const { box } = boxes[k]!;
+      // Within 1 % of the frame (the white outline between zones is 6 units of 1600).
+      expect(Math.abs(((box.x - frame.x) / frame.width) * 100 - zone.x)).toBeLessThan(1);
+      expect(Math.abs(((box.y - frame.y) / frame.height) * 100 - zone.y)).toBeLessThan(1);
+      expect(Math.abs((box.width / frame.width) * 100 - zone.width)).toBeLessThan(1);
+      expect(Math.abs((box.height / frame.height) * 100 - zone.height)).toBeLessThan(1);
+    }
+
+    // The day of the draft, zone by zone: the carousel and the ticker each their own playlists, the queue live all day.
+    await page.selectOption('#timeline-source', 'draft');
+    await expect.poll(() => page.$$eval('[data-zone-lane="bandeau"] [data-table="timeline"] tbody th', (cells) => [...new Set(cells.map((cell) => cell.textContent))])).toEqual(['breves']);
+    expect(await page.$$eval('[data-zone-lane="main"] [data-table="timeline"] tbody th', (cells) => [...new Set(cells.map((cell) => cell.textContent))])).toEqual(['accueil-zones']);
+    expect(await page.textContent('[data-zone-lane="file"]')).toContain('données en direct');
+
+    await page.check('input[name="push-target-kind"] >> nth=1');
+    await page.selectOption('#push-target', 'salle-etat-civil');
+    await page.click('button:text-is("Diffuser")');
+    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : salle-etat-civil/);
+    const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/salle-etat-civil/playlists')).body;
+    expect(pushed.layout).toEqual(expected);
+    expect(pushed.playlists.map((p) => [p.id, p.zone ?? 'main'])).toEqual([['accueil-zones', 'main'], ['breves', 'bandeau']]);
+    await page.evaluate(() => document.getElementById('layout-title')!.scrollIntoView());
+    await picture(page, 'dashboard-layout.png');
+    // The screen's page shows the layout it was given.
+    await openPage('screens/salle-etat-civil');
+    await page.waitForSelector('[data-screen-layout="carrousel-file-bandeau"]');
+    expect(await page.textContent('[data-screen-layout]')).toBe('carrousel-file-bandeau : main (Carrousel), file (File d’attente), bandeau (Bandeau défilant)');
+    expect(await page.$$eval('.screen-layout [data-preview-zone]', (zones) => zones.map((zone) => zone.getAttribute('data-preview-zone')))).toEqual(['main', 'file', 'bandeau']);
+    // Taking up the screen's set brings its layout into the editor, as numbers.
+    await openPage('playlists');
+    await page.check('input[name="push-target-kind"] >> nth=1');
+    await page.selectOption('#push-target', 'salle-etat-civil');
+    await page.click('text=Reprendre la liste en place de l’écran');
+    await expect.poll(() => page.inputValue('#zone-2-id')).toBe('bandeau');
+    expect(await page.inputValue('#layout-choice')).toBe('custom');
+    expect(await page.inputValue('#zone-1-services')).toBe('etat-civil, titres');
+    expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(pushed.playlists);
+
+    // Portrait: the frame turns, the zones stack.
+    await page.selectOption('#layout-choice', 'portrait-file-bandeau');
+    const portrait = await page.$eval('svg[data-layout-preview="portrait"] [data-screen-frame]', (frame) => frame.getBoundingClientRect().toJSON() as DOMRect);
+    expect(portrait.height / portrait.width).toBeCloseTo(16 / 9, 2);
+
+    // Numbers typed wrong: the error at the field, the zone hatched in the preview, no push.
+    await page.selectOption('#layout-choice', 'carrousel-file-bandeau');
+    await page.fill('#zone-1-width', '40');
+    await expect.poll(() => page.textContent('[data-error-for="zone-1-width"]')).toBe('x + width is 110: the zone leaves the screen (at most 100)');
+    expect(await page.getAttribute('#zone-1-width', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('[data-preview-zone="file"]', 'data-invalid')).toBe('yes');
+    expect(await page.inputValue('#layout-choice')).toBe('custom');
+    expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
+    await page.evaluate(() => document.getElementById('layout-title')!.scrollIntoView());
+    await picture(page, 'dashboard-layout-error.png');
+    await page.fill('#zone-1-width', '30');
+    await page.fill('#zone-0-height', '95');
+    await expect.poll(() => page.textContent('[data-error-for="zone-2"]')).toBe('overlaps zone "main"');
+    await page.fill('#zone-0-height', '88');
+    await page.waitForSelector('[data-layout="valid"]');
+    // A zone renamed that a playlist still names: the playlist's zone is the error, with its path.
+    await page.fill('#zone-2-id', 'infos');
+    await expect.poll(() => page.textContent('#layout-errors [data-error-path="playlists[1].zone"]')).toContain('unknown zone "bandeau" (the layout has main, file, infos)');
+    expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
+  });
+
   it('sends an urgent alert to the site: the player shows it, the table lists its ack, clearing removes it', async () => {
     const page = await openPage('alerts');
     await page.check('input[name="alert-level"][value="urgent"]');
@@ -180,10 +266,12 @@ describe('the dashboard', () => {
     expect(shown).toBeGreaterThanOrEqual(stored.filter((i) => i.itemId === 'annonce').length);
     expect(await page.$('table[data-report="airtime"] tr[data-playlist="accueil"]')).not.toBeNull();
     expect(await page.$('table[data-report="airtime"] tr[data-playlist="bundle"]')).not.toBeNull();
+    // The player plays full screen: all its airtime is in main.
+    expect(await page.textContent('table[data-report="zone-airtime"] tr[data-zone="main"] td:last-child')).toMatch(/^100\s?%$/);
     const download = page.waitForEvent('download');
     await page.click('text=Exporter en CSV');
     const csv = readFileSync((await (await download).path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt');
+    expect(csv.split('\r\n')[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience');
     expect(csv).toContain(',hall-1,accueil,annonce,');
     // English on demand.
     await page.selectOption('select[aria-label="Langue"]', 'en');

@@ -51,9 +51,11 @@ describe('commands, status and reports from the CLI', () => {
     // impressions as CSV, every column.
     await expect.poll(async () => (await hubCli(hub, ['impressions', '--screen', 'guichet-1', '--csv'])).stdout.split('\r\n').filter((l) => l.includes(',guichet,')).length, { timeout: 15_000 }).toBeGreaterThan(1);
     const csv = (await hubCli(hub, ['impressions', '--screen', 'guichet-1', '--csv'])).stdout.split('\r\n');
-    expect(csv[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt');
+    expect(csv[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience');
     const line = csv.find((l) => l.includes(',guichet,horaires,'))!.split(',');
     expect(line[1]).toBe('guichet-1');
+    // Full screen: the zone is main.
+    expect(line[10]).toBe('main');
     expect(Number(line[7])).toBe(Date.parse(line[6]!) - Date.parse(line[5]!));
 
     // reload: the page loads again (a new document), and keeps playing the pushed set.

@@ -3,13 +3,13 @@ import type { StoredImpression } from '../../src/shared/adminApi.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
-import { airtimePerPlaylist, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
+import { airtimePerPlaylist, airtimePerZone, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
 
 /** The dashboard's figures, from what the hub answers. */
 
-function played(playlistId: string, itemId: string, start: string, durationMs: number): StoredImpression {
+function played(playlistId: string, itemId: string, start: string, durationMs: number, zoneId = 'main'): StoredImpression {
   const end = new Date(Date.parse(start) + durationMs).toISOString();
-  return { id: `${playlistId}-${itemId}-${start}`, screenId: 's', playlistId, itemId, revision: 'r', start, end, durationMs, complete: true, receivedAt: end };
+  return { id: `${playlistId}-${itemId}-${start}`, screenId: 's', playlistId, itemId, revision: 'r', start, end, durationMs, complete: true, receivedAt: end, zoneId, audience: null };
 }
 
 describe('reports', () => {
@@ -39,6 +39,19 @@ describe('reports', () => {
       { playlistId: 'sante', ms: 30_000, share: 30 / 70 },
     ]);
     expect(airtimePerPlaylist([])).toEqual([]);
+  });
+
+  it('sums airtime per zone, impressions without a layout in main', () => {
+    const zoned = [
+      ...impressions,
+      played('infos', 'marche', '2026-11-30T08:00:00.000Z', 5_000, 'bandeau'),
+      played('infos', 'travaux', '2026-11-30T08:00:05.000Z', 5_000, 'bandeau'),
+    ];
+    expect(airtimePerZone(zoned)).toEqual([
+      { zoneId: 'main', ms: 70_000, share: 70 / 80 },
+      { zoneId: 'bandeau', ms: 10_000, share: 10 / 80 },
+    ]);
+    expect(airtimePerPlaylist(zoned)[2]).toEqual({ playlistId: 'infos', ms: 10_000, share: 10 / 80 });
   });
 
   it('puts each ticket at its local minute, realized beside estimated', () => {

@@ -131,7 +131,7 @@ describe('the /screens channel', () => {
 describe('the database', () => {
   it('is migrated once: opening it again changes nothing', () => {
     const again = openHubDb(dbPath);
-    expect(again.pragma('user_version', { simple: true })).toBe(3);
+    expect(again.pragma('user_version', { simple: true })).toBe(4);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     again.close();
   });

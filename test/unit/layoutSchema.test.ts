@@ -116,4 +116,10 @@ describe('layout presets', () => {
     }
     expect(new Set(LAYOUT_PRESETS.map((p) => p.orientation))).toEqual(new Set(['landscape', 'portrait']));
   });
+
+  it('leave services out when none are given (every service), rather than an empty list (none)', () => {
+    for (const preset of LAYOUT_PRESETS) {
+      for (const zone of preset.make([]).zones.filter((z) => z.kind === 'queue')) expect(zone).not.toHaveProperty('services');
+    }
+  });
 });

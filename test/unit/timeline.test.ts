@@ -2,17 +2,19 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Playlist } from '../../src/shared/playlist.js';
-import { timeline } from '../../src/shared/timeline.js';
+import { layoutPreset } from '../../src/shared/layoutPresets.js';
+import { timeline, timelineByZone } from '../../src/shared/timeline.js';
 import { loadPlaylists, parseArgs } from '../../scripts/schedulePreview.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const text = (id: string, duration: number) => ({ id, type: 'text' as const, duration, title: id });
 
+const low = Playlist.parse({ id: 'low', items: [text('l1', 600)] });
+const high = Playlist.parse({ id: 'high', priority: 1, schedule: { timezone: 'Europe/Paris', hours: [{ start: '09:00', end: '10:00' }] }, items: [text('h1', 1500)] });
+const from = Date.parse('2026-11-25T08:55:00+01:00');
+const until = Date.parse('2026-11-25T10:30:00+01:00');
+
 describe('timeline (what a screen will play)', () => {
-  const low = Playlist.parse({ id: 'low', items: [text('l1', 600)] });
-  const high = Playlist.parse({ id: 'high', priority: 1, schedule: { timezone: 'Europe/Paris', hours: [{ start: '09:00', end: '10:00' }] }, items: [text('h1', 1500)] });
-  const from = Date.parse('2026-11-25T08:55:00+01:00');
-  const until = Date.parse('2026-11-25T10:30:00+01:00');
 
   it('plays each item for its duration, cuts at the boundary, covers the interval without a hole', () => {
     const segments = timeline({ playlists: [low, high], timezone: 'Europe/Paris', from, until });
@@ -31,6 +33,21 @@ describe('timeline (what a screen will play)', () => {
   it('shows idle where nothing plays', () => {
     const segments = timeline({ playlists: [high], timezone: 'Europe/Paris', from: Date.parse('2026-11-25T10:00:00+01:00'), until: Date.parse('2026-11-25T11:00:00+01:00') });
     expect(segments).toEqual([{ start: Date.parse('2026-11-25T10:00:00+01:00'), end: Date.parse('2026-11-25T11:00:00+01:00'), playlistId: null, itemId: null, complete: true }]);
+  });
+});
+
+describe('timeline per zone (§6)', () => {
+  it('schedules each zone with its own playlists; queue zones have no segments; without a layout, main alone', () => {
+    const ticker = Playlist.parse({ id: 'breves', zone: 'bandeau', items: [text('b1', 1200)] });
+    const layout = layoutPreset('carrousel-file-bandeau').make(['etat-civil']);
+    const zones = timelineByZone({ playlists: [low, high, ticker], timezone: 'Europe/Paris', from, until, layout });
+    expect(zones.map((z) => [z.zone.id, [...new Set(z.segments.map((s) => s.playlistId))]])).toEqual([
+      ['main', ['low', 'high']],
+      ['file', []],
+      ['bandeau', ['breves']],
+    ]);
+    expect(zones[0]!.segments).toEqual(timeline({ playlists: [low, high], timezone: 'Europe/Paris', from, until }));
+    expect(timelineByZone({ playlists: [low], timezone: 'Europe/Paris', from, until }).map((z) => z.zone.id)).toEqual(['main']);
   });
 });
 

@@ -1,18 +1,50 @@
 import { useMemo } from 'react';
+import type { Layout } from '../../shared/layout.js';
 import type { Playlist } from '../../shared/playlist.js';
-import { dayBlocks } from '../dayBlocks.js';
+import { dayLanes, type Block } from '../dayBlocks.js';
 import { clockTime } from '../formatting.js';
 import { useStrings } from '../i18n.js';
 import { colorOf } from '../palette.js';
+import { kindLabel } from './LayoutPicker.js';
 
-export function DayTimeline({ playlists, day, timezone }: { playlists: readonly Playlist[]; day: string; timezone: string }) {
+/** A screen's day, one lane per zone of its layout (without one, the whole screen). */
+export function DayTimeline({ playlists, day, timezone, layout }: { playlists: readonly Playlist[]; day: string; timezone: string; layout?: Layout | null | undefined }) {
+  const { t } = useStrings();
+  const { from, until, lanes } = useMemo(() => dayLanes(playlists, day, timezone, layout), [playlists, day, timezone, layout]);
+  const ids = [...new Set(lanes.flatMap((lane) => lane.blocks.flatMap((b) => (b.playlistId ? [b.playlistId] : []))))];
+  const zoned = lanes.length > 1;
+  return (
+    <div className="timeline">
+      {lanes.map(({ zone, blocks }) => (
+        <div key={zone.id} className="zone-lane" data-zone-lane={zone.id}>
+          {zoned ? (
+            <h3>
+              {t.timelineZone} {zone.id} · {kindLabel(t, zone.kind)}
+            </h3>
+          ) : null}
+          {zone.kind === 'queue' || zone.kind === 'clock' ? <p className="help">{t.timelineLiveZone}</p> : <Lane blocks={blocks} from={from} until={until} ids={ids} timezone={timezone} zoneId={zone.id} />}
+        </div>
+      ))}
+      <ul className="legend" aria-hidden="true">
+        {ids.map((id, k) => (
+          <li key={id}>
+            <span className="swatch" style={{ background: colorOf(k) }} /> {id}
+          </li>
+        ))}
+        <li>
+          <span className="swatch swatch-idle" /> {t.idle}
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+function Lane({ blocks, from, until, ids, timezone, zoneId }: { blocks: Block[]; from: number; until: number; ids: string[]; timezone: string; zoneId: string }) {
   const { t, locale } = useStrings();
-  const { from, until, blocks } = useMemo(() => dayBlocks(playlists, day, timezone), [playlists, day, timezone]);
-  const ids = [...new Set(blocks.flatMap((b) => (b.playlistId ? [b.playlistId] : [])))];
   const span = until - from;
   const hours = Array.from({ length: 25 }, (_, h) => h);
   return (
-    <div className="timeline">
+    <>
       <div className="timeline-bar" aria-hidden="true">
         {blocks.map((block) => (
           <div
@@ -32,18 +64,8 @@ export function DayTimeline({ playlists, day, timezone }: { playlists: readonly 
             </span>
           ))}
       </div>
-      <ul className="legend" aria-hidden="true">
-        {ids.map((id, k) => (
-          <li key={id}>
-            <span className="swatch" style={{ background: colorOf(k) }} /> {id}
-          </li>
-        ))}
-        <li>
-          <span className="swatch swatch-idle" /> {t.idle}
-        </li>
-      </ul>
       <div className="table-wrap short">
-        <table data-table="timeline">
+        <table data-table="timeline" data-zone={zoneId}>
           <caption>
             {t.timelineCaption} ({timezone})
           </caption>
@@ -67,6 +89,6 @@ export function DayTimeline({ playlists, day, timezone }: { playlists: readonly 
           </tbody>
         </table>
       </div>
-    </div>
+    </>
   );
 }

@@ -1,14 +1,19 @@
 import { useMemo, useState } from 'react';
 import { PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
+import type { Layout } from '../../shared/layout.js';
+import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
+import type { Playlist } from '../../shared/playlist.js';
 import { DayTimeline } from '../components/DayTimeline.js';
+import { LayoutPicker } from '../components/LayoutPicker.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { localDay } from '../calendarDay.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
+import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { usePoll } from '../usePoll.js';
 
-/** Edit or load playlists (checked as you type), upload media, preview a screen's day, push. */
+/** Edit or load playlists (checked as you type), pick or edit their layout, upload media, preview a screen's day zone by zone, push. */
 
 const STARTER = JSON.stringify(
   { id: 'accueil', name: 'Accueil', priority: 0, items: [{ id: 'bienvenue', type: 'text', duration: 8, title: 'Bienvenue à la mairie' }] },
@@ -30,6 +35,12 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const [replace, setReplace] = useState(true);
   const [pushNote, setPushNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [media, setMedia] = useState<{ file: File; stored: MediaStored } | null>(null);
+  const [layoutChoice, setLayoutChoice] = useState<LayoutChoice>({ mode: 'keep' });
+  const [services, setServices] = useState('');
+  const layoutReading = useMemo(() => (layoutChoice.mode === 'edit' ? readLayout(layoutChoice.fields, draft.ok ? draft.playlists : null) : null), [layoutChoice, draft]);
+  const layoutReady = layoutReading === null || layoutReading.ok;
+  /** What the push sends as `layout`: absent (keep), null (remove) or the layout edited. */
+  const layoutToPush: Layout | null | undefined = layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined;
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
 
   const loadFile = async (file: File | undefined): Promise<void> => {
@@ -77,7 +88,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     if (!draft.ok || !chosen) return;
     setPushNote(null);
     try {
-      const result = await api.send('POST', '/api/playlists', { playlists: draft.playlists, target: chosen, replace }, PushResult);
+      const body = { playlists: draft.playlists, target: chosen, replace, ...(layoutToPush === undefined ? {} : { layout: layoutToPush }) };
+      const result = await api.send('POST', '/api/playlists', body, PushResult);
       setPushNote({ ok: true, text: `${t.pushed} : ${result.screens.map((s) => `${s.id} (${s.revision?.slice(0, 8) ?? '–'})`).join(', ')}` });
     } catch (failure) {
       setPushNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
@@ -89,6 +101,10 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     if (!chosen || !('screen' in chosen)) return;
     const set = await api.get(`/api/screens/${encodeURIComponent(chosen.screen)}/playlists`, ScreenSet);
     if (set.playlists.length > 0) setText(JSON.stringify(set.playlists.length === 1 ? set.playlists[0] : set.playlists, null, 2));
+    if (set.layout) {
+      const orientation = LAYOUT_PRESETS.find((preset) => preset.id === set.layout!.id)?.orientation ?? 'landscape';
+      setLayoutChoice({ mode: 'edit', fields: fieldsOf(set.layout), orientation, preset: null });
+    } else setLayoutChoice({ mode: 'keep' });
   };
 
   return (
@@ -143,7 +159,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
               <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t.replace}
             </label>
             <div className="buttons">
-              <button type="button" disabled={!draft.ok} onClick={() => void push()}>
+              <button type="button" disabled={!draft.ok || !layoutReady} onClick={() => void push()}>
                 {t.push}
               </button>
               <button type="button" className="secondary" disabled={target.kind !== 'screen' || screenList.length === 0} onClick={() => void loadCurrent()}>
@@ -171,12 +187,14 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
           </section>
         </div>
       </div>
-      <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} />
+      <LayoutPicker value={layoutChoice} onChange={setLayoutChoice} reading={layoutReading} services={services} onServices={setServices} />
+      <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
     </>
   );
 }
 
-function TimelineSection({ api, screens, draft }: { api: HubApi; screens: ScreenList['screens']; draft: import('../../shared/playlist.js').Playlist[] | null }) {
+/** `draftLayout`: the layout picked (null: none; undefined: kept, so the screen's own is shown). */
+function TimelineSection({ api, screens, draft, draftLayout }: { api: HubApi; screens: ScreenList['screens']; draft: Playlist[] | null; draftLayout: Layout | null | undefined }) {
   const { t } = useStrings();
   const [screenId, setScreenId] = useState('');
   const [day, setDay] = useState(() => localDay(0));
@@ -185,6 +203,7 @@ function TimelineSection({ api, screens, draft }: { api: HubApi; screens: Screen
   const current = usePoll(async () => (id ? api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet) : null), null, [api, id]);
   const timezone = screens.find((s) => s.id === id)?.timezone ?? 'Europe/Paris';
   const playlists = source === 'draft' ? draft : (current.data?.playlists ?? null);
+  const layout = source === 'draft' && draftLayout !== undefined ? draftLayout : (current.data?.layout ?? null);
   return (
     <section className="card" aria-labelledby="timeline-title">
       <h2 id="timeline-title">{t.timelineTitle}</h2>
@@ -211,7 +230,7 @@ function TimelineSection({ api, screens, draft }: { api: HubApi; screens: Screen
           </select>
         </div>
       </form>
-      {playlists ? <DayTimeline playlists={playlists} day={day} timezone={timezone} /> : <p>{current.error ?? t.loading}</p>}
+      {playlists ? <DayTimeline playlists={playlists} day={day} timezone={timezone} layout={layout} /> : <p>{current.error ?? t.loading}</p>}
     </section>
   );
 }

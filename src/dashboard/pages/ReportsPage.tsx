@@ -8,10 +8,10 @@ import { dayBounds, daysFrom, localDay } from '../calendarDay.js';
 import { airtime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
-import { accuracyOf, airtimePerPlaylist, playsPerItemPerDay, waitSeries } from '../reportFigures.js';
+import { accuracyOf, airtimePerPlaylist, airtimePerZone, playsPerItemPerDay, waitSeries } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
 
-/** Proof of play (plays per item per day, airtime per playlist, CSV) and waits, estimated against realized. */
+/** Proof of play (plays per item per day, airtime per playlist and per zone, CSV) and waits, estimated against realized. */
 
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -35,6 +35,7 @@ export function ReportsPage({ api }: { api: HubApi }) {
   const plays = useMemo(() => playsPerItemPerDay(list, BROWSER_ZONE, daysFrom(since, until)), [list, since, until]);
   const dayLabel = (day: string): string => new Date(`${day}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
   const shares = useMemo(() => airtimePerPlaylist(list), [list]);
+  const zoneShares = useMemo(() => airtimePerZone(list), [list]);
 
   const playsChart = useMemo<ChartConfiguration>(
     () => ({
@@ -150,6 +151,29 @@ export function ReportsPage({ api }: { api: HubApi }) {
             </table>
           </div>
         )}
+        {zoneShares.length > 0 ? (
+          <>
+            <h3 id="zone-airtime-title">{t.zoneAirtimeTitle}</h3>
+            <table data-report="zone-airtime" aria-labelledby="zone-airtime-title">
+              <thead>
+                <tr>
+                  <th scope="col">{t.colZone}</th>
+                  <th scope="col">{t.colAirtime}</th>
+                  <th scope="col">{t.colShare}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {zoneShares.map((share) => (
+                  <tr key={share.zoneId} data-zone={share.zoneId}>
+                    <th scope="row">{share.zoneId}</th>
+                    <td>{airtime(share.ms)}</td>
+                    <td>{share.share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
       </section>
 
       <WaitReport api={api} />

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
-import { CommandResult, ScreenList } from '../../shared/adminApi.js';
+import { CommandResult, ScreenList, ScreenSet } from '../../shared/adminApi.js';
+import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { CommandType } from '../../shared/protocol.js';
 import { revisionState } from '../../shared/revisionState.js';
+import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings, type Strings } from '../i18n.js';
+import { fieldsOf } from '../layoutDraft.js';
 import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
 
@@ -16,11 +19,13 @@ const COMMANDS: { type: CommandType; label: keyof Strings }[] = [
   { type: 'clear-cache', label: 'cmdClearCache' },
 ];
 
-/** One screen: its state, its last screenshot, and the commands of `/api/commands`. */
+/** One screen: its state and layout, its last screenshot, and the commands of `/api/commands`. */
 export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
   const { t, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), SCREENS_POLL_MS, [api]);
   const screen = screens.data?.screens.find((s) => s.id === id) ?? null;
+  const set = usePoll(() => api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet), SCREENS_POLL_MS, [api, id]);
+  const layout = set.data?.layout ?? null;
   const [shot, setShot] = useState<{ url: string; at: number } | null>(null);
   const [shotVersion, setShotVersion] = useState(0);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -94,7 +99,14 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
               <dd>{status?.version ?? '–'}</dd>
               <dt>{t.timezone}</dt>
               <dd>{screen.timezone}</dd>
+              <dt>{t.layoutChoice}</dt>
+              <dd data-screen-layout={layout?.id ?? 'none'}>{layout ? `${layout.id} : ${layout.zones.map((zone) => `${zone.id} (${kindLabel(t, zone.kind)})`).join(', ')}` : t.layoutFullScreen}</dd>
             </dl>
+            {layout ? (
+              <div className="screen-layout">
+                <LayoutPreview fields={fieldsOf(layout)} orientation={LAYOUT_PRESETS.find((preset) => preset.id === layout.id)?.orientation ?? 'landscape'} invalid={() => false} />
+              </div>
+            ) : null}
             <h3>{t.kioskEvents}</h3>
             {(status?.events ?? []).length === 0 ? (
               <p>{t.noEvents}</p>

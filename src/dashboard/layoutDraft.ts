@@ -1,0 +1,131 @@
+import { Layout, type Calls, type LayoutInput, type ZoneKind } from '../shared/layout.js';
+import type { LayoutPresetId } from '../shared/layoutPresets.js';
+import type { Playlist } from '../shared/playlist.js';
+import { PlaylistsMessage } from '../shared/protocol.js';
+import { formatPath } from '../shared/validationError.js';
+
+/**
+ * The layout editor's fields (as typed: numbers are text until read) read as a §6 layout with
+ * the shared schema, each problem tied to the field it is about.
+ */
+
+export interface ZoneFields {
+  id: string;
+  x: string;
+  y: string;
+  width: string;
+  height: string;
+  kind: ZoneKind;
+  /** `queue` zones: service ids separated by commas (empty: every service). */
+  services: string;
+}
+
+export interface LayoutFields {
+  id: string;
+  zones: ZoneFields[];
+  /** Kept as loaded (the editor does not change how calls are announced). */
+  calls?: Calls | undefined;
+}
+
+export type Orientation = 'landscape' | 'portrait';
+
+/** Keep the target's layout, remove it (full screen), or push the one edited. */
+export type LayoutChoice = { mode: 'keep' } | { mode: 'none' } | { mode: 'edit'; fields: LayoutFields; orientation: Orientation; /** The preset it was made from, until a field changes. */ preset: LayoutPresetId | null };
+
+export interface LayoutIssue {
+  /** The field's element id (`zone-1-width`, `zone-1` for the whole row, `layout-id`, `layout-zones`), or `playlists[i].zone`. */
+  field: string;
+  path: string;
+  message: string;
+}
+
+export type LayoutReading = { ok: true; layout: Layout } | { ok: false; issues: LayoutIssue[] };
+
+export function fieldsOf(layout: Layout): LayoutFields {
+  return {
+    id: layout.id,
+    zones: layout.zones.map((zone) => ({
+      id: zone.id,
+      x: String(zone.x),
+      y: String(zone.y),
+      width: String(zone.width),
+      height: String(zone.height),
+      kind: zone.kind,
+      services: zone.services?.join(', ') ?? '',
+    })),
+    ...(layout.calls ? { calls: layout.calls } : {}),
+  };
+}
+
+/** `12,5` (French) and `12.5` alike; empty stays absent so that the schema names it missing. */
+function numberOf(text: string): number | undefined {
+  const trimmed = text.trim();
+  return trimmed === '' ? undefined : Number(trimmed.replace(',', '.'));
+}
+
+export function servicesOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((service) => service.trim())
+    .filter((service) => service !== '');
+}
+
+/** What the fields say, as the input of the schema (numbers where they read as numbers). */
+export function layoutInputOf(fields: LayoutFields): LayoutInput {
+  return {
+    id: fields.id,
+    zones: fields.zones.map((zone) => {
+      const services = servicesOf(zone.services);
+      return {
+        id: zone.id,
+        x: numberOf(zone.x) as number,
+        y: numberOf(zone.y) as number,
+        width: numberOf(zone.width) as number,
+        height: numberOf(zone.height) as number,
+        kind: zone.kind,
+        ...(zone.kind === 'queue' && services.length > 0 ? { services } : {}),
+      };
+    }),
+    ...(fields.calls ? { calls: fields.calls } : {}),
+  };
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  const [first, index, name] = path;
+  if (first === 'zones' && typeof index === 'number') {
+    if (name === 'services') return `zone-${index}-services`;
+    return typeof name === 'string' ? `zone-${index}-${name}` : `zone-${index}`;
+  }
+  if (first === 'zones') return 'layout-zones';
+  if (first === 'id') return 'layout-id';
+  return 'layout';
+}
+
+/**
+ * The fields read with the shared schema and, when the editor's playlists read too, each
+ * playlist's `zone` checked against it (the same checks as the hub's, with the same paths).
+ */
+export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] | null): LayoutReading {
+  const parsed = Layout.safeParse(layoutInputOf(fields));
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => ({ field: fieldOf(issue.path), path: `layout.${formatPath(issue.path)}`, message: issue.message })) };
+  if (playlists) {
+    // The set as the hub would send it: the same check the hub and the player make.
+    const set = PlaylistsMessage.safeParse({ revision: 'draft', playlists, layout: parsed.data });
+    if (!set.success) return { ok: false, issues: set.error.issues.map((issue) => ({ field: formatPath(issue.path), path: formatPath(issue.path), message: issue.message })) };
+  }
+  return { ok: true, layout: parsed.data };
+}
+
+/** A new zone for the editor: below the others, filling what is left of the screen's height. */
+export function newZone(fields: LayoutFields): ZoneFields {
+  const bottom = Math.max(0, ...fields.zones.map((zone) => (numberOf(zone.y) ?? 0) + (numberOf(zone.height) ?? 0)));
+  const y = Math.min(bottom, 90);
+  return { id: `zone-${fields.zones.length + 1}`, x: '0', y: String(y), width: '100', height: String(Math.max(10, 100 - y)), kind: 'playlist', services: '' };
+}
+
+/** The geometry of a zone, when its four numbers read (to draw it even while the layout is invalid). */
+export function boxOf(zone: ZoneFields): { x: number; y: number; width: number; height: number } | null {
+  const [x, y, width, height] = [zone.x, zone.y, zone.width, zone.height].map(numberOf);
+  if ([x, y, width, height].some((n) => n === undefined || !Number.isFinite(n))) return null;
+  return { x: x!, y: y!, width: Math.max(0, width!), height: Math.max(0, height!) };
+}
