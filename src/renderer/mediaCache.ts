@@ -78,6 +78,8 @@ interface Attempt {
   abandoned: boolean;
 }
 
+const WAITING_FOR_ROOM = 'room in the budget (the room lock)';
+
 /** A hold of the room lock: who holds it, what it waits for, and how to break it. */
 interface RoomHold {
   readonly what: string;
@@ -237,7 +239,7 @@ export class MediaCache {
     s.state = 'downloading';
     this.changed();
     try {
-      step('room in the budget (the room lock)');
+      step(WAITING_FOR_ROOM);
       if (file.bytes !== undefined && !(await this.makeRoom(file, attempt))) {
         if (attempt.abandoned) return;
         s.state = 'no-room';
@@ -265,7 +267,8 @@ export class MediaCache {
       step('the file\'s old error to be cleared');
       await this.db.mediaErrors.delete(file.sha256);
     } catch (error) {
-      if (this.stopped || attempt.abandoned) return;
+      // Stopped, given up as stuck, or cleared (clear-cache made a new status): nothing to retry here.
+      if (this.stopped || attempt.abandoned || this.status.get(file.sha256) !== s) return;
       const kind: RetryKind = error instanceof DownloadError ? error.retry : 'soon';
       s.error = (error as Error).message;
       s.attempts++;
@@ -342,7 +345,9 @@ export class MediaCache {
       hold.breakWith(new Error(message));
     }
     for (const attempt of [...this.active.values()]) {
-      if (now - attempt.lastActivity >= this.stuckAfterMs) this.abandon(attempt, now);
+      // Queued behind a hold of the room lock that moves on is not stuck.
+      const holdSeen = attempt.waitingFor === WAITING_FOR_ROOM && this.roomHold && !this.roomHold.broken ? this.roomHold.lastActivity : -Infinity;
+      if (now - Math.max(attempt.lastActivity, holdSeen) >= this.stuckAfterMs) this.abandon(attempt, now);
     }
     if (this.active.size === 0 && this.roomHold === null) this.stopStuckCheck();
   }
