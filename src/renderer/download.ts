@@ -147,6 +147,9 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
       stall.abort();
     }
   }, Math.min(1_000, options.stallMs));
+  // Stopped or given up while an await hangs (the finally below may never run): the check goes too.
+  const stopWatchdog = () => clearInterval(watchdog);
+  options.signal.addEventListener('abort', stopWatchdog, { once: true });
   step('bytes from the server');
   try {
     for (;;) {
@@ -180,6 +183,7 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     }
   } finally {
     clearInterval(watchdog);
+    options.signal.removeEventListener('abort', stopWatchdog);
   }
   await flush();
   const digest = hasher.digest('hex');
