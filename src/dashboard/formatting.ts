@@ -29,3 +29,9 @@ export function airtime(ms: number): string {
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${s} s`;
 }
+
+/** 12 min, 3 h, 2 j (2 days): a long wait, rounded to its largest unit. */
+export function roundedDuration(seconds: number, locale: string): string {
+  const [value, unit] = seconds < 5400 ? [seconds / 60, 'minute'] : seconds < 172_800 ? [seconds / 3600, 'hour'] : [seconds / 86_400, 'day'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: unit === 'day' ? 'long' : 'short', maximumFractionDigits: 0 }).format(value);
+}

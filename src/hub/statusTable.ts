@@ -1,4 +1,5 @@
 import type { ScreenState } from '../shared/adminApi.js';
+import { cacheStuckForS } from '../shared/cacheHealth.js';
 import { revisionState } from '../shared/revisionState.js';
 
 /** `antichambre-hub status`: one line per screen, readable in a terminal. */
@@ -29,6 +30,20 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** 12 min, 3 h, 2 days: how long a file has been missing. */
+function duration(seconds: number): string {
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
+}
+
+function cacheCell(screen: ScreenState): string {
+  const cache = screen.status?.cache;
+  if (!cache) return '-';
+  const stuck = cacheStuckForS(cache);
+  return `${megabytes(cache.bytes)}, ${cache.files} files, ${cache.missing} missing${stuck === null ? '' : `, STUCK: oldest missing for ${duration(stuck)}`}`;
+}
+
 /** The kiosk events the hub keeps: how many, and the last one. */
 function eventsCell(screen: ScreenState, now: number): string {
   const events = screen.status?.events ?? [];
@@ -46,7 +61,7 @@ export function statusTable(screens: ScreenState[], now: number): string {
     ago(screen.lastSeen, now),
     revisionCell(screen),
     screen.status?.playing ? `${screen.status.playing.playlistId}/${screen.status.playing.itemId}` : '-',
-    screen.status ? `${megabytes(screen.status.cache.bytes)}, ${screen.status.cache.files} files, ${screen.status.cache.missing} missing` : '-',
+    cacheCell(screen),
     screen.status ? String(screen.status.outbox) : '-',
     eventsCell(screen, now),
   ]);

@@ -38,6 +38,8 @@ export interface DownloadOptions {
   stallMs: number;
   partBytes: number;
   onProgress(done: number, total: number | null): void;
+  /** Called before each step that waits (IndexedDB, the server), named for a log of what it waited for. */
+  onStep?(waitingFor: string): void;
 }
 
 
@@ -48,22 +50,28 @@ async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<n
 }
 
 export async function downloadFile(db: PlayerDb, file: FileRequest, options: DownloadOptions): Promise<void> {
+  const step = (waitingFor: string) => options.onStep?.(waitingFor);
   const sha256 = file.sha256.toLowerCase();
+  step('the stored file to be looked up (IndexedDB)');
   if (await db.media.get(sha256)) return;
+  step('the SHA-256 hasher to load');
   const hasher = await createSHA256();
   hasher.init();
   let offset = 0;
+  step('the partial download to be read (IndexedDB)');
   const partial = await db.downloads.get(sha256);
   if (partial && partial.src === file.src) {
     hasher.load(partial.hashState);
     offset = partial.bytesDone;
   } else if (partial) {
+    step('an old partial download to be deleted (IndexedDB)');
     await restart(db, sha256, hasher);
   }
 
   const stall = new AbortController();
   const signal = AbortSignal.any([options.signal, stall.signal]);
   let response: Response;
+  step(`the server's answer${offset > 0 ? ` to a Range request from byte ${offset}` : ''}`);
   try {
     response = await fetch(file.src, { signal, cache: 'no-store', ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
   } catch (error) {
@@ -71,13 +79,17 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   }
   if ([401, 403, 404, 410].includes(response.status)) throw new DownloadError(`${file.src}: HTTP ${response.status}`, 'later');
   if (response.status === 416 && offset > 0) {
+    step('the partial download to be deleted after a refused range (IndexedDB)');
     await restart(db, sha256, hasher);
     throw new DownloadError(`${file.src}: range refused, starting again`, 'soon');
   }
   if (!response.ok || !response.body) throw new DownloadError(`${file.src}: HTTP ${response.status}`, 'soon');
   if (offset > 0) {
     const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
-    if (response.status !== 206 || Number(range?.[1]) !== offset) offset = await restart(db, sha256, hasher); // the server sends it all again
+    if (response.status !== 206 || Number(range?.[1]) !== offset) {
+      step('the partial download to be deleted: the server sends the whole file (IndexedDB)');
+      offset = await restart(db, sha256, hasher); // the server sends it all again
+    }
   }
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? offset + length : (file.bytes ?? null);
@@ -106,7 +118,8 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     waiting++;
     writes = writes.then(async () => {
       try {
-        if (writeError) return;
+        // A stopped (or abandoned) attempt writes nothing more: a newer one may be writing this file.
+        if (writeError || options.signal.aborted) return;
         await db.transaction('rw', db.parts, db.downloads, async () => {
           await db.parts.put({ sha256, offset: at, blob });
           await db.downloads.put(record);
@@ -120,6 +133,7 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   };
   const flush = async () => {
     commit();
+    step('parts to be written (IndexedDB)');
     await writes;
     if (writeError) throw writeError;
   };
@@ -133,6 +147,10 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
       stall.abort();
     }
   }, Math.min(1_000, options.stallMs));
+  // Stopped or given up while an await hangs (the finally below may never run): the check goes too.
+  const stopWatchdog = () => clearInterval(watchdog);
+  options.signal.addEventListener('abort', stopWatchdog, { once: true });
+  step('bytes from the server');
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
@@ -156,20 +174,26 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
       if (pendingBytes >= part.byteLength || (pendingBytes >= MIN_TIMED_PART && performance.now() - lastCommit >= COMMIT_EVERY_MS)) {
         commit();
         lastCommit = performance.now();
-        if (waiting >= 2) await writes;
+        if (waiting >= 2) {
+          step('parts to be written (IndexedDB)');
+          await writes;
+        }
         if (writeError) throw writeError;
       }
     }
   } finally {
     clearInterval(watchdog);
+    options.signal.removeEventListener('abort', stopWatchdog);
   }
   await flush();
   const digest = hasher.digest('hex');
   if (digest !== sha256) {
+    step('a file with the wrong digest to be deleted (IndexedDB)');
     await deleteMedia(db, sha256);
     throw new DownloadError(`${file.src}: sha256 is ${digest}, expected ${sha256}; file refused`, 'later');
   }
   const now = Date.now();
+  step('the verified file to be stored (IndexedDB)');
   try {
     await db.transaction('rw', db.media, db.downloads, async () => {
       await db.media.put({ sha256, bytes: offset, type, storedAt: now, lastUsed: now });

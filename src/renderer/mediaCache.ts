@@ -8,6 +8,12 @@ import { deleteMedia, storedBytes } from './mediaStore.js';
  * The media cache: fetches what the screen will need, soonest first, two at a time, with
  * retries (exponential backoff with jitter), within a disk budget that evicts the least
  * recently used files the set no longer needs, then those it needs last.
+ *
+ * A file waiting for its retry is started again when its retry timer fires, never by comparing
+ * clocks: a browser runs a timer of 1234.5 ms after 1234 ms, and a wall clock may step back.
+ * Nothing waits forever on an await: an attempt with no byte and no step for twice the stall
+ * time is abandoned and retried, and so is a hold of the room lock (both logged with what they
+ * were waiting for).
  */
 
 export type FileState = 'queued' | 'downloading' | 'ready' | 'waiting' | 'failed' | 'no-room';
@@ -20,6 +26,7 @@ export interface FileStatus {
   total: number | null;
   error?: string;
   attempts: number;
+  /** Wall-clock time of the next try, for reading only: the retry timer decides. */
   nextTry?: number;
 }
 
@@ -60,17 +67,43 @@ export interface CacheTotals extends CacheStatus {
   budget: number;
 }
 
+/** One attempt at a file under way: what it waits for, and since when nothing happened. */
+interface Attempt {
+  readonly file: PlannedFile;
+  readonly controller: AbortController;
+  waitingFor: string;
+  /** performance.now() of its last byte or step. */
+  lastActivity: number;
+  /** Given up by the stuck-attempt check: whatever it does later changes nothing but a success. */
+  abandoned: boolean;
+}
+
+const WAITING_FOR_ROOM = 'room in the budget (the room lock)';
+
+/** A hold of the room lock: who holds it, what it waits for, and how to break it. */
+interface RoomHold {
+  readonly what: string;
+  waitingFor: string;
+  lastActivity: number;
+  broken: boolean;
+  breakWith(error: Error): void;
+}
+
 export class MediaCache {
   private wanted: PlannedFile[] = [];
   private readonly status = new Map<string, FileStatus>();
-  private readonly active = new Map<string, AbortController>();
+  private readonly active = new Map<string, Attempt>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners = new Set<(sha256: string) => void>();
   private readonly changeListeners = new Set<() => void>();
   private readonly settledListeners = new Set<() => void>();
   readonly ready = new Set<string>();
+  /** performance.now() since which each wanted file has been missing (for `status.cache.oldestMissingS`). */
+  private readonly missingSince = new Map<string, number>();
   private budget = Infinity;
   private stopped = false;
+  /** Checks attempts and the room lock for a stall; runs only while one of them is under way. */
+  private stuckCheck: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly db: PlayerDb,
@@ -122,10 +155,14 @@ export class MediaCache {
   /** What the screen needs, soonest first. Downloads follow this order. */
   want(files: PlannedFile[]): void {
     this.wanted = files;
+    const now = performance.now();
+    const wanted = new Set(files.map((f) => f.sha256));
+    for (const sha of this.missingSince.keys()) if (!wanted.has(sha)) this.missingSince.delete(sha);
     for (const file of files) {
       if (!this.status.has(file.sha256)) {
         this.status.set(file.sha256, { sha256: file.sha256, src: file.src, state: this.ready.has(file.sha256) ? 'ready' : 'queued', done: 0, total: file.bytes ?? null, attempts: 0 });
       }
+      if (!this.ready.has(file.sha256) && !this.missingSince.has(file.sha256)) this.missingSince.set(file.sha256, now);
     }
     this.kick();
     this.changed();
@@ -140,84 +177,133 @@ export class MediaCache {
     return { bytes: stored.media + stored.partial, files: stored.files, missing: this.wanted.filter((f) => !this.ready.has(f.sha256)).length, budget: this.budget };
   }
 
-  /** The figures of `status.cache` (protocol §3). */
+  /** The figures of `status.cache` (protocol §3), with how long the oldest wanted file has been missing. */
   async cacheStatus(): Promise<CacheStatus> {
     const { bytes, files, missing } = await this.totals();
-    return CacheStatus.parse({ bytes, files, missing });
+    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: this.oldestMissingS() });
+  }
+
+  /** Whole seconds the oldest wanted file not yet ready has been missing (since this start); 0 when none. */
+  oldestMissingS(): number {
+    const now = performance.now();
+    let oldest = now;
+    for (const file of this.wanted) {
+      const since = this.ready.has(file.sha256) ? undefined : this.missingSince.get(file.sha256);
+      if (since !== undefined && since < oldest) oldest = since;
+    }
+    return Math.max(0, Math.floor((now - oldest) / 1000));
   }
 
   stop(): void {
     this.stopped = true;
-    for (const controller of this.active.values()) controller.abort();
+    for (const attempt of this.active.values()) attempt.controller.abort();
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    this.stopStuckCheck();
   }
 
   /** Forget every file (the `clear-cache` command): media only, never the outbox. */
   async clear(): Promise<void> {
-    for (const controller of this.active.values()) controller.abort();
+    for (const attempt of this.active.values()) attempt.controller.abort();
     await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
       await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
     });
     this.ready.clear();
     this.status.clear();
+    this.missingSince.clear();
+    // Every file is tried again at once: no retry waits from before.
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
     this.want(this.wanted);
   }
 
   private kick(): void {
     if (this.stopped) return;
-    const now = Date.now();
     for (const file of this.wanted) {
       if (this.active.size >= this.options.maxConcurrent) return;
       const s = this.status.get(file.sha256)!;
-      if (s.state === 'ready' || this.active.has(file.sha256) || (s.nextTry !== undefined && s.nextTry > now)) continue;
+      // A file waiting for its retry is not compared with a clock: its timer starts it.
+      if (s.state === 'ready' || this.active.has(file.sha256) || this.retryTimers.has(file.sha256)) continue;
       void this.fetchOne(file, s);
     }
   }
 
   private async fetchOne(file: PlannedFile, s: FileStatus): Promise<void> {
-    const controller = new AbortController();
-    this.active.set(file.sha256, controller);
+    const attempt: Attempt = { file, controller: new AbortController(), waitingFor: 'its start', lastActivity: performance.now(), abandoned: false };
+    const step = (waitingFor: string) => {
+      attempt.waitingFor = waitingFor;
+      attempt.lastActivity = performance.now();
+    };
+    this.active.set(file.sha256, attempt);
+    this.watchForStalls();
     s.state = 'downloading';
     this.changed();
     try {
-      if (file.bytes !== undefined && !(await this.makeRoom(file))) {
+      step(WAITING_FOR_ROOM);
+      if (file.bytes !== undefined && !(await this.makeRoom(file, attempt))) {
+        if (attempt.abandoned) return;
         s.state = 'no-room';
         s.error = `not enough room for ${file.bytes} bytes within the budget of ${this.budget}`;
         this.scheduleRetry(file, s, 'room');
         return;
       }
+      if (attempt.abandoned) return;
+      step('the download to start');
       await downloadFile(this.db, file, {
-        signal: controller.signal,
+        signal: attempt.controller.signal,
         stallMs: this.options.stallMs,
         partBytes: this.options.partBytes,
+        onStep: step,
         onProgress: (done, total) => {
+          step('bytes from the server');
+          if (attempt.abandoned) return;
           s.done = done;
           s.total = total;
           this.changed();
         },
       });
-      s.state = 'ready';
-      delete s.error;
-      delete s.nextTry;
-      this.ready.add(file.sha256);
+      // Stored and verified: ready, even if this attempt had been given up as stuck meanwhile.
+      this.becameReady(file, s);
+      step('the file\'s old error to be cleared');
       await this.db.mediaErrors.delete(file.sha256);
-      for (const listener of this.listeners) listener(file.sha256);
     } catch (error) {
-      if (this.stopped) return;
+      // Stopped, given up as stuck, or cleared (clear-cache made a new status): nothing to retry here.
+      if (this.stopped || attempt.abandoned || this.status.get(file.sha256) !== s) return;
       const kind: RetryKind = error instanceof DownloadError ? error.retry : 'soon';
       s.error = (error as Error).message;
       s.attempts++;
       console.warn(`[antichambre] ${file.src}: ${s.error} (attempt ${s.attempts})`);
-      await this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
-      if (kind === 'room') await this.evict(file, Infinity);
+      // The retry is scheduled before anything else is awaited: nothing can keep the file from it.
       this.scheduleRetry(file, s, kind);
+      step('the error to be recorded');
+      await this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
+      if (kind === 'room' && !attempt.abandoned) {
+        step('room to be freed after storage was full (the room lock)');
+        await this.withRoomLock(`making room for ${file.src} after storage was full`, (hold) => this.evict(file, Infinity, hold)).catch(() => 0);
+      }
     } finally {
-      this.reserved.delete(file.sha256);
-      this.active.delete(file.sha256);
-      this.changed();
-      for (const listener of this.settledListeners) listener();
-      this.kick();
+      // An abandoned attempt was already accounted for; a newer one may hold the file now.
+      if (this.active.get(file.sha256) === attempt) {
+        this.reserved.delete(file.sha256);
+        this.active.delete(file.sha256);
+        this.changed();
+        for (const listener of this.settledListeners) listener();
+        this.kick();
+      }
     }
+  }
+
+  private becameReady(file: PlannedFile, s: FileStatus): void {
+    if (this.ready.has(file.sha256) && s.state === 'ready') return;
+    s.state = 'ready';
+    delete s.error;
+    delete s.nextTry;
+    clearTimeout(this.retryTimers.get(file.sha256));
+    this.retryTimers.delete(file.sha256);
+    this.ready.add(file.sha256);
+    this.missingSince.delete(file.sha256);
+    for (const listener of this.listeners) listener(file.sha256);
+    this.changed();
   }
 
   private scheduleRetry(file: PlannedFile, s: FileStatus, kind: RetryKind): void {
@@ -225,31 +311,118 @@ export class MediaCache {
     s.state = kind === 'later' ? 'failed' : kind === 'room' && s.state === 'no-room' ? 'no-room' : 'waiting';
     s.nextTry = Date.now() + delay;
     clearTimeout(this.retryTimers.get(file.sha256));
-    this.retryTimers.set(
-      file.sha256,
-      setTimeout(() => this.kick(), delay),
-    );
+    const timer = setTimeout(() => {
+      if (this.retryTimers.get(file.sha256) !== timer) return;
+      this.retryTimers.delete(file.sha256);
+      delete s.nextTry;
+      this.kick();
+    }, delay);
+    this.retryTimers.set(file.sha256, timer);
   }
 
-  private roomLock: Promise<unknown> = Promise.resolve();
+  /** Twice the stall time without a byte or a step: an attempt or a hold of the room lock is given up. */
+  private get stuckAfterMs(): number {
+    return 2 * this.options.stallMs;
+  }
+
+  private watchForStalls(): void {
+    if (this.stuckCheck !== null || this.stopped) return;
+    this.stuckCheck = setInterval(() => this.checkForStalls(), Math.max(100, Math.min(5_000, this.options.stallMs / 4)));
+  }
+
+  private stopStuckCheck(): void {
+    if (this.stuckCheck !== null) clearInterval(this.stuckCheck);
+    this.stuckCheck = null;
+  }
+
+  private checkForStalls(): void {
+    const now = performance.now();
+    const hold = this.roomHold;
+    if (hold && !hold.broken && now - hold.lastActivity >= this.stuckAfterMs) {
+      const message = `the room lock, held for ${hold.what}, saw nothing for ${Math.round((now - hold.lastActivity) / 1000)} s while waiting for ${hold.waitingFor}: released`;
+      console.warn(`[antichambre] ${message}`);
+      hold.broken = true;
+      hold.breakWith(new Error(message));
+    }
+    for (const attempt of [...this.active.values()]) {
+      // Queued behind a hold of the room lock that moves on is not stuck.
+      const holdSeen = attempt.waitingFor === WAITING_FOR_ROOM && this.roomHold && !this.roomHold.broken ? this.roomHold.lastActivity : -Infinity;
+      if (now - Math.max(attempt.lastActivity, holdSeen) >= this.stuckAfterMs) this.abandon(attempt, now);
+    }
+    if (this.active.size === 0 && this.roomHold === null) this.stopStuckCheck();
+  }
+
+  /** Gives up an attempt that saw nothing for too long (an await that never settled): retried like a cut transfer. */
+  private abandon(attempt: Attempt, now: number): void {
+    const { file } = attempt;
+    const s = this.status.get(file.sha256);
+    attempt.abandoned = true;
+    attempt.controller.abort();
+    this.active.delete(file.sha256);
+    this.reserved.delete(file.sha256);
+    if (s && s.state !== 'ready') {
+      s.attempts++;
+      s.error = `${file.src}: nothing for ${Math.round((now - attempt.lastActivity) / 1000)} s while waiting for ${attempt.waitingFor}; given up, will try again`;
+      console.warn(`[antichambre] ${s.error} (attempt ${s.attempts})`);
+      this.scheduleRetry(file, s, 'soon');
+      void this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
+    }
+    this.changed();
+    for (const listener of this.settledListeners) listener();
+    this.kick();
+  }
+
+  /** Settles when the last hold of the room lock is over (or broken). */
+  private roomLock: Promise<void> = Promise.resolve();
+  private roomHold: RoomHold | null = null;
   /** Bytes promised to downloads under way (their whole size), so that two at once cannot both take the same room. */
   private readonly reserved = new Map<string, number>();
 
+  /**
+   * Runs `work` holding the room lock (one at a time). A hold that sees no step for twice the
+   * stall time is broken by the stuck check: its caller gets an error and the next one goes on.
+   */
+  private withRoomLock<T>(what: string, work: (hold: RoomHold) => Promise<T>): Promise<T> {
+    const previous = this.roomLock;
+    let release!: () => void;
+    this.roomLock = new Promise<void>((done) => (release = done));
+    return previous.then(async () => {
+      let breakWith!: (error: Error) => void;
+      const broken = new Promise<never>((_, reject) => (breakWith = reject));
+      const hold: RoomHold = { what, waitingFor: 'its start', lastActivity: performance.now(), broken: false, breakWith };
+      this.roomHold = hold;
+      this.watchForStalls();
+      try {
+        return await Promise.race([work(hold), broken]);
+      } finally {
+        if (this.roomHold === hold) this.roomHold = null;
+        release();
+      }
+    });
+  }
+
+  private static step(hold: RoomHold | null, waitingFor: string): void {
+    if (!hold) return;
+    hold.waitingFor = waitingFor;
+    hold.lastActivity = performance.now();
+  }
+
   /** Frees room for `file` within the budget and reserves it; answers whether there is room. One file at a time. */
-  private makeRoom(file: PlannedFile): Promise<boolean> {
-    const result = this.roomLock.then(async () => {
+  private makeRoom(file: PlannedFile, attempt: Attempt): Promise<boolean> {
+    return this.withRoomLock(`room for ${file.src}`, async (hold) => {
+      MediaCache.step(hold, 'the disk budget to be measured');
       await this.budgetKnown;
+      MediaCache.step(hold, 'the stored files to be listed');
       const [media, downloads] = await Promise.all([this.db.media.toArray(), this.db.downloads.toArray()]);
       const stored = media.reduce((sum, m) => sum + m.bytes, 0);
       const partial = downloads.filter((d) => !this.reserved.has(d.sha256) && d.sha256 !== file.sha256).reduce((sum, d) => sum + d.bytesDone, 0);
       const promised = [...this.reserved].filter(([sha]) => sha !== file.sha256).reduce((sum, [, bytes]) => sum + bytes, 0);
       const needed = stored + partial + promised + (file.bytes ?? 0) - this.budget;
-      const ok = needed <= 0 || (await this.evict(file, needed)) >= needed;
-      if (ok) this.reserved.set(file.sha256, file.bytes ?? 0);
+      const ok = needed <= 0 || (await this.evict(file, needed, hold)) >= needed;
+      // A broken hold or an abandoned attempt reserves nothing: a newer one asks again.
+      if (ok && !hold.broken && !attempt.abandoned) this.reserved.set(file.sha256, file.bytes ?? 0);
       return ok;
     });
-    this.roomLock = result.catch(() => false);
-    return result;
   }
 
   /**
@@ -258,17 +431,16 @@ export class MediaCache {
    * Answers whether anything was freed.
    */
   freeForRecords(bytes = ROOM_FOR_RECORDS): Promise<boolean> {
-    const result = this.roomLock.then(async () => {
-      const freed = await this.evict(null, bytes);
+    return this.withRoomLock('room for the player\'s own records', async (hold) => {
+      const freed = await this.evict(null, bytes, hold);
       // What was freed is for the records: downloads must not take it back. The budget stays
       // at what is stored now until the next start measures the disk again.
+      MediaCache.step(hold, 'the stored files to be listed');
       const stored = (await this.db.media.toArray()).reduce((sum, m) => sum + m.bytes, 0);
       this.budget = Math.min(this.budget, stored);
       this.changed();
       return freed > 0;
     });
-    this.roomLock = result.catch(() => false);
-    return result;
   }
 
   /**
@@ -276,18 +448,21 @@ export class MediaCache {
    * used first; then those it needs later than `file`, latest first. Never one needed sooner.
    * `file` null: room for the player's own records, any file may go.
    */
-  private async evict(file: PlannedFile | null, needed: number): Promise<number> {
+  private async evict(file: PlannedFile | null, needed: number, hold: RoomHold): Promise<number> {
     const order = new Map(this.wanted.map((f, i) => [f.sha256, i] as const));
     // Without a file to make room for, any file may go (those needed last first).
     const mine = file === null ? -1 : (order.get(file.sha256) ?? Infinity);
+    MediaCache.step(hold, 'the stored files to be listed');
     const media = await this.db.media.toArray();
     const unneeded = media.filter((m) => !order.has(m.sha256)).sort((a, b) => a.lastUsed - b.lastUsed);
     const later = media.filter((m) => (order.get(m.sha256) ?? -1) > mine).sort((a, b) => order.get(b.sha256)! - order.get(a.sha256)!);
     let freed = 0;
     for (const m of [...unneeded, ...later]) {
-      if (freed >= needed) break;
+      if (freed >= needed || hold.broken) break;
+      MediaCache.step(hold, `${m.sha256.slice(0, 12)}… to be deleted`);
       await deleteMedia(this.db, m.sha256);
       this.ready.delete(m.sha256);
+      if (order.has(m.sha256)) this.missingSince.set(m.sha256, performance.now());
       const s = this.status.get(m.sha256);
       if (s) {
         s.state = 'queued';

@@ -93,6 +93,11 @@ export const CacheStatus = z.object({
   bytes: z.number().int().nonnegative(),
   files: z.number().int().nonnegative(),
   missing: z.number().int().nonnegative(),
+  /**
+   * Extension (optional): whole seconds the oldest wanted file not yet cached has been missing
+   * (since the player started wanting it, this run); absent (a v1 player) or 0 when none is missing.
+   */
+  oldestMissingS: z.number().int().nonnegative().optional(),
 });
 export type CacheStatus = z.infer<typeof CacheStatus>;
 

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import type { ImpressionList, ScreenList, ScreenSet, SiteToken, WaitComparison } from '../../src/shared/adminApi.js';
+import type { ImpressionList, ScreenList, ScreenSet, ScreenToken, SiteToken, WaitComparison } from '../../src/shared/adminApi.js';
 import { layoutPreset } from '../../src/shared/layoutPresets.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, readStore, waitForItem, type PlayerPage } from '../support/browser.js';
@@ -305,6 +306,27 @@ describe('the dashboard', () => {
     await page.locator('#waits-day').blur();
     await page.evaluate(() => document.getElementById('waits-title')!.scrollIntoView());
     await picture(page, 'dashboard-waits.png');
+  });
+
+  it('shows a screen whose cache is stuck: its oldest wanted file missing for 12 min', async () => {
+    const created = (await adminApi<ScreenToken>(hub, 'POST', '/api/screens', { id: 'salle-attente-2', name: 'Salle d’attente 2', site: 'clinique', timezone: 'Europe/Paris' })).body;
+    const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'test' }, transports: ['websocket'], reconnection: false });
+    try {
+      await socket.emitWithAck('hello', { revision: null, version: 'test', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
+      socket.emit('status', { at: new Date().toISOString(), revision: null, playing: null, cache: { bytes: 3_000_000, files: 2, missing: 1, oldestMissingS: 725 }, outbox: 0, uptimeS: 900, version: 'test' });
+      await expect.poll(async () => (await screenState('salle-attente-2'))?.status?.cache.oldestMissingS, { timeout: 5_000 }).toBe(725);
+      const page = await openPage('screens');
+      const stuck = page.locator('tr[data-screen-id="salle-attente-2"] [data-cache-stuck]');
+      await stuck.waitFor({ timeout: 10_000 });
+      expect((await stuck.textContent())?.replace(/\s/g, ' ')).toBe('cache bloqué : un fichier manque depuis 12 min'); // (Intl puts a no-break space in 12 min)
+      // A screen whose files are all there says nothing of the kind.
+      expect(await page.locator('tr[data-screen-id="hall-1"] [data-cache-stuck]').count()).toBe(0);
+      await openPage('screens/salle-attente-2');
+      await page.locator('[data-cache] [data-cache-stuck]').waitFor({ timeout: 10_000 });
+      expect((await page.textContent('[data-cache] [data-cache-stuck]'))?.replace(/\s/g, ' ')).toBe('cache bloqué : un fichier manque depuis 12 min');
+    } finally {
+      socket.close();
+    }
   });
 
   it('a paired screen whose token the hub no longer takes shows a new code', async () => {

@@ -4,14 +4,17 @@ import type { AddressInfo } from 'node:net';
 /**
  * A media server on loopback for the cache's tests: serves files with Range support, and
  * misbehaves on request: wrong bytes, a transfer that stalls, one that drops mid-way, 404,
- * or a slow trickle. Every request is logged with its Range header.
+ * or a slow trickle; `cut`: the next transfers of a file (see `cutNext`) are cut at random
+ * points, then it is served (Range too). Every request is logged with its Range header.
  */
 
-export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow';
+export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow' | 'cut';
 
 export interface MediaServer {
   url(behaviour: Behaviour, name: string): string;
-  log: { path: string; range: string | null; status: number; at: number }[];
+  log: { path: string; range: string | null; status: number; at: number; cutAfter?: number }[];
+  /** `cut` behaviour: the next `count` transfers of `name` send a random share of their bytes (from `random`) and are cut. */
+  cutNext(name: string, count: number, random: () => number): void;
   /** Files by name. */
   files: Map<string, { bytes: Uint8Array; type: string }>;
   close(): Promise<void>;
@@ -21,6 +24,7 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
   const store = new Map(Object.entries(files));
   const log: MediaServer['log'] = [];
   const firstHit = new Set<string>();
+  const cuts = new Map<string, { left: number; random: () => number }>();
   const sockets = new Set<import('node:net').Socket>();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -32,7 +36,7 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
     const [, behaviour, name] = (req.url ?? '').split('/') as [string, Behaviour, string];
     const file = store.get(decodeURIComponent(name ?? ''));
     const range = req.headers.range ?? null;
-    const entry = { path: req.url ?? '', range, status: 0, at: Date.now() };
+    const entry: MediaServer['log'][number] = { path: req.url ?? '', range, status: 0, at: Date.now() };
     log.push(entry);
     if (!file || behaviour === 'missing') {
       entry.status = 404;
@@ -74,6 +78,14 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
       res.write(half, () => setTimeout(() => res.socket?.destroy(), 50));
       return;
     }
+    const cut = behaviour === 'cut' ? cuts.get(decodeURIComponent(name ?? '')) : undefined;
+    if (cut && cut.left > 0) {
+      cut.left--;
+      const sent = Math.floor(cut.random() * body.length);
+      entry.cutAfter = sent;
+      res.write(body.subarray(0, sent), () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
     if (behaviour === 'slow') {
       let offset = 0;
       const tick = () => {
@@ -98,6 +110,7 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
     url: (behaviour, name) => `http://127.0.0.1:${port}/${behaviour}/${encodeURIComponent(name)}`,
     log,
     files: store,
+    cutNext: (name, count, random) => void cuts.set(name, { left: count, random }),
     close: () =>
       new Promise<void>((done) => {
         for (const socket of sockets) socket.destroy();

@@ -3,6 +3,7 @@ import { CommandResult, ScreenList, ScreenSet } from '../../shared/adminApi.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { CommandType } from '../../shared/protocol.js';
 import { revisionState } from '../../shared/revisionState.js';
+import { CacheStuckNote } from '../components/CacheStuckNote.js';
 import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -92,7 +93,10 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
                 {screen.refused ? <div className="error small">{screen.refused.error}</div> : null}
               </dd>
               <dt>{t.colCache}</dt>
-              <dd>{status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}, ${status.cache.missing} ${t.missingFiles}` : '–'}</dd>
+              <dd data-cache>
+                {status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}, ${status.cache.missing} ${t.missingFiles}` : '–'}
+                {status ? <CacheStuckNote cache={status.cache} /> : null}
+              </dd>
               <dt>{t.colOutbox}</dt>
               <dd>{status?.outbox ?? '–'}</dd>
               <dt>{t.colVersion}</dt>

@@ -1,5 +1,6 @@
 import { ScreenList, type ScreenState } from '../../shared/adminApi.js';
 import { revisionState } from '../../shared/revisionState.js';
+import { CacheStuckNote } from '../components/CacheStuckNote.js';
 import { PairingForm } from '../components/PairingForm.js';
 import { ago, clockTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -72,7 +73,10 @@ export function ScreensPage({ api }: { api: HubApi }) {
                   <td>{ago(screen.lastSeen, now, locale, t.never)}</td>
                   <td data-playing>{status?.playing ? `${status.playing.playlistId} / ${status.playing.itemId}` : '–'}</td>
                   <RevisionCell screen={screen} t={t} />
-                  <td>{status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}${status.cache.missing ? `, ${status.cache.missing} ${t.missingFiles}` : ''}` : '–'}</td>
+                  <td data-cache>
+                    {status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}${status.cache.missing ? `, ${status.cache.missing} ${t.missingFiles}` : ''}` : '–'}
+                    {status ? <CacheStuckNote cache={status.cache} /> : null}
+                  </td>
                   <td>{status ? status.outbox : '–'}</td>
                   <td>{status?.version ?? '–'}</td>
                   <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.type})` : '0'}</td>
