@@ -95,6 +95,9 @@ function rooms(seeds: readonly number[], label: string): void {
   }
 }
 
+if (process.argv[1]?.endsWith('waitEval.ts')) main();
+
+function main(): void {
 const argv = process.argv.slice(2);
 const count = argv.includes('--rooms') ? Number(argv[argv.indexOf('--rooms') + 1]) : HELD_OUT_SEEDS.length;
 const started = performance.now();
@@ -102,3 +105,4 @@ if (!argv.includes('--rooms-only')) namedScenarios();
 if (argv.includes('--tuning')) rooms(TUNING_SEEDS, 'tuning rooms, used to choose settings');
 else rooms(HELD_OUT_SEEDS.slice(0, count), 'held-out rooms, never used to choose anything');
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
