@@ -1,7 +1,7 @@
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
 import { QueueEvent as QueueEventSchema } from '../shared/queue.js';
-import { eventKey, HISTORY_MS, QueueModel } from '../shared/queueModel.js';
-import { estimatesAfter, estimateWait } from '../shared/waitEstimator.js';
+import { eventKey, HISTORY_MS } from '../shared/queueModel.js';
+import { onWire, WaitForecaster } from '../shared/waitForecast.js';
 import type { PlayerDb } from './db.js';
 import { Listeners } from './listeners.js';
 
@@ -19,6 +19,8 @@ export interface ServiceBoard {
   service: string;
   /** null: no estimate (all its counters closed, or no data). */
   estimate: WaitEstimate | null;
+  /** False when realized waits keep falling outside the range lately: the board says the wait is unavailable. */
+  trusted: boolean;
   closed: boolean;
 }
 
@@ -28,7 +30,11 @@ export interface BoardView {
 }
 
 export class QueueTracker {
-  private model = new QueueModel();
+  /** The queue model, and the range it calibrates from the waits realized since this page started. */
+  private readonly forecaster = new WaitForecaster();
+  private get model() {
+    return this.forecaster.model;
+  }
   private view: BoardView = { calls: [], services: new Map() };
   private readonly listeners = new Listeners();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -52,7 +58,9 @@ export class QueueTracker {
       const keep = new Set(kept.map(eventKey));
       await this.db.queueEvents.bulkDelete(stored.filter((row) => !keep.has(row.key)).map((row) => row.key));
     }
-    this.model.add(kept);
+    // Rebuilt without learning (a day's thousand estimates would delay the first item): the range
+    // starts wide again after a restart and narrows as the next calls come.
+    this.forecaster.add(kept, false);
     this.refresh();
     this.timer = setInterval(() => void this.reportAll(), REPORT_EVERY_MS);
   }
@@ -68,10 +76,10 @@ export class QueueTracker {
     if (fresh.length === 0) return;
     await this.db.queueEvents.bulkPut(fresh.map((event) => ({ key: eventKey(event), at: event.at, event })));
     const days = this.model.pastDays.length;
-    const touched = this.model.add(fresh);
+    const { estimates } = this.forecaster.receive(fresh);
     // A new day: what the model no longer keeps leaves the disk too (a screen runs for months).
     if (this.model.pastDays.length !== days) await this.db.queueEvents.where('at').below(new Date(this.model.now - HISTORY_MS).toISOString()).delete();
-    await this.report(estimatesAfter(this.model, fresh, touched));
+    await this.report(estimates);
     this.refresh();
   }
 
@@ -83,7 +91,10 @@ export class QueueTracker {
   }
 
   private async reportAll(): Promise<void> {
-    const estimates = [...this.model.services].flatMap((service) => estimateWait(this.model, service) ?? []);
+    const estimates = [...this.model.services].flatMap((service) => {
+      const estimate = this.forecaster.estimate(service);
+      return estimate ? [onWire(estimate)] : [];
+    });
     await this.report(estimates);
   }
 
@@ -95,7 +106,10 @@ export class QueueTracker {
 
   private refresh(): void {
     const services = new Map<string, ServiceBoard>();
-    for (const service of this.model.services) services.set(service, { service, estimate: estimateWait(this.model, service), closed: this.model.closedFor(service) });
+    for (const service of this.model.services) {
+      const estimate = this.forecaster.estimate(service);
+      services.set(service, { service, estimate: estimate && onWire(estimate), trusted: estimate?.trusted ?? true, closed: this.model.closedFor(service) });
+    }
     const calls = this.model.calls.slice(-6).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, at: call.at }));
     this.view = { calls, services };
     this.listeners.notify();

@@ -257,15 +257,3 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
     openCounters: open.length,
   };
 }
-
-export function estimatesAfter(model: QueueModel, events: readonly QueueEvent[], touched: Iterable<string>): WaitEstimate[] {
-  let last: QueueEvent | undefined;
-  for (const event of events) if (!last || Date.parse(event.at) >= Date.parse(last.at)) last = event;
-  const out: WaitEstimate[] = [];
-  for (const service of touched) {
-    const newcomer = last?.type === 'issued' && last.service === service && model.waitingTicket(last.ticket) ? last.ticket : undefined;
-    const estimate = estimateWait(model, service, newcomer);
-    if (estimate) out.push(estimate);
-  }
-  return out;
-}

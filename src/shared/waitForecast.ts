@@ -70,6 +70,12 @@ function quantile(sorted: readonly number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo);
 }
 
+/** The estimate as the protocol sends it (§4), without what the forecaster keeps for itself. */
+export function onWire(estimate: ForecastEstimate): WaitEstimate {
+  const { service, asOf, minutes, low, high, queueLength, openCounters } = estimate;
+  return { service, asOf, minutes, low, high, queueLength, openCounters };
+}
+
 const round = (minutes: number): number => Math.round(minutes * 10) / 10;
 
 export interface ForecastEstimate extends WaitEstimate {
@@ -111,6 +117,23 @@ export class WaitForecaster {
     // Tickets passed over, or gone with a new day, never get a realized wait.
     if (this.pending.size > 500) for (const ticket of this.pending.keys()) if (!this.model.waitingTicket(ticket)) this.pending.delete(ticket);
     return { touched, issued };
+  }
+
+  /**
+   * A `queue` message (§4): its events applied, then one estimate per service it touched, as of its
+   * latest event; for a service whose latest event is an `issued`, the estimate of that very ticket.
+   */
+  receive(events: readonly QueueEvent[]): { touched: Set<string>; estimates: WaitEstimate[] } {
+    const { touched, issued } = this.add(events);
+    let last: QueueEvent | undefined;
+    for (const event of events) if (!last || Date.parse(event.at) >= Date.parse(last.at)) last = event;
+    const estimates: WaitEstimate[] = [];
+    for (const service of touched) {
+      const newcomer = last?.type === 'issued' && last.service === service ? issued.find((e) => e.ticket === last.ticket) : undefined;
+      const estimate = newcomer ?? this.estimate(service);
+      if (estimate) estimates.push(onWire(estimate));
+    }
+    return { touched, estimates };
   }
 
   /** The estimate for `service` now (for the newcomer `ticket` when given); null when the service is closed. */

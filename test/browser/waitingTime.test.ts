@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent, WaitEstimate } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
-import { estimatesAfter, estimateWait } from '../../src/shared/waitEstimator.js';
+import { estimateWait } from '../../src/shared/waitEstimator.js';
+import { WaitForecaster } from '../../src/shared/waitForecast.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { useHubAndSite } from '../support/hubSuite.js';
@@ -46,13 +47,14 @@ describe('waiting time through the hub', () => {
     // The morning of a simulated town hall, in messages of 25 events.
     const day = simulateDay(SCENARIOS[0]!, 7);
     const morning = day.events.filter((e) => Date.parse(e.at) < SCENARIOS[0]!.day + 11 * 3_600_000);
-    const model = new QueueModel();
+    // The same forecaster in Node: the same events give the same estimates and ranges.
+    const forecaster = new WaitForecaster();
     const expected: WaitEstimate[] = [];
     for (let k = 0; k < morning.length; k += 25) {
       const chunk = morning.slice(k, k + 25);
       const answer = await post('mairie-ouest', ticketSystem, chunk);
       expect(answer).toEqual({ status: 200, body: { stored: chunk.length, duplicates: 0, screens: 1 } });
-      expected.push(...estimatesAfter(model, chunk, model.add(chunk)));
+      expected.push(...forecaster.receive(chunk).estimates);
     }
     // A repeat changes nothing.
     expect((await post('mairie-ouest', ticketSystem, morning.slice(0, 10))).body).toMatchObject({ stored: 0, duplicates: 10 });
@@ -71,7 +73,7 @@ describe('waiting time through the hub', () => {
     await waitForItem(page, 'tableau', 15_000);
     const lastCall = [...morning].reverse().find((e) => e.type === 'called')! as Extract<QueueEvent, { type: 'called' }>;
     await expect.poll(() => page.textContent('[data-item-id="tableau"] .queue-call'), { timeout: 5_000 }).toContain(lastCall.ticket);
-    const live = estimateWait(model, 'etat-civil');
+    const live = forecaster.estimate('etat-civil');
     expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBe(live ? String(live.minutes) : null);
 
     // Restarted mid-morning with no hub to send the events again: the queue comes back from IndexedDB.
