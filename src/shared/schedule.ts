@@ -185,7 +185,8 @@ function pick(input: DecideInput, rotation: Rotation): Pick | null {
     const behind = layer.some((p) => p.share !== undefined) ? pickBehindShare(layer, input, rotation) : null;
     if (behind) return behind;
     // The others share the rest in turn; when none of them has anything playable, every playlist of the layer takes its turn.
-    const others = layer.filter((p) => p.share === undefined);
+    // Without airtime to go by (a caller that does not count it), playlists with a share take turns like the others.
+    const others = input.airtime ? layer.filter((p) => p.share === undefined) : layer;
     const inTurn = (others.length > 0 && others.length < layer.length && turn(others, input, rotation)) || turn(layer, input, rotation);
     if (inTurn) return inTurn;
   }

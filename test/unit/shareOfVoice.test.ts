@@ -108,6 +108,18 @@ describe('share of voice (§6)', () => {
     );
   });
 
+  it('without airtime to go by, playlists with a share take turns like the others', () => {
+    let rotation: Rotation = START_ROTATION;
+    const order: string[] = [];
+    const playlists = [playlist('infos', [10]), playlist('agenda', [10]), playlist('campagne', [10], 0.6)];
+    for (let k = 0; k < 6; k++) {
+      const d = decide({ playlists, timezone: 'UTC', now: Date.parse('2026-12-02T08:00:00Z') + k * 10_000, rotation });
+      order.push(d.now!.playlist.id);
+      rotation = d.rotation;
+    }
+    expect(order).toEqual(['infos', 'agenda', 'campagne', 'infos', 'agenda', 'campagne']);
+  });
+
   it('a share playlist with nothing playable gives way to the others', () => {
     const start = Date.parse('2026-12-02T08:00:00Z');
     const notReady = playlist('campagne', [10], 0.5);
