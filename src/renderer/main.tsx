@@ -107,7 +107,7 @@ async function boot(): Promise<void> {
   }
 
   // In the background: the bundled playlists on first start, or a newer bundle after an update.
-  importBundle(switcher, new URL('./', window.location.href), config.bundle)
+  importBundle(switcher, new URL('./', window.location.href), config.bundle, { width: window.innerWidth, height: window.innerHeight })
     .then((report) => {
       for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
     })
