@@ -110,7 +110,11 @@ export class CallAnnouncer {
     if (!voice) return;
     const utterance = new SpeechSynthesisUtterance(strings(langOfTag(tag)).spokenCall(spokenTicket(call.ticket), call.counter));
     utterance.lang = tag;
-    utterance.voice = voice;
+    try {
+      utterance.voice = voice;
+    } catch {
+      // A voice object the platform does not accept: its language (set above) chooses the voice.
+    }
     synthesis.speak(utterance);
   }
 

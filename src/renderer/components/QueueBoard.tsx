@@ -80,6 +80,10 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
     return () => clearTimeout(timer);
   }, [latestKey]);
   const highlighted = variant === 'zone' ? (announcing?.show === 'zone' ? `${announcing.ticket}@${announcing.at}` : null) : announced;
+  // The call being announced comes first (when calls queue up, it is older than the latest ones), then the latest others.
+  const listed = calls.slice();
+  const pinned = listed.findIndex((call) => `${call.ticket}@${call.at}` === highlighted);
+  if (pinned > 0) listed.unshift(...listed.splice(pinned, 1));
 
   return (
     <div className={`queue-board queue-board-${variant}`}>
@@ -87,7 +91,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
         <h2 className="queue-heading">{t.called}</h2>
         {calls.length > 0 ? (
           <ol>
-            {calls.slice(0, variant === 'zone' ? 3 : 4).map((call) => {
+            {listed.slice(0, variant === 'zone' ? 3 : 4).map((call) => {
               const isNew = highlighted === `${call.ticket}@${call.at}`;
               return (
                 <li

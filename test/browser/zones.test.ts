@@ -1,0 +1,270 @@
+import type { Page } from 'playwright-core';
+import type { Socket } from 'socket.io';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Impression } from '../../src/shared/impression.js';
+import type { LayoutInput } from '../../src/shared/layout.js';
+import type { PlaylistInput } from '../../src/shared/playlist.js';
+import type { QueueEvent } from '../../src/shared/queue.js';
+import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { playerUrl } from '../support/hubSuite.js';
+import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
+import { startStandInHub, type StandInHub } from '../support/standInHub.js';
+import { useBrowserAndSite } from '../support/suite.js';
+
+/**
+ * Layouts (§6) on a real player: zones each playing on their own, the queue zone, call
+ * announcements (banner or zone, queued, chime, speech) and invalid layouts refused.
+ * The screen's sets come from a stand-in hub (a real socket.io server) as a hub would push them.
+ */
+
+const video = bundledMedia('hygiene-mains.webm');
+const captions = bundledMedia('hygiene-mains.fr.vtt');
+// The bundle carries the files (the pushed sets name them on the same site).
+const { browser, site } = useBrowserAndSite({
+  playlistsDir: () =>
+    makePlaylistsDir(
+      [
+        {
+          id: 'fichiers',
+          items: [{ id: 'clip', type: 'video', src: video.src, sha256: video.sha256, captions: [{ lang: 'fr', src: captions.src, sha256: captions.sha256 }] }],
+        },
+      ],
+      'zones-r0',
+    ),
+});
+let hub: StandInHub;
+beforeAll(async () => {
+  hub = await startStandInHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const THREE_ZONES: LayoutInput = {
+  id: 'accueil',
+  zones: [
+    { id: 'main', x: 0, y: 0, width: 70, height: 88 },
+    { id: 'file', x: 70, y: 0, width: 30, height: 88, kind: 'queue', services: ['etat-civil', 'titres'] },
+    { id: 'bandeau', x: 0, y: 88, width: 100, height: 12, kind: 'ticker' },
+  ],
+};
+
+function clinicSet(siteUrl: string): PlaylistInput[] {
+  const abs = (src: string) => new URL(`playlists/${src}`, siteUrl).href;
+  return [
+    {
+      id: 'salle',
+      items: [
+        { id: 'hygiene', type: 'video', src: abs(video.src), sha256: video.sha256, captions: [{ lang: 'fr', src: abs(captions.src), sha256: captions.sha256 }] },
+        { id: 'accueil', type: 'text', duration: 6, title: 'Bienvenue', body: 'Prenez un ticket à la borne.' },
+      ],
+    },
+    {
+      id: 'infos',
+      zone: 'bandeau',
+      items: [
+        { id: 'wifi', type: 'text', duration: 5, title: 'Wi-Fi', body: 'Réseau public gratuit' },
+        { id: 'horaires', type: 'text', duration: 5, title: 'Horaires', body: 'Lundi–vendredi 8 h 30 – 17 h' },
+      ],
+    },
+  ];
+}
+
+/** Every call banner or highlight that ever appears, in order (ticket@counter), from the page's start. */
+async function recordCalls(page: Page): Promise<void> {
+  await page.context().addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __calls: string[] }).__calls = seen;
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-call-ticket]')) {
+        const key = `${el.getAttribute('data-call-ticket')}@${el.getAttribute('data-call-counter')}`;
+        if (seen.at(-1) !== key) seen.push(key);
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-call-ticket'] });
+  });
+}
+const callsSeen = (page: Page) => page.evaluate(() => (window as unknown as { __calls: string[] }).__calls.slice());
+
+/** A morning at the two counters: tickets issued a few minutes ago, counters open. `now` is the screen's clock. */
+function openingEvents(now: number): QueueEvent[] {
+  const at = (minAgo: number) => new Date(now - minAgo * 60_000).toISOString();
+  return [
+    { type: 'counter', counter: '1', open: true, services: ['etat-civil'], at: at(20) },
+    { type: 'counter', counter: '3', open: true, services: ['titres'], at: at(20) },
+    ...Array.from({ length: 12 }, (_, k): QueueEvent => ({ type: 'issued', ticket: `A${String(40 + k).padStart(3, '0')}`, service: 'etat-civil', at: at(15 - k) })),
+    ...Array.from({ length: 4 }, (_, k): QueueEvent => ({ type: 'issued', ticket: `T${String(10 + k).padStart(3, '0')}`, service: 'titres', at: at(14 - k) })),
+  ];
+}
+
+async function pushSet(screen: Socket, message: unknown): Promise<{ ok: boolean; error?: string }> {
+  return (await screen.timeout(10_000).emitWithAck('playlists', message)) as { ok: boolean; error?: string };
+}
+
+async function sendQueue(screen: Socket, events: QueueEvent[]): Promise<void> {
+  expect(await screen.timeout(10_000).emitWithAck('queue', { events })).toEqual({ ok: true });
+}
+
+describe('zones', () => {
+  it('three zones play each on their own; a ticket called while the video plays is on screen at once, and the video plays on to its end, counted complete', async () => {
+    const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
+    await recordCalls(page);
+    await page.goto(playerUrl(site().url, hub.url, 'zones-1', 'token'));
+    const screen = await hub.connected();
+    expect(await pushSet(screen, { revision: 'zones-r1', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', seconds: 8 } } })).toEqual({ ok: true });
+    await sendQueue(screen, openingEvents(Date.now()));
+
+    // Each zone plays: the video in main (with its captions), a line in the ticker, the queue board in its zone.
+    await waitForItem(page, 'hygiene', 20_000);
+    expect(await onScreen(page, 'main')).toEqual({ playlistId: 'salle', itemId: 'hygiene' });
+    await expect.poll(() => page.locator('[data-zone="bandeau"] .ticker-line').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-zone="file"] [data-service="etat-civil"]').count()).toBe(1);
+    expect(await page.locator('[data-zone="file"] [data-service="titres"]').count()).toBe(1);
+    await page.waitForSelector('[data-zone="main"] [data-captions]', { timeout: 10_000 });
+
+    // A ticket called now: on screen (the banner) within a second of the queue message.
+    const sent = Date.now();
+    await sendQueue(screen, [{ type: 'called', ticket: 'A040', counter: '1', at: new Date().toISOString() }]);
+    await page.waitForSelector('[data-call-ticket="A040"][data-call-counter="1"]', { timeout: 1_000 });
+    console.log(`call on screen ${Date.now() - sent} ms after the queue message was sent`);
+    expect(await onScreen(page, 'main')).toEqual({ playlistId: 'salle', itemId: 'hygiene' });
+
+    // The video plays to its end under the banner: its impression is complete, in zone main.
+    await waitForItem(page, 'accueil', 30_000);
+    await expect.poll(async () => (await readStore<Impression>(page, 'outbox')).find((i) => i.itemId === 'hygiene'), { timeout: 10_000 }).toBeDefined();
+    const clip = (await readStore<Impression>(page, 'outbox')).find((i) => i.itemId === 'hygiene')!;
+    expect(clip).toMatchObject({ zoneId: 'main', playlistId: 'salle', complete: true });
+    // A ticker line that crossed is counted in its zone.
+    await expect.poll(async () => (await readStore<Impression>(page, 'outbox')).filter((i) => i.zoneId === 'bandeau').length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const line = (await readStore<Impression>(page, 'outbox')).find((i) => i.zoneId === 'bandeau')!;
+    expect(line).toMatchObject({ playlistId: 'infos', complete: true });
+    expect(['wifi', 'horaires']).toContain(line.itemId);
+    // The announcement is in no impression: every one names an item of the set.
+    for (const impression of await readStore<Impression>(page, 'outbox')) expect(['hygiene', 'accueil', 'wifi', 'horaires']).toContain(impression.itemId);
+    expect(await callsSeen(page)).toEqual(['A040@1']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('replayed calls are not announced, after a reconnection nor after a restart; ten calls in one message are each shown, in order, 3 s each', async () => {
+    const { context, page, errors } = await newPlayerPage(browser());
+    await recordCalls(page);
+    await page.clock.install();
+    await page.goto(playerUrl(site().url, hub.url, 'zones-2', 'token'));
+    let screen = await hub.connected();
+    expect(await pushSet(screen, { revision: 'zones-r2', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'zone' } } })).toEqual({ ok: true });
+    // The set takes over once its files are in: then its layout announces calls.
+    await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
+    const now = await page.evaluate(() => Date.now());
+    const opening = openingEvents(now);
+    const first: QueueEvent = { type: 'called', ticket: 'A040', counter: '1', at: new Date(now).toISOString() };
+    // An old call the screen never saw (it was off): history, not live.
+    const old: QueueEvent = { type: 'called', ticket: 'T010', counter: '3', at: new Date(now - 5 * 60_000).toISOString() };
+    await sendQueue(screen, [...opening, old, first]);
+    // `zone`: highlighted in the queue zone.
+    await page.waitForSelector('[data-zone="file"] [data-call-ticket="A040"]', { timeout: 5_000 });
+    expect(await page.locator('.call-banner').count()).toBe(0);
+    await page.clock.runFor(9_000);
+    await expect.poll(() => page.locator('[data-call-ticket]').count()).toBe(0);
+
+    // The hub sends the recent events again on a reconnection: nothing is announced again.
+    screen.disconnect(true);
+    screen = await hub.connected();
+    await sendQueue(screen, [...opening, old, first]);
+    // After a restart, the same: the queue is rebuilt from IndexedDB, the replayed events are known.
+    await page.reload();
+    screen = await hub.connected();
+    await sendQueue(screen, [...opening, old, first]);
+    await page.waitForSelector('[data-zone="file"] [data-ticket="A040"]');
+    await page.clock.runFor(2_000);
+    expect(await page.locator('[data-call-ticket]').count()).toBe(0);
+    expect(await callsSeen(page)).toEqual([]); // since the reload
+
+    // Ten calls in one message: each shown in turn, in order, each at least 3 s.
+    // Page time stands still from here: each call's turn is measured on it alone.
+    const t = (await page.evaluate(() => Date.now())) + 1_000;
+    await page.clock.pauseAt(t);
+    const ten = Array.from({ length: 10 }, (_, k) => ({ type: 'called' as const, ticket: `A${String(41 + k).padStart(3, '0')}`, counter: k % 2 ? '1' : '2', at: new Date(t + k).toISOString() }));
+    await sendQueue(screen, [{ type: 'counter', counter: '2', open: true, services: ['etat-civil'], at: new Date(t - 1).toISOString() }, ...ten]);
+    const shown: string[] = [];
+    for (let k = 0; k < ten.length; k++) {
+      await page.waitForSelector(`[data-call-ticket="${ten[k]!.ticket}"]`, { timeout: 5_000 });
+      shown.push((await page.getAttribute('[data-call-ticket]', 'data-call-ticket'))!);
+      await page.clock.runFor(2_900);
+      expect(await page.getAttribute('[data-call-ticket]', 'data-call-ticket'), `call ${k} still shown before 3 s`).toBe(shown[k]);
+      await page.clock.runFor(100);
+    }
+    expect(shown).toEqual(ten.map((e) => e.ticket));
+    expect(await callsSeen(page)).toEqual(ten.map((e) => `${e.ticket}@${e.counter}`));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('speaks a call in the layout’s language where a voice exists, and only shows it where none does', async () => {
+    for (const voices of [[{ lang: 'fr-FR', name: 'Amélie' }], [{ lang: 'en-GB', name: 'Daniel' }], []]) {
+      const { context, page, errors } = await newPlayerPage(browser());
+      // The browser's speech synthesis is the edge: stubbed, with the voices given, recording what is spoken.
+      await context.addInitScript((voices) => {
+        const spoken: { text: string; lang: string }[] = [];
+        (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
+        Object.defineProperty(window, 'speechSynthesis', {
+          value: { getVoices: () => voices, speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
+        });
+      }, voices);
+      await page.goto(playerUrl(site().url, hub.url, `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}`, 'token'));
+      const screen = await hub.connected();
+      expect(await pushSet(screen, { revision: 'zones-r3', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', voice: 'fr-FR', chime: true } } })).toEqual({ ok: true });
+      await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
+      const now = await page.evaluate(() => Date.now());
+      await sendQueue(screen, [...openingEvents(now), { type: 'called', ticket: 'A042', counter: '3', at: new Date(now).toISOString() }]);
+      await page.waitForSelector('.call-banner[data-call-ticket="A042"][data-call-counter="3"]', { timeout: 5_000 });
+      const spoken = await page.evaluate(() => (window as unknown as { __spoken: unknown[] }).__spoken);
+      if (voices[0]?.lang === 'fr-FR') expect(spoken).toEqual([{ text: 'Ticket A 42, guichet 3', lang: 'fr-FR' }]);
+      else expect(spoken).toEqual([]); // no French voice: nothing spoken, the banner shown all the same
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  }, 120_000);
+
+  it('refuses an invalid layout with its path, and the old set plays on', async () => {
+    const { context, page } = await newPlayerPage(browser());
+    await page.goto(playerUrl(site().url, hub.url, 'zones-4', 'token'));
+    const screen = await hub.connected();
+    expect(await pushSet(screen, { revision: 'zones-r4', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
+    await waitForItem(page, 'hygiene', 20_000);
+
+    const overlapping = { ...THREE_ZONES, zones: [...THREE_ZONES.zones, { id: 'horloge', x: 60, y: 0, width: 20, height: 20, kind: 'clock' }] };
+    const refused = await pushSet(screen, { revision: 'zones-bad-1', playlists: clinicSet(site().url), layout: overlapping });
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/layout\.zones\[3\].*overlaps zone "main"/);
+
+    const outside = { ...THREE_ZONES, zones: [THREE_ZONES.zones[0]!, { ...THREE_ZONES.zones[1]!, width: 40 }, THREE_ZONES.zones[2]!] };
+    const refused2 = await pushSet(screen, { revision: 'zones-bad-2', playlists: clinicSet(site().url), layout: outside });
+    expect(refused2.error).toMatch(/layout\.zones\[1\]\.width.*leaves the screen/);
+
+    const unknownZone = clinicSet(site().url).map((p) => (p.id === 'infos' ? { ...p, zone: 'defilant' } : p));
+    const refused3 = await pushSet(screen, { revision: 'zones-bad-3', playlists: unknownZone, layout: THREE_ZONES });
+    expect(refused3.error).toMatch(/playlists\[1\]\.zone.*unknown zone "defilant"/);
+
+    // The old set plays on, in its zones.
+    expect(await page.locator('[data-zone]').evaluateAll((els) => els.map((el) => el.getAttribute('data-zone')))).toEqual(['main', 'file', 'bandeau']);
+    await waitForItem(page, 'accueil', 30_000);
+    expect(await onScreen(page, 'main')).toEqual({ playlistId: 'salle', itemId: 'accueil' });
+    await context.close();
+  }, 120_000);
+
+  it('a new set without the ticker tears its zone down; without a layout, main fills the screen again', async () => {
+    const { context, page } = await newPlayerPage(browser());
+    await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));
+    const screen = await hub.connected();
+    expect(await pushSet(screen, { revision: 'zones-r5', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
+    await waitForItem(page, 'hygiene', 20_000);
+    const mainOnly = clinicSet(site().url).filter((p) => p.id === 'salle');
+    expect(await pushSet(screen, { revision: 'zones-r6', playlists: mainOnly })).toEqual({ ok: true });
+    await expect.poll(() => page.locator('[data-zone]').evaluateAll((els) => els.map((el) => el.getAttribute('data-zone'))), { timeout: 10_000 }).toEqual(['main']);
+    const box = await page.locator('[data-zone="main"]').boundingBox();
+    expect(box).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
+    // main was kept: it plays on where it was.
+    expect(await onScreen(page, 'main')).toEqual({ playlistId: 'salle', itemId: 'hygiene' });
+    await context.close();
+  }, 60_000);
+});
