@@ -31,8 +31,12 @@ export async function benchTransitions(browser: Browser, transitions = 200): Pro
     let gaps = 0;
     let switches = 0;
     let last = document.querySelector('[data-item-id]:not([data-leaving])')?.getAttribute('data-item-id');
+    const deltas: number[] = [];
+    let prev = 0;
     await new Promise<void>((done) => {
-      const tick = () => {
+      const tick = (t: number) => {
+        if (prev) deltas.push(t - prev);
+        prev = t;
         frames++;
         const onScreen = [...document.querySelectorAll('[data-item-id]')];
         if (!onScreen.some(complete)) gaps++;
@@ -46,9 +50,12 @@ export async function benchTransitions(browser: Browser, transitions = 200): Pro
       };
       requestAnimationFrame(tick);
     });
-    return { frames, gaps, switches };
+    const sorted = deltas.slice().sort((x, y) => x - y);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    return { frames, gaps, switches, dropped: deltas.filter((d) => d > 1.5 * median).length, deltas: deltas.length };
   }, transitions);
   console.log(`gaps     ${result.switches} transitions, ${result.frames} frames, frames with no complete item: ${result.gaps}  [goal 0]`);
+  console.log(`pacing   without zones (baseline for the ticker's): ${result.dropped} of ${result.deltas} frames dropped (${((100 * result.dropped) / result.deltas).toFixed(2)} %)`);
   await context.close();
   await site.close();
 }
