@@ -4,7 +4,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DateTime } from 'luxon';
+import { playlistsOfZone, zoneOf } from '../src/shared/layout.js';
 import { LocalDateTime, PlaylistSet, TimeZone, type Playlist } from '../src/shared/playlist.js';
+import { hourStartOf } from '../src/shared/schedule.js';
 import { timeline, type Segment } from '../src/shared/timeline.js';
 import { formatIssues } from '../src/shared/validationError.js';
 import { listPlaylistFiles } from './playlistBundle.js';
@@ -101,6 +103,33 @@ export function minuteLines(segments: Segment[], tz: string, from: number, until
   return lines;
 }
 
+/**
+ * Share of voice (§6) achieved: for each playlist with a `share`, its part of the zone's airtime
+ * in each clock hour of the preview (hours the preview covers only in part are marked so).
+ */
+export function shareLines(playlists: readonly Playlist[], segments: Segment[], tz: string, from: number, until: number): string[] {
+  const shared = playlists.filter((p) => p.share !== undefined);
+  if (shared.length === 0) return [];
+  const scale = Math.max(1, shared.reduce((sum, p) => sum + (p.share ?? 0), 0));
+  const lines: string[] = [];
+  for (let hour = hourStartOf(from, tz); hour < until; hour += 3_600_000) {
+    const end = hour + 3_600_000;
+    const byPlaylist = new Map<string, number>();
+    let zone = 0;
+    for (const seg of segments) {
+      const ms = Math.max(0, Math.min(seg.end, end) - Math.max(seg.start, hour));
+      if (ms === 0 || !seg.playlistId) continue;
+      zone += ms;
+      byPlaylist.set(seg.playlistId, (byPlaylist.get(seg.playlistId) ?? 0) + ms);
+    }
+    if (zone === 0) continue;
+    const partial = hour < from || end > until ? ' (heure partielle)' : '';
+    const parts = shared.map((p) => `${p.id} ${Math.round((100 * (byPlaylist.get(p.id) ?? 0)) / zone)} % (part ${Math.round((100 * p.share!) / scale)} %)`);
+    lines.push(`  ${DateTime.fromMillis(hour, { zone: tz }).toFormat('HH:mm')}  ${parts.join(' · ')}${partial}`);
+  }
+  return lines;
+}
+
 function main(): void {
   let args: PreviewArgs;
   let playlists: Playlist[];
@@ -113,9 +142,17 @@ function main(): void {
   }
   const from = DateTime.fromISO(args.at, { zone: args.tz }).toMillis();
   const until = from + args.forMs;
-  const segments = timeline({ playlists, timezone: args.tz, from, until, waits: args.waits });
   console.log(`Aperçu — ${playlists.length} playlist(s), fuseau ${args.tz}, à partir du ${args.at}, ${args.forMs / 60_000} min`);
-  for (const line of minuteLines(segments, args.tz, from, until)) console.log(line);
+  // One scheduler per zone (§6): each zone plays the playlists that name it (without zone: main).
+  const zones = [...new Set(playlists.map(zoneOf))];
+  for (const zone of zones) {
+    const ofZone = playlistsOfZone(playlists, zone);
+    const segments = timeline({ playlists: ofZone, timezone: args.tz, from, until, waits: args.waits });
+    if (zones.length > 1 || zone !== 'main') console.log(`\nZone ${zone}`);
+    for (const line of minuteLines(segments, args.tz, from, until)) console.log(line);
+    const shares = shareLines(ofZone, segments, args.tz, from, until);
+    if (shares.length > 0) console.log(`Part de voix obtenue (zone ${zone}), par heure :`, `\n${shares.join('\n')}`);
+  }
 }
 
 if (process.argv[1]?.endsWith('schedulePreview.ts')) {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
+import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { preparePush } from './playlistUpload.js';
 import { statusTable } from './statusTable.js';
@@ -92,7 +93,7 @@ const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboar
 async function serve(values: Values): Promise<void> {
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
-  const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? 'antichambre-hub.db';
+  const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB;
   const adminToken = process.env['ANTICHAMBRE_ADMIN_TOKEN'];
   const hub = await startHub({
     db,
@@ -102,7 +103,9 @@ async function serve(values: Values): Promise<void> {
     ...(adminToken ? { adminToken } : {}),
     ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
   });
-  console.log(`Antichambre hub listening on ${hub.url} (database ${db})`);
+  console.log(`Antichambre hub listening on ${hub.url}`);
+  console.log(`  database ${hub.paths.db}`);
+  console.log(`  media    ${hub.paths.mediaDir}`);
   if (hub.newAdminToken) {
     console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
     console.log(`Use it with: export ANTICHAMBRE_ADMIN_TOKEN=${hub.newAdminToken}`);

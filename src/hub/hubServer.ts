@@ -1,9 +1,9 @@
 import Fastify from 'fastify';
-import { dirname, join } from 'node:path';
 import { Server } from 'socket.io';
 import { registerRoutes } from './adminRoutes.js';
 import { AlertStore } from './alertStore.js';
 import { CommandLog } from './commandLog.js';
+import { resolveDataPaths, type DataPaths } from './dataPaths.js';
 import { openHubDb } from './hubDb.js';
 import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
@@ -19,6 +19,7 @@ import { startCheckpointer } from './walCheckpointer.js';
 /** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
 
 export interface HubOptions {
+  /** The SQLite file (relative: to the working directory; its folder is created), or `:memory:`. */
   db: string;
   port: number;
   host: string;
@@ -35,6 +36,8 @@ export interface HubOptions {
 
 export interface RunningHub {
   url: string;
+  /** Where its data is, as absolute paths. */
+  paths: DataPaths;
   port: number;
   /** The admin token, when this start made it (first start without one given). */
   newAdminToken: string | null;
@@ -48,8 +51,9 @@ const MAX_JSON_BYTES = 20_000_000;
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const db = openHubDb(options.db);
-  const checkpointer = options.db === ':memory:' ? null : startCheckpointer(options.db);
+  const paths = resolveDataPaths({ db: options.db, mediaDir: options.mediaDir }, process.cwd());
+  const db = openHubDb(paths.db);
+  const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
   const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
   let newAdminToken: string | null = null;
@@ -72,7 +76,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
   const channel = new ScreenChannel(io, stores, log);
-  const media = new MediaFiles(options.mediaDir ?? join(dirname(options.db), 'media'), db);
+  const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);
   await registerRoutes(app, {
     stores,
@@ -89,6 +93,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
     url: `http://${shownHost}:${port}`,
+    paths,
     port,
     newAdminToken,
     stores,

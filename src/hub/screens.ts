@@ -26,7 +26,7 @@ export function keptEvents(before: readonly PlayerEvent[], added: readonly Playe
   const seen = new Set<string>();
   const out: PlayerEvent[] = [];
   for (const event of [...before, ...added]) {
-    const key = `${event.at}|${event.kind}|${event.detail}`;
+    const key = event.id;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(event);

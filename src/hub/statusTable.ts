@@ -33,7 +33,8 @@ function megabytes(bytes: number): string {
 function eventsCell(screen: ScreenState, now: number): string {
   const events = screen.status?.events ?? [];
   const last = events.at(-1);
-  return last ? `${events.length}, last: ${last.kind} ${ago(last.at, now)} (${last.detail.length > 60 ? `${last.detail.slice(0, 59)}…` : last.detail})` : '-';
+  const detail = last?.detail ?? '';
+  return last ? `${events.length}, last: ${last.type} ${ago(last.at, now)}${detail ? ` (${detail.length > 60 ? `${detail.slice(0, 59)}…` : detail})` : ''}` : '-';
 }
 
 export function statusTable(screens: ScreenState[], now: number): string {

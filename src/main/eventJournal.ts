@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { toUtcTime } from '../shared/ids.js';
-import { MAX_STATUS_EVENTS, PlayerEvent, type PendingEvents } from '../shared/protocol.js';
+import { legacyEvent, MAX_STATUS_EVENTS, PlayerEvent, PlayerEventFields, type PendingEvents } from '../shared/protocol.js';
 
 /**
  * The kiosk's events (crashes, reloads, relaunches, the daily restart, updates) waiting to
@@ -16,7 +17,7 @@ export const MAX_KEPT_EVENTS = 100;
 
 const Stored = z.object({
   next: z.number().int().positive(),
-  events: z.array(PlayerEvent.extend({ seq: z.number().int().positive() })),
+  events: z.array(z.preprocess(legacyEvent, PlayerEventFields.extend({ seq: z.number().int().positive() }))),
 });
 type Stored = z.infer<typeof Stored>;
 
@@ -41,7 +42,7 @@ export class EventJournal {
   }
 
   record(kind: string, detail: string): PlayerEvent {
-    const event = PlayerEvent.parse({ at: toUtcTime(this.now()), kind, detail: detail.slice(0, 500) });
+    const event = PlayerEvent.parse({ id: randomUUID(), type: kind, at: toUtcTime(this.now()), detail: detail.slice(0, 500) });
     this.state.events.push({ ...event, seq: this.state.next++ });
     this.state.events = this.state.events.slice(-MAX_KEPT_EVENTS);
     this.write();
@@ -50,7 +51,7 @@ export class EventJournal {
 
   pending(): PendingEvents {
     const batch = this.state.events.slice(0, MAX_STATUS_EVENTS);
-    return { events: batch.map(({ at, kind, detail }) => ({ at, kind, detail })), through: batch.at(-1)?.seq ?? 0 };
+    return { events: batch.map(({ seq: _seq, ...event }) => event), through: batch.at(-1)?.seq ?? 0 };
   }
 
   /** The page sent the events up to `through`: forget them. */

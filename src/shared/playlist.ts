@@ -60,7 +60,11 @@ export const WaitRange = z
     }
   });
 
-export const When = z.object({ waitMinutes: WaitRange.optional() });
+export const When = z.object({
+  waitMinutes: WaitRange.optional(),
+  /** The service whose estimate counts; absent: the longest current estimate among the screen's services. */
+  service: Id.optional(),
+});
 
 const Duration = z
   .number({ error: 'expected a duration in seconds' })

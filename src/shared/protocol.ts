@@ -100,14 +100,26 @@ export const Playing = z.object({ playlistId: Id, itemId: Id });
 export type Playing = z.infer<typeof Playing>;
 
 /**
- * Extension: something the kiosk PC went through on its own (a renderer crash and its reload,
+ * Events written before §3 named their fields (`{ at, kind, detail }`, kept in a kiosk's journal
+ * and in a hub's last statuses) read as `{ id, type, at, detail }`, so an update loses none.
+ */
+export function legacyEvent(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || 'type' in value || !('kind' in value)) return value;
+  const { kind, ...rest } = value as { kind: unknown; at?: unknown };
+  return { id: `e${typeof rest.at === 'string' ? Date.parse(rest.at) : 0}`, type: kind, ...rest };
+}
+
+/**
+ * Extension (§3 `status.events`, each `{ id, type, at, detail? }`): something the kiosk PC went through on its own (a renderer crash and its reload,
  * a relaunch, a GPU crash, the daily restart, an update), reported with the next `status`.
  */
-export const PlayerEvent = z.object({
+export const PlayerEventFields = z.object({
+  id: Id,
+  type: z.string({ error: 'expected an event type' }).min(1, { error: 'expected an event type' }).max(64, { error: 'expected an event type of at most 64 characters' }),
   at: UtcTime,
-  kind: z.string({ error: 'expected an event kind' }).min(1).max(64),
-  detail: z.string({ error: 'expected an event detail' }).max(500),
+  detail: z.string({ error: 'expected an event detail' }).max(500, { error: 'expected a detail of at most 500 characters' }).optional(),
 });
+export const PlayerEvent = z.preprocess(legacyEvent, PlayerEventFields);
 export type PlayerEvent = z.infer<typeof PlayerEvent>;
 /** Most events in one `status` (and most a hub keeps per screen). */
 export const MAX_STATUS_EVENTS = 20;

@@ -21,6 +21,43 @@ export interface Pick {
   playlist: Playlist;
   item: Item;
   index: number;
+  /** Taken out of turn because its playlist was behind its share of voice (the round-robin's turn stays where it was). */
+  byShare?: boolean;
+}
+
+/**
+ * §6 share of voice: the zone's airtime in the current local clock hour, by playlist (ms).
+ * `hour` is the instant that hour began; a record of another hour counts as empty.
+ */
+export const HourAirtime = z.object({
+  hour: z.number(),
+  ms: z.record(z.string(), z.number().nonnegative()),
+});
+export type HourAirtime = z.infer<typeof HourAirtime>;
+
+const MS_PER_HOUR = 3_600_000;
+
+/** The instant the local clock hour containing `t` began, in `timezone` (half-hour zones included). */
+export function hourStartOf(t: number, timezone: string): number {
+  return t - (localParts(timezone, t).msOfDay % MS_PER_HOUR);
+}
+
+/**
+ * Adds a showing's [start, end) to the airtime of the hour it ends in: the part of it before that
+ * hour began belongs to an hour that is over and is not kept.
+ */
+export function recordAirtime(airtime: HourAirtime | undefined, playlistId: string, start: number, end: number, timezone: string): HourAirtime {
+  const hour = hourStartOf(Math.max(start, end - 1), timezone);
+  const ms = airtime?.hour === hour ? { ...airtime.ms } : {};
+  const counted = Math.max(0, end - Math.max(start, hour));
+  ms[playlistId] = (ms[playlistId] ?? 0) + counted;
+  return { hour, ms };
+}
+
+function airtimeNow(input: DecideInput): Readonly<Record<string, number>> | null {
+  const airtime = input.airtime;
+  if (!airtime) return null;
+  return airtime.hour === hourStartOf(input.now, input.timezone) ? airtime.ms : {};
 }
 
 export interface DecideInput {
@@ -34,6 +71,8 @@ export interface DecideInput {
   /** Whether an item's files are cached and verified; absent, every item is ready. */
   isReady?: (item: Item) => boolean;
   rotation: Rotation;
+  /** §6 share of voice: the zone's airtime this clock hour (absent: playlists with a `share` take turns like the others). */
+  airtime?: HourAirtime;
 }
 
 export interface Decision {
@@ -104,7 +143,8 @@ export function isWhenSatisfied(when: When | undefined, waits: Readonly<Record<s
   const range = when?.waitMinutes;
   if (!range) return true;
   let wait = -Infinity;
-  for (const service in waits) wait = Math.max(wait, waits[service]!);
+  if (when?.service !== undefined) wait = waits?.[when.service] ?? -Infinity;
+  else for (const service in waits) wait = Math.max(wait, waits[service]!);
   if (wait === -Infinity) return false; // no estimate: inactive (§1)
   return (range.min === undefined || wait >= range.min) && (range.max === undefined || wait < range.max);
 }
@@ -142,20 +182,56 @@ function pick(input: DecideInput, rotation: Rotation): Pick | null {
   // Only the highest layer plays; a layer with nothing playable right now gives way to the next.
   for (const priority of priorities) {
     const layer = active.filter((p) => p.priority === priority);
-    const lastIndex = layer.findIndex((p) => p.id === rotation.last);
-    for (let k = 1; k <= layer.length; k++) {
-      const playlist = layer[(lastIndex + k) % layer.length]!;
-      const cursor = (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
-      const index = firstPlayable(playlist, cursor, input);
-      if (index >= 0) return { playlist, item: playlist.items[index]!, index };
-    }
+    const behind = layer.some((p) => p.share !== undefined) ? pickBehindShare(layer, input, rotation) : null;
+    if (behind) return behind;
+    // The others share the rest in turn; when none of them has anything playable, every playlist of the layer takes its turn.
+    const others = layer.filter((p) => p.share === undefined);
+    const inTurn = (others.length > 0 && others.length < layer.length && turn(others, input, rotation)) || turn(layer, input, rotation);
+    if (inTurn) return inTurn;
+  }
+  return null;
+}
+
+function turn(layer: readonly Playlist[], input: DecideInput, rotation: Rotation): Pick | null {
+  const lastIndex = layer.findIndex((p) => p.id === rotation.last);
+  for (let k = 1; k <= layer.length; k++) {
+    const playlist = layer[(lastIndex + k) % layer.length]!;
+    const cursor = (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
+    const index = firstPlayable(playlist, cursor, input);
+    if (index >= 0) return { playlist, item: playlist.items[index]!, index };
+  }
+  return null;
+}
+
+/**
+ * §6: among the playlists with a `share` (scaled down to sum to 1 at most), the one furthest
+ * behind its share of the zone's airtime this hour plays now, if any is behind.
+ */
+function pickBehindShare(layer: readonly Playlist[], input: DecideInput, rotation: Rotation): Pick | null {
+  const airtime = airtimeNow(input);
+  if (!airtime) return null;
+  let total = 0;
+  for (const id in airtime) total += airtime[id]!;
+  if (total <= 0) return null;
+  let shares = 0;
+  for (const p of layer) shares += p.share ?? 0;
+  const scale = Math.max(1, shares);
+  const candidates = layer
+    .filter((p) => p.share !== undefined)
+    .map((p) => ({ playlist: p, deficit: ((p.share ?? 0) / scale) * total - (airtime[p.id] ?? 0) }))
+    .filter((c) => c.deficit > 0)
+    .sort((a, b) => b.deficit - a.deficit);
+  for (const { playlist } of candidates) {
+    const cursor = (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
+    const index = firstPlayable(playlist, cursor, input);
+    if (index >= 0) return { playlist, item: playlist.items[index]!, index, byShare: true };
   }
   return null;
 }
 
 export function advance(rotation: Rotation, taken: Pick): Rotation {
   return {
-    last: taken.playlist.id,
+    last: taken.byShare ? rotation.last : taken.playlist.id,
     cursors: { ...rotation.cursors, [taken.playlist.id]: (taken.index + 1) % taken.playlist.items.length },
   };
 }
@@ -163,7 +239,10 @@ export function advance(rotation: Rotation, taken: Pick): Rotation {
 export function decide(input: DecideInput): Decision {
   const now = pick(input, input.rotation);
   const rotation = now ? advance(input.rotation, now) : input.rotation;
-  const next = now ? pick(input, rotation) : null;
+  // What follows is decided as if `now` had played its duration (a video's is unknown: as it stands).
+  const duration = now?.item.duration;
+  const afterNow = now && input.airtime && duration !== undefined ? { ...input, airtime: recordAirtime(input.airtime, now.playlist.id, input.now, input.now + duration * 1000, input.timezone), now: input.now } : input;
+  const next = now ? pick(afterNow, rotation) : null;
   return { now, next, rotation, nextChangeAt: nextChangeAt(input.playlists, input.timezone, input.now) };
 }
 

@@ -1,5 +1,5 @@
 import type { Item, Playlist } from './playlist.js';
-import { decide, nextChangeAt, START_ROTATION, stillPlays, type Rotation } from './schedule.js';
+import { decide, nextChangeAt, recordAirtime, START_ROTATION, stillPlays, type HourAirtime, type Rotation } from './schedule.js';
 
 /**
  * What a screen will play over an interval, as the player would play it: each item for its
@@ -37,8 +37,10 @@ export function timeline(options: TimelineOptions): Segment[] {
   const segments: Segment[] = [];
   let rotation = options.rotation ?? START_ROTATION;
   let t = options.from;
+  // Share of voice (§6) counts the zone's airtime in each clock hour, as the player does.
+  let airtime: HourAirtime = { hour: t, ms: {} };
   while (t < until) {
-    const base = { playlists, timezone, now: t, rotation, ...(options.waits ? { waits: options.waits } : {}) };
+    const base = { playlists, timezone, now: t, rotation, airtime, ...(options.waits ? { waits: options.waits } : {}) };
     const decision = decide(base);
     if (!decision.now) {
       const end = Math.min(decision.nextChangeAt, until);
@@ -58,6 +60,7 @@ export function timeline(options: TimelineOptions): Segment[] {
       }
     }
     segments.push({ start: t, end: Math.min(end, until), playlistId: playlist.id, itemId: item.id, complete: complete && end <= until });
+    airtime = recordAirtime(airtime, playlist.id, t, end, timezone);
     rotation = decision.rotation;
     t = end;
   }

@@ -19,8 +19,8 @@ describe('the kiosk bridge', () => {
     await context.addInitScript(
       ({ hubUrl, screenToken, badFile }) => {
         let pending = [
-          { at: '2026-12-01T03:00:01.000Z', kind: 'renderer-gone', detail: 'reason crashed, exit code 139' },
-          { at: '2026-12-01T03:00:02.000Z', kind: 'reload', detail: 'renderer gone: reload 1 of 3, after 1 s' },
+          { id: 'ev-1', type: 'renderer-gone', at: '2026-12-01T03:00:01.000Z', detail: 'reason crashed, exit code 139' },
+          { id: 'ev-2', type: 'reload', at: '2026-12-01T03:00:02.000Z', detail: 'renderer gone: reload 1 of 3, after 1 s' },
         ];
         const sent: number[] = [];
         const page = window as unknown as Record<string, unknown>;
@@ -46,7 +46,7 @@ describe('the kiosk bridge', () => {
     expect(text.indexOf('Configuration invalide')).toBeLessThan(text.indexOf('Invalid configuration'));
 
     const state = async () => (await adminApi<ScreenList>(hub, 'GET', '/api/screens')).body.screens.find((s) => s.id === 'kiosque-1')!;
-    await expect.poll(async () => (await state()).status?.events?.map((e) => e.kind), { timeout: 15_000 }).toEqual(['renderer-gone', 'reload']);
+    await expect.poll(async () => (await state()).status?.events?.map((e) => e.type), { timeout: 15_000 }).toEqual(['renderer-gone', 'reload']);
     expect(await page.evaluate(() => (window as unknown as { __eventsSent: number[] }).__eventsSent)).toEqual([2]);
 
     const status = await hubCli(hub, ['status']);

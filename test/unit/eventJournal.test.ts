@@ -20,11 +20,11 @@ describe('event journal (real files)', () => {
     journal.record('reload', 'renderer gone: reload 1 of 3, after 1 s');
     const first = journal.pending();
     expect(PendingEvents.parse(first)).toEqual(first);
-    expect(first.events.map((e) => e.kind)).toEqual(['renderer-gone', 'reload']);
+    expect(first.events.map((e) => e.type)).toEqual(['renderer-gone', 'reload']);
     // One more arrives while the status is on its way: it is kept for the next one.
     journal.record('gpu-gone', 'reason crashed, exit code 1');
     journal.sent(first.through);
-    expect(journal.pending().events.map((e) => e.kind)).toEqual(['gpu-gone']);
+    expect(journal.pending().events.map((e) => e.type)).toEqual(['gpu-gone']);
     journal.sent(journal.pending().through);
     expect(journal.pending().events).toEqual([]);
   });
@@ -33,7 +33,7 @@ describe('event journal (real files)', () => {
     const file = journalFile();
     new EventJournal(file, now).record('relaunch', 'renderer gone: 3 reloads within 10 min did not help');
     const after = new EventJournal(file, now);
-    expect(after.pending().events).toEqual([{ at: expect.stringMatching(/^2026-12-01T03:00:\d\d\.000Z$/), kind: 'relaunch', detail: 'renderer gone: 3 reloads within 10 min did not help' }]);
+    expect(after.pending().events).toEqual([{ id: expect.stringMatching(/^[0-9a-f-]{36}$/), type: 'relaunch', at: expect.stringMatching(/^2026-12-01T03:00:\d\d\.000Z$/), detail: 'renderer gone: 3 reloads within 10 min did not help' }]);
     after.record('start', 'version 0.1.0');
     const pending = after.pending();
     after.sent(pending.through);

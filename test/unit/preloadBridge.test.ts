@@ -12,7 +12,7 @@ vi.mock('electron', () => ({
   ipcRenderer: {
     invoke: async (...args: unknown[]) => {
       invoked.push(args);
-      return args[0] === EVENTS_CHANNEL ? { events: [{ at: '2026-12-01T03:00:00.000Z', kind: 'reload', detail: 'renderer gone' }], through: 7 } : null;
+      return args[0] === EVENTS_CHANNEL ? { events: [{ id: 'ev-7', type: 'reload', at: '2026-12-01T03:00:00.000Z', detail: 'renderer gone' }], through: 7 } : null;
     },
   },
 }));
@@ -40,7 +40,7 @@ describe('preload bridge', () => {
 
   it('the page checks the events it gets, and the main process checks what it gets back', async () => {
     const events = kioskEventsFrom(exposed.get('antichambre') as unknown as PlayerBridge)!;
-    expect(await events.pending()).toEqual({ events: [{ at: '2026-12-01T03:00:00.000Z', kind: 'reload', detail: 'renderer gone' }], through: 7 });
+    expect(await events.pending()).toEqual({ events: [{ id: 'ev-7', type: 'reload', at: '2026-12-01T03:00:00.000Z', detail: 'renderer gone' }], through: 7 });
     const broken = kioskEventsFrom({ getConfig: async () => ({}), events: async () => ({ events: 'nope' }), eventsSent: async () => null })!;
     expect(await broken.pending()).toBeNull();
     expect(kioskEventsFrom({ getConfig: async () => ({}) })).toBeNull();

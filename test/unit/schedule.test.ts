@@ -169,3 +169,15 @@ describe('boundaries in zones with odd offsets', () => {
     expect(new Date(nextChangeAt([p], 'Europe/Paris', t)).toISOString()).toBe('2027-09-25T13:15:00.000Z'); // 02:00 at +12:45
   });
 });
+
+describe('when.service (§1)', () => {
+  it('counts only the named service estimate; without it, the longest of all', async () => {
+    const { isWhenSatisfied } = await import('../../src/shared/schedule.js');
+    const waits = { 'etat-civil': 25, titres: 5 };
+    expect(isWhenSatisfied({ waitMinutes: { min: 15 }, service: 'titres' }, waits)).toBe(false);
+    expect(isWhenSatisfied({ waitMinutes: { min: 15 }, service: 'etat-civil' }, waits)).toBe(true);
+    expect(isWhenSatisfied({ waitMinutes: { min: 15 } }, waits)).toBe(true);
+    // The named service has no estimate: inactive, whatever the others say.
+    expect(isWhenSatisfied({ waitMinutes: { max: 60 }, service: 'passeports' }, waits)).toBe(false);
+  });
+});

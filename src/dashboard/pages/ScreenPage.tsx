@@ -101,8 +101,8 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
             ) : (
               <ul className="events">
                 {(status?.events ?? []).map((event) => (
-                  <li key={`${event.at}${event.kind}`}>
-                    {dateTime(event.at, locale)} — <strong>{event.kind}</strong> {event.detail}
+                  <li key={event.id}>
+                    {dateTime(event.at, locale)} — <strong>{event.type}</strong> {event.detail}
                   </li>
                 ))}
               </ul>

@@ -75,7 +75,7 @@ export function ScreensPage({ api }: { api: HubApi }) {
                   <td>{status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}${status.cache.missing ? `, ${status.cache.missing} ${t.missingFiles}` : ''}` : '–'}</td>
                   <td>{status ? status.outbox : '–'}</td>
                   <td>{status?.version ?? '–'}</td>
-                  <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.kind})` : '0'}</td>
+                  <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.type})` : '0'}</td>
                 </tr>
               );
             })}

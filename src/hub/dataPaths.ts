@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * Where the hub keeps its data: the SQLite file and the media folder beside it (or `--media`).
+ * Relative paths resolve against the working directory the hub was started from, and the
+ * folders are created, so that `antichambre-hub serve` works as written in a fresh folder and
+ * `--db /var/lib/antichambre/hub.db` works before anyone made `/var/lib/antichambre`.
+ */
+
+export interface DataPaths {
+  /** Absolute path of the database file, or `:memory:`. */
+  db: string;
+  /** Absolute path of the media folder. */
+  mediaDir: string;
+}
+
+export const DEFAULT_DB = 'antichambre-hub.db';
+
+export class DataPathError extends Error {}
+
+function ensureFolder(folder: string, what: string, option: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new DataPathError(`cannot create the folder ${folder} for ${what} (${reason}); create it with the right owner, or choose another place with ${option}`);
+  }
+}
+
+export function resolveDataPaths(options: { db?: string | undefined; mediaDir?: string | undefined }, cwd: string): DataPaths {
+  const db = options.db === ':memory:' ? ':memory:' : resolve(cwd, options.db ?? DEFAULT_DB);
+  const mediaDir = resolve(cwd, options.mediaDir ?? join(db === ':memory:' ? cwd : dirname(db), 'media'));
+  if (db !== ':memory:') ensureFolder(dirname(db), 'the database', '--db (ANTICHAMBRE_HUB_DB)');
+  ensureFolder(mediaDir, 'the media files', '--media');
+  return { db, mediaDir };
+}
