@@ -1,6 +1,6 @@
 import { playlistsOfZone, MAIN_ZONE } from '../shared/layout.js';
 import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
-import { decide, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
+import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { readMedia, touchMedia } from './mediaStore.js';
@@ -79,11 +79,18 @@ export function rotationKey(zoneId: string): string {
   return `rotation:${zoneId}`;
 }
 
+/** Where a zone's airtime of the current clock hour is saved (§6 share of voice), beside its rotation. */
+export function airtimeKey(zoneId: string): string {
+  return `airtime:${zoneId}`;
+}
+
 export class Playback {
   private set: StoredSet | null = null;
   /** The set's playlists that play in this zone. */
   private playlists: Playlist[] = [];
   private rotation: Rotation = START_ROTATION;
+  /** §6 share of voice: this zone's airtime this clock hour, by playlist. */
+  private airtime: HourAirtime | undefined;
   private current: Showing | null = null;
   private leaving: SlotView[] = [];
   private preload: { slot: SlotView; key: string; ready: boolean } | null = null;
@@ -112,8 +119,10 @@ export class Playback {
   /** Starts playing `set` (the stored one, read by the screen's owner) where this zone's rotation was saved. */
   async start(set: StoredSet | null): Promise<void> {
     const { db } = this.deps;
-    const rotation = (await readSetting(db, rotationKey(this.zoneId), Rotation)) ?? (this.zoneId === MAIN_ZONE ? await readSetting(db, 'rotation', Rotation) : undefined);
+    const [saved, airtime] = await Promise.all([readSetting(db, rotationKey(this.zoneId), Rotation), readSetting(db, airtimeKey(this.zoneId), HourAirtime)]);
+    const rotation = saved ?? (this.zoneId === MAIN_ZONE ? await readSetting(db, 'rotation', Rotation) : undefined);
     this.rotation = rotation ?? START_ROTATION;
+    this.airtime = airtime;
     this.useSet(set);
     if (this.stopped) return;
     this.owned.interval(() => void this.heartbeat(), HEARTBEAT_MS);
@@ -200,6 +209,7 @@ export class Playback {
       now,
       rotation,
       isReady: (item) => this.isReady(item),
+      ...(this.airtime ? { airtime: this.airtime } : {}),
     };
   }
 
@@ -340,6 +350,7 @@ export class Playback {
     this.rotation = wanted.rotation;
     // Where the rotation is, for a restart: best effort (storage may be full; proof of play is written apart).
     writeSetting(this.deps.db, rotationKey(this.zoneId), this.rotation).catch(() => {});
+    if (this.airtime) writeSetting(this.deps.db, airtimeKey(this.zoneId), this.airtime).catch(() => {});
     const showing: Showing = {
       slot: incoming.slot,
       naturalEnd: false,
@@ -365,7 +376,10 @@ export class Playback {
     this.current = null;
     this.owned.delete(outgoing.timer);
     const natural = outgoing.naturalEnd;
-    void this.deps.log.end(outgoing.impressionId, end ?? endOf(outgoing), natural);
+    const ended = end ?? endOf(outgoing);
+    void this.deps.log.end(outgoing.impressionId, ended, natural);
+    // Its airtime, for the shares of this clock hour (saved with the rotation when the next item starts).
+    this.airtime = recordAirtime(this.airtime, outgoing.slot.playlistId, outgoing.startedAt, ended, this.deps.timezone);
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
     // Removed once the incoming item has faded in (slotShown), or after a while regardless.
@@ -388,7 +402,9 @@ export class Playback {
 
   private goIdle(): void {
     this.dropPreload();
+    const wasShowing = this.current !== null;
     this.retireCurrent();
+    if (wasShowing && this.airtime) writeSetting(this.deps.db, airtimeKey(this.zoneId), this.airtime).catch(() => {});
     this.idle = true;
     this.emit();
   }

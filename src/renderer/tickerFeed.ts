@@ -1,10 +1,10 @@
 import { playlistsOfZone } from '../shared/layout.js';
 import type { Playlist } from '../shared/playlist.js';
-import { decide, Rotation, START_ROTATION } from '../shared/schedule.js';
+import { decide, HourAirtime, recordAirtime, Rotation, START_ROTATION } from '../shared/schedule.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import type { ImpressionLog } from './impressionLog.js';
 import { Listeners } from './listeners.js';
-import { rotationKey } from './playback.js';
+import { airtimeKey, rotationKey } from './playback.js';
 import { readSetting, writeSetting } from './settings.js';
 
 /**
@@ -36,6 +36,8 @@ export class TickerFeed {
   private set: StoredSet | null = null;
   private playlists: Playlist[] = [];
   private rotation: Rotation = START_ROTATION;
+  /** §6 share of voice: the ticker's airtime this clock hour (a line's time crossing the zone). */
+  private airtime: HourAirtime | undefined;
   private covered = false;
   private stopped = false;
   private readonly listeners = new Listeners();
@@ -51,7 +53,9 @@ export class TickerFeed {
   getVersion = (): number => this.version;
 
   async start(set: StoredSet | null): Promise<void> {
-    this.rotation = (await readSetting(this.deps.db, rotationKey(this.zoneId), Rotation)) ?? START_ROTATION;
+    const [rotation, airtime] = await Promise.all([readSetting(this.deps.db, rotationKey(this.zoneId), Rotation), readSetting(this.deps.db, airtimeKey(this.zoneId), HourAirtime)]);
+    this.rotation = rotation ?? START_ROTATION;
+    this.airtime = airtime;
     this.useSet(set);
   }
 
@@ -90,6 +94,7 @@ export class TickerFeed {
       waits: this.deps.waits?.() ?? {},
       rotation: this.rotation,
       isReady: (item) => item.type === 'text',
+      ...(this.airtime ? { airtime: this.airtime } : {}),
     });
     const pick = decision.now;
     if (!pick || pick.item.type !== 'text') return null;
@@ -102,6 +107,8 @@ export class TickerFeed {
   /** A line crossed the zone, from `start` (it entered) to `end` (it left): one impression. */
   crossed(line: TickerLine, start: number, end: number): void {
     if (this.stopped) return;
+    this.airtime = recordAirtime(this.airtime, line.playlistId, start, end, this.deps.timezone);
+    writeSetting(this.deps.db, airtimeKey(this.zoneId), this.airtime).catch(() => {});
     void this.deps.log.record(
       { screenId: this.deps.screenId, playlistId: line.playlistId, itemId: line.itemId, revision: this.set?.revision ?? '', zoneId: this.zoneId },
       start,
