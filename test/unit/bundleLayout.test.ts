@@ -20,9 +20,9 @@ describe('bundle layouts', () => {
     const built = buildBundle(playlistsDir);
     expect(built.errors).toEqual([]);
     const mairie = built.index.bundles.find((b) => b.id === 'mairie')!;
-    expect(mairie.layout).toBe('mairie/accueil.layout.json');
-    expect(built.files).toContain('mairie/accueil.layout.json');
-    expect(built.files).toContain('mairie/accueil-portrait.layout.json');
+    expect(mairie.layout).toBe('mairie/layouts/accueil.layout.json');
+    expect(built.files).toContain('mairie/layouts/accueil.layout.json');
+    expect(built.files).toContain('mairie/layouts/accueil-portrait.layout.json');
     const layout = JSON.parse(readFileSync(join(playlistsDir, mairie.layout!), 'utf8')) as { zones: { id: string; kind?: string; services?: string[] }[] };
     expect(layout.zones.map((z) => z.kind ?? 'playlist').sort()).toEqual(['playlist', 'queue', 'ticker']);
     expect(layout.zones.find((z) => z.kind === 'queue')!.services).toEqual(['etat-civil', 'titres']);
@@ -39,24 +39,24 @@ describe('bundle layouts', () => {
 
   it('names the layout file and the path of each error: overlap, outside the screen, a playlist naming an unknown zone, portrait zones differing', () => {
     const dir = copyOfPlaylists();
-    const path = join(dir, 'mairie/accueil.layout.json');
+    const path = join(dir, 'mairie/layouts/accueil.layout.json');
     const layout = JSON.parse(readFileSync(path, 'utf8')) as { zones: { id: string; x: number; width: number }[] };
     layout.zones[1]!.x = 60; // overlaps main, and 60 + 30 is inside
     writeFileSync(path, JSON.stringify(layout));
-    expect(buildBundle(dir).errors.join('\n')).toMatch(/mairie\/accueil\.layout\.json: zones\[1\]: overlaps zone "main"/);
+    expect(buildBundle(dir).errors.join('\n')).toMatch(/mairie\/layouts\/accueil\.layout\.json: zones\[1\]: overlaps zone "main"/);
     layout.zones[1]!.x = 70;
     layout.zones[2]!.id = 'defilant'; // bandeau.json names "bandeau"
     writeFileSync(path, JSON.stringify(layout));
     const errors = buildBundle(dir).errors.join('\n');
-    expect(errors).toMatch(/mairie\/accueil\.layout\.json: for bundle mairie's playlists: playlists\[3\]\.zone: unknown zone "bandeau"/);
-    expect(errors).toMatch(/mairie\/accueil-portrait\.layout\.json: zones .* differ from mairie\/accueil\.layout\.json/);
+    expect(errors).toMatch(/mairie\/layouts\/accueil\.layout\.json: for bundle mairie's playlists: playlists\[3\]\.zone: unknown zone "bandeau"/);
+    expect(errors).toMatch(/mairie\/layouts\/accueil-portrait\.layout\.json: zones .* differ from mairie\/layouts\/accueil\.layout\.json/);
 
     const outside = copyOfPlaylists();
-    const portrait = join(outside, 'mairie/accueil-portrait.layout.json');
+    const portrait = join(outside, 'mairie/layouts/accueil-portrait.layout.json');
     const tall = JSON.parse(readFileSync(portrait, 'utf8')) as { zones: { height: number }[] };
     tall.zones[2]!.height = 20;
     writeFileSync(portrait, JSON.stringify(tall));
-    expect(buildBundle(outside).errors.join('\n')).toMatch(/mairie\/accueil-portrait\.layout\.json: zones\[2\]\.height: y \+ height is 112/);
+    expect(buildBundle(outside).errors.join('\n')).toMatch(/mairie\/layouts\/accueil-portrait\.layout\.json: zones\[2\]\.height: y \+ height is 112/);
   });
 
   it('refuses a layout path that is not a .layout.json file in bundles.json', () => {
