@@ -252,6 +252,50 @@ describe('zones', () => {
     await context.close();
   }, 120_000);
 
+  it('two playlist zones and a clock: each zone its own rotation and impressions; after a crash both showings are recovered, cut short', async () => {
+    const { context, page, errors } = await newPlayerPage(browser());
+    await page.goto(playerUrl(site().url, hub.url, 'zones-6', 'token'));
+    const screen = await hub.connected();
+    const layout: LayoutInput = {
+      id: 'deux',
+      zones: [
+        { id: 'main', x: 0, y: 0, width: 60, height: 100 },
+        { id: 'cote', x: 60, y: 0, width: 40, height: 70 },
+        { id: 'horloge', x: 60, y: 70, width: 40, height: 30, kind: 'clock' },
+      ],
+    };
+    const playlists: PlaylistInput[] = [
+      { id: 'gauche', items: [{ id: 'g1', type: 'text', duration: 60, title: 'Gauche un' }, { id: 'g2', type: 'text', duration: 60, title: 'Gauche deux' }] },
+      { id: 'droite', zone: 'cote', items: [{ id: 'd1', type: 'text', duration: 60, title: 'Droite un', body: 'Un texte qui passe à la ligne dans une zone étroite' }] },
+    ];
+    expect(await pushSet(screen, { revision: 'zones-r7', playlists, layout })).toEqual({ ok: true });
+    await waitForItem(page, 'g1', 20_000);
+    await waitForItem(page, 'd1');
+    expect(await onScreen(page, 'main')).toEqual({ playlistId: 'gauche', itemId: 'g1' });
+    expect(await onScreen(page, 'cote')).toEqual({ playlistId: 'droite', itemId: 'd1' });
+    // The clock: hours and minutes, the date in French.
+    expect(await page.textContent('[data-zone="horloge"] .clock-time')).toMatch(/^\d{2}:\d{2}$/);
+    expect(await page.textContent('[data-zone="horloge"] .clock-date')).toMatch(/^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} /);
+    // The narrow zone's text is sized from the zone: smaller than main's, and it wraps inside it.
+    const sizes = await page.evaluate(() => {
+      const font = (zone: string) => parseFloat(getComputedStyle(document.querySelector(`[data-zone="${zone}"] .text-title`)!).fontSize);
+      const slide = document.querySelector<HTMLElement>('[data-zone="cote"] .text-slide')!;
+      return { main: font('main'), cote: font('cote'), overflow: slide.scrollWidth > slide.clientWidth || slide.scrollHeight > slide.clientHeight };
+    });
+    expect(sizes.cote).toBeLessThan(sizes.main);
+    expect(sizes.overflow).toBe(false);
+    // Both showings are kept as playing, one row per zone.
+    await expect.poll(async () => (await readStore<Impression>(page, 'playing')).map((i) => i.zoneId).sort()).toEqual(['cote', 'main']);
+    // A crash: both are recovered into the outbox, incomplete, each in its zone.
+    const again = await context.newPage();
+    await page.close();
+    await again.goto(playerUrl(site().url, hub.url, 'zones-6', 'token'));
+    await waitForItem(again, 'd1', 20_000);
+    await expect.poll(async () => (await readStore<Impression>(again, 'outbox')).filter((i) => !i.complete).map((i) => `${i.zoneId}:${i.itemId}`).sort()).toEqual(['cote:d1', 'main:g1']);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
   it('a new set without the ticker tears its zone down; without a layout, main fills the screen again', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));
