@@ -96,6 +96,15 @@ function openingEvents(now: number): QueueEvent[] {
   ];
 }
 
+/** The screen's socket once it has connected again (another than `old`). */
+async function nextSocket(screenId: string, old: Socket): Promise<Socket> {
+  for (;;) {
+    const socket = await hub.screen(screenId);
+    if (socket !== old && socket.connected) return socket;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function pushSet(screen: Socket, message: unknown): Promise<{ ok: boolean; error?: string }> {
   return (await screen.timeout(10_000).emitWithAck('playlists', message)) as { ok: boolean; error?: string };
 }
@@ -109,7 +118,7 @@ describe('zones', () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await recordCalls(page);
     await page.goto(playerUrl(site().url, hub.url, 'zones-1', 'token'));
-    const screen = await hub.connected();
+    const screen = await hub.screen('zones-1');
     expect(await pushSet(screen, { revision: 'zones-r1', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', seconds: 8 } } })).toEqual({ ok: true });
     await sendQueue(screen, openingEvents(Date.now()));
 
@@ -150,7 +159,7 @@ describe('zones', () => {
     await recordCalls(page);
     await page.clock.install();
     await page.goto(playerUrl(site().url, hub.url, 'zones-2', 'token'));
-    let screen = await hub.connected();
+    let screen = await hub.screen('zones-2');
     expect(await pushSet(screen, { revision: 'zones-r2', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'zone' } } })).toEqual({ ok: true });
     // The set takes over once its files are in: then its layout announces calls.
     await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
@@ -168,11 +177,11 @@ describe('zones', () => {
 
     // The hub sends the recent events again on a reconnection: nothing is announced again.
     screen.disconnect(true);
-    screen = await hub.connected();
+    screen = await nextSocket('zones-2', screen);
     await sendQueue(screen, [...opening, old, first]);
     // After a restart, the same: the queue is rebuilt from IndexedDB, the replayed events are known.
     await page.reload();
-    screen = await hub.connected();
+    screen = await nextSocket('zones-2', screen);
     await sendQueue(screen, [...opening, old, first]);
     await page.waitForSelector('[data-zone="file"] [data-ticket="A040"]');
     await page.clock.runFor(2_000);
@@ -210,8 +219,9 @@ describe('zones', () => {
           value: { getVoices: () => voices, speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
         });
       }, voices);
-      await page.goto(playerUrl(site().url, hub.url, `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}`, 'token'));
-      const screen = await hub.connected();
+      const screenId = `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}`;
+      await page.goto(playerUrl(site().url, hub.url, screenId, 'token'));
+      const screen = await hub.screen(screenId);
       expect(await pushSet(screen, { revision: 'zones-r3', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', voice: 'fr-FR', chime: true } } })).toEqual({ ok: true });
       await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
       const now = await page.evaluate(() => Date.now());
@@ -228,7 +238,7 @@ describe('zones', () => {
   it('refuses an invalid layout with its path, and the old set plays on', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-4', 'token'));
-    const screen = await hub.connected();
+    const screen = await hub.screen('zones-4');
     expect(await pushSet(screen, { revision: 'zones-r4', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
     await waitForItem(page, 'hygiene', 20_000);
 
@@ -255,7 +265,7 @@ describe('zones', () => {
   it('two playlist zones and a clock: each zone its own rotation and impressions; after a crash both showings are recovered, cut short', async () => {
     const { context, page, errors } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-6', 'token'));
-    const screen = await hub.connected();
+    const screen = await hub.screen('zones-6');
     const layout: LayoutInput = {
       id: 'deux',
       zones: [
@@ -299,7 +309,7 @@ describe('zones', () => {
   it('a new set without the ticker tears its zone down; without a layout, main fills the screen again', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));
-    const screen = await hub.connected();
+    const screen = await hub.screen('zones-5');
     expect(await pushSet(screen, { revision: 'zones-r5', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
     await waitForItem(page, 'hygiene', 20_000);
     const mainOnly = clinicSet(site().url).filter((p) => p.id === 'salle');
