@@ -215,6 +215,13 @@ describe('zones', () => {
       await context.addInitScript((voices) => {
         const spoken: { text: string; lang: string }[] = [];
         (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
+        // So are the speakers: the chime's tones are counted.
+        const start = OscillatorNode.prototype.start;
+        (window as unknown as { __tones: number }).__tones = 0;
+        OscillatorNode.prototype.start = function (...args: Parameters<OscillatorNode['start']>) {
+          (window as unknown as { __tones: number }).__tones++;
+          return start.apply(this, args);
+        };
         Object.defineProperty(window, 'speechSynthesis', {
           value: { getVoices: () => voices, speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
         });
@@ -230,6 +237,8 @@ describe('zones', () => {
       const spoken = await page.evaluate(() => (window as unknown as { __spoken: unknown[] }).__spoken);
       if (voices[0]?.lang === 'fr-FR') expect(spoken).toEqual([{ text: 'Ticket A 42, guichet 3', lang: 'fr-FR' }]);
       else expect(spoken).toEqual([]); // no French voice: nothing spoken, the banner shown all the same
+      // The two-tone chime, once for the one call.
+      await expect.poll(() => page.evaluate(() => (window as unknown as { __tones: number }).__tones)).toBe(2);
       expect(errors).toEqual([]);
       await context.close();
     }
