@@ -315,6 +315,58 @@ describe('zones', () => {
     await context.close();
   }, 90_000);
 
+  it('the ticker scrolls on without a jump when its content changes: the line on screen finishes, the new lines follow it', async () => {
+    const { context, page, errors } = await newPlayerPage(browser());
+    await page.goto(playerUrl(site().url, hub.url, 'zones-7', 'token'));
+    const screen = await hub.screen('zones-7');
+    expect(await pushSet(screen, { revision: 'zones-r8', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
+    await page.waitForSelector('[data-zone="bandeau"] .ticker-line', { timeout: 20_000 });
+    // Every frame, each line's left edge (by its element): it may only move left.
+    await page.evaluate(() => {
+      const track: { key: Element; left: number; text: string }[][] = [];
+      (window as unknown as { __ticker: typeof track }).__ticker = track;
+      const frame = () => {
+        track.push([...document.querySelectorAll('[data-zone="bandeau"] .ticker-line')].map((el) => ({ key: el, left: el.getBoundingClientRect().left, text: el.textContent ?? '' })));
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const before = await page.evaluate(() => document.querySelector('[data-zone="bandeau"] .ticker-line')!.textContent);
+    const changed = clinicSet(site().url).map((p) => (p.id === 'infos' ? { ...p, items: [{ id: 'neige', type: 'text' as const, duration: 5, title: 'Neige', body: 'Mairie ouverte aux horaires habituels' }] } : p));
+    expect(await pushSet(screen, { revision: 'zones-r9', playlists: changed, layout: THREE_ZONES })).toEqual({ ok: true });
+    await page.waitForSelector('[data-zone="bandeau"] .ticker-line[data-item-id="neige"]', { timeout: 60_000 });
+    // The first line leaves once it has crossed.
+    await page.waitForFunction(() => {
+      const track = (window as unknown as { __ticker: { key: Element }[][] }).__ticker;
+      return !track[0]![0]!.key.isConnected;
+    }, undefined, { timeout: 60_000 });
+    const result = await page.evaluate(() => {
+      const track = (window as unknown as { __ticker: { key: Element; left: number; text: string }[][] }).__ticker;
+      let backwards = 0;
+      const last = new Map<Element, number>();
+      for (const frame of track) {
+        for (const line of frame) {
+          const prev = last.get(line.key);
+          if (prev !== undefined && line.left > prev + 0.5) backwards++;
+          last.set(line.key, line.left);
+        }
+      }
+      // The line that was scrolling when the set changed went on to cross the zone.
+      const zone = document.querySelector('[data-zone="bandeau"]')!.getBoundingClientRect();
+      const first = track[0]![0]!;
+      const lastSeen = [...track].reverse().find((frame) => frame.some((l) => l.key === first.key))!.find((l) => l.key === first.key)!;
+      const width = (first.key as HTMLElement).scrollWidth;
+      return { frames: track.length, backwards, firstText: first.text, crossedTo: lastSeen.left + width - zone.left };
+    });
+    expect(result.frames).toBeGreaterThan(30);
+    expect(result.backwards).toBe(0);
+    expect(result.firstText).toBe(before);
+    expect(result.crossedTo).toBeLessThan(60); // its right edge reached the zone's left edge (within a frame or two)
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('a new set without the ticker tears its zone down; without a layout, main fills the screen again', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));
