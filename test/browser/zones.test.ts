@@ -367,12 +367,16 @@ describe('zones', () => {
     await context.close();
   }, 120_000);
 
-  it('a new set without the ticker tears its zone down; without a layout, main fills the screen again', async () => {
+  it('a new set without a layout tears the other zones down (a side zone’s showing ends incomplete); main fills the screen again and plays on', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));
     const screen = await hub.screen('zones-5');
-    expect(await pushSet(screen, { revision: 'zones-r5', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
+    // main (the video), a side zone playing its own text, and the ticker.
+    const withSide: LayoutInput = { ...THREE_ZONES, zones: [THREE_ZONES.zones[0]!, { id: 'cote', x: 70, y: 0, width: 30, height: 88 }, THREE_ZONES.zones[2]!] };
+    const side: PlaylistInput = { id: 'cote-infos', zone: 'cote', items: [{ id: 'cote-texte', type: 'text', duration: 120, title: 'À côté' }] };
+    expect(await pushSet(screen, { revision: 'zones-r5', playlists: [...clinicSet(site().url), side], layout: withSide })).toEqual({ ok: true });
     await waitForItem(page, 'hygiene', 20_000);
+    await waitForItem(page, 'cote-texte');
     const mainOnly = clinicSet(site().url).filter((p) => p.id === 'salle');
     expect(await pushSet(screen, { revision: 'zones-r6', playlists: mainOnly })).toEqual({ ok: true });
     await expect.poll(() => page.locator('[data-zone]').evaluateAll((els) => els.map((el) => el.getAttribute('data-zone'))), { timeout: 10_000 }).toEqual(['main']);
@@ -380,6 +384,9 @@ describe('zones', () => {
     expect(box).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
     // main was kept: it plays on where it was.
     expect(await onScreen(page, 'main')).toEqual({ playlistId: 'salle', itemId: 'hygiene' });
+    // The side zone's showing ended with its zone: recorded, incomplete.
+    await expect.poll(async () => (await readStore<Impression>(page, 'outbox')).find((i) => i.itemId === 'cote-texte')).toMatchObject({ zoneId: 'cote', complete: false });
+    expect((await readStore<Impression>(page, 'playing')).map((i) => i.zoneId)).toEqual(['main']);
     await context.close();
   }, 60_000);
 });
