@@ -244,6 +244,25 @@ describe('zones', () => {
     }
   }, 120_000);
 
+  it('in English (lang=en): the queue zone, the banner and the clock speak the screen’s language', async () => {
+    const { context, page, errors } = await newPlayerPage(browser(), { locale: 'en-GB' });
+    await page.goto(playerUrl(site().url, hub.url, 'zones-en', 'token', '&lang=en'));
+    const screen = await hub.screen('zones-en');
+    const layout: LayoutInput = { ...THREE_ZONES, zones: [...THREE_ZONES.zones.slice(0, 2), { id: 'bandeau', x: 0, y: 88, width: 50, height: 12, kind: 'ticker' }, { id: 'heure', x: 50, y: 88, width: 50, height: 12, kind: 'clock' }], calls: { show: 'overlay' } };
+    expect(await pushSet(screen, { revision: 'zones-en-r1', playlists: clinicSet(site().url), layout })).toEqual({ ok: true });
+    await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
+    const now = await page.evaluate(() => Date.now());
+    await sendQueue(screen, [...openingEvents(now), { type: 'counter', counter: '3', open: false, services: ['titres'], at: new Date(now - 1_000).toISOString() }, { type: 'called', ticket: 'A041', counter: '1', at: new Date(now).toISOString() }]);
+    await page.waitForSelector('.call-banner[data-call-ticket="A041"]');
+    expect(await page.textContent('.call-banner')).toBe('Ticket calledA041Please go to counter 1');
+    expect(await page.textContent('[data-zone="file"] .queue-heading')).toBe('Called');
+    expect(await page.textContent('[data-zone="file"] [data-service="titres"] .queue-range')).toBe('Service closed');
+    expect(await page.textContent('[data-zone="file"] [data-service="etat-civil"] .queue-range')).toMatch(/^(\d+ to \d+ min|under \d+ min|over \d+ h)$/);
+    expect(await page.textContent('[data-zone="heure"] .clock-date')).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} /);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('refuses an invalid layout with its path, and the old set plays on', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-4', 'token'));
