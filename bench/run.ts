@@ -5,7 +5,7 @@ import { runBundled } from './bundled.js';
 import { benchBacklog, benchIngest, benchScale } from './hubBench.js';
 import { benchMediaCache } from './mediaCache.js';
 import { benchStartup } from './startup.js';
-import { benchTransitions } from './transitions.js';
+import { benchTransitions, benchZoneTransitions } from './transitions.js';
 
 const only = process.argv[2];
 if (!only || only === 'decision') await runBundled('bench/decisionMain.ts');
@@ -16,6 +16,7 @@ const site = await serveWeb();
 try {
   if (!only || only === 'startup') await benchStartup(browser, site);
   if (!only || only === 'transitions') await benchTransitions(browser);
+  if (!only || only === 'transitions' || only === 'zones') await benchZoneTransitions(browser);
   if (!only || only === 'cache') await benchMediaCache(browser);
   if (!only || only === 'backlog') await benchBacklog(browser, site);
 } finally {

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BundleIndex, BundleSource } from '../src/shared/bundle.js';
+import { checkZonesOfSet, Layout } from '../src/shared/layout.js';
 import { filesOf, isRemoteSrc, Playlist } from '../src/shared/playlist.js';
 import { formatIssues } from '../src/shared/validationError.js';
+import { z } from 'zod';
 
 /**
  * Reads a playlists folder (`bundles.json`, the playlists it names, their media), checks
@@ -31,6 +33,7 @@ export function buildBundle(dir: string): BuiltBundle {
   if (existsSync(join(dir, 'playlist.schema.json'))) files.add('playlist.schema.json');
   const bundles = source.data.bundles.map((bundle) => {
     const hash = createHash('sha256');
+    const playlists: Playlist[] = [];
     for (const path of bundle.playlists) {
       const file = join(dir, path);
       if (!existsSync(file)) {
@@ -45,6 +48,7 @@ export function buildBundle(dir: string): BuiltBundle {
         errors.push(`${path}: ${formatIssues(parsed.error)}`);
         continue;
       }
+      playlists.push(parsed.data);
       parsed.data.items.forEach((item, i) => {
         for (const media of filesOf(item)) {
           if (isRemoteSrc(media.src)) continue;
@@ -65,6 +69,33 @@ export function buildBundle(dir: string): BuiltBundle {
         }
       });
     }
+    // Its layouts (§6), checked like the playlists: each valid, each playlist's zone one of theirs.
+    const layouts: Layout[] = [];
+    for (const path of [bundle.layout, bundle.portraitLayout]) {
+      if (path === undefined) continue;
+      const file = join(dir, path);
+      if (!existsSync(file)) {
+        errors.push(`${path}: file not found (named by bundle ${bundle.id})`);
+        continue;
+      }
+      const text = readFileSync(file, 'utf8');
+      hash.update(text);
+      files.add(path);
+      const parsed = Layout.safeParse(JSON.parse(text));
+      if (!parsed.success) {
+        errors.push(`${path}: ${formatIssues(parsed.error)}`);
+        continue;
+      }
+      layouts.push(parsed.data);
+      const zoneIssues = z.object({}).superRefine((_, ctx) => checkZonesOfSet(playlists, parsed.data, ctx));
+      const zones = zoneIssues.safeParse({});
+      if (!zones.success) errors.push(`${path}: for bundle ${bundle.id}'s playlists: ${formatIssues(zones.error)}`);
+    }
+    if (bundle.portraitLayout && !bundle.layout) errors.push(`bundles.json: bundle ${bundle.id} has a portraitLayout without a layout`);
+    if (layouts.length === 2) {
+      const ids = (layout: Layout) => layout.zones.map((zone) => `${zone.id}:${zone.kind}`).sort().join(',');
+      if (ids(layouts[0]!) !== ids(layouts[1]!)) errors.push(`${bundle.portraitLayout}: zones ${ids(layouts[1]!)} differ from ${bundle.layout}'s ${ids(layouts[0]!)} (a screen plays the same playlists either way up)`);
+    }
     return { ...bundle, revision: `bundle-${bundle.id}-${hash.digest('hex').slice(0, 16)}` };
   });
   return { index: { ...source.data, bundles }, files: [...files].sort(), errors };
@@ -76,7 +107,7 @@ export function listPlaylistFiles(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listPlaylistFiles(path));
-    else if (entry.name.endsWith('.json') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') out.push(path);
+    else if (entry.name.endsWith('.json') && !entry.name.endsWith('.layout.json') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') out.push(path);
   }
   return out.sort();
 }

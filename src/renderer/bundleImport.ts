@@ -1,6 +1,8 @@
-import { BundleIndex } from '../shared/bundle.js';
+import { BundleIndex, layoutPathFor } from '../shared/bundle.js';
+import { Layout } from '../shared/layout.js';
 import { mapSources, Playlist } from '../shared/playlist.js';
 import { formatIssues } from '../shared/validationError.js';
+import { z } from 'zod';
 import type { SetSwitch } from './setSwitch.js';
 
 /**
@@ -21,7 +23,13 @@ async function fetchJson(url: URL): Promise<unknown> {
   return response.json();
 }
 
-export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: string | undefined): Promise<ImportReport> {
+/** The screen's shape, for the choice of a bundle's portrait layout. */
+export interface ScreenShape {
+  width: number;
+  height: number;
+}
+
+export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: string | undefined, shape: ScreenShape = { width: 16, height: 9 }): Promise<ImportReport> {
   const errors: string[] = [];
   const indexUrl = new URL('playlists/bundles.json', appBase);
   const parsedIndex = BundleIndex.safeParse(await fetchJson(indexUrl));
@@ -45,7 +53,20 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
     }
     playlists.push(mapSources(parsed.data, (src) => new URL(src, url).href));
   }
+  // Its layout (§6), the portrait one on a screen taller than wide. An invalid layout refuses the set: what plays goes on.
+  const layoutPath = layoutPathFor(bundle, shape.width, shape.height);
+  let layout: Layout | undefined;
+  if (layoutPath) {
+    const parsed = Layout.safeParse(await fetchJson(new URL(layoutPath, indexUrl)));
+    if (!parsed.success) return { offered: false, errors: [...errors, `${layoutPath}: ${formatIssues(parsed.error)}`] };
+    layout = parsed.data;
+  }
   // Its files come through the media cache, verified, like any other set's.
-  const offered = await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now() });
+  let offered: boolean;
+  try {
+    offered = await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now(), ...(layout ? { layout } : {}) });
+  } catch (error) {
+    return { offered: false, errors: [...errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`] };
+  }
   return { offered, errors };
 }

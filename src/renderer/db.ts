@@ -52,8 +52,8 @@ export interface MediaError {
   attempts: number;
 }
 
-/** The item on screen, kept up to date while it plays so that a crash loses no airtime. */
-export const PlayingRecord = Impression.extend({ key: z.literal('current') });
+/** The item on screen in one zone (key `current` for `main`, `current:<zone>` for the others), kept up to date while it plays so that a crash loses no airtime. */
+export const PlayingRecord = Impression.extend({ key: z.string().regex(/^current(?::.+)?$/) });
 export type PlayingRecord = z.infer<typeof PlayingRecord>;
 
 /** A wait estimate waiting to be sent to the hub (`seq` keeps their order). */

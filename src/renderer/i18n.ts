@@ -8,6 +8,21 @@ const fr = {
   urgent: 'Information importante',
   info: 'Information',
   identify: 'Identification de l’écran',
+  // Queue board and zone (§6), and call announcements.
+  called: 'Appelés',
+  counter: (counter: string) => `guichet ${counter}`,
+  noCalls: 'Aucun appel pour le moment',
+  waitHeading: 'Attente estimée',
+  serviceClosed: 'Service fermé',
+  noEstimate: 'Estimation indisponible',
+  waiting: (people: number, counters: number) => `${people} personne${people > 1 ? 's' : ''} en attente · ${counters} guichet${counters > 1 ? 's' : ''} ouvert${counters > 1 ? 's' : ''}`,
+  under5: 'moins de 5 min',
+  under10: 'moins de 10 min',
+  overHours: (hours: number) => `plus d’${hours} h`,
+  range: (low: number, high: number) => `${low} à ${high} min`,
+  callBanner: 'Ticket appelé',
+  goTo: 'Présentez-vous au',
+  spokenCall: (ticket: string, counter: string) => `Ticket ${ticket}, guichet ${counter}`,
 };
 export type Strings = typeof fr;
 const en: Strings = {
@@ -19,6 +34,20 @@ const en: Strings = {
   urgent: 'Important notice',
   info: 'Notice',
   identify: 'Screen identification',
+  called: 'Called',
+  counter: (counter: string) => `counter ${counter}`,
+  noCalls: 'No calls yet',
+  waitHeading: 'Estimated wait',
+  serviceClosed: 'Service closed',
+  noEstimate: 'No estimate available',
+  waiting: (people: number, counters: number) => `${people} waiting · ${counters} counter${counters > 1 ? 's' : ''} open`,
+  under5: 'under 5 min',
+  under10: 'under 10 min',
+  overHours: (hours: number) => `over ${hours} h`,
+  range: (low: number, high: number) => `${low} to ${high} min`,
+  callBanner: 'Ticket called',
+  goTo: 'Please go to',
+  spokenCall: (ticket: string, counter: string) => `Ticket ${ticket}, counter ${counter}`,
 };
 
 export type Lang = 'fr' | 'en';
@@ -27,4 +56,8 @@ export function strings(lang: Lang = 'fr'): Strings {
 }
 export function locale(lang: Lang = 'fr'): string {
   return lang === 'en' ? 'en-GB' : 'fr-FR';
+}
+/** The player's language for a BCP 47 tag (`en-GB` → en; anything else French). */
+export function langOfTag(tag: string): Lang {
+  return tag.toLowerCase().startsWith('en') ? 'en' : 'fr';
 }

@@ -20,6 +20,13 @@ export interface ShowingRef {
   playlistId: string;
   itemId: string;
   revision: string;
+  /** §6: the zone it plays in. */
+  zoneId: string;
+}
+
+/** The `playing` row of a zone: `current` for `main` (the key of players before layouts), `current:<zone>` for the others. */
+export function playingKey(zoneId: string): string {
+  return zoneId === 'main' ? 'current' : `current:${zoneId}`;
 }
 
 function closed(record: PlayingRecord, at: number, complete: boolean): Impression {
@@ -72,44 +79,65 @@ export class ImpressionLog {
   recover(): Promise<unknown> {
     return this.enqueue(() =>
       this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
-        const orphan = PlayingRecord.safeParse(await this.db.playing.get('current'));
-        await this.db.playing.delete('current');
-        if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false));
+        // One row per zone that was playing.
+        const rows = await this.db.playing.toArray();
+        await this.db.playing.clear();
+        for (const row of rows) {
+          const orphan = PlayingRecord.safeParse(row);
+          if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false));
+        }
       }).then(() => this.onOutbox()),
     );
+  }
+
+  /** An impression whose interval is already over (a ticker line that crossed its zone): straight to the outbox. */
+  record(ref: ShowingRef, start: number, end: number, complete: boolean): Promise<unknown> {
+    const impression = Impression.parse({ id: uuidv7(), ...ref, start: toUtcTime(start), end: toUtcTime(end), durationMs: Math.max(0, end - start), complete });
+    return this.enqueue(() => this.db.outbox.put(impression)).then(() => this.onOutbox());
   }
 
   /** An item is on screen from `at`: answers its impression id. */
   begin(ref: ShowingRef, at: number): string {
     // Time-ordered (UUIDv7): the hub's index of ids grows at its end instead of everywhere (4x the ingest rate).
     const id = uuidv7();
-    const record: PlayingRecord = { key: 'current', id, ...ref, start: toUtcTime(at), end: toUtcTime(at), durationMs: 0, complete: false };
+    const key = playingKey(ref.zoneId);
+    this.keys.set(id, key);
+    const record: PlayingRecord = { key, id, ...ref, start: toUtcTime(at), end: toUtcTime(at), durationMs: 0, complete: false };
     void this.enqueue(() => this.db.playing.put(record));
     return id;
   }
 
-  private heartbeatDue: { id: string; at: number } | null = null;
+  /** The `playing` row of each showing begun and not yet ended, by impression id. */
+  private readonly keys = new Map<string, string>();
+  /** Per showing, the heartbeat waiting to be written. */
+  private readonly heartbeatsDue = new Map<string, number>();
 
   /** Moves the end of the item on screen forward. Heartbeats that pile up behind slow writes collapse into one. */
   heartbeat(id: string, at: number): Promise<unknown> {
-    const pending = this.heartbeatDue !== null;
-    this.heartbeatDue = { id, at };
+    const key = this.keys.get(id);
+    if (!key) return this.queue;
+    const pending = this.heartbeatsDue.has(id);
+    this.heartbeatsDue.set(id, at);
     if (pending) return this.queue;
     return this.enqueue(async () => {
-      const due = this.heartbeatDue;
-      this.heartbeatDue = null;
-      if (!due) return;
-      const record = await this.db.playing.get('current');
-      if (record?.id === due.id) await this.db.playing.put({ ...record, end: toUtcTime(due.at), durationMs: Math.max(0, due.at - Date.parse(record.start)) });
+      const due = this.heartbeatsDue.get(id);
+      this.heartbeatsDue.delete(id);
+      if (due === undefined) return;
+      const record = await this.db.playing.get(key);
+      if (record?.id === id) await this.db.playing.put({ ...record, end: toUtcTime(due), durationMs: Math.max(0, due - Date.parse(record.start)) });
     });
   }
 
   end(id: string, at: number, complete: boolean): Promise<unknown> {
+    const key = this.keys.get(id);
+    if (!key) return this.queue;
+    this.keys.delete(id);
+    this.heartbeatsDue.delete(id);
     return this.enqueue(() =>
       this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
-        const record = await this.db.playing.get('current');
+        const record = await this.db.playing.get(key);
         if (record?.id !== id) return;
-        await this.db.playing.delete('current');
+        await this.db.playing.delete(key);
         await this.db.outbox.put(closed(record, at, complete));
       }).then(() => this.onOutbox()),
     );

@@ -7,7 +7,9 @@ import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
 import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
-import { Playback } from './playback.js';
+import { ScreenLayout } from './screenLayout.js';
+import { CallAnnouncer } from './callAnnouncer.js';
+import { playChime } from './components/QueueBoard.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
 import { Stage } from './components/Stage.js';
@@ -43,7 +45,10 @@ async function boot(): Promise<void> {
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   const queue = new QueueTracker(db);
-  const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
+  // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
+  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
+  const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
+  queue.onCalled = (calls) => announcer.receive(calls);
   queue.subscribe(() => playback.waitsChanged());
   const alerts = new AlertBoard(db);
   const identify = new IdentifyFlag();
@@ -90,7 +95,7 @@ async function boot(): Promise<void> {
   const pairing = config.hub && !sync ? new PairingCodeShown() : null;
   root.render(
     <>
-      <Stage playback={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} chime={config.chime === 'on'} />
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} />
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );
@@ -102,7 +107,7 @@ async function boot(): Promise<void> {
   }
 
   // In the background: the bundled playlists on first start, or a newer bundle after an update.
-  importBundle(switcher, new URL('./', window.location.href), config.bundle)
+  importBundle(switcher, new URL('./', window.location.href), config.bundle, { width: window.innerWidth, height: window.innerHeight })
     .then((report) => {
       for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
     })
@@ -111,6 +116,7 @@ async function boot(): Promise<void> {
   window.addEventListener('pagehide', () => {
     sync?.stop();
     queue.stop();
+    announcer.dispose();
     cache.stop();
     switcher.stop();
     void playback.stop();

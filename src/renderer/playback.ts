@@ -1,13 +1,16 @@
-import { filesOf, type Item } from '../shared/playlist.js';
-import { decide, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
-import { StoredSet, type PlayerDb } from './db.js';
+import { playlistsOfZone, MAIN_ZONE } from '../shared/layout.js';
+import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
+import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
+import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { readMedia, touchMedia } from './mediaStore.js';
 import { readSetting, writeSetting } from './settings.js';
 import { Listeners } from './listeners.js';
+import { DisposableStore, TimerSlot } from './disposables.js';
 
 /**
- * The player's loop: asks the scheduling engine what plays, prepares the next item off
+ * One zone's loop (protocol §6: each `playlist` zone plays on its own; without a layout the
+ * only zone is `main`, filling the screen): asks the scheduling engine what plays, prepares the next item off
  * screen (media read from IndexedDB, decoded) and switches only once it is ready, so no
  * blank or half-drawn frame is ever shown. Records an impression for every item shown.
  * React renders `view`; the components report readiness, failures and video ends back.
@@ -50,7 +53,8 @@ interface Showing {
   startedAt: number;
   startedMono: number;
   naturalEnd: boolean;
-  timer: ReturnType<typeof setTimeout> | null;
+  /** Ends an item with a duration. */
+  timer: TimerSlot;
 }
 
 export interface PlaybackDeps {
@@ -70,17 +74,32 @@ function itemKey(playlistId: string, item: Item): string {
   return `${playlistId}\u0000${item.id}\u0000${filesOf(item).map((f) => f.sha256).join(',')}\u0000${JSON.stringify(item)}`;
 }
 
+/** Where a zone's rotation is saved (`rotation` was the key of players before layouts: read for `main`). */
+export function rotationKey(zoneId: string): string {
+  return `rotation:${zoneId}`;
+}
+
+/** Where a zone's airtime of the current clock hour is saved (§6 share of voice), beside its rotation. */
+export function airtimeKey(zoneId: string): string {
+  return `airtime:${zoneId}`;
+}
+
 export class Playback {
   private set: StoredSet | null = null;
+  /** The set's playlists that play in this zone. */
+  private playlists: Playlist[] = [];
   private rotation: Rotation = START_ROTATION;
+  /** §6 share of voice: this zone's airtime this clock hour, by playlist. */
+  private airtime: HourAirtime | undefined;
   private current: Showing | null = null;
   private leaving: SlotView[] = [];
   private preload: { slot: SlotView; key: string; ready: boolean } | null = null;
   /** What should replace the item on screen as soon as it is ready (its key is the preload's when prepared). */
   private wanted: { key: string; rotation: Rotation } | null = null;
-  private prepareTimer: ReturnType<typeof setTimeout> | null = null;
-  private boundaryTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  /** Every timer of this zone: disposed when it stops. */
+  private readonly owned = new DisposableStore();
+  private readonly prepareTimer = this.owned.add(new TimerSlot());
+  private readonly boundaryTimer = this.owned.add(new TimerSlot());
   private failed = new Map<string, number>();
   private readonly listeners = new Listeners();
   private stopped = false;
@@ -89,26 +108,36 @@ export class Playback {
   private idle = true;
   view: PlayerView = { slots: [], idle: true, revision: null };
 
-  constructor(private readonly deps: PlaybackDeps) {}
+  constructor(
+    private readonly deps: PlaybackDeps,
+    readonly zoneId: string = MAIN_ZONE,
+  ) {}
 
   subscribe = this.listeners.subscribe;
   getView = (): PlayerView => this.view;
 
-  async start(): Promise<void> {
+  /** Starts playing `set` (the stored one, read by the screen's owner) where this zone's rotation was saved. */
+  async start(set: StoredSet | null): Promise<void> {
     const { db } = this.deps;
-    const [, rotation, set] = await Promise.all([this.deps.log.recover(), readSetting(db, 'rotation', Rotation), db.sets.get('current')]);
+    const [saved, airtime] = await Promise.all([readSetting(db, rotationKey(this.zoneId), Rotation), readSetting(db, airtimeKey(this.zoneId), HourAirtime)]);
+    const rotation = saved ?? (this.zoneId === MAIN_ZONE ? await readSetting(db, 'rotation', Rotation) : undefined);
     this.rotation = rotation ?? START_ROTATION;
-    // Read back from disk: parsed like anything else that enters; a damaged set is ignored (the bundle is imported again).
-    const parsedSet = StoredSet.safeParse(set);
-    this.set = parsedSet.success ? parsedSet.data : null;
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+    this.airtime = airtime;
+    this.useSet(set);
+    if (this.stopped) return;
+    this.owned.interval(() => void this.heartbeat(), HEARTBEAT_MS);
     this.step();
   }
 
   /** A new set is stored: play it from now on, cutting the item on screen if it no longer plays. */
   setStoredSet(set: StoredSet): void {
-    this.set = set;
+    this.useSet(set);
     this.reconsider();
+  }
+
+  private useSet(set: StoredSet | null): void {
+    this.set = set;
+    this.playlists = set ? playlistsOfZone(set.playlists, this.zoneId) : [];
   }
 
   /** An urgent alert covers the screen, or no longer does. */
@@ -133,11 +162,16 @@ export class Playback {
     this.reconsider();
   }
 
+  /** Stops this zone for good (page leaving, or a new layout without it): the item on screen ends incomplete. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    for (const timer of [this.prepareTimer, this.boundaryTimer, this.current?.timer ?? null]) if (timer) clearTimeout(timer);
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    if (this.current) await this.deps.log.end(this.current.impressionId, endOf(this.current), false);
+    this.owned.dispose();
+    const current = this.current;
+    current?.timer.dispose();
+    this.dropPreload();
+    for (const slot of this.leaving) revokeSlot(slot);
+    if (current) await this.deps.log.end(current.impressionId, endOf(current), false);
   }
 
   // ---- Reports from the components ----
@@ -169,26 +203,26 @@ export class Playback {
   private input(now: number, rotation: Rotation): DecideInput {
     for (const [key, until] of this.failed) if (until <= now) this.failed.delete(key);
     return {
-      playlists: this.covered ? [] : (this.set?.playlists ?? []),
+      playlists: this.covered ? [] : this.playlists,
       waits: this.deps.waits?.() ?? {},
       timezone: this.deps.timezone,
       now,
       rotation,
       isReady: (item) => this.isReady(item),
+      ...(this.airtime ? { airtime: this.airtime } : {}),
     };
   }
 
   private isReady(item: Item): boolean {
     for (const file of filesOf(item)) if (!this.deps.isFileReady(file.sha256.toLowerCase())) return false;
     if (this.failed.size === 0) return true;
-    const playlist = this.set?.playlists.find((p) => p.items.includes(item));
+    const playlist = this.playlists.find((p) => p.items.includes(item));
     return !playlist || !this.failed.has(itemKey(playlist.id, item));
   }
 
   private itemEnded(natural: boolean): void {
     if (!this.current) return;
-    if (this.current.timer) clearTimeout(this.current.timer);
-    this.current.timer = null;
+    this.current.timer.clear();
     this.current.naturalEnd = natural;
     this.step();
   }
@@ -208,8 +242,7 @@ export class Playback {
     this.wanted = { key, rotation: decision.rotation };
     if (this.preload?.key !== key) void this.prepare(decision.now);
     else if (this.preload.ready) this.promote();
-    if (this.prepareTimer) clearTimeout(this.prepareTimer);
-    this.prepareTimer = setTimeout(() => {
+    this.prepareTimer.arm(() => {
       if (this.wanted?.key !== key) return;
       if (this.preload?.key === key && !this.preload.ready) this.slotFailed(this.preload.slot.key);
       else if (this.preload?.key !== key) this.step(); // what is being prepared is no longer what is wanted
@@ -239,10 +272,9 @@ export class Playback {
 
   /** Wakes at the next schedule boundary, or sooner when an item that failed may be tried again. */
   private armBoundary(at: number, now: number): void {
-    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
     let wake = at;
     for (const until of this.failed.values()) wake = Math.min(wake, until);
-    this.boundaryTimer = setTimeout(() => this.reconsider(), Math.max(0, wake - now));
+    this.boundaryTimer.arm(() => this.reconsider(), Math.max(0, wake - now));
   }
 
   private async prepare(pick: Pick): Promise<void> {
@@ -303,7 +335,7 @@ export class Playback {
     const incoming = this.preload;
     const wanted = this.wanted;
     if (!incoming || !wanted || this.stopped) return;
-    if (this.prepareTimer) clearTimeout(this.prepareTimer);
+    this.prepareTimer.clear();
     // The next showing starts where the last one ended (proof of play without gaps nor overlaps
     // when the wall clock drifts from the monotonic one by a few ms), unless the clock jumped.
     const wall = Date.now();
@@ -317,13 +349,14 @@ export class Playback {
     incoming.slot.fadeMs = this.leaving.length > 0 ? fadeFor(incoming.slot.item) : 0;
     this.rotation = wanted.rotation;
     // Where the rotation is, for a restart: best effort (storage may be full; proof of play is written apart).
-    writeSetting(this.deps.db, 'rotation', this.rotation).catch(() => {});
+    writeSetting(this.deps.db, rotationKey(this.zoneId), this.rotation).catch(() => {});
+    if (this.airtime) writeSetting(this.deps.db, airtimeKey(this.zoneId), this.airtime).catch(() => {});
     const showing: Showing = {
       slot: incoming.slot,
       naturalEnd: false,
-      timer: null,
+      timer: this.owned.add(new TimerSlot()),
       impressionId: this.deps.log.begin(
-        { screenId: this.deps.screenId, playlistId: incoming.slot.playlistId, itemId: incoming.slot.itemId, revision: this.set?.revision ?? '' },
+        { screenId: this.deps.screenId, playlistId: incoming.slot.playlistId, itemId: incoming.slot.itemId, revision: this.set?.revision ?? '', zoneId: this.zoneId },
         now,
       ),
       startedAt: now,
@@ -331,7 +364,7 @@ export class Playback {
     };
     this.current = showing;
     const duration = incoming.slot.item.duration;
-    if (duration !== undefined) showing.timer = setTimeout(() => this.itemEnded(true), duration * 1000);
+    if (duration !== undefined) showing.timer.arm(() => this.itemEnded(true), duration * 1000);
     this.emit();
     this.prepareNext(now);
   }
@@ -341,13 +374,16 @@ export class Playback {
     const outgoing = this.current;
     if (!outgoing) return;
     this.current = null;
-    if (outgoing.timer) clearTimeout(outgoing.timer);
+    this.owned.delete(outgoing.timer);
     const natural = outgoing.naturalEnd;
-    void this.deps.log.end(outgoing.impressionId, end ?? endOf(outgoing), natural);
+    const ended = end ?? endOf(outgoing);
+    void this.deps.log.end(outgoing.impressionId, ended, natural);
+    // Its airtime, for the shares of this clock hour (saved with the rotation when the next item starts).
+    this.airtime = recordAirtime(this.airtime, outgoing.slot.playlistId, outgoing.startedAt, ended, this.deps.timezone);
     outgoing.slot.phase = 'leaving';
     this.leaving.push(outgoing.slot);
     // Removed once the incoming item has faded in (slotShown), or after a while regardless.
-    setTimeout(() => this.dropLeaving(outgoing.slot), LEAVING_FALLBACK_MS);
+    this.owned.timeout(() => this.dropLeaving(outgoing.slot), LEAVING_FALLBACK_MS);
   }
 
   /** The current item is fully on screen: what it covered can go. */
@@ -366,7 +402,9 @@ export class Playback {
 
   private goIdle(): void {
     this.dropPreload();
+    const wasShowing = this.current !== null;
     this.retireCurrent();
+    if (wasShowing && this.airtime) writeSetting(this.deps.db, airtimeKey(this.zoneId), this.airtime).catch(() => {});
     this.idle = true;
     this.emit();
   }

@@ -24,8 +24,17 @@ export interface ServiceBoard {
   closed: boolean;
 }
 
+/** A ticket called to a counter, for its service. */
+export interface BoardCall {
+  ticket: string;
+  counter: string;
+  service: string;
+  at: number;
+}
+
 export interface BoardView {
-  calls: { ticket: string; counter: string; at: number }[];
+  /** The last calls, newest first. */
+  calls: BoardCall[];
   services: Map<string, ServiceBoard>;
 }
 
@@ -40,6 +49,8 @@ export class QueueTracker {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Called after estimates were queued for the hub. */
   onReport: () => void = () => {};
+  /** The calls a `queue` message newly applied (never those already known: the hub resends recent events on each connection), in `at` order. */
+  onCalled: (calls: BoardCall[]) => void = () => {};
 
   constructor(private readonly db: PlayerDb) {}
 
@@ -81,6 +92,20 @@ export class QueueTracker {
     if (this.model.pastDays.length !== days) await this.db.queueEvents.where('at').below(new Date(this.model.now - HISTORY_MS).toISOString()).delete();
     await this.report(estimates);
     this.refresh();
+    const called = this.callsOf(fresh);
+    if (called.length > 0) this.onCalled(called);
+  }
+
+  /** The calls the model made of these `called` events (with their service), in `at` order. */
+  private callsOf(events: QueueEvent[]): BoardCall[] {
+    const wanted = new Set(events.flatMap((e) => (e.type === 'called' ? [`${e.ticket}\u0000${e.counter}\u0000${Date.parse(e.at)}`] : [])));
+    if (wanted.size === 0) return [];
+    const found: BoardCall[] = [];
+    for (let i = this.model.calls.length - 1; i >= 0 && found.length < wanted.size; i--) {
+      const call = this.model.calls[i]!;
+      if (wanted.has(`${call.ticket}\u0000${call.counter}\u0000${call.at}`)) found.push({ ticket: call.ticket, counter: call.counter, service: call.service, at: call.at });
+    }
+    return found.sort((a, b) => a.at - b.at);
   }
 
   /** Current estimates in minutes by service, for `when.waitMinutes`. */
@@ -110,7 +135,7 @@ export class QueueTracker {
       const estimate = this.forecaster.estimate(service);
       services.set(service, { service, estimate: estimate && onWire(estimate), trusted: estimate?.trusted ?? true, closed: this.model.closedFor(service) });
     }
-    const calls = this.model.calls.slice(-6).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, at: call.at }));
+    const calls = this.model.calls.slice(-12).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, service: call.service, at: call.at }));
     this.view = { calls, services };
     this.listeners.notify();
   }

@@ -5,11 +5,21 @@ import { Id } from './ids.js';
  * `playlists/bundles.json`, written at build time: the playlists bundled with the player,
  * grouped in sets (one per kind of waiting room). Paths are relative to that file.
  */
+const JsonPath = z.string().regex(/^[A-Za-z0-9._/-]+\.json$/, { error: 'expected a relative path to a .json file' });
 const BundleEntry = z.object({
   id: Id,
   name: z.string(),
-  playlists: z.array(z.string().regex(/^[A-Za-z0-9._/-]+\.json$/, { error: 'expected a relative path to a .json file' })).min(1),
+  playlists: z.array(JsonPath).min(1),
+  /** §6: the bundle's layout (a `.layout.json` file); absent, full screen. */
+  layout: z.string().regex(/^[A-Za-z0-9._/-]+\.layout\.json$/, { error: 'expected a relative path to a .layout.json file' }).optional(),
+  /** The layout used instead on a screen taller than wide (same zone ids as `layout`). */
+  portraitLayout: z.string().regex(/^[A-Za-z0-9._/-]+\.layout\.json$/, { error: 'expected a relative path to a .layout.json file' }).optional(),
 });
+
+/** The layout file a screen of this shape uses: the portrait one on a screen taller than wide, when the bundle has one. */
+export function layoutPathFor(bundle: { layout?: string | undefined; portraitLayout?: string | undefined }, width: number, height: number): string | undefined {
+  return height > width && bundle.portraitLayout ? bundle.portraitLayout : bundle.layout;
+}
 
 /** `playlists/bundles.json` as committed: which playlists make each bundle. */
 export const BundleSource = z.object({

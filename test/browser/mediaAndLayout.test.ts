@@ -46,16 +46,19 @@ describe('layout', () => {
       await freezeClockAt(page, SUNDAY);
       await page.goto(env.site().url);
       await waitForItem(page, 'horaires');
+      // The town hall's layout (§6) gives the carousel the zone main: the item fills that zone.
+      const zone = await page.locator('[data-zone="main"]').boundingBox();
+      expect(zone!.width * zone!.height).toBeGreaterThan(0.5 * width * height);
       const box = await page.locator('[data-item-id="horaires"]').boundingBox();
-      expect(box).toEqual({ x: 0, y: 0, width, height });
+      expect(box).toEqual(zone);
       const img = await page.evaluate(() => {
         const el = document.querySelector<HTMLImageElement>('[data-item-id="horaires"] img')!;
         const r = el.getBoundingClientRect();
         return { complete: el.complete, natural: el.naturalWidth, w: r.width, h: r.height };
       });
       expect(img.complete && img.natural > 0).toBe(true);
-      expect(img.w).toBeLessThanOrEqual(width);
-      expect(img.h).toBeLessThanOrEqual(height);
+      expect(img.w).toBeLessThanOrEqual(zone!.width);
+      expect(img.h).toBeLessThanOrEqual(zone!.height);
       await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-item-id="horaires"]')!).opacity === '1');
       await page.screenshot({ path: resolve(SHOTS, `image-${width}x${height}.png`) });
 

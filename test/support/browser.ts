@@ -48,13 +48,14 @@ export async function newPlayerPage(
   return { context, page, errors, warnings };
 }
 
-/** What the page shows now: the current item's ids (not a leaving one), or idle. */
-export async function onScreen(page: Page): Promise<{ playlistId: string; itemId: string } | 'idle' | null> {
-  return page.evaluate(() => {
-    const current = document.querySelector('[data-item-id]:not([data-leaving])');
+/** What a zone (default `main`, the whole screen without a layout) shows now: the current item's ids (not a leaving one), or idle. */
+export async function onScreen(page: Page, zone = 'main'): Promise<{ playlistId: string; itemId: string } | 'idle' | null> {
+  return page.evaluate((zone) => {
+    const box = document.querySelector(`[data-zone="${zone}"]`);
+    const current = box?.querySelector('[data-item-id]:not([data-leaving])');
     if (current) return { playlistId: current.getAttribute('data-playlist-id') ?? '', itemId: current.getAttribute('data-item-id') ?? '' };
-    return document.querySelector('[data-idle]') ? 'idle' : null;
-  });
+    return box?.querySelector('[data-idle]') ? 'idle' : null;
+  }, zone);
 }
 
 /**

@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BundleSource } from '../../src/shared/bundle.js';
+import { MAIN_ZONE, playlistsOfZone } from '../../src/shared/layout.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { decide, START_ROTATION, type Rotation } from '../../src/shared/schedule.js';
 
 export const PLAYLISTS_DIR = resolve(import.meta.dirname, '../../playlists');
 
-/** A bundled set's playlists, as the player stores them. */
-export function bundledPlaylists(bundleId: string): Playlist[] {
+/** A bundled set's playlists of one zone (default `main`; null: all of them), as the player stores them. */
+export function bundledPlaylists(bundleId: string, zone: string | null = MAIN_ZONE): Playlist[] {
   const source = BundleSource.parse(JSON.parse(readFileSync(join(PLAYLISTS_DIR, 'bundles.json'), 'utf8')));
   const bundle = source.bundles.find((b) => b.id === bundleId);
   if (!bundle) throw new Error(`no bundle ${bundleId}`);
-  return bundle.playlists.map((path) => Playlist.parse(JSON.parse(readFileSync(join(PLAYLISTS_DIR, path), 'utf8'))));
+  const playlists = bundle.playlists.map((path) => Playlist.parse(JSON.parse(readFileSync(join(PLAYLISTS_DIR, path), 'utf8'))));
+  return zone === null ? playlists : playlistsOfZone(playlists, zone);
 }
 
 export interface ExpectedShow {

@@ -8,6 +8,8 @@ export interface StandInHub {
   url: string;
   /** The next screen that says hello. */
   connected(): Promise<Socket>;
+  /** The screen's socket now (its latest hello, still connected), waiting for one if none: survives the player's reconnections. */
+  screen(screenId: string): Promise<Socket>;
   close(): Promise<void>;
 }
 
@@ -16,9 +18,17 @@ export async function startStandInHub(): Promise<StandInHub> {
   const io = new Server(http, { cors: { origin: '*' } });
   const waiting: ((socket: Socket) => void)[] = [];
   const ready: Socket[] = [];
+  const latest = new Map<string, Socket>();
+  const waitingFor: { screenId: string; resolve: (socket: Socket) => void }[] = [];
   io.of(SCREENS_NAMESPACE).on('connection', (socket) => {
     socket.on('hello', (_payload: unknown, ack: (answer: unknown) => void) => {
       ack({ ok: true, serverTime: new Date().toISOString() });
+      const screenId = String((socket.handshake.auth as { screenId?: unknown }).screenId ?? '');
+      latest.set(screenId, socket);
+      for (const waiter of waitingFor.filter((w) => w.screenId === screenId)) {
+        waitingFor.splice(waitingFor.indexOf(waiter), 1);
+        waiter.resolve(socket);
+      }
       const next = waiting.shift();
       if (next) next(socket);
       else ready.push(socket);
@@ -30,6 +40,10 @@ export async function startStandInHub(): Promise<StandInHub> {
     connected: () => {
       const socket = ready.shift();
       return socket ? Promise.resolve(socket) : new Promise((resolve) => waiting.push(resolve));
+    },
+    screen: (screenId) => {
+      const socket = latest.get(screenId);
+      return socket?.connected ? Promise.resolve(socket) : new Promise((resolve) => waitingFor.push({ screenId, resolve }));
     },
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };

@@ -54,7 +54,9 @@ describe('timeline per zone (§6)', () => {
 describe('npm run schedule', () => {
   it('prints a line per minute with the playlists and items on screen', () => {
     const out = execFileSync('npx', ['tsx', 'scripts/schedulePreview.ts', 'playlists/mairie', '--at', '2026-12-24T11:58', '--tz', 'Europe/Paris', '--for', '3m'], { cwd: root, encoding: 'utf8' });
-    const lines = out.trim().split('\n');
+    // The town hall's carousel (zone main); its ticker (zone bandeau) is printed after it.
+    const lines = out.trim().split('\n\nZone bandeau\n')[0]!.split('\n').filter((line) => line && line !== 'Zone main');
+    expect(out).toContain('Zone bandeau\n');
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(/^jeu\. 24 déc\. 11:58 .*mairie-guichets/);
     expect(lines[3]).toMatch(/^jeu\. 24 déc\. 12:00 /);

@@ -43,7 +43,7 @@ function Content({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks
         </div>
       );
     case 'wait':
-      return <QueueBoard service={item.service} onScreen={slot.phase === 'current'} />;
+      return <QueueBoard services={[item.service]} onScreen={slot.phase === 'current'} />;
   }
 }
 

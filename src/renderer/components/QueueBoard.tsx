@@ -1,9 +1,15 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { WaitEstimate } from '../../shared/queue.js';
+import { strings, type Lang, type Strings } from '../i18n.js';
 import type { QueueTracker } from '../queueTracker.js';
+import type { CallAnnouncer } from '../callAnnouncer.js';
 
-/** What the `wait` items read (provided by the stage): the tracker, and whether to chime. */
-export const QueueContext = createContext<{ tracker: QueueTracker; chime: boolean } | null>(null);
+/**
+ * What the queue boards read (provided by the stage): the tracker, the language, whether a `wait`
+ * item chimes by itself (the player's `chime` setting, when no layout announces calls), and the
+ * call announcer whose `zone` highlights the queue zone shows.
+ */
+export const QueueContext = createContext<{ tracker: QueueTracker; chime: boolean; lang: Lang; announcer: CallAnnouncer | null } | null>(null);
 
 /** Two soft tones (a "ding-dong"), through Web Audio: no file to ship or to cache. */
 export function playChime(): void {
@@ -28,56 +34,97 @@ export function playChime(): void {
 export const ANNOUNCE_MS = 10_000;
 
 /** "moins de 5 min", "15 à 20 min": a range rounded to 5 minutes, never a false precision. */
-export function waitRange(estimate: WaitEstimate): string {
+export function waitRange(estimate: WaitEstimate, t: Strings = strings('fr')): string {
   const low = Math.floor(estimate.low / 5) * 5;
   const high = Math.max(5, Math.ceil(estimate.high / 5) * 5);
-  if (high <= 5) return 'moins de 5 min';
-  if (low === 0 && high <= 10) return 'moins de 10 min';
-  if (high - low > 30 && estimate.minutes >= 60) return `plus d’${Math.floor(estimate.minutes / 60)} h`;
-  return `${low} à ${high} min`;
+  if (high <= 5) return t.under5;
+  if (low === 0 && high <= 10) return t.under10;
+  if (high - low > 30 && estimate.minutes >= 60) return t.overHours(Math.floor(estimate.minutes / 60));
+  return t.range(low, high);
 }
 
-/** The queue board of a `wait` item: the last tickets called, large, and the service's wait as a range. */
-export function QueueBoard({ service, onScreen }: { service: string; onScreen: boolean }) {
+/** A service id as people read it: "etat-civil" → "Etat civil". */
+export function serviceLabel(service: string): string {
+  const words = service.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const noTracker = () => () => {};
+const noView = () => null;
+
+/**
+ * A queue board: the last tickets called, large, and each service's wait as a range ("Service
+ * fermé" when its counters are all closed). `item`: the board of a `wait` item (one service;
+ * highlights a call made while it is up). `zone`: a queue zone (§6), always on, its services'
+ * calls only, the call being announced (`calls.show: zone`) highlighted.
+ */
+export function QueueBoard({ services, onScreen, variant = 'item' }: { services: readonly string[] | null; onScreen: boolean; variant?: 'item' | 'zone' }) {
   const context = useContext(QueueContext);
   const tracker = context?.tracker;
-  const view = useSyncExternalStore(tracker?.subscribe ?? (() => () => {}), tracker?.getView ?? (() => null));
-  const latest = view?.calls[0];
+  const t = strings(context?.lang ?? 'fr');
+  const view = useSyncExternalStore(tracker?.subscribe ?? noTracker, tracker?.getView ?? noView);
+  const announcer = variant === 'zone' ? (context?.announcer ?? null) : null;
+  const announcing = useSyncExternalStore(announcer?.subscribe ?? noTracker, announcer?.getView ?? noView)?.current;
+  const shown = services ?? (view ? [...view.services.keys()] : []);
+  const calls = (view?.calls ?? []).filter((call) => variant === 'item' || services === null || services.includes(call.service));
+  const latest = calls[0];
   const latestKey = latest ? `${latest.ticket}@${latest.at}` : null;
   const [announced, setAnnounced] = useState<string | null>(null);
   // Only calls made while the board is up are announced (not the last one, each time it comes on screen).
   const shownAtMount = useRef(latestKey);
   useEffect(() => {
-    if (latestKey === null || latestKey === shownAtMount.current) return;
+    if (variant !== 'item' || latestKey === null || latestKey === shownAtMount.current) return;
     setAnnounced(latestKey);
     if (context?.chime && onScreen) playChime();
     const timer = setTimeout(() => setAnnounced(null), ANNOUNCE_MS);
     return () => clearTimeout(timer);
   }, [latestKey]);
+  const highlighted = variant === 'zone' ? (announcing?.show === 'zone' ? `${announcing.ticket}@${announcing.at}` : null) : announced;
+  // The call being announced comes first (when calls queue up, it is older than the latest ones), then the latest others.
+  const listed = calls.slice();
+  const pinned = listed.findIndex((call) => `${call.ticket}@${call.at}` === highlighted);
+  if (pinned > 0) listed.unshift(...listed.splice(pinned, 1));
 
-  const board = view?.services.get(service);
   return (
-    <div className="queue-board">
+    <div className={`queue-board queue-board-${variant}`}>
       <section className="queue-calls" aria-live="polite">
-        <h2 className="queue-heading">Appelés</h2>
-        {view && view.calls.length > 0 ? (
+        <h2 className="queue-heading">{t.called}</h2>
+        {calls.length > 0 ? (
           <ol>
-            {view.calls.slice(0, 4).map((call, k) => (
-              <li key={`${call.ticket}-${call.at}`} className={k === 0 && announced === `${call.ticket}@${call.at}` ? 'queue-call queue-call-new' : 'queue-call'} data-ticket={call.ticket}>
-                <span className="queue-ticket">{call.ticket}</span>
-                <span className="queue-counter">guichet {call.counter}</span>
-              </li>
-            ))}
+            {listed.slice(0, variant === 'zone' ? 3 : 4).map((call) => {
+              const isNew = highlighted === `${call.ticket}@${call.at}`;
+              return (
+                <li
+                  key={`${call.ticket}-${call.at}`}
+                  className={isNew ? 'queue-call queue-call-new' : 'queue-call'}
+                  data-ticket={call.ticket}
+                  data-call-ticket={isNew && variant === 'zone' ? call.ticket : undefined}
+                  data-call-counter={isNew && variant === 'zone' ? call.counter : undefined}
+                >
+                  <span className="queue-ticket">{call.ticket}</span>
+                  <span className="queue-counter">{t.counter(call.counter)}</span>
+                </li>
+              );
+            })}
           </ol>
         ) : (
-          <p className="queue-empty">Aucun appel pour le moment</p>
+          <p className="queue-empty">{t.noCalls}</p>
         )}
       </section>
-      <section className="queue-wait" data-service={service} data-wait-minutes={board?.estimate ? String(board.estimate.minutes) : undefined}>
-        <h2 className="queue-heading">Attente estimée · {service}</h2>
-        <p className="queue-range">{board?.closed ? 'Service fermé' : board?.estimate ? waitRange(board.estimate) : 'Estimation indisponible'}</p>
-        {board?.estimate ? <p className="queue-ahead">{board.estimate.queueLength} personne(s) en attente · {board.estimate.openCounters} guichet(s) ouvert(s)</p> : null}
-      </section>
+      <div className="queue-waits">
+        {shown.map((service) => {
+          const board = view?.services.get(service);
+          return (
+            <section key={service} className="queue-wait" data-service={service} data-wait-minutes={board?.estimate ? String(board.estimate.minutes) : undefined}>
+              <h2 className="queue-heading">
+                {t.waitHeading} · {serviceLabel(service)}
+              </h2>
+              <p className="queue-range">{board?.closed ? t.serviceClosed : board?.estimate ? waitRange(board.estimate, t) : t.noEstimate}</p>
+              {board?.estimate && variant === 'item' ? <p className="queue-ahead">{t.waiting(board.estimate.queueLength, board.estimate.openCounters)}</p> : null}
+            </section>
+          );
+        })}
+      </div>
     </div>
   );
 }

@@ -1,23 +1,29 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { effectiveCalls, type Zone } from '../../shared/layout.js';
 import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
+import type { ScreenLayout, ZoneRuntime } from '../screenLayout.js';
 import type { MediaCache } from '../mediaCache.js';
 import type { AlertBoard } from '../alertBoard.js';
 import type { HubReport } from '../hubSync.js';
 import type { QueueTracker } from '../queueTracker.js';
-import { QueueContext } from './QueueBoard.js';
+import type { CallAnnouncer } from '../callAnnouncer.js';
+import { QueueBoard, QueueContext } from './QueueBoard.js';
 import type { IdentifyFlag } from '../screenCommands.js';
 import { AlertLayer } from './AlertLayer.js';
+import { CallBanner } from './CallBanner.js';
+import { ClockZone } from './ClockZone.js';
 import { ConfigNotice } from './ConfigNotice.js';
 import { IdentifyOverlay } from './IdentifyOverlay.js';
 import { IdleScreen } from './IdleScreen.js';
 import { StatusOverlay } from './StatusOverlay.js';
 import { ItemView, type ItemCallbacks } from './ItemView.js';
+import { TickerZone } from './TickerZone.js';
 
 export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
 export interface StageProps {
-  playback: Playback;
+  screen: ScreenLayout;
   cache: MediaCache;
   alerts: AlertBoard;
   identify: IdentifyFlag;
@@ -29,11 +35,54 @@ export interface StageProps {
   notice: readonly string[] | null;
   hub: (() => HubReport) | null;
   queue: QueueTracker;
+  announcer: CallAnnouncer;
   chime: boolean;
 }
 
-export function Stage({ playback, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, chime }: StageProps) {
-  const queueContext = useMemo(() => ({ tracker: queue, chime }), [queue, chime]);
+/** The screen: its zones laid out as boxes in percent of it (§6), the call banner, alerts and overlays over them. */
+export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, announcer, chime }: StageProps) {
+  const { layout, zones } = useSyncExternalStore(screen.subscribe, screen.getView);
+  // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
+  const announcing = effectiveCalls(layout).show !== 'off';
+  const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer }), [queue, chime, announcing, lang, announcer]);
+  return (
+    <QueueContext.Provider value={queueContext}>
+      <main className="stage" lang={lang}>
+        {zones.map((runtime) => (
+          <ZoneBox key={`${runtime.zone.id}:${runtime.zone.kind}`} zone={runtime.zone}>
+            <ZoneContent runtime={runtime} name={name} lang={lang} timezone={timezone} />
+          </ZoneBox>
+        ))}
+        <CallBanner announcer={announcer} lang={lang} />
+        <AlertLayer board={alerts} lang={lang} />
+        <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
+        <StatusOverlay cache={cache} hub={hub} />
+        {notice && notice.length > 0 ? <ConfigNotice errors={notice} /> : null}
+      </main>
+    </QueueContext.Provider>
+  );
+}
+
+/** A zone's box: positioned in percent, a size container so that what is inside sizes its text from the zone (cqmin). */
+function ZoneBox({ zone, children }: { zone: Zone; children: React.ReactNode }) {
+  return (
+    <div className={`zone zone-${zone.kind}`} data-zone={zone.id} style={{ left: `${zone.x}%`, top: `${zone.y}%`, width: `${zone.width}%`, height: `${zone.height}%` }}>
+      {children}
+    </div>
+  );
+}
+
+function ZoneContent({ runtime, name, lang, timezone }: { runtime: ZoneRuntime; name: string; lang: Lang; timezone: string }) {
+  const { zone } = runtime;
+  if (runtime.playback) return <PlaylistZone playback={runtime.playback} name={name} lang={lang} timezone={timezone} />;
+  if (runtime.ticker) return <TickerZone feed={runtime.ticker} />;
+  if (zone.kind === 'queue') return <QueueBoard services={zone.services ?? null} onScreen variant="zone" />;
+  if (zone.kind === 'clock') return <ClockZone lang={lang} timezone={timezone} />;
+  return null;
+}
+
+/** A `playlist` zone: its playback's items (the one on screen, the one leaving, the one prepared off screen), or idle. */
+function PlaylistZone({ playback, name, lang, timezone }: { playback: Playback; name: string; lang: Lang; timezone: string }) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
   const callbacks = useMemo<ItemCallbacks>(
     () => ({
@@ -52,17 +101,11 @@ export function Stage({ playback, cache, alerts, identify, name, screenId, lang,
     }
   }, [hasCurrent]);
   return (
-    <QueueContext.Provider value={queueContext}>
-    <main className="stage" lang={lang}>
+    <>
       {view.idle ? <IdleScreen name={name} lang={lang} timezone={timezone} /> : null}
       {view.slots.map((slot) => (
         <ItemView key={slot.key} slot={slot} callbacks={callbacks} />
       ))}
-      <AlertLayer board={alerts} lang={lang} />
-      <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
-      <StatusOverlay cache={cache} hub={hub} />
-      {notice && notice.length > 0 ? <ConfigNotice errors={notice} /> : null}
-    </main>
-    </QueueContext.Provider>
+    </>
   );
 }

@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { TickerFeed, TickerLine } from '../tickerFeed.js';
+
+/**
+ * A `ticker` zone (§6): one line scrolling right to left, continuously. Each line is its own
+ * element moved by a transform animation (Web Animations: run by the compositor, not by script),
+ * from just off the right edge to just off the left one; the next line is launched once the
+ * previous one's tail has come in, plus a gap, so new content joins the run behind what is already
+ * scrolling and nothing on screen ever jumps. A line counts as an impression once it has crossed.
+ */
+
+/** Scrolling speed, in zone heights per second. */
+export const TICKER_SPEED = 1.4;
+/** Gap between two lines, in zone heights. */
+const GAP = 2;
+/** With nothing to scroll, the feed is asked again this often (a schedule may start). */
+const RETRY_MS = 5_000;
+
+interface Running {
+  line: TickerLine;
+}
+
+export function TickerZone({ feed }: { feed: TickerFeed }) {
+  const version = useSyncExternalStore(feed.subscribe, feed.getVersion);
+  const [running, setRunning] = useState<Running[]>([]);
+  /** Whether a line is on its way in (its tail not yet inside): the next waits for it. */
+  const entering = useRef(false);
+  const zoneRef = useRef<HTMLDivElement>(null);
+
+  const launch = () => {
+    if (entering.current) return;
+    const line = feed.next();
+    if (!line) return;
+    entering.current = true;
+    setRunning((lines) => [...lines, { line }]);
+  };
+
+  // Something changed (a set, an alert): start again if the band stood empty.
+  useEffect(() => {
+    launch();
+    const retry = setInterval(launch, RETRY_MS);
+    return () => clearInterval(retry);
+  }, [feed, version]);
+
+  const onEntered = () => {
+    entering.current = false;
+    launch();
+  };
+  const onCrossed = (key: string) => setRunning((lines) => lines.filter((r) => r.line.key !== key));
+
+  return (
+    <div className="ticker" ref={zoneRef}>
+      {running.map(({ line }) => (
+        <TickerRun key={line.key} line={line} feed={feed} zone={zoneRef} onEntered={onEntered} onCrossed={onCrossed} />
+      ))}
+    </div>
+  );
+}
+
+function TickerRun({ line, feed, zone, onEntered, onCrossed }: { line: TickerLine; feed: TickerFeed; zone: React.RefObject<HTMLDivElement | null>; onEntered(): void; onCrossed(key: string): void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    const box = zone.current;
+    if (!el || !box) return;
+    const zoneWidth = box.clientWidth;
+    const width = el.scrollWidth;
+    const speed = Math.max(20, box.clientHeight * TICKER_SPEED);
+    const start = Date.now();
+    const move = el.animate([{ transform: `translateX(${zoneWidth}px)` }, { transform: `translateX(${-width}px)` }], { duration: ((zoneWidth + width) / speed) * 1000, easing: 'linear', fill: 'both' });
+    // An empty animation on the same timeline marks when the tail (and the gap behind it) is in.
+    const entry = el.animate([], { duration: ((width + GAP * box.clientHeight) / speed) * 1000 });
+    let live = true;
+    entry.finished.then(() => live && onEntered(), () => {});
+    move.finished.then(
+      () => {
+        if (!live) return;
+        feed.crossed(line, start, Date.now());
+        onCrossed(line.key);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+      move.cancel();
+      entry.cancel();
+    };
+  }, [line.key]);
+  return (
+    <div ref={ref} className="ticker-line" data-playlist-id={line.playlistId} data-item-id={line.itemId} style={{ transform: 'translateX(200vw)' }}>
+      {line.text}
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import { FULL_SCREEN, MAIN_ZONE, type Layout, type Zone } from '../shared/layout.js';
+import { StoredSet } from './db.js';
+import { Listeners } from './listeners.js';
+import { Playback, type PlaybackDeps } from './playback.js';
+import { TickerFeed } from './tickerFeed.js';
+
+/**
+ * The screen's zones (§6): one `Playback` per `playlist` zone and one `TickerFeed` per `ticker`
+ * zone, made from the set's layout (without one: `main` filling the screen, v1). A new set with
+ * another layout adds the zones it brings and stops those it drops (their showing ends
+ * incomplete); a zone kept (same id and kind) keeps playing, its place in the rotation kept.
+ */
+
+export interface ZoneRuntime {
+  zone: Zone;
+  playback?: Playback;
+  ticker?: TickerFeed;
+}
+
+export interface ScreenView {
+  layout: Layout;
+  zones: ZoneRuntime[];
+}
+
+export class ScreenLayout {
+  private set: StoredSet | null = null;
+  private covered = false;
+  private stopped = false;
+  private readonly listeners = new Listeners();
+  view: ScreenView = { layout: FULL_SCREEN, zones: [] };
+
+  constructor(private readonly deps: PlaybackDeps) {}
+
+  subscribe = this.listeners.subscribe;
+  getView = (): ScreenView => this.view;
+
+  /** The layout in force (FULL_SCREEN without one). */
+  layout(): Layout {
+    return this.view.layout;
+  }
+
+  async start(): Promise<void> {
+    const { db, log } = this.deps;
+    const [, stored] = await Promise.all([log.recover(), db.sets.get('current')]);
+    // Read back from disk: parsed like anything else that enters; a damaged set is ignored (the bundle is imported again).
+    const parsed = StoredSet.safeParse(stored);
+    this.set = parsed.success ? parsed.data : null;
+    await this.arrange();
+  }
+
+  setStoredSet(set: StoredSet): void {
+    this.set = set;
+    void this.arrange();
+  }
+
+  setCovered(covered: boolean): void {
+    this.covered = covered;
+    for (const zone of this.view.zones) {
+      zone.playback?.setCovered(covered);
+      zone.ticker?.setCovered(covered);
+    }
+  }
+
+  waitsChanged(): void {
+    for (const zone of this.view.zones) zone.playback?.waitsChanged();
+  }
+
+  fileReady(): void {
+    for (const zone of this.view.zones) zone.playback?.fileReady();
+  }
+
+  /** The item on screen in `main` (else the first playlist zone), for the hub's `status`. */
+  nowPlaying(): { playlistId: string; itemId: string } | null {
+    const main = this.view.zones.find((z) => z.zone.id === MAIN_ZONE)?.playback ?? this.view.zones.find((z) => z.playback)?.playback;
+    return main?.nowPlaying() ?? null;
+  }
+
+  /** The zone `main`'s playback (benchmarks and tests look at it). */
+  zone(id: string): ZoneRuntime | undefined {
+    return this.view.zones.find((z) => z.zone.id === id);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.view.zones.map((zone) => stopZone(zone)));
+  }
+
+  private arranging: Promise<void> = Promise.resolve();
+
+  /** Builds or rebuilds the zones for the set's layout, one arrangement at a time. */
+  private arrange(): Promise<void> {
+    this.arranging = this.arranging.then(() => this.arrangeNow()).catch((error: unknown) => console.error('[antichambre] zones not arranged:', error));
+    return this.arranging;
+  }
+
+  private async arrangeNow(): Promise<void> {
+    if (this.stopped) return;
+    const set = this.set;
+    const layout = set?.layout ?? FULL_SCREEN;
+    const old = this.view.zones;
+    const zones: ZoneRuntime[] = [];
+    const starting: Promise<void>[] = [];
+    for (const zone of layout.zones) {
+      const kept = old.find((z) => z.zone.id === zone.id && z.zone.kind === zone.kind);
+      if (kept) {
+        kept.playback?.setStoredSet(set!);
+        kept.ticker?.setStoredSet(set!);
+        zones.push({ ...kept, zone });
+        continue;
+      }
+      const runtime: ZoneRuntime = { zone };
+      if (zone.kind === 'playlist') {
+        runtime.playback = new Playback(this.deps, zone.id);
+        runtime.playback.setCovered(this.covered);
+        starting.push(runtime.playback.start(set));
+      } else if (zone.kind === 'ticker') {
+        runtime.ticker = new TickerFeed(this.deps, zone.id);
+        runtime.ticker.setCovered(this.covered);
+        starting.push(runtime.ticker.start(set));
+      }
+      zones.push(runtime);
+    }
+    const dropped = old.filter((z) => !zones.some((kept) => kept.playback === z.playback && kept.ticker === z.ticker));
+    await Promise.all(starting);
+    this.view = { layout, zones };
+    this.listeners.notify();
+    await Promise.all(dropped.map((zone) => stopZone(zone)));
+  }
+}
+
+async function stopZone(zone: ZoneRuntime): Promise<void> {
+  zone.ticker?.stop();
+  await zone.playback?.stop();
+}
