@@ -15,6 +15,8 @@ const fr = {
   waitHeading: 'Attente estimée',
   serviceClosed: 'Service fermé',
   noEstimate: 'Estimation indisponible',
+  /** Realized waits keep falling outside the range lately: no number rather than a wrong one. */
+  waitUnavailable: 'Attente indisponible',
   waiting: (people: number, counters: number) => `${people} personne${people > 1 ? 's' : ''} en attente · ${counters} guichet${counters > 1 ? 's' : ''} ouvert${counters > 1 ? 's' : ''}`,
   under5: 'moins de 5 min',
   under10: 'moins de 10 min',
@@ -40,6 +42,7 @@ const en: Strings = {
   waitHeading: 'Estimated wait',
   serviceClosed: 'Service closed',
   noEstimate: 'No estimate available',
+  waitUnavailable: 'Wait unavailable',
   waiting: (people: number, counters: number) => `${people} waiting · ${counters} counter${counters > 1 ? 's' : ''} open`,
   under5: 'under 5 min',
   under10: 'under 10 min',

@@ -136,4 +136,24 @@ describe('waiting time through the hub', () => {
     expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBeNull();
     await context.close();
   });
+
+  it('the board says the wait is unavailable when realized waits keep falling outside its range, and gives a range again once they do not', async () => {
+    const token = await addScreen(hub, 'attente-3', 'mairie-est');
+    const ticketSystem = await siteToken('mairie-est');
+    const { context, page } = await newPlayerPage(browser());
+    await page.goto(playerUrl('attente-3', token));
+    await waitForItem(page, 'tableau', 15_000);
+    // Each person alone in the queue, yet called an hour later: a counter open only on paper.
+    const t0 = Date.now() - 20 * 3_600_000;
+    const at = (min: number): string => new Date(t0 + min * 60_000).toISOString();
+    const events: QueueEvent[] = [{ type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at(0) }];
+    let minute = 1;
+    for (let i = 0; i < 12; i++, minute += 61) events.push({ type: 'issued', ticket: `A${i}`, service: 'etat-civil', at: at(minute) }, { type: 'called', ticket: `A${i}`, counter: 'g1', at: at(minute + 60) });
+    // Sent as the ticket system sends them: each event in turn (the player learns from the ranges it gave).
+    for (const event of events) await post('mairie-est', ticketSystem, [event]);
+    await waitForItem(page, 'tableau', 15_000);
+    await expect.poll(() => page.textContent('[data-item-id="tableau"] [data-service="etat-civil"] .queue-range').catch(() => null), { timeout: 15_000 }).toBe('Attente indisponible');
+    expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBeNull();
+    await context.close();
+  });
 });

@@ -114,13 +114,15 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
       <div className="queue-waits">
         {shown.map((service) => {
           const board = view?.services.get(service);
+          // An estimate whose range has not held lately is not shown: the board says the wait is unavailable.
+          const estimate = board?.trusted ? board.estimate : null;
           return (
-            <section key={service} className="queue-wait" data-service={service} data-wait-minutes={board?.estimate ? String(board.estimate.minutes) : undefined}>
+            <section key={service} className="queue-wait" data-service={service} data-wait-minutes={estimate ? String(estimate.minutes) : undefined}>
               <h2 className="queue-heading">
                 {t.waitHeading} · {serviceLabel(service)}
               </h2>
-              <p className="queue-range">{board?.closed ? t.serviceClosed : board?.estimate ? waitRange(board.estimate, t) : t.noEstimate}</p>
-              {board?.estimate && variant === 'item' ? <p className="queue-ahead">{t.waiting(board.estimate.queueLength, board.estimate.openCounters)}</p> : null}
+              <p className="queue-range">{board?.closed ? t.serviceClosed : estimate ? waitRange(estimate, t) : board?.estimate ? t.waitUnavailable : t.noEstimate}</p>
+              {estimate && variant === 'item' ? <p className="queue-ahead">{t.waiting(estimate.queueLength, estimate.openCounters)}</p> : null}
             </section>
           );
         })}
