@@ -17,6 +17,9 @@ const fr = {
   noEstimate: 'Estimation indisponible',
   /** Realized waits keep falling outside the range lately: no number rather than a wrong one. */
   waitUnavailable: 'Attente indisponible',
+  /** `showWait` calls-only or off: no figure. */
+  calledOnScreen: 'Vous serez appelé à l’écran',
+  pleaseWait: 'Merci de votre patience',
   waiting: (people: number, counters: number) => `${people} personne${people > 1 ? 's' : ''} en attente · ${counters} guichet${counters > 1 ? 's' : ''} ouvert${counters > 1 ? 's' : ''}`,
   under5: 'moins de 5 min',
   under10: 'moins de 10 min',
@@ -43,6 +46,8 @@ const en: Strings = {
   serviceClosed: 'Service closed',
   noEstimate: 'No estimate available',
   waitUnavailable: 'Wait unavailable',
+  calledOnScreen: 'You will be called on screen',
+  pleaseWait: 'Thank you for waiting',
   waiting: (people: number, counters: number) => `${people} waiting · ${counters} counter${counters > 1 ? 's' : ''} open`,
   under5: 'under 5 min',
   under10: 'under 10 min',

@@ -95,7 +95,7 @@ async function boot(): Promise<void> {
   const pairing = config.hub && !sync ? new PairingCodeShown() : null;
   root.render(
     <>
-      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} />
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} />
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );

@@ -22,6 +22,13 @@ export const PlayerConfig = z.object({
   bundle: Id.optional(),
   /** Extension: disk budget of the media cache, in MB (10^6 bytes); default 80 % of what the browser allows. */
   cacheBudgetMB: z.coerce.number({ error: 'expected a number of MB' }).positive({ error: 'expected a number of MB > 0' }).optional(),
+  /**
+   * §2 `showWait`: `range` (default) shows each service's estimated wait as a range; `calls-only`
+   * shows the tickets called and hides the estimate (an undetermined wait, by the operator's
+   * choice); `off` hides the board's estimate and calls alike. Estimates are still computed,
+   * reported and used for `when.waitMinutes`.
+   */
+  showWait: z.enum(['range', 'calls-only', 'off'], { error: 'expected range, calls-only or off' }).optional(),
   /** Extension: a chime when the queue board announces a newly called ticket. */
   chime: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
   /** Kiosk PC extension: the display the kiosk window fills, by index (0, 1, …) or by the system's display id. */
@@ -49,7 +56,7 @@ export const PlayerConfig = z.object({
 export type PlayerConfig = z.infer<typeof PlayerConfig>;
 
 /** The settings every player takes (the web player from its address too). */
-export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB', 'chime'] as const satisfies readonly (keyof PlayerConfig)[];
+export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB', 'chime', 'showWait'] as const satisfies readonly (keyof PlayerConfig)[];
 /** The settings only a kiosk PC (Electron) takes. */
 export const KIOSK_CONFIG_KEYS = ['display', 'autostart', 'quitChord', 'dailyRestart', 'updateUrl'] as const satisfies readonly (keyof PlayerConfig)[];
 export type ConfigKey = (typeof CONFIG_KEYS)[number] | (typeof KIOSK_CONFIG_KEYS)[number];

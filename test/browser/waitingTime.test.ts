@@ -156,4 +156,33 @@ describe('waiting time through the hub', () => {
     expect(await page.getAttribute('[data-item-id="tableau"] [data-service="etat-civil"]', 'data-wait-minutes')).toBeNull();
     await context.close();
   });
+
+  it('showWait (§2): calls-only shows the calls and no estimate, off neither; estimates are still reported to the hub', async () => {
+    const token = await addScreen(hub, 'attente-4', 'mairie-nord');
+    const ticketSystem = await siteToken('mairie-nord');
+    const t0 = Date.now() - 20 * 60_000;
+    const at = (min: number): string => new Date(t0 + min * 60_000).toISOString();
+    const events: QueueEvent[] = [
+      { type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at(0) },
+      ...[1, 2, 3, 4].map((k): QueueEvent => ({ type: 'issued', ticket: `A${k}`, service: 'etat-civil', at: at(k) })),
+      { type: 'called', ticket: 'A1', counter: 'g1', at: at(6) },
+    ];
+    for (const [mode, callsShown] of [['calls-only', true], ['off', false]] as const) {
+      const { context, page } = await newPlayerPage(browser());
+      await page.goto(playerUrl('attente-4', token, `&showWait=${mode}`));
+      await waitForItem(page, 'tableau', 15_000);
+      if (mode === 'calls-only') await post('mairie-nord', ticketSystem, events);
+      const board = '[data-item-id="tableau"]';
+      await expect.poll(() => page.locator(`${board} [data-service="etat-civil"]`).count(), { timeout: 15_000 }).toBe(1);
+      expect(await page.textContent(`${board} [data-service="etat-civil"] .queue-range`)).toBe('Vous serez appelé à l’écran');
+      expect(await page.getAttribute(`${board} [data-service="etat-civil"]`, 'data-wait-minutes')).toBeNull();
+      expect(await page.locator(`${board} .queue-range`).allTextContents()).not.toContainEqual(expect.stringMatching(/min/));
+      if (callsShown) await expect.poll(() => page.textContent(`${board} .queue-calls`), { timeout: 10_000 }).toContain('A1');
+      else expect(await page.locator(`${board} [data-ticket]`).count()).toBe(0);
+      await context.close();
+    }
+    // Estimates are still computed and reported.
+    await expect.poll(async () => (await hubEstimates('attente-4')).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  });
 });
+

@@ -9,7 +9,10 @@ import type { CallAnnouncer } from '../callAnnouncer.js';
  * item chimes by itself (the player's `chime` setting, when no layout announces calls), and the
  * call announcer whose `zone` highlights the queue zone shows.
  */
-export const QueueContext = createContext<{ tracker: QueueTracker; chime: boolean; lang: Lang; announcer: CallAnnouncer | null } | null>(null);
+export const QueueContext = createContext<{ tracker: QueueTracker; chime: boolean; lang: Lang; announcer: CallAnnouncer | null; showWait: ShowWait } | null>(null);
+
+/** §2 `showWait`: what the board shows of the queue. */
+export type ShowWait = 'range' | 'calls-only' | 'off';
 
 /** Two soft tones (a "ding-dong"), through Web Audio: no file to ship or to cache. */
 export function playChime(): void {
@@ -65,6 +68,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
   const view = useSyncExternalStore(tracker?.subscribe ?? noTracker, tracker?.getView ?? noView);
   const announcer = variant === 'zone' ? (context?.announcer ?? null) : null;
   const announcing = useSyncExternalStore(announcer?.subscribe ?? noTracker, announcer?.getView ?? noView)?.current;
+  const showWait = context?.showWait ?? 'range';
   const shown = services ?? (view ? [...view.services.keys()] : []);
   const calls = (view?.calls ?? []).filter((call) => variant === 'item' || services === null || services.includes(call.service));
   const latest = calls[0];
@@ -87,6 +91,11 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
 
   return (
     <div className={`queue-board queue-board-${variant}`}>
+      {showWait === 'off' ? (
+        <section className="queue-calls">
+          <h2 className="queue-heading">{t.pleaseWait}</h2>
+        </section>
+      ) : (
       <section className="queue-calls" aria-live="polite">
         <h2 className="queue-heading">{t.called}</h2>
         {calls.length > 0 ? (
@@ -111,11 +120,21 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
           <p className="queue-empty">{t.noCalls}</p>
         )}
       </section>
+      )}
       <div className="queue-waits">
         {shown.map((service) => {
           const board = view?.services.get(service);
           // An estimate whose range has not held lately is not shown: the board says the wait is unavailable.
           const estimate = board?.trusted ? board.estimate : null;
+          if (showWait !== 'range') {
+            // An undetermined wait, by the operator's choice: the service and whether it is open, no figure.
+            return (
+              <section key={service} className="queue-wait" data-service={service}>
+                <h2 className="queue-heading">{serviceLabel(service)}</h2>
+                <p className="queue-range">{board?.closed ? t.serviceClosed : t.calledOnScreen}</p>
+              </section>
+            );
+          }
           return (
             <section key={service} className="queue-wait" data-service={service} data-wait-minutes={estimate ? String(estimate.minutes) : undefined}>
               <h2 className="queue-heading">

@@ -8,7 +8,7 @@ import type { AlertBoard } from '../alertBoard.js';
 import type { HubReport } from '../hubSync.js';
 import type { QueueTracker } from '../queueTracker.js';
 import type { CallAnnouncer } from '../callAnnouncer.js';
-import { QueueBoard, QueueContext } from './QueueBoard.js';
+import { QueueBoard, QueueContext, type ShowWait } from './QueueBoard.js';
 import type { IdentifyFlag } from '../screenCommands.js';
 import { AlertLayer } from './AlertLayer.js';
 import { CallBanner } from './CallBanner.js';
@@ -37,14 +37,16 @@ export interface StageProps {
   queue: QueueTracker;
   announcer: CallAnnouncer;
   chime: boolean;
+  /** §2: what queue boards show (default `range`). */
+  showWait?: ShowWait;
 }
 
 /** The screen: its zones laid out as boxes in percent of it (§6), the call banner, alerts and overlays over them. */
-export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, announcer, chime }: StageProps) {
+export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, announcer, chime, showWait = 'range' }: StageProps) {
   const { layout, zones } = useSyncExternalStore(screen.subscribe, screen.getView);
   // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
   const announcing = effectiveCalls(layout).show !== 'off';
-  const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer }), [queue, chime, announcing, lang, announcer]);
+  const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait }), [queue, chime, announcing, lang, announcer, showWait]);
   return (
     <QueueContext.Provider value={queueContext}>
       <main className="stage" lang={lang}>
