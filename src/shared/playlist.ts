@@ -89,6 +89,18 @@ export const Caption = z.object({
   bytes: Bytes.optional(),
 });
 
+/**
+ * §1 `qr` (image and text items): a QR code of `url` (https only) shown with the item, in a band
+ * that leaves its content clear, large enough to scan from 2 m, rendered without network.
+ */
+export const Qr = z.object({
+  url: z
+    .url({ protocol: /^https$/, error: 'expected an https URL (a QR code on a public screen only leads to https)' })
+    .max(1000, { error: 'expected a URL of at most 1000 characters (a longer one makes a QR code too dense to scan from 2 m)' }),
+  label: z.string({ error: 'expected a label' }).max(120, { error: 'expected a label of at most 120 characters' }).optional(),
+});
+export type Qr = z.infer<typeof Qr>;
+
 const itemBase = {
   id: Id,
   schedule: Schedule.optional(),
@@ -104,6 +116,7 @@ export const ImageItem = z.object({
   bytes: Bytes.optional(),
   /** Extension: a description of the image for assistive technology. */
   alt: z.string().optional(),
+  qr: Qr.optional(),
 });
 
 export const VideoItem = z.object({
@@ -123,6 +136,7 @@ export const TextItem = z.object({
   duration: Duration,
   title: z.string({ error: 'expected a title' }).min(1, { error: 'expected a non-empty title' }).max(200, { error: 'expected a title of at most 200 characters' }),
   body: z.string({ error: 'expected a text body' }).max(2000, { error: 'expected a body of at most 2000 characters' }).optional(),
+  qr: Qr.optional(),
 });
 
 export const WaitItem = z.object({

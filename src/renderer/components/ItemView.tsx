@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SlotView } from '../playback.js';
+import { WithQr } from './QrCode.js';
 import { QueueBoard } from './QueueBoard.js';
 
 export interface ItemCallbacks {
@@ -32,15 +33,21 @@ function Content({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks
   const item = slot.item;
   switch (item.type) {
     case 'image':
-      return <ImageContent slot={slot} callbacks={callbacks} alt={item.alt ?? ''} />;
+      return (
+        <WithQr qr={item.qr}>
+          <ImageContent slot={slot} callbacks={callbacks} alt={item.alt ?? ''} />
+        </WithQr>
+      );
     case 'video':
       return <VideoContent slot={slot} callbacks={callbacks} />;
     case 'text':
       return (
-        <div className="text-slide">
-          <h1 className="text-title">{item.title}</h1>
-          {item.body ? <p className="text-body">{item.body}</p> : null}
-        </div>
+        <WithQr qr={item.qr}>
+          <div className="text-slide">
+            <h1 className="text-title">{item.title}</h1>
+            {item.body ? <p className="text-body">{item.body}</p> : null}
+          </div>
+        </WithQr>
       );
     case 'wait':
       return <QueueBoard services={[item.service]} onScreen={slot.phase === 'current'} />;
