@@ -29,15 +29,21 @@ export function playingKey(zoneId: string): string {
   return zoneId === 'main' ? 'current' : `current:${zoneId}`;
 }
 
-function closed(record: PlayingRecord, at: number, complete: boolean): Impression {
-  const { key: _key, ...rest } = record;
-  return Impression.parse({ ...rest, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)), complete });
+/** §3 `audience` of [start, end): undefined without queue data. */
+export type AudienceOf = (start: number, end: number) => number | undefined;
+
+function closed(record: PlayingRecord, at: number, complete: boolean, audienceOf: AudienceOf): Impression {
+  const { key: _key, audience: _audience, ...rest } = record;
+  const audience = audienceOf(Date.parse(record.start), at);
+  return Impression.parse({ ...rest, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)), complete, ...(audience === undefined ? {} : { audience }) });
 }
 
 export class ImpressionLog {
   private queue: Promise<unknown> = Promise.resolve();
   /** Called after an impression reached the outbox (the sync engine sends it). */
   onOutbox: () => void = () => {};
+  /** The mean number of people waiting over an interval (the queue tracker's), for each impression's `audience`. */
+  audienceOf: AudienceOf = () => undefined;
 
   /**
    * `makeRoom`: when storage is full, frees some (the media cache evicts files) and answers
@@ -84,7 +90,7 @@ export class ImpressionLog {
         await this.db.playing.clear();
         for (const row of rows) {
           const orphan = PlayingRecord.safeParse(row);
-          if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false));
+          if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false, this.audienceOf));
         }
       }).then(() => this.onOutbox()),
     );
@@ -92,7 +98,8 @@ export class ImpressionLog {
 
   /** An impression whose interval is already over (a ticker line that crossed its zone): straight to the outbox. */
   record(ref: ShowingRef, start: number, end: number, complete: boolean): Promise<unknown> {
-    const impression = Impression.parse({ id: uuidv7(), ...ref, start: toUtcTime(start), end: toUtcTime(end), durationMs: Math.max(0, end - start), complete });
+    const audience = this.audienceOf(start, end);
+    const impression = Impression.parse({ id: uuidv7(), ...ref, start: toUtcTime(start), end: toUtcTime(end), durationMs: Math.max(0, end - start), complete, ...(audience === undefined ? {} : { audience }) });
     return this.enqueue(() => this.db.outbox.put(impression)).then(() => this.onOutbox());
   }
 
@@ -138,7 +145,7 @@ export class ImpressionLog {
         const record = await this.db.playing.get(key);
         if (record?.id !== id) return;
         await this.db.playing.delete(key);
-        await this.db.outbox.put(closed(record, at, complete));
+        await this.db.outbox.put(closed(record, at, complete, this.audienceOf));
       }).then(() => this.onOutbox()),
     );
   }

@@ -45,6 +45,7 @@ async function boot(): Promise<void> {
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   const queue = new QueueTracker(db);
+  log.audienceOf = queue.audienceOf;
   // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
   const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
   const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });

@@ -108,6 +108,9 @@ export class QueueTracker {
     return found.sort((a, b) => a.at - b.at);
   }
 
+  /** §3 `audience`: the mean number of people waiting over [start, end) (undefined without queue data). */
+  audienceOf = (start: number, end: number): number | undefined => this.forecaster.waiting.meanOver(start, end);
+
   /** Current estimates in minutes by service, for `when.waitMinutes`. */
   waits(): Record<string, number> {
     const waits: Record<string, number> = {};

@@ -1,5 +1,6 @@
 import { toUtcTime } from './ids.js';
 import type { QueueEvent, WaitEstimate } from './queue.js';
+import { WaitingHistory } from './audience.js';
 import { QueueModel } from './queueModel.js';
 import { estimateWait } from './waitEstimator.js';
 
@@ -87,6 +88,8 @@ export interface ForecastEstimate extends WaitEstimate {
 
 export class WaitForecaster {
   readonly model: QueueModel;
+  /** People waiting over time, for impressions' `audience` (§3). */
+  readonly waiting = new WaitingHistory();
   private readonly pending = new Map<string, Pending>();
   private readonly learning = new Map<string, ServiceLearning>();
   private readonly pooled: number[] = [];
@@ -106,6 +109,7 @@ export class WaitForecaster {
     const fresh = events.filter((event) => !this.model.knows(event)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     for (const event of fresh) {
       for (const service of this.model.add([event])) touched.add(service);
+      this.waiting.record(this.model.now, this.model.waiting.size);
       if (event.type === 'called') this.learnFrom(event.ticket);
       else if (event.type === 'cancelled') this.pending.delete(event.ticket);
       else if (learn && event.type === 'issued' && this.model.now === Date.parse(event.at) && this.model.waitingTicket(event.ticket)) {

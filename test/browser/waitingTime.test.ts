@@ -184,5 +184,29 @@ describe('waiting time through the hub', () => {
     // Estimates are still computed and reported.
     await expect.poll(async () => (await hubEstimates('attente-4')).length, { timeout: 20_000 }).toBeGreaterThan(0);
   });
+
+  it('impressions carry their audience (§3): the people waiting while they played, stored by the hub', async () => {
+    const token = await addScreen(hub, 'attente-5', 'mairie-centre-ville');
+    const ticketSystem = await siteToken('mairie-centre-ville');
+    const { context, page } = await newPlayerPage(browser());
+    await page.goto(playerUrl('attente-5', token));
+    await waitForItem(page, 'tableau', 15_000);
+    // Five people waiting from now on, nobody called.
+    const now = Date.now();
+    const events: QueueEvent[] = [
+      { type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: new Date(now - 60_000).toISOString() },
+      ...[1, 2, 3, 4, 5].map((k): QueueEvent => ({ type: 'issued', ticket: `A${k}`, service: 'etat-civil', at: new Date(now - 60_000 + k * 1000).toISOString() })),
+    ];
+    await post('mairie-centre-ville', ticketSystem, events);
+    const after = now + 1000;
+    type Row = { start: string; audience?: number | null; itemId: string };
+    const later = async (): Promise<Row[]> => (await adminApi<{ impressions: Row[] }>(hub, 'GET', '/api/impressions?screen=attente-5')).body.impressions.filter((i) => Date.parse(i.start) > after);
+    await expect.poll(async () => (await later()).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    for (const impression of await later()) expect(impression.audience).toBe(5);
+    // Before the queue data, none.
+    const before = (await adminApi<{ impressions: Row[] }>(hub, 'GET', '/api/impressions?screen=attente-5')).body.impressions.filter((i) => Date.parse(i.start) < now - 120_000);
+    for (const impression of before) expect(impression.audience ?? null).toBeNull();
+    await context.close();
+  });
 });
 
