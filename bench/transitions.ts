@@ -2,12 +2,14 @@ import type { Browser } from 'playwright-core';
 import { newPlayerPage } from '../test/support/browser.js';
 import { bundledMedia, makePlaylistsDir } from '../test/support/playlistsFixture.js';
 import { serveWeb } from '../test/support/staticServer.js';
+import type { ResultFile } from './resultFile.js';
+import { STARTUP_SOURCES } from './startup.js';
 
 /**
  * Gap between items: short items switch 200 times in real time; every animation frame is
  * checked for a complete item on screen (opaque, and its image decoded or video frame ready).
  */
-export async function benchTransitions(browser: Browser, transitions = 200): Promise<void> {
+export async function benchTransitions(browser: Browser, results: ResultFile, transitions = 200): Promise<void> {
   const images = ['mairie-horaires.png', 'mairie-ticket.png', 'mairie-en-ligne.png'].map(bundledMedia);
   const items = [
     ...images.map((m, i) => ({ id: `img-${i}`, type: 'image' as const, duration: 0.3, ...m })),
@@ -49,6 +51,16 @@ export async function benchTransitions(browser: Browser, transitions = 200): Pro
     return { frames, gaps, switches };
   }, transitions);
   console.log(`gaps     ${result.switches} transitions, ${result.frames} frames, frames with no complete item: ${result.gaps}  [goal 0]`);
+  results.record({
+    id: 'transitions.gaps',
+    label: `frames with no complete item, ${result.switches} transitions`,
+    value: result.gaps,
+    unit: 'frames',
+    text: `${result.gaps} of ${result.frames.toLocaleString('en')}`,
+    runs: [result.gaps],
+    goal: { op: '=', value: 0 },
+    dependsOn: [...STARTUP_SOURCES.filter((path) => path !== 'bench/startup.ts'), 'bench/transitions.ts'],
+  });
   await context.close();
   await site.close();
 }

@@ -2,6 +2,7 @@
 import type { QueueEvent } from '../src/shared/queue.js';
 import { QueueModel } from '../src/shared/queueModel.js';
 import { estimateWait, SERVICE_TIME_PRIOR_MS } from '../src/shared/waitEstimator.js';
+import { ResultFile } from './resultFile.js';
 import { percentile } from './stats.js';
 import { SCENARIOS, simulateDay, type Scenario } from './waitSim.js';
 
@@ -57,6 +58,8 @@ export function evaluate(scenario: Scenario, seed: number): Errors {
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const SEEDS = [1, 2, 3, 4, 5];
 
+const WAIT_SOURCES = ['src/shared/waitEstimator.ts', 'src/shared/queueModel.ts', 'src/shared/counterHours.ts', 'src/shared/lognormal.ts', 'src/shared/queue.ts', 'bench/waitEval.ts', 'bench/waitSim.ts'];
+const results = new ResultFile();
 for (const scenario of SCENARIOS) {
   const all: Errors = { ours: [], les: [], naive: [], covered: 0, count: 0 };
   for (const seed of SEEDS) {
@@ -74,4 +77,27 @@ for (const scenario of SCENARIOS) {
   console.log(
     `wait ${scenario.name.padEnd(10)} all seeds: MAE ours ${mean(all.ours).toFixed(2)} vs better baseline ${better.toFixed(2)} min (${((100 * (better - mean(all.ours))) / better).toFixed(0)} % lower) [goal ≥ 20 %]; coverage ${((100 * all.covered) / all.count).toFixed(1)} % [goal 75-85 %]`,
   );
+  const gain = (100 * (better - mean(all.ours))) / better;
+  results.record({
+    id: `wait.${scenario.name}.gain`,
+    label: `wait estimates, ${scenario.name}, simulated days × ${SEEDS.length} seeds after last week's same day (\`npm run bench:wait\`): MAE below the better baseline`,
+    value: Math.round(gain),
+    unit: '%',
+    text: `${gain.toFixed(0)} % (MAE ${mean(all.ours).toFixed(2)} vs ${better.toFixed(2)} min)`,
+    runs: [Math.round(gain)],
+    goal: { op: '>=', value: 20 },
+    dependsOn: WAIT_SOURCES,
+  });
+  const coverage = (100 * all.covered) / all.count;
+  results.record({
+    id: `wait.${scenario.name}.coverage`,
+    label: `wait estimates, ${scenario.name}: coverage of the 80 % interval`,
+    value: Number(coverage.toFixed(1)),
+    unit: '%',
+    text: `${coverage.toFixed(0)} %`,
+    runs: [Number(coverage.toFixed(1))],
+    goal: { op: 'between', value: 75, upTo: 85 },
+    dependsOn: WAIT_SOURCES,
+  });
 }
+console.log(`bench:wait: results in ${results.toString()}`);
