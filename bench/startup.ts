@@ -24,15 +24,15 @@ async function playerMarks(page: Page): Promise<Record<string, number>> {
 
 /**
  * The floor: a static page with no script showing the same image full screen, served with the
- * same caching headers as the player. Its time is the image's largest-contentful-paint, read
- * by the bench after the fact (the page itself runs nothing).
+ * same caching headers as the player. Its time is the image's paint, read
+ * by the bench after the fact from element timing (the page itself runs nothing).
  */
 async function serveFloor(): Promise<{ url: string; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'antichambre-floor-'));
   copyFileSync(join(PLAYLISTS_DIR, 'media', FIRST_IMAGE), join(dir, FIRST_IMAGE));
   writeFileSync(
     join(dir, 'index.html'),
-    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style></head><body><img src="${FIRST_IMAGE}" alt="Horaires d’ouverture de la mairie"></body></html>`,
+    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style></head><body><img elementtiming="first-item" src="${FIRST_IMAGE}" alt="Horaires d’ouverture de la mairie"></body></html>`,
   );
   const files = sirv(dir, { etag: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
   const server = createServer((req, res) => files(req, res, () => void res.writeHead(404).end()));
@@ -41,15 +41,19 @@ async function serveFloor(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 async function floorPaint(page: Page): Promise<number> {
-  return page.evaluate(
+  const at = await page.evaluate(
     () =>
-      new Promise<number>((resolve) => {
+      new Promise<number | null>((resolve) => {
+        // Element timing: when the image was painted (renderTime), taken by the browser itself.
         new PerformanceObserver((list) => {
-          const images = list.getEntries().filter((e) => (e as PerformanceEntry & { element?: Element }).element?.tagName === 'IMG');
-          if (images.length) resolve(images.at(-1)!.startTime);
-        }).observe({ type: 'largest-contentful-paint', buffered: true });
+          const entry = list.getEntries()[0] as (PerformanceEntry & { renderTime: number; loadTime: number }) | undefined;
+          if (entry) resolve(entry.renderTime || entry.loadTime);
+        }).observe({ type: 'element', buffered: true });
+        setTimeout(() => resolve(null), 15_000);
       }),
   );
+  if (at === null) throw new Error('the static page reported no paint of its image in 15 s');
+  return at;
 }
 
 const runsText = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
