@@ -28,7 +28,14 @@ export function latestFigures(resultsDir: string): LatestFigure[] {
       if (!known || Date.parse(figure.measuredAt) >= Date.parse(known.figure.measuredAt)) latest.set(figure.id, { figure, commit: result.commit, machine: result.machine, file });
     }
   }
-  return [...latest.values()].sort((a, b) => a.figure.id.localeCompare(b.figure.id));
+  return [...latest.values()].sort((a, b) => groupRank(a.figure.id) - groupRank(b.figure.id) || a.figure.id.localeCompare(b.figure.id));
+}
+
+/** The table's order: what a screen's viewer sees first, then the hub, then the estimates; other groups after, by id. */
+const GROUPS = ['startup', 'transitions', 'decision', 'cache', 'player', 'hub', 'wait'];
+function groupRank(id: string): number {
+  const at = GROUPS.indexOf(id.split('.')[0]!);
+  return at < 0 ? GROUPS.length : at;
 }
 
 export type Freshness = { stale: false } | { stale: true; reason: string };

@@ -109,6 +109,12 @@ describe('the README figures table', () => {
     expect(table).not.toContain('**stale**:');
   });
 
+  it('orders the figures by group (start-up first, the wait estimates last), then by id', () => {
+    const file = new ResultFile(root, clock('2026-12-02T06:00:00Z'));
+    for (const id of ['wait.mairie.gain', 'hub.ingest', 'cache.cpu', 'zeta', 'startup.warm', 'cache.throughput', 'startup.fresh']) file.record({ ...startup(1), id });
+    expect(latestFigures(results()).map((f) => f.figure.id)).toEqual(['startup.fresh', 'startup.warm', 'cache.cpu', 'cache.throughput', 'hub.ingest', 'wait.mairie.gain', 'zeta']);
+  });
+
   it('marks a figure stale once a file it depends on changes (committed or not), naming the file; other files do not matter', () => {
     new ResultFile(root, clock('2026-12-02T06:00:00Z')).record(startup(1.3));
     const latest = () => latestFigures(results())[0]!;
