@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,11 +17,18 @@ import { median } from './stats.js';
 
 const MB = 1_000_000;
 
+/** Encodes with ffmpeg beside `path`, then renames: a run stopped while encoding leaves no half video to be used next time. */
+function makeVideo(path: string, args: string[]): void {
+  const part = `${path}.part.webm`;
+  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', ...args, part]);
+  renameSync(part, path);
+}
+
 /** A 300 MB VP8 video (40 s of noise at 60 Mbit/s), made once with ffmpeg and kept in the temp folder. */
 function bigVideo(): Uint8Array {
   const path = join(tmpdir(), 'antichambre-bench-300mb.webm');
   if (!existsSync(path)) {
-    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-vf', 'noise=alls=60:allf=t', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '60M', '-minrate', '60M', '-maxrate', '60M', '-bufsize', '10M', '-an', path]);
+    makeVideo(path, ['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-vf', 'noise=alls=60:allf=t', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '60M', '-minrate', '60M', '-maxrate', '60M', '-bufsize', '10M', '-an']);
   }
   return new Uint8Array(readFileSync(path));
 }
@@ -49,7 +56,7 @@ async function storedShas(page: Page): Promise<string[]> {
 function clipVideo(): Uint8Array {
   const path = join(tmpdir(), 'antichambre-bench-clip-90s.webm');
   if (!existsSync(path)) {
-    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=90', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-an', path]);
+    makeVideo(path, ['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=90', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-an']);
   }
   return new Uint8Array(readFileSync(path));
 }
@@ -72,11 +79,12 @@ async function clipQuality(page: Page): Promise<Quality | null> {
 }
 
 async function clipPlaying(page: Page): Promise<Quality> {
-  for (;;) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     const q = await clipQuality(page);
     if (q) return q;
     await new Promise((r) => setTimeout(r, 50));
   }
+  throw new Error('the clip did not start playing in 60 s');
 }
 
 async function storedWhile(page: Page, sha256: string): Promise<void> {
