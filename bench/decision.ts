@@ -1,9 +1,10 @@
 import { Playlist } from '../src/shared/playlist.js';
 import { decide, START_ROTATION, type Rotation } from '../src/shared/schedule.js';
+import type { ResultFile } from './resultFile.js';
 import { median, percentile } from './stats.js';
 
 /** Decision time of the scheduling engine for 100 playlists x 100 items, all with schedules. */
-export function benchDecision(decisions = 10_000): void {
+export function benchDecision(results: ResultFile, decisions = 10_000): void {
   const pad = (n: number) => String(n).padStart(2, '0');
   const playlists = Array.from({ length: 100 }, (_, p) =>
     Playlist.parse({
@@ -37,4 +38,14 @@ export function benchDecision(decisions = 10_000): void {
   console.log(
     `decide   100 playlists x 100 items, ${decisions} decisions over ${((decisions * 10) / 3600).toFixed(0)} h: median ${median(times).toFixed(1)} µs, p99 ${percentile(times, 99).toFixed(1)} µs  [goal median < 50 µs]  (idle ${idle})`,
   );
+  results.record({
+    id: 'decision',
+    label: 'scheduling decision, 100 playlists × 100 items',
+    value: Number(median(times).toFixed(1)),
+    unit: 'µs',
+    text: `median ${median(times).toFixed(0)} µs, p99 ${percentile(times, 99).toFixed(0)} µs`,
+    runs: [Number(median(times).toFixed(1))],
+    goal: { op: '<', value: 50 },
+    dependsOn: ['src/shared', 'bench/decision.ts'],
+  });
 }

@@ -1,3 +1,7 @@
+import { ResultFile } from './resultFile.js';
 import { benchDecision } from './decision.js';
 
-benchDecision();
+/** Run bundled in a plain Node process; the repository's root comes as the first argument (the bundle lives elsewhere). */
+const root = process.argv[2];
+if (!root) throw new Error('decisionMain: pass the repository root as the first argument');
+benchDecision(new ResultFile(root));

@@ -12,7 +12,11 @@ import { ImpressionStore } from '../src/hub/impressionStore.js';
 import { newPlayerPage, putInOutbox } from '../test/support/browser.js';
 import { adminApi, rssMB, startHubProcess, type HubProcess } from '../test/support/hubProcess.js';
 import type { StaticSite } from '../test/support/staticServer.js';
+import type { ResultFile } from './resultFile.js';
+import { STARTUP_SOURCES } from './startup.js';
 import { median, percentile } from './stats.js';
+
+const HUB_SOURCES = ['src/hub', 'src/shared', 'vite.hub.config.ts', 'package-lock.json', 'bench/hubBench.ts'];
 
 /** The hub's benchmarks: ingest rate, 5,000 screens, a player's week-long backlog. Prints figures, asserts nothing. */
 
@@ -61,7 +65,7 @@ async function timedAck(socket: Socket, event: string, payload: unknown): Promis
 }
 
 /** Impressions stored per second from batches of 500 over socket.io, 4 screens sending at once; against SQLite alone. */
-export async function benchIngest(runs = 3, perScreen = 50_000): Promise<void> {
+export async function benchIngest(results: ResultFile, runs = 3, perScreen = 50_000): Promise<void> {
   const rates: number[] = [];
   const raw: number[] = [];
   for (let run = 0; run < runs; run++) {
@@ -100,10 +104,20 @@ export async function benchIngest(runs = 3, perScreen = 50_000): Promise<void> {
   console.log(
     `hub ingest  ${(4 * perScreen).toLocaleString('en')} impressions, batches of 500 over socket.io: median ${Math.round(m).toLocaleString('en')}/s  [goal ≥ 50,000/s]  runs: ${rates.map((r) => Math.round(r)).join(' ')}; SQLite alone ${Math.round(median(raw)).toLocaleString('en')}/s (ratio ${(m / median(raw)).toFixed(2)})`,
   );
+  results.record({
+    id: 'hub.ingest',
+    label: 'hub ingest, batches of 500 over socket.io from 4 screens, against the same batches straight into SQLite',
+    value: Math.round(m),
+    unit: 'impressions/s',
+    text: `median ${(Math.round(m / 1000) * 1000).toLocaleString('en')} impressions/s; SQLite alone ${(Math.round(median(raw) / 1000) * 1000).toLocaleString('en')}/s (ratio ${(m / median(raw)).toFixed(2)})`,
+    runs: rates.map(Math.round),
+    goal: { op: '>=', value: 50_000 },
+    dependsOn: HUB_SOURCES,
+  });
 }
 
 /** 5,000 simulated screens on one hub: hello and impressions ack latencies with 30 s status, and the hub's memory. */
-export async function benchScale(count = 5_000, steadyMs = 60_000): Promise<void> {
+export async function benchScale(results: ResultFile, count = 5_000, steadyMs = 60_000): Promise<void> {
   const hub = await startHubProcess();
   try {
     const rssIdle = rssMB(hub.pid);
@@ -146,13 +160,23 @@ export async function benchScale(count = 5_000, steadyMs = 60_000): Promise<void
     console.log(
       `hub scale  ${steadyS.toFixed(0)} s with status every 30 s: impressions ack p50 ${percentile(acks, 50).toFixed(1)} ms p99 ${percentile(acks, 99).toFixed(1)} ms over ${acks.length} acks  [goal p99 < 100 ms]; hub RSS ${rssIdle.toFixed(0)} MB idle, ${rssConnected.toFixed(0)} MB connected, ${rssSteady.toFixed(0)} MB steady`,
     );
+    results.record({
+      id: 'hub.scale',
+      label: `${count.toLocaleString('en')} simulated screens on one hub, status every 30 s: impressions ack p99`,
+      value: Number(percentile(acks, 99).toFixed(1)),
+      unit: 'ms',
+      text: `impressions ack p99 ${percentile(acks, 99).toFixed(1)} ms; hub RSS ${rssSteady.toFixed(0)} MB`,
+      runs: [Number(percentile(acks, 99).toFixed(1))],
+      goal: { op: '<', value: 100 },
+      dependsOn: HUB_SOURCES,
+    });
   } finally {
     await hub.stop();
   }
 }
 
 /** A week offline at one item every 8 s (75,000 impressions) flushed by a real player to a real hub. */
-export async function benchBacklog(browser: Browser, site: StaticSite, runs = 3, count = 75_000): Promise<void> {
+export async function benchBacklog(browser: Browser, site: StaticSite, results: ResultFile, runs = 3, count = 75_000): Promise<void> {
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const hub = await startHubProcess();
@@ -179,4 +203,14 @@ export async function benchBacklog(browser: Browser, site: StaticSite, runs = 3,
     }
   }
   console.log(`player backlog  ${count.toLocaleString('en')} impressions flushed to the hub: median ${median(times).toFixed(1)} s  [goal < 15 s]  runs: ${times.map((t) => t.toFixed(1)).join(' ')}`);
+  results.record({
+    id: 'player.backlog',
+    label: `a week offline (${count.toLocaleString('en')} impressions) flushed by a player`,
+    value: Number(median(times).toFixed(1)),
+    unit: 's',
+    text: `median ${median(times).toFixed(1)} s`,
+    runs: times.map((t) => Number(t.toFixed(1))),
+    goal: { op: '<', value: 15 },
+    dependsOn: [...new Set([...HUB_SOURCES, ...STARTUP_SOURCES.filter((path) => path !== 'bench/startup.ts')])],
+  });
 }

@@ -1,25 +1,52 @@
-/** npm run bench: prints every figure; asserts nothing. */
+/**
+ * npm run bench [-- <name>]: measures every figure (or one: decision, ingest, scale, startup,
+ * transitions, cache, backlog), prints it and writes it to bench/results/<date>-<commit>.json;
+ * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
+ * Asserts nothing.
+ */
+import { execFileSync } from 'node:child_process';
 import { launchBrowser } from '../test/support/browser.js';
 import { serveWeb } from '../test/support/staticServer.js';
 import { runBundled } from './bundled.js';
 import { benchBacklog, benchIngest, benchScale } from './hubBench.js';
 import { benchMediaCache } from './mediaCache.js';
+import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
 
+const NAMES = ['decision', 'ingest', 'scale', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
+type Name = (typeof NAMES)[number];
 const only = process.argv[2];
-if (!only || only === 'decision') await runBundled('bench/decisionMain.ts');
-if (!only || only === 'ingest') await benchIngest();
-if (!only || only === 'scale') await benchScale();
-const browser = await launchBrowser();
-const site = await serveWeb();
-try {
-  if (!only || only === 'startup') await benchStartup(browser, site);
-  if (!only || only === 'transitions') await benchTransitions(browser);
-  if (!only || only === 'transitions' || only === 'zones') await benchZoneTransitions(browser);
-  if (!only || only === 'cache') await benchMediaCache(browser);
-  if (!only || only === 'backlog') await benchBacklog(browser, site);
-} finally {
-  await browser.close();
-  await site.close();
+if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
+  console.error(`bench: unknown benchmark "${only}"; one of ${NAMES.join(', ')}`);
+  process.exit(2);
 }
+const wanted = (name: Name): boolean => !only || only === name;
+
+/** What each benchmark runs: the web player (dist/web) or the hub (dist/hub). */
+const needsWeb = (['startup', 'transitions', 'zones', 'cache', 'backlog'] as const).some(wanted);
+const needsHub = (['ingest', 'scale', 'backlog'] as const).some(wanted);
+const build = (script: string): void => void execFileSync('npm', ['run', '--silent', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+if (needsWeb) build('build:web');
+if (needsHub) build('build:hub');
+
+const results = new ResultFile();
+console.log(`bench: results in ${results.toString()}`);
+if (wanted('decision')) await runBundled('bench/decisionMain.ts', [REPO_ROOT]);
+if (wanted('ingest')) await benchIngest(results);
+if (wanted('scale')) await benchScale(results);
+if (needsWeb) {
+  const browser = await launchBrowser();
+  const site = await serveWeb();
+  try {
+    if (wanted('startup')) await benchStartup(browser, site, results);
+    if (wanted('transitions')) await benchTransitions(browser, results);
+    if (wanted('transitions') || wanted('zones')) await benchZoneTransitions(browser, results);
+    if (wanted('cache')) await benchMediaCache(browser, results);
+    if (wanted('backlog')) await benchBacklog(browser, site, results);
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+console.log(`bench: results in ${results.toString()}; \`npm run bench:readme\` writes them into the README`);

@@ -2,12 +2,14 @@ import type { Browser } from 'playwright-core';
 import { newPlayerPage } from '../test/support/browser.js';
 import { bundledMedia, makePlaylistsDir } from '../test/support/playlistsFixture.js';
 import { serveWeb } from '../test/support/staticServer.js';
+import type { ResultFile } from './resultFile.js';
+import { STARTUP_SOURCES } from './startup.js';
 
 /**
  * Gap between items: short items switch 200 times in real time; every animation frame is
  * checked for a complete item on screen (opaque, and its image decoded or video frame ready).
  */
-export async function benchTransitions(browser: Browser, transitions = 200): Promise<void> {
+export async function benchTransitions(browser: Browser, results: ResultFile, transitions = 200): Promise<void> {
   const images = ['mairie-horaires.png', 'mairie-ticket.png', 'mairie-en-ligne.png'].map(bundledMedia);
   const items = [
     ...images.map((m, i) => ({ id: `img-${i}`, type: 'image' as const, duration: 0.3, ...m })),
@@ -56,6 +58,16 @@ export async function benchTransitions(browser: Browser, transitions = 200): Pro
   }, transitions);
   console.log(`gaps     ${result.switches} transitions, ${result.frames} frames, frames with no complete item: ${result.gaps}  [goal 0]`);
   console.log(`pacing   without zones (baseline for the ticker's): ${result.dropped} of ${result.deltas} frames dropped (${((100 * result.dropped) / result.deltas).toFixed(2)} %)`);
+  results.record({
+    id: 'transitions.gaps',
+    label: `frames with no complete item, ${result.switches} transitions`,
+    value: result.gaps,
+    unit: 'frames',
+    text: `${result.gaps} of ${result.frames.toLocaleString('en')}`,
+    runs: [result.gaps],
+    goal: { op: '=', value: 0 },
+    dependsOn: [...STARTUP_SOURCES.filter((path) => path !== 'bench/startup.ts'), 'bench/transitions.ts'],
+  });
   await context.close();
   await site.close();
 }
@@ -66,7 +78,7 @@ export async function benchTransitions(browser: Browser, transitions = 200): Pro
  * a complete item in every playlist zone; the ticker's frame pacing from requestAnimationFrame
  * deltas (a frame is dropped when its delta exceeds 1.5 times the median).
  */
-export async function benchZoneTransitions(browser: Browser, transitions = 200): Promise<void> {
+export async function benchZoneTransitions(browser: Browser, results: ResultFile, transitions = 200): Promise<void> {
   const { writeFileSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { startStandInHub } = await import('../test/support/standInHub.js');
@@ -154,6 +166,27 @@ export async function benchZoneTransitions(browser: Browser, transitions = 200):
   clearInterval(caller);
   console.log(`zones    ${result.switches} transitions in main with the ticker and ${result.banners} call banners, ${result.frames} frames, frames with no complete item in main: ${result.gaps}  [goal 0]`);
   console.log(`ticker   frame pacing: ${result.dropped} of ${result.deltas} frames dropped (${((100 * result.dropped) / result.deltas).toFixed(2)} %, median frame ${result.median.toFixed(1)} ms)  [goal < 1 %]`);
+  const dependsOn = [...STARTUP_SOURCES.filter((path) => path !== 'bench/startup.ts'), 'bench/transitions.ts'];
+  results.record({
+    id: 'zones.gaps',
+    label: `frames with no complete item in main, ${result.switches} transitions with the ticker scrolling and ${result.banners} call banners`,
+    value: result.gaps,
+    unit: 'frames',
+    text: `${result.gaps} of ${result.frames.toLocaleString('en')}`,
+    runs: [result.gaps],
+    goal: { op: '=', value: 0 },
+    dependsOn,
+  });
+  results.record({
+    id: 'zones.tickerPacing',
+    label: 'ticker frame pacing: frames dropped (rAF deltas over 1.5× the median)',
+    value: (100 * result.dropped) / result.deltas,
+    unit: '%',
+    text: `${((100 * result.dropped) / result.deltas).toFixed(1)} % (${result.dropped} of ${result.deltas})`,
+    runs: [(100 * result.dropped) / result.deltas],
+    goal: { op: '<', value: 1 },
+    dependsOn,
+  });
   await context.close();
   await hub.close();
   await site.close();

@@ -6,6 +6,7 @@
 import type { QueueEvent } from '../src/shared/queue.js';
 import { lastServedWait, queueLengthWait } from '../src/shared/waitBaselines.js';
 import { WaitForecaster } from '../src/shared/waitForecast.js';
+import { ResultFile } from './resultFile.js';
 import { classOf, HELD_OUT_SEEDS, room, ROOM_CLASSES, TUNING_SEEDS } from './waitRooms.js';
 import { SCENARIOS, simulateDay, type Scenario, type SimulatedDay } from './waitSim.js';
 
@@ -61,18 +62,42 @@ const mae = (e: Errors, k: 'ours' | 'les' | 'naive'): number => e[k] / Math.max(
 const ratio = (e: Errors): number => mae(e, 'ours') / Math.max(1e-9, Math.min(mae(e, 'les'), mae(e, 'naive')));
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
-function namedScenarios(): void {
+const WAIT_SOURCES = ['src/shared/waitEstimator.ts', 'src/shared/waitForecast.ts', 'src/shared/waitBaselines.ts', 'src/shared/queueModel.ts', 'src/shared/counterHours.ts', 'src/shared/lognormal.ts', 'src/shared/queue.ts', 'bench/waitEval.ts', 'bench/waitSim.ts', 'bench/waitRooms.ts'];
+
+function namedScenarios(results: ResultFile): void {
   for (const scenario of SCENARIOS) {
     const all = empty();
     for (const seed of [1, 2, 3, 4, 5]) add(all, evaluateDay(simulateDay(scenario, seed), lastWeek(scenario, seed)));
     const better = Math.min(mae(all, 'les'), mae(all, 'naive'));
+    const gain = (100 * (better - mae(all, 'ours'))) / better;
+    const coverage = (100 * all.covered) / all.count;
+    results.record({
+      id: `wait.${scenario.name}.gain`,
+      label: `wait estimates, ${scenario.name}, simulated days × 5 seeds after last week's same day (\`npm run bench:wait\`): MAE below the better baseline`,
+      value: Math.round(gain),
+      unit: '%',
+      text: `${gain.toFixed(0)} % (MAE ${mae(all, 'ours').toFixed(2)} vs ${better.toFixed(2)} min)`,
+      runs: [Math.round(gain)],
+      goal: { op: '>=', value: 20 },
+      dependsOn: WAIT_SOURCES,
+    });
+    results.record({
+      id: `wait.${scenario.name}.coverage`,
+      label: `wait estimates, ${scenario.name}: coverage of the 80 % interval`,
+      value: Number(coverage.toFixed(1)),
+      unit: '%',
+      text: `${coverage.toFixed(1)} %`,
+      runs: [Number(coverage.toFixed(1))],
+      goal: { op: 'between', value: 75, upTo: 85 },
+      dependsOn: WAIT_SOURCES,
+    });
     console.log(
       `wait ${scenario.name.padEnd(10)} 5 seeds, with last week: MAE ours ${mae(all, 'ours').toFixed(2)} vs better baseline ${better.toFixed(2)} min (${((100 * (better - mae(all, 'ours'))) / better).toFixed(0)} % lower); coverage ${pct(all.covered / all.count)} [${all.count} tickets]`,
     );
   }
 }
 
-function rooms(seeds: readonly number[], label: string): void {
+function rooms(seeds: readonly number[], label: string, results: ResultFile | null): void {
   console.log(`\nwait rooms (${label}: seeds ${seeds[0]}…${seeds.at(-1)}, ${seeds.length} rooms). Ratio = MAE ours ÷ MAE of the room's better baseline (goal ≤ 0.85 on average, ≤ 1.0 in every class); coverage of the 80 % interval (goal 75-85 %)`);
   for (const withHistory of [false, true]) {
     const all = { ratios: [] as number[], errors: empty() };
@@ -92,6 +117,30 @@ function rooms(seeds: readonly number[], label: string): void {
     console.log(withHistory ? ' with last week seen:' : ' first day (no history):');
     for (const [name, b] of byClass) console.log(line(name, b));
     console.log(line('all', all));
+    if (!results) continue;
+    const when = withHistory ? 'with last week seen' : 'first day';
+    const classMeans = [...byClass.values()].map((b) => mean(b.ratios));
+    const coverages = [...byClass.values()].map((b) => (100 * b.errors.covered) / Math.max(1, b.errors.count));
+    results.record({
+      id: `wait.rooms.${withHistory ? 'history' : 'firstDay'}.ratio`,
+      label: `wait estimates on ${all.ratios.length} held-out random rooms, ${when}: MAE ÷ the room's better baseline's, mean over rooms (worst class mean)`,
+      value: Number(mean(all.ratios).toFixed(2)),
+      unit: '×',
+      text: `${mean(all.ratios).toFixed(2)} (worst class ${Math.max(...classMeans).toFixed(2)}; ${all.ratios.filter((r) => r > 1).length} rooms above 1)`,
+      runs: all.ratios.map((r) => Number(r.toFixed(3))),
+      goal: { op: '<=', value: 0.85 },
+      dependsOn: WAIT_SOURCES,
+    });
+    results.record({
+      id: `wait.rooms.${withHistory ? 'history' : 'firstDay'}.coverage`,
+      label: `wait estimates on ${all.ratios.length} held-out random rooms, ${when}: coverage of the 80 % interval, lowest and highest class`,
+      value: Number(Math.min(...coverages).toFixed(1)),
+      unit: '%',
+      text: `${Math.min(...coverages).toFixed(1)} to ${Math.max(...coverages).toFixed(1)} % (all rooms ${((100 * all.errors.covered) / Math.max(1, all.errors.count)).toFixed(1)} %)`,
+      runs: coverages.map((c) => Number(c.toFixed(1))),
+      goal: { op: 'between', value: 75, upTo: 85 },
+      dependsOn: WAIT_SOURCES,
+    });
   }
 }
 
@@ -101,8 +150,11 @@ function main(): void {
 const argv = process.argv.slice(2);
 const count = argv.includes('--rooms') ? Number(argv[argv.indexOf('--rooms') + 1]) : HELD_OUT_SEEDS.length;
 const started = performance.now();
-if (!argv.includes('--rooms-only')) namedScenarios();
-if (argv.includes('--tuning')) rooms(TUNING_SEEDS, 'tuning rooms, used to choose settings');
-else rooms(HELD_OUT_SEEDS.slice(0, count), 'held-out rooms, never used to choose anything');
+const results = new ResultFile();
+if (!argv.includes('--rooms-only')) namedScenarios(results);
+if (argv.includes('--tuning')) rooms(TUNING_SEEDS, 'tuning rooms, used to choose settings', null);
+// Only the whole held-out set makes the figures the README shows.
+else rooms(HELD_OUT_SEEDS.slice(0, count), 'held-out rooms, never used to choose anything', count === HELD_OUT_SEEDS.length ? results : null);
+console.log(`bench:wait: results in ${results.toString()}`);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

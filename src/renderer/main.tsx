@@ -14,7 +14,7 @@ import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
 import { Stage } from './components/Stage.js';
 import { AlertBoard } from './alertBoard.js';
-import { HubSync } from './hubSync.js';
+import type { HubReport, HubSync } from './hubSync.js';
 import { IdentifyFlag, runCommand } from './screenCommands.js';
 import { PLAYER_VERSION } from './version.js';
 import { QueueTracker } from './queueTracker.js';
@@ -61,50 +61,56 @@ async function boot(): Promise<void> {
   await switcher.init();
   performance.mark('antichambre:started');
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
+  // Its code (socket.io) loads after the first frame is asked for: the screen plays its stored set without it.
   const bridge = window.antichambre;
-  const sync =
-    config.hub && credentials
-      ? new HubSync({
-          hubUrl: config.hub,
-          screenId: credentials.screenId,
-          token: credentials.token,
-          version: PLAYER_VERSION,
-          timezone,
-          db,
-          switcher,
-          alerts,
-          cache,
-          nowPlaying: () => playback.nowPlaying(),
-          onQueue: (events) => queue.receive(events),
-          kioskEvents: kioskEventsFrom(bridge),
-          // A token got by pairing and refused now (rotated, screen paired again): show a code again.
-          ...(configured ? {} : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
-          runCommand: (command) =>
-            runCommand(command, {
-              reload: () => window.location.reload(),
-              restart: bridge?.restart ? () => void bridge.restart?.() : null,
-              clearCache: async () => {
-                await cache.clear();
-                switcher.plan();
-              },
-              identify: (ms) => identify.show(ms),
-              screenshot: bridge?.screenshot ? async () => String(await bridge.screenshot?.()) : null,
-            }),
-        })
-      : null;
+  const hubUrl = config.hub && credentials ? config.hub : null;
+  let sync: HubSync | null = null;
+  let stopped = false;
+  const connecting: HubReport = { url: hubUrl ?? '', connected: false, error: null, refusal: null, sent: 0, sendError: null };
   // A hub but no id and token: show a pairing code over what plays, until an admin claims it; then start again as that screen.
-  const pairing = config.hub && !sync ? new PairingCodeShown() : null;
+  const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
   root.render(
     <>
-      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={sync ? () => sync.report() : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} />
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} />
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
-  if (sync) {
-    log.onOutbox = () => sync.outboxChanged();
-    queue.onReport = () => sync.outboxChanged();
-    sync.start();
+  if (hubUrl && credentials) {
+    void import('./hubSync.js').then(({ HubSync }) => {
+      if (stopped) return;
+      const started = new HubSync({
+        hubUrl,
+        screenId: credentials.screenId,
+        token: credentials.token,
+        version: PLAYER_VERSION,
+        timezone,
+        db,
+        switcher,
+        alerts,
+        cache,
+        nowPlaying: () => playback.nowPlaying(),
+        onQueue: (events) => queue.receive(events),
+        kioskEvents: kioskEventsFrom(bridge),
+        // A token got by pairing and refused now (rotated, screen paired again): show a code again.
+        ...(configured ? {} : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
+        runCommand: (command) =>
+          runCommand(command, {
+            reload: () => window.location.reload(),
+            restart: bridge?.restart ? () => void bridge.restart?.() : null,
+            clearCache: async () => {
+              await cache.clear();
+              switcher.plan();
+            },
+            identify: (ms) => identify.show(ms),
+            screenshot: bridge?.screenshot ? async () => String(await bridge.screenshot?.()) : null,
+          }),
+      });
+      sync = started;
+      log.onOutbox = () => started.outboxChanged();
+      queue.onReport = () => started.outboxChanged();
+      started.start();
+    }).catch((error: unknown) => console.warn('[antichambre] hub link not loaded (the screen plays on; reload to retry):', error));
   }
 
   // In the background: the bundled playlists on first start, or a newer bundle after an update.
@@ -115,6 +121,7 @@ async function boot(): Promise<void> {
     .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
 
   window.addEventListener('pagehide', () => {
+    stopped = true;
     sync?.stop();
     queue.stop();
     announcer.dispose();

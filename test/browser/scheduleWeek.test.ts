@@ -19,8 +19,11 @@ const inputs: PlaylistInput[] = [
   { id: 'christmas', priority: 2, schedule: { timezone: PARIS, from: '2026-12-24T00:00', until: '2026-12-26T00:00' }, items: [text('xmas-1', 30), text('xmas-2', 30)] },
 ];
 const playlists = inputs.map((p) => Playlist.parse(p));
-const WEEK_START = Date.parse('2026-12-21T00:00:00+01:00'); // Monday
-const WEEK_END = Date.parse('2026-12-28T00:00:00+01:00');
+// Tuesday to Saturday morning of Christmas week: two working days with office hours over the
+// loop (four cuts each), Christmas over both (two working days), its end on Saturday (no
+// office). Monday would only repeat Tuesday, the weekend Saturday's morning.
+const WEEK_START = Date.parse('2026-12-22T00:00:00+01:00'); // Tuesday
+const WEEK_END = Date.parse('2026-12-26T06:00:00+01:00');
 const STEP = 5 * 60_000;
 
 /** The playlist that must be on screen at `t`: the highest active layer (each has one playlist here). */
@@ -31,7 +34,7 @@ function expectedPlaylist(t: number): string {
 
 const env = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(inputs) });
 
-describe('a simulated week in Paris', () => {
+describe('simulated days of Christmas week in Paris', () => {
   it('plays what the engine says: office hours over the loop, Christmas over both, cut at the boundaries', async () => {
     const { context, page, errors } = await newPlayerPage(env.browser(), { timezoneId: PARIS });
     await freezeClockAt(page, WEEK_START);
@@ -49,7 +52,7 @@ describe('a simulated week in Paris', () => {
 
     await page.waitForFunction(() => document.querySelector('[data-item-id]') !== null); // the page is still responsive
     const outbox = (await readStore<Impression>(page, 'outbox')).sort((a, b) => a.start.localeCompare(b.start));
-    expect(outbox.length).toBeGreaterThan(300);
+    expect(outbox.length).toBeGreaterThan(200);
     const boundaries = new Set<number>();
     for (let t = WEEK_START; t < WEEK_END; ) {
       t = nextChangeAt(playlists, PARIS, t);
@@ -69,7 +72,7 @@ describe('a simulated week in Paris', () => {
     const christmas = outbox.filter((i) => i.playlistId === 'christmas');
     expect(christmas[0]!.start).toBe(new Date(Date.parse('2026-12-24T00:00:00+01:00')).toISOString());
     expect(christmas.at(-1)!.end).toBe(new Date(Date.parse('2026-12-26T00:00:00+01:00')).toISOString());
-    expect(outbox.filter((i) => !i.complete).length).toBeGreaterThan(10);
+    expect(outbox.filter((i) => !i.complete).length).toBeGreaterThanOrEqual(8);
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);

@@ -37,7 +37,11 @@ export async function startHubProcess(options: { dir?: string; port?: number } =
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`hub did not start in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => {
+      // Not left running after the test gave up on it (a loaded machine may start it later).
+      child.kill('SIGKILL');
+      fail(new Error(`hub did not start in 15 s:\n${output}`));
+    }, 15_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);

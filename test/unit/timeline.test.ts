@@ -53,7 +53,7 @@ describe('timeline per zone (§6)', () => {
 
 describe('npm run schedule', () => {
   it('prints a line per minute with the playlists and items on screen', () => {
-    const out = execFileSync('npx', ['tsx', 'scripts/schedulePreview.ts', 'playlists/mairie', '--at', '2026-12-24T11:58', '--tz', 'Europe/Paris', '--for', '3m'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/schedulePreview.ts', 'playlists/mairie', '--at', '2026-12-24T11:58', '--tz', 'Europe/Paris', '--for', '3m'], { cwd: root, encoding: 'utf8' });
     // The town hall's carousel (zone main); its ticker (zone bandeau) is printed after it.
     const lines = out.trim().split('\n\nZone bandeau\n')[0]!.split('\n').filter((line) => line && line !== 'Zone main');
     expect(out).toContain('Zone bandeau\n');
@@ -70,7 +70,7 @@ describe('npm run schedule', () => {
     expect(() => parseArgs(['playlists', '--at', '2026-12-01T10:00', '--tz', 'Mars/Olympus'])).toThrow('--tz: unknown time zone');
     expect(() => parseArgs(['playlists', '--at', '2026-12-01T10:00', '--for', 'soon'])).toThrow('--for: expected a length');
     expect(() => loadPlaylists(['nowhere.json'])).toThrow('nowhere.json: no such file or folder');
-    const bad = spawnSync('npx', ['tsx', 'scripts/schedulePreview.ts', 'test/fixtures/bad-playlist.json', '--at', '2026-12-01T10:00'], { cwd: root, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schedulePreview.ts', 'test/fixtures/bad-playlist.json', '--at', '2026-12-01T10:00'], { cwd: root, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('test/fixtures/bad-playlist.json: items[0].duration: expected a duration in seconds > 0');
   });
