@@ -34,22 +34,29 @@ export function buildBundle(dir: string): BuiltBundle {
   const bundles = source.data.bundles.map((bundle) => {
     const hash = createHash('sha256');
     const playlists: Playlist[] = [];
-    for (const path of bundle.playlists) {
+    /** A file the bundle names, hashed into its revision and parsed with `schema`; null (with the error kept) when missing or invalid. */
+    const read = <T,>(path: string, schema: z.ZodType<T>): { data: T; file: string } | null => {
       const file = join(dir, path);
       if (!existsSync(file)) {
         errors.push(`${path}: file not found (named by bundle ${bundle.id})`);
-        continue;
+        return null;
       }
       const text = readFileSync(file, 'utf8');
       hash.update(text);
       files.add(path);
-      const parsed = Playlist.safeParse(JSON.parse(text));
+      const parsed = schema.safeParse(JSON.parse(text));
       if (!parsed.success) {
         errors.push(`${path}: ${formatIssues(parsed.error)}`);
-        continue;
+        return null;
       }
-      playlists.push(parsed.data);
-      parsed.data.items.forEach((item, i) => {
+      return { data: parsed.data, file };
+    };
+    for (const path of bundle.playlists) {
+      const found = read(path, Playlist);
+      if (!found) continue;
+      const { data: playlist, file } = found;
+      playlists.push(playlist);
+      playlist.items.forEach((item, i) => {
         for (const media of filesOf(item)) {
           if (isRemoteSrc(media.src)) continue;
           const mediaPath = resolve(dirname(file), media.src);
@@ -73,19 +80,8 @@ export function buildBundle(dir: string): BuiltBundle {
     const layouts: Layout[] = [];
     for (const path of [bundle.layout, bundle.portraitLayout]) {
       if (path === undefined) continue;
-      const file = join(dir, path);
-      if (!existsSync(file)) {
-        errors.push(`${path}: file not found (named by bundle ${bundle.id})`);
-        continue;
-      }
-      const text = readFileSync(file, 'utf8');
-      hash.update(text);
-      files.add(path);
-      const parsed = Layout.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        errors.push(`${path}: ${formatIssues(parsed.error)}`);
-        continue;
-      }
+      const parsed = read(path, Layout);
+      if (!parsed) continue;
       layouts.push(parsed.data);
       const zoneIssues = z.object({}).superRefine((_, ctx) => checkZonesOfSet(playlists, parsed.data, ctx));
       const zones = zoneIssues.safeParse({});

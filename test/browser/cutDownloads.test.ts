@@ -14,6 +14,7 @@ import { startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { holdStores } from '../support/storeHold.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
+import { seededRandom } from '../../src/shared/lognormal.js';
 
 /**
  * Issue #23: on a flaky line a transfer is cut, again and again; after every cut the file must
@@ -28,17 +29,6 @@ import type { PlaylistInput } from '../../src/shared/playlist.js';
 const START = Date.parse('2026-11-25T10:00:00+01:00');
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** A seeded generator (mulberry32): the cut points of a failing run can be replayed with CUT_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Real posters followed by noise after their end (decoders stop at IEND): 6 MB and 1 MB PNGs.
 const poster = new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', 'mairie-horaires.png')));
@@ -92,7 +82,7 @@ describe('downloads cut on a flaky line, on a busy machine (issue #23)', () => {
   // it early, so the lost retry happens only with Chromium's own timers (it did in 6 runs of 20).
   // The bounds are liveness bounds, ten times the backoff of a first retry (1 to 3 s).
   it(`after a cut at a random point, the file is always tried again and plays: ${PLAYERS} players, one cut each, in real time`, async () => {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const run = async (i: number) => {
       const name = `big-${i}.png`;
       const share = random();
@@ -120,7 +110,7 @@ describe('downloads cut on a flaky line, on a busy machine (issue #23)', () => {
     const cuts = 8;
     /** The backoff is at most 5 min, up to one and a half times with jitter: the next try comes within this (page time). */
     const retryWithinMs = 1.5 * 5 * 60_000 + 30_000;
-    media.cutNext('big.png', cuts, seeded(seed + 1));
+    media.cutNext('big.png', cuts, seededRandom(seed + 1));
     const s = await site([{ id: 'p', items: [image('small', media.url('good', 'small.png'), small), image('big', media.url('cut', 'big.png'), bigPng)] }]);
     const { context, page, warnings } = await newPlayerPage(browser);
     await page.clock.install({ time: START });
