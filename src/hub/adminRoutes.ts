@@ -42,6 +42,7 @@ import type { PairingStore } from './pairingStore.js';
 import type { HubStores, ScreenChannel } from './screenChannel.js';
 import { limitRequests, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from './requestLimits.js';
 import { tokenMatches } from './secrets.js';
+import { storageKind, type StorageFaultLog } from './storageFault.js';
 
 /** The admin HTTP API (`/api`, Bearer admin token) and the public media files (`/media/<sha256>`). */
 
@@ -69,13 +70,18 @@ export interface AdminDeps {
   pairings: PairingStore;
   /** The built dashboard (dist/dashboard), served at `/`; null: not served. */
   dashboardDir: string | null;
+  /** Where storage failures are counted and logged (once per kind). */
+  faults: StorageFaultLog;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { stores, channel, media } = deps;
 
-  app.setErrorHandler((error: unknown, _request, reply) => {
+  app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof HubError) return reply.code(error.status).send({ error: error.message });
+    // A full disk, a busy or read-only database: 503, the client keeps its data and retries; the hub serves on.
+    const storage = storageKind(error);
+    if (storage) return reply.code(503).header('retry-after', '30').send({ error: deps.faults.record(storage, `${request.method} ${request.routeOptions.url ?? request.url}`, error) });
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'body: too large' });
     const limited = (error as { error?: unknown }).error;

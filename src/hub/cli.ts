@@ -98,6 +98,13 @@ async function serve(values: Values): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
   const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB;
   const adminToken = process.env['ANTICHAMBRE_ADMIN_TOKEN'];
+  // Handlers catch their own errors (storageFault.ts); anything that escapes is logged with its context, and the hub serves on.
+  process.on('uncaughtException', (error, origin) => {
+    console.error(`hub: uncaught exception (${origin}), serving on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  });
+  process.on('unhandledRejection', (reason) => {
+    console.error(`hub: unhandled promise rejection, serving on: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  });
   const hub = await startHub({
     db,
     port,

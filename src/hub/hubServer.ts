@@ -14,6 +14,7 @@ import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
 import { hashToken, newToken } from './secrets.js';
 import { WaitStore } from './waitStore.js';
+import { StorageFaultLog } from './storageFault.js';
 import { startCheckpointer } from './walCheckpointer.js';
 
 /** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
@@ -32,6 +33,8 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** Requests a minute per address without the admin token. */
   anonymousPerMinute?: number;
+  /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
+  maxDbBytes?: number;
 }
 
 export interface RunningHub {
@@ -52,7 +55,8 @@ const MAX_JSON_BYTES = 20_000_000;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const paths = resolveDataPaths({ db: options.db, mediaDir: options.mediaDir }, process.cwd());
-  const db = openHubDb(paths.db);
+  const db = openHubDb(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
+  const faults = new StorageFaultLog(log);
   const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
   const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
@@ -75,7 +79,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   };
   const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
-  const channel = new ScreenChannel(io, stores, log);
+  const channel = new ScreenChannel(io, stores, log, faults);
   const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);
   await registerRoutes(app, {
@@ -85,6 +89,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     adminTokenHash: () => adminTokenHash,
     pairings,
     dashboardDir: options.dashboardDir ?? null,
+    faults,
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
