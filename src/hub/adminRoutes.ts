@@ -126,6 +126,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     stores.queue.verifySite(site, /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
     const { events } = parsed(QueueMessage, request.body, '');
     const fresh = stores.queue.store(site, events);
+    await stores.wal.durable();
     const screens = stores.screens.idsOf({ site });
     if (fresh.length > 0) channel.queue(fresh, screens);
     return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };

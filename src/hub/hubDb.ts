@@ -135,6 +135,8 @@ export type HubDb = Database.Database;
 export function openHubDb(path: string, options: { maxBytes?: number } = {}): HubDb {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // NORMAL: a commit writes the WAL without waiting for the disk; what is acked waits for WalSync's
+  // grouped fsync (walSync.ts), so an ack survives a power cut without an fsync per transaction.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

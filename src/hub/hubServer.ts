@@ -16,6 +16,7 @@ import { hashToken, newToken } from './secrets.js';
 import { WaitStore } from './waitStore.js';
 import { StorageFaultLog } from './storageFault.js';
 import { startCheckpointer } from './walCheckpointer.js';
+import { WalSync } from './walSync.js';
 
 /** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
 
@@ -76,6 +77,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     alerts: new AlertStore(db),
     commands: new CommandLog(db),
     queue: new QueueRelay(db),
+    wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
   };
   const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
@@ -107,6 +109,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await stores.wal.close();
       await checkpointer?.stop();
       db.close();
     },

@@ -28,6 +28,7 @@ import type { QueueRelay } from './queueRelay.js';
 import type { ScreenRegistry } from './screens.js';
 import { StorageFaultLog, storageKind } from './storageFault.js';
 import type { WaitStore } from './waitStore.js';
+import type { WalSync } from './walSync.js';
 
 /**
  * The `/screens` namespace (protocol §3): authenticates screens, answers their events, and
@@ -43,6 +44,8 @@ export interface HubStores {
   alerts: AlertStore;
   commands: CommandLog;
   queue: QueueRelay;
+  /** What is acked is on disk first: `await wal.durable()` after the commit, before the ack. */
+  wal: WalSync;
 }
 
 type AckFn = (answer: unknown) => void;
@@ -156,8 +159,14 @@ export class ScreenChannel {
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
         if (foreign >= 0) return ack({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
         const { stored, duplicates } = this.stores.impressions.insert(message.value.impressions, Date.now());
-        this.faults.recovered();
-        ack({ ok: true, stored, duplicates });
+        // Acked only once on disk (the player deletes what is acked); a failed fsync is answered, and the batch comes again.
+        this.stores.wal.durable().then(
+          () => {
+            this.faults.recovered();
+            ack({ ok: true, stored, duplicates });
+          },
+          (error: unknown) => ack({ ok: false, error: this.failure(error, `flushing impressions from ${screen.id} to disk`) }),
+        );
       }),
     );
 
