@@ -40,7 +40,7 @@ import { impressionsCsv } from './impressionStore.js';
 import type { MediaFiles } from './mediaFiles.js';
 import type { PairingStore } from './pairingStore.js';
 import type { HubStores, ScreenChannel } from './screenChannel.js';
-import { limitRequests, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from './requestLimits.js';
+import { limitRequests, PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE, QUEUE_BODY_BYTES } from './requestLimits.js';
 import { tokenMatches } from './secrets.js';
 import { storageKind, type StorageFaultLog } from './storageFault.js';
 
@@ -83,7 +83,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     const storage = storageKind(error);
     if (storage) return reply.code(503).header('retry-after', '30').send({ error: deps.faults.record(storage, `${request.method} ${request.routeOptions.url ?? request.url}`, error) });
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
-    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'body: too large' });
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: `body: larger than the ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes ${request.method} ${request.routeOptions.url ?? request.url} accepts` });
     const limited = (error as { error?: unknown }).error;
     if (fastifyError.statusCode === 429 && typeof limited === 'string') return reply.code(429).send({ error: limited });
     if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: `body: ${fastifyError.message ?? 'bad request'}` });
@@ -121,9 +121,13 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
   });
 
   // The ticket system of a site posts its events with the site's own token (not the admin's).
-  app.post('/api/sites/:id/queue', async (request) => {
+  // The site token is checked before the body is read (preParsing), and the body is at most QUEUE_BODY_BYTES.
+  const verifySite = async (request: FastifyRequest): Promise<void> => {
     const { id: site } = parsed(IdParam, request.params, 'url');
     stores.queue.verifySite(site, /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+  };
+  app.post('/api/sites/:id/queue', { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite }, async (request) => {
+    const { id: site } = parsed(IdParam, request.params, 'url');
     const { events } = parsed(QueueMessage, request.body, '');
     const fresh = stores.queue.store(site, events);
     await stores.wal.durable();
@@ -133,12 +137,12 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
   });
 
   // Pairing: players with no token yet ask for a code and poll it, from any origin (web players).
-  app.post('/api/pairing', { config: { rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } } }, async (_request, reply): Promise<PairingStarted> => {
+  app.post('/api/pairing', { bodyLimit: PAIRING_BODY_BYTES, config: { rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } } }, async (_request, reply): Promise<PairingStarted> => {
     reply.header('access-control-allow-origin', '*');
     reply.code(201);
     return deps.pairings.start(Date.now());
   });
-  app.get('/api/pairing/:code', { config: { rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply): Promise<PairingState> => {
+  app.get('/api/pairing/:code', { bodyLimit: PAIRING_BODY_BYTES, config: { rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply): Promise<PairingState> => {
     reply.header('access-control-allow-origin', '*');
     reply.header('cache-control', 'no-store');
     const { code } = parsed(CodeParam, request.params, 'url');
@@ -171,7 +175,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
     });
 
-    api.post('/api/pairing/:code/claim', async (request, reply): Promise<PairingClaimed> => {
+    api.post('/api/pairing/:code/claim', { bodyLimit: PAIRING_BODY_BYTES }, async (request, reply): Promise<PairingClaimed> => {
       const { code } = parsed(CodeParam, request.params, 'url');
       const screen = deps.pairings.claim(code, parsed(PairingClaim, request.body, ''), Date.now());
       reply.code(201);

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { Server } from 'socket.io';
+import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import { registerRoutes } from './adminRoutes.js';
 import { AlertStore } from './alertStore.js';
 import { CommandLog } from './commandLog.js';
@@ -80,7 +81,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
   };
   const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
   const channel = new ScreenChannel(io, stores, log, faults);
   const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);

@@ -26,6 +26,7 @@ import type { ImpressionStore } from './impressionStore.js';
 import type { PlaylistStore } from './playlistStore.js';
 import type { QueueRelay } from './queueRelay.js';
 import type { ScreenRegistry } from './screens.js';
+import { HandshakeLimiter } from './requestLimits.js';
 import { StorageFaultLog, storageKind } from './storageFault.js';
 import type { WaitStore } from './waitStore.js';
 import type { WalSync } from './walSync.js';
@@ -70,9 +71,13 @@ export class ScreenChannel {
     private readonly stores: HubStores,
     private readonly log: (line: string) => void = () => {},
     private readonly faults = new StorageFaultLog(log),
+    private readonly handshakes = new HandshakeLimiter(),
   ) {
     this.namespace = io.of(SCREENS_NAMESPACE);
     this.namespace.use((socket, next) => {
+      const address = socket.handshake.address;
+      const limited = this.handshakes.refusal(address, Date.now());
+      if (limited) return next(new Error(limited));
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       if (auth['protocol'] !== PROTOCOL_VERSION) return next(new Error(AUTH_ERRORS.unsupportedProtocol));
       let screen: ScreenInfo | null;
@@ -81,7 +86,10 @@ export class ScreenChannel {
       } catch (error) {
         return next(new Error(this.failure(error, 'checking a screen\'s token')));
       }
-      if (!screen) return next(new Error(AUTH_ERRORS.unauthorized));
+      if (!screen) {
+        this.handshakes.failed(address, Date.now());
+        return next(new Error(AUTH_ERRORS.unauthorized));
+      }
       (socket.data as { screen?: ScreenInfo }).screen = screen;
       next();
     });

@@ -1,3 +1,5 @@
+import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
+import { fittingPng } from './screenshotSize.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -95,7 +97,8 @@ function start(): void {
   });
   ipcMain.handle(SCREENSHOT_CHANNEL, async (event) => {
     fromPlayer(event);
-    return (await event.sender.capturePage()).toPNG().toString('base64');
+    // Leaves room for the command's answer around it within the hub's socket message limit.
+    return fittingPng(await event.sender.capturePage(), MAX_SOCKET_MESSAGE_BYTES - 10_000);
   });
   ipcMain.handle(EVENTS_CHANNEL, (event) => {
     fromPlayer(event);

@@ -8,19 +8,19 @@ import { Id } from './ids.js';
 const BundleEntry = z.object({
   id: Id,
   name: z.string(),
-  playlists: z.array(z.string().regex(/^[A-Za-z0-9._/-]+\.json$/, { error: 'expected a relative path to a .json file' })).min(1),
+  playlists: z.array(z.string().regex(/^[A-Za-z0-9._/-]+\.json$/, { error: 'expected a relative path to a .json file' })).min(1).max(200, { error: 'expected at most 200 playlist files' }),
 });
 
 /** `playlists/bundles.json` as committed: which playlists make each bundle. */
 export const BundleSource = z.object({
   $schema: z.string().optional(),
   default: Id,
-  bundles: z.array(BundleEntry).min(1),
+  bundles: z.array(BundleEntry).min(1).max(100, { error: 'expected at most 100 bundles' }),
 });
 export type BundleSource = z.infer<typeof BundleSource>;
 
 /** `playlists/bundles.json` as built: each bundle with a revision that changes whenever its content does. */
 export const BundleIndex = BundleSource.extend({
-  bundles: z.array(BundleEntry.extend({ revision: z.string().min(1) })).min(1),
+  bundles: z.array(BundleEntry.extend({ revision: z.string().min(1) })).min(1).max(100, { error: 'expected at most 100 bundles' }),
 });
 export type BundleIndex = z.infer<typeof BundleIndex>;
