@@ -182,7 +182,12 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       return { screen };
     });
 
-    api.post('/api/screens/:id/token', async (request): Promise<ScreenToken> => stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id));
+    api.post('/api/screens/:id/token', async (request): Promise<ScreenToken> => {
+      const rotated = stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id);
+      // The old token stops working now, for connections already open too.
+      channel.disconnectScreen(rotated.screen.id);
+      return rotated;
+    });
 
     api.get('/api/playlists/:id/history', async (request) => ({ versions: stores.playlists.history(parsed(IdParam, request.params, 'url').id) }));
 

@@ -35,6 +35,8 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** Requests a minute per address without the admin token. */
   anonymousPerMinute?: number;
+  /** How often expired pairing codes are deleted (default every minute). */
+  pairingPruneEveryMs?: number;
   /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
   maxDbBytes?: number;
 }
@@ -96,6 +98,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
+  // Owned by this hub: cleared in close().
+  const pruneTimer = setInterval(() => {
+    try {
+      pairings.prune(Date.now());
+    } catch (error) {
+      log(`pairing: expired codes not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, options.pairingPruneEveryMs ?? 60_000);
+  pruneTimer.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
@@ -107,6 +118,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     stores,
     channel,
     async close() {
+      clearInterval(pruneTimer);
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});

@@ -218,6 +218,13 @@ export class ScreenChannel {
     }
   }
 
+  /** Closes a screen's live connections at once (its token was rotated): its next handshake, with the old token, is refused `unauthorized`. */
+  disconnectScreen(screenId: string): number {
+    const live = [...(this.connections.get(screenId) ?? [])];
+    for (const connection of live) connection.socket.disconnect(true);
+    return live.length;
+  }
+
   /** Sends each screen its set as it is now (after an assignment or a playlist changed). */
   pushSets(screenIds: string[]): void {
     for (const id of screenIds) {
