@@ -36,6 +36,7 @@ import { QueueMessage } from '../shared/protocol.js';
 import { parseWith } from '../shared/validationError.js';
 import { toAlert } from './alertStore.js';
 import { HubError } from './hubError.js';
+import { SERVED_INLINE } from './mediaSniff.js';
 import { impressionsCsv } from './impressionStore.js';
 import type { MediaFiles } from './mediaFiles.js';
 import type { PairingStore } from './pairingStore.js';
@@ -116,7 +117,15 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     const { sha256 } = parsed(ShaParam, request.params, 'url');
     const info = media.info(sha256);
     if (!info) throw new HubError(404, `media ${sha256} is not on this hub`);
-    reply.header('content-type', info.type);
+    // Served on the dashboard's origin: never sniffed by the browser, never able to run script,
+    // and anything not a known media type (stored before uploads were checked) only as a download.
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    if (SERVED_INLINE.has(info.type)) reply.header('content-type', info.type);
+    else {
+      reply.header('content-type', 'application/octet-stream');
+      reply.header('content-disposition', `attachment; filename="${sha256.toLowerCase()}"`);
+    }
     return reply.sendFile(sha256.toLowerCase(), { immutable: true, maxAge: 365 * 86_400_000, contentType: false });
   });
 
@@ -221,7 +230,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
       const stored = await media.store(sha256, type, request.raw as Readable, MAX_MEDIA_BYTES);
       reply.code(201);
-      return stored;
+      return { sha256: stored.sha256, bytes: stored.bytes };
     });
 
     // The dashboard's upload: the hub computes the digest.
@@ -229,7 +238,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
       const stored = await media.store(null, type, request.raw as Readable, MAX_MEDIA_BYTES);
       reply.code(201);
-      return { ...stored, url: `/media/${stored.sha256}` };
+      return { sha256: stored.sha256, bytes: stored.bytes, url: `/media/${stored.sha256}` };
     });
 
     api.get('/api/sites/:id/waits', async (request): Promise<WaitComparison> => {
