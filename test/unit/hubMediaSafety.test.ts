@@ -22,7 +22,7 @@ async function upload(body: Buffer, type: string, sha256?: string): Promise<{ st
   const response = await fetch(new URL(sha256 ? `/api/media/${sha256}` : '/api/media', hub.url), {
     method: sha256 ? 'PUT' : 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': type },
-    body,
+    body: new Uint8Array(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
