@@ -93,11 +93,19 @@ function client(values: Values): AdminClient {
 /** The dashboard that `npm run build` writes beside the built hub (dist/dashboard next to dist/hub/hub.js). */
 const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboard');
 
+/** An admin token set from the environment must be at least this long (a generated one is 43 characters of base64url). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
 async function serve(values: Values): Promise<void> {
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
   const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB;
   const adminToken = process.env['ANTICHAMBRE_ADMIN_TOKEN'];
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new UsageError(
+      `ANTICHAMBRE_ADMIN_TOKEN: ${adminToken.length} characters, expected at least ${MIN_ADMIN_TOKEN_LENGTH} (make one with: openssl rand -base64 32); le jeton d'administration doit compter au moins ${MIN_ADMIN_TOKEN_LENGTH} caractères`,
+    );
+  }
   // Handlers catch their own errors (storageFault.ts); anything that escapes is logged with its context, and the hub serves on.
   process.on('uncaughtException', (error, origin) => {
     console.error(`hub: uncaught exception (${origin}), serving on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 /** The built hub (`dist/hub/hub.js`) as a real process on loopback, and its CLI. */
 
 export const HUB_ENTRY = resolve(import.meta.dirname, '../../dist/hub/hub.js');
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789-abcdefghij';
 
 export interface HubProcess {
   url: string;
