@@ -16,7 +16,11 @@ import { statusTable } from './statusTable.js';
 const USAGE = `antichambre-hub <command>
 
   serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
-        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN
+        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
+            ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
+        TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
+        --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
   site token <site>                      the token its ticket system posts queue events with
@@ -39,6 +43,9 @@ const OPTIONS = {
   host: { type: 'string' },
   db: { type: 'string' },
   media: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
   hub: { type: 'string' },
   token: { type: 'string' },
   name: { type: 'string' },
@@ -113,8 +120,14 @@ async function serve(values: Values): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     console.error(`hub: unhandled promise rejection, serving on: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
   });
+  const certFile = values['tls-cert'] ?? process.env['ANTICHAMBRE_HUB_TLS_CERT'];
+  const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
+  const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
   const hub = await startHub({
     db,
+    ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
+    trustProxy,
     port,
     host: values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0',
     ...(values.media ? { mediaDir: values.media } : {}),
@@ -133,6 +146,17 @@ async function serve(values: Values): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (certFile) {
+    // After a certificate renewal (certbot, an internal PKI): new connections get the new one, open ones go on.
+    process.on('SIGHUP', () => {
+      try {
+        hub.reloadTls();
+        console.log(`TLS certificate reloaded from ${certFile}`);
+      } catch (error) {
+        console.error(`TLS certificate not reloaded, the previous one is still served: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
 }
 
 function printToken(created: ScreenToken, hubUrl: string): void {

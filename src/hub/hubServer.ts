@@ -1,4 +1,6 @@
 import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import { registerRoutes } from './adminRoutes.js';
@@ -35,6 +37,10 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** Requests a minute per address without the admin token. */
   anonymousPerMinute?: number;
+  /** Serve HTTPS and WSS on the same port with this certificate and key (PEM files); reloaded by `reloadTls()`. */
+  tls?: { certFile: string; keyFile: string };
+  /** Behind a reverse proxy (nginx, Caddy): the client's address is the first of X-Forwarded-For (rate limits key on it). Only then. */
+  trustProxy?: boolean;
   /** How often expired pairing codes are deleted (default every minute). */
   pairingPruneEveryMs?: number;
   /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
@@ -50,7 +56,20 @@ export interface RunningHub {
   newAdminToken: string | null;
   stores: HubStores;
   channel: ScreenChannel;
+  /** Reads the TLS certificate and key files again and serves them to new connections (SIGHUP); throws, keeping the old ones, if they cannot be read. */
+  reloadTls(): void;
   close(): Promise<void>;
+}
+
+function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (path: string, what: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}`);
+    }
+  };
+  return { cert: read(tls.certFile, 'TLS certificate'), key: read(tls.keyFile, 'TLS key') };
 }
 
 const ADMIN_TOKEN_KEY = 'admin_token_hash';
@@ -82,9 +101,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     queue: new QueueRelay(db),
     wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
   };
-  const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
+  const app = Fastify({
+    bodyLimit: MAX_JSON_BYTES,
+    logger: false,
+    trustProxy: options.trustProxy === true,
+    ...(options.tls ? { https: readTls(options.tls) } : {}),
+  });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
-  const channel = new ScreenChannel(io, stores, log, faults);
+  const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
   const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);
   await registerRoutes(app, {
@@ -111,12 +135,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     paths,
     port,
     newAdminToken,
     stores,
     channel,
+    reloadTls() {
+      if (!options.tls) throw new Error('TLS: this hub serves plain HTTP (start it with --tls-cert and --tls-key)');
+      (app.server as HttpsServer).setSecureContext(readTls(options.tls));
+    },
     async close() {
       clearInterval(pruneTimer);
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.

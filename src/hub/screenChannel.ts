@@ -71,11 +71,15 @@ export class ScreenChannel {
     private readonly stores: HubStores,
     private readonly log: (line: string) => void = () => {},
     private readonly faults = new StorageFaultLog(log),
+    /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+    private readonly trustProxy = false,
     private readonly handshakes = new HandshakeLimiter(),
   ) {
     this.namespace = io.of(SCREENS_NAMESPACE);
     this.namespace.use((socket, next) => {
-      const address = socket.handshake.address;
+      const forwarded = socket.handshake.headers['x-forwarded-for'];
+      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+      const address = this.trustProxy && first ? first : socket.handshake.address;
       const limited = this.handshakes.refusal(address, Date.now());
       if (limited) return next(new Error(limited));
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
