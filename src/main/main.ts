@@ -1,5 +1,6 @@
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import { fittingPng } from './screenshotSize.js';
+import { parseCaBundle, trustCaForHub } from './hubCertificate.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -86,6 +87,21 @@ function start(): void {
     }),
   );
   guardSession(session.defaultSession, log);
+  // The town hall's own CA for the hub's https certificate (caFile); a missing or broken file is logged, the system's CAs still apply.
+  if (config.caFile && config.hub) {
+    try {
+      let pem: string;
+      try {
+        pem = readFileSync(config.caFile, 'utf8');
+      } catch (error) {
+        throw new Error(`caFile ${config.caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}`);
+      }
+      trustCaForHub(session.defaultSession, parseCaBundle(pem, config.caFile), config.hub, log);
+      log(`tls: the hub's certificate may be issued by the CA of ${config.caFile}`);
+    } catch (error) {
+      log(`configuration: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   ipcMain.handle(CONFIG_CHANNEL, (event) => {
     fromPlayer(event);
     return configAnswer(config, loaded.errors);
