@@ -1,10 +1,11 @@
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import { fittingPng } from './screenshotSize.js';
 import { parseCaBundle, trustCaForHub } from './hubCertificate.js';
+import { BUILT_IN_RELEASE_KEY, channelFile, fetchSignedFeed } from './releaseSignature.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, net, powerSaveBlocker, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { APP_ORIGIN, APP_SCHEME, createAppHandler } from './appProtocol.js';
 import { applyAutostart } from './autostart.js';
@@ -168,7 +169,15 @@ function start(): void {
   }
 
   let updates: AutoUpdate | null = null;
-  if (config.updateUrl && app.isPackaged) updates = startAutoUpdate(autoUpdater, config.updateUrl, record);
+  if (config.updateUrl && app.isPackaged) {
+    const updateUrl = config.updateUrl;
+    const fetchBytes = async (url: string): Promise<Buffer> => {
+      const response = await net.fetch(url, { headers: { 'cache-control': 'no-cache' } });
+      if (response.status !== 200) throw new Error(`update: ${url}: HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    updates = startAutoUpdate(autoUpdater, updateUrl, record, () => fetchSignedFeed(fetchBytes, updateUrl, channelFile(process.platform, process.arch), BUILT_IN_RELEASE_KEY));
+  }
   else log(config.updateUrl ? 'updates: off (not an installed app)' : 'updates: off (no updateUrl)');
   const restartAt = config.dailyRestart;
   if (restartAt) {
