@@ -36,12 +36,14 @@ import { QueueMessage } from '../shared/protocol.js';
 import { parseWith } from '../shared/validationError.js';
 import { toAlert } from './alertStore.js';
 import { HubError } from './hubError.js';
+import { SERVED_INLINE } from './mediaSniff.js';
 import { impressionsCsv } from './impressionStore.js';
 import type { MediaFiles } from './mediaFiles.js';
 import type { PairingStore } from './pairingStore.js';
 import type { HubStores, ScreenChannel } from './screenChannel.js';
-import { limitRequests, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from './requestLimits.js';
+import { limitRequests, PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE, QUEUE_BODY_BYTES } from './requestLimits.js';
 import { tokenMatches } from './secrets.js';
+import { storageKind, type StorageFaultLog } from './storageFault.js';
 
 /** The admin HTTP API (`/api`, Bearer admin token) and the public media files (`/media/<sha256>`). */
 
@@ -69,15 +71,20 @@ export interface AdminDeps {
   pairings: PairingStore;
   /** The built dashboard (dist/dashboard), served at `/`; null: not served. */
   dashboardDir: string | null;
+  /** Where storage failures are counted and logged (once per kind). */
+  faults: StorageFaultLog;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { stores, channel, media } = deps;
 
-  app.setErrorHandler((error: unknown, _request, reply) => {
+  app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof HubError) return reply.code(error.status).send({ error: error.message });
+    // A full disk, a busy or read-only database: 503, the client keeps its data and retries; the hub serves on.
+    const storage = storageKind(error);
+    if (storage) return reply.code(503).header('retry-after', '30').send({ error: deps.faults.record(storage, `${request.method} ${request.routeOptions.url ?? request.url}`, error) });
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
-    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'body: too large' });
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: `body: larger than the ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes ${request.method} ${request.routeOptions.url ?? request.url} accepts` });
     const limited = (error as { error?: unknown }).error;
     if (fastifyError.statusCode === 429 && typeof limited === 'string') return reply.code(429).send({ error: limited });
     if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: `body: ${fastifyError.message ?? 'bad request'}` });
@@ -110,28 +117,41 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     const { sha256 } = parsed(ShaParam, request.params, 'url');
     const info = media.info(sha256);
     if (!info) throw new HubError(404, `media ${sha256} is not on this hub`);
-    reply.header('content-type', info.type);
+    // Served on the dashboard's origin: never sniffed by the browser, never able to run script,
+    // and anything not a known media type (stored before uploads were checked) only as a download.
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    if (SERVED_INLINE.has(info.type)) reply.header('content-type', info.type);
+    else {
+      reply.header('content-type', 'application/octet-stream');
+      reply.header('content-disposition', `attachment; filename="${sha256.toLowerCase()}"`);
+    }
     return reply.sendFile(sha256.toLowerCase(), { immutable: true, maxAge: 365 * 86_400_000, contentType: false });
   });
 
   // The ticket system of a site posts its events with the site's own token (not the admin's).
-  app.post('/api/sites/:id/queue', async (request) => {
+  // The site token is checked before the body is read (preParsing), and the body is at most QUEUE_BODY_BYTES.
+  const verifySite = async (request: FastifyRequest): Promise<void> => {
     const { id: site } = parsed(IdParam, request.params, 'url');
     stores.queue.verifySite(site, /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+  };
+  app.post('/api/sites/:id/queue', { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite }, async (request) => {
+    const { id: site } = parsed(IdParam, request.params, 'url');
     const { events } = parsed(QueueMessage, request.body, '');
     const fresh = stores.queue.store(site, events);
+    await stores.wal.durable();
     const screens = stores.screens.idsOf({ site });
     if (fresh.length > 0) channel.queue(fresh, screens);
     return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
   });
 
   // Pairing: players with no token yet ask for a code and poll it, from any origin (web players).
-  app.post('/api/pairing', { config: { rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } } }, async (_request, reply): Promise<PairingStarted> => {
+  app.post('/api/pairing', { bodyLimit: PAIRING_BODY_BYTES, config: { rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } } }, async (_request, reply): Promise<PairingStarted> => {
     reply.header('access-control-allow-origin', '*');
     reply.code(201);
     return deps.pairings.start(Date.now());
   });
-  app.get('/api/pairing/:code', { config: { rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply): Promise<PairingState> => {
+  app.get('/api/pairing/:code', { bodyLimit: PAIRING_BODY_BYTES, config: { rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply): Promise<PairingState> => {
     reply.header('access-control-allow-origin', '*');
     reply.header('cache-control', 'no-store');
     const { code } = parsed(CodeParam, request.params, 'url');
@@ -164,14 +184,19 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
     });
 
-    api.post('/api/pairing/:code/claim', async (request, reply): Promise<PairingClaimed> => {
+    api.post('/api/pairing/:code/claim', { bodyLimit: PAIRING_BODY_BYTES }, async (request, reply): Promise<PairingClaimed> => {
       const { code } = parsed(CodeParam, request.params, 'url');
       const screen = deps.pairings.claim(code, parsed(PairingClaim, request.body, ''), Date.now());
       reply.code(201);
       return { screen };
     });
 
-    api.post('/api/screens/:id/token', async (request): Promise<ScreenToken> => stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id));
+    api.post('/api/screens/:id/token', async (request): Promise<ScreenToken> => {
+      const rotated = stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id);
+      // The old token stops working now, for connections already open too.
+      channel.disconnectScreen(rotated.screen.id);
+      return rotated;
+    });
 
     api.get('/api/playlists/:id/history', async (request) => ({ versions: stores.playlists.history(parsed(IdParam, request.params, 'url').id) }));
 
@@ -205,7 +230,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
       const stored = await media.store(sha256, type, request.raw as Readable, MAX_MEDIA_BYTES);
       reply.code(201);
-      return stored;
+      return { sha256: stored.sha256, bytes: stored.bytes };
     });
 
     // The dashboard's upload: the hub computes the digest.
@@ -213,7 +238,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
       const stored = await media.store(null, type, request.raw as Readable, MAX_MEDIA_BYTES);
       reply.code(201);
-      return { ...stored, url: `/media/${stored.sha256}` };
+      return { sha256: stored.sha256, bytes: stored.bytes, url: `/media/${stored.sha256}` };
     });
 
     api.get('/api/sites/:id/waits', async (request): Promise<WaitComparison> => {

@@ -16,7 +16,11 @@ import { statusTable } from './statusTable.js';
 const USAGE = `antichambre-hub <command>
 
   serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
-        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN
+        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
+            ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
+        TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
+        --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
   site token <site>                      the token its ticket system posts queue events with
@@ -39,6 +43,9 @@ const OPTIONS = {
   host: { type: 'string' },
   db: { type: 'string' },
   media: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
   hub: { type: 'string' },
   token: { type: 'string' },
   name: { type: 'string' },
@@ -93,13 +100,34 @@ function client(values: Values): AdminClient {
 /** The dashboard that `npm run build` writes beside the built hub (dist/dashboard next to dist/hub/hub.js). */
 const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboard');
 
+/** An admin token set from the environment must be at least this long (a generated one is 43 characters of base64url). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
 async function serve(values: Values): Promise<void> {
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
   const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB;
   const adminToken = process.env['ANTICHAMBRE_ADMIN_TOKEN'];
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new UsageError(
+      `ANTICHAMBRE_ADMIN_TOKEN: ${adminToken.length} characters, expected at least ${MIN_ADMIN_TOKEN_LENGTH} (make one with: openssl rand -base64 32); le jeton d'administration doit compter au moins ${MIN_ADMIN_TOKEN_LENGTH} caractères`,
+    );
+  }
+  // Handlers catch their own errors (storageFault.ts); anything that escapes is logged with its context, and the hub serves on.
+  process.on('uncaughtException', (error, origin) => {
+    console.error(`hub: uncaught exception (${origin}), serving on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  });
+  process.on('unhandledRejection', (reason) => {
+    console.error(`hub: unhandled promise rejection, serving on: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  });
+  const certFile = values['tls-cert'] ?? process.env['ANTICHAMBRE_HUB_TLS_CERT'];
+  const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
+  const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
   const hub = await startHub({
     db,
+    ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
+    trustProxy,
     port,
     host: values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0',
     ...(values.media ? { mediaDir: values.media } : {}),
@@ -118,6 +146,17 @@ async function serve(values: Values): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (certFile) {
+    // After a certificate renewal (certbot, an internal PKI): new connections get the new one, open ones go on.
+    process.on('SIGHUP', () => {
+      try {
+        hub.reloadTls();
+        console.log(`TLS certificate reloaded from ${certFile}`);
+      } catch (error) {
+        console.error(`TLS certificate not reloaded, the previous one is still served: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
 }
 
 function printToken(created: ScreenToken, hubUrl: string): void {

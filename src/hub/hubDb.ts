@@ -132,9 +132,11 @@ export const MIGRATIONS: readonly string[] = [
 
 export type HubDb = Database.Database;
 
-export function openHubDb(path: string): HubDb {
+export function openHubDb(path: string, options: { maxBytes?: number } = {}): HubDb {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // NORMAL: a commit writes the WAL without waiting for the disk; what is acked waits for WalSync's
+  // grouped fsync (walSync.ts), so an ack survives a power cut without an fsync per transaction.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -142,6 +144,10 @@ export function openHubDb(path: string): HubDb {
   db.pragma('cache_size = -65536');
   // Checkpoints run in a worker (walCheckpointer.ts); this is only the safety net (about 200 MB of WAL).
   db.pragma('wal_autocheckpoint = 50000');
+  if (options.maxBytes !== undefined) {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
+  }
   const applied = db.pragma('user_version', { simple: true }) as number;
   for (let version = applied; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

@@ -1,5 +1,8 @@
 import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
+import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import { registerRoutes } from './adminRoutes.js';
 import { AlertStore } from './alertStore.js';
 import { CommandLog } from './commandLog.js';
@@ -14,7 +17,9 @@ import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
 import { hashToken, newToken } from './secrets.js';
 import { WaitStore } from './waitStore.js';
+import { StorageFaultLog } from './storageFault.js';
 import { startCheckpointer } from './walCheckpointer.js';
+import { WalSync } from './walSync.js';
 
 /** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
 
@@ -32,6 +37,14 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** Requests a minute per address without the admin token. */
   anonymousPerMinute?: number;
+  /** Serve HTTPS and WSS on the same port with this certificate and key (PEM files); reloaded by `reloadTls()`. */
+  tls?: { certFile: string; keyFile: string };
+  /** Behind a reverse proxy (nginx, Caddy): the client's address is the first of X-Forwarded-For (rate limits key on it). Only then. */
+  trustProxy?: boolean;
+  /** How often expired pairing codes are deleted (default every minute). */
+  pairingPruneEveryMs?: number;
+  /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
+  maxDbBytes?: number;
 }
 
 export interface RunningHub {
@@ -43,7 +56,20 @@ export interface RunningHub {
   newAdminToken: string | null;
   stores: HubStores;
   channel: ScreenChannel;
+  /** Reads the TLS certificate and key files again and serves them to new connections (SIGHUP); throws, keeping the old ones, if they cannot be read. */
+  reloadTls(): void;
   close(): Promise<void>;
+}
+
+function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (path: string, what: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}`);
+    }
+  };
+  return { cert: read(tls.certFile, 'TLS certificate'), key: read(tls.keyFile, 'TLS key') };
 }
 
 const ADMIN_TOKEN_KEY = 'admin_token_hash';
@@ -52,7 +78,8 @@ const MAX_JSON_BYTES = 20_000_000;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const paths = resolveDataPaths({ db: options.db, mediaDir: options.mediaDir }, process.cwd());
-  const db = openHubDb(paths.db);
+  const db = openHubDb(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
+  const faults = new StorageFaultLog(log);
   const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
   const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
@@ -72,10 +99,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     alerts: new AlertStore(db),
     commands: new CommandLog(db),
     queue: new QueueRelay(db),
+    wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
   };
-  const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false });
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: 8_000_000 });
-  const channel = new ScreenChannel(io, stores, log);
+  const app = Fastify({
+    bodyLimit: MAX_JSON_BYTES,
+    logger: false,
+    trustProxy: options.trustProxy === true,
+    ...(options.tls ? { https: readTls(options.tls) } : {}),
+  });
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
+  const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
   const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);
   await registerRoutes(app, {
@@ -85,23 +118,39 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     adminTokenHash: () => adminTokenHash,
     pairings,
     dashboardDir: options.dashboardDir ?? null,
+    faults,
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
+  // Owned by this hub: cleared in close().
+  const pruneTimer = setInterval(() => {
+    try {
+      pairings.prune(Date.now());
+    } catch (error) {
+      log(`pairing: expired codes not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, options.pairingPruneEveryMs ?? 60_000);
+  pruneTimer.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     paths,
     port,
     newAdminToken,
     stores,
     channel,
+    reloadTls() {
+      if (!options.tls) throw new Error('TLS: this hub serves plain HTTP (start it with --tls-cert and --tls-key)');
+      (app.server as HttpsServer).setSecureContext(readTls(options.tls));
+    },
     async close() {
+      clearInterval(pruneTimer);
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await stores.wal.close();
       await checkpointer?.stop();
       db.close();
     },

@@ -80,10 +80,15 @@ export class ImpressionStore {
   }
 }
 
-/** RFC 4180 CSV, one impression per line, for spreadsheets. */
+/**
+ * RFC 4180 CSV, one impression per line, for spreadsheets. A text cell that a spreadsheet
+ * would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed
+ * with ' (OWASP CSV injection rule), so an id sent by a screen cannot run in the admin's sheet.
+ */
 export function impressionsCsv(impressions: StoredImpression[]): string {
   const cell = (value: string | number | boolean | null): string => {
-    const text = value === null ? '' : String(value);
+    const raw = value === null ? '' : String(value);
+    const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [CSV_COLUMNS.join(',')];

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { toUtcTime } from '../shared/ids.js';
 import type { HubDb } from './hubDb.js';
 import { HubError } from './hubError.js';
+import { SNIFF_BYTES, sniffMedia } from './mediaSniff.js';
 
 /**
  * Media files stored content-addressed: `<dir>/<sha256>`, with their size and type in the
@@ -29,14 +30,21 @@ export class MediaFiles {
     return digests.filter((sha256) => !this.info(sha256));
   }
 
-  /** Stores the body under its own digest, or refuses it when `sha256` (the announced one) is given and differs. */
-  async store(sha256: string | null, type: string, body: Readable, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
+  /**
+   * Stores the body under its own digest, or refuses it when `sha256` (the announced one) is
+   * given and differs, or when its first bytes are not an image, video, audio or WebVTT file
+   * (mediaSniff.ts). The type stored and served is the one read from the bytes; `declared`
+   * (the uploader's Content-Type) only helps say what was expected.
+   */
+  async store(sha256: string | null, declared: string, body: Readable, maxBytes: number): Promise<{ sha256: string; bytes: number; type: string }> {
     const expected = sha256?.toLowerCase() ?? null;
     const tmp = join(this.dir, `.upload-${randomUUID()}`);
     const hash = createHash('sha256');
     let bytes = 0;
+    let head = Buffer.alloc(0);
     const count = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
         bytes += chunk.length;
         if (bytes > maxBytes) return done(new HubError(413, `body: larger than the ${Math.round(maxBytes / 1e6)} MB limit of one media file`));
         hash.update(chunk);
@@ -48,9 +56,16 @@ export class MediaFiles {
       const actual = hash.digest('hex');
       if (expected !== null && actual !== expected) throw new HubError(400, `body: its sha256 is ${actual}, not ${expected} as the URL says (file changed or upload cut)`);
       if (expected === null && bytes === 0) throw new HubError(400, 'body: empty file');
+      const type = sniffMedia(head);
+      if (!type) {
+        throw new HubError(
+          415,
+          `body: not an image, video, audio or WebVTT file (sent as ${JSON.stringify(declared)}; its first bytes are none of PNG, JPEG, GIF, WebP, AVIF, BMP, MP4, WebM, Ogg, MP3, AAC, WAV, FLAC, WebVTT); SVG, HTML and other documents are refused`,
+        );
+      }
       await rename(tmp, join(this.dir, actual));
       this.db.prepare('INSERT OR REPLACE INTO media (sha256, bytes, type, stored_at) VALUES (?, ?, ?, ?)').run(actual, bytes, type, toUtcTime(Date.now()));
-      return { sha256: actual, bytes };
+      return { sha256: actual, bytes, type };
     } finally {
       await rm(tmp, { force: true });
     }

@@ -9,7 +9,9 @@ import { hashToken, newToken, tokenMatches } from './secrets.js';
 /**
  * Pairing codes: a new player gets a short code and a secret; an admin claims the code as a
  * new screen; the player's next poll (with the secret) gets the screen's id and token, once.
- * Codes last 10 minutes and are single use; expired ones are pruned as new ones are made.
+ * Codes last 10 minutes and are single use; expired ones are pruned as new ones are made and
+ * on the hub's timer (`prune`), so that a claimed screen token never delivered does not stay.
+ * Secrets are kept as hashes only.
  */
 
 interface PairingRow {
@@ -37,8 +39,13 @@ export class PairingStore {
     private readonly screens: ScreenRegistry,
   ) {}
 
+  /** Deletes expired codes (with any undelivered screen token they held); answers how many. */
+  prune(now: number): number {
+    return this.db.prepare('DELETE FROM pairings WHERE expires_at <= ?').run(toUtcTime(now)).changes;
+  }
+
   start(now: number): PairingStarted {
-    this.db.prepare('DELETE FROM pairings WHERE expires_at <= ?').run(toUtcTime(now));
+    this.prune(now);
     const open = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM pairings WHERE claimed_at IS NULL').get()!.n;
     if (open >= MAX_OPEN_PAIRINGS) throw new HubError(503, 'pairing: too many codes waiting; try again in a few minutes');
     const secret = newToken();

@@ -33,9 +33,8 @@ export class QueueRelay {
   /** Stores new events (repeats ignored) and the waits they complete; answers the new ones. */
   store(site: string, events: QueueEvent[]): QueueEvent[] {
     const insert = this.db.prepare('INSERT OR IGNORE INTO queue_events (site, key, at, event) VALUES (?, ?, ?, ?)');
-    const issuedOf = this.db.prepare<[string, string], { event: string }>(
-      "SELECT event FROM queue_events WHERE site = ? AND key LIKE 'i|' || ? || '|%' ORDER BY at DESC LIMIT 1",
-    );
+    // The ticket's own issue, exactly: keys 'i|<ticket>|…' between the prefix and the prefix + DEL (no LIKE, where _ is a wildcard).
+    const issuedOf = this.db.prepare<[string, string, string], { event: string }>('SELECT event FROM queue_events WHERE site = ? AND key >= ? AND key < ? ORDER BY at DESC LIMIT 1');
     const realized = this.db.prepare('INSERT OR IGNORE INTO realized_waits (site, ticket, service, issued_at, called_at, minutes) VALUES (?, ?, ?, ?, ?, ?)');
     return this.db.transaction(() => {
       const fresh: QueueEvent[] = [];
@@ -43,7 +42,7 @@ export class QueueRelay {
         if (insert.run(site, eventKey(event), event.at, JSON.stringify(event)).changes === 0) continue;
         fresh.push(event);
         if (event.type !== 'called') continue;
-        const row = issuedOf.get(site, event.ticket);
+        const row = issuedOf.get(site, `i|${event.ticket}|`, `i|${event.ticket}|\x7f`);
         const issued = row ? QueueEvent.safeParse(JSON.parse(row.event)) : null;
         if (issued?.success && issued.data.type === 'issued' && Date.parse(issued.data.at) <= Date.parse(event.at)) {
           realized.run(site, event.ticket, issued.data.service, issued.data.at, event.at, (Date.parse(event.at) - Date.parse(issued.data.at)) / 60_000);

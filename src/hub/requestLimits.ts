@@ -29,3 +29,39 @@ export async function limitRequests(app: FastifyInstance, options: { isAdmin(req
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: `rate limit: more than ${context.max} requests a minute from this address without the admin token; retry in ${context.after}` }),
   });
 }
+
+/** Refused screen handshakes (wrong token, unknown screen) a minute per address before all of its handshakes are refused. */
+export const FAILED_HANDSHAKES_PER_MINUTE = 30;
+/** The biggest JSON body of a ticket system's queue message (MAX_QUEUE_EVENTS events fit well within it). */
+export const QUEUE_BODY_BYTES = 1_000_000;
+/** Pairing routes carry no body worth the name (a claim is a screen's id, name, site and zone). */
+export const PAIRING_BODY_BYTES = 1_024;
+
+/**
+ * Counts refused socket.io handshakes per address over a minute: past the limit, the address
+ * is refused before its token is even checked, so that guessing tokens over socket.io is as
+ * slow as over HTTP. Screens with a valid token are never counted. Addresses whose minute has
+ * passed are forgotten as new ones come (no timer).
+ */
+export class HandshakeLimiter {
+  private readonly failures = new Map<string, { since: number; count: number }>();
+
+  constructor(
+    private readonly perMinute = FAILED_HANDSHAKES_PER_MINUTE,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  /** The message to refuse this address with, or null when it may try. */
+  refusal(address: string, now: number): string | null {
+    const entry = this.failures.get(address);
+    if (!entry || now - entry.since >= this.windowMs || entry.count < this.perMinute) return null;
+    return `rate limit: more than ${this.perMinute} refused handshakes a minute from ${address}; retry in ${Math.ceil((entry.since + this.windowMs - now) / 1000)} s`;
+  }
+
+  failed(address: string, now: number): void {
+    const entry = this.failures.get(address);
+    if (entry && now - entry.since < this.windowMs) entry.count++;
+    else this.failures.set(address, { since: now, count: 1 });
+    if (this.failures.size > 10_000) for (const [key, value] of this.failures) if (now - value.since >= this.windowMs) this.failures.delete(key);
+  }
+}

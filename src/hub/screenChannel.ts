@@ -26,7 +26,10 @@ import type { ImpressionStore } from './impressionStore.js';
 import type { PlaylistStore } from './playlistStore.js';
 import type { QueueRelay } from './queueRelay.js';
 import type { ScreenRegistry } from './screens.js';
+import { HandshakeLimiter } from './requestLimits.js';
+import { StorageFaultLog, storageKind } from './storageFault.js';
 import type { WaitStore } from './waitStore.js';
+import type { WalSync } from './walSync.js';
 
 /**
  * The `/screens` namespace (protocol §3): authenticates screens, answers their events, and
@@ -42,6 +45,8 @@ export interface HubStores {
   alerts: AlertStore;
   commands: CommandLog;
   queue: QueueRelay;
+  /** What is acked is on disk first: `await wal.durable()` after the commit, before the ack. */
+  wal: WalSync;
 }
 
 type AckFn = (answer: unknown) => void;
@@ -65,14 +70,30 @@ export class ScreenChannel {
     io: Server,
     private readonly stores: HubStores,
     private readonly log: (line: string) => void = () => {},
+    private readonly faults = new StorageFaultLog(log),
+    /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+    private readonly trustProxy = false,
+    private readonly handshakes = new HandshakeLimiter(),
   ) {
     this.namespace = io.of(SCREENS_NAMESPACE);
     this.namespace.use((socket, next) => {
+      const forwarded = socket.handshake.headers['x-forwarded-for'];
+      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+      const address = this.trustProxy && first ? first : socket.handshake.address;
+      const limited = this.handshakes.refusal(address, Date.now());
+      if (limited) return next(new Error(limited));
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       if (auth['protocol'] !== PROTOCOL_VERSION) return next(new Error(AUTH_ERRORS.unsupportedProtocol));
-      const screen =
-        typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : null;
-      if (!screen) return next(new Error(AUTH_ERRORS.unauthorized));
+      let screen: ScreenInfo | null;
+      try {
+        screen = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : null;
+      } catch (error) {
+        return next(new Error(this.failure(error, 'checking a screen\'s token')));
+      }
+      if (!screen) {
+        this.handshakes.failed(address, Date.now());
+        return next(new Error(AUTH_ERRORS.unauthorized));
+      }
       (socket.data as { screen?: ScreenInfo }).screen = screen;
       next();
     });
@@ -87,63 +108,103 @@ export class ScreenChannel {
     return this.connections.size;
   }
 
+  /**
+   * What to answer for an error thrown by a handler: a storage failure is counted and answered
+   * `storage: …` (logged once per kind); anything else is logged with its context.
+   */
+  private failure(error: unknown, what: string): string {
+    const kind = storageKind(error);
+    if (kind) return this.faults.record(kind, what, error);
+    this.log(`hub: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 'hub: internal error (see the hub log)';
+  }
+
+  /** A socket handler that answers `{ ok: false, error }` instead of throwing (a throw in a socket.io handler would stop the hub). */
+  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => void): (payload: unknown, ack: unknown) => void {
+    return (payload, ack) => {
+      const answer = ackOf(ack);
+      try {
+        handler(payload, answer);
+      } catch (error) {
+        answer({ ok: false, error: this.failure(error, what) });
+      }
+    };
+  }
+
   private accept(socket: Socket): void {
     const screen = (socket.data as { screen: ScreenInfo }).screen;
     const connection: Connection = { socket, screen, pushing: null };
     let set = this.connections.get(screen.id);
     if (!set) this.connections.set(screen.id, (set = new Set()));
     set.add(connection);
-    this.stores.screens.seen(screen.id, Date.now());
+    this.guarded(`connection of ${screen.id}`, () => this.stores.screens.seen(screen.id, Date.now()))(undefined, undefined);
 
-    socket.on('disconnect', () => {
-      set.delete(connection);
-      if (set.size === 0 && this.connections.get(screen.id) === set) this.connections.delete(screen.id);
-      this.stores.screens.seen(screen.id, Date.now());
-    });
+    socket.on(
+      'disconnect',
+      this.guarded(`disconnection of ${screen.id}`, () => {
+        set.delete(connection);
+        if (set.size === 0 && this.connections.get(screen.id) === set) this.connections.delete(screen.id);
+        this.stores.screens.seen(screen.id, Date.now());
+      }),
+    );
 
-    socket.on('hello', (payload: unknown, ack: unknown) => {
-      const hello = parseWith(Hello, payload);
-      if (!hello.ok) return ackOf(ack)({ ok: false, error: hello.error });
-      ackOf(ack)({ ok: true, serverTime: toUtcTime(Date.now()) });
-      this.stores.screens.seen(screen.id, Date.now());
-      const current = this.stores.playlists.setFor(screen);
-      if (current && current.revision !== hello.value.revision) void this.push(connection, current);
-      for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
-      const recent = this.stores.queue.recent(screen.site, Date.now());
-      if (recent.length > 0) void this.sendQueue(connection, recent);
-    });
+    socket.on(
+      'hello',
+      this.guarded(`hello from ${screen.id}`, (payload, ack) => {
+        const hello = parseWith(Hello, payload);
+        if (!hello.ok) return ack({ ok: false, error: hello.error });
+        ack({ ok: true, serverTime: toUtcTime(Date.now()) });
+        this.stores.screens.seen(screen.id, Date.now());
+        const current = this.stores.playlists.setFor(screen);
+        if (current && current.revision !== hello.value.revision) void this.push(connection, current);
+        for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+        const recent = this.stores.queue.recent(screen.site, Date.now());
+        if (recent.length > 0) void this.sendQueue(connection, recent);
+      }),
+    );
 
-    socket.on('impressions', (payload: unknown, ack: unknown) => {
-      const message = parseWith(ImpressionsMessage, payload);
-      if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
-      const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
-      if (foreign >= 0) return ackOf(ack)({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
-      try {
+    socket.on(
+      'impressions',
+      this.guarded(`storing impressions from ${screen.id}`, (payload, ack) => {
+        const message = parseWith(ImpressionsMessage, payload);
+        if (!message.ok) return ack({ ok: false, error: message.error });
+        const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
+        if (foreign >= 0) return ack({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
         const { stored, duplicates } = this.stores.impressions.insert(message.value.impressions, Date.now());
-        ackOf(ack)({ ok: true, stored, duplicates });
-      } catch (error) {
-        this.log(`impressions from ${screen.id} not stored: ${String(error)}`);
-        ackOf(ack)({ ok: false, error: 'hub: impressions not stored, send them again later' });
-      }
-    });
+        // Acked only once on disk (the player deletes what is acked); a failed fsync is answered, and the batch comes again.
+        this.stores.wal.durable().then(
+          () => {
+            this.faults.recovered();
+            ack({ ok: true, stored, duplicates });
+          },
+          (error: unknown) => ack({ ok: false, error: this.failure(error, `flushing impressions from ${screen.id} to disk`) }),
+        );
+      }),
+    );
 
-    socket.on('wait', (payload: unknown, ack: unknown) => {
-      const message = parseWith(WaitMessage, payload);
-      if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
-      this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
-      ackOf(ack)({ ok: true });
-    });
+    socket.on(
+      'wait',
+      this.guarded(`storing wait estimates from ${screen.id}`, (payload, ack) => {
+        const message = parseWith(WaitMessage, payload);
+        if (!message.ok) return ack({ ok: false, error: message.error });
+        this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
+        ack({ ok: true });
+      }),
+    );
 
-    socket.on('status', (payload: unknown) => {
-      const status = parseWith(StatusMessage, payload);
-      if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
-      this.stores.screens.recordStatus(screen.id, status.value, Date.now());
-      // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
-      const current = this.stores.playlists.setFor(screen);
-      if (current && status.value.revision !== current.revision && connection.pushing === null && this.stores.screens.ackedRevision(screen.id) !== current.revision) {
-        void this.push(connection, current);
-      }
-    });
+    socket.on(
+      'status',
+      this.guarded(`status from ${screen.id}`, (payload) => {
+        const status = parseWith(StatusMessage, payload);
+        if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
+        this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+        // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
+        const current = this.stores.playlists.setFor(screen);
+        if (current && status.value.revision !== current.revision && connection.pushing === null && this.stores.screens.ackedRevision(screen.id) !== current.revision) {
+          void this.push(connection, current);
+        }
+      }),
+    );
   }
 
   private async push(connection: Connection, set: PlaylistsMessage): Promise<void> {
@@ -153,11 +214,19 @@ export class ScreenChannel {
       if (!answer.ok) this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
       else if (answer.value.ok) this.stores.screens.recordAck(connection.screen.id, set.revision);
       else this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
-    } catch {
-      this.log(`${connection.screen.id}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
+    } catch (error) {
+      if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to playlists ${set.revision}`);
+      else this.log(`${connection.screen.id}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
     } finally {
       if (connection.pushing === set.revision) connection.pushing = null;
     }
+  }
+
+  /** Closes a screen's live connections at once (its token was rotated): its next handshake, with the old token, is refused `unauthorized`. */
+  disconnectScreen(screenId: string): number {
+    const live = [...(this.connections.get(screenId) ?? [])];
+    for (const connection of live) connection.socket.disconnect(true);
+    return live.length;
   }
 
   /** Sends each screen its set as it is now (after an assignment or a playlist changed). */
@@ -174,8 +243,9 @@ export class ScreenChannel {
     try {
       const answer = Ack.safeParse(await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert));
       if (answer.success && answer.data.ok) this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
-    } catch {
-      this.log(`${connection.screen.id}: no answer to alert ${alert.id}; sent again at its next hello`);
+    } catch (error) {
+      if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to alert ${alert.id}`);
+      else this.log(`${connection.screen.id}: no answer to alert ${alert.id}; sent again at its next hello`);
     }
   }
 

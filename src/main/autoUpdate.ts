@@ -1,8 +1,11 @@
 /**
- * Updates from a folder of installers on a plain web server (`updateUrl`, electron-updater's
+ * Updates from a folder of installers on an https web server (`updateUrl`, electron-updater's
  * generic provider): off unless configured; checked a minute after start and then daily,
- * downloaded in the background, and installed at the next daily quiet-hour relaunch.
+ * downloaded in the background, and installed at the next daily quiet-hour relaunch. Nothing
+ * is downloaded unless the folder's `latest*.yml` carries the release key's signature and
+ * names exactly the version and files electron-updater found (releaseSignature.ts).
  */
+import { mismatchWithSigned, type FoundUpdate } from './releaseSignature.js';
 
 export const FIRST_CHECK_MS = 60_000;
 export const CHECK_EVERY_MS = 24 * 3_600_000;
@@ -12,9 +15,11 @@ export interface Updater {
   autoInstallOnAppQuit: boolean;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<unknown>;
+  downloadUpdate(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'update-available', listener: (info: FoundUpdate) => void): unknown;
 }
 
 export interface AutoUpdate {
@@ -25,9 +30,15 @@ export interface AutoUpdate {
   stop(): void;
 }
 
-export function startAutoUpdate(updater: Updater, url: string, record: (kind: string, detail: string) => void): AutoUpdate {
+/**
+ * `signedFeed`: fetches and verifies the folder's signed yml, answering its text (throws,
+ * saying why, when it is missing, unsigned, tampered with, or the URL is not https).
+ */
+export function startAutoUpdate(updater: Updater, url: string, record: (kind: string, detail: string) => void, signedFeed: () => Promise<string>): AutoUpdate {
   let ready: string | null = null;
-  updater.autoDownload = true;
+  let signed: string | null = null;
+  // Downloads only after the found update is matched against the signed yml.
+  updater.autoDownload = false;
   // Installed at the quiet hour (installNow), never when a technician quits.
   updater.autoInstallOnAppQuit = false;
   updater.setFeedURL({ provider: 'generic', url });
@@ -37,9 +48,24 @@ export function startAutoUpdate(updater: Updater, url: string, record: (kind: st
     record('update-downloaded', `version ${info.version}, installed at the next daily restart`);
   });
   updater.on('error', (error) => record('update-error', error.message));
+  updater.on('update-available', (info) => {
+    const why = signed === null ? 'no verified yml' : mismatchWithSigned(info, signed);
+    if (why) return record('update-refused', `version ${info.version}: ${why}`);
+    // A failed download is reported through the 'error' event already.
+    updater.downloadUpdate().catch(() => {});
+  });
   const check = () => {
-    // A failed check is reported through the 'error' event already.
-    updater.checkForUpdates().catch(() => {});
+    signedFeed().then(
+      (text) => {
+        signed = text;
+        // A failed check is reported through the 'error' event already.
+        updater.checkForUpdates().catch(() => {});
+      },
+      (error: unknown) => {
+        signed = null;
+        record('update-refused', error instanceof Error ? error.message : String(error));
+      },
+    );
   };
   const first = setTimeout(check, FIRST_CHECK_MS);
   const daily = setInterval(check, CHECK_EVERY_MS);

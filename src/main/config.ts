@@ -22,6 +22,7 @@ const FLAG_OF: Record<ConfigKey, string> = {
   quitChord: '--quit-chord',
   dailyRestart: '--daily-restart',
   updateUrl: '--update-url',
+  caFile: '--ca-file',
 };
 const ENV_OF: Record<ConfigKey, string> = {
   hub: 'ANTICHAMBRE_HUB',
@@ -38,6 +39,7 @@ const ENV_OF: Record<ConfigKey, string> = {
   quitChord: 'ANTICHAMBRE_QUIT_CHORD',
   dailyRestart: 'ANTICHAMBRE_DAILY_RESTART',
   updateUrl: 'ANTICHAMBRE_UPDATE_URL',
+  caFile: 'ANTICHAMBRE_CA_FILE',
 };
 
 export interface ConfigSources {

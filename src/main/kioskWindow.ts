@@ -25,6 +25,8 @@ export function kioskWindowOptions(bounds: Rectangle, preload: string): BrowserW
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // No DevTools in the kiosk (issue 17): no keyboard shortcut or stray call opens them on a public screen.
+      devTools: false,
     },
   };
 }

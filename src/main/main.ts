@@ -1,7 +1,11 @@
+import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
+import { fittingPng } from './screenshotSize.js';
+import { parseCaBundle, trustCaForHub } from './hubCertificate.js';
+import { BUILT_IN_RELEASE_KEY, channelFile, fetchSignedFeed } from './releaseSignature.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, net, powerSaveBlocker, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { APP_ORIGIN, APP_SCHEME, createAppHandler } from './appProtocol.js';
 import { applyAutostart } from './autostart.js';
@@ -84,6 +88,21 @@ function start(): void {
     }),
   );
   guardSession(session.defaultSession, log);
+  // The town hall's own CA for the hub's https certificate (caFile); a missing or broken file is logged, the system's CAs still apply.
+  if (config.caFile && config.hub) {
+    try {
+      let pem: string;
+      try {
+        pem = readFileSync(config.caFile, 'utf8');
+      } catch (error) {
+        throw new Error(`caFile ${config.caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}`);
+      }
+      trustCaForHub(session.defaultSession, parseCaBundle(pem, config.caFile), config.hub, log);
+      log(`tls: the hub's certificate may be issued by the CA of ${config.caFile}`);
+    } catch (error) {
+      log(`configuration: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   ipcMain.handle(CONFIG_CHANNEL, (event) => {
     fromPlayer(event);
     return configAnswer(config, loaded.errors);
@@ -95,7 +114,8 @@ function start(): void {
   });
   ipcMain.handle(SCREENSHOT_CHANNEL, async (event) => {
     fromPlayer(event);
-    return (await event.sender.capturePage()).toPNG().toString('base64');
+    // Leaves room for the command's answer around it within the hub's socket message limit.
+    return fittingPng(await event.sender.capturePage(), MAX_SOCKET_MESSAGE_BYTES - 10_000);
   });
   ipcMain.handle(EVENTS_CHANNEL, (event) => {
     fromPlayer(event);
@@ -149,7 +169,15 @@ function start(): void {
   }
 
   let updates: AutoUpdate | null = null;
-  if (config.updateUrl && app.isPackaged) updates = startAutoUpdate(autoUpdater, config.updateUrl, record);
+  if (config.updateUrl && app.isPackaged) {
+    const updateUrl = config.updateUrl;
+    const fetchBytes = async (url: string): Promise<Buffer> => {
+      const response = await net.fetch(url, { headers: { 'cache-control': 'no-cache' } });
+      if (response.status !== 200) throw new Error(`update: ${url}: HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    updates = startAutoUpdate(autoUpdater, updateUrl, record, () => fetchSignedFeed(fetchBytes, updateUrl, channelFile(process.platform, process.arch), BUILT_IN_RELEASE_KEY));
+  }
   else log(config.updateUrl ? 'updates: off (not an installed app)' : 'updates: off (no updateUrl)');
   const restartAt = config.dailyRestart;
   if (restartAt) {

@@ -9,7 +9,7 @@ const JsonPath = z.string().regex(/^[A-Za-z0-9._/-]+\.json$/, { error: 'expected
 const BundleEntry = z.object({
   id: Id,
   name: z.string(),
-  playlists: z.array(JsonPath).min(1),
+  playlists: z.array(JsonPath).min(1).max(200, { error: 'expected at most 200 playlist files' }),
   /** §6: the bundle's layout (a `.layout.json` file); absent, full screen. */
   layout: z.string().regex(/^[A-Za-z0-9._/-]+\.layout\.json$/, { error: 'expected a relative path to a .layout.json file' }).optional(),
   /** The layout used instead on a screen taller than wide (same zone ids as `layout`). */
@@ -25,12 +25,12 @@ export function layoutPathFor(bundle: { layout?: string | undefined; portraitLay
 export const BundleSource = z.object({
   $schema: z.string().optional(),
   default: Id,
-  bundles: z.array(BundleEntry).min(1),
+  bundles: z.array(BundleEntry).min(1).max(100, { error: 'expected at most 100 bundles' }),
 });
 export type BundleSource = z.infer<typeof BundleSource>;
 
 /** `playlists/bundles.json` as built: each bundle with a revision that changes whenever its content does. */
 export const BundleIndex = BundleSource.extend({
-  bundles: z.array(BundleEntry.extend({ revision: z.string().min(1) })).min(1),
+  bundles: z.array(BundleEntry.extend({ revision: z.string().min(1) })).min(1).max(100, { error: 'expected at most 100 bundles' }),
 });
 export type BundleIndex = z.infer<typeof BundleIndex>;

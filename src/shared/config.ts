@@ -51,12 +51,14 @@ export const PlayerConfig = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time HH:MM, like 04:00' })
     .optional(),
   /** Kiosk PC extension: where the installer updates are published (electron-updater generic provider); absent: no auto-update. */
-  updateUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of the update folder' }).optional(),
+  updateUrl: z.url({ protocol: /^https$/, error: 'expected an https URL of the update folder (http: is refused: anyone on the network could serve an installer)' }).optional(),
+  /** Kiosk PC extension: a PEM file of the town hall's own CA, trusted for the hub's https certificate (besides the system's CAs). */
+  caFile: z.string({ error: 'expected the path of a PEM file' }).min(1, { error: 'expected the path of a PEM file' }).optional(),
 });
 export type PlayerConfig = z.infer<typeof PlayerConfig>;
 
 /** The settings every player takes (the web player from its address too). */
 export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 'cacheBudgetMB', 'chime', 'showWait'] as const satisfies readonly (keyof PlayerConfig)[];
 /** The settings only a kiosk PC (Electron) takes. */
-export const KIOSK_CONFIG_KEYS = ['display', 'autostart', 'quitChord', 'dailyRestart', 'updateUrl'] as const satisfies readonly (keyof PlayerConfig)[];
+export const KIOSK_CONFIG_KEYS = ['display', 'autostart', 'quitChord', 'dailyRestart', 'updateUrl', 'caFile'] as const satisfies readonly (keyof PlayerConfig)[];
 export type ConfigKey = (typeof CONFIG_KEYS)[number] | (typeof KIOSK_CONFIG_KEYS)[number];

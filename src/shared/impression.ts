@@ -7,7 +7,7 @@ export const Impression = z.object({
   screenId: Id,
   playlistId: Id,
   itemId: Id,
-  revision: z.string({ error: 'expected the set revision' }),
+  revision: z.string({ error: 'expected the set revision' }).max(200, { error: 'expected a revision of at most 200 characters' }),
   start: UtcTime,
   end: UtcTime,
   durationMs: z.number({ error: 'expected a duration in ms' }).int().nonnegative(),

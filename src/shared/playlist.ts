@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { Id, Sha256 } from './ids.js';
 
+/** Caps on lists that arrive over the wire (issue 17: every array bounded, so a message's size is). */
+export const MAX_PLAYLISTS = 200;
+export const MAX_ITEMS = 2_000;
+export const MAX_CAPTIONS = 20;
+
 /** Protocol §1: the playlist format. The TypeScript types are inferred from these schemas. */
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -37,10 +42,12 @@ export const Schedule = z
     days: z
       .array(z.number({ error: 'expected an ISO weekday number' }).int().min(1, { error: 'expected an ISO weekday 1 (Monday) to 7 (Sunday)' }).max(7, { error: 'expected an ISO weekday 1 (Monday) to 7 (Sunday)' }), { error: 'expected a list of ISO weekdays' })
       .min(1, { error: 'expected at least one weekday (omit days for every day)' })
+      .max(7, { error: 'expected at most 7 weekdays' })
       .optional(),
     hours: z
       .array(HoursWindow, { error: 'expected a list of { start, end } windows' })
       .min(1, { error: 'expected at least one window (omit hours for all day)' })
+      .max(48, { error: 'expected at most 48 windows' })
       .optional(),
   })
   .superRefine((schedule, ctx) => {
@@ -127,7 +134,7 @@ export const VideoItem = z.object({
   src: Src,
   sha256: Sha256,
   bytes: Bytes.optional(),
-  captions: z.array(Caption).optional(),
+  captions: z.array(Caption).max(MAX_CAPTIONS, { error: `expected at most ${MAX_CAPTIONS} caption tracks` }).optional(),
 });
 
 export const TextItem = z.object({
@@ -159,7 +166,7 @@ export const Playlist = z
     name: z.string({ error: 'expected a name' }).optional(),
     priority: z.number({ error: 'expected an integer priority' }).int({ error: 'expected an integer priority' }).default(0),
     schedule: Schedule.optional(),
-    items: z.array(Item, { error: 'expected a list of items' }),
+    items: z.array(Item, { error: 'expected a list of items' }).max(MAX_ITEMS, { error: `expected at most ${MAX_ITEMS} items in a playlist` }),
     /** §6: the layout zone it plays in (absent: `main`). */
     zone: Id.optional(),
     /** §6 share of voice: at least this fraction of its zone's airtime in every clock hour it plays whole. */
@@ -176,7 +183,7 @@ export const Playlist = z
   });
 
 /** A screen's complete set of playlists. Playlist ids are unique within a set. */
-export const PlaylistSet = z.array(Playlist, { error: 'expected a list of playlists' }).superRefine((playlists, ctx) => {
+export const PlaylistSet = z.array(Playlist, { error: 'expected a list of playlists' }).max(MAX_PLAYLISTS, { error: `expected at most ${MAX_PLAYLISTS} playlists in a set` }).superRefine((playlists, ctx) => {
   const seen = new Set<string>();
   playlists.forEach((playlist, i) => {
     if (seen.has(playlist.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate playlist id "${playlist.id}"` });

@@ -13,6 +13,16 @@ export const SCREENS_NAMESPACE = '/screens';
 export const ACK_TIMEOUT_MS = 10_000;
 /** Most impressions in one `impressions` message. */
 export const MAX_IMPRESSIONS_PER_BATCH = 500;
+/** Ticket events in one queue message (a ticket system's POST or a relay to screens). */
+export const MAX_QUEUE_EVENTS = 5_000;
+/**
+ * The largest socket.io message a screen may send (the hub's `maxHttpBufferSize`): a full
+ * impressions batch is at most about 450 KB (500 × ids of at most 64 characters and a revision
+ * of at most 200); a screenshot is scaled down until it fits (src/main/screenshotSize.ts).
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 1_500_000;
+/** Wait estimates in one `wait` message (one per service). */
+export const MAX_WAIT_ESTIMATES = 200;
 export const STATUS_INTERVAL_MS = 30_000;
 
 /** `connect_error` messages of the hub. */
@@ -66,7 +76,7 @@ export type Alert = z.infer<typeof Alert>;
 export const AlertClear = z.object({ id: Id });
 export type AlertClear = z.infer<typeof AlertClear>;
 
-export const QueueMessage = z.object({ events: z.array(QueueEvent) });
+export const QueueMessage = z.object({ events: z.array(QueueEvent).max(MAX_QUEUE_EVENTS, { error: `expected at most ${MAX_QUEUE_EVENTS} events (send more in several messages)` }) });
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
 export const CommandType = z.enum(['reload', 'restart', 'clear-cache', 'identify', 'screenshot'], {
@@ -85,7 +95,7 @@ export type ImpressionsMessage = z.infer<typeof ImpressionsMessage>;
 export const ImpressionsAck = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative() });
 export type ImpressionsAck = z.infer<typeof ImpressionsAck>;
 
-export const WaitMessage = z.object({ estimates: z.array(WaitEstimate) });
+export const WaitMessage = z.object({ estimates: z.array(WaitEstimate).max(MAX_WAIT_ESTIMATES, { error: `expected at most ${MAX_WAIT_ESTIMATES} estimates` }) });
 export type WaitMessage = z.infer<typeof WaitMessage>;
 
 /** `status.cache`: what the media cache holds and how many files the set still lacks. */

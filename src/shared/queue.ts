@@ -9,7 +9,7 @@ export const QueueEvent = z.discriminatedUnion(
     z.object({ type: z.literal('called'), ticket: Id, counter: Id, at: UtcTime }),
     z.object({ type: z.literal('done'), ticket: Id, at: UtcTime }),
     z.object({ type: z.literal('cancelled'), ticket: Id, at: UtcTime }),
-    z.object({ type: z.literal('counter'), counter: Id, open: z.boolean({ error: 'expected open: true or false' }), services: z.array(Id), at: UtcTime }),
+    z.object({ type: z.literal('counter'), counter: Id, open: z.boolean({ error: 'expected open: true or false' }), services: z.array(Id).max(200, { error: 'expected at most 200 services' }), at: UtcTime }),
   ],
   { error: 'expected type issued, called, done, cancelled or counter' },
 );

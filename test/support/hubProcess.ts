@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 /** The built hub (`dist/hub/hub.js`) as a real process on loopback, and its CLI. */
 
 export const HUB_ENTRY = resolve(import.meta.dirname, '../../dist/hub/hub.js');
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789-abcdefghij';
 
 export interface HubProcess {
   url: string;
@@ -27,10 +27,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function startHubProcess(options: { dir?: string; port?: number } = {}): Promise<HubProcess> {
+export async function startHubProcess(options: { dir?: string; port?: number; args?: string[] } = {}): Promise<HubProcess> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'antichambre-hub-'));
   const db = join(dir, 'hub.db');
-  const child: ChildProcess = spawn(process.execPath, [HUB_ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--db', db], {
+  const child: ChildProcess = spawn(process.execPath, [HUB_ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--db', db, ...(options.args ?? [])], {
     env: { ...process.env, ANTICHAMBRE_ADMIN_TOKEN: ADMIN_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,7 +44,7 @@ export async function startHubProcess(options: { dir?: string; port?: number } =
     }, 15_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = /listening on (https?:\/\/[^\s]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         done(match[1]!);

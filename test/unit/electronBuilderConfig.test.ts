@@ -47,6 +47,7 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
   });
 
@@ -68,6 +69,8 @@ describe('electron-builder.yml', () => {
     expect(config.publish).toEqual([{ provider: 'generic', url: expect.stringMatching(/^https:\/\//) }]);
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
     expect(pkg.scripts.dist).toContain('electron-builder --config electron-builder.yml');
+    // Issue 17: the release's latest*.yml are signed (Ed25519) once electron-builder wrote them.
+    expect(pkg.scripts.dist).toMatch(/electron-builder --config electron-builder.yml && tsx scripts\/signRelease.ts release$/);
     expect(pkg.dependencies['electron-updater']).toBeDefined();
   });
 });

@@ -85,7 +85,8 @@ describe('pairing a new player', () => {
 
 describe('dashboard additions', () => {
   it('stores an upload under the digest it computes and serves it', async () => {
-    const bytes = Buffer.from('pretend this is a PNG');
+    // The hub reads the type from the bytes (issue 17): a PNG signature, then anything.
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('pretend this is the rest of a PNG')]);
     const uploaded = await call('POST', '/api/media', { body: bytes, type: 'image/png' });
     expect(uploaded.status).toBe(201);
     const stored = MediaStored.parse(uploaded.body);

@@ -42,6 +42,8 @@ describe('kiosk window (Electron security checklist)', () => {
     const prefs = options.webPreferences!;
     expect(prefs.preload).toBe('/opt/Antichambre/resources/app.asar/dist/main/preload.cjs');
     expect([prefs.contextIsolation, prefs.sandbox, prefs.webSecurity]).toEqual([true, true, true]);
+    // DevTools are on unless said off.
+    expect(prefs.devTools).toBe(false);
     // Each of these is off, whether said so or left to Electron's default.
     const risky = ['nodeIntegration', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'allowRunningInsecureContent', 'webviewTag', 'experimentalFeatures', 'enableBlinkFeatures'] as const;
     for (const key of risky) expect(Boolean(prefs[key]), key).toBe(false);

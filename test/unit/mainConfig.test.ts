@@ -72,7 +72,15 @@ describe('Electron configuration (protocol §2: flags, then env, then config.jso
       autostart: 'off',
       updateUrl: 'https://maj.mairie.example/antichambre/',
     });
-    expect(loadConfig(sources({ env: { ANTICHAMBRE_AUTOSTART: 'on', ANTICHAMBRE_UPDATE_URL: 'http://10.0.0.5/maj' } })).config).toEqual({ autostart: 'on', updateUrl: 'http://10.0.0.5/maj' });
+    expect(loadConfig(sources({ env: { ANTICHAMBRE_AUTOSTART: 'on', ANTICHAMBRE_UPDATE_URL: 'https://10.0.0.5/maj', ANTICHAMBRE_CA_FILE: '/etc/antichambre/ca.pem' } })).config).toEqual({
+      autostart: 'on',
+      updateUrl: 'https://10.0.0.5/maj',
+      caFile: '/etc/antichambre/ca.pem',
+    });
+    // Issue 17: an update folder over plain http is refused (whoever answers on the network would install code).
+    const plain = loadConfig(sources({ env: { ANTICHAMBRE_UPDATE_URL: 'http://10.0.0.5/maj' } }));
+    expect(plain.config).toEqual({});
+    expect(plain.errors.join()).toContain('updateUrl: expected an https URL of the update folder (http: is refused');
   });
 
   it('names the system file and each bad kiosk setting, and keeps the good ones', () => {
@@ -81,7 +89,7 @@ describe('Electron configuration (protocol §2: flags, then env, then config.jso
     );
     expect(loaded.config).toEqual({ screen: 'accueil-1' });
     expect(loaded.errors).toEqual([
-      `${SYSTEM}: display: expected a display index (0, 1, …) or a display id; autostart: expected on or off; quitChord: expected a chord like Control+Alt+Shift+Q (two modifiers or more, then a letter, a digit or F1 to F24); dailyRestart: expected a local time HH:MM, like 04:00; updateUrl: expected an http(s) URL of the update folder`,
+      `${SYSTEM}: display: expected a display index (0, 1, …) or a display id; autostart: expected on or off; quitChord: expected a chord like Control+Alt+Shift+Q (two modifiers or more, then a letter, a digit or F1 to F24); dailyRestart: expected a local time HH:MM, like 04:00; updateUrl: expected an https URL of the update folder (http: is refused: anyone on the network could serve an installer)`,
     ]);
     expect(loadConfig(sources({ argv: ['--daily-restart', '24:00'] })).errors).toEqual(['command line: dailyRestart: expected a local time HH:MM, like 04:00']);
   });

@@ -1,0 +1,67 @@
+/**
+ * Storage failures (disk full, database busy or read-only, I/O error): recognised, answered as
+ * `storage: …` (socket acks) or HTTP 503 (admin API), and logged once per kind so that a full
+ * disk under a hundred screens does not flood the log. The hub keeps serving; a write that
+ * failed was not acked, so its sender keeps the data and sends it again.
+ */
+
+/** SQLite result codes (better-sqlite3 `SqliteError.code`) and Node file-system codes that mean "the storage", not the request. */
+const STORAGE_CODES: Record<string, string> = {
+  SQLITE_FULL: 'the disk or the database is full',
+  SQLITE_BUSY: 'the database is busy',
+  SQLITE_LOCKED: 'the database is locked',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_IOERR: 'input/output error on the database',
+  SQLITE_CORRUPT: 'the database file is corrupt',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+  SQLITE_NOTADB: 'the database file is not a database',
+  SQLITE_PROTOCOL: 'the database lock protocol failed',
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EIO: 'input/output error on the disk',
+  EACCES: 'permission denied on the data folder',
+  EPERM: 'operation not permitted on the data folder',
+};
+
+/** The kind of a storage failure (`SQLITE_FULL`, `SQLITE_IOERR`, `ENOSPC`…), or null for any other error. */
+export function storageKind(error: unknown): string | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') return null;
+  if (code in STORAGE_CODES) return code;
+  // Extended SQLite codes: SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, SQLITE_READONLY_DBMOVED…
+  const base = /^(SQLITE_[A-Z]+)_/.exec(code)?.[1];
+  return base && base in STORAGE_CODES ? code : null;
+}
+
+function baseOf(kind: string): string {
+  return /^(SQLITE_[A-Z]+)_/.exec(kind)?.[1] ?? kind;
+}
+
+/** `storage: the disk or the database is full (SQLITE_FULL); nothing was stored, send it again later` */
+export function storageMessage(kind: string): string {
+  return `storage: ${STORAGE_CODES[baseOf(kind)] ?? 'storage failure'} (${kind}); nothing was stored, send it again later`;
+}
+
+/** Logs each kind of storage failure once (then counts them), and says when storage works again. */
+export class StorageFaultLog {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Records a storage failure met while doing `what`; answers the message to send back. */
+  record(kind: string, what: string, error: unknown): string {
+    const count = this.counts.get(kind) ?? 0;
+    this.counts.set(kind, count + 1);
+    if (count === 0) this.log(`${storageMessage(kind)} [first seen while ${what}: ${error instanceof Error ? error.message : String(error)}; further ones are counted, not logged]`);
+    return storageMessage(kind);
+  }
+
+  /** After a write succeeded: if failures had been seen, logs how many and forgets them (a new one is logged again). */
+  recovered(): void {
+    if (this.counts.size === 0) return;
+    const summary = [...this.counts].map(([kind, n]) => `${n} × ${kind}`).join(', ');
+    this.counts.clear();
+    this.log(`storage: writing again after ${summary}`);
+  }
+}

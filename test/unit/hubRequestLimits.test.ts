@@ -1,0 +1,126 @@
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
+import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { FAILED_HANDSHAKES_PER_MINUTE } from '../../src/hub/requestLimits.js';
+import { backlogOf } from '../support/impressionsFixture.js';
+
+/**
+ * Security (issue 17): bounded requests, against a real hub on loopback. Tokens are checked
+ * before a body is read, bodies and every list have a size, socket messages too, and token
+ * guessing over socket.io is slowed per address.
+ */
+
+const ADMIN = 'request-limits-admin-token-0123456789abcdef';
+let hub: RunningHub;
+let screen: ScreenToken;
+let siteToken: string;
+
+async function http(method: string, path: string, options: { token?: string; body?: unknown; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const response = await fetch(new URL(path, hub.url), {
+    method,
+    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+function connect(screenId: string, token: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${hub.url}/screens`, { auth: { screenId, token, protocol: 1, version: 'limits' }, transports: ['websocket'], reconnection: false });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Sends headers and the first bytes of a body that never ends; answers the status if the hub answers before the body is complete (within 5 s), else null. */
+function answerBeforeBody(path: string, token: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const url = new URL(path, hub.url);
+    const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    const timer = setTimeout(() => {
+      request.destroy();
+      resolve(null);
+    }, 5_000);
+    request.on('response', (response) => {
+      clearTimeout(timer);
+      response.resume();
+      request.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', () => {});
+    request.write('{"events": [');
+  });
+}
+
+beforeAll(async () => {
+  hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-limits-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
+  screen = (await http('POST', '/api/screens', { token: ADMIN, body: { id: 'ecran-borne', name: 'Borne', site: 'mairie', timezone: 'Europe/Paris' } })).body as unknown as ScreenToken;
+  siteToken = ((await http('POST', '/api/sites/mairie/token', { token: ADMIN, body: {} })).body as unknown as SiteToken).token;
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const issued = (k: number) => ({ type: 'issued', ticket: `A${k}`, service: 'etat-civil', at: new Date(Date.UTC(2026, 10, 2, 8) + k * 1000).toISOString() });
+
+describe('security: bounded requests', () => {
+  it('checks the site token before reading a queue body: a wrong token is refused while its body is still coming', async () => {
+    expect(await answerBeforeBody('/api/sites/mairie/queue', 'not-the-site-token')).toBe(401);
+    // Invalid JSON with a wrong token: refused for the token, the body never parsed.
+    expect((await http('POST', '/api/sites/mairie/queue', { token: 'wrong', raw: '{"events": [' })).status).toBe(401);
+    // The right token still works.
+    const ok = await http('POST', '/api/sites/mairie/queue', { token: siteToken, body: { events: [issued(1)] } });
+    expect(ok).toMatchObject({ status: 200, body: { stored: 1 } });
+  });
+
+  it('limits a queue message to 1 MB and 5,000 events, with errors that say so', async () => {
+    const big = await http('POST', '/api/sites/mairie/queue', { token: siteToken, raw: JSON.stringify({ events: [], pad: 'x'.repeat(1_100_000) }) });
+    expect(big.status).toBe(413);
+    expect(big.body['error']).toMatch(/^body: larger than the 1000000 bytes POST \/api\/sites\/:id\/queue accepts/);
+    const many = await http('POST', '/api/sites/mairie/queue', { token: siteToken, body: { events: Array.from({ length: 5_001 }, (_, k) => issued(k)) } });
+    expect(many.status).toBe(400);
+    expect(many.body['error']).toMatch(/^events: expected at most 5000 events/);
+    const most = await http('POST', '/api/sites/mairie/queue', { token: siteToken, body: { events: Array.from({ length: 5_000 }, (_, k) => issued(k)) } });
+    expect(most.status).toBe(200);
+  });
+
+  it('limits pairing bodies to a few hundred bytes', async () => {
+    const started = await http('POST', '/api/pairing', { raw: JSON.stringify({ pad: 'x'.repeat(4_000) }) });
+    expect(started.status).toBe(413);
+    const claim = await http('POST', '/api/pairing/ABCDEF/claim', { token: ADMIN, raw: JSON.stringify({ screenId: 'x', name: 'x'.repeat(4_000), site: 's' }) });
+    expect(claim.status).toBe(413);
+  });
+
+  it('caps the lists of socket messages and drops a socket message past the size a 500-impression batch needs', async () => {
+    const socket = await connect('ecran-borne', screen.token);
+    try {
+      const estimates = Array.from({ length: 201 }, (_, k) => ({ service: `s${k}`, asOf: new Date().toISOString(), minutes: 5, low: 2, high: 9, queueLength: 2, openCounters: 1 }));
+      const wait = (await socket.timeout(5_000).emitWithAck('wait', { estimates })) as { ok: boolean; error?: string };
+      expect(wait).toEqual({ ok: false, error: expect.stringMatching(/^estimates: expected at most 200 estimates/) });
+      // A full batch of 500 with the longest ids and revision passes.
+      const longest = backlogOf('ecran-borne', 500).map((impression, k) => ({ ...impression, playlistId: `p${k}`.padEnd(64, 'p'), itemId: 'i'.repeat(64), revision: 'r'.repeat(200), zoneId: 'z'.repeat(64), audience: 12.5 }));
+      expect(await socket.timeout(10_000).emitWithAck('impressions', { impressions: longest })).toMatchObject({ ok: true, stored: 500 });
+      // Two megabytes in one message: the hub closes the connection instead of reading it.
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+      socket.emit('status', { padding: 'x'.repeat(2_000_000) });
+      expect(await closed).toBe('transport close');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('refuses every handshake from an address after too many refused ones in a minute, even with a valid token', async () => {
+    for (let k = 0; k < FAILED_HANDSHAKES_PER_MINUTE; k++) await expect(connect('ecran-borne', `guess-${k}`)).rejects.toThrow('unauthorized');
+    await expect(connect('ecran-borne', screen.token)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
+  });
+});
