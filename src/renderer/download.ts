@@ -16,8 +16,8 @@ export interface FileRequest {
   bytes?: number | undefined;
 }
 
-/** `soon`: retry with backoff; `later`: the server said no (404, wrong bytes), retry rarely; `room`: out of space. */
-export type RetryKind = 'soon' | 'later' | 'room';
+import type { RetryKind } from '../shared/mediaStatus.js';
+export type { RetryKind } from '../shared/mediaStatus.js';
 
 const COMMIT_EVERY_MS = 1_000;
 const READ_BYTES = 256 * 1024;

@@ -1,7 +1,8 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
-import { DownloadError, downloadFile, type RetryKind } from './download.js';
+import { backoffMs as sharedBackoffMs, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
+import { DownloadError, downloadFile } from './download.js';
 import { deleteMedia, storedBytes } from './mediaStore.js';
 
 /**
@@ -16,19 +17,7 @@ import { deleteMedia, storedBytes } from './mediaStore.js';
  * were waiting for).
  */
 
-export type FileState = 'queued' | 'downloading' | 'ready' | 'waiting' | 'failed' | 'no-room';
-
-export interface FileStatus {
-  sha256: string;
-  src: string;
-  state: FileState;
-  done: number;
-  total: number | null;
-  error?: string;
-  attempts: number;
-  /** Wall-clock time of the next try, for reading only: the retry timer decides. */
-  nextTry?: number;
-}
+export type { FileState, FileStatus } from '../shared/mediaStatus.js';
 
 export interface CacheOptions {
   maxConcurrent: number;
@@ -58,9 +47,7 @@ export const DEFAULT_CACHE_OPTIONS: CacheOptions = {
 };
 
 export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptions): number {
-  const exponential = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  const jittered = exponential * (0.5 + options.random()); // "equal jitter": between half and one and a half times
-  return kind === 'later' ? Math.max(options.refusedRetryMs, jittered) : jittered;
+  return sharedBackoffMs(attempts, kind, options);
 }
 
 export interface CacheTotals extends CacheStatus {

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * What the player knows of each media file it wants, and how long to wait before trying one
+ * again: shared by the page's IndexedDB cache (web player) and the kiosk's file store (main
+ * process), whose status crosses the preload bridge and is parsed with these schemas.
+ */
+
+export const FileState = z.enum(['queued', 'downloading', 'ready', 'waiting', 'failed', 'no-room']);
+export type FileState = z.infer<typeof FileState>;
+
+export const FileStatus = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected a lowercase sha256 in hex' }),
+  src: z.string(),
+  state: FileState,
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  error: z.string().optional(),
+  attempts: z.number().int().nonnegative(),
+  /** Wall-clock time of the next try, for reading only: the retry timer decides. */
+  nextTry: z.number().optional(),
+});
+export type FileStatus = z.infer<typeof FileStatus>;
+
+/** `soon`: retry with backoff; `later`: the server said no (404, wrong bytes, no CORS), retry rarely; `room`: out of space. */
+export type RetryKind = 'soon' | 'later' | 'room';
+
+export interface BackoffRules {
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** After a refusal (404, 403, wrong bytes, no CORS): try again this much later at the earliest. */
+  refusedRetryMs: number;
+  random: () => number;
+}
+
+/** Exponential backoff with "equal jitter" (between half and one and a half times); a refusal waits at least `refusedRetryMs`. */
+export function backoffMs(attempts: number, kind: RetryKind, rules: BackoffRules): number {
+  const exponential = Math.min(rules.backoffMaxMs, rules.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  const jittered = exponential * (0.5 + rules.random());
+  return kind === 'later' ? Math.max(rules.refusedRetryMs, jittered) : jittered;
+}
