@@ -39,3 +39,16 @@ export function backoffMs(attempts: number, kind: RetryKind, rules: BackoffRules
   const jittered = exponential * (0.5 + rules.random());
   return kind === 'later' ? Math.max(rules.refusedRetryMs, jittered) : jittered;
 }
+
+/** What the kiosk's file store (main process) tells the page: every wanted file, the verified ones, the figures of `status.cache`. */
+export const MediaStoreStatus = z.object({
+  files: z.array(FileStatus),
+  ready: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+  bytes: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  /** null: no limit known. */
+  budget: z.number().nonnegative().nullable(),
+  oldestMissingS: z.number().int().nonnegative(),
+});
+export type MediaStoreStatus = z.infer<typeof MediaStoreStatus>;
