@@ -4,6 +4,7 @@ import { PlannedFile } from '../shared/mediaPlan.js';
 import { MediaStoreStatus } from '../shared/mediaStatus.js';
 import { formatIssues } from '../shared/validationError.js';
 import type { MediaFiles } from './mediaFiles.js';
+import { MEDIA_ORIGIN } from './mediaProtocol.js';
 import { redact } from './redaction.js';
 
 export { CONFIG_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
@@ -32,9 +33,10 @@ export function parseWanted(files: unknown): PlannedFile[] {
 }
 
 /** The answer of the media-status channel, from the file store. */
-export function mediaStoreStatus(store: MediaFiles): MediaStoreStatus {
+export function mediaStoreStatus(store: MediaFiles, base = MEDIA_ORIGIN): MediaStoreStatus {
   const totals = store.totals();
   return MediaStoreStatus.parse({
+    base,
     files: store.files(),
     ready: store.readyFiles(),
     bytes: totals.bytes,

@@ -7,6 +7,8 @@ import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
 import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
+import { KioskMediaCache, kioskMediaBridge } from './kioskMedia.js';
+import type { PlayerMedia } from './playerMedia.js';
 import { Playback } from './playback.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
@@ -34,7 +36,11 @@ async function boot(): Promise<void> {
     Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
     new Promise((resolve) => setTimeout(resolve, 1500)),
   ]).then(() => performance.mark('antichambre:fonts'));
-  const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
+  // The kiosk's main process fetches media into files (any host, CORS or not); the web player caches them in IndexedDB.
+  const kioskMedia = kioskMediaBridge(window.antichambre);
+  const cache: PlayerMedia = kioskMedia
+    ? new KioskMediaCache(kioskMedia, db)
+    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
   const [credentials] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), cache.init()]);
@@ -43,7 +49,7 @@ async function boot(): Promise<void> {
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   const queue = new QueueTracker(db);
-  const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
+  const playback = new Playback({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits() });
   queue.subscribe(() => playback.waitsChanged());
   const alerts = new AlertBoard(db);
   const identify = new IdentifyFlag();

@@ -3,7 +3,8 @@ import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
 import { backoffMs as sharedBackoffMs, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import { DownloadError, downloadFile } from './download.js';
-import { deleteMedia, storedBytes } from './mediaStore.js';
+import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
+import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 
 /**
  * The media cache: fetches what the screen will need, soonest first, two at a time, with
@@ -50,9 +51,7 @@ export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptio
   return sharedBackoffMs(attempts, kind, options);
 }
 
-export interface CacheTotals extends CacheStatus {
-  budget: number;
-}
+export type { CacheTotals } from './playerMedia.js';
 
 /** One attempt at a file under way: what it waits for, and since when nothing happened. */
 interface Attempt {
@@ -76,7 +75,8 @@ interface RoomHold {
   breakWith(error: Error): void;
 }
 
-export class MediaCache {
+/** The web player's cache: files fetched by the page into IndexedDB, shown as blob URLs. */
+export class MediaCache implements PlayerMedia {
   private wanted: PlannedFile[] = [];
   private readonly status = new Map<string, FileStatus>();
   private readonly active = new Map<string, Attempt>();
@@ -131,6 +131,15 @@ export class MediaCache {
 
   isReady(sha256: string): boolean {
     return this.ready.has(sha256.toLowerCase());
+  }
+
+  async mediaUrl(sha256: string, type?: string): Promise<string | null> {
+    const sha = sha256.toLowerCase();
+    const blob = await readMedia(this.db, sha);
+    if (!blob) return null;
+    // When it was last shown, for eviction: best effort (storage may be full).
+    touchMedia(this.db, sha, Date.now()).catch(() => {});
+    return URL.createObjectURL(type ? new Blob([blob], { type }) : blob);
   }
 
   /** Whether every attempt at this file so far has failed (it may still come later). */

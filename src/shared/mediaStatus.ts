@@ -42,6 +42,8 @@ export function backoffMs(attempts: number, kind: RetryKind, rules: BackoffRules
 
 /** What the kiosk's file store (main process) tells the page: every wanted file, the verified ones, the figures of `status.cache`. */
 export const MediaStoreStatus = z.object({
+  /** Where the verified files are served, `<base>/<sha256>` (the kiosk: app://media). */
+  base: z.url({ error: 'expected the URL the files are served at' }),
   files: z.array(FileStatus),
   ready: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
   bytes: z.number().int().nonnegative(),

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
-import type { MediaCache } from '../mediaCache.js';
+import type { PlayerMedia } from '../playerMedia.js';
 import type { AlertBoard } from '../alertBoard.js';
 import type { HubReport } from '../hubSync.js';
 import type { QueueTracker } from '../queueTracker.js';
@@ -18,7 +18,7 @@ export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
 export interface StageProps {
   playback: Playback;
-  cache: MediaCache;
+  cache: PlayerMedia;
   alerts: AlertBoard;
   identify: IdentifyFlag;
   name: string;
