@@ -8,7 +8,7 @@ import { mediaStoreStatus, parseWanted } from '../../src/main/bridge.js';
 import { DEFAULT_MEDIA_FILES_OPTIONS, MediaFiles } from '../../src/main/mediaFiles.js';
 import { createMediaHandler } from '../../src/main/mediaProtocol.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
+import { advance, launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -135,6 +135,33 @@ describe('kiosk media in files (main process)', () => {
     // Shown from the file store from its next turn on.
     await expect.poll(() => shownSrc(page, 'affiche'), { timeout: 30_000 }).toBe(`${kiosk.base}/${poster.sha256}`);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the web player names a host that sends no CORS header, plays on, and tries it again only rarely', async () => {
+    const poster = image('affiche', 'nocors', 'a.png');
+    const s = await site([{ id: 'mairie', items: [poster, { id: 'txt', type: 'text', duration: 5, title: 'Bienvenue' }] }]);
+    const { context, page } = await newPlayerPage(browser);
+    await page.clock.install({ time: Date.parse('2026-11-25T10:00:00+01:00') });
+    await page.goto(s.url);
+    await waitForItem(page, 'txt', 30_000);
+    const host = new URL(poster.src).host;
+    const expected = `${host} sends no Access-Control-Allow-Origin: the web player cannot fetch it; the kiosk can`;
+    await expect.poll(async () => (await readStore<{ error: string }>(page, 'mediaErrors'))[0]?.error ?? '', { timeout: 20_000 }).toContain(expected);
+    const [error] = await readStore<{ error: string }>(page, 'mediaErrors');
+    expect(error!.error).toContain(`${host} n'envoie pas Access-Control-Allow-Origin`);
+    expect(error!.error.indexOf("n'envoie pas")).toBeLessThan(error!.error.indexOf('sends no'));
+    const asked = () => media.log.filter((l) => l.path === `/nocors/a.png`).length;
+    const afterFirst = asked();
+    expect(afterFirst).toBeGreaterThan(0);
+    // Twenty minutes later: not asked again (a refusal waits 30 min), the text plays on, the poster never shows.
+    await advance(page, 20 * 60_000, 10_000);
+    expect(asked()).toBe(afterFirst);
+    await waitForItem(page, 'txt', 30_000);
+    expect(await page.$('[data-item-id="affiche"]')).toBeNull();
+    await page.keyboard.press('F9');
+    await page.waitForSelector('[data-status-overlay]');
+    expect(await page.locator('[data-file-state="failed"]').textContent()).toContain(expected);
     await context.close();
   });
 });
