@@ -16,7 +16,7 @@ import { median } from './stats.js';
 const MB = 1_000_000;
 
 /** A 300 MB VP8 video (40 s of noise at 60 Mbit/s), made once with ffmpeg and kept in the temp folder. */
-function bigVideo(): Uint8Array {
+export function bigVideo(): Uint8Array {
   const path = join(tmpdir(), 'antichambre-bench-300mb.webm');
   if (!existsSync(path)) {
     execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-vf', 'noise=alls=60:allf=t', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '60M', '-minrate', '60M', '-maxrate', '60M', '-bufsize', '10M', '-an', path]);
