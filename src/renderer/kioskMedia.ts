@@ -1,5 +1,5 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
-import { MediaStoreStatus, type FileStatus } from '../shared/mediaStatus.js';
+import { MediaStoreStatus, missingFileErrors, type FileStatus } from '../shared/mediaStatus.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerBridge } from './configSource.js';
 import type { PlayerDb } from './db.js';
@@ -90,7 +90,8 @@ export class KioskMediaCache implements PlayerMedia {
 
   async cacheStatus(): Promise<CacheStatus> {
     const { bytes, files, missing } = await this.totals();
-    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: missing > 0 ? this.status.oldestMissingS : 0 });
+    const errors = missingFileErrors(this.status.files, (sha) => this.isReady(sha));
+    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: missing > 0 ? this.status.oldestMissingS : 0, ...(errors.length > 0 ? { errors } : {}) });
   }
 
   async mediaUrl(sha256: string, type?: string): Promise<string | null> {

@@ -1,7 +1,7 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
-import { backoffMs as sharedBackoffMs, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
+import { backoffMs as sharedBackoffMs, missingFileErrors, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import { DownloadError, downloadFile } from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
@@ -176,7 +176,8 @@ export class MediaCache implements PlayerMedia {
   /** The figures of `status.cache` (protocol §3), with how long the oldest wanted file has been missing. */
   async cacheStatus(): Promise<CacheStatus> {
     const { bytes, files, missing } = await this.totals();
-    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: this.oldestMissingS() });
+    const errors = missingFileErrors(this.files(), (sha) => this.ready.has(sha));
+    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: this.oldestMissingS(), ...(errors.length > 0 ? { errors } : {}) });
   }
 
   /** Whole seconds the oldest wanted file not yet ready has been missing (since this start); 0 when none. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CACHE_ERROR_CHARS, MAX_CACHE_ERRORS } from './protocol.js';
 
 /**
  * What the player knows of each media file it wants, and how long to wait before trying one
@@ -54,3 +55,13 @@ export const MediaStoreStatus = z.object({
   oldestMissingS: z.number().int().nonnegative(),
 });
 export type MediaStoreStatus = z.infer<typeof MediaStoreStatus>;
+
+/** `status.cache.errors`: the errors of wanted files not ready, soonest needed first, each once, at most 5. */
+export function missingFileErrors(files: readonly FileStatus[], isReady: (sha256: string) => boolean): string[] {
+  const errors = new Set<string>();
+  for (const file of files) {
+    if (errors.size >= MAX_CACHE_ERRORS) break;
+    if (file.error && !isReady(file.sha256)) errors.add(file.error.length > MAX_CACHE_ERROR_CHARS ? `${file.error.slice(0, MAX_CACHE_ERROR_CHARS - 1)}…` : file.error);
+  }
+  return [...errors];
+}

@@ -10,7 +10,10 @@ import { createMediaHandler } from '../../src/main/mediaProtocol.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { advance, launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
+import { playerUrl } from '../support/hubSuite.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
+import { startStandInHub } from '../support/standInHub.js';
+import type { StatusMessage } from '../../src/shared/protocol.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import type { Browser } from 'playwright-core';
@@ -142,8 +145,11 @@ describe('kiosk media in files (main process)', () => {
     const poster = image('affiche', 'nocors', 'a.png');
     const s = await site([{ id: 'mairie', items: [poster, { id: 'txt', type: 'text', duration: 5, title: 'Bienvenue' }] }]);
     const { context, page } = await newPlayerPage(browser);
+    const hub = await startStandInHub();
     await page.clock.install({ time: Date.parse('2026-11-25T10:00:00+01:00') });
-    await page.goto(s.url);
+    await page.goto(playerUrl(s.url, hub.url, 'accueil-web', 'jeton'));
+    const statuses: StatusMessage[] = [];
+    (await hub.connected()).on('status', (status: StatusMessage) => statuses.push(status));
     await waitForItem(page, 'txt', 30_000);
     const host = new URL(poster.src).host;
     const expected = `${host} sends no Access-Control-Allow-Origin: the web player cannot fetch it; the kiosk can`;
@@ -162,6 +168,11 @@ describe('kiosk media in files (main process)', () => {
     await page.keyboard.press('F9');
     await page.waitForSelector('[data-status-overlay]');
     expect(await page.locator('[data-file-state="failed"]').textContent()).toContain(expected);
+    // And the hub is told why the poster is missing.
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.at(-1)!.cache).toMatchObject({ missing: 1 });
+    expect(statuses.at(-1)!.cache.errors?.[0]).toContain(expected);
     await context.close();
+    await hub.close();
   });
 });
