@@ -1,3 +1,4 @@
+import type { RetryKind } from '../shared/mediaStatus.js';
 import { isQuotaError } from './quotaError.js';
 import { createSHA256, type IHasher } from 'hash-wasm';
 import type { PlayerDb } from './db.js';
@@ -16,7 +17,6 @@ export interface FileRequest {
   bytes?: number | undefined;
 }
 
-import type { RetryKind } from '../shared/mediaStatus.js';
 export type { RetryKind } from '../shared/mediaStatus.js';
 
 const COMMIT_EVERY_MS = 1_000;
