@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -170,5 +172,21 @@ describe('main-process media store', () => {
     expect(await store.verifiedFile(file.sha256)).toBeNull();
     expect(await store.verifiedFile('0'.repeat(64))).toBeNull();
     expect(await store.verifiedFile('../etc/passwd')).toBeNull();
+  });
+
+  it('gives up on a server that accepts the connection and never answers, names it and tries again', async () => {
+    const silent = createServer(() => {}); // takes the request, sends nothing
+    await new Promise<void>((ready) => silent.listen(0, '127.0.0.1', ready));
+    try {
+      const store = await newStore();
+      const src = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/affiche.png`;
+      store.want([{ sha256: sha(poster), src, bytes: poster.length, firstPlay: 0 }]);
+      await vi.waitFor(() => expect(store.files()[0]?.attempts).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      expect(store.files()[0]!.error).toBe(`${src}: no answer for 0.4 s`);
+      store.stop();
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });
