@@ -175,4 +175,26 @@ describe('kiosk media in files (main process)', () => {
     await context.close();
     await hub.close();
   });
+
+  it('a bridge that answers nonsense about the files is named in the log, nothing of it is shown, and the rest plays', async () => {
+    const poster = image('affiche', 'good', 'a.png');
+    const s = await site([{ id: 'mairie', items: [poster, { id: 'txt', type: 'text', duration: 5, title: 'Bienvenue' }] }]);
+    const { context, page, errors, warnings } = await newPlayerPage(browser);
+    await context.addInitScript((sha256) => {
+      (window as unknown as { antichambre: unknown }).antichambre = {
+        getConfig: async () => ({ config: { lang: 'fr' } }),
+        mediaWant: async () => undefined,
+        // Says the poster is ready, served from elsewhere, with a malformed list: refused whole.
+        mediaStatus: async () => ({ base: 'https://ailleurs.example', files: 'all', ready: [sha256], bytes: 1, count: 1, missing: 0, budget: null, oldestMissingS: 0 }),
+        mediaClear: async () => undefined,
+      };
+    }, poster.sha256);
+    await page.goto(s.url);
+    await waitForItem(page, 'txt', 30_000);
+    await expect.poll(() => warnings.some((w) => w.includes('media store: media status: unexpected answer from the bridge')), { timeout: 10_000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await page.$('[data-item-id="affiche"]')).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
