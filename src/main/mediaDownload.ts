@@ -39,6 +39,8 @@ export interface FileDownloadOptions {
   signal: AbortSignal;
   stallMs: number;
   onProgress(done: number, total: number | null): void;
+  /** Called before each step that waits (the disk, the server), named for a log of what it waited for. */
+  onStep?(waitingFor: string): void;
 }
 
 export const partPath = (folder: string, sha256: string) => join(folder, `${sha256}.part`);
@@ -64,9 +66,11 @@ function isNoSpace(error: unknown): boolean {
 
 /** Downloads `file` into `folder` unless it is there already; throws a DownloadError that says when to try again. */
 export async function downloadToFile(folder: string, file: FileRequest, options: FileDownloadOptions): Promise<void> {
+  const step = (waitingFor: string) => options.onStep?.(waitingFor);
   const sha256 = file.sha256.toLowerCase();
   if (!SHA256_NAME.test(sha256)) throw new DownloadError(`${file.src}: "${file.sha256}" is not a sha256`, 'later');
   const final = verifiedPath(folder, sha256);
+  step('the cache folder to be read (disk)');
   if ((await sizeOf(final)) !== null) return;
   await mkdir(folder, { recursive: true });
   const part = partPath(folder, sha256);
@@ -78,6 +82,7 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
     offset = 0;
   }
   if (offset > 0) {
+    step(`the ${offset} bytes kept to be hashed again (disk)`);
     try {
       await hashFile(part, hash, options.signal);
     } catch (error) {
@@ -104,6 +109,7 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
     }, Math.max(10, Math.min(1_000, options.stallMs / 4)));
     try {
       let response: Response;
+      step(`the server's answer${offset > 0 ? ` to a Range request from byte ${offset}` : ''}`);
       try {
         response = await fetch(file.src, { signal, redirect: 'follow', ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
       } catch (error) {
@@ -125,7 +131,14 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
       if (file.bytes !== undefined && total !== null && total !== file.bytes) throw new DownloadError(`${file.src}: the server has ${total} bytes, the playlist says ${file.bytes}`, 'later');
       type = response.headers.get('content-type')?.split(';')[0]?.trim() || type;
 
-      const handle = await open(part, offset > 0 ? 'a' : 'w');
+      step('the part file to be opened (disk)');
+      // Opened to append, emptied only by a live attempt: one given up while this open hung must not truncate a newer one's bytes.
+      const handle = await open(part, 'a');
+      if (options.signal.aborted) {
+        await handle.close();
+        throw new DownloadError(`${file.src}: stopped`, 'soon');
+      }
+      if (offset === 0) await handle.truncate(0);
       try {
         try {
           for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -141,6 +154,7 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
           const cause = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
           throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `transfer cut (${cause}), will resume`}`, 'soon');
         }
+        step('the file to be synced (disk)');
         await handle.sync();
       } finally {
         await handle.close();
@@ -156,6 +170,7 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
     await rm(part, { force: true });
     throw new DownloadError(`${file.src}: sha256 is ${digest}, expected ${sha256}; file refused`, 'later');
   }
+  step('the verified file to be renamed (disk)');
   try {
     await writeFile(metaPath(folder, sha256), JSON.stringify(MediaMeta.parse({ type, src: file.src, bytes: offset, storedAt: Date.now() })));
     await rename(part, final);

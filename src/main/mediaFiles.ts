@@ -36,6 +36,16 @@ export interface VerifiedFile {
   type: string;
 }
 
+/** One attempt at a file under way: what it waits for, and since when nothing happened. */
+interface Attempt {
+  readonly controller: AbortController;
+  waitingFor: string;
+  /** performance.now() of its last byte or step. */
+  lastActivity: number;
+  /** Given up by the stuck check: whatever it does later changes nothing but a success. */
+  abandoned: boolean;
+}
+
 interface Stored {
   bytes: number;
   lastUsed: number;
@@ -44,7 +54,9 @@ interface Stored {
 export class MediaFiles {
   private wanted: PlannedFile[] = [];
   private readonly status = new Map<string, FileStatus>();
-  private readonly active = new Map<string, AbortController>();
+  private readonly active = new Map<string, Attempt>();
+  /** Gives up attempts that saw nothing for twice the stall time (an await that never settles); runs only while one is under way. */
+  private stuckCheck: ReturnType<typeof setInterval> | null = null;
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly stored = new Map<string, Stored>();
   /** Bytes kept of files under way or cut (`.part` files). */
@@ -163,14 +175,15 @@ export class MediaFiles {
 
   stop(): void {
     this.stopped = true;
-    for (const controller of this.active.values()) controller.abort();
+    for (const attempt of this.active.values()) attempt.controller.abort();
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
+    this.stopStuckCheck();
   }
 
   /** Forgets every file (the `clear-cache` command) and fetches what is wanted again. */
   async clear(): Promise<void> {
-    for (const controller of this.active.values()) controller.abort();
+    for (const attempt of this.active.values()) attempt.controller.abort();
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
     const shas = new Set([...this.stored.keys(), ...this.partial.keys()]);
@@ -256,15 +269,23 @@ export class MediaFiles {
   }
 
   private async fetchOne(file: PlannedFile, s: FileStatus): Promise<void> {
-    const controller = new AbortController();
-    this.active.set(file.sha256, controller);
+    const attempt: Attempt = { controller: new AbortController(), waitingFor: 'its start', lastActivity: performance.now(), abandoned: false };
+    const step = (waitingFor: string) => {
+      attempt.waitingFor = waitingFor;
+      attempt.lastActivity = performance.now();
+    };
+    this.active.set(file.sha256, attempt);
+    this.watchForStuck();
     s.state = 'downloading';
     this.changed();
     try {
       await downloadToFile(this.folder, file, {
-        signal: controller.signal,
+        signal: attempt.controller.signal,
         stallMs: this.options.stallMs,
+        onStep: step,
         onProgress: (done, total) => {
+          step('bytes from the server');
+          if (attempt.abandoned) return;
           this.partial.set(file.sha256, done);
           s.done = done;
           s.total = total;
@@ -276,7 +297,8 @@ export class MediaFiles {
       this.stored.set(file.sha256, { bytes: info.size, lastUsed: Date.now() });
       this.becameReady(file.sha256, s);
     } catch (error) {
-      if (this.stopped || this.status.get(file.sha256) !== s) return;
+      // Stopped, given up as stuck, or cleared (a new status): nothing to retry here.
+      if (this.stopped || attempt.abandoned || this.status.get(file.sha256) !== s) return;
       const kind: RetryKind = error instanceof DownloadError ? error.retry : 'soon';
       s.error = (error as Error).message;
       s.attempts++;
@@ -287,13 +309,44 @@ export class MediaFiles {
       s.done = kept;
       this.scheduleRetry(file, s, kind);
     } finally {
-      if (this.active.get(file.sha256) === controller) {
+      if (this.active.get(file.sha256) === attempt) {
         this.active.delete(file.sha256);
         this.reserved.delete(file.sha256);
         this.changed();
         this.kick();
       }
     }
+  }
+
+  private watchForStuck(): void {
+    if (this.stuckCheck !== null || this.stopped) return;
+    this.stuckCheck = setInterval(() => this.checkForStuck(), Math.max(100, Math.min(5_000, this.options.stallMs / 4)));
+  }
+
+  private stopStuckCheck(): void {
+    if (this.stuckCheck !== null) clearInterval(this.stuckCheck);
+    this.stuckCheck = null;
+  }
+
+  private checkForStuck(): void {
+    const now = performance.now();
+    for (const [sha, attempt] of [...this.active]) {
+      if (now - attempt.lastActivity < 2 * this.options.stallMs) continue;
+      attempt.abandoned = true;
+      attempt.controller.abort();
+      this.active.delete(sha);
+      this.reserved.delete(sha);
+      const s = this.status.get(sha);
+      const file = this.wanted.find((f) => f.sha256 === sha);
+      if (s && file && s.state !== 'ready') {
+        s.attempts++;
+        s.error = `${file.src}: nothing for ${Math.round((now - attempt.lastActivity) / 1000)} s while waiting for ${attempt.waitingFor}; given up, will try again`;
+        this.scheduleRetry(file, s, 'soon');
+      }
+      this.changed();
+      this.kick();
+    }
+    if (this.active.size === 0) this.stopStuckCheck();
   }
 
   private becameReady(sha: string, s: FileStatus): void {

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -188,5 +189,24 @@ describe('main-process media store', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+
+  it('gives up an attempt whose disk never answers, saying what it waited for, and tries again', async () => {
+    // The part file is a named pipe with no reader: opening it to write hangs, as a dead disk would.
+    const folder = mkdtempSync(join(tmpdir(), 'antichambre-media-'));
+    const file = planned('good', 'poster.png', poster);
+    const fifo = join(folder, `${file.sha256}.part`);
+    execFileSync('mkfifo', [fifo]);
+    const store = await newStore({ backoffBaseMs: 3_600_000, backoffMaxMs: 3_600_000 }, folder);
+    store.want([file]);
+    await vi.waitFor(() => expect(store.files()[0]?.state).toBe('waiting'), { timeout: 20_000 });
+    expect(store.files()[0]!.error).toMatch(new RegExp(`^${file.src}: nothing for \\d+ s while waiting for the part file to be opened \\(disk\\); given up, will try again$`));
+    expect(store.files()[0]!.attempts).toBe(1);
+    store.stop();
+    // Let the hung open go (a reader appears), so the disk thread is free again.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    await new Promise((r) => setTimeout(r, 200));
+    closeSync(reader);
+    expect(store.isReady(file.sha256)).toBe(false);
   });
 });
