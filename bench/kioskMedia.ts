@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,8 +28,12 @@ interface Sample {
 
 async function once(mode: 'store' | 'plain', url: string, sha256: string, bytes: number): Promise<Sample> {
   const folder = mkdtempSync(join(tmpdir(), 'antichambre-kiosk-bench-'));
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'kioskMediaProcess.ts'), mode, url, sha256, String(bytes), folder], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Sample;
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'kioskMediaProcess.ts'), mode, url, sha256, String(bytes), folder], { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as Sample;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export async function benchKioskMedia(runs = 3): Promise<void> {
