@@ -25,7 +25,7 @@ function makeVideo(path: string, args: string[]): void {
 }
 
 /** A 300 MB VP8 video (40 s of noise at 60 Mbit/s), made once with ffmpeg and kept in the temp folder. */
-function bigVideo(): Uint8Array {
+export function bigVideo(): Uint8Array {
   const path = join(tmpdir(), 'antichambre-bench-300mb.webm');
   if (!existsSync(path)) {
     makeVideo(path, ['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=30:d=40', '-vf', 'noise=alls=60:allf=t', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '60M', '-minrate', '60M', '-maxrate', '60M', '-bufsize', '10M', '-an']);

@@ -9,12 +9,13 @@ import { launchBrowser } from '../test/support/browser.js';
 import { serveWeb } from '../test/support/staticServer.js';
 import { runBundled } from './bundled.js';
 import { benchBacklog, benchIngest, benchScale } from './hubBench.js';
+import { benchKioskMedia } from './kioskMedia.js';
 import { benchMediaCache } from './mediaCache.js';
 import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
 
-const NAMES = ['decision', 'ingest', 'scale', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
+const NAMES = ['decision', 'ingest', 'scale', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -35,6 +36,7 @@ console.log(`bench: results in ${results.toString()}`);
 if (wanted('decision')) await runBundled('bench/decisionMain.ts', [REPO_ROOT]);
 if (wanted('ingest')) await benchIngest(results);
 if (wanted('scale')) await benchScale(results);
+if (wanted('kiosk-cache')) await benchKioskMedia();
 if (needsWeb) {
   const browser = await launchBrowser();
   const site = await serveWeb();

@@ -41,7 +41,10 @@ function cacheCell(screen: ScreenState): string {
   const cache = screen.status?.cache;
   if (!cache) return '-';
   const stuck = cacheStuckForS(cache);
-  return `${megabytes(cache.bytes)}, ${cache.files} files, ${cache.missing} missing${stuck === null ? '' : `, STUCK: oldest missing for ${duration(stuck)}`}`;
+  const errors = cache.errors ?? [];
+  const first = errors[0];
+  const why = first === undefined ? '' : `, why: ${first.length > 240 ? `${first.slice(0, 239)}…` : first}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`;
+  return `${megabytes(cache.bytes)}, ${cache.files} files, ${cache.missing} missing${stuck === null ? '' : `, STUCK: oldest missing for ${duration(stuck)}`}${why}`;
 }
 
 /** The kiosk events the hub keeps: how many, and the last one. */

@@ -8,3 +8,9 @@ export const SCREENSHOT_CHANNEL = 'antichambre:screenshot';
 export const EVENTS_CHANNEL = 'antichambre:events';
 /** The page sent the events up to a number: the main process forgets them. */
 export const EVENTS_SENT_CHANNEL = 'antichambre:events-sent';
+/** The files the screen needs, soonest first: the main process fetches them into its file store. */
+export const MEDIA_WANT_CHANNEL = 'antichambre:media-want';
+/** The file store's status: wanted files, verified ones, figures. */
+export const MEDIA_STATUS_CHANNEL = 'antichambre:media-status';
+/** The hub's `clear-cache` command: every media file forgotten. */
+export const MEDIA_CLEAR_CHANNEL = 'antichambre:media-clear';

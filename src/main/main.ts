@@ -10,7 +10,22 @@ import { autoUpdater } from 'electron-updater';
 import { APP_ORIGIN, APP_SCHEME, createAppHandler } from './appProtocol.js';
 import { applyAutostart } from './autostart.js';
 import { startAutoUpdate, type AutoUpdate } from './autoUpdate.js';
-import { CONFIG_CHANNEL, configAnswer, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, EventsSent, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridge.js';
+import {
+  CONFIG_CHANNEL,
+  configAnswer,
+  EVENTS_CHANNEL,
+  EVENTS_SENT_CHANNEL,
+  EventsSent,
+  MEDIA_CLEAR_CHANNEL,
+  MEDIA_STATUS_CHANNEL,
+  MEDIA_WANT_CHANNEL,
+  mediaStoreStatus,
+  parseWanted,
+  RESTART_CHANNEL,
+  SCREENSHOT_CHANNEL,
+} from './bridge.js';
+import { DEFAULT_MEDIA_FILES_OPTIONS, MediaFiles } from './mediaFiles.js';
+import { createMediaHandler, routeAppScheme } from './mediaProtocol.js';
 import { loadConfig } from './config.js';
 import { CrashRecovery } from './crashRecovery.js';
 import { hideIdleCursor } from './cursorHider.js';
@@ -77,16 +92,50 @@ function start(): void {
   log(`start: version ${app.getVersion()}, ${process.platform} ${process.arch}`);
   for (const error of loaded.errors) log(`configuration: ${error}`);
 
+  // The media files, fetched by this process into the cache folder (no CORS: not a page), served as app://media/<sha256>.
+  const mediaFolder = join(app.getPath('userData'), 'media');
+  const media = new MediaFiles(mediaFolder, { ...DEFAULT_MEDIA_FILES_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
+  const mediaReady = media.init().catch((error: unknown) => log(`media folder ${mediaFolder}: ${String(error)}`));
+  let lastMediaErrors = '';
+  media.onChange(() => {
+    // Each new error is logged once (the page shows them on F9 and sends them to the hub).
+    const errors = media.files().map((f) => f.error ?? '').filter(Boolean).join('\n');
+    if (errors !== lastMediaErrors && errors) log(`media: ${errors}`);
+    lastMediaErrors = errors;
+  });
+  app.on('before-quit', () => media.stop());
   protocol.handle(
     APP_SCHEME,
-    createAppHandler(join(app.getAppPath(), 'dist/web'), async (path) => {
-      try {
-        return new Uint8Array(await readFile(path));
-      } catch {
-        return null;
-      }
-    }),
+    routeAppScheme(
+      createAppHandler(join(app.getAppPath(), 'dist/web'), async (path) => {
+        try {
+          return new Uint8Array(await readFile(path));
+        } catch {
+          return null;
+        }
+      }),
+      createMediaHandler(mediaFolder, async (sha256) => {
+        await mediaReady;
+        return media.verifiedFile(sha256);
+      }),
+    ),
   );
+  ipcMain.handle(MEDIA_WANT_CHANNEL, async (event, files: unknown) => {
+    fromPlayer(event);
+    const wanted = parseWanted(files);
+    await mediaReady;
+    media.want(wanted);
+  });
+  ipcMain.handle(MEDIA_STATUS_CHANNEL, async (event) => {
+    fromPlayer(event);
+    await mediaReady;
+    return mediaStoreStatus(media);
+  });
+  ipcMain.handle(MEDIA_CLEAR_CHANNEL, async (event) => {
+    fromPlayer(event);
+    await mediaReady;
+    await media.clear();
+  });
   guardSession(session.defaultSession, log);
   // The town hall's own CA for the hub's https certificate (caFile); a missing or broken file is logged, the system's CAs still apply.
   if (config.caFile && config.hub) {

@@ -14,6 +14,10 @@ export interface PlayerBridge {
   screenshot?(): Promise<unknown>;
   events?(): Promise<unknown>;
   eventsSent?(through: number): Promise<unknown>;
+  /** The kiosk's file store (main process): what to fetch, how it stands, forget all. */
+  mediaWant?(files: unknown): Promise<unknown>;
+  mediaStatus?(): Promise<unknown>;
+  mediaClear?(): Promise<unknown>;
 }
 
 declare global {

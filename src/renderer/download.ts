@@ -1,3 +1,4 @@
+import type { RetryKind } from '../shared/mediaStatus.js';
 import { isQuotaError } from './quotaError.js';
 import { createSHA256, type IHasher } from 'hash-wasm';
 import type { PlayerDb } from './db.js';
@@ -16,8 +17,7 @@ export interface FileRequest {
   bytes?: number | undefined;
 }
 
-/** `soon`: retry with backoff; `later`: the server said no (404, wrong bytes), retry rarely; `room`: out of space. */
-export type RetryKind = 'soon' | 'later' | 'room';
+export type { RetryKind } from '../shared/mediaStatus.js';
 
 const COMMIT_EVERY_MS = 1_000;
 const READ_BYTES = 256 * 1024;
@@ -42,6 +42,31 @@ export interface DownloadOptions {
   onStep?(waitingFor: string): void;
 }
 
+
+/** What the player says of a host that answers but sends no Access-Control-Allow-Origin (French first, then English). */
+export function noCorsMessage(src: string): string {
+  let host = src;
+  try {
+    host = new URL(src).host;
+  } catch {
+    // Not a URL: named as written.
+  }
+  return `${host} n'envoie pas Access-Control-Allow-Origin : le lecteur web ne peut pas le télécharger, le kiosque le peut · ${host} sends no Access-Control-Allow-Origin: the web player cannot fetch it; the kiosk can (${src})`;
+}
+
+/**
+ * A fetch that failed with a network error: asked again without CORS (an opaque HEAD, whose
+ * answer the page cannot read). If that one is answered, the host is up and only the CORS
+ * rule refused the first: the host sends no Access-Control-Allow-Origin (or does not allow Range).
+ */
+async function reachableWithoutCors(src: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await fetch(src, { mode: 'no-cors', method: 'HEAD', cache: 'no-store', signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<number> {
   await deleteMedia(db, sha256);
@@ -75,7 +100,10 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   try {
     response = await fetch(file.src, { signal, cache: 'no-store', ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
   } catch (error) {
-    throw new DownloadError(`${file.src}: ${options.signal.aborted ? 'stopped' : `network error (${(error as Error).message})`}`, 'soon');
+    if (options.signal.aborted) throw new DownloadError(`${file.src}: stopped`, 'soon');
+    step(`${file.src} to answer without CORS (is the host reachable?)`);
+    if (await reachableWithoutCors(file.src, signal)) throw new DownloadError(noCorsMessage(file.src), 'later');
+    throw new DownloadError(`${file.src}: network error (${(error as Error).message})`, 'soon');
   }
   if ([401, 403, 404, 410].includes(response.status)) throw new DownloadError(`${file.src}: HTTP ${response.status}`, 'later');
   if (response.status === 416 && offset > 0) {

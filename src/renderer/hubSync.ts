@@ -22,7 +22,7 @@ import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
 import type { AlertBoard } from './alertBoard.js';
 import type { KioskEvents } from './kioskEvents.js';
-import type { MediaCache } from './mediaCache.js';
+import type { PlayerMedia } from './playerMedia.js';
 import { OutboxSender } from './outboxSender.js';
 import type { PlayerDb } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
@@ -49,7 +49,7 @@ export interface HubSyncDeps {
   db: PlayerDb;
   switcher: SetSwitch;
   alerts: AlertBoard;
-  cache: MediaCache;
+  cache: PlayerMedia;
   nowPlaying(): Playing | null;
   runCommand(command: Command): Promise<CommandAck>;
   onQueue?(events: QueueEvent[]): Promise<void>;

@@ -10,6 +10,8 @@ import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
 import { ScreenLayout } from './screenLayout.js';
 import { CallAnnouncer } from './callAnnouncer.js';
 import { playChime } from './components/QueueBoard.js';
+import { KioskMediaCache, kioskMediaBridge } from './kioskMedia.js';
+import type { PlayerMedia } from './playerMedia.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
 import { Stage } from './components/Stage.js';
@@ -36,7 +38,11 @@ async function boot(): Promise<void> {
     Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
     new Promise((resolve) => setTimeout(resolve, 1500)),
   ]).then(() => performance.mark('antichambre:fonts'));
-  const cache = new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
+  // The kiosk's main process fetches media into files (any host, CORS or not); the web player caches them in IndexedDB.
+  const kioskMedia = kioskMediaBridge(window.antichambre);
+  const cache: PlayerMedia = kioskMedia
+    ? new KioskMediaCache(kioskMedia, db)
+    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
   const [credentials] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), cache.init()]);
@@ -47,7 +53,7 @@ async function boot(): Promise<void> {
   const queue = new QueueTracker(db);
   log.audienceOf = queue.audienceOf;
   // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
-  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), waits: () => queue.waits() });
+  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits() });
   const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
   queue.onCalled = (calls) => announcer.receive(calls);
   queue.subscribe(() => playback.waitsChanged());

@@ -1,8 +1,10 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
-import { DownloadError, downloadFile, type RetryKind } from './download.js';
-import { deleteMedia, storedBytes } from './mediaStore.js';
+import { backoffMs as sharedBackoffMs, missingFileErrors, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
+import { DownloadError, downloadFile } from './download.js';
+import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
+import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 
 /**
  * The media cache: fetches what the screen will need, soonest first, two at a time, with
@@ -16,19 +18,7 @@ import { deleteMedia, storedBytes } from './mediaStore.js';
  * were waiting for).
  */
 
-export type FileState = 'queued' | 'downloading' | 'ready' | 'waiting' | 'failed' | 'no-room';
-
-export interface FileStatus {
-  sha256: string;
-  src: string;
-  state: FileState;
-  done: number;
-  total: number | null;
-  error?: string;
-  attempts: number;
-  /** Wall-clock time of the next try, for reading only: the retry timer decides. */
-  nextTry?: number;
-}
+export type { FileState, FileStatus } from '../shared/mediaStatus.js';
 
 export interface CacheOptions {
   maxConcurrent: number;
@@ -58,14 +48,10 @@ export const DEFAULT_CACHE_OPTIONS: CacheOptions = {
 };
 
 export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptions): number {
-  const exponential = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  const jittered = exponential * (0.5 + options.random()); // "equal jitter": between half and one and a half times
-  return kind === 'later' ? Math.max(options.refusedRetryMs, jittered) : jittered;
+  return sharedBackoffMs(attempts, kind, options);
 }
 
-export interface CacheTotals extends CacheStatus {
-  budget: number;
-}
+export type { CacheTotals } from './playerMedia.js';
 
 /** One attempt at a file under way: what it waits for, and since when nothing happened. */
 interface Attempt {
@@ -89,7 +75,8 @@ interface RoomHold {
   breakWith(error: Error): void;
 }
 
-export class MediaCache {
+/** The web player's cache: files fetched by the page into IndexedDB, shown as blob URLs. */
+export class MediaCache implements PlayerMedia {
   private wanted: PlannedFile[] = [];
   private readonly status = new Map<string, FileStatus>();
   private readonly active = new Map<string, Attempt>();
@@ -146,6 +133,15 @@ export class MediaCache {
     return this.ready.has(sha256.toLowerCase());
   }
 
+  async mediaUrl(sha256: string, type?: string): Promise<string | null> {
+    const sha = sha256.toLowerCase();
+    const blob = await readMedia(this.db, sha);
+    if (!blob) return null;
+    // When it was last shown, for eviction: best effort (storage may be full).
+    touchMedia(this.db, sha, Date.now()).catch(() => {});
+    return URL.createObjectURL(type ? new Blob([blob], { type }) : blob);
+  }
+
   /** Whether every attempt at this file so far has failed (it may still come later). */
   hasFailed(sha256: string): boolean {
     const s = this.status.get(sha256.toLowerCase());
@@ -180,7 +176,8 @@ export class MediaCache {
   /** The figures of `status.cache` (protocol §3), with how long the oldest wanted file has been missing. */
   async cacheStatus(): Promise<CacheStatus> {
     const { bytes, files, missing } = await this.totals();
-    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: this.oldestMissingS() });
+    const errors = missingFileErrors(this.files(), (sha) => this.ready.has(sha));
+    return CacheStatus.parse({ bytes, files, missing, oldestMissingS: this.oldestMissingS(), ...(errors.length > 0 ? { errors } : {}) });
   }
 
   /** Whole seconds the oldest wanted file not yet ready has been missing (since this start); 0 when none. */

@@ -3,7 +3,6 @@ import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
 import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
-import { readMedia, touchMedia } from './mediaStore.js';
 import { readSetting, writeSetting } from './settings.js';
 import { Listeners } from './listeners.js';
 import { DisposableStore, TimerSlot } from './disposables.js';
@@ -64,6 +63,8 @@ export interface PlaybackDeps {
   screenId: string;
   /** Whether a file is cached and verified. */
   isFileReady(sha256: string): boolean;
+  /** A URL to show a ready file with (a blob URL, or app://media in the kiosk); null when it is not there. */
+  mediaUrl(sha256: string, type?: string): Promise<string | null>;
   /** Live wait estimates in minutes by service (for `when.waitMinutes`). */
   waits?(): Record<string, number>;
 }
@@ -308,20 +309,16 @@ export class Playback {
   }
 
   private async attachMedia(slot: SlotView): Promise<void> {
-    const { db } = this.deps;
     const item = slot.item;
     if (item.type !== 'image' && item.type !== 'video') return;
     const sha256 = item.sha256.toLowerCase();
-    const blob = await readMedia(db, sha256);
-    if (!blob) throw new Error(`media ${sha256} missing`);
-    // When it was last shown, for eviction: best effort (storage may be full).
-    touchMedia(db, sha256, Date.now()).catch(() => {});
-    slot.src = URL.createObjectURL(blob);
+    const src = await this.deps.mediaUrl(sha256);
+    if (!src) throw new Error(`media ${sha256} missing`);
+    slot.src = src;
     if (item.type === 'video') {
       for (const caption of item.captions ?? []) {
-        const track = await readMedia(db, caption.sha256.toLowerCase());
-        if (!track) continue;
-        slot.captions.push({ lang: caption.lang, label: caption.label, src: URL.createObjectURL(new Blob([track], { type: 'text/vtt' })) });
+        const track = await this.deps.mediaUrl(caption.sha256.toLowerCase(), 'text/vtt');
+        if (track) slot.captions.push({ lang: caption.lang, label: caption.label, src: track });
       }
     }
   }

@@ -2,7 +2,7 @@ import { planFiles, type PlannedFile } from '../shared/mediaPlan.js';
 import { filesOf } from '../shared/playlist.js';
 import { isItemScheduled } from '../shared/schedule.js';
 import { StoredSet, type PlayerDb } from './db.js';
-import type { MediaCache } from './mediaCache.js';
+import type { PlayerMedia } from './playerMedia.js';
 
 /**
  * A new set is kept as `pending` while its files download; the old one plays on. It takes
@@ -29,7 +29,7 @@ export class SetSwitch {
 
   constructor(
     private readonly db: PlayerDb,
-    private readonly cache: MediaCache,
+    private readonly cache: PlayerMedia,
     private readonly timezone: string,
     private readonly onSwitch: (set: StoredSet) => void,
   ) {}

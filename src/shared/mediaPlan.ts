@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { filesOf, type Item, type Playlist } from './playlist.js';
 import { isItemScheduled, itemZone, scheduleBoundaries } from './schedule.js';
 
@@ -10,13 +11,14 @@ import { isItemScheduled, itemZone, scheduleBoundaries } from './schedule.js';
 
 export const FETCH_HORIZON_MS = 7 * 86_400_000;
 
-export interface PlannedFile {
-  sha256: string;
-  src: string;
-  bytes?: number | undefined;
+export const PlannedFile = z.object({
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'expected a sha256 in hex' }),
+  src: z.string().min(1, { error: 'expected a URL' }),
+  bytes: z.number().int().nonnegative().optional(),
   /** The first instant at which an item using this file may play. */
-  firstPlay: number;
-}
+  firstPlay: z.number(),
+});
+export type PlannedFile = z.infer<typeof PlannedFile>;
 
 /** The first instant in [now, now + horizon] at which the item may play, or null. */
 export function firstPlayOf(playlist: Playlist, item: Item, zone: string, now: number, horizon = FETCH_HORIZON_MS): number | null {

@@ -98,6 +98,9 @@ export type ImpressionsAck = z.infer<typeof ImpressionsAck>;
 export const WaitMessage = z.object({ estimates: z.array(WaitEstimate).max(MAX_WAIT_ESTIMATES, { error: `expected at most ${MAX_WAIT_ESTIMATES} estimates` }) });
 export type WaitMessage = z.infer<typeof WaitMessage>;
 
+export const MAX_CACHE_ERRORS = 5;
+export const MAX_CACHE_ERROR_CHARS = 500;
+
 /** `status.cache`: what the media cache holds and how many files the set still lacks. */
 export const CacheStatus = z.object({
   bytes: z.number().int().nonnegative(),
@@ -108,6 +111,11 @@ export const CacheStatus = z.object({
    * (since the player started wanting it, this run); absent (a v1 player) or 0 when none is missing.
    */
   oldestMissingS: z.number().int().nonnegative().optional(),
+  /**
+   * Extension (optional): why wanted files are missing, at most 5 (say, a media host that sends
+   * no Access-Control-Allow-Origin to a web player, a 404, a file whose digest differs).
+   */
+  errors: z.array(z.string().max(MAX_CACHE_ERROR_CHARS)).max(MAX_CACHE_ERRORS, { error: `expected at most ${MAX_CACHE_ERRORS} errors` }).optional(),
 });
 export type CacheStatus = z.infer<typeof CacheStatus>;
 

@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
  * A media server on loopback for the cache's tests: serves files with Range support, and
  * misbehaves on request: wrong bytes, a transfer that stalls, one that drops mid-way, 404,
  * or a slow trickle; `cut`: the next transfers of a file (see `cutNext`) are cut at random
- * points, then it is served (Range too). Every request is logged with its Range header.
+ * points, then it is served (Range too); `nocors`: served, but with no CORS header at all (a
+ * town's website). Every request is logged with its Range header.
  */
 
-export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow' | 'cut';
+export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow' | 'cut' | 'nocors';
 
 export interface MediaServer {
   url(behaviour: Behaviour, name: string): string;
@@ -28,7 +29,9 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
   const sockets = new Set<import('node:net').Socket>();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges' };
+    const cors: Record<string, string> = (req.url ?? '').startsWith('/nocors/')
+      ? {}
+      : { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges' };
     if (req.method === 'OPTIONS') {
       res.writeHead(204, cors).end();
       return;

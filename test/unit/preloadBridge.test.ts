@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { EventsSent } from '../../src/main/bridge.js';
-import { CONFIG_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from '../../src/main/bridgeChannel.js';
+import { EventsSent, parseWanted } from '../../src/main/bridge.js';
+import { CONFIG_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from '../../src/main/bridgeChannel.js';
 import type { PlayerBridge } from '../../src/renderer/configSource.js';
 import { kioskEventsFrom } from '../../src/renderer/kioskEvents.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 describe('preload bridge', () => {
   it('exposes a few functions under one name, and nothing else', () => {
     expect([...exposed.keys()]).toEqual(['antichambre']);
-    expect(Object.keys(exposed.get('antichambre')!).sort()).toEqual(['events', 'eventsSent', 'getConfig', 'restart', 'screenshot']);
+    expect(Object.keys(exposed.get('antichambre')!).sort()).toEqual(['events', 'eventsSent', 'getConfig', 'mediaClear', 'mediaStatus', 'mediaWant', 'restart', 'screenshot']);
   });
 
   it('each function asks its own channel, passing on only what it names', async () => {
@@ -35,7 +35,10 @@ describe('preload bridge', () => {
     await api.screenshot!();
     await api.events!();
     await api.eventsSent!(7, 'extra');
-    expect(invoked).toEqual([[CONFIG_CHANNEL], [RESTART_CHANNEL], [SCREENSHOT_CHANNEL], [EVENTS_CHANNEL], [EVENTS_SENT_CHANNEL, 7]]);
+    await api.mediaWant!([], 'extra');
+    await api.mediaStatus!('extra');
+    await api.mediaClear!('extra');
+    expect(invoked).toEqual([[CONFIG_CHANNEL], [RESTART_CHANNEL], [SCREENSHOT_CHANNEL], [EVENTS_CHANNEL], [EVENTS_SENT_CHANNEL, 7], [MEDIA_WANT_CHANNEL, []], [MEDIA_STATUS_CHANNEL], [MEDIA_CLEAR_CHANNEL]]);
   });
 
   it('the page checks the events it gets, and the main process checks what it gets back', async () => {
@@ -47,5 +50,13 @@ describe('preload bridge', () => {
     expect(kioskEventsFrom(undefined)).toBeNull();
     expect(EventsSent.safeParse(7).success).toBe(true);
     for (const bad of [-1, 1.5, '7', null, { through: 7 }]) expect(EventsSent.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+  });
+
+  it('the main process refuses a bad list of wanted files, naming where', () => {
+    const sha = 'a'.repeat(64);
+    expect(parseWanted([{ sha256: sha, src: 'https://mairie.example/affiche.png', firstPlay: 0, bytes: 10 }])).toEqual([{ sha256: sha, src: 'https://mairie.example/affiche.png', firstPlay: 0, bytes: 10 }]);
+    expect(() => parseWanted([{ sha256: 'nope', src: 'x', firstPlay: 0 }])).toThrow('media-want: [0].sha256: expected a sha256 in hex');
+    expect(() => parseWanted({ files: [] })).toThrow(/media-want/);
+    expect(() => parseWanted([{ sha256: sha, src: 'x', firstPlay: 0, bytes: -1 }])).toThrow('[0].bytes');
   });
 });

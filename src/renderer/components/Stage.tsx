@@ -3,7 +3,7 @@ import { effectiveCalls, type Zone } from '../../shared/layout.js';
 import type { Lang } from '../i18n.js';
 import type { Playback } from '../playback.js';
 import type { ScreenLayout, ZoneRuntime } from '../screenLayout.js';
-import type { MediaCache } from '../mediaCache.js';
+import type { PlayerMedia } from '../playerMedia.js';
 import type { AlertBoard } from '../alertBoard.js';
 import type { HubReport } from '../hubSync.js';
 import type { QueueTracker } from '../queueTracker.js';
@@ -24,7 +24,7 @@ export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
 export interface StageProps {
   screen: ScreenLayout;
-  cache: MediaCache;
+  cache: PlayerMedia;
   alerts: AlertBoard;
   identify: IdentifyFlag;
   name: string;

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { HubReport } from '../hubSync.js';
-import type { CacheTotals, FileStatus, MediaCache } from '../mediaCache.js';
+import type { FileStatus } from '../../shared/mediaStatus.js';
+import type { CacheTotals, PlayerMedia } from '../playerMedia.js';
 
 /**
  * For the technician: each file's state and progress, the totals and the storage used.
  * Hidden; Ctrl+Alt+S (or F9) shows and hides it.
  */
-export function StatusOverlay({ cache, hub }: { cache: MediaCache; hub: (() => HubReport) | null }) {
+export function StatusOverlay({ cache, hub }: { cache: PlayerMedia; hub: (() => HubReport) | null }) {
   const [open, setOpen] = useState(false);
   const [hubReport, setHubReport] = useState<HubReport | null>(null);
   const [files, setFiles] = useState<FileStatus[]>([]);

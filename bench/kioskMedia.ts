@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startMediaServer } from '../test/support/mediaServer.js';
+import { bigVideo } from './mediaCache.js';
+import { median } from './stats.js';
+
+/**
+ * The kiosk's media path (main process: Node fetch, SHA-256 with node:crypto, written to a
+ * file, fsync, rename) against a plain Node fetch of the same 300 MB from loopback, each run in
+ * a fresh process, alternated, in one run of the bench: throughput ratio (goal ≥ 0.8), CPU
+ * seconds per GB, and the process's memory while caching above its idle (goal < 100 MB).
+ */
+
+const MB = 1_000_000;
+const run = promisify(execFile);
+
+interface Sample {
+  mode: 'store' | 'plain';
+  ms: number;
+  cpuS: number;
+  idleRss: number;
+  peakRss: number;
+}
+
+async function once(mode: 'store' | 'plain', url: string, sha256: string, bytes: number): Promise<Sample> {
+  const folder = mkdtempSync(join(tmpdir(), 'antichambre-kiosk-bench-'));
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'kioskMediaProcess.ts'), mode, url, sha256, String(bytes), folder], { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as Sample;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export async function benchKioskMedia(runs = 3): Promise<void> {
+  const video = bigVideo();
+  const sha256 = createHash('sha256').update(video).digest('hex');
+  const media = await startMediaServer({ 'big.webm': { bytes: video, type: 'video/webm' } });
+  const url = media.url('good', 'big.webm');
+  const plain: Sample[] = [];
+  const store: Sample[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      plain.push(await once('plain', url, sha256, video.length));
+      store.push(await once('store', url, sha256, video.length));
+    }
+  } finally {
+    await media.close();
+  }
+  const mbps = (samples: Sample[]) => median(samples.map((s) => video.length / MB / (s.ms / 1000)));
+  const plainMBps = mbps(plain);
+  const storeMBps = mbps(store);
+  const gb = video.length / 1e9;
+  console.log(`kiosk media (main process), ${(video.length / MB).toFixed(0)} MB from loopback, median of ${runs} runs each, alternated:`);
+  console.log(`  plain Node fetch (bytes dropped):            ${plainMBps.toFixed(0)} MB/s, ${median(plain.map((s) => s.cpuS / gb)).toFixed(2)} CPU s/GB`);
+  console.log(`  kiosk store (fetch + SHA-256 + file + fsync): ${storeMBps.toFixed(0)} MB/s, ${median(store.map((s) => s.cpuS / gb)).toFixed(2)} CPU s/GB`);
+  console.log(`  ratio store / plain: ${(storeMBps / plainMBps).toFixed(2)} (goal >= 0.8)`);
+  console.log(`  memory while caching, above idle: ${(median(store.map((s) => s.peakRss - s.idleRss)) / MB).toFixed(1)} MB (idle ${(median(store.map((s) => s.idleRss)) / MB).toFixed(0)} MB; goal < 100 MB); plain fetch: ${(median(plain.map((s) => s.peakRss - s.idleRss)) / MB).toFixed(1)} MB`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchKioskMedia(Number(process.argv[2] ?? 3));
