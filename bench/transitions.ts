@@ -178,7 +178,7 @@ export async function benchZoneTransitions(browser: Browser, results: ResultFile
     dependsOn,
   });
   results.record({
-    id: 'zones.tickerPacing',
+    id: 'zones.ticker-pacing',
     label: 'ticker frame pacing: frames dropped (rAF deltas over 1.5× the median)',
     value: (100 * result.dropped) / result.deltas,
     unit: '%',

@@ -122,7 +122,7 @@ function rooms(seeds: readonly number[], label: string, results: ResultFile | nu
     const classMeans = [...byClass.values()].map((b) => mean(b.ratios));
     const coverages = [...byClass.values()].map((b) => (100 * b.errors.covered) / Math.max(1, b.errors.count));
     results.record({
-      id: `wait.rooms.${withHistory ? 'history' : 'firstDay'}.ratio`,
+      id: `wait.rooms.${withHistory ? 'history' : 'first-day'}.ratio`,
       label: `wait estimates on ${all.ratios.length} held-out random rooms, ${when}: MAE ÷ the room's better baseline's, mean over rooms (worst class mean)`,
       value: Number(mean(all.ratios).toFixed(2)),
       unit: '×',
@@ -132,7 +132,7 @@ function rooms(seeds: readonly number[], label: string, results: ResultFile | nu
       dependsOn: WAIT_SOURCES,
     });
     results.record({
-      id: `wait.rooms.${withHistory ? 'history' : 'firstDay'}.coverage`,
+      id: `wait.rooms.${withHistory ? 'history' : 'first-day'}.coverage`,
       label: `wait estimates on ${all.ratios.length} held-out random rooms, ${when}: coverage of the 80 % interval, lowest and highest class`,
       value: Number(Math.min(...coverages).toFixed(1)),
       unit: '%',
