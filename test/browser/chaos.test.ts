@@ -65,6 +65,12 @@ describe('chaos between player and hub', () => {
 
     // Everything arrives: the outbox empties (reconnection takes up to 30 s).
     await expect.poll(() => outboxSize(page), { timeout: 90_000, interval: 1_000 }).toBe(0);
+    // The session's showings span more than 20 s once stored (when the backlog drains fast, wait for them to come).
+    const span = (list: { playlistId: string; start: string; end: string }[]) => {
+      const rotation = list.filter((i) => i.playlistId === 'rotation');
+      return rotation.length === 0 ? 0 : Math.max(...rotation.map((i) => Date.parse(i.end))) - Math.min(...rotation.map((i) => Date.parse(i.start)));
+    };
+    await expect.poll(async () => span(await stored(hub, 'chaos-1')), { timeout: 30_000, interval: 1_000 }).toBeGreaterThan(20_000);
     const all = await stored(hub, 'chaos-1');
     const ids = new Map(all.map((i) => [i.id, i]));
     expect(ids.size).toBe(all.length);
