@@ -17,15 +17,21 @@ export interface LocalParts {
 const MS_PER_DAY = 86_400_000;
 const MS_PER_MINUTE = 60_000;
 
-let partsCache: { zone: string; t: number; parts: LocalParts } | null = null;
+/**
+ * The last few answers: a decision asks for the same instant many times (every schedule), and for
+ * a couple of others (the end of the item it picks, for share of voice) in between.
+ */
+const partsCache: ({ zone: string; t: number; parts: LocalParts } | null)[] = [null, null, null, null];
+let partsNext = 0;
 
 export function localParts(zone: string, t: number): LocalParts {
-  if (partsCache && partsCache.zone === zone && partsCache.t === t) return partsCache.parts;
+  for (const entry of partsCache) if (entry && entry.t === t && entry.zone === zone) return entry.parts;
   const dt = DateTime.fromMillis(t, { zone });
   const wallAsUtc = t + dt.offset * MS_PER_MINUTE;
   const day = Math.floor(wallAsUtc / MS_PER_DAY);
   const parts = { day, weekday: dt.weekday, msOfDay: wallAsUtc - day * MS_PER_DAY };
-  partsCache = { zone, t, parts };
+  partsCache[partsNext] = { zone, t, parts };
+  partsNext = (partsNext + 1) % partsCache.length;
   return parts;
 }
 

@@ -54,6 +54,14 @@ export function recordAirtime(airtime: HourAirtime | undefined, playlistId: stri
   return { hour, ms };
 }
 
+const sharesOf = new WeakMap<readonly Playlist[], boolean>();
+/** Whether any playlist of the set has a share of voice (else airtime changes nothing). */
+function hasShares(playlists: readonly Playlist[]): boolean {
+  let known = sharesOf.get(playlists);
+  if (known === undefined) sharesOf.set(playlists, (known = playlists.some((p) => p.share !== undefined)));
+  return known;
+}
+
 function airtimeNow(input: DecideInput): Readonly<Record<string, number>> | null {
   const airtime = input.airtime;
   if (!airtime) return null;
@@ -182,7 +190,7 @@ function pick(input: DecideInput, rotation: Rotation): Pick | null {
   // Only the highest layer plays; a layer with nothing playable right now gives way to the next.
   for (const priority of priorities) {
     const layer = active.filter((p) => p.priority === priority);
-    const behind = layer.some((p) => p.share !== undefined) ? pickBehindShare(layer, input, rotation) : null;
+    const behind = hasShares(input.playlists) && layer.some((p) => p.share !== undefined) ? pickBehindShare(layer, input, rotation) : null;
     if (behind) return behind;
     // The others share the rest in turn; when none of them has anything playable, every playlist of the layer takes its turn.
     // Without airtime to go by (a caller that does not count it), playlists with a share take turns like the others.
@@ -242,7 +250,7 @@ export function decide(input: DecideInput): Decision {
   const rotation = now ? advance(input.rotation, now) : input.rotation;
   // What follows is decided as if `now` had played its duration (a video's is unknown: as it stands).
   const duration = now?.item.duration;
-  const afterNow = now && input.airtime && duration !== undefined ? { ...input, airtime: recordAirtime(input.airtime, now.playlist.id, input.now, input.now + duration * 1000, input.timezone), now: input.now } : input;
+  const afterNow = now && input.airtime && duration !== undefined && hasShares(input.playlists) ? { ...input, airtime: recordAirtime(input.airtime, now.playlist.id, input.now, input.now + duration * 1000, input.timezone), now: input.now } : input;
   const next = now ? pick(afterNow, rotation) : null;
   return { now, next, rotation, nextChangeAt: nextChangeAt(input.playlists, input.timezone, input.now) };
 }
