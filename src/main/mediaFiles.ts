@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import type { PlannedFile } from '../shared/mediaPlan.js';
-import { backoffMs, type BackoffRules, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
+import { backoffMs, MissingSince, type BackoffRules, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import { CacheStatus } from '../shared/protocol.js';
 import { DownloadError, downloadToFile, MediaMeta, metaPath, partPath, SHA256_NAME, verifiedPath } from './mediaDownload.js';
 
@@ -63,7 +63,7 @@ export class MediaFiles {
   private readonly partial = new Map<string, number>();
   /** Whole sizes promised to downloads under way, so that two cannot take the same room. */
   private readonly reserved = new Map<string, number>();
-  private readonly missingSince = new Map<string, number>();
+  private readonly missingSince = new MissingSince();
   private readonly changeListeners = new Set<() => void>();
   private readonly readyListeners = new Set<(sha256: string) => void>();
   private budget = Infinity;
@@ -134,9 +134,7 @@ export class MediaFiles {
   /** What the screen needs, soonest first. Downloads follow this order. */
   want(files: readonly PlannedFile[]): void {
     this.wanted = files.map((f) => ({ ...f, sha256: f.sha256.toLowerCase() }));
-    const now = performance.now();
-    const wanted = new Set(this.wanted.map((f) => f.sha256));
-    for (const sha of this.missingSince.keys()) if (!wanted.has(sha)) this.missingSince.delete(sha);
+    this.missingSince.plan(this.wanted, (sha) => this.stored.has(sha), performance.now());
     for (const file of this.wanted) {
       const known = this.status.get(file.sha256);
       if (!known) {
@@ -144,7 +142,6 @@ export class MediaFiles {
       } else if (known.src !== file.src && !this.stored.has(file.sha256)) {
         known.src = file.src;
       }
-      if (!this.stored.has(file.sha256) && !this.missingSince.has(file.sha256)) this.missingSince.set(file.sha256, now);
     }
     this.kick();
     this.changed();
@@ -164,13 +161,7 @@ export class MediaFiles {
   }
 
   oldestMissingS(): number {
-    const now = performance.now();
-    let oldest = now;
-    for (const file of this.wanted) {
-      const since = this.stored.has(file.sha256) ? undefined : this.missingSince.get(file.sha256);
-      if (since !== undefined && since < oldest) oldest = since;
-    }
-    return Math.max(0, Math.floor((now - oldest) / 1000));
+    return this.missingSince.oldestS(this.wanted, (sha) => this.stored.has(sha), performance.now());
   }
 
   stop(): void {
@@ -264,7 +255,7 @@ export class MediaFiles {
     if (s) {
       s.state = 'queued';
       s.done = 0;
-      this.missingSince.set(sha, performance.now());
+      this.missingSince.restart(sha, performance.now());
     }
   }
 
@@ -355,7 +346,7 @@ export class MediaFiles {
     s.total = s.done;
     delete s.error;
     delete s.nextTry;
-    this.missingSince.delete(sha);
+    this.missingSince.ready(sha);
     for (const listener of this.readyListeners) listener(sha);
     this.changed();
   }

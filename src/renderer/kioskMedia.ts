@@ -5,6 +5,7 @@ import type { PlayerBridge } from './configSource.js';
 import type { PlayerDb } from './db.js';
 import { deleteMedia, readMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
+import { Listeners } from './listeners.js';
 
 /**
  * The kiosk's media cache, as the page sees it: the main process fetches the files (no CORS
@@ -36,9 +37,9 @@ export class KioskMediaCache implements PlayerMedia {
   private readonly ready = new Set<string>();
   /** Files an older version cached in IndexedDB, shown from there until the file store has them. */
   private readonly legacy = new Set<string>();
-  private readonly readyListeners = new Set<(sha256: string) => void>();
-  private readonly settledListeners = new Set<() => void>();
-  private readonly changeListeners = new Set<() => void>();
+  private readonly readyListeners = new Listeners<[sha256: string]>();
+  private readonly settledListeners = new Listeners();
+  private readonly changeListeners = new Listeners();
   private poll: ReturnType<typeof setInterval> | null = null;
   private lastFiles = '';
   private stopped = false;
@@ -103,18 +104,15 @@ export class KioskMediaCache implements PlayerMedia {
   }
 
   onReady(listener: (sha256: string) => void): () => void {
-    this.readyListeners.add(listener);
-    return () => this.readyListeners.delete(listener);
+    return this.readyListeners.subscribe(listener);
   }
 
   onSettled(listener: () => void): () => void {
-    this.settledListeners.add(listener);
-    return () => this.settledListeners.delete(listener);
+    return this.settledListeners.subscribe(listener);
   }
 
   onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changeListeners.subscribe(listener);
   }
 
   /** IndexedDB holds only the records here (and the copies of an older version): those copies go first. */
@@ -168,10 +166,10 @@ export class KioskMediaCache implements PlayerMedia {
     for (const sha of fresh) {
       // The file store has it now: the page shows it from there, and the old copy goes.
       if (this.legacy.has(sha)) void this.forgetLegacy(sha);
-      else for (const listener of this.readyListeners) listener(sha);
+      else this.readyListeners.notify(sha);
     }
-    if (changed) for (const listener of this.changeListeners) listener();
-    if (settled || fresh.length > 0) for (const listener of this.settledListeners) listener();
+    if (changed) this.changeListeners.notify();
+    if (settled || fresh.length > 0) this.settledListeners.notify();
   }
 
   private async forgetLegacy(sha: string): Promise<void> {

@@ -1,10 +1,11 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
-import { backoffMs as sharedBackoffMs, missingFileErrors, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
+import { backoffMs as sharedBackoffMs, missingFileErrors, MissingSince, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import { DownloadError, downloadFile } from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
+import { Listeners } from './listeners.js';
 
 /**
  * The media cache: fetches what the screen will need, soonest first, two at a time, with
@@ -81,12 +82,12 @@ export class MediaCache implements PlayerMedia {
   private readonly status = new Map<string, FileStatus>();
   private readonly active = new Map<string, Attempt>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly listeners = new Set<(sha256: string) => void>();
-  private readonly changeListeners = new Set<() => void>();
-  private readonly settledListeners = new Set<() => void>();
+  private readonly readyListeners = new Listeners<[sha256: string]>();
+  private readonly changeListeners = new Listeners();
+  private readonly settledListeners = new Listeners();
   readonly ready = new Set<string>();
   /** performance.now() since which each wanted file has been missing (for `status.cache.oldestMissingS`). */
-  private readonly missingSince = new Map<string, number>();
+  private readonly missingSince = new MissingSince();
   private budget = Infinity;
   private stopped = false;
   /** Checks attempts and the room lock for a stall; runs only while one of them is under way. */
@@ -113,20 +114,17 @@ export class MediaCache implements PlayerMedia {
 
   /** Called with the sha256 of each file that becomes ready. */
   onReady(listener: (sha256: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.readyListeners.subscribe(listener);
   }
 
   /** Called whenever an attempt at a file ends, ready or failed. */
   onSettled(listener: () => void): () => void {
-    this.settledListeners.add(listener);
-    return () => this.settledListeners.delete(listener);
+    return this.settledListeners.subscribe(listener);
   }
 
   /** Called whenever a file's state or progress changes (for the status overlay). */
   onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changeListeners.subscribe(listener);
   }
 
   isReady(sha256: string): boolean {
@@ -151,14 +149,11 @@ export class MediaCache implements PlayerMedia {
   /** What the screen needs, soonest first. Downloads follow this order. */
   want(files: PlannedFile[]): void {
     this.wanted = files;
-    const now = performance.now();
-    const wanted = new Set(files.map((f) => f.sha256));
-    for (const sha of this.missingSince.keys()) if (!wanted.has(sha)) this.missingSince.delete(sha);
+    this.missingSince.plan(files, (sha) => this.ready.has(sha), performance.now());
     for (const file of files) {
       if (!this.status.has(file.sha256)) {
         this.status.set(file.sha256, { sha256: file.sha256, src: file.src, state: this.ready.has(file.sha256) ? 'ready' : 'queued', done: 0, total: file.bytes ?? null, attempts: 0 });
       }
-      if (!this.ready.has(file.sha256) && !this.missingSince.has(file.sha256)) this.missingSince.set(file.sha256, now);
     }
     this.kick();
     this.changed();
@@ -182,13 +177,7 @@ export class MediaCache implements PlayerMedia {
 
   /** Whole seconds the oldest wanted file not yet ready has been missing (since this start); 0 when none. */
   oldestMissingS(): number {
-    const now = performance.now();
-    let oldest = now;
-    for (const file of this.wanted) {
-      const since = this.ready.has(file.sha256) ? undefined : this.missingSince.get(file.sha256);
-      if (since !== undefined && since < oldest) oldest = since;
-    }
-    return Math.max(0, Math.floor((now - oldest) / 1000));
+    return this.missingSince.oldestS(this.wanted, (sha) => this.ready.has(sha), performance.now());
   }
 
   stop(): void {
@@ -284,7 +273,7 @@ export class MediaCache implements PlayerMedia {
         this.reserved.delete(file.sha256);
         this.active.delete(file.sha256);
         this.changed();
-        for (const listener of this.settledListeners) listener();
+        this.settledListeners.notify();
         this.kick();
       }
     }
@@ -298,8 +287,8 @@ export class MediaCache implements PlayerMedia {
     clearTimeout(this.retryTimers.get(file.sha256));
     this.retryTimers.delete(file.sha256);
     this.ready.add(file.sha256);
-    this.missingSince.delete(file.sha256);
-    for (const listener of this.listeners) listener(file.sha256);
+    this.missingSince.ready(file.sha256);
+    this.readyListeners.notify(file.sha256);
     this.changed();
   }
 
@@ -365,7 +354,7 @@ export class MediaCache implements PlayerMedia {
       void this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
     }
     this.changed();
-    for (const listener of this.settledListeners) listener();
+    this.settledListeners.notify();
     this.kick();
   }
 
@@ -459,7 +448,7 @@ export class MediaCache implements PlayerMedia {
       MediaCache.step(hold, `${m.sha256.slice(0, 12)}… to be deleted`);
       await deleteMedia(this.db, m.sha256);
       this.ready.delete(m.sha256);
-      if (order.has(m.sha256)) this.missingSince.set(m.sha256, performance.now());
+      if (order.has(m.sha256)) this.missingSince.restart(m.sha256, performance.now());
       const s = this.status.get(m.sha256);
       if (s) {
         s.state = 'queued';
@@ -471,6 +460,6 @@ export class MediaCache implements PlayerMedia {
   }
 
   private changed(): void {
-    for (const listener of this.changeListeners) listener();
+    this.changeListeners.notify();
   }
 }

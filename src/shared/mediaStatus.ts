@@ -65,3 +65,42 @@ export function missingFileErrors(files: readonly FileStatus[], isReady: (sha256
   }
   return [...errors];
 }
+
+/**
+ * Since when each wanted file has been missing (for `status.cache.oldestMissingS`), by a
+ * monotonic clock the caller reads: one clock for the page's cache and the kiosk's file store.
+ */
+export class MissingSince {
+  private readonly since = new Map<string, number>();
+
+  /** A new plan: files no longer wanted are forgotten; wanted ones not ready start their clock (kept if already running). */
+  plan(wanted: readonly { sha256: string }[], isReady: (sha256: string) => boolean, now: number): void {
+    const shas = new Set(wanted.map((f) => f.sha256));
+    for (const sha of this.since.keys()) if (!shas.has(sha)) this.since.delete(sha);
+    for (const file of wanted) if (!isReady(file.sha256) && !this.since.has(file.sha256)) this.since.set(file.sha256, now);
+  }
+
+  /** The file went missing again (evicted, or found damaged): its clock starts now. */
+  restart(sha256: string, now: number): void {
+    this.since.set(sha256, now);
+  }
+
+  /** The file is ready. */
+  ready(sha256: string): void {
+    this.since.delete(sha256);
+  }
+
+  clear(): void {
+    this.since.clear();
+  }
+
+  /** Whole seconds the oldest wanted file not yet ready has been missing; 0 when none. */
+  oldestS(wanted: readonly { sha256: string }[], isReady: (sha256: string) => boolean, now: number): number {
+    let oldest = now;
+    for (const file of wanted) {
+      const since = isReady(file.sha256) ? undefined : this.since.get(file.sha256);
+      if (since !== undefined && since < oldest) oldest = since;
+    }
+    return Math.max(0, Math.floor((now - oldest) / 1000));
+  }
+}
