@@ -8,21 +8,14 @@ import { CACHE_STUCK_AFTER_S, cacheStuckForS } from '../../src/shared/cacheHealt
 import { StatusMessage } from '../../src/shared/protocol.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { statusTable } from '../../src/hub/statusTable.js';
+import { ADMIN_TOKEN, adminApi } from '../support/hubProcess.js';
 
 /** `status.cache.oldestMissingS` (extension): validated, kept by the hub, shown by `antichambre-hub status`. */
 
-const ADMIN = 'cache-status-admin-token';
 const base = { at: '2026-12-01T03:00:00.000Z', revision: null, playing: null, outbox: 0, uptimeS: 10, version: '0.1.0' };
 let hub: RunningHub;
+const adminApiBody = async <T,>(method: string, path: string, body?: unknown): Promise<T> => (await adminApi<T>(hub, method, path, body)).body;
 
-async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await response.json()) as T;
-}
 
 function player(created: ScreenToken): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -33,7 +26,7 @@ function player(created: ScreenToken): Promise<Socket> {
 }
 
 beforeAll(async () => {
-  hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-cache-status-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
+  hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-cache-status-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, log: () => {} });
 });
 afterAll(async () => {
   await hub?.close();
@@ -67,13 +60,13 @@ describe('status.cache.oldestMissingS', () => {
     };
     const sockets: Socket[] = [];
     for (const key of ['stuck', 'fresh', 'old'] as const) {
-      const created = await api<ScreenToken>('POST', '/api/screens', { id: screens[key], name: key, site: 'clinique', timezone: 'Europe/Paris' });
+      const created = await adminApiBody<ScreenToken>('POST', '/api/screens', { id: screens[key], name: key, site: 'clinique', timezone: 'Europe/Paris' });
       const socket = await player(created);
       sockets.push(socket);
       await socket.emitWithAck('hello', { revision: null, version: 'unit', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
       socket.emit('status', statuses[key]);
     }
-    const listed = async () => (await api<ScreenList>('GET', '/api/screens')).screens;
+    const listed = async () => (await adminApiBody<ScreenList>('GET', '/api/screens')).screens;
     await expect.poll(async () => (await listed()).filter((s) => s.status !== null).length, { timeout: 5_000 }).toBe(3);
     const byId = new Map((await listed()).map((s) => [s.id, s]));
     expect(byId.get(screens.stuck)!.status!.cache).toEqual(statuses.stuck.cache);
