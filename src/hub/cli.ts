@@ -4,7 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
+import { GrantText, grantText } from '../shared/access.js';
+import { ApiTokenCreated, ApiTokenInfo, ApiTokenList, AuditList, PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../shared/accounts.js';
+import { toUtcTime, UtcTime } from '../shared/ids.js';
+import { OIDC_ENV, OidcSettings } from '../shared/singleSignOn.js';
+import { parseWith } from '../shared/validationError.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
@@ -17,8 +21,11 @@ const USAGE = `antichambre-hub <command>
 
   serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
         [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
-        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
-            ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB,
+            ANTICHAMBRE_ADMIN_EMAIL, ANTICHAMBRE_ADMIN_PASSWORD (the first administrator, at first start),
+            ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters: an API token of the first administrator),
+            ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1,
+            ANTICHAMBRE_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _REDIRECT_URL, [_ROLES_CLAIM], [_LABEL] (single sign-on)
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
@@ -34,9 +41,20 @@ const USAGE = `antichambre-hub <command>
   command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
   impressions [--since ISO] [--until ISO] [--screen ID] [--csv]
   status
+  user add <email> --name NAME [--role editor@mairie ...] [--password-stdin]
+                                         roles: admin, editor, operator, viewer, each @site or @* (every site);
+                                         without --password-stdin the hub makes a password and it is printed once
+  user list
+  user disable <email> | user enable <email>   disabling ends the user's sessions and refuses their tokens
+  user reset-password <email> [--password-stdin]   ends the user's sessions
+  user role <email> --role R@SITE [--role ...] | --role none   replaces the user's roles
+  user signout <email>                   ends every session of the user
+  token create <name> | token list | token revoke <id>   API tokens (yours; an administrator sees all)
+  audit [--since ISO | --since 24h] [--until ISO] [--user EMAIL] [--action ACTION] [--site SITE] [--csv]
 
 Admin commands talk to --hub URL (env ANTICHAMBRE_HUB_URL, default http://127.0.0.1:8080)
-with --token T (env ANTICHAMBRE_ADMIN_TOKEN, printed at the hub's first start).`;
+with --token T (env ANTICHAMBRE_ADMIN_TOKEN): an API token (token create, or the dashboard's
+Account page); each command needs the role it does on the target's site.`;
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -63,6 +81,10 @@ const OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  role: { type: 'string', multiple: true },
+  'password-stdin': { type: 'boolean' },
+  user: { type: 'string' },
+  action: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -93,7 +115,7 @@ export function untilFromDuration(text: string, now: number): string {
 function client(values: Values): AdminClient {
   const hub = values.hub ?? process.env['ANTICHAMBRE_HUB_URL'] ?? 'http://127.0.0.1:8080';
   const token = values.token ?? process.env['ANTICHAMBRE_ADMIN_TOKEN'];
-  if (!token) throw new UsageError('missing the admin token: --token T or ANTICHAMBRE_ADMIN_TOKEN (printed at the hub\'s first start)');
+  if (!token) throw new UsageError('missing an API token: --token T or ANTICHAMBRE_ADMIN_TOKEN (make one with "token create" or on the dashboard\'s Account page)');
   return new AdminClient(hub, token);
 }
 
@@ -102,6 +124,145 @@ const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboar
 
 /** An admin token set from the environment must be at least this long (a generated one is 43 characters of base64url). */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Single sign-on settings from the environment: none without ANTICHAMBRE_OIDC_ISSUER; a clear error naming the variable when one is wrong. */
+export function oidcFromEnv(env: NodeJS.ProcessEnv): OidcSettings | null {
+  if (!env[OIDC_ENV.issuer]) return null;
+  const raw = Object.fromEntries(Object.entries(OIDC_ENV).flatMap(([key, name]) => (env[name] === undefined ? [] : [[key, env[name]]])));
+  const parsed = OidcSettings.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path[0] as keyof typeof OIDC_ENV;
+    throw new UsageError(`${OIDC_ENV[key] ?? 'single sign-on'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A password from standard input (its first line), never from the command line (visible in ps and in the shell's history). */
+async function passwordFromStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  const password = text.split(/\r?\n/)[0] ?? '';
+  if (!password) throw new UsageError('--password-stdin: standard input is empty');
+  return password;
+}
+
+async function userByEmail(api: AdminClient, email: string): Promise<UserInfo> {
+  const { users } = await api.json('GET', '/api/users', UserList);
+  const user = users.find((u) => u.email === email.trim().toLowerCase());
+  if (!user) throw new Error(`user ${email}: no such account (user list shows them)`);
+  return user;
+}
+
+function grantsOf(values: Values): { role: 'admin' | 'editor' | 'operator' | 'viewer'; site: string | null }[] {
+  const roles = values.role ?? [];
+  if (roles.length === 1 && roles[0] === 'none') return [];
+  return roles.map((text) => {
+    const parsed = parseWith(GrantText, text);
+    if (!parsed.ok) throw new UsageError(`--role ${parsed.error}`);
+    return parsed.value;
+  });
+}
+
+function printUser(user: UserInfo): void {
+  console.log(`${user.email}\t${user.name}\t${user.grants.map(grantText).join(' ') || '(no role)'}\t${user.disabled ? 'disabled' : 'enabled'}\t${user.source}\tlast sign-in ${user.lastSignIn ?? '-'}`);
+}
+
+/** `--since 24h` (that long ago) or an ISO time. */
+export function sinceOf(text: string, now: number): string {
+  const match = /^(\d+)\s*(m|min|h|d)$/.exec(text.trim());
+  if (match) return toUtcTime(now - Number(match[1]) * { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'min' | 'h' | 'd']);
+  const parsed = UtcTime.safeParse(text);
+  if (!parsed.success) throw new UsageError(`--since ${text}: expected a duration like 24h or 7d, or a UTC time like 2026-11-23T08:30:00.000Z`);
+  return parsed.data;
+}
+
+async function userCommand(sub: string | undefined, rest: string[], values: Values): Promise<void> {
+  const api = client(values);
+  const email = (): string => need(rest[0], `the user's email: user ${sub} <email>`);
+  switch (sub) {
+    case 'add': {
+      const body = { email: email(), name: need(values.name, '--name'), grants: grantsOf(values), ...(values['password-stdin'] ? { password: await passwordFromStdin() } : {}) };
+      const created = await api.json('POST', '/api/users', UserCreated, body);
+      printUser(created.user);
+      if (created.password) console.log(`password (shown only now): ${created.password}`);
+      return;
+    }
+    case 'list': {
+      const { users } = await api.json('GET', '/api/users', UserList);
+      for (const user of users) printUser(user);
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const user = await userByEmail(api, email());
+      printUser(await api.json('PATCH', `/api/users/${user.id}`, UserInfo, { disabled: sub === 'disable' }));
+      return;
+    }
+    case 'reset-password': {
+      const user = await userByEmail(api, email());
+      const done = await api.json('POST', `/api/users/${user.id}/password`, PasswordResetDone, values['password-stdin'] ? { password: await passwordFromStdin() } : {});
+      console.log(`${done.user.email}: password reset, sessions ended`);
+      if (done.password) console.log(`password (shown only now): ${done.password}`);
+      return;
+    }
+    case 'role': {
+      if (!values.role?.length) throw new UsageError('user role <email> --role R@SITE [--role ...] | --role none');
+      const user = await userByEmail(api, email());
+      printUser(await api.json('PATCH', `/api/users/${user.id}`, UserInfo, { grants: grantsOf(values) }));
+      return;
+    }
+    case 'signout': {
+      const user = await userByEmail(api, email());
+      const { signedOut } = await api.json('POST', `/api/users/${user.id}/signout`, SignedOut);
+      console.log(`${user.email}: ${signedOut} session(s) ended`);
+      return;
+    }
+    default:
+      throw new UsageError('user add|list|disable|enable|reset-password|role|signout');
+  }
+}
+
+async function tokenCommand(sub: string | undefined, rest: string[], values: Values): Promise<void> {
+  const api = client(values);
+  const print = (token: ApiTokenInfo): void => console.log(`${token.id}\t${token.name}\t${token.userId}\tmade ${token.createdAt}\tlast used ${token.lastUsedAt ?? '-'}${token.revokedAt ? `\trevoked ${token.revokedAt}` : ''}`);
+  if (sub === 'create') {
+    const created = await api.json('POST', '/api/tokens', ApiTokenCreated, { name: need(rest[0], 'a name: token create <name>') });
+    print(created.info);
+    console.log(`token (shown only now): ${created.token}`);
+    return;
+  }
+  if (sub === 'list') {
+    for (const token of (await api.json('GET', '/api/tokens', ApiTokenList)).tokens) print(token);
+    return;
+  }
+  if (sub === 'revoke') {
+    print(await api.json('DELETE', `/api/tokens/${encodeURIComponent(need(rest[0], 'the token id: token revoke <id>'))}`, ApiTokenInfo));
+    return;
+  }
+  throw new UsageError('token create|list|revoke');
+}
+
+async function auditCommand(values: Values): Promise<void> {
+  const api = client(values);
+  const query = new URLSearchParams();
+  if (values.since) query.set('since', sinceOf(values.since, Date.now()));
+  if (values.until) query.set('until', values.until);
+  if (values.user) query.set('actor', (await userByEmail(api, values.user)).id);
+  if (values.action) query.set('action', values.action);
+  if (values.site) query.set('site', values.site);
+  if (values.csv) {
+    query.set('format', 'csv');
+    process.stdout.write(await api.text(`/api/audit?${query}`));
+    return;
+  }
+  const { entries } = await api.json('GET', `/api/audit?${query}`, AuditList);
+  for (const e of [...entries].reverse()) {
+    const change = e.before !== null || e.after !== null ? `  ${e.before ?? '-'} -> ${e.after ?? '-'}` : '';
+    console.log(`${e.at}  ${e.actorEmail ?? e.address ?? '-'}  ${e.action}  ${e.target}${e.site ? ` (${e.site})` : ''}${change}${e.detail ? `  ${e.detail}` : ''}`);
+  }
+  console.log(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`);
+}
 
 async function serve(values: Values): Promise<void> {
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
@@ -124,6 +285,9 @@ async function serve(values: Values): Promise<void> {
   const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
   const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
+  const adminEmail = process.env['ANTICHAMBRE_ADMIN_EMAIL'];
+  const adminPassword = process.env['ANTICHAMBRE_ADMIN_PASSWORD'];
+  const oidc = oidcFromEnv(process.env);
   const hub = await startHub({
     db,
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
@@ -132,15 +296,19 @@ async function serve(values: Values): Promise<void> {
     host: values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0',
     ...(values.media ? { mediaDir: values.media } : {}),
     ...(adminToken ? { adminToken } : {}),
+    ...(adminEmail ? { adminEmail } : {}),
+    ...(adminPassword ? { adminPassword } : {}),
+    ...(oidc ? { oidc } : {}),
     ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
   console.log(`  database ${hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
-  if (hub.newAdminToken) {
-    console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
-    console.log(`Use it with: export ANTICHAMBRE_ADMIN_TOKEN=${hub.newAdminToken}`);
+  if (hub.firstAdministrator) {
+    console.log(`First administrator: ${hub.firstAdministrator.email}`);
+    if (hub.firstAdministrator.password) console.log(`  password (shown only now; the hub stores only its argon2id hash): ${hub.firstAdministrator.password}`);
   }
+  if (oidc) console.log(`  single sign-on through ${oidc.issuer}`);
   const stop = (): void => {
     void hub.close().then(() => process.exit(0));
   };
@@ -265,6 +433,12 @@ export async function run(argv: string[]): Promise<void> {
       console.log(`${impressions.length} impression(s)`);
       return;
     }
+    case 'user':
+      return userCommand(sub, rest, values);
+    case 'token':
+      return tokenCommand(sub, rest, values);
+    case 'audit':
+      return auditCommand(values);
     case 'status': {
       const { screens } = await client(values).json('GET', '/api/screens', ScreenList);
       console.log(statusTable(screens, Date.now()));

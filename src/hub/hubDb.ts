@@ -128,6 +128,69 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE impressions ADD COLUMN zone_id TEXT NOT NULL DEFAULT 'main';
   ALTER TABLE impressions ADD COLUMN audience REAL;
   `,
+  // 5: accounts (issue 18): users with argon2id password hashes (null: single sign-on only) and
+  // their roles per site ('*': every site); dashboard sessions and API tokens kept as SHA-256
+  // hashes; the audit log, append-only (triggers refuse UPDATE and DELETE). A hub that had an
+  // admin token gets an administrator (admin@localhost, no password yet) whose API token it becomes.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT,
+    source TEXT NOT NULL CHECK (source IN ('local', 'oidc')),
+    oidc_subject TEXT UNIQUE,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    last_sign_in TEXT
+  );
+  CREATE TABLE user_grants (
+    user_id TEXT NOT NULL REFERENCES users (id),
+    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'operator', 'viewer')),
+    site TEXT NOT NULL,
+    PRIMARY KEY (user_id, role, site)
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    address TEXT
+  );
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE INDEX api_tokens_user ON api_tokens (user_id);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT,
+    actor_email TEXT,
+    address TEXT,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    site TEXT,
+    before TEXT,
+    after TEXT,
+    detail TEXT
+  );
+  CREATE INDEX audit_log_at ON audit_log (at);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log: append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log: append-only'); END;
+  INSERT INTO users (id, email, name, password_hash, source, disabled, created_at)
+    SELECT 'u-admin', 'admin@localhost', 'Administrateur', NULL, 'local', 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM settings WHERE key = 'admin_token_hash';
+  INSERT INTO user_grants (user_id, role, site) SELECT 'u-admin', 'admin', '*' FROM settings WHERE key = 'admin_token_hash';
+  INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)
+    SELECT 't-admin-token', 'u-admin', 'admin token (before accounts)', value, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM settings WHERE key = 'admin_token_hash';
+  DELETE FROM settings WHERE key = 'admin_token_hash';
+  `,
 ];
 
 export type HubDb = Database.Database;

@@ -1,8 +1,11 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
+import type { OidcSettings } from '../shared/singleSignOn.js';
+import { Access, firstStart, type AccessStores } from './access.js';
 import { registerRoutes } from './adminRoutes.js';
 import { AlertStore } from './alertStore.js';
 import { CommandLog } from './commandLog.js';
@@ -15,7 +18,14 @@ import { PlaylistStore } from './playlistStore.js';
 import { QueueRelay } from './queueRelay.js';
 import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
-import { hashToken, newToken } from './secrets.js';
+import { guardRoutes, type RouteRule } from './routeAccess.js';
+import { accountRoutes } from './routes/accountRoutes.js';
+import { sessionRoutes } from './routes/sessionRoutes.js';
+import { SingleSignOn } from './singleSignOn.js';
+import { SqliteAccountStore } from './stores/accountStore.js';
+import { SqliteApiTokenStore } from './stores/apiTokenStore.js';
+import { SqliteAuditLog } from './stores/auditLog.js';
+import { SESSION_LIMITS, SqliteSessionStore } from './stores/sessionStore.js';
 import { WaitStore } from './waitStore.js';
 import { StorageFaultLog } from './storageFault.js';
 import { startCheckpointer } from './walCheckpointer.js';
@@ -30,8 +40,15 @@ export interface HubOptions {
   host: string;
   /** Folder of media files; default `media/` beside the database. */
   mediaDir?: string;
-  /** Sets the admin token; without it, one is made at first start and printed. */
+  /** An API token of the first administrator (ANTICHAMBRE_ADMIN_TOKEN, the admin token of hubs before accounts), until it is revoked. */
   adminToken?: string;
+  /** The first administrator's email and password, for a hub without users (default admin@localhost and a password made now, answered once in `firstAdministrator`). */
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Single sign-on through this OpenID Connect provider; `allowHttp` only for a provider on loopback (tests). */
+  oidc?: OidcSettings & { allowHttp?: boolean };
+  /** A dashboard session ends after this long without a request (default 30 minutes). */
+  sessionIdleMs?: number;
   /** The built dashboard, served at `/` (absent: no dashboard). */
   dashboardDir?: string;
   log?: (line: string) => void;
@@ -52,8 +69,11 @@ export interface RunningHub {
   /** Where its data is, as absolute paths. */
   paths: DataPaths;
   port: number;
-  /** The admin token, when this start made it (first start without one given). */
-  newAdminToken: string | null;
+  /** The first administrator, when this start made them, with the password made for them (null when given). */
+  firstAdministrator: { email: string; password: string | null } | null;
+  /** Every route with who may call it (routeAccess.ts): the role-matrix test walks it. */
+  routes: readonly RouteRule[];
+  access: Access;
   stores: HubStores;
   channel: ScreenChannel;
   /** Reads the TLS certificate and key files again and serves them to new connections (SIGHUP); throws, keeping the old ones, if they cannot be read. */
@@ -72,7 +92,6 @@ function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; ke
   return { cert: read(tls.certFile, 'TLS certificate'), key: read(tls.keyFile, 'TLS key') };
 }
 
-const ADMIN_TOKEN_KEY = 'admin_token_hash';
 const MAX_JSON_BYTES = 20_000_000;
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
@@ -81,15 +100,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const db = openHubDb(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
   const faults = new StorageFaultLog(log);
   const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
-  const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
-  const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
-  let newAdminToken: string | null = null;
-  if (options.adminToken) saveSetting.run(ADMIN_TOKEN_KEY, hashToken(options.adminToken));
-  else if (!setting.get(ADMIN_TOKEN_KEY)) {
-    newAdminToken = newToken();
-    saveSetting.run(ADMIN_TOKEN_KEY, hashToken(newAdminToken));
-  }
-  const adminTokenHash = setting.get(ADMIN_TOKEN_KEY)!.value;
+  const sessionLimits = { ...SESSION_LIMITS, ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }) };
+  const accessStores: AccessStores = {
+    accounts: new SqliteAccountStore(db),
+    sessions: new SqliteSessionStore(db, sessionLimits),
+    tokens: new SqliteApiTokenStore(db),
+    audit: new SqliteAuditLog(db),
+  };
+  const { administrator } = await firstStart(
+    accessStores,
+    { ...(options.adminToken ? { adminToken: options.adminToken } : {}), ...(options.adminEmail ? { adminEmail: options.adminEmail } : {}), ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}) },
+    Date.now(),
+  );
+  const access = new Access(accessStores, sessionLimits.idleMs);
+  const sso = options.oidc ? await SingleSignOn.discover(options.oidc, { allowHttp: options.oidc.allowHttp === true }) : null;
 
   const stores: HubStores = {
     screens: new ScreenRegistry(db),
@@ -108,6 +132,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
+  await app.register(fastifyCookie);
+  const routes = guardRoutes(app, access);
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
   const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);
@@ -115,17 +141,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     stores,
     channel,
     media,
-    adminTokenHash: () => adminTokenHash,
+    access,
     pairings,
     dashboardDir: options.dashboardDir ?? null,
     faults,
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
+  await app.register(sessionRoutes, { access, sso, log });
+  await app.register(accountRoutes, { access });
   await app.listen({ port: options.port, host: options.host });
   // Owned by this hub: cleared in close().
   const pruneTimer = setInterval(() => {
     try {
       pairings.prune(Date.now());
+      accessStores.sessions.prune(Date.now()).catch((error: unknown) => log(`sessions: ended sessions not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`));
     } catch (error) {
       log(`pairing: expired codes not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -138,7 +167,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     paths,
     port,
-    newAdminToken,
+    firstAdministrator: administrator,
+    routes,
+    access,
     stores,
     channel,
     reloadTls() {

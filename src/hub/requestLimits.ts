@@ -21,7 +21,7 @@ export const PAIRING_POLLS_PER_MINUTE = 120;
  * token is checked after it (`preParsing`), so that refused tokens count too, and before any
  * body is read.
  */
-export async function limitRequests(app: FastifyInstance, options: { isAdmin(request: FastifyRequest): boolean; perMinute?: number }): Promise<void> {
+export async function limitRequests(app: FastifyInstance, options: { isAdmin(request: FastifyRequest): boolean | Promise<boolean>; perMinute?: number }): Promise<void> {
   await app.register(rateLimit, {
     max: options.perMinute ?? ANONYMOUS_REQUESTS_PER_MINUTE,
     timeWindow: 60_000,

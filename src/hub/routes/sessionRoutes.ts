@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
+import { SignInRequest, type SessionState, type SignInOptions } from '../../shared/accounts.js';
+import { toUtcTime } from '../../shared/ids.js';
+import { parseWith } from '../../shared/validationError.js';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE, type Access } from '../access.js';
+import { HubError } from '../hubError.js';
+import { callerOf } from '../routeAccess.js';
+import type { SingleSignOn } from '../singleSignOn.js';
+
+/**
+ * The dashboard's sign-in (one audience: people at a browser): with a password or through the
+ * town's identity provider, sign-out, sign-out everywhere. The session cookie is HttpOnly,
+ * SameSite=Strict, on `/`, and over HTTPS Secure with the `__Host-` prefix; it carries no
+ * expiry (gone with the browser) and the hub ends it when idle (SessionStore).
+ */
+
+export interface SessionDeps {
+  access: Access;
+  sso: SingleSignOn | null;
+  log: (line: string) => void;
+}
+
+/** Sign-in bodies are an email and a password. */
+const SIGN_IN_BODY_BYTES = 4_096;
+
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  const secure = request.protocol === 'https';
+  reply.setCookie(secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+}
+
+function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+  reply.clearCookie(SECURE_SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: true });
+}
+
+export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
+  const { access } = deps;
+
+  app.get('/api/session/options', { config: { access: 'public' } }, async (): Promise<SignInOptions> => ({ oidc: deps.sso ? { label: deps.sso.settings.label } : null }));
+
+  app.post('/api/session', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'public' } }, async (request, reply): Promise<SessionState> => {
+    const parsed = parseWith(SignInRequest, request.body);
+    if (!parsed.ok) throw new HubError(400, parsed.error);
+    const now = Date.now();
+    const { user, sessionToken } = await access.signIn(parsed.value.email, parsed.value.password, request.ip, now);
+    setSessionCookie(request, reply, sessionToken);
+    reply.header('cache-control', 'no-store');
+    return access.state({ user, address: request.ip, via: 'session', sessionToken, lastSeen: toUtcTime(now) });
+  });
+
+  app.get('/api/session', { config: { access: 'signedIn' } }, async (request, reply): Promise<SessionState> => {
+    reply.header('cache-control', 'no-store');
+    return access.state(callerOf(request));
+  });
+
+  app.delete('/api/session', { config: { access: 'signedIn' } }, async (request, reply) => {
+    const caller = callerOf(request);
+    if (caller.via === 'session') await access.stores.sessions.end(caller.sessionToken);
+    await access.audit(caller, { action: 'session.signout', target: `user:${caller.user.id}` }, Date.now());
+    clearSessionCookie(reply);
+    return { signedOut: 1 };
+  });
+
+  // Sign-out everywhere: every session of this user (a lost laptop), this one included.
+  app.post('/api/session/everywhere', { config: { access: 'signedIn' } }, async (request, reply) => {
+    const caller = callerOf(request);
+    const ended = await access.stores.sessions.endAllOf(caller.user.id);
+    await access.audit(caller, { action: 'session.signout', target: `user:${caller.user.id}`, detail: `everywhere: ${ended} session(s)` }, Date.now());
+    clearSessionCookie(reply);
+    return { signedOut: ended };
+  });
+
+  app.get('/api/session/oidc', { config: { access: 'public' } }, async (_request, reply) => {
+    if (!deps.sso) throw new HubError(404, 'single sign-on: not configured on this hub (ANTICHAMBRE_OIDC_ISSUER, see the README)');
+    return reply.redirect((await deps.sso.start(Date.now())).href, 302);
+  });
+
+  app.get('/api/session/oidc/callback', { config: { access: 'public' } }, async (request, reply) => {
+    if (!deps.sso) throw new HubError(404, 'single sign-on: not configured on this hub');
+    const now = Date.now();
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    let userId: string;
+    try {
+      ({ userId } = await deps.sso.finish(query, access.stores, now, deps.log));
+    } catch (error) {
+      await access.stores.audit.append({ actor: null, address: request.ip, action: 'session.signin-failed', target: 'oidc', detail: error instanceof Error ? error.message.slice(0, 300) : 'refused' }, now);
+      throw error;
+    }
+    const user = await access.stores.accounts.get(userId);
+    if (!user || user.disabled) {
+      await access.stores.audit.append({ actor: user ? { id: user.id, email: user.email } : null, address: request.ip, action: 'session.signin-failed', target: `user:${userId}`, detail: 'oidc: account disabled' }, now);
+      throw new HubError(401, 'sign-in: this account is disabled');
+    }
+    setSessionCookie(request, reply, await access.openSession(user, request.ip, 'oidc', now));
+    // SameSite=Strict: a cookie set on a redirect that came from the provider's site is not sent with
+    // that navigation; a page of our own (Lax-free) takes the browser on to the dashboard.
+    reply.header('cache-control', 'no-store');
+    reply.header('content-type', 'text/html; charset=utf-8');
+    reply.header('content-security-policy', "default-src 'none'");
+    return '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/#/screens"><title>Antichambre</title><a href="/#/screens">Continuer / Continue</a>';
+  });
+}

@@ -1,0 +1,108 @@
+import * as oidc from 'openid-client';
+import { GrantText, type Grant } from '../shared/access.js';
+import { Email } from '../shared/accounts.js';
+import type { OidcSettings } from '../shared/singleSignOn.js';
+import type { AccessStores } from './access.js';
+import { HubError } from './hubError.js';
+
+/**
+ * OpenID Connect with `openid-client` (the certified client for Node): authorization code with
+ * PKCE, state and nonce; the ID token checked by the library (issuer, audience, signature,
+ * expiry). A user is found by the provider's subject, else by a verified email (an account an
+ * admin made beforehand is linked), else made. Roles come from the roles claim when the token has
+ * it (then they replace the user's), else stay as assigned in the dashboard.
+ */
+
+/** A sign-in started and not finished: 10 minutes at most, at most 1,000 at once. */
+const PENDING_MS = 10 * 60_000;
+const MAX_PENDING = 1_000;
+
+export class SingleSignOn {
+  private readonly pending = new Map<string, { verifier: string; nonce: string; since: number }>();
+
+  private constructor(
+    private readonly config: oidc.Configuration,
+    readonly settings: OidcSettings,
+  ) {}
+
+  /** Reads the provider's configuration; `allowHttp` only for a provider on loopback in tests. */
+  static async discover(settings: OidcSettings, options: { allowHttp?: boolean } = {}): Promise<SingleSignOn> {
+    let config: oidc.Configuration;
+    try {
+      config = await oidc.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, options.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {});
+    } catch (error) {
+      throw new Error(`single sign-on: cannot read the provider's configuration at ${settings.issuer} (${error instanceof Error ? error.message : String(error)})`);
+    }
+    return new SingleSignOn(config, settings);
+  }
+
+  /** Where to send the browser to sign in. */
+  async start(now: number): Promise<URL> {
+    for (const [state, entry] of this.pending) if (now - entry.since >= PENDING_MS) this.pending.delete(state);
+    if (this.pending.size >= MAX_PENDING) throw new HubError(503, 'single sign-on: too many sign-ins under way; try again in a few minutes');
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    this.pending.set(state, { verifier, nonce, since: now });
+    return oidc.buildAuthorizationUrl(this.config, {
+      redirect_uri: this.settings.redirectUrl,
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+  }
+
+  /** The provider's answer (the callback's query): the user it proves, made or updated. */
+  async finish(query: URLSearchParams, stores: AccessStores, now: number, log: (line: string) => void): Promise<{ userId: string; subject: string }> {
+    const state = query.get('state') ?? '';
+    const entry = this.pending.get(state);
+    if (!entry || now - entry.since >= PENDING_MS) throw new HubError(400, 'single sign-on: unknown or expired sign-in (start again from the sign-in page)');
+    this.pending.delete(state);
+    const callback = new URL(this.settings.redirectUrl);
+    callback.search = query.toString();
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(this.config, callback, { pkceCodeVerifier: entry.verifier, expectedState: state, expectedNonce: entry.nonce, idTokenExpected: true });
+      claims = tokens.claims();
+    } catch (error) {
+      throw new HubError(401, `single sign-on: the provider's answer was refused (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (!claims) throw new HubError(401, 'single sign-on: the provider sent no ID token');
+    const subject = `${claims.iss} ${claims.sub}`;
+    const grants = this.grantsOf(claims[this.settings.rolesClaim], log);
+    const email = Email.safeParse(claims['email']);
+    const name = typeof claims['name'] === 'string' && claims['name'].trim() ? claims['name'].trim().slice(0, 120) : email.success ? email.data : claims.sub;
+    let user = await stores.accounts.byOidcSubject(subject);
+    if (!user && email.success && claims['email_verified'] === true) {
+      user = await stores.accounts.byEmail(email.data);
+      if (user) await stores.accounts.update(user.id, { oidcSubject: subject });
+    }
+    if (!user) {
+      if (!email.success) throw new HubError(401, 'single sign-on: the provider sent no usable email for this new user');
+      user = await stores.accounts.add({ email: email.data, name, passwordHash: null, grants: grants ?? [], source: 'oidc', oidcSubject: subject }, now);
+      await stores.audit.append({ actor: null, address: null, action: 'user.add', target: `user:${user.id}`, after: (grants ?? []).map((g) => `${g.role}@${g.site ?? '*'}`).join(' '), detail: 'made at its first single sign-on' }, now);
+    } else if (grants !== null) {
+      const { before, after } = await stores.accounts.update(user.id, { grants });
+      const text = (list: Grant[]): string => list.map((g) => `${g.role}@${g.site ?? '*'}`).join(' ');
+      if (text(before.grants) !== text(after.grants)) {
+        await stores.audit.append({ actor: null, address: null, action: 'user.change', target: `user:${user.id}`, before: text(before.grants), after: text(after.grants), detail: `roles from the ${this.settings.rolesClaim} claim` }, now);
+      }
+    }
+    return { userId: user.id, subject };
+  }
+
+  /** The roles claim as grants (null: the token has no such claim); values that do not read are logged and skipped. */
+  private grantsOf(value: unknown, log: (line: string) => void): Grant[] | null {
+    if (value === undefined) return null;
+    const values = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+    const grants: Grant[] = [];
+    for (const text of values) {
+      const parsed = GrantText.safeParse(text);
+      if (parsed.success) grants.push(parsed.data);
+      else log(`single sign-on: claim ${this.settings.rolesClaim}: "${String(text).slice(0, 80)}" is not a role (expected role@site or role@*), skipped`);
+    }
+    return grants;
+  }
+}
