@@ -62,14 +62,18 @@ export class SingleSignOn {
     this.pending.delete(state);
     const callback = new URL(this.settings.redirectUrl);
     callback.search = query.toString();
-    let claims: oidc.IDToken | undefined;
+    let claims: Record<string, unknown> & { iss: string; sub: string };
     try {
       const tokens = await oidc.authorizationCodeGrant(this.config, callback, { pkceCodeVerifier: entry.verifier, expectedState: state, expectedNonce: entry.nonce, idTokenExpected: true });
-      claims = tokens.claims();
+      const idToken = tokens.claims();
+      if (!idToken) throw new Error('no ID token');
+      // Providers put email, name and custom claims in the ID token (Keycloak, Azure AD) or only in UserInfo
+      // (strict OpenID Connect): both are read, the ID token's subject must match UserInfo's, the ID token wins.
+      const userInfo = await oidc.fetchUserInfo(this.config, tokens.access_token, idToken.sub).catch(() => ({}));
+      claims = { ...userInfo, ...idToken };
     } catch (error) {
       throw new HubError(401, `single sign-on: the provider's answer was refused (${error instanceof Error ? error.message : String(error)})`);
     }
-    if (!claims) throw new HubError(401, 'single sign-on: the provider sent no ID token');
     const subject = `${claims.iss} ${claims.sub}`;
     const grants = this.grantsOf(claims[this.settings.rolesClaim], log);
     const email = Email.safeParse(claims['email']);
