@@ -1,11 +1,17 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { HubApi, session } from './hubApi.js';
-import { LANGS, LangContext, stringsOf, type Lang } from './i18n.js';
+import type { Action } from '../shared/access.js';
+import { SessionState, SignedOut } from '../shared/accounts.js';
+import { HubApi, session, type Credentials } from './hubApi.js';
+import { LANGS, LangContext, stringsOf, type Lang, type Strings } from './i18n.js';
+import { AccountPage } from './pages/AccountPage.js';
 import { AlertsPage } from './pages/AlertsPage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { PlaylistsPage } from './pages/PlaylistsPage.js';
 import { ScreenPage } from './pages/ScreenPage.js';
 import { ScreensPage } from './pages/ScreensPage.js';
-import { SignIn } from './pages/SignIn.js';
+import { SignIn, type SignedIn } from './pages/SignIn.js';
+import { UsersPage } from './pages/UsersPage.js';
+import { ActionsContext } from './permissions.js';
 import { useRoute, type Route } from './route.js';
 
 const LANG_KEY = 'antichambre.lang';
@@ -17,18 +23,24 @@ function savedLang(): Lang {
   return saved === 'en' ? 'en' : 'fr';
 }
 
-const NAV: { page: Route['page']; href: string; label: 'navScreens' | 'navPlaylists' | 'navAlerts' | 'navReports' }[] = [
-  { page: 'screens', href: '#/screens', label: 'navScreens' },
-  { page: 'playlists', href: '#/playlists', label: 'navPlaylists' },
-  { page: 'alerts', href: '#/alerts', label: 'navAlerts' },
-  { page: 'reports', href: '#/reports', label: 'navReports' },
+type NavLabel = 'navScreens' | 'navPlaylists' | 'navAlerts' | 'navReports' | 'navUsers' | 'navAudit' | 'navAccount';
+/** Each page with the action it needs (null: every signed-in user): a page the user cannot use is not offered. */
+const NAV: { page: Route['page']; href: string; label: NavLabel & keyof Strings; needs: Action | null }[] = [
+  { page: 'screens', href: '#/screens', label: 'navScreens', needs: 'screens.read' },
+  { page: 'playlists', href: '#/playlists', label: 'navPlaylists', needs: 'playlists.push' },
+  { page: 'alerts', href: '#/alerts', label: 'navAlerts', needs: 'alerts.read' },
+  { page: 'reports', href: '#/reports', label: 'navReports', needs: 'reports.read' },
+  { page: 'users', href: '#/users', label: 'navUsers', needs: 'users.read' },
+  { page: 'audit', href: '#/audit', label: 'navAudit', needs: 'audit.read' },
+  { page: 'account', href: '#/account', label: 'navAccount', needs: null },
 ];
 
 export function App() {
   const [lang, setLang] = useState<Lang>(savedLang);
-  const [token, setToken] = useState<string | null>(session.token);
+  const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
+  const [checking, setChecking] = useState(true);
   const route = useRoute();
-  const api = useMemo(() => (token ? new HubApi(token) : null), [token]);
+  const api = useMemo(() => (signedIn ? new HubApi(signedIn.credentials) : null), [signedIn]);
   const t = stringsOf(lang);
 
   useEffect(() => {
@@ -36,76 +48,117 @@ export function App() {
     localStorage.setItem(LANG_KEY, lang);
   }, [lang]);
 
+  // At load: a token kept in this tab, or the hub's session cookie (after a reload, or back from single sign-on).
+  useEffect(() => {
+    let live = true;
+    const saved = session.token();
+    const credentials: Credentials = saved ? { token: saved } : { csrf: '' };
+    new HubApi(credentials)
+      .get('/api/session', SessionState)
+      .then((state) => live && setSignedIn({ credentials: saved ? credentials : { csrf: state.csrfToken ?? '' }, state }))
+      .catch(() => {
+        if (saved) session.forget();
+      })
+      .finally(() => live && setChecking(false));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const signOut = async (): Promise<void> => {
+    if (signedIn && api && 'csrf' in signedIn.credentials) await api.send('DELETE', '/api/session', undefined, SignedOut).catch(() => {});
+    session.forget();
+    setSignedIn(null);
+  };
+
+  const actions = signedIn?.state.actions ?? [];
+  const can = (action: Action | null): boolean => action === null || actions.includes(action);
   const current = route.page === 'screen' ? 'screens' : route.page;
+  const allowed = NAV.find((entry) => entry.page === current);
+  const page = allowed && !can(allowed.needs) ? null : route;
   return (
     <LangContext.Provider value={lang}>
-      <a className="skip" href="#main">
-        {t.skipToContent}
-      </a>
-      <header className="top">
-        <div className="brand">
-          <strong>{t.appName}</strong> <span>{t.appSubtitle}</span>
-        </div>
-        {api ? (
-          <nav aria-label={t.appSubtitle}>
-            <ul>
-              {NAV.map((entry) => (
-                <li key={entry.page}>
-                  <a href={entry.href} aria-current={current === entry.page ? 'page' : undefined}>
-                    {t[entry.label]}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        ) : null}
-        <div className="top-tools">
-          <label>
-            <span className="sr-only">{t.language}</span>
-            <select value={lang} onChange={(event) => setLang(event.target.value === 'en' ? 'en' : 'fr')} aria-label={t.language}>
-              {LANGS.map((l) => (
-                <option key={l} value={l}>
-                  {l === 'fr' ? 'Français' : 'English'}
-                </option>
-              ))}
-            </select>
-          </label>
+      <ActionsContext.Provider value={actions}>
+        <a className="skip" href="#main">
+          {t.skipToContent}
+        </a>
+        <header className="top">
+          <div className="brand">
+            <strong>{t.appName}</strong> <span>{t.appSubtitle}</span>
+          </div>
           {api ? (
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                session.forget();
-                setToken(null);
-              }}
-            >
-              {t.signOut}
-            </button>
+            <nav aria-label={t.appSubtitle}>
+              <ul>
+                {NAV.filter((entry) => can(entry.needs)).map((entry) => (
+                  <li key={entry.page}>
+                    <a href={entry.href} aria-current={current === entry.page ? 'page' : undefined} data-nav={entry.page}>
+                      {t[entry.label]}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
           ) : null}
-        </div>
-      </header>
-      <main id="main" tabIndex={-1}>
-        {!api ? (
-          <SignIn
-            onSignedIn={(value) => {
-              session.save(value);
-              setToken(value);
-            }}
-          />
-        ) : route.page === 'screen' ? (
-          <ScreenPage api={api} id={route.id} />
-        ) : route.page === 'playlists' ? (
-          <PlaylistsPage api={api} />
-        ) : route.page === 'alerts' ? (
-          <AlertsPage api={api} />
-        ) : route.page === 'reports' ? (
-          <Suspense fallback={<p>{t.loading}</p>}>
-            <ReportsPage api={api} />
-          </Suspense>
-        ) : (
-          <ScreensPage api={api} />
-        )}
-      </main>
+          <div className="top-tools">
+            <label>
+              <span className="sr-only">{t.language}</span>
+              <select value={lang} onChange={(event) => setLang(event.target.value === 'en' ? 'en' : 'fr')} aria-label={t.language}>
+                {LANGS.map((l) => (
+                  <option key={l} value={l}>
+                    {l === 'fr' ? 'Français' : 'English'}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {api && signedIn ? (
+              <>
+                <span className="small muted" data-signed-in-as>
+                  {signedIn.state.user.name}
+                </span>
+                <button type="button" className="secondary" onClick={() => void signOut()}>
+                  {t.signOut}
+                </button>
+              </>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {checking ? (
+            <p>{t.loading}</p>
+          ) : !api || !signedIn ? (
+            <SignIn
+              onSignedIn={(value) => {
+                if ('token' in value.credentials) session.save(value.credentials.token);
+                setSignedIn(value);
+              }}
+            />
+          ) : page === null ? (
+            <p className="error" role="alert">
+              {t.notAllowed}
+            </p>
+          ) : page.page === 'screen' ? (
+            <ScreenPage api={api} id={page.id} />
+          ) : page.page === 'playlists' ? (
+            <PlaylistsPage api={api} />
+          ) : page.page === 'alerts' ? (
+            <AlertsPage api={api} />
+          ) : page.page === 'reports' ? (
+            <Suspense fallback={<p>{t.loading}</p>}>
+              <ReportsPage api={api} />
+            </Suspense>
+          ) : page.page === 'users' ? (
+            <UsersPage api={api} me={signedIn.state.user.id} />
+          ) : page.page === 'audit' ? (
+            <AuditPage api={api} />
+          ) : page.page === 'account' ? (
+            <AccountPage api={api} state={signedIn.state} onSignedOutEverywhere={() => setSignedIn(null)} />
+          ) : can('screens.read') ? (
+            <ScreensPage api={api} />
+          ) : (
+            <AccountPage api={api} state={signedIn.state} onSignedOutEverywhere={() => setSignedIn(null)} />
+          )}
+        </main>
+      </ActionsContext.Provider>
     </LangContext.Provider>
   );
 }

@@ -3,9 +3,13 @@ import { ApiError, MediaStored } from '../shared/adminApi.js';
 import { formatIssues } from '../shared/validationError.js';
 
 /**
- * The hub's admin API from the dashboard (same origin): every call with the admin token as
- * `Authorization: Bearer`, every answer parsed with the shared schema before use.
+ * The hub's admin API from the dashboard (same origin): signed in with an account, the session
+ * cookie goes with every call (HttpOnly: the page never sees it) and every change carries the
+ * session's CSRF token; signed in with an API token, every call carries it as
+ * `Authorization: Bearer`. Every answer is parsed with the shared schema before use.
  */
+
+export type Credentials = { token: string } | { csrf: string };
 
 export class ApiFailure extends Error {
   constructor(
@@ -17,13 +21,13 @@ export class ApiFailure extends Error {
 }
 
 export class HubApi {
-  constructor(private readonly token: string) {}
+  constructor(private readonly credentials: Credentials) {}
 
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
     return this.call('GET', path, undefined, schema);
   }
 
-  send<S extends z.ZodType>(method: 'POST' | 'DELETE', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  send<S extends z.ZodType>(method: 'POST' | 'DELETE' | 'PATCH', path: string, body: unknown, schema: S): Promise<z.output<S>> {
     return this.call(method, path, body === undefined ? undefined : { body: JSON.stringify(body), type: 'application/json' }, schema);
   }
 
@@ -49,10 +53,10 @@ export class HubApi {
   }
 
   private async fetch(method: string, path: string, body?: { body: BodyInit; type: string }): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    const headers: Record<string, string> = 'token' in this.credentials ? { authorization: `Bearer ${this.credentials.token}` } : method === 'GET' ? {} : { 'x-csrf-token': this.credentials.csrf };
     if (body) headers['content-type'] = body.type;
     try {
-      return await fetch(path, { method, headers, ...(body ? { body: body.body } : {}) });
+      return await fetch(path, { method, headers, credentials: 'same-origin', ...(body ? { body: body.body } : {}) });
     } catch (error) {
       throw new ApiFailure(0, `hub unreachable (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -71,7 +75,7 @@ async function failure(response: Response): Promise<ApiFailure> {
   return new ApiFailure(response.status, message);
 }
 
-/** The admin token, kept for this tab only (sessionStorage). */
+/** An API token used to sign in, kept for this tab only (sessionStorage); an account's session is the hub's cookie. */
 const TOKEN_KEY = 'antichambre.adminToken';
 export const session = {
   token: (): string | null => sessionStorage.getItem(TOKEN_KEY),

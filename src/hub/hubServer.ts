@@ -45,8 +45,8 @@ export interface HubOptions {
   /** The first administrator's email and password, for a hub without users (default admin@localhost and a password made now, answered once in `firstAdministrator`). */
   adminEmail?: string;
   adminPassword?: string;
-  /** Single sign-on through this OpenID Connect provider; `allowHttp` only for a provider on loopback (tests). */
-  oidc?: OidcSettings & { allowHttp?: boolean };
+  /** Single sign-on through this OpenID Connect provider. */
+  oidc?: OidcSettings;
   /** A dashboard session ends after this long without a request (default 30 minutes). */
   sessionIdleMs?: number;
   /** The built dashboard, served at `/` (absent: no dashboard). */
@@ -113,7 +113,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     Date.now(),
   );
   const access = new Access(accessStores, sessionLimits.idleMs);
-  const sso = options.oidc ? await SingleSignOn.discover(options.oidc, { allowHttp: options.oidc.allowHttp === true }) : null;
+  const sso = options.oidc ? await SingleSignOn.discover(options.oidc) : null;
 
   const stores: HubStores = {
     screens: new ScreenRegistry(db),

@@ -25,11 +25,13 @@ export class SingleSignOn {
     readonly settings: OidcSettings,
   ) {}
 
-  /** Reads the provider's configuration; `allowHttp` only for a provider on loopback in tests. */
-  static async discover(settings: OidcSettings, options: { allowHttp?: boolean } = {}): Promise<SingleSignOn> {
+  /** Reads the provider's configuration. Plain HTTP only for a provider on this machine (loopback): anywhere else, HTTPS. */
+  static async discover(settings: OidcSettings): Promise<SingleSignOn> {
     let config: oidc.Configuration;
+    const issuer = new URL(settings.issuer);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
     try {
-      config = await oidc.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, options.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {});
+      config = await oidc.discovery(issuer, settings.clientId, settings.clientSecret, undefined, loopback && issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {});
     } catch (error) {
       throw new Error(`single sign-on: cannot read the provider's configuration at ${settings.issuer} (${error instanceof Error ? error.message : String(error)})`);
     }

@@ -62,11 +62,11 @@ describe('the dashboard', () => {
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
     // French by default; the token is checked before it is kept.
     await page.fill('#admin-token', 'not-the-token');
-    await page.click('button[type=submit]');
+    await page.click('#admin-token-form button[type=submit]');
     await expect.poll(() => page.textContent('#admin-token-error')).toBe('Jeton refusé par le hub.');
     await picture(page, 'dashboard-sign-in.png');
     await page.fill('#admin-token', ADMIN_TOKEN);
-    await page.click('button[type=submit]');
+    await page.click('#admin-token-form button[type=submit]');
     await page.waitForSelector('text=Appairer un nouvel écran');
     expect(await page.evaluate(() => sessionStorage.getItem('antichambre.adminToken'))).toBe(ADMIN_TOKEN);
 

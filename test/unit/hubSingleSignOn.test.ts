@@ -70,7 +70,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     adminToken: ADMIN,
     log: () => {},
-    oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, redirectUrl: callback, rolesClaim: 'antichambre_roles', label: 'Connexion agents', allowHttp: true },
+    oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, redirectUrl: callback, rolesClaim: 'antichambre_roles', label: 'Connexion agents' },
   });
 });
 afterAll(async () => {

@@ -7,10 +7,12 @@ import { chosenTarget, TargetPicker, type TargetChoice } from '../components/Tar
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
+import { useCan } from '../permissions.js';
 import { usePoll } from '../usePoll.js';
 
 /** Send an info or urgent alert to a site or a screen, see which screens got it, clear it. */
 export function AlertsPage({ api }: { api: HubApi }) {
+  const can = useCan();
   const { t, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const alerts = usePoll(() => api.get('/api/alerts', AlertList), 3_000, [api]);
@@ -57,7 +59,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
   return (
     <>
       <h1>{t.alertsTitle}</h1>
-      <section className="card" aria-labelledby="send-alert-title">
+      <section className="card" aria-labelledby="send-alert-title" hidden={!can('alerts.send')}>
         <h2 id="send-alert-title">{t.sendAlert}</h2>
         <form className="grid-form" onSubmit={(event) => void submit(event)} noValidate>
           <fieldset className="field">
@@ -126,7 +128,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
                   </td>
                   <td>{t[state]}</td>
                   <td>
-                    {state === 'active' ? (
+                    {state === 'active' && can('alerts.send') ? (
                       <button type="button" className="secondary" onClick={() => void clear(alert.id)} aria-label={`${t.clear} : ${alert.text}`}>
                         {t.clear}
                       </button>

@@ -8,6 +8,7 @@ import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings, type Strings } from '../i18n.js';
+import { useCan } from '../permissions.js';
 import { fieldsOf } from '../layoutDraft.js';
 import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
@@ -22,6 +23,7 @@ const COMMANDS: { type: CommandType; label: keyof Strings }[] = [
 
 /** One screen: its state and layout, its last screenshot, and the commands of `/api/commands`. */
 export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
+  const can = useCan();
   const { t, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), SCREENS_POLL_MS, [api]);
   const screen = screens.data?.screens.find((s) => s.id === id) ?? null;
@@ -126,7 +128,7 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
           </section>
           <section className="card" aria-labelledby="commands-title">
             <h2 id="commands-title">{t.commands}</h2>
-            <div className="buttons">
+            <div className="buttons" hidden={!can('commands.send')}>
               {COMMANDS.map((command) => (
                 <button key={command.type} type="button" className="secondary" disabled={!screen.online || busy !== null} onClick={() => void run(command.type)} data-command={command.type}>
                   {t[command.label]}

@@ -5,6 +5,7 @@ import { PairingForm } from '../components/PairingForm.js';
 import { ago, clockTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings, type Strings } from '../i18n.js';
+import { useCan } from '../permissions.js';
 import { usePoll } from '../usePoll.js';
 
 /** Every screen, live (polled every 3 s), and the pairing of new ones. */
@@ -24,6 +25,7 @@ function RevisionCell({ screen, t }: { screen: ScreenState; t: Strings }) {
 
 export function ScreensPage({ api }: { api: HubApi }) {
   const { t, locale } = useStrings();
+  const can = useCan();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), SCREENS_POLL_MS, [api]);
   const now = screens.at ?? Date.now();
   const list = screens.data?.screens ?? [];
@@ -86,7 +88,7 @@ export function ScreensPage({ api }: { api: HubApi }) {
           </tbody>
         </table>
       </div>
-      <PairingForm api={api} sites={[...new Set(list.map((screen) => screen.site))]} onPaired={screens.refresh} />
+      {can('screens.manage') ? <PairingForm api={api} sites={[...new Set(list.map((screen) => screen.site))]} onPaired={screens.refresh} /> : null}
     </>
   );
 }

@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from 'react';
+import { grantText } from '../../shared/access.js';
+import { ApiTokenCreated, ApiTokenInfo, ApiTokenList, SignedOut, type SessionState } from '../../shared/accounts.js';
+import { Field } from '../components/Field.js';
+import { dateTime } from '../formatting.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings } from '../i18n.js';
+import { usePoll } from '../usePoll.js';
+
+/** The signed-in user: their roles, their API tokens (made, shown once, revoked), sign-out everywhere. */
+export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi; state: SessionState; onSignedOutEverywhere(): void }) {
+  const { t, locale } = useStrings();
+  const tokens = usePoll(() => api.get('/api/tokens', ApiTokenList), null, [api]);
+  const [name, setName] = useState('');
+  const [made, setMade] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const create = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setFailure(null);
+    try {
+      const created = await api.send('POST', '/api/tokens', { name: name.trim() }, ApiTokenCreated);
+      setMade(created.token);
+      setName('');
+      tokens.refresh();
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  return (
+    <>
+      <h1>{t.navAccount}</h1>
+      <section className="card" aria-labelledby="me-title">
+        <h2 id="me-title">{state.user.name}</h2>
+        <p>
+          {state.user.email} · <code data-my-roles>{state.user.grants.map(grantText).join(' ') || t.noRole}</code>
+        </p>
+        {state.idleUntil ? (
+          <button
+            type="button"
+            className="secondary"
+            data-sign-out-everywhere
+            onClick={() =>
+              void api
+                .send('POST', '/api/session/everywhere', {}, SignedOut)
+                .then(onSignedOutEverywhere)
+                .catch((error: unknown) => setFailure(error instanceof Error ? error.message : String(error)))
+            }
+          >
+            {t.signOutEverywhere}
+          </button>
+        ) : null}
+      </section>
+      <section className="card" aria-labelledby="tokens-title">
+        <h2 id="tokens-title">{t.apiTokens}</h2>
+        <p className="help">{t.apiTokensHelp}</p>
+        <form className="grid-form" onSubmit={(event) => void create(event)}>
+          <Field id="token-name" label={t.tokenName}>
+            {(props) => <input {...props} value={name} required onChange={(event) => setName(event.target.value)} />}
+          </Field>
+          <div>
+            <button type="submit" disabled={name.trim() === ''}>
+              {t.createToken}
+            </button>
+          </div>
+        </form>
+        {made ? (
+          <p role="status">
+            {t.tokenShownOnce} <code data-new-token>{made}</code>
+          </p>
+        ) : null}
+        {failure ? (
+          <p className="error" role="alert">
+            {failure}
+          </p>
+        ) : null}
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">{t.apiTokens}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.tokenName}</th>
+                <th scope="col">{t.lastUsed}</th>
+                <th scope="col">{t.state}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(tokens.data?.tokens ?? []).map((token) => (
+                <tr key={token.id} data-token-row={token.name}>
+                  <th scope="row">{token.name}</th>
+                  <td>{token.lastUsedAt ? dateTime(token.lastUsedAt, locale) : t.never}</td>
+                  <td>
+                    {token.revokedAt ? (
+                      `${t.revoked} ${dateTime(token.revokedAt, locale)}`
+                    ) : (
+                      <button type="button" className="secondary" onClick={() => void api.send('DELETE', `/api/tokens/${token.id}`, undefined, ApiTokenInfo).then(tokens.refresh)}>
+                        {t.revoke}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

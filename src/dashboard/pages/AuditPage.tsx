@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'react';
+import { AUDIT_ACTIONS, AuditList, UserList } from '../../shared/accounts.js';
+import { toUtcTime } from '../../shared/ids.js';
+import { dateTime } from '../formatting.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings } from '../i18n.js';
+import { usePoll } from '../usePoll.js';
+
+const PERIODS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, all: null } as const;
+type Period = keyof typeof PERIODS;
+
+/** The audit log (administrators only): who did what, when, to which target, before and after; filters and CSV export. */
+export function AuditPage({ api }: { api: HubApi }) {
+  const { t, locale } = useStrings();
+  const [period, setPeriod] = useState<Period>('week');
+  const [action, setAction] = useState('');
+  const [actor, setActor] = useState('');
+  const [site, setSite] = useState('');
+  const [csvUrl, setCsvUrl] = useState<string | null>(null);
+  const users = usePoll(() => api.get('/api/users', UserList), null, [api]);
+  const query = (): URLSearchParams => {
+    const params = new URLSearchParams();
+    const span = PERIODS[period];
+    if (span !== null) params.set('since', toUtcTime(Date.now() - span));
+    if (action) params.set('action', action);
+    if (actor) params.set('actor', actor);
+    if (site.trim()) params.set('site', site.trim());
+    params.set('limit', '1000');
+    return params;
+  };
+  const entries = usePoll(() => api.get(`/api/audit?${query()}`, AuditList), 10_000, [api, period, action, actor, site]);
+  // The CSV's object URL is this page's: revoked when a new one is made and when the page goes.
+  useEffect(() => () => void (csvUrl && URL.revokeObjectURL(csvUrl)), [csvUrl]);
+
+  const exportCsv = async (): Promise<void> => {
+    const params = query();
+    params.set('format', 'csv');
+    params.delete('limit');
+    const blob = await api.blob(`/api/audit?${params}`);
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    setCsvUrl(url);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = 'antichambre-audit.csv';
+    link.click();
+  };
+
+  return (
+    <>
+      <h1>{t.auditTitle}</h1>
+      <section className="card" aria-labelledby="audit-filters-title">
+        <h2 id="audit-filters-title">{t.filters}</h2>
+        <div className="grid-form">
+          <div className="field">
+            <label htmlFor="audit-period">{t.period}</label>
+            <select id="audit-period" value={period} onChange={(event) => setPeriod(event.target.value as Period)}>
+              <option value="day">{t.lastDay}</option>
+              <option value="week">{t.lastWeek}</option>
+              <option value="month">{t.lastMonth}</option>
+              <option value="all">{t.everything}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-action">{t.auditAction}</label>
+            <select id="audit-action" value={action} onChange={(event) => setAction(event.target.value)}>
+              <option value="">{t.allActions}</option>
+              {AUDIT_ACTIONS.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-actor">{t.auditWho}</label>
+            <select id="audit-actor" value={actor} onChange={(event) => setActor(event.target.value)}>
+              <option value="">{t.everyone}</option>
+              {(users.data?.users ?? []).map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.email}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-site">{t.site}</label>
+            <input id="audit-site" value={site} onChange={(event) => setSite(event.target.value)} />
+          </div>
+          <div>
+            <button type="button" className="secondary" onClick={() => void exportCsv()} data-audit-csv>
+              {t.exportCsv}
+            </button>
+          </div>
+        </div>
+      </section>
+      {entries.error ? <p className="error">{entries.error}</p> : null}
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">{t.auditTitle}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.auditWhen}</th>
+              <th scope="col">{t.auditWho}</th>
+              <th scope="col">{t.auditAction}</th>
+              <th scope="col">{t.auditTarget}</th>
+              <th scope="col">{t.auditChange}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(entries.data?.entries ?? []).map((entry) => (
+              <tr key={entry.id} data-audit-action={entry.action}>
+                <td>{dateTime(entry.at, locale)}</td>
+                <td>
+                  {entry.actorEmail ?? '-'}
+                  {entry.address ? <div className="small muted">{entry.address}</div> : null}
+                </td>
+                <td>
+                  <code>{entry.action}</code>
+                </td>
+                <td>
+                  {entry.target}
+                  {entry.site ? <div className="small muted">{entry.site}</div> : null}
+                </td>
+                <td>
+                  {entry.before !== null || entry.after !== null ? (
+                    <code>
+                      {entry.before ?? '-'} → {entry.after ?? '-'}
+                    </code>
+                  ) : null}
+                  {entry.detail ? <div className="small">{entry.detail}</div> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,175 @@
+import { useState, type FormEvent } from 'react';
+import { GrantText, grantText, type Grant } from '../../shared/access.js';
+import { PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../../shared/accounts.js';
+import { Field } from '../components/Field.js';
+import { dateTime } from '../formatting.js';
+import type { HubApi } from '../hubApi.js';
+import { useStrings } from '../i18n.js';
+import { usePoll } from '../usePoll.js';
+
+/** `editor@mairie viewer@*` -> grants, or the first text that is not a role. */
+export function grantsFromText(text: string): { grants: Grant[] } | { bad: string } {
+  const grants: Grant[] = [];
+  for (const word of text.split(/[\s,]+/).filter(Boolean)) {
+    const parsed = GrantText.safeParse(word);
+    if (!parsed.success) return { bad: word };
+    grants.push(parsed.data);
+  }
+  return { grants };
+}
+
+/** Users (administrators only): add, roles per site, disable, reset a password, sign out everywhere. */
+export function UsersPage({ api, me }: { api: HubApi; me: string }) {
+  const { t, locale } = useStrings();
+  const users = usePoll(() => api.get('/api/users', UserList), null, [api]);
+  const [form, setForm] = useState({ email: '', name: '', roles: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [shown, setShown] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: string; roles: string; error: string | null } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const act = async (work: () => Promise<void>): Promise<void> => {
+    setFailure(null);
+    try {
+      await work();
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    }
+    users.refresh();
+  };
+
+  const add = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setShown(null);
+    const roles = grantsFromText(form.roles);
+    const found: Record<string, string> = {};
+    if (!/^[^\s@]+@[^\s@]+$/.test(form.email.trim())) found['email'] = t.badEmail;
+    if (!form.name.trim()) found['name'] = t.required;
+    if ('bad' in roles) found['roles'] = `${t.badRole} : ${roles.bad}`;
+    setErrors(found);
+    if (Object.keys(found).length > 0 || 'bad' in roles) return;
+    await act(async () => {
+      const created = await api.send('POST', '/api/users', { email: form.email.trim(), name: form.name.trim(), grants: roles.grants }, UserCreated);
+      setShown(`${created.user.email} : ${t.passwordShownOnce} ${created.password ?? ''}`);
+      setForm({ email: '', name: '', roles: '' });
+    });
+  };
+
+  const saveRoles = async (user: UserInfo): Promise<void> => {
+    if (!editing) return;
+    const roles = grantsFromText(editing.roles);
+    if ('bad' in roles) {
+      setEditing({ ...editing, error: `${t.badRole} : ${roles.bad}` });
+      return;
+    }
+    await act(async () => {
+      await api.send('PATCH', `/api/users/${user.id}`, { grants: roles.grants }, UserInfo);
+      setEditing(null);
+    });
+  };
+
+  return (
+    <>
+      <h1>{t.usersTitle}</h1>
+      <section className="card" aria-labelledby="add-user-title">
+        <h2 id="add-user-title">{t.addUser}</h2>
+        <form className="grid-form" onSubmit={(event) => void add(event)} noValidate>
+          <Field id="user-email" label={t.email} error={errors['email']}>
+            {(props) => <input {...props} type="email" value={form.email} onChange={(event) => setForm({ ...form, email: event.target.value })} />}
+          </Field>
+          <Field id="user-name" label={t.displayName} error={errors['name']}>
+            {(props) => <input {...props} value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} />}
+          </Field>
+          <Field id="user-roles" label={t.roles} help={t.rolesHelp} error={errors['roles']}>
+            {(props) => <input {...props} value={form.roles} placeholder="editor@mairie viewer@*" onChange={(event) => setForm({ ...form, roles: event.target.value })} />}
+          </Field>
+          <div>
+            <button type="submit">{t.addUser}</button>
+          </div>
+        </form>
+        <p role="status" data-user-shown>
+          {shown}
+        </p>
+      </section>
+      {failure ? (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      ) : null}
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">{t.usersTitle}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.email}</th>
+              <th scope="col">{t.roles}</th>
+              <th scope="col">{t.state}</th>
+              <th scope="col">{t.lastSignIn}</th>
+              <th scope="col">{t.actionsColumn}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(users.data?.users ?? []).map((user) => (
+              <tr key={user.id} data-user-row={user.email} data-disabled={user.disabled ? 'yes' : 'no'}>
+                <th scope="row">
+                  {user.email}
+                  <div className="small muted">
+                    {user.name}
+                    {user.source === 'oidc' ? ` · ${t.singleSignOn}` : ''}
+                  </div>
+                </th>
+                <td>
+                  {editing?.id === user.id ? (
+                    <>
+                      <label className="sr-only" htmlFor={`roles-${user.id}`}>
+                        {t.roles}
+                      </label>
+                      <input id={`roles-${user.id}`} value={editing.roles} onChange={(event) => setEditing({ ...editing, roles: event.target.value, error: null })} />
+                      <button type="button" onClick={() => void saveRoles(user)}>
+                        {t.save}
+                      </button>
+                      {editing.error ? <p className="error small">{editing.error}</p> : null}
+                    </>
+                  ) : (
+                    <>
+                      <code>{user.grants.map(grantText).join(' ') || t.noRole}</code>{' '}
+                      <button type="button" className="secondary" onClick={() => setEditing({ id: user.id, roles: user.grants.map(grantText).join(' '), error: null })} aria-label={`${t.editRoles} : ${user.email}`}>
+                        {t.editRoles}
+                      </button>
+                    </>
+                  )}
+                </td>
+                <td>{user.disabled ? t.disabled : t.enabled}</td>
+                <td>{user.lastSignIn ? dateTime(user.lastSignIn, locale) : t.never}</td>
+                <td className="buttons">
+                  {user.id === me ? null : (
+                    <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('PATCH', `/api/users/${user.id}`, { disabled: !user.disabled }, UserInfo)))} data-toggle-user={user.email}>
+                      {user.disabled ? t.enable : t.disable}
+                    </button>
+                  )}
+                  {user.source === 'local' ? (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() =>
+                        void act(async () => {
+                          const done = await api.send('POST', `/api/users/${user.id}/password`, {}, PasswordResetDone);
+                          setShown(`${done.user.email} : ${t.passwordShownOnce} ${done.password ?? ''}`);
+                        })
+                      }
+                    >
+                      {t.resetPassword}
+                    </button>
+                  ) : null}
+                  <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('POST', `/api/users/${user.id}/signout`, {}, SignedOut)))}>
+                    {t.signOutEverywhere}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
