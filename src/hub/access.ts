@@ -6,10 +6,7 @@ import type { SessionState, UserInfo } from '../shared/accounts.js';
 import { HubError } from './hubError.js';
 import { LoginThrottle } from './loginThrottle.js';
 import { hashPassword, newPassword, passwordMatches } from './passwords.js';
-import type { AccountStore } from './stores/accountStore.js';
-import type { ApiTokenStore } from './stores/apiTokenStore.js';
-import type { AuditLog, AuditRecord } from './stores/auditLog.js';
-import type { SessionStore } from './stores/sessionStore.js';
+import type { AccountStore, ApiTokenStore, AuditLog, AuditRecord, SessionStore } from './stores/index.js';
 
 /**
  * Who is calling, and may they: an API token (`Authorization: Bearer`, CLI and scripts) or a

@@ -5,33 +5,17 @@ import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { OidcSettings } from '../shared/singleSignOn.js';
-import { Access, firstStart, type AccessStores } from './access.js';
-import { registerRoutes } from './adminRoutes.js';
-import { AlertStore } from './alertStore.js';
-import { CommandLog } from './commandLog.js';
+import { Access, firstStart } from './access.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
-import { openHubDb } from './hubDb.js';
-import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
-import { PairingStore } from './pairingStore.js';
-import { PlaylistStore } from './playlistStore.js';
-import { QueueRelay } from './queueRelay.js';
-import { ScreenChannel, type HubStores } from './screenChannel.js';
-import { ScreenRegistry } from './screens.js';
+import { registerRoutes } from './routes/index.js';
+import { ScreenChannel } from './screenChannel.js';
 import { guardRoutes, type RouteRule } from './routeAccess.js';
-import { accountRoutes } from './routes/accountRoutes.js';
-import { sessionRoutes } from './routes/sessionRoutes.js';
 import { SingleSignOn } from './singleSignOn.js';
-import { SqliteAccountStore } from './stores/accountStore.js';
-import { SqliteApiTokenStore } from './stores/apiTokenStore.js';
-import { SqliteAuditLog } from './stores/auditLog.js';
-import { SESSION_LIMITS, SqliteSessionStore } from './stores/sessionStore.js';
-import { WaitStore } from './waitStore.js';
+import { openStores, SESSION_LIMITS, type HubStores } from './stores/index.js';
 import { StorageFaultLog } from './storageFault.js';
-import { startCheckpointer } from './walCheckpointer.js';
-import { WalSync } from './walSync.js';
 
-/** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
+/** The hub: its stores (one SQLite file by default), the admin API and media over HTTP, screens over socket.io, on one port. */
 
 export interface HubOptions {
   /** The SQLite file (relative: to the working directory; its folder is created), or `:memory:`. */
@@ -52,7 +36,7 @@ export interface HubOptions {
   /** The built dashboard, served at `/` (absent: no dashboard). */
   dashboardDir?: string;
   log?: (line: string) => void;
-  /** Requests a minute per address without the admin token. */
+  /** Requests a minute per address without a valid API token or session. */
   anonymousPerMinute?: number;
   /** Serve HTTPS and WSS on the same port with this certificate and key (PEM files); reloaded by `reloadTls()`. */
   tls?: { certFile: string; keyFile: string };
@@ -97,67 +81,48 @@ const MAX_JSON_BYTES = 20_000_000;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const paths = resolveDataPaths({ db: options.db, mediaDir: options.mediaDir }, process.cwd());
-  const db = openHubDb(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
+  const stores = await openStores(paths.db, { ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }), ...(options.sessionIdleMs === undefined ? {} : { sessionIdleMs: options.sessionIdleMs }) });
   const faults = new StorageFaultLog(log);
-  const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
-  const sessionLimits = { ...SESSION_LIMITS, ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }) };
-  const accessStores: AccessStores = {
-    accounts: new SqliteAccountStore(db),
-    sessions: new SqliteSessionStore(db, sessionLimits),
-    tokens: new SqliteApiTokenStore(db),
-    audit: new SqliteAuditLog(db),
-  };
   const { administrator } = await firstStart(
-    accessStores,
+    stores,
     { ...(options.adminToken ? { adminToken: options.adminToken } : {}), ...(options.adminEmail ? { adminEmail: options.adminEmail } : {}), ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}) },
     Date.now(),
   );
-  const access = new Access(accessStores, sessionLimits.idleMs);
+  const access = new Access(stores, options.sessionIdleMs ?? SESSION_LIMITS.idleMs);
   const sso = options.oidc ? await SingleSignOn.discover(options.oidc) : null;
 
-  const stores: HubStores = {
-    screens: new ScreenRegistry(db),
-    playlists: new PlaylistStore(db),
-    impressions: new ImpressionStore(db),
-    waits: new WaitStore(db),
-    alerts: new AlertStore(db),
-    commands: new CommandLog(db),
-    queue: new QueueRelay(db),
-    wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
-  };
   const app = Fastify({
     bodyLimit: MAX_JSON_BYTES,
     logger: false,
     trustProxy: options.trustProxy === true,
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
   await app.register(fastifyCookie);
+  // Before any route: every route added after says who may call it (a route under /api without a rule stops the start).
   const routes = guardRoutes(app, access);
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
-  const media = new MediaFiles(paths.mediaDir, db);
-  const pairings = new PairingStore(db, stores.screens);
+  const media = new MediaFiles(paths.mediaDir, stores.media);
   await registerRoutes(app, {
     stores,
     channel,
     media,
     access,
-    pairings,
+    sso,
+    log,
     dashboardDir: options.dashboardDir ?? null,
     faults,
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
-  await app.register(sessionRoutes, { access, sso, log });
-  await app.register(accountRoutes, { access });
   await app.listen({ port: options.port, host: options.host });
   // Owned by this hub: cleared in close().
   const pruneTimer = setInterval(() => {
-    try {
-      pairings.prune(Date.now());
-      accessStores.sessions.prune(Date.now()).catch((error: unknown) => log(`sessions: ended sessions not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`));
-    } catch (error) {
+    stores.pairings.prune(Date.now()).catch((error: unknown) => {
       log(`pairing: expired codes not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
-    }
+    });
+    stores.sessions.prune(Date.now()).catch((error: unknown) => {
+      log(`sessions: ended sessions not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
+    });
   }, options.pairingPruneEveryMs ?? 60_000);
   pruneTimer.unref();
   const address = app.server.address();
@@ -181,9 +146,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
-      await stores.wal.close();
-      await checkpointer?.stop();
-      db.close();
+      await stores.close();
     },
   };
 }

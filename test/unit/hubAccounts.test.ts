@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/hub/loginThrottle.js';
-import { MIGRATIONS, openHubDb } from '../../src/hub/hubDb.js';
+import { openSqliteDb as openHubDb, SQLITE_MIGRATIONS as MIGRATIONS } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
-import { SqliteSessionStore } from '../../src/hub/stores/sessionStore.js';
+import { SqliteSessionStore } from '../../src/hub/stores/sqlite/sessions.js';
 import type { AuditList, SessionState, UserCreated, UserInfo } from '../../src/shared/accounts.js';
 import { hubCli } from '../support/hubProcess.js';
 

@@ -22,7 +22,7 @@ import type { Access } from '../access.js';
 import { HubError } from '../hubError.js';
 import { hashPassword, newPassword } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
-import { auditCsv } from '../stores/auditLog.js';
+import { auditCsv } from '../auditCsv.js';
 
 /**
  * Users, their roles and API tokens, and the audit log (admin API). Users are never deleted (the

@@ -1,6 +1,7 @@
-import { toUtcTime } from '../../shared/ids.js';
-import type { HubDb } from '../hubDb.js';
-import { hashToken, newToken } from '../secrets.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import { SESSION_LIMITS, type SessionLimits, type SessionRecord, type SessionStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
+import { hashToken, newToken } from '../../secrets.js';
 
 /**
  * Dashboard sessions: the cookie carries 32 random bytes, the database only their SHA-256 (a
@@ -8,31 +9,9 @@ import { hashToken, newToken } from '../secrets.js';
  * `maxAgeMs` in any case, at sign-out, or when its user signs out everywhere or is disabled.
  */
 
-export interface SessionRecord {
-  userId: string;
-  createdAt: string;
-  lastSeen: string;
-}
 
-export interface SessionLimits {
-  idleMs: number;
-  maxAgeMs: number;
-}
 
-/** 30 minutes idle (what ANSSI recommends for an admin console), 12 hours at most (a working day). */
-export const SESSION_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxAgeMs: 12 * 3_600_000 };
 
-export interface SessionStore {
-  /** A new session; answers the cookie's value (shown only now). */
-  create(userId: string, address: string | null, now: number): Promise<string>;
-  /** The live session of this cookie value, its last request moved to now; null (and deleted) when it has ended. */
-  touch(token: string, now: number): Promise<SessionRecord | null>;
-  end(token: string): Promise<void>;
-  /** Sign-out everywhere: every session of the user; answers how many. */
-  endAllOf(userId: string): Promise<number>;
-  /** Deletes ended sessions; answers how many. */
-  prune(now: number): Promise<number>;
-}
 
 interface SessionRow {
   user_id: string;
@@ -42,7 +21,7 @@ interface SessionRow {
 
 export class SqliteSessionStore implements SessionStore {
   constructor(
-    private readonly db: HubDb,
+    private readonly db: SqliteDb,
     private readonly limits: SessionLimits = SESSION_LIMITS,
   ) {}
 

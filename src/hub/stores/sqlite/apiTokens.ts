@@ -1,23 +1,13 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { ApiTokenInfo } from '../../shared/accounts.js';
-import { toUtcTime } from '../../shared/ids.js';
-import type { HubDb } from '../hubDb.js';
-import { HubError } from '../hubError.js';
-import { hashToken, newToken } from '../secrets.js';
+import type { ApiTokenInfo } from '../../../shared/accounts.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { ApiTokenStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
+import { HubError } from '../../hubError.js';
+import { hashToken, newToken } from '../../secrets.js';
 
 /** API tokens for scripts and the CLI, one user's each, kept as SHA-256 hashes, listed and revocable. */
 
-export interface ApiTokenStore {
-  /** A new token for the user; the token itself is answered only now. */
-  create(userId: string, name: string, now: number): Promise<{ token: string; info: ApiTokenInfo }>;
-  /** Keeps a token given from elsewhere (ANTICHAMBRE_ADMIN_TOKEN) as the user's, unless it is already known (revoked ones stay revoked). */
-  adopt(userId: string, token: string, name: string, now: number): Promise<ApiTokenInfo>;
-  /** The token's owner, for a token not revoked; its last use moved to now (at most once a minute). */
-  verify(token: string, now: number): Promise<{ userId: string; tokenId: string } | null>;
-  list(userId?: string): Promise<ApiTokenInfo[]>;
-  get(id: string): Promise<ApiTokenInfo | null>;
-  revoke(id: string, now: number): Promise<ApiTokenInfo>;
-}
 
 interface TokenRow {
   id: string;
@@ -34,7 +24,7 @@ function info(row: TokenRow): ApiTokenInfo {
 }
 
 export class SqliteApiTokenStore implements ApiTokenStore {
-  constructor(private readonly db: HubDb) {}
+  constructor(private readonly db: SqliteDb) {}
 
   async create(userId: string, name: string, now: number): Promise<{ token: string; info: ApiTokenInfo }> {
     const token = newToken();

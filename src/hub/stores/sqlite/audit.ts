@@ -1,6 +1,7 @@
-import type { AuditAction, AuditEntry, AuditQuery } from '../../shared/accounts.js';
-import { toUtcTime } from '../../shared/ids.js';
-import type { HubDb } from '../hubDb.js';
+import type { AuditAction, AuditEntry, AuditQuery } from '../../../shared/accounts.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { AuditLog, AuditRecord } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
 
 /**
  * The audit log: who did what, when, to which target, with the target's revision before and
@@ -8,21 +9,7 @@ import type { HubDb } from '../hubDb.js';
  * both (hubDb.ts, migration 5), so that not even a bug in the hub can rewrite history.
  */
 
-export interface AuditRecord {
-  actor: { id: string; email: string } | null;
-  address: string | null;
-  action: AuditAction;
-  target: string;
-  site?: string | null;
-  before?: string | null;
-  after?: string | null;
-  detail?: string | null;
-}
 
-export interface AuditLog {
-  append(record: AuditRecord, now: number): Promise<void>;
-  query(query: AuditQuery): Promise<AuditEntry[]>;
-}
 
 interface AuditRow {
   id: number;
@@ -39,7 +26,7 @@ interface AuditRow {
 }
 
 export class SqliteAuditLog implements AuditLog {
-  constructor(private readonly db: HubDb) {}
+  constructor(private readonly db: SqliteDb) {}
 
   async append(record: AuditRecord, now: number): Promise<void> {
     this.db
@@ -73,17 +60,4 @@ export class SqliteAuditLog implements AuditLog {
         detail: row.detail,
       }));
   }
-}
-
-const CSV_COLUMNS = ['id', 'at', 'actor', 'actorEmail', 'address', 'action', 'target', 'site', 'before', 'after', 'detail'] as const;
-
-/** CSV (RFC 4180), a formula-looking cell prefixed with ' so that a spreadsheet shows it as text. */
-export function auditCsv(entries: readonly AuditEntry[]): string {
-  const cell = (value: string | number | null): string => {
-    if (value === null) return '';
-    let text = String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [CSV_COLUMNS.join(','), ...entries.map((entry) => CSV_COLUMNS.map((column) => cell(entry[column])).join(','))].join('\r\n') + '\r\n';
 }

@@ -1,37 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Grant } from '../../shared/access.js';
-import type { UserInfo } from '../../shared/accounts.js';
-import { toUtcTime } from '../../shared/ids.js';
-import type { HubDb } from '../hubDb.js';
-import { HubError } from '../hubError.js';
+import type { Grant } from '../../../shared/access.js';
+import type { UserInfo } from '../../../shared/accounts.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { AccountStore, NewUser } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
+import { HubError } from '../../hubError.js';
 
 /** Users and their roles per site. Passwords arrive here already hashed (passwords.ts). */
 
-export interface NewUser {
-  email: string;
-  name: string;
-  /** An argon2id PHC string, or null (signs in through single sign-on only, or not until a reset). */
-  passwordHash: string | null;
-  grants: Grant[];
-  source: 'local' | 'oidc';
-  oidcSubject?: string;
-}
 
-export interface AccountStore {
-  add(user: NewUser, now: number): Promise<UserInfo>;
-  get(id: string): Promise<UserInfo | null>;
-  byEmail(email: string): Promise<UserInfo | null>;
-  byOidcSubject(subject: string): Promise<UserInfo | null>;
-  /** The stored hash to verify a password against (null: no such user, or no password). */
-  passwordHashOf(id: string): Promise<string | null>;
-  list(): Promise<UserInfo[]>;
-  count(): Promise<number>;
-  /** Changes what is given; answers the user before and after. */
-  update(id: string, patch: { name?: string; disabled?: boolean; grants?: Grant[]; passwordHash?: string; oidcSubject?: string }): Promise<{ before: UserInfo; after: UserInfo }>;
-  signedIn(id: string, now: number): Promise<void>;
-  /** The first enabled administrator on every site (the one an admin token from the environment belongs to). */
-  firstAdmin(): Promise<UserInfo | null>;
-}
 
 interface UserRow {
   id: string;
@@ -46,7 +23,7 @@ interface UserRow {
 const ALL_SITES = '*';
 
 export class SqliteAccountStore implements AccountStore {
-  constructor(private readonly db: HubDb) {}
+  constructor(private readonly db: SqliteDb) {}
 
   async add(user: NewUser, now: number): Promise<UserInfo> {
     const id = `u-${randomUUID()}`;

@@ -1,0 +1,55 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Access } from '../access.js';
+import type { MediaFiles } from '../mediaFiles.js';
+import { limitRequests } from '../requestLimits.js';
+import type { ScreenChannel } from '../screenChannel.js';
+import type { SingleSignOn } from '../singleSignOn.js';
+import type { StorageFaultLog } from '../storageFault.js';
+import type { HubStores } from '../stores/index.js';
+import { accountRoutes } from './accountRoutes.js';
+import { adminRoutes } from './admin.js';
+import { answerErrors } from './errors.js';
+import { mediaRoutes } from './media.js';
+import { pairingRoutes } from './pairing.js';
+import { sessionRoutes } from './sessionRoutes.js';
+import { siteIntakeRoutes } from './siteIntake.js';
+
+/**
+ * The hub's HTTP side, one fastify plugin per audience: players' media (`/media/…`), ticket
+ * systems' site intake (`/api/sites/:id/queue`), players' pairing (`/api/pairing…`), people
+ * signing in to the dashboard (`/api/session…`), and the admin API (the rest of `/api`: screens,
+ * content, alerts, users, tokens, audit); errors and limits (rate limit; body limits at the
+ * root's `bodyLimit` and per route) are set once here, for all of them. Who may call each route
+ * is its `config.access` (routeAccess.ts, installed on the root before this).
+ */
+
+export interface RouteDeps {
+  stores: HubStores;
+  channel: ScreenChannel;
+  media: MediaFiles;
+  access: Access;
+  sso: SingleSignOn | null;
+  log: (line: string) => void;
+  /** Requests a minute per address without a valid API token or session (default ANONYMOUS_REQUESTS_PER_MINUTE). */
+  anonymousPerMinute?: number;
+  /** The built dashboard (dist/dashboard), served at `/`; null: not served. */
+  dashboardDir: string | null;
+  /** Where storage failures are counted and logged (once per kind). */
+  faults: StorageFaultLog;
+}
+
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  answerErrors(app, deps.faults);
+  // Signed-in callers (an API token or a session) are not rate limited; refused ones count.
+  const signedIn = async (request: FastifyRequest): Promise<boolean> => (await deps.access.caller(request, Date.now())) !== null;
+  await limitRequests(app, { isAdmin: signedIn, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
+  if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
+
+  await app.register(mediaRoutes, { media: deps.media });
+  await app.register(siteIntakeRoutes, { stores: deps.stores, channel: deps.channel });
+  await app.register(pairingRoutes, { pairings: deps.stores.pairings });
+  await app.register(sessionRoutes, { access: deps.access, sso: deps.sso, log: deps.log });
+  await app.register(adminRoutes, { stores: deps.stores, channel: deps.channel, media: deps.media, access: deps.access });
+  await app.register(accountRoutes, { access: deps.access });
+}
