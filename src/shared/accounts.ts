@@ -66,6 +66,10 @@ export const UserPatch = z
   .strict();
 export type UserPatch = z.infer<typeof UserPatch>;
 
+/** A user changing their own password: the current one, and the new one. */
+export const PasswordChange = z.object({ current: z.string({ error: 'expected the current password' }).max(256), password: Password }).strict();
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
 export const PasswordReset = z.object({ password: Password.optional() }).strict();
 export type PasswordReset = z.infer<typeof PasswordReset>;
 export const PasswordResetDone = z.object({ user: UserInfo, password: z.string().optional() });

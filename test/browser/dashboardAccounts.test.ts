@@ -153,6 +153,15 @@ describe('dashboard: accounts', () => {
     await page.goto(`${hub.url}/#/alerts`);
     await page.waitForSelector('#send-alert-title');
     expect(await page.isVisible('#send-alert-title')).toBe(true);
+    // She changes the password the administrator gave her, and signs in with hers from then on.
+    await page.click('[data-nav=account]');
+    await page.fill('#current-password', password);
+    await page.fill('#new-password', 'le mot de passe de l’accueil');
+    await page.click('button:text-is("Changer de mot de passe")');
+    await expect.poll(() => page.textContent('[data-password-note]')).toBe('Mot de passe changé ; vos autres sessions sont fermées.');
+    await page.click('button:text-is("Se déconnecter")');
+    await signIn(page, 'accueil.annexe@mairie.fr', 'le mot de passe de l’accueil');
+    await page.waitForSelector('[data-nav=alerts]');
     await page.context().close();
   });
 

@@ -188,6 +188,23 @@ describe('accounts: dashboard sessions', () => {
     expect(throttle.waitSeconds('autre@mairie.fr', '10.0.0.9', t0 + 15 * 60_000)).toBe(0);
   });
 
+  it('lets a user change their own password with the current one; their other sessions end', async () => {
+    await http('POST', '/api/users', { token: ADMIN, body: { email: 'change@mairie.fr', name: 'Change', password: 'ancien mot de passe', grants: [] } });
+    const here = await signIn('change@mairie.fr', 'ancien mot de passe');
+    const there = await signIn('change@mairie.fr', 'ancien mot de passe');
+    const wrong = await http('POST', '/api/session/password', { cookie: here.cookie, csrf: here.csrf, body: { current: 'pas celui-ci', password: 'nouveau mot de passe' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toMatch(/^current/);
+    expect((await http('POST', '/api/session/password', { cookie: here.cookie, body: { current: 'ancien mot de passe', password: 'nouveau mot de passe' } })).status).toBe(403);
+    expect((await http('POST', '/api/session/password', { cookie: here.cookie, csrf: here.csrf, body: { current: 'ancien mot de passe', password: 'court' } })).status).toBe(400);
+    const changed = await http<{ signedOut: number }>('POST', '/api/session/password', { cookie: here.cookie, csrf: here.csrf, body: { current: 'ancien mot de passe', password: 'nouveau mot de passe' } });
+    expect(changed.body.signedOut).toBe(1);
+    expect((await http('GET', '/api/session', { cookie: here.cookie })).status).toBe(200);
+    expect((await http('GET', '/api/session', { cookie: there.cookie })).status).toBe(401);
+    expect((await http('POST', '/api/session', { body: { email: 'change@mairie.fr', password: 'ancien mot de passe' } })).status).toBe(401);
+    await signIn('change@mairie.fr', 'nouveau mot de passe');
+  });
+
   it('disables a user: their sessions end, their tokens and their password are refused', async () => {
     const password = 'mot de passe du stagiaire';
     const user = (await http<UserCreated>('POST', '/api/users', { token: ADMIN, body: { email: 'stagiaire@mairie.fr', name: 'Stagiaire', password, grants: [{ role: 'viewer', site: null }] } })).body.user;

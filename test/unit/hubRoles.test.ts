@@ -75,6 +75,7 @@ const SPEC: Record<string, Spec> = {
   'GET /api/session': { kind: 'signedIn', sample: () => ({ path: '/api/session' }) },
   'DELETE /api/session': { kind: 'signedIn', sample: () => ({ path: '/api/session' }) },
   'POST /api/session/everywhere': { kind: 'signedIn', sample: () => ({ path: '/api/session/everywhere', body: {} }) },
+  'POST /api/session/password': { kind: 'signedIn', sample: () => ({ path: '/api/session/password', body: { current: 'pas le bon', password: 'un nouveau mot de passe' } }) },
   'GET /api/session/options': { kind: 'public' },
   'POST /api/session': { kind: 'public' },
   'GET /api/session/oidc': { kind: 'public' },

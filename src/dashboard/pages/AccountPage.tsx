@@ -14,6 +14,20 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
   const [name, setName] = useState('');
   const [made, setMade] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [passwords, setPasswords] = useState({ current: '', next: '' });
+  const [passwordNote, setPasswordNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const changePassword = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setPasswordNote(null);
+    try {
+      await api.send('POST', '/api/session/password', { current: passwords.current, password: passwords.next }, SignedOut);
+      setPasswords({ current: '', next: '' });
+      setPasswordNote({ ok: true, text: t.passwordChanged });
+    } catch (error) {
+      setPasswordNote({ ok: false, text: error instanceof Error ? error.message : String(error) });
+    }
+  };
 
   const create = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -52,6 +66,29 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
           </button>
         ) : null}
       </section>
+      {state.idleUntil && state.user.source === 'local' ? (
+        <section className="card" aria-labelledby="password-title">
+          <h2 id="password-title">{t.changePassword}</h2>
+          <form className="grid-form" onSubmit={(event) => void changePassword(event)}>
+            <Field id="current-password" label={t.currentPassword}>
+              {(props) => <input {...props} type="password" autoComplete="current-password" value={passwords.current} onChange={(event) => setPasswords({ ...passwords, current: event.target.value })} />}
+            </Field>
+            <Field id="new-password" label={t.newPassword} help={t.newPasswordHelp}>
+              {(props) => <input {...props} type="password" autoComplete="new-password" minLength={12} value={passwords.next} onChange={(event) => setPasswords({ ...passwords, next: event.target.value })} />}
+            </Field>
+            <div>
+              <button type="submit" disabled={passwords.current === '' || passwords.next.length < 12}>
+                {t.changePassword}
+              </button>
+            </div>
+          </form>
+          {passwordNote ? (
+            <p role="status" className={passwordNote.ok ? 'success' : 'error'} data-password-note>
+              {passwordNote.text}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="tokens-title">
         <h2 id="tokens-title">{t.apiTokens}</h2>
         <p className="help">{t.apiTokensHelp}</p>

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
-import { SignInRequest, type SessionState, type SignInOptions } from '../../shared/accounts.js';
+import { PasswordChange, SignInRequest, type SessionState, type SignInOptions } from '../../shared/accounts.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { parseWith } from '../../shared/validationError.js';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE, type Access } from '../access.js';
 import { HubError } from '../hubError.js';
+import { hashPassword, passwordMatches } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
 import type { SingleSignOn } from '../singleSignOn.js';
 
@@ -68,6 +69,27 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     const ended = await access.stores.sessions.endAllOf(caller.user.id);
     await access.audit(caller, { action: 'session.signout', target: `user:${caller.user.id}`, detail: `everywhere: ${ended} session(s)` }, Date.now());
     clearSessionCookie(reply);
+    return { signedOut: ended };
+  });
+
+  // A user changes their own password: the current one is checked (throttled like a sign-in); their other sessions end.
+  app.post('/api/session/password', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'signedIn' } }, async (request) => {
+    const caller = callerOf(request);
+    const parsed = parseWith(PasswordChange, request.body);
+    if (!parsed.ok) throw new HubError(400, parsed.error);
+    const now = Date.now();
+    if (caller.user.source !== 'local') throw new HubError(409, 'password: this account signs in through single sign-on; its password is the identity provider\'s');
+    const wait = access.throttle.waitSeconds(caller.user.email, request.ip, now);
+    if (wait > 0) throw new HubError(429, `password: too many wrong current passwords; retry in ${wait} s`);
+    const stored = await access.stores.accounts.passwordHashOf(caller.user.id);
+    // No password yet (an administrator upgraded from before accounts): only an administrator's reset sets the first one.
+    if (!(await passwordMatches(parsed.value.current, stored))) {
+      access.throttle.failed(caller.user.email, request.ip, now);
+      throw new HubError(400, 'current: not the current password');
+    }
+    await access.stores.accounts.update(caller.user.id, { passwordHash: await hashPassword(parsed.value.password) });
+    const ended = await access.stores.sessions.endAllOf(caller.user.id, caller.via === 'session' ? caller.sessionToken : undefined);
+    await access.audit(caller, { action: 'user.password', target: `user:${caller.user.id}`, detail: `changed by the user; ${ended} other session(s) ended` }, now);
     return { signedOut: ended };
   });
 

@@ -178,7 +178,7 @@ export interface SessionStore {
   touch(token: string, now: number): Promise<SessionRecord | null>;
   end(token: string): Promise<void>;
   /** Sign-out everywhere: every session of the user; answers how many. */
-  endAllOf(userId: string): Promise<number>;
+  endAllOf(userId: string, except?: string): Promise<number>;
   /** Deletes ended sessions; answers how many. */
   prune(now: number): Promise<number>;
 }

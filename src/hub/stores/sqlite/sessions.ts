@@ -48,7 +48,8 @@ export class SqliteSessionStore implements SessionStore {
     this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(hashToken(token));
   }
 
-  async endAllOf(userId: string): Promise<number> {
+  async endAllOf(userId: string, except?: string): Promise<number> {
+    if (except !== undefined) return this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, hashToken(except)).changes;
     return this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
   }
 
