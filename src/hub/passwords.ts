@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 /**
  * Passwords are hashed with argon2id (RFC 9106) by `@node-rs/argon2` (maintained, a prebuilt
  * binary shipped inside the npm package: nothing downloaded at install). Parameters: OWASP's
- * first argon2id line, m = 19 MiB, t = 2, p = 1 (about 30 ms on one core here: a throttled
- * sign-in cannot tie the hub's cores, a stolen file costs an attacker 19 MiB per guess). The
+ * first argon2id line, m = 19 MiB, t = 2, p = 1: a stolen file costs an attacker 19 MiB and two
+ * passes per guess, and a throttled sign-in (loginThrottle.ts) cannot tie the hub's cores
+ * (measured 95-125 ms per verify on a 2-core machine at load 17-19, 20 runs). The
  * parameters and the salt are in the stored PHC string, so that raising them later still
  * verifies older hashes. `verify` compares in constant time (inside the library).
  */
