@@ -97,7 +97,8 @@ export class Access {
     }
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== 'null') {
-      const host = request.headers.host;
+      // Behind a reverse proxy (--trust-proxy), the host the browser used is X-Forwarded-Host's (fastify's request.host).
+      const host = request.host;
       let originHost: string | null = null;
       try {
         originHost = new URL(origin).host;

@@ -11,7 +11,6 @@ import { OIDC_ENV, OidcSettings } from '../shared/singleSignOn.js';
 import { parseWith } from '../shared/validationError.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
-import { startHub } from './hubServer.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { statusTable } from './statusTable.js';
 
@@ -288,6 +287,8 @@ async function serve(values: Values): Promise<void> {
   const adminEmail = process.env['ANTICHAMBRE_ADMIN_EMAIL'];
   const adminPassword = process.env['ANTICHAMBRE_ADMIN_PASSWORD'];
   const oidc = oidcFromEnv(process.env);
+  // Loaded only to serve: the admin commands start without the server's modules (fastify, socket.io, argon2, OpenID Connect).
+  const { startHub } = await import('./hubServer.js');
   const hub = await startHub({
     db,
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),

@@ -31,3 +31,28 @@ describe('security: rate limits behind a reverse proxy', () => {
     }
   });
 });
+
+describe('security: dashboard sessions behind a reverse proxy', () => {
+  it('takes a change from the page of the address the browser used (X-Forwarded-Host), and refuses one from elsewhere', async () => {
+    const behind = await startHub({ db: ':memory:', port: 0, host: '127.0.0.1', adminEmail: 'dsi@mairie.fr', adminPassword: 'le mot de passe du DSI', log: () => {}, trustProxy: true });
+    try {
+      const proxied = { 'x-forwarded-host': 'hub.mairie.fr', 'x-forwarded-proto': 'https', 'x-forwarded-for': '10.1.2.3' };
+      const signIn = await fetch(new URL('/api/session', behind.url), { method: 'POST', headers: { ...proxied, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'dsi@mairie.fr', password: 'le mot de passe du DSI' }) });
+      expect(signIn.status).toBe(200);
+      // Over HTTPS at the proxy: the cookie is Secure, with the __Host- prefix.
+      const setCookie = signIn.headers.get('set-cookie') ?? '';
+      expect(setCookie).toMatch(/^__Host-antichambre_session=[^;]+;.*Secure/i);
+      const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+      const post = (origin: string) =>
+        fetch(new URL('/api/tokens', behind.url), {
+          method: 'POST',
+          headers: { ...proxied, cookie: setCookie.split(';')[0]!, 'x-csrf-token': csrfToken, origin, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'script' }),
+        });
+      expect((await post('https://hub.mairie.fr')).status).toBe(201);
+      expect((await post('https://ailleurs.example')).status).toBe(403);
+    } finally {
+      await behind.close();
+    }
+  });
+});
