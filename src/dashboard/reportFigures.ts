@@ -4,9 +4,9 @@ import type { Accuracy, StoredImpression, WaitPoint } from '../shared/adminApi.j
 
 export interface PlaysTable {
   days: string[];
-  /** `playlistId/itemId`, most played first. */
+  /** `playlistId/itemId` (or the playlist id), largest total first. */
   items: string[];
-  /** plays[item][day] */
+  /** plays[item][day]: plays, or person-seconds */
   plays: Record<string, Record<string, number>>;
 }
 
@@ -16,21 +16,48 @@ export function dayIn(iso: string, timeZone: string): string {
   return new Date(iso).toLocaleDateString('en-CA', { timeZone });
 }
 
-/** `range`: the days to show, those without a play included (default: the days with one). */
-export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
+/** `range`: the days to show, those without a play too (default: the days with one); `value`: what one impression adds (default 1: a play). */
+function perKeyPerDay(
+  impressions: readonly StoredImpression[],
+  key: (impression: StoredImpression) => string,
+  value: (impression: StoredImpression) => number,
+  timeZone: string,
+  range?: readonly string[],
+): PlaysTable {
   const plays: Record<string, Record<string, number>> = {};
   const days = new Set<string>();
   const totals = new Map<string, number>();
   for (const impression of impressions) {
-    const item = `${impression.playlistId}/${impression.itemId}`;
+    const item = key(impression);
     const day = dayIn(impression.start, timeZone);
+    const amount = value(impression);
     days.add(day);
     const row = (plays[item] ??= {});
-    row[day] = (row[day] ?? 0) + 1;
-    totals.set(item, (totals.get(item) ?? 0) + 1);
+    row[day] = (row[day] ?? 0) + amount;
+    totals.set(item, (totals.get(item) ?? 0) + amount);
   }
   const items = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
   return { days: range ? [...range] : [...days].sort(), items, plays };
+}
+
+const itemKey = (impression: StoredImpression): string => `${impression.playlistId}/${impression.itemId}`;
+
+export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
+  return perKeyPerDay(impressions, itemKey, () => 1, timeZone, range);
+}
+
+/**
+ * Audience-weighted airtime (issue 21): an impression's seconds on screen times the mean number
+ * of people waiting meanwhile (§3 `audience`), in person-seconds; 0 for an impression without
+ * queue data (not rounded: sums are rounded when shown).
+ */
+export function personSeconds(impression: Pick<StoredImpression, 'durationMs' | 'audience'>): number {
+  return impression.audience === null ? 0 : (impression.audience * impression.durationMs) / 1000;
+}
+
+/** Person-seconds per item (`playlistId/itemId`) or per playlist, per local day, largest first. */
+export function personSecondsPerDay(impressions: readonly StoredImpression[], by: 'item' | 'playlist', timeZone: string, range?: readonly string[]): PlaysTable {
+  return perKeyPerDay(impressions, by === 'item' ? itemKey : (impression) => impression.playlistId, personSeconds, timeZone, range);
 }
 
 export interface Airtime {

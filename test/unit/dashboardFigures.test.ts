@@ -3,7 +3,7 @@ import type { StoredImpression } from '../../src/shared/adminApi.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
-import { airtimePerPlaylist, airtimePerZone, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
+import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
 
 /** The dashboard's figures, from what the hub answers. */
 
@@ -52,6 +52,28 @@ describe('reports', () => {
       { zoneId: 'bandeau', ms: 10_000, share: 10 / 80 },
     ]);
     expect(airtimePerPlaylist(zoned)[2]).toEqual({ playlistId: 'infos', ms: 10_000, share: 10 / 80 });
+  });
+
+  it('weighs airtime by the people waiting: person-seconds per item and per playlist, per local day', () => {
+    const watched = [
+      { ...played('accueil', 'horaires', '2026-11-30T08:00:00.000Z', 10_000), audience: 4 }, // 40
+      { ...played('accueil', 'horaires', '2026-11-30T09:00:00.000Z', 10_000), audience: 2.5 }, // 25
+      { ...played('accueil', 'rappel', '2026-11-30T08:00:10.000Z', 20_000), audience: 3 }, // 60
+      played('accueil', 'rappel', '2026-11-30T10:00:00.000Z', 20_000), // no queue data: 0
+      { ...played('sante', 'vaccin', '2026-11-30T23:30:00.000Z', 30_000), audience: 1.5 }, // 45, December 1st in Paris
+    ];
+    expect(personSeconds(watched[1]!)).toBe(25);
+    expect(personSeconds(watched[3]!)).toBe(0);
+    expect(personSecondsPerDay(watched, 'item', 'Europe/Paris')).toEqual({
+      days: ['2026-11-30', '2026-12-01'],
+      items: ['accueil/horaires', 'accueil/rappel', 'sante/vaccin'],
+      plays: { 'accueil/horaires': { '2026-11-30': 65 }, 'accueil/rappel': { '2026-11-30': 60 }, 'sante/vaccin': { '2026-12-01': 45 } },
+    });
+    expect(personSecondsPerDay(watched, 'playlist', 'Europe/Paris')).toEqual({
+      days: ['2026-11-30', '2026-12-01'],
+      items: ['accueil', 'sante'],
+      plays: { accueil: { '2026-11-30': 125 }, sante: { '2026-12-01': 45 } },
+    });
   });
 
   it('puts each ticket at its local minute, realized beside estimated', () => {
