@@ -1,4 +1,7 @@
 import type { Accuracy, StoredImpression, WaitPoint } from '../shared/adminApi.js';
+import { personSeconds } from '../shared/reach.js';
+
+export { personSeconds };
 
 /** The reports' figures, from what the hub answers: plain functions, checked by unit tests. */
 
@@ -44,15 +47,6 @@ const itemKey = (impression: StoredImpression): string => `${impression.playlist
 
 export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
   return perKeyPerDay(impressions, itemKey, () => 1, timeZone, range);
-}
-
-/**
- * Audience-weighted airtime (issue 21): an impression's seconds on screen times the mean number
- * of people waiting meanwhile (§3 `audience`), in person-seconds; 0 for an impression without
- * queue data (not rounded: sums are rounded when shown).
- */
-export function personSeconds(impression: Pick<StoredImpression, 'durationMs' | 'audience'>): number {
-  return impression.audience === null ? 0 : (impression.audience * impression.durationMs) / 1000;
 }
 
 /** Person-seconds per item (`playlistId/itemId`) or per playlist, per local day, largest first. */

@@ -173,3 +173,12 @@ export function reachAndFrequency(waits: readonly RealizedWait[], showings: read
   }
   return { groups: outGroups, rows };
 }
+
+/**
+ * Audience-weighted airtime of an impression: its seconds on screen times the mean number of
+ * people waiting meanwhile (§3 `audience`), in person-seconds; 0 without queue data (not
+ * rounded: sums are rounded when shown).
+ */
+export function personSeconds(impression: { durationMs: number; audience?: number | null | undefined }): number {
+  return impression.audience === null || impression.audience === undefined ? 0 : (impression.audience * impression.durationMs) / 1000;
+}
