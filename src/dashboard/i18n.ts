@@ -185,8 +185,39 @@ const fr = {
   estimated: 'estimée',
   realized: 'réelle',
   minutes: 'min',
+  // Wait marketing (issue 21)
+  reachTitle: 'Portée des messages auprès des personnes qui attendent',
+  reachHelp: 'Une personne est un ticket appelé : elle a vu un élément si une diffusion complète a eu lieu entre la prise de son ticket et son appel.',
+  reachPeople: (people: number, median: string): string => `${people} personne${people > 1 ? 's' : ''} ${people > 1 ? 'ont' : 'a'} attendu ce jour-là (attente médiane ${median} min).`,
+  reachCaption: 'Portée : part des personnes ayant vu l’élément au moins une fois en entier ; fréquence : nombre moyen de diffusions vues par personne',
+  colReach: 'Portée',
+  colFrequency: 'Fréquence (par personne)',
+  colFrequencyReached: 'Fréquence (parmi les atteints)',
+  colShowingsSeen: 'Diffusions vues',
+  noReach: 'Aucun ticket appelé sur cette période pour ce site.',
+  audienceTitle: 'Temps d’antenne pondéré par l’audience (personnes × secondes)',
+  audienceHelp: 'Durée de chaque diffusion multipliée par le nombre moyen de personnes qui attendaient pendant ce temps ; zéro sans données de file d’attente.',
+  audienceItemCaption: 'Par élément et par jour, en personnes × secondes',
+  audiencePlaylistCaption: 'Par liste et par jour, en personnes × secondes',
+  loopTitle: 'La boucle et l’attente réelle',
+  loopHelp: 'Longueur de la boucle de chaque zone, par tranche horaire, d’après le moteur de programmation, comparée aux attentes réelles du site sur les quatre dernières semaines aux mêmes heures.',
+  loopSummary: (loop: string, median: string, p80: string, unseen: number): string =>
+    `Cette boucle dure ${loop} ; la moitié des personnes attend moins de ${median} (8 sur 10 moins de ${p80}) : ${unseen === 0 ? 'chaque élément atteint au moins la moitié d’entre elles.' : `${unseen} élément${unseen > 1 ? 's' : ''} en atteigne${unseen > 1 ? 'nt' : ''} moins de la moitié.`}`,
+  loopNoWaits: (loop: string): string => `Cette boucle dure ${loop} ; aucune attente réelle enregistrée à ces heures sur quatre semaines.`,
+  loopDaypart: 'Tranche',
+  colReachAny: 'Vu par (arrivée à tout moment)',
+  colReachStart: 'Vu par (arrivée au début de la boucle)',
+  colComesBack: 'Revient toutes les',
+  loopUnseen: 'La plupart des personnes ne le verront pas',
+  loopFeatured: 'part de voix ou campagne',
+  loopSuggested: 'Ordre suggéré (parts de voix et campagnes d’abord)',
+  loopNoZone: 'Rien à diffuser ce jour-là.',
+  qrPreviewTitle: 'Codes QR des éléments',
+  qrPreviewHelp: 'Tels que l’écran les affichera (même bibliothèque, sans réseau).',
 };
 export type Strings = typeof fr;
+/** The keys of plain words (not of sentences made from figures). */
+export type Label = { [K in keyof Strings]: Strings[K] extends string ? K : never }[keyof Strings];
 
 const en: Strings = {
   appName: 'Antichambre',
@@ -367,6 +398,35 @@ const en: Strings = {
   estimated: 'estimated',
   realized: 'realized',
   minutes: 'min',
+  // Wait marketing (issue 21)
+  reachTitle: 'Reach of each message among the people waiting',
+  reachHelp: 'A person is a called ticket: they saw an item when a complete showing took place between taking their ticket and being called.',
+  reachPeople: (people: number, median: string): string => `${people} ${people > 1 ? 'people' : 'person'} waited that day (median wait ${median} min).`,
+  reachCaption: 'Reach: share of the people who saw the item whole at least once; frequency: mean showings seen per person',
+  colReach: 'Reach',
+  colFrequency: 'Frequency (per person)',
+  colFrequencyReached: 'Frequency (among those reached)',
+  colShowingsSeen: 'Showings seen',
+  noReach: 'No ticket called over this period at this site.',
+  audienceTitle: 'Audience-weighted airtime (person-seconds)',
+  audienceHelp: 'Each showing’s duration times the mean number of people waiting meanwhile; zero without queue data.',
+  audienceItemCaption: 'Per item and day, in person-seconds',
+  audiencePlaylistCaption: 'Per playlist and day, in person-seconds',
+  loopTitle: 'The loop against real waits',
+  loopHelp: 'Each zone’s loop length per daypart, from the scheduling engine, against the site’s real waits of the last four weeks at the same hours.',
+  loopSummary: (loop: string, median: string, p80: string, unseen: number): string =>
+    `This loop lasts ${loop}; half of the people wait under ${median} (8 in 10 under ${p80}): ${unseen === 0 ? 'every item reaches at least half of them.' : `${unseen} item${unseen > 1 ? 's reach' : ' reaches'} fewer than half of them.`}`,
+  loopNoWaits: (loop: string): string => `This loop lasts ${loop}; no real wait recorded at these hours in four weeks.`,
+  loopDaypart: 'Daypart',
+  colReachAny: 'Seen by (arriving at any moment)',
+  colReachStart: 'Seen by (arriving as the loop starts)',
+  colComesBack: 'Comes back every',
+  loopUnseen: 'Most people will not see it',
+  loopFeatured: 'share of voice or campaign',
+  loopSuggested: 'Suggested order (shares of voice and campaigns first)',
+  loopNoZone: 'Nothing to play that day.',
+  qrPreviewTitle: 'QR codes of the items',
+  qrPreviewHelp: 'As the screen will show them (the same library, no network).',
 };
 
 export type Lang = 'fr' | 'en';

@@ -5,6 +5,7 @@ import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
 import { AlertLevel, CommandType, StatusMessage } from './protocol.js';
 import { WaitEstimate } from './queue.js';
+import { ReachGroup, ReachRow } from './reach.js';
 
 /**
  * The hub's admin HTTP API (Bearer admin token): request and response bodies, shared by
@@ -182,3 +183,21 @@ export type WaitComparison = z.infer<typeof WaitComparison>;
 /** `GET /api/screens/<id>/playlists`: the set its assignments give it now (revision null: nothing assigned), with its layout (null: full screen). */
 export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable() });
 export type ScreenSet = z.infer<typeof ScreenSet>;
+
+/**
+ * `GET /api/sites/<site>/reach?since=…&until=…[&screen=…]` (issue 21): reach and frequency of each
+ * item among the people (called tickets) issued in [since, until), per local day of the site's
+ * zone and service, from the impressions of the site's screens (or of `screen` alone: one room).
+ */
+export const ReachQuery = z.object({ since: UtcTime, until: UtcTime, screen: Id.optional() });
+export type ReachQuery = z.infer<typeof ReachQuery>;
+export const ReachReport = z.object({
+  site: Id,
+  /** The zone the days are read in: the site's screens' (the first one's), else UTC. */
+  timezone: z.string(),
+  /** The screens whose impressions were counted. */
+  screens: z.array(Id),
+  groups: z.array(ReachGroup),
+  rows: z.array(ReachRow),
+});
+export type ReachReport = z.infer<typeof ReachReport>;
