@@ -185,11 +185,15 @@ export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: T
 export type ScreenSet = z.infer<typeof ScreenSet>;
 
 /**
- * `GET /api/sites/<site>/reach?since=…&until=…[&screen=…]` (issue 21): reach and frequency of each
+ * `GET /api/sites/<site>/reach?since=…[&until=…][&screen=…]` (issue 21): reach and frequency of each
  * item among the people (called tickets) issued in [since, until), per local day of the site's
  * zone and service, from the impressions of the site's screens (or of `screen` alone: one room).
  */
-export const ReachQuery = z.object({ since: UtcTime, until: UtcTime, screen: Id.optional() });
+/** A local day (YYYY-MM-DD) of the site's zone, or an instant. */
+export const DayOrTime = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), UtcTime], { error: 'expected a day like 2026-12-01 (the site\'s local day) or a UTC time like 2026-12-01T08:00:00.000Z' });
+export type DayOrTime = z.infer<typeof DayOrTime>;
+/** `since` (a day: from its local midnight), `until` (a day: to the end of it, included; absent: now). */
+export const ReachQuery = z.object({ since: DayOrTime, until: DayOrTime.optional(), screen: Id.optional() });
 export type ReachQuery = z.infer<typeof ReachQuery>;
 export const ReachReport = z.object({
   site: Id,
@@ -197,6 +201,8 @@ export const ReachReport = z.object({
   timezone: z.string(),
   /** The screens whose impressions were counted. */
   screens: z.array(Id),
+  since: UtcTime,
+  until: UtcTime,
   groups: z.array(ReachGroup),
   rows: z.array(ReachRow),
 });
