@@ -182,3 +182,15 @@ export function reachAndFrequency(waits: readonly RealizedWait[], showings: read
 export function personSeconds(impression: { durationMs: number; audience?: number | null | undefined }): number {
   return impression.audience === null || impression.audience === undefined ? 0 : (impression.audience * impression.durationMs) / 1000;
 }
+
+/**
+ * The instants a reach query spans, in the site's zone: a day `since` from its local midnight, a
+ * day `until` to the end of it (included), an ISO time as it is; `until` absent: `now`.
+ */
+export function reachBounds(query: { since: string; until?: string | undefined }, timezone: string, now: number): { since: number; until: number } {
+  const isDay = (text: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const midnight = (day: string, plusDays: number): number => DateTime.fromISO(`${day}T00:00`, { zone: timezone }).plus({ days: plusDays }).toMillis();
+  const since = isDay(query.since) ? midnight(query.since, 0) : Date.parse(query.since);
+  const until = query.until === undefined ? now : isDay(query.until) ? midnight(query.until, 1) : Date.parse(query.until);
+  return { since, until };
+}

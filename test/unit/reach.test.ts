@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, reachAndFrequency, type RealizedWait, type Showing } from '../../src/shared/reach.js';
+import { quantile, reachAndFrequency, reachBounds, type RealizedWait, type Showing } from '../../src/shared/reach.js';
 
 /** Reach and frequency of each item among the people who waited (issue 21), on a day made by hand. */
 
@@ -63,6 +63,12 @@ describe('reach and frequency (issue 21)', () => {
     const late = reachAndFrequency([{ service: 's', issuedAt: at('23:30:00', '2026-11-30'), calledAt: at('23:40:00', '2026-11-30') }], [showing('p', 'i', '23:31:00', 10, true, '2026-11-30')], 'Europe/Paris');
     expect(late.groups.map((g) => g.day)).toEqual(['2026-12-01']);
     expect(late.rows).toMatchObject([{ day: '2026-12-01', reached: 1, showings: 1 }]);
+  });
+
+  it('reads a query\'s days in the site\'s zone, the last one included', () => {
+    const bounds = reachBounds({ since: '2026-12-01', until: '2026-12-02' }, 'Europe/Paris', 0);
+    expect([new Date(bounds.since).toISOString(), new Date(bounds.until).toISOString()]).toEqual(['2026-11-30T23:00:00.000Z', '2026-12-02T23:00:00.000Z']);
+    expect(reachBounds({ since: '2026-12-01T08:00:00.000Z' }, 'Europe/Paris', 42)).toEqual({ since: Date.parse('2026-12-01T08:00:00.000Z'), until: 42 });
   });
 
   it('quantiles interpolate between order statistics', () => {
