@@ -1,0 +1,42 @@
+import type { ReachQuery, ReachReport, ScreenInfo, StoredImpression, WaitComparisonQuery, WaitPoint } from '../shared/adminApi.js';
+import { toUtcTime } from '../shared/ids.js';
+import { reachAndFrequency, reachBounds } from '../shared/reach.js';
+import { HubError } from './hubError.js';
+
+/**
+ * `GET /api/sites/<site>/reach` (issue 21): the site's realized waits (each called ticket,
+ * issued → called) and the impressions of its screens, read from the stores that keep them, and
+ * the reach and frequency of each item computed from them (src/shared/reach.ts).
+ */
+
+/** What the report reads, from the hub's stores. */
+export interface ReachSources {
+  screens: { all(): Promise<ScreenInfo[]> | ScreenInfo[] };
+  queue: { waitComparison(site: string, query: WaitComparisonQuery): Promise<WaitPoint[]> | WaitPoint[] };
+  impressions: { query(query: { since?: string; until?: string; screen?: string }): Promise<StoredImpression[]> | StoredImpression[] };
+}
+
+export async function reachReport(sources: ReachSources, site: string, query: ReachQuery, now: number): Promise<ReachReport> {
+  const ofSite = (await sources.screens.all()).filter((screen) => screen.site === site);
+  if (query.screen !== undefined && !ofSite.some((screen) => screen.id === query.screen)) throw new HubError(404, `screen: "${query.screen}" is not a screen of site "${site}"`);
+  const screens = query.screen === undefined ? ofSite : ofSite.filter((screen) => screen.id === query.screen);
+  const timezone = screens[0]?.timezone ?? ofSite[0]?.timezone ?? 'UTC';
+  const bounds = reachBounds(query, timezone, now);
+  if (!(bounds.until > bounds.since)) throw new HubError(400, `until: must be after since (${query.since})`);
+  const points = await sources.queue.waitComparison(site, { since: toUtcTime(bounds.since), until: toUtcTime(bounds.until) });
+  // The stores keep each wait in minutes: back to the instant of the call, to the ms the events carry.
+  const waits = points.map((point) => {
+    const issuedAt = Date.parse(point.issuedAt);
+    return { service: point.service, issuedAt, calledAt: Math.round(issuedAt + point.realizedMin * 60_000) };
+  });
+  // A showing seen starts after its ticket's issue and ends before its call: the impressions that start in the period, or before the last call.
+  const lastCall = waits.reduce((latest, wait) => Math.max(latest, wait.calledAt), bounds.until);
+  const window = { since: toUtcTime(bounds.since), until: toUtcTime(lastCall + 1) };
+  const impressions = (await Promise.all(screens.map((screen) => sources.impressions.query({ ...window, screen: screen.id })))).flat();
+  const figures = reachAndFrequency(
+    waits,
+    impressions.map((impression) => ({ playlistId: impression.playlistId, itemId: impression.itemId, start: Date.parse(impression.start), end: Date.parse(impression.end), complete: impression.complete })),
+    timezone,
+  );
+  return { site, timezone, screens: screens.map((screen) => screen.id), since: toUtcTime(bounds.since), until: toUtcTime(bounds.until), ...figures };
+}
