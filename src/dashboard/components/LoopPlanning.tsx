@@ -62,7 +62,9 @@ function DaypartPlan({ part, timezone }: { part: Daypart; timezone: string }) {
   const { t, locale } = useStrings();
   const minutes = (ms: number): string => `${(ms / 60_000).toLocaleString(locale, { maximumFractionDigits: 1 })} min`;
   const percent = (share: number | null): string => (share === null ? '–' : share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }));
-  const hours = `${clockTime(part.start, locale, timezone)}–${clockTime(part.end, locale, timezone)}`;
+  // A daypart that runs to midnight ends at 24:00, not at 00:00.
+  const end = clockTime(part.end, locale, timezone);
+  const hours = `${clockTime(part.start, locale, timezone)}–${part.end > part.start && /^0?0\D00$/.test(end) ? '24:00' : end}`;
   return (
     <div className="daypart" data-daypart={hours}>
       <h5>
