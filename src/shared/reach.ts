@@ -68,7 +68,7 @@ export interface ReachFigures {
 }
 
 /** The local day (YYYY-MM-DD) of an instant in `timezone`. */
-export function localDayOf(t: number, timezone: string): string {
+export function localDay(t: number, timezone: string): string {
   return DateTime.fromMillis(t, { zone: timezone }).toISODate() ?? '';
 }
 
@@ -114,10 +114,18 @@ export function quantile(values: readonly number[], q: number): number {
  * being seen, but still name the item as shown that day).
  */
 export function reachAndFrequency(waits: readonly RealizedWait[], showings: readonly Showing[], timezone: string): ReachFigures {
+  // Every zone's offset is a multiple of 15 minutes: the local day is the same over each quarter hour.
+  const days = new Map<number, string>();
+  const localDayOf = (t: number): string => {
+    const quarter = Math.floor(t / 900_000);
+    let day = days.get(quarter);
+    if (day === undefined) days.set(quarter, (day = localDay(quarter * 900_000, timezone)));
+    return day;
+  };
   const groups = new Map<string, { day: string; service: string; waits: RealizedWait[] }>();
   for (const wait of waits) {
     if (!(wait.calledAt >= wait.issuedAt)) continue;
-    const day = localDayOf(wait.issuedAt, timezone);
+    const day = localDayOf(wait.issuedAt);
     const key = `${day}\u0000${wait.service}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { day, service: wait.service, waits: [] }));
@@ -129,7 +137,7 @@ export function reachAndFrequency(waits: readonly RealizedWait[], showings: read
     const key = `${showing.playlistId}\u0000${showing.itemId}`;
     let item = byItem.get(key);
     if (!item) byItem.set(key, (item = { playlistId: showing.playlistId, itemId: showing.itemId, days: new Set(), complete: [] }));
-    item.days.add(localDayOf(showing.start, timezone));
+    item.days.add(localDayOf(showing.start));
     if (showing.complete) item.complete.push(showing);
   }
   for (const item of byItem.values()) item.complete.sort((a, b) => a.start - b.start);
