@@ -1,7 +1,8 @@
 import type { StoredImpression } from '../shared/adminApi.js';
+import { personSeconds } from '../shared/reach.js';
 
 /** New columns go at the end: spreadsheets and scripts that read the first ten keep working. */
-export const CSV_COLUMNS = ['id', 'screenId', 'playlistId', 'itemId', 'revision', 'start', 'end', 'durationMs', 'complete', 'receivedAt', 'zoneId', 'audience'] as const;
+export const CSV_COLUMNS = ['id', 'screenId', 'playlistId', 'itemId', 'revision', 'start', 'end', 'durationMs', 'complete', 'receivedAt', 'zoneId', 'audience', 'personSeconds'] as const;
 
 /**
  * RFC 4180 CSV, one impression per line, for spreadsheets. A text cell that a spreadsheet
@@ -15,6 +16,10 @@ export function impressionsCsv(impressions: StoredImpression[]): string {
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [CSV_COLUMNS.join(',')];
-  for (const impression of impressions) lines.push(CSV_COLUMNS.map((column) => cell(impression[column])).join(','));
+  for (const impression of impressions) {
+    // Audience-weighted airtime (issue 21): empty without queue data, like `audience`.
+    const row = { ...impression, personSeconds: impression.audience === null ? null : Math.round(personSeconds(impression) * 1000) / 1000 };
+    lines.push(CSV_COLUMNS.map((column) => cell(row[column])).join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -1,7 +1,8 @@
-import type { ReachQuery, ReachReport, ScreenInfo, StoredImpression, WaitComparisonQuery, WaitPoint } from '../shared/adminApi.js';
+import type { ReachQuery, ReachReport } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { reachAndFrequency, reachBounds } from '../shared/reach.js';
 import { HubError } from './hubError.js';
+import type { HubStores } from './stores/index.js';
 
 /**
  * `GET /api/sites/<site>/reach` (issue 21): the site's realized waits (each called ticket,
@@ -10,11 +11,7 @@ import { HubError } from './hubError.js';
  */
 
 /** What the report reads, from the hub's stores. */
-export interface ReachSources {
-  screens: { all(): Promise<ScreenInfo[]> | ScreenInfo[] };
-  queue: { waitComparison(site: string, query: WaitComparisonQuery): Promise<WaitPoint[]> | WaitPoint[] };
-  impressions: { query(query: { since?: string; until?: string; screen?: string }): Promise<StoredImpression[]> | StoredImpression[] };
-}
+export type ReachSources = Pick<HubStores, 'screens' | 'queue' | 'impressions'>;
 
 export async function reachReport(sources: ReachSources, site: string, query: ReachQuery, now: number): Promise<ReachReport> {
   const ofSite = (await sources.screens.all()).filter((screen) => screen.site === site);
