@@ -86,6 +86,7 @@ describe('the reach report of a site', () => {
   it('answers a clear error for a bad query', async () => {
     expect(await api('GET', '/api/sites/a/reach?since=2026-11-30&screen=b1')).toEqual({ status: 404, body: { error: 'screen: "b1" is not a screen of site "a"' } });
     expect(await api('GET', '/api/sites/a/reach?since=2026-12-02&until=2026-11-30T00:00:00.000Z')).toEqual({ status: 400, body: { error: 'until: must be after since (2026-12-02)' } });
+    expect(await api('GET', '/api/sites/a/reach?since=2020-01-01&until=2026-11-30')).toEqual({ status: 400, body: { error: 'since: at most 366 days per report (ask for a year at a time)' } });
     const missing = await api<{ error: string }>('GET', '/api/sites/a/reach');
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/^query: since: /);
