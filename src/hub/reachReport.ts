@@ -3,6 +3,7 @@ import type { ReachQuery, ReachReport } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { reachAndFrequency, reachBounds } from '../shared/reach.js';
 import { HubError } from './hubError.js';
+import { csvCell } from './impressionsCsv.js';
 import type { HubStores } from './stores/index.js';
 
 /**
@@ -52,4 +53,13 @@ export async function reachReport(sources: ReachSources, site: string, query: Re
     rows.push(...figures.rows);
   }
   return { site, timezone, screens: screens.map((screen) => screen.id), since: toUtcTime(bounds.since), until: toUtcTime(bounds.until), groups, rows };
+}
+
+/** `?format=csv`: one line per day, service and item, for spreadsheets. */
+export const REACH_CSV_COLUMNS = ['day', 'service', 'playlistId', 'itemId', 'people', 'reached', 'reach', 'showings', 'frequency', 'frequencyAmongReached'] as const;
+
+export function reachCsv(report: ReachReport): string {
+  const lines = [REACH_CSV_COLUMNS.join(',')];
+  for (const row of report.rows) lines.push(REACH_CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import jsQR from 'jsqr';
 import { DateTime } from 'luxon';
@@ -136,8 +136,19 @@ describe('wait marketing, measured', () => {
     expect(await admin.page.getAttribute('[data-reach-people]', 'data-reach-people')).toBe('3');
     const weightedRow = admin.page.locator('table[data-report="person-seconds-playlist"] tr[data-key="salle"] td[data-total]');
     expect(Number(await weightedRow.getAttribute('data-total'))).toBeGreaterThan(0);
+    // The same rows as CSV, for the communication officer's spreadsheet.
+    const download = admin.page.waitForEvent('download');
+    await admin.page.click('text=Exporter la portée en CSV');
+    const reachCsv = readFileSync((await (await download).path())!, 'utf8').trim().split('\r\n');
+    expect(reachCsv[0]).toBe('day,service,playlistId,itemId,people,reached,reach,showings,frequency,frequencyAmongReached');
+    expect(reachCsv.slice(1).map((line) => line.split(',').slice(2, 6).join(','))).toEqual(expect.arrayContaining(['salle,en-ligne,3,2', 'salle,horaires,3,2']));
     await admin.page.evaluate(() => document.getElementById('reach-title')!.scrollIntoView());
     await picture(admin.page, 'dashboard-reach.png');
+    // In English too.
+    await admin.page.selectOption('select[aria-label="Langue"]', 'en');
+    await admin.page.waitForSelector('h2:text-is("Reach of each message among the people waiting")');
+    expect(await admin.page.textContent('[data-reach-people]')).toBe('3 people waited that day (median wait 5 min).');
+    await admin.page.selectOption('select[aria-label="Language"]', 'fr');
 
     // Loop planning: a draft of eight 2-minute items (a 16-minute loop) against these waits (median 5 min): most people will not see them.
     await admin.page.goto(`${hub.url}/#/playlists`);

@@ -77,6 +77,12 @@ describe('the reach report of a site', () => {
     expect(body.rows).toEqual([{ day: '2026-11-30', service: 'etat-civil', playlistId: 'accueil', itemId: 'en-ligne', people: 1, reached: 1, reach: 1, showings: 2, frequency: 2, frequencyAmongReached: 2 }]);
   });
 
+  it('exports the rows as CSV for spreadsheets', async () => {
+    const response = await fetch(new URL('/api/sites/a/reach?since=2026-11-30&format=csv', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(await response.text()).toBe('day,service,playlistId,itemId,people,reached,reach,showings,frequency,frequencyAmongReached\r\n2026-11-30,etat-civil,accueil,en-ligne,1,1,1,2,2,2\r\n');
+  });
+
   it('measures one room with screen=', async () => {
     const { body } = await api<ReachReport>('GET', '/api/sites/a/reach?since=2026-11-30&screen=a2');
     expect(body.screens).toEqual(['a2']);

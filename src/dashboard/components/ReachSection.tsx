@@ -39,6 +39,15 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
     }),
     [rows, t],
   );
+  const exportCsv = async (): Promise<void> => {
+    const blob = await api.blob(`/api/sites/${encodeURIComponent(site)}/reach?${query}&format=csv`);
+    if (!blob) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `portee-${site}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  };
   const dayLabel = (d: string): string => new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long' });
 
   return (
@@ -76,6 +85,9 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
             ))}
           </select>
         </div>
+        <button type="button" className="secondary" disabled={!site} onClick={() => void exportCsv()}>
+          {t.exportReachCsv}
+        </button>
       </form>
       {report.error ? <p className="error">{report.error}</p> : null}
       {!group ? (

@@ -29,7 +29,7 @@ import {
 } from '../../shared/adminApi.js';
 import { filesOf, isRemoteSrc } from '../../shared/playlist.js';
 import { HubError } from '../hubError.js';
-import { reachReport } from '../reachReport.js';
+import { reachCsv, reachReport } from '../reachReport.js';
 import { impressionsCsv } from '../impressionsCsv.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { PAIRING_BODY_BYTES } from '../requestLimits.js';
@@ -242,7 +242,13 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
       method: 'GET',
       url: '/api/sites/:id/reach',
       permission: 'impressions:read',
-      handler: async (request): Promise<ReachReport> => reachReport(stores, parsed(IdParam, request.params, 'url').id, parsed(ReachQuery, request.query ?? {}, 'query'), Date.now()),
+      handler: async (request, reply): Promise<ReachReport | string> => {
+        const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+        const report = await reachReport(stores, parsed(IdParam, request.params, 'url').id, parsed(ReachQuery, rest, 'query'), Date.now());
+        if (format !== 'csv') return report;
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        return reachCsv(report);
+      },
     },
     {
       method: 'GET',
