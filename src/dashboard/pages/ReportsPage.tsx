@@ -207,7 +207,7 @@ export function ReportsPage({ api }: { api: HubApi }) {
 
 /** A table of person-seconds per row key per day, with each row's total. */
 function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysTable; report: string; caption: string; head: string; dayLabel: (day: string) => string }) {
-  const { locale } = useStrings();
+  const { t, locale } = useStrings();
   const format = (n: number): string => Math.round(n).toLocaleString(locale);
   return (
     <div className="table-wrap">
@@ -221,7 +221,7 @@ function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysT
                 {dayLabel(day)}
               </th>
             ))}
-            <th scope="col">Total</th>
+            <th scope="col">{t.colTotal}</th>
           </tr>
         </thead>
         <tbody>
