@@ -72,30 +72,30 @@ export function localDay(t: number, timezone: string): string {
   return DateTime.fromMillis(t, { zone: timezone }).toISODate() ?? '';
 }
 
-/** The number of showings a person can have watched: the most that follow one another without overlapping. */
-function disjointCount(showings: readonly Showing[]): number {
+/**
+ * The showings a person waiting over [from, to] can have watched whole: the most that lie inside
+ * it and follow one another without overlapping (two screens showing the item at the same moment
+ * count once). `byEnd`: complete showings sorted by end; the greedy choice of the earliest end
+ * keeps the most non-overlapping intervals.
+ */
+function showingsSeen(byEnd: readonly Showing[], from: number, to: number): number {
+  let lo = 0;
+  let hi = byEnd.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byEnd[mid]!.end < from) lo = mid + 1;
+    else hi = mid;
+  }
   let count = 0;
-  let freeFrom = -Infinity;
-  // Earliest end first: the greedy choice keeps the most non-overlapping intervals.
-  for (const s of [...showings].sort((a, b) => a.end - b.end)) {
-    if (s.start >= freeFrom) {
+  let freeFrom = from;
+  for (let k = lo; k < byEnd.length && byEnd[k]!.end <= to; k++) {
+    const showing = byEnd[k]!;
+    if (showing.start >= freeFrom) {
       count++;
-      freeFrom = s.end;
+      freeFrom = showing.end;
     }
   }
   return count;
-}
-
-/** The index of the first showing (sorted by start) that starts at or after `t`. */
-function firstStartingAt(sorted: readonly Showing[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.start < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The q-quantile (0..1) of `values` by linear interpolation between order statistics; NaN when empty. */
@@ -140,7 +140,7 @@ export function reachAndFrequency(waits: readonly RealizedWait[], showings: read
     item.days.add(localDayOf(showing.start));
     if (showing.complete) item.complete.push(showing);
   }
-  for (const item of byItem.values()) item.complete.sort((a, b) => a.start - b.start);
+  for (const item of byItem.values()) item.complete.sort((a, b) => a.end - b.end);
 
   const outGroups: ReachGroup[] = [];
   const rows: ReachRow[] = [];
@@ -154,11 +154,7 @@ export function reachAndFrequency(waits: readonly RealizedWait[], showings: read
       let reached = 0;
       let seen = 0;
       for (const wait of group.waits) {
-        const inside: Showing[] = [];
-        for (let k = firstStartingAt(item.complete, wait.issuedAt); k < item.complete.length && item.complete[k]!.start < wait.calledAt; k++) {
-          if (item.complete[k]!.end <= wait.calledAt) inside.push(item.complete[k]!);
-        }
-        const n = inside.length > 1 ? disjointCount(inside) : inside.length;
+        const n = showingsSeen(item.complete, wait.issuedAt, wait.calledAt);
         if (n > 0) reached++;
         seen += n;
       }
