@@ -58,6 +58,14 @@ describe('reach and frequency (issue 21)', () => {
     ]);
   });
 
+  it('counts the most showings a person can watch one after the other, on any of the screens', () => {
+    // Three screens, each 5 s after the other: 08:01:00-10, 08:01:05-15, 08:01:10-20. Watching the first then the third: 2.
+    const chained = [showing('p', 'i', '08:01:00', 10), showing('p', 'i', '08:01:05', 10), showing('p', 'i', '08:01:10', 10), showing('p', 'i', '07:59:55', 10)];
+    const figures = reachAndFrequency([wait('s', '08:00:00', '08:05:00')], chained, 'Europe/Paris');
+    // The showing that began before the ticket was taken is not seen whole.
+    expect(figures.rows).toMatchObject([{ reached: 1, showings: 2 }]);
+  });
+
   it('counts a ticket on the local day it was issued', () => {
     // 23:30Z on November 30th is 00:30 on December 1st in Paris.
     const late = reachAndFrequency([{ service: 's', issuedAt: at('23:30:00', '2026-11-30'), calledAt: at('23:40:00', '2026-11-30') }], [showing('p', 'i', '23:31:00', 10, true, '2026-11-30')], 'Europe/Paris');
