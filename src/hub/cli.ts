@@ -26,7 +26,7 @@ const USAGE = `antichambre-hub <command>
   screen list
   site token <site>                      the token its ticket system posts queue events with
   accuracy --site SITE                   estimates against realized waits, per service and day
-  reach --site SITE --since DAY|ISO [--until DAY|ISO] [--screen ID] [--json]
+  reach --site SITE --since DAY|ISO [--until DAY|ISO] [--screen ID] [--json | --csv]
                                          each item's reach and frequency among the people who waited,
                                          per day and service (days in the site's zone; --until's day included)
   screen token <id>                      a new token (the old one stops working)
@@ -213,6 +213,11 @@ export async function run(argv: string[]): Promise<void> {
       const query = new URLSearchParams({ since: need(values.since, '--since (a day like 2026-12-01, or an ISO time)') });
       if (values.until) query.set('until', values.until);
       if (values.screen) query.set('screen', values.screen);
+      if (values.csv) {
+        query.set('format', 'csv');
+        process.stdout.write(await client(values).text(`/api/sites/${encodeURIComponent(site)}/reach?${query}`));
+        return;
+      }
       const report = await client(values).json('GET', `/api/sites/${encodeURIComponent(site)}/reach?${query}`, ReachReport);
       if (values.json) {
         console.log(JSON.stringify(report, null, 2));

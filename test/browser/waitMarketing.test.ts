@@ -110,6 +110,8 @@ describe('wait marketing, measured', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain(`${day.toISODate()}  etat-civil  3 people waited, median 5.0 min`);
     expect(cli.stdout).toMatch(/salle\/en-ligne\s+reach\s+67 % \(2\/3\)\s+frequency \d\.\d \(\d\.\d among those reached\)/);
+    const cliCsv = await hubCli(hub, ['reach', '--site', 'mairie-reach', '--since', day.toISODate()!, '--csv']);
+    expect(cliCsv.stdout.split('\r\n')[0]).toBe('day,service,playlistId,itemId,people,reached,reach,showings,frequency,frequencyAmongReached');
 
     // The people waiting while each item played: audience-weighted airtime (person-seconds).
     const weighted = impressions.reduce((sum, i) => sum + personSeconds(i), 0);
