@@ -204,7 +204,7 @@ const fr = {
   loopTitle: 'La boucle et l’attente réelle',
   loopHelp: 'Longueur de la boucle de chaque zone, par tranche horaire, d’après le moteur de programmation, comparée aux attentes réelles du site sur les quatre dernières semaines aux mêmes heures.',
   loopSummary: (loop: string, median: string, p80: string, unseen: number): string =>
-    `Cette boucle dure ${loop} ; la moitié des personnes attend moins de ${median} (8 sur 10 moins de ${p80}) : ${unseen === 0 ? 'chaque élément atteint au moins la moitié d’entre elles.' : `${unseen} élément${unseen > 1 ? 's' : ''} en atteigne${unseen > 1 ? 'nt' : ''} moins de la moitié.`}`,
+    `Cette boucle dure ${loop} ; la moitié des personnes attend moins de ${median} (8 sur 10 moins de ${p80}) : ${unseen === 0 ? 'chaque élément atteint au moins la moitié d’entre elles.' : `${unseen} ${unseen > 1 ? 'éléments en atteignent' : 'élément en atteint'} moins de la moitié.`}`,
   loopNoWaits: (loop: string): string => `Cette boucle dure ${loop} ; aucune attente réelle enregistrée à ces heures sur quatre semaines.`,
   loopDaypart: 'Tranche',
   colReachAny: 'Vu par (arrivée à tout moment)',
