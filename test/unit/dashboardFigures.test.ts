@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredImpression } from '../../src/shared/adminApi.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
+import { stringsOf } from '../../src/dashboard/i18n.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
 import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
 
@@ -112,5 +113,14 @@ describe('the day timeline', () => {
       ['2026-12-01T07:30:00.000Z', '2026-12-01T11:00:00.000Z', 'matin', 210],
       ['2026-12-01T11:00:00.000Z', '2026-12-01T23:00:00.000Z', null, 0],
     ]);
+  });
+});
+
+describe('the loop planning sentence', () => {
+  it('says how many items reach fewer than half of the people, in French and English, singular and plural', () => {
+    expect(stringsOf('fr').loopSummary('14 min', '9 min', '12 min', 1)).toBe('Cette boucle dure 14 min ; la moitié des personnes attend moins de 9 min (8 sur 10 moins de 12 min) : 1 élément en atteint moins de la moitié.');
+    expect(stringsOf('fr').loopSummary('14 min', '9 min', '12 min', 5)).toBe('Cette boucle dure 14 min ; la moitié des personnes attend moins de 9 min (8 sur 10 moins de 12 min) : 5 éléments en atteignent moins de la moitié.');
+    expect(stringsOf('en').loopSummary('14 min', '9 min', '12 min', 5)).toBe('This loop lasts 14 min; half of the people wait under 9 min (8 in 10 under 12 min): 5 items reach fewer than half of them.');
+    expect(stringsOf('en').loopSummary('4 min', '9 min', '12 min', 0)).toBe('This loop lasts 4 min; half of the people wait under 9 min (8 in 10 under 12 min): every item reaches at least half of them.');
   });
 });
