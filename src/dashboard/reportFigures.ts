@@ -1,5 +1,5 @@
 import type { Accuracy, StoredImpression, WaitPoint } from '../shared/adminApi.js';
-import { personSeconds } from '../shared/reach.js';
+import { personSeconds, type ReachRow } from '../shared/reach.js';
 
 export { personSeconds };
 
@@ -118,4 +118,29 @@ export function waitSeries(points: readonly WaitPoint[], timeZone: string): Wait
 /** The accuracy rows of one day. */
 export function accuracyOf(rows: readonly Accuracy[], day: string): Accuracy[] {
   return rows.filter((row) => row.day === day);
+}
+
+export interface ReachByDay {
+  days: string[];
+  /** `playlistId/itemId`, highest mean reach first. */
+  items: string[];
+  /** reach[item][day], 0 to 1; absent: the item was not shown that day. */
+  reach: Record<string, Record<string, number>>;
+}
+
+/** One service's reach of each item, day by day (the trend over the period), from the hub's reach rows. */
+export function reachByDay(rows: readonly ReachRow[], service: string): ReachByDay {
+  const reach: Record<string, Record<string, number>> = {};
+  const days = new Set<string>();
+  for (const row of rows) {
+    if (row.service !== service) continue;
+    days.add(row.day);
+    (reach[`${row.playlistId}/${row.itemId}`] ??= {})[row.day] = row.reach;
+  }
+  const mean = (item: string): number => {
+    const values = Object.values(reach[item]!);
+    return values.reduce((sum, r) => sum + r, 0) / values.length;
+  };
+  const items = Object.keys(reach).sort((a, b) => mean(b) - mean(a) || a.localeCompare(b));
+  return { days: [...days].sort(), items, reach };
 }

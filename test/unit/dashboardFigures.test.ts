@@ -4,7 +4,7 @@ import { Playlist } from '../../src/shared/playlist.js';
 import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
 import { stringsOf } from '../../src/dashboard/i18n.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
-import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
+import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, reachByDay, waitSeries } from '../../src/dashboard/reportFigures.js';
 
 /** The dashboard's figures, from what the hub answers. */
 
@@ -74,6 +74,16 @@ describe('reports', () => {
       days: ['2026-11-30', '2026-12-01'],
       items: ['accueil', 'sante'],
       plays: { accueil: { '2026-11-30': 125 }, sante: { '2026-12-01': 45 } },
+    });
+  });
+
+  it('follows one service\'s reach of each item day by day', () => {
+    const row = (day: string, service: string, itemId: string, reach: number) => ({ day, service, playlistId: 'accueil', itemId, people: 10, reached: reach * 10, reach, showings: 0, frequency: 0, frequencyAmongReached: null });
+    const rows = [row('2026-12-01', 'titres', 'en-ligne', 0.9), row('2026-12-01', 'titres', 'horaires', 0.5), row('2026-12-02', 'titres', 'en-ligne', 0.7), row('2026-12-02', 'etat-civil', 'horaires', 1)];
+    expect(reachByDay(rows, 'titres')).toEqual({
+      days: ['2026-12-01', '2026-12-02'],
+      items: ['accueil/en-ligne', 'accueil/horaires'],
+      reach: { 'accueil/en-ligne': { '2026-12-01': 0.9, '2026-12-02': 0.7 }, 'accueil/horaires': { '2026-12-01': 0.5 } },
     });
   });
 

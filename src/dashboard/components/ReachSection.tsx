@@ -4,6 +4,7 @@ import { ReachReport } from '../../shared/adminApi.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { colorOf } from '../palette.js';
+import { reachByDay } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
 import { ChartCanvas } from './ChartCanvas.js';
 
@@ -26,6 +27,7 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
   const service = services.includes(chosenService) ? chosenService : (services[0] ?? '');
   const group = groups.find((g) => g.day === day && g.service === service);
   const rows = useMemo(() => (report.data?.rows ?? []).filter((r) => r.day === day && r.service === service), [report.data, day, service]);
+  const trend = useMemo(() => reachByDay(report.data?.rows ?? [], service), [report.data, service]);
   const percent = (share: number): string => share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
   const times = (n: number | null): string => (n === null ? '–' : n.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
   const chart = useMemo<ChartConfiguration>(
@@ -125,6 +127,35 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
               </tbody>
             </table>
           </div>
+          {trend.days.length > 1 ? (
+            <div className="table-wrap">
+              <table data-report="reach-by-day">
+                <caption>{t.reachByDayCaption(service)}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.colItem}</th>
+                    {trend.days.map((d) => (
+                      <th scope="col" key={d}>
+                        {new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' })}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {trend.items.map((item) => (
+                    <tr key={item} data-item={item}>
+                      <th scope="row">{item}</th>
+                      {trend.days.map((d) => (
+                        <td key={d} data-day={d}>
+                          {trend.reach[item]?.[d] === undefined ? '–' : percent(trend.reach[item]![d]!)}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
         </>
       )}
     </section>
