@@ -10,6 +10,7 @@ import { timelineByZone, type Segment } from './timeline.js';
  * daypart of a day (the stretches over which the same items play, from the scheduling engine's
  * own timeline), the loop's length against the realized waits of the last weeks issued at those
  * hours (median, 80th percentile), and each item's expected reach:
+ * The waits are those of the planned day's weekday when there are enough of them, else of every day.
  * - `reach`: the share of people who see a complete showing, for a person arriving at any moment:
  *   an item that comes back every P ms and lasts d ms is seen whole during a wait W with
  *   probability min(1, max(0, (W - d) / P)); averaged over the waits;
@@ -49,7 +50,8 @@ export interface Daypart {
   end: number;
   /** The longest time an item of the loop takes to come back. */
   loopMs: number;
-  waits: { count: number; medianMin: number | null; p80Min: number | null };
+  /** The past waits it is compared with: of the same weekday only, or of every day (too few of that weekday). */
+  waits: { count: number; sameWeekday: boolean; medianMin: number | null; p80Min: number | null };
   /** In the loop's order of play. */
   items: PlannedItem[];
   /** Items most people will not see (reach under one half), in the loop's order. */
@@ -89,17 +91,26 @@ function minuteOfDay(t: number, timezone: string): number {
   return local.hour * 60 + local.minute + local.second / 60;
 }
 
-/** The waits issued, on any day, at the local hours of [start, end). */
-function waitsAtHours(waits: readonly PastWait[], start: number, end: number, timezone: string): number[] {
+/** Enough waits of the planned day's weekday at the daypart's hours to go by them alone. */
+export const SAME_WEEKDAY_MIN_WAITS = 20;
+
+/**
+ * The waits issued at the local hours of [start, end): those of the same weekday as the day
+ * planned when there are at least SAME_WEEKDAY_MIN_WAITS of them (a town hall's Saturday morning
+ * is not its Tuesday's), else those of every day.
+ */
+function waitsAtHours(waits: readonly PastWait[], start: number, end: number, timezone: string): { minutes: number[]; sameWeekday: boolean } {
   const from = minuteOfDay(start, timezone);
   const span = (end - start) / 60_000;
   const until = from + span;
-  return waits
-    .filter((w) => {
-      const m = minuteOfDay(w.issuedAt, timezone);
-      return span >= 1440 || (m >= from && m < until) || (until > 1440 && m < until - 1440);
-    })
-    .map((w) => w.minutes);
+  const weekday = DateTime.fromMillis(start, { zone: timezone }).weekday;
+  const atHours = waits.filter((w) => {
+    const m = minuteOfDay(w.issuedAt, timezone);
+    return span >= 1440 || (m >= from && m < until) || (until > 1440 && m < until - 1440);
+  });
+  const sameDay = atHours.filter((w) => DateTime.fromMillis(w.issuedAt, { zone: timezone }).weekday === weekday);
+  const sameWeekday = sameDay.length >= SAME_WEEKDAY_MIN_WAITS;
+  return { minutes: (sameWeekday ? sameDay : atHours).map((w) => w.minutes), sameWeekday };
 }
 
 /** The intervals between the engine's schedule boundaries over [from, until), merged where the same items play; idle ones left out. */
@@ -139,7 +150,7 @@ function planDaypart(playlists: readonly Playlist[], input: LoopPlanInput, part:
     entry.starts.push(segment.start);
     if (segment.complete) entry.complete++;
   }
-  const sample = waitsAtHours(input.waits, part.start, part.end, timezone);
+  const { minutes: sample, sameWeekday } = waitsAtHours(input.waits, part.start, part.end, timezone);
   const waitsMs = sample.map((m) => m * 60_000);
   const items: PlannedItem[] = [...byItem.values()].map(({ playlist, item, starts, complete, first }) => {
     const durationMs = (item.duration ?? input.videoSeconds ?? 30) * 1000;
@@ -169,7 +180,7 @@ function planDaypart(playlists: readonly Playlist[], input: LoopPlanInput, part:
     start: part.start,
     end: part.end,
     loopMs: items.reduce((longest, item) => Math.max(longest, item.periodMs), 0),
-    waits: { count: sample.length, medianMin: sample.length ? quantile(sample, 0.5) : null, p80Min: sample.length ? quantile(sample, 0.8) : null },
+    waits: { count: sample.length, sameWeekday, medianMin: sample.length ? quantile(sample, 0.5) : null, p80Min: sample.length ? quantile(sample, 0.8) : null },
     items,
     unseen: items.filter((item) => item.reach !== null && item.reach < UNSEEN_BELOW),
     suggestedOrder,

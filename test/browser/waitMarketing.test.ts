@@ -178,6 +178,7 @@ describe('wait marketing, measured', () => {
     // Waits 0.5, 5 and 9 min: a 2-minute item back every 16 min is seen whole by (0 + 3/16 + 7/16) / 3 = 21 %.
     expect(Number(await summary.getAttribute('data-unseen-count'))).toBe(8);
     expect((await summary.textContent())?.replace(/\s/g, ' ')).toBe('Cette boucle dure 16 min ; la moitié des personnes attend moins de 5 min (8 sur 10 moins de 7,4 min) : 8 éléments en atteignent moins de la moitié.');
+    expect(await admin.page.textContent('[data-loop-sample]')).toBe('D’après 3 attentes réelles à ces heures, tous jours confondus.');
     expect(Number(await admin.page.getAttribute('[data-loop-planning] tr[data-item="salle/cni"]', 'data-reach'))).toBeCloseTo((3 / 16 + 7 / 16) / 3, 3);
     expect(await admin.page.textContent('[data-suggested-order] [data-playlist="salle"]')).toBe('salle : en-ligne, horaires, cni, passeport, etat-civil, elections, urbanisme, fetes');
     await admin.page.evaluate(() => document.getElementById('loop-title')!.scrollIntoView());

@@ -48,7 +48,7 @@ describe('loop planning (issue 21)', () => {
   it('compares the loop with the waits issued at those hours: median, 80th percentile, each item\'s reach', () => {
     const morning = main!.dayparts[0]!;
     expect(morning.loopMs).toBe(14 * 60_000);
-    expect(morning.waits).toEqual({ count: 5, medianMin: 9, p80Min: 9.4 });
+    expect(morning.waits).toEqual({ count: 5, sameWeekday: false, medianMin: 9, p80Min: 9.4 });
     expect(morning.items.map((i) => i.itemId)).toEqual(['a', 'b', 'c', 'd', 'e', 'vaccin', 'g']);
     // Arriving at any moment, a 2 min item back every 14 min is seen whole with probability (W - 2) / 14:
     // (0 + 5 + 7 + 7 + 9) / 14 / 5 = 0.4 for each.
@@ -66,13 +66,24 @@ describe('loop planning (issue 21)', () => {
 
     const afternoon = main!.dayparts[1]!;
     expect(afternoon.loopMs).toBe(2 * 60_000);
-    expect(afternoon.waits).toEqual({ count: 2, medianMin: 4, p80Min: 4.6 });
+    expect(afternoon.waits).toEqual({ count: 2, sameWeekday: false, medianMin: 4, p80Min: 4.6 });
     expect(afternoon.items.map((i) => [i.itemId, i.reach, i.reachFromStart])).toEqual([
       ['x', 1, 1],
       ['y', 1, 1],
     ]);
     expect(afternoon.unseen).toEqual([]);
     expect(afternoon.suggestedOrder).toEqual([]);
+  });
+
+  it('goes by the waits of the same weekday when there are enough of them', () => {
+    // December 1st 2026 is a Tuesday: twenty Tuesday mornings of 30 min waits, and Saturdays of 3 min.
+    const tuesdays = Array.from({ length: 20 }, (_, k) => past(['2026-11-10', '2026-11-17', '2026-11-24'][k % 3]!, '09:00', 30));
+    const saturdays = Array.from({ length: 40 }, () => past('2026-11-28', '09:00', 3));
+    const [plan] = planLoops({ playlists, timezone: 'Europe/Paris', day: '2026-12-01', waits: [...tuesdays, ...saturdays] });
+    expect(plan!.dayparts[0]!.waits).toEqual({ count: 20, sameWeekday: true, medianMin: 30, p80Min: 30 });
+    // One Tuesday short of it: every day's waits.
+    const [fewer] = planLoops({ playlists, timezone: 'Europe/Paris', day: '2026-12-01', waits: [...tuesdays.slice(1), ...saturdays] });
+    expect(fewer!.dayparts[0]!.waits).toMatchObject({ count: 59, sameWeekday: false, medianMin: 3 });
   });
 
   it('plans each playlist or ticker zone of a layout, not the queue zone, and a playlist with a share is featured', () => {
@@ -92,7 +103,7 @@ describe('loop planning (issue 21)', () => {
     const plans = planLoops({ playlists: set, layout, timezone: 'Europe/Paris', day: '2026-12-01', waits: [] });
     expect(plans.map((p) => p.zoneId)).toEqual(['main', 'bandeau']);
     const allDay = plans[0]!.dayparts[0]!;
-    expect(allDay.waits).toEqual({ count: 0, medianMin: null, p80Min: null });
+    expect(allDay.waits).toEqual({ count: 0, sameWeekday: false, medianMin: null, p80Min: null });
     expect(allDay.items.map((i) => [`${i.playlistId}/${i.itemId}`, i.featured, i.reach])).toEqual([
       ['infos/i1', false, null],
       ['sante/s1', true, null],

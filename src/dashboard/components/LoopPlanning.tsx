@@ -75,6 +75,11 @@ function DaypartPlan({ part, timezone }: { part: Daypart; timezone: string }) {
           ? t.loopNoWaits(minutes(part.loopMs))
           : t.loopSummary(minutes(part.loopMs), minutes(part.waits.medianMin * 60_000), minutes((part.waits.p80Min ?? part.waits.medianMin) * 60_000), part.unseen.length)}
       </p>
+      {part.waits.count > 0 ? (
+        <p className="help" data-loop-sample={part.waits.sameWeekday ? 'same-weekday' : 'every-day'}>
+          {t.loopSample(part.waits.count, part.waits.sameWeekday ? new Date(part.start).toLocaleDateString(locale, { weekday: 'long', timeZone: timezone }) : null)}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table data-report="loop">
           <thead>
