@@ -55,6 +55,7 @@ const SPEC: Record<string, Spec> = {
   'POST /api/media': { kind: { least: 'editor', on: 'any' }, sample: () => ({ path: '/api/media', raw: { body: PNG_BYTES, type: 'image/png' } }) },
   'GET /api/sites/:id/waits': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/sites/${site}/waits` }) },
   'POST /api/sites/:id/token': { kind: { least: 'admin', on: 'site' }, sample: (site) => ({ path: `/api/sites/${site}/token`, body: {} }) },
+  'GET /api/sites/:id/reach': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/sites/${site}/reach` }) },
   'GET /api/sites/:id/accuracy': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/sites/${site}/accuracy` }) },
   'GET /api/screens/:id/wait': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/screens/ecran-${site}/wait` }) },
   'GET /api/alerts': { kind: { least: 'viewer', on: 'any' }, sample: () => ({ path: '/api/alerts' }) },

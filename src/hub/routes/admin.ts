@@ -11,6 +11,8 @@ import {
   ScreenCreate,
   Target,
   WaitComparisonQuery,
+  ReachQuery,
+  type ReachReport,
   type AccuracyList,
   type AlertList,
   type CommandResult,
@@ -31,6 +33,7 @@ import { Id } from '../../shared/ids.js';
 import { filesOf, isRemoteSrc } from '../../shared/playlist.js';
 import type { Access } from '../access.js';
 import { HubError } from '../hubError.js';
+import { reachCsv, reachReport } from '../reachReport.js';
 import { impressionsCsv } from '../impressionsCsv.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { PAIRING_BODY_BYTES } from '../requestLimits.js';
@@ -265,6 +268,19 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
         const token = await stores.queue.newSiteToken(site);
         await audit(request, { action: 'site.token', target: `site:${site}`, site });
         return { site, token } satisfies SiteToken;
+      },
+    },
+    {
+      // Issue 21: each item's reach and frequency among the people who waited at the site.
+      method: 'GET',
+      url: '/api/sites/:id/reach',
+      access: rule('reports.read', siteParam),
+      handler: async (request, reply): Promise<ReachReport | string> => {
+        const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+        const report = await reachReport(stores, parsed(IdParam, request.params, 'url').id, parsed(ReachQuery, rest, 'query'), Date.now());
+        if (format !== 'csv') return report;
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        return reachCsv(report);
       },
     },
     {
