@@ -2,8 +2,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
- * Requests without the admin token (wrong tokens, ticket systems, anyone on the network) are
- * limited per address, so that a flood or a token-guessing loop cannot take the hub's time from
+ * Requests without a valid API token or session (wrong tokens, ticket systems, anyone on the
+ * network) are limited per address, so that a flood or a token-guessing loop cannot take the hub's time from
  * the screens; the admin's own requests (CLI, dashboard) and the media screens download are not.
  * Sizes are limited where bodies are read (JSON and uploads: `bodyLimit`; socket.io messages:
  * `maxHttpBufferSize`).
@@ -17,9 +17,8 @@ export const PAIRING_POLLS_PER_MINUTE = 120;
 
 /**
  * Every route is limited (routes may set their own `config.rateLimit`), except for requests
- * that carry the admin token and media downloads. The limit runs at `onRequest`; the admin
- * token is checked after it (`preParsing`), so that refused tokens count too, and before any
- * body is read.
+ * from signed-in callers (a valid API token or session) and media downloads. The limit runs at
+ * `onRequest`, so that refused tokens count too, before any body is read.
  */
 export async function limitRequests(app: FastifyInstance, options: { isAdmin(request: FastifyRequest): boolean | Promise<boolean>; perMinute?: number }): Promise<void> {
   await app.register(rateLimit, {

@@ -127,7 +127,7 @@ export interface MediaIndex {
   record(sha256: string, bytes: number, type: string, at: number): Promise<void>;
 }
 
-/** The hub's own settings (the admin token's hash). */
+/** The hub's own settings (key and value). */
 export interface SettingsStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
