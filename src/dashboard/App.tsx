@@ -39,8 +39,20 @@ export function App() {
   const [lang, setLang] = useState<Lang>(savedLang);
   const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
   const [checking, setChecking] = useState(true);
+  const [ended, setEnded] = useState(false);
   const route = useRoute();
-  const api = useMemo(() => (signedIn ? new HubApi(signedIn.credentials) : null), [signedIn]);
+  const api = useMemo(
+    () =>
+      signedIn
+        ? new HubApi(signedIn.credentials, () => {
+            // The hub no longer knows this session or token: back to the sign-in page, saying why.
+            session.forget();
+            setSignedIn(null);
+            setEnded(true);
+          })
+        : null,
+    [signedIn],
+  );
   const t = stringsOf(lang);
 
   useEffect(() => {
@@ -126,12 +138,20 @@ export function App() {
           {checking ? (
             <p>{t.loading}</p>
           ) : !api || !signedIn ? (
-            <SignIn
-              onSignedIn={(value) => {
-                if ('token' in value.credentials) session.save(value.credentials.token);
-                setSignedIn(value);
-              }}
-            />
+            <>
+              {ended ? (
+                <p className="error" role="alert" data-session-ended>
+                  {t.sessionEnded}
+                </p>
+              ) : null}
+              <SignIn
+                onSignedIn={(value) => {
+                  if ('token' in value.credentials) session.save(value.credentials.token);
+                  setEnded(false);
+                  setSignedIn(value);
+                }}
+              />
+            </>
           ) : page === null ? (
             <p className="error" role="alert">
               {t.notAllowed}

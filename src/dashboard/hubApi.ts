@@ -21,7 +21,11 @@ export class ApiFailure extends Error {
 }
 
 export class HubApi {
-  constructor(private readonly credentials: Credentials) {}
+  /** `onSignedOut`: called when the hub answers 401 (the session ended: idle, signed out elsewhere, user disabled; or the token was revoked). */
+  constructor(
+    private readonly credentials: Credentials,
+    private readonly onSignedOut: () => void = () => {},
+  ) {}
 
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
     return this.call('GET', path, undefined, schema);
@@ -40,12 +44,14 @@ export class HubApi {
   async blob(path: string): Promise<Blob | null> {
     const response = await this.fetch('GET', path);
     if (response.status === 404) return null;
+    if (response.status === 401) this.onSignedOut();
     if (!response.ok) throw await failure(response);
     return response.blob();
   }
 
   private async call<S extends z.ZodType>(method: string, path: string, body: { body: BodyInit; type: string } | undefined, schema: S): Promise<z.output<S>> {
     const response = await this.fetch(method, path, body);
+    if (response.status === 401) this.onSignedOut();
     if (!response.ok) throw await failure(response);
     const parsed = schema.safeParse(await response.json());
     if (!parsed.success) throw new ApiFailure(502, `${path}: unexpected answer (${formatIssues(parsed.error)})`);

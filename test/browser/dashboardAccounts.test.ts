@@ -165,6 +165,20 @@ describe('dashboard: accounts', () => {
     await page.context().close();
   });
 
+  it('goes back to the sign-in page, saying why, when the hub ends the session (idle, signed out elsewhere, disabled)', async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.waitForSelector('tr[data-screen-id="hall-mairie"]');
+    const admin = (await hub.access.stores.accounts.byEmail(ADMIN_EMAIL))!;
+    expect(await hub.access.stores.sessions.endAllOf(admin.id)).toBeGreaterThan(0);
+    // The screens page polls every 3 s: its next call is refused, and the page says so.
+    await page.waitForSelector('[data-session-ended]', { timeout: 15_000 });
+    expect(await page.textContent('[data-session-ended]')).toContain('Votre session a pris fin');
+    expect(await page.isVisible('#signin-email')).toBe(true);
+    expect(await page.$('[data-nav]')).toBeNull();
+    await page.context().close();
+  });
+
   it('shows the audit log with a filter, and exports it as CSV', async () => {
     const page = await newPage();
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
