@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Access } from '../../src/hub/access.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
@@ -89,6 +90,19 @@ const SPEC: Record<string, Spec> = {
 };
 
 let targetUser = '';
+/** Each screen's token (made in beforeAll). */
+const screenTokens = new Map<string, string>();
+
+function connect(screenId: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${hub.url}/screens`, { auth: { screenId, token: screenTokens.get(screenId), protocol: 1, version: 'roles' }, transports: ['websocket'], reconnection: false });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
 /** One API token per role and grant: `editor@nord`, `editor@*`, … */
 const tokens = new Map<string, string>();
 
@@ -116,7 +130,9 @@ async function call(method: string, sample: Sample, token: string | null): Promi
 beforeAll(async () => {
   hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-roles-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
   for (const site of [HOME, OTHER]) {
-    expect((await call('POST', { path: '/api/screens', body: { id: `ecran-${site}`, name: site, site, timezone: 'Europe/Paris' } }, ADMIN)).status).toBe(201);
+    const created = await call('POST', { path: '/api/screens', body: { id: `ecran-${site}`, name: site, site, timezone: 'Europe/Paris' } }, ADMIN);
+    expect(created.status).toBe(201);
+    screenTokens.set(`ecran-${site}`, created.body['token'] as string);
     expect((await call('POST', { path: '/api/alerts', body: { id: `alerte-${site}`, level: 'info', text: site, until: later, target: { site } } }, ADMIN)).status).toBe(201);
   }
   const now = Date.now();
@@ -201,10 +217,26 @@ describe('roles: every route refuses each role it must', () => {
 describe('roles: what a site role sees and does', () => {
   it('lets the receptionist alert her own site, refuses the other site, and shows her only her site', async () => {
     const operator = tokens.get(`operator@${HOME}`)!;
+    // The matrix above rotated the screens' tokens: fresh ones.
+    for (const site of [HOME, OTHER]) screenTokens.set(`ecran-${site}`, (await call('POST', { path: `/api/screens/ecran-${site}/token`, body: {} }, ADMIN)).body['token'] as string);
+    const sockets = { home: await connect(`ecran-${HOME}`), other: await connect(`ecran-${OTHER}`) };
+    const received = { home: [] as string[], other: [] as string[] };
+    for (const [which, socket] of Object.entries(sockets) as ['home' | 'other', Socket][]) {
+      socket.on('alert', (alert: { text: string }, ack?: (answer: unknown) => void) => {
+        received[which].push(alert.text);
+        ack?.({ ok: true });
+      });
+    }
+    const theirs = await call('POST', { path: '/api/alerts', body: { id: 'intrusion', level: 'urgent', text: 'Intrusion', until: later, target: { site: OTHER } } }, operator);
+    expect(theirs.status).toBe(403);
     const mine = await call('POST', { path: '/api/alerts', body: { id: 'accueil-ferme', level: 'urgent', text: 'Accueil fermé', until: later, target: { site: HOME } } }, operator);
     expect(mine.status).toBe(201);
-    const theirs = await call('POST', { path: '/api/alerts', body: { id: 'intrusion', level: 'urgent', text: 'Accueil fermé', until: later, target: { site: OTHER } } }, operator);
-    expect(theirs.status).toBe(403);
+    // Her alert reaches her site's screen; the other site's screen gets nothing (the refused one was sent first).
+    await expect.poll(() => received.home).toContain('Accueil fermé');
+    expect(received.other).not.toContain('Intrusion');
+    expect(received.other).not.toContain('Accueil fermé');
+    sockets.home.close();
+    sockets.other.close();
     // Nor can she take over another site's alert by sending its id aimed at her site.
     await call('POST', { path: '/api/alerts', body: { id: 'alerte-du-sud', level: 'info', text: 'Sud', until: later, target: { site: OTHER } } }, ADMIN);
     const hijack = await call('POST', { path: '/api/alerts', body: { id: 'alerte-du-sud', level: 'info', text: 'Nord', until: later, target: { site: HOME } } }, operator);
