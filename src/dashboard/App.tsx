@@ -124,7 +124,7 @@ export function App() {
             </label>
             {api && signedIn ? (
               <>
-                <span className="small muted" data-signed-in-as>
+                <span className="signed-in-as" data-signed-in-as>
                   {signedIn.state.user.name}
                 </span>
                 <button type="button" className="secondary" onClick={() => void signOut()}>

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,14 @@ const ADMIN = 'dashboard-accounts-admin-token-0123456789';
 const ADMIN_EMAIL = 'dsi@mairie.fr';
 const ADMIN_PASSWORD = 'le mot de passe du DSI de la mairie';
 const DASHBOARD_DIR = resolve(import.meta.dirname, '../../dist/dashboard');
+/** DASHBOARD_SCREENSHOTS=docs: a 1280×800 picture of each page there (npm run screenshots:dashboard). */
+const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ? resolve(process.env['DASHBOARD_SCREENSHOTS']) : null;
+
+async function picture(page: Page, file: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, file) });
+}
 let hub: RunningHub;
 let provider: TestProvider;
 let browser: Browser;
@@ -87,6 +95,8 @@ describe('dashboard: accounts', () => {
     const page = await newPage();
     await signIn(page, ADMIN_EMAIL, 'pas le bon mot de passe');
     await expect.poll(() => page.textContent('#signin-error')).toBe('Adresse ou mot de passe incorrect (ou compte désactivé).');
+    await page.waitForSelector('[data-oidc]');
+    await picture(page, 'dashboard-sign-in-account.png');
     await page.fill('#signin-password', ADMIN_PASSWORD);
     await page.click('#account-form button[type=submit]');
     await page.waitForSelector('[data-nav=users]');
@@ -139,6 +149,7 @@ describe('dashboard: accounts', () => {
     await expect.poll(() => page.textContent('[data-user-shown]')).toMatch(/accueil\.annexe@mairie\.fr : mot de passe \(affiché une seule fois\) : \S{20,}/);
     const password = /: (\S+)$/.exec((await page.textContent('[data-user-shown]'))!.trim())![1]!;
     await page.waitForSelector('tr[data-user-row="accueil.annexe@mairie.fr"]');
+    await picture(page, 'dashboard-users.png');
     await page.click('button:text-is("Se déconnecter")');
 
     await signIn(page, 'accueil.annexe@mairie.fr', password);
@@ -188,6 +199,11 @@ describe('dashboard: accounts', () => {
     await page.selectOption('#audit-action', 'session.signin-failed');
     await expect.poll(async () => [...new Set(await page.$$eval('tr[data-audit-action]', (rows) => rows.map((row) => row.getAttribute('data-audit-action'))))]).toEqual(['session.signin-failed']);
     expect(await page.textContent('tbody')).toContain('email:dsi@mairie.fr');
+    await page.selectOption('#audit-action', '');
+    await page.waitForSelector('tr[data-audit-action="user.add"]');
+    await picture(page, 'dashboard-audit.png');
+    await page.selectOption('#audit-action', 'session.signin-failed');
+    await expect.poll(async () => [...new Set(await page.$$eval('tr[data-audit-action]', (rows) => rows.map((row) => row.getAttribute('data-audit-action'))))]).toEqual(['session.signin-failed']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-audit-csv]')]);
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
@@ -212,6 +228,7 @@ describe('dashboard: accounts', () => {
     expect(await page.$('tr[data-screen-id="hall-mairie"]')).toBeNull();
     await page.click('[data-nav=account]');
     await expect.poll(() => page.textContent('[data-my-roles]')).toBe('viewer@annexe');
+    await picture(page, 'dashboard-account.png');
     await page.click('[data-sign-out-everywhere]');
     await page.waitForSelector('[data-oidc]');
     expect(await page.evaluate(async () => (await fetch('/api/session')).status)).toBe(401);
