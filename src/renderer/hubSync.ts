@@ -214,12 +214,12 @@ export class HubSync {
       console.warn(`[antichambre] playlists from the hub refused: ${message.error}`);
       return ack({ ok: false, error: message.error });
     }
-    const { revision, playlists, layout } = message.value;
+    const { revision, playlists, layout, power } = message.value;
     try {
       if (!this.deps.switcher.has(revision)) {
         // A relative src is relative to the hub.
         const resolved = playlists.map((playlist) => mapSources(playlist, (src) => new URL(src, this.deps.hubUrl).href));
-        await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}) });
+        await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
       }
       ack({ ok: true });
     } catch (error) {
