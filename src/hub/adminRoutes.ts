@@ -40,6 +40,7 @@ import { SERVED_INLINE } from './mediaSniff.js';
 import { impressionsCsv } from './impressionStore.js';
 import type { MediaFiles } from './mediaFiles.js';
 import type { PairingStore } from './pairingStore.js';
+import { registerPowerRoutes } from './powerRoutes.js';
 import type { HubStores, ScreenChannel } from './screenChannel.js';
 import { limitRequests, PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE, QUEUE_BODY_BYTES } from './requestLimits.js';
 import { tokenMatches } from './secrets.js';
@@ -181,7 +182,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       const screen = stores.screens.get(id);
       if (!screen) throw new HubError(404, `screen "${id}" does not exist`);
       const set = stores.playlists.setFor(screen);
-      return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
+      return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null, power: set?.power ?? null };
     });
 
     api.post('/api/pairing/:code/claim', { bodyLimit: PAIRING_BODY_BYTES }, async (request, reply): Promise<PairingClaimed> => {
@@ -293,6 +294,8 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
       reply.header('cache-control', 'no-store');
       return reply.send(shot.png);
     });
+
+    await registerPowerRoutes(api, { stores, channel });
 
     api.get('/api/impressions', async (request, reply): Promise<ImpressionList | string> => {
       const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;

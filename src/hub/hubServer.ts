@@ -12,6 +12,7 @@ import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
 import { PairingStore } from './pairingStore.js';
 import { PlaylistStore } from './playlistStore.js';
+import { SqlitePowerStore } from './powerStore.js';
 import { QueueRelay } from './queueRelay.js';
 import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
@@ -99,6 +100,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     alerts: new AlertStore(db),
     commands: new CommandLog(db),
     queue: new QueueRelay(db),
+    power: new SqlitePowerStore(db),
     wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
   };
   const app = Fastify({

@@ -3,6 +3,7 @@ import type { PushRequest, ScreenInfo, Target } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { Layout } from '../shared/layout.js';
 import { Playlist } from '../shared/playlist.js';
+import { PowerSchedule } from '../shared/powerSchedule.js';
 import { PlaylistsMessage } from '../shared/protocol.js';
 import { formatPath } from '../shared/validationError.js';
 import type { HubDb } from './hubDb.js';
@@ -22,6 +23,9 @@ interface AssembledSet {
   playlists: Playlist[];
   layout: Layout | undefined;
   layoutBody: string | undefined;
+  /** The power schedule (a screen's own, else its site's); undefined: always on. */
+  power: PowerSchedule | undefined;
+  powerBody: string | undefined;
 }
 
 function targetKey(target: Target): ['screen' | 'site', string] {
@@ -36,6 +40,9 @@ export class PlaylistStore {
   private readonly deleteLayout;
   private readonly screensOf;
   private readonly assignedTo;
+  private readonly powerOf;
+  private readonly upsertPower;
+  private readonly deletePower;
 
   constructor(private readonly db: HubDb) {
     this.latest = db.prepare<[string], { version: number; body: string }>(
@@ -59,6 +66,15 @@ export class PlaylistStore {
       'INSERT INTO layouts (target_kind, target_id, body, set_at) VALUES (?, ?, ?, ?) ON CONFLICT (target_kind, target_id) DO UPDATE SET body = excluded.body, set_at = excluded.set_at',
     );
     this.deleteLayout = db.prepare<[string, string]>('DELETE FROM layouts WHERE target_kind = ? AND target_id = ?');
+    this.powerOf = db.prepare<[string | null, string], { body: string }>(
+      `SELECT body FROM power_schedules
+       WHERE (target_kind = 'screen' AND target_id = ?) OR (target_kind = 'site' AND target_id = ?)
+       ORDER BY CASE target_kind WHEN 'screen' THEN 0 ELSE 1 END LIMIT 1`,
+    );
+    this.upsertPower = db.prepare<[string, string, string, string]>(
+      'INSERT INTO power_schedules (target_kind, target_id, body, set_at) VALUES (?, ?, ?, ?) ON CONFLICT (target_kind, target_id) DO UPDATE SET body = excluded.body, set_at = excluded.set_at',
+    );
+    this.deletePower = db.prepare<[string, string]>('DELETE FROM power_schedules WHERE target_kind = ? AND target_id = ?');
     // Lists as JSON arrays (json_each): one statement whatever their length.
     this.screensOf = db.prepare<[string, string], { id: string; site: string }>(
       'SELECT id, site FROM screens WHERE id IN (SELECT value FROM json_each(?)) OR site IN (SELECT value FROM json_each(?)) ORDER BY id',
@@ -97,6 +113,13 @@ export class PlaylistStore {
     const [kind, id] = targetKey(target);
     if (layout === null) this.deleteLayout.run(kind, id);
     else this.upsertLayout.run(kind, id, JSON.stringify(layout), toUtcTime(Date.now()));
+  }
+
+  /** The target's own power schedule (null: none, its screens follow their site's, or stay on). */
+  setPower(target: Target, power: PowerSchedule | null): void {
+    const [kind, id] = targetKey(target);
+    if (power === null) this.deletePower.run(kind, id);
+    else this.upsertPower.run(kind, id, JSON.stringify(power), toUtcTime(Date.now()));
   }
 
   /**
@@ -155,11 +178,14 @@ export class PlaylistStore {
   private assemble(screenId: string | null, site: string): AssembledSet {
     const bodies = this.playlistsOf.all(screenId, site).map((row) => row.body);
     const layoutBody = this.layoutOf.get(screenId, site)?.body;
+    const powerBody = this.powerOf.get(screenId, site)?.body;
     return {
       bodies,
       playlists: bodies.map((body) => Playlist.parse(JSON.parse(body))),
       layout: layoutBody === undefined ? undefined : Layout.parse(JSON.parse(layoutBody)),
       layoutBody,
+      power: powerBody === undefined ? undefined : PowerSchedule.parse(JSON.parse(powerBody)),
+      powerBody,
     };
   }
 
@@ -168,8 +194,10 @@ export class PlaylistStore {
     const set = this.assemble(screen.id, screen.site);
     if (set.bodies.length === 0) return null;
     // Without a layout the digest is the one v1 hubs computed: a screen's revision does not change with this hub's upgrade.
-    const digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
+    // A power schedule is part of what the screen is given: its revision changes with it (none: as before).
+    let digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
+    if (set.powerBody !== undefined) digest += `\npower ${set.powerBody}`;
     const revision = createHash('sha256').update(digest).digest('hex').slice(0, 16);
-    return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}) };
+    return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}), ...(set.power ? { power: set.power } : {}) };
   }
 }

@@ -24,6 +24,7 @@ import type { CommandLog } from './commandLog.js';
 import { HubError } from './hubError.js';
 import type { ImpressionStore } from './impressionStore.js';
 import type { PlaylistStore } from './playlistStore.js';
+import type { PowerStore } from './powerStore.js';
 import type { QueueRelay } from './queueRelay.js';
 import type { ScreenRegistry } from './screens.js';
 import { HandshakeLimiter } from './requestLimits.js';
@@ -45,6 +46,8 @@ export interface HubStores {
   alerts: AlertStore;
   commands: CommandLog;
   queue: QueueRelay;
+  /** Wattages and the display states screens report (screens asleep when the building is closed). */
+  power: PowerStore;
   /** What is acked is on disk first: `await wal.durable()` after the commit, before the ack. */
   wal: WalSync;
 }
@@ -198,6 +201,8 @@ export class ScreenChannel {
         const status = parseWith(StatusMessage, payload);
         if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
         this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+        const power = status.value.power;
+        if (power) this.stores.power.record(screen.id, power, status.value.at, Date.now()).catch((error: unknown) => this.failure(error, `recording ${screen.id}'s display state`));
         // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
         const current = this.stores.playlists.setFor(screen);
         if (current && status.value.revision !== current.revision && connection.pushing === null && this.stores.screens.ackedRevision(screen.id) !== current.revision) {

@@ -19,6 +19,7 @@ interface ScreenRow {
   refused_error: string | null;
   refused_at: string | null;
   status: string | null;
+  watts: number | null;
 }
 
 /** The last events a screen reported, oldest first: those kept before, then the new ones, each once. */
@@ -144,6 +145,7 @@ export class ScreenRegistry {
           ackedRevision: row.acked_revision,
           refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
           status: parsedStatus(row.status),
+          watts: row.watts,
         };
       });
   }

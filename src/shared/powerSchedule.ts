@@ -187,3 +187,25 @@ export function scheduledOffHours(power: PowerSchedule, playlists: readonly Play
   }
   return offMs / 3_600_000;
 }
+
+/** A stretch of one display state a screen reported (`status.power`): from `since` to the last status that still said so. */
+export interface PowerInterval {
+  state: PowerState;
+  since: number;
+  lastAt: number;
+}
+
+/** Hours in each state within [from, to), from the intervals a screen reported (a gap between them counts in none). */
+export function hoursByState(intervals: readonly PowerInterval[], from: number, to: number): Record<PowerState, number> {
+  const ms: Record<PowerState, number> = { on: 0, off: 0, black: 0 };
+  for (const interval of intervals) ms[interval.state] += Math.max(0, Math.min(interval.lastAt, to) - Math.max(interval.since, from));
+  return { on: ms.on / 3_600_000, off: ms.off / 3_600_000, black: ms.black / 3_600_000 };
+}
+
+/**
+ * Energy saved: the hours the display was powered down (`off`) times the screen's stated wattage.
+ * A `black` screen saves next to nothing on a backlit LCD (the backlight stays lit): not counted.
+ */
+export function kWhSaved(hoursOff: number, watts: number | null): number | null {
+  return watts === null ? null : (hoursOff * watts) / 1000;
+}
