@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/hub/cli.js';
 import { PowerReport, ScreenList, ScreenSet, type ScreenToken } from '../../src/shared/adminApi.js';
 import { PlaylistsMessage, type StatusMessage } from '../../src/shared/protocol.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
@@ -114,5 +116,44 @@ describe('screens asleep when the building is closed, at the hub', () => {
     expect(column).toBeGreaterThan(0);
     expect(row!.slice(column)).toMatch(/^off until Wed 08:25 /);
     socket.close();
+  });
+
+  it('the CLI sets a schedule from a file (naming the field of a bad one), a wattage, and prints the report', async () => {
+    const cli = async (...args: string[]): Promise<{ out: string; err: string; code: number }> => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
+      const error = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void err.push(String(line)));
+      process.exitCode = 0;
+      try {
+        await main([...args, '--hub', hub.url, '--token', ADMIN]);
+      } finally {
+        log.mockRestore();
+        error.mockRestore();
+      }
+      const code = Number(process.exitCode ?? 0);
+      process.exitCode = 0;
+      return { out: out.join('\n'), err: err.join('\n'), code };
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'antichambre-power-cli-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ open: [{ hours: [{ start: '8h30', end: '17:30' }] }] }));
+    writeFileSync(join(dir, 'horaires.json'), JSON.stringify({ open: [{ days: [1, 2, 3, 4, 5, 6], hours: [{ start: '09:00', end: '12:00' }] }], closed: [{ from: '2026-12-25T00:00', until: '2026-12-26T00:00' }] }));
+    const bad = await cli('power', 'schedule', join(dir, 'bad.json'), '--site', 'mairie');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('bad.json: open[0].hours[0].start: expected a local time like 08:30');
+    const good = await cli('power', 'schedule', join(dir, 'horaires.json'), '--site', 'mairie');
+    expect(good).toMatchObject({ code: 0 });
+    expect(good.out).toContain('power schedule set: 1 opening schedule(s), 1 closure(s)');
+    expect(good.out).toMatch(/screen hall-2: revision \w{16}, offline: gets it when it connects/);
+    expect(ScreenSet.parse((await api('GET', '/api/screens/hall-2/playlists')).body).power?.closed).toHaveLength(1);
+    expect(await cli('screen', 'watts', 'hall-2', '45')).toMatchObject({ code: 0, out: 'hall-2: 45 W' });
+    expect((await cli('screen', 'watts', 'hall-2', 'lots')).code).toBe(64);
+    const report = await cli('power', 'report', '--since', '2026-12-01T00:00:00.000Z', '--until', '2026-12-03T00:00:00.000Z');
+    expect(report.code).toBe(0);
+    const lines = report.out.split('\n');
+    expect(lines[1]).toMatch(/^screen\s+site\s+hours on\s+hours off\s+hours black\s+watts\s+kWh saved$/);
+    expect(lines[2]).toMatch(/^hall-1\s+mairie\s+9\.1\s+14\.9\s+0\.0\s+120\s+1\.79$/);
+    expect(lines[3]).toMatch(/^hall-2\s+mairie\s+0\.0\s+0\.0\s+0\.0\s+45\s+0\.00$/);
+    expect(lines[4]).toMatch(/^total\s+14\.9\s+0\.0\s+1\.79$/);
   });
 });
