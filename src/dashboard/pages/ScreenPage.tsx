@@ -1,4 +1,7 @@
 import { useEffect, useState } from 'react';
+import { z } from 'zod';
+import type { PowerSchedule } from '../../shared/powerSchedule.js';
+import type { Schedule } from '../../shared/playlist.js';
 import { CommandResult, ScreenList, ScreenSet } from '../../shared/adminApi.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { CommandType } from '../../shared/protocol.js';
@@ -103,6 +106,17 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
               <dd>{status?.version ?? '–'}</dd>
               <dt>{t.timezone}</dt>
               <dd>{screen.timezone}</dd>
+              <dt>{t.colPower}</dt>
+              <dd data-power-state={status?.power?.state ?? ''}>
+                {status?.power ? { on: t.powerOn, off: t.powerOff, black: t.powerBlack }[status.power.state] : '–'}
+                {status?.power?.until ? ` — ${t.powerUntil} ${new Date(status.power.until).toLocaleString(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: screen.timezone })}` : ''}
+              </dd>
+              <dt>{t.powerSchedule}</dt>
+              <dd data-power-schedule>{powerSummary(set.data?.power ?? null, t, locale)}</dd>
+              <dt>{t.colWatts}</dt>
+              <dd>
+                <WattsForm api={api} id={id} watts={screen.watts ?? null} onSaved={screens.refresh} />
+              </dd>
               <dt>{t.layoutChoice}</dt>
               <dd data-screen-layout={layout?.id ?? 'none'}>{layout ? `${layout.id} : ${layout.zones.map((zone) => `${zone.id} (${kindLabel(t, zone.kind)})`).join(', ')}` : t.layoutFullScreen}</dd>
             </dl>
@@ -144,5 +158,59 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
         <p>{screens.error ?? t.loading}</p>
       )}
     </>
+  );
+}
+
+/** `lun. mar. 08:30–12:00, 13:30–17:30`: one opening schedule in words. */
+function scheduleText(schedule: Schedule, locale: string): string {
+  // 2024-01-01 was a Monday: ISO weekday d is that date plus d - 1 days.
+  const dayName = (d: number): string => new Date(Date.UTC(2024, 0, d)).toLocaleDateString(locale, { weekday: 'short', timeZone: 'UTC' });
+  const days = schedule.days ? schedule.days.map(dayName).join(' ') : '';
+  const hours = schedule.hours ? schedule.hours.map((w) => `${w.start}–${w.end}`).join(', ') : '';
+  const span = [schedule.from, schedule.until].some(Boolean) ? ` (${schedule.from ?? '…'} → ${schedule.until ?? '…'})` : '';
+  return `${[days, hours].filter(Boolean).join(' ') || '24/7'}${span}`;
+}
+
+function powerSummary(power: PowerSchedule | null, t: Strings, locale: string): string {
+  if (!power) return t.powerAlways;
+  const open = power.open === 'playlists' ? t.powerByPlaylists : `${t.powerOpen} ${power.open.map((s) => scheduleText(s, locale)).join(' ; ')}`;
+  return power.closed && power.closed.length > 0 ? `${open} ; ${t.powerClosures} : ${power.closed.map((s) => scheduleText(s, locale)).join(' ; ')}` : open;
+}
+
+/** The screen's stated wattage, for the energy saved while it sleeps. */
+function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts: number | null; onSaved: () => void }) {
+  const { t } = useStrings();
+  const [value, setValue] = useState(watts === null ? '' : String(watts));
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = async (): Promise<void> => {
+    try {
+      await api.send('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, { watts: value.trim() === '' ? null : Number(value) }, z.object({ watts: z.number().nullable() }));
+      setMessage({ ok: true, text: t.saved });
+      onSaved();
+    } catch (failure) {
+      setMessage({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <input id="screen-watts" type="number" min="1" step="any" inputMode="decimal" aria-label={t.colWatts} aria-describedby="screen-watts-help" value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit" className="secondary">
+        {t.save}
+      </button>
+      <span id="screen-watts-help" className="help">
+        {t.wattsHelp}
+      </span>
+      {message ? (
+        <span role="status" className={message.ok ? 'success' : 'error'}>
+          {message.text}
+        </span>
+      ) : null}
+    </form>
   );
 }
