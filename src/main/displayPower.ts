@@ -120,7 +120,14 @@ export class DisplayPower {
   }
 
   private async powerOff(): Promise<PowerState> {
-    if (this.offBy) return 'off';
+    // Asked again while asleep: a display woken meanwhile (a mouse moved under DPMS, the TV's remote) is put back to sleep.
+    if (this.offBy) {
+      if (await this.isOn(this.offBy)) {
+        this.deps.log(`display power: the display was woken while the building is closed; off again (${this.offBy})`);
+        if (!(await this.off(this.offBy))) return 'black';
+      }
+      return 'off';
+    }
     for (const method of await this.available()) {
       const done = await this.off(method);
       if (done) {
@@ -178,6 +185,19 @@ export class DisplayPower {
     function failed(what: string, outcome: CommandOutcome): false {
       log(`display power: ${what} failed (${outcome.code === null ? 'did not run' : `exit ${outcome.code}`}): ${firstLine(outcome)}`);
       return false;
+    }
+  }
+
+  /** Whether a display powered down by `method` is on again (unknown: taken as still off; wlopm is simply asked to power off again). */
+  private async isOn(method: DisplayMethod): Promise<boolean> {
+    const { run } = this.deps;
+    switch (method) {
+      case 'cec':
+        return /power status:\s*on\b/i.test((await run(CEC_CLIENT, CEC_ARGS, 'pow 0\n')).stdout);
+      case 'dpms':
+        return /Monitor is On/.test((await run('xset', ['q'])).stdout);
+      case 'wlopm':
+        return true;
     }
   }
 

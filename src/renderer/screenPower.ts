@@ -15,6 +15,8 @@ import { Listeners } from './listeners.js';
 
 /** The longest the decision is trusted without looking at the clock again. */
 export const POWER_CHECK_MS = 60_000;
+/** While asleep, the kiosk's display is asked to be off again this often (someone may have woken it: a mouse under DPMS, a TV remote). */
+export const REASSERT_OFF_MS = 10 * 60_000;
 
 export interface PowerView {
   asleep: boolean;
@@ -44,6 +46,8 @@ export class ScreenPower {
   private stopped = false;
   /** Changes asked of the display, one at a time, in order. */
   private displayQueue: Promise<unknown> = Promise.resolve();
+  /** When the display was last asked to be off. */
+  private offAskedAt = 0;
   view: PowerView = { asleep: false, state: 'on', since: Date.now(), wakesAt: null, sleepsAt: null };
 
   constructor(private readonly deps: ScreenPowerDeps) {}
@@ -101,13 +105,14 @@ export class ScreenPower {
     if (changed) {
       this.deps.onChange?.(this.view);
       this.applyToDisplay(asleep);
-    }
+    } else if (asleep && now - this.offAskedAt >= REASSERT_OFF_MS) this.applyToDisplay(true);
     this.timer.arm(() => this.reconsider(), Math.max(1_000, Math.min(decision.nextChangeAt - now, POWER_CHECK_MS)));
   }
 
   private applyToDisplay(asleep: boolean): void {
     const display = this.deps.display;
     if (!display) return;
+    if (asleep) this.offAskedAt = Date.now();
     this.displayQueue = this.displayQueue.then(async () => {
       let answer: PowerState = asleep ? 'black' : 'on';
       try {

@@ -42,7 +42,7 @@ function machine(has: { cec?: boolean; tvAnswers?: 'standby' | 'on' | 'unknown';
   };
   const blocker = { running: true, start: () => (blocker.running = true), stop: () => (blocker.running = false) };
   const logged: string[] = [];
-  return { run, calls, blocker, logged, display: () => display, dpmsTimeouts: () => dpmsTimeouts, log: (line: string) => logged.push(line) };
+  return { run, calls, blocker, logged, display: () => display, wake: () => void (display = 'on'), dpmsTimeouts: () => dpmsTimeouts, log: (line: string) => logged.push(line) };
 }
 
 const X11 = { DISPLAY: ':0' };
@@ -59,8 +59,9 @@ describe('display power on the kiosk (commands through an injected runner)', () 
     expect(m.calls).toEqual(['cec-client -s -d 1 <<< standby 0', 'cec-client -s -d 1 <<< pow 0']);
     expect(m.blocker.running).toBe(false);
     m.calls.length = 0;
-    expect(await power.set('off')).toBe('off'); // already off: nothing sent again
-    expect(m.calls).toEqual([]);
+    expect(await power.set('off')).toBe('off'); // already off: only asked whether it still is
+    expect(m.calls).toEqual(['cec-client -s -d 1 <<< pow 0']);
+    m.calls.length = 0;
     expect(await power.set('on')).toBe('on');
     expect(m.display()).toBe('on');
     expect(m.calls).toEqual(['cec-client -s -d 1 <<< on 0', 'cec-client -s -d 1 <<< as']);
@@ -118,6 +119,21 @@ describe('display power on the kiosk (commands through an injected runner)', () 
     expect(m.calls).toEqual(['cec-client -l', 'wlopm', 'wlopm --off *']);
     expect(await power.set('on')).toBe('on');
     expect(m.calls.at(-1)).toBe('wlopm --on *');
+  });
+
+  it('asked again while asleep: a display woken meanwhile (a mouse under DPMS, a TV remote) is put back to sleep, one left asleep is not touched', async () => {
+    for (const has of [{ xset: 'dpms' as const }, { cec: true }]) {
+      const m = machine(has);
+      const power = new DisplayPower({ run: m.run, platform: 'linux', env: X11, log: m.log });
+      expect(await power.set('off')).toBe('off');
+      const sent = m.calls.length;
+      expect(await power.set('off')).toBe('off');
+      expect(m.calls.slice(sent)).toEqual([has.cec ? 'cec-client -s -d 1 <<< pow 0' : 'xset q']); // only looked at
+      m.wake();
+      expect(await power.set('off')).toBe('off');
+      expect(m.display()).toBe('off');
+      expect(m.logged.at(-1)).toMatch(/^display power: the display was woken while the building is closed; off again/);
+    }
   });
 
   it('changes asked together run one after the other, in order', async () => {

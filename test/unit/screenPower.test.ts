@@ -14,6 +14,9 @@ const set = (power?: unknown): StoredSet => ({
 });
 const OFFICE = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }] };
 
+/** What the display was asked, repeats of the same state (asleep, it is asked to be off again every 10 min) as one. */
+const changesOf = (asked: string[]) => asked.filter((state, k) => state !== asked[k - 1]);
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
@@ -46,11 +49,16 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
     power.alertsChanged();
     await vi.advanceTimersByTimeAsync(0);
     expect(power.asleep()).toBe(false);
-    expect(asked).toEqual(['off', 'on']);
+    expect(changesOf(asked)).toEqual(['off', 'on']);
     urgent = false;
     power.alertsChanged();
     await vi.advanceTimersByTimeAsync(0);
-    expect(asked).toEqual(['off', 'on', 'off']);
+    expect(changesOf(asked)).toEqual(['off', 'on', 'off']);
+
+    // Asleep, the display is asked to be off again every 10 minutes (someone may have woken it).
+    const before = asked.length;
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(asked.slice(before)).toEqual(['off', 'off', 'off']);
 
     // Morning: on at 08:30 sharp (checked every minute, and at the change itself).
     vi.setSystemTime(Date.parse('2026-12-02T08:29:30+01:00'));
