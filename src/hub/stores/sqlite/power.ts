@@ -1,23 +1,15 @@
-import type { PowerReport, PowerReportQuery, PowerReportRow } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
-import { hoursByState, kWhSaved, PowerState, type PowerStatus } from '../shared/powerSchedule.js';
-import type { HubDb } from './hubDb.js';
-import { HubError } from './hubError.js';
+import type { PowerReport, PowerReportQuery, PowerReportRow } from '../../../shared/adminApi.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import { hoursByState, kWhSaved, PowerState, type PowerStatus } from '../../../shared/powerSchedule.js';
+import { HubError } from '../../hubError.js';
+import type { PowerStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
 
 /**
- * Screens asleep when the building is closed, on the hub's side: each screen's stated wattage,
- * the display states its screens report (`status.power`), kept as stretches (one row per
- * `since`, extended by each status that still says so), and the report of hours on, off and
- * black with the energy saved. The power schedules themselves travel with the sets (PlaylistStore).
+ * Screens asleep when the building is closed (SQLite): wattages in `screens.watts`, the display
+ * states screens report in `power_log` (one row per stretch), the report computed from both. The
+ * power schedules themselves travel with the sets (playlists.ts).
  */
-export interface PowerStore {
-  setWatts(screenId: string, watts: number | null): Promise<void>;
-  /** Each screen's stated wattage, by id (unset: absent). */
-  watts(): Promise<Map<string, number>>;
-  /** A status's display state, as of the screen's `at`; `receivedAt` bounds a screen clock set ahead. */
-  record(screenId: string, power: PowerStatus, at: string, receivedAt: number): Promise<void>;
-  report(query: PowerReportQuery): Promise<PowerReport>;
-}
 
 /** A screen's clock ahead of the hub's by more than this is not believed (its stretch ends at the hub's time). */
 const CLOCK_SLACK_MS = 60_000;
@@ -26,17 +18,15 @@ const MAX_STRETCH_MS = 40 * 86_400_000;
 
 export class SqlitePowerStore implements PowerStore {
   private readonly upsert;
-  private readonly wattsOf;
   private readonly setWattsStmt;
   private readonly overlapping;
   private readonly screensStmt;
 
-  constructor(db: HubDb) {
+  constructor(db: SqliteDb) {
     this.upsert = db.prepare<[string, string, string, string]>(
       `INSERT INTO power_log (screen_id, since, state, last_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (screen_id, since) DO UPDATE SET state = excluded.state, last_at = MAX(last_at, excluded.last_at)`,
     );
-    this.wattsOf = db.prepare<[], { id: string; watts: number }>('SELECT id, watts FROM screens WHERE watts IS NOT NULL');
     this.setWattsStmt = db.prepare<[number | null, string]>('UPDATE screens SET watts = ? WHERE id = ?');
     this.overlapping = db.prepare<[string, string], { screen_id: string; since: string; state: string; last_at: string }>(
       'SELECT screen_id, since, state, last_at FROM power_log WHERE last_at > ? AND since < ? ORDER BY screen_id, since',
@@ -46,10 +36,6 @@ export class SqlitePowerStore implements PowerStore {
 
   async setWatts(screenId: string, watts: number | null): Promise<void> {
     if (this.setWattsStmt.run(watts, screenId).changes === 0) throw new HubError(404, `screen "${screenId}" does not exist`);
-  }
-
-  async watts(): Promise<Map<string, number>> {
-    return new Map(this.wattsOf.all().map((row) => [row.id, row.watts]));
   }
 
   async record(screenId: string, power: PowerStatus, at: string, receivedAt: number): Promise<void> {
