@@ -202,8 +202,13 @@ export const WattsRequest = z.object({
 });
 export type WattsRequest = z.infer<typeof WattsRequest>;
 
+/** The longest period a power report covers. */
+export const MAX_POWER_REPORT_DAYS = 400;
 /** `GET /api/power/report?since=…&until=…[&site=…]`: each screen's hours on, off (powered down) and black, and the energy saved. */
-export const PowerReportQuery = z.object({ since: UtcTime, until: UtcTime, site: Id.optional() });
+export const PowerReportQuery = z
+  .object({ since: UtcTime, until: UtcTime, site: Id.optional() })
+  .refine((q) => Date.parse(q.until) > Date.parse(q.since), { path: ['until'], error: 'must be after since' })
+  .refine((q) => Date.parse(q.until) - Date.parse(q.since) <= MAX_POWER_REPORT_DAYS * 86_400_000, { path: ['until'], error: `expected at most ${MAX_POWER_REPORT_DAYS} days after since` });
 export type PowerReportQuery = z.infer<typeof PowerReportQuery>;
 export const PowerReportRow = z.object({
   screen: Id,
@@ -214,6 +219,8 @@ export const PowerReportRow = z.object({
   hoursBlack: z.number().nonnegative(),
   /** hoursOff × watts / 1000; null without a stated wattage. */
   kWhSaved: z.number().nonnegative().nullable(),
+  /** Hours asleep by its power schedule as it is now (null: none): far above hoursOff + hoursBlack, the screen was off line or did not sleep. */
+  scheduledHoursAsleep: z.number().nonnegative().nullable().optional(),
 });
 export type PowerReportRow = z.infer<typeof PowerReportRow>;
 export const PowerReport = z.object({

@@ -98,7 +98,8 @@ describe('screens asleep when the building is closed, at the hub', () => {
     expect(twoDays.screens[0]).toMatchObject({ screen: 'hall-1', site: 'mairie', watts: 120, hoursBlack: 0 }); // the black stretch became off (same since)
     expect(twoDays.screens[0]!.hoursOn).toBeCloseTo(9.075, 9);
     expect(twoDays.screens[0]!.kWhSaved).toBeCloseTo(OFF_HOURS * 0.12, 9);
-    expect(twoDays.screens[1]).toEqual({ screen: 'hall-2', site: 'mairie', watts: null, hoursOn: 0, hoursOff: 0, hoursBlack: 0, kWhSaved: null });
+    // hall-2 reported nothing: no hours, no energy, while its schedule says it should have slept (off line, or not sleeping).
+    expect(twoDays.screens[1]).toEqual({ screen: 'hall-2', site: 'mairie', watts: null, hoursOn: 0, hoursOff: 0, hoursBlack: 0, kWhSaved: null, scheduledHoursAsleep: twoDays.screens[0]!.scheduledHoursAsleep });
     expect(twoDays.totals.hoursOff).toBeCloseTo(OFF_HOURS, 9);
     expect(twoDays.totals.kWhSaved).toBeCloseTo(OFF_HOURS * 0.12, 9);
     // Within Tuesday only: off from 17:30 to midnight.
@@ -106,7 +107,10 @@ describe('screens asleep when the building is closed, at the hub', () => {
     expect(tuesday.screens[0]!.hoursOff).toBeCloseTo(6.5, 9);
     expect(tuesday.screens[0]!.kWhSaved).toBeCloseTo(0.78, 9);
     expect((await report('2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z', '&site=ailleurs')).screens).toEqual([]);
-    expect((await api<{ error: string }>('GET', '/api/power/report?since=2026-12-02T00:00:00.000Z&until=2026-12-01T00:00:00.000Z')).body.error).toBe('until: must be after since (2026-12-02T00:00:00.000Z)');
+    expect((await api<{ error: string }>('GET', '/api/power/report?since=2026-12-02T00:00:00.000Z&until=2026-12-01T00:00:00.000Z')).body.error).toBe('query: until: must be after since');
+    expect((await api<{ error: string }>('GET', '/api/power/report?since=2020-12-02T00:00:00.000Z&until=2026-12-01T00:00:00.000Z')).body.error).toBe('query: until: expected at most 400 days after since');
+    // What the schedule says they should have slept: Tuesday and Wednesday open 08:25–17:30 (Paris), 48 h less twice 9 h 05.
+    expect(twoDays.screens[0]!.scheduledHoursAsleep).toBeCloseTo(48 - 2 * (9 + 5 / 60), 9);
 
     // `antichambre-hub status` and the dashboard read the state from the screen list.
     const screens = ScreenList.parse((await api('GET', '/api/screens')).body).screens;
@@ -151,9 +155,10 @@ describe('screens asleep when the building is closed, at the hub', () => {
     const report = await cli('power', 'report', '--since', '2026-12-01T00:00:00.000Z', '--until', '2026-12-03T00:00:00.000Z');
     expect(report.code).toBe(0);
     const lines = report.out.split('\n');
-    expect(lines[1]).toMatch(/^screen\s+site\s+hours on\s+hours off\s+hours black\s+watts\s+kWh saved$/);
-    expect(lines[2]).toMatch(/^hall-1\s+mairie\s+9\.1\s+14\.9\s+0\.0\s+120\s+1\.79$/);
-    expect(lines[3]).toMatch(/^hall-2\s+mairie\s+0\.0\s+0\.0\s+0\.0\s+45\s+0\.00$/);
+    expect(lines[1]).toMatch(/^screen\s+site\s+hours on\s+hours off\s+hours black\s+by schedule\s+watts\s+kWh saved$/);
+    // By the site's schedule now (Monday to Saturday 09:00–12:00): 48 h less twice 3 h.
+    expect(lines[2]).toMatch(/^hall-1\s+mairie\s+9\.1\s+14\.9\s+0\.0\s+42\.0\s+120\s+1\.79$/);
+    expect(lines[3]).toMatch(/^hall-2\s+mairie\s+0\.0\s+0\.0\s+0\.0\s+42\.0\s+45\s+0\.00$/);
     expect(lines[4]).toMatch(/^total\s+14\.9\s+0\.0\s+1\.79$/);
   });
 });

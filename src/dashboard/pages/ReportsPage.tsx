@@ -207,6 +207,7 @@ function EnergyReport({ api, query }: { api: HubApi; query: string }) {
                 <th scope="col">{t.colHoursOn}</th>
                 <th scope="col">{t.colHoursOff}</th>
                 <th scope="col">{t.colHoursBlack}</th>
+                <th scope="col">{t.colHoursScheduled}</th>
                 <th scope="col">{t.colWatts}</th>
                 <th scope="col">{t.colKwh}</th>
               </tr>
@@ -219,6 +220,7 @@ function EnergyReport({ api, query }: { api: HubApi; query: string }) {
                   <td>{hours(row.hoursOn)}</td>
                   <td data-hours-off={row.hoursOff}>{hours(row.hoursOff)}</td>
                   <td>{hours(row.hoursBlack)}</td>
+                  <td>{row.scheduledHoursAsleep === null || row.scheduledHoursAsleep === undefined ? '–' : hours(row.scheduledHoursAsleep)}</td>
                   <td>{row.watts ?? '–'}</td>
                   <td data-kwh={row.kWhSaved ?? ''}>{row.kWhSaved === null ? <span className="muted">{t.noWatts}</span> : kwh(row.kWhSaved)}</td>
                 </tr>
@@ -231,6 +233,7 @@ function EnergyReport({ api, query }: { api: HubApi; query: string }) {
                 <td />
                 <td>{hours(report.data!.totals.hoursOff)}</td>
                 <td>{hours(report.data!.totals.hoursBlack)}</td>
+                <td />
                 <td />
                 <td data-kwh={report.data!.totals.kWhSaved}>{kwh(report.data!.totals.kWhSaved)}</td>
               </tr>

@@ -1,4 +1,5 @@
 import { PowerReportQuery, PowerScheduleRequest, WattsRequest, type PowerReport, type PowerScheduleResult } from '../../shared/adminApi.js';
+import { scheduledOffHours } from '../../shared/powerSchedule.js';
 import type { ScreenChannel } from '../screenChannel.js';
 import type { HubStores } from '../stores/index.js';
 import type { AdminRoute } from './admin.js';
@@ -46,7 +47,20 @@ export function powerRouteTable({ stores, channel }: { stores: HubStores; channe
       method: 'GET',
       url: '/api/power/report',
       permission: 'screens:read',
-      handler: async (request): Promise<PowerReport> => stores.power.report(parsed(PowerReportQuery, request.query ?? {}, 'query')),
+      handler: async (request): Promise<PowerReport> => {
+        const query = parsed(PowerReportQuery, request.query ?? {}, 'query');
+        const report = await stores.power.report(query);
+        // Beside what each screen reported, what its schedule (as it is now) says it should have slept.
+        const rows = await Promise.all(
+          report.screens.map(async (row) => {
+            const screen = await stores.screens.get(row.screen);
+            const set = screen ? await stores.playlists.setFor(screen) : null;
+            const scheduled = screen && set?.power ? scheduledOffHours(set.power, set.playlists, screen.timezone, Date.parse(query.since), Date.parse(query.until)) : null;
+            return { ...row, scheduledHoursAsleep: scheduled };
+          }),
+        );
+        return { ...report, screens: rows };
+      },
     },
   ];
 }
