@@ -86,6 +86,8 @@ export class DisplayPower {
   /** The method that powered the display off (the one to power it on again). */
   private offBy: DisplayMethod | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Whether the display was asked anything since this process started. */
+  private wokenOnce = false;
 
   constructor(private readonly deps: DisplayPowerDeps) {}
 
@@ -120,6 +122,7 @@ export class DisplayPower {
   }
 
   private async powerOff(): Promise<PowerState> {
+    this.wokenOnce = true; // this run has taken the display in hand: an "on" wakes only what it powered down
     // Asked again while asleep: a display woken meanwhile (a mouse moved under DPMS, the TV's remote) is put back to sleep.
     if (this.offBy) {
       if (await this.isOn(this.offBy)) {
@@ -141,7 +144,9 @@ export class DisplayPower {
   }
 
   private async powerOn(): Promise<PowerState> {
-    const method = this.offBy;
+    // The first time in this run: a TV left in standby by a run that ended asleep (a power cut, a reboot at night) is woken.
+    const method = this.offBy ?? (this.wokenOnce ? null : ((await this.available())[0] ?? null));
+    this.wokenOnce = true;
     if (!method) return 'on';
     this.deps.blocker?.start();
     const done = await this.on(method);

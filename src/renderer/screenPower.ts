@@ -63,6 +63,8 @@ export class ScreenPower {
   start(set: StoredSet | null): void {
     this.set = set;
     this.reconsider();
+    // With a schedule, a display left powered down by a run that ended asleep (a reboot at night) is woken now.
+    if (!this.view.asleep && set?.power) this.applyToDisplay(false);
   }
 
   /** A new set is stored: its power schedule applies from now on. */

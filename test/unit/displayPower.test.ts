@@ -136,6 +136,16 @@ describe('display power on the kiosk (commands through an injected runner)', () 
     }
   });
 
+  it('the first "on" of a run wakes the display through the best way found (a TV left in standby by a run that ended asleep); later ones send nothing', async () => {
+    const m = machine({ cec: true, xset: 'dpms' });
+    const power = new DisplayPower({ run: m.run, platform: 'linux', env: X11, log: m.log });
+    expect(await power.set('on')).toBe('on');
+    expect(m.calls.filter((c) => c.includes('<<<'))).toEqual(['cec-client -s -d 1 <<< on 0', 'cec-client -s -d 1 <<< as']);
+    const sent = m.calls.length;
+    expect(await power.set('on')).toBe('on');
+    expect(m.calls.length).toBe(sent);
+  });
+
   it('changes asked together run one after the other, in order', async () => {
     const m = machine({ cec: true });
     const power = new DisplayPower({ run: m.run, platform: 'linux', env: {}, log: m.log });

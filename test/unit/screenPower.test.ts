@@ -39,7 +39,7 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
     expect(power.status()).toEqual({ state: 'on', since: '2026-12-01T16:29:00.000Z', until: '2026-12-01T16:30:00.000Z' });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(power.asleep()).toBe(true);
-    expect(asked).toEqual(['off']);
+    expect(asked).toEqual(['on', 'off']); // on at start (it may have been left off), off at 17:30
     expect(changes).toEqual(['black', 'off']); // black at once, off once the display said so
     expect(power.status()).toEqual({ state: 'off', since: '2026-12-01T16:30:00.000Z', until: '2026-12-02T07:30:00.000Z' });
 
@@ -49,11 +49,11 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
     power.alertsChanged();
     await vi.advanceTimersByTimeAsync(0);
     expect(power.asleep()).toBe(false);
-    expect(changesOf(asked)).toEqual(['off', 'on']);
+    expect(changesOf(asked)).toEqual(['on', 'off', 'on']);
     urgent = false;
     power.alertsChanged();
     await vi.advanceTimersByTimeAsync(0);
-    expect(changesOf(asked)).toEqual(['off', 'on', 'off']);
+    expect(changesOf(asked)).toEqual(['on', 'off', 'on', 'off']);
 
     // Asleep, the display is asked to be off again every 10 minutes (someone may have woken it).
     const before = asked.length;
@@ -84,6 +84,16 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
       expect(power.status().state).toBe('black');
       power.stop();
     }
+  });
+
+  it('started during opening hours with a schedule: the display is asked to be on once (it may have been left off)', async () => {
+    vi.setSystemTime(Date.parse('2026-12-01T10:00:00+01:00'));
+    const asked: string[] = [];
+    const power = new ScreenPower({ timezone: PARIS, urgent: () => false, display: async (state) => (asked.push(state), state) });
+    power.start(set(OFFICE));
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(asked).toEqual(['on']);
+    power.stop();
   });
 
   it('without a power schedule the screen stays on and never asks the display', async () => {
