@@ -74,10 +74,11 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
   it('a kiosk that cannot power the display down, or answers nonsense: black', async () => {
     vi.setSystemTime(Date.parse('2026-12-05T12:00:00+01:00')); // Saturday: closed
     for (const answer of ['black', 'standby', new Error('ipc gone')]) {
-      const power = new ScreenPower({ timezone: PARIS, urgent: () => false, display: async () => {
+      const display = async (): Promise<unknown> => {
         if (answer instanceof Error) throw answer;
         return answer;
-      } });
+      };
+      const power = new ScreenPower({ timezone: PARIS, urgent: () => false, display });
       vi.spyOn(console, 'warn').mockImplementation(() => {});
       power.start(set(OFFICE));
       await vi.advanceTimersByTimeAsync(0);
