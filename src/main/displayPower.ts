@@ -121,6 +121,11 @@ export class DisplayPower {
     return next;
   }
 
+  /** The app quits: a display this run powered down is powered up again (a technician is at the keyboard); one it did not is left alone. */
+  wakeIfAsleep(): Promise<PowerState> {
+    return this.offBy ? this.set('on') : Promise.resolve('on');
+  }
+
   private async powerOff(): Promise<PowerState> {
     this.wokenOnce = true; // this run has taken the display in hand: an "on" wakes only what it powered down
     // Asked again while asleep: a display woken meanwhile (a mouse moved under DPMS, the TV's remote) is put back to sleep.

@@ -194,7 +194,7 @@ function start(): void {
     return displayPower.set(DisplayPowerRequest.parse(state));
   });
   // Quitting (a technician at the keyboard) leaves the display on.
-  app.on('before-quit', () => void displayPower.set('on'));
+  app.on('before-quit', () => void displayPower.wakeIfAsleep());
   const choice = () => chooseDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), config.display);
   const first = choice();
   if (first.warning) log(first.warning);

@@ -146,6 +146,16 @@ describe('display power on the kiosk (commands through an injected runner)', () 
     expect(m.calls.length).toBe(sent);
   });
 
+  it('quitting wakes a display this run powered down, and leaves one it did not alone', async () => {
+    const m = machine({ cec: true });
+    const power = new DisplayPower({ run: m.run, platform: 'linux', env: {}, log: m.log });
+    expect(await power.wakeIfAsleep()).toBe('on');
+    expect(m.calls).toEqual([]);
+    await power.set('off');
+    expect(await power.wakeIfAsleep()).toBe('on');
+    expect(m.display()).toBe('on');
+  });
+
   it('changes asked together run one after the other, in order', async () => {
     const m = machine({ cec: true });
     const power = new DisplayPower({ run: m.run, platform: 'linux', env: {}, log: m.log });
