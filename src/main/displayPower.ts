@@ -104,7 +104,7 @@ export class DisplayPower {
     if (cec.code === 0 && /Found devices:\s*[1-9]/.test(cec.stdout)) found.push('cec');
     if (platform === 'linux' && !isWayland(env) && env['DISPLAY']) {
       const q = await run('xset', ['q']);
-      if (q.code === 0 && /DPMS|Display Power Management/.test(q.stdout) && !/does not have the DPMS/i.test(q.stdout + q.stderr)) found.push('dpms');
+      if (q.code === 0 && /DPMS|Display Power Management/.test(q.stdout) && !/does not have the DPMS|not capable of DPMS/i.test(q.stdout + q.stderr)) found.push('dpms');
     }
     if (platform === 'linux' && isWayland(env)) {
       const outputs = await run('wlopm', []);

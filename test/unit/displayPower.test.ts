@@ -5,7 +5,7 @@ import { DisplayPower, DisplayPowerRequest, spawnRunner, type CommandOutcome, ty
  * A kiosk machine seen through its commands: which of cec-client, xset and wlopm it has, and a
  * display whose power they change. The runner is the only thing injected; DisplayPower is real.
  */
-function machine(has: { cec?: boolean; tvAnswers?: 'standby' | 'on' | 'unknown'; xset?: 'dpms' | 'no-dpms' | 'stuck-on'; wlopm?: boolean }) {
+function machine(has: { cec?: boolean; tvAnswers?: 'standby' | 'on' | 'unknown'; xset?: 'dpms' | 'no-dpms' | 'not-capable' | 'stuck-on'; wlopm?: boolean }) {
   const calls: string[] = [];
   let display: 'on' | 'off' = 'on';
   let dpmsTimeouts = '600 600 600';
@@ -25,6 +25,7 @@ function machine(has: { cec?: boolean; tvAnswers?: 'standby' | 'on' | 'unknown';
       if (!has.xset) return missing;
       if (args[0] === 'q') {
         if (has.xset === 'no-dpms') return ok('Keyboard Control:\n  auto repeat:  on\nServer does not have the DPMS Extension\n');
+        if (has.xset === 'not-capable') return ok('Screen Saver:\n  prefer blanking:  yes\nDPMS (Energy Star):\n  Display is not capable of DPMS\n');
         return ok(`Screen Saver:\n  prefer blanking:  yes\nDPMS (Energy Star):\n  Standby: ${dpmsTimeouts.split(' ')[0]}\n  DPMS is Enabled\n  Monitor is ${display === 'on' ? 'On' : 'Off'}\n`);
       }
       if (args.join(' ') === 'dpms 0 0 0') dpmsTimeouts = '0 0 0';
@@ -101,6 +102,7 @@ describe('display power on the kiosk (commands through an injected runner)', () 
   it('an X server without DPMS, Wayland without wlopm, Windows without CEC: black, nothing run to power down', async () => {
     for (const [platform, env, has] of [
       ['linux', X11, { xset: 'no-dpms' }],
+      ['linux', X11, { xset: 'not-capable' }],
       ['linux', WAYLAND, { xset: 'dpms' }],
       ['win32', {}, {}],
     ] as const) {
