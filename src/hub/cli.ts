@@ -3,10 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PowerReport, PowerScheduleResult, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PowerReport, PowerScheduleResult, PushResult, ScreenList, ScreenToken, WattsResult } from '../shared/adminApi.js';
 import { PowerSchedule } from '../shared/powerSchedule.js';
 import { formatIssues } from '../shared/validationError.js';
-import { z } from 'zod';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
@@ -203,7 +202,7 @@ export async function run(argv: string[]): Promise<void> {
         const text = need(rest[1], 'the watts: screen watts <id> <watts | none>');
         const watts = text === 'none' ? null : Number(text);
         if (watts !== null && !(Number.isFinite(watts) && watts > 0)) throw new UsageError(`screen watts ${id} ${text}: expected a number of watts > 0, or none`);
-        await api.json('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, z.unknown(), { watts });
+        await api.json('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, WattsResult, { watts });
         console.log(watts === null ? `${id}: no wattage (no energy figure in the reports)` : `${id}: ${watts} W`);
         return;
       }

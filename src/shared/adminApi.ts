@@ -201,6 +201,8 @@ export const WattsRequest = z.object({
   watts: z.number({ error: 'expected a number of watts' }).positive({ error: 'expected watts > 0' }).max(10_000, { error: 'expected at most 10000 W' }).nullable(),
 });
 export type WattsRequest = z.infer<typeof WattsRequest>;
+export const WattsResult = WattsRequest.extend({ screen: Id });
+export type WattsResult = z.infer<typeof WattsResult>;
 
 /** The longest period a power report covers. */
 export const MAX_POWER_REPORT_DAYS = 400;

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
-import { z } from 'zod';
 import type { PowerSchedule } from '../../shared/powerSchedule.js';
 import type { Schedule } from '../../shared/playlist.js';
-import { CommandResult, ScreenList, ScreenSet } from '../../shared/adminApi.js';
+import { CommandResult, ScreenList, ScreenSet, WattsResult } from '../../shared/adminApi.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { CommandType } from '../../shared/protocol.js';
 import { revisionState } from '../../shared/revisionState.js';
@@ -184,7 +183,7 @@ function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const save = async (): Promise<void> => {
     try {
-      await api.send('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, { watts: value.trim() === '' ? null : Number(value) }, z.object({ watts: z.number().nullable() }));
+      await api.send('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, { watts: value.trim() === '' ? null : Number(value) }, WattsResult);
       setMessage({ ok: true, text: t.saved });
       onSaved();
     } catch (failure) {

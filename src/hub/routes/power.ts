@@ -1,4 +1,4 @@
-import { PowerReportQuery, PowerScheduleRequest, WattsRequest, type PowerReport, type PowerScheduleResult } from '../../shared/adminApi.js';
+import { PowerReportQuery, PowerScheduleRequest, WattsRequest, type PowerReport, type PowerScheduleResult, type WattsResult } from '../../shared/adminApi.js';
 import { scheduledOffHours } from '../../shared/powerSchedule.js';
 import type { ScreenChannel } from '../screenChannel.js';
 import type { HubStores } from '../stores/index.js';
@@ -36,7 +36,7 @@ export function powerRouteTable({ stores, channel }: { stores: HubStores; channe
       method: 'PUT',
       url: '/api/screens/:id/watts',
       permission: 'screens:write',
-      handler: async (request) => {
+      handler: async (request): Promise<WattsResult> => {
         const { id } = parsed(IdParam, request.params, 'url');
         const { watts } = parsed(WattsRequest, request.body, '');
         await stores.power.setWatts(id, watts);
