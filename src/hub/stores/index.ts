@@ -6,6 +6,8 @@ import type {
   PairingClaim,
   PairingStarted,
   PairingState,
+  PowerReport,
+  PowerReportQuery,
   PushRequest,
   ScreenCreate,
   ScreenInfo,
@@ -17,7 +19,6 @@ import type {
   WaitPoint,
 } from '../../shared/adminApi.js';
 import type { Impression } from '../../shared/impression.js';
-import type { PowerReport, PowerReportQuery } from '../../shared/adminApi.js';
 import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
