@@ -32,6 +32,20 @@ describe('the dashboard and screens asleep', () => {
 
     await page.goto(`${hub.url}/#/screens/veille-1`);
     await expect.poll(() => page.textContent('[data-power-schedule]').catch(() => null), { timeout: 10_000 }).toBe('allumé lun. mar. mer. jeu. ven. 08:30–17:30');
+    // The opening hours, edited on the screen page: a mistake is named with its field, a good one sent to this screen only.
+    await expect.poll(() => page.inputValue('#power-json'), { timeout: 10_000 }).toContain('"08:30"');
+    await page.fill('#power-json', JSON.stringify({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '9h', end: '18:00' }] }] }));
+    expect(await page.textContent('#power-json-error')).toBe('open[0].hours[0].start: expected a local time like 08:30 (00:00 to 24:00)');
+    expect(await page.isDisabled('[data-power-send="screen"]')).toBe(true);
+    const own = { open: [{ days: [1, 2, 3, 4, 5, 6], hours: [{ start: '09:00', end: '18:00' }] }] };
+    await page.fill('#power-json', JSON.stringify(own));
+    await page.click('[data-power-send="screen"]');
+    await expect.poll(() => page.textContent('#power-editor-title ~ [role=status]').catch(() => null), { timeout: 5_000 }).toBe('Envoyé à 1 écran');
+    expect((await adminApi<{ power: unknown }>(hub, 'GET', '/api/screens/veille-1/playlists')).body.power).toEqual(own);
+    await expect.poll(() => page.textContent('[data-power-schedule]'), { timeout: 10_000 }).toBe('allumé lun. mar. mer. jeu. ven. sam. 09:00–18:00');
+    await page.click('[data-power-send="remove"]');
+    await expect.poll(() => page.textContent('[data-power-schedule]'), { timeout: 10_000 }).toBe('allumé lun. mar. mer. jeu. ven. 08:30–17:30'); // the site's again
+
     await page.fill('#screen-watts', '120');
     await page.click('#screen-watts ~ button[type=submit]');
     await expect.poll(async () => (await adminApi<ScreenList>(hub, 'GET', '/api/screens')).body.screens.find((s) => s.id === 'veille-1')?.watts, { timeout: 5_000 }).toBe(120);

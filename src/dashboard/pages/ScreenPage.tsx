@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { PowerSchedule } from '../../shared/powerSchedule.js';
+import { PowerSchedule } from '../../shared/powerSchedule.js';
+import { formatIssues } from '../../shared/validationError.js';
 import type { Schedule } from '../../shared/playlist.js';
-import { CommandResult, ScreenList, ScreenSet, WattsResult } from '../../shared/adminApi.js';
+import { CommandResult, PowerScheduleResult, ScreenList, ScreenSet, WattsResult, type Target } from '../../shared/adminApi.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { CommandType } from '../../shared/protocol.js';
 import { revisionState } from '../../shared/revisionState.js';
@@ -14,7 +15,7 @@ import { fieldsOf } from '../layoutDraft.js';
 import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
 
-const COMMANDS: { type: CommandType; label: keyof Strings }[] = [
+const COMMANDS: { type: CommandType; label: 'cmdIdentify' | 'cmdScreenshot' | 'cmdReload' | 'cmdRestart' | 'cmdClearCache' }[] = [
   { type: 'identify', label: 'cmdIdentify' },
   { type: 'screenshot', label: 'cmdScreenshot' },
   { type: 'reload', label: 'cmdReload' },
@@ -149,6 +150,7 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
             <p role="status" className={result?.ok ? 'success' : 'error'}>
               {result?.text}
             </p>
+            <PowerScheduleEditor api={api} screenId={id} site={screen.site} current={set.data ? (set.data.power ?? null) : undefined} onSent={set.refresh} />
             <h2>{t.lastScreenshot}</h2>
             {shot ? <img className="screenshot" src={shot.url} alt={`${t.lastScreenshot} — ${screen.name}`} /> : <p className="muted">{t.noScreenshot}</p>}
           </section>
@@ -211,5 +213,68 @@ function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts
         </span>
       ) : null}
     </form>
+  );
+}
+
+/** A schedule to start from: weekdays 08:30–12:00 and 13:30–17:30. */
+const EXAMPLE_POWER: PowerSchedule = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '12:00' }, { start: '13:30', end: '17:30' }] }], wakeBeforeMinutes: 5 };
+
+function parsePower(text: string): { ok: true; power: PowerSchedule } | { ok: false; error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `JSON : ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const parsed = PowerSchedule.safeParse(raw);
+  return parsed.success ? { ok: true, power: parsed.data } : { ok: false, error: formatIssues(parsed.error) };
+}
+
+/** The opening hours of this screen or of its whole site, edited as JSON, checked as typed (the field's path named). */
+function PowerScheduleEditor({ api, screenId, site, current, onSent }: { api: HubApi; screenId: string; site: string; current: PowerSchedule | null | undefined; onSent: () => void }) {
+  const { t } = useStrings();
+  const [text, setText] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // Filled once from what the screen has (or an example), then left to the admin.
+  useEffect(() => {
+    if (text === null && current !== undefined) setText(JSON.stringify(current ?? EXAMPLE_POWER, null, 2));
+  }, [current, text]);
+  const draft = parsePower(text ?? '');
+  const send = async (target: Target, power: PowerSchedule | null): Promise<void> => {
+    try {
+      const result = await api.send('PUT', '/api/power/schedule', { target, power }, PowerScheduleResult);
+      setMessage({ ok: true, text: t.powerSent(result.screens.length) });
+      onSent();
+    } catch (failure) {
+      setMessage({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+  return (
+    <section aria-labelledby="power-editor-title">
+      <h2 id="power-editor-title">{t.powerEditorTitle}</h2>
+      <p id="power-json-help" className="help">
+        {t.powerEditorHelp}
+      </p>
+      <textarea id="power-json" className="code" rows={10} spellCheck={false} value={text ?? ''} onChange={(e) => setText(e.target.value)} aria-labelledby="power-editor-title" aria-describedby="power-json-help power-json-error" aria-invalid={draft.ok ? undefined : true} />
+      <p id="power-json-error" className="error">
+        {text !== null && !draft.ok ? draft.error : null}
+      </p>
+      <div className="buttons">
+        <button type="button" data-power-send="screen" disabled={!draft.ok} onClick={() => draft.ok && void send({ screen: screenId }, draft.power)}>
+          {t.powerForScreen}
+        </button>
+        <button type="button" className="secondary" data-power-send="site" disabled={!draft.ok} onClick={() => draft.ok && void send({ site }, draft.power)}>
+          {`${t.powerForSite} (${site})`}
+        </button>
+        <button type="button" className="secondary" data-power-send="remove" onClick={() => void send({ screen: screenId }, null)}>
+          {t.powerRemove}
+        </button>
+      </div>
+      {message ? (
+        <p role="status" className={message.ok ? 'success' : 'error'}>
+          {message.text}
+        </p>
+      ) : null}
+    </section>
   );
 }
