@@ -12,6 +12,7 @@ import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { powerReportText } from './powerReportText.js';
+import { holidayClosures } from './publicHolidays.js';
 import { statusTable } from './statusTable.js';
 
 /** `antichambre-hub`: starts the hub (`serve`), or drives a running one through its admin API. */
@@ -40,6 +41,9 @@ const USAGE = `antichambre-hub <command>
   power schedule <hours.json | none> --screen ID | --site ID
                                          when the target's screens sleep (a screen's own wins over its site's);
                                          none: remove the target's own (its site's applies, or always on)
+  power holidays <year> [--country FR] [--region 57] [--into horaires.json]
+                                         the year's public holidays as closures (Alsace-Moselle: --region 57, 67 or 68);
+                                         --into adds them to a schedule file's "closed", else prints them
   power report [--since ISO] [--until ISO] [--site ID]
                                          hours on, off and black per screen, kWh saved (default: the last 7 days)
   screen watts <id> <watts | none>       the display's power draw as on its label, for the energy saved
@@ -72,6 +76,9 @@ const OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  country: { type: 'string' },
+  region: { type: 'string' },
+  into: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -284,6 +291,26 @@ export async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'power': {
+      if (sub === 'holidays') {
+        const yearText = need(rest[0], 'the year: power holidays <year>');
+        const year = Number(yearText);
+        if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new UsageError(`power holidays ${yearText}: expected a year like 2027`);
+        const holidays = holidayClosures(year, values.country ?? 'FR', values.region);
+        if (!values.into) {
+          console.log(JSON.stringify(holidays.map((h) => h.closure), null, 2));
+          for (const h of holidays) console.error(`${h.closure.from!.slice(0, 10)}  ${h.name}`);
+          return;
+        }
+        const schedule = await readPowerFile(values.into);
+        const closed = [...(schedule.closed ?? [])];
+        const added = holidays.filter((h) => !closed.some((c) => c.from === h.closure.from && c.until === h.closure.until));
+        closed.push(...added.map((h) => h.closure));
+        const updated = PowerSchedule.safeParse({ ...schedule, closed });
+        if (!updated.success) throw new Error(`${values.into}: with the holidays added: ${formatIssues(updated.error)}`);
+        await writeFile(values.into, `${JSON.stringify(updated.data, null, 2)}\n`);
+        console.log(`${values.into}: ${added.length} holiday(s) added to "closed"${added.length > 0 ? ` (${added.map((h) => `${h.closure.from!.slice(0, 10)} ${h.name}`).join(', ')})` : ', all already there'}; send it with: power schedule ${values.into} --site …`);
+        return;
+      }
       const api = client(values);
       if (sub === 'schedule') {
         const file = need(rest[0], 'the schedule file: power schedule <hours.json | none>');
@@ -300,7 +327,7 @@ export async function run(argv: string[]): Promise<void> {
         console.log(powerReportText(await api.json('GET', `/api/power/report?${query}`, PowerReport)));
         return;
       }
-      throw new UsageError('power schedule|report');
+      throw new UsageError('power schedule|holidays|report');
     }
     case 'status': {
       const { screens } = await client(values).json('GET', '/api/screens', ScreenList);
