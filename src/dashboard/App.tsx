@@ -84,13 +84,14 @@ export function App() {
   };
 
   const actions = signedIn?.state.actions ?? [];
+  const access = useMemo(() => ({ actions, grants: signedIn?.state.user.grants ?? [] }), [signedIn]);
   const can = (action: Action | null): boolean => action === null || actions.includes(action);
   const current = route.page === 'screen' ? 'screens' : route.page;
   const allowed = NAV.find((entry) => entry.page === current);
   const page = allowed && !can(allowed.needs) ? null : route;
   return (
     <LangContext.Provider value={lang}>
-      <ActionsContext.Provider value={actions}>
+      <ActionsContext.Provider value={access}>
         <a className="skip" href="#main">
           {t.skipToContent}
         </a>

@@ -129,6 +129,8 @@ export const AUDIT_ACTIONS = [
   'screen.add',
   'screen.token',
   'pairing.claim',
+  'power.schedule',
+  'screen.watts',
   'site.token',
   'user.add',
   'user.change',

@@ -42,6 +42,7 @@ import { toAlert } from '../stores/alertMessage.js';
 import type { HubStores } from '../stores/index.js';
 import { callerOf, type RouteAccess, type ScopeOf } from '../routeAccess.js';
 import { CodeParam } from './pairing.js';
+import { powerRouteTable } from './power.js';
 import { IdParam, parsed, ShaParam } from './requestParsing.js';
 
 /**
@@ -61,6 +62,15 @@ export interface AdminRoute {
   /** Uploads: larger than the root's JSON body limit. */
   bodyLimit?: number;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+/** Writes an audit entry for the request's caller (routes/admin.ts's `audit`). */
+export type RouteAudit = (request: FastifyRequest, record: Parameters<Access['audit']>[1]) => Promise<void>;
+/** Where a request's target is, for the routes of other files in the admin table. */
+export interface TargetScopes {
+  ofTarget(target: Target): Scope | Promise<Scope>;
+  bodyTarget: ScopeOf;
+  screenParam: ScopeOf;
 }
 
 export interface AdminDeps {
@@ -146,7 +156,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
         const screen = await stores.screens.get(id);
         if (!screen) throw new HubError(404, `screen "${id}" does not exist`);
         const set = await stores.playlists.setFor(screen);
-        return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
+        return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null, power: set?.power ?? null };
       },
     },
     {
@@ -393,6 +403,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
         return { impressions };
       },
     },
+    ...powerRouteTable({ stores, channel, audit, scopes: { ofTarget: siteOfTarget, bodyTarget, screenParam } }),
   ];
 }
 

@@ -6,6 +6,8 @@ import type {
   PairingClaim,
   PairingStarted,
   PairingState,
+  PowerReport,
+  PowerReportQuery,
   PushRequest,
   ScreenCreate,
   ScreenInfo,
@@ -19,6 +21,7 @@ import type {
 import type { Grant } from '../../shared/access.js';
 import type { ApiTokenInfo, AuditAction, AuditEntry, AuditQuery, UserInfo } from '../../shared/accounts.js';
 import type { Impression } from '../../shared/impression.js';
+import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
 import { openSqliteStores } from './sqlite/index.js';
@@ -64,6 +67,8 @@ export interface PlaylistStore {
   history(id: string): Promise<{ version: number; createdAt: string }[]>;
   /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
+  /** The target's own power schedule, sent with its screens' sets (null: none; its screens follow their site's, or stay on). */
+  setPower(target: Target, power: PowerSchedule | null): Promise<void>;
 }
 
 /** Proof of play, stored once per id (the idempotency key). */
@@ -125,6 +130,18 @@ export interface PairingStore {
 export interface MediaIndex {
   info(sha256: string): Promise<{ bytes: number; type: string } | null>;
   record(sha256: string, bytes: number, type: string, at: number): Promise<void>;
+}
+
+/**
+ * Screens asleep when the building is closed: each screen's stated wattage, the display states
+ * its screens report (`status.power`) kept as stretches (one per `since`, extended by each status
+ * that still says so), and the report of hours on, off and black with the energy saved.
+ */
+export interface PowerStore {
+  setWatts(screenId: string, watts: number | null): Promise<void>;
+  /** A status's display state, as of the screen's `at`; `receivedAt` bounds a screen clock set ahead. */
+  record(screenId: string, power: PowerStatus, at: string, receivedAt: number): Promise<void>;
+  report(query: PowerReportQuery): Promise<PowerReport>;
 }
 
 /** The hub's own settings (key and value). */
@@ -231,6 +248,7 @@ export interface HubStores {
   sessions: SessionStore;
   tokens: ApiTokenStore;
   audit: AuditLog;
+  power: PowerStore;
   /** Waits for what is under way, then closes the database. */
   close(): Promise<void>;
 }

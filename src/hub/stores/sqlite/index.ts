@@ -8,6 +8,7 @@ import { SqliteCommandStore } from './commands.js';
 import { SqliteImpressionStore } from './impressions.js';
 import { SqlitePairingStore } from './pairings.js';
 import { SqlitePlaylistStore } from './playlists.js';
+import { SqlitePowerStore } from './power.js';
 import { SqliteQueueStore } from './queue.js';
 import { SqliteScreenStore } from './screens.js';
 import { SqliteSessionStore } from './sessions.js';
@@ -61,6 +62,7 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     pairings: new SqlitePairingStore(db, screens),
     media: new SqliteMediaIndex(db),
     settings: new SqliteSettingsStore(db),
+    power: new SqlitePowerStore(db),
     accounts: new SqliteAccountStore(db),
     sessions: new SqliteSessionStore(db, { ...SESSION_LIMITS, ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }) }),
     tokens: new SqliteApiTokenStore(db),

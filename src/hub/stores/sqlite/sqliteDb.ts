@@ -129,7 +129,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE impressions ADD COLUMN zone_id TEXT NOT NULL DEFAULT 'main';
   ALTER TABLE impressions ADD COLUMN audience REAL;
   `,
-  // 5: accounts (issue 18): users with argon2id password hashes (null: single sign-on only) and
+  // 5: screens asleep when the building is closed: power schedules per screen or site (a screen's
+  // own wins), each screen's stated wattage, and the display states its screens reported, one row per stretch.
+  `
+  CREATE TABLE power_schedules (
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (target_kind, target_id)
+  );
+  ALTER TABLE screens ADD COLUMN watts REAL;
+  CREATE TABLE power_log (screen_id TEXT NOT NULL, since TEXT NOT NULL, state TEXT NOT NULL, last_at TEXT NOT NULL, PRIMARY KEY (screen_id, since));
+  CREATE INDEX power_log_last_at ON power_log (last_at);
+  `,
+  // 6: accounts (issue 18): users with argon2id password hashes (null: single sign-on only) and
   // their roles per site ('*': every site); dashboard sessions and API tokens kept as SHA-256
   // hashes; the audit log, append-only (triggers refuse UPDATE and DELETE). A hub that had an
   // admin token gets an administrator (admin@localhost, no password yet) whose API token it becomes.
