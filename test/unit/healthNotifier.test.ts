@@ -1,0 +1,165 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthNotifier, readNotifyConfig, signature, type ToldProblems } from '../../src/hub/healthNotifier.js';
+import type { ScreenState } from '../../src/shared/adminApi.js';
+import { toUtcTime } from '../../src/shared/ids.js';
+import { NotifyConfig } from '../../src/shared/notifications.js';
+import { startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../support/notificationReceivers.js';
+
+/**
+ * The notifier against a real SMTP server (STARTTLS, login) and a real HTTP receiver checking
+ * the HMAC; the screens' states are given as data and the clock is the test's (`check()` is
+ * called by hand: no waiting).
+ */
+
+const SECRET = 'secret-partage-du-webhook-0123456789';
+const T0 = Date.UTC(2026, 11, 2, 9, 0, 0);
+const MIN = 60_000;
+let mail: MailReceiver;
+let hook: WebhookReceiver;
+let lateHook: WebhookReceiver;
+
+beforeAll(async () => {
+  [mail, hook, lateHook] = await Promise.all([startMailReceiver(), startWebhookReceiver(SECRET), startWebhookReceiver(SECRET)]);
+});
+afterAll(async () => {
+  await Promise.all([mail?.close(), hook?.close(), lateHook?.close()]);
+});
+
+function screen(id: string, site: string, overrides: Partial<ScreenState> = {}): ScreenState {
+  return { id, name: `Écran ${id}`, site, timezone: 'Europe/Paris', online: true, lastSeen: toUtcTime(T0), revision: 'r1', ackedRevision: 'r1', refused: null, status: null, ...overrides };
+}
+
+function config(overrides: Record<string, unknown> = {}): NotifyConfig {
+  return NotifyConfig.parse({
+    hubName: 'Hub Mairie',
+    offlineAfterMinutes: 5,
+    groupWithinSeconds: 60,
+    webhooks: [
+      { url: hook.url, secret: SECRET },
+      { url: lateHook.url, secret: SECRET, sites: ['prefecture'] },
+    ],
+    email: {
+      smtp: { host: '127.0.0.1', port: mail.port, security: 'starttls', user: mail.user, password: mail.password, caFile: mail.caFile },
+      from: 'Antichambre <antichambre@mairie.example>',
+      recipients: [{ to: ['dsi@mairie.example'] }, { to: ['accueil@mairie.example'], sites: ['mairie'] }],
+    },
+    ...overrides,
+  });
+}
+
+describe('HealthNotifier', () => {
+  it('sends one signed webhook call and one e-mail per site and window, then "back to normal", and nothing more while nothing changes', async () => {
+    let now = T0;
+    let screens = [screen('a', 'mairie'), screen('b', 'mairie'), screen('c', 'prefecture')];
+    const logs: string[] = [];
+    const told: ToldProblems[] = [];
+    const notifier = new HealthNotifier({ config: config(), screens: () => screens, log: (line) => logs.push(line), now: () => now, told: { load: () => [], save: (list) => void told.push(list) } });
+    const seen = { hook: hook.calls.length, late: lateHook.calls.length, mail: mail.mails.length };
+    await notifier.check();
+    // a and b go dark, c refuses its set.
+    screens = [
+      screen('a', 'mairie', { online: false }),
+      screen('b', 'mairie', { online: false, lastSeen: toUtcTime(T0 + MIN) }),
+      screen('c', 'prefecture', { refused: { revision: 'r2', error: 'playlists[0].items[1].src: unreachable', at: toUtcTime(T0) } }),
+    ];
+    now = T0 + 6 * MIN;
+    await notifier.check();
+    now = T0 + 6 * MIN + 30_000;
+    await notifier.check();
+    expect(hook.calls.length - seen.hook).toBe(0);
+    now = T0 + 7 * MIN + 30_000;
+    await notifier.check();
+    const calls = hook.calls.slice(seen.hook);
+    expect(calls.map((call) => call.signatureValid)).toEqual([true, true]);
+    const bySite = Object.fromEntries(calls.map((call) => [call.message.site, call.message]));
+    expect(bySite['mairie']!.changes.map((change) => [change.screen, change.condition, change.state])).toEqual([
+      ['a', 'offline', 'problem'],
+      ['b', 'offline', 'problem'],
+    ]);
+    expect(bySite['prefecture']!.changes).toEqual([{ screen: 'c', name: 'Écran c', condition: 'refused', state: 'problem', at: toUtcTime(T0 + 6 * MIN), detail: 'revision r2: playlists[0].items[1].src: unreachable' }]);
+    expect(bySite['mairie']!.hub).toBe('Hub Mairie');
+    // The prefecture-only webhook heard of the prefecture only.
+    expect(lateHook.calls.slice(seen.late).map((call) => call.message.site)).toEqual(['prefecture']);
+    // E-mails: one per site, to the recipients of that site, in French then English.
+    const mails = mail.mails.slice(seen.mail);
+    expect(mails.map((m) => [m.subject, [...m.to].sort()]).sort()).toEqual([
+      ['[Hub Mairie] site mairie : 2 problèmes', ['accueil@mairie.example', 'dsi@mairie.example']],
+      ['[Hub Mairie] site prefecture : 1 problème', ['dsi@mairie.example']],
+    ]);
+    const mairieMail = mails.find((m) => m.subject.includes('mairie :'))!;
+    expect(mairieMail.text).toContain('⚠ Écran a (a) : hors ligne — last seen 2026-12-02T09:00:00.000Z');
+    expect(mairieMail.text).toContain('⚠ Écran a (a): offline — last seen 2026-12-02T09:00:00.000Z');
+    expect(mairieMail.from).toBe('antichambre@mairie.example');
+    expect(told.at(-1)?.sort((x, y) => x.screen.localeCompare(y.screen))).toEqual([
+      { screen: 'a', condition: 'offline' },
+      { screen: 'b', condition: 'offline' },
+      { screen: 'c', condition: 'refused' },
+    ]);
+
+    // Nothing changes for an hour: nothing more is sent.
+    for (let k = 8; k < 60; k += 5) {
+      now = T0 + k * MIN;
+      await notifier.check();
+    }
+    expect(hook.calls.length - seen.hook).toBe(2);
+    // a comes back.
+    screens = [screen('a', 'mairie', { lastSeen: toUtcTime(now) }), screens[1]!, screens[2]!];
+    now += MIN;
+    await notifier.check();
+    now += MIN;
+    await notifier.check();
+    const back = hook.calls.slice(seen.hook + 2);
+    expect(back.map((call) => call.message.changes.map((change) => [change.screen, change.state]))).toEqual([[['a', 'resolved']]]);
+    expect(mail.mails.slice(seen.mail + 2).map((m) => m.subject)).toEqual(['[Hub Mairie] site mairie : 1 retour à la normale']);
+    expect(logs).toEqual([]);
+    await notifier.close();
+  });
+
+  it('tries a failed delivery again at the next checks, and says so in the log', async () => {
+    let now = T0;
+    let screens = [screen('d', 'clinique')];
+    const logs: string[] = [];
+    const notifier = new HealthNotifier({ config: config({ groupWithinSeconds: 0, email: undefined, webhooks: [{ url: hook.url, secret: SECRET }] }), screens: () => screens, log: (line) => logs.push(line), now: () => now });
+    const before = hook.calls.length;
+    hook.failNext(1, 503);
+    screens = [screen('d', 'clinique', { online: false })];
+    now += 6 * MIN;
+    await notifier.check();
+    expect(hook.calls.length).toBe(before);
+    expect(logs).toEqual([`notifications: webhook ${new URL(hook.url).origin}/antichambre/hook failed (try 1 of 3, again in 15 s): HTTP 503`]);
+    now += 15_000;
+    await notifier.check();
+    expect(hook.calls.slice(before).map((call) => [call.message.site, call.message.changes[0]!.state, call.signatureValid])).toEqual([['clinique', 'problem', true]]);
+    await notifier.close();
+  });
+
+  it('signs with HMAC-SHA256 of the exact body (RFC 4231, test case 2)', () => {
+    expect(signature('what do ya want for nothing?', 'Jefe')).toBe('sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+});
+
+describe('readNotifyConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'antichambre-notify-'));
+  const file = (name: string, content: string): string => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  it('names the file and every bad key', async () => {
+    await expect(readNotifyConfig(join(dir, 'nope.json'))).rejects.toThrow(`notifications ${join(dir, 'nope.json')}: file not found`);
+    await expect(readNotifyConfig(file('broken.json', '{ "webhooks": ['))).rejects.toThrow(/: not JSON/);
+    await expect(
+      readNotifyConfig(file('bad.json', JSON.stringify({ offlineAfterMinute: 5, webhooks: [{ url: 'ftp://x', secret: 'court' }], email: { smtp: { host: 'smtp', user: 'u' }, from: 'a@b.c', recipients: [{ to: ['pas-une-adresse'] }] } }))),
+    ).rejects.toThrow(
+      `notifications ${join(dir, 'bad.json')}: webhooks[0].url: expected an http:// or https:// URL; webhooks[0].secret: expected a secret of at least 16 characters (make one with: openssl rand -hex 32); email.smtp: expected both user and password, or neither; email.recipients[0].to[0]: expected an e-mail address; (root): Unrecognized key: "offlineAfterMinute"`,
+    );
+  });
+
+  it('fills in the defaults', async () => {
+    const parsed = await readNotifyConfig(file('ok.json', JSON.stringify({ webhooks: [{ url: 'https://supervision.mairie.example/hook', secret: 'x'.repeat(32) }] })));
+    expect(parsed).toMatchObject({ hubName: 'Antichambre', offlineAfterMinutes: 10, groupWithinSeconds: 60, checkEverySeconds: 15, crashLoop: { crashes: 3, withinMinutes: 15 } });
+  });
+});
