@@ -141,7 +141,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     const fresh = stores.queue.store(site, events);
     await stores.wal.durable();
     const screens = stores.screens.idsOf({ site });
-    if (fresh.length > 0) channel.queue(fresh, screens);
+    if (fresh.length > 0) channel.queue(site, fresh, screens);
     return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
   });
 
@@ -167,7 +167,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AdminDeps): Pro
     api.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
     api.get('/api/screens', async (): Promise<ScreenList> => ({
-      screens: stores.screens.states((id) => channel.isOnline(id), (screen) => stores.playlists.setFor(screen)?.revision ?? null),
+      screens: channel.screenStates(),
     }));
 
     api.post('/api/screens', async (request, reply): Promise<ScreenToken> => {

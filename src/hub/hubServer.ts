@@ -8,6 +8,8 @@ import { AlertStore } from './alertStore.js';
 import { CommandLog } from './commandLog.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
 import { openHubDb } from './hubDb.js';
+import { HealthNotifier, ToldProblems } from './healthNotifier.js';
+import { HubMetrics, type MetricsAccess } from './hubMetrics.js';
 import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
 import { PairingStore } from './pairingStore.js';
@@ -17,6 +19,8 @@ import { ScreenChannel, type HubStores } from './screenChannel.js';
 import { ScreenRegistry } from './screens.js';
 import { hashToken, newToken } from './secrets.js';
 import { WaitStore } from './waitStore.js';
+import { countHttpErrors, metricsRoutes } from './routes/metricsRoutes.js';
+import type { NotifyConfig } from '../shared/notifications.js';
 import { StorageFaultLog } from './storageFault.js';
 import { startCheckpointer } from './walCheckpointer.js';
 import { WalSync } from './walSync.js';
@@ -45,6 +49,10 @@ export interface HubOptions {
   pairingPruneEveryMs?: number;
   /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
   maxDbBytes?: number;
+  /** Who may read `/metrics` (default: the loopback only). */
+  metrics?: MetricsAccess;
+  /** Notifications (webhooks, e-mail) of screens going wrong and back to normal; absent: none. */
+  notify?: NotifyConfig;
 }
 
 export interface RunningHub {
@@ -73,6 +81,8 @@ function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; ke
 }
 
 const ADMIN_TOKEN_KEY = 'admin_token_hash';
+/** The problems notifications told of and that are not over (so that a restarted hub does not tell them again). */
+const NOTIFIED_KEY = 'notified_problems';
 const MAX_JSON_BYTES = 20_000_000;
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
@@ -108,7 +118,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
-  const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
+  // The channel reads the screens' states for the metrics, and counts into them: made together.
+  let channelRef: ScreenChannel | null = null;
+  const metrics = new HubMetrics(() => channelRef?.screenStates() ?? []);
+  const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true, metrics);
+  channelRef = channel;
+  countHttpErrors(app, metrics);
   const media = new MediaFiles(paths.mediaDir, db);
   const pairings = new PairingStore(db, stores.screens);
   await registerRoutes(app, {
@@ -121,7 +136,24 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     faults,
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
+  await app.register(metricsRoutes, { metrics, access: options.metrics ?? {} });
   await app.listen({ port: options.port, host: options.host });
+  const notifier = options.notify
+    ? new HealthNotifier({
+        config: options.notify,
+        screens: () => channel.screenStates(),
+        log,
+        told: {
+          load: () => {
+            const saved = setting.get(NOTIFIED_KEY);
+            const parsed = saved ? ToldProblems.safeParse(JSON.parse(saved.value)) : null;
+            return parsed?.success ? parsed.data : [];
+          },
+          save: (told) => void saveSetting.run(NOTIFIED_KEY, JSON.stringify(told)),
+        },
+      })
+    : null;
+  notifier?.start();
   // Owned by this hub: cleared in close().
   const pruneTimer = setInterval(() => {
     try {
@@ -147,6 +179,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     },
     async close() {
       clearInterval(pruneTimer);
+      await notifier?.close();
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});

@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { ScreenInfo } from '../shared/adminApi.js';
+import type { ScreenInfo, ScreenState } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import {
   Ack,
@@ -22,6 +22,7 @@ import { parseWith } from '../shared/validationError.js';
 import type { AlertStore } from './alertStore.js';
 import type { CommandLog } from './commandLog.js';
 import { HubError } from './hubError.js';
+import type { AckedEvent, HubMetrics } from './hubMetrics.js';
 import type { ImpressionStore } from './impressionStore.js';
 import type { PlaylistStore } from './playlistStore.js';
 import type { QueueRelay } from './queueRelay.js';
@@ -73,6 +74,8 @@ export class ScreenChannel {
     private readonly faults = new StorageFaultLog(log),
     /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
     private readonly trustProxy = false,
+    /** Where exchanges are counted and timed (null: not counted). */
+    private readonly metrics: HubMetrics | null = null,
     private readonly handshakes = new HandshakeLimiter(),
   ) {
     this.namespace = io.of(SCREENS_NAMESPACE);
@@ -81,23 +84,46 @@ export class ScreenChannel {
       const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
       const address = this.trustProxy && first ? first : socket.handshake.address;
       const limited = this.handshakes.refusal(address, Date.now());
-      if (limited) return next(new Error(limited));
+      if (limited) return this.refuse(next, limited);
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
-      if (auth['protocol'] !== PROTOCOL_VERSION) return next(new Error(AUTH_ERRORS.unsupportedProtocol));
+      if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
       let screen: ScreenInfo | null;
       try {
         screen = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : null;
       } catch (error) {
-        return next(new Error(this.failure(error, 'checking a screen\'s token')));
+        return this.refuse(next, this.failure(error, 'checking a screen\'s token'));
       }
       if (!screen) {
         this.handshakes.failed(address, Date.now());
-        return next(new Error(AUTH_ERRORS.unauthorized));
+        return this.refuse(next, AUTH_ERRORS.unauthorized);
       }
       (socket.data as { screen?: ScreenInfo }).screen = screen;
       next();
     });
     this.namespace.on('connection', (socket) => this.accept(socket));
+  }
+
+  private refuse(next: (error?: Error) => void, reason: string): void {
+    this.metrics?.socketError('handshake');
+    next(new Error(reason));
+  }
+
+  /** Every screen's state now (its connection from this channel, its revision from its assignments). */
+  screenStates(): ScreenState[] {
+    return this.stores.screens.states((id) => this.isOnline(id), (screen) => this.stores.playlists.setFor(screen)?.revision ?? null);
+  }
+
+  /** Times an answer to what the hub sent; a timeout (or a lost connection) is counted as `<event> timeout` and rethrown. */
+  private async timed<T>(event: AckedEvent, send: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const answer = await send();
+      this.metrics?.acked(event, started);
+      return answer;
+    } catch (error) {
+      this.metrics?.socketError(`${event} timeout`);
+      throw error;
+    }
   }
 
   isOnline(screenId: string): boolean {
@@ -119,10 +145,17 @@ export class ScreenChannel {
     return 'hub: internal error (see the hub log)';
   }
 
-  /** A socket handler that answers `{ ok: false, error }` instead of throwing (a throw in a socket.io handler would stop the hub). */
-  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => void): (payload: unknown, ack: unknown) => void {
+  /**
+   * A socket handler that answers `{ ok: false, error }` instead of throwing (a throw in a socket.io handler would stop the hub);
+   * with `event`, each `{ ok: false }` answer is counted as an error of that event.
+   */
+  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => void, event?: string): (payload: unknown, ack: unknown) => void {
     return (payload, ack) => {
-      const answer = ackOf(ack);
+      const acknowledge = ackOf(ack);
+      const answer: AckFn = (value) => {
+        if (event && (value as { ok?: unknown } | null)?.ok === false) this.metrics?.socketError(event);
+        acknowledge(value);
+      };
       try {
         handler(payload, answer);
       } catch (error) {
@@ -160,12 +193,13 @@ export class ScreenChannel {
         for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
         const recent = this.stores.queue.recent(screen.site, Date.now());
         if (recent.length > 0) void this.sendQueue(connection, recent);
-      }),
+      }, 'hello'),
     );
 
     socket.on(
       'impressions',
       this.guarded(`storing impressions from ${screen.id}`, (payload, ack) => {
+        const started = performance.now();
         const message = parseWith(ImpressionsMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
@@ -175,11 +209,13 @@ export class ScreenChannel {
         this.stores.wal.durable().then(
           () => {
             this.faults.recovered();
+            this.metrics?.impressionsStored(screen.site, stored);
             ack({ ok: true, stored, duplicates });
+            this.metrics?.acked('impressions', started);
           },
           (error: unknown) => ack({ ok: false, error: this.failure(error, `flushing impressions from ${screen.id} to disk`) }),
         );
-      }),
+      }, 'impressions'),
     );
 
     socket.on(
@@ -189,14 +225,17 @@ export class ScreenChannel {
         if (!message.ok) return ack({ ok: false, error: message.error });
         this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
         ack({ ok: true });
-      }),
+      }, 'wait'),
     );
 
     socket.on(
       'status',
       this.guarded(`status from ${screen.id}`, (payload) => {
         const status = parseWith(StatusMessage, payload);
-        if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
+        if (!status.ok) {
+          this.metrics?.socketError('status');
+          return this.log(`status from ${screen.id} ignored: ${status.error}`);
+        }
         this.stores.screens.recordStatus(screen.id, status.value, Date.now());
         // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
         const current = this.stores.playlists.setFor(screen);
@@ -210,10 +249,15 @@ export class ScreenChannel {
   private async push(connection: Connection, set: PlaylistsMessage): Promise<void> {
     connection.pushing = set.revision;
     try {
-      const answer = parseWith(Ack, await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('playlists', set));
-      if (!answer.ok) this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
-      else if (answer.value.ok) this.stores.screens.recordAck(connection.screen.id, set.revision);
-      else this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+      const answer = parseWith(Ack, await this.timed('playlists', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('playlists', set)));
+      if (!answer.ok) {
+        this.metrics?.socketError('playlists');
+        this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
+      } else if (answer.value.ok) this.stores.screens.recordAck(connection.screen.id, set.revision);
+      else {
+        this.metrics?.revisionRefused(connection.screen.site);
+        this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+      }
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to playlists ${set.revision}`);
       else this.log(`${connection.screen.id}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
@@ -241,7 +285,7 @@ export class ScreenChannel {
 
   private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
     try {
-      const answer = Ack.safeParse(await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert));
+      const answer = Ack.safeParse(await this.timed('alert', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert)));
       if (answer.success && answer.data.ok) this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to alert ${alert.id}`);
@@ -251,14 +295,15 @@ export class ScreenChannel {
 
   private async sendQueue(connection: Connection, events: QueueEvent[]): Promise<void> {
     try {
-      await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events });
+      await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events }));
     } catch {
       this.log(`${connection.screen.id}: no answer to queue; the events are sent again at its next hello`);
     }
   }
 
   /** Relays a site's new ticket events to its connected screens. */
-  queue(events: QueueEvent[], screenIds: string[]): void {
+  queue(site: string, events: QueueEvent[], screenIds: string[]): void {
+    this.metrics?.queueRelayed(site, events.length);
     for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendQueue(connection, events);
   }
 
@@ -269,9 +314,7 @@ export class ScreenChannel {
   clearAlert(clear: AlertClear, screenIds: string[]): void {
     for (const id of screenIds) {
       for (const connection of this.connections.get(id) ?? []) {
-        connection.socket
-          .timeout(ACK_TIMEOUT_MS)
-          .emitWithAck('alert:clear', clear)
+        this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
           .then((answer: unknown) => {
             if (Ack.safeParse(answer).data?.ok) this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
           })
@@ -286,7 +329,7 @@ export class ScreenChannel {
     if (!connection) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
     let raw: unknown;
     try {
-      raw = await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command);
+      raw = await this.timed('command', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command));
     } catch {
       throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);
     }

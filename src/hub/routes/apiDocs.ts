@@ -1,0 +1,60 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { parseWith } from '../../shared/validationError.js';
+import { HubError } from '../hubError.js';
+
+/**
+ * The API's documentation, made from the zod schemas the routes declare (`schema: { body,
+ * params, querystring, response }`) and validate with: `GET /api/docs` is a readable page
+ * (Swagger UI, served from the hub itself: no CDN), `GET /api/docs/json` the OpenAPI 3.1
+ * document. Registered before any route (it collects them as they are declared).
+ */
+
+export const API_DOCS_PREFIX = '/api/docs';
+
+/** Where a request part is named in an error (the admin API's convention: `url: …`, `query: …`, body errors bare). */
+const PART_PREFIX: Record<string, string> = { body: '', params: 'url: ', querystring: 'query: ', headers: 'headers: ' };
+
+/**
+ * Route schemas are zod schemas: a request part is parsed with its schema (defaults and
+ * transforms applied), and a bad one is answered 400 with the project's `<path>: <reason>`.
+ */
+export const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
+  const prefix = PART_PREFIX[httpPart ?? 'body'] ?? '';
+  return (data: unknown) => {
+    const result = parseWith(schema, data);
+    return result.ok ? { value: result.value } : { error: new HubError(400, `${prefix}${result.error}`) };
+  };
+};
+
+/** Response schemas document; they do not filter (the handlers build their answers from the same types). */
+export const plainSerializer = () => (data: unknown) => JSON.stringify(data);
+
+export async function apiDocs(app: FastifyInstance, options: { version: string }): Promise<void> {
+  app.setValidatorCompiler(zodValidator);
+  app.setSerializerCompiler(plainSerializer);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Antichambre hub API',
+        version: options.version,
+        description:
+          "L'API d'administration du hub Antichambre (jeton d'administration), l'appairage des écrans, les événements de file d'attente des sites (jeton du site) et les médias. / The Antichambre hub's admin API (admin token), screen pairing, the sites' queue events (site token) and media. Errors: `{ error: \"<path>: <reason>\" }` with a 4xx or 5xx status.",
+      },
+      components: {
+        securitySchemes: {
+          admin: { type: 'http', scheme: 'bearer', description: "Jeton d'administration / admin token (antichambre-hub serve prints it at first start)" },
+          site: { type: 'http', scheme: 'bearer', description: 'Jeton du site / site token (antichambre-hub site token <site>)' },
+          metrics: { type: 'http', scheme: 'bearer', description: 'Jeton de supervision / metrics token (--metrics-token)' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: API_DOCS_PREFIX, staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
+}
