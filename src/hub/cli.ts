@@ -7,6 +7,8 @@ import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, Pu
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
+import { readNotifyConfig, sendTestMessage } from './healthNotifier.js';
+import { networkList, type MetricsAccess } from './hubMetrics.js';
 import { startHub } from './hubServer.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { statusTable } from './statusTable.js';
@@ -21,6 +23,10 @@ const USAGE = `antichambre-hub <command>
             ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
+        [--metrics-token T] [--metrics-allow 10.0.0.0/8,192.168.1.5]   who may read /metrics
+            (env ANTICHAMBRE_METRICS_TOKEN, ANTICHAMBRE_METRICS_ALLOW; neither: the loopback only)
+        [--notify notify.json]   webhooks and e-mails when screens go wrong (env ANTICHAMBRE_NOTIFY_CONFIG)
+  notify test --notify notify.json [--site SITE]   sends a test message to every webhook and recipient of the site
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
   site token <site>                      the token its ticket system posts queue events with
@@ -63,6 +69,9 @@ const OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  'metrics-token': { type: 'string' },
+  'metrics-allow': { type: 'string' },
+  notify: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -102,6 +111,23 @@ const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboar
 
 /** An admin token set from the environment must be at least this long (a generated one is 43 characters of base64url). */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** A metrics token must be at least this long (it only reads figures, but it is still a secret). */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function metricsAccess(values: Values): MetricsAccess {
+  const token = values['metrics-token'] ?? process.env['ANTICHAMBRE_METRICS_TOKEN'];
+  if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) throw new UsageError(`metrics token: ${token.length} characters, expected at least ${MIN_METRICS_TOKEN_LENGTH} (make one with: openssl rand -base64 24)`);
+  const allowText = values['metrics-allow'] ?? process.env['ANTICHAMBRE_METRICS_ALLOW'];
+  const allow = allowText?.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (allow) {
+    try {
+      networkList(allow);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  return { ...(token ? { token } : {}), ...(allow && allow.length > 0 ? { allow } : {}) };
+}
 
 async function serve(values: Values): Promise<void> {
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
@@ -124,6 +150,9 @@ async function serve(values: Values): Promise<void> {
   const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
   const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
+  const metrics = metricsAccess(values);
+  const notifyFile = values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'];
+  const notify = notifyFile ? await readNotifyConfig(notifyFile) : undefined;
   const hub = await startHub({
     db,
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
@@ -133,10 +162,14 @@ async function serve(values: Values): Promise<void> {
     ...(values.media ? { mediaDir: values.media } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
+    metrics,
+    ...(notify ? { notify } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
   console.log(`  database ${hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
+  console.log(`  metrics  ${hub.url}/metrics (${[metrics.token ? 'with the metrics token' : '', metrics.allow ? `from ${metrics.allow.join(', ')}` : ''].filter(Boolean).join(' or ') || 'from the loopback only'})`);
+  if (notify) console.log(`  notify   ${notify.webhooks.length} webhook(s)${notify.email ? `, e-mail via ${notify.email.smtp.host}` : ''}; offline after ${notify.offlineAfterMinutes} min`);
   if (hub.newAdminToken) {
     console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
     console.log(`Use it with: export ANTICHAMBRE_ADMIN_TOKEN=${hub.newAdminToken}`);
@@ -263,6 +296,15 @@ export async function run(argv: string[]): Promise<void> {
       const { impressions } = await api.json('GET', `/api/impressions?${query}`, ImpressionList);
       for (const i of impressions) console.log(`${i.start}  ${i.screenId}  ${i.playlistId}/${i.itemId}  ${(i.durationMs / 1000).toFixed(1)} s${i.complete ? '' : ' (cut short)'}`);
       console.log(`${impressions.length} impression(s)`);
+      return;
+    }
+    case 'notify': {
+      if (sub !== 'test') throw new UsageError('notify test --notify notify.json [--site SITE]');
+      const file = need(values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'], '--notify notify.json');
+      const results = await sendTestMessage(await readNotifyConfig(file), values.site ?? 'test', (line) => console.error(line));
+      if (results.length === 0) throw new Error(`no webhook or recipient covers site ${values.site ?? 'test'}`);
+      for (const result of results) console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.channel}${result.error ? `: ${result.error}` : ''}`);
+      if (results.some((result) => !result.ok)) process.exitCode = 1;
       return;
     }
     case 'status': {

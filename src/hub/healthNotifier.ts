@@ -63,6 +63,7 @@ export interface Delivery {
 interface Outgoing {
   channel: string;
   attempts: number;
+  maxAttempts: number;
   send(): Promise<void>;
 }
 
@@ -140,9 +141,10 @@ export class HealthNotifier {
     return this.sendMessage(webhookMessage(digest, this.deps.config.hubName, now));
   }
 
-  /** Sends a message to every channel of its site; a failed one is tried again at the next checks. */
-  async sendMessage(message: WebhookMessage): Promise<Delivery[]> {
+  /** Sends a message to every channel of its site; a failed one is tried again at the next checks (unless `once`). */
+  async sendMessage(message: WebhookMessage, once = false): Promise<Delivery[]> {
     const outgoing = this.channelsFor(message);
+    if (once) for (const one of outgoing) one.maxAttempts = 1;
     return Promise.all(outgoing.map((one) => this.attempt(one)));
   }
 
@@ -150,14 +152,14 @@ export class HealthNotifier {
     const { config } = this.deps;
     const outgoing: Outgoing[] = [];
     for (const hook of config.webhooks) {
-      if (coversSite(hook.sites, message.site)) outgoing.push({ channel: webhookName(hook.url), attempts: 0, send: () => postWebhook(hook, message) });
+      if (coversSite(hook.sites, message.site)) outgoing.push({ channel: webhookName(hook.url), attempts: 0, maxAttempts: MAX_ATTEMPTS, send: () => postWebhook(hook, message) });
     }
     const mail = this.mail;
     if (config.email && mail) {
       const to = [...new Set(config.email.recipients.filter((group) => coversSite(group.sites, message.site)).flatMap((group) => group.to))];
       const { subject, text } = digestEmail(message);
       const from = config.email.from;
-      if (to.length > 0) outgoing.push({ channel: `e-mail to ${to.join(', ')}`, attempts: 0, send: async () => void (await mail.sendMail({ from, to, subject, text })) });
+      if (to.length > 0) outgoing.push({ channel: `e-mail to ${to.join(', ')}`, attempts: 0, maxAttempts: MAX_ATTEMPTS, send: async () => void (await mail.sendMail({ from, to, subject, text })) });
     }
     return outgoing;
   }
@@ -171,10 +173,10 @@ export class HealthNotifier {
       return { channel: outgoing.channel, ok: true };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (outgoing.attempts < MAX_ATTEMPTS && !this.closed) {
+      if (outgoing.attempts < outgoing.maxAttempts && !this.closed) {
         this.retries.push(outgoing);
-        this.deps.log(`notifications: ${outgoing.channel} failed (try ${outgoing.attempts} of ${MAX_ATTEMPTS}, again in ${this.deps.config.checkEverySeconds} s): ${reason}`);
-      } else this.deps.log(`notifications: ${outgoing.channel} failed ${outgoing.attempts} times, message dropped: ${reason}`);
+        this.deps.log(`notifications: ${outgoing.channel} failed (try ${outgoing.attempts} of ${outgoing.maxAttempts}, again in ${this.deps.config.checkEverySeconds} s): ${reason}`);
+      } else if (outgoing.maxAttempts > 1) this.deps.log(`notifications: ${outgoing.channel} failed ${outgoing.attempts} times, message dropped: ${reason}`);
       return { channel: outgoing.channel, ok: false, error: reason };
     } finally {
       this.underWay.delete(sending);
@@ -189,6 +191,18 @@ export class HealthNotifier {
     await this.checking;
     await Promise.allSettled([...this.underWay]);
     this.mail?.close();
+  }
+}
+
+/** Sends a test message (flagged `test`, one made-up change) to every channel of `site`, once each, and answers how each went. */
+export async function sendTestMessage(config: NotifyConfig, site: string, log: (line: string) => void): Promise<Delivery[]> {
+  const notifier = new HealthNotifier({ config, screens: () => [], log });
+  const now = Date.now();
+  const digest: SiteDigest = { site, changes: [{ screen: 'test', name: 'Écran d\'essai / test screen', condition: 'offline', state: 'problem', at: now, detail: 'antichambre-hub notify test' }] };
+  try {
+    return await notifier.sendMessage(webhookMessage(digest, config.hubName, now, true), true);
+  } finally {
+    await notifier.close();
   }
 }
 

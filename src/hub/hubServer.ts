@@ -146,8 +146,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         told: {
           load: () => {
             const saved = setting.get(NOTIFIED_KEY);
-            const parsed = saved ? ToldProblems.safeParse(JSON.parse(saved.value)) : null;
-            return parsed?.success ? parsed.data : [];
+            let json: unknown = [];
+            try {
+              json = saved ? JSON.parse(saved.value) : [];
+            } catch {
+              log(`notifications: the problems told before this start could not be read; they may be told again`);
+            }
+            const parsed = ToldProblems.safeParse(json);
+            return parsed.success ? parsed.data : [];
           },
           save: (told) => void saveSetting.run(NOTIFIED_KEY, JSON.stringify(told)),
         },

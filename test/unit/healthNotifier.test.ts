@@ -1,9 +1,12 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthNotifier, readNotifyConfig, signature, type ToldProblems } from '../../src/hub/healthNotifier.js';
-import type { ScreenState } from '../../src/shared/adminApi.js';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/hub/cli.js';
+import { HealthNotifier, readNotifyConfig, sendTestMessage, signature, type ToldProblems } from '../../src/hub/healthNotifier.js';
+import { startHub } from '../../src/hub/hubServer.js';
+import type { ScreenState, ScreenToken } from '../../src/shared/adminApi.js';
 import { toUtcTime } from '../../src/shared/ids.js';
 import { NotifyConfig } from '../../src/shared/notifications.js';
 import { startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../support/notificationReceivers.js';
@@ -138,6 +141,72 @@ describe('HealthNotifier', () => {
 
   it('signs with HMAC-SHA256 of the exact body (RFC 4231, test case 2)', () => {
     expect(signature('what do ya want for nothing?', 'Jefe')).toBe('sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+});
+
+describe('a hub with notifications', () => {
+  it('tells of a real screen that disconnects past the threshold and refuses its set, then of its return', async () => {
+    const logs: string[] = [];
+    const hub = await startHub({ db: ':memory:', port: 0, host: '127.0.0.1', adminToken: 'notify-admin', log: (line) => logs.push(line), notify: config({ offlineAfterMinutes: 0.01, groupWithinSeconds: 0, checkEverySeconds: 1 }) });
+    const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const response = await fetch(new URL(path, hub.url), { method, headers: { authorization: 'Bearer notify-admin', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      return (await response.json()) as T;
+    };
+    const connect = async (created: ScreenToken, refuse: boolean): Promise<Socket> => {
+      const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1 }, transports: ['websocket'], reconnection: false });
+      socket.on('playlists', (_payload: unknown, ack: (a: unknown) => void) => ack(refuse ? { ok: false, error: 'playlists[0].items[0]: unknown type' } : { ok: true }));
+      await new Promise<void>((done) => socket.once('connect', () => done()));
+      await socket.emitWithAck('hello', { revision: null, version: 'test', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
+      return socket;
+    };
+    // Each change once (how they group depends on which check saw them: not asserted here).
+    const callsFor = (site: string) => hook.calls.filter((call) => call.message.site === site).flatMap((call) => call.message.changes.map((change) => `${change.screen} ${change.condition} ${change.state}`));
+    try {
+      const created = await admin<ScreenToken>('POST', '/api/screens', { id: 'hall-1', name: 'Hall', site: 'hotel-de-ville', timezone: 'Europe/Paris' });
+      let socket = await connect(created, true);
+      await admin('POST', '/api/playlists', { playlists: [{ id: 'p', items: [{ id: 't', type: 'text', duration: 5, title: 'Bonjour' }] }], target: { site: 'hotel-de-ville' } });
+      await expect.poll(() => callsFor('hotel-de-ville'), { timeout: 10_000 }).toEqual(['hall-1 refused problem']);
+      socket.close();
+      await expect.poll(() => callsFor('hotel-de-ville'), { timeout: 10_000 }).toEqual(['hall-1 refused problem', 'hall-1 offline problem']);
+      socket = await connect(created, false);
+      await expect.poll(() => callsFor('hotel-de-ville').sort(), { timeout: 10_000 }).toEqual(['hall-1 offline problem', 'hall-1 offline resolved', 'hall-1 refused problem', 'hall-1 refused resolved']);
+      expect(hook.calls.every((call) => call.signatureValid)).toBe(true);
+      // One e-mail per webhook call, with the same changes.
+      await expect.poll(() => mail.mails.filter((m) => m.subject.includes('site hotel-de-ville')).length, { timeout: 10_000 }).toBe(hook.calls.filter((call) => call.message.site === 'hotel-de-ville').length);
+      const hallMails = mail.mails.filter((m) => m.subject.includes('site hotel-de-ville'));
+      expect(hallMails.slice(0, 2).map((m) => m.subject)).toEqual(['[Hub Mairie] site hotel-de-ville : 1 problème', '[Hub Mairie] site hotel-de-ville : 1 problème']);
+      expect(hallMails.map((m) => m.text).join('\n')).toContain('✓ Hall (hall-1) : de nouveau en ligne');
+      socket.close();
+    } finally {
+      await hub.close();
+    }
+    expect(logs.filter((line) => line.startsWith('notifications:'))).toEqual([]);
+  });
+
+  it('`notify test` sends a test message to every channel of the site and says how each went', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'antichambre-notify-test-'));
+    const file = join(dir, 'notify.json');
+    writeFileSync(file, JSON.stringify({ webhooks: [{ url: hook.url, secret: SECRET }, { url: 'http://127.0.0.1:9/nobody', secret: SECRET }], email: { smtp: { host: '127.0.0.1', port: mail.port, user: mail.user, password: mail.password, caFile: mail.caFile }, from: 'antichambre@mairie.example', recipients: [{ to: ['dsi@mairie.example'] }] } }));
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await run(['notify', 'test', '--notify', file, '--site', 'essai']);
+    } finally {
+      spy.mockRestore();
+      errors.mockRestore();
+    }
+    expect(printed.sort()).toEqual([
+      `FAILED webhook http://127.0.0.1:9/nobody: fetch failed`,
+      `ok     e-mail to dsi@mairie.example`,
+      `ok     webhook ${new URL(hook.url).origin}/antichambre/hook`,
+    ]);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = 0;
+    expect(hook.calls.at(-1)?.message).toMatchObject({ site: 'essai', test: true });
+    expect(mail.mails.at(-1)?.subject).toBe('[Antichambre] Essai / Test — site essai : 1 problème');
+    expect(mail.mails.at(-1)?.text).toContain('Test message: nothing happened, this channel is being checked.');
+    expect(await sendTestMessage(NotifyConfig.parse({ webhooks: [{ url: hook.url, secret: SECRET, sites: ['autre'] }] }), 'essai', () => {})).toEqual([]);
   });
 });
 
