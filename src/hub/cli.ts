@@ -139,6 +139,9 @@ async function serve(values: Values): Promise<void> {
       `ANTICHAMBRE_ADMIN_TOKEN: ${adminToken.length} characters, expected at least ${MIN_ADMIN_TOKEN_LENGTH} (make one with: openssl rand -base64 32); le jeton d'administration doit compter au moins ${MIN_ADMIN_TOKEN_LENGTH} caractères`,
     );
   }
+  const metrics = metricsAccess(values);
+  const notifyFile = values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'];
+  const notify = notifyFile ? await readNotifyConfig(notifyFile) : undefined;
   // Handlers catch their own errors (storageFault.ts); anything that escapes is logged with its context, and the hub serves on.
   process.on('uncaughtException', (error, origin) => {
     console.error(`hub: uncaught exception (${origin}), serving on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -150,9 +153,6 @@ async function serve(values: Values): Promise<void> {
   const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
   const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
-  const metrics = metricsAccess(values);
-  const notifyFile = values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'];
-  const notify = notifyFile ? await readNotifyConfig(notifyFile) : undefined;
   const hub = await startHub({
     db,
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),

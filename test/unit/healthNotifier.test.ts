@@ -227,6 +227,12 @@ describe('readNotifyConfig', () => {
     );
   });
 
+  it('stops `serve` before it starts, naming the file', async () => {
+    await expect(run(['serve', '--port', '0', '--db', ':memory:', '--notify', file('typo.json', JSON.stringify({ webhook: [] }))])).rejects.toThrow(
+      `notifications ${join(dir, 'typo.json')}: (root): Unrecognized key: "webhook"; (root): expected at least one webhook or an email section (or no notifications file at all)`,
+    );
+  });
+
   it('fills in the defaults', async () => {
     const parsed = await readNotifyConfig(file('ok.json', JSON.stringify({ webhooks: [{ url: 'https://supervision.mairie.example/hook', secret: 'x'.repeat(32) }] })));
     expect(parsed).toMatchObject({ hubName: 'Antichambre', offlineAfterMinutes: 10, groupWithinSeconds: 60, checkEverySeconds: 15, crashLoop: { crashes: 3, withinMinutes: 15 } });
