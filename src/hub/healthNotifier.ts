@@ -232,13 +232,21 @@ function readCa(path: string): Buffer {
 
 async function postWebhook(hook: WebhookTarget, message: WebhookMessage): Promise<void> {
   const body = JSON.stringify(message);
-  const response = await fetch(hook.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature(body, hook.secret), 'user-agent': 'antichambre-hub' },
-    body,
-    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    redirect: 'error',
-  });
+  let response: Response;
+  try {
+    response = await fetch(hook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature(body, hook.secret), 'user-agent': 'antichambre-hub' },
+      body,
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      redirect: 'error',
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, a certificate, a timeout) is its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+    throw new Error(`not delivered: ${reason}`);
+  }
   // The receiver's answer is not read beyond its status.
   await response.body?.cancel();
   if (!response.ok) throw new Error(`HTTP ${response.status}`);

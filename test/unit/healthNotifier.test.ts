@@ -197,7 +197,7 @@ describe('a hub with notifications', () => {
       errors.mockRestore();
     }
     expect(printed.sort()).toEqual([
-      `FAILED webhook http://127.0.0.1:9/nobody: fetch failed`,
+      `FAILED webhook http://127.0.0.1:9/nobody: not delivered: ECONNREFUSED`,
       `ok     e-mail to dsi@mairie.example`,
       `ok     webhook ${new URL(hook.url).origin}/antichambre/hook`,
     ]);
