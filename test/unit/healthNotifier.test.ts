@@ -1,4 +1,6 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -186,7 +188,12 @@ describe('a hub with notifications', () => {
   it('`notify test` sends a test message to every channel of the site and says how each went', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'antichambre-notify-test-'));
     const file = join(dir, 'notify.json');
-    writeFileSync(file, JSON.stringify({ webhooks: [{ url: hook.url, secret: SECRET }, { url: 'http://127.0.0.1:9/nobody', secret: SECRET }], email: { smtp: { host: '127.0.0.1', port: mail.port, user: mail.user, password: mail.password, caFile: mail.caFile }, from: 'antichambre@mairie.example', recipients: [{ to: ['dsi@mairie.example'] }] } }));
+    // A port nobody listens on (taken, then given back).
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const nobody = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/nobody`;
+    await new Promise<void>((done) => closed.close(() => done()));
+    writeFileSync(file, JSON.stringify({ webhooks: [{ url: hook.url, secret: SECRET }, { url: nobody, secret: SECRET }], email: { smtp: { host: '127.0.0.1', port: mail.port, user: mail.user, password: mail.password, caFile: mail.caFile }, from: 'antichambre@mairie.example', recipients: [{ to: ['dsi@mairie.example'] }] } }));
     const printed: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -197,7 +204,7 @@ describe('a hub with notifications', () => {
       errors.mockRestore();
     }
     expect(printed.sort()).toEqual([
-      `FAILED webhook http://127.0.0.1:9/nobody: not delivered: ECONNREFUSED`,
+      `FAILED webhook ${nobody}: not delivered: ECONNREFUSED`,
       `ok     e-mail to dsi@mairie.example`,
       `ok     webhook ${new URL(hook.url).origin}/antichambre/hook`,
     ]);
