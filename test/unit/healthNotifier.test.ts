@@ -185,6 +185,34 @@ describe('a hub with notifications', () => {
     expect(logs.filter((line) => line.startsWith('notifications:'))).toEqual([]);
   });
 
+  it('does not tell again, after a restart, a problem it already told, and tells its end', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'antichambre-notify-restart-')), 'hub.db');
+    const options = { db, port: 0, host: '127.0.0.1', adminToken: 'notify-admin', log: () => {}, notify: config({ offlineAfterMinutes: 0.01, groupWithinSeconds: 0, checkEverySeconds: 1, email: undefined }) };
+    const changes = () => hook.calls.filter((call) => call.message.site === 'annexe').flatMap((call) => call.message.changes.map((change) => `${change.condition} ${change.state}`));
+    let hub = await startHub(options);
+    const created = (await (await fetch(new URL('/api/screens', hub.url), { method: 'POST', headers: { authorization: 'Bearer notify-admin', 'content-type': 'application/json' }, body: JSON.stringify({ id: 'annexe-1', name: 'Annexe', site: 'annexe', timezone: 'Europe/Paris' }) })).json()) as ScreenToken;
+    const connect = async (url: string): Promise<Socket> => {
+      const socket = io(`${url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1 }, transports: ['websocket'], reconnection: false });
+      await new Promise<void>((done) => socket.once('connect', () => done()));
+      return socket;
+    };
+    (await connect(hub.url)).close();
+    await expect.poll(changes, { timeout: 10_000 }).toEqual(['offline problem']);
+    await hub.close();
+    hub = await startHub(options);
+    try {
+      // The restarted hub judges the screen offline again (past the threshold from its own start), and says nothing: it was told.
+      const offlineAgain = Date.now() + 0.01 * 60_000 + 2_000;
+      await expect.poll(() => Date.now() > offlineAgain, { timeout: 10_000 }).toBe(true);
+      expect(changes()).toEqual(['offline problem']);
+      const socket = await connect(hub.url);
+      await expect.poll(changes, { timeout: 10_000 }).toEqual(['offline problem', 'offline resolved']);
+      socket.close();
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('`notify test` sends a test message to every channel of the site and says how each went', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'antichambre-notify-test-'));
     const file = join(dir, 'notify.json');
