@@ -101,6 +101,9 @@ export const ImpressionQuery = z.object({
   limit: z.coerce.number().int().positive().max(1_000_000).optional(),
 });
 export type ImpressionQuery = z.infer<typeof ImpressionQuery>;
+/** `GET /api/impressions`: the query, and `format=csv` for a spreadsheet (RFC 4180) instead of JSON. */
+export const ImpressionExportQuery = ImpressionQuery.extend({ format: z.enum(['json', 'csv'], { error: 'expected format json or csv' }).optional() });
+export type ImpressionExportQuery = z.infer<typeof ImpressionExportQuery>;
 /** As stored by the hub: `zoneId` is `main` when the player sent none, `audience` null without queue data. */
 export const StoredImpression = Impression.extend({ zoneId: Id, audience: Impression.shape.audience.unwrap().nullable(), receivedAt: UtcTime });
 export type StoredImpression = z.infer<typeof StoredImpression>;
@@ -162,6 +165,9 @@ export type PairingClaimed = z.infer<typeof PairingClaimed>;
 
 /** `POST /api/media` (raw body): the hub computes the digest. */
 export const MediaStored = z.object({ sha256: Sha256, bytes: z.number().int().nonnegative(), url: z.string() });
+/** `PUT /api/media/<sha256>`: what was stored under the digest given. */
+export const MediaReceived = MediaStored.pick({ sha256: true, bytes: true });
+export type MediaReceived = z.infer<typeof MediaReceived>;
 export type MediaStored = z.infer<typeof MediaStored>;
 
 /** `GET /api/sites/<site>/waits?since=…&until=…`: each ticket issued then and called, its realized wait beside the estimate made as it was issued. */
@@ -182,3 +188,11 @@ export type WaitComparison = z.infer<typeof WaitComparison>;
 /** `GET /api/screens/<id>/playlists`: the set its assignments give it now (revision null: nothing assigned), with its layout (null: full screen). */
 export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable() });
 export type ScreenSet = z.infer<typeof ScreenSet>;
+
+/** `GET /api/playlists/<id>/history`: each version of a playlist and when it was pushed. */
+export const PlaylistHistory = z.object({ versions: z.array(z.object({ version: z.number().int(), createdAt: UtcTime })) });
+export type PlaylistHistory = z.infer<typeof PlaylistHistory>;
+
+/** `POST /api/sites/<id>/queue`: the new events stored, the repeats ignored, and the site's screens online that were sent them. */
+export const QueueAccepted = z.object({ stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(), screens: z.number().int().nonnegative() });
+export type QueueAccepted = z.infer<typeof QueueAccepted>;

@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { ApiError } from '../../shared/adminApi.js';
 import { parseWith } from '../../shared/validationError.js';
 import { HubError } from '../hubError.js';
 
@@ -14,6 +15,26 @@ import { HubError } from '../hubError.js';
  */
 
 export const API_DOCS_PREFIX = '/api/docs';
+
+const ERROR_MEANINGS = {
+  400: 'Entrée refusée / bad input: `{ error: "<path>: <reason>" }`',
+  401: 'Jeton absent ou faux / no or wrong token',
+  403: 'Adresse non autorisée / address not allowed',
+  404: 'Introuvable / not found',
+  409: 'Conflit (déjà là, écran non connecté) / conflict (already there, screen not connected)',
+  410: 'Expiré / expired',
+  413: 'Trop grand / too large',
+  415: 'Type de média refusé / media type refused',
+  429: 'Trop de requêtes sans le jeton d\'administration / too many requests without the admin token',
+  502: "Réponse de l'écran incomprise / the screen's answer was not understood",
+  503: 'Stockage indisponible, réessayer (Retry-After) / storage unavailable, retry (Retry-After)',
+  504: "L'écran n'a pas répondu à temps / the screen did not answer in time",
+} as const;
+
+/** The error answers of a route, for its `schema.response`: each `{ error }` with what the status means here. */
+export function errors(...statuses: (keyof typeof ERROR_MEANINGS)[]): Record<number, z.ZodType> {
+  return Object.fromEntries(statuses.map((status) => [status, ApiError.describe(ERROR_MEANINGS[status])]));
+}
 
 /** Where a request part is named in an error (the admin API's convention: `url: …`, `query: …`, body errors bare). */
 const PART_PREFIX: Record<string, string> = { body: '', params: 'url: ', querystring: 'query: ', headers: 'headers: ' };
