@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { ApiError } from '../../shared/adminApi.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { parseWith } from '../../shared/validationError.js';
 import { HubError } from '../hubError.js';
 
@@ -54,7 +55,15 @@ export const zodValidator: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPar
 /** Response schemas document; they do not filter (the handlers build their answers from the same types). */
 export const plainSerializer = () => (data: unknown) => JSON.stringify(data);
 
-export async function apiDocs(app: FastifyInstance, options: { version: string }): Promise<void> {
+/**
+ * Sets zod as the routes' schema language, and documents every route declared after this (on
+ * this instance and its plugins); answers the list of those routes, filled in as they are declared.
+ */
+export async function apiDocs(app: FastifyInstance): Promise<{ method: string; url: string }[]> {
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.push({ method, url: route.url });
+  });
   app.setValidatorCompiler(zodValidator);
   app.setSerializerCompiler(plainSerializer);
   await app.register(fastifySwagger, {
@@ -62,7 +71,7 @@ export async function apiDocs(app: FastifyInstance, options: { version: string }
       openapi: '3.1.0',
       info: {
         title: 'Antichambre hub API',
-        version: options.version,
+        version: String(PROTOCOL_VERSION),
         description:
           "L'API d'administration du hub Antichambre (jeton d'administration), l'appairage des écrans, les événements de file d'attente des sites (jeton du site) et les médias. / The Antichambre hub's admin API (admin token), screen pairing, the sites' queue events (site token) and media. Errors: `{ error: \"<path>: <reason>\" }` with a 4xx or 5xx status.",
       },
@@ -78,4 +87,5 @@ export async function apiDocs(app: FastifyInstance, options: { version: string }
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: API_DOCS_PREFIX, staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
+  return routes;
 }
