@@ -3,29 +3,18 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
-import { registerRoutes } from './adminRoutes.js';
-import { AlertStore } from './alertStore.js';
-import { CommandLog } from './commandLog.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
-import { openHubDb } from './hubDb.js';
 import { HealthNotifier, ToldProblems } from './healthNotifier.js';
 import { HubMetrics, type MetricsAccess } from './hubMetrics.js';
-import { ImpressionStore } from './impressionStore.js';
 import { MediaFiles } from './mediaFiles.js';
-import { PairingStore } from './pairingStore.js';
-import { PlaylistStore } from './playlistStore.js';
-import { QueueRelay } from './queueRelay.js';
-import { ScreenChannel, type HubStores } from './screenChannel.js';
-import { ScreenRegistry } from './screens.js';
-import { hashToken, newToken } from './secrets.js';
-import { WaitStore } from './waitStore.js';
-import { countHttpErrors, metricsRoutes } from './routes/metricsRoutes.js';
+import { registerRoutes } from './routes/index.js';
 import type { NotifyConfig } from '../shared/notifications.js';
+import { ScreenChannel } from './screenChannel.js';
+import { hashToken, newToken } from './secrets.js';
+import { openStores, type HubStores } from './stores/index.js';
 import { StorageFaultLog } from './storageFault.js';
-import { startCheckpointer } from './walCheckpointer.js';
-import { WalSync } from './walSync.js';
 
-/** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
+/** The hub: its stores (one SQLite file by default), the admin API and media over HTTP, screens over socket.io, on one port. */
 
 export interface HubOptions {
   /** The SQLite file (relative: to the working directory; its folder is created), or `:memory:`. */
@@ -64,6 +53,8 @@ export interface RunningHub {
   newAdminToken: string | null;
   stores: HubStores;
   channel: ScreenChannel;
+  /** Every HTTP route the hub serves (`GET /api/screens`…), as declared. */
+  routes: { method: string; url: string }[];
   /** Reads the TLS certificate and key files again and serves them to new connections (SIGHUP); throws, keeping the old ones, if they cannot be read. */
   reloadTls(): void;
   close(): Promise<void>;
@@ -88,29 +79,16 @@ const MAX_JSON_BYTES = 20_000_000;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const paths = resolveDataPaths({ db: options.db, mediaDir: options.mediaDir }, process.cwd());
-  const db = openHubDb(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
+  const stores = await openStores(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
   const faults = new StorageFaultLog(log);
-  const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
-  const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
-  const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
   let newAdminToken: string | null = null;
-  if (options.adminToken) saveSetting.run(ADMIN_TOKEN_KEY, hashToken(options.adminToken));
-  else if (!setting.get(ADMIN_TOKEN_KEY)) {
+  if (options.adminToken) await stores.settings.set(ADMIN_TOKEN_KEY, hashToken(options.adminToken));
+  else if ((await stores.settings.get(ADMIN_TOKEN_KEY)) === null) {
     newAdminToken = newToken();
-    saveSetting.run(ADMIN_TOKEN_KEY, hashToken(newAdminToken));
+    await stores.settings.set(ADMIN_TOKEN_KEY, hashToken(newAdminToken));
   }
-  const adminTokenHash = setting.get(ADMIN_TOKEN_KEY)!.value;
+  const adminTokenHash = (await stores.settings.get(ADMIN_TOKEN_KEY))!;
 
-  const stores: HubStores = {
-    screens: new ScreenRegistry(db),
-    playlists: new PlaylistStore(db),
-    impressions: new ImpressionStore(db),
-    waits: new WaitStore(db),
-    alerts: new AlertStore(db),
-    commands: new CommandLog(db),
-    queue: new QueueRelay(db),
-    wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
-  };
   const app = Fastify({
     bodyLimit: MAX_JSON_BYTES,
     logger: false,
@@ -120,23 +98,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
   // The channel reads the screens' states for the metrics, and counts into them: made together.
   let channelRef: ScreenChannel | null = null;
-  const metrics = new HubMetrics(() => channelRef?.screenStates() ?? []);
+  const metrics = new HubMetrics(async () => (channelRef ? channelRef.screenStates() : []));
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true, metrics);
   channelRef = channel;
-  countHttpErrors(app, metrics);
-  const media = new MediaFiles(paths.mediaDir, db);
-  const pairings = new PairingStore(db, stores.screens);
-  await registerRoutes(app, {
+  const media = new MediaFiles(paths.mediaDir, stores.media);
+  const routes = await registerRoutes(app, {
     stores,
     channel,
     media,
     adminTokenHash: () => adminTokenHash,
-    pairings,
     dashboardDir: options.dashboardDir ?? null,
     faults,
+    metrics,
+    metricsAccess: options.metrics ?? {},
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
-  await app.register(metricsRoutes, { metrics, access: options.metrics ?? {} });
   await app.listen({ port: options.port, host: options.host });
   const notifier = options.notify
     ? new HealthNotifier({
@@ -144,29 +120,27 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         screens: () => channel.screenStates(),
         log,
         told: {
-          load: () => {
-            const saved = setting.get(NOTIFIED_KEY);
+          load: async () => {
+            const saved = await stores.settings.get(NOTIFIED_KEY);
             let json: unknown = [];
             try {
-              json = saved ? JSON.parse(saved.value) : [];
+              json = saved ? JSON.parse(saved) : [];
             } catch {
-              log(`notifications: the problems told before this start could not be read; they may be told again`);
+              log('notifications: the problems told before this start could not be read; they may be told again');
             }
             const parsed = ToldProblems.safeParse(json);
             return parsed.success ? parsed.data : [];
           },
-          save: (told) => void saveSetting.run(NOTIFIED_KEY, JSON.stringify(told)),
+          save: (told) => stores.settings.set(NOTIFIED_KEY, JSON.stringify(told)),
         },
       })
     : null;
   notifier?.start();
   // Owned by this hub: cleared in close().
   const pruneTimer = setInterval(() => {
-    try {
-      pairings.prune(Date.now());
-    } catch (error) {
+    stores.pairings.prune(Date.now()).catch((error: unknown) => {
       log(`pairing: expired codes not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
-    }
+    });
   }, options.pairingPruneEveryMs ?? 60_000);
   pruneTimer.unref();
   const address = app.server.address();
@@ -179,6 +153,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     newAdminToken,
     stores,
     channel,
+    routes,
     reloadTls() {
       if (!options.tls) throw new Error('TLS: this hub serves plain HTTP (start it with --tls-cert and --tls-key)');
       (app.server as HttpsServer).setSecureContext(readTls(options.tls));
@@ -189,9 +164,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
-      await stores.wal.close();
-      await checkpointer?.stop();
-      db.close();
+      await stores.close();
     },
   };
 }

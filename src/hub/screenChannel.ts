@@ -19,36 +19,17 @@ import {
 } from '../shared/protocol.js';
 import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
-import type { AlertStore } from './alertStore.js';
-import type { CommandLog } from './commandLog.js';
 import { HubError } from './hubError.js';
 import type { AckedEvent, HubMetrics } from './hubMetrics.js';
-import type { ImpressionStore } from './impressionStore.js';
-import type { PlaylistStore } from './playlistStore.js';
-import type { QueueRelay } from './queueRelay.js';
-import type { ScreenRegistry } from './screens.js';
 import { HandshakeLimiter } from './requestLimits.js';
+import type { HubStores } from './stores/index.js';
 import { StorageFaultLog, storageKind } from './storageFault.js';
-import type { WaitStore } from './waitStore.js';
-import type { WalSync } from './walSync.js';
 
 /**
  * The `/screens` namespace (protocol §3): authenticates screens, answers their events, and
  * pushes sets, alerts and commands to the connected ones. Every payload is parsed; a bad
  * one is answered `{ ok: false, error: "<path>: <reason>" }`, never by a crash.
  */
-
-export interface HubStores {
-  screens: ScreenRegistry;
-  playlists: PlaylistStore;
-  impressions: ImpressionStore;
-  waits: WaitStore;
-  alerts: AlertStore;
-  commands: CommandLog;
-  queue: QueueRelay;
-  /** What is acked is on disk first: `await wal.durable()` after the commit, before the ack. */
-  wal: WalSync;
-}
 
 type AckFn = (answer: unknown) => void;
 
@@ -87,18 +68,18 @@ export class ScreenChannel {
       if (limited) return this.refuse(next, limited);
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
-      let screen: ScreenInfo | null;
-      try {
-        screen = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : null;
-      } catch (error) {
-        return this.refuse(next, this.failure(error, 'checking a screen\'s token'));
-      }
-      if (!screen) {
-        this.handshakes.failed(address, Date.now());
-        return this.refuse(next, AUTH_ERRORS.unauthorized);
-      }
-      (socket.data as { screen?: ScreenInfo }).screen = screen;
-      next();
+      const verified = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : Promise.resolve(null);
+      verified.then(
+        (screen) => {
+          if (!screen) {
+            this.handshakes.failed(address, Date.now());
+            return this.refuse(next, AUTH_ERRORS.unauthorized);
+          }
+          (socket.data as { screen?: ScreenInfo }).screen = screen;
+          next();
+        },
+        (error: unknown) => this.refuse(next, this.failure(error, 'checking a screen\'s token')),
+      );
     });
     this.namespace.on('connection', (socket) => this.accept(socket));
   }
@@ -108,9 +89,11 @@ export class ScreenChannel {
     next(new Error(reason));
   }
 
-  /** Every screen's state now (its connection from this channel, its revision from its assignments). */
-  screenStates(): ScreenState[] {
-    return this.stores.screens.states((id) => this.isOnline(id), (screen) => this.stores.playlists.setFor(screen)?.revision ?? null);
+  /** Every screen's state now: as stored, with its connection from this channel and the revision its assignments give it. */
+  async screenStates(): Promise<ScreenState[]> {
+    return Promise.all(
+      (await this.stores.screens.list()).map(async (screen) => ({ ...screen, online: this.isOnline(screen.id), revision: (await this.stores.playlists.setFor(screen))?.revision ?? null })),
+    );
   }
 
   /** Times an answer to what the hub sent; a timeout (or a lost connection) is counted as `<event> timeout` and rethrown. */
@@ -145,21 +128,20 @@ export class ScreenChannel {
     return 'hub: internal error (see the hub log)';
   }
 
-  /**
-   * A socket handler that answers `{ ok: false, error }` instead of throwing (a throw in a socket.io handler would stop the hub);
-   * with `event`, each `{ ok: false }` answer is counted as an error of that event.
-   */
-  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => void, event?: string): (payload: unknown, ack: unknown) => void {
+  /** A socket handler that answers `{ ok: false, error }` instead of throwing or rejecting (either in a socket.io handler would stop the hub). */
+  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => Promise<void> | void, event?: string): (payload: unknown, ack: unknown) => void {
     return (payload, ack) => {
       const acknowledge = ackOf(ack);
+      // With `event`, each { ok: false } answer is counted as an error of that event.
       const answer: AckFn = (value) => {
         if (event && (value as { ok?: unknown } | null)?.ok === false) this.metrics?.socketError(event);
         acknowledge(value);
       };
+      const failed = (error: unknown): void => answer({ ok: false, error: this.failure(error, what) });
       try {
-        handler(payload, answer);
+        void Promise.resolve(handler(payload, answer)).catch(failed);
       } catch (error) {
-        answer({ ok: false, error: this.failure(error, what) });
+        failed(error);
       }
     };
   }
@@ -174,72 +156,67 @@ export class ScreenChannel {
 
     socket.on(
       'disconnect',
-      this.guarded(`disconnection of ${screen.id}`, () => {
+      this.guarded(`disconnection of ${screen.id}`, async () => {
         set.delete(connection);
         if (set.size === 0 && this.connections.get(screen.id) === set) this.connections.delete(screen.id);
-        this.stores.screens.seen(screen.id, Date.now());
+        await this.stores.screens.seen(screen.id, Date.now());
       }),
     );
 
     socket.on(
       'hello',
-      this.guarded(`hello from ${screen.id}`, (payload, ack) => {
+      this.guarded(`hello from ${screen.id}`, async (payload, ack) => {
         const hello = parseWith(Hello, payload);
         if (!hello.ok) return ack({ ok: false, error: hello.error });
         ack({ ok: true, serverTime: toUtcTime(Date.now()) });
-        this.stores.screens.seen(screen.id, Date.now());
-        const current = this.stores.playlists.setFor(screen);
+        await this.stores.screens.seen(screen.id, Date.now());
+        const current = await this.stores.playlists.setFor(screen);
         if (current && current.revision !== hello.value.revision) void this.push(connection, current);
-        for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
-        const recent = this.stores.queue.recent(screen.site, Date.now());
+        for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+        const recent = await this.stores.queue.recent(screen.site, Date.now());
         if (recent.length > 0) void this.sendQueue(connection, recent);
       }, 'hello'),
     );
 
     socket.on(
       'impressions',
-      this.guarded(`storing impressions from ${screen.id}`, (payload, ack) => {
+      this.guarded(`storing impressions from ${screen.id}`, async (payload, ack) => {
         const started = performance.now();
         const message = parseWith(ImpressionsMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
         if (foreign >= 0) return ack({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
-        const { stored, duplicates } = this.stores.impressions.insert(message.value.impressions, Date.now());
-        // Acked only once on disk (the player deletes what is acked); a failed fsync is answered, and the batch comes again.
-        this.stores.wal.durable().then(
-          () => {
-            this.faults.recovered();
-            this.metrics?.impressionsStored(screen.site, stored);
-            ack({ ok: true, stored, duplicates });
-            this.metrics?.acked('impressions', started);
-          },
-          (error: unknown) => ack({ ok: false, error: this.failure(error, `flushing impressions from ${screen.id} to disk`) }),
-        );
+        // Acked only once durable (the player deletes what is acked); a failed write or fsync is answered, and the batch comes again.
+        const { stored, duplicates } = await this.stores.impressions.insert(message.value.impressions, Date.now());
+        this.faults.recovered();
+        this.metrics?.impressionsStored(screen.site, stored);
+        ack({ ok: true, stored, duplicates });
+        this.metrics?.acked('impressions', started);
       }, 'impressions'),
     );
 
     socket.on(
       'wait',
-      this.guarded(`storing wait estimates from ${screen.id}`, (payload, ack) => {
+      this.guarded(`storing wait estimates from ${screen.id}`, async (payload, ack) => {
         const message = parseWith(WaitMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
-        this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
+        await this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
         ack({ ok: true });
       }, 'wait'),
     );
 
     socket.on(
       'status',
-      this.guarded(`status from ${screen.id}`, (payload) => {
+      this.guarded(`status from ${screen.id}`, async (payload) => {
         const status = parseWith(StatusMessage, payload);
         if (!status.ok) {
           this.metrics?.socketError('status');
           return this.log(`status from ${screen.id} ignored: ${status.error}`);
         }
-        this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+        await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
         // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
-        const current = this.stores.playlists.setFor(screen);
-        if (current && status.value.revision !== current.revision && connection.pushing === null && this.stores.screens.ackedRevision(screen.id) !== current.revision) {
+        const current = await this.stores.playlists.setFor(screen);
+        if (current && status.value.revision !== current.revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) {
           void this.push(connection, current);
         }
       }),
@@ -253,10 +230,10 @@ export class ScreenChannel {
       if (!answer.ok) {
         this.metrics?.socketError('playlists');
         this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
-      } else if (answer.value.ok) this.stores.screens.recordAck(connection.screen.id, set.revision);
+      } else if (answer.value.ok) await this.stores.screens.recordAck(connection.screen.id, set.revision);
       else {
         this.metrics?.revisionRefused(connection.screen.site);
-        this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+        await this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
       }
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to playlists ${set.revision}`);
@@ -273,11 +250,11 @@ export class ScreenChannel {
     return live.length;
   }
 
-  /** Sends each screen its set as it is now (after an assignment or a playlist changed). */
-  pushSets(screenIds: string[]): void {
+  /** Sends each screen its set as it is now (after an assignment or a playlist changed); resolves once sent (not acked). */
+  async pushSets(screenIds: string[]): Promise<void> {
     for (const id of screenIds) {
       for (const connection of this.connections.get(id) ?? []) {
-        const set = this.stores.playlists.setFor(connection.screen);
+        const set = await this.stores.playlists.setFor(connection.screen);
         if (set) void this.push(connection, set);
       }
     }
@@ -286,7 +263,7 @@ export class ScreenChannel {
   private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
     try {
       const answer = Ack.safeParse(await this.timed('alert', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert)));
-      if (answer.success && answer.data.ok) this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
+      if (answer.success && answer.data.ok) await this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to alert ${alert.id}`);
       else this.log(`${connection.screen.id}: no answer to alert ${alert.id}; sent again at its next hello`);
@@ -315,10 +292,13 @@ export class ScreenChannel {
     for (const id of screenIds) {
       for (const connection of this.connections.get(id) ?? []) {
         this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
-          .then((answer: unknown) => {
-            if (Ack.safeParse(answer).data?.ok) this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
-          })
-          .catch(() => this.log(`${id}: no answer to alert:clear ${clear.id}`));
+          .then(
+            async (answer: unknown) => {
+              if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
+            },
+            () => this.log(`${id}: no answer to alert:clear ${clear.id}`),
+          )
+          .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
       }
     }
   }

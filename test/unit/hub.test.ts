@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenList, ScreenToken } from '../../src/shared/adminApi.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { untilFromDuration } from '../../src/hub/cli.js';
-import { openHubDb } from '../../src/hub/hubDb.js';
+import { openSqliteDb as openHubDb } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 
 /** The hub in this process, on loopback, with real socket.io clients standing in for players. */

@@ -32,6 +32,23 @@ const ERROR_MEANINGS = {
   504: "L'écran n'a pas répondu à temps / the screen did not answer in time",
 } as const;
 
+/** An answer of a route: a zod schema (JSON), or per content type (a PNG, a CSV, the metrics' text). */
+export type RouteAnswer = z.ZodType | { description: string; content: Record<string, { schema: z.ZodType }> };
+
+/** A route's `schema`: zod schemas for what it takes (checked before its handler runs) and what it answers (documented). */
+export interface RouteSchema {
+  summary: string;
+  description?: string;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  /** A body that is not JSON (a media upload: `application/octet-stream`). */
+  consumes?: string[];
+  response: Record<number, RouteAnswer>;
+  tags?: string[];
+  security?: Record<string, string[]>[];
+}
+
 /** The error answers of a route, for its `schema.response`: each `{ error }` with what the status means here. */
 export function errors(...statuses: (keyof typeof ERROR_MEANINGS)[]): Record<number, z.ZodType> {
   return Object.fromEntries(statuses.map((status) => [status, ApiError.describe(ERROR_MEANINGS[status])]));

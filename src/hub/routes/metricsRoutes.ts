@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { addressAllowed, LOOPBACK_NETWORKS, networkList, type HubMetrics, type MetricsAccess } from '../hubMetrics.js';
+import { z } from 'zod';
 import { HubError } from '../hubError.js';
+import { errors, type RouteSchema } from './apiDocs.js';
 import { hashToken, tokenMatches } from '../secrets.js';
 
 /**
@@ -13,7 +15,13 @@ export async function metricsRoutes(app: FastifyInstance, options: { metrics: Hu
   // No token and no network given: the loopback only. A token alone: any address with the token.
   const networks = access.allow && access.allow.length > 0 ? networkList(access.allow) : tokenHash ? null : networkList(LOOPBACK_NETWORKS);
 
-  app.get('/metrics', async (request, reply) => {
+  const schema: RouteSchema = {
+    summary: 'Métriques Prometheus (jeton de supervision ou réseau autorisé) / Prometheus metrics (metrics token or allowed network)',
+    tags: ['monitoring'],
+    security: [{ metrics: [] }, {}],
+    response: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...errors(401, 403, 429) },
+  };
+  app.get('/metrics', { schema }, async (request, reply) => {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const byToken = tokenHash !== null && bearer !== undefined && tokenMatches(bearer, tokenHash);
     const byNetwork = networks !== null && addressAllowed(networks, request.ip);
