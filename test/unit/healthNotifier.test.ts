@@ -178,6 +178,21 @@ describe('a hub with notifications', () => {
       const hallMails = mail.mails.filter((m) => m.subject.includes('site hotel-de-ville'));
       expect(hallMails.slice(0, 2).map((m) => m.subject)).toEqual(['[Hub Mairie] site hotel-de-ville : 1 problème', '[Hub Mairie] site hotel-de-ville : 1 problème']);
       expect(hallMails.map((m) => m.text).join('\n')).toContain('✓ Hall (hall-1) : de nouveau en ligne');
+      // Its status says a file has been missing for 10 min and the kiosk crashed three times in five minutes.
+      const now = Date.now();
+      socket.emit('status', {
+        at: toUtcTime(now),
+        revision: null,
+        playing: null,
+        cache: { bytes: 0, files: 2, missing: 1, oldestMissingS: 600, errors: ['https://cdn.example/affiche.png: HTTP 404'] },
+        outbox: 0,
+        uptimeS: 30,
+        version: 'test',
+        events: [1, 2, 3].map((k) => ({ id: `crash-${k}`, type: 'renderer-gone', at: toUtcTime(now - k * 60_000), detail: 'reason crashed, exit code 133' })),
+      });
+      await expect.poll(() => callsFor('hotel-de-ville').slice(4).sort(), { timeout: 10_000 }).toEqual(['hall-1 cache problem', 'hall-1 crashLoop problem']);
+      const last = hook.calls.filter((call) => call.message.site === 'hotel-de-ville').flatMap((call) => call.message.changes).slice(4);
+      expect(last.map((change) => change.detail).sort()).toEqual(['1 file(s) missing for 10 min (https://cdn.example/affiche.png: HTTP 404)', '3 crashes in 15 min (last: renderer-gone)']);
       socket.close();
     } finally {
       await hub.close();
