@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
-import type { ScreenState } from '../shared/adminApi.js';
+import type { LiveScreen } from '../shared/adminApi.js';
 import { coversSite, digestEmail, NotifyConfig, SIGNATURE_HEADER, webhookMessage, type EmailSettings, type WebhookMessage, type WebhookTarget } from '../shared/notifications.js';
 import { HEALTH_CONDITIONS, HealthBoard, screenProblems, type HealthRules, type SiteDigest } from '../shared/screenHealth.js';
 import { parseWith } from '../shared/validationError.js';
@@ -47,7 +47,7 @@ export interface ToldStore {
 export interface HealthNotifierDeps {
   config: NotifyConfig;
   /** Every screen's state now. */
-  screens: () => Promise<ScreenState[]> | ScreenState[];
+  screens: () => Promise<LiveScreen[]> | LiveScreen[];
   log: (line: string) => void;
   told?: ToldStore;
   now?: () => number;

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ScreenState } from '../shared/adminApi.js';
+import type { LiveScreen } from '../shared/adminApi.js';
 
 /**
  * The hub's Prometheus metrics (`GET /metrics`, text format 0.0.4), on a registry of its own
@@ -25,12 +25,12 @@ export class HubMetrics {
   private readonly socketErrors: Counter<'event'>;
 
   /** `screens`: every screen's state now (its site, whether it is connected, its last status), read at each scrape. */
-  constructor(screens: () => Promise<ScreenState[]> | ScreenState[], now: () => number = Date.now) {
+  constructor(screens: () => Promise<LiveScreen[]> | LiveScreen[], now: () => number = Date.now) {
     const registry = this.registry;
     collectDefaultMetrics({ register: registry, prefix: 'antichambre_hub_' });
     // Filled at each scrape from one read of the screens (the three gauges below are collected together).
-    let snapshot: Promise<ScreenState[]> | null = null;
-    const read = (): Promise<ScreenState[]> => (snapshot ??= Promise.resolve(screens()).finally(() => queueMicrotask(() => (snapshot = null))));
+    let snapshot: Promise<LiveScreen[]> | null = null;
+    const read = (): Promise<LiveScreen[]> => (snapshot ??= Promise.resolve(screens()).finally(() => queueMicrotask(() => (snapshot = null))));
     new Gauge({
       name: 'antichambre_screens',
       help: 'Screens registered on the hub, per site, and how many of them are connected now (state="online") or not (state="offline").',

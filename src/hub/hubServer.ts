@@ -98,7 +98,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
   // The channel reads the screens' states for the metrics, and counts into them: made together.
   let channelRef: ScreenChannel | null = null;
-  const metrics = new HubMetrics(async () => (channelRef ? channelRef.screenStates() : []));
+  const metrics = new HubMetrics(async () => (channelRef ? channelRef.liveScreens() : []));
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true, metrics);
   channelRef = channel;
   const media = new MediaFiles(paths.mediaDir, stores.media);
@@ -117,7 +117,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const notifier = options.notify
     ? new HealthNotifier({
         config: options.notify,
-        screens: () => channel.screenStates(),
+        screens: () => channel.liveScreens(),
         log,
         told: {
           load: async () => {

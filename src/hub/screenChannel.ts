@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { ScreenInfo, ScreenState } from '../shared/adminApi.js';
+import type { LiveScreen, ScreenInfo, ScreenState } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import {
   Ack,
@@ -91,9 +91,12 @@ export class ScreenChannel {
 
   /** Every screen's state now: as stored, with its connection from this channel and the revision its assignments give it. */
   async screenStates(): Promise<ScreenState[]> {
-    return Promise.all(
-      (await this.stores.screens.list()).map(async (screen) => ({ ...screen, online: this.isOnline(screen.id), revision: (await this.stores.playlists.setFor(screen))?.revision ?? null })),
-    );
+    return Promise.all((await this.liveScreens()).map(async (screen) => ({ ...screen, revision: (await this.stores.playlists.setFor(screen))?.revision ?? null })));
+  }
+
+  /** Every screen as stored, with its connection from this channel (what metrics and notifications read: no set assembled). */
+  async liveScreens(): Promise<LiveScreen[]> {
+    return (await this.stores.screens.list()).map((screen) => ({ ...screen, online: this.isOnline(screen.id) }));
   }
 
   /** Times an answer to what the hub sent; a timeout (or a lost connection) is counted as `<event> timeout` and rethrown. */

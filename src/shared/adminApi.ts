@@ -45,6 +45,8 @@ export const ScreenState = ScreenInfo.extend({
   status: StatusMessage.nullable(),
 });
 export type ScreenState = z.infer<typeof ScreenState>;
+/** A screen as the hub sees it now, without the revision its assignments give it (costly to assemble; monitoring does without). */
+export type LiveScreen = Omit<ScreenState, 'revision'>;
 export const ScreenList = z.object({ screens: z.array(ScreenState) });
 export type ScreenList = z.infer<typeof ScreenList>;
 

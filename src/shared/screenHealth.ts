@@ -1,4 +1,4 @@
-import type { ScreenState } from './adminApi.js';
+import type { LiveScreen } from './adminApi.js';
 import { cacheStuckForS } from './cacheHealth.js';
 
 /**
@@ -33,7 +33,7 @@ const RELAUNCH_HELD = 'relaunch-held';
  * status is old news), and keeps its previous state. `watchingSince`: when the hub started
  * watching (a screen is not offline for the time the hub itself was stopped).
  */
-export function screenProblems(screen: ScreenState, now: number, rules: HealthRules, watchingSince: number): Partial<Record<HealthCondition, string | null>> {
+export function screenProblems(screen: LiveScreen, now: number, rules: HealthRules, watchingSince: number): Partial<Record<HealthCondition, string | null>> {
   const problems: Partial<Record<HealthCondition, string | null>> = {};
   problems.refused = screen.refused ? `revision ${screen.refused.revision}: ${screen.refused.error}` : null;
   if (!screen.online) {
