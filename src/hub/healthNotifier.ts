@@ -17,7 +17,7 @@ import { parseWith } from '../shared/validationError.js';
  */
 
 /** Reads and checks the notifications file; throws an error naming the file and every bad key. */
-export async function readNotifyConfig(path: string): Promise<NotifyConfig> {
+export async function readNotifyConfig(path: string, env: NodeJS.ProcessEnv = process.env): Promise<NotifyConfig> {
   let raw: string;
   try {
     raw = await readFile(path, 'utf8');
@@ -30,9 +30,34 @@ export async function readNotifyConfig(path: string): Promise<NotifyConfig> {
   } catch (error) {
     throw new Error(`notifications ${path}: not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const parsed = parseWith(NotifyConfig, json);
+  const parsed = parseWith(NotifyConfig, secretsFromEnvironment(json, env, path));
   if (!parsed.ok) throw new Error(`notifications ${path}: ${parsed.error}`);
   return parsed.value;
+}
+
+/**
+ * Secrets may stay out of the file: `"secretEnv": "NAME"` for a webhook's secret and
+ * `"passwordEnv": "NAME"` for the SMTP password read them from the hub's environment (a systemd
+ * EnvironmentFile, say). Each is replaced by the value before the file is checked; an unset
+ * variable is an error naming the key and the variable.
+ */
+function secretsFromEnvironment(json: unknown, env: NodeJS.ProcessEnv, path: string): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const config = structuredClone(json) as { webhooks?: unknown; email?: { smtp?: unknown } };
+  const substitute = (holder: unknown, from: string, to: string, where: string): void => {
+    if (typeof holder !== 'object' || holder === null || !(from in holder)) return;
+    const record = holder as Record<string, unknown>;
+    const name = record[from];
+    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`notifications ${path}: ${where}.${from}: expected the name of an environment variable`);
+    if (to in record) throw new Error(`notifications ${path}: ${where}: give ${to} or ${from}, not both`);
+    const value = env[name];
+    if (value === undefined || value === '') throw new Error(`notifications ${path}: ${where}.${from}: the environment variable ${name} is not set`);
+    delete record[from];
+    record[to] = value;
+  };
+  if (Array.isArray(config.webhooks)) config.webhooks.forEach((hook, k) => substitute(hook, 'secretEnv', 'secret', `webhooks[${k}]`));
+  substitute(config.email?.smtp, 'passwordEnv', 'password', 'email.smtp');
+  return config;
 }
 
 /** Problems already told, kept across restarts (a hub restarted does not tell them again). */

@@ -7,7 +7,8 @@ import { HEALTH_CONDITIONS, type HealthCondition, type SiteDigest } from './scre
  * ANTICHAMBRE_NOTIFY_CONFIG): who is told what, about which sites. Every key is checked (a
  * misspelt one is an error naming it, not a silently ignored setting); the durations have the
  * defaults below. The file holds secrets (webhook keys, the SMTP password): readable by the
- * hub's user only (chmod 600).
+ * hub's user only (chmod 600); or it names environment variables that hold them (`secretEnv`,
+ * `passwordEnv`, replaced by their values before this schema checks the file: healthNotifier.ts).
  */
 
 /** Sites a channel is about; absent: every site. */

@@ -283,6 +283,14 @@ describe('readNotifyConfig', () => {
     );
   });
 
+  it('reads secrets from the environment when the file names them', async () => {
+    const path = file('env.json', JSON.stringify({ webhooks: [{ url: 'https://supervision.mairie.example/hook', secretEnv: 'HOOK_SECRET' }], email: { smtp: { host: 'smtp', user: 'u', passwordEnv: 'SMTP_PASSWORD' }, from: 'a@b.example', recipients: [{ to: ['dsi@b.example'] }] } }));
+    const parsed = await readNotifyConfig(path, { HOOK_SECRET: 's'.repeat(20), SMTP_PASSWORD: 'mot de passe' });
+    expect([parsed.webhooks[0]!.secret, parsed.email?.smtp.password]).toEqual(['s'.repeat(20), 'mot de passe']);
+    await expect(readNotifyConfig(path, { HOOK_SECRET: 's'.repeat(20) })).rejects.toThrow(`notifications ${path}: email.smtp.passwordEnv: the environment variable SMTP_PASSWORD is not set`);
+    await expect(readNotifyConfig(path, { HOOK_SECRET: 'court', SMTP_PASSWORD: 'x' })).rejects.toThrow(`notifications ${path}: webhooks[0].secret: expected a secret of at least 16 characters`);
+  });
+
   it('fills in the defaults', async () => {
     const parsed = await readNotifyConfig(file('ok.json', JSON.stringify({ webhooks: [{ url: 'https://supervision.mairie.example/hook', secret: 'x'.repeat(32) }] })));
     expect(parsed).toMatchObject({ hubName: 'Antichambre', offlineAfterMinutes: 10, groupWithinSeconds: 60, checkEverySeconds: 15, crashLoop: { crashes: 3, withinMinutes: 15 } });
