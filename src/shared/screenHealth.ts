@@ -39,10 +39,11 @@ export function screenProblems(screen: LiveScreen, now: number, rules: HealthRul
   if (!screen.online) {
     // Never seen: not installed yet, which is no outage.
     if (screen.lastSeen === null) problems.offline = null;
-    else {
-      const since = Math.max(Date.parse(screen.lastSeen), watchingSince);
-      problems.offline = now - since > rules.offlineAfterMs ? `last seen ${screen.lastSeen}` : null;
-    }
+    else if (now - Date.parse(screen.lastSeen) <= rules.offlineAfterMs) problems.offline = null;
+    // Gone longer than the threshold, but the hub itself has not been up that long: it cannot tell yet
+    // (a screen waiting to reconnect after the hub's restart is not offline, nor back to normal).
+    else if (now - watchingSince <= rules.offlineAfterMs) return problems;
+    else problems.offline = `last seen ${screen.lastSeen}`;
     return problems;
   }
   problems.offline = null;

@@ -37,6 +37,15 @@ function screen(id: string, site: string, overrides: Partial<ScreenState> = {}):
   return { id, name: `Écran ${id}`, site, timezone: 'Europe/Paris', online: true, lastSeen: toUtcTime(T0), revision: 'r1', ackedRevision: 'r1', refused: null, status: null, ...overrides };
 }
 
+/**
+ * A hub in a test looks at its screens every 200 ms and calls one offline after 300 ms: set
+ * after the file's schema (which asks for whole seconds and minutes), so that the tests wait
+ * fractions of a second, not the minutes a town hall would.
+ */
+function quickConfig(overrides: Record<string, unknown> = {}): NotifyConfig {
+  return { ...config({ groupWithinSeconds: 0, ...overrides }), checkEverySeconds: 0.2, offlineAfterMinutes: 0.005 };
+}
+
 function config(overrides: Record<string, unknown> = {}): NotifyConfig {
   return NotifyConfig.parse({
     hubName: 'Hub Mairie',
@@ -149,7 +158,7 @@ describe('HealthNotifier', () => {
 describe('a hub with notifications', () => {
   it('tells of a real screen that disconnects past the threshold and refuses its set, then of its return', async () => {
     const logs: string[] = [];
-    const hub = await startHub({ db: ':memory:', port: 0, host: '127.0.0.1', adminToken: 'notify-admin', log: (line) => logs.push(line), notify: config({ offlineAfterMinutes: 0.01, groupWithinSeconds: 0, checkEverySeconds: 1 }) });
+    const hub = await startHub({ db: ':memory:', port: 0, host: '127.0.0.1', adminToken: 'notify-admin', log: (line) => logs.push(line), notify: quickConfig() });
     const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await fetch(new URL(path, hub.url), { method, headers: { authorization: 'Bearer notify-admin', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
       return (await response.json()) as T;
@@ -202,7 +211,7 @@ describe('a hub with notifications', () => {
 
   it('does not tell again, after a restart, a problem it already told, and tells its end', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'antichambre-notify-restart-')), 'hub.db');
-    const options = { db, port: 0, host: '127.0.0.1', adminToken: 'notify-admin', log: () => {}, notify: config({ offlineAfterMinutes: 0.01, groupWithinSeconds: 0, checkEverySeconds: 1, email: undefined }) };
+    const options = { db, port: 0, host: '127.0.0.1', adminToken: 'notify-admin', log: () => {}, notify: quickConfig({ email: undefined }) };
     const changes = () => hook.calls.filter((call) => call.message.site === 'annexe').flatMap((call) => call.message.changes.map((change) => `${change.condition} ${change.state}`));
     let hub = await startHub(options);
     const created = (await (await fetch(new URL('/api/screens', hub.url), { method: 'POST', headers: { authorization: 'Bearer notify-admin', 'content-type': 'application/json' }, body: JSON.stringify({ id: 'annexe-1', name: 'Annexe', site: 'annexe', timezone: 'Europe/Paris' }) })).json()) as ScreenToken;
@@ -217,7 +226,7 @@ describe('a hub with notifications', () => {
     hub = await startHub(options);
     try {
       // The restarted hub judges the screen offline again (past the threshold from its own start), and says nothing: it was told.
-      const offlineAgain = Date.now() + 0.01 * 60_000 + 2_000;
+      const offlineAgain = Date.now() + 0.005 * 60_000 + 1_000;
       await expect.poll(() => Date.now() > offlineAgain, { timeout: 10_000 }).toBe(true);
       expect(changes()).toEqual(['offline problem']);
       const socket = await connect(hub.url);

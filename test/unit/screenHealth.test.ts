@@ -26,8 +26,9 @@ describe('screenProblems', () => {
     const gone = state({ online: false, lastSeen: toUtcTime(T0) });
     expect(screenProblems(gone, T0 + 9 * MIN, rules, 0).offline).toBeNull();
     expect(screenProblems(gone, T0 + 11 * MIN, rules, 0).offline).toBe(`last seen ${toUtcTime(T0)}`);
-    // The hub itself was stopped until T0 + 5 min: the screen had no chance to connect before.
-    expect(screenProblems(gone, T0 + 11 * MIN, rules, T0 + 5 * MIN).offline).toBeNull();
+    // The hub itself was stopped until T0 + 5 min: the screen had no chance to connect before; neither offline nor back.
+    expect(screenProblems(gone, T0 + 11 * MIN, rules, T0 + 5 * MIN)).not.toHaveProperty('offline');
+    expect(screenProblems(gone, T0 + 16 * MIN, rules, T0 + 5 * MIN).offline).toBe(`last seen ${toUtcTime(T0)}`);
     expect(screenProblems(state({ online: false, lastSeen: null }), T0 + 60 * MIN, rules, 0).offline).toBeNull();
     // The last status of a screen that is gone says nothing about its cache or crashes now.
     expect(screenProblems(gone, T0 + 11 * MIN, rules, 0)).not.toHaveProperty('cache');
