@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- <name>]: measures every figure (or one: decision, ingest, scale, metrics, startup,
+ * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, startup,
  * transitions, cache, backlog), prints it and writes it to bench/results/<date>-<commit>.json;
  * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
  * Asserts nothing.
@@ -16,7 +16,7 @@ import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
 
-const NAMES = ['decision', 'ingest', 'scale', 'metrics', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
+const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -35,6 +35,7 @@ if (needsHub) build('build:hub');
 const results = new ResultFile();
 console.log(`bench: results in ${results.toString()}`);
 if (wanted('decision')) await runBundled('bench/decisionMain.ts', [REPO_ROOT]);
+if (wanted('reach')) await runBundled('bench/reachMain.ts', [REPO_ROOT]);
 if (wanted('ingest')) await benchIngest(results);
 if (wanted('scale')) await benchScale(results);
 if (wanted('metrics')) await benchMetricsScrape(results);

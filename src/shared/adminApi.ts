@@ -5,6 +5,7 @@ import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
 import { AlertLevel, CommandType, StatusMessage } from './protocol.js';
 import { WaitEstimate } from './queue.js';
+import { ReachGroup, ReachRow } from './reach.js';
 
 /**
  * The hub's admin HTTP API (Bearer admin token): request and response bodies, shared by
@@ -198,3 +199,30 @@ export type PlaylistHistory = z.infer<typeof PlaylistHistory>;
 /** `POST /api/sites/<id>/queue`: the new events stored, the repeats ignored, and the site's screens online that were sent them. */
 export const QueueAccepted = z.object({ stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(), screens: z.number().int().nonnegative() });
 export type QueueAccepted = z.infer<typeof QueueAccepted>;
+
+/**
+ * `GET /api/sites/<site>/reach?since=…[&until=…][&screen=…]` (issue 21): reach and frequency of each
+ * item among the people (called tickets) issued in [since, until), per local day of the site's
+ * zone and service, from the impressions of the site's screens (or of `screen` alone: one room).
+ */
+/** A local day (YYYY-MM-DD) of the site's zone, or an instant. */
+export const DayOrTime = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), UtcTime], { error: 'expected a day like 2026-12-01 (the site\'s local day) or a UTC time like 2026-12-01T08:00:00.000Z' });
+export type DayOrTime = z.infer<typeof DayOrTime>;
+/** `since` (a day: from its local midnight), `until` (a day: to the end of it, included; absent: now). */
+export const ReachQuery = z.object({ since: DayOrTime, until: DayOrTime.optional(), screen: Id.optional() });
+export type ReachQuery = z.infer<typeof ReachQuery>;
+/** `GET /api/sites/<site>/reach`: the query, and `format=csv` for the CSV export. */
+export const ReachExportQuery = ReachQuery.extend({ format: z.enum(['json', 'csv'], { error: 'expected format json or csv' }).optional() });
+export type ReachExportQuery = z.infer<typeof ReachExportQuery>;
+export const ReachReport = z.object({
+  site: Id,
+  /** The zone the days are read in: the site's screens' (the first one's), else UTC. */
+  timezone: z.string(),
+  /** The screens whose impressions were counted. */
+  screens: z.array(Id),
+  since: UtcTime,
+  until: UtcTime,
+  groups: z.array(ReachGroup),
+  rows: z.array(ReachRow),
+});
+export type ReachReport = z.infer<typeof ReachReport>;

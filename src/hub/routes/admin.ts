@@ -28,9 +28,13 @@ import {
   WaitComparison,
   WaitComparisonQuery,
   WaitEstimateList,
+  ReachExportQuery,
+  ReachQuery,
+  ReachReport,
 } from '../../shared/adminApi.js';
 import { filesOf, isRemoteSrc } from '../../shared/playlist.js';
 import { HubError } from '../hubError.js';
+import { reachCsv, reachReport } from '../reachReport.js';
 import { impressionsCsv } from '../impressionsCsv.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { PAIRING_BODY_BYTES } from '../requestLimits.js';
@@ -247,6 +251,25 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
       handler: async (request) => {
         const { id: site } = parsed(IdParam, request.params, 'url');
         return { site, token: await stores.queue.newSiteToken(site) } satisfies SiteToken;
+      },
+    },
+    {
+      // Issue 21: each item's reach and frequency among the people who waited at the site.
+      method: 'GET',
+      url: '/api/sites/:id/reach',
+      permission: 'impressions:read',
+      schema: {
+        summary: 'Portée et fréquence de chaque élément parmi les personnes venues (JSON ou CSV) / Reach and frequency of each item among the people who waited (JSON or CSV)',
+        params: IdParam,
+        querystring: ReachExportQuery,
+        response: { 200: { description: 'JSON, or CSV with format=csv', content: { 'application/json': { schema: ReachReport }, 'text/csv': { schema: z.string() } } }, ...errors(400, 401) },
+      },
+      handler: async (request, reply): Promise<ReachReport | string> => {
+        const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+        const report = await reachReport(stores, parsed(IdParam, request.params, 'url').id, parsed(ReachQuery, rest, 'query'), Date.now());
+        if (format !== 'csv') return report;
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        return reachCsv(report);
       },
     },
     {
