@@ -76,6 +76,8 @@ export interface HealthNotifierDeps {
   log: (line: string) => void;
   told?: ToldStore;
   now?: () => number;
+  /** Each try of a delivery, counted (the hub's metrics). */
+  delivered?: (channel: 'webhook' | 'email', ok: boolean) => void;
 }
 
 /** The result of one channel for one message. */
@@ -87,6 +89,7 @@ export interface Delivery {
 
 interface Outgoing {
   channel: string;
+  kind: 'webhook' | 'email';
   attempts: number;
   maxAttempts: number;
   send(): Promise<void>;
@@ -177,14 +180,14 @@ export class HealthNotifier {
     const { config } = this.deps;
     const outgoing: Outgoing[] = [];
     for (const hook of config.webhooks) {
-      if (coversSite(hook.sites, message.site)) outgoing.push({ channel: webhookName(hook.url), attempts: 0, maxAttempts: MAX_ATTEMPTS, send: () => postWebhook(hook, message) });
+      if (coversSite(hook.sites, message.site)) outgoing.push({ channel: webhookName(hook.url), kind: 'webhook', attempts: 0, maxAttempts: MAX_ATTEMPTS, send: () => postWebhook(hook, message) });
     }
     const mail = this.mail;
     if (config.email && mail) {
       const to = [...new Set(config.email.recipients.filter((group) => coversSite(group.sites, message.site)).flatMap((group) => group.to))];
       const { subject, text } = digestEmail(message);
       const from = config.email.from;
-      if (to.length > 0) outgoing.push({ channel: `e-mail to ${to.join(', ')}`, attempts: 0, maxAttempts: MAX_ATTEMPTS, send: async () => void (await mail.sendMail({ from, to, subject, text })) });
+      if (to.length > 0) outgoing.push({ channel: `e-mail to ${to.join(', ')}`, kind: 'email', attempts: 0, maxAttempts: MAX_ATTEMPTS, send: async () => void (await mail.sendMail({ from, to, subject, text })) });
     }
     return outgoing;
   }
@@ -195,8 +198,10 @@ export class HealthNotifier {
     this.underWay.add(sending);
     try {
       await sending;
+      this.deps.delivered?.(outgoing.kind, true);
       return { channel: outgoing.channel, ok: true };
     } catch (error) {
+      this.deps.delivered?.(outgoing.kind, false);
       const reason = error instanceof Error ? error.message : String(error);
       if (outgoing.attempts < outgoing.maxAttempts && !this.closed) {
         this.retries.push(outgoing);

@@ -23,6 +23,7 @@ export class HubMetrics {
   private readonly relayed: Counter<'site'>;
   private readonly httpErrors: Counter<'method' | 'route' | 'status'>;
   private readonly socketErrors: Counter<'event'>;
+  private readonly notifications: Counter<'channel' | 'result'>;
 
   /** `screens`: every screen's state now (its site, whether it is connected, its last status), read at each scrape. */
   constructor(screens: () => Promise<LiveScreen[]> | LiveScreen[], now: () => number = Date.now) {
@@ -107,6 +108,17 @@ export class HubMetrics {
       labelNames: ['event'] as const,
       registers: [registry],
     });
+    this.notifications = new Counter({
+      name: 'antichambre_notifications_total',
+      help: 'Notification deliveries per channel (webhook, email) and result (sent, failed: each failed try counts).',
+      labelNames: ['channel', 'result'] as const,
+      registers: [registry],
+    });
+  }
+
+  /** A notification delivered (`sent`) or not (`failed`, tried again or dropped), by webhook or e-mail. */
+  notification(channel: 'webhook' | 'email', result: 'sent' | 'failed'): void {
+    this.notifications.inc({ channel, result });
   }
 
   impressionsStored(site: string, count: number): void {

@@ -119,6 +119,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         config: options.notify,
         screens: () => channel.liveScreens(),
         log,
+        delivered: (kind, ok) => metrics.notification(kind, ok ? 'sent' : 'failed'),
         told: {
           load: async () => {
             const saved = await stores.settings.get(NOTIFIED_KEY);

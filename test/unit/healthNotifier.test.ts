@@ -12,6 +12,7 @@ import type { ScreenState, ScreenToken } from '../../src/shared/adminApi.js';
 import { toUtcTime } from '../../src/shared/ids.js';
 import { NotifyConfig } from '../../src/shared/notifications.js';
 import { startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../support/notificationReceivers.js';
+import { sampleValue, scrape } from '../support/prometheusScrape.js';
 
 /**
  * The notifier against a real SMTP server (STARTTLS, login) and a real HTTP receiver checking
@@ -203,6 +204,12 @@ describe('a hub with notifications', () => {
       const last = hook.calls.filter((call) => call.message.site === 'hotel-de-ville').flatMap((call) => call.message.changes).slice(4);
       expect(last.map((change) => change.detail).sort()).toEqual(['1 file(s) missing for 10 min (https://cdn.example/affiche.png: HTTP 404)', '3 crashes in 15 min (last: renderer-gone)']);
       socket.close();
+      // The hub's metrics count what it delivered (its only site here is hotel-de-ville).
+      await expect.poll(() => mail.mails.filter((m) => m.subject.includes('site hotel-de-ville')).length, { timeout: 10_000 }).toBe(hook.calls.filter((call) => call.message.site === 'hotel-de-ville').length);
+      const families = (await scrape(new URL('/metrics', hub.url).href)).families;
+      expect(sampleValue(families, 'antichambre_notifications_total', { channel: 'webhook', result: 'sent' })).toBe(hook.calls.filter((call) => call.message.site === 'hotel-de-ville').length);
+      expect(sampleValue(families, 'antichambre_notifications_total', { channel: 'email', result: 'sent' })).toBe(mail.mails.filter((m) => m.subject.includes('site hotel-de-ville')).length);
+      expect(sampleValue(families, 'antichambre_notifications_total', { channel: 'webhook', result: 'failed' })).toBeUndefined();
     } finally {
       await hub.close();
     }
