@@ -70,6 +70,9 @@ export function App() {
               ))}
             </select>
           </label>
+          <a href="/api/docs" target="_blank" rel="noopener" title={t.apiDocsTitle}>
+            {t.apiDocs}
+          </a>
           {api ? (
             <button
               type="button"
