@@ -156,7 +156,13 @@ export class HealthNotifier {
         screens.map((screen) => ({ screen: screen.id, name: screen.name, site: screen.site, problems: screenProblems(screen, now, this.rules, this.watchingSince) })),
       );
       const digests = this.board.due(now);
-      if (digests.length > 0) await this.deps.told?.save(this.board.toldProblems());
+      // What is told is sent even when it cannot be remembered (a restart may then tell it again).
+      if (digests.length > 0) {
+        const told = this.board.toldProblems();
+        await (async () => this.deps.told?.save(told))().catch((error: unknown) =>
+          this.deps.log(`notifications: what was told could not be saved (a restart may tell it again): ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
       const retries = this.retries;
       this.retries = [];
       await Promise.all([...retries.map((outgoing) => this.attempt(outgoing)), ...digests.map((digest) => this.sendDigest(digest, now))]);

@@ -151,6 +151,21 @@ describe('HealthNotifier', () => {
     await notifier.close();
   });
 
+  it('sends what it tells even when it cannot save that it told it', async () => {
+    let now = T0;
+    let screens = [screen('e', 'annexe-2')];
+    const logs: string[] = [];
+    const told = { load: () => [], save: () => { throw new Error('storage: disk full'); } };
+    const notifier = new HealthNotifier({ config: config({ groupWithinSeconds: 0, email: undefined, webhooks: [{ url: hook.url, secret: SECRET }] }), screens: () => screens, log: (line) => logs.push(line), now: () => now, told });
+    const before = hook.calls.length;
+    screens = [screen('e', 'annexe-2', { online: false })];
+    now += 6 * MIN;
+    await notifier.check();
+    expect(hook.calls.slice(before).map((call) => call.message.site)).toEqual(['annexe-2']);
+    expect(logs).toEqual(['notifications: what was told could not be saved (a restart may tell it again): storage: disk full']);
+    await notifier.close();
+  });
+
   it('signs with HMAC-SHA256 of the exact body (RFC 4231, test case 2)', () => {
     expect(signature('what do ya want for nothing?', 'Jefe')).toBe('sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
