@@ -15,6 +15,21 @@ export type AckedEvent = 'impressions' | 'playlists' | 'alert' | 'alert:clear' |
 /** Round trips from a LAN screen take milliseconds; a flush on a slow SD card or a screen on 4G, seconds. */
 const ACK_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+let processRegistry: Registry | null = null;
+
+/**
+ * The process's own metrics (memory, CPU, event loop lag, GC): one set per process, however
+ * many hubs run in it (tests start several). prom-client's collectors install observers that
+ * cannot be removed: made once, they belong to the process and last as long as it does.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'antichambre_hub_' });
+  }
+  return processRegistry;
+}
+
 export class HubMetrics {
   readonly registry = new Registry();
   private readonly impressions: Counter<'site'>;
@@ -28,7 +43,6 @@ export class HubMetrics {
   /** `screens`: every screen's state now (its site, whether it is connected, its last status), read at each scrape. */
   constructor(screens: () => Promise<LiveScreen[]> | LiveScreen[], now: () => number = Date.now) {
     const registry = this.registry;
-    collectDefaultMetrics({ register: registry, prefix: 'antichambre_hub_' });
     // Filled at each scrape from one read of the screens (the three gauges below are collected together).
     let snapshot: Promise<LiveScreen[]> | null = null;
     const read = (): Promise<LiveScreen[]> => (snapshot ??= Promise.resolve(screens()).finally(() => queueMicrotask(() => (snapshot = null))));
@@ -147,8 +161,10 @@ export class HubMetrics {
     this.socketErrors.inc({ event });
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The hub's metrics, then its process's. */
+  async text(): Promise<string> {
+    const [own, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
+    return `${own}${process}`;
   }
 
   get contentType(): string {
