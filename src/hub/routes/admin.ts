@@ -43,6 +43,7 @@ import { toAlert } from '../stores/alertMessage.js';
 import type { HubStores } from '../stores/index.js';
 import { errors, type RouteSchema } from './apiDocs.js';
 import { CodeParam } from './pairing.js';
+import { powerRouteTable } from './power.js';
 import { IdParam, parsed, ShaParam } from './requestParsing.js';
 
 /**
@@ -133,7 +134,7 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
         const screen = await stores.screens.get(id);
         if (!screen) throw new HubError(404, `screen "${id}" does not exist`);
         const set = await stores.playlists.setFor(screen);
-        return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
+        return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null, power: set?.power ?? null };
       },
     },
     {
@@ -365,6 +366,7 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
         return { impressions };
       },
     },
+    ...powerRouteTable({ stores, channel }),
   ];
 }
 
