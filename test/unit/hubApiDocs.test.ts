@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 
@@ -48,6 +49,13 @@ describe('/api/docs', () => {
   it('serves an OpenAPI 3.1 document and a page that reads it', async () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('Antichambre hub API');
+    // Valid against the OpenAPI 3.1 specification's own JSON schema.
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const { info: _info, ...withoutInfo } = doc;
+    expect((await new Validator().validate(structuredClone(withoutInfo) as unknown as Record<string, unknown>)).valid).toBe(false);
     const page = await fetch(new URL('/api/docs', hub.url));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
