@@ -1,0 +1,101 @@
+import { XMLParser } from 'fast-xml-parser';
+
+/**
+ * Fetching and reading a feed's XML, defensively: the document comes from a server on the
+ * internet the town does not control. Bounded in bytes (announced and streamed) and in time;
+ * a document declaring entities (`<!ENTITY`, or a DOCTYPE with an internal subset) is refused
+ * before parsing, which rules out entity expansion ("billion laughs") and external entities
+ * (fast-xml-parser never fetches them anyway); the parser's own entity limits stay as a second
+ * line. No DTD, no namespaces resolved: prefixes are dropped (`cap:alert` is `alert`).
+ */
+
+export class FeedError extends Error {}
+
+export const MAX_FEED_BYTES = 2_000_000;
+export const MAX_CAP_BYTES = 256_000;
+export const FETCH_TIMEOUT_MS = 15_000;
+
+export async function fetchBounded(url: string, options: { maxBytes: number; timeoutMs?: number; signal?: AbortSignal }): Promise<string> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? FETCH_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { accept: 'application/atom+xml, application/rss+xml, application/cap+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1', 'user-agent': 'Antichambre-hub (feeds)' }, redirect: 'follow' });
+  } catch (error) {
+    throw new FeedError(`${url}: ${timeout.aborted ? `no answer within ${(options.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s` : error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new FeedError(`${url}: HTTP ${response.status}`);
+  }
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  if (announced > options.maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new FeedError(`${url}: ${announced} bytes, more than the ${options.maxBytes} accepted`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > options.maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new FeedError(`${url}: more than the ${options.maxBytes} bytes accepted`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof FeedError) throw error;
+    throw new FeedError(`${url}: ${timeout.aborted ? 'cut off by the time limit' : error instanceof Error ? error.message : String(error)}`);
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+}
+
+/** Elements that may repeat, always read as arrays (a feed of one entry is still a list). */
+const LISTS = new Set(['item', 'entry', 'info', 'area', 'areaDesc', 'link', 'category', 'alert']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  textNodeName: '#text',
+  processEntities: { enabled: true, maxEntityCount: 0, maxTotalExpansions: 10_000, maxExpandedLength: MAX_FEED_BYTES },
+  htmlEntities: false,
+  isArray: (name) => LISTS.has(name),
+});
+
+export type XmlNode = Record<string, unknown>;
+
+/** The document as plain objects; throws FeedError naming what is wrong. */
+export function readXml(text: string, what: string): XmlNode {
+  if (/<!ENTITY/i.test(text) || /<!DOCTYPE[^>]*\[/i.test(text)) throw new FeedError(`${what}: declares XML entities (refused: entity expansion)`);
+  try {
+    return parser.parse(text, true) as XmlNode;
+  } catch (error) {
+    throw new FeedError(`${what}: not well-formed XML (${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)})`);
+  }
+}
+
+/** An element's text, whether it came as a string or as `{ '#text': … }` beside attributes. */
+export function textOf(node: unknown): string | undefined {
+  if (typeof node === 'string') return node;
+  if (typeof node === 'number') return String(node);
+  if (node && typeof node === 'object' && '#text' in node) return textOf((node as XmlNode)['#text']);
+  return undefined;
+}
+
+export function listOf(node: unknown): unknown[] {
+  if (node === undefined || node === null || node === '') return [];
+  return Array.isArray(node) ? node : [node];
+}
+
+export function child(node: unknown, name: string): unknown {
+  return node && typeof node === 'object' ? (node as XmlNode)[name] : undefined;
+}
