@@ -128,6 +128,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE impressions ADD COLUMN zone_id TEXT NOT NULL DEFAULT 'main';
   ALTER TABLE impressions ADD COLUMN audience REAL;
   `,
+  // 5: feeds a site is subscribed to (CAP alerts, news for a ticker), with what each has seen (idempotent polls).
+  `
+  CREATE TABLE feeds (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_poll_at TEXT,
+    last_ok_at TEXT,
+    last_error TEXT,
+    active INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE feed_entries (feed_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (feed_id, key));
+  `,
 ];
 
 export type HubDb = Database.Database;
