@@ -8,6 +8,7 @@ import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
+import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { statusTable } from './statusTable.js';
 
@@ -26,9 +27,11 @@ const USAGE = `antichambre-hub <command>
   site token <site>                      the token its ticket system posts queue events with
   accuracy --site SITE                   estimates against realized waits, per service and day
   screen token <id>                      a new token (the old one stops working)
-  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL] [--layout layout.json | --layout none]
+  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL] [--layout layout.json | --layout none] [--strict]
                                          --layout: the zones of the target's screens (a screen's own wins over its site's);
                                          none: back to full screen (or to the site's layout)
+                                         every item is linted first (contrast, reading time, character height for the
+                                         target screens, captions): errors refuse the push, --strict makes warnings errors
   alert send --screen ID | --site ID --text TEXT [--level info|urgent] [--until ISO | --for 30m] [--id ID]
   alert clear <id>
   command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
@@ -63,6 +66,7 @@ const OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -211,7 +215,16 @@ export async function run(argv: string[]): Promise<void> {
       const api = client(values);
       const layoutPath = values.layout;
       const layout = layoutPath === undefined || layoutPath === 'none' ? undefined : { path: layoutPath, layout: await readLayoutFile(layoutPath) };
-      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout);
+      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout, async (read) => {
+        const findings = await lintPlaylistFiles(read, { layout: layout?.layout ?? null, viewings: [], strict: values.strict === true });
+        for (const finding of findings) console.log(describeFileFinding(finding));
+        const errors = findings.filter((f) => f.finding.severity === 'error').length;
+        if (errors > 0) {
+          throw new Error(
+            `${errors} erreur(s) de lisibilité : rien n'a été envoyé / ${errors} readability error(s): nothing was pushed${values.strict ? ' (--strict: warnings count as errors)' : ''}`,
+          );
+        }
+      });
       const body = { playlists: prepared.playlists, target, ...(values.replace ? { replace: true } : {}), ...(layoutPath === undefined ? {} : { layout: layout?.layout ?? null }) };
       const result = await api.json('POST', '/api/playlists', PushResult, body);
       console.log(`uploaded ${prepared.uploaded.length} file(s), ${prepared.alreadyThere} already on the hub`);
