@@ -3,7 +3,9 @@ import { PushResult, ScreenList, ScreenSet, type MediaStored } from '../../share
 import type { Layout } from '../../shared/layout.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { Playlist } from '../../shared/playlist.js';
+import { lintPlaylists } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
+import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { localDay } from '../calendarDay.js';
@@ -42,6 +44,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   /** What the push sends as `layout`: absent (keep), null (remove) or the layout edited. */
   const layoutToPush: Layout | null | undefined = layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined;
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const findings = useMemo(() => (draft.ok ? lintPlaylists(draft.playlists, { single: draft.single, layout: layoutToPush ?? null }) : []), [draft, layoutToPush]);
+  const lintErrors = findings.some((f) => f.severity === 'error');
 
   const loadFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
@@ -159,7 +163,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
               <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t.replace}
             </label>
             <div className="buttons">
-              <button type="button" disabled={!draft.ok || !layoutReady} onClick={() => void push()}>
+              <button type="button" disabled={!draft.ok || !layoutReady || lintErrors} onClick={() => void push()}>
                 {t.push}
               </button>
               <button type="button" className="secondary" disabled={target.kind !== 'screen' || screenList.length === 0} onClick={() => void loadCurrent()}>
@@ -187,6 +191,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
           </section>
         </div>
       </div>
+      {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
       <LayoutPicker value={layoutChoice} onChange={setLayoutChoice} reading={layoutReading} services={services} onServices={setServices} />
       <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
     </>

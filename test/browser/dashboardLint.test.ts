@@ -1,0 +1,70 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newPlayerPage } from '../support/browser.js';
+import { ADMIN_TOKEN, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+
+/**
+ * The playlist editor lints as you type (issue 20): each item listed with its findings beside it,
+ * at their field's path; an error (contrast below 3:1) keeps the push button disabled.
+ */
+
+let hub: HubProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [hub, browser] = await Promise.all([startHubProcess(), launchBrowser()]);
+  const opened = await newPlayerPage(browser, { width: 1280, height: 900 });
+  page = opened.page;
+  await opened.context.addInitScript((token) => sessionStorage.setItem('antichambre.adminToken', token), ADMIN_TOKEN);
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.stop();
+});
+
+const playlist = {
+  id: 'accueil',
+  items: [
+    { id: 'rappel', type: 'text', duration: 3, title: 'Pensez à vos pièces justificatives', body: 'Carte d’identité, justificatif de domicile de moins de trois mois, photo conforme.' },
+    { id: 'horaires', type: 'text', duration: 20, title: 'Horaires', colors: { text: '#ffd23f', background: '#ffffff' } },
+    { id: 'bienvenue', type: 'text', duration: 8, title: 'Bienvenue' },
+  ],
+};
+
+function findingsOf(item: string): Promise<{ rule: string | null; path: string | null; severity: string | null; text: string }[]> {
+  return page.$$eval(`[data-lint-item="${item}"] [data-lint-rule]`, (nodes) =>
+    nodes.map((n) => ({ rule: n.getAttribute('data-lint-rule'), path: n.getAttribute('data-lint-path'), severity: n.getAttribute('data-lint-severity'), text: n.textContent ?? '' })),
+  );
+}
+
+describe('the playlist editor lints every item', () => {
+  it('shows each finding beside its item, with its path; an error disables the push until fixed', async () => {
+    await page.goto(`${hub.url}/#/playlists`);
+    await page.waitForSelector('#playlist-json');
+    await page.fill('#playlist-json', JSON.stringify(playlist, null, 2));
+    await page.waitForSelector('[data-lint-item="accueil/rappel"] [data-lint-rule]');
+
+    expect(await findingsOf('accueil/rappel')).toEqual([
+      { rule: 'reading-time', path: 'items[0].duration', severity: 'warning', text: 'Avertissement items[0].duration : 18 mots demandent 9 s à un lecteur lent (126 mots/min, IReST) : la durée est de 3 s' },
+    ]);
+    expect(await findingsOf('accueil/horaires')).toEqual([
+      { rule: 'contrast', path: 'items[1].colors.text', severity: 'error', text: expect.stringContaining('Erreur items[1].colors.text : contraste 1,44:1') },
+    ]);
+    expect(await findingsOf('accueil/bienvenue')).toEqual([]);
+    expect(await page.textContent('[data-lint-item="accueil/bienvenue"]')).toContain('rien à signaler');
+    // The finding sits in the item's own row, beside its name.
+    expect(await page.textContent('[data-lint-item="accueil/horaires"] .lint-item-name')).toContain('accueil/horaires');
+    expect(await page.isDisabled('#push-title ~ .buttons button:first-child')).toBe(true);
+
+    // Darker text: the error goes, the push is possible (the warning stays).
+    await page.fill('#playlist-json', JSON.stringify({ ...playlist, items: playlist.items.map((i) => (i.id === 'horaires' ? { ...i, colors: { text: '#0b1f3a', background: '#ffffff' } } : i)) }, null, 2));
+    await expect.poll(() => findingsOf('accueil/horaires')).toEqual([]);
+    expect(await page.isDisabled('#push-title ~ .buttons button:first-child')).toBe(false);
+    expect((await findingsOf('accueil/rappel')).map((f) => f.rule)).toEqual(['reading-time']);
+
+    // In English too.
+    await page.selectOption('header select', 'en');
+    await expect.poll(() => findingsOf('accueil/rappel').then((f) => f[0]?.text)).toBe('Warning items[0].duration : 18 words take a slow reader 9 s (126 words/min, IReST): the duration is 3 s');
+  });
+});
