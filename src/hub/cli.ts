@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
+import { FeedList, FeedRecord } from '../shared/feeds.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
@@ -34,6 +35,13 @@ const USAGE = `antichambre-hub <command>
                                          target screens, captions): errors refuse the push, --strict makes warnings errors
   alert send --screen ID | --site ID --text TEXT [--level info|urgent] [--until ISO | --for 30m] [--id ID]
   alert clear <id>
+  feed add <id> --site SITE --kind cap|news --url URL [--every 5]
+                                         cap: [--min-severity Minor] [--urgent-severities Extreme,Severe]
+                                              [--urgent-urgencies Immediate,Expected] [--language fr] [--default-hours 12]
+                                         news: --zone TICKER_ZONE [--max-items 8] [--max-chars 140] [--max-age-hours 72]
+  feed list | feed poll <id> | feed remove <id>
+                                         CAP 1.2 alert feeds become alerts on the site's screens; RSS/Atom news the
+                                         text items of a ticker zone's playlist (see the README, "Feeds")
   command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
   impressions [--since ISO] [--until ISO] [--screen ID] [--csv]
   status
@@ -67,6 +75,18 @@ const OPTIONS = {
   since: { type: 'string' },
   csv: { type: 'boolean' },
   strict: { type: 'boolean' },
+  kind: { type: 'string' },
+  url: { type: 'string' },
+  every: { type: 'string' },
+  zone: { type: 'string' },
+  'max-items': { type: 'string' },
+  'max-chars': { type: 'string' },
+  'max-age-hours': { type: 'string' },
+  'min-severity': { type: 'string' },
+  'urgent-severities': { type: 'string' },
+  'urgent-urgencies': { type: 'string' },
+  language: { type: 'string' },
+  'default-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -249,6 +269,8 @@ export async function run(argv: string[]): Promise<void> {
       }
       throw new UsageError('alert send|clear');
     }
+    case 'feed':
+      return feedCommand(sub, rest, values);
     case 'command': {
       const type = need(sub, 'the command type');
       const api = client(values);
@@ -286,6 +308,76 @@ export async function run(argv: string[]): Promise<void> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** A number option, or undefined when absent (the hub's schema checks its range). */
+function numberOption(values: Values, name: 'every' | 'max-items' | 'max-chars' | 'max-age-hours' | 'default-hours'): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} ${text}: expected a number`);
+  return value;
+}
+
+function listOption(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+function describeFeed(feed: FeedRecord): string {
+  const state = feed.state;
+  const what = feed.kind === 'cap' ? `${state.active} alerte(s) active(s) / active alert(s)` : `${state.active} élément(s) au bandeau / ticker item(s)`;
+  const last = state.lastPollAt ? `relevé/polled ${state.lastPollAt}${state.lastError ? `, ERREUR/ERROR: ${state.lastError}` : ', ok'}` : 'pas encore relevé / not polled yet';
+  return `${feed.id}\t${feed.kind}\t${feed.site}\t${feed.url}\tevery ${feed.everyMinutes} min\t${what}\t${last}`;
+}
+
+async function feedCommand(sub: string | undefined, rest: string[], values: Values): Promise<void> {
+  const api = client(values);
+  if (sub === 'list') {
+    const { feeds } = await api.json('GET', '/api/feeds', FeedList);
+    for (const feed of feeds) console.log(describeFeed(feed));
+    if (feeds.length === 0) console.log('aucun flux / no feeds');
+    return;
+  }
+  if (sub === 'add') {
+    const id = need(rest[0], 'the feed id: feed add <id>');
+    const kind = need(values.kind, '--kind cap|news');
+    const cap = {
+      ...(values['min-severity'] ? { minSeverity: values['min-severity'] } : {}),
+      ...(values['urgent-severities'] ? { urgentSeverities: listOption(values['urgent-severities']) } : {}),
+      ...(values['urgent-urgencies'] ? { urgentUrgencies: listOption(values['urgent-urgencies']) } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      ...(values['default-hours'] ? { defaultHours: numberOption(values, 'default-hours') } : {}),
+    };
+    const news = {
+      ...(values.zone ? { zone: values.zone } : {}),
+      ...(values['max-items'] ? { maxItems: numberOption(values, 'max-items') } : {}),
+      ...(values['max-chars'] ? { maxChars: numberOption(values, 'max-chars') } : {}),
+      ...(values['max-age-hours'] ? { maxAgeHours: numberOption(values, 'max-age-hours') } : {}),
+    };
+    const body = {
+      id,
+      kind,
+      site: need(values.site, '--site'),
+      url: need(values.url, '--url'),
+      ...(values.every ? { everyMinutes: numberOption(values, 'every') } : {}),
+      ...(kind === 'cap' ? { cap } : {}),
+      ...(kind === 'news' ? { news } : {}),
+    };
+    await api.json('POST', '/api/feeds', FeedRecord, body);
+    // Polled once now, so that a wrong address or document shows at once.
+    console.log(describeFeed(await api.json('POST', `/api/feeds/${encodeURIComponent(id)}/poll`, FeedRecord)));
+    return;
+  }
+  if (sub === 'poll') {
+    console.log(describeFeed(await api.json('POST', `/api/feeds/${encodeURIComponent(need(rest[0], 'the feed id: feed poll <id>'))}/poll`, FeedRecord)));
+    return;
+  }
+  if (sub === 'remove') {
+    const removed = await api.json('DELETE', `/api/feeds/${encodeURIComponent(need(rest[0], 'the feed id: feed remove <id>'))}`, FeedRecord);
+    console.log(`flux supprimé / feed removed: ${removed.id}${removed.kind === 'cap' ? ' (ses alertes sont levées / its alerts are cleared)' : ' (son bandeau est vidé / its ticker playlist is emptied)'}`);
+    return;
+  }
+  throw new UsageError('feed add|list|poll|remove');
 }
 
 export async function main(argv: string[]): Promise<void> {
