@@ -92,6 +92,8 @@ export interface CapAction {
   show: { key: string; level: Alert['level']; text: string; until: string } | null;
   /** Why nothing is shown, for the feed's log. */
   skipped?: string;
+  /** Not effective yet: nothing is done or remembered; a later poll takes it again. */
+  later?: boolean;
 }
 
 function cap(text: string, max: number): string {
@@ -103,7 +105,7 @@ function cap(text: string, max: number): string {
  * `Actual` messages reach the public (Exercise, Test, System, Draft are skipped); an `Ack` or
  * `Error` shows nothing. The level comes from the chosen info's severity and urgency; the alert
  * lasts until its `expires` (else `sent` + defaultHours); one already over ends what it references
- * and shows nothing. The text: headline (else event), then the areas, capped at 500 characters.
+ * and shows nothing; one whose `effective` time is still to come waits for it (`later`). The text: headline (else event), then the areas, capped at 500 characters.
  */
 export function capAction(message: CapMessage, levels: CapLevels, now: number): CapAction {
   const end = message.msgType === 'Update' || message.msgType === 'Cancel' ? message.references.map(capKey) : [];
@@ -113,6 +115,7 @@ export function capAction(message: CapMessage, levels: CapLevels, now: number): 
   const info = chosenInfo(message, levels.language);
   if (!info) return { end, show: null, skipped: 'no info block' };
   if (severityRank(info.severity) < severityRank(levels.minSeverity)) return { end, show: null, skipped: `severity ${info.severity} below ${levels.minSeverity}` };
+  if (info.effective && Date.parse(info.effective) > now) return { end: [], show: null, skipped: `effective from ${info.effective}`, later: true };
   const until = info.expires ?? toUtcTime(Date.parse(message.sent) + levels.defaultHours * 3_600_000);
   if (Date.parse(until) <= now) return { end: [...end, capKey(message)], show: null, skipped: `expired at ${until}` };
   const urgent = levels.urgentSeverities.includes(info.severity) && levels.urgentUrgencies.includes(info.urgency);

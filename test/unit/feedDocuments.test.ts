@@ -57,6 +57,13 @@ describe('CAP 1.2 documents (the standard Appendix A examples)', () => {
     expect(capAction(message, CapLevels.parse({ minSeverity: 'Moderate' }), NOW)).toMatchObject({ end: ['trinet@caltech.edu TRI13970876.1'], show: null, skipped: 'severity Minor below Moderate' });
   });
 
+  it('waits for a message whose effective time is to come', () => {
+    const xml = prefectureAlert({ identifier: 'soon', sent: NOW }).replace('<senderName>', `<effective>2026-12-02T12:00:00+01:00</effective><senderName>`);
+    const message = readCapDocument(readXml(xml, 'soon'), 'soon');
+    expect(capAction(message, levels, NOW)).toEqual({ end: [], show: null, skipped: 'effective from 2026-12-02T11:00:00.000Z', later: true });
+    expect(capAction(message, levels, Date.parse('2026-12-02T11:00:00.000Z'))).toMatchObject({ show: { level: 'info' } });
+  });
+
   it('a Cancel ends what it references and itself; an Exercise or Test is never shown', () => {
     const cancel = readCapDocument(readXml(prefectureAlert({ identifier: 'v2', sent: NOW, msgType: 'Cancel', references: [{ identifier: 'v1', sent: NOW - MIN }] }), 'c'), 'c');
     expect(capAction(cancel, levels, NOW)).toEqual({ end: ['pref-hauts-de-seine@interieur.gouv.fr v1', 'pref-hauts-de-seine@interieur.gouv.fr v2'], show: null });

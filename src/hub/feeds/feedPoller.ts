@@ -167,6 +167,7 @@ export class FeedPoller {
       const key = `msg ${capKey(message)}`;
       if (await this.store.entry(feed.id, key)) continue;
       const action = capAction(message, levels, now);
+      if (action.later) continue;
       for (const ended of action.end) {
         const previous = await this.store.entry(feed.id, `msg ${ended}`);
         const state: MessageState = previous ? (JSON.parse(previous.value) as MessageState) : { alertId: null, until: null, ended: true };
