@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken, ScreenViewingRequest } from '../shared/adminApi.js';
 import { FeedList, FeedRecord } from '../shared/feeds.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
@@ -25,6 +25,8 @@ const USAGE = `antichambre-hub <command>
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
+  screen viewing <id> --diagonal INCHES --distance METRES [--width-px 1920 --height-px 1080] | --none
+                                         its size and farthest reading distance: the content lint checks character height
   site token <site>                      the token its ticket system posts queue events with
   accuracy --site SITE                   estimates against realized waits, per service and day
   screen token <id>                      a new token (the old one stops working)
@@ -75,6 +77,11 @@ const OPTIONS = {
   since: { type: 'string' },
   csv: { type: 'boolean' },
   strict: { type: 'boolean' },
+  diagonal: { type: 'string' },
+  distance: { type: 'string' },
+  'width-px': { type: 'string' },
+  'height-px': { type: 'string' },
+  none: { type: 'boolean' },
   kind: { type: 'string' },
   url: { type: 'string' },
   every: { type: 'string' },
@@ -207,12 +214,33 @@ export async function run(argv: string[]): Promise<void> {
         return printToken(await api.json('POST', '/api/screens', ScreenToken, body), api.hubUrl);
       }
       if (sub === 'token') return printToken(await api.json('POST', `/api/screens/${encodeURIComponent(need(rest[0], 'the screen id'))}/token`, ScreenToken), api.hubUrl);
+      if (sub === 'viewing') {
+        const id = need(rest[0], 'the screen id: screen viewing <id>');
+        const number = (name: 'diagonal' | 'distance' | 'width-px' | 'height-px'): number | undefined => {
+          const text = values[name];
+          if (text === undefined) return undefined;
+          const value = Number(text.replace(',', '.'));
+          if (!Number.isFinite(value)) throw new UsageError(`--${name} ${text}: expected a number`);
+          return value;
+        };
+        const viewing = values.none
+          ? null
+          : {
+              diagonalInches: number('diagonal') ?? need(undefined, '--diagonal INCHES (or --none)'),
+              distanceM: number('distance') ?? need(undefined, '--distance METRES'),
+              ...(values['width-px'] ? { widthPx: number('width-px') } : {}),
+              ...(values['height-px'] ? { heightPx: number('height-px') } : {}),
+            };
+        const state = await api.json('PUT', `/api/screens/${encodeURIComponent(id)}/viewing`, ScreenViewingRequest, { viewing });
+        console.log(state.viewing ? `${id}: ${state.viewing.diagonalInches} pouces/inches, lu à/read from ${state.viewing.distanceM} m` : `${id}: taille et distance effacées / size and distance unset`);
+        return;
+      }
       if (sub === 'list') {
         const { screens } = await api.json('GET', '/api/screens', ScreenList);
         for (const s of screens) console.log(`${s.id}\t${s.name}\t${s.site}\t${s.timezone}`);
         return;
       }
-      throw new UsageError('screen add|list|token');
+      throw new UsageError('screen add|list|token|viewing');
     }
     case 'site': {
       if (sub !== 'token') throw new UsageError('site token <site>');
@@ -236,7 +264,12 @@ export async function run(argv: string[]): Promise<void> {
       const layoutPath = values.layout;
       const layout = layoutPath === undefined || layoutPath === 'none' ? undefined : { path: layoutPath, layout: await readLayoutFile(layoutPath) };
       const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout, async (read) => {
-        const findings = await lintPlaylistFiles(read, { layout: layout?.layout ?? null, viewings: [], strict: values.strict === true });
+        // Character height is checked for each target screen whose size and reading distance the hub knows.
+        const { screens } = await api.json('GET', '/api/screens', ScreenList);
+        const viewings = screens
+          .filter((s) => ('screen' in target ? s.id === target.screen : s.site === target.site))
+          .flatMap((s) => (s.viewing ? [{ screen: s.id, viewing: s.viewing }] : []));
+        const findings = await lintPlaylistFiles(read, { layout: layout?.layout ?? null, viewings, strict: values.strict === true });
         for (const finding of findings) console.log(describeFileFinding(finding));
         const errors = findings.filter((f) => f.finding.severity === 'error').length;
         if (errors > 0) {

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { lintPlaylists, strictFindings, type LintFinding, type MediaFacts, type ScreenViewing } from '../shared/contentLint.js';
+import { lintForScreens, strictFindings, type LintFinding, type MediaFacts, type ScreenViewing } from '../shared/contentLint.js';
 import type { Layout } from '../shared/layout.js';
 import { isRemoteSrc, type Playlist } from '../shared/playlist.js';
 import { hasAudioTrack } from './mediaAudio.js';
@@ -13,8 +13,6 @@ import { hasAudioTrack } from './mediaAudio.js';
 
 export interface FileFinding {
   file: string;
-  /** The screen the finding is about (character height), when it depends on one. */
-  screen?: string;
   finding: LintFinding;
 }
 
@@ -30,19 +28,16 @@ export async function lintPlaylistFiles(
       const audio = await hasAudioTrack(resolve(dirname(path), item.src));
       if (audio !== undefined) facts.set(item.sha256.toLowerCase(), { audio });
     }
-    const base = { single: true, layout: options.layout ?? null, media: (sha256: string) => facts.get(sha256) };
-    for (const finding of lintPlaylists([playlist], base)) out.push({ file: path, finding });
-    // Character height depends on the screen: once per screen whose size is known.
-    for (const { screen, viewing } of options.viewings ?? []) {
-      for (const finding of lintPlaylists([playlist], { ...base, viewing })) if (finding.rule === 'character-height') out.push({ file: path, screen, finding });
-    }
+    const context = { single: true, layout: options.layout ?? null, media: (sha256: string) => facts.get(sha256) };
+    const screens = (options.viewings ?? []).map(({ screen, viewing }) => ({ id: screen, viewing }));
+    for (const finding of lintForScreens([playlist], context, screens)) out.push({ file: path, finding });
   }
   return options.strict ? out.map((f) => ({ ...f, finding: strictFindings([f.finding])[0]! })) : out;
 }
 
 /** One finding on two lines: French, then English. */
 export function describeFileFinding(f: FileFinding): string {
-  const where = `${f.file}: ${f.finding.path}${f.screen ? ` (écran/screen ${f.screen})` : ''}`;
+  const where = `${f.file}: ${f.finding.path}${f.finding.screen ? ` (écran/screen ${f.finding.screen})` : ''}`;
   const label = f.finding.severity === 'error' ? 'erreur/error' : 'avertissement/warning';
   return `${label} ${where}: ${f.finding.message.fr}\n    ${f.finding.message.en}`;
 }

@@ -57,6 +57,8 @@ export const LintFinding = z.object({
   /** The field, as schema errors name it: `[0].items[2].body` (`items[2].body` for a single playlist). */
   path: z.string(),
   itemId: z.string(),
+  /** The screen it is about (character height depends on the screen). */
+  screen: z.string().optional(),
   message: z.object({ fr: z.string(), en: z.string() }),
 });
 export type LintFinding = z.infer<typeof LintFinding>;
@@ -230,6 +232,21 @@ export function lintPlaylists(playlists: readonly Playlist[], context: LintConte
     const zone = zoneFor(playlist, context.layout);
     playlist.items.forEach((item, i) => lintItem(item, [...(context.single ? [] : [p]), 'items', i], zone, context, out));
   });
+  return out;
+}
+
+/**
+ * The lint for the screens a push targets: every rule once, and character height once per
+ * screen whose size and distance are known (each such finding names its screen).
+ */
+export function lintForScreens(playlists: readonly Playlist[], context: Omit<LintContext, 'viewing'>, screens: readonly { id: string; viewing?: ScreenViewing | null | undefined }[]): LintFinding[] {
+  const out = lintPlaylists(playlists, context);
+  for (const screen of screens) {
+    if (!screen.viewing) continue;
+    for (const finding of lintPlaylists(playlists, { ...context, viewing: screen.viewing })) {
+      if (finding.rule === 'character-height') out.push({ ...finding, screen: screen.id });
+    }
+  }
   return out;
 }
 

@@ -32,8 +32,9 @@ export function LintPanel({ playlists, findings, single }: { playlists: Playlist
                 ) : (
                   <ul className="lint-findings">
                     {own.map((f, k) => (
-                      <li key={k} className={f.severity === 'error' ? 'error' : 'warning'} data-lint-rule={f.rule} data-lint-path={f.path} data-lint-severity={f.severity}>
-                        <strong>{f.severity === 'error' ? t.lintError : t.lintWarning}</strong> <code>{f.path}</code> : {f.message[lang]}
+                      <li key={k} className={f.severity === 'error' ? 'error' : 'warning'} data-lint-rule={f.rule} data-lint-path={f.path} data-lint-severity={f.severity} data-lint-screen={f.screen}>
+                        <strong>{f.severity === 'error' ? t.lintError : t.lintWarning}</strong> <code>{f.path}</code>
+                        {f.screen ? ` (${t.targetScreen} ${f.screen})` : ''} : {f.message[lang]}
                       </li>
                     ))}
                   </ul>

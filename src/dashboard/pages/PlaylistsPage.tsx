@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
-import { PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
+import { MediaFactsList, PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
 import type { Layout } from '../../shared/layout.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { Playlist } from '../../shared/playlist.js';
-import { lintPlaylists } from '../../shared/contentLint.js';
+import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
@@ -44,7 +44,16 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   /** What the push sends as `layout`: absent (keep), null (remove) or the layout edited. */
   const layoutToPush: Layout | null | undefined = layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined;
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const findings = useMemo(() => (draft.ok ? lintPlaylists(draft.playlists, { single: draft.single, layout: layoutToPush ?? null }) : []), [draft, layoutToPush]);
+  // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
+  const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
+  const videoShas = useMemo(() => (draft.ok ? [...new Set(draft.playlists.flatMap((p) => p.items.flatMap((i) => (i.type === 'video' ? [i.sha256.toLowerCase()] : []))))].sort() : []), [draft]);
+  const mediaFacts = usePoll(async () => (videoShas.length ? await api.send('POST', '/api/media/facts', { sha256: videoShas }, MediaFactsList) : { facts: {} }), null, [api, videoShas.join(',')]);
+  const findings = useMemo(() => {
+    if (!draft.ok) return [];
+    const facts = mediaFacts.data?.facts ?? {};
+    const media = (sha256: string) => (facts[sha256]?.audio == null ? undefined : { audio: facts[sha256]!.audio! });
+    return lintForScreens(draft.playlists, { single: draft.single, layout: layoutToPush ?? null, media }, targetScreens);
+  }, [draft, layoutToPush, targetScreens, mediaFacts.data]);
   const lintErrors = findings.some((f) => f.severity === 'error');
 
   const loadFile = async (file: File | undefined): Promise<void> => {
