@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPlayerPage } from '../support/browser.js';
@@ -7,6 +9,9 @@ import { ADMIN_TOKEN, startHubProcess, type HubProcess } from '../support/hubPro
  * The playlist editor lints as you type (issue 20): each item listed with its findings beside it,
  * at their field's path; an error (contrast below 3:1) keeps the push button disabled.
  */
+
+/** DASHBOARD_SCREENSHOTS=docs writes the editor's lint as docs/dashboard-lint.png (npm run screenshots:dashboard). */
+const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ? resolve(process.env['DASHBOARD_SCREENSHOTS']) : null;
 
 let hub: HubProcess;
 let browser: Browser;
@@ -56,6 +61,10 @@ describe('the playlist editor lints every item', () => {
     // The finding sits in the item's own row, beside its name.
     expect(await page.textContent('[data-lint-item="accueil/horaires"] .lint-item-name')).toContain('accueil/horaires');
     expect(await page.isDisabled('#push-title ~ .buttons button:first-child')).toBe(true);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await (await page.$('[data-lint]'))!.screenshot({ path: join(SHOTS, 'dashboard-lint.png') });
+    }
 
     // Darker text: the error goes, the push is possible (the warning stays).
     await page.fill('#playlist-json', JSON.stringify({ ...playlist, items: playlist.items.map((i) => (i.id === 'horaires' ? { ...i, colors: { text: '#0b1f3a', background: '#ffffff' } } : i)) }, null, 2));

@@ -15,7 +15,7 @@ export function LintPanel({ playlists, findings, single }: { playlists: Playlist
       <h2 id="lint-title">{t.lintTitle}</h2>
       <p className="help">{t.lintHelp}</p>
       <p data-lint-summary="">
-        {findings.length - errors} / {errors} {t.lintSummary}
+        {findings.length - errors} {t.lintWarnings}, {errors} {t.lintErrors}
       </p>
       {playlists.map((playlist, p) => (
         <ul key={playlist.id} className="lint-items" aria-label={playlist.name ?? playlist.id}>
