@@ -7,8 +7,9 @@ import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { ScreenToken } from '../src/shared/adminApi.js';
 import type { Impression } from '../src/shared/impression.js';
-import { openHubDb } from '../src/hub/hubDb.js';
-import { ImpressionStore } from '../src/hub/impressionStore.js';
+import { SqliteImpressionStore } from '../src/hub/stores/sqlite/impressions.js';
+import { openSqliteDb } from '../src/hub/stores/sqlite/sqliteDb.js';
+import { WalSync } from '../src/hub/stores/sqlite/walSync.js';
 import { newPlayerPage, putInOutbox } from '../test/support/browser.js';
 import { adminApi, rssMB, startHubProcess, type HubProcess } from '../test/support/hubProcess.js';
 import type { StaticSite } from '../test/support/staticServer.js';
@@ -90,10 +91,11 @@ export async function benchIngest(results: ResultFile, runs = 3, perScreen = 50_
       for (const socket of sockets) socket.close();
 
       // The same batches straight into SQLite in this process: the ceiling.
-      const db = openHubDb(join(mkdtempSync(join(tmpdir(), 'antichambre-raw-')), 'raw.db'));
-      const store = new ImpressionStore(db);
+      const db = openSqliteDb(join(mkdtempSync(join(tmpdir(), 'antichambre-raw-')), 'raw.db'));
+      // No fsync (WalSync on no file): SQLite's own ceiling.
+      const store = new SqliteImpressionStore(db, new WalSync(null));
       const t1 = performance.now();
-      for (const screenBatches of batches) for (const batch of screenBatches) store.insert(batch, Date.now());
+      for (const screenBatches of batches) for (const batch of screenBatches) await store.insert(batch, Date.now());
       raw.push((4 * perScreen) / ((performance.now() - t1) / 1000));
       db.close();
     } finally {

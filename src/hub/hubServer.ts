@@ -3,25 +3,18 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
-import { registerRoutes } from './adminRoutes.js';
-import { AlertStore } from './alertStore.js';
-import { CommandLog } from './commandLog.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
-import { openHubDb } from './hubDb.js';
-import { ImpressionStore } from './impressionStore.js';
+import { FeedPoller } from './feeds/feedPoller.js';
+import { hubFeedSinks } from './feeds/feedSinks.js';
+import { MediaFacts } from './mediaFacts.js';
 import { MediaFiles } from './mediaFiles.js';
-import { PairingStore } from './pairingStore.js';
-import { PlaylistStore } from './playlistStore.js';
-import { QueueRelay } from './queueRelay.js';
-import { ScreenChannel, type HubStores } from './screenChannel.js';
-import { ScreenRegistry } from './screens.js';
+import { registerRoutes } from './routes/index.js';
+import { ScreenChannel } from './screenChannel.js';
 import { hashToken, newToken } from './secrets.js';
-import { WaitStore } from './waitStore.js';
+import { openStores, type HubStores } from './stores/index.js';
 import { StorageFaultLog } from './storageFault.js';
-import { startCheckpointer } from './walCheckpointer.js';
-import { WalSync } from './walSync.js';
 
-/** The hub: one SQLite file, the admin API and media over HTTP, screens over socket.io, on one port. */
+/** The hub: its stores (one SQLite file by default), the admin API and media over HTTP, screens over socket.io, on one port. */
 
 export interface HubOptions {
   /** The SQLite file (relative: to the working directory; its folder is created), or `:memory:`. */
@@ -78,29 +71,16 @@ const MAX_JSON_BYTES = 20_000_000;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const log = options.log ?? ((line: string) => console.log(line));
   const paths = resolveDataPaths({ db: options.db, mediaDir: options.mediaDir }, process.cwd());
-  const db = openHubDb(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
+  const stores = await openStores(paths.db, options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes });
   const faults = new StorageFaultLog(log);
-  const checkpointer = paths.db === ':memory:' ? null : startCheckpointer(paths.db);
-  const setting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
-  const saveSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
   let newAdminToken: string | null = null;
-  if (options.adminToken) saveSetting.run(ADMIN_TOKEN_KEY, hashToken(options.adminToken));
-  else if (!setting.get(ADMIN_TOKEN_KEY)) {
+  if (options.adminToken) await stores.settings.set(ADMIN_TOKEN_KEY, hashToken(options.adminToken));
+  else if ((await stores.settings.get(ADMIN_TOKEN_KEY)) === null) {
     newAdminToken = newToken();
-    saveSetting.run(ADMIN_TOKEN_KEY, hashToken(newAdminToken));
+    await stores.settings.set(ADMIN_TOKEN_KEY, hashToken(newAdminToken));
   }
-  const adminTokenHash = setting.get(ADMIN_TOKEN_KEY)!.value;
+  const adminTokenHash = (await stores.settings.get(ADMIN_TOKEN_KEY))!;
 
-  const stores: HubStores = {
-    screens: new ScreenRegistry(db),
-    playlists: new PlaylistStore(db),
-    impressions: new ImpressionStore(db),
-    waits: new WaitStore(db),
-    alerts: new AlertStore(db),
-    commands: new CommandLog(db),
-    queue: new QueueRelay(db),
-    wal: new WalSync(paths.db === ':memory:' ? null : `${paths.db}-wal`),
-  };
   const app = Fastify({
     bodyLimit: MAX_JSON_BYTES,
     logger: false,
@@ -109,26 +89,28 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
-  const media = new MediaFiles(paths.mediaDir, db);
-  const pairings = new PairingStore(db, stores.screens);
+  const media = new MediaFiles(paths.mediaDir, stores.media);
+  // Alert and news feeds (issue 20): their timers are this hub's, stopped in close().
+  const feeds = new FeedPoller(stores.feeds, hubFeedSinks(stores, channel, log));
+  const mediaFacts = new MediaFacts(paths.mediaDir, async (sha256) => (await stores.media.info(sha256))?.type ?? null);
   await registerRoutes(app, {
+    feeds,
+    mediaFacts,
     stores,
     channel,
     media,
     adminTokenHash: () => adminTokenHash,
-    pairings,
     dashboardDir: options.dashboardDir ?? null,
     faults,
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
+  await feeds.start();
   // Owned by this hub: cleared in close().
   const pruneTimer = setInterval(() => {
-    try {
-      pairings.prune(Date.now());
-    } catch (error) {
+    stores.pairings.prune(Date.now()).catch((error: unknown) => {
       log(`pairing: expired codes not pruned (retried at the next tick): ${error instanceof Error ? error.message : String(error)}`);
-    }
+    });
   }, options.pairingPruneEveryMs ?? 60_000);
   pruneTimer.unref();
   const address = app.server.address();
@@ -147,12 +129,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     },
     async close() {
       clearInterval(pruneTimer);
+      await feeds.close();
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
-      await stores.wal.close();
-      await checkpointer?.stop();
-      db.close();
+      await stores.close();
     },
   };
 }

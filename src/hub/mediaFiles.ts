@@ -4,30 +4,30 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { toUtcTime } from '../shared/ids.js';
-import type { HubDb } from './hubDb.js';
 import { HubError } from './hubError.js';
 import { SNIFF_BYTES, sniffMedia } from './mediaSniff.js';
+import type { MediaIndex } from './stores/index.js';
 
 /**
  * Media files stored content-addressed: `<dir>/<sha256>`, with their size and type in the
- * database. An upload is hashed as it is written to a temporary file and only renamed into
+ * database's media index. An upload is hashed as it is written to a temporary file and only renamed into
  * place when its digest is the one announced, so a half or wrong file is never served.
  */
 export class MediaFiles {
   constructor(
     readonly dir: string,
-    private readonly db: HubDb,
+    private readonly index: MediaIndex,
   ) {
     mkdirSync(dir, { recursive: true });
   }
 
-  info(sha256: string): { bytes: number; type: string } | null {
-    return this.db.prepare<[string], { bytes: number; type: string }>('SELECT bytes, type FROM media WHERE sha256 = ?').get(sha256.toLowerCase()) ?? null;
+  info(sha256: string): Promise<{ bytes: number; type: string } | null> {
+    return this.index.info(sha256);
   }
 
-  missing(digests: string[]): string[] {
-    return digests.filter((sha256) => !this.info(sha256));
+  async missing(digests: string[]): Promise<string[]> {
+    const known = await Promise.all(digests.map((sha256) => this.index.info(sha256)));
+    return digests.filter((_, i) => !known[i]);
   }
 
   /**
@@ -64,7 +64,7 @@ export class MediaFiles {
         );
       }
       await rename(tmp, join(this.dir, actual));
-      this.db.prepare('INSERT OR REPLACE INTO media (sha256, bytes, type, stored_at) VALUES (?, ?, ?, ?)').run(actual, bytes, type, toUtcTime(Date.now()));
+      await this.index.record(actual, bytes, type, Date.now());
       return { sha256: actual, bytes, type };
     } finally {
       await rm(tmp, { force: true });

@@ -19,35 +19,16 @@ import {
 } from '../shared/protocol.js';
 import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
-import type { AlertStore } from './alertStore.js';
-import type { CommandLog } from './commandLog.js';
 import { HubError } from './hubError.js';
-import type { ImpressionStore } from './impressionStore.js';
-import type { PlaylistStore } from './playlistStore.js';
-import type { QueueRelay } from './queueRelay.js';
-import type { ScreenRegistry } from './screens.js';
 import { HandshakeLimiter } from './requestLimits.js';
+import type { HubStores } from './stores/index.js';
 import { StorageFaultLog, storageKind } from './storageFault.js';
-import type { WaitStore } from './waitStore.js';
-import type { WalSync } from './walSync.js';
 
 /**
  * The `/screens` namespace (protocol §3): authenticates screens, answers their events, and
  * pushes sets, alerts and commands to the connected ones. Every payload is parsed; a bad
  * one is answered `{ ok: false, error: "<path>: <reason>" }`, never by a crash.
  */
-
-export interface HubStores {
-  screens: ScreenRegistry;
-  playlists: PlaylistStore;
-  impressions: ImpressionStore;
-  waits: WaitStore;
-  alerts: AlertStore;
-  commands: CommandLog;
-  queue: QueueRelay;
-  /** What is acked is on disk first: `await wal.durable()` after the commit, before the ack. */
-  wal: WalSync;
-}
 
 type AckFn = (answer: unknown) => void;
 
@@ -84,18 +65,18 @@ export class ScreenChannel {
       if (limited) return next(new Error(limited));
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       if (auth['protocol'] !== PROTOCOL_VERSION) return next(new Error(AUTH_ERRORS.unsupportedProtocol));
-      let screen: ScreenInfo | null;
-      try {
-        screen = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : null;
-      } catch (error) {
-        return next(new Error(this.failure(error, 'checking a screen\'s token')));
-      }
-      if (!screen) {
-        this.handshakes.failed(address, Date.now());
-        return next(new Error(AUTH_ERRORS.unauthorized));
-      }
-      (socket.data as { screen?: ScreenInfo }).screen = screen;
-      next();
+      const verified = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : Promise.resolve(null);
+      verified.then(
+        (screen) => {
+          if (!screen) {
+            this.handshakes.failed(address, Date.now());
+            return next(new Error(AUTH_ERRORS.unauthorized));
+          }
+          (socket.data as { screen?: ScreenInfo }).screen = screen;
+          next();
+        },
+        (error: unknown) => next(new Error(this.failure(error, 'checking a screen\'s token'))),
+      );
     });
     this.namespace.on('connection', (socket) => this.accept(socket));
   }
@@ -119,14 +100,15 @@ export class ScreenChannel {
     return 'hub: internal error (see the hub log)';
   }
 
-  /** A socket handler that answers `{ ok: false, error }` instead of throwing (a throw in a socket.io handler would stop the hub). */
-  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => void): (payload: unknown, ack: unknown) => void {
+  /** A socket handler that answers `{ ok: false, error }` instead of throwing or rejecting (either in a socket.io handler would stop the hub). */
+  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => Promise<void> | void): (payload: unknown, ack: unknown) => void {
     return (payload, ack) => {
       const answer = ackOf(ack);
+      const failed = (error: unknown): void => answer({ ok: false, error: this.failure(error, what) });
       try {
-        handler(payload, answer);
+        void Promise.resolve(handler(payload, answer)).catch(failed);
       } catch (error) {
-        answer({ ok: false, error: this.failure(error, what) });
+        failed(error);
       }
     };
   }
@@ -141,66 +123,61 @@ export class ScreenChannel {
 
     socket.on(
       'disconnect',
-      this.guarded(`disconnection of ${screen.id}`, () => {
+      this.guarded(`disconnection of ${screen.id}`, async () => {
         set.delete(connection);
         if (set.size === 0 && this.connections.get(screen.id) === set) this.connections.delete(screen.id);
-        this.stores.screens.seen(screen.id, Date.now());
+        await this.stores.screens.seen(screen.id, Date.now());
       }),
     );
 
     socket.on(
       'hello',
-      this.guarded(`hello from ${screen.id}`, (payload, ack) => {
+      this.guarded(`hello from ${screen.id}`, async (payload, ack) => {
         const hello = parseWith(Hello, payload);
         if (!hello.ok) return ack({ ok: false, error: hello.error });
         ack({ ok: true, serverTime: toUtcTime(Date.now()) });
-        this.stores.screens.seen(screen.id, Date.now());
-        const current = this.stores.playlists.setFor(screen);
+        await this.stores.screens.seen(screen.id, Date.now());
+        const current = await this.stores.playlists.setFor(screen);
         if (current && current.revision !== hello.value.revision) void this.push(connection, current);
-        for (const alert of this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
-        const recent = this.stores.queue.recent(screen.site, Date.now());
+        for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+        const recent = await this.stores.queue.recent(screen.site, Date.now());
         if (recent.length > 0) void this.sendQueue(connection, recent);
       }),
     );
 
     socket.on(
       'impressions',
-      this.guarded(`storing impressions from ${screen.id}`, (payload, ack) => {
+      this.guarded(`storing impressions from ${screen.id}`, async (payload, ack) => {
         const message = parseWith(ImpressionsMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
         if (foreign >= 0) return ack({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
-        const { stored, duplicates } = this.stores.impressions.insert(message.value.impressions, Date.now());
-        // Acked only once on disk (the player deletes what is acked); a failed fsync is answered, and the batch comes again.
-        this.stores.wal.durable().then(
-          () => {
-            this.faults.recovered();
-            ack({ ok: true, stored, duplicates });
-          },
-          (error: unknown) => ack({ ok: false, error: this.failure(error, `flushing impressions from ${screen.id} to disk`) }),
-        );
+        // Acked only once durable (the player deletes what is acked); a failed write or fsync is answered, and the batch comes again.
+        const { stored, duplicates } = await this.stores.impressions.insert(message.value.impressions, Date.now());
+        this.faults.recovered();
+        ack({ ok: true, stored, duplicates });
       }),
     );
 
     socket.on(
       'wait',
-      this.guarded(`storing wait estimates from ${screen.id}`, (payload, ack) => {
+      this.guarded(`storing wait estimates from ${screen.id}`, async (payload, ack) => {
         const message = parseWith(WaitMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
-        this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
+        await this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
         ack({ ok: true });
       }),
     );
 
     socket.on(
       'status',
-      this.guarded(`status from ${screen.id}`, (payload) => {
+      this.guarded(`status from ${screen.id}`, async (payload) => {
         const status = parseWith(StatusMessage, payload);
         if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
-        this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+        await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
         // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
-        const current = this.stores.playlists.setFor(screen);
-        if (current && status.value.revision !== current.revision && connection.pushing === null && this.stores.screens.ackedRevision(screen.id) !== current.revision) {
+        const current = await this.stores.playlists.setFor(screen);
+        if (current && status.value.revision !== current.revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) {
           void this.push(connection, current);
         }
       }),
@@ -212,8 +189,8 @@ export class ScreenChannel {
     try {
       const answer = parseWith(Ack, await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('playlists', set));
       if (!answer.ok) this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
-      else if (answer.value.ok) this.stores.screens.recordAck(connection.screen.id, set.revision);
-      else this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+      else if (answer.value.ok) await this.stores.screens.recordAck(connection.screen.id, set.revision);
+      else await this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to playlists ${set.revision}`);
       else this.log(`${connection.screen.id}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
@@ -229,11 +206,11 @@ export class ScreenChannel {
     return live.length;
   }
 
-  /** Sends each screen its set as it is now (after an assignment or a playlist changed). */
-  pushSets(screenIds: string[]): void {
+  /** Sends each screen its set as it is now (after an assignment or a playlist changed); resolves once sent (not acked). */
+  async pushSets(screenIds: string[]): Promise<void> {
     for (const id of screenIds) {
       for (const connection of this.connections.get(id) ?? []) {
-        const set = this.stores.playlists.setFor(connection.screen);
+        const set = await this.stores.playlists.setFor(connection.screen);
         if (set) void this.push(connection, set);
       }
     }
@@ -242,7 +219,7 @@ export class ScreenChannel {
   private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
     try {
       const answer = Ack.safeParse(await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert));
-      if (answer.success && answer.data.ok) this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
+      if (answer.success && answer.data.ok) await this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to alert ${alert.id}`);
       else this.log(`${connection.screen.id}: no answer to alert ${alert.id}; sent again at its next hello`);
@@ -272,10 +249,13 @@ export class ScreenChannel {
         connection.socket
           .timeout(ACK_TIMEOUT_MS)
           .emitWithAck('alert:clear', clear)
-          .then((answer: unknown) => {
-            if (Ack.safeParse(answer).data?.ok) this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
-          })
-          .catch(() => this.log(`${id}: no answer to alert:clear ${clear.id}`));
+          .then(
+            async (answer: unknown) => {
+              if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
+            },
+            () => this.log(`${id}: no answer to alert:clear ${clear.id}`),
+          )
+          .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
       }
     }
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { advance, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
+import { advance, advanceUntil, jump, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -160,15 +160,17 @@ describe('media cache', () => {
     await expect.poll(stored, { timeout: 10_000 }).toEqual([shaOf('a.png'), shaOf('c.png')].sort());
     await advance(page, 60_000, 5_000);
     expect(await stored()).toEqual([shaOf('a.png'), shaOf('c.png')].sort()); // the file of c waits: it plays last
-    // Tomorrow, b plays. (Long jumps in big steps, then seconds at a time so that items get prepared.)
-    await advance(page, 86_400_000, 30 * 60_000);
-    await advance(page, 150_000, 1_000, 80);
+    // Tomorrow, b plays. (Long jumps in big steps, each firing what fell due once as after a sleep, then seconds at a time so that items get prepared.)
+    await jump(page, 86_400_000, 30 * 60_000);
     const played = async () => [...new Set((await readStore<{ itemId: string }>(page, 'outbox')).map((i) => i.itemId))].sort();
+    const hasPlayed = (id: string) => async () => (await played()).includes(id);
+    // Until b has been played (and recorded), 150 s of the page's time at most.
+    await advanceUntil(page, hasPlayed('b'), 150_000, 1_000, 80);
     expect(await played()).toEqual(['a', 'b']);
     // Three days on: b is over, c plays now; b's file makes room for c's.
-    await advance(page, 2 * 86_400_000, 30 * 60_000);
+    await jump(page, 2 * 86_400_000, 30 * 60_000);
     await expect.poll(stored, { timeout: 10_000 }).toEqual([shaOf('a.png'), shaOf('b.png')].sort());
-    await advance(page, 150_000, 1_000, 80);
+    await advanceUntil(page, hasPlayed('c'), 150_000, 1_000, 80);
     expect(await played()).toEqual(['a', 'b', 'c']);
     await context.close();
   }, 180_000);
@@ -188,9 +190,9 @@ describe('media cache', () => {
     });
     const seen = new Set<string>();
     for (let hours = 0; hours < 7 * 24; hours += 2) {
-      // Ten minutes at a time, firing what fell due once (as after a short sleep): quick, and a week long.
-      for (let k = 0; k < 12; k++) {
-        await page.clock.fastForward(600_000);
+      // Half an hour at a time, firing what fell due once (as after a sleep): quick, and a week long.
+      for (let k = 0; k < 4; k++) {
+        await page.clock.fastForward(1_800_000);
         await new Promise((resolve) => setTimeout(resolve, 15));
       }
       const shown = await page.evaluate(() => document.querySelector('[data-item-id]:not([data-leaving])')?.getAttribute('data-item-id') ?? null);

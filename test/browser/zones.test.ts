@@ -97,12 +97,21 @@ function openingEvents(now: number): QueueEvent[] {
 }
 
 /** The screen's socket once it has connected again (another than `old`). */
-async function nextSocket(screenId: string, old: Socket): Promise<Socket> {
-  for (;;) {
-    const socket = await hub.screen(screenId);
-    if (socket !== old && socket.connected) return socket;
+/** The screen's next connection; with `page`, its clock runs a second at a time meanwhile (the player asks again a minute after the hub closed it). */
+async function nextSocket(screenId: string, old: Socket, page?: Page): Promise<Socket> {
+  let found: Socket | null = null;
+  void (async () => {
+    for (;;) {
+      const socket = await hub.screen(screenId);
+      if (socket !== old && socket.connected) return socket;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })().then((socket) => (found = socket));
+  while (!found) {
+    if (page) await page.clock.runFor(1_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  return found;
 }
 
 async function pushSet(screen: Socket, message: unknown): Promise<{ ok: boolean; error?: string }> {
@@ -177,7 +186,7 @@ describe('zones', () => {
 
     // The hub sends the recent events again on a reconnection: nothing is announced again.
     screen.disconnect(true);
-    screen = await nextSocket('zones-2', screen);
+    screen = await nextSocket('zones-2', screen, page);
     await sendQueue(screen, [...opening, old, first]);
     // After a restart, the same: the queue is rebuilt from IndexedDB, the replayed events are known.
     await page.reload();

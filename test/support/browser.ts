@@ -151,6 +151,24 @@ export async function advance(page: Page, ms: number, step = 1_000, breatheMs = 
   }
 }
 
+/** Jumps the page's clock `ms` ahead, `step` at a time, each jump firing what fell due once (as after a sleep: a 1 s interval fires once, not `step` / 1 s times). */
+export async function jump(page: Page, ms: number, step: number, breatheMs = 15): Promise<void> {
+  for (let done = 0; done < ms; done += step) {
+    await page.clock.fastForward(Math.min(step, ms - done));
+    await new Promise((resolve) => setTimeout(resolve, breatheMs));
+  }
+}
+
+/** Runs the page's clock `step` at a time (breathing `breatheMs` of real time between) until `done()` holds, at most `ms` of page time; true when it held. */
+export async function advanceUntil(page: Page, done: () => Promise<boolean>, ms: number, step = 1_000, breatheMs = 15): Promise<boolean> {
+  for (let ran = 0; ran < ms; ran += step) {
+    if (await done()) return true;
+    await page.clock.runFor(Math.min(step, ms - ran));
+    await new Promise((resolve) => setTimeout(resolve, breatheMs));
+  }
+  return done();
+}
+
 /** Writes impressions straight into the player's outbox (raw IndexedDB: as if played while nobody listened). */
 export async function putInOutbox(page: Page, impressions: readonly unknown[]): Promise<void> {
   await page.evaluate(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedPoller, feedAlertId, type FeedSinks } from '../../src/hub/feeds/feedPoller.js';
-import { SqliteFeedStore } from '../../src/hub/feeds/feedStore.js';
-import { openHubDb, type HubDb } from '../../src/hub/hubDb.js';
+import { SqliteFeedStore } from '../../src/hub/stores/sqlite/feeds.js';
+import { openSqliteDb as openHubDb, type SqliteDb as HubDb } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { FeedCreate, type FeedCreateInput } from '../../src/shared/feeds.js';
 import type { Playlist } from '../../src/shared/playlist.js';
 import type { Alert } from '../../src/shared/protocol.js';

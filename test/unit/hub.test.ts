@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenList, ScreenToken } from '../../src/shared/adminApi.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { untilFromDuration } from '../../src/hub/cli.js';
-import { MIGRATIONS, openHubDb } from '../../src/hub/hubDb.js';
+import { openSqliteDb as openHubDb, SQLITE_MIGRATIONS } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 
 /** The hub in this process, on loopback, with real socket.io clients standing in for players. */
@@ -131,7 +131,7 @@ describe('the /screens channel', () => {
 describe('the database', () => {
   it('is migrated once: opening it again changes nothing', () => {
     const again = openHubDb(dbPath);
-    expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(again.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     again.close();
   });

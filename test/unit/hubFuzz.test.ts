@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
-import { openHubDb } from '../../src/hub/hubDb.js';
+import { openSqliteDb as openHubDb } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { formatIssues } from '../../src/shared/validationError.js';

@@ -13,9 +13,10 @@ import { layoutPreset } from '../../src/shared/layoutPresets.js';
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import { PROPERTY_SEED } from '../support/fuzzPayloads.js';
 import { run } from '../../src/hub/cli.js';
-import { MIGRATIONS, openHubDb } from '../../src/hub/hubDb.js';
+import { SQLITE_MIGRATIONS as MIGRATIONS, openSqliteDb as openHubDb } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
-import { ImpressionStore } from '../../src/hub/impressionStore.js';
+import { SqliteImpressionStore } from '../../src/hub/stores/sqlite/impressions.js';
+import { WalSync } from '../../src/hub/stores/sqlite/walSync.js';
 
 /** Layouts (protocol §6) through the hub: pushed with playlists, stored per screen or site, sent in `playlists`; impressions per zone. */
 
@@ -233,7 +234,7 @@ describe('impressions per zone', () => {
     socket.close();
   });
 
-  it('migrates a hub database of the previous schema keeping its impressions (zone main, no audience)', () => {
+  it('migrates a hub database of the previous schema keeping its impressions (zone main, no audience)', async () => {
     const path = join(dir, 'v3.db');
     const old = new Database(path);
     for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
@@ -245,7 +246,7 @@ describe('impressions per zone', () => {
 
     const db = openHubDb(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(new ImpressionStore(db).query({})).toEqual([
+    expect(await new SqliteImpressionStore(db, new WalSync(null)).query({})).toEqual([
       { id: '0190b5d2-0000-7000-8000-000000000001', screenId: 'ancien', playlistId: 'p', itemId: 'i', revision: 'r', start: '2026-11-02T08:00:00.000Z', end: '2026-11-02T08:00:08.000Z', durationMs: 8000, complete: true, receivedAt: '2026-11-02T08:00:09.000Z', zoneId: 'main', audience: null },
     ]);
     db.close();

@@ -112,7 +112,7 @@ describe('dashboard additions', () => {
     ];
     const posted = await fetch(new URL('/api/sites/prefecture/queue', hub.url), { method: 'POST', headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
     expect(posted.status).toBe(200);
-    hub.stores.waits.insert('guichet', [{ service: 'titres', asOf: '2026-11-30T08:00:00.000Z', minutes: 10, low: 6, high: 15, queueLength: 3, openCounters: 1 }], Date.now());
+    await hub.stores.waits.insert('guichet', [{ service: 'titres', asOf: '2026-11-30T08:00:00.000Z', minutes: 10, low: 6, high: 15, queueLength: 3, openCounters: 1 }], Date.now());
     const waits = WaitComparison.parse((await call('GET', '/api/sites/prefecture/waits?since=2026-11-29T23:00:00.000Z&until=2026-11-30T23:00:00.000Z')).body);
     expect(waits.points).toEqual([{ service: 'titres', issuedAt: '2026-11-30T08:00:00.000Z', realizedMin: 12, estimatedMin: 10, low: 6, high: 15 }]);
     expect((await call('GET', '/api/sites/prefecture/waits?since=2026-11-28T23:00:00.000Z&until=2026-11-29T23:00:00.000Z')).body).toEqual({ points: [] });

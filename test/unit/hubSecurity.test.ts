@@ -5,7 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenList, ScreenToken, SiteToken, WaitEstimateList } from '../../src/shared/adminApi.js';
-import { openHubDb } from '../../src/hub/hubDb.js';
+import { openSqliteDb as openHubDb } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 
 /** Security of the hub, against a real hub on loopback: who may read and write what, and floods. */
@@ -128,7 +128,7 @@ describe('security: the hub', () => {
     // Every SQL text in the hub is a literal: no template with ${…} and no string concatenation.
     let statements = 0;
     const dir = resolve(import.meta.dirname, '../../src/hub');
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8');
       for (const call of source.matchAll(/\bdb\.(prepare|exec)\(\s*(?:\/\/[^\n]*\n\s*)*(`[^`]*`|'[^']*'|"[^"]*"|[^)]*)/g)) {
         const argument = call[2]!;

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openHubDb } from '../../src/hub/hubDb.js';
-import { keptEvents, ScreenRegistry } from '../../src/hub/screens.js';
+import { keptEvents } from '../../src/hub/stores/screenEvents.js';
+import { openSqliteStores } from '../../src/hub/stores/sqlite/index.js';
 import { statusTable } from '../../src/hub/statusTable.js';
 import { MAX_STATUS_EVENTS, StatusMessage, type PlayerEvent } from '../../src/shared/protocol.js';
 
@@ -26,25 +26,26 @@ describe('kiosk events in the status (protocol extension)', () => {
     expect(many.at(-1)).toEqual(event(29));
   });
 
-  it('the hub keeps them on the screen across later statuses without events (real database)', () => {
-    const db = openHubDb(join(mkdtempSync(join(tmpdir(), 'antichambre-events-hub-')), 'hub.db'));
-    const screens = new ScreenRegistry(db);
-    screens.add({ id: 'accueil-1', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+  it('the hub keeps them on the screen across later statuses without events (real database)', async () => {
+    const stores = openSqliteStores(join(mkdtempSync(join(tmpdir(), 'antichambre-events-hub-')), 'hub.db'));
+    const screens = stores.screens;
+    const states = async () => (await screens.list()).map((screen) => ({ ...screen, online: true, revision: null }));
+    await screens.add({ id: 'accueil-1', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
     const at = Date.UTC(2026, 11, 1, 3, 1);
-    screens.recordStatus('accueil-1', { at: '2026-12-01T03:00:30.000Z', ...base }, at);
-    expect(screens.states(() => true, () => null)[0]!.status?.events).toBeUndefined();
-    screens.recordStatus('accueil-1', { at: '2026-12-01T03:01:00.000Z', ...base, events: [event(1, 'renderer-gone'), event(2)] }, at);
-    screens.recordStatus('accueil-1', { at: '2026-12-01T03:01:30.000Z', ...base }, at);
-    screens.recordStatus('accueil-1', { at: '2026-12-01T03:02:00.000Z', ...base, events: [event(3, 'relaunch')] }, at);
-    const state = screens.states(() => true, () => null)[0]!;
+    await screens.recordStatus('accueil-1', { at: '2026-12-01T03:00:30.000Z', ...base }, at);
+    expect((await states())[0]!.status?.events).toBeUndefined();
+    await screens.recordStatus('accueil-1', { at: '2026-12-01T03:01:00.000Z', ...base, events: [event(1, 'renderer-gone'), event(2)] }, at);
+    await screens.recordStatus('accueil-1', { at: '2026-12-01T03:01:30.000Z', ...base }, at);
+    await screens.recordStatus('accueil-1', { at: '2026-12-01T03:02:00.000Z', ...base, events: [event(3, 'relaunch')] }, at);
+    const state = (await states())[0]!;
     expect(state.status?.at).toBe('2026-12-01T03:02:00.000Z');
     expect(state.status?.events?.map((e) => e.type)).toEqual(['renderer-gone', 'reload', 'relaunch']);
 
     // The CLI's status table: how many, and the last one.
-    const table = statusTable(screens.states(() => true, () => null), Date.parse('2026-12-01T05:00:03.000Z')).split('\n');
+    const table = statusTable((await states()), Date.parse('2026-12-01T05:00:03.000Z')).split('\n');
     expect(table[0]).toMatch(/\soutbox\s+events$/);
     expect(table[1]).toMatch(/\s3, last: relaunch 2 h ago \(n3\)$/);
-    db.close();
+    await stores.close();
   });
 });
 

@@ -4,7 +4,7 @@ import type { Alert } from '../../shared/protocol.js';
 import type { Playlist } from '../../shared/playlist.js';
 import { readCapDocument, readCapFeed } from './capDocument.js';
 import { fetchBounded, FeedError, MAX_CAP_BYTES, MAX_FEED_BYTES, readXml } from './feedXml.js';
-import type { FeedStore } from './feedStore.js';
+import type { FeedStore } from '../stores/index.js';
 import { readNewsFeed } from './newsDocument.js';
 
 /**

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 
 /**
- * The hub's one SQLite file (WAL). Migrations run on open, in order, each once
- * (`user_version` counts them); a later change appends one, never edits one.
+ * The hub's one SQLite file (WAL). Migrations run on open, in order, each once, in a
+ * transaction (`user_version` counts them); a later change appends one, never edits one, and
+ * appends its PostgreSQL twin to ../postgres/migrations.ts.
  */
-export const MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE screens (
@@ -128,8 +129,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE impressions ADD COLUMN zone_id TEXT NOT NULL DEFAULT 'main';
   ALTER TABLE impressions ADD COLUMN audience REAL;
   `,
-  // 5: feeds a site is subscribed to (CAP alerts, news for a ticker), with what each has seen (idempotent polls).
+  // 5: feeds a site is subscribed to (CAP alerts, news for a ticker), with what each has seen (idempotent polls);
+  // each screen's size and reading distance (JSON ScreenViewing), for the content lint.
   `
+  ALTER TABLE screens ADD COLUMN viewing TEXT;
   CREATE TABLE feeds (
     id TEXT PRIMARY KEY,
     body TEXT NOT NULL,
@@ -143,9 +146,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export type HubDb = Database.Database;
+export type SqliteDb = Database.Database;
 
-export function openHubDb(path: string, options: { maxBytes?: number } = {}): HubDb {
+export function openSqliteDb(path: string, options: { maxBytes?: number } = {}): SqliteDb {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL: a commit writes the WAL without waiting for the disk; what is acked waits for WalSync's
@@ -161,12 +164,18 @@ export function openHubDb(path: string, options: { maxBytes?: number } = {}): Hu
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
   }
+  migrateSqlite(db);
+  return db;
+}
+
+/** Applies the migrations this file lacks; answers the versions before and after. */
+export function migrateSqlite(db: SqliteDb): { from: number; to: number } {
   const applied = db.pragma('user_version', { simple: true }) as number;
-  for (let version = applied; version < MIGRATIONS.length; version++) {
+  for (let version = applied; version < SQLITE_MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      db.exec(SQLITE_MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
-  return db;
+  return { from: applied, to: Math.max(applied, SQLITE_MIGRATIONS.length) };
 }

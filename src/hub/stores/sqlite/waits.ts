@@ -1,12 +1,13 @@
-import { toUtcTime } from '../shared/ids.js';
-import type { WaitEstimate } from '../shared/queue.js';
-import type { HubDb } from './hubDb.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { WaitEstimate } from '../../../shared/queue.js';
+import type { WaitStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
 
 /** Wait estimates reported by screens, kept (a repeat of the same service and instant replaces the first). */
-export class WaitStore {
+export class SqliteWaitStore implements WaitStore {
   private readonly insertMany;
 
-  constructor(private readonly db: HubDb) {
+  constructor(private readonly db: SqliteDb) {
     const insert = db.prepare(
       // The first estimate for a service and instant is kept: the one sent after a `queue` message
       // (for the ticket just issued), not the minute's report that may follow with the same instant.
@@ -18,11 +19,11 @@ export class WaitStore {
     });
   }
 
-  insert(screenId: string, estimates: WaitEstimate[], at: number): void {
+  async insert(screenId: string, estimates: WaitEstimate[], at: number): Promise<void> {
     this.insertMany(screenId, estimates, toUtcTime(at));
   }
 
-  ofScreen(screenId: string): WaitEstimate[] {
+  async ofScreen(screenId: string): Promise<WaitEstimate[]> {
     return this.db
       .prepare<[string], { service: string; as_of: string; minutes: number; low: number; high: number; queue_length: number; open_counters: number }>(
         'SELECT * FROM wait_estimates WHERE screen_id = ? ORDER BY as_of, service',

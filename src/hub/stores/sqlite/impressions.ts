@@ -1,10 +1,12 @@
-import type { ImpressionQuery, StoredImpression } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
-import type { Impression } from '../shared/impression.js';
-import { MAIN_ZONE } from '../shared/layout.js';
-import type { HubDb } from './hubDb.js';
+import type { ImpressionQuery, StoredImpression } from '../../../shared/adminApi.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { Impression } from '../../../shared/impression.js';
+import { MAIN_ZONE } from '../../../shared/layout.js';
+import type { ImpressionStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
+import type { WalSync } from './walSync.js';
 
-/** Proof of play, stored once per id (the idempotency key), one transaction per batch. */
+/** Proof of play, stored once per id (the idempotency key), one transaction per batch, acked once the WAL is fsynced. */
 
 interface ImpressionRow {
   id: string;
@@ -21,14 +23,14 @@ interface ImpressionRow {
   audience: number | null;
 }
 
-/** New columns go at the end: spreadsheets and scripts that read the first ten keep working. */
-export const CSV_COLUMNS = ['id', 'screenId', 'playlistId', 'itemId', 'revision', 'start', 'end', 'durationMs', 'complete', 'receivedAt', 'zoneId', 'audience'] as const;
-
-export class ImpressionStore {
+export class SqliteImpressionStore implements ImpressionStore {
   private readonly insertOne;
   private readonly insertBatch;
 
-  constructor(private readonly db: HubDb) {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly wal: WalSync,
+  ) {
     this.insertOne = db.prepare(
       `INSERT OR IGNORE INTO impressions (id, screen_id, playlist_id, item_id, revision, start, end, duration_ms, complete, received_at, zone_id, audience)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -42,13 +44,17 @@ export class ImpressionStore {
     });
   }
 
-  /** Stores the batch in one transaction; a repeated id is counted in `duplicates`, not stored again. */
-  insert(impressions: Impression[], at: number): { stored: number; duplicates: number } {
+  /**
+   * Stores the batch in one transaction (a repeated id is counted in `duplicates`, not stored
+   * again), then waits for the grouped fsync that covers it: resolved means on disk.
+   */
+  async insert(impressions: Impression[], at: number): Promise<{ stored: number; duplicates: number }> {
     const stored = this.insertBatch(impressions, toUtcTime(at));
+    await this.wal.durable();
     return { stored, duplicates: impressions.length - stored };
   }
 
-  query(query: ImpressionQuery): StoredImpression[] {
+  async query(query: ImpressionQuery): Promise<StoredImpression[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (query.since) where.push('start >= ?') && params.push(query.since);
@@ -75,23 +81,8 @@ export class ImpressionStore {
       }));
   }
 
-  count(): number {
+  async count(): Promise<number> {
     return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM impressions').get()!.n;
   }
 }
 
-/**
- * RFC 4180 CSV, one impression per line, for spreadsheets. A text cell that a spreadsheet
- * would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed
- * with ' (OWASP CSV injection rule), so an id sent by a screen cannot run in the admin's sheet.
- */
-export function impressionsCsv(impressions: StoredImpression[]): string {
-  const cell = (value: string | number | boolean | null): string => {
-    const raw = value === null ? '' : String(value);
-    const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const impression of impressions) lines.push(CSV_COLUMNS.map((column) => cell(impression[column])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}

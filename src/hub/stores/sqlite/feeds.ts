@@ -1,13 +1,10 @@
-import { FeedCreate, FeedRecord } from '../../shared/feeds.js';
-import { toUtcTime } from '../../shared/ids.js';
-import type { HubDb } from '../hubDb.js';
-import { HubError } from '../hubError.js';
+import { FeedCreate, FeedRecord } from '../../../shared/feeds.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import { HubError } from '../../hubError.js';
+import type { FeedEntry, FeedStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
 
-/**
- * The feeds a hub polls, their last poll's outcome, and what each has already seen (the CAP
- * messages applied and the links fetched, the news entries with when they were first seen), so
- * that a poll is idempotent: a message seen again does nothing, across polls and restarts.
- */
+/** The feeds a hub polls and what each has seen (SQLite). */
 
 interface FeedRow {
   id: string;
@@ -17,26 +14,6 @@ interface FeedRow {
   last_ok_at: string | null;
   last_error: string | null;
   active: number;
-}
-
-export interface FeedEntry {
-  key: string;
-  value: string;
-  firstSeen: string;
-}
-
-export interface FeedStore {
-  add(feed: FeedCreate, at: number): Promise<FeedRecord>;
-  list(): Promise<FeedRecord[]>;
-  get(id: string): Promise<FeedRecord | null>;
-  /** Removes the feed and what it has seen; false when there was none. */
-  remove(id: string): Promise<boolean>;
-  recordPoll(id: string, at: number, error: string | null, active: number): Promise<void>;
-  entries(feedId: string, prefix: string): Promise<FeedEntry[]>;
-  entry(feedId: string, key: string): Promise<FeedEntry | null>;
-  /** Inserts or replaces the entry's value, keeping when it was first seen. */
-  putEntry(feedId: string, key: string, value: string, at: number): Promise<void>;
-  deleteEntries(feedId: string, keys: string[]): Promise<void>;
 }
 
 function recordOf(row: FeedRow): FeedRecord {
@@ -49,7 +26,7 @@ function recordOf(row: FeedRow): FeedRecord {
 }
 
 export class SqliteFeedStore implements FeedStore {
-  constructor(private readonly db: HubDb) {}
+  constructor(private readonly db: SqliteDb) {}
 
   async add(feed: FeedCreate, at: number): Promise<FeedRecord> {
     const inserted = this.db.prepare('INSERT OR IGNORE INTO feeds (id, body, created_at, active) VALUES (?, ?, ?, 0)').run(feed.id, JSON.stringify(feed), toUtcTime(at));

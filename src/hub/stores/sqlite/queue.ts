@@ -1,10 +1,12 @@
-import type { Accuracy, WaitComparisonQuery, WaitPoint } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
-import { QueueEvent } from '../shared/queue.js';
-import { eventKey } from '../shared/queueModel.js';
-import type { HubDb } from './hubDb.js';
-import { HubError } from './hubError.js';
-import { hashToken, newToken, tokenMatches } from './secrets.js';
+import type { Accuracy, WaitComparisonQuery, WaitPoint } from '../../../shared/adminApi.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import { QueueEvent } from '../../../shared/queue.js';
+import { eventKey } from '../../../shared/queueModel.js';
+import { HubError } from '../../hubError.js';
+import { hashToken, newToken, tokenMatches } from '../../secrets.js';
+import type { QueueStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
+import type { WalSync } from './walSync.js';
 
 /**
  * Ticket events of each site: posted by its ticket system (with the site's token), kept once
@@ -15,28 +17,30 @@ import { hashToken, newToken, tokenMatches } from './secrets.js';
 /** Events sent to a screen after its `hello`: the site's last this-many hours. */
 export const RECENT_EVENTS_MS = 12 * 3_600_000;
 
+export class SqliteQueueStore implements QueueStore {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly wal: WalSync,
+  ) {}
 
-export class QueueRelay {
-  constructor(private readonly db: HubDb) {}
-
-  newSiteToken(site: string): string {
+  async newSiteToken(site: string): Promise<string> {
     const token = newToken();
     this.db.prepare('INSERT OR REPLACE INTO site_tokens (site, token_hash, created_at) VALUES (?, ?, ?)').run(site, hashToken(token), toUtcTime(Date.now()));
     return token;
   }
 
-  verifySite(site: string, token: string): void {
+  async verifySite(site: string, token: string): Promise<void> {
     const row = this.db.prepare<[string], { token_hash: string }>('SELECT token_hash FROM site_tokens WHERE site = ?').get(site);
     if (!row || !tokenMatches(token, row.token_hash)) throw new HubError(401, `unauthorized: expected "Authorization: Bearer <site token of ${site}>" (antichambre-hub site token ${site})`);
   }
 
-  /** Stores new events (repeats ignored) and the waits they complete; answers the new ones. */
-  store(site: string, events: QueueEvent[]): QueueEvent[] {
+  /** Stores new events (repeats ignored) and the waits they complete; answers the new ones once on disk. */
+  async store(site: string, events: QueueEvent[]): Promise<QueueEvent[]> {
     const insert = this.db.prepare('INSERT OR IGNORE INTO queue_events (site, key, at, event) VALUES (?, ?, ?, ?)');
     // The ticket's own issue, exactly: keys 'i|<ticket>|…' between the prefix and the prefix + DEL (no LIKE, where _ is a wildcard).
     const issuedOf = this.db.prepare<[string, string, string], { event: string }>('SELECT event FROM queue_events WHERE site = ? AND key >= ? AND key < ? ORDER BY at DESC LIMIT 1');
     const realized = this.db.prepare('INSERT OR IGNORE INTO realized_waits (site, ticket, service, issued_at, called_at, minutes) VALUES (?, ?, ?, ?, ?, ?)');
-    return this.db.transaction(() => {
+    const stored = this.db.transaction(() => {
       const fresh: QueueEvent[] = [];
       for (const event of [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
         if (insert.run(site, eventKey(event), event.at, JSON.stringify(event)).changes === 0) continue;
@@ -50,9 +54,11 @@ export class QueueRelay {
       }
       return fresh;
     })();
+    await this.wal.durable();
+    return stored;
   }
 
-  recent(site: string, now: number): QueueEvent[] {
+  async recent(site: string, now: number): Promise<QueueEvent[]> {
     return this.db
       .prepare<[string, string], { event: string }>('SELECT event FROM queue_events WHERE site = ? AND at >= ? ORDER BY at')
       .all(site, toUtcTime(now - RECENT_EVENTS_MS))
@@ -63,7 +69,7 @@ export class QueueRelay {
   }
 
   /** Per service and UTC day: the estimates made as of a ticket's issue against that ticket's realized wait. */
-  accuracy(site: string): Accuracy[] {
+  async accuracy(site: string): Promise<Accuracy[]> {
     return this.db
       .prepare<[string], { service: string; day: string; estimates: number; mae: number | null; covered: number | null }>(
         `SELECT r.service, substr(r.issued_at, 1, 10) AS day, COUNT(*) AS estimates,
@@ -80,7 +86,7 @@ export class QueueRelay {
   }
 
   /** Each ticket of the site issued in [since, until) and called: its realized wait and the screens' estimate made as it was issued. */
-  waitComparison(site: string, { since, until }: WaitComparisonQuery): WaitPoint[] {
+  async waitComparison(site: string, { since, until }: WaitComparisonQuery): Promise<WaitPoint[]> {
     return this.db
       .prepare<[string, string, string, string], { service: string; issued_at: string; realized: number; estimated: number | null; low: number | null; high: number | null }>(
         `SELECT r.service, r.issued_at, r.minutes AS realized, AVG(w.minutes) AS estimated, AVG(w.low) AS low, AVG(w.high) AS high

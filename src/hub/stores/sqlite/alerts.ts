@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertRecord, AlertRequest, Target } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
-import type { Alert } from '../shared/protocol.js';
-import type { HubDb } from './hubDb.js';
-import { HubError } from './hubError.js';
+import type { AlertRecord, AlertRequest, Target } from '../../../shared/adminApi.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { Alert } from '../../../shared/protocol.js';
+import { HubError } from '../../hubError.js';
+import { toAlert } from '../alertMessage.js';
+import type { AlertStore } from '../index.js';
+import type { SqliteDb } from './sqliteDb.js';
 
 /** Alerts to a screen or a site, until their `until` or a clear, with each screen's acks. */
 
@@ -22,14 +24,10 @@ function targetOf(row: AlertRow): Target {
   return row.target_kind === 'screen' ? { screen: row.target_id } : { site: row.target_id };
 }
 
-export function toAlert(record: Pick<AlertRecord, 'id' | 'level' | 'text' | 'until'>): Alert {
-  return { id: record.id, level: record.level, text: record.text, until: record.until };
-}
+export class SqliteAlertStore implements AlertStore {
+  constructor(private readonly db: SqliteDb) {}
 
-export class AlertStore {
-  constructor(private readonly db: HubDb) {}
-
-  create(request: AlertRequest, at: number): AlertRecord {
+  async create(request: AlertRequest, at: number): Promise<AlertRecord> {
     const id = request.id ?? `alert-${randomUUID()}`;
     const [kind, target] = 'screen' in request.target ? ['screen', request.target.screen] : ['site', request.target.site];
     // Sending an alert again with the same id replaces it (new text, new until) and revives it.
@@ -41,27 +39,31 @@ export class AlertStore {
       )
       .run(id, kind, target, request.level, request.text, request.until, toUtcTime(at));
     this.db.prepare('DELETE FROM alert_acks WHERE alert_id = ?').run(id);
-    return this.get(id)!;
+    return this.getNow(id)!;
   }
 
-  clear(id: string, at: number): AlertRecord {
-    const found = this.get(id);
+  async clear(id: string, at: number): Promise<AlertRecord> {
+    const found = this.getNow(id);
     if (!found) throw new HubError(404, `alert "${id}" does not exist`);
     this.db.prepare('UPDATE alerts SET cleared_at = COALESCE(cleared_at, ?) WHERE id = ?').run(toUtcTime(at), id);
-    return this.get(id)!;
+    return this.getNow(id)!;
   }
 
-  get(id: string): AlertRecord | null {
+  async get(id: string): Promise<AlertRecord | null> {
+    return this.getNow(id);
+  }
+
+  private getNow(id: string): AlertRecord | null {
     const row = this.db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE id = ?').get(id);
     return row ? this.record(row) : null;
   }
 
-  list(): AlertRecord[] {
+  async list(): Promise<AlertRecord[]> {
     return this.db.prepare<[], AlertRow>('SELECT * FROM alerts ORDER BY created_at DESC LIMIT 200').all().map((row) => this.record(row));
   }
 
   /** Alerts a screen must show now. */
-  activeFor(screen: { id: string; site: string }, now: number): Alert[] {
+  async activeFor(screen: { id: string; site: string }, now: number): Promise<Alert[]> {
     return this.db
       .prepare<[string, string, string], AlertRow>(
         `SELECT * FROM alerts WHERE cleared_at IS NULL AND until > ?
@@ -71,7 +73,7 @@ export class AlertStore {
       .map(toAlert);
   }
 
-  recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): void {
+  async recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO alert_acks (alert_id, screen_id, kind, at) VALUES (?, ?, ?, ?)').run(alertId, screenId, kind, toUtcTime(at));
   }
 

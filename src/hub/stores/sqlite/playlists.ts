@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { PushRequest, ScreenInfo, Target } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
-import { Layout } from '../shared/layout.js';
-import { Playlist } from '../shared/playlist.js';
-import { PlaylistsMessage } from '../shared/protocol.js';
-import { formatPath } from '../shared/validationError.js';
-import type { HubDb } from './hubDb.js';
-import { HubError } from './hubError.js';
+import type { PushRequest, ScreenInfo, Target } from '../../../shared/adminApi.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { Layout } from '../../../shared/layout.js';
+import type { Playlist } from '../../../shared/playlist.js';
+import type { PlaylistsMessage } from '../../../shared/protocol.js';
+import type { PlaylistStore } from '../index.js';
+import { assembled, checkPushedSets, pushTargets, setMessage, targetKey, type AssembledSet } from '../playlistSets.js';
+import type { SqliteDb } from './sqliteDb.js';
 
 /**
  * Playlists with their history (a new version only when the content changes), their
@@ -16,19 +15,7 @@ import { HubError } from './hubError.js';
  * set, so it changes exactly when what the screen should play changes.
  */
 
-/** The playlists and layout a screen (or, with `screenId` null, any screen of a site without its own) is given. */
-interface AssembledSet {
-  bodies: string[];
-  playlists: Playlist[];
-  layout: Layout | undefined;
-  layoutBody: string | undefined;
-}
-
-function targetKey(target: Target): ['screen' | 'site', string] {
-  return 'screen' in target ? ['screen', target.screen] : ['site', target.site];
-}
-
-export class PlaylistStore {
+export class SqlitePlaylistStore implements PlaylistStore {
   private readonly latest;
   private readonly playlistsOf;
   private readonly layoutOf;
@@ -37,7 +24,7 @@ export class PlaylistStore {
   private readonly screensOf;
   private readonly assignedTo;
 
-  constructor(private readonly db: HubDb) {
+  constructor(private readonly db: SqliteDb) {
     this.latest = db.prepare<[string], { version: number; body: string }>(
       'SELECT version, body FROM playlist_versions WHERE playlist_id = ? ORDER BY version DESC LIMIT 1',
     );
@@ -69,7 +56,7 @@ export class PlaylistStore {
   }
 
   /** Stores each playlist as a new version if it differs from the latest one. */
-  save(playlists: Playlist[]): { id: string; version: number }[] {
+  private save(playlists: Playlist[]): { id: string; version: number }[] {
     const insert = this.db.prepare('INSERT INTO playlist_versions (playlist_id, version, body, created_at) VALUES (?, ?, ?, ?)');
     return this.db.transaction(() =>
       playlists.map((playlist) => {
@@ -83,7 +70,7 @@ export class PlaylistStore {
     )();
   }
 
-  assign(target: Target, playlistIds: string[], replace: boolean): void {
+  private assign(target: Target, playlistIds: string[], replace: boolean): void {
     const [kind, id] = targetKey(target);
     const insert = this.db.prepare('INSERT OR IGNORE INTO assignments (playlist_id, target_kind, target_id, assigned_at) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
@@ -93,7 +80,7 @@ export class PlaylistStore {
   }
 
   /** The target's own layout (null: none, its screens play full screen unless their site has one). */
-  setLayout(target: Target, layout: Layout | null): void {
+  private setLayout(target: Target, layout: Layout | null): void {
     const [kind, id] = targetKey(target);
     if (layout === null) this.deleteLayout.run(kind, id);
     else this.upsertLayout.run(kind, id, JSON.stringify(layout), toUtcTime(Date.now()));
@@ -107,45 +94,22 @@ export class PlaylistStore {
    * plays). A push that would give a screen (or a site's future screens) a set it cannot play
    * is refused (400 with the path) and changes nothing. Answers the screens whose set may have changed.
    */
-  push(push: PushRequest): { versions: { id: string; version: number }[]; screens: string[] } {
+  async push(push: PushRequest): Promise<{ versions: { id: string; version: number }[]; screens: string[] }> {
     return this.db.transaction(() => {
       const versions = this.save(push.playlists);
       this.assign(push.target, versions.map((v) => v.id), push.replace ?? false);
       if (push.layout !== undefined) this.setLayout(push.target, push.layout);
-      const targets = this.targetsOf(push);
+      const targets = pushTargets(push, this.assignedTo.all(JSON.stringify(push.playlists.map((p) => p.id))));
       const screens = this.screensOf.all(JSON.stringify(targets.screens), JSON.stringify(targets.sites));
-      const sets = [
+      checkPushedSets(push, [
         ...screens.map((screen) => ({ who: `screen "${screen.id}"`, set: this.assemble(screen.id, screen.site) })),
         ...targets.sites.map((site) => ({ who: `site "${site}"`, set: this.assemble(null, site) })),
-      ];
-      const errors = new Set<string>();
-      for (const { who, set } of sets) {
-        const checked = PlaylistsMessage.safeParse({ revision: 'check', playlists: set.playlists, layout: set.layout });
-        if (checked.success) continue;
-        for (const issue of checked.error.issues) {
-          const [, index, ...rest] = issue.path;
-          const playlist = typeof index === 'number' ? set.playlists[index] : undefined;
-          const pushed = playlist ? push.playlists.findIndex((p) => p.id === playlist.id) : -1;
-          if (pushed >= 0) errors.add(`${formatPath(['playlists', pushed, ...rest])}: ${issue.message} (for ${who})`);
-          else if (playlist) errors.add(`layout: ${who} also plays playlist "${playlist.id}" (assigned before), whose ${formatPath(rest)}: ${issue.message}`);
-          else errors.add(`layout: ${who}: ${formatPath(issue.path)}: ${issue.message}`);
-        }
-      }
-      if (errors.size > 0) throw new HubError(400, [...errors].join('; '));
+      ]);
       return { versions, screens: screens.map((screen) => screen.id) };
     })();
   }
 
-  /** The push's target, and every screen and site one of its playlists is assigned to. */
-  private targetsOf(push: PushRequest): { screens: string[]; sites: string[] } {
-    const rows = this.assignedTo.all(JSON.stringify(push.playlists.map((p) => p.id)));
-    const [kind, id] = targetKey(push.target);
-    rows.push({ target_kind: kind, target_id: id });
-    const of = (wanted: 'screen' | 'site'): string[] => [...new Set(rows.filter((row) => row.target_kind === wanted).map((row) => row.target_id))].sort();
-    return { screens: of('screen'), sites: of('site') };
-  }
-
-  history(id: string): { version: number; createdAt: string }[] {
+  async history(id: string): Promise<{ version: number; createdAt: string }[]> {
     return this.db
       .prepare<[string], { version: number; created_at: string }>('SELECT version, created_at FROM playlist_versions WHERE playlist_id = ? ORDER BY version')
       .all(id)
@@ -153,23 +117,10 @@ export class PlaylistStore {
   }
 
   private assemble(screenId: string | null, site: string): AssembledSet {
-    const bodies = this.playlistsOf.all(screenId, site).map((row) => row.body);
-    const layoutBody = this.layoutOf.get(screenId, site)?.body;
-    return {
-      bodies,
-      playlists: bodies.map((body) => Playlist.parse(JSON.parse(body))),
-      layout: layoutBody === undefined ? undefined : Layout.parse(JSON.parse(layoutBody)),
-      layoutBody,
-    };
+    return assembled(this.playlistsOf.all(screenId, site).map((row) => row.body), this.layoutOf.get(screenId, site)?.body);
   }
 
-  /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
-  setFor(screen: ScreenInfo): PlaylistsMessage | null {
-    const set = this.assemble(screen.id, screen.site);
-    if (set.bodies.length === 0) return null;
-    // Without a layout the digest is the one v1 hubs computed: a screen's revision does not change with this hub's upgrade.
-    const digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
-    const revision = createHash('sha256').update(digest).digest('hex').slice(0, 16);
-    return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}) };
+  async setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null> {
+    return setMessage(this.assemble(screen.id, screen.site));
   }
 }

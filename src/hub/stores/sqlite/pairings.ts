@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_TTL_MS, type PairingClaim, type PairingStarted, type PairingState, type ScreenInfo } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
-import type { HubDb } from './hubDb.js';
-import { HubError } from './hubError.js';
-import type { ScreenRegistry } from './screens.js';
-import { hashToken, newToken, tokenMatches } from './secrets.js';
+import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_TTL_MS, type PairingClaim, type PairingStarted, type PairingState, type ScreenInfo } from '../../../shared/adminApi.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import { HubError } from '../../hubError.js';
+import { hashToken, newToken, tokenMatches } from '../../secrets.js';
+import type { PairingStore } from '../index.js';
+import type { SqliteScreenStore } from './screens.js';
+import type { SqliteDb } from './sqliteDb.js';
 
 /**
  * Pairing codes: a new player gets a short code and a secret; an admin claims the code as a
@@ -33,19 +34,23 @@ export function newPairingCode(): string {
   return code;
 }
 
-export class PairingStore {
+export class SqlitePairingStore implements PairingStore {
   constructor(
-    private readonly db: HubDb,
-    private readonly screens: ScreenRegistry,
+    private readonly db: SqliteDb,
+    private readonly screens: SqliteScreenStore,
   ) {}
 
   /** Deletes expired codes (with any undelivered screen token they held); answers how many. */
-  prune(now: number): number {
+  async prune(now: number): Promise<number> {
+    return this.pruneNow(now);
+  }
+
+  private pruneNow(now: number): number {
     return this.db.prepare('DELETE FROM pairings WHERE expires_at <= ?').run(toUtcTime(now)).changes;
   }
 
-  start(now: number): PairingStarted {
-    this.prune(now);
+  async start(now: number): Promise<PairingStarted> {
+    this.pruneNow(now);
     const open = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM pairings WHERE claimed_at IS NULL').get()!.n;
     if (open >= MAX_OPEN_PAIRINGS) throw new HubError(503, 'pairing: too many codes waiting; try again in a few minutes');
     const secret = newToken();
@@ -58,24 +63,24 @@ export class PairingStore {
   }
 
   /** The player's poll: waiting, or (once) the screen it became. */
-  poll(code: string, secret: string, now: number): PairingState {
+  async poll(code: string, secret: string, now: number): Promise<PairingState> {
     const row = this.row(code, now);
     if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, `pairing: code ${code} is unknown or expired; ask for a new one`);
     if (!row.claimed_at) return { status: 'waiting', expiresAt: row.expires_at };
     if (!row.token || !row.screen_id) throw new HubError(410, `pairing: code ${code} was already used`);
-    const screen = this.screens.get(row.screen_id);
+    const screen = this.screens.getNow(row.screen_id);
     this.db.prepare('UPDATE pairings SET token = NULL, delivered_at = ? WHERE code = ?').run(toUtcTime(now), code);
     if (!screen) throw new HubError(410, `pairing: screen "${row.screen_id}" no longer exists`);
     return { status: 'paired', screenId: screen.id, token: row.token, name: screen.name, site: screen.site };
   }
 
   /** The admin's claim: makes the screen, and keeps its token for the player's next poll. */
-  claim(code: string, claim: PairingClaim, now: number): ScreenInfo {
+  async claim(code: string, claim: PairingClaim, now: number): Promise<ScreenInfo> {
     const row = this.row(code, now);
     if (!row) throw new HubError(404, `code: ${code} is unknown or expired (codes last ${PAIRING_TTL_MS / 60_000} minutes)`);
     if (row.claimed_at) throw new HubError(409, `code: ${code} was already used`);
     return this.db.transaction(() => {
-      const created = this.screens.add({ id: claim.screenId, name: claim.name, site: claim.site, timezone: claim.timezone ?? 'Europe/Paris' });
+      const created = this.screens.addNow({ id: claim.screenId, name: claim.name, site: claim.site, timezone: claim.timezone ?? 'Europe/Paris' });
       this.db.prepare('UPDATE pairings SET screen_id = ?, token = ?, claimed_at = ? WHERE code = ?').run(created.screen.id, created.token, toUtcTime(now), code);
       return created.screen;
     })();

@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Id, Sha256 } from '../../shared/ids.js';
+import { parseWith } from '../../shared/validationError.js';
+import { HubError } from '../hubError.js';
+
+/** What every route parses its URL, query and body with: a bad input is a 400 naming where and what. */
+
+export function parsed<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const result = parseWith(schema, input);
+  if (!result.ok) throw new HubError(400, where ? `${where}: ${result.error}` : result.error);
+  return result.value;
+}
+
+export const IdParam = z.object({ id: Id });
+export const ShaParam = z.object({ sha256: Sha256 });
+
+/** The token of `Authorization: Bearer <token>`, or null. */
+export function bearerToken(request: FastifyRequest): string | null {
+  return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}

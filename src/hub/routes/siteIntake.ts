@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { QueueMessage } from '../../shared/protocol.js';
+import { QUEUE_BODY_BYTES } from '../requestLimits.js';
+import type { ScreenChannel } from '../screenChannel.js';
+import type { HubStores } from '../stores/index.js';
+import { bearerToken, IdParam, parsed } from './requestParsing.js';
+
+/**
+ * Site intake: the ticket system of a site posts its events (`POST /api/sites/:id/queue`) with
+ * the site's own token, not the admin's. The token is checked before the body is read
+ * (preParsing), the body is at most QUEUE_BODY_BYTES, and the answer comes once the events are durable.
+ */
+export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: ScreenChannel }> = async (app, { stores, channel }) => {
+  const verifySite = async (request: FastifyRequest): Promise<void> => {
+    const { id: site } = parsed(IdParam, request.params, 'url');
+    await stores.queue.verifySite(site, bearerToken(request) ?? '');
+  };
+  app.post('/api/sites/:id/queue', { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite }, async (request) => {
+    const { id: site } = parsed(IdParam, request.params, 'url');
+    const { events } = parsed(QueueMessage, request.body, '');
+    const fresh = await stores.queue.store(site, events);
+    const screens = await stores.screens.idsOf({ site });
+    if (fresh.length > 0) channel.queue(fresh, screens);
+    return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
+  });
+};

@@ -1,0 +1,196 @@
+import type {
+  Accuracy,
+  AlertRecord,
+  AlertRequest,
+  ImpressionQuery,
+  PairingClaim,
+  PairingStarted,
+  PairingState,
+  PushRequest,
+  ScreenCreate,
+  ScreenInfo,
+  ScreenState,
+  ScreenToken,
+  StoredImpression,
+  Target,
+  WaitComparisonQuery,
+  WaitPoint,
+} from '../../shared/adminApi.js';
+import type { ScreenViewing } from '../../shared/contentLint.js';
+import type { FeedCreate, FeedRecord } from '../../shared/feeds.js';
+import type { Impression } from '../../shared/impression.js';
+import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
+import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
+import { openSqliteStores } from './sqlite/index.js';
+
+/**
+ * The hub's storage, behind one set of interfaces with Promise-shaped results, built in one
+ * place (`openStores`) from the database location: a file path or `:memory:` is SQLite (the
+ * embedded default), `postgres://…` is PostgreSQL. Every caller awaits, whatever the engine.
+ *
+ * Writes that are acked to a screen or a ticket system (impressions, queue events) resolve only
+ * once durable: on SQLite after the commit and the grouped fsync of the WAL (walSync.ts).
+ */
+
+/** A screen as stored: its state without what the running hub adds (online, the revision its assignments give it). */
+export type StoredScreen = Omit<ScreenState, 'online' | 'revision'>;
+
+/** Screens and their sites, tokens (hashes only), last-seen, last status and acked revisions. */
+export interface ScreenStore {
+  add(screen: ScreenCreate): Promise<ScreenToken>;
+  /** A new token; the old one stops working at once. */
+  rotateToken(id: string): Promise<ScreenToken>;
+  get(id: string): Promise<ScreenInfo | null>;
+  /** The screen, if the token is its own. */
+  verify(id: string, token: string): Promise<ScreenInfo | null>;
+  all(): Promise<ScreenInfo[]>;
+  /** Every screen with what it last reported, by site then id. */
+  list(): Promise<StoredScreen[]>;
+  idsOf(target: Target): Promise<string[]>;
+  /** The screens a push or an alert goes to: a screen must exist (404 naming it); a site may have none yet. */
+  targetIds(target: Target): Promise<string[]>;
+  seen(id: string, at: number): Promise<void>;
+  /** The last status, with the kiosk's events of this one added to those kept from before. */
+  recordStatus(id: string, status: StatusMessage, at: number): Promise<void>;
+  recordAck(id: string, revision: string): Promise<void>;
+  recordRefusal(id: string, revision: string, error: string, at: number): Promise<void>;
+  ackedRevision(id: string): Promise<string | null>;
+  /** Its size and reading distance for the content lint (null: unset); 404 for an unknown screen. */
+  setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null>;
+}
+
+/** Playlists with their history, their assignments to screens and sites, and layouts (protocol §6). */
+export interface PlaylistStore {
+  /** A push, all or nothing (400 with the path if it would give a screen a set it cannot play); answers the screens whose set may have changed. */
+  push(push: PushRequest): Promise<{ versions: { id: string; version: number }[]; screens: string[] }>;
+  history(id: string): Promise<{ version: number; createdAt: string }[]>;
+  /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
+  setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
+}
+
+/** Proof of play, stored once per id (the idempotency key). */
+export interface ImpressionStore {
+  /** Stores the batch at once; resolves once it is durable (what is acked survives a power cut); a repeated id is counted in `duplicates`. */
+  insert(impressions: Impression[], at: number): Promise<{ stored: number; duplicates: number }>;
+  query(query: ImpressionQuery): Promise<StoredImpression[]>;
+  count(): Promise<number>;
+}
+
+/** Wait estimates reported by screens (the first for a service and instant is kept). */
+export interface WaitStore {
+  insert(screenId: string, estimates: WaitEstimate[], at: number): Promise<void>;
+  ofScreen(screenId: string): Promise<WaitEstimate[]>;
+}
+
+/** Alerts to a screen or a site, until their `until` or a clear, with each screen's acks. */
+export interface AlertStore {
+  /** Sending an alert again with the same id replaces it (new text, new until) and revives it. */
+  create(request: AlertRequest, at: number): Promise<AlertRecord>;
+  clear(id: string, at: number): Promise<AlertRecord>;
+  get(id: string): Promise<AlertRecord | null>;
+  list(): Promise<AlertRecord[]>;
+  /** Alerts a screen must show now. */
+  activeFor(screen: { id: string; site: string }, now: number): Promise<Alert[]>;
+  recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): Promise<void>;
+}
+
+/** Every command sent to a screen and its ack, and each screen's last screenshot. */
+export interface CommandStore {
+  create(screenId: string, type: CommandType, at: number): Promise<string>;
+  recordAck(id: string, ack: CommandAck, at: number): Promise<void>;
+  recordScreenshot(screenId: string, png: Buffer, at: number): Promise<void>;
+  lastScreenshot(screenId: string): Promise<{ png: Buffer; takenAt: string } | null>;
+}
+
+/** Ticket events of each site (kept once each), the sites' tokens, and the realized waits. */
+export interface QueueStore {
+  newSiteToken(site: string): Promise<string>;
+  /** Rejects with a 401 HubError unless the token is the site's. */
+  verifySite(site: string, token: string): Promise<void>;
+  /** Stores new events (repeats ignored) and the waits they complete; resolves once durable, with the new ones. */
+  store(site: string, events: QueueEvent[]): Promise<QueueEvent[]>;
+  recent(site: string, now: number): Promise<QueueEvent[]>;
+  accuracy(site: string): Promise<Accuracy[]>;
+  waitComparison(site: string, query: WaitComparisonQuery): Promise<WaitPoint[]>;
+}
+
+/** Pairing codes: a new player's code, claimed by an admin as a new screen, its token delivered once. */
+export interface PairingStore {
+  /** Deletes expired codes (with any undelivered screen token they held); answers how many. */
+  prune(now: number): Promise<number>;
+  start(now: number): Promise<PairingStarted>;
+  poll(code: string, secret: string, now: number): Promise<PairingState>;
+  claim(code: string, claim: PairingClaim, now: number): Promise<ScreenInfo>;
+}
+
+/** The media files' index (size and type by content address); the bytes are files (mediaFiles.ts). */
+export interface MediaIndex {
+  info(sha256: string): Promise<{ bytes: number; type: string } | null>;
+  record(sha256: string, bytes: number, type: string, at: number): Promise<void>;
+}
+
+export interface FeedEntry {
+  key: string;
+  value: string;
+  firstSeen: string;
+}
+
+/**
+ * The feeds a hub polls (src/hub/feeds/), their last poll's outcome, and what each has already
+ * seen (the CAP messages applied and the links fetched, the news entries with when they were
+ * first seen), so that a poll is idempotent: a message seen again does nothing, across polls and
+ * restarts.
+ */
+export interface FeedStore {
+  add(feed: FeedCreate, at: number): Promise<FeedRecord>;
+  list(): Promise<FeedRecord[]>;
+  get(id: string): Promise<FeedRecord | null>;
+  /** Removes the feed and what it has seen; false when there was none. */
+  remove(id: string): Promise<boolean>;
+  recordPoll(id: string, at: number, error: string | null, active: number): Promise<void>;
+  entries(feedId: string, prefix: string): Promise<FeedEntry[]>;
+  entry(feedId: string, key: string): Promise<FeedEntry | null>;
+  /** Inserts or replaces the entry's value, keeping when it was first seen. */
+  putEntry(feedId: string, key: string, value: string, at: number): Promise<void>;
+  deleteEntries(feedId: string, keys: string[]): Promise<void>;
+}
+
+/** The hub's own settings (the admin token's hash). */
+export interface SettingsStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface HubStores {
+  /** What the hub stores into, for its messages: `SQLite /var/lib/antichambre/hub.db`. */
+  readonly description: string;
+  screens: ScreenStore;
+  playlists: PlaylistStore;
+  impressions: ImpressionStore;
+  waits: WaitStore;
+  alerts: AlertStore;
+  commands: CommandStore;
+  queue: QueueStore;
+  pairings: PairingStore;
+  media: MediaIndex;
+  settings: SettingsStore;
+  feeds: FeedStore;
+  /** Waits for what is under way, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** SQLite only: caps the database file (`max_page_count`); past it, writes fail as on a full disk. */
+  maxBytes?: number;
+}
+
+/** True when the location names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** Opens the stores at `location` (an absolute SQLite path, `:memory:`, or `postgres://…`), migrating the schema first. */
+export async function openStores(location: string, options: StoreOptions = {}): Promise<HubStores> {
+  if (isPostgresUrl(location)) throw new Error('--db postgres://…: PostgreSQL is not available in this build yet; use a SQLite file');
+  return openSqliteStores(location, options);
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { PushRequest, Target } from '../../shared/adminApi.js';
+import { Layout } from '../../shared/layout.js';
+import { Playlist } from '../../shared/playlist.js';
+import { PlaylistsMessage } from '../../shared/protocol.js';
+import { formatPath } from '../../shared/validationError.js';
+import { HubError } from '../hubError.js';
+
+/**
+ * A screen's set, whatever the engine: the latest version of every playlist assigned to it or
+ * to its site (by playlist id), with its layout (its own, else its site's); its revision is a
+ * digest of that set, so it changes exactly when what the screen should play changes.
+ */
+
+/** The playlists and layout a screen (or any screen of a site without its own) is given, as stored and parsed. */
+export interface AssembledSet {
+  bodies: string[];
+  playlists: Playlist[];
+  layout: Layout | undefined;
+  layoutBody: string | undefined;
+}
+
+export function targetKey(target: Target): ['screen' | 'site', string] {
+  return 'screen' in target ? ['screen', target.screen] : ['site', target.site];
+}
+
+export function assembled(bodies: string[], layoutBody: string | undefined): AssembledSet {
+  return {
+    bodies,
+    playlists: bodies.map((body) => Playlist.parse(JSON.parse(body))),
+    layout: layoutBody === undefined ? undefined : Layout.parse(JSON.parse(layoutBody)),
+    layoutBody,
+  };
+}
+
+/** The set's message, or null when nothing is assigned (the screen then keeps what it plays). */
+export function setMessage(set: AssembledSet): PlaylistsMessage | null {
+  if (set.bodies.length === 0) return null;
+  // Without a layout the digest is the one v1 hubs computed: a screen's revision does not change with this hub's upgrade.
+  const digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
+  const revision = createHash('sha256').update(digest).digest('hex').slice(0, 16);
+  return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}) };
+}
+
+/**
+ * Checks every set a push changes (each playlist's `zone` names a zone of the layout its screen
+ * plays); throws a 400 naming each problem's path (in the push when it is one of its playlists).
+ */
+export function checkPushedSets(push: PushRequest, sets: { who: string; set: AssembledSet }[]): void {
+  const errors = new Set<string>();
+  for (const { who, set } of sets) {
+    const checked = PlaylistsMessage.safeParse({ revision: 'check', playlists: set.playlists, layout: set.layout });
+    if (checked.success) continue;
+    for (const issue of checked.error.issues) {
+      const [, index, ...rest] = issue.path;
+      const playlist = typeof index === 'number' ? set.playlists[index] : undefined;
+      const pushed = playlist ? push.playlists.findIndex((p) => p.id === playlist.id) : -1;
+      if (pushed >= 0) errors.add(`${formatPath(['playlists', pushed, ...rest])}: ${issue.message} (for ${who})`);
+      else if (playlist) errors.add(`layout: ${who} also plays playlist "${playlist.id}" (assigned before), whose ${formatPath(rest)}: ${issue.message}`);
+      else errors.add(`layout: ${who}: ${formatPath(issue.path)}: ${issue.message}`);
+    }
+  }
+  if (errors.size > 0) throw new HubError(400, [...errors].join('; '));
+}
+
+/** The push's target, and every screen and site one of its playlists was already assigned to (a playlist is one, wherever it plays). */
+export function pushTargets(push: PushRequest, assignedTo: { target_kind: 'screen' | 'site'; target_id: string }[]): { screens: string[]; sites: string[] } {
+  const [kind, id] = targetKey(push.target);
+  const rows = [...assignedTo, { target_kind: kind, target_id: id }];
+  const of = (wanted: 'screen' | 'site'): string[] => [...new Set(rows.filter((row) => row.target_kind === wanted).map((row) => row.target_id))].sort();
+  return { screens: of('screen'), sites: of('site') };
+}

@@ -1,0 +1,142 @@
+/**
+ * The hub's PostgreSQL schema, versioned like SQLite's (../sqlite/sqliteDb.ts): each migration
+ * runs once, in order, in its own transaction, and a later change appends one, never edits one.
+ * The applied versions are rows of `antichambre_migrations`; nodes starting together take an
+ * advisory lock first, so that exactly one of them migrates.
+ *
+ * Version 1 is the whole of SQLite's versions 1 to 4 (no PostgreSQL hub existed before). Times
+ * are kept as the same ISO 8601 UTC text as in SQLite (`2026-12-01T08:00:00.000Z`, which sorts
+ * as it reads), so that both engines answer byte for byte the same; every text column is
+ * COLLATE "C" (bytewise, as SQLite compares and sorts: ranges of keys and times, ORDER BY id
+ * alike whatever the database's locale); `end` is quoted (a keyword).
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (key TEXT COLLATE "C" PRIMARY KEY, value TEXT COLLATE "C" NOT NULL);
+  CREATE TABLE screens (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT COLLATE "C" NOT NULL,
+    site TEXT COLLATE "C" NOT NULL,
+    timezone TEXT COLLATE "C" NOT NULL,
+    token_hash TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    last_seen TEXT COLLATE "C",
+    acked_revision TEXT COLLATE "C",
+    refused_revision TEXT COLLATE "C",
+    refused_error TEXT COLLATE "C",
+    refused_at TEXT COLLATE "C",
+    status TEXT COLLATE "C"
+  );
+  CREATE INDEX screens_site ON screens (site);
+  CREATE TABLE playlist_versions (
+    playlist_id TEXT COLLATE "C" NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (playlist_id, version)
+  );
+  CREATE TABLE assignments (
+    playlist_id TEXT COLLATE "C" NOT NULL,
+    target_kind TEXT COLLATE "C" NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT COLLATE "C" NOT NULL,
+    assigned_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (target_kind, target_id, playlist_id)
+  );
+  CREATE INDEX assignments_playlist ON assignments (playlist_id);
+  CREATE TABLE layouts (
+    target_kind TEXT COLLATE "C" NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT COLLATE "C" NOT NULL,
+    body TEXT COLLATE "C" NOT NULL,
+    set_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (target_kind, target_id)
+  );
+  CREATE TABLE media (sha256 TEXT COLLATE "C" PRIMARY KEY, bytes BIGINT NOT NULL, type TEXT COLLATE "C" NOT NULL, stored_at TEXT COLLATE "C" NOT NULL);
+  CREATE TABLE alerts (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    target_kind TEXT COLLATE "C" NOT NULL,
+    target_id TEXT COLLATE "C" NOT NULL,
+    level TEXT COLLATE "C" NOT NULL,
+    text TEXT COLLATE "C" NOT NULL,
+    until TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    cleared_at TEXT COLLATE "C"
+  );
+  CREATE TABLE alert_acks (alert_id TEXT COLLATE "C" NOT NULL, screen_id TEXT COLLATE "C" NOT NULL, kind TEXT COLLATE "C" NOT NULL, at TEXT COLLATE "C" NOT NULL, PRIMARY KEY (alert_id, screen_id, kind));
+  CREATE TABLE commands (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    screen_id TEXT COLLATE "C" NOT NULL,
+    type TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    acked_at TEXT COLLATE "C",
+    ok BOOLEAN,
+    error TEXT COLLATE "C"
+  );
+  CREATE TABLE screenshots (screen_id TEXT COLLATE "C" PRIMARY KEY, png BYTEA NOT NULL, taken_at TEXT COLLATE "C" NOT NULL);
+  CREATE TABLE impressions (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    screen_id TEXT COLLATE "C" NOT NULL,
+    playlist_id TEXT COLLATE "C" NOT NULL,
+    item_id TEXT COLLATE "C" NOT NULL,
+    revision TEXT COLLATE "C" NOT NULL,
+    start TEXT COLLATE "C" NOT NULL,
+    "end" TEXT COLLATE "C" NOT NULL,
+    duration_ms BIGINT NOT NULL,
+    complete BOOLEAN NOT NULL,
+    received_at TEXT COLLATE "C" NOT NULL,
+    zone_id TEXT COLLATE "C" NOT NULL DEFAULT 'main',
+    audience DOUBLE PRECISION
+  );
+  CREATE INDEX impressions_screen_start ON impressions (screen_id, start);
+  CREATE INDEX impressions_start ON impressions (start, id);
+  CREATE TABLE wait_estimates (
+    screen_id TEXT COLLATE "C" NOT NULL,
+    service TEXT COLLATE "C" NOT NULL,
+    as_of TEXT COLLATE "C" NOT NULL,
+    minutes DOUBLE PRECISION NOT NULL,
+    low DOUBLE PRECISION NOT NULL,
+    high DOUBLE PRECISION NOT NULL,
+    queue_length INTEGER NOT NULL,
+    open_counters INTEGER NOT NULL,
+    received_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (screen_id, service, as_of)
+  );
+  CREATE TABLE site_tokens (site TEXT COLLATE "C" PRIMARY KEY, token_hash TEXT COLLATE "C" NOT NULL, created_at TEXT COLLATE "C" NOT NULL);
+  CREATE TABLE queue_events (site TEXT COLLATE "C" NOT NULL, key TEXT COLLATE "C" NOT NULL, at TEXT COLLATE "C" NOT NULL, event TEXT COLLATE "C" NOT NULL, PRIMARY KEY (site, key));
+  CREATE INDEX queue_events_at ON queue_events (site, at);
+  CREATE TABLE realized_waits (
+    site TEXT COLLATE "C" NOT NULL,
+    ticket TEXT COLLATE "C" NOT NULL,
+    service TEXT COLLATE "C" NOT NULL,
+    issued_at TEXT COLLATE "C" NOT NULL,
+    called_at TEXT COLLATE "C" NOT NULL,
+    minutes DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (site, ticket, issued_at)
+  );
+  CREATE INDEX realized_waits_service ON realized_waits (service, issued_at);
+  CREATE TABLE pairings (
+    code TEXT COLLATE "C" PRIMARY KEY,
+    secret_hash TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL,
+    screen_id TEXT COLLATE "C",
+    token TEXT COLLATE "C",
+    claimed_at TEXT COLLATE "C",
+    delivered_at TEXT COLLATE "C"
+  );
+  CREATE INDEX pairings_expires ON pairings (expires_at);
+  `,
+  // 2 (SQLite's 5): feeds a site is subscribed to, with what each has seen; each screen's size and reading distance.
+  `
+  ALTER TABLE screens ADD COLUMN viewing TEXT COLLATE "C";
+  CREATE TABLE feeds (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    body TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    last_poll_at TEXT COLLATE "C",
+    last_ok_at TEXT COLLATE "C",
+    last_error TEXT COLLATE "C",
+    active INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE feed_entries (feed_id TEXT COLLATE "C" NOT NULL, key TEXT COLLATE "C" NOT NULL, value TEXT COLLATE "C" NOT NULL, first_seen TEXT COLLATE "C" NOT NULL, PRIMARY KEY (feed_id, key));
+  `,
+];

@@ -1,0 +1,30 @@
+import { MAX_STATUS_EVENTS, StatusMessage, type PlayerEvent } from '../../shared/protocol.js';
+
+/** A screen's last status as stored (JSON text, whatever the engine), and the kiosk events kept with it. */
+
+/** The last events a screen reported, oldest first: those kept before, then the new ones, each once. */
+export function keptEvents(before: readonly PlayerEvent[], added: readonly PlayerEvent[]): PlayerEvent[] {
+  const seen = new Set<string>();
+  const out: PlayerEvent[] = [];
+  for (const event of [...before, ...added]) {
+    const key = event.id;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(event);
+  }
+  return out.slice(-MAX_STATUS_EVENTS);
+}
+
+/** The stored status text, parsed (null: none, or no longer a valid status). */
+export function parsedStatus(text: string | null): StatusMessage | null {
+  if (!text) return null;
+  const status = StatusMessage.safeParse(JSON.parse(text));
+  return status.success ? status.data : null;
+}
+
+/** The status text to store: this status, with the events kept from the one before (`beforeText`). */
+export function statusToStore(beforeText: string | null, status: StatusMessage): string {
+  const before = parsedStatus(beforeText)?.events ?? [];
+  const events = keptEvents(before, status.events ?? []);
+  return JSON.stringify(events.length > 0 ? { ...status, events } : status);
+}
