@@ -23,7 +23,7 @@ export class HubApi {
     return this.call('GET', path, undefined, schema);
   }
 
-  send<S extends z.ZodType>(method: 'POST' | 'DELETE', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  send<S extends z.ZodType>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: S): Promise<z.output<S>> {
     return this.call(method, path, body === undefined ? undefined : { body: JSON.stringify(body), type: 'application/json' }, schema);
   }
 

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPlayerPage } from '../support/browser.js';
-import { ADMIN_TOKEN, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { ADMIN_TOKEN, adminApi, startHubProcess, type HubProcess } from '../support/hubProcess.js';
 
 /**
  * The playlist editor lints as you type (issue 20): each item listed with its findings beside it,
@@ -75,5 +76,31 @@ describe('the playlist editor lints every item', () => {
     // In English too.
     await page.selectOption('header select', 'en');
     await expect.poll(() => findingsOf('accueil/rappel').then((f) => f[0]?.text)).toBe('Warning items[0].duration : 18 words take a slow reader 9 s (126 words/min, IReST): the duration is 3 s');
+  });
+
+  it('checks character height for the target screen size and distance set on its page, and captions of a video the hub found audio in', async () => {
+    expect((await adminApi(hub, 'POST', '/api/screens', { id: 'hall-1', name: 'Hall', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
+    await page.goto(`${hub.url}/#/screens/hall-1`);
+    await page.waitForSelector('#viewing-diagonal');
+    await page.selectOption('header select', 'fr');
+    await page.fill('#viewing-diagonal', '55');
+    await page.fill('#viewing-distance', '4,5');
+    await page.click('[data-viewing-form] button[type=submit]');
+    await expect.poll(() => page.textContent('[data-viewing-form] [role=status]')).toBe('Enregistré');
+
+    // A talking video on the hub (the fixture has an AAC track).
+    const talk = readFileSync(resolve(import.meta.dirname, '../fixtures/media/talk.mp4'));
+    const sha = createHash('sha256').update(talk).digest('hex');
+    const upload = await fetch(new URL(`/api/media/${sha}`, hub.url), { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'video/mp4' }, body: talk });
+    expect(upload.status).toBe(201);
+
+    await page.goto(`${hub.url}/#/playlists`);
+    await page.waitForSelector('#playlist-json');
+    const video = { id: 'passeport', type: 'video', src: `${hub.url}/media/${sha}`, sha256: sha };
+    await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', items: [{ id: 'bienvenue', type: 'text', duration: 8, title: 'Bienvenue' }, video] }, null, 2));
+    await expect.poll(() => findingsOf('accueil/passeport').then((f) => f.map((x) => `${x.rule} ${x.path}`))).toEqual(['captions items[1].captions']);
+    const height = await findingsOf('accueil/bienvenue');
+    expect(height.map((f) => [f.rule, f.path, f.severity])).toEqual([['character-height', 'items[0].title', 'warning']]);
+    expect(height[0]!.text).toContain('(Écran hall-1) : majuscules de 36,6 mm sur un écran de 55 pouces (zone main) : 135,0 mm au moins pour une lecture à 4,5 m');
   });
 });
