@@ -101,8 +101,11 @@ export class FeedPoller {
     return run;
   }
 
-  /** A feed removed: its timer stops, the alerts it showed end, its ticker playlist empties. */
-  async removed(feed: FeedRecord): Promise<void> {
+  /**
+   * Removes a feed: its timer stops (after any poll under way), the alerts it showed end, its
+   * ticker playlist empties, then it and what it saw are deleted.
+   */
+  async remove(feed: FeedRecord): Promise<void> {
     this.unschedule(feed.id);
     await this.running.get(feed.id)?.catch(() => {});
     if (feed.kind === 'cap') {
@@ -114,6 +117,9 @@ export class FeedPoller {
     } else if (feed.news) {
       await this.sinks.publishPlaylist(feed.site, { id: newsPlaylistId(feed.id), name: `Flux ${feed.id}`, priority: 0, zone: feed.news.zone, items: [] }).catch(() => {});
     }
+    await this.store.remove(feed.id);
+    // A poll that ended meanwhile may have re-armed it.
+    this.unschedule(feed.id);
   }
 
   async close(): Promise<void> {

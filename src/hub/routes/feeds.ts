@@ -56,8 +56,7 @@ export function feedRouteTable({ stores, feeds, mediaFacts }: { stores: HubStore
       permission: 'feeds:write',
       handler: async (request): Promise<FeedRecord> => {
         const found = await record(parsed(IdParam, request.params, 'url').id);
-        await feeds.removed(found);
-        await stores.feeds.remove(found.id);
+        await feeds.remove(found);
         return found;
       },
     },
