@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken, ScreenViewingRequest } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenSet, ScreenToken, ScreenViewingRequest } from '../shared/adminApi.js';
 import { FeedList, FeedRecord } from '../shared/feeds.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
@@ -266,9 +266,13 @@ export async function run(argv: string[]): Promise<void> {
       const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout, async (read) => {
         // Character height is checked for each target screen whose size and reading distance the hub knows.
         const { screens } = await api.json('GET', '/api/screens', ScreenList);
-        const viewings = screens
-          .filter((s) => ('screen' in target ? s.id === target.screen : s.site === target.site))
-          .flatMap((s) => (s.viewing ? [{ screen: s.id, viewing: s.viewing }] : []));
+        // Each in its own zones: the layout pushed, else the one it has now.
+        const viewings = await Promise.all(
+          screens
+            .filter((s) => ('screen' in target ? s.id === target.screen : s.site === target.site))
+            .flatMap((s) => (s.viewing ? [{ screen: s.id, viewing: s.viewing }] : []))
+            .map(async (v) => ({ ...v, layout: layoutPath === undefined ? (await api.json('GET', `/api/screens/${encodeURIComponent(v.screen)}/playlists`, ScreenSet)).layout : null })),
+        );
         const findings = await lintPlaylistFiles(read, { layout: layout?.layout ?? null, viewings, strict: values.strict === true });
         for (const finding of findings) console.log(describeFileFinding(finding));
         const errors = findings.filter((f) => f.finding.severity === 'error').length;

@@ -18,7 +18,7 @@ export interface FileFinding {
 
 export async function lintPlaylistFiles(
   read: readonly { path: string; playlist: Playlist }[],
-  options: { layout?: Layout | null; viewings?: readonly { screen: string; viewing: ScreenViewing }[]; strict?: boolean },
+  options: { layout?: Layout | null; viewings?: readonly { screen: string; viewing: ScreenViewing; layout?: Layout | null }[]; strict?: boolean },
 ): Promise<FileFinding[]> {
   const out: FileFinding[] = [];
   for (const { path, playlist } of read) {
@@ -29,7 +29,7 @@ export async function lintPlaylistFiles(
       if (audio !== undefined) facts.set(item.sha256.toLowerCase(), { audio });
     }
     const context = { single: true, layout: options.layout ?? null, media: (sha256: string) => facts.get(sha256) };
-    const screens = (options.viewings ?? []).map(({ screen, viewing }) => ({ id: screen, viewing }));
+    const screens = (options.viewings ?? []).map(({ screen, viewing, layout }) => ({ id: screen, viewing, layout: layout ?? null }));
     for (const finding of lintForScreens([playlist], context, screens)) out.push({ file: path, finding });
   }
   return options.strict ? out.map((f) => ({ ...f, finding: strictFindings([f.finding])[0]! })) : out;

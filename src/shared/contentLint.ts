@@ -239,11 +239,17 @@ export function lintPlaylists(playlists: readonly Playlist[], context: LintConte
  * The lint for the screens a push targets: every rule once, and character height once per
  * screen whose size and distance are known (each such finding names its screen).
  */
-export function lintForScreens(playlists: readonly Playlist[], context: Omit<LintContext, 'viewing'>, screens: readonly { id: string; viewing?: ScreenViewing | null | undefined }[]): LintFinding[] {
+export function lintForScreens(
+  playlists: readonly Playlist[],
+  context: Omit<LintContext, 'viewing'>,
+  /** `layout`: the screen's own, when the push does not set one (its zones size the text). */
+  screens: readonly { id: string; viewing?: ScreenViewing | null | undefined; layout?: Layout | null | undefined }[],
+): LintFinding[] {
   const out = lintPlaylists(playlists, context);
   for (const screen of screens) {
     if (!screen.viewing) continue;
-    for (const finding of lintPlaylists(playlists, { ...context, viewing: screen.viewing })) {
+    const layout = context.layout ?? screen.layout ?? null;
+    for (const finding of lintPlaylists(playlists, { ...context, layout, viewing: screen.viewing })) {
       if (finding.rule === 'character-height') out.push({ ...finding, screen: screen.id });
     }
   }

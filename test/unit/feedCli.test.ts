@@ -84,6 +84,13 @@ describe('antichambre-hub screen viewing', () => {
     expect(pushed.error).toBeNull();
     expect(pushed.out).toContain(`avertissement/warning ${file}: items[0].title (écran/screen hall-1): majuscules de 36,6 mm sur un écran de 55 pouces (zone main) : 120,0 mm au moins pour une lecture à 4,0 m (3 % de la distance)`);
 
+    // Pushed into a smaller zone, then pushed again without --layout: the screen's own zones size the text.
+    const layout = join(dir, 'quart.layout.json');
+    writeFileSync(layout, JSON.stringify({ id: 'quart', zones: [{ id: 'main', x: 0, y: 0, width: 50, height: 50 }] }));
+    expect((await cli(['playlist', 'push', file, '--screen', 'hall-1', '--layout', layout])).out).toContain('majuscules de 18,3 mm');
+    expect((await cli(['playlist', 'push', file, '--screen', 'hall-1'])).out).toContain('majuscules de 18,3 mm');
+    expect((await cli(['playlist', 'push', file, '--screen', 'hall-1', '--layout', 'none'])).out).toContain('majuscules de 36,6 mm');
+
     expect((await cli(['screen', 'viewing', 'hall-1', '--none'])).out).toBe('hall-1: taille et distance effacées / size and distance unset');
     expect((await cli(['playlist', 'push', file, '--screen', 'hall-1'])).out).not.toContain('warning');
     expect((await cli(['screen', 'viewing', 'nowhere', '--diagonal', '55', '--distance', '4'])).error?.message).toContain('screen "nowhere" does not exist');
