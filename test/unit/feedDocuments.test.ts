@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCapDocument, readCapFeed } from '../../src/hub/feeds/capDocument.js';
-import { FeedError, readXml } from '../../src/hub/feeds/feedXml.js';
+import { decodeXml, FeedError, readXml } from '../../src/hub/feeds/feedXml.js';
 import { plainText, readNewsFeed } from '../../src/hub/feeds/newsDocument.js';
 import { capAction, CapLevels, newsItems, NewsOptions } from '../../src/shared/feeds.js';
 import { Playlist } from '../../src/shared/playlist.js';
@@ -109,6 +109,15 @@ describe('news feeds', () => {
       'rss',
     );
     expect(entries).toEqual([{ key: 'marche', title: 'Marché de Noël : place de la mairie', published: '2026-12-02T09:00:00.000Z' }]);
+  });
+
+  it('reads a feed in its own encoding (ISO-8859-1 declared, or a UTF-8 byte-order mark)', () => {
+    const latin1 = Buffer.from(townNewsRss([{ guid: 'fete', title: 'Fête de la musique : scène ouverte', pubDate: NOW }]).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), 'latin1');
+    expect(latin1.includes(Buffer.from('é', 'utf8'))).toBe(false);
+    expect(readNewsFeed(readXml(decodeXml(latin1, 'application/rss+xml'), 'rss'), 'rss')[0]!.title).toBe('Fête de la musique : scène ouverte');
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(townNewsRss([{ guid: 'n', title: 'Noël', pubDate: NOW }]), 'utf8')]);
+    expect(readNewsFeed(readXml(decodeXml(bom, 'text/xml; charset=iso-8859-1'), 'rss'), 'rss')[0]!.title).toBe('Noël');
+    expect(() => decodeXml(Buffer.from('<?xml version="1.0" encoding="x-klingon"?><rss/>'), null)).toThrow('unknown character encoding "x-klingon"');
   });
 
   it('reads Atom 1.0 with html titles', () => {

@@ -52,7 +52,27 @@ export async function fetchBounded(url: string, options: { maxBytes: number; tim
     if (error instanceof FeedError) throw error;
     throw new FeedError(`${url}: ${timeout.aborted ? 'cut off by the time limit' : error instanceof Error ? error.message : String(error)}`);
   }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return decodeXml(Buffer.concat(chunks), response.headers.get('content-type'));
+}
+
+/**
+ * The document's text in its own encoding: a byte-order mark, else the XML declaration's
+ * `encoding` (older French sites still publish ISO-8859-1 or windows-1252), else the HTTP
+ * charset, else UTF-8 (XML's default). An unknown encoding name is an error naming it.
+ */
+export function decodeXml(bytes: Uint8Array, contentType: string | null): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  const prolog = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
+  const label = /^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(prolog)?.[1] ?? /charset=["']?([A-Za-z0-9._-]+)/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
+  let decoder: { decode(input: Uint8Array): string };
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    throw new FeedError(`unknown character encoding "${label}"`);
+  }
+  return decoder.decode(bytes);
 }
 
 /** Elements that may repeat, always read as arrays (a feed of one entry is still a list). */
