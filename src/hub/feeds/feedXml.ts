@@ -52,7 +52,11 @@ export async function fetchBounded(url: string, options: { maxBytes: number; tim
     if (error instanceof FeedError) throw error;
     throw new FeedError(`${url}: ${timeout.aborted ? 'cut off by the time limit' : error instanceof Error ? error.message : String(error)}`);
   }
-  return decodeXml(Buffer.concat(chunks), response.headers.get('content-type'));
+  try {
+    return decodeXml(Buffer.concat(chunks), response.headers.get('content-type'));
+  } catch (error) {
+    throw new FeedError(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
