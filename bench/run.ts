@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- <name>]: measures every figure (or one: decision, ingest, scale, startup,
+ * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, startup,
  * transitions, cache, backlog), prints it and writes it to bench/results/<date>-<commit>.json;
  * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
  * Asserts nothing.
@@ -15,7 +15,7 @@ import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
 
-const NAMES = ['decision', 'ingest', 'scale', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
+const NAMES = ['decision', 'reach', 'ingest', 'scale', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -34,6 +34,7 @@ if (needsHub) build('build:hub');
 const results = new ResultFile();
 console.log(`bench: results in ${results.toString()}`);
 if (wanted('decision')) await runBundled('bench/decisionMain.ts', [REPO_ROOT]);
+if (wanted('reach')) await runBundled('bench/reachMain.ts', [REPO_ROOT]);
 if (wanted('ingest')) await benchIngest(results);
 if (wanted('scale')) await benchScale(results);
 if (wanted('kiosk-cache')) await benchKioskMedia();

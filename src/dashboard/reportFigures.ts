@@ -1,12 +1,15 @@
 import type { Accuracy, StoredImpression, WaitPoint } from '../shared/adminApi.js';
+import { personSeconds, type ReachRow } from '../shared/reach.js';
+
+export { personSeconds };
 
 /** The reports' figures, from what the hub answers: plain functions, checked by unit tests. */
 
 export interface PlaysTable {
   days: string[];
-  /** `playlistId/itemId`, most played first. */
+  /** `playlistId/itemId` (or the playlist id), largest total first. */
   items: string[];
-  /** plays[item][day] */
+  /** plays[item][day]: plays, or person-seconds */
   plays: Record<string, Record<string, number>>;
 }
 
@@ -16,21 +19,39 @@ export function dayIn(iso: string, timeZone: string): string {
   return new Date(iso).toLocaleDateString('en-CA', { timeZone });
 }
 
-/** `range`: the days to show, those without a play included (default: the days with one). */
-export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
+/** `range`: the days to show, those without a play too (default: the days with one); `value`: what one impression adds (default 1: a play). */
+function perKeyPerDay(
+  impressions: readonly StoredImpression[],
+  key: (impression: StoredImpression) => string,
+  value: (impression: StoredImpression) => number,
+  timeZone: string,
+  range?: readonly string[],
+): PlaysTable {
   const plays: Record<string, Record<string, number>> = {};
   const days = new Set<string>();
   const totals = new Map<string, number>();
   for (const impression of impressions) {
-    const item = `${impression.playlistId}/${impression.itemId}`;
+    const item = key(impression);
     const day = dayIn(impression.start, timeZone);
+    const amount = value(impression);
     days.add(day);
     const row = (plays[item] ??= {});
-    row[day] = (row[day] ?? 0) + 1;
-    totals.set(item, (totals.get(item) ?? 0) + 1);
+    row[day] = (row[day] ?? 0) + amount;
+    totals.set(item, (totals.get(item) ?? 0) + amount);
   }
   const items = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
   return { days: range ? [...range] : [...days].sort(), items, plays };
+}
+
+const itemKey = (impression: StoredImpression): string => `${impression.playlistId}/${impression.itemId}`;
+
+export function playsPerItemPerDay(impressions: readonly StoredImpression[], timeZone: string, range?: readonly string[]): PlaysTable {
+  return perKeyPerDay(impressions, itemKey, () => 1, timeZone, range);
+}
+
+/** Person-seconds per item (`playlistId/itemId`) or per playlist, per local day, largest first. */
+export function personSecondsPerDay(impressions: readonly StoredImpression[], by: 'item' | 'playlist', timeZone: string, range?: readonly string[]): PlaysTable {
+  return perKeyPerDay(impressions, by === 'item' ? itemKey : (impression) => impression.playlistId, personSeconds, timeZone, range);
 }
 
 export interface Airtime {
@@ -97,4 +118,29 @@ export function waitSeries(points: readonly WaitPoint[], timeZone: string): Wait
 /** The accuracy rows of one day. */
 export function accuracyOf(rows: readonly Accuracy[], day: string): Accuracy[] {
   return rows.filter((row) => row.day === day);
+}
+
+export interface ReachByDay {
+  days: string[];
+  /** `playlistId/itemId`, highest mean reach first. */
+  items: string[];
+  /** reach[item][day], 0 to 1; absent: the item was not shown that day. */
+  reach: Record<string, Record<string, number>>;
+}
+
+/** One service's reach of each item, day by day (the trend over the period), from the hub's reach rows. */
+export function reachByDay(rows: readonly ReachRow[], service: string): ReachByDay {
+  const reach: Record<string, Record<string, number>> = {};
+  const days = new Set<string>();
+  for (const row of rows) {
+    if (row.service !== service) continue;
+    days.add(row.day);
+    (reach[`${row.playlistId}/${row.itemId}`] ??= {})[row.day] = row.reach;
+  }
+  const mean = (item: string): number => {
+    const values = Object.values(reach[item]!);
+    return values.reduce((sum, r) => sum + r, 0) / values.length;
+  };
+  const items = Object.keys(reach).sort((a, b) => mean(b) - mean(a) || a.localeCompare(b));
+  return { days: [...days].sort(), items, reach };
 }

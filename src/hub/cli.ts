@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenSet, ScreenToken, ScreenViewingRequest } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ReachReport, ScreenList, ScreenSet, ScreenToken, ScreenViewingRequest } from '../shared/adminApi.js';
 import { FeedList, FeedRecord } from '../shared/feeds.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
@@ -11,6 +11,7 @@ import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
+import { reachLines } from './reachTable.js';
 import { statusTable } from './statusTable.js';
 
 /** `antichambre-hub`: starts the hub (`serve`), or drives a running one through its admin API. */
@@ -29,6 +30,9 @@ const USAGE = `antichambre-hub <command>
                                          its size and farthest reading distance: the content lint checks character height
   site token <site>                      the token its ticket system posts queue events with
   accuracy --site SITE                   estimates against realized waits, per service and day
+  reach --site SITE --since DAY|ISO [--until DAY|ISO] [--screen ID] [--json | --csv]
+                                         each item's reach and frequency among the people who waited,
+                                         per day and service (days in the site's zone; --until's day included)
   screen token <id>                      a new token (the old one stops working)
   playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL] [--layout layout.json | --layout none] [--strict]
                                          --layout: the zones of the target's screens (a screen's own wins over its site's);
@@ -76,6 +80,7 @@ const OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  json: { type: 'boolean' },
   strict: { type: 'boolean' },
   diagonal: { type: 'string' },
   distance: { type: 'string' },
@@ -253,6 +258,24 @@ export async function run(argv: string[]): Promise<void> {
       const site = need(values.site, '--site');
       const { accuracy } = await client(values).json('GET', `/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList);
       for (const a of accuracy) console.log(`${a.day}  ${a.service}  ${a.estimates} estimates  MAE ${a.meanAbsoluteErrorMin?.toFixed(1) ?? '-'} min  80 % interval held ${a.coverage === null ? '-' : `${Math.round(a.coverage * 100)} %`}`);
+      return;
+    }
+    case 'reach': {
+      const site = need(values.site, '--site');
+      const query = new URLSearchParams({ since: need(values.since, '--since (a day like 2026-12-01, or an ISO time)') });
+      if (values.until) query.set('until', values.until);
+      if (values.screen) query.set('screen', values.screen);
+      if (values.csv) {
+        query.set('format', 'csv');
+        process.stdout.write(await client(values).text(`/api/sites/${encodeURIComponent(site)}/reach?${query}`));
+        return;
+      }
+      const report = await client(values).json('GET', `/api/sites/${encodeURIComponent(site)}/reach?${query}`, ReachReport);
+      if (values.json) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      console.log(reachLines(report).join('\n'));
       return;
     }
     case 'playlist': {

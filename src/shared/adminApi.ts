@@ -6,6 +6,7 @@ import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
 import { AlertLevel, CommandType, StatusMessage } from './protocol.js';
 import { WaitEstimate } from './queue.js';
+import { ReachGroup, ReachRow } from './reach.js';
 
 /**
  * The hub's admin HTTP API (Bearer admin token): request and response bodies, shared by
@@ -192,3 +193,27 @@ export type WaitComparison = z.infer<typeof WaitComparison>;
 /** `GET /api/screens/<id>/playlists`: the set its assignments give it now (revision null: nothing assigned), with its layout (null: full screen). */
 export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable() });
 export type ScreenSet = z.infer<typeof ScreenSet>;
+
+/**
+ * `GET /api/sites/<site>/reach?since=…[&until=…][&screen=…]` (issue 21): reach and frequency of each
+ * item among the people (called tickets) issued in [since, until), per local day of the site's
+ * zone and service, from the impressions of the site's screens (or of `screen` alone: one room).
+ */
+/** A local day (YYYY-MM-DD) of the site's zone, or an instant. */
+export const DayOrTime = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), UtcTime], { error: 'expected a day like 2026-12-01 (the site\'s local day) or a UTC time like 2026-12-01T08:00:00.000Z' });
+export type DayOrTime = z.infer<typeof DayOrTime>;
+/** `since` (a day: from its local midnight), `until` (a day: to the end of it, included; absent: now). */
+export const ReachQuery = z.object({ since: DayOrTime, until: DayOrTime.optional(), screen: Id.optional() });
+export type ReachQuery = z.infer<typeof ReachQuery>;
+export const ReachReport = z.object({
+  site: Id,
+  /** The zone the days are read in: the site's screens' (the first one's), else UTC. */
+  timezone: z.string(),
+  /** The screens whose impressions were counted. */
+  screens: z.array(Id),
+  since: UtcTime,
+  until: UtcTime,
+  groups: z.array(ReachGroup),
+  rows: z.array(ReachRow),
+});
+export type ReachReport = z.infer<typeof ReachReport>;

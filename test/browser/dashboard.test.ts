@@ -272,7 +272,7 @@ describe('the dashboard', () => {
     const download = page.waitForEvent('download');
     await page.click('text=Exporter en CSV');
     const csv = readFileSync((await (await download).path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience');
+    expect(csv.split('\r\n')[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience,personSeconds');
     expect(csv).toContain(',hall-1,accueil,annonce,');
     // English on demand.
     await page.selectOption('select[aria-label="Langue"]', 'en');

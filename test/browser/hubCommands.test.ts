@@ -51,7 +51,7 @@ describe('commands, status and reports from the CLI', () => {
     // impressions as CSV, every column.
     await expect.poll(async () => (await hubCli(hub, ['impressions', '--screen', 'guichet-1', '--csv'])).stdout.split('\r\n').filter((l) => l.includes(',guichet,')).length, { timeout: 15_000 }).toBeGreaterThan(1);
     const csv = (await hubCli(hub, ['impressions', '--screen', 'guichet-1', '--csv'])).stdout.split('\r\n');
-    expect(csv[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience');
+    expect(csv[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience,personSeconds');
     const line = csv.find((l) => l.includes(',guichet,horaires,'))!.split(',');
     expect(line[1]).toBe('guichet-1');
     // Full screen: the zone is main.

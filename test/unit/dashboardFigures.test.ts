@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { StoredImpression } from '../../src/shared/adminApi.js';
 import { Playlist } from '../../src/shared/playlist.js';
 import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
+import { stringsOf } from '../../src/dashboard/i18n.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
-import { airtimePerPlaylist, airtimePerZone, playsPerItemPerDay, waitSeries } from '../../src/dashboard/reportFigures.js';
+import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, reachByDay, waitSeries } from '../../src/dashboard/reportFigures.js';
 
 /** The dashboard's figures, from what the hub answers. */
 
@@ -54,6 +55,38 @@ describe('reports', () => {
     expect(airtimePerPlaylist(zoned)[2]).toEqual({ playlistId: 'infos', ms: 10_000, share: 10 / 80 });
   });
 
+  it('weighs airtime by the people waiting: person-seconds per item and per playlist, per local day', () => {
+    const watched = [
+      { ...played('accueil', 'horaires', '2026-11-30T08:00:00.000Z', 10_000), audience: 4 }, // 40
+      { ...played('accueil', 'horaires', '2026-11-30T09:00:00.000Z', 10_000), audience: 2.5 }, // 25
+      { ...played('accueil', 'rappel', '2026-11-30T08:00:10.000Z', 20_000), audience: 3 }, // 60
+      played('accueil', 'rappel', '2026-11-30T10:00:00.000Z', 20_000), // no queue data: 0
+      { ...played('sante', 'vaccin', '2026-11-30T23:30:00.000Z', 30_000), audience: 1.5 }, // 45, December 1st in Paris
+    ];
+    expect(personSeconds(watched[1]!)).toBe(25);
+    expect(personSeconds(watched[3]!)).toBe(0);
+    expect(personSecondsPerDay(watched, 'item', 'Europe/Paris')).toEqual({
+      days: ['2026-11-30', '2026-12-01'],
+      items: ['accueil/horaires', 'accueil/rappel', 'sante/vaccin'],
+      plays: { 'accueil/horaires': { '2026-11-30': 65 }, 'accueil/rappel': { '2026-11-30': 60 }, 'sante/vaccin': { '2026-12-01': 45 } },
+    });
+    expect(personSecondsPerDay(watched, 'playlist', 'Europe/Paris')).toEqual({
+      days: ['2026-11-30', '2026-12-01'],
+      items: ['accueil', 'sante'],
+      plays: { accueil: { '2026-11-30': 125 }, sante: { '2026-12-01': 45 } },
+    });
+  });
+
+  it('follows one service\'s reach of each item day by day', () => {
+    const row = (day: string, service: string, itemId: string, reach: number) => ({ day, service, playlistId: 'accueil', itemId, people: 10, reached: reach * 10, reach, showings: 0, frequency: 0, frequencyAmongReached: null });
+    const rows = [row('2026-12-01', 'titres', 'en-ligne', 0.9), row('2026-12-01', 'titres', 'horaires', 0.5), row('2026-12-02', 'titres', 'en-ligne', 0.7), row('2026-12-02', 'etat-civil', 'horaires', 1)];
+    expect(reachByDay(rows, 'titres')).toEqual({
+      days: ['2026-12-01', '2026-12-02'],
+      items: ['accueil/en-ligne', 'accueil/horaires'],
+      reach: { 'accueil/en-ligne': { '2026-12-01': 0.9, '2026-12-02': 0.7 }, 'accueil/horaires': { '2026-12-01': 0.5 } },
+    });
+  });
+
   it('puts each ticket at its local minute, realized beside estimated', () => {
     const series = waitSeries(
       [
@@ -90,5 +123,14 @@ describe('the day timeline', () => {
       ['2026-12-01T07:30:00.000Z', '2026-12-01T11:00:00.000Z', 'matin', 210],
       ['2026-12-01T11:00:00.000Z', '2026-12-01T23:00:00.000Z', null, 0],
     ]);
+  });
+});
+
+describe('the loop planning sentence', () => {
+  it('says how many items reach fewer than half of the people, in French and English, singular and plural', () => {
+    expect(stringsOf('fr').loopSummary('14 min', '9 min', '12 min', 1)).toBe('Cette boucle dure 14 min ; la moitié des personnes attend moins de 9 min (8 sur 10 moins de 12 min) : 1 élément en atteint moins de la moitié.');
+    expect(stringsOf('fr').loopSummary('14 min', '9 min', '12 min', 5)).toBe('Cette boucle dure 14 min ; la moitié des personnes attend moins de 9 min (8 sur 10 moins de 12 min) : 5 éléments en atteignent moins de la moitié.');
+    expect(stringsOf('en').loopSummary('14 min', '9 min', '12 min', 5)).toBe('This loop lasts 14 min; half of the people wait under 9 min (8 in 10 under 12 min): 5 items reach fewer than half of them.');
+    expect(stringsOf('en').loopSummary('4 min', '9 min', '12 min', 0)).toBe('This loop lasts 4 min; half of the people wait under 9 min (8 in 10 under 12 min): every item reaches at least half of them.');
   });
 });

@@ -228,8 +228,9 @@ describe('impressions per zone', () => {
     const { impressions } = (await api<ImpressionList>('GET', '/api/impressions?screen=zones-1')).body;
     expect(impressions.map((i) => [i.zoneId, i.audience])).toEqual([['main', null], ['bandeau', 4.5], ['main', 0]]);
     const csv = (await api<string>('GET', '/api/impressions?screen=zones-1&format=csv')).body.trimEnd().split('\r\n');
-    expect(csv[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience');
-    expect(csv.slice(1).map((line) => line.split(',').slice(-2))).toEqual([['main', ''], ['bandeau', '4.5'], ['main', '0']]);
+    expect(csv[0]).toBe('id,screenId,playlistId,itemId,revision,start,end,durationMs,complete,receivedAt,zoneId,audience,personSeconds');
+    // personSeconds: audience × seconds on screen (8 s), empty without queue data.
+    expect(csv.slice(1).map((line) => line.split(',').slice(-3))).toEqual([['main', '', ''], ['bandeau', '4.5', '36'], ['main', '0', '0']]);
     expect(await socket.emitWithAck('impressions', { impressions: [impression('zones-1', 3, { audience: -1 })] })).toEqual({ ok: false, error: 'impressions[0].audience: expected a number of people >= 0' });
     socket.close();
   });

@@ -7,6 +7,8 @@ import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
+import { LoopPlanning } from '../components/LoopPlanning.js';
+import { QrPreview } from '../components/QrPreview.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { localDay } from '../calendarDay.js';
 import type { HubApi } from '../hubApi.js';
@@ -15,7 +17,10 @@ import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { usePoll } from '../usePoll.js';
 
-/** Edit or load playlists (checked as you type), pick or edit their layout, upload media, preview a screen's day zone by zone, push. */
+/**
+ * Edit or load playlists (checked as you type, QR codes previewed), pick or edit their layout, upload
+ * media, preview a screen's day zone by zone with its loop against the site's real waits, push.
+ */
 
 const STARTER = JSON.stringify(
   { id: 'accueil', name: 'Accueil', priority: 0, items: [{ id: 'bienvenue', type: 'text', duration: 8, title: 'Bienvenue à la mairie' }] },
@@ -200,6 +205,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
           </section>
         </div>
       </div>
+      {draft.ok ? <QrPreview playlists={draft.playlists} /> : null}
       {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
       <LayoutPicker value={layoutChoice} onChange={setLayoutChoice} reading={layoutReading} services={services} onServices={setServices} />
       <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
@@ -245,6 +251,7 @@ function TimelineSection({ api, screens, draft, draftLayout }: { api: HubApi; sc
         </div>
       </form>
       {playlists ? <DayTimeline playlists={playlists} day={day} timezone={timezone} layout={layout} /> : <p>{current.error ?? t.loading}</p>}
+      {playlists ? <LoopPlanning api={api} site={screens.find((s) => s.id === id)?.site ?? null} playlists={playlists} layout={layout} day={day} timezone={timezone} /> : null}
     </section>
   );
 }

@@ -3,15 +3,19 @@ import { useMemo, useState } from 'react';
 import { AccuracyList, ImpressionList, ScreenList, WaitComparison } from '../../shared/adminApi.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
+import { ReachSection } from '../components/ReachSection.js';
 import { colorOf } from '../palette.js';
 import { dayBounds, daysFrom, localDay } from '../calendarDay.js';
 import { airtime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
-import { accuracyOf, airtimePerPlaylist, airtimePerZone, playsPerItemPerDay, waitSeries } from '../reportFigures.js';
+import { accuracyOf, airtimePerPlaylist, airtimePerZone, personSecondsPerDay, playsPerItemPerDay, waitSeries, type PlaysTable } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
 
-/** Proof of play (plays per item per day, airtime per playlist and per zone, CSV) and waits, estimated against realized. */
+/**
+ * Proof of play (plays per item per day, airtime per playlist and per zone, CSV), audience-weighted
+ * airtime, reach and frequency among the people waiting, and waits, estimated against realized.
+ */
 
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -36,6 +40,11 @@ export function ReportsPage({ api }: { api: HubApi }) {
   const dayLabel = (day: string): string => new Date(`${day}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
   const shares = useMemo(() => airtimePerPlaylist(list), [list]);
   const zoneShares = useMemo(() => airtimePerZone(list), [list]);
+  const range = useMemo(() => daysFrom(since, until), [since, until]);
+  const weightedItems = useMemo(() => personSecondsPerDay(list, 'item', BROWSER_ZONE, range), [list, range]);
+  const weightedPlaylists = useMemo(() => personSecondsPerDay(list, 'playlist', BROWSER_ZONE, range), [list, range]);
+  const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
+  const sites = [...new Set((screens.data?.screens ?? []).map((s) => s.site))].sort();
 
   const playsChart = useMemo<ChartConfiguration>(
     () => ({
@@ -176,8 +185,63 @@ export function ReportsPage({ api }: { api: HubApi }) {
         ) : null}
       </section>
 
+      <section className="card" aria-labelledby="audience-title">
+        <h2 id="audience-title">{t.audienceTitle}</h2>
+        <p className="help">{t.audienceHelp}</p>
+        {list.length === 0 ? (
+          <p>{impressions.data ? t.noImpressions : t.loading}</p>
+        ) : (
+          <>
+            <PerDayTable table={weightedItems} report="person-seconds-item" caption={t.audienceItemCaption} head={t.colItem} dayLabel={dayLabel} />
+            <PerDayTable table={weightedPlaylists} report="person-seconds-playlist" caption={t.audiencePlaylistCaption} head={t.colPlaylist} dayLabel={dayLabel} />
+          </>
+        )}
+      </section>
+
+      <ReachSection api={api} sites={sites} query={query} />
+
       <WaitReport api={api} />
     </>
+  );
+}
+
+/** A table of person-seconds per row key per day, with each row's total. */
+function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysTable; report: string; caption: string; head: string; dayLabel: (day: string) => string }) {
+  const { t, locale } = useStrings();
+  const format = (n: number): string => Math.round(n).toLocaleString(locale);
+  return (
+    <div className="table-wrap">
+      <table data-report={report}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{head}</th>
+            {table.days.map((day) => (
+              <th scope="col" key={day}>
+                {dayLabel(day)}
+              </th>
+            ))}
+            <th scope="col">{t.colTotal}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {table.items.map((key) => {
+            const row = table.plays[key] ?? {};
+            return (
+              <tr key={key} data-key={key}>
+                <th scope="row">{key}</th>
+                {table.days.map((day) => (
+                  <td key={day} data-day={day} data-value={row[day] ?? 0}>
+                    {format(row[day] ?? 0)}
+                  </td>
+                ))}
+                <td data-total={Object.values(row).reduce((sum, n) => sum + n, 0)}>{format(Object.values(row).reduce((sum, n) => sum + n, 0))}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -8,12 +8,12 @@ import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
 import { ViewingForm } from '../components/ViewingForm.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
-import { useStrings, type Strings } from '../i18n.js';
+import { useStrings, type Label } from '../i18n.js';
 import { fieldsOf } from '../layoutDraft.js';
 import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
 
-const COMMANDS: { type: CommandType; label: keyof Strings }[] = [
+const COMMANDS: { type: CommandType; label: Label }[] = [
   { type: 'identify', label: 'cmdIdentify' },
   { type: 'screenshot', label: 'cmdScreenshot' },
   { type: 'reload', label: 'cmdReload' },

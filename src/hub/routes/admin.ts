@@ -10,6 +10,8 @@ import {
   PushRequest,
   ScreenCreate,
   WaitComparisonQuery,
+  ReachQuery,
+  type ReachReport,
   type AccuracyList,
   type AlertList,
   type CommandResult,
@@ -27,6 +29,7 @@ import {
 } from '../../shared/adminApi.js';
 import { filesOf, isRemoteSrc } from '../../shared/playlist.js';
 import { HubError } from '../hubError.js';
+import { reachCsv, reachReport } from '../reachReport.js';
 import { impressionsCsv } from '../impressionsCsv.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { PAIRING_BODY_BYTES } from '../requestLimits.js';
@@ -241,6 +244,19 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts }: O
       handler: async (request) => {
         const { id: site } = parsed(IdParam, request.params, 'url');
         return { site, token: await stores.queue.newSiteToken(site) } satisfies SiteToken;
+      },
+    },
+    {
+      // Issue 21: each item's reach and frequency among the people who waited at the site.
+      method: 'GET',
+      url: '/api/sites/:id/reach',
+      permission: 'impressions:read',
+      handler: async (request, reply): Promise<ReachReport | string> => {
+        const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+        const report = await reachReport(stores, parsed(IdParam, request.params, 'url').id, parsed(ReachQuery, rest, 'query'), Date.now());
+        if (format !== 'csv') return report;
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        return reachCsv(report);
       },
     },
     {

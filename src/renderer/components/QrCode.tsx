@@ -1,11 +1,11 @@
-import { create } from 'qrcode';
 import { useMemo, type ReactNode } from 'react';
 import type { Qr } from '../../shared/playlist.js';
+import { qrSvgPath } from '../../shared/qrModules.js';
 
 /**
  * §1 `qr`: the item's content with a QR code beside it (below it in a zone taller than wide),
  * in a band of its own so that nothing of the content is covered. The code is drawn here, with
- * no network, as an SVG of its modules (qrcode's encoder), on white with the standard quiet zone
+ * no network, as an SVG of its modules (qrSvgPath: qrcode's encoder), on white with the standard quiet zone
  * of 4 modules; its side is a third of the zone's short side: 36 cm on a 55-inch 1080p screen's
  * full screen, about 30 cm in the town hall's carousel, where a code scans from ten times its
  * width (3 m), beyond the 2 m asked.
@@ -23,17 +23,8 @@ export function WithQr({ qr, children }: { qr: Qr | undefined; children: ReactNo
   );
 }
 
-const QUIET = 4;
-
 export function QrCode({ url }: { url: string }) {
-  const { size, path } = useMemo(() => {
-    const modules = create(url, { errorCorrectionLevel: 'M' }).modules;
-    let d = '';
-    for (let row = 0; row < modules.size; row++) {
-      for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) d += `M${col + QUIET} ${row + QUIET}h1v1h-1z`;
-    }
-    return { size: modules.size + 2 * QUIET, path: d };
-  }, [url]);
+  const { size, path } = useMemo(() => qrSvgPath(url), [url]);
   return (
     <svg className="qr-code" viewBox={`0 0 ${size} ${size}`} shapeRendering="crispEdges" role="img" aria-label={url}>
       <rect width={size} height={size} fill="#fff" />
