@@ -86,7 +86,7 @@ describe('the playlist editor lints every item', () => {
     await page.fill('#viewing-diagonal', '55');
     await page.fill('#viewing-distance', '4,5');
     await page.click('[data-viewing-form] button[type=submit]');
-    await expect.poll(() => page.textContent('[data-viewing-form] [role=status]')).toBe('Enregistré');
+    await expect.poll(() => page.textContent('[data-viewing-form] [data-viewing-note]')).toBe('Enregistré');
 
     // A talking video on the hub (the fixture has an AAC track).
     const talk = readFileSync(resolve(import.meta.dirname, '../fixtures/media/talk.mp4'));

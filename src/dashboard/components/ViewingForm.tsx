@@ -54,7 +54,8 @@ export function ViewingForm({ api, screen, onSaved }: { api: HubApi; screen: Scr
       <div className="actions">
         <button type="submit">{t.viewingSave}</button>
       </div>
-      <p role="status" className="success">
+      {/* aria-live rather than role=status: the page's commands keep the page's one status region. */}
+      <p className="success" aria-live="polite" data-viewing-note="">
         {note}
       </p>
     </form>
