@@ -102,7 +102,8 @@ function cap(text: string, max: number): string {
 
 /**
  * CAP 1.2 §3.2.1: an `Update` replaces the messages it references, a `Cancel` ends them; only
- * `Actual` messages reach the public (Exercise, Test, System, Draft are skipped); an `Ack` or
+ * `Actual` messages with scope `Public` reach the public (Exercise, Test, System, Draft, and
+ * Restricted or Private messages are skipped); an `Ack` or
  * `Error` shows nothing. The level comes from the chosen info's severity and urgency; the alert
  * lasts until its `expires` (else `sent` + defaultHours); one already over ends what it references
  * and shows nothing; one whose `effective` time is still to come waits for it (`later`). The text: headline (else event), then the areas, capped at 500 characters.
@@ -110,6 +111,8 @@ function cap(text: string, max: number): string {
 export function capAction(message: CapMessage, levels: CapLevels, now: number): CapAction {
   const end = message.msgType === 'Update' || message.msgType === 'Cancel' ? message.references.map(capKey) : [];
   if (message.status !== 'Actual') return { end: [], show: null, skipped: `status ${message.status}` };
+  // Restricted and Private messages are for named recipients, not a waiting room's wall.
+  if (message.scope !== undefined && message.scope !== 'Public') return { end: [], show: null, skipped: `scope ${message.scope}` };
   if (message.msgType === 'Cancel') return { end: [...end, capKey(message)], show: null };
   if (message.msgType !== 'Alert' && message.msgType !== 'Update') return { end, show: null, skipped: `msgType ${message.msgType}` };
   const info = chosenInfo(message, levels.language);

@@ -69,6 +69,8 @@ describe('CAP 1.2 documents (the standard Appendix A examples)', () => {
     expect(capAction(cancel, levels, NOW)).toEqual({ end: ['pref-hauts-de-seine@interieur.gouv.fr v1', 'pref-hauts-de-seine@interieur.gouv.fr v2'], show: null });
     const exercise = readCapDocument(readXml(prefectureAlert({ identifier: 'x', sent: NOW, status: 'Exercise', severity: 'Extreme', urgency: 'Immediate' }), 'x'), 'x');
     expect(capAction(exercise, levels, NOW)).toEqual({ end: [], show: null, skipped: 'status Exercise' });
+    const restricted = readCapDocument(readXml(prefectureAlert({ identifier: 'r', sent: NOW }).replace('<scope>Public</scope>', '<scope>Restricted</scope><restriction>Services de l’État</restriction>'), 'r'), 'r');
+    expect(capAction(restricted, levels, NOW)).toEqual({ end: [], show: null, skipped: 'scope Restricted' });
   });
 
   it('reads an Atom feed embedding messages and an RSS feed linking to them', () => {
