@@ -52,13 +52,22 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
   const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
   const videoShas = useMemo(() => (draft.ok ? [...new Set(draft.playlists.flatMap((p) => p.items.flatMap((i) => (i.type === 'video' ? [i.sha256.toLowerCase()] : []))))].sort() : []), [draft]);
+  const viewed = targetScreens.filter((s) => s.viewing).map((s) => s.id);
+  const screenLayouts = usePoll(
+    () => Promise.all(viewed.map(async (id) => ({ id, layout: (await api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet)).layout }))),
+    null,
+    [api, viewed.join(',')],
+  );
   const mediaFacts = usePoll(async () => (videoShas.length ? await api.send('POST', '/api/media/facts', { sha256: videoShas }, MediaFactsList) : { facts: {} }), null, [api, videoShas.join(',')]);
   const findings = useMemo(() => {
     if (!draft.ok) return [];
     const facts = mediaFacts.data?.facts ?? {};
     const media = (sha256: string) => (facts[sha256]?.audio == null ? undefined : { audio: facts[sha256]!.audio! });
-    return lintForScreens(draft.playlists, { single: draft.single, layout: layoutToPush ?? null, media }, targetScreens);
-  }, [draft, layoutToPush, targetScreens, mediaFacts.data]);
+    // Each screen in its own zones unless the push sets the layout (or removes it: full screen).
+    const own = new Map((screenLayouts.data ?? []).map((entry) => [entry.id, entry.layout]));
+    const screens = targetScreens.map((s) => ({ id: s.id, viewing: s.viewing, layout: layoutToPush === undefined ? (own.get(s.id) ?? null) : null }));
+    return lintForScreens(draft.playlists, { single: draft.single, layout: layoutToPush ?? null, media }, screens);
+  }, [draft, layoutToPush, targetScreens, mediaFacts.data, screenLayouts.data]);
   const lintErrors = findings.some((f) => f.severity === 'error');
 
   const loadFile = async (file: File | undefined): Promise<void> => {
