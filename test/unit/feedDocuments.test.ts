@@ -122,6 +122,13 @@ describe('news feeds', () => {
     expect(() => decodeXml(Buffer.from('<?xml version="1.0" encoding="x-klingon"?><rss/>'), null)).toThrow('unknown character encoding "x-klingon"');
   });
 
+  it('reads a large feed whose titles escape their HTML (tens of thousands of &lt; and &gt;)', () => {
+    const items = Array.from({ length: 4_000 }, (_, i) => ({ guid: `g${i}`, title: `Titre &lt;b&gt;n&amp;deg;${i}&lt;/b&gt;`, pubDate: NOW - i * MIN }));
+    const entries = readNewsFeed(readXml(townNewsRss(items), 'big'), 'big');
+    expect(entries).toHaveLength(4_000);
+    expect(entries[3_999]!.title).toBe('Titre n°3999');
+  });
+
   it('reads Atom 1.0 with html titles', () => {
     const entries = readNewsFeed(readXml(townNewsAtom([{ id: 'travaux', title: 'Travaux &lt;em&gt;rue Victor-Hugo&lt;/em&gt; &amp;amp; d&amp;eacute;viation', updated: NOW }]), 'atom'), 'atom');
     expect(entries).toEqual([{ key: 'tag:ville.example.fr,2026:travaux', title: 'Travaux rue Victor-Hugo & déviation', published: '2026-12-02T10:00:00.000Z' }]);
