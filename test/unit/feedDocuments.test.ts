@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCapDocument, readCapFeed } from '../../src/hub/feeds/capDocument.js';
-import { decodeXml, FeedError, readXml } from '../../src/hub/feeds/feedXml.js';
+import { decodeXml, FeedError, readXml, XmlReader } from '../../src/hub/feeds/feedXml.js';
 import { plainText, readNewsFeed } from '../../src/hub/feeds/newsDocument.js';
 import { capAction, CapLevels, newsItems, NewsOptions } from '../../src/shared/feeds.js';
 import { Playlist } from '../../src/shared/playlist.js';
@@ -101,6 +101,20 @@ describe('XML hardening', () => {
 
   it('refuses a document that is not well-formed, naming it', () => {
     expect(() => readXml('<rss><channel><item></channel></rss>', 'news')).toThrow(/^news: not well-formed XML/);
+  });
+});
+
+describe('the XML reader off the event loop (a worker thread)', () => {
+  it('reads what the in-thread parser reads, refuses the same documents, and stops with close()', async () => {
+    const reader = new XmlReader();
+    const doc = thunderstormWarning(NOW, NOW + MIN);
+    expect(await reader.read(doc, 'a2')).toEqual(readXml(doc, 'a2'));
+    const feed = townNewsRss([{ guid: 'g', title: 'Fermé &lt;b&gt;lundi&lt;/b&gt;', pubDate: NOW }]);
+    expect(readNewsFeed(await reader.read(feed, 'rss'), 'rss')).toEqual(readNewsFeed(readXml(feed, 'rss'), 'rss'));
+    await expect(reader.read(BILLION_LAUGHS, 'lol')).rejects.toThrow('lol: declares XML entities (refused: entity expansion)');
+    await expect(reader.read('<rss><channel><item></channel></rss>', 'news')).rejects.toThrow(/^news: not well-formed XML/);
+    await reader.close();
+    await expect(reader.read(doc, 'late')).rejects.toThrow('late: the hub is stopping');
   });
 });
 

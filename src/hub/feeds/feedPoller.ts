@@ -3,7 +3,7 @@ import { capAction, capKey, CapLevels, newsItemId, newsItems, newsPlaylistId, ty
 import type { Alert } from '../../shared/protocol.js';
 import type { Playlist } from '../../shared/playlist.js';
 import { readCapDocument, readCapFeed } from './capDocument.js';
-import { fetchBounded, FeedError, MAX_CAP_BYTES, MAX_FEED_BYTES, readXml } from './feedXml.js';
+import { fetchBounded, FeedError, MAX_CAP_BYTES, MAX_FEED_BYTES, XmlReader } from './feedXml.js';
 import type { FeedStore } from '../stores/index.js';
 import { readNewsFeed } from './newsDocument.js';
 
@@ -49,6 +49,8 @@ export class FeedPoller {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly running = new Map<string, Promise<FeedRecord['state']>>();
   private readonly abort = new AbortController();
+  /** Parses off the event loop (a worker thread, stopped in close()). */
+  private readonly xml = new XmlReader();
   private closed = false;
 
   private readonly now: () => number;
@@ -126,6 +128,7 @@ export class FeedPoller {
     this.closed = true;
     for (const id of [...this.timers.keys()]) this.unschedule(id);
     this.abort.abort();
+    await this.xml.close();
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -147,7 +150,7 @@ export class FeedPoller {
   }
 
   private async fetchXml(url: string, maxBytes: number) {
-    return readXml(await fetchBounded(url, { maxBytes, signal: this.abort.signal, ...(this.options.fetchTimeoutMs ? { timeoutMs: this.options.fetchTimeoutMs } : {}) }), url);
+    return this.xml.read(await fetchBounded(url, { maxBytes, signal: this.abort.signal, ...(this.options.fetchTimeoutMs ? { timeoutMs: this.options.fetchTimeoutMs } : {}) }), url);
   }
 
   private async pollCap(feed: FeedRecord): Promise<number> {

@@ -1,4 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Fetching and reading a feed's XML, defensively: the document comes from a server on the
@@ -80,9 +82,10 @@ export function decodeXml(bytes: Uint8Array, contentType: string | null): string
 }
 
 /** Elements that may repeat, always read as arrays (a feed of one entry is still a list). */
-const LISTS = new Set(['item', 'entry', 'info', 'area', 'areaDesc', 'link', 'category', 'alert']);
+const LISTS = ['item', 'entry', 'info', 'area', 'areaDesc', 'link', 'category', 'alert'];
 
-const parser = new XMLParser({
+/** The parser's options (its `isArray` is rebuilt from LISTS where it runs: a function cannot cross to a worker). */
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
@@ -95,18 +98,98 @@ const parser = new XMLParser({
   // would refuse a large, honest feed of escaped HTML (`&lt;b&gt;` in every title).
   processEntities: { enabled: true, maxEntityCount: 0, maxTotalExpansions: MAX_FEED_BYTES, maxExpandedLength: MAX_FEED_BYTES },
   htmlEntities: false,
-  isArray: (name) => LISTS.has(name),
-});
+} as const;
+
+const parser = new XMLParser({ ...PARSER_OPTIONS, isArray: (name) => LISTS.includes(name) });
 
 export type XmlNode = Record<string, unknown>;
 
-/** The document as plain objects; throws FeedError naming what is wrong. */
-export function readXml(text: string, what: string): XmlNode {
+function refuseDeclarations(text: string, what: string): void {
   if (/<!ENTITY/i.test(text) || /<!DOCTYPE[^>]*\[/i.test(text)) throw new FeedError(`${what}: declares XML entities (refused: entity expansion)`);
+}
+
+function notWellFormed(what: string, message: string): FeedError {
+  return new FeedError(`${what}: not well-formed XML (${message.split('\n')[0] ?? ''})`);
+}
+
+/** The document as plain objects, parsed here; throws FeedError naming what is wrong. */
+export function readXml(text: string, what: string): XmlNode {
+  refuseDeclarations(text, what);
   try {
     return parser.parse(text, true) as XmlNode;
   } catch (error) {
-    throw new FeedError(`${what}: not well-formed XML (${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)})`);
+    throw notWellFormed(what, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Parsing a feed of a megabyte or two takes from a tenth of a second to over a second on a busy
+ * two-core server: done on the event loop, it would hold up every screen's acks meanwhile. This
+ * reader parses in a worker thread (one, started on first use, stopped by `close()`); only the
+ * parsed tree's copy back (a few milliseconds) runs on the event loop.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { XMLParser } = require(workerData.module);
+const lists = new Set(workerData.lists);
+const parser = new XMLParser({ ...workerData.options, isArray: (name) => lists.has(name) });
+parentPort.on('message', ({ id, text }) => {
+  try {
+    parentPort.postMessage({ id, ok: true, value: parser.parse(text, true) });
+  } catch (error) {
+    parentPort.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+`;
+
+export class XmlReader {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, { resolve: (node: XmlNode) => void; reject: (error: Error) => void; what: string }>();
+  private next = 0;
+  private closed = false;
+
+  async read(text: string, what: string): Promise<XmlNode> {
+    if (this.closed) throw new FeedError(`${what}: the hub is stopping`);
+    refuseDeclarations(text, what);
+    const worker = this.start();
+    const id = this.next++;
+    return new Promise<XmlNode>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, what });
+      worker.postMessage({ id, text });
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const module = createRequire(import.meta.url).resolve('fast-xml-parser');
+    const worker = new Worker(WORKER, { eval: true, workerData: { module, lists: LISTS, options: PARSER_OPTIONS } });
+    worker.unref();
+    worker.on('message', (answer: { id: number; ok: true; value: XmlNode } | { id: number; ok: false; error: string }) => {
+      const waiting = this.pending.get(answer.id);
+      if (!waiting) return;
+      this.pending.delete(answer.id);
+      if (answer.ok) waiting.resolve(answer.value);
+      else waiting.reject(notWellFormed(waiting.what, answer.error));
+    });
+    // A worker that dies (out of memory on a hostile document) fails what it held; the next read starts another.
+    const fail = (error: Error): void => {
+      if (this.worker === worker) this.worker = null;
+      for (const [id, waiting] of this.pending) {
+        this.pending.delete(id);
+        waiting.reject(new FeedError(`${waiting.what}: the XML reader stopped (${error.message})`));
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
   }
 }
 
