@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BundleIndex, BundleSource } from '../src/shared/bundle.js';
 import { checkZonesOfSet, Layout } from '../src/shared/layout.js';
+import { PowerSchedule } from '../src/shared/powerSchedule.js';
 import { filesOf, isRemoteSrc, Playlist } from '../src/shared/playlist.js';
 import { formatIssues } from '../src/shared/validationError.js';
 import { z } from 'zod';
@@ -87,6 +88,8 @@ export function buildBundle(dir: string): BuiltBundle {
       const zones = zoneIssues.safeParse({});
       if (!zones.success) errors.push(`${path}: for bundle ${bundle.id}'s playlists: ${formatIssues(zones.error)}`);
     }
+    // Its power schedule (when its screens sleep), checked like the rest.
+    if (bundle.power !== undefined) read(bundle.power, PowerSchedule);
     if (bundle.portraitLayout && !bundle.layout) errors.push(`bundles.json: bundle ${bundle.id} has a portraitLayout without a layout`);
     if (layouts.length === 2) {
       const ids = (layout: Layout) => layout.zones.map((zone) => `${zone.id}:${zone.kind}`).sort().join(',');
@@ -103,7 +106,7 @@ export function listPlaylistFiles(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listPlaylistFiles(path));
-    else if (entry.name.endsWith('.json') && !entry.name.endsWith('.layout.json') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') out.push(path);
+    else if (entry.name.endsWith('.json') && !entry.name.endsWith('.layout.json') && !entry.name.endsWith('.power.json') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') out.push(path);
   }
   return out.sort();
 }

@@ -1,17 +1,18 @@
 /**
- * npm run schedule -- <playlist folder or files…> --at 2026-12-24T08:00 --tz Europe/Paris --for 8h [--wait service=minutes]
+ * npm run schedule -- <playlist folder or files…> --at 2026-12-24T08:00 --tz Europe/Paris --for 8h [--wait service=minutes] [--power horaires.power.json]
  * Prints, minute by minute, what the screen will play: for admins, before they push.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { playlistsOfZone, zoneOf } from '../src/shared/layout.js';
 import { LocalDateTime, PlaylistSet, TimeZone, type Playlist } from '../src/shared/playlist.js';
+import { onIntervals, PowerSchedule } from '../src/shared/powerSchedule.js';
 import { hourStartOf } from '../src/shared/schedule.js';
 import { timeline, type Segment } from '../src/shared/timeline.js';
 import { formatIssues } from '../src/shared/validationError.js';
 import { listPlaylistFiles } from './playlistBundle.js';
 
-const USAGE = 'usage: npm run schedule -- <playlist folder or files…> --at 2026-12-24T08:00 [--tz Europe/Paris] [--for 8h] [--wait service=minutes]';
+const USAGE = 'usage: npm run schedule -- <playlist folder or files…> --at 2026-12-24T08:00 [--tz Europe/Paris] [--for 8h] [--wait service=minutes] [--power horaires.power.json]';
 
 export interface PreviewArgs {
   paths: string[];
@@ -19,6 +20,8 @@ export interface PreviewArgs {
   tz: string;
   forMs: number;
   waits: Record<string, number>;
+  /** A power schedule file: when the screen sleeps (shown before the minutes). */
+  power?: string;
 }
 
 export function parseArgs(argv: string[]): PreviewArgs {
@@ -27,6 +30,7 @@ export function parseArgs(argv: string[]): PreviewArgs {
   let tz = 'Europe/Paris';
   let forMs = 8 * 3_600_000;
   const waits: Record<string, number> = {};
+  let power: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -44,7 +48,8 @@ export function parseArgs(argv: string[]): PreviewArgs {
       const m = /^([A-Za-z0-9._-]+)=(\d+(?:\.\d+)?)$/.exec(value());
       if (!m) throw new Error(`--wait: expected service=minutes, like etat-civil=20\n${USAGE}`);
       waits[m[1]!] = Number(m[2]);
-    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    } else if (arg === '--power') power = value();
+    else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\n${USAGE}`);
     else paths.push(arg);
   }
   if (paths.length === 0) throw new Error(`no playlist given\n${USAGE}`);
@@ -53,7 +58,7 @@ export function parseArgs(argv: string[]): PreviewArgs {
   if (!zone.success) throw new Error(`--tz: ${zone.error.issues[0]?.message}`);
   const local = LocalDateTime.safeParse(at);
   if (!local.success) throw new Error(`--at: ${local.error.issues[0]?.message}`);
-  return { paths, at, tz, forMs, waits };
+  return { paths, at, tz, forMs, waits, ...(power ? { power } : {}) };
 }
 
 export function loadPlaylists(paths: string[]): Playlist[] {
@@ -79,6 +84,33 @@ export function loadPlaylists(paths: string[]): Playlist[] {
     throw new Error(lines.join('\n'));
   }
   return parsed.data;
+}
+
+/** A power schedule file, checked (a bad one names the file and the field). */
+export function loadPower(path: string): PowerSchedule {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: ${existsSync(path) ? `not valid JSON (${(error as Error).message})` : 'no such file'}`);
+  }
+  const parsed = PowerSchedule.safeParse(raw);
+  if (!parsed.success) throw new Error(`${path}: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The stretches of [from, until) the screen sleeps by its power schedule, one line each (the screen's local time). */
+export function sleepLines(power: PowerSchedule, playlists: readonly Playlist[], tz: string, from: number, until: number): string[] {
+  const on = onIntervals(power, playlists, tz, from, until);
+  const off: [number, number][] = [];
+  let t = from;
+  for (const [a, b] of on) {
+    if (a > t) off.push([t, a]);
+    t = Math.max(t, b);
+  }
+  if (t < until) off.push([t, until]);
+  const at = (ms: number) => DateTime.fromMillis(ms, { zone: tz }).toFormat('ccc dd LLL HH:mm', { locale: 'fr' });
+  return off.map(([a, b]) => `  ${at(a)} → ${at(b)}  en veille, ${((b - a) / 3_600_000).toFixed(1)} h`);
 }
 
 /** One line per minute: the playlists on screen during that minute, each with its items in order of play. */
@@ -133,9 +165,11 @@ export function shareLines(playlists: readonly Playlist[], segments: Segment[], 
 function main(): void {
   let args: PreviewArgs;
   let playlists: Playlist[];
+  let power: PowerSchedule | null = null;
   try {
     args = parseArgs(process.argv.slice(2));
     playlists = loadPlaylists(args.paths);
+    if (args.power) power = loadPower(args.power);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);
@@ -143,6 +177,10 @@ function main(): void {
   const from = DateTime.fromISO(args.at, { zone: args.tz }).toMillis();
   const until = from + args.forMs;
   console.log(`Aperçu — ${playlists.length} playlist(s), fuseau ${args.tz}, à partir du ${args.at}, ${args.forMs / 60_000} min`);
+  if (power) {
+    const sleeps = sleepLines(power, playlists, args.tz, from, until);
+    console.log(sleeps.length > 0 ? `Mise en veille (${args.power}) :\n${sleeps.join('\n')}` : `Mise en veille (${args.power}) : jamais pendant l’aperçu`);
+  }
   // One scheduler per zone (§6): each zone plays the playlists that name it (without zone: main).
   const zones = [...new Set(playlists.map(zoneOf))];
   for (const zone of zones) {

@@ -1,16 +1,20 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ReachReport, ScreenList, ScreenSet, ScreenToken, ScreenViewingRequest } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PowerReport, PowerScheduleResult, PushResult, ReachReport, ScreenList, ScreenSet, ScreenToken, ScreenViewingRequest, WattsResult } from '../shared/adminApi.js';
 import { FeedList, FeedRecord } from '../shared/feeds.js';
+import { PowerSchedule } from '../shared/powerSchedule.js';
+import { formatIssues } from '../shared/validationError.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
+import { powerReportText } from './powerReportText.js';
+import { holidayClosures } from './publicHolidays.js';
 import { reachLines } from './reachTable.js';
 import { statusTable } from './statusTable.js';
 
@@ -51,6 +55,15 @@ const USAGE = `antichambre-hub <command>
   command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
   impressions [--since ISO] [--until ISO] [--screen ID] [--csv]
   status
+  power schedule <hours.json | none> --screen ID | --site ID
+                                         when the target's screens sleep (a screen's own wins over its site's);
+                                         none: remove the target's own (its site's applies, or always on)
+  power holidays <year> [--country FR] [--region 57] [--into horaires.json]
+                                         the year's public holidays as closures (Alsace-Moselle: --region 57, 67 or 68);
+                                         --into adds them to a schedule file's "closed", else prints them
+  power report [--since ISO] [--until ISO] [--site ID]
+                                         hours on, off and black per screen, kWh saved (default: the last 7 days)
+  screen watts <id> <watts | none>       the display's power draw as on its label, for the energy saved
 
 Admin commands talk to --hub URL (env ANTICHAMBRE_HUB_URL, default http://127.0.0.1:8080)
 with --token T (env ANTICHAMBRE_ADMIN_TOKEN, printed at the hub's first start).`;
@@ -80,6 +93,9 @@ const OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  country: { type: 'string' },
+  region: { type: 'string' },
+  into: { type: 'string' },
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
   diagonal: { type: 'string' },
@@ -245,7 +261,16 @@ export async function run(argv: string[]): Promise<void> {
         for (const s of screens) console.log(`${s.id}\t${s.name}\t${s.site}\t${s.timezone}`);
         return;
       }
-      throw new UsageError('screen add|list|token|viewing');
+      if (sub === 'watts') {
+        const id = need(rest[0], 'the screen id: screen watts <id> <watts | none>');
+        const text = need(rest[1], 'the watts: screen watts <id> <watts | none>');
+        const watts = text === 'none' ? null : Number(text);
+        if (watts !== null && !(Number.isFinite(watts) && watts > 0)) throw new UsageError(`screen watts ${id} ${text}: expected a number of watts > 0, or none`);
+        await api.json('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, WattsResult, { watts });
+        console.log(watts === null ? `${id}: no wattage (no energy figure in the reports)` : `${id}: ${watts} W`);
+        return;
+      }
+      throw new UsageError('screen add|list|token|watts|viewing');
     }
     case 'site': {
       if (sub !== 'token') throw new UsageError('site token <site>');
@@ -360,6 +385,45 @@ export async function run(argv: string[]): Promise<void> {
       console.log(`${impressions.length} impression(s)`);
       return;
     }
+    case 'power': {
+      if (sub === 'holidays') {
+        const yearText = need(rest[0], 'the year: power holidays <year>');
+        const year = Number(yearText);
+        if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new UsageError(`power holidays ${yearText}: expected a year like 2027`);
+        const holidays = holidayClosures(year, values.country ?? 'FR', values.region);
+        if (!values.into) {
+          console.log(JSON.stringify(holidays.map((h) => h.closure), null, 2));
+          for (const h of holidays) console.error(`${h.closure.from!.slice(0, 10)}  ${h.name}`);
+          return;
+        }
+        const schedule = await readPowerFile(values.into);
+        const closed = [...(schedule.closed ?? [])];
+        const added = holidays.filter((h) => !closed.some((c) => c.from === h.closure.from && c.until === h.closure.until));
+        closed.push(...added.map((h) => h.closure));
+        const updated = PowerSchedule.safeParse({ ...schedule, closed });
+        if (!updated.success) throw new Error(`${values.into}: with the holidays added: ${formatIssues(updated.error)}`);
+        await writeFile(values.into, `${JSON.stringify(updated.data, null, 2)}\n`);
+        console.log(`${values.into}: ${added.length} holiday(s) added to "closed"${added.length > 0 ? ` (${added.map((h) => `${h.closure.from!.slice(0, 10)} ${h.name}`).join(', ')})` : ', all already there'}; send it with: power schedule ${values.into} --site …`);
+        return;
+      }
+      const api = client(values);
+      if (sub === 'schedule') {
+        const file = need(rest[0], 'the schedule file: power schedule <hours.json | none>');
+        const power = file === 'none' ? null : await readPowerFile(file);
+        const result = await api.json('PUT', '/api/power/schedule', PowerScheduleResult, { target: targetOf(values), power });
+        console.log(power ? `power schedule set: ${power.open === 'playlists' ? 'on while a playlist plays' : `${power.open.length} opening schedule(s)`}${power.closed ? `, ${power.closed.length} closure(s)` : ''}` : 'power schedule removed');
+        for (const s of result.screens) console.log(`screen ${s.id}: revision ${s.revision ?? '- (nothing assigned: the schedule goes with its first playlists)'}${s.online ? ', sent now' : ', offline: gets it when it connects'}`);
+        return;
+      }
+      if (sub === 'report') {
+        const now = Date.now();
+        const query = new URLSearchParams({ since: values.since ?? toUtcTime(now - 7 * 86_400_000), until: values.until ?? toUtcTime(now) });
+        if (values.site) query.set('site', values.site);
+        console.log(powerReportText(await api.json('GET', `/api/power/report?${query}`, PowerReport)));
+        return;
+      }
+      throw new UsageError('power schedule|holidays|report');
+    }
     case 'status': {
       const { screens } = await client(values).json('GET', '/api/screens', ScreenList);
       console.log(statusTable(screens, Date.now()));
@@ -438,6 +502,19 @@ async function feedCommand(sub: string | undefined, rest: string[], values: Valu
     return;
   }
   throw new UsageError('feed add|list|poll|remove');
+}
+
+/** A power schedule file, checked: a bad one names the file and the field. */
+async function readPowerFile(path: string): Promise<PowerSchedule> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not JSON (${(error as Error).message})`}`);
+  }
+  const parsed = PowerSchedule.safeParse(raw);
+  if (!parsed.success) throw new Error(`${path}: ${formatIssues(parsed.error)}`);
+  return parsed.data;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -175,6 +175,8 @@ export class ScreenChannel {
         const status = parseWith(StatusMessage, payload);
         if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
         await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+        const power = status.value.power;
+        if (power) await this.stores.power.record(screen.id, power, status.value.at, Date.now());
         // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
         const current = await this.stores.playlists.setFor(screen);
         if (current && status.value.revision !== current.revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) {

@@ -55,8 +55,17 @@ function eventsCell(screen: ScreenState, now: number): string {
   return last ? `${events.length}, last: ${last.type} ${ago(last.at, now)}${detail ? ` (${detail.length > 60 ? `${detail.slice(0, 59)}…` : detail})` : ''}` : '-';
 }
 
+/** The display by the power schedule: on, off (powered down) or black, and until when (the screen's local time). */
+function powerCell(screen: ScreenState): string {
+  const power = screen.status?.power;
+  if (!power) return '-';
+  if (!power.until) return power.state;
+  const until = new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: screen.timezone }).format(Date.parse(power.until));
+  return `${power.state} until ${until}`;
+}
+
 export function statusTable(screens: ScreenState[], now: number): string {
-  const header = ['screen', 'site', 'online', 'last seen', 'revision', 'playing', 'cache', 'outbox', 'events'];
+  const header = ['screen', 'site', 'online', 'last seen', 'revision', 'playing', 'power', 'cache', 'outbox', 'events'];
   const rows = screens.map((screen) => [
     screen.id,
     screen.site,
@@ -64,6 +73,7 @@ export function statusTable(screens: ScreenState[], now: number): string {
     ago(screen.lastSeen, now),
     revisionCell(screen),
     screen.status?.playing ? `${screen.status.playing.playlistId}/${screen.status.playing.itemId}` : '-',
+    powerCell(screen),
     cacheCell(screen),
     screen.status ? String(screen.status.outbox) : '-',
     eventsCell(screen, now),

@@ -7,7 +7,7 @@ import type { MediaFiles } from './mediaFiles.js';
 import { MEDIA_ORIGIN } from './mediaProtocol.js';
 import { redact } from './redaction.js';
 
-export { CONFIG_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
+export { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
 
 /** The answer of the preload bridge's config channel (validated on both sides). */
 export const ConfigAnswer = z.object({ config: PlayerConfig, error: z.string().optional() });

@@ -12,5 +12,7 @@ export const EVENTS_SENT_CHANNEL = 'antichambre:events-sent';
 export const MEDIA_WANT_CHANNEL = 'antichambre:media-want';
 /** The file store's status: wanted files, verified ones, figures. */
 export const MEDIA_STATUS_CHANNEL = 'antichambre:media-status';
+/** The display on or off by the power schedule (`on` | `off`): answers the state it is in (`on`, `off`, `black`). */
+export const DISPLAY_POWER_CHANNEL = 'antichambre:display-power';
 /** The hub's `clear-cache` command: every media file forgotten. */
 export const MEDIA_CLEAR_CHANNEL = 'antichambre:media-clear';

@@ -13,6 +13,7 @@ import { startAutoUpdate, type AutoUpdate } from './autoUpdate.js';
 import {
   CONFIG_CHANNEL,
   configAnswer,
+  DISPLAY_POWER_CHANNEL,
   EVENTS_CHANNEL,
   EVENTS_SENT_CHANNEL,
   EventsSent,
@@ -24,6 +25,7 @@ import {
   RESTART_CHANNEL,
   SCREENSHOT_CHANNEL,
 } from './bridge.js';
+import { DisplayPower, DisplayPowerRequest, spawnRunner } from './displayPower.js';
 import { DEFAULT_MEDIA_FILES_OPTIONS, MediaFiles } from './mediaFiles.js';
 import { createMediaHandler, routeAppScheme } from './mediaProtocol.js';
 import { loadConfig } from './config.js';
@@ -175,7 +177,24 @@ function start(): void {
     journal.sent(EventsSent.parse(through));
   });
 
-  powerSaveBlocker.start('prevent-display-sleep');
+  // The display is kept awake, except while the power schedule has powered it down.
+  let blockerId: number | null = powerSaveBlocker.start('prevent-display-sleep');
+  const blocker = {
+    start: () => {
+      if (blockerId === null || !powerSaveBlocker.isStarted(blockerId)) blockerId = powerSaveBlocker.start('prevent-display-sleep');
+    },
+    stop: () => {
+      if (blockerId !== null) powerSaveBlocker.stop(blockerId);
+      blockerId = null;
+    },
+  };
+  const displayPower = new DisplayPower({ run: spawnRunner, platform: process.platform, env: process.env, log, blocker });
+  ipcMain.handle(DISPLAY_POWER_CHANNEL, (event, state: unknown) => {
+    fromPlayer(event);
+    return displayPower.set(DisplayPowerRequest.parse(state));
+  });
+  // Quitting (a technician at the keyboard) leaves the display on.
+  app.on('before-quit', () => void displayPower.wakeIfAsleep());
   const choice = () => chooseDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), config.display);
   const first = choice();
   if (first.warning) log(first.warning);

@@ -1,5 +1,6 @@
 import { BundleIndex, layoutPathFor } from '../shared/bundle.js';
 import { Layout } from '../shared/layout.js';
+import { PowerSchedule } from '../shared/powerSchedule.js';
 import { mapSources, Playlist } from '../shared/playlist.js';
 import { formatIssues } from '../shared/validationError.js';
 import { z } from 'zod';
@@ -61,10 +62,17 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
     if (!parsed.success) return { offered: false, errors: [...errors, `${layoutPath}: ${formatIssues(parsed.error)}`] };
     layout = parsed.data;
   }
+  // Its power schedule (when the screen sleeps). An invalid one refuses the set, like a layout.
+  let power: PowerSchedule | undefined;
+  if (bundle.power) {
+    const parsed = PowerSchedule.safeParse(await fetchJson(new URL(bundle.power, indexUrl)));
+    if (!parsed.success) return { offered: false, errors: [...errors, `${bundle.power}: ${formatIssues(parsed.error)}`] };
+    power = parsed.data;
+  }
   // Its files come through the media cache, verified, like any other set's.
   let offered: boolean;
   try {
-    offered = await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now(), ...(layout ? { layout } : {}) });
+    offered = await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
   } catch (error) {
     return { offered: false, errors: [...errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`] };
   }

@@ -18,6 +18,8 @@ export interface PlayerBridge {
   mediaWant?(files: unknown): Promise<unknown>;
   mediaStatus?(): Promise<unknown>;
   mediaClear?(): Promise<unknown>;
+  /** The display powered `on` or `off` (HDMI-CEC, DPMS); answers `on`, `off` or `black` (nothing could power it down). */
+  displayPower?(state: 'on' | 'off'): Promise<unknown>;
 }
 
 declare global {

@@ -18,6 +18,7 @@ import {
   type Playing,
   type StatusMessage,
 } from '../shared/protocol.js';
+import type { PowerStatus } from '../shared/powerSchedule.js';
 import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
 import type { AlertBoard } from './alertBoard.js';
@@ -51,6 +52,8 @@ export interface HubSyncDeps {
   alerts: AlertBoard;
   cache: PlayerMedia;
   nowPlaying(): Playing | null;
+  /** The display's power state (the power schedule), for `status.power`. */
+  power?(): PowerStatus;
   runCommand(command: Command): Promise<CommandAck>;
   onQueue?(events: QueueEvent[]): Promise<void>;
   /** The kiosk PC's own events, sent with the next status (Electron only). */
@@ -170,6 +173,11 @@ export class HubSync {
     return { url: this.deps.hubUrl, connected: this.socket?.connected ?? false, error: this.state.error, refusal: this.state.lastRefusal, sent: this.sender.figures.sent, sendError: this.sender.figures.lastError };
   }
 
+  /** The display went to sleep or woke: the hub hears it now rather than at the next status. */
+  powerChanged(): void {
+    void this.sendStatus();
+  }
+
   /** Something was added to the outbox: send it if we can. */
   outboxChanged(): void {
     if (this.socket?.connected) this.sender.kick();
@@ -206,12 +214,12 @@ export class HubSync {
       console.warn(`[antichambre] playlists from the hub refused: ${message.error}`);
       return ack({ ok: false, error: message.error });
     }
-    const { revision, playlists, layout } = message.value;
+    const { revision, playlists, layout, power } = message.value;
     try {
       if (!this.deps.switcher.has(revision)) {
         // A relative src is relative to the hub.
         const resolved = playlists.map((playlist) => mapSources(playlist, (src) => new URL(src, this.deps.hubUrl).href));
-        await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}) });
+        await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
       }
       ack({ ok: true });
     } catch (error) {
@@ -237,6 +245,7 @@ export class HubSync {
       uptimeS: Math.round((performance.now() - this.startedMono) / 1000),
       version: this.deps.version,
       ...(events ? { events: events.events } : {}),
+      ...(this.deps.power ? { power: this.deps.power() } : {}),
     };
     if (!socket.connected) return;
     socket.emit('status', status);

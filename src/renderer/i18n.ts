@@ -28,6 +28,8 @@ const fr = {
   callBanner: 'Ticket appelé',
   goTo: 'Présentez-vous au',
   spokenCall: (ticket: string, counter: string) => `Ticket ${ticket}, guichet ${counter}`,
+  asleep: 'Écran en veille',
+  wakes: (when: string) => `rallumage ${when}`,
 };
 export type Strings = typeof fr;
 const en: Strings = {
@@ -56,6 +58,8 @@ const en: Strings = {
   callBanner: 'Ticket called',
   goTo: 'Please go to',
   spokenCall: (ticket: string, counter: string) => `Ticket ${ticket}, counter ${counter}`,
+  asleep: 'Screen asleep',
+  wakes: (when: string) => `back on ${when}`,
 };
 
 export type Lang = 'fr' | 'en';

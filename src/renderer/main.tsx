@@ -23,6 +23,7 @@ import { QueueTracker } from './queueTracker.js';
 import { kioskEventsFrom } from './kioskEvents.js';
 import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
 import { PairingScreen } from './components/PairingScreen.js';
+import { ScreenPower } from './screenPower.js';
 
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
@@ -59,25 +60,37 @@ async function boot(): Promise<void> {
   queue.subscribe(() => playback.waitsChanged());
   const alerts = new AlertBoard(db);
   const identify = new IdentifyFlag();
-  alerts.subscribe(() => playback.setCovered(alerts.covered()));
-  const switcher = new SetSwitch(db, cache, timezone, (set) => playback.setStoredSet(set));
+  // Asleep when the building is closed (the set's power schedule): black, nothing plays; in the kiosk the display powered down.
+  let sync: HubSync | null = null;
+  const displayPower = window.antichambre?.displayPower;
+  const power = new ScreenPower({ timezone, urgent: () => alerts.covered(), display: displayPower ? (state) => displayPower(state) : null, onChange: () => sync?.powerChanged() });
+  const cover = () => playback.setCovered(alerts.covered() || power.asleep());
+  alerts.subscribe(() => {
+    power.alertsChanged();
+    cover();
+  });
+  power.subscribe(cover);
+  const switcher = new SetSwitch(db, cache, timezone, (set) => {
+    playback.setStoredSet(set);
+    power.setStoredSet(set);
+  });
   cache.onReady(() => playback.fileReady());
   await Promise.all([fontsLoaded, alerts.init(), queue.init()]);
   await playback.start();
+  power.start(playback.currentSet());
   await switcher.init();
   performance.mark('antichambre:started');
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
   // Its code (socket.io) loads after the first frame is asked for: the screen plays its stored set without it.
   const bridge = window.antichambre;
   const hubUrl = config.hub && credentials ? config.hub : null;
-  let sync: HubSync | null = null;
   let stopped = false;
   const connecting: HubReport = { url: hubUrl ?? '', connected: false, error: null, refusal: null, sent: 0, sendError: null };
   // A hub but no id and token: show a pairing code over what plays, until an admin claims it; then start again as that screen.
   const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
   root.render(
     <>
-      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} />
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );
@@ -96,6 +109,7 @@ async function boot(): Promise<void> {
         alerts,
         cache,
         nowPlaying: () => playback.nowPlaying(),
+        power: () => power.status(),
         onQueue: (events) => queue.receive(events),
         kioskEvents: kioskEventsFrom(bridge),
         // A token got by pairing and refused now (rotated, screen paired again): show a code again.
@@ -130,6 +144,7 @@ async function boot(): Promise<void> {
     stopped = true;
     sync?.stop();
     queue.stop();
+    power.stop();
     announcer.dispose();
     cache.stop();
     switcher.stop();

@@ -34,6 +34,11 @@ export class ScreenLayout {
   subscribe = this.listeners.subscribe;
   getView = (): ScreenView => this.view;
 
+  /** The stored set it plays (null before one is stored). */
+  currentSet(): StoredSet | null {
+    return this.set;
+  }
+
   /** The layout in force (FULL_SCREEN without one). */
   layout(): Layout {
     return this.view.layout;

@@ -4,6 +4,7 @@ import { ScreenViewing } from './contentLint.js';
 import { Impression } from './impression.js';
 import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
+import { PowerSchedule } from './powerSchedule.js';
 import { AlertLevel, CommandType, StatusMessage } from './protocol.js';
 import { WaitEstimate } from './queue.js';
 import { ReachGroup, ReachRow } from './reach.js';
@@ -45,6 +46,8 @@ export const ScreenState = ScreenInfo.extend({
   ackedRevision: z.string().nullable(),
   refused: z.object({ revision: z.string(), error: z.string(), at: UtcTime }).nullable(),
   status: StatusMessage.nullable(),
+  /** The display's stated power draw in watts, for the energy saved while it sleeps (absent or null: not set). */
+  watts: z.number().nullable().optional(),
   /** Its size and reading distance, for the content lint's character height (absent or null: not set). */
   viewing: ScreenViewing.nullable().optional(),
 });
@@ -190,8 +193,8 @@ export type WaitPoint = z.infer<typeof WaitPoint>;
 export const WaitComparison = z.object({ points: z.array(WaitPoint) });
 export type WaitComparison = z.infer<typeof WaitComparison>;
 
-/** `GET /api/screens/<id>/playlists`: the set its assignments give it now (revision null: nothing assigned), with its layout (null: full screen). */
-export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable() });
+/** `GET /api/screens/<id>/playlists`: the set its assignments give it now (revision null: nothing assigned), with its layout (null: full screen) and its power schedule (null: always on). */
+export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable(), power: PowerSchedule.nullable().optional() });
 export type ScreenSet = z.infer<typeof ScreenSet>;
 
 /**
@@ -217,3 +220,50 @@ export const ReachReport = z.object({
   rows: z.array(ReachRow),
 });
 export type ReachReport = z.infer<typeof ReachReport>;
+
+/**
+ * `PUT /api/power/schedule`: when the target's screens may sleep (a screen's own schedule wins
+ * over its site's); null removes the target's own (its screens follow their site's, or stay on).
+ * Sent to the screens with their set (`playlists`, extension `power`).
+ */
+export const PowerScheduleRequest = z.object({ target: Target, power: PowerSchedule.nullable() });
+export type PowerScheduleRequest = z.infer<typeof PowerScheduleRequest>;
+export const PowerScheduleResult = PushResult.pick({ screens: true });
+export type PowerScheduleResult = z.infer<typeof PowerScheduleResult>;
+
+/** `PUT /api/screens/<id>/watts`: the display's power draw as stated on its label (null: unset). */
+export const WattsRequest = z.object({
+  watts: z.number({ error: 'expected a number of watts' }).positive({ error: 'expected watts > 0' }).max(10_000, { error: 'expected at most 10000 W' }).nullable(),
+});
+export type WattsRequest = z.infer<typeof WattsRequest>;
+export const WattsResult = WattsRequest.extend({ screen: Id });
+export type WattsResult = z.infer<typeof WattsResult>;
+
+/** The longest period a power report covers. */
+export const MAX_POWER_REPORT_DAYS = 400;
+/** `GET /api/power/report?since=…&until=…[&site=…]`: each screen's hours on, off (powered down) and black, and the energy saved. */
+export const PowerReportQuery = z
+  .object({ since: UtcTime, until: UtcTime, site: Id.optional() })
+  .refine((q) => Date.parse(q.until) > Date.parse(q.since), { path: ['until'], error: 'must be after since' })
+  .refine((q) => Date.parse(q.until) - Date.parse(q.since) <= MAX_POWER_REPORT_DAYS * 86_400_000, { path: ['until'], error: `expected at most ${MAX_POWER_REPORT_DAYS} days after since` });
+export type PowerReportQuery = z.infer<typeof PowerReportQuery>;
+export const PowerReportRow = z.object({
+  screen: Id,
+  site: Id,
+  watts: z.number().nullable(),
+  hoursOn: z.number().nonnegative(),
+  hoursOff: z.number().nonnegative(),
+  hoursBlack: z.number().nonnegative(),
+  /** hoursOff × watts / 1000; null without a stated wattage. */
+  kWhSaved: z.number().nonnegative().nullable(),
+  /** Hours asleep by its power schedule as it is now (null: none): far above hoursOff + hoursBlack, the screen was off line or did not sleep. */
+  scheduledHoursAsleep: z.number().nonnegative().nullable().optional(),
+});
+export type PowerReportRow = z.infer<typeof PowerReportRow>;
+export const PowerReport = z.object({
+  since: UtcTime,
+  until: UtcTime,
+  screens: z.array(PowerReportRow),
+  totals: z.object({ hoursOff: z.number(), hoursBlack: z.number(), kWhSaved: z.number() }),
+});
+export type PowerReport = z.infer<typeof PowerReport>;

@@ -14,6 +14,8 @@ const BundleEntry = z.object({
   layout: z.string().regex(/^[A-Za-z0-9._/-]+\.layout\.json$/, { error: 'expected a relative path to a .layout.json file' }).optional(),
   /** The layout used instead on a screen taller than wide (same zone ids as `layout`). */
   portraitLayout: z.string().regex(/^[A-Za-z0-9._/-]+\.layout\.json$/, { error: 'expected a relative path to a .layout.json file' }).optional(),
+  /** Extension: when the screens of this bundle sleep (a `.power.json` file, src/shared/powerSchedule.ts); absent, always on. */
+  power: z.string().regex(/^[A-Za-z0-9._/-]+\.power\.json$/, { error: 'expected a relative path to a .power.json file' }).optional(),
 });
 
 /** The layout file a screen of this shape uses: the portrait one on a screen taller than wide, when the bundle has one. */

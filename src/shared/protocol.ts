@@ -3,6 +3,7 @@ import { Id, UtcTime } from './ids.js';
 import { Impression } from './impression.js';
 import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, type Playlist } from './playlist.js';
+import { PowerSchedule, PowerStatus } from './powerSchedule.js';
 import { QueueEvent, WaitEstimate } from './queue.js';
 
 /** Protocol §3 (socket.io namespace `/screens`): every payload, in one place, for player and hub. */
@@ -56,6 +57,8 @@ export const PlaylistsMessageFields = z.object({
   revision: z.string({ error: 'expected a revision string' }).min(1, { error: 'expected a non-empty revision' }),
   playlists: PlaylistSet,
   layout: Layout.optional(),
+  /** Extension (optional): when the screen's display may sleep (src/shared/powerSchedule.ts); absent, always on (v1). */
+  power: PowerSchedule.optional(),
 });
 /** Each playlist's `zone` checked against the layout; use on `PlaylistsMessageFields` and its extensions. */
 export function checkSetZones(set: { playlists: Playlist[]; layout?: Layout | undefined }, ctx: z.RefinementCtx): void {
@@ -166,5 +169,7 @@ export const StatusMessage = z.object({
   version: z.string(),
   /** Extension (optional): the kiosk's events since the last status sent; a hub keeps the last ones. */
   events: z.array(PlayerEvent).max(MAX_STATUS_EVENTS, { error: `expected at most ${MAX_STATUS_EVENTS} events` }).optional(),
+  /** Extension (optional): the display's power state (`on`, `off`, `black`), since when, and until when by schedule. */
+  power: PowerStatus.optional(),
 });
 export type StatusMessage = z.infer<typeof StatusMessage>;

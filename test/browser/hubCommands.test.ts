@@ -45,8 +45,8 @@ describe('commands, status and reports from the CLI', () => {
     const status = await hubCli(hub, ['status']);
     expect(status.code).toBe(0);
     const [header, row] = status.stdout.trim().split('\n');
-    expect(header).toMatch(/^screen\s+site\s+online\s+last seen\s+revision\s+playing\s+cache\s+outbox\s+events$/);
-    expect(row).toMatch(/^guichet-1\s+mairie-est\s+yes\s+\d+ s ago\s+\w{16} ok\s+(\S+\/\S+|-)\s+[\d.]+ MB, \d+ files, \d+ missing\s+\d+\s+-$/);
+    expect(header).toMatch(/^screen\s+site\s+online\s+last seen\s+revision\s+playing\s+power\s+cache\s+outbox\s+events$/);
+    expect(row).toMatch(/^guichet-1\s+mairie-est\s+yes\s+\d+ s ago\s+\w{16} ok\s+(\S+\/\S+|-)\s+on\s+[\d.]+ MB, \d+ files, \d+ missing\s+\d+\s+-$/);
 
     // impressions as CSV, every column.
     await expect.poll(async () => (await hubCli(hub, ['impressions', '--screen', 'guichet-1', '--csv'])).stdout.split('\r\n').filter((l) => l.includes(',guichet,')).length, { timeout: 15_000 }).toBeGreaterThan(1);

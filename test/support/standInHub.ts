@@ -10,17 +10,25 @@ export interface StandInHub {
   connected(): Promise<Socket>;
   /** The screen's socket now (its latest hello, still connected), waiting for one if none: survives the player's reconnections. */
   screen(screenId: string): Promise<Socket>;
+  /** Every payload of `event` the screen sent, across its reconnections, oldest first. */
+  received(screenId: string, event: string): unknown[];
   close(): Promise<void>;
 }
 
-export async function startStandInHub(): Promise<StandInHub> {
+/**
+ * `pingTimeoutMs`: how long the hub waits for a pong; a player's own heartbeat check runs on its page's clock and
+ * gives up after ping interval + this, so a long one keeps the connection across a page clock moved by many minutes.
+ */
+export async function startStandInHub(options: { pingTimeoutMs?: number } = {}): Promise<StandInHub> {
   const http = createServer();
-  const io = new Server(http, { cors: { origin: '*' } });
+  const io = new Server(http, { cors: { origin: '*' }, ...(options.pingTimeoutMs ? { pingTimeout: options.pingTimeoutMs } : {}) });
   const waiting: ((socket: Socket) => void)[] = [];
   const ready: Socket[] = [];
   const latest = new Map<string, Socket>();
   const waitingFor: { screenId: string; resolve: (socket: Socket) => void }[] = [];
+  const log: { screenId: string; event: string; payload: unknown }[] = [];
   io.of(SCREENS_NAMESPACE).on('connection', (socket) => {
+    socket.onAny((event: string, payload: unknown) => log.push({ screenId: String((socket.handshake.auth as { screenId?: unknown }).screenId ?? ''), event, payload }));
     socket.on('hello', (_payload: unknown, ack: (answer: unknown) => void) => {
       ack({ ok: true, serverTime: new Date().toISOString() });
       const screenId = String((socket.handshake.auth as { screenId?: unknown }).screenId ?? '');
@@ -45,6 +53,7 @@ export async function startStandInHub(): Promise<StandInHub> {
       const socket = latest.get(screenId);
       return socket?.connected ? Promise.resolve(socket) : new Promise((resolve) => waitingFor.push({ screenId, resolve }));
     },
+    received: (screenId, event) => log.filter((entry) => entry.screenId === screenId && entry.event === event).map((entry) => entry.payload),
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }

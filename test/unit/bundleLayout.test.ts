@@ -66,4 +66,21 @@ describe('bundle layouts', () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]!.path).toEqual(['bundles', 0, 'layout']);
   });
+
+  it('a bundle may carry the power schedule of its screens (.power.json): checked, shipped, part of the revision', () => {
+    const dir = copyOfPlaylists();
+    const before = buildBundle(dir).index.bundles.find((b) => b.id === 'mairie')!.revision;
+    const sourcePath = join(dir, 'bundles.json');
+    const source = JSON.parse(readFileSync(sourcePath, 'utf8')) as { bundles: { id: string; power?: string }[] };
+    source.bundles.find((b) => b.id === 'mairie')!.power = 'mairie/horaires.power.json';
+    writeFileSync(sourcePath, JSON.stringify(source));
+    writeFileSync(join(dir, 'mairie/horaires.power.json'), JSON.stringify({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }] }));
+    const built = buildBundle(dir);
+    expect(built.errors).toEqual([]);
+    expect(built.files).toContain('mairie/horaires.power.json');
+    expect(built.index.bundles.find((b) => b.id === 'mairie')!.revision).not.toBe(before);
+    writeFileSync(join(dir, 'mairie/horaires.power.json'), JSON.stringify({ open: [{ days: [0] }] }));
+    expect(buildBundle(dir).errors).toContain('mairie/horaires.power.json: open[0].days[0]: expected an ISO weekday 1 (Monday) to 7 (Sunday)');
+    expect(BundleSource.safeParse({ default: 'a', bundles: [{ id: 'a', name: 'A', playlists: ['a.json'], power: 'a.json' }] }).error?.issues[0]?.path).toEqual(['bundles', 0, 'power']);
+  });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventsSent, parseWanted } from '../../src/main/bridge.js';
-import { CONFIG_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from '../../src/main/bridgeChannel.js';
+import { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from '../../src/main/bridgeChannel.js';
 import type { PlayerBridge } from '../../src/renderer/configSource.js';
 import { kioskEventsFrom } from '../../src/renderer/kioskEvents.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 describe('preload bridge', () => {
   it('exposes a few functions under one name, and nothing else', () => {
     expect([...exposed.keys()]).toEqual(['antichambre']);
-    expect(Object.keys(exposed.get('antichambre')!).sort()).toEqual(['events', 'eventsSent', 'getConfig', 'mediaClear', 'mediaStatus', 'mediaWant', 'restart', 'screenshot']);
+    expect(Object.keys(exposed.get('antichambre')!).sort()).toEqual(['displayPower', 'events', 'eventsSent', 'getConfig', 'mediaClear', 'mediaStatus', 'mediaWant', 'restart', 'screenshot']);
   });
 
   it('each function asks its own channel, passing on only what it names', async () => {
@@ -38,7 +38,8 @@ describe('preload bridge', () => {
     await api.mediaWant!([], 'extra');
     await api.mediaStatus!('extra');
     await api.mediaClear!('extra');
-    expect(invoked).toEqual([[CONFIG_CHANNEL], [RESTART_CHANNEL], [SCREENSHOT_CHANNEL], [EVENTS_CHANNEL], [EVENTS_SENT_CHANNEL, 7], [MEDIA_WANT_CHANNEL, []], [MEDIA_STATUS_CHANNEL], [MEDIA_CLEAR_CHANNEL]]);
+    await api.displayPower!('off', 'extra');
+    expect(invoked).toEqual([[CONFIG_CHANNEL], [RESTART_CHANNEL], [SCREENSHOT_CHANNEL], [EVENTS_CHANNEL], [EVENTS_SENT_CHANNEL, 7], [MEDIA_WANT_CHANNEL, []], [MEDIA_STATUS_CHANNEL], [MEDIA_CLEAR_CHANNEL], [DISPLAY_POWER_CHANNEL, 'off']]);
   });
 
   it('the page checks the events it gets, and the main process checks what it gets back', async () => {

@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Playlist } from '../../src/shared/playlist.js';
 import { layoutPreset } from '../../src/shared/layoutPresets.js';
 import { timeline, timelineByZone } from '../../src/shared/timeline.js';
-import { loadPlaylists, parseArgs } from '../../scripts/schedulePreview.js';
+import { loadPlaylists, loadPower, parseArgs, sleepLines } from '../../scripts/schedulePreview.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const text = (id: string, duration: number) => ({ id, type: 'text' as const, duration, title: id });
@@ -62,6 +64,22 @@ describe('npm run schedule', () => {
     expect(lines[3]).toMatch(/^jeu\. 24 déc\. 12:00 /);
     expect(lines[3]).not.toContain('mairie-guichets'); // the office closes at noon
     expect(lines[3]).toContain('mairie-fetes');
+  });
+
+  it('--power: the stretches the screen sleeps within the preview, in its local time, across the autumn change', () => {
+    expect(parseArgs(['playlists', '--at', '2026-10-24T10:00', '--power', 'h.power.json']).power).toBe('h.power.json');
+    const dir = mkdtempSync(join(tmpdir(), 'antichambre-preview-power-'));
+    writeFileSync(join(dir, 'h.power.json'), JSON.stringify({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }] }));
+    const power = loadPower(join(dir, 'h.power.json'));
+    const from = Date.parse('2026-10-23T12:00:00+02:00'); // Friday noon
+    const lines = sleepLines(power, [], 'Europe/Paris', from, from + 4 * 86_400_000);
+    expect(lines).toEqual([
+      '  ven. 23 oct. 17:30 → lun. 26 oct. 08:30  en veille, 64.0 h', // an hour more: the clocks went back
+      '  lun. 26 oct. 17:30 → mar. 27 oct. 08:30  en veille, 15.0 h',
+    ]);
+    writeFileSync(join(dir, 'bad.power.json'), JSON.stringify({ open: 'toujours' }));
+    expect(() => loadPower(join(dir, 'bad.power.json'))).toThrow(/bad\.power\.json: open: expected "playlists" or a list of schedules/);
+    expect(() => loadPower(join(dir, 'none.power.json'))).toThrow('none.power.json: no such file');
   });
 
   it('names what is wrong', () => {

@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
-import { AccuracyList, ImpressionList, ScreenList, WaitComparison } from '../../shared/adminApi.js';
+import { AccuracyList, ImpressionList, PowerReport, ScreenList, WaitComparison } from '../../shared/adminApi.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
 import { ReachSection } from '../components/ReachSection.js';
@@ -14,7 +14,8 @@ import { usePoll } from '../usePoll.js';
 
 /**
  * Proof of play (plays per item per day, airtime per playlist and per zone, CSV), audience-weighted
- * airtime, reach and frequency among the people waiting, and waits, estimated against realized.
+ * airtime, reach and frequency among the people waiting, screens asleep and energy saved, and
+ * waits, estimated against realized.
  */
 
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -200,8 +201,72 @@ export function ReportsPage({ api }: { api: HubApi }) {
 
       <ReachSection api={api} sites={sites} query={query} />
 
+      <EnergyReport api={api} query={query} />
+
       <WaitReport api={api} />
     </>
+  );
+}
+
+/** Screens asleep when the building is closed: hours off and black per screen over the chosen days, and the energy saved. */
+function EnergyReport({ api, query }: { api: HubApi; query: string }) {
+  const { t, locale } = useStrings();
+  const report = usePoll(() => api.get(`/api/power/report?${query}`, PowerReport), 30_000, [api, query]);
+  const hours = (h: number): string => h.toLocaleString(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  const kwh = (k: number): string => k.toLocaleString(locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  const rows = report.data?.screens ?? [];
+  return (
+    <section className="card" aria-labelledby="energy-title">
+      <h2 id="energy-title">{t.energyTitle}</h2>
+      {report.error ? <p className="error">{report.error}</p> : null}
+      {rows.length === 0 ? (
+        <p>{report.data ? t.noPowerData : t.loading}</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-report="power">
+            <caption>{t.energyCaption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.colScreen}</th>
+                <th scope="col">{t.colSite}</th>
+                <th scope="col">{t.colHoursOn}</th>
+                <th scope="col">{t.colHoursOff}</th>
+                <th scope="col">{t.colHoursBlack}</th>
+                <th scope="col">{t.colHoursScheduled}</th>
+                <th scope="col">{t.colWatts}</th>
+                <th scope="col">{t.colKwh}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.screen} data-screen={row.screen}>
+                  <th scope="row">{row.screen}</th>
+                  <td>{row.site}</td>
+                  <td>{hours(row.hoursOn)}</td>
+                  <td data-hours-off={row.hoursOff}>{hours(row.hoursOff)}</td>
+                  <td>{hours(row.hoursBlack)}</td>
+                  <td>{row.scheduledHoursAsleep === null || row.scheduledHoursAsleep === undefined ? '–' : hours(row.scheduledHoursAsleep)}</td>
+                  <td>{row.watts ?? '–'}</td>
+                  <td data-kwh={row.kWhSaved ?? ''}>{row.kWhSaved === null ? <span className="muted">{t.noWatts}</span> : kwh(row.kWhSaved)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr data-total="">
+                <th scope="row">{t.total}</th>
+                <td />
+                <td />
+                <td>{hours(report.data!.totals.hoursOff)}</td>
+                <td>{hours(report.data!.totals.hoursBlack)}</td>
+                <td />
+                <td />
+                <td data-kwh={report.data!.totals.kWhSaved}>{kwh(report.data!.totals.kWhSaved)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 

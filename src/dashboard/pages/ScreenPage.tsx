@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'react';
-import { CommandResult, ScreenList, ScreenSet } from '../../shared/adminApi.js';
+import { PowerSchedule } from '../../shared/powerSchedule.js';
+import { formatIssues } from '../../shared/validationError.js';
+import type { Schedule } from '../../shared/playlist.js';
+import { CommandResult, PowerScheduleResult, ScreenList, ScreenSet, WattsResult, type Target } from '../../shared/adminApi.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { CommandType } from '../../shared/protocol.js';
 import { revisionState } from '../../shared/revisionState.js';
@@ -8,7 +11,7 @@ import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
 import { ViewingForm } from '../components/ViewingForm.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
-import { useStrings, type Label } from '../i18n.js';
+import { useStrings, type Label, type Strings } from '../i18n.js';
 import { fieldsOf } from '../layoutDraft.js';
 import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
@@ -104,6 +107,17 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
               <dd>{status?.version ?? '–'}</dd>
               <dt>{t.timezone}</dt>
               <dd>{screen.timezone}</dd>
+              <dt>{t.colPower}</dt>
+              <dd data-power-state={status?.power?.state ?? ''}>
+                {status?.power ? { on: t.powerOn, off: t.powerOff, black: t.powerBlack }[status.power.state] : '–'}
+                {status?.power?.until ? ` — ${t.powerUntil} ${new Date(status.power.until).toLocaleString(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: screen.timezone })}` : ''}
+              </dd>
+              <dt>{t.powerSchedule}</dt>
+              <dd data-power-schedule>{powerSummary(set.data?.power ?? null, t, locale)}</dd>
+              <dt>{t.colWatts}</dt>
+              <dd>
+                <WattsForm api={api} id={id} watts={screen.watts ?? null} onSaved={screens.refresh} />
+              </dd>
               <dt>{t.layoutChoice}</dt>
               <dd data-screen-layout={layout?.id ?? 'none'}>{layout ? `${layout.id} : ${layout.zones.map((zone) => `${zone.id} (${kindLabel(t, zone.kind)})`).join(', ')}` : t.layoutFullScreen}</dd>
             </dl>
@@ -140,6 +154,7 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
             <p role="status" className={result?.ok ? 'success' : 'error'}>
               {result?.text}
             </p>
+            <PowerScheduleEditor api={api} screenId={id} site={screen.site} current={set.data ? (set.data.power ?? null) : undefined} onSent={set.refresh} />
             <h2>{t.lastScreenshot}</h2>
             {shot ? <img className="screenshot" src={shot.url} alt={`${t.lastScreenshot} — ${screen.name}`} /> : <p className="muted">{t.noScreenshot}</p>}
           </section>
@@ -148,5 +163,122 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
         <p>{screens.error ?? t.loading}</p>
       )}
     </>
+  );
+}
+
+/** `lun. mar. 08:30–12:00, 13:30–17:30`: one opening schedule in words. */
+function scheduleText(schedule: Schedule, locale: string): string {
+  // 2024-01-01 was a Monday: ISO weekday d is that date plus d - 1 days.
+  const dayName = (d: number): string => new Date(Date.UTC(2024, 0, d)).toLocaleDateString(locale, { weekday: 'short', timeZone: 'UTC' });
+  const days = schedule.days ? schedule.days.map(dayName).join(' ') : '';
+  const hours = schedule.hours ? schedule.hours.map((w) => `${w.start}–${w.end}`).join(', ') : '';
+  const span = [schedule.from, schedule.until].some(Boolean) ? ` (${schedule.from ?? '…'} → ${schedule.until ?? '…'})` : '';
+  return `${[days, hours].filter(Boolean).join(' ') || '24/7'}${span}`;
+}
+
+function powerSummary(power: PowerSchedule | null, t: Strings, locale: string): string {
+  if (!power) return t.powerAlways;
+  const open = power.open === 'playlists' ? t.powerByPlaylists : `${t.powerOpen} ${power.open.map((s) => scheduleText(s, locale)).join(' ; ')}`;
+  return power.closed && power.closed.length > 0 ? `${open} ; ${t.powerClosures} : ${power.closed.map((s) => scheduleText(s, locale)).join(' ; ')}` : open;
+}
+
+/** The screen's stated wattage, for the energy saved while it sleeps. */
+function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts: number | null; onSaved: () => void }) {
+  const { t } = useStrings();
+  const [value, setValue] = useState(watts === null ? '' : String(watts));
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = async (): Promise<void> => {
+    try {
+      await api.send('PUT', `/api/screens/${encodeURIComponent(id)}/watts`, { watts: value.trim() === '' ? null : Number(value) }, WattsResult);
+      setMessage({ ok: true, text: t.saved });
+      onSaved();
+    } catch (failure) {
+      setMessage({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <input id="screen-watts" type="number" min="1" step="any" inputMode="decimal" aria-label={t.colWatts} aria-describedby="screen-watts-help" value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit" className="secondary">
+        {t.save}
+      </button>
+      <span id="screen-watts-help" className="help">
+        {t.wattsHelp}
+      </span>
+      {message ? (
+        <span role="status" className={message.ok ? 'success' : 'error'}>
+          {message.text}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
+/** A schedule to start from: weekdays 08:30–12:00 and 13:30–17:30. */
+const EXAMPLE_POWER: PowerSchedule = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '12:00' }, { start: '13:30', end: '17:30' }] }], wakeBeforeMinutes: 5 };
+
+function parsePower(text: string): { ok: true; power: PowerSchedule } | { ok: false; error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `JSON : ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const parsed = PowerSchedule.safeParse(raw);
+  return parsed.success ? { ok: true, power: parsed.data } : { ok: false, error: formatIssues(parsed.error) };
+}
+
+/** The opening hours of this screen or of its whole site, edited as JSON, checked as typed (the field's path named). */
+function PowerScheduleEditor({ api, screenId, site, current, onSent }: { api: HubApi; screenId: string; site: string; current: PowerSchedule | null | undefined; onSent: () => void }) {
+  const { t } = useStrings();
+  const [text, setText] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // Filled once from what the screen has (or an example), then left to the admin.
+  useEffect(() => {
+    if (text === null && current !== undefined) setText(JSON.stringify(current ?? EXAMPLE_POWER, null, 2));
+  }, [current, text]);
+  const draft = parsePower(text ?? '');
+  const send = async (target: Target, power: PowerSchedule | null): Promise<void> => {
+    try {
+      const result = await api.send('PUT', '/api/power/schedule', { target, power }, PowerScheduleResult);
+      setMessage({ ok: true, text: t.powerSent(result.screens.length) });
+      onSent();
+    } catch (failure) {
+      setMessage({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+    }
+  };
+  return (
+    <section aria-labelledby="power-editor-title">
+      <h2 id="power-editor-title">{t.powerEditorTitle}</h2>
+      <p id="power-json-help" className="help">
+        {t.powerEditorHelp}
+      </p>
+      <textarea id="power-json" className="code" rows={10} spellCheck={false} value={text ?? ''} onChange={(e) => setText(e.target.value)} aria-labelledby="power-editor-title" aria-describedby="power-json-help power-json-error" aria-invalid={draft.ok ? undefined : true} />
+      <p id="power-json-error" className="error">
+        {text !== null && !draft.ok ? draft.error : null}
+      </p>
+      <div className="buttons">
+        <button type="button" data-power-send="screen" disabled={!draft.ok} onClick={() => draft.ok && void send({ screen: screenId }, draft.power)}>
+          {t.powerForScreen}
+        </button>
+        <button type="button" className="secondary" data-power-send="site" disabled={!draft.ok} onClick={() => draft.ok && void send({ site }, draft.power)}>
+          {`${t.powerForSite} (${site})`}
+        </button>
+        <button type="button" className="secondary" data-power-send="remove" onClick={() => void send({ screen: screenId }, null)}>
+          {t.powerRemove}
+        </button>
+      </div>
+      {message ? (
+        <p role="status" className={message.ok ? 'success' : 'error'}>
+          {message.text}
+        </p>
+      ) : null}
+    </section>
   );
 }

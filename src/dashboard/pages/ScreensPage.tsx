@@ -22,6 +22,20 @@ function RevisionCell({ screen, t }: { screen: ScreenState; t: Strings }) {
   );
 }
 
+/** The display's state by the power schedule (a player that reports none: on, as v1 players are). */
+function PowerCell({ screen, t, locale }: { screen: ScreenState; t: Strings; locale: string }) {
+  const power = screen.status?.power;
+  if (!power) return <td data-power="">–</td>;
+  const label = { on: t.powerOn, off: t.powerOff, black: t.powerBlack }[power.state];
+  const until = power.until ? new Date(power.until).toLocaleString(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: screen.timezone }) : null;
+  return (
+    <td data-power={power.state}>
+      <span className={`badge badge-power-${power.state}`}>{label}</span>
+      {until ? <div className="small muted">{`${t.powerUntil} ${until}`}</div> : null}
+    </td>
+  );
+}
+
 export function ScreensPage({ api }: { api: HubApi }) {
   const { t, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), SCREENS_POLL_MS, [api]);
@@ -49,12 +63,13 @@ export function ScreensPage({ api }: { api: HubApi }) {
               <th scope="col">{t.colOutbox}</th>
               <th scope="col">{t.colVersion}</th>
               <th scope="col">{t.colEvents}</th>
+              <th scope="col">{t.colPower}</th>
             </tr>
           </thead>
           <tbody>
             {list.length === 0 && screens.data ? (
               <tr>
-                <td colSpan={10}>{t.noScreens}</td>
+                <td colSpan={11}>{t.noScreens}</td>
               </tr>
             ) : null}
             {list.map((screen) => {
@@ -80,6 +95,7 @@ export function ScreensPage({ api }: { api: HubApi }) {
                   <td>{status ? status.outbox : '–'}</td>
                   <td>{status?.version ?? '–'}</td>
                   <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.type})` : '0'}</td>
+                  <PowerCell screen={screen} t={t} locale={locale} />
                 </tr>
               );
             })}

@@ -40,6 +40,7 @@ import type { FeedPoller } from '../feeds/feedPoller.js';
 import type { MediaFacts } from '../mediaFacts.js';
 import { feedRouteTable } from './feeds.js';
 import { CodeParam } from './pairing.js';
+import { powerRouteTable } from './power.js';
 import { IdParam, parsed, ShaParam } from './requestParsing.js';
 
 /**
@@ -135,7 +136,7 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts }: O
         const screen = await stores.screens.get(id);
         if (!screen) throw new HubError(404, `screen "${id}" does not exist`);
         const set = await stores.playlists.setFor(screen);
-        return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null };
+        return { revision: set?.revision ?? null, timezone: screen.timezone, playlists: set?.playlists ?? [], layout: set?.layout ?? null, power: set?.power ?? null };
       },
     },
     {
@@ -344,6 +345,7 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts }: O
         return { impressions };
       },
     },
+    ...powerRouteTable({ stores, channel }),
   ];
 }
 

@@ -6,6 +6,8 @@ import type {
   PairingClaim,
   PairingStarted,
   PairingState,
+  PowerReport,
+  PowerReportQuery,
   PushRequest,
   ScreenCreate,
   ScreenInfo,
@@ -19,6 +21,7 @@ import type {
 import type { ScreenViewing } from '../../shared/contentLint.js';
 import type { FeedCreate, FeedRecord } from '../../shared/feeds.js';
 import type { Impression } from '../../shared/impression.js';
+import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
 import { openSqliteStores } from './sqlite/index.js';
@@ -66,6 +69,8 @@ export interface PlaylistStore {
   history(id: string): Promise<{ version: number; createdAt: string }[]>;
   /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
+  /** The target's own power schedule, sent with its screens' sets (null: none; its screens follow their site's, or stay on). */
+  setPower(target: Target, power: PowerSchedule | null): Promise<void>;
 }
 
 /** Proof of play, stored once per id (the idempotency key). */
@@ -155,6 +160,18 @@ export interface FeedStore {
   deleteEntries(feedId: string, keys: string[]): Promise<void>;
 }
 
+/**
+ * Screens asleep when the building is closed: each screen's stated wattage, the display states
+ * its screens report (`status.power`) kept as stretches (one per `since`, extended by each status
+ * that still says so), and the report of hours on, off and black with the energy saved.
+ */
+export interface PowerStore {
+  setWatts(screenId: string, watts: number | null): Promise<void>;
+  /** A status's display state, as of the screen's `at`; `receivedAt` bounds a screen clock set ahead. */
+  record(screenId: string, power: PowerStatus, at: string, receivedAt: number): Promise<void>;
+  report(query: PowerReportQuery): Promise<PowerReport>;
+}
+
 /** The hub's own settings (the admin token's hash). */
 export interface SettingsStore {
   get(key: string): Promise<string | null>;
@@ -174,6 +191,7 @@ export interface HubStores {
   pairings: PairingStore;
   media: MediaIndex;
   settings: SettingsStore;
+  power: PowerStore;
   feeds: FeedStore;
   /** Waits for what is under way, then closes the database. */
   close(): Promise<void>;

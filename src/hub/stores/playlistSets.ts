@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { PushRequest, Target } from '../../shared/adminApi.js';
 import { Layout } from '../../shared/layout.js';
 import { Playlist } from '../../shared/playlist.js';
+import { PowerSchedule } from '../../shared/powerSchedule.js';
 import { PlaylistsMessage } from '../../shared/protocol.js';
 import { formatPath } from '../../shared/validationError.js';
 import { HubError } from '../hubError.js';
 
 /**
  * A screen's set, whatever the engine: the latest version of every playlist assigned to it or
- * to its site (by playlist id), with its layout (its own, else its site's); its revision is a
+ * to its site (by playlist id), with its layout and power schedule (its own, else its site's); its revision is a
  * digest of that set, so it changes exactly when what the screen should play changes.
  */
 
@@ -18,18 +19,23 @@ export interface AssembledSet {
   playlists: Playlist[];
   layout: Layout | undefined;
   layoutBody: string | undefined;
+  /** When its screens sleep (a screen's own, else its site's); undefined: always on. */
+  power?: PowerSchedule | undefined;
+  powerBody?: string | undefined;
 }
 
 export function targetKey(target: Target): ['screen' | 'site', string] {
   return 'screen' in target ? ['screen', target.screen] : ['site', target.site];
 }
 
-export function assembled(bodies: string[], layoutBody: string | undefined): AssembledSet {
+export function assembled(bodies: string[], layoutBody: string | undefined, powerBody?: string | undefined): AssembledSet {
   return {
     bodies,
     playlists: bodies.map((body) => Playlist.parse(JSON.parse(body))),
     layout: layoutBody === undefined ? undefined : Layout.parse(JSON.parse(layoutBody)),
     layoutBody,
+    power: powerBody === undefined ? undefined : PowerSchedule.parse(JSON.parse(powerBody)),
+    powerBody,
   };
 }
 
@@ -37,9 +43,11 @@ export function assembled(bodies: string[], layoutBody: string | undefined): Ass
 export function setMessage(set: AssembledSet): PlaylistsMessage | null {
   if (set.bodies.length === 0) return null;
   // Without a layout the digest is the one v1 hubs computed: a screen's revision does not change with this hub's upgrade.
-  const digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
+  // A power schedule is part of what the screen is given: its revision changes with it (none: as before).
+  let digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
+  if (set.powerBody !== undefined) digest += `\npower ${set.powerBody}`;
   const revision = createHash('sha256').update(digest).digest('hex').slice(0, 16);
-  return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}) };
+  return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}), ...(set.power ? { power: set.power } : {}) };
 }
 
 /**

@@ -17,6 +17,8 @@ import { ConfigNotice } from './ConfigNotice.js';
 import { IdentifyOverlay } from './IdentifyOverlay.js';
 import { IdleScreen } from './IdleScreen.js';
 import { StatusOverlay } from './StatusOverlay.js';
+import { PowerSleep } from './PowerSleep.js';
+import type { ScreenPower } from '../screenPower.js';
 import { ItemView, type ItemCallbacks } from './ItemView.js';
 import { TickerZone } from './TickerZone.js';
 
@@ -39,10 +41,12 @@ export interface StageProps {
   chime: boolean;
   /** §2: what queue boards show (default `range`). */
   showWait?: ShowWait;
+  /** The power schedule's state: black while asleep. */
+  power?: ScreenPower;
 }
 
 /** The screen: its zones laid out as boxes in percent of it (§6), the call banner, alerts and overlays over them. */
-export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, announcer, chime, showWait = 'range' }: StageProps) {
+export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, announcer, chime, showWait = 'range', power }: StageProps) {
   const { layout, zones } = useSyncExternalStore(screen.subscribe, screen.getView);
   // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
   const announcing = effectiveCalls(layout).show !== 'off';
@@ -57,6 +61,7 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
         ))}
         <CallBanner announcer={announcer} lang={lang} />
         <AlertLayer board={alerts} lang={lang} />
+        {power ? <PowerSleep power={power} lang={lang} timezone={timezone} /> : null}
         <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
         <StatusOverlay cache={cache} hub={hub} />
         {notice && notice.length > 0 ? <ConfigNotice errors={notice} /> : null}

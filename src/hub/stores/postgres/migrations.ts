@@ -125,7 +125,27 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pairings_expires ON pairings (expires_at);
   `,
-  // 2 (SQLite's 5): feeds a site is subscribed to, with what each has seen; each screen's size and reading distance.
+  // 2 (SQLite's 5): screens asleep when the building is closed: power schedules per screen or site,
+  // each screen's stated wattage, and the display states its screens reported, one row per stretch.
+  `
+  CREATE TABLE power_schedules (
+    target_kind TEXT COLLATE "C" NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT COLLATE "C" NOT NULL,
+    body TEXT COLLATE "C" NOT NULL,
+    set_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (target_kind, target_id)
+  );
+  ALTER TABLE screens ADD COLUMN watts DOUBLE PRECISION;
+  CREATE TABLE power_log (
+    screen_id TEXT COLLATE "C" NOT NULL,
+    since TEXT COLLATE "C" NOT NULL,
+    state TEXT COLLATE "C" NOT NULL,
+    last_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (screen_id, since)
+  );
+  CREATE INDEX power_log_last_at ON power_log (last_at);
+  `,
+  // 3 (SQLite's 6): feeds a site is subscribed to, with what each has seen; each screen's size and reading distance.
   `
   ALTER TABLE screens ADD COLUMN viewing TEXT COLLATE "C";
   CREATE TABLE feeds (

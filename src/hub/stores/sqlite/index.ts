@@ -6,6 +6,7 @@ import { SqliteFeedStore } from './feeds.js';
 import { SqliteImpressionStore } from './impressions.js';
 import { SqlitePairingStore } from './pairings.js';
 import { SqlitePlaylistStore } from './playlists.js';
+import { SqlitePowerStore } from './power.js';
 import { SqliteQueueStore } from './queue.js';
 import { SqliteScreenStore } from './screens.js';
 import { openSqliteDb, type SqliteDb } from './sqliteDb.js';
@@ -58,6 +59,7 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     pairings: new SqlitePairingStore(db, screens),
     media: new SqliteMediaIndex(db),
     settings: new SqliteSettingsStore(db),
+    power: new SqlitePowerStore(db),
     feeds: new SqliteFeedStore(db),
     async close() {
       await wal.close();

@@ -2,6 +2,7 @@ import type { PushRequest, ScreenInfo, Target } from '../../../shared/adminApi.j
 import { toUtcTime } from '../../../shared/ids.js';
 import type { Layout } from '../../../shared/layout.js';
 import type { Playlist } from '../../../shared/playlist.js';
+import type { PowerSchedule } from '../../../shared/powerSchedule.js';
 import type { PlaylistsMessage } from '../../../shared/protocol.js';
 import type { PlaylistStore } from '../index.js';
 import { assembled, checkPushedSets, pushTargets, setMessage, targetKey, type AssembledSet } from '../playlistSets.js';
@@ -23,6 +24,9 @@ export class SqlitePlaylistStore implements PlaylistStore {
   private readonly deleteLayout;
   private readonly screensOf;
   private readonly assignedTo;
+  private readonly powerOf;
+  private readonly upsertPower;
+  private readonly deletePower;
 
   constructor(private readonly db: SqliteDb) {
     this.latest = db.prepare<[string], { version: number; body: string }>(
@@ -46,6 +50,15 @@ export class SqlitePlaylistStore implements PlaylistStore {
       'INSERT INTO layouts (target_kind, target_id, body, set_at) VALUES (?, ?, ?, ?) ON CONFLICT (target_kind, target_id) DO UPDATE SET body = excluded.body, set_at = excluded.set_at',
     );
     this.deleteLayout = db.prepare<[string, string]>('DELETE FROM layouts WHERE target_kind = ? AND target_id = ?');
+    this.powerOf = db.prepare<[string | null, string], { body: string }>(
+      `SELECT body FROM power_schedules
+       WHERE (target_kind = 'screen' AND target_id = ?) OR (target_kind = 'site' AND target_id = ?)
+       ORDER BY CASE target_kind WHEN 'screen' THEN 0 ELSE 1 END LIMIT 1`,
+    );
+    this.upsertPower = db.prepare<[string, string, string, string]>(
+      'INSERT INTO power_schedules (target_kind, target_id, body, set_at) VALUES (?, ?, ?, ?) ON CONFLICT (target_kind, target_id) DO UPDATE SET body = excluded.body, set_at = excluded.set_at',
+    );
+    this.deletePower = db.prepare<[string, string]>('DELETE FROM power_schedules WHERE target_kind = ? AND target_id = ?');
     // Lists as JSON arrays (json_each): one statement whatever their length.
     this.screensOf = db.prepare<[string, string], { id: string; site: string }>(
       'SELECT id, site FROM screens WHERE id IN (SELECT value FROM json_each(?)) OR site IN (SELECT value FROM json_each(?)) ORDER BY id',
@@ -86,6 +99,12 @@ export class SqlitePlaylistStore implements PlaylistStore {
     else this.upsertLayout.run(kind, id, JSON.stringify(layout), toUtcTime(Date.now()));
   }
 
+  async setPower(target: Target, power: PowerSchedule | null): Promise<void> {
+    const [kind, id] = targetKey(target);
+    if (power === null) this.deletePower.run(kind, id);
+    else this.upsertPower.run(kind, id, JSON.stringify(power), toUtcTime(Date.now()));
+  }
+
   /**
    * A push, all or nothing: the playlists saved and assigned, the layout set or removed
    * (`layout` null) when given, then every set this changes checked (each playlist's `zone`
@@ -117,7 +136,7 @@ export class SqlitePlaylistStore implements PlaylistStore {
   }
 
   private assemble(screenId: string | null, site: string): AssembledSet {
-    return assembled(this.playlistsOf.all(screenId, site).map((row) => row.body), this.layoutOf.get(screenId, site)?.body);
+    return assembled(this.playlistsOf.all(screenId, site).map((row) => row.body), this.layoutOf.get(screenId, site)?.body, this.powerOf.get(screenId, site)?.body);
   }
 
   async setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null> {

@@ -22,6 +22,7 @@ interface ScreenRow {
   refused_error: string | null;
   refused_at: string | null;
   status: string | null;
+  watts: number | null;
   viewing: string | null;
 }
 
@@ -101,6 +102,7 @@ export class SqliteScreenStore implements ScreenStore {
         ackedRevision: row.acked_revision,
         refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
         status: parsedStatus(row.status),
+        watts: row.watts,
         viewing: viewingOf(row.viewing),
       }));
   }

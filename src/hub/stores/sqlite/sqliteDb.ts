@@ -129,7 +129,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE impressions ADD COLUMN zone_id TEXT NOT NULL DEFAULT 'main';
   ALTER TABLE impressions ADD COLUMN audience REAL;
   `,
-  // 5: feeds a site is subscribed to (CAP alerts, news for a ticker), with what each has seen (idempotent polls);
+  // 5: screens asleep when the building is closed: power schedules per screen or site (a screen's
+  // own wins), each screen's stated wattage, and the display states its screens reported, one row per stretch.
+  `
+  CREATE TABLE power_schedules (
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('screen', 'site')),
+    target_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (target_kind, target_id)
+  );
+  ALTER TABLE screens ADD COLUMN watts REAL;
+  CREATE TABLE power_log (screen_id TEXT NOT NULL, since TEXT NOT NULL, state TEXT NOT NULL, last_at TEXT NOT NULL, PRIMARY KEY (screen_id, since));
+  CREATE INDEX power_log_last_at ON power_log (last_at);
+  `,
+  // 6: feeds a site is subscribed to (CAP alerts, news for a ticker), with what each has seen (idempotent polls);
   // each screen's size and reading distance (JSON ScreenViewing), for the content lint.
   `
   ALTER TABLE screens ADD COLUMN viewing TEXT;
