@@ -11,6 +11,8 @@ export interface FeedServer {
   set(path: string, body: string, type?: string): void;
   /** The path answers with headers and then never finishes its body. */
   stall(path: string): void;
+  /** Requests to the path get the document as it is when they arrive, but only once `release()` is called. */
+  gate(path: string): { release(): void };
   hits(path: string): number;
   close(): Promise<void>;
 }
@@ -19,6 +21,7 @@ export async function startFeedServer(): Promise<FeedServer> {
   const docs = new Map<string, { body: string; type: string }>();
   const stalled = new Set<string>();
   const counts = new Map<string, number>();
+  const gates = new Map<string, Promise<void>>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     counts.set(path, (counts.get(path) ?? 0) + 1);
@@ -32,8 +35,10 @@ export async function startFeedServer(): Promise<FeedServer> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': doc.type });
-    res.end(doc.body);
+    void (gates.get(path) ?? Promise.resolve()).then(() => {
+      res.writeHead(200, { 'content-type': doc.type });
+      res.end(doc.body);
+    });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as AddressInfo;
@@ -41,6 +46,16 @@ export async function startFeedServer(): Promise<FeedServer> {
     url: `http://127.0.0.1:${port}`,
     set: (path, body, type = 'application/xml; charset=utf-8') => docs.set(path, { body, type }),
     stall: (path) => stalled.add(path),
+    gate: (path) => {
+      let release = (): void => {};
+      gates.set(path, new Promise<void>((resolve) => (release = resolve)));
+      return {
+        release: () => {
+          gates.delete(path);
+          release();
+        },
+      };
+    },
     hits: (path) => counts.get(path) ?? 0,
     close: () =>
       new Promise<void>((done) => {

@@ -96,6 +96,28 @@ describe('CAP feed polling', () => {
     await restarted.close();
   });
 
+  it('a poll asked while another is under way runs after it, on the document as it is then', async () => {
+    const clock = { now: Date.now() };
+    const t0 = clock.now;
+    const v1 = { id: 'e-v1', updated: t0, xml: prefectureAlert({ identifier: 'v1', sent: t0 - MIN, expires: t0 + HOUR }) };
+    server.set('/overlap.atom', atomOfAlerts([v1]));
+    const { sinks, poller } = await setup({ id: 'overlap', kind: 'cap', site: 'mairie', url: `${server.url}/overlap.atom` }, clock);
+    const gate = server.gate('/overlap.atom');
+    const first = poller.poll('overlap');
+    await expect.poll(() => server.hits('/overlap.atom')).toBe(1);
+    // The prefecture updates its feed while the first poll waits for its answer.
+    const v2 = { id: 'e-v2', updated: t0 + 1, xml: prefectureAlert({ identifier: 'v2', sent: t0, msgType: 'Update', references: [{ identifier: 'v1', sent: t0 - MIN }], severity: 'Severe', urgency: 'Immediate', expires: t0 + HOUR }) };
+    server.set('/overlap.atom', atomOfAlerts([v2, v1]));
+    const second = poller.poll('overlap');
+    gate.release();
+    expect(await first).toMatchObject({ active: 1 });
+    expect(await second).toMatchObject({ active: 1, lastError: null });
+    expect(server.hits('/overlap.atom')).toBe(2);
+    expect(sinks.shown.map((s) => s.alert.level)).toEqual(['info', 'urgent']);
+    expect(sinks.ended).toEqual([feedAlertId('overlap', 'pref-hauts-de-seine@interieur.gouv.fr v1')]);
+    await poller.close();
+  });
+
   it('fetches the CAP documents an RSS feed links to, each once', async () => {
     const clock = { now: Date.now() };
     server.set('/cap/a1.xml', homelandSecurityAlert(clock.now - MIN), 'application/cap+xml');

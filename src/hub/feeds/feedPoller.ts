@@ -94,11 +94,18 @@ export class FeedPoller {
     this.timers.delete(id);
   }
 
-  /** Polls the feed now (or waits for the poll under way) and answers its state after. */
+  /**
+   * Polls the feed now and answers its state after. Polls of one feed run one after the other: a
+   * poll asked while another is under way (its timer's) runs once that one is over, so that it
+   * reads the document as it is now, not as it was when the other began.
+   */
   poll(id: string): Promise<FeedRecord['state']> {
-    const current = this.running.get(id);
-    if (current) return current;
-    const run = this.runPoll(id).finally(() => this.running.delete(id));
+    const before = this.running.get(id);
+    const run: Promise<FeedRecord['state']> = (before ? before.catch(() => {}) : Promise.resolve())
+      .then(() => this.runPoll(id))
+      .finally(() => {
+        if (this.running.get(id) === run) this.running.delete(id);
+      });
     this.running.set(id, run);
     return run;
   }
