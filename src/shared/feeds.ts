@@ -106,7 +106,7 @@ function cap(text: string, max: number): string {
  * Restricted or Private messages are skipped); an `Ack` or
  * `Error` shows nothing. The level comes from the chosen info's severity and urgency; the alert
  * lasts until its `expires` (else `sent` + defaultHours); one already over ends what it references
- * and shows nothing; one whose `effective` time is still to come waits for it (`later`). The text: headline (else event), then the areas, capped at 500 characters.
+ * and shows nothing; one whose `effective` time is still to come waits for it (`later`). The text: headline (else event), then the areas, and for an urgent one its instruction, capped at 500 characters.
  */
 export function capAction(message: CapMessage, levels: CapLevels, now: number): CapAction {
   const end = message.msgType === 'Update' || message.msgType === 'Cancel' ? message.references.map(capKey) : [];
@@ -124,7 +124,9 @@ export function capAction(message: CapMessage, levels: CapLevels, now: number): 
   const urgent = levels.urgentSeverities.includes(info.severity) && levels.urgentUrgencies.includes(info.urgency);
   const title = (info.headline ?? info.event).trim();
   const areas = info.areas.length > 0 ? ` (${info.areas.join(', ')})` : '';
-  return { end, show: { key: capKey(message), level: urgent ? 'urgent' : 'info', text: cap(`${title}${areas}`.replace(/\s+/g, ' '), ALERT_TEXT_MAX), until } };
+  // An urgent alert covers the screen: it also says what to do (CAP `instruction`), when the message does.
+  const instruction = urgent && info.instruction?.trim() ? ` — ${info.instruction.trim()}` : '';
+  return { end, show: { key: capKey(message), level: urgent ? 'urgent' : 'info', text: cap(`${title}${areas}${instruction}`.replace(/\s+/g, ' '), ALERT_TEXT_MAX), until } };
 }
 
 // --- news (RSS 2.0 / Atom 1.0) ---

@@ -29,7 +29,7 @@ describe('CAP 1.2 documents (the standard Appendix A examples)', () => {
       show: {
         key: 'hsas@dhs.gov 43b080713727',
         level: 'urgent',
-        text: 'Homeland Security Sets Code ORANGE (U.S. nationwide and interests worldwide)',
+        text: 'Homeland Security Sets Code ORANGE (U.S. nationwide and interests worldwide) — A High Threat Condition is declared when there is a high risk of terrorist attacks.',
         until: '2026-12-02T21:55:00.000Z',
       },
     });
@@ -44,6 +44,9 @@ describe('CAP 1.2 documents (the standard Appendix A examples)', () => {
     const english = capAction(message, CapLevels.parse({ language: 'en', urgentSeverities: ['Extreme'] }), NOW);
     expect(english.show?.level).toBe('info');
     expect(english.show?.text).toMatch(/^SEVERE THUNDERSTORM WARNING \(EXTREME NORTH CENTRAL TUOLUMNE/);
+    // An info band says what happens; the urgent screen also what to do.
+    expect(english.show?.text).not.toContain('TAKE COVER');
+    expect(capAction(message, CapLevels.parse({ language: 'en' }), NOW).show?.text).toMatch(/COUNTY IN CALIFORNIA\) — TAKE COVER IN A SUBSTANTIAL SHELTER UNTIL THE STORM PASSES\.$/);
     // Once expired, it is ended and not shown.
     expect(capAction(message, levels, NOW + 61 * MIN)).toMatchObject({ show: null, end: ['KSTO@NWS.NOAA.GOV KSTO1055887203'] });
   });

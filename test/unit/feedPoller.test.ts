@@ -129,7 +129,7 @@ describe('CAP feed polling', () => {
     const { sinks, poller } = await setup({ id: 'nws', kind: 'cap', site: 'clinique', url: `${server.url}/links.rss`, cap: { language: 'en' } }, clock);
     expect(await poller.poll('nws')).toMatchObject({ lastError: null, active: 2 });
     await poller.poll('nws');
-    expect(sinks.shown.map((s) => s.alert.text)).toEqual(['Homeland Security Sets Code ORANGE (U.S. nationwide and interests worldwide)', expect.stringMatching(/^SEVERE THUNDERSTORM WARNING/)]);
+    expect(sinks.shown.map((s) => s.alert.text)).toEqual(['Homeland Security Sets Code ORANGE (U.S. nationwide and interests worldwide) — A High Threat Condition is declared when there is a high risk of terrorist attacks.', expect.stringMatching(/^SEVERE THUNDERSTORM WARNING/)]);
     expect(server.hits('/cap/a1.xml')).toBe(1);
     expect(server.hits('/cap/a2.xml')).toBe(1);
     expect(server.hits('/links.rss')).toBe(2);
