@@ -139,11 +139,11 @@ describe('news feeds', () => {
     expect(() => decodeXml(Buffer.from('<?xml version="1.0" encoding="x-klingon"?><rss/>'), null)).toThrow('unknown character encoding "x-klingon"');
   });
 
-  it('reads a large feed whose titles escape their HTML (tens of thousands of &lt; and &gt;)', () => {
-    const items = Array.from({ length: 4_000 }, (_, i) => ({ guid: `g${i}`, title: `Titre &lt;b&gt;n&amp;deg;${i}&lt;/b&gt;`, pubDate: NOW - i * MIN }));
+  it('reads a large feed whose titles escape their HTML (13,500 &lt;, &gt; and &amp;, above the parser default of 10,000)', () => {
+    const items = Array.from({ length: 1_500 }, (_, i) => ({ guid: `g${i}`, title: `Titre &lt;b&gt;n&amp;deg;${i}&lt;/b&gt;`, pubDate: NOW - i * MIN }));
     const entries = readNewsFeed(readXml(townNewsRss(items), 'big'), 'big');
-    expect(entries).toHaveLength(4_000);
-    expect(entries[3_999]!.title).toBe('Titre n°3999');
+    expect(entries).toHaveLength(1_500);
+    expect(entries[1_499]!.title).toBe('Titre n°1499');
   });
 
   it('reads Atom 1.0 with html titles', () => {
