@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { HubApi, session } from './hubApi.js';
 import { LANGS, LangContext, stringsOf, type Lang } from './i18n.js';
 import { AlertsPage } from './pages/AlertsPage.js';
+import { FeedsPage } from './pages/FeedsPage.js';
 import { PlaylistsPage } from './pages/PlaylistsPage.js';
 import { ScreenPage } from './pages/ScreenPage.js';
 import { ScreensPage } from './pages/ScreensPage.js';
@@ -17,11 +18,12 @@ function savedLang(): Lang {
   return saved === 'en' ? 'en' : 'fr';
 }
 
-const NAV: { page: Route['page']; href: string; label: 'navScreens' | 'navPlaylists' | 'navAlerts' | 'navReports' }[] = [
+const NAV: { page: Route['page']; href: string; label: 'navScreens' | 'navPlaylists' | 'navAlerts' | 'navReports' | 'navFeeds' }[] = [
   { page: 'screens', href: '#/screens', label: 'navScreens' },
   { page: 'playlists', href: '#/playlists', label: 'navPlaylists' },
   { page: 'alerts', href: '#/alerts', label: 'navAlerts' },
   { page: 'reports', href: '#/reports', label: 'navReports' },
+  { page: 'feeds', href: '#/feeds', label: 'navFeeds' },
 ];
 
 export function App() {
@@ -101,6 +103,8 @@ export function App() {
           <PlaylistsPage api={api} />
         ) : route.page === 'alerts' ? (
           <AlertsPage api={api} />
+        ) : route.page === 'feeds' ? (
+          <FeedsPage api={api} />
         ) : route.page === 'reports' ? (
           <Suspense fallback={<p>{t.loading}</p>}>
             <ReportsPage api={api} />

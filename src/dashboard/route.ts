@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 
 /** Pages by the address's hash (`#/screens/accueil-1`): links work, reloads keep the page, the hub serves one file. */
-export type Route = { page: 'screens' } | { page: 'screen'; id: string } | { page: 'playlists' } | { page: 'alerts' } | { page: 'reports' };
+export type Route = { page: 'screens' } | { page: 'screen'; id: string } | { page: 'playlists' } | { page: 'alerts' } | { page: 'reports' } | { page: 'feeds' };
 
 export function routeOf(hash: string): Route {
   const [page, id] = hash.replace(/^#\/?/, '').split('/');
   if (page === 'screens' && id) return { page: 'screen', id: decodeURIComponent(id) };
-  if (page === 'playlists' || page === 'alerts' || page === 'reports') return { page };
+  if (page === 'playlists' || page === 'alerts' || page === 'reports' || page === 'feeds') return { page };
   return { page: 'screens' };
 }
 

@@ -6,6 +6,9 @@ import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
 import { HealthNotifier, ToldProblems } from './healthNotifier.js';
 import { HubMetrics, type MetricsAccess } from './hubMetrics.js';
+import { FeedPoller } from './feeds/feedPoller.js';
+import { hubFeedSinks } from './feeds/feedSinks.js';
+import { MediaFacts } from './mediaFacts.js';
 import { MediaFiles } from './mediaFiles.js';
 import { registerRoutes } from './routes/index.js';
 import type { NotifyConfig } from '../shared/notifications.js';
@@ -102,7 +105,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true, metrics);
   channelRef = channel;
   const media = new MediaFiles(paths.mediaDir, stores.media);
+  // Alert and news feeds (issue 20): their timers are this hub's, stopped in close().
+  const feeds = new FeedPoller(stores.feeds, hubFeedSinks(stores, channel, log));
+  const mediaFacts = new MediaFacts(paths.mediaDir, async (sha256) => (await stores.media.info(sha256))?.type ?? null);
   const routes = await registerRoutes(app, {
+    feeds,
+    mediaFacts,
     stores,
     channel,
     media,
@@ -114,6 +122,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
+  await feeds.start();
   const notifier = options.notify
     ? new HealthNotifier({
         config: options.notify,
@@ -162,6 +171,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     async close() {
       clearInterval(pruneTimer);
       await notifier?.close();
+      await feeds.close();
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});

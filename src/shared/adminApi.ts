@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Sha256, UtcTime } from './ids.js';
+import { ScreenViewing } from './contentLint.js';
 import { Impression } from './impression.js';
 import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
@@ -47,10 +48,16 @@ export const ScreenState = ScreenInfo.extend({
   status: StatusMessage.nullable(),
   /** The display's stated power draw in watts, for the energy saved while it sleeps (absent or null: not set). */
   watts: z.number().nullable().optional(),
+  /** Its size and reading distance, for the content lint's character height (absent or null: not set). */
+  viewing: ScreenViewing.nullable().optional(),
 });
 export type ScreenState = z.infer<typeof ScreenState>;
 /** A screen as the hub sees it now, without the revision its assignments give it (costly to assemble; monitoring does without). */
 export type LiveScreen = Omit<ScreenState, 'revision'>;
+
+/** `PUT /api/screens/<id>/viewing`: the screen's size and reading distance (null: unset). */
+export const ScreenViewingRequest = z.object({ viewing: ScreenViewing.nullable() });
+export type ScreenViewingRequest = z.infer<typeof ScreenViewingRequest>;
 export const ScreenList = z.object({ screens: z.array(ScreenState) });
 export type ScreenList = z.infer<typeof ScreenList>;
 
@@ -81,6 +88,9 @@ export const MediaCheck = z.object({ sha256: z.array(Sha256).max(10_000) });
 export type MediaCheck = z.infer<typeof MediaCheck>;
 export const MediaMissing = z.object({ missing: z.array(z.string()) });
 export type MediaMissing = z.infer<typeof MediaMissing>;
+/** `POST /api/media/facts` (body MediaCheck): what the hub read from each file it has (audio: null when unreadable or not media). */
+export const MediaFactsList = z.object({ facts: z.record(z.string(), z.object({ audio: z.boolean().nullable() })) });
+export type MediaFactsList = z.infer<typeof MediaFactsList>;
 
 export const AlertRequest = z.object({
   id: Id.optional(),

@@ -42,6 +42,9 @@ import type { ScreenChannel } from '../screenChannel.js';
 import { toAlert } from '../stores/alertMessage.js';
 import type { HubStores } from '../stores/index.js';
 import { errors, type RouteSchema } from './apiDocs.js';
+import type { FeedPoller } from '../feeds/feedPoller.js';
+import type { MediaFacts } from '../mediaFacts.js';
+import { feedRouteTable } from './feeds.js';
 import { CodeParam } from './pairing.js';
 import { powerRouteTable } from './power.js';
 import { IdParam, parsed, ShaParam } from './requestParsing.js';
@@ -68,6 +71,8 @@ export const ADMIN_PERMISSIONS = [
   'alerts:write',
   'commands:send',
   'impressions:read',
+  'feeds:read',
+  'feeds:write',
 ] as const;
 export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
 
@@ -93,6 +98,9 @@ export interface AdminDeps {
   stores: HubStores;
   channel: ScreenChannel;
   media: MediaFiles;
+  /** The feeds' poller (src/hub/feeds/), for the feed routes. */
+  feeds: FeedPoller;
+  mediaFacts: MediaFacts;
   /**
    * Refuses (throws a 401 HubError) a request that may not take this route; runs before the body
    * is read. Today: the admin token, for every permission.
@@ -104,8 +112,9 @@ export interface AdminDeps {
 const ScreenshotData = z.object({ png: z.string().min(1) });
 
 /** Every admin route, in one list a role check (or a test) can walk. */
-export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'authorize'>): AdminRoute[] {
+export function adminRouteTable({ stores, channel, media, feeds, mediaFacts }: Omit<AdminDeps, 'authorize'>): AdminRoute[] {
   return [
+    ...feedRouteTable({ stores, feeds, mediaFacts }),
     {
       method: 'GET',
       url: '/api/screens',

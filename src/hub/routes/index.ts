@@ -1,6 +1,8 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FeedPoller } from '../feeds/feedPoller.js';
 import { HubError } from '../hubError.js';
+import type { MediaFacts } from '../mediaFacts.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { limitRequests } from '../requestLimits.js';
 import type { ScreenChannel } from '../screenChannel.js';
@@ -38,6 +40,9 @@ export interface RouteDeps {
   metrics: HubMetrics;
   /** Who may read `/metrics`. */
   metricsAccess: MetricsAccess;
+  /** The feeds' poller and what the hub read from its media files (issue 20). */
+  feeds: FeedPoller;
+  mediaFacts: MediaFacts;
 }
 
 /** Registers every route; answers them all (as declared), for the test that each is documented. */
@@ -60,6 +65,8 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     stores: deps.stores,
     channel: deps.channel,
     media: deps.media,
+    feeds: deps.feeds,
+    mediaFacts: deps.mediaFacts,
     authorize: (request) => {
       if (!isAdmin(request)) throw new HubError(401, 'unauthorized: expected "Authorization: Bearer <admin token>" (printed at the hub\'s first start)');
     },

@@ -2,6 +2,7 @@ import { toUtcTime } from '../../../shared/ids.js';
 import type { HubStores, MediaIndex, SettingsStore, StoreOptions } from '../index.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteCommandStore } from './commands.js';
+import { SqliteFeedStore } from './feeds.js';
 import { SqliteImpressionStore } from './impressions.js';
 import { SqlitePairingStore } from './pairings.js';
 import { SqlitePlaylistStore } from './playlists.js';
@@ -59,6 +60,7 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     media: new SqliteMediaIndex(db),
     settings: new SqliteSettingsStore(db),
     power: new SqlitePowerStore(db),
+    feeds: new SqliteFeedStore(db),
     async close() {
       await wal.close();
       await checkpointer?.stop();
