@@ -38,7 +38,7 @@ function impressions(screenId: string, count: number, from = Date.UTC(2026, 10, 
   });
 }
 
-async function addScreens(hub: HubProcess, count: number, prefix: string): Promise<ScreenToken[]> {
+export async function addScreens(hub: HubProcess, count: number, prefix: string): Promise<ScreenToken[]> {
   const made: ScreenToken[] = [];
   for (let k = 0; k < count; k += 50) {
     const chunk = await Promise.all(
@@ -51,7 +51,7 @@ async function addScreens(hub: HubProcess, count: number, prefix: string): Promi
   return made;
 }
 
-function connect(hub: HubProcess, screen: ScreenToken): Promise<Socket> {
+export function connect(hub: HubProcess, screen: ScreenToken): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(`${hub.url}/screens`, { auth: { screenId: screen.screen.id, token: screen.token, protocol: 1, version: 'bench' }, transports: ['websocket'], reconnection: false });
     socket.once('connect', () => resolve(socket));

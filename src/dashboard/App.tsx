@@ -6,6 +6,7 @@ import { LANGS, LangContext, stringsOf, type Lang, type Strings } from './i18n.j
 import { AccountPage } from './pages/AccountPage.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { FeedsPage } from './pages/FeedsPage.js';
 import { PlaylistsPage } from './pages/PlaylistsPage.js';
 import { ScreenPage } from './pages/ScreenPage.js';
 import { ScreensPage } from './pages/ScreensPage.js';
@@ -23,13 +24,14 @@ function savedLang(): Lang {
   return saved === 'en' ? 'en' : 'fr';
 }
 
-type NavLabel = 'navScreens' | 'navPlaylists' | 'navAlerts' | 'navReports' | 'navUsers' | 'navAudit' | 'navAccount';
+type NavLabel = 'navScreens' | 'navPlaylists' | 'navAlerts' | 'navReports' | 'navUsers' | 'navAudit' | 'navAccount' | 'navFeeds';
 /** Each page with the action it needs (null: every signed-in user): a page the user cannot use is not offered. */
 const NAV: { page: Route['page']; href: string; label: NavLabel & keyof Strings; needs: Action | null }[] = [
   { page: 'screens', href: '#/screens', label: 'navScreens', needs: 'screens.read' },
   { page: 'playlists', href: '#/playlists', label: 'navPlaylists', needs: 'playlists.push' },
   { page: 'alerts', href: '#/alerts', label: 'navAlerts', needs: 'alerts.read' },
   { page: 'reports', href: '#/reports', label: 'navReports', needs: 'reports.read' },
+  { page: 'feeds', href: '#/feeds', label: 'navFeeds', needs: 'alerts.read' },
   { page: 'users', href: '#/users', label: 'navUsers', needs: 'users.read' },
   { page: 'audit', href: '#/audit', label: 'navAudit', needs: 'audit.read' },
   { page: 'account', href: '#/account', label: 'navAccount', needs: null },
@@ -123,6 +125,9 @@ export function App() {
                 ))}
               </select>
             </label>
+            <a href="/api/docs" target="_blank" rel="noopener" title={t.apiDocsTitle}>
+              {t.apiDocs}
+            </a>
             {api && signedIn ? (
               <>
                 <span className="signed-in-as" data-signed-in-as>
@@ -163,6 +168,8 @@ export function App() {
             <PlaylistsPage api={api} />
           ) : page.page === 'alerts' ? (
             <AlertsPage api={api} />
+          ) : page.page === 'feeds' ? (
+            <FeedsPage api={api} />
           ) : page.page === 'reports' ? (
             <Suspense fallback={<p>{t.loading}</p>}>
               <ReportsPage api={api} />

@@ -9,7 +9,8 @@ export interface DraftIssue {
   message: string;
 }
 
-export type Draft = { ok: true; playlists: Playlist[] } | { ok: false; issues: DraftIssue[] };
+/** `single`: the text is one playlist (paths like `items[2]`), not an array (`[0].items[2]`). */
+export type Draft = { ok: true; playlists: Playlist[]; single: boolean } | { ok: false; issues: DraftIssue[] };
 
 /** One playlist or an array of them; an error names its path within the array. */
 export function readDraft(text: string): Draft {
@@ -21,7 +22,7 @@ export function readDraft(text: string): Draft {
   }
   const single = !Array.isArray(raw);
   const parsed = PlaylistSet.safeParse(single ? [raw] : raw);
-  if (parsed.success) return { ok: true, playlists: parsed.data };
+  if (parsed.success) return { ok: true, playlists: parsed.data, single };
   return {
     ok: false,
     issues: parsed.error.issues.map((issue) => ({ path: formatPath(single ? issue.path.slice(1) : issue.path), message: issue.message })),

@@ -3,15 +3,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PowerReport, PowerScheduleResult, PushResult, ReachReport, ScreenList, ScreenToken, WattsResult } from '../shared/adminApi.js';
+import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PowerReport, PowerScheduleResult, PushResult, ReachReport, ScreenList, ScreenSet, ScreenToken, ScreenViewingRequest, WattsResult } from '../shared/adminApi.js';
 import { GrantText, grantText } from '../shared/access.js';
 import { ApiTokenCreated, ApiTokenInfo, ApiTokenList, AuditList, PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../shared/accounts.js';
+import { FeedList, FeedRecord } from '../shared/feeds.js';
 import { toUtcTime, UtcTime } from '../shared/ids.js';
 import { PowerSchedule } from '../shared/powerSchedule.js';
 import { OIDC_ENV, OidcSettings } from '../shared/singleSignOn.js';
 import { formatIssues, parseWith } from '../shared/validationError.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB } from './dataPaths.js';
+import { readNotifyConfig, sendTestMessage } from './healthNotifier.js';
+import { networkList, type MetricsAccess } from './hubMetrics.js';
+import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { powerReportText } from './powerReportText.js';
 import { holidayClosures } from './publicHolidays.js';
@@ -31,19 +35,34 @@ const USAGE = `antichambre-hub <command>
             ANTICHAMBRE_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _REDIRECT_URL, [_ROLES_CLAIM], [_LABEL] (single sign-on)
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
+        [--metrics-token T] [--metrics-allow 10.0.0.0/8,192.168.1.5]   who may read /metrics
+            (env ANTICHAMBRE_METRICS_TOKEN, ANTICHAMBRE_METRICS_ALLOW; neither: the loopback only)
+        [--notify notify.json]   webhooks and e-mails when screens go wrong (env ANTICHAMBRE_NOTIFY_CONFIG)
+  notify test --notify notify.json [--site SITE]   sends a test message to every webhook and recipient of the site
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
+  screen viewing <id> --diagonal INCHES --distance METRES [--width-px 1920 --height-px 1080] | --none
+                                         its size and farthest reading distance: the content lint checks character height
   site token <site>                      the token its ticket system posts queue events with
   accuracy --site SITE                   estimates against realized waits, per service and day
   reach --site SITE --since DAY|ISO [--until DAY|ISO] [--screen ID] [--json | --csv]
                                          each item's reach and frequency among the people who waited,
                                          per day and service (days in the site's zone; --until's day included)
   screen token <id>                      a new token (the old one stops working)
-  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL] [--layout layout.json | --layout none]
+  playlist push <file.json...> --screen ID | --site ID [--replace] [--media-url URL] [--layout layout.json | --layout none] [--strict]
                                          --layout: the zones of the target's screens (a screen's own wins over its site's);
                                          none: back to full screen (or to the site's layout)
+                                         every item is linted first (contrast, reading time, character height for the
+                                         target screens, captions): errors refuse the push, --strict makes warnings errors
   alert send --screen ID | --site ID --text TEXT [--level info|urgent] [--until ISO | --for 30m] [--id ID]
   alert clear <id>
+  feed add <id> --site SITE --kind cap|news --url URL [--every 5]
+                                         cap: [--min-severity Minor] [--urgent-severities Extreme,Severe]
+                                              [--urgent-urgencies Immediate,Expected] [--language fr] [--default-hours 12]
+                                         news: --zone TICKER_ZONE [--max-items 8] [--max-chars 140] [--max-age-hours 72]
+  feed list | feed poll <id> | feed remove <id>
+                                         CAP 1.2 alert feeds become alerts on the site's screens; RSS/Atom news the
+                                         text items of a ticker zone's playlist (see the README, "Feeds")
   command <reload|restart|clear-cache|identify|screenshot> --screen ID [--out shot.png]
   impressions [--since ISO] [--until ISO] [--screen ID] [--csv]
   status
@@ -100,10 +119,31 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
   user: { type: 'string' },
   action: { type: 'string' },
+  'metrics-token': { type: 'string' },
+  'metrics-allow': { type: 'string' },
+  notify: { type: 'string' },
   country: { type: 'string' },
   region: { type: 'string' },
   into: { type: 'string' },
   json: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  diagonal: { type: 'string' },
+  distance: { type: 'string' },
+  'width-px': { type: 'string' },
+  'height-px': { type: 'string' },
+  none: { type: 'boolean' },
+  kind: { type: 'string' },
+  url: { type: 'string' },
+  every: { type: 'string' },
+  zone: { type: 'string' },
+  'max-items': { type: 'string' },
+  'max-chars': { type: 'string' },
+  'max-age-hours': { type: 'string' },
+  'min-severity': { type: 'string' },
+  'urgent-severities': { type: 'string' },
+  'urgent-urgencies': { type: 'string' },
+  language: { type: 'string' },
+  'default-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -143,6 +183,23 @@ const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../dashboar
 
 /** An admin token set from the environment must be at least this long (a generated one is 43 characters of base64url). */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** A metrics token must be at least this long (it only reads figures, but it is still a secret). */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function metricsAccess(values: Values): MetricsAccess {
+  const token = values['metrics-token'] ?? process.env['ANTICHAMBRE_METRICS_TOKEN'];
+  if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) throw new UsageError(`metrics token: ${token.length} characters, expected at least ${MIN_METRICS_TOKEN_LENGTH} (make one with: openssl rand -base64 24)`);
+  const allowText = values['metrics-allow'] ?? process.env['ANTICHAMBRE_METRICS_ALLOW'];
+  const allow = allowText?.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (allow) {
+    try {
+      networkList(allow);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  return { ...(token ? { token } : {}), ...(allow && allow.length > 0 ? { allow } : {}) };
+}
 
 /** Single sign-on settings from the environment: none without ANTICHAMBRE_OIDC_ISSUER; a clear error naming the variable when one is wrong. */
 export function oidcFromEnv(env: NodeJS.ProcessEnv): OidcSettings | null {
@@ -293,6 +350,9 @@ async function serve(values: Values): Promise<void> {
       `ANTICHAMBRE_ADMIN_TOKEN: ${adminToken.length} characters, expected at least ${MIN_ADMIN_TOKEN_LENGTH} (make one with: openssl rand -base64 32); le jeton d'administration doit compter au moins ${MIN_ADMIN_TOKEN_LENGTH} caractères`,
     );
   }
+  const metrics = metricsAccess(values);
+  const notifyFile = values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'];
+  const notify = notifyFile ? await readNotifyConfig(notifyFile) : undefined;
   // Handlers catch their own errors (storageFault.ts); anything that escapes is logged with its context, and the hub serves on.
   process.on('uncaughtException', (error, origin) => {
     console.error(`hub: uncaught exception (${origin}), serving on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -321,10 +381,14 @@ async function serve(values: Values): Promise<void> {
     ...(adminPassword ? { adminPassword } : {}),
     ...(oidc ? { oidc } : {}),
     ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
+    metrics,
+    ...(notify ? { notify } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
   console.log(`  database ${hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
+  console.log(`  metrics  ${hub.url}/metrics (${[metrics.token ? 'with the metrics token' : '', metrics.allow ? `from ${metrics.allow.join(', ')}` : ''].filter(Boolean).join(' or ') || 'from the loopback only'})`);
+  if (notify) console.log(`  notify   ${notify.webhooks.length} webhook(s)${notify.email ? `, e-mail via ${notify.email.smtp.host}` : ''}; offline after ${notify.offlineAfterMinutes} min`);
   if (hub.firstAdministrator) {
     console.log(`First administrator: ${hub.firstAdministrator.email}`);
     if (hub.firstAdministrator.password) console.log(`  password (shown only now; the hub stores only its argon2id hash): ${hub.firstAdministrator.password}`);
@@ -372,6 +436,27 @@ export async function run(argv: string[]): Promise<void> {
         return printToken(await api.json('POST', '/api/screens', ScreenToken, body), api.hubUrl);
       }
       if (sub === 'token') return printToken(await api.json('POST', `/api/screens/${encodeURIComponent(need(rest[0], 'the screen id'))}/token`, ScreenToken), api.hubUrl);
+      if (sub === 'viewing') {
+        const id = need(rest[0], 'the screen id: screen viewing <id>');
+        const number = (name: 'diagonal' | 'distance' | 'width-px' | 'height-px'): number | undefined => {
+          const text = values[name];
+          if (text === undefined) return undefined;
+          const value = Number(text.replace(',', '.'));
+          if (!Number.isFinite(value)) throw new UsageError(`--${name} ${text}: expected a number`);
+          return value;
+        };
+        const viewing = values.none
+          ? null
+          : {
+              diagonalInches: number('diagonal') ?? need(undefined, '--diagonal INCHES (or --none)'),
+              distanceM: number('distance') ?? need(undefined, '--distance METRES'),
+              ...(values['width-px'] ? { widthPx: number('width-px') } : {}),
+              ...(values['height-px'] ? { heightPx: number('height-px') } : {}),
+            };
+        const state = await api.json('PUT', `/api/screens/${encodeURIComponent(id)}/viewing`, ScreenViewingRequest, { viewing });
+        console.log(state.viewing ? `${id}: ${state.viewing.diagonalInches} pouces/inches, lu à/read from ${state.viewing.distanceM} m` : `${id}: taille et distance effacées / size and distance unset`);
+        return;
+      }
       if (sub === 'list') {
         const { screens } = await api.json('GET', '/api/screens', ScreenList);
         for (const s of screens) console.log(`${s.id}\t${s.name}\t${s.site}\t${s.timezone}`);
@@ -386,7 +471,7 @@ export async function run(argv: string[]): Promise<void> {
         console.log(watts === null ? `${id}: no wattage (no energy figure in the reports)` : `${id}: ${watts} W`);
         return;
       }
-      throw new UsageError('screen add|list|token|watts');
+      throw new UsageError('screen add|list|token|watts|viewing');
     }
     case 'site': {
       if (sub !== 'token') throw new UsageError('site token <site>');
@@ -427,7 +512,25 @@ export async function run(argv: string[]): Promise<void> {
       const api = client(values);
       const layoutPath = values.layout;
       const layout = layoutPath === undefined || layoutPath === 'none' ? undefined : { path: layoutPath, layout: await readLayoutFile(layoutPath) };
-      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout);
+      const prepared = await preparePush(files, api, values['media-url'] ?? api.hubUrl, layout, async (read) => {
+        // Character height is checked for each target screen whose size and reading distance the hub knows.
+        const { screens } = await api.json('GET', '/api/screens', ScreenList);
+        // Each in its own zones: the layout pushed, else the one it has now.
+        const viewings = await Promise.all(
+          screens
+            .filter((s) => ('screen' in target ? s.id === target.screen : s.site === target.site))
+            .flatMap((s) => (s.viewing ? [{ screen: s.id, viewing: s.viewing }] : []))
+            .map(async (v) => ({ ...v, layout: layoutPath === undefined ? (await api.json('GET', `/api/screens/${encodeURIComponent(v.screen)}/playlists`, ScreenSet)).layout : null })),
+        );
+        const findings = await lintPlaylistFiles(read, { layout: layout?.layout ?? null, viewings, strict: values.strict === true });
+        for (const finding of findings) console.log(describeFileFinding(finding));
+        const errors = findings.filter((f) => f.finding.severity === 'error').length;
+        if (errors > 0) {
+          throw new Error(
+            `${errors} erreur(s) de lisibilité : rien n'a été envoyé / ${errors} readability error(s): nothing was pushed${values.strict ? ' (--strict: warnings count as errors)' : ''}`,
+          );
+        }
+      });
       const body = { playlists: prepared.playlists, target, ...(values.replace ? { replace: true } : {}), ...(layoutPath === undefined ? {} : { layout: layout?.layout ?? null }) };
       const result = await api.json('POST', '/api/playlists', PushResult, body);
       console.log(`uploaded ${prepared.uploaded.length} file(s), ${prepared.alreadyThere} already on the hub`);
@@ -452,6 +555,8 @@ export async function run(argv: string[]): Promise<void> {
       }
       throw new UsageError('alert send|clear');
     }
+    case 'feed':
+      return feedCommand(sub, rest, values);
     case 'command': {
       const type = need(sub, 'the command type');
       const api = client(values);
@@ -487,6 +592,15 @@ export async function run(argv: string[]): Promise<void> {
       return tokenCommand(sub, rest, values);
     case 'audit':
       return auditCommand(values);
+    case 'notify': {
+      if (sub !== 'test') throw new UsageError('notify test --notify notify.json [--site SITE]');
+      const file = need(values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'], '--notify notify.json');
+      const results = await sendTestMessage(await readNotifyConfig(file), values.site ?? 'test', (line) => console.error(line));
+      if (results.length === 0) throw new Error(`no webhook or recipient covers site ${values.site ?? 'test'}`);
+      for (const result of results) console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.channel}${result.error ? `: ${result.error}` : ''}`);
+      if (results.some((result) => !result.ok)) process.exitCode = 1;
+      return;
+    }
     case 'power': {
       if (sub === 'holidays') {
         const yearText = need(rest[0], 'the year: power holidays <year>');
@@ -534,6 +648,76 @@ export async function run(argv: string[]): Promise<void> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** A number option, or undefined when absent (the hub's schema checks its range). */
+function numberOption(values: Values, name: 'every' | 'max-items' | 'max-chars' | 'max-age-hours' | 'default-hours'): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} ${text}: expected a number`);
+  return value;
+}
+
+function listOption(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+function describeFeed(feed: FeedRecord): string {
+  const state = feed.state;
+  const what = feed.kind === 'cap' ? `${state.active} alerte(s) active(s) / active alert(s)` : `${state.active} élément(s) au bandeau / ticker item(s)`;
+  const last = state.lastPollAt ? `relevé/polled ${state.lastPollAt}${state.lastError ? `, ERREUR/ERROR: ${state.lastError}` : ', ok'}` : 'pas encore relevé / not polled yet';
+  return `${feed.id}\t${feed.kind}\t${feed.site}\t${feed.url}\tevery ${feed.everyMinutes} min\t${what}\t${last}`;
+}
+
+async function feedCommand(sub: string | undefined, rest: string[], values: Values): Promise<void> {
+  const api = client(values);
+  if (sub === 'list') {
+    const { feeds } = await api.json('GET', '/api/feeds', FeedList);
+    for (const feed of feeds) console.log(describeFeed(feed));
+    if (feeds.length === 0) console.log('aucun flux / no feeds');
+    return;
+  }
+  if (sub === 'add') {
+    const id = need(rest[0], 'the feed id: feed add <id>');
+    const kind = need(values.kind, '--kind cap|news');
+    const cap = {
+      ...(values['min-severity'] ? { minSeverity: values['min-severity'] } : {}),
+      ...(values['urgent-severities'] ? { urgentSeverities: listOption(values['urgent-severities']) } : {}),
+      ...(values['urgent-urgencies'] ? { urgentUrgencies: listOption(values['urgent-urgencies']) } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      ...(values['default-hours'] ? { defaultHours: numberOption(values, 'default-hours') } : {}),
+    };
+    const news = {
+      ...(values.zone ? { zone: values.zone } : {}),
+      ...(values['max-items'] ? { maxItems: numberOption(values, 'max-items') } : {}),
+      ...(values['max-chars'] ? { maxChars: numberOption(values, 'max-chars') } : {}),
+      ...(values['max-age-hours'] ? { maxAgeHours: numberOption(values, 'max-age-hours') } : {}),
+    };
+    const body = {
+      id,
+      kind,
+      site: need(values.site, '--site'),
+      url: need(values.url, '--url'),
+      ...(values.every ? { everyMinutes: numberOption(values, 'every') } : {}),
+      ...(kind === 'cap' ? { cap } : {}),
+      ...(kind === 'news' ? { news } : {}),
+    };
+    await api.json('POST', '/api/feeds', FeedRecord, body);
+    // Polled once now, so that a wrong address or document shows at once.
+    console.log(describeFeed(await api.json('POST', `/api/feeds/${encodeURIComponent(id)}/poll`, FeedRecord)));
+    return;
+  }
+  if (sub === 'poll') {
+    console.log(describeFeed(await api.json('POST', `/api/feeds/${encodeURIComponent(need(rest[0], 'the feed id: feed poll <id>'))}/poll`, FeedRecord)));
+    return;
+  }
+  if (sub === 'remove') {
+    const removed = await api.json('DELETE', `/api/feeds/${encodeURIComponent(need(rest[0], 'the feed id: feed remove <id>'))}`, FeedRecord);
+    console.log(`flux supprimé / feed removed: ${removed.id}${removed.kind === 'cap' ? ' (ses alertes sont levées / its alerts are cleared)' : ' (son bandeau est vidé / its ticker playlist is emptied)'}`);
+    return;
+  }
+  throw new UsageError('feed add|list|poll|remove');
 }
 
 /** A power schedule file, checked: a bad one names the file and the field. */

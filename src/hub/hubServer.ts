@@ -7,8 +7,14 @@ import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { OidcSettings } from '../shared/singleSignOn.js';
 import { Access, firstStart } from './access.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
+import { HealthNotifier, ToldProblems } from './healthNotifier.js';
+import { HubMetrics, type MetricsAccess } from './hubMetrics.js';
+import { FeedPoller } from './feeds/feedPoller.js';
+import { hubFeedSinks } from './feeds/feedSinks.js';
+import { MediaFacts } from './mediaFacts.js';
 import { MediaFiles } from './mediaFiles.js';
 import { registerRoutes } from './routes/index.js';
+import type { NotifyConfig } from '../shared/notifications.js';
 import { ScreenChannel } from './screenChannel.js';
 import { guardRoutes, type RouteRule } from './routeAccess.js';
 import { SingleSignOn } from './singleSignOn.js';
@@ -46,6 +52,10 @@ export interface HubOptions {
   pairingPruneEveryMs?: number;
   /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
   maxDbBytes?: number;
+  /** Who may read `/metrics` (default: the loopback only). */
+  metrics?: MetricsAccess;
+  /** Notifications (webhooks, e-mail) of screens going wrong and back to normal; absent: none. */
+  notify?: NotifyConfig;
 }
 
 export interface RunningHub {
@@ -55,7 +65,7 @@ export interface RunningHub {
   port: number;
   /** The first administrator, when this start made them, with the password made for them (null when given). */
   firstAdministrator: { email: string; password: string | null } | null;
-  /** Every route with who may call it (routeAccess.ts): the role-matrix test walks it. */
+  /** Every HTTP route the hub serves (`GET /api/screens`…) with who may call it (routeAccess.ts): the role-matrix and API documentation tests walk it. */
   routes: readonly RouteRule[];
   access: Access;
   stores: HubStores;
@@ -76,6 +86,8 @@ function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; ke
   return { cert: read(tls.certFile, 'TLS certificate'), key: read(tls.keyFile, 'TLS key') };
 }
 
+/** The problems notifications told of and that are not over (so that a restarted hub does not tell them again). */
+const NOTIFIED_KEY = 'notified_problems';
 const MAX_JSON_BYTES = 20_000_000;
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
@@ -101,9 +113,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // Before any route: every route added after says who may call it (a route under /api without a rule stops the start).
   const routes = guardRoutes(app, access);
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
-  const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
+  // The channel reads the screens' states for the metrics, and counts into them: made together.
+  let channelRef: ScreenChannel | null = null;
+  const metrics = new HubMetrics(async () => (channelRef ? channelRef.liveScreens() : []));
+  const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true, metrics);
+  channelRef = channel;
   const media = new MediaFiles(paths.mediaDir, stores.media);
+  // Alert and news feeds (issue 20): their timers are this hub's, stopped in close().
+  const feeds = new FeedPoller(stores.feeds, hubFeedSinks(stores, channel, log));
+  const mediaFacts = new MediaFacts(paths.mediaDir, async (sha256) => (await stores.media.info(sha256))?.type ?? null);
   await registerRoutes(app, {
+    feeds,
+    mediaFacts,
     stores,
     channel,
     media,
@@ -112,9 +133,35 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     log,
     dashboardDir: options.dashboardDir ?? null,
     faults,
+    metrics,
+    metricsAccess: options.metrics ?? {},
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
+  await feeds.start();
+  const notifier = options.notify
+    ? new HealthNotifier({
+        config: options.notify,
+        screens: () => channel.liveScreens(),
+        log,
+        delivered: (kind, ok) => metrics.notification(kind, ok ? 'sent' : 'failed'),
+        told: {
+          load: async () => {
+            const saved = await stores.settings.get(NOTIFIED_KEY);
+            let json: unknown = [];
+            try {
+              json = saved ? JSON.parse(saved) : [];
+            } catch {
+              log('notifications: the problems told before this start could not be read; they may be told again');
+            }
+            const parsed = ToldProblems.safeParse(json);
+            return parsed.success ? parsed.data : [];
+          },
+          save: (told) => stores.settings.set(NOTIFIED_KEY, JSON.stringify(told)),
+        },
+      })
+    : null;
+  notifier?.start();
   // Owned by this hub: cleared in close().
   const pruneTimer = setInterval(() => {
     stores.pairings.prune(Date.now()).catch((error: unknown) => {
@@ -143,6 +190,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     },
     async close() {
       clearInterval(pruneTimer);
+      await notifier?.close();
+      await feeds.close();
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});

@@ -96,11 +96,19 @@ export interface PreparedPush {
  * Reads and checks every file (and the playlists' zones against the layout pushed with them),
  * uploads the media the hub lacks, and answers the playlists to push.
  */
-export async function preparePush(paths: string[], client: AdminClient, mediaBase: string, layout?: { path: string; layout: Layout }): Promise<PreparedPush> {
+export async function preparePush(
+  paths: string[],
+  client: AdminClient,
+  mediaBase: string,
+  layout?: { path: string; layout: Layout },
+  /** Runs once every file is read and checked, before any upload; throws to stop the push (the content lint). */
+  check?: (read: { path: string; playlist: Playlist }[]) => Promise<void>,
+): Promise<PreparedPush> {
   const read = await Promise.all(paths.map(async (path) => ({ path, playlist: await readPlaylistFile(path) })));
   if (layout) checkZones(read, layout.layout, layout.path);
   const bySha = new Map<string, string>();
   for (const { path, playlist } of read) for (const file of await localFiles(path, playlist)) bySha.set(file.sha256, file.path);
+  await check?.(read);
   const { missing } = await client.json('POST', '/api/media/missing', MediaMissing, { sha256: [...bySha.keys()] });
   for (const sha256 of missing) {
     const file = bySha.get(sha256)!;

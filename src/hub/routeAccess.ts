@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Action, Scope } from '../shared/access.js';
 import type { Access, Caller } from './access.js';
 import { HubError } from './hubError.js';
+import { API_DOCS_PREFIX } from './routes/apiDocs.js';
 
 /**
  * Every route of the hub says who may call it, in its `config.access`:
@@ -48,7 +49,8 @@ export function guardRoutes(app: FastifyInstance, access: Access): RouteRule[] {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     // Outside /api (the dashboard's files, /media): public unless the route says otherwise.
-    const rule = route.config?.access ?? (route.url.startsWith('/api/') ? undefined : 'public');
+    // The API's documentation (/api/docs, routes/apiDocs.ts) is public, as its pages say nothing secret.
+    const rule = route.config?.access ?? (route.url.startsWith('/api/') && route.url !== API_DOCS_PREFIX && !route.url.startsWith(`${API_DOCS_PREFIX}/`) ? undefined : 'public');
     if (rule === undefined) {
       throw new Error(`route ${methods.join(',')} ${route.url}: no access rule (config.access: 'public', 'signedIn' or { action, scope }; see src/hub/routeAccess.ts)`);
     }
@@ -60,13 +62,14 @@ export function guardRoutes(app: FastifyInstance, access: Access): RouteRule[] {
       access.checkCsrf(caller, request);
       callers.set(request, caller);
     };
-    const preHandler = async (request: FastifyRequest): Promise<void> => {
+    // preValidation: the body is parsed, not yet checked against the route's schema (a refused role is told so before its input is judged).
+    const preValidation = async (request: FastifyRequest): Promise<void> => {
       if (rule === 'signedIn') return;
       const scope = typeof rule.scope === 'function' ? await rule.scope(request) : rule.scope;
       access.require(callerOf(request), rule.action, scope);
     };
     route.preParsing = [preParsing, ...toArray(route.preParsing)] as typeof route.preParsing;
-    route.preHandler = [preHandler, ...toArray(route.preHandler)] as typeof route.preHandler;
+    route.preValidation = [preValidation, ...toArray(route.preValidation)] as typeof route.preValidation;
   });
   return table;
 }

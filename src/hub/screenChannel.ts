@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { ScreenInfo } from '../shared/adminApi.js';
+import type { LiveScreen, ScreenInfo, ScreenState } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import {
   Ack,
@@ -20,6 +20,7 @@ import {
 import type { QueueEvent } from '../shared/queue.js';
 import { parseWith } from '../shared/validationError.js';
 import { HubError } from './hubError.js';
+import type { AckedEvent, HubMetrics } from './hubMetrics.js';
 import { HandshakeLimiter } from './requestLimits.js';
 import type { HubStores } from './stores/index.js';
 import { StorageFaultLog, storageKind } from './storageFault.js';
@@ -54,6 +55,8 @@ export class ScreenChannel {
     private readonly faults = new StorageFaultLog(log),
     /** Behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
     private readonly trustProxy = false,
+    /** Where exchanges are counted and timed (null: not counted). */
+    private readonly metrics: HubMetrics | null = null,
     private readonly handshakes = new HandshakeLimiter(),
   ) {
     this.namespace = io.of(SCREENS_NAMESPACE);
@@ -62,23 +65,51 @@ export class ScreenChannel {
       const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
       const address = this.trustProxy && first ? first : socket.handshake.address;
       const limited = this.handshakes.refusal(address, Date.now());
-      if (limited) return next(new Error(limited));
+      if (limited) return this.refuse(next, limited);
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
-      if (auth['protocol'] !== PROTOCOL_VERSION) return next(new Error(AUTH_ERRORS.unsupportedProtocol));
+      if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
       const verified = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : Promise.resolve(null);
       verified.then(
         (screen) => {
           if (!screen) {
             this.handshakes.failed(address, Date.now());
-            return next(new Error(AUTH_ERRORS.unauthorized));
+            return this.refuse(next, AUTH_ERRORS.unauthorized);
           }
           (socket.data as { screen?: ScreenInfo }).screen = screen;
           next();
         },
-        (error: unknown) => next(new Error(this.failure(error, 'checking a screen\'s token'))),
+        (error: unknown) => this.refuse(next, this.failure(error, 'checking a screen\'s token')),
       );
     });
     this.namespace.on('connection', (socket) => this.accept(socket));
+  }
+
+  private refuse(next: (error?: Error) => void, reason: string): void {
+    this.metrics?.socketError('handshake');
+    next(new Error(reason));
+  }
+
+  /** Every screen's state now: as stored, with its connection from this channel and the revision its assignments give it. */
+  async screenStates(): Promise<ScreenState[]> {
+    return Promise.all((await this.liveScreens()).map(async (screen) => ({ ...screen, revision: (await this.stores.playlists.setFor(screen))?.revision ?? null })));
+  }
+
+  /** Every screen as stored, with its connection from this channel (what metrics and notifications read: no set assembled). */
+  async liveScreens(): Promise<LiveScreen[]> {
+    return (await this.stores.screens.list()).map((screen) => ({ ...screen, online: this.isOnline(screen.id) }));
+  }
+
+  /** Times an answer to what the hub sent; a timeout (or a lost connection) is counted as `<event> timeout` and rethrown. */
+  private async timed<T>(event: AckedEvent, send: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const answer = await send();
+      this.metrics?.acked(event, started);
+      return answer;
+    } catch (error) {
+      this.metrics?.socketError(`${event} timeout`);
+      throw error;
+    }
   }
 
   isOnline(screenId: string): boolean {
@@ -101,9 +132,14 @@ export class ScreenChannel {
   }
 
   /** A socket handler that answers `{ ok: false, error }` instead of throwing or rejecting (either in a socket.io handler would stop the hub). */
-  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => Promise<void> | void): (payload: unknown, ack: unknown) => void {
+  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => Promise<void> | void, event?: string): (payload: unknown, ack: unknown) => void {
     return (payload, ack) => {
-      const answer = ackOf(ack);
+      const acknowledge = ackOf(ack);
+      // With `event`, each { ok: false } answer is counted as an error of that event.
+      const answer: AckFn = (value) => {
+        if (event && (value as { ok?: unknown } | null)?.ok === false) this.metrics?.socketError(event);
+        acknowledge(value);
+      };
       const failed = (error: unknown): void => answer({ ok: false, error: this.failure(error, what) });
       try {
         void Promise.resolve(handler(payload, answer)).catch(failed);
@@ -142,12 +178,13 @@ export class ScreenChannel {
         for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
         const recent = await this.stores.queue.recent(screen.site, Date.now());
         if (recent.length > 0) void this.sendQueue(connection, recent);
-      }),
+      }, 'hello'),
     );
 
     socket.on(
       'impressions',
       this.guarded(`storing impressions from ${screen.id}`, async (payload, ack) => {
+        const started = performance.now();
         const message = parseWith(ImpressionsMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
@@ -155,8 +192,10 @@ export class ScreenChannel {
         // Acked only once durable (the player deletes what is acked); a failed write or fsync is answered, and the batch comes again.
         const { stored, duplicates } = await this.stores.impressions.insert(message.value.impressions, Date.now());
         this.faults.recovered();
+        this.metrics?.impressionsStored(screen.site, stored);
         ack({ ok: true, stored, duplicates });
-      }),
+        this.metrics?.acked('impressions', started);
+      }, 'impressions'),
     );
 
     socket.on(
@@ -166,14 +205,17 @@ export class ScreenChannel {
         if (!message.ok) return ack({ ok: false, error: message.error });
         await this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
         ack({ ok: true });
-      }),
+      }, 'wait'),
     );
 
     socket.on(
       'status',
       this.guarded(`status from ${screen.id}`, async (payload) => {
         const status = parseWith(StatusMessage, payload);
-        if (!status.ok) return this.log(`status from ${screen.id} ignored: ${status.error}`);
+        if (!status.ok) {
+          this.metrics?.socketError('status');
+          return this.log(`status from ${screen.id} ignored: ${status.error}`);
+        }
         await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
         const power = status.value.power;
         if (power) await this.stores.power.record(screen.id, power, status.value.at, Date.now());
@@ -189,10 +231,15 @@ export class ScreenChannel {
   private async push(connection: Connection, set: PlaylistsMessage): Promise<void> {
     connection.pushing = set.revision;
     try {
-      const answer = parseWith(Ack, await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('playlists', set));
-      if (!answer.ok) this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
-      else if (answer.value.ok) await this.stores.screens.recordAck(connection.screen.id, set.revision);
-      else await this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+      const answer = parseWith(Ack, await this.timed('playlists', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('playlists', set)));
+      if (!answer.ok) {
+        this.metrics?.socketError('playlists');
+        this.log(`${connection.screen.id}: answer to playlists not understood: ${answer.error}`);
+      } else if (answer.value.ok) await this.stores.screens.recordAck(connection.screen.id, set.revision);
+      else {
+        this.metrics?.revisionRefused(connection.screen.site);
+        await this.stores.screens.recordRefusal(connection.screen.id, set.revision, answer.value.error ?? 'refused without a reason', Date.now());
+      }
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to playlists ${set.revision}`);
       else this.log(`${connection.screen.id}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
@@ -220,7 +267,7 @@ export class ScreenChannel {
 
   private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
     try {
-      const answer = Ack.safeParse(await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert));
+      const answer = Ack.safeParse(await this.timed('alert', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert', alert)));
       if (answer.success && answer.data.ok) await this.stores.alerts.recordAck(alert.id, connection.screen.id, 'shown', Date.now());
     } catch (error) {
       if (storageKind(error)) this.failure(error, `recording ${connection.screen.id}'s answer to alert ${alert.id}`);
@@ -230,14 +277,15 @@ export class ScreenChannel {
 
   private async sendQueue(connection: Connection, events: QueueEvent[]): Promise<void> {
     try {
-      await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events });
+      await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events }));
     } catch {
       this.log(`${connection.screen.id}: no answer to queue; the events are sent again at its next hello`);
     }
   }
 
   /** Relays a site's new ticket events to its connected screens. */
-  queue(events: QueueEvent[], screenIds: string[]): void {
+  queue(site: string, events: QueueEvent[], screenIds: string[]): void {
+    this.metrics?.queueRelayed(site, events.length);
     for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendQueue(connection, events);
   }
 
@@ -248,9 +296,7 @@ export class ScreenChannel {
   clearAlert(clear: AlertClear, screenIds: string[]): void {
     for (const id of screenIds) {
       for (const connection of this.connections.get(id) ?? []) {
-        connection.socket
-          .timeout(ACK_TIMEOUT_MS)
-          .emitWithAck('alert:clear', clear)
+        this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
           .then(
             async (answer: unknown) => {
               if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
@@ -268,7 +314,7 @@ export class ScreenChannel {
     if (!connection) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
     let raw: unknown;
     try {
-      raw = await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command);
+      raw = await this.timed('command', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command));
     } catch {
       throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Sha256, UtcTime } from './ids.js';
+import { ScreenViewing } from './contentLint.js';
 import { Impression } from './impression.js';
 import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, TimeZone } from './playlist.js';
@@ -47,8 +48,16 @@ export const ScreenState = ScreenInfo.extend({
   status: StatusMessage.nullable(),
   /** The display's stated power draw in watts, for the energy saved while it sleeps (absent or null: not set). */
   watts: z.number().nullable().optional(),
+  /** Its size and reading distance, for the content lint's character height (absent or null: not set). */
+  viewing: ScreenViewing.nullable().optional(),
 });
 export type ScreenState = z.infer<typeof ScreenState>;
+/** A screen as the hub sees it now, without the revision its assignments give it (costly to assemble; monitoring does without). */
+export type LiveScreen = Omit<ScreenState, 'revision'>;
+
+/** `PUT /api/screens/<id>/viewing`: the screen's size and reading distance (null: unset). */
+export const ScreenViewingRequest = z.object({ viewing: ScreenViewing.nullable() });
+export type ScreenViewingRequest = z.infer<typeof ScreenViewingRequest>;
 export const ScreenList = z.object({ screens: z.array(ScreenState) });
 export type ScreenList = z.infer<typeof ScreenList>;
 
@@ -79,6 +88,9 @@ export const MediaCheck = z.object({ sha256: z.array(Sha256).max(10_000) });
 export type MediaCheck = z.infer<typeof MediaCheck>;
 export const MediaMissing = z.object({ missing: z.array(z.string()) });
 export type MediaMissing = z.infer<typeof MediaMissing>;
+/** `POST /api/media/facts` (body MediaCheck): what the hub read from each file it has (audio: null when unreadable or not media). */
+export const MediaFactsList = z.object({ facts: z.record(z.string(), z.object({ audio: z.boolean().nullable() })) });
+export type MediaFactsList = z.infer<typeof MediaFactsList>;
 
 export const AlertRequest = z.object({
   id: Id.optional(),
@@ -105,6 +117,9 @@ export const ImpressionQuery = z.object({
   limit: z.coerce.number().int().positive().max(1_000_000).optional(),
 });
 export type ImpressionQuery = z.infer<typeof ImpressionQuery>;
+/** `GET /api/impressions`: the query, and `format=csv` for a spreadsheet (RFC 4180) instead of JSON. */
+export const ImpressionExportQuery = ImpressionQuery.extend({ format: z.enum(['json', 'csv'], { error: 'expected format json or csv' }).optional() });
+export type ImpressionExportQuery = z.infer<typeof ImpressionExportQuery>;
 /** As stored by the hub: `zoneId` is `main` when the player sent none, `audience` null without queue data. */
 export const StoredImpression = Impression.extend({ zoneId: Id, audience: Impression.shape.audience.unwrap().nullable(), receivedAt: UtcTime });
 export type StoredImpression = z.infer<typeof StoredImpression>;
@@ -166,6 +181,9 @@ export type PairingClaimed = z.infer<typeof PairingClaimed>;
 
 /** `POST /api/media` (raw body): the hub computes the digest. */
 export const MediaStored = z.object({ sha256: Sha256, bytes: z.number().int().nonnegative(), url: z.string() });
+/** `PUT /api/media/<sha256>`: what was stored under the digest given. */
+export const MediaReceived = MediaStored.pick({ sha256: true, bytes: true });
+export type MediaReceived = z.infer<typeof MediaReceived>;
 export type MediaStored = z.infer<typeof MediaStored>;
 
 /** `GET /api/sites/<site>/waits?since=…&until=…`: each ticket issued then and called, its realized wait beside the estimate made as it was issued. */
@@ -187,6 +205,14 @@ export type WaitComparison = z.infer<typeof WaitComparison>;
 export const ScreenSet = z.object({ revision: z.string().nullable(), timezone: TimeZone, playlists: PlaylistSet, layout: Layout.nullable(), power: PowerSchedule.nullable().optional() });
 export type ScreenSet = z.infer<typeof ScreenSet>;
 
+/** `GET /api/playlists/<id>/history`: each version of a playlist and when it was pushed. */
+export const PlaylistHistory = z.object({ versions: z.array(z.object({ version: z.number().int(), createdAt: UtcTime })) });
+export type PlaylistHistory = z.infer<typeof PlaylistHistory>;
+
+/** `POST /api/sites/<id>/queue`: the new events stored, the repeats ignored, and the site's screens online that were sent them. */
+export const QueueAccepted = z.object({ stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(), screens: z.number().int().nonnegative() });
+export type QueueAccepted = z.infer<typeof QueueAccepted>;
+
 /**
  * `GET /api/sites/<site>/reach?since=…[&until=…][&screen=…]` (issue 21): reach and frequency of each
  * item among the people (called tickets) issued in [since, until), per local day of the site's
@@ -198,6 +224,9 @@ export type DayOrTime = z.infer<typeof DayOrTime>;
 /** `since` (a day: from its local midnight), `until` (a day: to the end of it, included; absent: now). */
 export const ReachQuery = z.object({ since: DayOrTime, until: DayOrTime.optional(), screen: Id.optional() });
 export type ReachQuery = z.infer<typeof ReachQuery>;
+/** `GET /api/sites/<site>/reach`: the query, and `format=csv` for the CSV export. */
+export const ReachExportQuery = ReachQuery.extend({ format: z.enum(['json', 'csv'], { error: 'expected format json or csv' }).optional() });
+export type ReachExportQuery = z.infer<typeof ReachExportQuery>;
 export const ReachReport = z.object({
   site: Id,
   /** The zone the days are read in: the site's screens' (the first one's), else UTC. */

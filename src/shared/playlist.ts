@@ -108,6 +108,30 @@ export const Qr = z.object({
 });
 export type Qr = z.infer<typeof Qr>;
 
+/** A colour as `#rrggbb` (or `#rgb`): what the player paints and the content lint measures. */
+export const HexColor = z
+  .string({ error: 'expected a colour like #0b1f3a' })
+  .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { error: 'expected a colour like #0b1f3a (#rrggbb or #rgb)' });
+
+/**
+ * Extension (optional, text items): the slide's colours; absent, the player's theme
+ * (`THEME_COLORS`). Text below WCAG 4.5:1 against its background is flagged by the content lint.
+ */
+export const TextColors = z.object({
+  text: HexColor.optional(),
+  background: HexColor.optional(),
+});
+export type TextColors = z.infer<typeof TextColors>;
+
+/** The player's own colours (src/renderer/styles.css `--fg`, `--muted`, `--bg`, and the ticker's band). */
+export const THEME_COLORS = {
+  title: '#ffffff',
+  body: '#c9d6ea',
+  background: '#0b1f3a',
+  tickerText: '#111111',
+  tickerBackground: '#ffd23f',
+} as const;
+
 const itemBase = {
   id: Id,
   schedule: Schedule.optional(),
@@ -144,6 +168,7 @@ export const TextItem = z.object({
   title: z.string({ error: 'expected a title' }).min(1, { error: 'expected a non-empty title' }).max(200, { error: 'expected a title of at most 200 characters' }),
   body: z.string({ error: 'expected a text body' }).max(2000, { error: 'expected a body of at most 2000 characters' }).optional(),
   qr: Qr.optional(),
+  colors: TextColors.optional(),
 });
 
 export const WaitItem = z.object({

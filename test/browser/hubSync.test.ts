@@ -9,6 +9,7 @@ import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { playerUrl as joinHub, useHubAndSite } from '../support/hubSuite.js';
 import { addScreen, adminApi, hubCli } from '../support/hubProcess.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
+import { histogramCount, sampleValue, scrape } from '../support/prometheusScrape.js';
 
 const { browser, site, hub } = useHubAndSite();
 
@@ -68,6 +69,18 @@ describe('push and proof of play through a real hub', () => {
     expect((await impressionsOf('accueil-1')).some((i) => i.playlistId === 'bundle' && i.revision === 'bundle-r1')).toBe(true);
     // The status sent at connection reached the hub.
     expect((await screenState('accueil-1')).status?.version).toBe('0.1.0');
+    // And the hub's metrics (scraped from the loopback, read by a Prometheus text parser) moved with this exchange.
+    // (The player plays on: impressions may arrive between the reads, so the scrape is read between two counts.)
+    const storedBefore = (await impressionsOf('accueil-1')).length;
+    const metrics = await scrape(new URL('/metrics', hub.url).href);
+    const storedAfter = (await impressionsOf('accueil-1')).length;
+    expect(sampleValue(metrics.families, 'antichambre_screens', { site: 'mairie-centre', state: 'online' })).toBe(1);
+    const ingested = sampleValue(metrics.families, 'antichambre_impressions_ingested_total', { site: 'mairie-centre' });
+    expect(ingested).toBeGreaterThanOrEqual(storedBefore);
+    expect(ingested).toBeLessThanOrEqual(storedAfter);
+    expect(sampleValue(metrics.families, 'antichambre_screen_outbox_impressions', { screen: 'accueil-1' })).toBeGreaterThanOrEqual(0);
+    expect(histogramCount(metrics, 'antichambre_ack_latency_seconds', { event: 'playlists' })).toBeGreaterThanOrEqual(1);
+    expect(histogramCount(metrics, 'antichambre_ack_latency_seconds', { event: 'impressions' })).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
     await context.close();
   });

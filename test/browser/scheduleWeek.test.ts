@@ -24,7 +24,7 @@ const playlists = inputs.map((p) => Playlist.parse(p));
 // office). Monday would only repeat Tuesday, the weekend Saturday's morning.
 const WEEK_START = Date.parse('2026-12-22T00:00:00+01:00'); // Tuesday
 const WEEK_END = Date.parse('2026-12-26T06:00:00+01:00');
-const STEP = 5 * 60_000;
+const STEP = 10 * 60_000; // sampled every 10 min (items last 20 to 30; the cuts are checked on the impressions)
 
 /** The playlist that must be on screen at `t`: the highest active layer (each has one playlist here). */
 function expectedPlaylist(t: number): string {

@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
-import { PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
+import { MediaFactsList, PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
 import type { Layout } from '../../shared/layout.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { Playlist } from '../../shared/playlist.js';
+import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
+import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
 import { QrPreview } from '../components/QrPreview.js';
@@ -47,6 +49,26 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   /** What the push sends as `layout`: absent (keep), null (remove) or the layout edited. */
   const layoutToPush: Layout | null | undefined = layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined;
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
+  // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
+  const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
+  const videoShas = useMemo(() => (draft.ok ? [...new Set(draft.playlists.flatMap((p) => p.items.flatMap((i) => (i.type === 'video' ? [i.sha256.toLowerCase()] : []))))].sort() : []), [draft]);
+  const viewed = targetScreens.filter((s) => s.viewing).map((s) => s.id);
+  const screenLayouts = usePoll(
+    () => Promise.all(viewed.map(async (id) => ({ id, layout: (await api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet)).layout }))),
+    null,
+    [api, viewed.join(',')],
+  );
+  const mediaFacts = usePoll(async () => (videoShas.length ? await api.send('POST', '/api/media/facts', { sha256: videoShas }, MediaFactsList) : { facts: {} }), null, [api, videoShas.join(',')]);
+  const findings = useMemo(() => {
+    if (!draft.ok) return [];
+    const facts = mediaFacts.data?.facts ?? {};
+    const media = (sha256: string) => (facts[sha256]?.audio == null ? undefined : { audio: facts[sha256]!.audio! });
+    // Each screen in its own zones unless the push sets the layout (or removes it: full screen).
+    const own = new Map((screenLayouts.data ?? []).map((entry) => [entry.id, entry.layout]));
+    const screens = targetScreens.map((s) => ({ id: s.id, viewing: s.viewing, layout: layoutToPush === undefined ? (own.get(s.id) ?? null) : null }));
+    return lintForScreens(draft.playlists, { single: draft.single, layout: layoutToPush ?? null, media }, screens);
+  }, [draft, layoutToPush, targetScreens, mediaFacts.data, screenLayouts.data]);
+  const lintErrors = findings.some((f) => f.severity === 'error');
 
   const loadFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
@@ -164,7 +186,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
               <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t.replace}
             </label>
             <div className="buttons">
-              <button type="button" disabled={!draft.ok || !layoutReady} onClick={() => void push()}>
+              <button type="button" disabled={!draft.ok || !layoutReady || lintErrors} onClick={() => void push()}>
                 {t.push}
               </button>
               <button type="button" className="secondary" disabled={target.kind !== 'screen' || screenList.length === 0} onClick={() => void loadCurrent()}>
@@ -193,6 +215,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
         </div>
       </div>
       {draft.ok ? <QrPreview playlists={draft.playlists} /> : null}
+      {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
       <LayoutPicker value={layoutChoice} onChange={setLayoutChoice} reading={layoutReading} services={services} onServices={setServices} />
       <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
     </>

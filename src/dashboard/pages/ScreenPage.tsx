@@ -8,6 +8,7 @@ import type { CommandType } from '../../shared/protocol.js';
 import { revisionState } from '../../shared/revisionState.js';
 import { CacheStuckNote } from '../components/CacheStuckNote.js';
 import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
+import { ViewingForm } from '../components/ViewingForm.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings, type Label, type Strings } from '../i18n.js';
@@ -127,6 +128,9 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
                 <LayoutPreview fields={fieldsOf(layout)} orientation={LAYOUT_PRESETS.find((preset) => preset.id === layout.id)?.orientation ?? 'landscape'} invalid={() => false} />
               </div>
             ) : null}
+            <h3>{t.viewingTitle}</h3>
+            <p className="help">{t.viewingHelp}</p>
+            <ViewingForm api={api} screen={screen} onSaved={screens.refresh} />
             <h3>{t.kioskEvents}</h3>
             {(status?.events ?? []).length === 0 ? (
               <p>{t.noEvents}</p>

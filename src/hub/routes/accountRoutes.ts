@@ -2,19 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { grantsAllow, grantText, type Grant } from '../../shared/access.js';
 import {
+  ApiTokenCreated,
+  ApiTokenInfo,
+  ApiTokenList,
+  AuditList,
+  PasswordResetDone,
+  SignedOut,
+  UserCreated,
+  UserInfo,
+  UserList,
   ApiTokenCreate,
   AuditQuery,
   PasswordReset,
   UserCreate,
   UserPatch,
-  type ApiTokenCreated,
-  type ApiTokenInfo,
-  type ApiTokenList,
-  type AuditList,
-  type PasswordResetDone,
-  type UserCreated,
-  type UserInfo,
-  type UserList,
 } from '../../shared/accounts.js';
 import { Id } from '../../shared/ids.js';
 import { parseWith } from '../../shared/validationError.js';
@@ -22,6 +23,7 @@ import type { Access } from '../access.js';
 import { HubError } from '../hubError.js';
 import { hashPassword, newPassword } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
+import { errors } from './apiDocs.js';
 import { auditCsv } from '../auditCsv.js';
 
 /**
@@ -48,9 +50,9 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
     if (admins.length === 0) throw new HubError(409, 'users: this would leave the hub without an administrator of every site');
   };
 
-  app.get('/api/users', { config: { access: { action: 'users.read', scope: 'all' } } }, async (): Promise<UserList> => ({ users: await accounts.list() }));
+  app.get('/api/users', { config: { access: { action: 'users.read', scope: 'all' } }, schema: { summary: 'Utilisateurs et leurs rôles / Users and their roles', tags: ['users'], response: { 200: UserList, ...errors(401, 403) } } }, async (): Promise<UserList> => ({ users: await accounts.list() }));
 
-  app.post('/api/users', { config: { access: { action: 'users.manage', scope: 'all' } } }, async (request, reply): Promise<UserCreated> => {
+  app.post('/api/users', { config: { access: { action: 'users.manage', scope: 'all' } }, schema: { summary: 'Ajouter un utilisateur (mot de passe affiché une fois) / Add a user (password shown once)', tags: ['users'], response: { 201: UserCreated, ...errors(400, 401, 403, 409) } } }, async (request, reply): Promise<UserCreated> => {
     const body = parsed(UserCreate, request.body, '');
     const password = body.password ?? newPassword();
     const now = Date.now();
@@ -60,7 +62,7 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
     return { user, ...(body.password === undefined ? { password } : {}) };
   });
 
-  app.patch('/api/users/:id', { config: { access: { action: 'users.manage', scope: 'all' } } }, async (request): Promise<UserInfo> => {
+  app.patch('/api/users/:id', { config: { access: { action: 'users.manage', scope: 'all' } }, schema: { summary: 'Nom, rôles, désactivation / Name, roles, disabling', tags: ['users'], response: { 200: UserInfo, ...errors(400, 401, 403, 404, 409) } } }, async (request): Promise<UserInfo> => {
     const { id } = parsed(IdParam, request.params, 'url');
     const patch = parsed(UserPatch, request.body, '');
     const current = await accounts.get(id);
@@ -81,7 +83,7 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
     return after;
   });
 
-  app.post('/api/users/:id/password', { config: { access: { action: 'users.manage', scope: 'all' } } }, async (request): Promise<PasswordResetDone> => {
+  app.post('/api/users/:id/password', { config: { access: { action: 'users.manage', scope: 'all' } }, schema: { summary: 'Nouveau mot de passe (ses sessions prennent fin) / A new password (their sessions end)', tags: ['users'], response: { 200: PasswordResetDone, ...errors(400, 401, 403, 404) } } }, async (request): Promise<PasswordResetDone> => {
     const { id } = parsed(IdParam, request.params, 'url');
     const body = parsed(PasswordReset, request.body ?? {}, '');
     const password = body.password ?? newPassword();
@@ -93,7 +95,7 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
   });
 
   // Signs a user out everywhere (a departing employee, a lost laptop).
-  app.post('/api/users/:id/signout', { config: { access: { action: 'users.manage', scope: 'all' } } }, async (request) => {
+  app.post('/api/users/:id/signout', { config: { access: { action: 'users.manage', scope: 'all' } }, schema: { summary: 'Déconnecter un utilisateur partout / Sign a user out everywhere', tags: ['users'], response: { 200: SignedOut, ...errors(400, 401, 403, 404) } } }, async (request) => {
     const { id } = parsed(IdParam, request.params, 'url');
     if (!(await accounts.get(id))) throw new HubError(404, `user "${id}" does not exist`);
     const ended = await sessions.endAllOf(id);
@@ -102,12 +104,12 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
   });
 
   // API tokens: each user lists, makes and revokes their own; an administrator sees and revokes everyone's.
-  app.get('/api/tokens', { config: { access: 'signedIn' } }, async (request): Promise<ApiTokenList> => {
+  app.get('/api/tokens', { config: { access: 'signedIn' }, schema: { summary: "Jetons d'API (les siens ; tous pour un administrateur) / API tokens (one's own; all for an administrator)", tags: ['users'], response: { 200: ApiTokenList, ...errors(401) } } }, async (request): Promise<ApiTokenList> => {
     const caller = callerOf(request);
     return { tokens: await tokens.list(grantsAllow(caller.user.grants, 'users.manage', 'all') ? undefined : caller.user.id) };
   });
 
-  app.post('/api/tokens', { config: { access: 'signedIn' } }, async (request, reply): Promise<ApiTokenCreated> => {
+  app.post('/api/tokens', { config: { access: 'signedIn' }, schema: { summary: "Créer un jeton d'API (affiché une fois) / Make an API token (shown once)", tags: ['users'], response: { 201: ApiTokenCreated, ...errors(400, 401, 403) } } }, async (request, reply): Promise<ApiTokenCreated> => {
     const caller = callerOf(request);
     const { name } = parsed(ApiTokenCreate, request.body, '');
     const now = Date.now();
@@ -117,7 +119,7 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
     return created;
   });
 
-  app.delete('/api/tokens/:id', { config: { access: 'signedIn' } }, async (request): Promise<ApiTokenInfo> => {
+  app.delete('/api/tokens/:id', { config: { access: 'signedIn' }, schema: { summary: "Révoquer un jeton d'API / Revoke an API token", tags: ['users'], response: { 200: ApiTokenInfo, ...errors(400, 401, 403, 404) } } }, async (request): Promise<ApiTokenInfo> => {
     const caller = callerOf(request);
     const { id } = parsed(IdParam, request.params, 'url');
     const token = await tokens.get(id);
@@ -128,7 +130,7 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
     return revoked;
   });
 
-  app.get('/api/audit', { config: { access: { action: 'audit.read', scope: 'all' } } }, async (request, reply): Promise<AuditList | string> => {
+  app.get('/api/audit', { config: { access: { action: 'audit.read', scope: 'all' } }, schema: { summary: 'Journal des modifications (JSON ou CSV) / The audit log (JSON or CSV)', tags: ['users'], response: { 200: { description: 'JSON, or CSV with format=csv', content: { 'application/json': { schema: AuditList }, 'text/csv': { schema: z.string() } } }, ...errors(400, 401, 403) } } }, async (request, reply): Promise<AuditList | string> => {
     const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
     const entries = await audit.query(parsed(AuditQuery, rest, 'query'));
     if (format === 'csv') {

@@ -2,36 +2,42 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import {
+  AccuracyList,
+  AlertList,
+  AlertRecord,
   AlertRequest,
   CommandRequest,
+  CommandResult,
+  ImpressionExportQuery,
+  ImpressionList,
   ImpressionQuery,
   MediaCheck,
+  MediaMissing,
+  MediaReceived,
+  MediaStored,
   PairingClaim,
+  PairingClaimed,
+  PlaylistHistory,
   PushRequest,
+  PushResult,
   ScreenCreate,
   Target,
+  ScreenList,
+  ScreenSet,
+  ScreenToken,
+  SiteToken,
+  WaitComparison,
   WaitComparisonQuery,
+  WaitEstimateList,
+  ReachExportQuery,
   ReachQuery,
-  type ReachReport,
-  type AccuracyList,
-  type AlertList,
-  type CommandResult,
-  type ImpressionList,
-  type MediaMissing,
-  type MediaStored,
-  type PairingClaimed,
-  type PushResult,
-  type ScreenList,
-  type ScreenSet,
-  type ScreenToken,
-  type SiteToken,
-  type WaitComparison,
-  type WaitEstimateList,
+  ReachReport,
 } from '../../shared/adminApi.js';
 import { sitesAllowed, type Action, type Scope } from '../../shared/access.js';
 import { Id } from '../../shared/ids.js';
 import { filesOf, isRemoteSrc } from '../../shared/playlist.js';
 import type { Access } from '../access.js';
+import { callerOf, type RouteAccess, type ScopeOf } from '../routeAccess.js';
 import { HubError } from '../hubError.js';
 import { reachCsv, reachReport } from '../reachReport.js';
 import { impressionsCsv } from '../impressionsCsv.js';
@@ -40,31 +46,24 @@ import { PAIRING_BODY_BYTES } from '../requestLimits.js';
 import type { ScreenChannel } from '../screenChannel.js';
 import { toAlert } from '../stores/alertMessage.js';
 import type { HubStores } from '../stores/index.js';
-import { callerOf, type RouteAccess, type ScopeOf } from '../routeAccess.js';
+import { errors, type RouteSchema } from './apiDocs.js';
+import type { FeedPoller } from '../feeds/feedPoller.js';
+import type { MediaFacts } from '../mediaFacts.js';
+import { feedRouteTable } from './feeds.js';
 import { CodeParam } from './pairing.js';
 import { powerRouteTable } from './power.js';
 import { IdParam, parsed, ShaParam } from './requestParsing.js';
 
 /**
  * The admin API (the rest of `/api`, for the CLI and the dashboard), as one table of routes,
- * each naming who may call it (`access`: the action and where its target is, shared/access.ts):
- * the caller is known in `preParsing` (after the rate limit, before any body is read), the role
- * is checked against the target's site once the body is parsed (routeAccess.ts). Every change
- * is written to the audit log with who, the target and its revision before and after.
+ * each naming the permission it needs (`config.permission`): the audience's check runs in
+ * `preParsing` (after the rate limit, before any body is read) and can read it from
+ * `request.routeOptions.config.permission`.
  */
 
 export const MAX_MEDIA_BYTES = 2_000_000_000;
 
-export interface AdminRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  url: string;
-  access: Exclude<RouteAccess, 'public'>;
-  /** Uploads: larger than the root's JSON body limit. */
-  bodyLimit?: number;
-  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-}
-
-/** Writes an audit entry for the request's caller (routes/admin.ts's `audit`). */
+/** Writes an audit entry for the request's caller (adminRouteTable's `audit`). */
 export type RouteAudit = (request: FastifyRequest, record: Parameters<Access['audit']>[1]) => Promise<void>;
 /** Where a request's target is, for the routes of other files in the admin table. */
 export interface TargetScopes {
@@ -73,10 +72,25 @@ export interface TargetScopes {
   screenParam: ScopeOf;
 }
 
+export interface AdminRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  access: Exclude<RouteAccess, 'public'>;
+  /** Uploads: larger than the root's JSON body limit. */
+  bodyLimit?: number;
+  /** What it takes and answers, from the zod schemas it parses with (checked before the handler runs, and documented at /api/docs). */
+  schema: RouteSchema;
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
 export interface AdminDeps {
   stores: HubStores;
   channel: ScreenChannel;
   media: MediaFiles;
+  /** The feeds' poller (src/hub/feeds/), for the feed routes. */
+  feeds: FeedPoller;
+  mediaFacts: MediaFacts;
+  /** Who calls, and may they (access.ts); every route says what it needs (routeAccess.ts). */
   access: Access;
 }
 
@@ -84,7 +98,7 @@ export interface AdminDeps {
 const ScreenshotData = z.object({ png: z.string().min(1) });
 
 /** Every admin route, in one list a role check (or a test) can walk. */
-export function adminRouteTable({ stores, channel, media, access }: AdminDeps): AdminRoute[] {
+export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, access }: AdminDeps): AdminRoute[] {
   // Where each route's target is: the site of the screen, alert or target it names. An unknown
   // screen or alert is scoped to every site: only a role on every site gets as far as the 404.
   const siteOfScreen = async (id: string): Promise<Scope> => {
@@ -115,31 +129,27 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       return site !== null && sites.includes(site);
     });
   };
-  const audit = (request: FastifyRequest, record: Parameters<Access['audit']>[1]): Promise<void> => access.audit(callerOf(request), record, Date.now());
+  const audit: RouteAudit = (request, record) => access.audit(callerOf(request), record, Date.now());
   const revisionOf = async (id: string): Promise<string | null> => {
     const screen = await stores.screens.get(id);
     return screen ? ((await stores.playlists.setFor(screen))?.revision ?? null) : null;
   };
+  const scopes: TargetScopes = { ofTarget: siteOfTarget, bodyTarget, screenParam };
 
   return [
+    ...feedRouteTable({ stores, feeds, mediaFacts, scopes }),
     {
       method: 'GET',
       url: '/api/screens',
       access: rule('screens.read', 'any'),
-      handler: async (request): Promise<ScreenList> => ({
-        screens: await Promise.all(
-          visible(request, 'screens.read', await stores.screens.list(), (screen) => screen.site).map(async (screen) => ({
-            ...screen,
-            online: channel.isOnline(screen.id),
-            revision: (await stores.playlists.setFor(screen))?.revision ?? null,
-          })),
-        ),
-      }),
+      schema: { summary: 'Écrans et leur état / Screens and their state', response: { 200: ScreenList, ...errors(401) } },
+      handler: async (request): Promise<ScreenList> => ({ screens: visible(request, 'screens.read', await channel.screenStates(), (screen) => screen.site) }),
     },
     {
       method: 'POST',
       url: '/api/screens',
       access: rule('screens.manage', bodyTarget),
+      schema: { summary: 'Ajouter un écran (son jeton, une seule fois) / Add a screen (its token, shown once)', body: ScreenCreate, response: { 201: ScreenToken, ...errors(400, 401, 409) } },
       handler: async (request, reply): Promise<ScreenToken> => {
         const created = await stores.screens.add(parsed(ScreenCreate, request.body, ''));
         await audit(request, { action: 'screen.add', target: `screen:${created.screen.id}`, site: created.screen.site, detail: created.screen.name });
@@ -151,6 +161,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'GET',
       url: '/api/screens/:id/playlists',
       access: rule('screens.read', screenParam),
+      schema: { summary: "Le jeu de listes d'un écran / A screen's set", params: IdParam, response: { 200: ScreenSet, ...errors(400, 401, 404) } },
       handler: async (request): Promise<ScreenSet> => {
         const { id } = parsed(IdParam, request.params, 'url');
         const screen = await stores.screens.get(id);
@@ -163,6 +174,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/pairing/:code/claim',
       access: rule('screens.manage', bodyTarget),
+      schema: { summary: 'Appairer un code affiché par un écran / Claim a pairing code shown by a screen', params: CodeParam, body: PairingClaim, response: { 201: PairingClaimed, ...errors(400, 401, 404, 409, 410) } },
       bodyLimit: PAIRING_BODY_BYTES,
       handler: async (request, reply): Promise<PairingClaimed> => {
         const { code } = parsed(CodeParam, request.params, 'url');
@@ -176,6 +188,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/screens/:id/token',
       access: rule('screens.manage', screenParam),
+      schema: { summary: "Nouveau jeton d'écran (l'ancien cesse de marcher) / A new screen token (the old one stops working)", params: IdParam, response: { 200: ScreenToken, ...errors(400, 401, 404) } },
       handler: async (request): Promise<ScreenToken> => {
         const rotated = await stores.screens.rotateToken(parsed(IdParam, request.params, 'url').id);
         // The old token stops working now, for connections already open too.
@@ -188,12 +201,14 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'GET',
       url: '/api/playlists/:id/history',
       access: rule('screens.read', 'any'),
+      schema: { summary: "Versions d'une liste / A playlist's versions", params: IdParam, response: { 200: PlaylistHistory, ...errors(400, 401) } },
       handler: async (request) => ({ versions: await stores.playlists.history(parsed(IdParam, request.params, 'url').id) }),
     },
     {
       method: 'POST',
       url: '/api/playlists',
       access: rule('playlists.push', bodyTarget),
+      schema: { summary: 'Envoyer des listes à un écran ou un site / Push playlists to a screen or a site', body: PushRequest, response: { 200: PushResult, ...errors(400, 401, 404) } },
       handler: async (request): Promise<PushResult> => {
         const push = parsed(PushRequest, request.body, '');
         const targetScope = await siteOfTarget(push.target);
@@ -230,12 +245,14 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/media/missing',
       access: rule('media.upload', 'any'),
+      schema: { summary: 'Médias absents du hub / Which media the hub lacks', body: MediaCheck, response: { 200: MediaMissing, ...errors(400, 401) } },
       handler: async (request): Promise<MediaMissing> => ({ missing: await media.missing(parsed(MediaCheck, request.body, '').sha256) }),
     },
     {
       method: 'PUT',
       url: '/api/media/:sha256',
       access: rule('media.upload', 'any'),
+      schema: { summary: 'Déposer un média par son sha256 (corps binaire) / Upload a media file by its sha256 (binary body)', params: ShaParam, consumes: ['application/octet-stream'], response: { 201: MediaReceived, ...errors(400, 401, 413, 415) } },
       bodyLimit: MAX_MEDIA_BYTES,
       handler: async (request, reply) => {
         const { sha256 } = parsed(ShaParam, request.params, 'url');
@@ -251,6 +268,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/media',
       access: rule('media.upload', 'any'),
+      schema: { summary: 'Déposer un média, le hub calcule son sha256 (corps binaire) / Upload a media file, the hub computes its sha256 (binary body)', consumes: ['application/octet-stream'], response: { 201: MediaStored, ...errors(400, 401, 413, 415) } },
       bodyLimit: MAX_MEDIA_BYTES,
       handler: async (request, reply): Promise<MediaStored> => {
         const type = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
@@ -264,6 +282,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'GET',
       url: '/api/sites/:id/waits',
       access: rule('reports.read', siteParam),
+      schema: { summary: 'Attentes estimées et réalisées / Estimated against realized waits', params: IdParam, querystring: WaitComparisonQuery, response: { 200: WaitComparison, ...errors(400, 401) } },
       handler: async (request): Promise<WaitComparison> => {
         const { id: site } = parsed(IdParam, request.params, 'url');
         return { points: await stores.queue.waitComparison(site, parsed(WaitComparisonQuery, request.query ?? {}, 'query')) };
@@ -273,6 +292,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/sites/:id/token',
       access: rule('sites.token', siteParam),
+      schema: { summary: "Nouveau jeton de site (système de tickets) / A new site token (ticket system)", params: IdParam, response: { 200: SiteToken, ...errors(400, 401) } },
       handler: async (request) => {
         const { id: site } = parsed(IdParam, request.params, 'url');
         const token = await stores.queue.newSiteToken(site);
@@ -285,6 +305,12 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'GET',
       url: '/api/sites/:id/reach',
       access: rule('reports.read', siteParam),
+      schema: {
+        summary: 'Portée et fréquence de chaque élément parmi les personnes venues (JSON ou CSV) / Reach and frequency of each item among the people who waited (JSON or CSV)',
+        params: IdParam,
+        querystring: ReachExportQuery,
+        response: { 200: { description: 'JSON, or CSV with format=csv', content: { 'application/json': { schema: ReachReport }, 'text/csv': { schema: z.string() } } }, ...errors(400, 401) },
+      },
       handler: async (request, reply): Promise<ReachReport | string> => {
         const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
         const report = await reachReport(stores, parsed(IdParam, request.params, 'url').id, parsed(ReachQuery, rest, 'query'), Date.now());
@@ -297,18 +323,21 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'GET',
       url: '/api/sites/:id/accuracy',
       access: rule('reports.read', siteParam),
+      schema: { summary: 'Justesse des estimations par service et jour / Estimate accuracy per service and day', params: IdParam, response: { 200: AccuracyList, ...errors(400, 401) } },
       handler: async (request): Promise<AccuracyList> => ({ accuracy: await stores.queue.accuracy(parsed(IdParam, request.params, 'url').id) }),
     },
     {
       method: 'GET',
       url: '/api/screens/:id/wait',
       access: rule('screens.read', screenParam),
+      schema: { summary: "Estimations d'attente d'un écran / A screen's wait estimates", params: IdParam, response: { 200: WaitEstimateList, ...errors(400, 401) } },
       handler: async (request): Promise<WaitEstimateList> => ({ estimates: await stores.waits.ofScreen(parsed(IdParam, request.params, 'url').id) }),
     },
     {
       method: 'GET',
       url: '/api/alerts',
       access: rule('alerts.read', 'any'),
+      schema: { summary: 'Alertes / Alerts', response: { 200: AlertList, ...errors(401) } },
       handler: async (request): Promise<AlertList> => {
         const alerts = await stores.alerts.list();
         const sites = new Map(await Promise.all(alerts.map(async (alert) => [alert.id, siteName(await siteOfTarget(alert.target))] as const)));
@@ -319,6 +348,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/alerts',
       access: rule('alerts.send', bodyTarget),
+      schema: { summary: 'Envoyer une alerte / Send an alert', body: AlertRequest, response: { 201: AlertRecord, ...errors(400, 401, 404) } },
       handler: async (request, reply) => {
         const alertRequest = parsed(AlertRequest, request.body, '');
         if (Date.parse(alertRequest.until) <= Date.now()) throw new HubError(400, `until: ${alertRequest.until} is already past`);
@@ -347,6 +377,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
         const alert = await stores.alerts.get(parsed(IdParam, request.params, 'url').id);
         return alert ? siteOfTarget(alert.target) : 'all';
       }),
+      schema: { summary: 'Retirer une alerte / Clear an alert', params: IdParam, response: { 200: AlertRecord, ...errors(400, 401, 404) } },
       handler: async (request) => {
         const record = await stores.alerts.clear(parsed(IdParam, request.params, 'url').id, Date.now());
         channel.clearAlert({ id: record.id }, await stores.screens.idsOf(record.target));
@@ -358,6 +389,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'POST',
       url: '/api/commands',
       access: rule('commands.send', bodyTarget),
+      schema: { summary: 'Envoyer une commande à un écran connecté / Send a command to a connected screen', body: CommandRequest, response: { 200: CommandResult, ...errors(400, 401, 404, 409, 502, 504) } },
       handler: async (request): Promise<CommandResult> => {
         const { screen, type } = parsed(CommandRequest, request.body, '');
         const info = await stores.screens.get(screen);
@@ -375,6 +407,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
       method: 'GET',
       url: '/api/screens/:id/screenshot',
       access: rule('screens.read', screenParam),
+      schema: { summary: "Dernière capture d'un écran (PNG) / A screen's last screenshot (PNG)", params: IdParam, response: { 200: { description: 'PNG', content: { 'image/png': { schema: z.string() } } }, ...errors(400, 401, 404) } },
       handler: async (request, reply) => {
         const { id } = parsed(IdParam, request.params, 'url');
         const shot = await stores.commands.lastScreenshot(id);
@@ -392,6 +425,7 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
         const screen = Id.safeParse((request.query as { screen?: unknown } | undefined)?.screen);
         return screen.success ? siteOfScreen(screen.data) : 'any';
       }),
+      schema: { summary: 'Preuves de diffusion (JSON ou CSV) / Proof of play (JSON or CSV)', querystring: ImpressionExportQuery, response: { 200: { description: 'JSON, or CSV with format=csv', content: { 'application/json': { schema: ImpressionList }, 'text/csv': { schema: z.string() } } }, ...errors(400, 401) } },
       handler: async (request, reply): Promise<ImpressionList | string> => {
         const { format, ...rest } = (request.query ?? {}) as Record<string, unknown>;
         const siteOf = new Map((await stores.screens.all()).map((screen) => [screen.id, screen.site]));
@@ -403,14 +437,22 @@ export function adminRouteTable({ stores, channel, media, access }: AdminDeps): 
         return { impressions };
       },
     },
-    ...powerRouteTable({ stores, channel, audit, scopes: { ofTarget: siteOfTarget, bodyTarget, screenParam } }),
+    ...powerRouteTable({ stores, channel, audit, scopes }),
   ];
 }
 
 export const adminRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  // Who calls is checked after the rate limit (onRequest), before any body is read; what they may do once it is parsed (routeAccess.ts).
   // Uploads are streamed to disk, not parsed.
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
   for (const route of adminRouteTable(deps)) {
-    app.route({ method: route.method, url: route.url, config: { access: route.access }, ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }), handler: route.handler });
+    app.route({
+      method: route.method,
+      url: route.url,
+      config: { access: route.access },
+      ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
+      schema: { ...route.schema, tags: [route.access === 'signedIn' ? 'account' : route.access.action.split('.')[0]!], security: [{ admin: [] }] },
+      handler: route.handler,
+    });
   }
 };

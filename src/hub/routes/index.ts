@@ -1,6 +1,8 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from '../access.js';
+import type { FeedPoller } from '../feeds/feedPoller.js';
+import type { MediaFacts } from '../mediaFacts.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { limitRequests } from '../requestLimits.js';
 import type { ScreenChannel } from '../screenChannel.js';
@@ -9,6 +11,9 @@ import type { StorageFaultLog } from '../storageFault.js';
 import type { HubStores } from '../stores/index.js';
 import { accountRoutes } from './accountRoutes.js';
 import { adminRoutes } from './admin.js';
+import { apiDocs } from './apiDocs.js';
+import type { HubMetrics, MetricsAccess } from '../hubMetrics.js';
+import { countHttpErrors, metricsRoutes } from './metricsRoutes.js';
 import { answerErrors } from './errors.js';
 import { mediaRoutes } from './media.js';
 import { pairingRoutes } from './pairing.js';
@@ -37,10 +42,20 @@ export interface RouteDeps {
   dashboardDir: string | null;
   /** Where storage failures are counted and logged (once per kind). */
   faults: StorageFaultLog;
+  metrics: HubMetrics;
+  /** Who may read `/metrics`. */
+  metricsAccess: MetricsAccess;
+  /** The feeds' poller and what the hub read from its media files (issue 20). */
+  feeds: FeedPoller;
+  mediaFacts: MediaFacts;
 }
 
-export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+/** Registers every route; answers them all (as declared), for the test that each is documented. */
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<{ method: string; url: string }[]> {
   answerErrors(app, deps.faults);
+  countHttpErrors(app, deps.metrics);
+  // First: the documentation collects the routes declared after it.
+  const routes = await apiDocs(app);
   // Signed-in callers (an API token or a session) are not rate limited; refused ones count.
   const signedIn = async (request: FastifyRequest): Promise<boolean> => (await deps.access.caller(request, Date.now())) !== null;
   await limitRequests(app, { isAdmin: signedIn, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
@@ -50,6 +65,8 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   await app.register(siteIntakeRoutes, { stores: deps.stores, channel: deps.channel });
   await app.register(pairingRoutes, { pairings: deps.stores.pairings });
   await app.register(sessionRoutes, { access: deps.access, sso: deps.sso, log: deps.log });
-  await app.register(adminRoutes, { stores: deps.stores, channel: deps.channel, media: deps.media, access: deps.access });
+  await app.register(adminRoutes, { stores: deps.stores, channel: deps.channel, media: deps.media, feeds: deps.feeds, mediaFacts: deps.mediaFacts, access: deps.access });
   await app.register(accountRoutes, { access: deps.access });
+  await app.register(metricsRoutes, { metrics: deps.metrics, access: deps.metricsAccess });
+  return routes;
 }

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { HubError } from '../hubError.js';
 import type { MediaFiles } from '../mediaFiles.js';
 import { SERVED_INLINE } from '../mediaSniff.js';
+import { z } from 'zod';
+import { errors } from './apiDocs.js';
 import { parsed, ShaParam } from './requestParsing.js';
 
 /**
@@ -16,14 +18,15 @@ export const mediaRoutes: FastifyPluginAsync<{ media: MediaFiles }> = async (app
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-expose-headers', 'content-length, content-range, accept-ranges, etag');
   };
-  app.options('/media/:sha256', (_request, reply) => {
-    mediaHeaders(reply);
+  // On every answer, refusals included (a bad digest is answered before the handler runs).
+  app.addHook('onRequest', async (_request, reply) => mediaHeaders(reply));
+  app.options('/media/:sha256', { schema: { summary: 'CORS pour les lecteurs web / CORS preflight for web players', tags: ['media'], security: [], params: ShaParam, response: { 204: z.null().describe('No content'), ...errors(400) } } }, (_request, reply) => {
     reply.header('access-control-allow-headers', 'range');
     reply.header('access-control-allow-methods', 'GET, HEAD');
     return reply.code(204).send();
   });
-  app.get('/media/:sha256', async (request, reply) => {
-    mediaHeaders(reply);
+  const mediaFile = { description: 'Le fichier (Range accepté) / the file (Range supported)', content: { 'application/octet-stream': { schema: z.string().describe('binary') } } };
+  app.get('/media/:sha256', { schema: { summary: 'Un média par son sha256 (public) / A media file by its sha256 (public)', tags: ['media'], security: [], params: ShaParam, response: { 200: mediaFile, ...errors(400, 404) } } }, async (request, reply) => {
     const { sha256 } = parsed(ShaParam, request.params, 'url');
     const info = await media.info(sha256);
     if (!info) throw new HubError(404, `media ${sha256} is not on this hub`);

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { PairingCode, PairingPollQuery, type PairingStarted, type PairingState } from '../../shared/adminApi.js';
+import { PairingCode, PairingPollQuery, PairingStarted, PairingState } from '../../shared/adminApi.js';
 import { z } from 'zod';
 import { PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from '../requestLimits.js';
 import type { PairingStore } from '../stores/index.js';
+import { errors } from './apiDocs.js';
 import { parsed } from './requestParsing.js';
 
 export const CodeParam = z.object({ code: PairingCode });
@@ -12,15 +13,33 @@ export const CodeParam = z.object({ code: PairingCode });
  * players), each under its own rate limit. The admin's claim of a code is an admin route.
  */
 export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = async (app, { pairings }) => {
-  app.post('/api/pairing', { bodyLimit: PAIRING_BODY_BYTES, config: { access: 'public', rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } } }, async (_request, reply): Promise<PairingStarted> => {
+  // Readable from any origin, refusals included (a bad code is answered before the handler runs).
+  app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
+  });
+  app.post(
+    '/api/pairing',
+    {
+      bodyLimit: PAIRING_BODY_BYTES,
+      config: { access: 'public', rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } },
+      schema: { summary: "Un écran sans jeton demande un code d'appairage / A screen without a token asks for a pairing code", tags: ['pairing'], security: [], response: { 201: PairingStarted, ...errors(429) } },
+    },
+    async (_request, reply): Promise<PairingStarted> => {
     reply.code(201);
     return pairings.start(Date.now());
-  });
-  app.get('/api/pairing/:code', { bodyLimit: PAIRING_BODY_BYTES, config: { access: 'public', rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply): Promise<PairingState> => {
-    reply.header('access-control-allow-origin', '*');
+    },
+  );
+  app.get(
+    '/api/pairing/:code',
+    {
+      bodyLimit: PAIRING_BODY_BYTES,
+      config: { access: 'public', rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } },
+      schema: { summary: "L'écran attend que son code soit appairé / The screen polls its code until it is claimed", tags: ['pairing'], security: [], params: CodeParam, querystring: PairingPollQuery, response: { 200: PairingState, ...errors(400, 404, 410, 429) } },
+    },
+    async (request, reply): Promise<PairingState> => {
     reply.header('cache-control', 'no-store');
     const { code } = parsed(CodeParam, request.params, 'url');
     return pairings.poll(code, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
-  });
+    },
+  );
 };

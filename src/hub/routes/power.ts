@@ -1,10 +1,11 @@
-import { PowerReportQuery, PowerScheduleRequest, WattsRequest, type PowerReport, type PowerScheduleResult, type WattsResult } from '../../shared/adminApi.js';
+import { PowerReport, PowerReportQuery, PowerScheduleRequest, PowerScheduleResult, WattsRequest, WattsResult } from '../../shared/adminApi.js';
 import { scheduledOffHours } from '../../shared/powerSchedule.js';
-import { Id } from '../../shared/ids.js';
 import type { Scope } from '../../shared/access.js';
+import { Id } from '../../shared/ids.js';
 import type { ScreenChannel } from '../screenChannel.js';
 import type { HubStores } from '../stores/index.js';
 import type { AdminRoute, RouteAudit, TargetScopes } from './admin.js';
+import { errors } from './apiDocs.js';
 import { IdParam, parsed } from './requestParsing.js';
 
 /**
@@ -19,6 +20,11 @@ export function powerRouteTable({ stores, channel, audit, scopes }: { stores: Hu
       url: '/api/power/schedule',
       // The screens' hardware (when they sleep): the IT person's, like pairing.
       access: { action: 'screens.manage', scope: scopes.bodyTarget },
+      schema: {
+        summary: "Horaires d'ouverture (mise en veille) d'un écran ou d'un site, ou null pour les retirer / A screen's or site's opening hours (sleep schedule), or null to remove them",
+        body: PowerScheduleRequest,
+        response: { 200: PowerScheduleResult, ...errors(400, 401, 404) },
+      },
       handler: async (request): Promise<PowerScheduleResult> => {
         const { target, power } = parsed(PowerScheduleRequest, request.body, '');
         const screenIds = await stores.screens.targetIds(target);
@@ -46,6 +52,7 @@ export function powerRouteTable({ stores, channel, audit, scopes }: { stores: Hu
       method: 'PUT',
       url: '/api/screens/:id/watts',
       access: { action: 'screens.manage', scope: scopes.screenParam },
+      schema: { summary: "Puissance de l'afficheur, en watts (économies) / The display's wattage (energy saved)", params: IdParam, body: WattsRequest, response: { 200: WattsResult, ...errors(400, 401, 404) } },
       handler: async (request): Promise<WattsResult> => {
         const { id } = parsed(IdParam, request.params, 'url');
         const { watts } = parsed(WattsRequest, request.body, '');
@@ -66,6 +73,7 @@ export function powerRouteTable({ stores, channel, audit, scopes }: { stores: Hu
           return site.success ? { site: site.data } : 'all';
         },
       },
+      schema: { summary: 'Heures allumé, éteint, noir et énergie économisée par écran / Hours on, off, black and energy saved per screen', querystring: PowerReportQuery, response: { 200: PowerReport, ...errors(400, 401) } },
       handler: async (request): Promise<PowerReport> => {
         const query = parsed(PowerReportQuery, request.query ?? {}, 'query');
         const report = await stores.power.report(query);

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
-import { PasswordChange, SignInRequest, type SessionState, type SignInOptions } from '../../shared/accounts.js';
+import { z } from 'zod';
+import { PasswordChange, SessionState, SignedOut, SignInOptions, SignInRequest } from '../../shared/accounts.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { parseWith } from '../../shared/validationError.js';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE, type Access } from '../access.js';
 import { HubError } from '../hubError.js';
 import { hashPassword, passwordMatches } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
+import { errors } from './apiDocs.js';
 import type { SingleSignOn } from '../singleSignOn.js';
 
 /**
@@ -38,9 +40,9 @@ function clearSessionCookie(reply: FastifyReply): void {
 export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const { access } = deps;
 
-  app.get('/api/session/options', { config: { access: 'public' } }, async (): Promise<SignInOptions> => ({ oidc: deps.sso ? { label: deps.sso.settings.label } : null }));
+  app.get('/api/session/options', { config: { access: 'public' }, schema: { summary: 'Ce que propose la page de connexion / What the sign-in page offers', tags: ['session'], security: [], response: { 200: SignInOptions, ...errors(429) } } }, async (): Promise<SignInOptions> => ({ oidc: deps.sso ? { label: deps.sso.settings.label } : null }));
 
-  app.post('/api/session', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'public' } }, async (request, reply): Promise<SessionState> => {
+  app.post('/api/session', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'public' }, schema: { summary: 'Se connecter (cookie de session) / Sign in (session cookie)', tags: ['session'], security: [], body: SignInRequest, response: { 200: SessionState, ...errors(400, 401, 429) } } }, async (request, reply): Promise<SessionState> => {
     const parsed = parseWith(SignInRequest, request.body);
     if (!parsed.ok) throw new HubError(400, parsed.error);
     const now = Date.now();
@@ -50,12 +52,12 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     return access.state({ user, address: request.ip, via: 'session', sessionToken, lastSeen: toUtcTime(now) });
   });
 
-  app.get('/api/session', { config: { access: 'signedIn' } }, async (request, reply): Promise<SessionState> => {
+  app.get('/api/session', { config: { access: 'signedIn' }, schema: { summary: 'Qui est connecté, ce que ses rôles permettent, son jeton CSRF / Who is signed in, what their roles allow, their CSRF token', tags: ['session'], response: { 200: SessionState, ...errors(401) } } }, async (request, reply): Promise<SessionState> => {
     reply.header('cache-control', 'no-store');
     return access.state(callerOf(request));
   });
 
-  app.delete('/api/session', { config: { access: 'signedIn' } }, async (request, reply) => {
+  app.delete('/api/session', { config: { access: 'signedIn' }, schema: { summary: 'Se déconnecter / Sign out', tags: ['session'], response: { 200: SignedOut, ...errors(401, 403) } } }, async (request, reply) => {
     const caller = callerOf(request);
     if (caller.via === 'session') await access.stores.sessions.end(caller.sessionToken);
     await access.audit(caller, { action: 'session.signout', target: `user:${caller.user.id}` }, Date.now());
@@ -64,7 +66,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
   });
 
   // Sign-out everywhere: every session of this user (a lost laptop), this one included.
-  app.post('/api/session/everywhere', { config: { access: 'signedIn' } }, async (request, reply) => {
+  app.post('/api/session/everywhere', { config: { access: 'signedIn' }, schema: { summary: 'Se déconnecter partout / Sign out everywhere', tags: ['session'], response: { 200: SignedOut, ...errors(401, 403) } } }, async (request, reply) => {
     const caller = callerOf(request);
     const ended = await access.stores.sessions.endAllOf(caller.user.id);
     await access.audit(caller, { action: 'session.signout', target: `user:${caller.user.id}`, detail: `everywhere: ${ended} session(s)` }, Date.now());
@@ -73,7 +75,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
   });
 
   // A user changes their own password: the current one is checked (throttled like a sign-in); their other sessions end.
-  app.post('/api/session/password', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'signedIn' } }, async (request) => {
+  app.post('/api/session/password', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'signedIn' }, schema: { summary: 'Changer son mot de passe / Change one\'s password', tags: ['session'], body: PasswordChange, response: { 200: SignedOut, ...errors(400, 401, 403, 409, 429) } } }, async (request) => {
     const caller = callerOf(request);
     const parsed = parseWith(PasswordChange, request.body);
     if (!parsed.ok) throw new HubError(400, parsed.error);
@@ -93,12 +95,12 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     return { signedOut: ended };
   });
 
-  app.get('/api/session/oidc', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/api/session/oidc', { config: { access: 'public' }, schema: { summary: "Connexion unique : vers le fournisseur d'identité / Single sign-on: to the identity provider", tags: ['session'], security: [], response: { 302: { description: 'Redirection / redirect', content: { 'text/plain': { schema: z.string() } } }, ...errors(404, 503) } } }, async (_request, reply) => {
     if (!deps.sso) throw new HubError(404, 'single sign-on: not configured on this hub (ANTICHAMBRE_OIDC_ISSUER, see the README)');
     return reply.redirect((await deps.sso.start(Date.now())).href, 302);
   });
 
-  app.get('/api/session/oidc/callback', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/api/session/oidc/callback', { config: { access: 'public' }, schema: { summary: "Connexion unique : retour du fournisseur d'identité / Single sign-on: back from the identity provider", tags: ['session'], security: [], response: { 200: { description: 'Page vers le tableau de bord / page on to the dashboard', content: { 'text/html': { schema: z.string() } } }, ...errors(400, 401, 404) } } }, async (request, reply) => {
     if (!deps.sso) throw new HubError(404, 'single sign-on: not configured on this hub');
     const now = Date.now();
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');

@@ -3,6 +3,8 @@ import { QueueMessage } from '../../shared/protocol.js';
 import { QUEUE_BODY_BYTES } from '../requestLimits.js';
 import type { ScreenChannel } from '../screenChannel.js';
 import type { HubStores } from '../stores/index.js';
+import { QueueAccepted } from '../../shared/adminApi.js';
+import { errors, type RouteSchema } from './apiDocs.js';
 import { bearerToken, IdParam, parsed } from './requestParsing.js';
 
 /**
@@ -15,12 +17,20 @@ export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: 
     const { id: site } = parsed(IdParam, request.params, 'url');
     await stores.queue.verifySite(site, bearerToken(request) ?? '');
   };
-  app.post('/api/sites/:id/queue', { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite, config: { access: 'public' } }, async (request) => {
+  const schema: RouteSchema = {
+    summary: "Le système de tickets d'un site envoie ses événements (jeton du site) / A site's ticket system posts its events (site token)",
+    tags: ['sites'],
+    security: [{ site: [] }],
+    params: IdParam,
+    body: QueueMessage,
+    response: { 200: QueueAccepted, ...errors(400, 401, 413, 429, 503) },
+  };
+  app.post('/api/sites/:id/queue', { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite, schema, config: { access: 'public' } }, async (request): Promise<QueueAccepted> => {
     const { id: site } = parsed(IdParam, request.params, 'url');
     const { events } = parsed(QueueMessage, request.body, '');
     const fresh = await stores.queue.store(site, events);
     const screens = await stores.screens.idsOf({ site });
-    if (fresh.length > 0) channel.queue(fresh, screens);
+    if (fresh.length > 0) channel.queue(site, fresh, screens);
     return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
   });
 };

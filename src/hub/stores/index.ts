@@ -20,6 +20,8 @@ import type {
 } from '../../shared/adminApi.js';
 import type { Grant } from '../../shared/access.js';
 import type { ApiTokenInfo, AuditAction, AuditEntry, AuditQuery, UserInfo } from '../../shared/accounts.js';
+import type { ScreenViewing } from '../../shared/contentLint.js';
+import type { FeedCreate, FeedRecord } from '../../shared/feeds.js';
 import type { Impression } from '../../shared/impression.js';
 import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
@@ -58,6 +60,8 @@ export interface ScreenStore {
   recordAck(id: string, revision: string): Promise<void>;
   recordRefusal(id: string, revision: string, error: string, at: number): Promise<void>;
   ackedRevision(id: string): Promise<string | null>;
+  /** Its size and reading distance for the content lint (null: unset); 404 for an unknown screen. */
+  setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null>;
 }
 
 /** Playlists with their history, their assignments to screens and sites, and layouts (protocol §6). */
@@ -130,6 +134,32 @@ export interface PairingStore {
 export interface MediaIndex {
   info(sha256: string): Promise<{ bytes: number; type: string } | null>;
   record(sha256: string, bytes: number, type: string, at: number): Promise<void>;
+}
+
+export interface FeedEntry {
+  key: string;
+  value: string;
+  firstSeen: string;
+}
+
+/**
+ * The feeds a hub polls (src/hub/feeds/), their last poll's outcome, and what each has already
+ * seen (the CAP messages applied and the links fetched, the news entries with when they were
+ * first seen), so that a poll is idempotent: a message seen again does nothing, across polls and
+ * restarts.
+ */
+export interface FeedStore {
+  add(feed: FeedCreate, at: number): Promise<FeedRecord>;
+  list(): Promise<FeedRecord[]>;
+  get(id: string): Promise<FeedRecord | null>;
+  /** Removes the feed and what it has seen; false when there was none. */
+  remove(id: string): Promise<boolean>;
+  recordPoll(id: string, at: number, error: string | null, active: number): Promise<void>;
+  entries(feedId: string, prefix: string): Promise<FeedEntry[]>;
+  entry(feedId: string, key: string): Promise<FeedEntry | null>;
+  /** Inserts or replaces the entry's value, keeping when it was first seen. */
+  putEntry(feedId: string, key: string, value: string, at: number): Promise<void>;
+  deleteEntries(feedId: string, keys: string[]): Promise<void>;
 }
 
 /**
@@ -249,6 +279,7 @@ export interface HubStores {
   tokens: ApiTokenStore;
   audit: AuditLog;
   power: PowerStore;
+  feeds: FeedStore;
   /** Waits for what is under way, then closes the database. */
   close(): Promise<void>;
 }

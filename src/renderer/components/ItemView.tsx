@@ -43,9 +43,15 @@ function Content({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks
     case 'text':
       return (
         <WithQr qr={item.qr}>
-          <div className="text-slide">
-            <h1 className="text-title">{item.title}</h1>
-            {item.body ? <p className="text-body">{item.body}</p> : null}
+          <div className="text-slide" style={item.colors?.background ? { background: item.colors.background } : undefined}>
+            <h1 className="text-title" style={item.colors?.text ? { color: item.colors.text } : undefined}>
+              {item.title}
+            </h1>
+            {item.body ? (
+              <p className="text-body" style={item.colors?.text ? { color: item.colors.text } : undefined}>
+                {item.body}
+              </p>
+            ) : null}
           </div>
         </WithQr>
       );

@@ -145,7 +145,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX power_log_last_at ON power_log (last_at);
   `,
-  // 3 (SQLite's 6): accounts (issue 18): users, their roles per site ('*': every site), sessions and
+  // 3 (SQLite's 6): feeds a site is subscribed to, with what each has seen; each screen's size and reading distance.
+  `
+  ALTER TABLE screens ADD COLUMN viewing TEXT COLLATE "C";
+  CREATE TABLE feeds (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    body TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    last_poll_at TEXT COLLATE "C",
+    last_ok_at TEXT COLLATE "C",
+    last_error TEXT COLLATE "C",
+    active INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE feed_entries (feed_id TEXT COLLATE "C" NOT NULL, key TEXT COLLATE "C" NOT NULL, value TEXT COLLATE "C" NOT NULL, first_seen TEXT COLLATE "C" NOT NULL, PRIMARY KEY (feed_id, key));
+  `,
+  // 4 (SQLite's 7): accounts (issue 18): users, their roles per site ('*': every site), sessions and
   // API tokens as SHA-256 hashes, and the audit log, append-only (a trigger refuses UPDATE and DELETE).
   `
   CREATE TABLE users (

@@ -6,7 +6,7 @@ import type { SqliteDb } from './sqliteDb.js';
 /**
  * The audit log: who did what, when, to which target, with the target's revision before and
  * after. Append-only: this interface has no update nor delete, and the table's triggers refuse
- * both (sqliteDb.ts, migration 6), so that not even a bug in the hub can rewrite history.
+ * both (sqliteDb.ts, migration 7), so that not even a bug in the hub can rewrite history.
  */
 
 

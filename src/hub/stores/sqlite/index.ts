@@ -5,6 +5,7 @@ import { SqliteAlertStore } from './alerts.js';
 import { SqliteApiTokenStore } from './apiTokens.js';
 import { SqliteAuditLog } from './audit.js';
 import { SqliteCommandStore } from './commands.js';
+import { SqliteFeedStore } from './feeds.js';
 import { SqliteImpressionStore } from './impressions.js';
 import { SqlitePairingStore } from './pairings.js';
 import { SqlitePlaylistStore } from './playlists.js';
@@ -63,6 +64,7 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     media: new SqliteMediaIndex(db),
     settings: new SqliteSettingsStore(db),
     power: new SqlitePowerStore(db),
+    feeds: new SqliteFeedStore(db),
     accounts: new SqliteAccountStore(db),
     sessions: new SqliteSessionStore(db, { ...SESSION_LIMITS, ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }) }),
     tokens: new SqliteApiTokenStore(db),

@@ -1,4 +1,5 @@
 import type { ScreenCreate, ScreenInfo, ScreenToken, Target } from '../../../shared/adminApi.js';
+import { ScreenViewing } from '../../../shared/contentLint.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { StatusMessage } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
@@ -22,6 +23,16 @@ interface ScreenRow {
   refused_at: string | null;
   status: string | null;
   watts: number | null;
+  viewing: string | null;
+}
+
+function viewingOf(text: string | null): ScreenViewing | null {
+  if (text === null) return null;
+  try {
+    return ScreenViewing.safeParse(JSON.parse(text)).data ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function info(row: ScreenRow): ScreenInfo {
@@ -92,7 +103,14 @@ export class SqliteScreenStore implements ScreenStore {
         refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
         status: parsedStatus(row.status),
         watts: row.watts,
+        viewing: viewingOf(row.viewing),
       }));
+  }
+
+  async setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null> {
+    const changed = this.db.prepare('UPDATE screens SET viewing = ? WHERE id = ?').run(viewing === null ? null : JSON.stringify(viewing), id).changes;
+    if (changed === 0) throw new HubError(404, `screen "${id}" does not exist`);
+    return viewing;
   }
 
   async idsOf(target: Target): Promise<string[]> {

@@ -143,7 +143,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE power_log (screen_id TEXT NOT NULL, since TEXT NOT NULL, state TEXT NOT NULL, last_at TEXT NOT NULL, PRIMARY KEY (screen_id, since));
   CREATE INDEX power_log_last_at ON power_log (last_at);
   `,
-  // 6: accounts (issue 18): users with argon2id password hashes (null: single sign-on only) and
+  // 6: feeds a site is subscribed to (CAP alerts, news for a ticker), with what each has seen (idempotent polls);
+  // each screen's size and reading distance (JSON ScreenViewing), for the content lint.
+  `
+  ALTER TABLE screens ADD COLUMN viewing TEXT;
+  CREATE TABLE feeds (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_poll_at TEXT,
+    last_ok_at TEXT,
+    last_error TEXT,
+    active INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE feed_entries (feed_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (feed_id, key));
+  `,
+  // 7: accounts (issue 18): users with argon2id password hashes (null: single sign-on only) and
   // their roles per site ('*': every site); dashboard sessions and API tokens kept as SHA-256
   // hashes; the audit log, append-only (triggers refuse UPDATE and DELETE). A hub that had an
   // admin token gets an administrator (admin@localhost, no password yet) whose API token it becomes.
