@@ -155,7 +155,7 @@ describe('dashboard: accounts', () => {
     await signIn(page, 'accueil.annexe@mairie.fr', password);
     await page.waitForSelector('[data-nav=alerts]');
     const nav = await page.$$eval('[data-nav]', (links) => links.map((link) => link.getAttribute('data-nav')));
-    expect(nav).toEqual(['screens', 'alerts', 'reports', 'account']);
+    expect(nav).toEqual(['screens', 'alerts', 'reports', 'feeds', 'account']);
     await page.waitForSelector('tr[data-screen-id="accueil-annexe"]');
     expect(await page.$('tr[data-screen-id="hall-mairie"]')).toBeNull();
     expect(await page.$('#pairing-code')).toBeNull();
@@ -223,7 +223,7 @@ describe('dashboard: accounts', () => {
     expect(await page.textContent('[data-signed-in-as]')).toBe('Claire Martin');
     expect(new URL(page.url()).origin).toBe(hub.url);
     const nav = await page.$$eval('[data-nav]', (links) => links.map((link) => link.getAttribute('data-nav')));
-    expect(nav).toEqual(['screens', 'alerts', 'reports', 'account']);
+    expect(nav).toEqual(['screens', 'alerts', 'reports', 'feeds', 'account']);
     await page.waitForSelector('tr[data-screen-id="accueil-annexe"]');
     expect(await page.$('tr[data-screen-id="hall-mairie"]')).toBeNull();
     await page.click('[data-nav=account]');

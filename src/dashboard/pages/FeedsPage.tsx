@@ -5,11 +5,13 @@ import { Field } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
+import { useCan } from '../permissions.js';
 import { usePoll } from '../usePoll.js';
 
 /** Subscribe a site to a CAP alert feed or a news feed (for a ticker zone), see each feed's last poll, poll now, remove. */
 export function FeedsPage({ api }: { api: HubApi }) {
   const { t, locale } = useStrings();
+  const can = useCan();
   const feeds = usePoll(() => api.get('/api/feeds', FeedList), 5_000, [api]);
   const [kind, setKind] = useState<FeedKind>('cap');
   const [fields, setFields] = useState({ id: '', site: '', url: '', every: '5', zone: 'bandeau' });
@@ -54,7 +56,7 @@ export function FeedsPage({ api }: { api: HubApi }) {
   return (
     <>
       <h1>{t.feedsTitle}</h1>
-      <section className="card" aria-labelledby="add-feed-title">
+      <section className="card" aria-labelledby="add-feed-title" hidden={!can('playlists.push')}>
         <h2 id="add-feed-title">{t.addFeed}</h2>
         <p className="help">{t.feedsHelp}</p>
         <form className="grid-form" onSubmit={(event) => void submit(event)} noValidate>
@@ -127,7 +129,7 @@ export function FeedsPage({ api }: { api: HubApi }) {
                   {feed.state.lastError ? <div className="error small">{feed.state.lastError}</div> : null}
                 </td>
                 <td>
-                  <div className="buttons">
+                  <div className="buttons" hidden={!can('playlists.push')}>
                     <button type="button" className="secondary" onClick={() => void act('POST', feed)} aria-label={`${t.feedPoll} : ${feed.id}`}>
                       {t.feedPoll}
                     </button>
