@@ -246,6 +246,22 @@ describe('accounts: the audit log', () => {
     expect(filtered.length).toBe(2);
   });
 
+  it("records a feed's subscription, poll and removal, and a screen's reading distance, with the site", async () => {
+    await http('POST', '/api/screens', { token: ADMIN, body: { id: 'ecran-flux', name: 'Flux', site: 'annexe', timezone: 'Europe/Paris' } });
+    // A feed nobody serves: its poll fails at once, and is audited all the same (someone asked for it).
+    const url = 'http://127.0.0.1:9/flux.xml';
+    expect((await http('POST', '/api/feeds', { token: ADMIN, body: { id: 'vigilance', kind: 'cap', site: 'annexe', url } })).status).toBe(201);
+    expect((await http('POST', '/api/feeds/vigilance/poll', { token: ADMIN, body: {} })).status).toBe(200);
+    expect((await http('DELETE', '/api/feeds/vigilance', { token: ADMIN })).status).toBe(200);
+    expect((await http('PUT', '/api/screens/ecran-flux/viewing', { token: ADMIN, body: { viewing: { diagonalInches: 55, distanceM: 4 } } })).status).toBe(200);
+    const entries = (await http<AuditList>('GET', '/api/audit?site=annexe', { token: ADMIN })).body.entries;
+    const of = (action: string) => entries.filter((e) => e.action === action);
+    expect(of('feed.add')).toMatchObject([{ actorEmail: ADMIN_EMAIL, target: 'feed:vigilance', site: 'annexe', after: `cap ${url}` }]);
+    expect(of('feed.poll')).toMatchObject([{ target: 'feed:vigilance', site: 'annexe' }]);
+    expect(of('feed.remove')).toMatchObject([{ target: 'feed:vigilance', site: 'annexe', before: `cap ${url}` }]);
+    expect(of('screen.viewing')).toMatchObject([{ target: 'screen:ecran-flux', site: 'annexe', after: JSON.stringify({ diagonalInches: 55, distanceM: 4 }) }]);
+  });
+
   it('exports CSV, formulas defused, and cannot be rewritten, not even in SQL', async () => {
     await http('POST', '/api/alerts', { token: ADMIN, body: { id: 'formule', level: 'info', text: '=HYPERLINK("http://x")', until: '2099-01-01T00:00:00.000Z', target: { site: 'mairie' } } });
     const response = await fetch(new URL('/api/audit?format=csv&action=alert.send', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } });

@@ -137,7 +137,7 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, acc
   const scopes: TargetScopes = { ofTarget: siteOfTarget, bodyTarget, screenParam };
 
   return [
-    ...feedRouteTable({ stores, feeds, mediaFacts, scopes }),
+    ...feedRouteTable({ stores, feeds, mediaFacts, scopes, audit }),
     {
       method: 'GET',
       url: '/api/screens',

@@ -6,7 +6,7 @@ import type { MediaFacts } from '../mediaFacts.js';
 import type { HubStores } from '../stores/index.js';
 import { sitesAllowed, type Scope } from '../../shared/access.js';
 import { callerOf, type ScopeOf } from '../routeAccess.js';
-import type { AdminRoute, TargetScopes } from './admin.js';
+import type { AdminRoute, RouteAudit, TargetScopes } from './admin.js';
 import { errors } from './apiDocs.js';
 import { IdParam, parsed } from './requestParsing.js';
 
@@ -17,7 +17,7 @@ import { IdParam, parsed } from './requestParsing.js';
  * Part of the admin audience's table (routes/admin.ts), each with its access rule: a feed is its
  * site's (subscribed, polled and removed by an editor of the site, listed to whoever sees the site).
  */
-export function feedRouteTable({ stores, feeds, mediaFacts, scopes }: { stores: HubStores; feeds: FeedPoller; mediaFacts: MediaFacts; scopes: TargetScopes }): AdminRoute[] {
+export function feedRouteTable({ stores, feeds, mediaFacts, scopes, audit }: { stores: HubStores; feeds: FeedPoller; mediaFacts: MediaFacts; scopes: TargetScopes; audit: RouteAudit }): AdminRoute[] {
   const record = async (id: string): Promise<FeedRecord> => {
     const found = await stores.feeds.get(id);
     if (!found) throw new HubError(404, `feed "${id}" does not exist`);
@@ -50,6 +50,7 @@ export function feedRouteTable({ stores, feeds, mediaFacts, scopes }: { stores: 
         const created = await stores.feeds.add(feed, Date.now());
         // First poll soon (the CLI and the dashboard poll at once to show the outcome), then every everyMinutes.
         feeds.schedule(created.id, created.everyMinutes, 1_000);
+        await audit(request, { action: 'feed.add', target: `feed:${created.id}`, site: created.site, after: `${created.kind} ${created.url}`.slice(0, 300) });
         reply.code(201);
         return created;
       },
@@ -61,8 +62,9 @@ export function feedRouteTable({ stores, feeds, mediaFacts, scopes }: { stores: 
       schema: { summary: 'Relever un flux maintenant / Poll a feed now', params: IdParam, response: { 200: FeedRecord, ...errors(400, 401, 404) } },
       handler: async (request): Promise<FeedRecord> => {
         const { id } = parsed(IdParam, request.params, 'url');
-        await record(id);
+        const found = await record(id);
         await feeds.poll(id);
+        await audit(request, { action: 'feed.poll', target: `feed:${id}`, site: found.site });
         return record(id);
       },
     },
@@ -74,6 +76,7 @@ export function feedRouteTable({ stores, feeds, mediaFacts, scopes }: { stores: 
       handler: async (request): Promise<FeedRecord> => {
         const found = await record(parsed(IdParam, request.params, 'url').id);
         await feeds.remove(found);
+        await audit(request, { action: 'feed.remove', target: `feed:${found.id}`, site: found.site, before: `${found.kind} ${found.url}`.slice(0, 300) });
         return found;
       },
     },
@@ -91,7 +94,10 @@ export function feedRouteTable({ stores, feeds, mediaFacts, scopes }: { stores: 
       schema: { summary: "Taille de l'écran et distance de lecture (hauteur des caractères) / The screen's size and reading distance (character height)", params: IdParam, body: ScreenViewingRequest, response: { 200: ScreenViewingRequest, ...errors(400, 401, 404) } },
       handler: async (request): Promise<ScreenViewingRequest> => {
         const { id } = parsed(IdParam, request.params, 'url');
-        return { viewing: await stores.screens.setViewing(id, parsed(ScreenViewingRequest, request.body, '').viewing) };
+        const viewing = await stores.screens.setViewing(id, parsed(ScreenViewingRequest, request.body, '').viewing);
+        const scope = await scopes.ofTarget({ screen: id });
+        await audit(request, { action: 'screen.viewing', target: `screen:${id}`, site: typeof scope === 'object' ? scope.site : null, after: viewing === null ? 'none' : JSON.stringify(viewing) });
+        return { viewing };
       },
     },
   ];
