@@ -39,7 +39,7 @@ if (wanted('reach')) await runBundled('bench/reachMain.ts', [REPO_ROOT]);
 if (wanted('ingest')) await benchIngest(results);
 if (wanted('scale')) await benchScale(results);
 if (wanted('metrics')) await benchMetricsScrape(results);
-if (wanted('kiosk-cache')) await benchKioskMedia();
+if (wanted('kiosk-cache')) await benchKioskMedia(results);
 if (needsWeb) {
   const browser = await launchBrowser();
   const site = await serveWeb();
