@@ -137,17 +137,17 @@ export class WaitForecaster {
    * A `queue` message (§4): its events applied, then one estimate per service it touched, as of its
    * latest event; for a service whose latest event is an `issued`, the estimate of that very ticket.
    */
-  receive(events: readonly QueueEvent[]): { touched: Set<string>; estimates: WaitEstimate[] } {
+  receive(events: readonly QueueEvent[]): { touched: Set<string>; estimates: WaitEstimate[]; forecasts: ForecastEstimate[] } {
     const { touched, issued } = this.add(events);
     let last: QueueEvent | undefined;
     for (const event of events) if (!last || Date.parse(event.at) >= Date.parse(last.at)) last = event;
-    const estimates: WaitEstimate[] = [];
+    const forecasts: ForecastEstimate[] = [];
     for (const service of touched) {
       const newcomer = last?.type === 'issued' && last.service === service ? issued.find((e) => e.ticket === last.ticket) : undefined;
       const estimate = newcomer ?? this.estimate(service);
-      if (estimate) estimates.push(onWire(estimate));
+      if (estimate) forecasts.push(estimate);
     }
-    return { touched, estimates };
+    return { touched, estimates: forecasts.map(onWire), forecasts };
   }
 
   /** The estimate for `service` now (for the newcomer `ticket` when given); null when the service is closed. */
