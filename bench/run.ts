@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- <name>]: measures every figure (or one: decision, ingest, scale, startup,
- * transitions, cache, backlog), prints it and writes it to bench/results/<date>-<commit>.json;
+ * transitions, cache, backlog, wait-cost), prints it and writes it to bench/results/<date>-<commit>.json;
  * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
  * Asserts nothing.
  */
@@ -14,8 +14,9 @@ import { benchMediaCache } from './mediaCache.js';
 import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
+import { benchWaitCost } from './waitCost.js';
 
-const NAMES = ['decision', 'ingest', 'scale', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
+const NAMES = ['decision', 'ingest', 'scale', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -25,8 +26,8 @@ if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
 const wanted = (name: Name): boolean => !only || only === name;
 
 /** What each benchmark runs: the web player (dist/web) or the hub (dist/hub). */
-const needsWeb = (['startup', 'transitions', 'zones', 'cache', 'backlog'] as const).some(wanted);
-const needsHub = (['ingest', 'scale', 'backlog'] as const).some(wanted);
+const needsWeb = (['startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const).some(wanted);
+const needsHub = (['ingest', 'scale', 'backlog', 'wait-cost'] as const).some(wanted);
 const build = (script: string): void => void execFileSync('npm', ['run', '--silent', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 if (needsWeb) build('build:web');
 if (needsHub) build('build:hub');
@@ -46,6 +47,7 @@ if (needsWeb) {
     if (wanted('transitions') || wanted('zones')) await benchZoneTransitions(browser, results);
     if (wanted('cache')) await benchMediaCache(browser, results);
     if (wanted('backlog')) await benchBacklog(browser, site, results);
+    if (wanted('wait-cost')) await benchWaitCost(browser, site, results);
   } finally {
     await browser.close();
     await site.close();
