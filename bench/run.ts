@@ -1,6 +1,6 @@
 /**
- * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, startup,
- * transitions, cache, backlog), prints it and writes it to bench/results/<date>-<commit>.json;
+ * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, kiosk-cache,
+ * startup, transitions, zones, cache, backlog, wait-cost), prints it and writes it to bench/results/<date>-<commit>.json;
  * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
  * Asserts nothing.
  */
@@ -15,8 +15,9 @@ import { benchMetricsScrape } from './metricsScrape.js';
 import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
+import { benchWaitCost } from './waitCost.js';
 
-const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog'] as const;
+const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -26,8 +27,8 @@ if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
 const wanted = (name: Name): boolean => !only || only === name;
 
 /** What each benchmark runs: the web player (dist/web) or the hub (dist/hub). */
-const needsWeb = (['startup', 'transitions', 'zones', 'cache', 'backlog'] as const).some(wanted);
-const needsHub = (['ingest', 'scale', 'metrics', 'backlog'] as const).some(wanted);
+const needsWeb = (['startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const).some(wanted);
+const needsHub = (['ingest', 'scale', 'metrics', 'backlog', 'wait-cost'] as const).some(wanted);
 const build = (script: string): void => void execFileSync('npm', ['run', '--silent', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 if (needsWeb) build('build:web');
 if (needsHub) build('build:hub');
@@ -49,6 +50,7 @@ if (needsWeb) {
     if (wanted('transitions') || wanted('zones')) await benchZoneTransitions(browser, results);
     if (wanted('cache')) await benchMediaCache(browser, results);
     if (wanted('backlog')) await benchBacklog(browser, site, results);
+    if (wanted('wait-cost')) await benchWaitCost(browser, site, results);
   } finally {
     await browser.close();
     await site.close();

@@ -1,7 +1,9 @@
 /**
  * npm run bench:wait: the wait estimator against the baselines, on the three named scenarios
  * and on random rooms held out from any tuning (bench/waitRooms.ts). Prints figures, asserts nothing.
- * `npm run bench:wait -- --rooms 20` evaluates fewer held-out rooms; `--tuning` the tuning rooms instead.
+ * `npm run bench:wait -- --rooms 20` evaluates fewer held-out rooms; `--tuning` the tuning rooms instead
+ * (what to iterate on: `npm run bench:wait -- --tuning --rooms-only --first-day`, about a minute);
+ * `--per-room` prints each room's figures.
  */
 import type { QueueEvent } from '../src/shared/queue.js';
 import { lastServedWait, queueLengthWait } from '../src/shared/waitBaselines.js';
@@ -97,15 +99,23 @@ function namedScenarios(results: ResultFile): void {
   }
 }
 
-function rooms(seeds: readonly number[], label: string, results: ResultFile | null): void {
+export interface RoomOptions {
+  /** Only the first day (no history): half the time, for iterating on tuning rooms. */
+  firstDayOnly?: boolean;
+  /** Print each room's ratio and coverage. */
+  perRoom?: boolean;
+}
+
+function rooms(seeds: readonly number[], label: string, results: ResultFile | null, options: RoomOptions = {}): void {
   console.log(`\nwait rooms (${label}: seeds ${seeds[0]}…${seeds.at(-1)}, ${seeds.length} rooms). Ratio = MAE ours ÷ MAE of the room's better baseline (goal ≤ 0.85 on average, ≤ 1.0 in every class); coverage of the 80 % interval (goal 75-85 %)`);
-  for (const withHistory of [false, true]) {
+  for (const withHistory of options.firstDayOnly ? [false] : [false, true]) {
     const all = { ratios: [] as number[], errors: empty() };
     const byClass = new Map(ROOM_CLASSES.map((c) => [c, { ratios: [] as number[], errors: empty() }]));
     for (const seed of seeds) {
       const scenario = room(seed);
       const e = evaluateDay(simulateDay(scenario, seed), withHistory ? simulateDay(room(seed, 'last-week'), seed + 1).events : null);
       if (e.count === 0) continue;
+      if (options.perRoom) console.log(`    ${scenario.name.padEnd(18)} ratio ${ratio(e).toFixed(2)}  ours ${mae(e, 'ours').toFixed(2)}  les ${mae(e, 'les').toFixed(2)}  queue length ${mae(e, 'naive').toFixed(2)} min  coverage ${pct(e.covered / e.count)} [${e.count}]`);
       for (const bucket of [all, byClass.get(classOf(seed))!]) {
         bucket.ratios.push(ratio(e));
         add(bucket.errors, e);
@@ -148,13 +158,14 @@ if (process.argv[1]?.endsWith('waitEval.ts')) main();
 
 function main(): void {
 const argv = process.argv.slice(2);
-const count = argv.includes('--rooms') ? Number(argv[argv.indexOf('--rooms') + 1]) : HELD_OUT_SEEDS.length;
+const count = argv.includes('--rooms') ? Number(argv[argv.indexOf('--rooms') + 1]) : Infinity;
 const started = performance.now();
 const results = new ResultFile();
 if (!argv.includes('--rooms-only')) namedScenarios(results);
-if (argv.includes('--tuning')) rooms(TUNING_SEEDS, 'tuning rooms, used to choose settings', null);
+const options: RoomOptions = { firstDayOnly: argv.includes('--first-day'), perRoom: argv.includes('--per-room') };
+if (argv.includes('--tuning')) rooms(TUNING_SEEDS.slice(0, count), 'tuning rooms, used to choose settings', null, options);
 // Only the whole held-out set makes the figures the README shows.
-else rooms(HELD_OUT_SEEDS.slice(0, count), 'held-out rooms, never used to choose anything', count === HELD_OUT_SEEDS.length ? results : null);
+else rooms(HELD_OUT_SEEDS.slice(0, count), 'held-out rooms, never used to choose anything', count >= HELD_OUT_SEEDS.length && !options.firstDayOnly ? results : null, options);
 console.log(`bench:wait: results in ${results.toString()}`);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

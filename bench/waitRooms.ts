@@ -16,7 +16,8 @@ import type { Scenario } from './waitSim.js';
 export const ROOM_CLASSES = ['guichet', 'mairie', 'clinique', 'prefecture', 'bruitee'] as const;
 export type RoomClass = (typeof ROOM_CLASSES)[number];
 
-export const TUNING_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+/** 20 rooms per class: 100 tuning rooms (seeds 1-20 until issue 16's second pass, 21-100 added then to choose on more than four rooms a class). */
+export const TUNING_SEEDS = Array.from({ length: 100 }, (_, i) => i + 1);
 /** 25 rooms per class: 125 held-out rooms. */
 export const HELD_OUT_SEEDS = Array.from({ length: 125 }, (_, i) => 100_001 + i);
 

@@ -33,7 +33,15 @@ export const ALPHA = 0.2;
 /** ACI step. */
 export const ACI_STEP = 0.02;
 export const MIN_RESIDUALS = 12;
-export const RESIDUAL_WINDOW = 200;
+/**
+ * Realized waits the interval is drawn from: the last hour or two of a busy service. A window of
+ * 200 (most of a day) kept an overloaded morning's large errors in the afternoon's intervals,
+ * when the queue only drains and the model is close: the prefecture's afternoon ranges covered
+ * every wait (87 % over the day). Chosen on the tuning rooms and named scenarios (bench:wait
+ * --tuning): 60 brought the prefecture to 84 % and kept the tuning classes at 78-82 %; a larger
+ * ACI step (0.05) instead changed nothing there.
+ */
+export const RESIDUAL_WINDOW = 60;
 export const SCALE_OFFSET_MIN = 5;
 /** Outcomes looked at for the board's "is this estimate trustworthy" check, and the coverage under which it is not. */
 export const TRUST_WINDOW = 20;
@@ -110,8 +118,10 @@ export class WaitForecaster {
     for (const event of fresh) {
       for (const service of this.model.add([event])) touched.add(service);
       this.waiting.record(this.model.now, this.model.waiting.size);
-      if (event.type === 'called') this.learnFrom(event.ticket);
-      else if (event.type === 'cancelled') this.pending.delete(event.ticket);
+      if (event.type === 'called') {
+        this.learnFrom(event.ticket);
+        this.passedOver(this.model.calls.at(-1)?.service);
+      } else if (event.type === 'cancelled') this.left(event.ticket);
       else if (learn && event.type === 'issued' && this.model.now === Date.parse(event.at) && this.model.waitingTicket(event.ticket)) {
         const estimate = this.estimate(event.service, event.ticket);
         if (estimate) issued.push({ ...estimate, ticket: event.ticket });
@@ -127,17 +137,17 @@ export class WaitForecaster {
    * A `queue` message (§4): its events applied, then one estimate per service it touched, as of its
    * latest event; for a service whose latest event is an `issued`, the estimate of that very ticket.
    */
-  receive(events: readonly QueueEvent[]): { touched: Set<string>; estimates: WaitEstimate[] } {
+  receive(events: readonly QueueEvent[]): { touched: Set<string>; estimates: WaitEstimate[]; forecasts: ForecastEstimate[] } {
     const { touched, issued } = this.add(events);
     let last: QueueEvent | undefined;
     for (const event of events) if (!last || Date.parse(event.at) >= Date.parse(last.at)) last = event;
-    const estimates: WaitEstimate[] = [];
+    const forecasts: ForecastEstimate[] = [];
     for (const service of touched) {
       const newcomer = last?.type === 'issued' && last.service === service ? issued.find((e) => e.ticket === last.ticket) : undefined;
       const estimate = newcomer ?? this.estimate(service);
-      if (estimate) estimates.push(onWire(estimate));
+      if (estimate) forecasts.push(estimate);
     }
-    return { touched, estimates };
+    return { touched, estimates: forecasts.map(onWire), forecasts };
   }
 
   /** The estimate for `service` now (for the newcomer `ticket` when given); null when the service is closed. */
@@ -194,6 +204,33 @@ export class WaitForecaster {
       if (prediction.missed || this.model.now - prediction.issuedAt <= prediction.high * 60_000 || this.model.waitingTicket(ticket)?.issuedAt !== prediction.issuedAt) continue;
       prediction.missed = true;
       this.recordCoverage(this.learningOf(prediction.service), 0);
+    }
+  }
+
+  /**
+   * Someone who gave up (said so, or was passed over by a later ticket of the service) has no
+   * realized wait: the range is judged on the waits of those who are called, which is what it
+   * estimates (the queue model weighs its draws by the chance of still being there). A miss
+   * counted while they still waited (`missesSoFar`) is taken back: where many leave without a
+   * word, as in an overloaded prefecture, those provisional misses widened the range of the
+   * ones who stay.
+   */
+  private left(ticket: string): void {
+    const prediction = this.pending.get(ticket);
+    if (!prediction) return;
+    this.pending.delete(ticket);
+    if (!prediction.missed) return;
+    const learning = this.learningOf(prediction.service);
+    learning.alpha -= ACI_STEP * (ALPHA - 1);
+    const miss = learning.covered.lastIndexOf(0);
+    if (miss >= 0) learning.covered.splice(miss, 1);
+  }
+
+  /** Tickets of `service` predicted and no longer waiting, yet not called: passed over, gone. */
+  private passedOver(service: string | undefined): void {
+    if (service === undefined) return;
+    for (const [ticket, prediction] of this.pending) {
+      if (prediction.service === service && this.model.waitingTicket(ticket)?.issuedAt !== prediction.issuedAt) this.left(ticket);
     }
   }
 

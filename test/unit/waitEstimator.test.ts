@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
 import { normalCdf, normalQuantile, residualDraw, seededRandom, weightedQuantile } from '../../src/shared/lognormal.js';
-import { abandonment, ABANDON_HISTORY_MS, estimateWait } from '../../src/shared/waitEstimator.js';
+import { abandonment, ABANDON_HISTORY_MS, estimateWait, FIXED_PRIOR_WEIGHT, serviceTimes } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -184,6 +184,20 @@ describe('what past days teach the estimator', () => {
     // 15-minute services yesterday: three people ahead take about 45 minutes, not 3 x 6.
     expect(estimateWait(experienced, 'ec', 'O3')!.minutes).toBeGreaterThan(35);
     expect(estimateWait(fresh, 'ec', 'O3')!.minutes).toBeLessThan(25);
+  });
+
+  it('on a first day, follows the day\'s first services rather than its 6-minute guess (a prior worth three services)', () => {
+    // Quick services, 2 minutes each with `done`, from the opening: no past day to go on.
+    const quick = [counter('g1', true, ['ec'], 0), ...Array.from({ length: 6 }, (_, k) => [issued(`Q${k}`, 'ec', 1 + k * 2), called(`Q${k}`, 'g1', 1 + k * 2), { type: 'done' as const, ticket: `Q${k}`, at: at(3 + k * 2) }]).flat()];
+    const model = new QueueModel();
+    model.add(quick);
+    const times = serviceTimes(model, 'ec');
+    // (6 × 2 + 3 × 6) / 9 ≈ 3.3 min: closer to what the room shows than to the guess.
+    expect(times.meanMs / 60_000).toBeCloseTo((6 * 2 + FIXED_PRIOR_WEIGHT * 6) / (6 + FIXED_PRIOR_WEIGHT), 5);
+    expect(times.meanMs / 60_000).toBeLessThan(4);
+    // Ten people then wait behind one counter: about 10 × 2 minutes, not 10 × 6.
+    model.add(Array.from({ length: 10 }, (_, k) => issued(`R${k}`, 'ec', 14 + k * 0.01)));
+    expect(estimateWait(model, 'ec', 'R9')!.minutes).toBeLessThan(40);
   });
 
   it('keeps about a week of history, however long it runs', () => {

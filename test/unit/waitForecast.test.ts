@@ -54,6 +54,28 @@ describe('wait forecaster (self-correcting estimates)', () => {
     expect(forecaster.coverage('ec')).toBe(0);
   });
 
+  it('takes back a miss counted while someone still waited once they turn out to have left (cancelled, or passed over): the range is judged on those who are called', () => {
+    const run = (leave: (ticket: string, minute: number) => QueueEvent[]): WaitForecaster => {
+      const forecaster = new WaitForecaster();
+      forecaster.add([counter('g1', true, ['ec'], 0)]);
+      // Alone in the queue each time, called at once: every range holds.
+      let minute = 1;
+      for (let i = 0; i < 20; i++, minute += 3) forecaster.add([issued(`A${i}`, 'ec', minute), called(`A${i}`, 'g1', minute + 0.5)]);
+      // B0 waits far past its range (the counter serves someone else, B1, after the hour)...
+      forecaster.add([issued('B0', 'ec', minute), issued('B1', 'ec', minute + 0.2)]);
+      forecaster.add([counter('g1', true, ['ec'], minute + 90)]);
+      expect(forecaster.coverage('ec')).toBeCloseTo(20 / 22, 5);
+      // ...and turns out to have left: no realized wait, no miss.
+      forecaster.add(leave('B0', minute + 91));
+      return forecaster;
+    };
+    expect(run((ticket, minute) => [{ type: 'cancelled', ticket, at: at(minute) }]).coverage('ec')).toBeCloseTo(20 / 21, 5);
+    // Passed over: B1 called before B0. B1 waited past its range too: a miss that stands.
+    expect(run((_, minute) => [called('B1', 'g1', minute)]).coverage('ec')).toBeCloseTo(20 / 21, 5);
+    // Called at last, B0 stays a miss.
+    expect(run((ticket, minute) => [called(ticket, 'g1', minute)]).coverage('ec')).toBeCloseTo(20 / 22, 5);
+  });
+
   it('says its estimate is not to be trusted when realized waits keep falling outside it, and trusts it again once they do not', () => {
     const forecaster = new WaitForecaster();
     forecaster.add([counter('g1', true, ['ec'], 0)]);
