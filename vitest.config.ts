@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    maxWorkers: 2,
+    // Three files at a time on two cores: most browser tests wait on a page clock, a socket or a file, not on the CPU.
+    maxWorkers: 3,
     reporters: ['default', './test/support/slowestTestsReport.ts'],
   },
 });

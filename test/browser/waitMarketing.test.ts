@@ -127,7 +127,7 @@ describe('wait marketing, measured', () => {
     await admin.page.goto(hub.url);
     await admin.page.waitForSelector('#admin-token');
     await admin.page.fill('#admin-token', ADMIN_TOKEN);
-    await admin.page.click('button[type=submit]');
+    await admin.page.click('#admin-token-form button[type=submit]');
     await admin.page.waitForSelector('text=Appairer un nouvel écran');
     await admin.page.goto(`${hub.url}/#/reports`);
     await admin.page.selectOption('#reach-site', 'mairie-reach');
