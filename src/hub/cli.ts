@@ -6,21 +6,25 @@ import { parseArgs } from 'node:util';
 import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
-import { DEFAULT_DB } from './dataPaths.js';
+import { DEFAULT_DB, isPostgresUrl, resolveDataPaths } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { statusTable } from './statusTable.js';
+import { migrateDatabase } from './stores/index.js';
+import { shownUrl } from './stores/postgres/index.js';
 
 /** `antichambre-hub`: starts the hub (`serve`), or drives a running one through its admin API. */
 
 const USAGE = `antichambre-hub <command>
 
-  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
+  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db | --db postgres://USER:PASSWORD@HOST/DB] [--media DIR]
         [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
         env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
             ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
+  migrate [--db antichambre-hub.db | --db postgres://…]
+                                         brings the database's schema up to this hub's version (serve does it too)
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
   site token <site>                      the token its ticket system posts queue events with
@@ -135,7 +139,7 @@ async function serve(values: Values): Promise<void> {
     ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
-  console.log(`  database ${hub.paths.db}`);
+  console.log(`  database ${isPostgresUrl(hub.paths.db) ? shownUrl(hub.paths.db) : hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
   if (hub.newAdminToken) {
     console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
@@ -175,6 +179,12 @@ export async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(values);
+    case 'migrate': {
+      const { db } = resolveDataPaths({ db: values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB, mediaDir: values.media }, process.cwd());
+      const { description, from, to } = await migrateDatabase(db);
+      console.log(from === to ? `${description}: schema already at version ${to}` : `${description}: schema migrated from version ${from} to ${to}`);
+      return;
+    }
     case 'screen': {
       const api = client(values);
       if (sub === 'add') {
