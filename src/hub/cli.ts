@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccuracyList, AlertRecord, CommandResult, SiteToken, ImpressionList, PushResult, ScreenList, ScreenToken } from '../shared/adminApi.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
+import { shownBrokerUrl } from './clusterBroker.js';
 import { DEFAULT_DB, isPostgresUrl, resolveDataPaths } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
@@ -18,11 +19,13 @@ import { shownUrl } from './stores/postgres/index.js';
 const USAGE = `antichambre-hub <command>
 
   serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db | --db postgres://USER:PASSWORD@HOST/DB] [--media DIR]
-        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
-        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
+        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy] [--broker redis://HOST:6379]
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_HUB_BROKER, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
             ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
+        --broker: one of several nodes (same --db postgres://…, same --media folder, same broker);
+                  health for the balancer at /healthz, readiness (database, broker) at /readyz.
   migrate [--db antichambre-hub.db | --db postgres://…]
                                          brings the database's schema up to this hub's version (serve does it too)
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
@@ -50,6 +53,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
+  broker: { type: 'string' },
   hub: { type: 'string' },
   token: { type: 'string' },
   name: { type: 'string' },
@@ -128,8 +132,11 @@ async function serve(values: Values): Promise<void> {
   const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
   const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
+  const broker = values.broker ?? process.env['ANTICHAMBRE_HUB_BROKER'];
+  if (broker !== undefined && !isPostgresUrl(db)) throw new UsageError('--broker: the nodes of a cluster share one PostgreSQL database; give --db postgres://… too (a SQLite file serves one node)');
   const hub = await startHub({
     db,
+    ...(broker ? { broker } : {}),
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
     trustProxy,
     port,
@@ -141,6 +148,7 @@ async function serve(values: Values): Promise<void> {
   console.log(`Antichambre hub listening on ${hub.url}`);
   console.log(`  database ${isPostgresUrl(hub.paths.db) ? shownUrl(hub.paths.db) : hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
+  if (broker) console.log(`  broker   ${shownBrokerUrl(broker)}`);
   if (hub.newAdminToken) {
     console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
     console.log(`Use it with: export ANTICHAMBRE_ADMIN_TOKEN=${hub.newAdminToken}`);

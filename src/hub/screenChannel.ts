@@ -43,6 +43,19 @@ function ackOf(value: unknown): AckFn {
   return typeof value === 'function' ? (value as AckFn) : () => {};
 }
 
+/** The socket.io room of a screen's connections (on any node, through the adapter). */
+export function screenRoom(screenId: string): string {
+  return `screen:${screenId}`;
+}
+
+/** The room of a site's screens. */
+export function siteRoom(site: string): string {
+  return `site:${site}`;
+}
+
+/** How long presence waits for the other nodes' answers (a node killed is dropped by the adapter after its heartbeat timeout). */
+const PRESENCE_TIMEOUT_MS = 5_000;
+
 export class ScreenChannel {
   private readonly namespace: Namespace;
   private readonly connections = new Map<string, Set<Connection>>();
@@ -81,11 +94,8 @@ export class ScreenChannel {
     this.namespace.on('connection', (socket) => this.accept(socket));
   }
 
-  isOnline(screenId: string): boolean {
-    return (this.connections.get(screenId)?.size ?? 0) > 0;
-  }
-
-  onlineCount(): number {
+  /** Screens connected to this node. */
+  localCount(): number {
     return this.connections.size;
   }
 
@@ -116,6 +126,7 @@ export class ScreenChannel {
   private accept(socket: Socket): void {
     const screen = (socket.data as { screen: ScreenInfo }).screen;
     const connection: Connection = { socket, screen, pushing: null };
+    void socket.join([screenRoom(screen.id), siteRoom(screen.site)]);
     let set = this.connections.get(screen.id);
     if (!set) this.connections.set(screen.id, (set = new Set()));
     set.add(connection);
@@ -199,21 +210,82 @@ export class ScreenChannel {
     }
   }
 
-  /** Closes a screen's live connections at once (its token was rotated): its next handshake, with the old token, is refused `unauthorized`. */
-  disconnectScreen(screenId: string): number {
-    const live = [...(this.connections.get(screenId) ?? [])];
-    for (const connection of live) connection.socket.disconnect(true);
-    return live.length;
+  /**
+   * Closes a screen's live connections at once, on every node (its token was rotated): its next
+   * handshake, with the old token, is refused `unauthorized`.
+   */
+  disconnectScreen(screenId: string): void {
+    this.namespace.in(screenRoom(screenId)).disconnectSockets(true);
   }
 
-  /** Sends each screen its set as it is now (after an assignment or a playlist changed); resolves once sent (not acked). */
-  async pushSets(screenIds: string[]): Promise<void> {
-    for (const id of screenIds) {
-      for (const connection of this.connections.get(id) ?? []) {
-        const set = await this.stores.playlists.setFor(connection.screen);
-        if (set) void this.push(connection, set);
-      }
+  /** Which of these screens have a connection, on any node (the adapter asks the others; without a broker, only this one). */
+  async onlineAmong(screenIds: readonly string[]): Promise<Set<string>> {
+    if (screenIds.length === 0) return new Set();
+    return this.onlineIn(screenIds.map(screenRoom));
+  }
+
+  /** Every screen connected to any node. */
+  async onlineScreens(): Promise<Set<string>> {
+    return this.onlineIn([]);
+  }
+
+  private async onlineIn(rooms: string[]): Promise<Set<string>> {
+    const operator = rooms.length > 0 ? this.namespace.in(rooms) : this.namespace;
+    try {
+      const sockets = await operator.timeout(PRESENCE_TIMEOUT_MS).fetchSockets();
+      return new Set(sockets.map((socket) => (socket.data as { screen?: ScreenInfo }).screen?.id).filter((id): id is string => id !== undefined));
+    } catch (error) {
+      // A node that stopped answering (killed, cut off): until the adapter drops it, this node's own screens are all it knows.
+      this.log(`cluster: presence from the other nodes not received (${error instanceof Error ? error.message : String(error)}); answering with this node's screens`);
+      const local = [...this.connections.keys()];
+      return new Set(rooms.length > 0 ? local.filter((id) => rooms.includes(screenRoom(id))) : local);
     }
+  }
+
+  /**
+   * Sends each connected screen (on any node) its set as it is now (after an assignment or a
+   * playlist changed) and records its answer; resolves once sent (not acked).
+   */
+  async pushSets(screenIds: string[]): Promise<void> {
+    const online = await this.onlineAmong(screenIds);
+    for (const id of screenIds) {
+      if (!online.has(id)) continue;
+      const screen = await this.stores.screens.get(id);
+      const set = screen ? await this.stores.playlists.setFor(screen) : null;
+      if (set) void this.pushToRoom(id, set);
+    }
+  }
+
+  /** A set to every connection of a screen, wherever it is connected; its answers recorded here. */
+  private async pushToRoom(screenId: string, set: PlaylistsMessage): Promise<void> {
+    const local = this.connections.get(screenId) ?? new Set<Connection>();
+    for (const connection of local) connection.pushing = set.revision;
+    try {
+      const answers = await this.toScreen(screenId, 'playlists', set);
+      if (answers === null) return this.log(`${screenId}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
+      const parsed = answers.map((raw) => parseWith(Ack, raw));
+      const understood = parsed.flatMap((answer) => (answer.ok ? [answer.value] : []));
+      for (const answer of parsed) if (!answer.ok) this.log(`${screenId}: answer to playlists not understood: ${answer.error}`);
+      if (understood.some((answer) => answer.ok)) await this.stores.screens.recordAck(screenId, set.revision);
+      else if (understood[0]) await this.stores.screens.recordRefusal(screenId, set.revision, understood[0].error ?? 'refused without a reason', Date.now());
+    } catch (error) {
+      this.failure(error, `recording ${screenId}'s answer to playlists ${set.revision}`);
+    } finally {
+      for (const connection of local) if (connection.pushing === set.revision) connection.pushing = null;
+    }
+  }
+
+  /**
+   * Emits to every connection of a screen on any node and collects their acks (socket.io's
+   * broadcast with acks goes through the adapter); null when some did not answer in time.
+   */
+  private toScreen(screenId: string, event: string, payload: unknown): Promise<unknown[] | null> {
+    return new Promise((resolve) => {
+      this.namespace
+        .to(screenRoom(screenId))
+        .timeout(ACK_TIMEOUT_MS)
+        .emit(event, payload, (error: Error | null, answers: unknown[]) => resolve(error ? null : answers));
+    });
   }
 
   private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
@@ -234,43 +306,50 @@ export class ScreenChannel {
     }
   }
 
-  /** Relays a site's new ticket events to its connected screens. */
-  queue(events: QueueEvent[], screenIds: string[]): void {
-    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendQueue(connection, events);
+  /** Relays a site's new ticket events to its screens connected to any node (one message to the site's room). */
+  queue(events: QueueEvent[], site: string): void {
+    this.namespace
+      .to(siteRoom(site))
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('queue', { events }, (error: Error | null) => {
+        if (error) this.log(`site ${site}: some screens did not answer queue; the events are sent again at their next hello`);
+      });
   }
 
-  alert(alert: Alert, screenIds: string[]): void {
-    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendAlert(connection, alert);
-  }
-
-  clearAlert(clear: AlertClear, screenIds: string[]): void {
+  /** An alert to these screens wherever they are connected; each one's ack recorded. */
+  async alert(alert: Alert, screenIds: string[]): Promise<void> {
+    const online = await this.onlineAmong(screenIds);
     for (const id of screenIds) {
-      for (const connection of this.connections.get(id) ?? []) {
-        connection.socket
-          .timeout(ACK_TIMEOUT_MS)
-          .emitWithAck('alert:clear', clear)
-          .then(
-            async (answer: unknown) => {
-              if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
-            },
-            () => this.log(`${id}: no answer to alert:clear ${clear.id}`),
-          )
-          .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
-      }
+      if (!online.has(id)) continue;
+      void this.toScreen(id, 'alert', alert)
+        .then(async (answers) => {
+          if (answers?.some((answer) => Ack.safeParse(answer).data?.ok)) await this.stores.alerts.recordAck(alert.id, id, 'shown', Date.now());
+          else if (answers === null) this.log(`${id}: no answer to alert ${alert.id}; sent again at its next hello`);
+        })
+        .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert ${alert.id}`));
     }
   }
 
-  /** Sends a command to a connected screen and answers its ack. */
-  async command(screenId: string, command: Command): Promise<CommandAck> {
-    const connection = [...(this.connections.get(screenId) ?? [])][0];
-    if (!connection) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
-    let raw: unknown;
-    try {
-      raw = await connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command);
-    } catch {
-      throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);
+  async clearAlert(clear: AlertClear, screenIds: string[]): Promise<void> {
+    const online = await this.onlineAmong(screenIds);
+    for (const id of screenIds) {
+      if (!online.has(id)) continue;
+      void this.toScreen(id, 'alert:clear', clear)
+        .then(async (answers) => {
+          if (answers?.some((answer) => Ack.safeParse(answer).data?.ok)) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
+          else if (answers === null) this.log(`${id}: no answer to alert:clear ${clear.id}`);
+        })
+        .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
     }
-    const answer = parseWith(CommandAck, raw);
+  }
+
+  /** Sends a command to a screen connected to any node and answers its ack (the first of its connections to answer). */
+  async command(screenId: string, command: Command): Promise<CommandAck> {
+    if (!(await this.onlineAmong([screenId])).has(screenId)) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
+    const answers = await this.toScreen(screenId, 'command', command);
+    if (answers === null) throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);
+    if (answers.length === 0) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
+    const answer = parseWith(CommandAck, answers[0]);
     if (!answer.ok) throw new HubError(502, `screen "${screenId}" answered the ${command.type} command with something unexpected: ${answer.error}`);
     return answer.value;
   }

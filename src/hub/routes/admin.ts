@@ -98,11 +98,10 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
       method: 'GET',
       url: '/api/screens',
       permission: 'screens:read',
-      handler: async (): Promise<ScreenList> => ({
-        screens: await Promise.all(
-          (await stores.screens.list()).map(async (screen) => ({ ...screen, online: channel.isOnline(screen.id), revision: (await stores.playlists.setFor(screen))?.revision ?? null })),
-        ),
-      }),
+      handler: async (): Promise<ScreenList> => {
+        const [screens, online] = await Promise.all([stores.screens.list(), channel.onlineScreens()]);
+        return { screens: await Promise.all(screens.map(async (screen) => ({ ...screen, online: online.has(screen.id), revision: (await stores.playlists.setFor(screen))?.revision ?? null }))) };
+      },
     },
     {
       method: 'POST',
@@ -173,12 +172,13 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
         if (local.length) throw new HubError(400, local.join('; '));
         const { versions, screens: changed } = await stores.playlists.push(push);
         await channel.pushSets(changed);
+        const online = await channel.onlineAmong(screenIds);
         return {
           playlists: versions,
           screens: await Promise.all(
             screenIds.map(async (id) => {
               const screen = (await stores.screens.get(id))!;
-              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: channel.isOnline(id) };
+              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: online.has(id) };
             }),
           ),
         };
@@ -261,7 +261,7 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
         if (Date.parse(alertRequest.until) <= Date.now()) throw new HubError(400, `until: ${alertRequest.until} is already past`);
         const screenIds = await stores.screens.targetIds(alertRequest.target);
         const record = await stores.alerts.create(alertRequest, Date.now());
-        channel.alert(toAlert(record), screenIds);
+        await channel.alert(toAlert(record), screenIds);
         reply.code(201);
         return record;
       },
@@ -272,7 +272,7 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
       permission: 'alerts:write',
       handler: async (request) => {
         const record = await stores.alerts.clear(parsed(IdParam, request.params, 'url').id, Date.now());
-        channel.clearAlert({ id: record.id }, await stores.screens.idsOf(record.target));
+        await channel.clearAlert({ id: record.id }, await stores.screens.idsOf(record.target));
         return record;
       },
     },

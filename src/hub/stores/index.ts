@@ -148,6 +148,8 @@ export interface HubStores {
   pairings: PairingStore;
   media: MediaIndex;
   settings: SettingsStore;
+  /** Resolves when the database answers (readiness); rejects with why not. */
+  ping(): Promise<void>;
   /** Waits for what is under way, then closes the database. */
   close(): Promise<void>;
 }

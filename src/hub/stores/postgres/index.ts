@@ -71,6 +71,9 @@ export async function openPostgresStores(url: string, options: { poolSize?: numb
     pairings: new PgPairingStore(pool, screens),
     media: new PgMediaIndex(pool),
     settings: new PgSettingsStore(pool),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     async close() {
       await pool.end();
     },

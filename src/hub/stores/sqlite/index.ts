@@ -57,6 +57,9 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     pairings: new SqlitePairingStore(db, screens),
     media: new SqliteMediaIndex(db),
     settings: new SqliteSettingsStore(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
     async close() {
       await wal.close();
       await checkpointer?.stop();

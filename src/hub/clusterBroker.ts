@@ -1,0 +1,62 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { Server } from 'socket.io';
+
+/**
+ * The broker that joins the nodes of a cluster: a Redis (or Valkey) that every node reaches.
+ * socket.io's Redis Streams adapter carries broadcasts to rooms (a screen's, a site's), their
+ * acks, and presence requests (fetchSockets) between nodes; a stream, unlike plain pub/sub,
+ * keeps what was published while a node's connection to Redis was cut, and the node reads it
+ * on reconnection. Heartbeats every second: a node killed is dropped by the others within 3 s.
+ */
+
+export interface ClusterBroker {
+  /** Resolves when the broker answers (readiness); rejects with why not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const HEARTBEAT_INTERVAL_MS = 1_000;
+export const HEARTBEAT_TIMEOUT_MS = 3_000;
+
+/** The URL without its password, for messages and logs. */
+export function shownBrokerUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
+}
+
+export async function joinCluster(io: Server, url: string, log: (line: string) => void): Promise<ClusterBroker> {
+  if (!/^rediss?:\/\//i.test(url)) throw new Error(`--broker ${shownBrokerUrl(url)}: expected redis://HOST:PORT (or rediss:// with TLS)`);
+  // Commands wait (ioredis' offline queue) while Redis is away, and are sent once it is back.
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) log(`cluster: broker ${shownBrokerUrl(url)} unreachable (${error.message}); retrying, what is published meanwhile waits`);
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) log(`cluster: broker ${shownBrokerUrl(url)} reachable again`);
+    down = false;
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`cluster: broker ${shownBrokerUrl(url)} unreachable at start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  io.adapter(createAdapter(client, { heartbeatInterval: HEARTBEAT_INTERVAL_MS, heartbeatTimeout: HEARTBEAT_TIMEOUT_MS, onlyPlaintext: true }));
+  return {
+    async ping() {
+      if (client.status !== 'ready') throw new Error(`broker ${shownBrokerUrl(url)}: ${client.status}`);
+      await client.ping();
+    },
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
