@@ -7,7 +7,8 @@ import type { Server } from 'socket.io';
  * socket.io's Redis Streams adapter carries broadcasts to rooms (a screen's, a site's), their
  * acks, and presence requests (fetchSockets) between nodes; a stream, unlike plain pub/sub,
  * keeps what was published while a node's connection to Redis was cut, and the node reads it
- * on reconnection. Heartbeats every second: a node killed is dropped by the others within 3 s.
+ * on reconnection. The nodes are counted by Redis itself (its subscribers): a node killed is
+ * dropped as soon as Redis sees its connection close.
  */
 
 export interface ClusterBroker {
@@ -15,9 +16,6 @@ export interface ClusterBroker {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export const HEARTBEAT_INTERVAL_MS = 1_000;
-export const HEARTBEAT_TIMEOUT_MS = 3_000;
 
 /** The URL without its password, for messages and logs. */
 export function shownBrokerUrl(url: string): string {
@@ -49,14 +47,18 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
     client.disconnect();
     throw new Error(`cluster: broker ${shownBrokerUrl(url)} unreachable at start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  io.adapter(createAdapter(client, { heartbeatInterval: HEARTBEAT_INTERVAL_MS, heartbeatTimeout: HEARTBEAT_TIMEOUT_MS, onlyPlaintext: true }));
+  io.adapter(createAdapter(client, { onlyPlaintext: true }));
   return {
     async ping() {
       if (client.status !== 'ready') throw new Error(`broker ${shownBrokerUrl(url)}: ${client.status}`);
       await client.ping();
     },
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      // QUIT waits for Redis; a node stopping while the broker is away does not wait for it.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+      clearTimeout(timer);
+      client.disconnect();
     },
   };
 }

@@ -53,8 +53,8 @@ export function siteRoom(site: string): string {
   return `site:${site}`;
 }
 
-/** How long presence waits for the other nodes' answers (a node killed is dropped by the adapter after its heartbeat timeout). */
-const PRESENCE_TIMEOUT_MS = 5_000;
+/** How long presence waits for the other nodes' answers (with the broker away, it answers with this node's own screens). */
+const PRESENCE_TIMEOUT_MS = 3_000;
 
 export class ScreenChannel {
   private readonly namespace: Namespace;
@@ -220,25 +220,42 @@ export class ScreenChannel {
 
   /** Which of these screens have a connection, on any node (the adapter asks the others; without a broker, only this one). */
   async onlineAmong(screenIds: readonly string[]): Promise<Set<string>> {
-    if (screenIds.length === 0) return new Set();
-    return this.onlineIn(screenIds.map(screenRoom));
+    return (await this.presence(screenIds)).online;
   }
 
   /** Every screen connected to any node. */
   async onlineScreens(): Promise<Set<string>> {
-    return this.onlineIn([]);
+    return (await this.onlineIn([])).online;
   }
 
-  private async onlineIn(rooms: string[]): Promise<Set<string>> {
+  /** The screens to send to: those online, or all of them when the other nodes could not say (their rooms get it once the broker is back). */
+  private async reachable(screenIds: readonly string[]): Promise<Set<string>> {
+    const { online, complete } = await this.presence(screenIds);
+    return complete ? online : new Set(screenIds);
+  }
+
+  private async presence(screenIds: readonly string[]): Promise<{ online: Set<string>; complete: boolean }> {
+    if (screenIds.length === 0) return { online: new Set(), complete: true };
+    return this.onlineIn(screenIds.map(screenRoom));
+  }
+
+  private async onlineIn(rooms: string[]): Promise<{ online: Set<string>; complete: boolean }> {
     const operator = rooms.length > 0 ? this.namespace.in(rooms) : this.namespace;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const sockets = await operator.timeout(PRESENCE_TIMEOUT_MS).fetchSockets();
-      return new Set(sockets.map((socket) => (socket.data as { screen?: ScreenInfo }).screen?.id).filter((id): id is string => id !== undefined));
+      // Raced with a timer of its own: the adapter first asks the broker how many nodes there are, which waits while the broker is away.
+      const sockets = await Promise.race([
+        operator.timeout(PRESENCE_TIMEOUT_MS).fetchSockets(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PRESENCE_TIMEOUT_MS} ms`)), PRESENCE_TIMEOUT_MS))),
+      ]);
+      return { online: new Set(sockets.map((socket) => (socket.data as { screen?: ScreenInfo }).screen?.id).filter((id): id is string => id !== undefined)), complete: true };
     } catch (error) {
-      // A node that stopped answering (killed, cut off): until the adapter drops it, this node's own screens are all it knows.
+      // The broker or another node not answering: this node's own screens are all it knows.
       this.log(`cluster: presence from the other nodes not received (${error instanceof Error ? error.message : String(error)}); answering with this node's screens`);
       const local = [...this.connections.keys()];
-      return new Set(rooms.length > 0 ? local.filter((id) => rooms.includes(screenRoom(id))) : local);
+      return { online: new Set(rooms.length > 0 ? local.filter((id) => rooms.includes(screenRoom(id))) : local), complete: false };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -247,7 +264,7 @@ export class ScreenChannel {
    * playlist changed) and records its answer; resolves once sent (not acked).
    */
   async pushSets(screenIds: string[]): Promise<void> {
-    const online = await this.onlineAmong(screenIds);
+    const online = await this.reachable(screenIds);
     for (const id of screenIds) {
       if (!online.has(id)) continue;
       const screen = await this.stores.screens.get(id);
@@ -277,14 +294,15 @@ export class ScreenChannel {
 
   /**
    * Emits to every connection of a screen on any node and collects their acks (socket.io's
-   * broadcast with acks goes through the adapter); null when some did not answer in time.
+   * broadcast with acks goes through the adapter): all of them, or, when some did not come in
+   * time (a node or the broker away), those that did; null when none did.
    */
   private toScreen(screenId: string, event: string, payload: unknown): Promise<unknown[] | null> {
     return new Promise((resolve) => {
       this.namespace
         .to(screenRoom(screenId))
         .timeout(ACK_TIMEOUT_MS)
-        .emit(event, payload, (error: Error | null, answers: unknown[]) => resolve(error ? null : answers));
+        .emit(event, payload, (error: Error | null, answers: unknown[] | undefined) => resolve(error && !answers?.length ? null : (answers ?? [])));
     });
   }
 
@@ -318,7 +336,7 @@ export class ScreenChannel {
 
   /** An alert to these screens wherever they are connected; each one's ack recorded. */
   async alert(alert: Alert, screenIds: string[]): Promise<void> {
-    const online = await this.onlineAmong(screenIds);
+    const online = await this.reachable(screenIds);
     for (const id of screenIds) {
       if (!online.has(id)) continue;
       void this.toScreen(id, 'alert', alert)
@@ -331,7 +349,7 @@ export class ScreenChannel {
   }
 
   async clearAlert(clear: AlertClear, screenIds: string[]): Promise<void> {
-    const online = await this.onlineAmong(screenIds);
+    const online = await this.reachable(screenIds);
     for (const id of screenIds) {
       if (!online.has(id)) continue;
       void this.toScreen(id, 'alert:clear', clear)

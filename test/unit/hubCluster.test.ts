@@ -167,6 +167,21 @@ describe('two hub nodes on one database and one broker', () => {
     }
   }, 60_000);
 
+  it('the broker stopped: /readyz says so; a push made meanwhile is stored at once and reaches the screens on both nodes once the broker is back', async () => {
+    await redis.stop();
+    await until('B not ready', async () => (await fetch(new URL('/readyz', nodeB.url))).status === 503);
+    expect(await (await fetch(new URL('/readyz', nodeB.url))).json()).toEqual({ ok: false, database: 'ok', broker: 'unreachable' });
+    expect((await fetch(new URL('/healthz', nodeB.url))).status).toBe(200);
+    const push = await adminApi<PushResult>(nodeB, 'POST', '/api/playlists', { playlists: [{ id: 'infos', items: [{ id: 't', type: 'text', duration: 5, title: 'Pendant la coupure' }] }], target: { site: 'prefecture' } });
+    expect(push.status).toBe(200);
+    const revision = push.body.screens[0]!.revision;
+    // Stored: whichever node a screen asks (hello), this is its set now.
+    expect((await adminApi<{ revision: string }>(nodeA, 'GET', '/api/screens/ecran-a/playlists')).body.revision).toBe(revision);
+    await redis.restart();
+    await until('the push on both screens after the broker came back', () => a.playlists.at(-1)?.revision === revision && b.playlists.at(-1)?.revision === revision, 30_000);
+    await until('A ready again', async () => (await fetch(new URL('/readyz', nodeA.url))).status === 200);
+  }, 60_000);
+
   it('node A killed (SIGKILL): its screen reconnects to B, every impression is stored exactly once, none acked twice', async () => {
     const acked = new Map<string, number>();
     const sent: Impression[] = [];
