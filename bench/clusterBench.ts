@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -38,6 +39,16 @@ interface NodeRun {
   fanoutReceivedS: number;
   fanoutAckedS: number;
   rss: number[];
+  /** CPU used during the steady state, in cores: each node, and this process (every simulated screen). */
+  nodeCpu: number[];
+  clientCpu: number;
+  load: number;
+}
+
+/** CPU seconds a process has used (Linux /proc: user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function impressions(screenId: string, count: number, from: number): Impression[] {
@@ -105,6 +116,9 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     const connectS = (performance.now() - t0) / 1000;
 
     // Steady state: every screen sends its status and 4 impressions every 30 s, spread over the period.
+    const cpu0 = nodes.map((node) => cpuSeconds(node.pid));
+    const client0 = process.cpuUsage();
+    const s0 = performance.now();
     const acks: number[] = [];
     const timers: ReturnType<typeof setTimeout>[] = [];
     sockets.forEach((socket, k) => {
@@ -125,6 +139,11 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     });
     await new Promise((resolve) => setTimeout(resolve, steadyMs));
     for (const timer of timers) clearTimeout(timer);
+    const steadyS = (performance.now() - s0) / 1000;
+    const nodeCpu = nodes.map((node, n) => (cpuSeconds(node.pid) - cpu0[n]!) / steadyS);
+    const clientUsage = process.cpuUsage(client0);
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6 / steadyS;
+    const load = loadavg()[0]!;
     const rss = nodes.map((node) => rssMB(node.pid));
 
     // Ingest: 8 screens (spread over the nodes) send batches of 500 back to back, 80,000 impressions in all.
@@ -160,7 +179,7 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     );
     const fanoutAckedS = (performance.now() - f0) / 1000;
     await db.end();
-    return { nodes: nodeCount, screens: screenCount, connectS, helloP99: percentile(hello, 99), ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), acks: acks.length, ingest, fanoutReceivedS, fanoutAckedS, rss };
+    return { nodes: nodeCount, screens: screenCount, connectS, helloP99: percentile(hello, 99), ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), acks: acks.length, ingest, fanoutReceivedS, fanoutAckedS, rss, nodeCpu, clientCpu, load };
   } finally {
     for (const socket of sockets) socket.close();
     for (const node of nodes) await node.stop();
@@ -178,24 +197,24 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
       console.log(
         `hub cluster  ${run.nodes} node(s), ${run.screens.toLocaleString('en')} screens: connected in ${run.connectS.toFixed(1)} s (hello p99 ${run.helloP99.toFixed(0)} ms); ` +
           `impressions ack p50 ${run.ackP50.toFixed(1)} ms p99 ${run.ackP99.toFixed(1)} ms over ${run.acks} acks [goal p99 < 100 ms]; ingest ${Math.round(run.ingest).toLocaleString('en')}/s [goal >= 50,000/s]; ` +
-          `push to ${FANOUT} screens: all received in ${run.fanoutReceivedS.toFixed(2)} s, all acks recorded in ${run.fanoutAckedS.toFixed(2)} s [goal < 5 s]; RSS per node ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB`,
+          `push to ${FANOUT} screens: all received in ${run.fanoutReceivedS.toFixed(2)} s, all acks recorded in ${run.fanoutAckedS.toFixed(2)} s [goal < 5 s]; RSS per node ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB; steady CPU (cores) nodes ${run.nodeCpu.map((c) => c.toFixed(2)).join(', ')}, simulated screens ${run.clientCpu.toFixed(2)}; load average ${run.load.toFixed(1)}`,
       );
     }
   } finally {
     await redis.stop();
     await postgres.stop();
   }
-  console.log('\n| nodes | screens | connection storm | impressions ack p50 / p99 | ingest into PostgreSQL | push to 1,000 screens: received / acks recorded | RSS per node |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| nodes | screens | connection storm | impressions ack p50 / p99 | ingest into PostgreSQL | push to 1,000 screens: received / acks recorded | RSS per node | steady CPU: nodes / simulated screens (cores) | load average |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const run of runs) {
     console.log(
-      `| ${run.nodes} | ${run.screens.toLocaleString('en')} | ${run.connectS.toFixed(1)} s | ${run.ackP50.toFixed(1)} / ${run.ackP99.toFixed(1)} ms | ${(Math.round(run.ingest / 100) * 100).toLocaleString('en')}/s | ${run.fanoutReceivedS.toFixed(2)} s / ${run.fanoutAckedS.toFixed(2)} s | ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB |`,
+      `| ${run.nodes} | ${run.screens.toLocaleString('en')} | ${run.connectS.toFixed(1)} s | ${run.ackP50.toFixed(1)} / ${run.ackP99.toFixed(1)} ms | ${(Math.round(run.ingest / 100) * 100).toLocaleString('en')}/s | ${run.fanoutReceivedS.toFixed(2)} s / ${run.fanoutAckedS.toFixed(2)} s | ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB | ${run.nodeCpu.map((c) => c.toFixed(2)).join(', ')} / ${run.clientCpu.toFixed(2)} | ${run.load.toFixed(1)} |`,
     );
   }
   const two = runs.find((run) => run.nodes === 2) ?? runs[0]!;
   const common = { dependsOn: CLUSTER_SOURCES };
   results.record({
-    id: 'cluster.ackP99',
+    id: 'cluster.ack-p99',
     label: `${two.screens.toLocaleString('en')} simulated screens over ${two.nodes} hub nodes (PostgreSQL, Redis), status every 30 s: impressions ack p99`,
     value: Number(two.ackP99.toFixed(1)),
     unit: 'ms',

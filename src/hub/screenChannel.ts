@@ -56,6 +56,9 @@ export function siteRoom(site: string): string {
 /** How long presence waits for the other nodes' answers (with the broker away, it answers with this node's own screens). */
 const PRESENCE_TIMEOUT_MS = 3_000;
 
+/** Screens whose set is read at once during a push (a site of 1,000 screens: 63 rounds, not 1,000). */
+const PUSH_READS_AT_ONCE = 16;
+
 export class ScreenChannel {
   private readonly namespace: Namespace;
   private readonly connections = new Map<string, Set<Connection>>();
@@ -265,11 +268,16 @@ export class ScreenChannel {
    */
   async pushSets(screenIds: string[]): Promise<void> {
     const online = await this.reachable(screenIds);
-    for (const id of screenIds) {
-      if (!online.has(id)) continue;
-      const screen = await this.stores.screens.get(id);
-      const set = screen ? await this.stores.playlists.setFor(screen) : null;
-      if (set) void this.pushToRoom(id, set);
+    const targets = screenIds.filter((id) => online.has(id));
+    // Sets read PUSH_READS_AT_ONCE at a time (a database pool serves them in parallel), each sent as soon as it is read.
+    for (let k = 0; k < targets.length; k += PUSH_READS_AT_ONCE) {
+      await Promise.all(
+        targets.slice(k, k + PUSH_READS_AT_ONCE).map(async (id) => {
+          const screen = await this.stores.screens.get(id);
+          const set = screen ? await this.stores.playlists.setFor(screen) : null;
+          if (set) void this.pushToRoom(id, set);
+        }),
+      );
     }
   }
 

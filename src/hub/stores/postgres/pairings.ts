@@ -3,7 +3,7 @@ import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { PairingStore } from '../index.js';
-import { MAX_OPEN_PAIRINGS, newPairingCode } from '../sqlite/pairings.js';
+import { MAX_OPEN_PAIRINGS, newPairingCode } from '../storeRules.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 import type { PgScreenStore } from './screens.js';
 

@@ -5,7 +5,7 @@ import { eventKey } from '../../../shared/queueModel.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { QueueStore } from '../index.js';
-import { RECENT_EVENTS_MS } from '../sqlite/queue.js';
+import { RECENT_EVENTS_MS } from '../storeRules.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 
 /** Ticket events of each site, kept once each, the sites' tokens and the realized waits (PostgreSQL). */
