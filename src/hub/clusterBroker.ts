@@ -14,6 +14,12 @@ import type { Server } from 'socket.io';
 export interface ClusterBroker {
   /** Resolves when the broker answers (readiness); rejects with why not. */
   ping(): Promise<void>;
+  /**
+   * Called each time the broker is reachable again after being away: what other nodes announced
+   * meanwhile may be lost (the adapter sends announcements and broadcasts with acks by pub/sub,
+   * not in the stream), so the node brings its own screens up to date then.
+   */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -33,13 +39,16 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
   // Commands wait (ioredis' offline queue) while Redis is away, and are sent once it is back.
   const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   let down = false;
+  const reconnected: (() => void)[] = [];
   client.on('error', (error: Error) => {
     if (!down) log(`cluster: broker ${shownBrokerUrl(url)} unreachable (${error.message}); retrying, what is published meanwhile waits`);
     down = true;
   });
   client.on('ready', () => {
-    if (down) log(`cluster: broker ${shownBrokerUrl(url)} reachable again`);
+    if (!down) return;
     down = false;
+    log(`cluster: broker ${shownBrokerUrl(url)} reachable again; this node's screens are brought up to date`);
+    for (const listener of reconnected) listener();
   });
   try {
     await client.connect();
@@ -53,11 +62,16 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
       if (client.status !== 'ready') throw new Error(`broker ${shownBrokerUrl(url)}: ${client.status}`);
       await client.ping();
     },
+    onReconnect(listener) {
+      reconnected.push(listener);
+    },
     async close() {
       // QUIT waits for Redis; a node stopping while the broker is away does not wait for it.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
       clearTimeout(timer);
+      reconnected.length = 0;
+      client.removeAllListeners();
       client.disconnect();
     },
   };

@@ -99,6 +99,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
   }
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
+  if (broker) {
+    channel.joinedCluster();
+    broker.onReconnect(() => {
+      channel.resync().catch((error: unknown) => log(`cluster: screens not brought up to date after the broker came back: ${error instanceof Error ? error.message : String(error)}`));
+    });
+  }
   const media = new MediaFiles(paths.mediaDir, stores.media);
   await registerRoutes(app, {
     stores,

@@ -1,6 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ScreenInfo } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
+import { z } from 'zod';
+import { Id, toUtcTime } from '../shared/ids.js';
 import {
   Ack,
   ACK_TIMEOUT_MS,
@@ -14,11 +15,11 @@ import {
   SCREENS_NAMESPACE,
   StatusMessage,
   WaitMessage,
-  type Alert,
+  Alert,
   type PlaylistsMessage,
 } from '../shared/protocol.js';
 import type { QueueEvent } from '../shared/queue.js';
-import { parseWith } from '../shared/validationError.js';
+import { formatIssues, parseWith } from '../shared/validationError.js';
 import { HubError } from './hubError.js';
 import { HandshakeLimiter } from './requestLimits.js';
 import type { HubStores } from './stores/index.js';
@@ -59,8 +60,16 @@ const PRESENCE_TIMEOUT_MS = 3_000;
 /** Screens whose set is read at once during a push (a site of 1,000 screens: 63 rounds, not 1,000). */
 const PUSH_READS_AT_ONCE = 16;
 
+/** What nodes announce to each other (socket.io serverSideEmit through the adapter). */
+const CLUSTER_PUSH = 'antichambre:push';
+const CLUSTER_ALERT = 'antichambre:alert';
+const CLUSTER_ALERT_CLEAR = 'antichambre:alert-clear';
+const ScreenIds = z.array(Id).max(1_000_000);
+
 export class ScreenChannel {
   private readonly namespace: Namespace;
+  /** Set by joinedCluster(): pushes and alerts are also announced to the other nodes. */
+  private clustered = false;
   private readonly connections = new Map<string, Set<Connection>>();
 
   constructor(
@@ -231,12 +240,6 @@ export class ScreenChannel {
     return (await this.onlineIn([])).online;
   }
 
-  /** The screens to send to: those online, or all of them when the other nodes could not say (their rooms get it once the broker is back). */
-  private async reachable(screenIds: readonly string[]): Promise<Set<string>> {
-    const { online, complete } = await this.presence(screenIds);
-    return complete ? online : new Set(screenIds);
-  }
-
   private async presence(screenIds: readonly string[]): Promise<{ online: Set<string>; complete: boolean }> {
     if (screenIds.length === 0) return { online: new Set(), complete: true };
     return this.onlineIn(screenIds.map(screenRoom));
@@ -263,41 +266,71 @@ export class ScreenChannel {
   }
 
   /**
-   * Sends each connected screen (on any node) its set as it is now (after an assignment or a
-   * playlist changed) and records its answer; resolves once sent (not acked).
+   * Sends each connected screen, on any node, its set as it is now (after an assignment or a
+   * playlist changed); resolves once this node's screens were sent theirs (not acked). In a
+   * cluster, one message tells the other nodes to do the same for theirs: each reads its own
+   * screens' sets and records their acks, so a push to a site of 1,000 screens is one message
+   * between nodes, not 1,000. With the broker away, that message waits in the node's Redis client.
    */
   async pushSets(screenIds: string[]): Promise<void> {
-    const online = await this.reachable(screenIds);
-    const targets = screenIds.filter((id) => online.has(id));
-    // Sets read PUSH_READS_AT_ONCE at a time (a database pool serves them in parallel), each sent as soon as it is read.
-    for (let k = 0; k < targets.length; k += PUSH_READS_AT_ONCE) {
+    if (this.clustered) this.namespace.serverSideEmit(CLUSTER_PUSH, screenIds);
+    await this.pushLocal(screenIds);
+  }
+
+  private async pushLocal(screenIds: readonly string[]): Promise<void> {
+    const here = screenIds.filter((id) => this.connections.has(id));
+    // Sets read PUSH_READS_AT_ONCE at a time (the database serves them in parallel), each sent as soon as it is read.
+    for (let k = 0; k < here.length; k += PUSH_READS_AT_ONCE) {
       await Promise.all(
-        targets.slice(k, k + PUSH_READS_AT_ONCE).map(async (id) => {
-          const screen = await this.stores.screens.get(id);
-          const set = screen ? await this.stores.playlists.setFor(screen) : null;
-          if (set) void this.pushToRoom(id, set);
+        here.slice(k, k + PUSH_READS_AT_ONCE).map(async (id) => {
+          const connections = [...(this.connections.get(id) ?? [])];
+          if (connections.length === 0) return;
+          const set = await this.stores.playlists.setFor(connections[0]!.screen);
+          if (set) for (const connection of connections) void this.push(connection, set);
         }),
       );
     }
   }
 
-  /** A set to every connection of a screen, wherever it is connected; its answers recorded here. */
-  private async pushToRoom(screenId: string, set: PlaylistsMessage): Promise<void> {
-    const local = this.connections.get(screenId) ?? new Set<Connection>();
-    for (const connection of local) connection.pushing = set.revision;
-    try {
-      const answers = await this.toScreen(screenId, 'playlists', set);
-      if (answers === null) return this.log(`${screenId}: no answer to playlists ${set.revision} within ${ACK_TIMEOUT_MS} ms; sent again at its next status or hello`);
-      const parsed = answers.map((raw) => parseWith(Ack, raw));
-      const understood = parsed.flatMap((answer) => (answer.ok ? [answer.value] : []));
-      for (const answer of parsed) if (!answer.ok) this.log(`${screenId}: answer to playlists not understood: ${answer.error}`);
-      if (understood.some((answer) => answer.ok)) await this.stores.screens.recordAck(screenId, set.revision);
-      else if (understood[0]) await this.stores.screens.recordRefusal(screenId, set.revision, understood[0].error ?? 'refused without a reason', Date.now());
-    } catch (error) {
-      this.failure(error, `recording ${screenId}'s answer to playlists ${set.revision}`);
-    } finally {
-      for (const connection of local) if (connection.pushing === set.revision) connection.pushing = null;
+  /**
+   * Brings every screen connected to this node up to date, as at its hello: its set if it has
+   * not acked it, the alerts active now, the site's recent ticket events (after the broker was
+   * away: what other nodes announced meanwhile may not have come).
+   */
+  async resync(): Promise<void> {
+    const here = [...this.connections.values()].flatMap((set) => [...set]);
+    for (let k = 0; k < here.length; k += PUSH_READS_AT_ONCE) {
+      await Promise.all(
+        here.slice(k, k + PUSH_READS_AT_ONCE).map(async (connection) => {
+          const { screen } = connection;
+          const current = await this.stores.playlists.setFor(screen);
+          if (current && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) void this.push(connection, current);
+          for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+          const recent = await this.stores.queue.recent(screen.site, Date.now());
+          if (recent.length > 0) void this.sendQueue(connection, recent);
+        }),
+      );
     }
+  }
+
+  /** Listens to the other nodes' announcements (pushes, alerts, alert clears), each parsed before use. */
+  joinedCluster(): void {
+    this.clustered = true;
+    this.namespace.on(CLUSTER_PUSH, (ids: unknown) => {
+      const parsed = ScreenIds.safeParse(ids);
+      if (!parsed.success) return this.log(`cluster: a push announcement not understood (${formatIssues(parsed.error)})`);
+      this.pushLocal(parsed.data).catch((error: unknown) => this.failure(error, 'pushing sets announced by another node'));
+    });
+    this.namespace.on(CLUSTER_ALERT, (alert: unknown, ids: unknown) => {
+      const parsed = z.tuple([Alert, ScreenIds]).safeParse([alert, ids]);
+      if (!parsed.success) return this.log(`cluster: an alert announcement not understood (${formatIssues(parsed.error)})`);
+      this.alertLocal(...parsed.data);
+    });
+    this.namespace.on(CLUSTER_ALERT_CLEAR, (clear: unknown, ids: unknown) => {
+      const parsed = z.tuple([AlertClear, ScreenIds]).safeParse([clear, ids]);
+      if (!parsed.success) return this.log(`cluster: an alert clear announcement not understood (${formatIssues(parsed.error)})`);
+      this.clearAlertLocal(...parsed.data);
+    });
   }
 
   /**
@@ -342,30 +375,35 @@ export class ScreenChannel {
       });
   }
 
-  /** An alert to these screens wherever they are connected; each one's ack recorded. */
-  async alert(alert: Alert, screenIds: string[]): Promise<void> {
-    const online = await this.reachable(screenIds);
-    for (const id of screenIds) {
-      if (!online.has(id)) continue;
-      void this.toScreen(id, 'alert', alert)
-        .then(async (answers) => {
-          if (answers?.some((answer) => Ack.safeParse(answer).data?.ok)) await this.stores.alerts.recordAck(alert.id, id, 'shown', Date.now());
-          else if (answers === null) this.log(`${id}: no answer to alert ${alert.id}; sent again at its next hello`);
-        })
-        .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert ${alert.id}`));
-    }
+  /** An alert to these screens wherever they are connected (the other nodes told in one message); each one's ack recorded by its node. */
+  alert(alert: Alert, screenIds: string[]): void {
+    if (this.clustered) this.namespace.serverSideEmit(CLUSTER_ALERT, alert, screenIds);
+    this.alertLocal(alert, screenIds);
   }
 
-  async clearAlert(clear: AlertClear, screenIds: string[]): Promise<void> {
-    const online = await this.reachable(screenIds);
+  private alertLocal(alert: Alert, screenIds: readonly string[]): void {
+    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendAlert(connection, alert);
+  }
+
+  clearAlert(clear: AlertClear, screenIds: string[]): void {
+    if (this.clustered) this.namespace.serverSideEmit(CLUSTER_ALERT_CLEAR, clear, screenIds);
+    this.clearAlertLocal(clear, screenIds);
+  }
+
+  private clearAlertLocal(clear: AlertClear, screenIds: readonly string[]): void {
     for (const id of screenIds) {
-      if (!online.has(id)) continue;
-      void this.toScreen(id, 'alert:clear', clear)
-        .then(async (answers) => {
-          if (answers?.some((answer) => Ack.safeParse(answer).data?.ok)) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
-          else if (answers === null) this.log(`${id}: no answer to alert:clear ${clear.id}`);
-        })
-        .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
+      for (const connection of this.connections.get(id) ?? []) {
+        connection.socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck('alert:clear', clear)
+          .then(
+            async (answer: unknown) => {
+              if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
+            },
+            () => this.log(`${id}: no answer to alert:clear ${clear.id}`),
+          )
+          .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
+      }
     }
   }
 

@@ -261,7 +261,7 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
         if (Date.parse(alertRequest.until) <= Date.now()) throw new HubError(400, `until: ${alertRequest.until} is already past`);
         const screenIds = await stores.screens.targetIds(alertRequest.target);
         const record = await stores.alerts.create(alertRequest, Date.now());
-        await channel.alert(toAlert(record), screenIds);
+        channel.alert(toAlert(record), screenIds);
         reply.code(201);
         return record;
       },
@@ -272,7 +272,7 @@ export function adminRouteTable({ stores, channel, media }: Omit<AdminDeps, 'aut
       permission: 'alerts:write',
       handler: async (request) => {
         const record = await stores.alerts.clear(parsed(IdParam, request.params, 'url').id, Date.now());
-        await channel.clearAlert({ id: record.id }, await stores.screens.idsOf(record.target));
+        channel.clearAlert({ id: record.id }, await stores.screens.idsOf(record.target));
         return record;
       },
     },
