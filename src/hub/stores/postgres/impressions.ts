@@ -55,15 +55,12 @@ export class PgImpressionStore implements ImpressionStore {
   }
 
   async query(query: ImpressionQuery): Promise<StoredImpression[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const param = (value: string | number): string => `$${params.push(value)}`;
-    if (query.since) where.push(`start >= ${param(query.since)}`);
-    if (query.until) where.push(`start < ${param(query.until)}`);
-    if (query.screen) where.push(`screen_id = ${param(query.screen)}`);
-    const limit = param(query.limit ?? 1_000_000);
-    // Only placeholders are built here ($1…); every value is a parameter.
-    const { rows } = await this.pool.query<ImpressionRow>(`SELECT * FROM impressions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start, id LIMIT ${limit}`, params);
+    const { rows } = await this.pool.query<ImpressionRow>(
+      `SELECT * FROM impressions
+       WHERE ($1::text IS NULL OR start >= $1) AND ($2::text IS NULL OR start < $2) AND ($3::text IS NULL OR screen_id = $3)
+       ORDER BY start, id LIMIT $4`,
+      [query.since ?? null, query.until ?? null, query.screen ?? null, query.limit ?? 1_000_000],
+    );
     return rows.map((row) => ({
       id: row.id,
       screenId: row.screen_id,
