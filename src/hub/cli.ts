@@ -9,7 +9,8 @@ import { PowerSchedule } from '../shared/powerSchedule.js';
 import { formatIssues } from '../shared/validationError.js';
 import { toUtcTime } from '../shared/ids.js';
 import { AdminClient } from './adminClient.js';
-import { DEFAULT_DB } from './dataPaths.js';
+import { shownBrokerUrl } from './clusterBroker.js';
+import { DEFAULT_DB, isPostgresUrl, resolveDataPaths } from './dataPaths.js';
 import { startHub } from './hubServer.js';
 import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
@@ -17,17 +18,23 @@ import { powerReportText } from './powerReportText.js';
 import { holidayClosures } from './publicHolidays.js';
 import { reachLines } from './reachTable.js';
 import { statusTable } from './statusTable.js';
+import { migrateDatabase } from './stores/index.js';
+import { shownUrl } from './stores/postgres/index.js';
 
 /** `antichambre-hub`: starts the hub (`serve`), or drives a running one through its admin API. */
 
 const USAGE = `antichambre-hub <command>
 
-  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
-        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
-        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
+  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db | --db postgres://USER:PASSWORD@HOST/DB] [--media DIR]
+        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy] [--broker redis://HOST:6379]
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_HUB_BROKER, ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters),
             ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
+        --broker: one of several nodes (same --db postgres://…, same --media folder, same broker);
+                  health for the balancer at /healthz, readiness (database, broker) at /readyz.
+  migrate [--db antichambre-hub.db | --db postgres://…]
+                                         brings the database's schema up to this hub's version (serve does it too)
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
   screen viewing <id> --diagonal INCHES --distance METRES [--width-px 1920 --height-px 1080] | --none
@@ -76,6 +83,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
+  broker: { type: 'string' },
   hub: { type: 'string' },
   token: { type: 'string' },
   name: { type: 'string' },
@@ -176,8 +184,11 @@ async function serve(values: Values): Promise<void> {
   const keyFile = values['tls-key'] ?? process.env['ANTICHAMBRE_HUB_TLS_KEY'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('TLS: give both --tls-cert and --tls-key (or ANTICHAMBRE_HUB_TLS_CERT and ANTICHAMBRE_HUB_TLS_KEY), or neither');
   const trustProxy = values['trust-proxy'] === true || process.env['ANTICHAMBRE_HUB_TRUST_PROXY'] === '1';
+  const broker = values.broker ?? process.env['ANTICHAMBRE_HUB_BROKER'];
+  if (broker !== undefined && !isPostgresUrl(db)) throw new UsageError('--broker: the nodes of a cluster share one PostgreSQL database; give --db postgres://… too (a SQLite file serves one node)');
   const hub = await startHub({
     db,
+    ...(broker ? { broker } : {}),
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
     trustProxy,
     port,
@@ -187,8 +198,9 @@ async function serve(values: Values): Promise<void> {
     ...(existsSync(DASHBOARD_DIR) ? { dashboardDir: DASHBOARD_DIR } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
-  console.log(`  database ${hub.paths.db}`);
+  console.log(`  database ${isPostgresUrl(hub.paths.db) ? shownUrl(hub.paths.db) : hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
+  if (broker) console.log(`  broker   ${shownBrokerUrl(broker)}`);
   if (hub.newAdminToken) {
     console.log(`Admin token (shown only now; keep it, the hub stores only its hash):\n  ${hub.newAdminToken}`);
     console.log(`Use it with: export ANTICHAMBRE_ADMIN_TOKEN=${hub.newAdminToken}`);
@@ -227,6 +239,12 @@ export async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(values);
+    case 'migrate': {
+      const { db } = resolveDataPaths({ db: values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB, mediaDir: values.media }, process.cwd());
+      const { description, from, to } = await migrateDatabase(db);
+      console.log(from === to ? `${description}: schema already at version ${to}` : `${description}: schema migrated from version ${from} to ${to}`);
+      return;
+    }
     case 'screen': {
       const api = client(values);
       if (sub === 'add') {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
+import { joinCluster, type ClusterBroker } from './clusterBroker.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
 import { FeedPoller } from './feeds/feedPoller.js';
 import { hubFeedSinks } from './feeds/feedSinks.js';
@@ -38,6 +39,8 @@ export interface HubOptions {
   pairingPruneEveryMs?: number;
   /** Caps the database file (SQLite `max_page_count`): past it, writes fail as on a full disk and are answered `storage: …`. */
   maxDbBytes?: number;
+  /** A cluster's broker (`redis://HOST:PORT`): nodes on one database and one broker serve screens wherever they connect. */
+  broker?: string;
 }
 
 export interface RunningHub {
@@ -87,8 +90,24 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     trustProxy: options.trustProxy === true,
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
+  // WebSocket only: a screen's whole session is one connection, so a balancer needs no sticky sessions (long polling would).
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: ['websocket'] });
+  let broker: ClusterBroker | null = null;
+  if (options.broker) {
+    try {
+      broker = await joinCluster(io, options.broker, log);
+    } catch (error) {
+      await stores.close();
+      throw error;
+    }
+  }
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true);
+  if (broker) {
+    channel.joinedCluster();
+    broker.onReconnect(() => {
+      channel.resync().catch((error: unknown) => log(`cluster: screens not brought up to date after the broker came back: ${error instanceof Error ? error.message : String(error)}`));
+    });
+  }
   const media = new MediaFiles(paths.mediaDir, stores.media);
   // Alert and news feeds (issue 20): their timers are this hub's, stopped in close().
   const feeds = new FeedPoller(stores.feeds, hubFeedSinks(stores, channel, log));
@@ -102,6 +121,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     adminTokenHash: () => adminTokenHash,
     dashboardDir: options.dashboardDir ?? null,
     faults,
+    readiness: { database: () => stores.ping(), ...(broker ? { broker: () => broker.ping() } : {}) },
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
@@ -133,6 +153,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await broker?.close();
       await stores.close();
     },
   };

@@ -111,11 +111,10 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts }: O
       method: 'GET',
       url: '/api/screens',
       permission: 'screens:read',
-      handler: async (): Promise<ScreenList> => ({
-        screens: await Promise.all(
-          (await stores.screens.list()).map(async (screen) => ({ ...screen, online: channel.isOnline(screen.id), revision: (await stores.playlists.setFor(screen))?.revision ?? null })),
-        ),
-      }),
+      handler: async (): Promise<ScreenList> => {
+        const [screens, online] = await Promise.all([stores.screens.list(), channel.onlineScreens()]);
+        return { screens: await Promise.all(screens.map(async (screen) => ({ ...screen, online: online.has(screen.id), revision: (await stores.playlists.setFor(screen))?.revision ?? null }))) };
+      },
     },
     {
       method: 'POST',
@@ -186,12 +185,13 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts }: O
         if (local.length) throw new HubError(400, local.join('; '));
         const { versions, screens: changed } = await stores.playlists.push(push);
         await channel.pushSets(changed);
+        const online = await channel.onlineAmong(screenIds);
         return {
           playlists: versions,
           screens: await Promise.all(
             screenIds.map(async (id) => {
               const screen = (await stores.screens.get(id))!;
-              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: channel.isOnline(id) };
+              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: online.has(id) };
             }),
           ),
         };

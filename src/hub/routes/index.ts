@@ -11,13 +11,15 @@ import type { StorageFaultLog } from '../storageFault.js';
 import type { HubStores } from '../stores/index.js';
 import { adminRoutes } from './admin.js';
 import { answerErrors } from './errors.js';
+import { healthRoutes } from './health.js';
 import { mediaRoutes } from './media.js';
 import { pairingRoutes } from './pairing.js';
 import { bearerToken } from './requestParsing.js';
 import { siteIntakeRoutes } from './siteIntake.js';
 
 /**
- * The hub's HTTP side, one fastify plugin per audience: players' media (`/media/…`), ticket
+ * The hub's HTTP side, one fastify plugin per audience: the balancer's health (`/healthz`,
+ * `/readyz`), players' media (`/media/…`), ticket
  * systems' site intake (`/api/sites/:id/queue`), players' pairing (`/api/pairing…`) and the
  * admin API (the rest of `/api`); errors and limits (rate limit; body limits at the root's
  * `bodyLimit` and per route) are set once here, for all of them.
@@ -37,6 +39,8 @@ export interface RouteDeps {
   /** The feeds' poller and what the hub read from its media files (issue 20). */
   feeds: FeedPoller;
   mediaFacts: MediaFacts;
+  /** What `/readyz` checks: the database, the broker. */
+  readiness: Record<string, () => Promise<void>>;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -48,6 +52,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   await limitRequests(app, { isAdmin, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
   if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
 
+  await app.register(healthRoutes, { checks: deps.readiness });
   await app.register(mediaRoutes, { media: deps.media });
   await app.register(siteIntakeRoutes, { stores: deps.stores, channel: deps.channel });
   await app.register(pairingRoutes, { pairings: deps.stores.pairings });

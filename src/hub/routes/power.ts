@@ -22,11 +22,12 @@ export function powerRouteTable({ stores, channel }: { stores: HubStores; channe
         await stores.playlists.setPower(target, power);
         // The schedule goes to the target's screens with their set (its revision changes with it).
         await channel.pushSets(screenIds);
+        const online = await channel.onlineAmong(screenIds);
         return {
           screens: await Promise.all(
             screenIds.map(async (id) => {
               const screen = (await stores.screens.get(id))!;
-              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: channel.isOnline(id) };
+              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: online.has(id) };
             }),
           ),
         };

@@ -24,7 +24,11 @@ import type { Impression } from '../../shared/impression.js';
 import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
+import { isPostgresUrl } from '../dataPaths.js';
+import { openPostgresStores, shownUrl } from './postgres/index.js';
+import { migratePostgres, openPgPool } from './postgres/pgDb.js';
 import { openSqliteStores } from './sqlite/index.js';
+import { migrateSqlite, openSqliteDb } from './sqlite/sqliteDb.js';
 
 /**
  * The hub's storage, behind one set of interfaces with Promise-shaped results, built in one
@@ -193,6 +197,8 @@ export interface HubStores {
   settings: SettingsStore;
   power: PowerStore;
   feeds: FeedStore;
+  /** Resolves when the database answers (readiness); rejects with why not. */
+  ping(): Promise<void>;
   /** Waits for what is under way, then closes the database. */
   close(): Promise<void>;
 }
@@ -200,15 +206,30 @@ export interface HubStores {
 export interface StoreOptions {
   /** SQLite only: caps the database file (`max_page_count`); past it, writes fail as on a full disk. */
   maxBytes?: number;
-}
-
-/** True when the location names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
+  /** PostgreSQL only: connections this node keeps open (default 10). */
+  poolSize?: number;
 }
 
 /** Opens the stores at `location` (an absolute SQLite path, `:memory:`, or `postgres://…`), migrating the schema first. */
 export async function openStores(location: string, options: StoreOptions = {}): Promise<HubStores> {
-  if (isPostgresUrl(location)) throw new Error('--db postgres://…: PostgreSQL is not available in this build yet; use a SQLite file');
+  if (isPostgresUrl(location)) return openPostgresStores(location, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
   return openSqliteStores(location, options);
+}
+
+/** `antichambre-hub migrate`: brings the database's schema up to this version of the hub (what `serve` also does as it starts); answers the versions before and after. */
+export async function migrateDatabase(location: string): Promise<{ description: string; from: number; to: number }> {
+  if (isPostgresUrl(location)) {
+    const pool = openPgPool(location, { max: 1 });
+    try {
+      return { description: `PostgreSQL ${shownUrl(location)}`, ...(await migratePostgres(pool)) };
+    } finally {
+      await pool.end();
+    }
+  }
+  const db = openSqliteDb(location, { migrate: false });
+  try {
+    return { description: `SQLite ${location}`, ...migrateSqlite(db) };
+  } finally {
+    db.close();
+  }
 }

