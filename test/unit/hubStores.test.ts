@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HubError } from '../../src/hub/hubError.js';
 import { migrateDatabase, openStores, type HubStores } from '../../src/hub/stores/index.js';
 import { POSTGRES_MIGRATIONS } from '../../src/hub/stores/postgres/migrations.js';
+import { FeedCreate } from '../../src/shared/feeds.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { layoutPreset } from '../../src/shared/layoutPresets.js';
+import { PowerSchedule } from '../../src/shared/powerSchedule.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { usePostgres } from '../support/postgresServer.js';
 
@@ -267,6 +269,159 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     expect((await rejection(pairings.poll(second.code, second.secret, T0 + 3000))).status).toBe(404);
   });
 
+  it('screens: viewing and wattage set, listed, unset; an unknown screen is a 404', async () => {
+    const { screens, power } = await open();
+    await screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'hall', name: 'Hall', site: 'mairie', timezone: 'Europe/Paris' });
+    expect((await screens.list()).map((s) => [s.watts, s.viewing])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    const viewing = { diagonalInches: 55, distanceM: 6.5, widthPx: 3840, heightPx: 2160 };
+    expect(await screens.setViewing('hall', viewing)).toEqual(viewing);
+    await power.setWatts('accueil', 87.5);
+    expect((await screens.list()).map((s) => [s.id, s.watts, s.viewing])).toEqual([
+      ['accueil', 87.5, null],
+      ['hall', null, viewing],
+    ]);
+    expect((await rejection(screens.setViewing('nobody', viewing))).status).toBe(404);
+    expect((await rejection(power.setWatts('nobody', 100))).status).toBe(404);
+    expect(await screens.setViewing('hall', null)).toBeNull();
+    await power.setWatts('accueil', null);
+    expect((await screens.list()).map((s) => [s.watts, s.viewing])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it("power schedules: a screen's own over its site's, in every set (its revision follows), kept through a push, removed back to the set without", async () => {
+    const { screens, playlists } = await open();
+    await screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'hall', name: 'Hall', site: 'mairie', timezone: 'Europe/Paris' });
+    await playlists.push({ playlists: [text('infos')], target: { site: 'mairie' } });
+    const accueil = (await screens.get('accueil'))!;
+    const hall = (await screens.get('hall'))!;
+    const without = (await playlists.setFor(accueil))!;
+    expect(without.power).toBeUndefined();
+
+    const weekdays = PowerSchedule.parse({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }], closed: [{ from: '2026-12-25T00:00', until: '2026-12-26T00:00' }], sleepAfterMinutes: 15 });
+    await playlists.setPower({ site: 'mairie' }, weekdays);
+    const bySite = (await playlists.setFor(accueil))!;
+    expect(bySite.power).toEqual(weekdays);
+    expect(bySite.revision).not.toBe(without.revision);
+    expect((await playlists.setFor(hall))!).toEqual(bySite);
+
+    const own = PowerSchedule.parse({ open: 'playlists', wakeBeforeMinutes: 5 });
+    await playlists.setPower({ screen: 'accueil' }, own);
+    expect((await playlists.setFor(accueil))!.power).toEqual(own);
+    expect((await playlists.setFor(hall))!).toEqual(bySite);
+
+    // Set again: replaced, not added; a push checks and keeps the sets with their schedules.
+    const later = { ...weekdays, sleepAfterMinutes: 30 };
+    await playlists.setPower({ site: 'mairie' }, later);
+    await playlists.push({ playlists: [text('breves')], target: { screen: 'hall' } });
+    const hallSet = (await playlists.setFor(hall))!;
+    expect(hallSet.power).toEqual(later);
+    expect(hallSet.playlists.map((p) => p.id)).toEqual(['breves', 'infos']);
+
+    await playlists.setPower({ screen: 'accueil' }, null);
+    expect((await playlists.setFor(accueil))!.power).toEqual(later);
+    await playlists.setPower({ site: 'mairie' }, null);
+    expect(await playlists.setFor(accueil)).toEqual(without);
+    await playlists.setPower({ site: 'nowhere' }, null);
+  });
+
+  it('power log: stretches extended by later statuses (never shortened), a clock ahead capped, a stretch starting after its status ignored; the report by site with the energy saved', async () => {
+    const { screens, power } = await open();
+    await screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'hall', name: 'Hall', site: 'mairie', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'guichet', name: 'Guichet', site: 'prefecture', timezone: 'Europe/Paris' });
+    await power.setWatts('accueil', 120);
+    const minutes = (m: number): number => T0 + m * 60_000;
+
+    await power.record('accueil', { state: 'on', since: at(0) }, at(60), minutes(60));
+    await power.record('accueil', { state: 'on', since: at(0) }, at(120), minutes(120));
+    await power.record('accueil', { state: 'on', since: at(0) }, at(90), minutes(121)); // late, out of order
+    await power.record('accueil', { state: 'off', since: at(120), until: at(1000) }, at(600), minutes(600));
+    // The hall's clock says 10 h later than the hub's: its stretch ends a minute past the hub's time.
+    await power.record('hall', { state: 'black', since: at(0) }, at(600), minutes(60));
+    await power.record('hall', { state: 'off', since: at(700) }, at(650), minutes(650));
+
+    const report = await power.report({ since: at(0), until: at(600) });
+    expect(report.since).toBe(at(0));
+    expect(report.until).toBe(at(600));
+    expect(report.screens).toEqual([
+      { screen: 'accueil', site: 'mairie', watts: 120, hoursOn: 2, hoursOff: 8, hoursBlack: 0, kWhSaved: (8 * 120) / 1000 },
+      { screen: 'hall', site: 'mairie', watts: null, hoursOn: 0, hoursOff: 0, hoursBlack: 61 / 60, kWhSaved: null },
+      { screen: 'guichet', site: 'prefecture', watts: null, hoursOn: 0, hoursOff: 0, hoursBlack: 0, kWhSaved: null },
+    ]);
+    expect(report.totals).toEqual({ hoursOff: 8, hoursBlack: 61 / 60, kWhSaved: (8 * 120) / 1000 });
+
+    // A window cuts the stretches; a site keeps its own screens.
+    const window = await power.report({ since: at(60), until: at(180), site: 'mairie' });
+    expect(window.screens.map((row) => [row.screen, row.hoursOn, row.hoursOff, row.hoursBlack])).toEqual([
+      ['accueil', 1, 1, 0],
+      ['hall', 0, 0, 1 / 60],
+    ]);
+    expect((await power.report({ since: at(601), until: at(700) })).totals).toEqual({ hoursOff: 0, hoursBlack: 0, kWhSaved: 0 });
+  });
+
+  it('feeds: added once, listed by id, each poll recorded (the last success kept through failures), entries by prefix with when first seen, removed with what they saw', async () => {
+    const { feeds } = await open();
+    const cap = FeedCreate.parse({ id: 'vigicrues', kind: 'cap', site: 'mairie', url: 'https://alertes.example.org/cap.xml' });
+    const news = FeedCreate.parse({ id: 'actu', kind: 'news', site: 'mairie', url: 'https://www.example.org/rss', everyMinutes: 15, news: { zone: 'bandeau' } });
+    expect(await feeds.add(cap, T0)).toEqual({ ...cap, createdAt: at(0), state: { lastPollAt: null, lastOkAt: null, lastError: null, active: 0 } });
+    await feeds.add(news, T0 + 60_000);
+    expect((await rejection(feeds.add({ ...news, url: 'https://other.example.org/' }, T0))).status).toBe(409);
+    expect((await feeds.list()).map((f) => [f.id, f.url, f.createdAt])).toEqual([
+      ['actu', 'https://www.example.org/rss', at(1)],
+      ['vigicrues', 'https://alertes.example.org/cap.xml', at(0)],
+    ]);
+    expect(await feeds.get('nothing')).toBeNull();
+
+    await feeds.recordPoll('vigicrues', T0 + 2 * 60_000, null, 2);
+    expect((await feeds.get('vigicrues'))!.state).toEqual({ lastPollAt: at(2), lastOkAt: at(2), lastError: null, active: 2 });
+    await feeds.recordPoll('vigicrues', T0 + 3 * 60_000, 'HTTP 503 from https://alertes.example.org/cap.xml', 2);
+    expect((await feeds.get('vigicrues'))!.state).toEqual({ lastPollAt: at(3), lastOkAt: at(2), lastError: 'HTTP 503 from https://alertes.example.org/cap.xml', active: 2 });
+    await feeds.recordPoll('vigicrues', T0 + 4 * 60_000, null, 0);
+    expect((await feeds.get('vigicrues'))!.state).toEqual({ lastPollAt: at(4), lastOkAt: at(4), lastError: null, active: 0 });
+
+    await feeds.putEntry('vigicrues', 'msg prefet@example.org 42', '{"ended":false}', T0);
+    await feeds.putEntry('vigicrues', 'msg prefet@example.org 41', 'v', T0 + 60_000);
+    await feeds.putEntry('vigicrues', 'msg 😀 préfet', 'accents and emoji', T0);
+    await feeds.putEntry('vigicrues', 'msgs', 'not in the prefix "msg "', T0);
+    await feeds.putEntry('vigicrues', 'link https://alertes.example.org/1.xml', 'https://alertes.example.org/1.xml', T0);
+    await feeds.putEntry('actu', 'msg prefet@example.org 42', 'another feed', T0);
+    // Replaced: the value changes, when it was first seen stays.
+    await feeds.putEntry('vigicrues', 'msg prefet@example.org 42', '{"ended":true}', T0 + 5 * 60_000);
+    expect(await feeds.entries('vigicrues', 'msg ')).toEqual([
+      { key: 'msg prefet@example.org 41', value: 'v', firstSeen: at(1) },
+      { key: 'msg prefet@example.org 42', value: '{"ended":true}', firstSeen: at(0) },
+      { key: 'msg 😀 préfet', value: 'accents and emoji', firstSeen: at(0) },
+    ]);
+    expect((await feeds.entries('vigicrues', '')).map((e) => e.key)).toEqual([
+      'link https://alertes.example.org/1.xml',
+      'msg prefet@example.org 41',
+      'msg prefet@example.org 42',
+      'msg 😀 préfet',
+      'msgs',
+    ]);
+    expect(await feeds.entry('vigicrues', 'link https://alertes.example.org/1.xml')).toEqual({ key: 'link https://alertes.example.org/1.xml', value: 'https://alertes.example.org/1.xml', firstSeen: at(0) });
+    expect(await feeds.entry('vigicrues', 'msg nothing')).toBeNull();
+
+    await feeds.deleteEntries('vigicrues', ['msg prefet@example.org 41', 'msg 😀 préfet', 'not there']);
+    await feeds.deleteEntries('vigicrues', []);
+    expect((await feeds.entries('vigicrues', 'msg ')).map((e) => e.key)).toEqual(['msg prefet@example.org 42']);
+
+    expect(await feeds.remove('vigicrues')).toBe(true);
+    expect(await feeds.remove('vigicrues')).toBe(false);
+    expect(await feeds.get('vigicrues')).toBeNull();
+    expect(await feeds.entries('vigicrues', '')).toEqual([]);
+    expect(await feeds.entries('actu', 'msg ')).toEqual([{ key: 'msg prefet@example.org 42', value: 'another feed', firstSeen: at(0) }]);
+    // Added again after its removal: a new feed, nothing seen.
+    expect((await feeds.add(cap, T0 + 9 * 60_000)).state.lastPollAt).toBeNull();
+  });
+
   it('media index and settings: recorded, replaced, read back', async () => {
     const { media, settings } = await open();
     const sha = 'ab'.repeat(32);
@@ -300,6 +455,21 @@ describe('PostgreSQL with several nodes', () => {
     await nodes[0]!.screens.add({ id: 'commun', name: 'Commun', site: 'mairie', timezone: 'Europe/Paris' });
     for (const node of nodes) expect((await node.screens.all()).map((s) => s.id)).toEqual(['commun']);
     expect(await migrateDatabase(url)).toMatchObject({ from: POSTGRES_MIGRATIONS.length, to: POSTGRES_MIGRATIONS.length });
+  });
+
+  it("one screen's statuses through two nodes at once make one stretch ending at the later; one feed added through both exists once", async () => {
+    const url = await postgres.freshDatabase();
+    const nodes = await Promise.all([openStores(url), openStores(url)]);
+    opened.push(...nodes);
+    await nodes[0]!.screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    await Promise.all(Array.from({ length: 8 }, (_, n) => nodes[n % 2]!.power.record('accueil', { state: 'off', since: at(0) }, at(10 + n * 10), T0 + (10 + n * 10) * 60_000)));
+    expect((await nodes[1]!.power.report({ since: at(0), until: at(600) })).screens[0]).toMatchObject({ screen: 'accueil', hoursOff: 80 / 60 });
+
+    const feed = FeedCreate.parse({ id: 'vigicrues', kind: 'cap', site: 'mairie', url: 'https://alertes.example.org/cap.xml' });
+    const added = await Promise.allSettled(nodes.map((node) => node.feeds.add(feed, T0)));
+    expect(added.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(added.find((result) => result.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
+    expect((await nodes[0]!.feeds.list()).map((f) => f.id)).toEqual(['vigicrues']);
   });
 
   it('concurrent pushes of one playlist through different nodes number its versions without a gap or a clash', async () => {

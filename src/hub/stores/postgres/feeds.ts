@@ -2,6 +2,7 @@ import { FeedCreate, FeedRecord } from '../../../shared/feeds.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import type { FeedEntry, FeedStore } from '../index.js';
+import { prefixEnd } from '../storeRules.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 
 /** The feeds a hub polls and what each has seen (PostgreSQL). */
@@ -68,11 +69,11 @@ export class PgFeedStore implements FeedStore {
   }
 
   async entries(feedId: string, prefix: string): Promise<FeedEntry[]> {
-    // Keys between the prefix and the prefix + U+FFFF, bytewise (the column is COLLATE "C"), as in SQLite.
-    const { rows } = await this.pool.query<EntryRow>('SELECT key, value, first_seen FROM feed_entries WHERE feed_id = $1 AND key >= $2 AND key < $3 ORDER BY key', [
+    // The keys starting with the prefix, an index range (bytewise: the column is COLLATE "C"), as in SQLite.
+    const { rows } = await this.pool.query<EntryRow>('SELECT key, value, first_seen FROM feed_entries WHERE feed_id = $1 AND key >= $2 AND ($3::text IS NULL OR key < $3) ORDER BY key', [
       feedId,
       prefix,
-      `${prefix}\uffff`,
+      prefixEnd(prefix),
     ]);
     return rows.map(entryOf);
   }

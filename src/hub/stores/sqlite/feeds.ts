@@ -2,6 +2,7 @@ import { FeedCreate, FeedRecord } from '../../../shared/feeds.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import type { FeedEntry, FeedStore } from '../index.js';
+import { prefixEnd } from '../storeRules.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /** The feeds a hub polls and what each has seen (SQLite). */
@@ -59,10 +60,10 @@ export class SqliteFeedStore implements FeedStore {
 
   async entries(feedId: string, prefix: string): Promise<FeedEntry[]> {
     return this.db
-      .prepare<[string, string, string], { key: string; value: string; first_seen: string }>(
-        'SELECT key, value, first_seen FROM feed_entries WHERE feed_id = ? AND key >= ? AND key < ? ORDER BY key',
+      .prepare<[string, string, string | null, string | null], { key: string; value: string; first_seen: string }>(
+        'SELECT key, value, first_seen FROM feed_entries WHERE feed_id = ? AND key >= ? AND (? IS NULL OR key < ?) ORDER BY key',
       )
-      .all(feedId, prefix, `${prefix}\uffff`)
+      .all(feedId, prefix, prefixEnd(prefix), prefixEnd(prefix))
       .map((row) => ({ key: row.key, value: row.value, firstSeen: row.first_seen }));
   }
 
