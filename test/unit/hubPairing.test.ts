@@ -99,7 +99,7 @@ describe('dashboard additions', () => {
 
   it('answers a screen\'s set and a site\'s waits, estimated against realized', async () => {
     await call('POST', '/api/screens', json({ id: 'guichet', name: 'Guichet', site: 'prefecture', timezone: 'Europe/Paris' }));
-    expect(ScreenSet.parse((await call('GET', '/api/screens/guichet/playlists')).body)).toEqual({ revision: null, timezone: 'Europe/Paris', playlists: [], layout: null });
+    expect(ScreenSet.parse((await call('GET', '/api/screens/guichet/playlists')).body)).toEqual({ revision: null, timezone: 'Europe/Paris', playlists: [], layout: null, power: null });
     await call('POST', '/api/playlists', json({ playlists: [{ id: 'p', items: [{ id: 't', type: 'text', duration: 5, title: 'T' }] }], target: { site: 'prefecture' } }));
     const set = ScreenSet.parse((await call('GET', '/api/screens/guichet/playlists')).body);
     expect(set.revision).toMatch(/^\w{16}$/);

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/hub/cli.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { POSTGRES_MIGRATIONS } from '../../src/hub/stores/postgres/migrations.js';
 import type { ImpressionList, ScreenList, ScreenToken } from '../../src/shared/adminApi.js';
 import type { PlaylistsMessage } from '../../src/shared/protocol.js';
 import type { Impression } from '../../src/shared/impression.js';
@@ -101,8 +102,8 @@ describe('the hub on PostgreSQL', () => {
     } finally {
       log.mockRestore();
     }
-    expect(lines[0]).toMatch(/^PostgreSQL postgres:\/\/antichambre:\*\*\*@127\.0\.0\.1:\d+\/test_\d+_\d+: schema migrated from version 0 to 1$/);
-    expect(lines[1]).toMatch(/: schema already at version 1$/);
+    expect(lines[0]).toMatch(new RegExp(`^PostgreSQL postgres://antichambre:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/test_\\d+_\\d+: schema migrated from version 0 to ${POSTGRES_MIGRATIONS.length}$`));
+    expect(lines[1]).toMatch(new RegExp(`: schema already at version ${POSTGRES_MIGRATIONS.length}$`));
     expect(lines.join('\n')).not.toContain('antichambre-test');
   });
 });
