@@ -66,6 +66,8 @@ export interface PlaylistStore {
   history(id: string): Promise<{ version: number; createdAt: string }[]>;
   /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
+  /** The sets of many screens at once (a push to a site), by screen id; each as setFor answers it. */
+  setsFor(screens: readonly ScreenInfo[]): Promise<Map<string, PlaylistsMessage | null>>;
 }
 
 /** Proof of play, stored once per id (the idempotency key). */
