@@ -57,8 +57,8 @@ export function siteRoom(site: string): string {
 /** How long presence waits for the other nodes' answers (with the broker away, it answers with this node's own screens). */
 const PRESENCE_TIMEOUT_MS = 3_000;
 
-/** Screens whose set is read at once during a push (a site of 1,000 screens: 63 rounds, not 1,000). */
-const PUSH_READS_AT_ONCE = 16;
+/** Screens whose sets are read in one go during a push (a site of 1,000 screens: 4 reads, not 1,000). */
+const PUSH_READS_AT_ONCE = 250;
 
 /** What nodes announce to each other (socket.io serverSideEmit through the adapter). */
 const CLUSTER_PUSH = 'antichambre:push';
@@ -281,16 +281,17 @@ export class ScreenChannel {
 
   private async pushLocal(screenIds: readonly string[]): Promise<void> {
     const here = screenIds.filter((id) => this.connections.has(id));
-    // Sets read PUSH_READS_AT_ONCE at a time (the database serves them in parallel), each sent as soon as it is read.
+    // Read PUSH_READS_AT_ONCE screens' sets at a time, in one go each (a site's screens share theirs), each sent as soon as read.
     for (let k = 0; k < here.length; k += PUSH_READS_AT_ONCE) {
-      await Promise.all(
-        here.slice(k, k + PUSH_READS_AT_ONCE).map(async (id) => {
-          const connections = [...(this.connections.get(id) ?? [])];
-          if (connections.length === 0) return;
-          const set = await this.stores.playlists.setFor(connections[0]!.screen);
-          if (set) for (const connection of connections) void this.push(connection, set);
-        }),
-      );
+      const chunk = here.slice(k, k + PUSH_READS_AT_ONCE).flatMap((id) => {
+        const first = [...(this.connections.get(id) ?? [])][0];
+        return first ? [first.screen] : [];
+      });
+      const sets = await this.stores.playlists.setsFor(chunk);
+      for (const screen of chunk) {
+        const set = sets.get(screen.id);
+        if (set) for (const connection of this.connections.get(screen.id) ?? []) void this.push(connection, set);
+      }
     }
   }
 

@@ -142,6 +142,17 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     const replaced = (await playlists.setFor(hall))!;
     expect(replaced.playlists.map((p) => p.id)).toEqual(['infos', 'seule']);
     expect(replaced.layout).toBeUndefined();
+
+    // Many screens' sets at once (a push to a site) are exactly their sets one by one: own assignments, the site's, layouts, none.
+    await screens.add({ id: 'couloir', name: 'Couloir', site: 'mairie', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'ailleurs', name: 'Ailleurs', site: 'annexe', timezone: 'Europe/Paris' });
+    await playlists.push({ playlists: [text('infos-site', 'bandeau')], target: { site: 'mairie' }, layout });
+    const all = await screens.all();
+    const together = await playlists.setsFor(all);
+    expect([...together.keys()].sort()).toEqual(all.map((screen) => screen.id).sort());
+    for (const screen of all) expect(together.get(screen.id)).toEqual(await playlists.setFor(screen));
+    expect(together.get('ailleurs')).toBeNull();
+    expect(together.get('couloir')!.layout?.id).toBe(layout.id);
   });
 
   it('impressions: a batch stored once per id (repeats within and across batches counted as duplicates), read back alike, filtered and counted', async () => {
@@ -160,6 +171,17 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     expect((await impressions.query({ since: at(2), until: at(4) })).map((i) => i.start)).toEqual([at(2), at(3)]);
     expect((await impressions.query({ limit: 2 })).map((i) => i.start)).toEqual([at(1), at(2)]);
     expect(await impressions.query({ screen: "ecran-a' OR '1'='1" })).toEqual([]);
+  });
+
+  it('impressions: many batches at once (some sharing ids) are each answered for their own, every id stored once', async () => {
+    const { impressions } = await open();
+    const shared = Array.from({ length: 30 }, (_, k) => impression('ecran-s', k));
+    const batches = Array.from({ length: 24 }, (_, b) => [...shared.slice(b % 3, (b % 3) + 10), ...Array.from({ length: 40 }, (_, k) => impression(`ecran-${b}`, k))]);
+    const answers = await Promise.all(batches.map((batch) => impressions.insert(batch, T0)));
+    answers.forEach((answer, b) => expect(answer.stored + answer.duplicates).toBe(batches[b]!.length));
+    const unique = new Set(batches.flat().map((i) => i.id)).size;
+    expect(answers.reduce((sum, answer) => sum + answer.stored, 0)).toBe(unique);
+    expect(await impressions.count()).toBe(unique);
   });
 
   it('waits: the first estimate for a service and instant is kept, read back in order', async () => {
@@ -299,10 +321,18 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     await screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
     await screens.add({ id: 'hall', name: 'Hall', site: 'mairie', timezone: 'Europe/Paris' });
     await playlists.push({ playlists: [text('infos')], target: { site: 'mairie' } });
+    await screens.add({ id: 'guichet', name: 'Guichet', site: 'prefecture', timezone: 'Europe/Paris' });
+    await playlists.push({ playlists: [text('titres')], target: { site: 'prefecture' } });
     const accueil = (await screens.get('accueil'))!;
     const hall = (await screens.get('hall'))!;
     const without = (await playlists.setFor(accueil))!;
     expect(without.power).toBeUndefined();
+    // Many screens' sets at once (a push) are exactly their sets one by one, whoever's schedule they carry.
+    const alikeAtOnce = async (): Promise<void> => {
+      const all = await screens.all();
+      const together = await playlists.setsFor(all);
+      for (const screen of all) expect(together.get(screen.id)).toEqual(await playlists.setFor(screen));
+    };
 
     const weekdays = PowerSchedule.parse({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }], closed: [{ from: '2026-12-25T00:00', until: '2026-12-26T00:00' }], sleepAfterMinutes: 15 });
     await playlists.setPower({ site: 'mairie' }, weekdays);
@@ -310,11 +340,14 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     expect(bySite.power).toEqual(weekdays);
     expect(bySite.revision).not.toBe(without.revision);
     expect((await playlists.setFor(hall))!).toEqual(bySite);
+    await alikeAtOnce();
 
     const own = PowerSchedule.parse({ open: 'playlists', wakeBeforeMinutes: 5 });
     await playlists.setPower({ screen: 'accueil' }, own);
     expect((await playlists.setFor(accueil))!.power).toEqual(own);
     expect((await playlists.setFor(hall))!).toEqual(bySite);
+    expect((await playlists.setFor((await screens.get('guichet'))!))!.power).toBeUndefined();
+    await alikeAtOnce();
 
     // Set again: replaced, not added; a push checks and keeps the sets with their schedules.
     const later = { ...weekdays, sleepAfterMinutes: 30 };
@@ -323,6 +356,7 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     const hallSet = (await playlists.setFor(hall))!;
     expect(hallSet.power).toEqual(later);
     expect(hallSet.playlists.map((p) => p.id)).toEqual(['breves', 'infos']);
+    await alikeAtOnce();
 
     await playlists.setPower({ screen: 'accueil' }, null);
     expect((await playlists.setFor(accueil))!.power).toEqual(later);

@@ -75,6 +75,8 @@ export interface PlaylistStore {
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
   /** The target's own power schedule, sent with its screens' sets (null: none; its screens follow their site's, or stay on). */
   setPower(target: Target, power: PowerSchedule | null): Promise<void>;
+  /** The sets of many screens at once (a push to a site), by screen id; each as setFor answers it. */
+  setsFor(screens: readonly ScreenInfo[]): Promise<Map<string, PlaylistsMessage | null>>;
 }
 
 /** Proof of play, stored once per id (the idempotency key). */

@@ -76,6 +76,69 @@ export class PgPlaylistStore implements PlaylistStore {
   async setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null> {
     return setMessage(await assemble(this.pool, screen.id, screen.site));
   }
+
+  /** Four queries whatever the number of screens (their assignments, the playlists' latest versions, the layouts, the power schedules), assembled here as setFor would. */
+  async setsFor(screens: readonly ScreenInfo[]): Promise<Map<string, PlaylistsMessage | null>> {
+    const ids = screens.map((screen) => screen.id);
+    const sites = [...new Set(screens.map((screen) => screen.site))];
+    const assigned = (
+      await this.pool.query<{ target_kind: 'screen' | 'site'; target_id: string; playlist_id: string }>(
+        "SELECT target_kind, target_id, playlist_id FROM assignments WHERE (target_kind = 'screen' AND target_id = ANY($1::text[])) OR (target_kind = 'site' AND target_id = ANY($2::text[]))",
+        [ids, sites],
+      )
+    ).rows;
+    const playlistIds = [...new Set(assigned.map((row) => row.playlist_id))];
+    const bodies = new Map(
+      (
+        await this.pool.query<{ playlist_id: string; body: string }>(
+          'SELECT DISTINCT ON (playlist_id) playlist_id, body FROM playlist_versions WHERE playlist_id = ANY($1::text[]) ORDER BY playlist_id, version DESC',
+          [playlistIds],
+        )
+      ).rows.map((row) => [row.playlist_id, row.body]),
+    );
+    const layouts = new Map(
+      (
+        await this.pool.query<{ target_kind: string; target_id: string; body: string }>(
+          "SELECT target_kind, target_id, body FROM layouts WHERE (target_kind = 'screen' AND target_id = ANY($1::text[])) OR (target_kind = 'site' AND target_id = ANY($2::text[]))",
+          [ids, sites],
+        )
+      ).rows.map((row) => [`${row.target_kind}:${row.target_id}`, row.body]),
+    );
+    const powers = new Map(
+      (
+        await this.pool.query<{ target_kind: string; target_id: string; body: string }>(
+          "SELECT target_kind, target_id, body FROM power_schedules WHERE (target_kind = 'screen' AND target_id = ANY($1::text[])) OR (target_kind = 'site' AND target_id = ANY($2::text[]))",
+          [ids, sites],
+        )
+      ).rows.map((row) => [`${row.target_kind}:${row.target_id}`, row.body]),
+    );
+    const assignedTo = (kind: string, id: string): string[] => assigned.filter((row) => row.target_kind === kind && row.target_id === id).map((row) => row.playlist_id);
+    const sets = new Map<string, PlaylistsMessage | null>();
+    // Screens of one site without their own assignments, layout or power schedule share one set: assembled once.
+    const bySite = new Map<string, PlaylistsMessage | null>();
+    for (const screen of screens) {
+      const own = assignedTo('screen', screen.id);
+      const ownLayout = layouts.get(`screen:${screen.id}`);
+      const ownPower = powers.get(`screen:${screen.id}`);
+      const siteOnly = own.length === 0 && ownLayout === undefined && ownPower === undefined;
+      if (siteOnly && bySite.has(screen.site)) {
+        sets.set(screen.id, bySite.get(screen.site)!);
+        continue;
+      }
+      // Playlist ids in bytewise order, as the database sorts them (COLLATE "C"; ids are ASCII).
+      const playlists = [...new Set([...own, ...assignedTo('site', screen.site)])].sort();
+      const set = setMessage(
+        assembled(
+          playlists.flatMap((id) => (bodies.has(id) ? [bodies.get(id)!] : [])),
+          ownLayout ?? layouts.get(`site:${screen.site}`),
+          ownPower ?? powers.get(`site:${screen.site}`),
+        ),
+      );
+      sets.set(screen.id, set);
+      if (siteOnly) bySite.set(screen.site, set);
+    }
+    return sets;
+  }
 }
 
 async function assemble(db: PgQueryable, screenId: string | null, site: string): Promise<AssembledSet> {
