@@ -419,6 +419,13 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     expect((await feeds.get('vigicrues'))!.state).toEqual({ lastPollAt: at(3), lastOkAt: at(2), lastError: 'HTTP 503 from https://alertes.example.org/cap.xml', active: 2 });
     await feeds.recordPoll('vigicrues', T0 + 4 * 60_000, null, 0);
     expect((await feeds.get('vigicrues'))!.state).toEqual({ lastPollAt: at(4), lastOkAt: at(4), lastError: null, active: 0 });
+    // A timed poll is taken unless one began at or after notBefore; taking it records when.
+    expect(await feeds.claimPoll('vigicrues', T0 + 6 * 60_000, T0 + 4 * 60_000)).toBe(false);
+    expect((await feeds.get('vigicrues'))!.state.lastPollAt).toBe(at(4));
+    expect(await feeds.claimPoll('vigicrues', T0 + 6 * 60_000, T0 + 4 * 60_000 + 1)).toBe(true);
+    expect((await feeds.get('vigicrues'))!.state).toEqual({ lastPollAt: at(6), lastOkAt: at(4), lastError: null, active: 0 });
+    expect(await feeds.claimPoll('actu', T0, T0)).toBe(true);
+    expect(await feeds.claimPoll('nothing', T0, T0)).toBe(false);
 
     await feeds.putEntry('vigicrues', 'msg prefet@example.org 42', '{"ended":false}', T0);
     await feeds.putEntry('vigicrues', 'msg prefet@example.org 41', 'v', T0 + 60_000);
@@ -491,7 +498,7 @@ describe('PostgreSQL with several nodes', () => {
     expect(await migrateDatabase(url)).toMatchObject({ from: POSTGRES_MIGRATIONS.length, to: POSTGRES_MIGRATIONS.length });
   });
 
-  it("one screen's statuses through two nodes at once make one stretch ending at the later; one feed added through both exists once", async () => {
+  it("one screen's statuses through two nodes at once make one stretch ending at the later; one feed added through both exists once, its timed poll taken by one", async () => {
     const url = await postgres.freshDatabase();
     const nodes = await Promise.all([openStores(url), openStores(url)]);
     opened.push(...nodes);
@@ -504,6 +511,9 @@ describe('PostgreSQL with several nodes', () => {
     expect(added.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(added.find((result) => result.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
     expect((await nodes[0]!.feeds.list()).map((f) => f.id)).toEqual(['vigicrues']);
+    // Their timers firing together: exactly one node takes the poll.
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, n) => nodes[n % 2]!.feeds.claimPoll('vigicrues', T0 + 60_000, T0 + 30_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
   it('concurrent pushes of one playlist through different nodes number its versions without a gap or a clash', async () => {

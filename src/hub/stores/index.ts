@@ -159,6 +159,12 @@ export interface FeedStore {
   /** Removes the feed and what it has seen; false when there was none. */
   remove(id: string): Promise<boolean>;
   recordPoll(id: string, at: number, error: string | null, active: number): Promise<void>;
+  /**
+   * Takes a timed poll of the feed (the nodes of a cluster share the feeds): true, with its
+   * `lastPollAt` set to `at`, unless a poll began at or after `notBefore` (another node's, or a
+   * poll asked for); one statement, so that of nodes asking at once exactly one gets it.
+   */
+  claimPoll(id: string, at: number, notBefore: number): Promise<boolean>;
   entries(feedId: string, prefix: string): Promise<FeedEntry[]>;
   entry(feedId: string, key: string): Promise<FeedEntry | null>;
   /** Inserts or replaces the entry's value, keeping when it was first seen. */

@@ -68,6 +68,12 @@ export class PgFeedStore implements FeedStore {
     ]);
   }
 
+  async claimPoll(id: string, at: number, notBefore: number): Promise<boolean> {
+    // Nodes updating the row at once: the later waits for the first's commit, then finds the condition false.
+    const claimed = await this.pool.query('UPDATE feeds SET last_poll_at = $1 WHERE id = $2 AND (last_poll_at IS NULL OR last_poll_at < $3)', [toUtcTime(at), id, toUtcTime(notBefore)]);
+    return (claimed.rowCount ?? 0) > 0;
+  }
+
   async entries(feedId: string, prefix: string): Promise<FeedEntry[]> {
     // The keys starting with the prefix, an index range (bytewise: the column is COLLATE "C"), as in SQLite.
     const { rows } = await this.pool.query<EntryRow>('SELECT key, value, first_seen FROM feed_entries WHERE feed_id = $1 AND key >= $2 AND ($3::text IS NULL OR key < $3) ORDER BY key', [

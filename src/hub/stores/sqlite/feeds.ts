@@ -58,6 +58,10 @@ export class SqliteFeedStore implements FeedStore {
       .run(time, error, time, error, active, id);
   }
 
+  async claimPoll(id: string, at: number, notBefore: number): Promise<boolean> {
+    return this.db.prepare('UPDATE feeds SET last_poll_at = ? WHERE id = ? AND (last_poll_at IS NULL OR last_poll_at < ?)').run(toUtcTime(at), id, toUtcTime(notBefore)).changes > 0;
+  }
+
   async entries(feedId: string, prefix: string): Promise<FeedEntry[]> {
     return this.db
       .prepare<[string, string, string | null, string | null], { key: string; value: string; first_seen: string }>(
