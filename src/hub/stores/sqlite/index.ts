@@ -69,6 +69,9 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     sessions: new SqliteSessionStore(db, { ...SESSION_LIMITS, ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }) }),
     tokens: new SqliteApiTokenStore(db),
     audit: new SqliteAuditLog(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
     async close() {
       await wal.close();
       await checkpointer?.stop();
