@@ -1,6 +1,8 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubError } from '../../src/hub/hubError.js';
@@ -22,9 +24,36 @@ import { usePostgres } from '../support/postgresServer.js';
 const postgres = usePostgres();
 const opened: HubStores[] = [];
 
+/** Runs one SQL statement on the database behind the stores (as someone with the database's password could): answers `rows: N` (read or changed), or the error's message. */
+type RawSql = (location: string, sql: string) => Promise<string>;
+
+const sqliteRaw: RawSql = async (location, sql) => {
+  const db = new Database(location);
+  try {
+    const statement = db.prepare(sql);
+    return `rows: ${statement.reader ? statement.all().length : statement.run().changes}`;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    db.close();
+  }
+};
+
+const postgresRaw: RawSql = async (location, sql) => {
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  try {
+    return `rows: ${(await client.query(sql)).rowCount ?? 0}`;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end();
+  }
+};
+
 const ENGINES = [
-  { engine: 'SQLite', location: async () => join(mkdtempSync(join(tmpdir(), 'antichambre-stores-')), 'hub.db') },
-  { engine: 'PostgreSQL', location: () => postgres.freshDatabase() },
+  { engine: 'SQLite', location: async () => join(mkdtempSync(join(tmpdir(), 'antichambre-stores-')), 'hub.db'), raw: sqliteRaw },
+  { engine: 'PostgreSQL', location: () => postgres.freshDatabase(), raw: postgresRaw },
 ] as const;
 
 afterEach(async () => {
@@ -49,7 +78,7 @@ async function rejection(promise: Promise<unknown>): Promise<HubError> {
   return error as HubError;
 }
 
-describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
+describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
   async function open(): Promise<HubStores> {
     const stores = await openStores(await location());
     opened.push(stores);
@@ -475,6 +504,156 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location }) => {
     await settings.set('admin_token_hash', 'h1');
     await settings.set('admin_token_hash', 'h2');
     expect(await settings.get('admin_token_hash')).toBe('h2');
+  });
+
+  it('accounts: users added once per email, found by id, email and single sign-on subject, their grants per site, changed, the first administrator', async () => {
+    const { accounts } = await open();
+    expect(await accounts.count()).toBe(0);
+    expect(await accounts.firstAdmin()).toBeNull();
+    const zoe = await accounts.add({ email: 'zoe@mairie.fr', name: 'Zoé', passwordHash: '$argon2id$v=19$zoe', grants: [{ role: 'editor', site: 'mairie' }, { role: 'viewer', site: 'annexe' }], source: 'local' }, T0);
+    const admin = await accounts.add({ email: 'admin@mairie.fr', name: "x'); DROP TABLE users; --", passwordHash: null, grants: [{ role: 'admin', site: null }], source: 'local' }, T0 + 1);
+    const sso = await accounts.add({ email: 'sso@mairie.fr', name: 'SSO', passwordHash: null, grants: [], source: 'oidc', oidcSubject: 'sub-42' }, T0 + 2);
+    expect(zoe).toEqual({ id: expect.stringMatching(/^u-/), email: 'zoe@mairie.fr', name: 'Zoé', disabled: false, grants: [{ role: 'editor', site: 'mairie' }, { role: 'viewer', site: 'annexe' }], source: 'local', createdAt: at(0), lastSignIn: null });
+    expect((await rejection(accounts.add({ email: 'zoe@mairie.fr', name: 'again', passwordHash: null, grants: [], source: 'local' }, T0))).status).toBe(409);
+    expect(await accounts.count()).toBe(3);
+    expect(await accounts.get(zoe.id)).toEqual(zoe);
+    expect(await accounts.get('u-nobody')).toBeNull();
+    expect((await accounts.byEmail('  ZOE@mairie.fr '))?.id).toBe(zoe.id);
+    expect((await accounts.byOidcSubject('sub-42'))?.id).toBe(sso.id);
+    expect(await accounts.byOidcSubject('sub-0')).toBeNull();
+    expect(await accounts.passwordHashOf(zoe.id)).toBe('$argon2id$v=19$zoe');
+    expect(await accounts.passwordHashOf(admin.id)).toBeNull();
+    expect((await accounts.list()).map((user) => user.email)).toEqual(['admin@mairie.fr', 'sso@mairie.fr', 'zoe@mairie.fr']);
+    expect((await accounts.get(admin.id))?.name).toBe("x'); DROP TABLE users; --");
+    expect((await accounts.firstAdmin())?.id).toBe(admin.id);
+
+    // Grants replaced (sorted admin, editor, operator, viewer, then by site); what is not given is kept.
+    const changed = await accounts.update(zoe.id, { grants: [{ role: 'viewer', site: 'mairie' }, { role: 'admin', site: null }, { role: 'operator', site: 'annexe' }], passwordHash: '$argon2id$v=19$new' });
+    expect(changed.before).toEqual(zoe);
+    expect(changed.after).toEqual({ ...zoe, grants: [{ role: 'admin', site: null }, { role: 'operator', site: 'annexe' }, { role: 'viewer', site: 'mairie' }] });
+    expect(await accounts.passwordHashOf(zoe.id)).toBe('$argon2id$v=19$new');
+    expect((await accounts.update(admin.id, { disabled: true, name: 'Admin' })).after).toMatchObject({ disabled: true, name: 'Admin', grants: [{ role: 'admin', site: null }] });
+    // Disabled: no longer the first administrator; the next by creation is.
+    expect((await accounts.firstAdmin())?.id).toBe(zoe.id);
+    expect((await accounts.update(sso.id, { oidcSubject: 'sub-43' })).after.email).toBe('sso@mairie.fr');
+    expect((await accounts.byOidcSubject('sub-43'))?.id).toBe(sso.id);
+    expect((await rejection(accounts.update('u-nobody', { name: 'x' }))).status).toBe(404);
+    await accounts.signedIn(zoe.id, T0 + 5 * 60_000);
+    expect((await accounts.get(zoe.id))?.lastSignIn).toBe(at(5));
+  });
+
+  it('sessions: the cookie value is not stored, a session ends idle, at its maximum age, at sign-out, everywhere but one, pruned', async () => {
+    const where = await location();
+    const stores = await openStores(where, { sessionIdleMs: 10 * 60_000 });
+    opened.push(stores);
+    const { accounts, sessions } = stores;
+    const user = await accounts.add({ email: 'agent@mairie.fr', name: 'Agent', passwordHash: null, grants: [{ role: 'viewer', site: null }], source: 'local' }, T0);
+    const other = await accounts.add({ email: 'autre@mairie.fr', name: 'Autre', passwordHash: null, grants: [], source: 'local' }, T0);
+    const first = await sessions.create(user.id, '192.0.2.1', T0);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(await raw(where, 'SELECT 1 FROM sessions')).toBe('rows: 1');
+    expect(await raw(where, `SELECT 1 FROM sessions WHERE id_hash = '${first}' OR address = '${first}'`)).toBe('rows: 0');
+    expect(await sessions.touch(first, T0 + 60_000)).toEqual({ userId: user.id, createdAt: at(0), lastSeen: at(1) });
+    expect(await sessions.touch('not-a-session', T0)).toBeNull();
+    // Idle 10 minutes since its last request (moved at 1 minute): ended, and deleted.
+    expect(await sessions.touch(first, T0 + 9 * 60_000)).not.toBeNull();
+    expect(await sessions.touch(first, T0 + 19 * 60_000 + 1)).toBeNull();
+    expect(await sessions.touch(first, T0 + 9 * 60_000)).toBeNull();
+    // The maximum age (12 hours) ends a session in use.
+    const busy = await sessions.create(user.id, null, T0);
+    for (let minute = 5; minute < 12 * 60; minute += 5) expect(await sessions.touch(busy, T0 + minute * 60_000)).not.toBeNull();
+    expect(await sessions.touch(busy, T0 + 12 * 3_600_000)).toBeNull();
+
+    const a = await sessions.create(user.id, null, T0);
+    const b = await sessions.create(user.id, null, T0);
+    const c = await sessions.create(user.id, null, T0);
+    const others = await sessions.create(other.id, null, T0);
+    await sessions.end(a);
+    expect(await sessions.touch(a, T0 + 1)).toBeNull();
+    expect(await sessions.endAllOf(user.id, b)).toBe(1);
+    expect(await sessions.touch(c, T0 + 1)).toBeNull();
+    expect(await sessions.touch(b, T0 + 1)).not.toBeNull();
+    expect(await sessions.endAllOf(user.id)).toBe(1);
+    expect(await sessions.touch(b, T0 + 1)).toBeNull();
+    expect(await sessions.touch(others, T0 + 1)).not.toBeNull();
+    await sessions.create(other.id, null, T0 + 30 * 60_000);
+    // At 35 minutes: `others` (last seen at 0) is idle, the one made at 30 minutes is not.
+    expect(await sessions.prune(T0 + 35 * 60_000)).toBe(1);
+    expect(await sessions.prune(T0 + 35 * 60_000)).toBe(0);
+  });
+
+  it('API tokens: answered once, stored hashed, verified until revoked, an adopted token kept once (a revoked one stays revoked), listed per user', async () => {
+    const where = await location();
+    const stores = await openStores(where);
+    opened.push(stores);
+    const { accounts, tokens } = stores;
+    const user = await accounts.add({ email: 'script@mairie.fr', name: 'Script', passwordHash: null, grants: [{ role: 'admin', site: null }], source: 'local' }, T0);
+    const other = await accounts.add({ email: 'autre@mairie.fr', name: 'Autre', passwordHash: null, grants: [], source: 'local' }, T0);
+    const made = await tokens.create(user.id, 'sauvegarde', T0);
+    expect(made.info).toEqual({ id: expect.stringMatching(/^t-/), userId: user.id, name: 'sauvegarde', createdAt: at(0), lastUsedAt: null, revokedAt: null });
+    expect(await raw(where, 'SELECT 1 FROM api_tokens')).toBe('rows: 1');
+    expect(await raw(where, `SELECT 1 FROM api_tokens WHERE token_hash = '${made.token}' OR name = '${made.token}'`)).toBe('rows: 0');
+    expect(await tokens.verify(made.token, T0 + 60_000)).toEqual({ userId: user.id, tokenId: made.info.id });
+    expect((await tokens.get(made.info.id))?.lastUsedAt).toBe(at(1));
+    // Its last use is written at most once a minute.
+    await tokens.verify(made.token, T0 + 90_000);
+    expect((await tokens.get(made.info.id))?.lastUsedAt).toBe(at(1));
+    expect(await tokens.verify('not-a-token', T0)).toBeNull();
+
+    const env = 'a-token-given-from-the-environment-0123456789';
+    const adopted = await tokens.adopt(user.id, env, 'ANTICHAMBRE_ADMIN_TOKEN', T0);
+    expect(await tokens.adopt(user.id, env, 'ANTICHAMBRE_ADMIN_TOKEN', T0 + 1)).toEqual(adopted);
+    expect(await tokens.verify(env, T0)).toEqual({ userId: user.id, tokenId: adopted.id });
+    expect(await tokens.revoke(adopted.id, T0 + 2 * 60_000)).toMatchObject({ id: adopted.id, revokedAt: at(2) });
+    // Revoked once: a second revoke keeps the first time; adopting it again does not bring it back.
+    expect((await tokens.revoke(adopted.id, T0 + 3 * 60_000)).revokedAt).toBe(at(2));
+    expect((await tokens.adopt(user.id, env, 'ANTICHAMBRE_ADMIN_TOKEN', T0 + 4 * 60_000)).revokedAt).toBe(at(2));
+    expect(await tokens.verify(env, T0 + 5 * 60_000)).toBeNull();
+    expect((await rejection(tokens.revoke('t-nobody', T0))).status).toBe(404);
+
+    const theirs = await tokens.create(other.id, 'autre', T0 + 60_000);
+    expect((await tokens.list(user.id)).map((t) => t.id).sort()).toEqual([made.info.id, adopted.id].sort());
+    expect((await tokens.list(other.id)).map((t) => t.id)).toEqual([theirs.info.id]);
+    expect((await tokens.list()).map((t) => t.id).sort()).toEqual([made.info.id, adopted.id, theirs.info.id].sort());
+    expect(await tokens.get('t-nobody')).toBeNull();
+  });
+
+  it('audit log: appended entries read back newest first, filtered by time, actor, action and site, limited; UPDATE and DELETE refused even in SQL', async () => {
+    const where = await location();
+    const stores = await openStores(where);
+    opened.push(stores);
+    const { audit } = stores;
+    const actor = { id: 'u-1', email: 'zoe@mairie.fr' };
+    await audit.append({ actor, address: '192.0.2.1', action: 'playlist.push', target: 'site:mairie', site: 'mairie', before: 'a=-', after: "a=1'; DROP TABLE audit_log; --", detail: 'infos v1' }, T0);
+    await audit.append({ actor: null, address: '192.0.2.9', action: 'session.signin-failed', target: 'email:x@y.fr' }, T0 + 60_000);
+    await audit.append({ actor, address: null, action: 'screen.add', target: 'screen:accueil', site: 'annexe' }, T0 + 2 * 60_000);
+    const all = await audit.query({});
+    expect(all.map((entry) => entry.action)).toEqual(['screen.add', 'session.signin-failed', 'playlist.push']);
+    expect(all[2]).toEqual({
+      id: expect.any(Number),
+      at: at(0),
+      actor: 'u-1',
+      actorEmail: 'zoe@mairie.fr',
+      address: '192.0.2.1',
+      action: 'playlist.push',
+      target: 'site:mairie',
+      site: 'mairie',
+      before: 'a=-',
+      after: "a=1'; DROP TABLE audit_log; --",
+      detail: 'infos v1',
+    });
+    expect(all[1]).toMatchObject({ actor: null, actorEmail: null, site: null, before: null, after: null, detail: null });
+    expect(all[0]!.id).toBeGreaterThan(all[1]!.id);
+    expect((await audit.query({ since: at(1) })).map((e) => e.action)).toEqual(['screen.add', 'session.signin-failed']);
+    expect((await audit.query({ until: at(1) })).map((e) => e.action)).toEqual(['playlist.push']);
+    expect((await audit.query({ actor: 'u-1' })).map((e) => e.action)).toEqual(['screen.add', 'playlist.push']);
+    expect((await audit.query({ action: 'session.signin-failed' })).map((e) => e.target)).toEqual(['email:x@y.fr']);
+    expect((await audit.query({ site: 'mairie', actor: 'u-1', since: at(0), until: at(5) })).map((e) => e.action)).toEqual(['playlist.push']);
+    expect((await audit.query({ limit: 1 })).map((e) => e.action)).toEqual(['screen.add']);
+    // Append-only: whoever has the database's password cannot rewrite it either.
+    expect(await raw(where, "UPDATE audit_log SET actor_email = 'nobody'")).toMatch(/append-only/);
+    expect(await raw(where, 'DELETE FROM audit_log')).toMatch(/append-only/);
+    expect((await audit.query({})).map((e) => e.actorEmail)).toEqual(['zoe@mairie.fr', null, 'zoe@mairie.fr']);
   });
 
   it('migrations: applied once (the stores opened migrate, `migrate` then finds nothing to do)', async () => {
