@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
@@ -159,12 +160,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   await app.listen({ port: options.port, host: options.host });
   await feeds.start();
+  /** This node, among a cluster's (the notifications' lease). */
+  const nodeId = `node-${randomUUID()}`;
   const notifier = options.notify
     ? new HealthNotifier({
         config: options.notify,
         screens: () => channel.liveScreens(),
         log,
         delivered: (kind, ok) => metrics.notification(kind, ok ? 'sent' : 'failed'),
+        // In a cluster, one node notifies at a time (a lease in the database, renewed at each check; another node takes over within 3 checks of its end).
+        ...(broker ? { lead: () => stores.settings.claimLease('notifications', nodeId, Date.now(), 3 * options.notify!.checkEverySeconds * 1000) } : {}),
         told: {
           load: async () => {
             const saved = await stores.settings.get(NOTIFIED_KEY);

@@ -656,6 +656,19 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect((await audit.query({})).map((e) => e.actorEmail)).toEqual(['zoe@mairie.fr', null, 'zoe@mairie.fr']);
   });
 
+  it('leases: one holder at a time, renewed by it, taken by another once expired', async () => {
+    const { settings } = await open();
+    expect(await settings.claimLease('notifications', 'node-a', T0, 60_000)).toBe(true);
+    expect(await settings.claimLease('notifications', 'node-b', T0 + 1_000, 60_000)).toBe(false);
+    // Renewed by its holder: still node-a's after the first end.
+    expect(await settings.claimLease('notifications', 'node-a', T0 + 30_000, 60_000)).toBe(true);
+    expect(await settings.claimLease('notifications', 'node-b', T0 + 61_000, 60_000)).toBe(false);
+    expect(await settings.claimLease('other-job', 'node-b', T0 + 61_000, 60_000)).toBe(true);
+    // node-a stopped renewing: node-b takes it at its end.
+    expect(await settings.claimLease('notifications', 'node-b', T0 + 90_000, 60_000)).toBe(true);
+    expect(await settings.claimLease('notifications', 'node-a', T0 + 91_000, 60_000)).toBe(false);
+  });
+
   it('migrations: applied once (the stores opened migrate, `migrate` then finds nothing to do)', async () => {
     const where = await location();
     const first = await migrateDatabase(where);
@@ -693,6 +706,17 @@ describe('PostgreSQL with several nodes', () => {
     // Their timers firing together: exactly one node takes the poll.
     const claims = await Promise.all(Array.from({ length: 6 }, (_, n) => nodes[n % 2]!.feeds.claimPoll('vigicrues', T0 + 60_000, T0 + 30_000)));
     expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a lease claimed by three nodes at once is taken by exactly one', async () => {
+    const url = await postgres.freshDatabase();
+    const nodes = await Promise.all([openStores(url), openStores(url), openStores(url)]);
+    opened.push(...nodes);
+    for (let round = 0; round < 5; round++) {
+      const moment = T0 + round * 120_000;
+      const claims = await Promise.all(nodes.flatMap((node, n) => [node.settings.claimLease('notifications', `node-${n}-${round}`, moment, 60_000), node.settings.claimLease('notifications', `node-${n}-${round}`, moment, 60_000)]));
+      expect(new Set(nodes.map((_, n) => n).filter((n) => claims[2 * n] || claims[2 * n + 1])).size).toBe(1);
+    }
   });
 
   it('concurrent pushes of one playlist through different nodes number its versions without a gap or a clash', async () => {

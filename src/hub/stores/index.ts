@@ -190,6 +190,12 @@ export interface PowerStore {
 export interface SettingsStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
+  /**
+   * A job only one node of a cluster does (the notifications): takes the lease `name` for
+   * `holder` until `now + ttlMs` if it is free, expired or already `holder`'s (renewed), atomically
+   * whatever the other nodes do at once; answers whether `holder` holds it now.
+   */
+  claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
 }
 
 /** Accounts (issue 18): users and their roles per site; passwords arrive already hashed (passwords.ts). */

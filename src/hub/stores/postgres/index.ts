@@ -43,6 +43,17 @@ class PgSettingsStore implements SettingsStore {
   async set(key: string, value: string): Promise<void> {
     await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
+
+  async claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    // The lease is `<holder>|<until>` (ISO time, which sorts as it reads); the row is locked by the upsert, so nodes claiming at once take turns.
+    const taken = await this.pool.query(
+      `INSERT INTO settings (key, value) VALUES ($1, $2 || '|' || $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        WHERE split_part(settings.value, '|', 1) = $2 OR split_part(settings.value, '|', 2) <= $4
+        RETURNING key`,
+      ['lease:' + name, holder, toUtcTime(now + ttlMs), toUtcTime(now)],
+    );
+    return (taken.rowCount ?? 0) > 0;
+  }
 }
 
 /** The URL without its password, for messages and logs. */
