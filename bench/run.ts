@@ -1,6 +1,6 @@
 /**
- * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, kiosk-cache,
- * startup, transitions, zones, cache, backlog, wait-cost), prints it and writes it to bench/results/<date>-<commit>.json;
+ * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, cluster, adapters,
+ * kiosk-cache, startup, transitions, zones, cache, backlog, wait-cost), prints it and writes it to bench/results/<date>-<commit>.json;
  * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
  * Asserts nothing.
  */
@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { launchBrowser } from '../test/support/browser.js';
 import { serveWeb } from '../test/support/staticServer.js';
 import { runBundled } from './bundled.js';
+import { benchAdapters } from './adapterBench.js';
+import { benchCluster } from './clusterBench.js';
 import { benchBacklog, benchIngest, benchScale } from './hubBench.js';
 import { benchKioskMedia } from './kioskMedia.js';
 import { benchMediaCache } from './mediaCache.js';
@@ -17,7 +19,7 @@ import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
 import { benchWaitCost } from './waitCost.js';
 
-const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const;
+const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'cluster', 'adapters', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -28,7 +30,7 @@ const wanted = (name: Name): boolean => !only || only === name;
 
 /** What each benchmark runs: the web player (dist/web) or the hub (dist/hub). */
 const needsWeb = (['startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const).some(wanted);
-const needsHub = (['ingest', 'scale', 'metrics', 'backlog', 'wait-cost'] as const).some(wanted);
+const needsHub = (['ingest', 'scale', 'metrics', 'cluster', 'backlog', 'wait-cost'] as const).some(wanted);
 const build = (script: string): void => void execFileSync('npm', ['run', '--silent', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 if (needsWeb) build('build:web');
 if (needsHub) build('build:hub');
@@ -40,6 +42,8 @@ if (wanted('reach')) await runBundled('bench/reachMain.ts', [REPO_ROOT]);
 if (wanted('ingest')) await benchIngest(results);
 if (wanted('scale')) await benchScale(results);
 if (wanted('metrics')) await benchMetricsScrape(results);
+if (wanted('cluster')) await benchCluster(results);
+if (wanted('adapters')) await benchAdapters(results);
 if (wanted('kiosk-cache')) await benchKioskMedia(results);
 if (needsWeb) {
   const browser = await launchBrowser();

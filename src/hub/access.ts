@@ -184,9 +184,15 @@ export async function firstStart(
     const email = options.adminEmail ?? 'admin@localhost';
     const password = options.adminPassword ?? newPassword();
     const admin: Grant = { role: 'admin', site: null };
-    const user = await stores.accounts.add({ email, name: 'Administrateur', passwordHash: await hashPassword(password), grants: [admin], source: 'local' }, now);
-    await stores.audit.append({ actor: null, address: null, action: 'user.add', target: `user:${user.id}`, after: 'admin@*', detail: 'first administrator, made at first start' }, now);
-    administrator = { email, password: options.adminPassword === undefined ? password : null };
+    const made = await stores.accounts.add({ email, name: 'Administrateur', passwordHash: await hashPassword(password), grants: [admin], source: 'local' }, now).catch(async (error: unknown) => {
+      // Nodes of a cluster starting together on a new database: one of them made the administrator (and shows its password).
+      if (error instanceof HubError && error.status === 409 && (await stores.accounts.count()) > 0) return null;
+      throw error;
+    });
+    if (made) {
+      await stores.audit.append({ actor: null, address: null, action: 'user.add', target: `user:${made.id}`, after: 'admin@*', detail: 'first administrator, made at first start' }, now);
+      administrator = { email, password: options.adminPassword === undefined ? password : null };
+    }
   }
   if (options.adminToken) {
     const admin = await stores.accounts.firstAdmin();

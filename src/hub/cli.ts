@@ -12,7 +12,7 @@ import { PowerSchedule } from '../shared/powerSchedule.js';
 import { OIDC_ENV, OidcSettings } from '../shared/singleSignOn.js';
 import { formatIssues, parseWith } from '../shared/validationError.js';
 import { AdminClient } from './adminClient.js';
-import { DEFAULT_DB } from './dataPaths.js';
+import { DEFAULT_DB, isPostgresUrl, resolveDataPaths } from './dataPaths.js';
 import { readNotifyConfig, sendTestMessage } from './healthNotifier.js';
 import { networkList, type MetricsAccess } from './hubMetrics.js';
 import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
@@ -26,19 +26,23 @@ import { statusTable } from './statusTable.js';
 
 const USAGE = `antichambre-hub <command>
 
-  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db] [--media DIR]
-        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy]
-        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB,
+  serve [--port 8080] [--host 0.0.0.0] [--db antichambre-hub.db | --db postgres://USER:PASSWORD@HOST/DB] [--media DIR]
+        [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy] [--broker redis://HOST:6379]
+        env ANTICHAMBRE_HUB_PORT, ANTICHAMBRE_HUB_HOST, ANTICHAMBRE_HUB_DB, ANTICHAMBRE_HUB_BROKER,
             ANTICHAMBRE_ADMIN_EMAIL, ANTICHAMBRE_ADMIN_PASSWORD (the first administrator, at first start),
             ANTICHAMBRE_ADMIN_TOKEN (>= 32 characters: an API token of the first administrator),
             ANTICHAMBRE_HUB_TLS_CERT, ANTICHAMBRE_HUB_TLS_KEY, ANTICHAMBRE_HUB_TRUST_PROXY=1,
             ANTICHAMBRE_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _REDIRECT_URL, [_ROLES_CLAIM], [_LABEL] (single sign-on)
         TLS: HTTPS and WSS on the same port; SIGHUP reloads the certificate (after a renewal).
         --trust-proxy: behind nginx/Caddy only; client addresses come from X-Forwarded-For.
+        --broker: one of several nodes (same --db postgres://…, same --media folder, same broker);
+                  health for the balancer at /healthz, readiness (database, broker) at /readyz.
         [--metrics-token T] [--metrics-allow 10.0.0.0/8,192.168.1.5]   who may read /metrics
             (env ANTICHAMBRE_METRICS_TOKEN, ANTICHAMBRE_METRICS_ALLOW; neither: the loopback only)
         [--notify notify.json]   webhooks and e-mails when screens go wrong (env ANTICHAMBRE_NOTIFY_CONFIG)
   notify test --notify notify.json [--site SITE]   sends a test message to every webhook and recipient of the site
+  migrate [--db antichambre-hub.db | --db postgres://…]
+                                         brings the database's schema up to this hub's version (serve does it too)
   screen add <id> --name NAME --site SITE [--timezone Europe/Paris]
   screen list
   screen viewing <id> --diagonal INCHES --distance METRES [--width-px 1920 --height-px 1080] | --none
@@ -98,6 +102,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
+  broker: { type: 'string' },
   hub: { type: 'string' },
   token: { type: 'string' },
   name: { type: 'string' },
@@ -367,10 +372,13 @@ async function serve(values: Values): Promise<void> {
   const adminEmail = process.env['ANTICHAMBRE_ADMIN_EMAIL'];
   const adminPassword = process.env['ANTICHAMBRE_ADMIN_PASSWORD'];
   const oidc = oidcFromEnv(process.env);
-  // Loaded only to serve: the admin commands start without the server's modules (fastify, socket.io, argon2, OpenID Connect).
-  const { startHub } = await import('./hubServer.js');
+  const broker = values.broker ?? process.env['ANTICHAMBRE_HUB_BROKER'];
+  if (broker !== undefined && !isPostgresUrl(db)) throw new UsageError('--broker: the nodes of a cluster share one PostgreSQL database; give --db postgres://… too (a SQLite file serves one node)');
+  // Loaded only to serve: the admin commands start without the server's modules (fastify, socket.io, argon2, OpenID Connect, pg, ioredis).
+  const [{ startHub }, { shownBrokerUrl }, { shownUrl }] = await Promise.all([import('./hubServer.js'), import('./clusterBroker.js'), import('./stores/postgres/index.js')]);
   const hub = await startHub({
     db,
+    ...(broker ? { broker } : {}),
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
     trustProxy,
     port,
@@ -385,8 +393,9 @@ async function serve(values: Values): Promise<void> {
     ...(notify ? { notify } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
-  console.log(`  database ${hub.paths.db}`);
+  console.log(`  database ${isPostgresUrl(hub.paths.db) ? shownUrl(hub.paths.db) : hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
+  if (broker) console.log(`  broker   ${shownBrokerUrl(broker)}`);
   console.log(`  metrics  ${hub.url}/metrics (${[metrics.token ? 'with the metrics token' : '', metrics.allow ? `from ${metrics.allow.join(', ')}` : ''].filter(Boolean).join(' or ') || 'from the loopback only'})`);
   if (notify) console.log(`  notify   ${notify.webhooks.length} webhook(s)${notify.email ? `, e-mail via ${notify.email.smtp.host}` : ''}; offline after ${notify.offlineAfterMinutes} min`);
   if (hub.firstAdministrator) {
@@ -428,6 +437,13 @@ export async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(values);
+    case 'migrate': {
+      const { db } = resolveDataPaths({ db: values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB, mediaDir: values.media }, process.cwd());
+      const { migrateDatabase } = await import('./stores/index.js');
+      const { description, from, to } = await migrateDatabase(db);
+      console.log(from === to ? `${description}: schema already at version ${to}` : `${description}: schema migrated from version ${from} to ${to}`);
+      return;
+    }
     case 'screen': {
       const api = client(values);
       if (sub === 'add') {

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
  */
 
 export interface DataPaths {
-  /** Absolute path of the database file, or `:memory:`. */
+  /** Absolute path of the database file, `:memory:`, or a PostgreSQL URL (`postgres://…`) as given. */
   db: string;
   /** Absolute path of the media folder. */
   mediaDir: string;
@@ -28,10 +28,18 @@ function ensureFolder(folder: string, what: string, option: string): void {
   }
 }
 
+/** True when the database is a PostgreSQL URL rather than a SQLite file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
 export function resolveDataPaths(options: { db?: string | undefined; mediaDir?: string | undefined }, cwd: string): DataPaths {
-  const db = options.db === ':memory:' ? ':memory:' : resolve(cwd, options.db ?? DEFAULT_DB);
-  const mediaDir = resolve(cwd, options.mediaDir ?? join(db === ':memory:' ? cwd : dirname(db), 'media'));
-  if (db !== ':memory:') ensureFolder(dirname(db), 'the database', '--db (ANTICHAMBRE_HUB_DB)');
+  const given = options.db ?? DEFAULT_DB;
+  const file = given !== ':memory:' && !isPostgresUrl(given);
+  const db = file ? resolve(cwd, given) : given;
+  // With PostgreSQL, media default to media/ in the working directory: on a cluster, give every node the same shared folder (--media).
+  const mediaDir = resolve(cwd, options.mediaDir ?? join(file ? dirname(db) : cwd, 'media'));
+  if (file) ensureFolder(dirname(db), 'the database', '--db (ANTICHAMBRE_HUB_DB)');
   ensureFolder(mediaDir, 'the media files', '--media');
   return { db, mediaDir };
 }

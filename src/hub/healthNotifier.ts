@@ -78,6 +78,8 @@ export interface HealthNotifierDeps {
   now?: () => number;
   /** Each try of a delivery, counted (the hub's metrics). */
   delivered?: (channel: 'webhook' | 'email', ok: boolean) => void;
+  /** In a cluster: whether this node is the one that notifies now (absent: it is); the others stay quiet. */
+  lead?: () => Promise<boolean>;
 }
 
 /** The result of one channel for one message. */
@@ -145,6 +147,11 @@ export class HealthNotifier {
 
   private async checkOnce(): Promise<void> {
     try {
+      if (this.deps.lead && !(await this.deps.lead())) {
+        // Another node notifies; if this one takes over later, it reads what was told first.
+        this.restored = false;
+        return;
+      }
       if (!this.restored && this.deps.told) {
         this.board.restoreTold(ToldProblems.parse(await this.deps.told.load()), this.now());
         this.restored = true;

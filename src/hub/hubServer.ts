@@ -1,11 +1,13 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { OidcSettings } from '../shared/singleSignOn.js';
 import { Access, firstStart } from './access.js';
+import { joinCluster, type ClusterBroker } from './clusterBroker.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
 import { HealthNotifier, ToldProblems } from './healthNotifier.js';
 import { HubMetrics, type MetricsAccess } from './hubMetrics.js';
@@ -24,7 +26,7 @@ import { StorageFaultLog } from './storageFault.js';
 /** The hub: its stores (one SQLite file by default), the admin API and media over HTTP, screens over socket.io, on one port. */
 
 export interface HubOptions {
-  /** The SQLite file (relative: to the working directory; its folder is created), or `:memory:`. */
+  /** The SQLite file (relative: to the working directory; its folder is created), `:memory:`, or `postgres://…` (PostgreSQL). */
   db: string;
   port: number;
   host: string;
@@ -56,6 +58,8 @@ export interface HubOptions {
   metrics?: MetricsAccess;
   /** Notifications (webhooks, e-mail) of screens going wrong and back to normal; absent: none. */
   notify?: NotifyConfig;
+  /** A cluster's broker (`redis://HOST:PORT`): nodes on one database and one broker serve screens wherever they connect. */
+  broker?: string;
 }
 
 export interface RunningHub {
@@ -112,12 +116,28 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   await app.register(fastifyCookie);
   // Before any route: every route added after says who may call it (a route under /api without a rule stops the start).
   const routes = guardRoutes(app, access);
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
+  // WebSocket only: a screen's whole session is one connection, so a balancer needs no sticky sessions (long polling would).
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: ['websocket'] });
+  let broker: ClusterBroker | null = null;
+  if (options.broker) {
+    try {
+      broker = await joinCluster(io, options.broker, log);
+    } catch (error) {
+      await stores.close();
+      throw error;
+    }
+  }
   // The channel reads the screens' states for the metrics, and counts into them: made together.
   let channelRef: ScreenChannel | null = null;
   const metrics = new HubMetrics(async () => (channelRef ? channelRef.liveScreens() : []));
   const channel = new ScreenChannel(io, stores, log, faults, options.trustProxy === true, metrics);
   channelRef = channel;
+  if (broker) {
+    channel.joinedCluster();
+    broker.onReconnect(() => {
+      channel.resync().catch((error: unknown) => log(`cluster: screens not brought up to date after the broker came back: ${error instanceof Error ? error.message : String(error)}`));
+    });
+  }
   const media = new MediaFiles(paths.mediaDir, stores.media);
   // Alert and news feeds (issue 20): their timers are this hub's, stopped in close().
   const feeds = new FeedPoller(stores.feeds, hubFeedSinks(stores, channel, log));
@@ -135,16 +155,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     faults,
     metrics,
     metricsAccess: options.metrics ?? {},
+    readiness: { database: () => stores.ping(), ...(broker ? { broker: () => broker.ping() } : {}) },
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
   await feeds.start();
+  /** This node, among a cluster's (the notifications' lease). */
+  const nodeId = `node-${randomUUID()}`;
   const notifier = options.notify
     ? new HealthNotifier({
         config: options.notify,
         screens: () => channel.liveScreens(),
         log,
         delivered: (kind, ok) => metrics.notification(kind, ok ? 'sent' : 'failed'),
+        // In a cluster, one node notifies at a time (a lease in the database, renewed at each check; another node takes over within 3 checks of its end).
+        ...(broker ? { lead: () => stores.settings.claimLease('notifications', nodeId, Date.now(), 3 * options.notify!.checkEverySeconds * 1000) } : {}),
         told: {
           load: async () => {
             const saved = await stores.settings.get(NOTIFIED_KEY);
@@ -195,6 +220,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // Closing the transports (not disconnecting each socket) tells players to reconnect later.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await broker?.close();
       await stores.close();
     },
   };

@@ -24,7 +24,7 @@ export async function limitRequests(app: FastifyInstance, options: { isAdmin(req
   await app.register(rateLimit, {
     max: options.perMinute ?? ANONYMOUS_REQUESTS_PER_MINUTE,
     timeWindow: 60_000,
-    allowList: (request) => request.url.startsWith('/media/') || options.isAdmin(request),
+    allowList: (request) => request.url.startsWith('/media/') || request.url === '/healthz' || request.url === '/readyz' || options.isAdmin(request),
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: `rate limit: more than ${context.max} requests a minute from this address without the admin token; retry in ${context.after}` }),
   });
 }

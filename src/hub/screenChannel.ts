@@ -1,6 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { LiveScreen, ScreenInfo, ScreenState } from '../shared/adminApi.js';
-import { toUtcTime } from '../shared/ids.js';
+import { z } from 'zod';
+import { Id, toUtcTime } from '../shared/ids.js';
 import {
   Ack,
   ACK_TIMEOUT_MS,
@@ -14,11 +15,11 @@ import {
   SCREENS_NAMESPACE,
   StatusMessage,
   WaitMessage,
-  type Alert,
+  Alert,
   type PlaylistsMessage,
 } from '../shared/protocol.js';
 import type { QueueEvent } from '../shared/queue.js';
-import { parseWith } from '../shared/validationError.js';
+import { formatIssues, parseWith } from '../shared/validationError.js';
 import { HubError } from './hubError.js';
 import type { AckedEvent, HubMetrics } from './hubMetrics.js';
 import { HandshakeLimiter } from './requestLimits.js';
@@ -44,8 +45,32 @@ function ackOf(value: unknown): AckFn {
   return typeof value === 'function' ? (value as AckFn) : () => {};
 }
 
+/** The socket.io room of a screen's connections (on any node, through the adapter). */
+export function screenRoom(screenId: string): string {
+  return `screen:${screenId}`;
+}
+
+/** The room of a site's screens. */
+export function siteRoom(site: string): string {
+  return `site:${site}`;
+}
+
+/** How long presence waits for the other nodes' answers (with the broker away, it answers with this node's own screens). */
+const PRESENCE_TIMEOUT_MS = 3_000;
+
+/** Screens whose sets are read in one go during a push (a site of 1,000 screens: 4 reads, not 1,000). */
+const PUSH_READS_AT_ONCE = 250;
+
+/** What nodes announce to each other (socket.io serverSideEmit through the adapter). */
+const CLUSTER_PUSH = 'antichambre:push';
+const CLUSTER_ALERT = 'antichambre:alert';
+const CLUSTER_ALERT_CLEAR = 'antichambre:alert-clear';
+const ScreenIds = z.array(Id).max(1_000_000);
+
 export class ScreenChannel {
   private readonly namespace: Namespace;
+  /** Set by joinedCluster(): pushes and alerts are also announced to the other nodes. */
+  private clustered = false;
   private readonly connections = new Map<string, Set<Connection>>();
 
   constructor(
@@ -89,14 +114,22 @@ export class ScreenChannel {
     next(new Error(reason));
   }
 
-  /** Every screen's state now: as stored, with its connection from this channel and the revision its assignments give it. */
+  /** Every screen's state now: as stored, connected to any node or not, and the revision its assignments give it (sets read PUSH_READS_AT_ONCE at a time). */
   async screenStates(): Promise<ScreenState[]> {
-    return Promise.all((await this.liveScreens()).map(async (screen) => ({ ...screen, revision: (await this.stores.playlists.setFor(screen))?.revision ?? null })));
+    const screens = await this.liveScreens();
+    const states: ScreenState[] = [];
+    for (let k = 0; k < screens.length; k += PUSH_READS_AT_ONCE) {
+      const chunk = screens.slice(k, k + PUSH_READS_AT_ONCE);
+      const sets = await this.stores.playlists.setsFor(chunk);
+      for (const screen of chunk) states.push({ ...screen, revision: sets.get(screen.id)?.revision ?? null });
+    }
+    return states;
   }
 
-  /** Every screen as stored, with its connection from this channel (what metrics and notifications read: no set assembled). */
+  /** Every screen as stored, connected to any node or not (what metrics and notifications read: no set assembled). */
   async liveScreens(): Promise<LiveScreen[]> {
-    return (await this.stores.screens.list()).map((screen) => ({ ...screen, online: this.isOnline(screen.id) }));
+    const [screens, online] = await Promise.all([this.stores.screens.list(), this.onlineScreens()]);
+    return screens.map((screen) => ({ ...screen, online: online.has(screen.id) }));
   }
 
   /** Times an answer to what the hub sent; a timeout (or a lost connection) is counted as `<event> timeout` and rethrown. */
@@ -112,11 +145,8 @@ export class ScreenChannel {
     }
   }
 
-  isOnline(screenId: string): boolean {
-    return (this.connections.get(screenId)?.size ?? 0) > 0;
-  }
-
-  onlineCount(): number {
+  /** Screens connected to this node. */
+  localCount(): number {
     return this.connections.size;
   }
 
@@ -152,6 +182,7 @@ export class ScreenChannel {
   private accept(socket: Socket): void {
     const screen = (socket.data as { screen: ScreenInfo }).screen;
     const connection: Connection = { socket, screen, pushing: null };
+    void socket.join([screenRoom(screen.id), siteRoom(screen.site)]);
     let set = this.connections.get(screen.id);
     if (!set) this.connections.set(screen.id, (set = new Set()));
     set.add(connection);
@@ -248,21 +279,130 @@ export class ScreenChannel {
     }
   }
 
-  /** Closes a screen's live connections at once (its token was rotated): its next handshake, with the old token, is refused `unauthorized`. */
-  disconnectScreen(screenId: string): number {
-    const live = [...(this.connections.get(screenId) ?? [])];
-    for (const connection of live) connection.socket.disconnect(true);
-    return live.length;
+  /**
+   * Closes a screen's live connections at once, on every node (its token was rotated): its next
+   * handshake, with the old token, is refused `unauthorized`.
+   */
+  disconnectScreen(screenId: string): void {
+    this.namespace.in(screenRoom(screenId)).disconnectSockets(true);
   }
 
-  /** Sends each screen its set as it is now (after an assignment or a playlist changed); resolves once sent (not acked). */
+  /** Which of these screens have a connection, on any node (the adapter asks the others; without a broker, only this one). */
+  async onlineAmong(screenIds: readonly string[]): Promise<Set<string>> {
+    return (await this.presence(screenIds)).online;
+  }
+
+  /** Every screen connected to any node. */
+  async onlineScreens(): Promise<Set<string>> {
+    return (await this.onlineIn([])).online;
+  }
+
+  private async presence(screenIds: readonly string[]): Promise<{ online: Set<string>; complete: boolean }> {
+    if (screenIds.length === 0) return { online: new Set(), complete: true };
+    return this.onlineIn(screenIds.map(screenRoom));
+  }
+
+  private async onlineIn(rooms: string[]): Promise<{ online: Set<string>; complete: boolean }> {
+    const operator = rooms.length > 0 ? this.namespace.in(rooms) : this.namespace;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // Raced with a timer of its own: the adapter first asks the broker how many nodes there are, which waits while the broker is away.
+      const sockets = await Promise.race([
+        operator.timeout(PRESENCE_TIMEOUT_MS).fetchSockets(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PRESENCE_TIMEOUT_MS} ms`)), PRESENCE_TIMEOUT_MS))),
+      ]);
+      return { online: new Set(sockets.map((socket) => (socket.data as { screen?: ScreenInfo }).screen?.id).filter((id): id is string => id !== undefined)), complete: true };
+    } catch (error) {
+      // The broker or another node not answering: this node's own screens are all it knows.
+      this.log(`cluster: presence from the other nodes not received (${error instanceof Error ? error.message : String(error)}); answering with this node's screens`);
+      const local = [...this.connections.keys()];
+      return { online: new Set(rooms.length > 0 ? local.filter((id) => rooms.includes(screenRoom(id))) : local), complete: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Sends each connected screen, on any node, its set as it is now (after an assignment or a
+   * playlist changed); resolves once this node's screens were sent theirs (not acked). In a
+   * cluster, one message tells the other nodes to do the same for theirs: each reads its own
+   * screens' sets and records their acks, so a push to a site of 1,000 screens is one message
+   * between nodes, not 1,000. With the broker away, that message waits in the node's Redis client.
+   */
   async pushSets(screenIds: string[]): Promise<void> {
-    for (const id of screenIds) {
-      for (const connection of this.connections.get(id) ?? []) {
-        const set = await this.stores.playlists.setFor(connection.screen);
-        if (set) void this.push(connection, set);
+    if (this.clustered) this.namespace.serverSideEmit(CLUSTER_PUSH, screenIds);
+    await this.pushLocal(screenIds);
+  }
+
+  private async pushLocal(screenIds: readonly string[]): Promise<void> {
+    const here = screenIds.filter((id) => this.connections.has(id));
+    // Read PUSH_READS_AT_ONCE screens' sets at a time, in one go each (a site's screens share theirs), each sent as soon as read.
+    for (let k = 0; k < here.length; k += PUSH_READS_AT_ONCE) {
+      const chunk = here.slice(k, k + PUSH_READS_AT_ONCE).flatMap((id) => {
+        const first = [...(this.connections.get(id) ?? [])][0];
+        return first ? [first.screen] : [];
+      });
+      const sets = await this.stores.playlists.setsFor(chunk);
+      for (const screen of chunk) {
+        const set = sets.get(screen.id);
+        if (set) for (const connection of this.connections.get(screen.id) ?? []) void this.push(connection, set);
       }
     }
+  }
+
+  /**
+   * Brings every screen connected to this node up to date, as at its hello: its set if it has
+   * not acked it, the alerts active now, the site's recent ticket events (after the broker was
+   * away: what other nodes announced meanwhile may not have come).
+   */
+  async resync(): Promise<void> {
+    const here = [...this.connections.values()].flatMap((set) => [...set]);
+    for (let k = 0; k < here.length; k += PUSH_READS_AT_ONCE) {
+      await Promise.all(
+        here.slice(k, k + PUSH_READS_AT_ONCE).map(async (connection) => {
+          const { screen } = connection;
+          const current = await this.stores.playlists.setFor(screen);
+          if (current && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) void this.push(connection, current);
+          for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+          const recent = await this.stores.queue.recent(screen.site, Date.now());
+          if (recent.length > 0) void this.sendQueue(connection, recent);
+        }),
+      );
+    }
+  }
+
+  /** Listens to the other nodes' announcements (pushes, alerts, alert clears), each parsed before use. */
+  joinedCluster(): void {
+    this.clustered = true;
+    this.namespace.on(CLUSTER_PUSH, (ids: unknown) => {
+      const parsed = ScreenIds.safeParse(ids);
+      if (!parsed.success) return this.log(`cluster: a push announcement not understood (${formatIssues(parsed.error)})`);
+      this.pushLocal(parsed.data).catch((error: unknown) => this.failure(error, 'pushing sets announced by another node'));
+    });
+    this.namespace.on(CLUSTER_ALERT, (alert: unknown, ids: unknown) => {
+      const parsed = z.tuple([Alert, ScreenIds]).safeParse([alert, ids]);
+      if (!parsed.success) return this.log(`cluster: an alert announcement not understood (${formatIssues(parsed.error)})`);
+      this.alertLocal(...parsed.data);
+    });
+    this.namespace.on(CLUSTER_ALERT_CLEAR, (clear: unknown, ids: unknown) => {
+      const parsed = z.tuple([AlertClear, ScreenIds]).safeParse([clear, ids]);
+      if (!parsed.success) return this.log(`cluster: an alert clear announcement not understood (${formatIssues(parsed.error)})`);
+      this.clearAlertLocal(...parsed.data);
+    });
+  }
+
+  /**
+   * Emits to every connection of a screen on any node and collects their acks (socket.io's
+   * broadcast with acks goes through the adapter): all of them, or, when some did not come in
+   * time (a node or the broker away), those that did; null when none did.
+   */
+  private toScreen(screenId: string, event: string, payload: unknown): Promise<unknown[] | null> {
+    return new Promise((resolve) => {
+      this.namespace
+        .to(screenRoom(screenId))
+        .timeout(ACK_TIMEOUT_MS)
+        .emit(event, payload, (error: Error | null, answers: unknown[] | undefined) => resolve(error && !answers?.length ? null : (answers ?? [])));
+    });
   }
 
   private async sendAlert(connection: Connection, alert: Alert): Promise<void> {
@@ -283,17 +423,37 @@ export class ScreenChannel {
     }
   }
 
-  /** Relays a site's new ticket events to its connected screens. */
-  queue(site: string, events: QueueEvent[], screenIds: string[]): void {
+  /** Relays a site's new ticket events to its screens connected to any node (one message to the site's room); timed until all answered. */
+  queue(site: string, events: QueueEvent[]): void {
     this.metrics?.queueRelayed(site, events.length);
-    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendQueue(connection, events);
+    const started = performance.now();
+    this.namespace
+      .to(siteRoom(site))
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('queue', { events }, (error: Error | null) => {
+        if (error) {
+          this.metrics?.socketError('queue timeout');
+          this.log(`site ${site}: some screens did not answer queue; the events are sent again at their next hello`);
+        } else this.metrics?.acked('queue', started);
+      });
   }
 
+  /** An alert to these screens wherever they are connected (the other nodes told in one message); each one's ack recorded by its node. */
   alert(alert: Alert, screenIds: string[]): void {
+    if (this.clustered) this.namespace.serverSideEmit(CLUSTER_ALERT, alert, screenIds);
+    this.alertLocal(alert, screenIds);
+  }
+
+  private alertLocal(alert: Alert, screenIds: readonly string[]): void {
     for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) void this.sendAlert(connection, alert);
   }
 
   clearAlert(clear: AlertClear, screenIds: string[]): void {
+    if (this.clustered) this.namespace.serverSideEmit(CLUSTER_ALERT_CLEAR, clear, screenIds);
+    this.clearAlertLocal(clear, screenIds);
+  }
+
+  private clearAlertLocal(clear: AlertClear, screenIds: readonly string[]): void {
     for (const id of screenIds) {
       for (const connection of this.connections.get(id) ?? []) {
         this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
@@ -308,17 +468,18 @@ export class ScreenChannel {
     }
   }
 
-  /** Sends a command to a connected screen and answers its ack. */
+  /** Sends a command to a screen connected to any node and answers its ack (the first of its connections to answer). */
   async command(screenId: string, command: Command): Promise<CommandAck> {
-    const connection = [...(this.connections.get(screenId) ?? [])][0];
-    if (!connection) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
-    let raw: unknown;
-    try {
-      raw = await this.timed('command', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('command', command));
-    } catch {
+    if (!(await this.onlineAmong([screenId])).has(screenId)) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
+    const started = performance.now();
+    const answers = await this.toScreen(screenId, 'command', command);
+    if (answers === null) {
+      this.metrics?.socketError('command timeout');
       throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);
     }
-    const answer = parseWith(CommandAck, raw);
+    if (answers.length === 0) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
+    this.metrics?.acked('command', started);
+    const answer = parseWith(CommandAck, answers[0]);
     if (!answer.ok) throw new HubError(502, `screen "${screenId}" answered the ${command.type} command with something unexpected: ${answer.error}`);
     return answer.value;
   }

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { z } from 'zod';
 import { GrantText, type Grant } from '../shared/access.js';
 import { Email } from '../shared/accounts.js';
 import type { OidcSettings } from '../shared/singleSignOn.js';
@@ -13,13 +14,29 @@ import { HubError } from './hubError.js';
  * it (then they replace the user's), else stay as assigned in the dashboard.
  */
 
-/** A sign-in started and not finished: 10 minutes at most, at most 1,000 at once. */
-const PENDING_MS = 10 * 60_000;
-const MAX_PENDING = 1_000;
+/** A sign-in started and not finished: 10 minutes at most. */
+export const PENDING_MS = 10 * 60_000;
+
+/**
+ * A sign-in under way, kept by the browser (an HttpOnly cookie of the callback's path) rather than
+ * by the node that started it: behind a balancer, the provider's answer may reach another node of
+ * the cluster. The state in the callback must be this one's (a callback this browser did not start
+ * is refused); the PKCE verifier proves the code was asked for by this browser's sign-in.
+ */
+const Pending = z.object({ state: z.string().min(1).max(200), verifier: z.string().min(1).max(200), nonce: z.string().min(1).max(200), since: z.number().int() });
+type Pending = z.infer<typeof Pending>;
+
+function readPending(cookie: string | undefined): Pending | null {
+  if (!cookie) return null;
+  try {
+    const parsed = Pending.safeParse(JSON.parse(Buffer.from(cookie, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export class SingleSignOn {
-  private readonly pending = new Map<string, { verifier: string; nonce: string; since: number }>();
-
   private constructor(
     private readonly config: oidc.Configuration,
     readonly settings: OidcSettings,
@@ -38,15 +55,13 @@ export class SingleSignOn {
     return new SingleSignOn(config, settings);
   }
 
-  /** Where to send the browser to sign in. */
-  async start(now: number): Promise<URL> {
-    for (const [state, entry] of this.pending) if (now - entry.since >= PENDING_MS) this.pending.delete(state);
-    if (this.pending.size >= MAX_PENDING) throw new HubError(503, 'single sign-on: too many sign-ins under way; try again in a few minutes');
+  /** Where to send the browser to sign in, and the sign-in under way for its cookie (`pending`, given back to `finish`). */
+  async start(now: number): Promise<{ url: URL; pending: string }> {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    this.pending.set(state, { verifier, nonce, since: now });
-    return oidc.buildAuthorizationUrl(this.config, {
+    const pending = Buffer.from(JSON.stringify({ state, verifier, nonce, since: now } satisfies Pending)).toString('base64url');
+    const url = oidc.buildAuthorizationUrl(this.config, {
       redirect_uri: this.settings.redirectUrl,
       scope: 'openid email profile',
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
@@ -54,14 +69,16 @@ export class SingleSignOn {
       state,
       nonce,
     });
+    return { url, pending };
   }
 
   /** The provider's answer (the callback's query): the user it proves, made or updated. */
-  async finish(query: URLSearchParams, stores: AccessStores, now: number, log: (line: string) => void): Promise<{ userId: string; subject: string }> {
+  async finish(query: URLSearchParams, pendingCookie: string | undefined, stores: AccessStores, now: number, log: (line: string) => void): Promise<{ userId: string; subject: string }> {
     const state = query.get('state') ?? '';
-    const entry = this.pending.get(state);
-    if (!entry || now - entry.since >= PENDING_MS) throw new HubError(400, 'single sign-on: unknown or expired sign-in (start again from the sign-in page)');
-    this.pending.delete(state);
+    const entry = readPending(pendingCookie);
+    if (!entry || entry.state !== state || now - entry.since >= PENDING_MS || entry.since > now + 60_000) {
+      throw new HubError(400, 'single sign-on: unknown or expired sign-in (start again from the sign-in page)');
+    }
     const callback = new URL(this.settings.redirectUrl);
     callback.search = query.toString();
     let claims: Record<string, unknown> & { iss: string; sub: string };

@@ -5,7 +5,7 @@
  * failed was not acked, so its sender keeps the data and sends it again.
  */
 
-/** SQLite result codes (better-sqlite3 `SqliteError.code`) and Node file-system codes that mean "the storage", not the request. */
+/** SQLite result codes (better-sqlite3 `SqliteError.code`), PostgreSQL SQLSTATEs and Node file-system and socket codes that mean "the storage", not the request. */
 const STORAGE_CODES: Record<string, string> = {
   SQLITE_FULL: 'the disk or the database is full',
   SQLITE_BUSY: 'the database is busy',
@@ -22,12 +22,33 @@ const STORAGE_CODES: Record<string, string> = {
   EIO: 'input/output error on the disk',
   EACCES: 'permission denied on the data folder',
   EPERM: 'operation not permitted on the data folder',
+  // PostgreSQL (SQLSTATE codes, `pg` error `code`) and reaching it.
+  '53100': 'the database server\'s disk is full',
+  '53200': 'the database server is out of memory',
+  '53300': 'the database server has too many connections',
+  '25006': 'the database is read-only (a standby?)',
+  '57P01': 'the database server is shutting down',
+  '57P02': 'the database server is restarting',
+  '57P03': 'the database server is not accepting connections yet',
+  '40001': 'a concurrent write conflicted',
+  '40P01': 'a concurrent write deadlocked',
+  '08000': 'the connection to the database failed',
+  '08001': 'the database cannot be reached',
+  '08003': 'the connection to the database is closed',
+  '08006': 'the connection to the database failed',
+  ECONNREFUSED: 'the database cannot be reached (connection refused)',
+  ECONNRESET: 'the connection to the database was reset',
+  ETIMEDOUT: 'the database did not answer in time',
+  PG_CONNECTION: 'the connection to the database was lost or could not be made',
 };
+
+/** node-postgres errors about the connection itself, which carry no code. */
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout)/;
 
 /** The kind of a storage failure (`SQLITE_FULL`, `SQLITE_IOERR`, `ENOSPC`…), or null for any other error. */
 export function storageKind(error: unknown): string | null {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string') return null;
+  if (typeof code !== 'string') return error instanceof Error && PG_CONNECTION_MESSAGES.test(error.message) ? 'PG_CONNECTION' : null;
   if (code in STORAGE_CODES) return code;
   // Extended SQLite codes: SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, SQLITE_READONLY_DBMOVED…
   const base = /^(SQLITE_[A-Z]+)_/.exec(code)?.[1];

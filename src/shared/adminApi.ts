@@ -213,6 +213,18 @@ export type PlaylistHistory = z.infer<typeof PlaylistHistory>;
 export const QueueAccepted = z.object({ stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative(), screens: z.number().int().nonnegative() });
 export type QueueAccepted = z.infer<typeof QueueAccepted>;
 
+/** `GET /healthz` (for a load balancer): the process serves. */
+export const HealthAnswer = z.object({ ok: z.literal(true) });
+export type HealthAnswer = z.infer<typeof HealthAnswer>;
+
+/** A component a hub node needs, as `/readyz` found it. */
+export const ComponentState = z.enum(['ok', 'unreachable']);
+export type ComponentState = z.infer<typeof ComponentState>;
+
+/** `GET /readyz`: `ok` when every component this node needs answers: the database, and the broker of a cluster's node. */
+export const ReadinessAnswer = z.object({ ok: z.boolean(), database: ComponentState, broker: ComponentState.optional() });
+export type ReadinessAnswer = z.infer<typeof ReadinessAnswer>;
+
 /**
  * `GET /api/sites/<site>/reach?since=…[&until=…][&screen=…]` (issue 21): reach and frequency of each
  * item among the people (called tickets) issued in [since, until), per local day of the site's

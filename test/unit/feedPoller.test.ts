@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedPoller, feedAlertId, type FeedSinks } from '../../src/hub/feeds/feedPoller.js';
 import { SqliteFeedStore } from '../../src/hub/stores/sqlite/feeds.js';
@@ -214,5 +217,34 @@ describe('news feed polling', () => {
     expect(await poller.poll('actus')).toMatchObject({ active: 0 });
     expect(sinks.published.at(-1)!.playlist.items).toEqual([]);
     await poller.close();
+  });
+});
+
+describe('feeds shared by the nodes of a cluster', () => {
+  it('two nodes on one database: their timers firing together poll the feed once; a feed added through one is armed by the other', async () => {
+    // Two hub nodes' stores on one database (a SQLite file opened twice; PostgreSQL's claim is in the shared store suite).
+    const file = join(mkdtempSync(join(tmpdir(), 'antichambre-feed-nodes-')), 'hub.db');
+    const [dbA, dbB] = [openHubDb(file), openHubDb(file)];
+    dbs.push(dbA, dbB);
+    const [storeA, storeB] = [new SqliteFeedStore(dbA), new SqliteFeedStore(dbB)];
+    const now = Date.now();
+    server.set('/shared.atom', atomOfAlerts([{ id: 's1', updated: now, xml: prefectureAlert({ identifier: 's1', sent: now, expires: now + HOUR }) }]));
+    await storeA.add(FeedCreate.parse({ id: 'shared', kind: 'cap', site: 'mairie', url: `${server.url}/shared.atom` }), now);
+    const [sinksA, sinksB] = [new Recorder(), new Recorder()];
+    const nodeA = new FeedPoller(storeA, sinksA, { rescanMs: 20 });
+    const nodeB = new FeedPoller(storeB, sinksB, { rescanMs: 20 });
+    try {
+      await Promise.all([nodeA.start(0), nodeB.start(0)]);
+      // Both timers fire in one turn of the event loop, both claims are made before the fetch answers: one fetch, one alert.
+      await expect.poll(async () => (await storeA.get('shared'))?.state.lastOkAt ?? null).not.toBeNull();
+      expect(server.hits('/shared.atom')).toBe(1);
+      expect(sinksA.shown.length + sinksB.shown.length).toBe(1);
+
+      await storeA.add(FeedCreate.parse({ id: 'later', kind: 'cap', site: 'mairie', url: `${server.url}/shared.atom`, everyMinutes: 60 }), Date.now());
+      await expect.poll(() => nodeB.scheduledCount()).toBe(2);
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close()]);
+    }
+    expect(nodeB.scheduledCount()).toBe(0);
   });
 });

@@ -151,6 +151,23 @@ describe('HealthNotifier', () => {
     await notifier.close();
   });
 
+  it('stays quiet on a node of a cluster that does not hold the notifications\' lease, and tells once it does', async () => {
+    let now = T0;
+    let screens = [screen('l', 'annexe-lease')];
+    let leading = false;
+    const notifier = new HealthNotifier({ config: config({ groupWithinSeconds: 0, email: undefined, webhooks: [{ url: hook.url, secret: SECRET }] }), screens: () => screens, log: () => {}, now: () => now, lead: async () => leading });
+    const before = hook.calls.length;
+    screens = [screen('l', 'annexe-lease', { online: false })];
+    now += 6 * MIN;
+    await notifier.check();
+    expect(hook.calls.length).toBe(before);
+    leading = true;
+    now += MIN;
+    await notifier.check();
+    expect(hook.calls.slice(before).map((call) => [call.message.site, call.message.changes[0]!.state])).toEqual([['annexe-lease', 'problem']]);
+    await notifier.close();
+  });
+
   it('sends what it tells even when it cannot save that it told it', async () => {
     let now = T0;
     let screens = [screen('e', 'annexe-2')];

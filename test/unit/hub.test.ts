@@ -54,6 +54,13 @@ afterAll(async () => {
 });
 
 describe('admin API', () => {
+  it('answers the balancer\'s /healthz and /readyz without a token (one node: the database only)', async () => {
+    const health = await fetch(new URL('/healthz', hub.url));
+    expect([health.status, await health.json()]).toEqual([200, { ok: true }]);
+    const ready = await fetch(new URL('/readyz', hub.url));
+    expect([ready.status, await ready.json()]).toEqual([200, { ok: true, database: 'ok' }]);
+  });
+
   it('answers clear 4xx errors naming what is wrong', async () => {
     expect((await api('GET', '/api/screens', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
     const bad = await api<{ error: string }>('POST', '/api/screens', { id: 'a b', name: '', site: 's', timezone: 'Mars/Olympus' });

@@ -9,8 +9,12 @@ import { PowerReport, ScreenList, ScreenSet, type ScreenToken } from '../../src/
 import { PlaylistsMessage, type StatusMessage } from '../../src/shared/protocol.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { statusTable } from '../../src/hub/statusTable.js';
+import { usePostgres } from '../support/postgresServer.js';
 
-/** The hub in this process with a real socket.io client as the player: power schedules to screens, display states back, hours off and energy in the report. */
+/**
+ * The hub in this process with a real socket.io client as the player: power schedules to screens, display states back, hours off and energy in the report;
+ * on SQLite and on a real PostgreSQL alike.
+ */
 
 const ADMIN = 'unit-admin-token';
 let hub: RunningHub;
@@ -41,14 +45,20 @@ const OPENING_HOURS = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30'
 const OFF_HOURS = 14 + 54.5 / 60;
 const status = (at: string, power: StatusMessage['power']): StatusMessage => ({ at, revision: null, playing: null, cache: { bytes: 0, files: 0, missing: 0 }, outbox: 0, uptimeS: 1, version: 'unit', ...(power ? { power } : {}) });
 
-beforeAll(async () => {
-  hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-hub-power-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const postgres = usePostgres();
+const ENGINES = [
+  { engine: 'SQLite', db: async () => join(mkdtempSync(join(tmpdir(), 'antichambre-hub-power-')), 'hub.db') },
+  { engine: 'PostgreSQL', db: () => postgres.freshDatabase() },
+] as const;
 
-describe('screens asleep when the building is closed, at the hub', () => {
+describe.each(ENGINES)('screens asleep when the building is closed, at the hub on $engine', ({ db }) => {
+  beforeAll(async () => {
+    hub = await startHub({ db: await db(), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
   it('sends a site power schedule to its screens (a screen own wins), keeps the states they report, and reports hours off and energy saved', async () => {
     const tokens: ScreenToken[] = [];
     for (const id of ['hall-1', 'hall-2']) tokens.push((await api<ScreenToken>('POST', '/api/screens', { id, name: id, site: 'mairie', timezone: 'Europe/Paris' })).body);

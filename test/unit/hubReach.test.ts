@@ -8,8 +8,9 @@ import type { ReachReport, ScreenToken, SiteToken } from '../../src/shared/admin
 import type { Impression } from '../../src/shared/impression.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { usePostgres } from '../support/postgresServer.js';
 
-/** GET /api/sites/<site>/reach (issue 21): which screens and waits it counts, and its errors. */
+/** GET /api/sites/<site>/reach (issue 21): which screens and waits it counts, and its errors; on SQLite and on a real PostgreSQL alike. */
 
 const ADMIN = 'unit-admin-token';
 let hub: RunningHub;
@@ -46,29 +47,35 @@ const shown = (screenId: string, start: string, seconds: number): Impression => 
   complete: true,
 });
 
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'antichambre-hub-reach-'));
-  hub = await startHub({ db: join(dir, 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
-  // Site a: two screens in its waiting room; site b: another town hall's.
-  const [a1, a2, b1] = [await connected('a1', 'a'), await connected('a2', 'a'), await connected('b1', 'b')];
-  // a1 and a2 show the item at the same moment (once for a person), a1 again at 08:05; b1 shows it elsewhere.
-  expect(await a1.emitWithAck('impressions', { impressions: [shown('a1', '08:01:00', 10), shown('a1', '08:05:00', 10)] })).toMatchObject({ ok: true, stored: 2 });
-  expect(await a2.emitWithAck('impressions', { impressions: [shown('a2', '08:01:05', 10)] })).toMatchObject({ ok: true, stored: 1 });
-  expect(await b1.emitWithAck('impressions', { impressions: [shown('b1', '08:03:00', 10)] })).toMatchObject({ ok: true, stored: 1 });
-  for (const socket of [a1, a2, b1]) socket.close();
-  const { token } = (await api<SiteToken>('POST', '/api/sites/a/token')).body;
-  const events: QueueEvent[] = [
-    { type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at('07:59:00') },
-    { type: 'issued', ticket: 'A1', service: 'etat-civil', at: at('08:00:00') },
-    { type: 'called', ticket: 'A1', counter: 'g1', at: at('08:10:00') },
-  ];
-  expect((await api('POST', '/api/sites/a/queue', { events }, token)).status).toBe(200);
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const postgres = usePostgres();
+const ENGINES = [
+  { engine: 'SQLite', db: async (dir: string) => join(dir, 'hub.db') },
+  { engine: 'PostgreSQL', db: () => postgres.freshDatabase() },
+] as const;
 
-describe('the reach report of a site', () => {
+describe.each(ENGINES)('the reach report of a site on $engine', ({ db }) => {
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'antichambre-hub-reach-'));
+    hub = await startHub({ db: await db(dir), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {} });
+    // Site a: two screens in its waiting room; site b: another town hall's.
+    const [a1, a2, b1] = [await connected('a1', 'a'), await connected('a2', 'a'), await connected('b1', 'b')];
+    // a1 and a2 show the item at the same moment (once for a person), a1 again at 08:05; b1 shows it elsewhere.
+    expect(await a1.emitWithAck('impressions', { impressions: [shown('a1', '08:01:00', 10), shown('a1', '08:05:00', 10)] })).toMatchObject({ ok: true, stored: 2 });
+    expect(await a2.emitWithAck('impressions', { impressions: [shown('a2', '08:01:05', 10)] })).toMatchObject({ ok: true, stored: 1 });
+    expect(await b1.emitWithAck('impressions', { impressions: [shown('b1', '08:03:00', 10)] })).toMatchObject({ ok: true, stored: 1 });
+    for (const socket of [a1, a2, b1]) socket.close();
+    const { token } = (await api<SiteToken>('POST', '/api/sites/a/token')).body;
+    const events: QueueEvent[] = [
+      { type: 'counter', counter: 'g1', open: true, services: ['etat-civil'], at: at('07:59:00') },
+      { type: 'issued', ticket: 'A1', service: 'etat-civil', at: at('08:00:00') },
+      { type: 'called', ticket: 'A1', counter: 'g1', at: at('08:10:00') },
+    ];
+    expect((await api('POST', '/api/sites/a/queue', { events }, token)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
   it('counts the site\'s screens as one room: showings at the same moment once, other sites\' screens not at all', async () => {
     const { status, body } = await api<ReachReport>('GET', '/api/sites/a/reach?since=2026-11-30&until=2026-11-30');
     expect(status).toBe(200);

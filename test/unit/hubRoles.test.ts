@@ -66,6 +66,9 @@ const SPEC: Record<string, Spec> = {
   'POST /api/media/facts': { kind: { least: 'viewer', on: 'any' }, sample: () => ({ path: '/api/media/facts', body: { sha256: ['0'.repeat(64)] } }) },
   'PUT /api/screens/:id/viewing': { kind: { least: 'admin', on: 'site' }, sample: (site) => ({ path: `/api/screens/ecran-${site}/viewing`, body: { viewing: null } }) },
   'GET /metrics': { kind: 'public' },
+  // A load balancer's checks (issue 19): no token, nothing said but ok or what is unreachable.
+  'GET /healthz': { kind: 'public' },
+  'GET /readyz': { kind: 'public' },
   'GET /api/sites/:id/reach': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/sites/${site}/reach` }) },
   'GET /api/sites/:id/accuracy': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/sites/${site}/accuracy` }) },
   'GET /api/screens/:id/wait': { kind: { least: 'viewer', on: 'site' }, sample: (site) => ({ path: `/api/screens/ecran-${site}/wait` }) },

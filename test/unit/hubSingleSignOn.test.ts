@@ -34,11 +34,12 @@ class Jar {
   }
 }
 
-/** Follows redirects as a browser would, cookies included; answers the last response and its URL. */
-async function browse(start: string, jar: Jar): Promise<{ response: Response; url: URL; hops: URL[] }> {
+/** Follows redirects as a browser would, cookies included; answers the last response and its URL (or, with `stopAt`, the first URL it matches, not fetched). */
+async function browse(start: string, jar: Jar, stopAt?: (url: URL) => boolean): Promise<{ response: Response; url: URL; hops: URL[] }> {
   let url = new URL(start);
   const hops: URL[] = [];
   for (let hop = 0; hop < 20; hop++) {
+    if (stopAt?.(url)) return { response: new Response(null, { status: 204 }), url, hops };
     hops.push(url);
     const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
     jar.keep(url, response);
@@ -134,5 +135,38 @@ describe('single sign-on through OpenID Connect', () => {
     expect(forged.headers.get('set-cookie')).toBeNull();
     const audit = (await (await fetch(new URL('/api/audit?action=session.signin-failed', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as AuditList;
     expect(audit.entries[0]).toMatchObject({ target: 'oidc', actor: null, address: '127.0.0.1' });
+  });
+
+  it('finishes on another node a sign-in started on one (the sign-in under way is the browser\'s, not a node\'s memory), and refuses a callback with another state than the browser\'s', async () => {
+    const callback = new URL('/api/session/oidc/callback', hub.url);
+    const other = await startHub({
+      db: join(mkdtempSync(join(tmpdir(), 'antichambre-sso-b-')), 'hub.db'),
+      port: 0,
+      host: '127.0.0.1',
+      log: () => {},
+      oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, redirectUrl: callback.href, rolesClaim: 'antichambre_roles', label: 'Connexion agents' },
+    });
+    try {
+      const jar = new Jar();
+      const atCallback = (url: URL): boolean => url.host === callback.host && url.pathname === callback.pathname;
+      const { url } = await browse(new URL('/api/session/oidc', hub.url).href, jar, atCallback);
+      expect(atCallback(url)).toBe(true);
+      // The balancer sends the provider's answer to the other node (one host for the browser: the same cookies).
+      const cookie = jar.header(callback);
+      expect(cookie).toMatch(/antichambre_oidc=/);
+      const tampered = new URL(url.pathname + url.search.replace(/state=[^&]+/, 'state=another-state'), other.url);
+      expect((await fetch(tampered, { redirect: 'manual', headers: { cookie } })).status).toBe(400);
+      const answered = await fetch(new URL(url.pathname + url.search, other.url), { redirect: 'manual', headers: { cookie } });
+      expect(answered.status, await answered.clone().text()).toBe(200);
+      expect(answered.headers.getSetCookie().some((line) => line.startsWith('antichambre_session='))).toBe(true);
+      expect(answered.headers.getSetCookie().some((line) => /^antichambre_oidc=;/.test(line))).toBe(true);
+      // The user the provider proves, made in the other node's database.
+      expect((await other.stores.accounts.list()).filter((user) => user.source === 'oidc')).toHaveLength(1);
+      // Without the browser's cookie, the same answer is refused.
+      const again = await browse(new URL('/api/session/oidc', hub.url).href, new Jar(), atCallback);
+      expect((await fetch(new URL(again.url.pathname + again.url.search, other.url), { redirect: 'manual' })).status).toBe(400);
+    } finally {
+      await other.close();
+    }
   });
 });

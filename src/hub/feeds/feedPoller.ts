@@ -13,6 +13,11 @@ import { readNewsFeed } from './newsDocument.js';
  * A CAP feed's new messages become alerts to its site; a news feed rewrites its ticker playlist
  * when its items change. A failed poll is recorded on the feed (`state.lastError`) and retried at
  * the next tick; what was shown stays.
+ *
+ * The nodes of a cluster share the feeds (one database): a timed poll is claimed first
+ * (`claimPoll`), so that a feed is polled once per interval whichever node's timer fires first,
+ * and every node looks for feeds added through another one every `rescanMs` (a feed is polled
+ * while any node runs). A poll asked for (`poll`) always runs.
  */
 
 export interface FeedSinks {
@@ -24,6 +29,11 @@ export interface FeedSinks {
   publishPlaylist(site: string, playlist: Playlist): Promise<void>;
   log(line: string): void;
 }
+
+/** A timed poll is not taken when another began within this share of the feed's interval (timers of nodes drift apart). */
+const CLAIM_SHARE = 0.9;
+/** How often a node looks for feeds added through another node of the cluster. */
+const RESCAN_MS = 60_000;
 
 /** At most this many linked CAP documents fetched per poll (the rest at the next). */
 const MAX_LINKS_PER_POLL = 20;
@@ -49,6 +59,7 @@ export class FeedPoller {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly running = new Map<string, Promise<FeedRecord['state']>>();
   private readonly abort = new AbortController();
+  private rescan: ReturnType<typeof setInterval> | null = null;
   /** Parses off the event loop (a worker thread, stopped in close()). */
   private readonly xml = new XmlReader();
   private closed = false;
@@ -58,7 +69,7 @@ export class FeedPoller {
   constructor(
     private readonly store: FeedStore,
     private readonly sinks: FeedSinks,
-    private readonly options: { now?: () => number; fetchTimeoutMs?: number } = {},
+    private readonly options: { now?: () => number; fetchTimeoutMs?: number; rescanMs?: number } = {},
   ) {
     this.now = options.now ?? Date.now;
   }
@@ -68,9 +79,19 @@ export class FeedPoller {
     return this.timers.size;
   }
 
-  /** Arms every stored feed: first poll `firstDelayMs` from now. */
+  /** Arms every stored feed: first poll `firstDelayMs` from now; then arms those added through other nodes as it finds them. */
   async start(firstDelayMs = 2_000): Promise<void> {
     for (const feed of await this.store.list()) this.schedule(feed.id, feed.everyMinutes, firstDelayMs);
+    if (this.closed || this.rescan) return;
+    this.rescan = setInterval(() => {
+      void this.store
+        .list()
+        .then((feeds) => {
+          for (const feed of feeds) if (!this.closed && !this.timers.has(feed.id) && !this.running.has(feed.id)) this.schedule(feed.id, feed.everyMinutes, firstDelayMs);
+        })
+        .catch(() => {});
+    }, this.options.rescanMs ?? RESCAN_MS);
+    this.rescan.unref();
   }
 
   schedule(id: string, everyMinutes: number, delayMs = everyMinutes * 60_000): void {
@@ -78,7 +99,7 @@ export class FeedPoller {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(id);
-      void this.poll(id)
+      void this.timedPoll(id)
         .catch(() => {})
         .finally(() => {
           if (!this.closed) void this.store.get(id).then((feed) => feed && !this.timers.has(id) && this.schedule(id, feed.everyMinutes)).catch(() => {});
@@ -86,6 +107,14 @@ export class FeedPoller {
     }, delayMs);
     timer.unref();
     this.timers.set(id, timer);
+  }
+
+  /** A timer's poll: run unless another node (or a poll asked for) began one within most of the interval. */
+  private async timedPoll(id: string): Promise<void> {
+    const feed = await this.store.get(id);
+    if (!feed) return;
+    const at = this.now();
+    if (await this.store.claimPoll(id, at, at - feed.everyMinutes * 60_000 * CLAIM_SHARE)) await this.poll(id);
   }
 
   unschedule(id: string): void {
@@ -133,6 +162,8 @@ export class FeedPoller {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.rescan) clearInterval(this.rescan);
+    this.rescan = null;
     for (const id of [...this.timers.keys()]) this.unschedule(id);
     this.abort.abort();
     await this.xml.close();

@@ -143,6 +143,7 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, acc
       url: '/api/screens',
       access: rule('screens.read', 'any'),
       schema: { summary: 'Écrans et leur état / Screens and their state', response: { 200: ScreenList, ...errors(401) } },
+      // Online on any node of a cluster (channel.screenStates asks them once for all).
       handler: async (request): Promise<ScreenList> => ({ screens: visible(request, 'screens.read', await channel.screenStates(), (screen) => screen.site) }),
     },
     {
@@ -226,7 +227,8 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, acc
         const before = new Map(await Promise.all(screenIds.map(async (id) => [id, await revisionOf(id)] as const)));
         const { versions, screens: changed } = await stores.playlists.push(push);
         await channel.pushSets(changed);
-        const screens = await Promise.all(screenIds.map(async (id) => ({ id, revision: await revisionOf(id), online: channel.isOnline(id) })));
+        const online = await channel.onlineAmong(screenIds);
+        const screens = await Promise.all(screenIds.map(async (id) => ({ id, revision: await revisionOf(id), online: online.has(id) })));
         const target = 'screen' in push.target ? `screen:${push.target.screen}` : `site:${push.target.site}`;
         const revisions = (pick: (screen: { id: string; revision: string | null }) => string | null): string => screens.map((screen) => `${screen.id}=${pick(screen) ?? '-'}`).join(' ');
         await audit(request, {

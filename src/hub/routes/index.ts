@@ -15,18 +15,20 @@ import { apiDocs } from './apiDocs.js';
 import type { HubMetrics, MetricsAccess } from '../hubMetrics.js';
 import { countHttpErrors, metricsRoutes } from './metricsRoutes.js';
 import { answerErrors } from './errors.js';
+import { healthRoutes, type Readiness } from './health.js';
 import { mediaRoutes } from './media.js';
 import { pairingRoutes } from './pairing.js';
 import { sessionRoutes } from './sessionRoutes.js';
 import { siteIntakeRoutes } from './siteIntake.js';
 
 /**
- * The hub's HTTP side, one fastify plugin per audience: players' media (`/media/…`), ticket
- * systems' site intake (`/api/sites/:id/queue`), players' pairing (`/api/pairing…`), people
- * signing in to the dashboard (`/api/session…`), and the admin API (the rest of `/api`: screens,
- * content, alerts, users, tokens, audit); errors and limits (rate limit; body limits at the
- * root's `bodyLimit` and per route) are set once here, for all of them. Who may call each route
- * is its `config.access` (routeAccess.ts, installed on the root before this).
+ * The hub's HTTP side, one fastify plugin per audience: the balancer's health (`/healthz`,
+ * `/readyz`), players' media (`/media/…`), ticket systems' site intake (`/api/sites/:id/queue`),
+ * players' pairing (`/api/pairing…`), people signing in to the dashboard (`/api/session…`), the
+ * admin API (the rest of `/api`: screens, content, alerts, users, tokens, audit) and Prometheus
+ * (`/metrics`); errors and limits (rate limit; body limits at the root's `bodyLimit` and per
+ * route) are set once here, for all of them. Who may call each route is its `config.access`
+ * (routeAccess.ts, installed on the root before this).
  */
 
 export interface RouteDeps {
@@ -48,6 +50,8 @@ export interface RouteDeps {
   /** The feeds' poller and what the hub read from its media files (issue 20). */
   feeds: FeedPoller;
   mediaFacts: MediaFacts;
+  /** What `/readyz` checks: the database, the broker. */
+  readiness: Readiness['checks'];
 }
 
 /** Registers every route; answers them all (as declared), for the test that each is documented. */
@@ -61,6 +65,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   await limitRequests(app, { isAdmin: signedIn, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
   if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
 
+  await app.register(healthRoutes, { checks: deps.readiness });
   await app.register(mediaRoutes, { media: deps.media });
   await app.register(siteIntakeRoutes, { stores: deps.stores, channel: deps.channel });
   await app.register(pairingRoutes, { pairings: deps.stores.pairings });

@@ -38,11 +38,12 @@ export function powerRouteTable({ stores, channel, audit, scopes }: { stores: Hu
           site: typeof scope === 'object' ? scope.site : null,
           after: power === null ? 'none' : JSON.stringify(power).slice(0, 300),
         });
+        const online = await channel.onlineAmong(screenIds);
         return {
           screens: await Promise.all(
             screenIds.map(async (id) => {
               const screen = (await stores.screens.get(id))!;
-              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: channel.isOnline(id) };
+              return { id, revision: (await stores.playlists.setFor(screen))?.revision ?? null, online: online.has(id) };
             }),
           ),
         };

@@ -9,7 +9,7 @@ import { HubError } from '../hubError.js';
 import { hashPassword, passwordMatches } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
 import { errors } from './apiDocs.js';
-import type { SingleSignOn } from '../singleSignOn.js';
+import { PENDING_MS, type SingleSignOn } from '../singleSignOn.js';
 
 /**
  * The dashboard's sign-in (one audience: people at a browser): with a password or through the
@@ -26,6 +26,10 @@ export interface SessionDeps {
 
 /** Sign-in bodies are an email and a password. */
 const SIGN_IN_BODY_BYTES = 4_096;
+
+/** The sign-in under way with the identity provider (singleSignOn.ts), kept by the browser for the callback. */
+const OIDC_PENDING_COOKIE = 'antichambre_oidc';
+const OIDC_CALLBACK_PATH = '/api/session/oidc/callback';
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
   const secure = request.protocol === 'https';
@@ -95,9 +99,12 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     return { signedOut: ended };
   });
 
-  app.get('/api/session/oidc', { config: { access: 'public' }, schema: { summary: "Connexion unique : vers le fournisseur d'identité / Single sign-on: to the identity provider", tags: ['session'], security: [], response: { 302: { description: 'Redirection / redirect', content: { 'text/plain': { schema: z.string() } } }, ...errors(404, 503) } } }, async (_request, reply) => {
+  app.get('/api/session/oidc', { config: { access: 'public' }, schema: { summary: "Connexion unique : vers le fournisseur d'identité / Single sign-on: to the identity provider", tags: ['session'], security: [], response: { 302: { description: 'Redirection / redirect', content: { 'text/plain': { schema: z.string() } } }, ...errors(404, 503) } } }, async (request, reply) => {
     if (!deps.sso) throw new HubError(404, 'single sign-on: not configured on this hub (ANTICHAMBRE_OIDC_ISSUER, see the README)');
-    return reply.redirect((await deps.sso.start(Date.now())).href, 302);
+    const { url, pending } = await deps.sso.start(Date.now());
+    // Lax: sent back with the provider's redirect to the callback (a top-level GET from its site); on the callback's path only.
+    reply.setCookie(OIDC_PENDING_COOKIE, pending, { path: OIDC_CALLBACK_PATH, httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', maxAge: PENDING_MS / 1000 });
+    return reply.redirect(url.href, 302);
   });
 
   app.get('/api/session/oidc/callback', { config: { access: 'public' }, schema: { summary: "Connexion unique : retour du fournisseur d'identité / Single sign-on: back from the identity provider", tags: ['session'], security: [], response: { 200: { description: 'Page vers le tableau de bord / page on to the dashboard', content: { 'text/html': { schema: z.string() } } }, ...errors(400, 401, 404) } } }, async (request, reply) => {
@@ -106,7 +113,10 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     let userId: string;
     try {
-      ({ userId } = await deps.sso.finish(query, access.stores, now, deps.log));
+      const pending = request.cookies[OIDC_PENDING_COOKIE];
+      // Used once, whatever the outcome.
+      if (pending !== undefined) reply.clearCookie(OIDC_PENDING_COOKIE, { path: OIDC_CALLBACK_PATH, httpOnly: true, sameSite: 'lax' });
+      ({ userId } = await deps.sso.finish(query, pending, access.stores, now, deps.log));
     } catch (error) {
       await access.stores.audit.append({ actor: null, address: request.ip, action: 'session.signin-failed', target: 'oidc', detail: error instanceof Error ? error.message.slice(0, 300) : 'refused' }, now);
       throw error;

@@ -30,7 +30,7 @@ export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: 
     const { events } = parsed(QueueMessage, request.body, '');
     const fresh = await stores.queue.store(site, events);
     const screens = await stores.screens.idsOf({ site });
-    if (fresh.length > 0) channel.queue(site, fresh, screens);
-    return { stored: fresh.length, duplicates: events.length - fresh.length, screens: screens.filter((s) => channel.isOnline(s)).length };
+    if (fresh.length > 0) channel.queue(site, fresh);
+    return { stored: fresh.length, duplicates: events.length - fresh.length, screens: (await channel.onlineAmong(screens)).size };
   });
 };

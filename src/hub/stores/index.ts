@@ -26,7 +26,11 @@ import type { Impression } from '../../shared/impression.js';
 import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
+import { isPostgresUrl } from '../dataPaths.js';
+import { openPostgresStores, shownUrl } from './postgres/index.js';
+import { migratePostgres, openPgPool } from './postgres/pgDb.js';
 import { openSqliteStores } from './sqlite/index.js';
+import { migrateSqlite, openSqliteDb } from './sqlite/sqliteDb.js';
 
 /**
  * The hub's storage, behind one set of interfaces with Promise-shaped results, built in one
@@ -73,6 +77,8 @@ export interface PlaylistStore {
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
   /** The target's own power schedule, sent with its screens' sets (null: none; its screens follow their site's, or stay on). */
   setPower(target: Target, power: PowerSchedule | null): Promise<void>;
+  /** The sets of many screens at once (a push to a site), by screen id; each as setFor answers it. */
+  setsFor(screens: readonly ScreenInfo[]): Promise<Map<string, PlaylistsMessage | null>>;
 }
 
 /** Proof of play, stored once per id (the idempotency key). */
@@ -155,6 +161,12 @@ export interface FeedStore {
   /** Removes the feed and what it has seen; false when there was none. */
   remove(id: string): Promise<boolean>;
   recordPoll(id: string, at: number, error: string | null, active: number): Promise<void>;
+  /**
+   * Takes a timed poll of the feed (the nodes of a cluster share the feeds): true, with its
+   * `lastPollAt` set to `at`, unless a poll began at or after `notBefore` (another node's, or a
+   * poll asked for); one statement, so that of nodes asking at once exactly one gets it.
+   */
+  claimPoll(id: string, at: number, notBefore: number): Promise<boolean>;
   entries(feedId: string, prefix: string): Promise<FeedEntry[]>;
   entry(feedId: string, key: string): Promise<FeedEntry | null>;
   /** Inserts or replaces the entry's value, keeping when it was first seen. */
@@ -178,6 +190,12 @@ export interface PowerStore {
 export interface SettingsStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
+  /**
+   * A job only one node of a cluster does (the notifications): takes the lease `name` for
+   * `holder` until `now + ttlMs` if it is free, expired or already `holder`'s (renewed), atomically
+   * whatever the other nodes do at once; answers whether `holder` holds it now.
+   */
+  claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
 }
 
 /** Accounts (issue 18): users and their roles per site; passwords arrive already hashed (passwords.ts). */
@@ -280,6 +298,8 @@ export interface HubStores {
   audit: AuditLog;
   power: PowerStore;
   feeds: FeedStore;
+  /** Resolves when the database answers (readiness); rejects with why not. */
+  ping(): Promise<void>;
   /** Waits for what is under way, then closes the database. */
   close(): Promise<void>;
 }
@@ -289,15 +309,32 @@ export interface StoreOptions {
   maxBytes?: number;
   /** A dashboard session ends after this long without a request (default SESSION_LIMITS: 30 minutes). */
   sessionIdleMs?: number;
-}
-
-/** True when the location names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
+  /** PostgreSQL only: connections this node keeps open (default 10). */
+  poolSize?: number;
 }
 
 /** Opens the stores at `location` (an absolute SQLite path, `:memory:`, or `postgres://…`), migrating the schema first. */
 export async function openStores(location: string, options: StoreOptions = {}): Promise<HubStores> {
-  if (isPostgresUrl(location)) throw new Error('--db postgres://…: PostgreSQL is not available in this build yet; use a SQLite file');
+  if (isPostgresUrl(location)) {
+    return openPostgresStores(location, { ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }), ...(options.sessionIdleMs === undefined ? {} : { sessionIdleMs: options.sessionIdleMs }) });
+  }
   return openSqliteStores(location, options);
+}
+
+/** `antichambre-hub migrate`: brings the database's schema up to this version of the hub (what `serve` also does as it starts); answers the versions before and after. */
+export async function migrateDatabase(location: string): Promise<{ description: string; from: number; to: number }> {
+  if (isPostgresUrl(location)) {
+    const pool = openPgPool(location, { max: 1 });
+    try {
+      return { description: `PostgreSQL ${shownUrl(location)}`, ...(await migratePostgres(pool)) };
+    } finally {
+      await pool.end();
+    }
+  }
+  const db = openSqliteDb(location, { migrate: false });
+  try {
+    return { description: `SQLite ${location}`, ...migrateSqlite(db) };
+  } finally {
+    db.close();
+  }
 }

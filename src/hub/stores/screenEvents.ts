@@ -1,6 +1,7 @@
+import { ScreenViewing } from '../../shared/contentLint.js';
 import { MAX_STATUS_EVENTS, StatusMessage, type PlayerEvent } from '../../shared/protocol.js';
 
-/** A screen's last status as stored (JSON text, whatever the engine), and the kiosk events kept with it. */
+/** A screen's last status and its viewing as stored (JSON text, whatever the engine), and the kiosk events kept with the status. */
 
 /** The last events a screen reported, oldest first: those kept before, then the new ones, each once. */
 export function keptEvents(before: readonly PlayerEvent[], added: readonly PlayerEvent[]): PlayerEvent[] {
@@ -27,4 +28,14 @@ export function statusToStore(beforeText: string | null, status: StatusMessage):
   const before = parsedStatus(beforeText)?.events ?? [];
   const events = keptEvents(before, status.events ?? []);
   return JSON.stringify(events.length > 0 ? { ...status, events } : status);
+}
+
+/** The stored viewing text (size and reading distance), parsed (null: unset, or no longer valid). */
+export function parsedViewing(text: string | null): ScreenViewing | null {
+  if (text === null) return null;
+  try {
+    return ScreenViewing.safeParse(JSON.parse(text)).data ?? null;
+  } catch {
+    return null;
+  }
 }

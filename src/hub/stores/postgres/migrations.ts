@@ -161,6 +161,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 4 (SQLite's 7): accounts (issue 18): users, their roles per site ('*': every site), sessions and
   // API tokens as SHA-256 hashes, and the audit log, append-only (a trigger refuses UPDATE and DELETE).
+  // A PostgreSQL hub of before accounts (issue 19's) keeps its admin token as an administrator's API token.
   `
   CREATE TABLE users (
     id TEXT COLLATE "C" PRIMARY KEY,
@@ -215,5 +216,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     BEGIN RAISE EXCEPTION 'audit log: append-only'; END;
   $$;
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+  INSERT INTO users (id, email, name, password_hash, source, disabled, created_at)
+    SELECT 'u-admin', 'admin@localhost', 'Administrateur', NULL, 'local', 0, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM settings WHERE key = 'admin_token_hash';
+  INSERT INTO user_grants (user_id, role, site) SELECT 'u-admin', 'admin', '*' FROM settings WHERE key = 'admin_token_hash';
+  INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)
+    SELECT 't-admin-token', 'u-admin', 'admin token (before accounts)', value, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM settings WHERE key = 'admin_token_hash';
+  DELETE FROM settings WHERE key = 'admin_token_hash';
   `,
 ];

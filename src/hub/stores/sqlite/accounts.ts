@@ -38,15 +38,15 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async get(id: string): Promise<UserInfo | null> {
-    return this.one('SELECT * FROM users WHERE id = ?', id);
+    return this.one(this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?').get(id));
   }
 
   async byEmail(email: string): Promise<UserInfo | null> {
-    return this.one('SELECT * FROM users WHERE email = ?', email.trim().toLowerCase());
+    return this.one(this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()));
   }
 
   async byOidcSubject(subject: string): Promise<UserInfo | null> {
-    return this.one('SELECT * FROM users WHERE oidc_subject = ?', subject);
+    return this.one(this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE oidc_subject = ?').get(subject));
   }
 
   async passwordHashOf(id: string): Promise<string | null> {
@@ -83,8 +83,12 @@ export class SqliteAccountStore implements AccountStore {
 
   async firstAdmin(): Promise<UserInfo | null> {
     return this.one(
-      `SELECT u.* FROM users u JOIN user_grants g ON g.user_id = u.id
-        WHERE g.role = 'admin' AND g.site = '${ALL_SITES}' AND u.disabled = 0 ORDER BY u.created_at, u.id LIMIT 1`,
+      this.db
+        .prepare<[], UserRow>(
+          `SELECT u.* FROM users u JOIN user_grants g ON g.user_id = u.id
+            WHERE g.role = 'admin' AND g.site = '*' AND u.disabled = 0 ORDER BY u.created_at, u.id LIMIT 1`,
+        )
+        .get(),
     );
   }
 
@@ -93,8 +97,7 @@ export class SqliteAccountStore implements AccountStore {
     for (const grant of grants) insert.run(id, grant.role, grant.site ?? ALL_SITES);
   }
 
-  private one(sql: string, ...params: string[]): UserInfo | null {
-    const row = this.db.prepare<string[], UserRow>(sql).get(...params);
+  private one(row: UserRow | undefined): UserInfo | null {
     return row ? this.info(row) : null;
   }
 

@@ -25,6 +25,15 @@ interface AuditRow {
   detail: string | null;
 }
 
+interface AuditFilters {
+  since: string | null;
+  until: string | null;
+  actor: string | null;
+  action: string | null;
+  site: string | null;
+  limit: number;
+}
+
 export class SqliteAuditLog implements AuditLog {
   constructor(private readonly db: SqliteDb) {}
 
@@ -35,17 +44,15 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   async query(query: AuditQuery): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.since) (where.push('at >= ?'), params.push(query.since));
-    if (query.until) (where.push('at < ?'), params.push(query.until));
-    if (query.actor) (where.push('actor = ?'), params.push(query.actor));
-    if (query.action) (where.push('action = ?'), params.push(query.action));
-    if (query.site) (where.push('site = ?'), params.push(query.site));
-    params.push(query.limit ?? 10_000);
+    // One statement whatever the filters: a filter not given is NULL and lets every row through.
     return this.db
-      .prepare<(string | number)[], AuditRow>(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
-      .all(...params)
+      .prepare<[AuditFilters], AuditRow>(
+        `SELECT * FROM audit_log
+          WHERE (@since IS NULL OR at >= @since) AND (@until IS NULL OR at < @until) AND (@actor IS NULL OR actor = @actor)
+            AND (@action IS NULL OR action = @action) AND (@site IS NULL OR site = @site)
+          ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ since: query.since ?? null, until: query.until ?? null, actor: query.actor ?? null, action: query.action ?? null, site: query.site ?? null, limit: query.limit ?? 10_000 })
       .map((row) => ({
         id: row.id,
         at: row.at,

@@ -2,6 +2,7 @@ import { FeedCreate, FeedRecord } from '../../../shared/feeds.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import type { FeedEntry, FeedStore } from '../index.js';
+import { prefixEnd } from '../storeRules.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /** The feeds a hub polls and what each has seen (SQLite). */
@@ -57,12 +58,16 @@ export class SqliteFeedStore implements FeedStore {
       .run(time, error, time, error, active, id);
   }
 
+  async claimPoll(id: string, at: number, notBefore: number): Promise<boolean> {
+    return this.db.prepare('UPDATE feeds SET last_poll_at = ? WHERE id = ? AND (last_poll_at IS NULL OR last_poll_at < ?)').run(toUtcTime(at), id, toUtcTime(notBefore)).changes > 0;
+  }
+
   async entries(feedId: string, prefix: string): Promise<FeedEntry[]> {
     return this.db
-      .prepare<[string, string, string], { key: string; value: string; first_seen: string }>(
-        'SELECT key, value, first_seen FROM feed_entries WHERE feed_id = ? AND key >= ? AND key < ? ORDER BY key',
+      .prepare<[string, string, string | null, string | null], { key: string; value: string; first_seen: string }>(
+        'SELECT key, value, first_seen FROM feed_entries WHERE feed_id = ? AND key >= ? AND (? IS NULL OR key < ?) ORDER BY key',
       )
-      .all(feedId, prefix, `${prefix}\uffff`)
+      .all(feedId, prefix, prefixEnd(prefix), prefixEnd(prefix))
       .map((row) => ({ key: row.key, value: row.value, firstSeen: row.first_seen }));
   }
 

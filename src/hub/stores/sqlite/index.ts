@@ -42,6 +42,18 @@ class SqliteSettingsStore implements SettingsStore {
   async set(key: string, value: string): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value);
   }
+
+  async claimLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    // The lease is `<holder>|<until>` (ISO time, which sorts as it reads).
+    const taken = this.db
+      .prepare<[{ key: string; holder: string; until: string; now: string }], { key: string }>(
+        `INSERT INTO settings (key, value) VALUES (@key, @holder || '|' || @until) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+          WHERE substr(settings.value, 1, instr(settings.value, '|') - 1) = @holder OR substr(settings.value, instr(settings.value, '|') + 1) <= @now
+          RETURNING key`,
+      )
+      .get({ key: `lease:${name}`, holder, until: toUtcTime(now + ttlMs), now: toUtcTime(now) });
+    return taken !== undefined;
+  }
 }
 
 /** `path`: absolute, or `:memory:`. */
@@ -69,6 +81,9 @@ export function openSqliteStores(path: string, options: StoreOptions = {}): HubS
     sessions: new SqliteSessionStore(db, { ...SESSION_LIMITS, ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }) }),
     tokens: new SqliteApiTokenStore(db),
     audit: new SqliteAuditLog(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
     async close() {
       await wal.close();
       await checkpointer?.stop();

@@ -1,9 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_TTL_MS, type PairingClaim, type PairingStarted, type PairingState, type ScreenInfo } from '../../../shared/adminApi.js';
+import { PAIRING_TTL_MS, type PairingClaim, type PairingStarted, type PairingState, type ScreenInfo } from '../../../shared/adminApi.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { PairingStore } from '../index.js';
+import { MAX_OPEN_PAIRINGS, newPairingCode } from '../storeRules.js';
 import type { SqliteScreenStore } from './screens.js';
 import type { SqliteDb } from './sqliteDb.js';
 
@@ -23,15 +23,6 @@ interface PairingRow {
   token: string | null;
   claimed_at: string | null;
   delivered_at: string | null;
-}
-
-/** At most this many codes waiting at once: a flood of requests cannot fill the database. */
-export const MAX_OPEN_PAIRINGS = 1_000;
-
-export function newPairingCode(): string {
-  let code = '';
-  for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];
-  return code;
 }
 
 export class SqlitePairingStore implements PairingStore {

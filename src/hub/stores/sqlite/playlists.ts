@@ -142,4 +142,8 @@ export class SqlitePlaylistStore implements PlaylistStore {
   async setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null> {
     return setMessage(this.assemble(screen.id, screen.site));
   }
+
+  async setsFor(screens: readonly ScreenInfo[]): Promise<Map<string, PlaylistsMessage | null>> {
+    return new Map(screens.map((screen) => [screen.id, setMessage(this.assemble(screen.id, screen.site))]));
+  }
 }

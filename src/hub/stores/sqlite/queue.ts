@@ -5,6 +5,7 @@ import { eventKey } from '../../../shared/queueModel.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { QueueStore } from '../index.js';
+import { RECENT_EVENTS_MS } from '../storeRules.js';
 import type { SqliteDb } from './sqliteDb.js';
 import type { WalSync } from './walSync.js';
 
@@ -14,8 +15,6 @@ import type { WalSync } from './walSync.js';
  * of every called ticket, to judge the screens' estimates against.
  */
 
-/** Events sent to a screen after its `hello`: the site's last this-many hours. */
-export const RECENT_EVENTS_MS = 12 * 3_600_000;
 
 export class SqliteQueueStore implements QueueStore {
   constructor(

@@ -1,11 +1,11 @@
 import type { ScreenCreate, ScreenInfo, ScreenToken, Target } from '../../../shared/adminApi.js';
-import { ScreenViewing } from '../../../shared/contentLint.js';
+import type { ScreenViewing } from '../../../shared/contentLint.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { StatusMessage } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { ScreenStore, StoredScreen } from '../index.js';
-import { parsedStatus, statusToStore } from '../screenEvents.js';
+import { parsedStatus, parsedViewing, statusToStore } from '../screenEvents.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /** Screens and their sites, tokens (hashes only), last-seen, last status and acked revisions (SQLite). */
@@ -24,15 +24,6 @@ interface ScreenRow {
   status: string | null;
   watts: number | null;
   viewing: string | null;
-}
-
-function viewingOf(text: string | null): ScreenViewing | null {
-  if (text === null) return null;
-  try {
-    return ScreenViewing.safeParse(JSON.parse(text)).data ?? null;
-  } catch {
-    return null;
-  }
 }
 
 function info(row: ScreenRow): ScreenInfo {
@@ -103,7 +94,7 @@ export class SqliteScreenStore implements ScreenStore {
         refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
         status: parsedStatus(row.status),
         watts: row.watts,
-        viewing: viewingOf(row.viewing),
+        viewing: parsedViewing(row.viewing),
       }));
   }
 

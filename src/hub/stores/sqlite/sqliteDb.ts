@@ -225,7 +225,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
 
 export type SqliteDb = Database.Database;
 
-export function openSqliteDb(path: string, options: { maxBytes?: number } = {}): SqliteDb {
+/** Opens (creates) the file in WAL mode and migrates it, unless `migrate: false`. */
+export function openSqliteDb(path: string, options: { maxBytes?: number; migrate?: boolean } = {}): SqliteDb {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL: a commit writes the WAL without waiting for the disk; what is acked waits for WalSync's
@@ -241,7 +242,7 @@ export function openSqliteDb(path: string, options: { maxBytes?: number } = {}):
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
   }
-  migrateSqlite(db);
+  if (options.migrate !== false) migrateSqlite(db);
   return db;
 }
 

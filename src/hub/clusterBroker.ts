@@ -1,0 +1,78 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { Server } from 'socket.io';
+
+/**
+ * The broker that joins the nodes of a cluster: a Redis (or Valkey) that every node reaches.
+ * socket.io's Redis Streams adapter carries broadcasts to rooms (a screen's, a site's), their
+ * acks, and presence requests (fetchSockets) between nodes; a stream, unlike plain pub/sub,
+ * keeps what was published while a node's connection to Redis was cut, and the node reads it
+ * on reconnection. The nodes are counted by Redis itself (its subscribers): a node killed is
+ * dropped as soon as Redis sees its connection close.
+ */
+
+export interface ClusterBroker {
+  /** Resolves when the broker answers (readiness); rejects with why not. */
+  ping(): Promise<void>;
+  /**
+   * Called each time the broker is reachable again after being away: what other nodes announced
+   * meanwhile may be lost (the adapter sends announcements and broadcasts with acks by pub/sub,
+   * not in the stream), so the node brings its own screens up to date then.
+   */
+  onReconnect(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** The URL without its password, for messages and logs. */
+export function shownBrokerUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
+}
+
+export async function joinCluster(io: Server, url: string, log: (line: string) => void): Promise<ClusterBroker> {
+  if (!/^rediss?:\/\//i.test(url)) throw new Error(`--broker ${shownBrokerUrl(url)}: expected redis://HOST:PORT (or rediss:// with TLS)`);
+  // Commands wait (ioredis' offline queue) while Redis is away, and are sent once it is back.
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  let down = false;
+  const reconnected: (() => void)[] = [];
+  client.on('error', (error: Error) => {
+    if (!down) log(`cluster: broker ${shownBrokerUrl(url)} unreachable (${error.message}); retrying, what is published meanwhile waits`);
+    down = true;
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log(`cluster: broker ${shownBrokerUrl(url)} reachable again; this node's screens are brought up to date`);
+    for (const listener of reconnected) listener();
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`cluster: broker ${shownBrokerUrl(url)} unreachable at start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  io.adapter(createAdapter(client, { onlyPlaintext: true }));
+  return {
+    async ping() {
+      if (client.status !== 'ready') throw new Error(`broker ${shownBrokerUrl(url)}: ${client.status}`);
+      await client.ping();
+    },
+    onReconnect(listener) {
+      reconnected.push(listener);
+    },
+    async close() {
+      // QUIT waits for Redis; a node stopping while the broker is away does not wait for it.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+      clearTimeout(timer);
+      reconnected.length = 0;
+      client.removeAllListeners();
+      client.disconnect();
+    },
+  };
+}

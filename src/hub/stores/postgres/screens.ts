@@ -1,0 +1,131 @@
+import type { ScreenCreate, ScreenInfo, ScreenToken, Target } from '../../../shared/adminApi.js';
+import type { ScreenViewing } from '../../../shared/contentLint.js';
+import { toUtcTime } from '../../../shared/ids.js';
+import type { StatusMessage } from '../../../shared/protocol.js';
+import { HubError } from '../../hubError.js';
+import { hashToken, newToken, tokenMatches } from '../../secrets.js';
+import type { ScreenStore, StoredScreen } from '../index.js';
+import { parsedStatus, parsedViewing, statusToStore } from '../screenEvents.js';
+import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
+
+/** Screens and their sites, tokens (hashes only), last-seen, last status and acked revisions (PostgreSQL). */
+
+interface ScreenRow {
+  id: string;
+  name: string;
+  site: string;
+  timezone: string;
+  token_hash: string;
+  last_seen: string | null;
+  acked_revision: string | null;
+  refused_revision: string | null;
+  refused_error: string | null;
+  refused_at: string | null;
+  status: string | null;
+  watts: number | null;
+  viewing: string | null;
+}
+
+function info(row: ScreenRow): ScreenInfo {
+  return { id: row.id, name: row.name, site: row.site, timezone: row.timezone };
+}
+
+export class PgScreenStore implements ScreenStore {
+  constructor(private readonly pool: PgPool) {}
+
+  /** On `db` (a transaction's client, for a pairing claim) or the pool. */
+  async addOn(db: PgQueryable, screen: ScreenCreate): Promise<ScreenToken> {
+    const token = newToken();
+    const inserted = await db.query(
+      'INSERT INTO screens (id, name, site, timezone, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING',
+      [screen.id, screen.name, screen.site, screen.timezone, hashToken(token), toUtcTime(Date.now())],
+    );
+    if (inserted.rowCount === 0) throw new HubError(409, `id: screen "${screen.id}" already exists (use "screen token ${screen.id}" for a new token)`);
+    return { screen, token };
+  }
+
+  add(screen: ScreenCreate): Promise<ScreenToken> {
+    return this.addOn(this.pool, screen);
+  }
+
+  async rotateToken(id: string): Promise<ScreenToken> {
+    const token = newToken();
+    const { rows } = await this.pool.query<ScreenRow>('UPDATE screens SET token_hash = $1 WHERE id = $2 RETURNING *', [hashToken(token), id]);
+    if (!rows[0]) throw new HubError(404, `screen "${id}" does not exist`);
+    return { screen: info(rows[0]), token };
+  }
+
+  private async row(id: string): Promise<ScreenRow | null> {
+    return (await this.pool.query<ScreenRow>('SELECT * FROM screens WHERE id = $1', [id])).rows[0] ?? null;
+  }
+
+  async get(id: string): Promise<ScreenInfo | null> {
+    const row = await this.row(id);
+    return row ? info(row) : null;
+  }
+
+  async verify(id: string, token: string): Promise<ScreenInfo | null> {
+    const row = await this.row(id);
+    return row && tokenMatches(token, row.token_hash) ? info(row) : null;
+  }
+
+  async all(): Promise<ScreenInfo[]> {
+    return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map(info);
+  }
+
+  async list(): Promise<StoredScreen[]> {
+    return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map((row) => ({
+      ...info(row),
+      lastSeen: row.last_seen,
+      ackedRevision: row.acked_revision,
+      refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
+      status: parsedStatus(row.status),
+      watts: row.watts,
+      viewing: parsedViewing(row.viewing),
+    }));
+  }
+
+  async setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null> {
+    const updated = await this.pool.query('UPDATE screens SET viewing = $1 WHERE id = $2', [viewing === null ? null : JSON.stringify(viewing), id]);
+    if (updated.rowCount === 0) throw new HubError(404, `screen "${id}" does not exist`);
+    return viewing;
+  }
+
+  async idsOf(target: Target): Promise<string[]> {
+    const { rows } =
+      'screen' in target
+        ? await this.pool.query<{ id: string }>('SELECT id FROM screens WHERE id = $1', [target.screen])
+        : await this.pool.query<{ id: string }>('SELECT id FROM screens WHERE site = $1 ORDER BY id', [target.site]);
+    return rows.map((row) => row.id);
+  }
+
+  async targetIds(target: Target): Promise<string[]> {
+    const ids = await this.idsOf(target);
+    if ('screen' in target && ids.length === 0) throw new HubError(404, `target.screen: screen "${target.screen}" does not exist`);
+    return ids;
+  }
+
+  async seen(id: string, at: number): Promise<void> {
+    await this.pool.query('UPDATE screens SET last_seen = $1 WHERE id = $2', [toUtcTime(at), id]);
+  }
+
+  async recordStatus(id: string, status: StatusMessage, at: number): Promise<void> {
+    // The kept events are read and written in one transaction: two nodes never drop each other's.
+    await inTransaction(this.pool, async (client) => {
+      const before = (await client.query<{ status: string | null }>('SELECT status FROM screens WHERE id = $1 FOR UPDATE', [id])).rows[0]?.status ?? null;
+      await client.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3', [statusToStore(before, status), toUtcTime(at), id]);
+    });
+  }
+
+  async recordAck(id: string, revision: string): Promise<void> {
+    await this.pool.query('UPDATE screens SET acked_revision = $1, refused_revision = NULL, refused_error = NULL, refused_at = NULL WHERE id = $2', [revision, id]);
+  }
+
+  async recordRefusal(id: string, revision: string, error: string, at: number): Promise<void> {
+    await this.pool.query('UPDATE screens SET refused_revision = $1, refused_error = $2, refused_at = $3 WHERE id = $4', [revision, error, toUtcTime(at), id]);
+  }
+
+  async ackedRevision(id: string): Promise<string | null> {
+    return (await this.row(id))?.acked_revision ?? null;
+  }
+}

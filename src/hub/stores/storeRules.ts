@@ -1,0 +1,35 @@
+import { randomInt } from 'node:crypto';
+import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH } from '../../shared/adminApi.js';
+
+/** Rules every engine's stores keep alike. */
+
+/** Events sent to a screen after its `hello`: the site's last this-many hours. */
+export const RECENT_EVENTS_MS = 12 * 3_600_000;
+
+/** At most this many pairing codes waiting at once: a flood of requests cannot fill the database. */
+export const MAX_OPEN_PAIRINGS = 1_000;
+
+export function newPairingCode(): string {
+  let code = '';
+  for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];
+  return code;
+}
+
+/**
+ * The least key above every key that starts with `prefix`, in code point order (bytewise in
+ * UTF-8, as both engines compare keys: SQLite's BINARY, PostgreSQL's COLLATE "C"): `prefix` with
+ * its last character incremented; null when there is no such key (every key then qualifies).
+ * Keys with the prefix are exactly those >= prefix and < this, an index range in both engines
+ * (prefix + U+FFFF, used before, missed keys continuing with a character above U+FFFF, an emoji).
+ */
+export function prefixEnd(prefix: string): string | null {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last === 0x10ffff) continue;
+    // Past the surrogates (not characters): their next is U+E000.
+    const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+    return chars.join('') + String.fromCodePoint(next);
+  }
+  return null;
+}
