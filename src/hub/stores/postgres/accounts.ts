@@ -4,19 +4,11 @@ import type { UserInfo } from '../../../shared/accounts.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import type { AccountStore, NewUser } from '../index.js';
+import type { UserRow } from '../storedRows.js';
 import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
 
 /** Users and their roles per site (PostgreSQL). Passwords arrive here already hashed (passwords.ts). */
 
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  source: 'local' | 'oidc';
-  disabled: number;
-  created_at: string;
-  last_sign_in: string | null;
-}
 
 /** A grant on every site is stored with this site (as in SQLite). */
 const ALL_SITES = '*';

@@ -4,23 +4,10 @@ import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken } from '../../secrets.js';
 import type { ApiTokenStore } from '../index.js';
+import { tokenInfo, type TokenRow } from '../storedRows.js';
 import type { PgPool } from './pgDb.js';
 
 /** API tokens for scripts and the CLI (PostgreSQL), one user's each, kept as SHA-256 hashes, listed and revocable. */
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  token_hash: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-function info(row: TokenRow): ApiTokenInfo {
-  return { id: row.id, userId: row.user_id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
-}
 
 export class PgApiTokenStore implements ApiTokenStore {
   constructor(private readonly pool: PgPool) {}
@@ -41,7 +28,7 @@ export class PgApiTokenStore implements ApiTokenStore {
       hashToken(token),
       toUtcTime(now),
     ]);
-    return info((await this.pool.query<TokenRow>('SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0]!);
+    return tokenInfo((await this.pool.query<TokenRow>('SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0]!);
   }
 
   async verify(token: string, now: number): Promise<{ userId: string; tokenId: string } | null> {
@@ -55,18 +42,18 @@ export class PgApiTokenStore implements ApiTokenStore {
 
   async list(userId?: string): Promise<ApiTokenInfo[]> {
     const rows = await this.pool.query<TokenRow>('SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens WHERE ($1::text IS NULL OR user_id = $1) ORDER BY created_at, id', [userId ?? null]);
-    return rows.rows.map(info);
+    return rows.rows.map(tokenInfo);
   }
 
   async get(id: string): Promise<ApiTokenInfo | null> {
     const row = (await this.pool.query<TokenRow>('SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1', [id])).rows[0];
-    return row ? info(row) : null;
+    return row ? tokenInfo(row) : null;
   }
 
   async revoke(id: string, now: number): Promise<ApiTokenInfo> {
     const result = await this.pool.query<TokenRow>('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 RETURNING id, user_id, name, token_hash, created_at, last_used_at, revoked_at', [toUtcTime(now), id]);
     const row = result.rows[0];
     if (!row) throw new HubError(404, `token "${id}" does not exist`);
-    return info(row);
+    return tokenInfo(row);
   }
 }

@@ -1,6 +1,7 @@
-import type { AuditAction, AuditEntry, AuditQuery } from '../../../shared/accounts.js';
+import type { AuditEntry, AuditQuery } from '../../../shared/accounts.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { AuditLog, AuditRecord } from '../index.js';
+import { auditEntry, type AuditRow } from '../storedRows.js';
 import type { PgPool } from './pgDb.js';
 
 /**
@@ -9,19 +10,6 @@ import type { PgPool } from './pgDb.js';
  * both (migrations.ts, version 4), so that not even a bug in the hub can rewrite history.
  */
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  actor_email: string | null;
-  address: string | null;
-  action: AuditAction;
-  target: string;
-  site: string | null;
-  before: string | null;
-  after: string | null;
-  detail: string | null;
-}
 
 /** One statement whatever the filters: a filter not given is NULL and lets every row through. */
 const AUDIT_QUERY = `
@@ -50,18 +38,6 @@ export class PgAuditLog implements AuditLog {
 
   async query(query: AuditQuery): Promise<AuditEntry[]> {
     const { rows } = await this.pool.query<AuditRow>(AUDIT_QUERY, [query.since ?? null, query.until ?? null, query.actor ?? null, query.action ?? null, query.site ?? null, query.limit ?? 10_000]);
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      actorEmail: row.actor_email,
-      address: row.address,
-      action: row.action,
-      target: row.target,
-      site: row.site,
-      before: row.before,
-      after: row.after,
-      detail: row.detail,
-    }));
+    return rows.map(auditEntry);
   }
 }

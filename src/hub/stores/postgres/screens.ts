@@ -5,30 +5,12 @@ import type { StatusMessage } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { ScreenStore, StoredScreen } from '../index.js';
+import { screenInfo, type ScreenRow } from '../storedRows.js';
 import { parsedStatus, parsedViewing, statusToStore } from '../screenEvents.js';
 import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
 
 /** Screens and their sites, tokens (hashes only), last-seen, last status and acked revisions (PostgreSQL). */
 
-interface ScreenRow {
-  id: string;
-  name: string;
-  site: string;
-  timezone: string;
-  token_hash: string;
-  last_seen: string | null;
-  acked_revision: string | null;
-  refused_revision: string | null;
-  refused_error: string | null;
-  refused_at: string | null;
-  status: string | null;
-  watts: number | null;
-  viewing: string | null;
-}
-
-function info(row: ScreenRow): ScreenInfo {
-  return { id: row.id, name: row.name, site: row.site, timezone: row.timezone };
-}
 
 export class PgScreenStore implements ScreenStore {
   constructor(private readonly pool: PgPool) {}
@@ -52,7 +34,7 @@ export class PgScreenStore implements ScreenStore {
     const token = newToken();
     const { rows } = await this.pool.query<ScreenRow>('UPDATE screens SET token_hash = $1 WHERE id = $2 RETURNING *', [hashToken(token), id]);
     if (!rows[0]) throw new HubError(404, `screen "${id}" does not exist`);
-    return { screen: info(rows[0]), token };
+    return { screen: screenInfo(rows[0]), token };
   }
 
   private async row(id: string): Promise<ScreenRow | null> {
@@ -61,21 +43,21 @@ export class PgScreenStore implements ScreenStore {
 
   async get(id: string): Promise<ScreenInfo | null> {
     const row = await this.row(id);
-    return row ? info(row) : null;
+    return row ? screenInfo(row) : null;
   }
 
   async verify(id: string, token: string): Promise<ScreenInfo | null> {
     const row = await this.row(id);
-    return row && tokenMatches(token, row.token_hash) ? info(row) : null;
+    return row && tokenMatches(token, row.token_hash) ? screenInfo(row) : null;
   }
 
   async all(): Promise<ScreenInfo[]> {
-    return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map(info);
+    return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map(screenInfo);
   }
 
   async list(): Promise<StoredScreen[]> {
     return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map((row) => ({
-      ...info(row),
+      ...screenInfo(row),
       lastSeen: row.last_seen,
       ackedRevision: row.acked_revision,
       refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,

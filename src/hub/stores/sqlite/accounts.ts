@@ -3,22 +3,12 @@ import type { Grant } from '../../../shared/access.js';
 import type { UserInfo } from '../../../shared/accounts.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { AccountStore, NewUser } from '../index.js';
+import type { UserRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 import { HubError } from '../../hubError.js';
 
 /** Users and their roles per site. Passwords arrive here already hashed (passwords.ts). */
 
-
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  source: 'local' | 'oidc';
-  disabled: number;
-  created_at: string;
-  last_sign_in: string | null;
-}
 
 const ALL_SITES = '*';
 

@@ -2,26 +2,12 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ApiTokenInfo } from '../../../shared/accounts.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { ApiTokenStore } from '../index.js';
+import { tokenInfo, type TokenRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken } from '../../secrets.js';
 
 /** API tokens for scripts and the CLI, one user's each, kept as SHA-256 hashes, listed and revocable. */
-
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  token_hash: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-function info(row: TokenRow): ApiTokenInfo {
-  return { id: row.id, userId: row.user_id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
-}
 
 export class SqliteApiTokenStore implements ApiTokenStore {
   constructor(private readonly db: SqliteDb) {}
@@ -35,7 +21,7 @@ export class SqliteApiTokenStore implements ApiTokenStore {
 
   async adopt(userId: string, token: string, name: string, now: number): Promise<ApiTokenInfo> {
     const known = this.db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ?').get(hashToken(token));
-    if (known) return info(known);
+    if (known) return tokenInfo(known);
     const id = `t-${randomUUID()}`;
     this.db.prepare('INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(id, userId, name, hashToken(token), toUtcTime(now));
     return (await this.get(id))!;
@@ -55,12 +41,12 @@ export class SqliteApiTokenStore implements ApiTokenStore {
       userId === undefined
         ? this.db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY created_at').all()
         : this.db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at').all(userId);
-    return rows.map(info);
+    return rows.map(tokenInfo);
   }
 
   async get(id: string): Promise<ApiTokenInfo | null> {
     const row = this.db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE id = ?').get(id);
-    return row ? info(row) : null;
+    return row ? tokenInfo(row) : null;
   }
 
   async revoke(id: string, now: number): Promise<ApiTokenInfo> {

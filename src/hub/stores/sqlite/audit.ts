@@ -1,6 +1,7 @@
-import type { AuditAction, AuditEntry, AuditQuery } from '../../../shared/accounts.js';
+import type { AuditEntry, AuditQuery } from '../../../shared/accounts.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { AuditLog, AuditRecord } from '../index.js';
+import { auditEntry, type AuditRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /**
@@ -9,21 +10,6 @@ import type { SqliteDb } from './sqliteDb.js';
  * both (sqliteDb.ts, migration 7), so that not even a bug in the hub can rewrite history.
  */
 
-
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  actor_email: string | null;
-  address: string | null;
-  action: AuditAction;
-  target: string;
-  site: string | null;
-  before: string | null;
-  after: string | null;
-  detail: string | null;
-}
 
 interface AuditFilters {
   since: string | null;
@@ -53,18 +39,6 @@ export class SqliteAuditLog implements AuditLog {
           ORDER BY id DESC LIMIT @limit`,
       )
       .all({ since: query.since ?? null, until: query.until ?? null, actor: query.actor ?? null, action: query.action ?? null, site: query.site ?? null, limit: query.limit ?? 10_000 })
-      .map((row) => ({
-        id: row.id,
-        at: row.at,
-        actor: row.actor,
-        actorEmail: row.actor_email,
-        address: row.address,
-        action: row.action,
-        target: row.target,
-        site: row.site,
-        before: row.before,
-        after: row.after,
-        detail: row.detail,
-      }));
+      .map(auditEntry);
   }
 }

@@ -5,30 +5,12 @@ import type { StatusMessage } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { ScreenStore, StoredScreen } from '../index.js';
+import { screenInfo, type ScreenRow } from '../storedRows.js';
 import { parsedStatus, parsedViewing, statusToStore } from '../screenEvents.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /** Screens and their sites, tokens (hashes only), last-seen, last status and acked revisions (SQLite). */
 
-interface ScreenRow {
-  id: string;
-  name: string;
-  site: string;
-  timezone: string;
-  token_hash: string;
-  last_seen: string | null;
-  acked_revision: string | null;
-  refused_revision: string | null;
-  refused_error: string | null;
-  refused_at: string | null;
-  status: string | null;
-  watts: number | null;
-  viewing: string | null;
-}
-
-function info(row: ScreenRow): ScreenInfo {
-  return { id: row.id, name: row.name, site: row.site, timezone: row.timezone };
-}
 
 export class SqliteScreenStore implements ScreenStore {
   private readonly byId;
@@ -67,7 +49,7 @@ export class SqliteScreenStore implements ScreenStore {
 
   getNow(id: string): ScreenInfo | null {
     const row = this.byId.get(id);
-    return row ? info(row) : null;
+    return row ? screenInfo(row) : null;
   }
 
   async get(id: string): Promise<ScreenInfo | null> {
@@ -76,11 +58,11 @@ export class SqliteScreenStore implements ScreenStore {
 
   async verify(id: string, token: string): Promise<ScreenInfo | null> {
     const row = this.byId.get(id);
-    return row && tokenMatches(token, row.token_hash) ? info(row) : null;
+    return row && tokenMatches(token, row.token_hash) ? screenInfo(row) : null;
   }
 
   async all(): Promise<ScreenInfo[]> {
-    return this.db.prepare<[], ScreenRow>('SELECT * FROM screens ORDER BY site, id').all().map(info);
+    return this.db.prepare<[], ScreenRow>('SELECT * FROM screens ORDER BY site, id').all().map(screenInfo);
   }
 
   async list(): Promise<StoredScreen[]> {
@@ -88,7 +70,7 @@ export class SqliteScreenStore implements ScreenStore {
       .prepare<[], ScreenRow>('SELECT * FROM screens ORDER BY site, id')
       .all()
       .map((row) => ({
-        ...info(row),
+        ...screenInfo(row),
         lastSeen: row.last_seen,
         ackedRevision: row.acked_revision,
         refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,

@@ -1,0 +1,70 @@
+import type { ApiTokenInfo, AuditAction, AuditEntry } from '../../shared/accounts.js';
+import type { ScreenInfo } from '../../shared/adminApi.js';
+
+/**
+ * Rows as both engines hold them (the same columns in SQLite and PostgreSQL, see their
+ * migrations) and what the stores' callers get from them: one reading of each table, whichever
+ * engine the hub runs on.
+ */
+
+export interface ScreenRow {
+  id: string;
+  name: string;
+  site: string;
+  timezone: string;
+  token_hash: string;
+  last_seen: string | null;
+  acked_revision: string | null;
+  refused_revision: string | null;
+  refused_error: string | null;
+  refused_at: string | null;
+  status: string | null;
+  watts: number | null;
+  viewing: string | null;
+}
+
+export function screenInfo(row: ScreenRow): ScreenInfo {
+  return { id: row.id, name: row.name, site: row.site, timezone: row.timezone };
+}
+
+export interface TokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export function tokenInfo(row: TokenRow): ApiTokenInfo {
+  return { id: row.id, userId: row.user_id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor: string | null;
+  actor_email: string | null;
+  address: string | null;
+  action: AuditAction;
+  target: string;
+  site: string | null;
+  before: string | null;
+  after: string | null;
+  detail: string | null;
+}
+
+export function auditEntry(row: AuditRow): AuditEntry {
+  return { id: row.id, at: row.at, actor: row.actor, actorEmail: row.actor_email, address: row.address, action: row.action, target: row.target, site: row.site, before: row.before, after: row.after, detail: row.detail };
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  source: 'local' | 'oidc';
+  disabled: number;
+  created_at: string;
+  last_sign_in: string | null;
+}
