@@ -1,5 +1,5 @@
 import type { ApiTokenInfo, AuditAction, AuditEntry } from '../../shared/accounts.js';
-import type { ScreenInfo } from '../../shared/adminApi.js';
+import type { ScreenInfo, StoredImpression } from '../../shared/adminApi.js';
 
 /**
  * Rows as both engines hold them (the same columns in SQLite and PostgreSQL, see their
@@ -67,4 +67,37 @@ export interface UserRow {
   disabled: number;
   created_at: string;
   last_sign_in: string | null;
+}
+
+export interface ImpressionRow {
+  id: string;
+  screen_id: string;
+  playlist_id: string;
+  item_id: string;
+  revision: string;
+  start: string;
+  end: string;
+  duration_ms: number;
+  /** SQLite keeps a boolean as 0 or 1, PostgreSQL as a boolean. */
+  complete: number | boolean;
+  received_at: string;
+  zone_id: string;
+  audience: number | null;
+}
+
+export function storedImpression(row: ImpressionRow): StoredImpression {
+  return {
+    id: row.id,
+    screenId: row.screen_id,
+    playlistId: row.playlist_id,
+    itemId: row.item_id,
+    revision: row.revision,
+    start: row.start,
+    end: row.end,
+    durationMs: row.duration_ms,
+    complete: row.complete === true || row.complete === 1,
+    receivedAt: row.received_at,
+    zoneId: row.zone_id,
+    audience: row.audience,
+  };
 }

@@ -3,6 +3,7 @@ import { toUtcTime } from '../../../shared/ids.js';
 import type { Impression } from '../../../shared/impression.js';
 import { MAIN_ZONE } from '../../../shared/layout.js';
 import type { ImpressionStore } from '../index.js';
+import { storedImpression, type ImpressionRow } from '../storedRows.js';
 import type { PgPool } from './pgDb.js';
 
 /**
@@ -24,21 +25,6 @@ interface Waiting {
   receivedAt: string;
   resolve: (result: { stored: number; duplicates: number }) => void;
   reject: (error: unknown) => void;
-}
-
-interface ImpressionRow {
-  id: string;
-  screen_id: string;
-  playlist_id: string;
-  item_id: string;
-  revision: string;
-  start: string;
-  end: string;
-  duration_ms: number;
-  complete: boolean;
-  received_at: string;
-  zone_id: string;
-  audience: number | null;
 }
 
 const INSERT = `INSERT INTO impressions (id, screen_id, playlist_id, item_id, revision, start, "end", duration_ms, complete, received_at, zone_id, audience)
@@ -118,20 +104,7 @@ export class PgImpressionStore implements ImpressionStore {
        ORDER BY start, id LIMIT $4`,
       [query.since ?? null, query.until ?? null, query.screen ?? null, query.limit ?? 1_000_000],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      screenId: row.screen_id,
-      playlistId: row.playlist_id,
-      itemId: row.item_id,
-      revision: row.revision,
-      start: row.start,
-      end: row.end,
-      durationMs: row.duration_ms,
-      complete: row.complete,
-      receivedAt: row.received_at,
-      zoneId: row.zone_id,
-      audience: row.audience,
-    }));
+    return rows.map(storedImpression);
   }
 
   async count(): Promise<number> {

@@ -3,25 +3,11 @@ import { toUtcTime } from '../../../shared/ids.js';
 import type { Impression } from '../../../shared/impression.js';
 import { MAIN_ZONE } from '../../../shared/layout.js';
 import type { ImpressionStore } from '../index.js';
+import { storedImpression, type ImpressionRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 import type { WalSync } from './walSync.js';
 
 /** Proof of play, stored once per id (the idempotency key), one transaction per batch, acked once the WAL is fsynced. */
-
-interface ImpressionRow {
-  id: string;
-  screen_id: string;
-  playlist_id: string;
-  item_id: string;
-  revision: string;
-  start: string;
-  end: string;
-  duration_ms: number;
-  complete: number;
-  received_at: string;
-  zone_id: string;
-  audience: number | null;
-}
 
 export class SqliteImpressionStore implements ImpressionStore {
   private readonly insertOne;
@@ -65,20 +51,7 @@ export class SqliteImpressionStore implements ImpressionStore {
     return this.db
       .prepare<(string | number)[], ImpressionRow>(sql)
       .all(...params)
-      .map((row) => ({
-        id: row.id,
-        screenId: row.screen_id,
-        playlistId: row.playlist_id,
-        itemId: row.item_id,
-        revision: row.revision,
-        start: row.start,
-        end: row.end,
-        durationMs: row.duration_ms,
-        complete: row.complete === 1,
-        receivedAt: row.received_at,
-        zoneId: row.zone_id,
-        audience: row.audience,
-      }));
+      .map(storedImpression);
   }
 
   async count(): Promise<number> {
