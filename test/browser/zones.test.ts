@@ -156,8 +156,11 @@ describe('zones', () => {
     const line = (await readStore<Impression>(page, 'outbox')).find((i) => i.zoneId === 'bandeau')!;
     expect(line).toMatchObject({ playlistId: 'infos', complete: true });
     expect(['wifi', 'horaires']).toContain(line.itemId);
-    // The announcement is in no impression: every one names an item of the set.
-    for (const impression of await readStore<Impression>(page, 'outbox')) expect(['hygiene', 'accueil', 'wifi', 'horaires']).toContain(impression.itemId);
+    // The announcement is in no impression: every one of the set names an item of the set (on a slow start the
+    // bundle's items play before the set takes over: theirs carry the bundle's revision).
+    const ofSet = (await readStore<Impression>(page, 'outbox')).filter((i) => i.revision === 'zones-r1');
+    expect(ofSet.length).toBeGreaterThan(0);
+    for (const impression of ofSet) expect(['hygiene', 'accueil', 'wifi', 'horaires']).toContain(impression.itemId);
     expect(await callsSeen(page)).toEqual(['A040@1']);
     expect(errors).toEqual([]);
     await page.context().close();
