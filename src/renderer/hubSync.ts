@@ -230,11 +230,10 @@ export class HubSync {
   private async sendStatus(): Promise<void> {
     const socket = this.socket;
     if (!socket?.connected) return;
-    const [cache, outbox, pending] = await Promise.all([
-      this.deps.cache.cacheStatus(),
-      this.sender.pending(),
-      this.deps.kioskEvents?.pending().catch(() => null) ?? null,
-    ]);
+    const [outbox, pending] = await Promise.all([this.sender.pending(), this.deps.kioskEvents?.pending().catch(() => null) ?? null]);
+    // The cache's figures last, and `at` read in the same turn: its ages ("missing for 660 s") are
+    // as of `at`, not of some earlier moment before the other reads settled.
+    const cache = await this.deps.cache.cacheStatus();
     const events = pending && pending.events.length > 0 ? pending : null;
     const status: StatusMessage = {
       at: toUtcTime(Date.now()),
