@@ -5,6 +5,7 @@ import { dayLanes, type Block } from '../dayBlocks.js';
 import { clockTime } from '../formatting.js';
 import { useStrings } from '../i18n.js';
 import { colorOf } from '../palette.js';
+import { DataTable } from './DataTable.js';
 import { kindLabel } from './LayoutPicker.js';
 
 /** A screen's day, one lane per zone of its layout (without one, the whole screen). */
@@ -64,31 +65,26 @@ function Lane({ blocks, from, until, ids, timezone, zoneId }: { blocks: Block[];
             </span>
           ))}
       </div>
-      <div className="table-wrap short">
-        <table data-table="timeline" data-zone={zoneId}>
-          <caption>
+      <DataTable
+        data-table="timeline"
+        data-zone={zoneId}
+        wrap="short"
+        caption={
+          <>
             {t.timelineCaption} ({timezone})
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.from}</th>
-              <th scope="col">{t.to}</th>
-              <th scope="col">{t.playlist}</th>
-              <th scope="col">{t.items}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {blocks.map((block) => (
-              <tr key={block.start}>
-                <td>{clockTime(block.start, locale, timezone)}</td>
-                <td>{clockTime(block.end, locale, timezone)}</td>
-                <th scope="row">{block.playlistId ?? <em>{t.idle}</em>}</th>
-                <td>{block.items}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          </>
+        }
+        columns={[t.from, t.to, t.playlist, t.items]}
+      >
+        {blocks.map((block) => (
+          <tr key={block.start}>
+            <td>{clockTime(block.start, locale, timezone)}</td>
+            <td>{clockTime(block.end, locale, timezone)}</td>
+            <th scope="row">{block.playlistId ?? <em>{t.idle}</em>}</th>
+            <td>{block.items}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { clockTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { usePoll } from '../usePoll.js';
+import { DataTable } from './DataTable.js';
 
 /** How far back the site's real waits are read: four weeks. */
 export const PLANNING_WEEKS = 4;
@@ -80,35 +81,23 @@ function DaypartPlan({ part, timezone }: { part: Daypart; timezone: string }) {
           {t.loopSample(part.waits.count, part.waits.sameWeekday ? new Date(part.start).toLocaleDateString(locale, { weekday: 'long', timeZone: timezone }) : null)}
         </p>
       ) : null}
-      <div className="table-wrap">
-        <table data-report="loop">
-          <thead>
-            <tr>
-              <th scope="col">{t.colItem}</th>
-              <th scope="col">{t.colComesBack}</th>
-              <th scope="col">{t.colReachAny}</th>
-              <th scope="col">{t.colReachStart}</th>
+      <DataTable data-report="loop" columns={[t.colItem, t.colComesBack, t.colReachAny, t.colReachStart]}>
+        {part.items.map((item) => {
+          const unseen = part.unseen.includes(item);
+          return (
+            <tr key={`${item.playlistId}/${item.itemId}`} data-item={`${item.playlistId}/${item.itemId}`} data-unseen={unseen ? 'yes' : 'no'} data-reach={item.reach ?? ''}>
+              <th scope="row">
+                {item.playlistId}/{item.itemId}
+                {item.featured ? <span className="help"> ({t.loopFeatured})</span> : null}
+                {unseen ? <span className="help"> — {t.loopUnseen}</span> : null}
+              </th>
+              <td>{minutes(item.periodMs)}</td>
+              <td>{percent(item.reach)}</td>
+              <td>{percent(item.reachFromStart)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {part.items.map((item) => {
-              const unseen = part.unseen.includes(item);
-              return (
-                <tr key={`${item.playlistId}/${item.itemId}`} data-item={`${item.playlistId}/${item.itemId}`} data-unseen={unseen ? 'yes' : 'no'} data-reach={item.reach ?? ''}>
-                  <th scope="row">
-                    {item.playlistId}/{item.itemId}
-                    {item.featured ? <span className="help"> ({t.loopFeatured})</span> : null}
-                    {unseen ? <span className="help"> — {t.loopUnseen}</span> : null}
-                  </th>
-                  <td>{minutes(item.periodMs)}</td>
-                  <td>{percent(item.reach)}</td>
-                  <td>{percent(item.reachFromStart)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
       {part.suggestedOrder.length > 0 ? (
         <div data-suggested-order>
           <p>{t.loopSuggested} :</p>

@@ -7,6 +7,7 @@ import { colorOf } from '../palette.js';
 import { reachByDay } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
 import { ChartCanvas } from './ChartCanvas.js';
+import { DataTable } from './DataTable.js';
 
 /**
  * Reach and frequency (issue 21): for a site, a day and a service, the share of the people who
@@ -98,63 +99,38 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
         <>
           <p data-reach-people={group.people}>{t.reachPeople(group.people, group.medianWaitMin.toLocaleString(locale, { maximumFractionDigits: 1 }))}</p>
           {rows.length > 0 ? <ChartCanvas config={chart} label={t.reachTitle} height={Math.max(160, 36 * rows.length + 60)} /> : null}
-          <div className="table-wrap">
-            <table data-report="reach">
-              <caption>{t.reachCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.colItem}</th>
-                  <th scope="col">{t.colReach}</th>
-                  <th scope="col">{t.colFrequency}</th>
-                  <th scope="col">{t.colFrequencyReached}</th>
-                  <th scope="col">{t.colShowingsSeen}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={`${row.playlistId}/${row.itemId}`} data-item={`${row.playlistId}/${row.itemId}`} data-reach={row.reach} data-frequency={row.frequency}>
-                    <th scope="row">
-                      {row.playlistId}/{row.itemId}
-                    </th>
-                    <td>
-                      {percent(row.reach)} ({row.reached}/{row.people})
-                    </td>
-                    <td>{times(row.frequency)}</td>
-                    <td>{times(row.frequencyAmongReached)}</td>
-                    <td>{row.showings}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable data-report="reach" caption={t.reachCaption} columns={[t.colItem, t.colReach, t.colFrequency, t.colFrequencyReached, t.colShowingsSeen]}>
+            {rows.map((row) => (
+              <tr key={`${row.playlistId}/${row.itemId}`} data-item={`${row.playlistId}/${row.itemId}`} data-reach={row.reach} data-frequency={row.frequency}>
+                <th scope="row">
+                  {row.playlistId}/{row.itemId}
+                </th>
+                <td>
+                  {percent(row.reach)} ({row.reached}/{row.people})
+                </td>
+                <td>{times(row.frequency)}</td>
+                <td>{times(row.frequencyAmongReached)}</td>
+                <td>{row.showings}</td>
+              </tr>
+            ))}
+          </DataTable>
           {trend.days.length > 1 ? (
-            <div className="table-wrap">
-              <table data-report="reach-by-day">
-                <caption>{t.reachByDayCaption(service)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.colItem}</th>
-                    {trend.days.map((d) => (
-                      <th scope="col" key={d}>
-                        {new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' })}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {trend.items.map((item) => (
-                    <tr key={item} data-item={item}>
-                      <th scope="row">{item}</th>
-                      {trend.days.map((d) => (
-                        <td key={d} data-day={d}>
-                          {trend.reach[item]?.[d] === undefined ? '–' : percent(trend.reach[item]![d]!)}
-                        </td>
-                      ))}
-                    </tr>
+            <DataTable
+              data-report="reach-by-day"
+              caption={t.reachByDayCaption(service)}
+              columns={[t.colItem, ...trend.days.map((d) => new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' }))]}
+            >
+              {trend.items.map((item) => (
+                <tr key={item} data-item={item}>
+                  <th scope="row">{item}</th>
+                  {trend.days.map((d) => (
+                    <td key={d} data-day={d}>
+                      {trend.reach[item]?.[d] === undefined ? '–' : percent(trend.reach[item]![d]!)}
+                    </td>
                   ))}
-                </tbody>
-              </table>
-            </div>
+                </tr>
+              ))}
+            </DataTable>
           ) : null}
         </>
       )}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { grantText } from '../../shared/access.js';
 import { ApiTokenCreated, ApiTokenInfo, ApiTokenList, SignedOut, type SessionState } from '../../shared/accounts.js';
+import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -112,35 +113,23 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
             {failure}
           </p>
         ) : null}
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">{t.apiTokens}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.tokenName}</th>
-                <th scope="col">{t.lastUsed}</th>
-                <th scope="col">{t.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(tokens.data?.tokens ?? []).map((token) => (
-                <tr key={token.id} data-token-row={token.name}>
-                  <th scope="row">{token.name}</th>
-                  <td>{token.lastUsedAt ? dateTime(token.lastUsedAt, locale) : t.never}</td>
-                  <td>
-                    {token.revokedAt ? (
-                      `${t.revoked} ${dateTime(token.revokedAt, locale)}`
-                    ) : (
-                      <button type="button" className="secondary" onClick={() => void api.send('DELETE', `/api/tokens/${token.id}`, undefined, ApiTokenInfo).then(tokens.refresh)}>
-                        {t.revoke}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={t.apiTokens} hiddenCaption columns={[t.tokenName, t.lastUsed, t.state]}>
+          {(tokens.data?.tokens ?? []).map((token) => (
+            <tr key={token.id} data-token-row={token.name}>
+              <th scope="row">{token.name}</th>
+              <td>{token.lastUsedAt ? dateTime(token.lastUsedAt, locale) : t.never}</td>
+              <td>
+                {token.revokedAt ? (
+                  `${t.revoked} ${dateTime(token.revokedAt, locale)}`
+                ) : (
+                  <button type="button" className="secondary" onClick={() => void api.send('DELETE', `/api/tokens/${token.id}`, undefined, ApiTokenInfo).then(tokens.refresh)}>
+                    {t.revoke}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </>
   );

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { AlertList, AlertRecord, AlertRequest, ScreenList } from '../../shared/adminApi.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { formatPath } from '../../shared/validationError.js';
+import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { dateTime } from '../formatting.js';
@@ -89,57 +90,39 @@ export function AlertsPage({ api }: { api: HubApi }) {
         </p>
       </section>
 
-      <div className="table-wrap">
-        <table data-table="alerts">
-          <caption>{t.alertsCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colText}</th>
-              <th scope="col">{t.colLevel}</th>
-              <th scope="col">{t.colTarget}</th>
-              <th scope="col">{t.colUntil}</th>
-              <th scope="col">{t.colAcks}</th>
-              <th scope="col">{t.colState}</th>
-              <th scope="col">
-                <span className="sr-only">{t.clear}</span>
-              </th>
+      <DataTable
+        data-table="alerts"
+        caption={t.alertsCaption}
+        columns={[t.colText, t.colLevel, t.colTarget, t.colUntil, t.colAcks, t.colState, { hidden: t.clear }]}
+        empty={(alerts.data?.alerts ?? []).length === 0 ? (alerts.data ? t.noAlerts : t.loading) : null}
+      >
+        {(alerts.data?.alerts ?? []).map((alert) => {
+          const state = alert.clearedAt ? 'cleared' : Date.parse(alert.until) <= Date.now() ? 'expired' : 'active';
+          const expected = 'site' in alert.target ? siteCount(alert.target.site) : 1;
+          return (
+            <tr key={alert.id} data-alert-row={alert.id} data-state={state}>
+              <th scope="row">{alert.text}</th>
+              <td>
+                <span className={`badge badge-${alert.level}`}>{alert.level === 'urgent' ? t.levelUrgent : t.levelInfo}</span>
+              </td>
+              <td>{'site' in alert.target ? `${t.site} ${alert.target.site}` : `${t.targetScreen} ${alert.target.screen}`}</td>
+              <td>{dateTime(alert.until, locale)}</td>
+              <td data-acks={alert.acks.map((a) => a.screen).join(' ')}>
+                {alert.acks.length} / {expected}
+                {alert.acks.length > 0 ? <div className="small muted">{alert.acks.map((a) => a.screen).join(', ')}</div> : null}
+              </td>
+              <td>{t[state]}</td>
+              <td>
+                {state === 'active' && can('alerts.send') ? (
+                  <button type="button" className="secondary" onClick={() => void clear(alert.id)} aria-label={`${t.clear} : ${alert.text}`}>
+                    {t.clear}
+                  </button>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(alerts.data?.alerts ?? []).length === 0 ? (
-              <tr>
-                <td colSpan={7}>{alerts.data ? t.noAlerts : t.loading}</td>
-              </tr>
-            ) : null}
-            {(alerts.data?.alerts ?? []).map((alert) => {
-              const state = alert.clearedAt ? 'cleared' : Date.parse(alert.until) <= Date.now() ? 'expired' : 'active';
-              const expected = 'site' in alert.target ? siteCount(alert.target.site) : 1;
-              return (
-                <tr key={alert.id} data-alert-row={alert.id} data-state={state}>
-                  <th scope="row">{alert.text}</th>
-                  <td>
-                    <span className={`badge badge-${alert.level}`}>{alert.level === 'urgent' ? t.levelUrgent : t.levelInfo}</span>
-                  </td>
-                  <td>{'site' in alert.target ? `${t.site} ${alert.target.site}` : `${t.targetScreen} ${alert.target.screen}`}</td>
-                  <td>{dateTime(alert.until, locale)}</td>
-                  <td data-acks={alert.acks.map((a) => a.screen).join(' ')}>
-                    {alert.acks.length} / {expected}
-                    {alert.acks.length > 0 ? <div className="small muted">{alert.acks.map((a) => a.screen).join(', ')}</div> : null}
-                  </td>
-                  <td>{t[state]}</td>
-                  <td>
-                    {state === 'active' && can('alerts.send') ? (
-                      <button type="button" className="secondary" onClick={() => void clear(alert.id)} aria-label={`${t.clear} : ${alert.text}`}>
-                        {t.clear}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

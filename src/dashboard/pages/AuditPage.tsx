@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { AUDIT_ACTIONS, AuditList, UserList } from '../../shared/accounts.js';
 import { toUtcTime } from '../../shared/ids.js';
+import { DataTable } from '../components/DataTable.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
@@ -95,46 +96,32 @@ export function AuditPage({ api }: { api: HubApi }) {
         </div>
       </section>
       {entries.error ? <p className="error">{entries.error}</p> : null}
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">{t.auditTitle}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.auditWhen}</th>
-              <th scope="col">{t.auditWho}</th>
-              <th scope="col">{t.auditAction}</th>
-              <th scope="col">{t.auditTarget}</th>
-              <th scope="col">{t.auditChange}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(entries.data?.entries ?? []).map((entry) => (
-              <tr key={entry.id} data-audit-action={entry.action}>
-                <td>{dateTime(entry.at, locale)}</td>
-                <td>
-                  {entry.actorEmail ?? '-'}
-                  {entry.address ? <div className="small muted">{entry.address}</div> : null}
-                </td>
-                <td>
-                  <code>{entry.action}</code>
-                </td>
-                <td>
-                  {entry.target}
-                  {entry.site ? <div className="small muted">{entry.site}</div> : null}
-                </td>
-                <td>
-                  {entry.before !== null || entry.after !== null ? (
-                    <code>
-                      {entry.before ?? '-'} → {entry.after ?? '-'}
-                    </code>
-                  ) : null}
-                  {entry.detail ? <div className="small">{entry.detail}</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={t.auditTitle} hiddenCaption columns={[t.auditWhen, t.auditWho, t.auditAction, t.auditTarget, t.auditChange]}>
+        {(entries.data?.entries ?? []).map((entry) => (
+          <tr key={entry.id} data-audit-action={entry.action}>
+            <td>{dateTime(entry.at, locale)}</td>
+            <td>
+              {entry.actorEmail ?? '-'}
+              {entry.address ? <div className="small muted">{entry.address}</div> : null}
+            </td>
+            <td>
+              <code>{entry.action}</code>
+            </td>
+            <td>
+              {entry.target}
+              {entry.site ? <div className="small muted">{entry.site}</div> : null}
+            </td>
+            <td>
+              {entry.before !== null || entry.after !== null ? (
+                <code>
+                  {entry.before ?? '-'} → {entry.after ?? '-'}
+                </code>
+              ) : null}
+              {entry.detail ? <div className="small">{entry.detail}</div> : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

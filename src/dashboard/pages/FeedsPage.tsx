@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { FeedCreate, FeedList, FeedRecord, type FeedKind } from '../../shared/feeds.js';
 import { formatPath } from '../../shared/validationError.js';
+import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -95,54 +96,36 @@ export function FeedsPage({ api }: { api: HubApi }) {
         </p>
       </section>
 
-      <div className="table-wrap">
-        <table data-table="feeds">
-          <caption>{t.feedsCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.feedId}</th>
-              <th scope="col">{t.feedKind}</th>
-              <th scope="col">{t.site}</th>
-              <th scope="col">{t.feedUrl}</th>
-              <th scope="col">{t.feedActive}</th>
-              <th scope="col">{t.feedLastPoll}</th>
-              <th scope="col">
-                <span className="sr-only">{t.feedActions}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(feeds.data?.feeds ?? []).length === 0 ? (
-              <tr>
-                <td colSpan={7}>{feeds.data ? t.noFeeds : (feeds.error ?? t.loading)}</td>
-              </tr>
-            ) : null}
-            {(feeds.data?.feeds ?? []).map((feed) => (
-              <tr key={feed.id} data-feed-row={feed.id} data-feed-error={feed.state.lastError ? '' : undefined}>
-                <th scope="row">{feed.id}</th>
-                <td>{feed.kind === 'cap' ? t.feedKindCap : `${t.feedKindNews} (${feed.news?.zone ?? ''})`}</td>
-                <td>{feed.site}</td>
-                <td className="small">{feed.url}</td>
-                <td data-feed-active={feed.state.active}>{feed.state.active}</td>
-                <td>
-                  {feed.state.lastPollAt ? dateTime(feed.state.lastPollAt, locale) : '–'}
-                  {feed.state.lastError ? <div className="error small">{feed.state.lastError}</div> : null}
-                </td>
-                <td>
-                  <div className="buttons" hidden={!can('playlists.push')}>
-                    <button type="button" className="secondary" onClick={() => void act('POST', feed)} aria-label={`${t.feedPoll} : ${feed.id}`}>
-                      {t.feedPoll}
-                    </button>
-                    <button type="button" className="secondary" onClick={() => void act('DELETE', feed)} aria-label={`${t.feedRemove} : ${feed.id}`}>
-                      {t.feedRemove}
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        data-table="feeds"
+        caption={t.feedsCaption}
+        columns={[t.feedId, t.feedKind, t.site, t.feedUrl, t.feedActive, t.feedLastPoll, { hidden: t.feedActions }]}
+        empty={(feeds.data?.feeds ?? []).length === 0 ? (feeds.data ? t.noFeeds : (feeds.error ?? t.loading)) : null}
+      >
+        {(feeds.data?.feeds ?? []).map((feed) => (
+          <tr key={feed.id} data-feed-row={feed.id} data-feed-error={feed.state.lastError ? '' : undefined}>
+            <th scope="row">{feed.id}</th>
+            <td>{feed.kind === 'cap' ? t.feedKindCap : `${t.feedKindNews} (${feed.news?.zone ?? ''})`}</td>
+            <td>{feed.site}</td>
+            <td className="small">{feed.url}</td>
+            <td data-feed-active={feed.state.active}>{feed.state.active}</td>
+            <td>
+              {feed.state.lastPollAt ? dateTime(feed.state.lastPollAt, locale) : '–'}
+              {feed.state.lastError ? <div className="error small">{feed.state.lastError}</div> : null}
+            </td>
+            <td>
+              <div className="buttons" hidden={!can('playlists.push')}>
+                <button type="button" className="secondary" onClick={() => void act('POST', feed)} aria-label={`${t.feedPoll} : ${feed.id}`}>
+                  {t.feedPoll}
+                </button>
+                <button type="button" className="secondary" onClick={() => void act('DELETE', feed)} aria-label={`${t.feedRemove} : ${feed.id}`}>
+                  {t.feedRemove}
+                </button>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { AccuracyList, ImpressionList, PowerReport, ScreenList, WaitComparison } from '../../shared/adminApi.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
+import { DataTable } from '../components/DataTable.js';
 import { ReachSection } from '../components/ReachSection.js';
 import { colorOf } from '../palette.js';
 import { dayBounds, daysFrom, localDay } from '../calendarDay.js';
@@ -105,33 +106,18 @@ export function ReportsPage({ api }: { api: HubApi }) {
         ) : (
           <>
             <ChartCanvas config={playsChart} label={t.playsTitle} />
-            <div className="table-wrap">
-              <table data-report="plays">
-                <caption>{t.playsCaption}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.colItem}</th>
-                    {plays.days.map((day) => (
-                      <th scope="col" key={day}>
-                        {dayLabel(day)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {plays.items.map((item) => (
-                    <tr key={item} data-item={item}>
-                      <th scope="row">{item}</th>
-                      {plays.days.map((day) => (
-                        <td key={day} data-day={day}>
-                          {plays.plays[item]?.[day] ?? 0}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable data-report="plays" caption={t.playsCaption} columns={[t.colItem, ...plays.days.map(dayLabel)]}>
+            {plays.items.map((item) => (
+              <tr key={item} data-item={item}>
+                <th scope="row">{item}</th>
+                {plays.days.map((day) => (
+                  <td key={day} data-day={day}>
+                    {plays.plays[item]?.[day] ?? 0}
+                  </td>
+                ))}
+              </tr>
+            ))}
+            </DataTable>
           </>
         )}
       </section>
@@ -143,47 +129,13 @@ export function ReportsPage({ api }: { api: HubApi }) {
         ) : (
           <div className="split">
             <ChartCanvas config={airtimeChart} label={t.airtimeTitle} height={240} />
-            <table data-report="airtime">
-              <thead>
-                <tr>
-                  <th scope="col">{t.colPlaylist}</th>
-                  <th scope="col">{t.colAirtime}</th>
-                  <th scope="col">{t.colShare}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shares.map((share) => (
-                  <tr key={share.playlistId} data-playlist={share.playlistId}>
-                    <th scope="row">{share.playlistId}</th>
-                    <td>{airtime(share.ms)}</td>
-                    <td>{share.share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 })}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ShareTable report="airtime" head={t.colPlaylist} shares={shares.map((share) => ({ key: share.playlistId, ms: share.ms, share: share.share }))} keyAttribute="data-playlist" />
           </div>
         )}
         {zoneShares.length > 0 ? (
           <>
             <h3 id="zone-airtime-title">{t.zoneAirtimeTitle}</h3>
-            <table data-report="zone-airtime" aria-labelledby="zone-airtime-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t.colZone}</th>
-                  <th scope="col">{t.colAirtime}</th>
-                  <th scope="col">{t.colShare}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {zoneShares.map((share) => (
-                  <tr key={share.zoneId} data-zone={share.zoneId}>
-                    <th scope="row">{share.zoneId}</th>
-                    <td>{airtime(share.ms)}</td>
-                    <td>{share.share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 })}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ShareTable report="zone-airtime" labelledBy="zone-airtime-title" head={t.colZone} shares={zoneShares.map((share) => ({ key: share.zoneId, ms: share.ms, share: share.share }))} keyAttribute="data-zone" />
           </>
         ) : null}
       </section>
@@ -224,51 +176,54 @@ function EnergyReport({ api, query }: { api: HubApi; query: string }) {
       {rows.length === 0 ? (
         <p>{report.data ? t.noPowerData : t.loading}</p>
       ) : (
-        <div className="table-wrap">
-          <table data-report="power">
-            <caption>{t.energyCaption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.colScreen}</th>
-                <th scope="col">{t.colSite}</th>
-                <th scope="col">{t.colHoursOn}</th>
-                <th scope="col">{t.colHoursOff}</th>
-                <th scope="col">{t.colHoursBlack}</th>
-                <th scope="col">{t.colHoursScheduled}</th>
-                <th scope="col">{t.colWatts}</th>
-                <th scope="col">{t.colKwh}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.screen} data-screen={row.screen}>
-                  <th scope="row">{row.screen}</th>
-                  <td>{row.site}</td>
-                  <td>{hours(row.hoursOn)}</td>
-                  <td data-hours-off={row.hoursOff}>{hours(row.hoursOff)}</td>
-                  <td>{hours(row.hoursBlack)}</td>
-                  <td>{row.scheduledHoursAsleep === null || row.scheduledHoursAsleep === undefined ? '–' : hours(row.scheduledHoursAsleep)}</td>
-                  <td>{row.watts ?? '–'}</td>
-                  <td data-kwh={row.kWhSaved ?? ''}>{row.kWhSaved === null ? <span className="muted">{t.noWatts}</span> : kwh(row.kWhSaved)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr data-total="">
-                <th scope="row">{t.total}</th>
-                <td />
-                <td />
-                <td>{hours(report.data!.totals.hoursOff)}</td>
-                <td>{hours(report.data!.totals.hoursBlack)}</td>
-                <td />
-                <td />
-                <td data-kwh={report.data!.totals.kWhSaved}>{kwh(report.data!.totals.kWhSaved)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <DataTable
+          data-report="power"
+          caption={t.energyCaption}
+          columns={[t.colScreen, t.colSite, t.colHoursOn, t.colHoursOff, t.colHoursBlack, t.colHoursScheduled, t.colWatts, t.colKwh]}
+          foot={
+            <tr data-total="">
+              <th scope="row">{t.total}</th>
+              <td />
+              <td />
+              <td>{hours(report.data!.totals.hoursOff)}</td>
+              <td>{hours(report.data!.totals.hoursBlack)}</td>
+              <td />
+              <td />
+              <td data-kwh={report.data!.totals.kWhSaved}>{kwh(report.data!.totals.kWhSaved)}</td>
+            </tr>
+          }
+        >
+          {rows.map((row) => (
+            <tr key={row.screen} data-screen={row.screen}>
+              <th scope="row">{row.screen}</th>
+              <td>{row.site}</td>
+              <td>{hours(row.hoursOn)}</td>
+              <td data-hours-off={row.hoursOff}>{hours(row.hoursOff)}</td>
+              <td>{hours(row.hoursBlack)}</td>
+              <td>{row.scheduledHoursAsleep === null || row.scheduledHoursAsleep === undefined ? '–' : hours(row.scheduledHoursAsleep)}</td>
+              <td>{row.watts ?? '–'}</td>
+              <td data-kwh={row.kWhSaved ?? ''}>{row.kWhSaved === null ? <span className="muted">{t.noWatts}</span> : kwh(row.kWhSaved)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
+  );
+}
+
+/** Airtime and share of airtime per playlist (or per zone): one row each. */
+function ShareTable({ report, labelledBy, head, shares, keyAttribute }: { report: string; labelledBy?: string; head: string; shares: readonly { key: string; ms: number; share: number }[]; keyAttribute: `data-${string}` }) {
+  const { t, locale } = useStrings();
+  return (
+    <DataTable data-report={report} aria-labelledby={labelledBy} wrap={false} columns={[head, t.colAirtime, t.colShare]}>
+      {shares.map((share) => (
+        <tr key={share.key} {...{ [keyAttribute]: share.key }}>
+          <th scope="row">{share.key}</th>
+          <td>{airtime(share.ms)}</td>
+          <td>{share.share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 1 })}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -277,38 +232,22 @@ function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysT
   const { t, locale } = useStrings();
   const format = (n: number): string => Math.round(n).toLocaleString(locale);
   return (
-    <div className="table-wrap">
-      <table data-report={report}>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{head}</th>
+    <DataTable data-report={report} caption={caption} columns={[head, ...table.days.map(dayLabel), t.colTotal]}>
+      {table.items.map((key) => {
+        const row = table.plays[key] ?? {};
+        return (
+          <tr key={key} data-key={key}>
+            <th scope="row">{key}</th>
             {table.days.map((day) => (
-              <th scope="col" key={day}>
-                {dayLabel(day)}
-              </th>
+              <td key={day} data-day={day} data-value={row[day] ?? 0}>
+                {format(row[day] ?? 0)}
+              </td>
             ))}
-            <th scope="col">{t.colTotal}</th>
+            <td data-total={Object.values(row).reduce((sum, n) => sum + n, 0)}>{format(Object.values(row).reduce((sum, n) => sum + n, 0))}</td>
           </tr>
-        </thead>
-        <tbody>
-          {table.items.map((key) => {
-            const row = table.plays[key] ?? {};
-            return (
-              <tr key={key} data-key={key}>
-                <th scope="row">{key}</th>
-                {table.days.map((day) => (
-                  <td key={day} data-day={day} data-value={row[day] ?? 0}>
-                    {format(row[day] ?? 0)}
-                  </td>
-                ))}
-                <td data-total={Object.values(row).reduce((sum, n) => sum + n, 0)}>{format(Object.values(row).reduce((sum, n) => sum + n, 0))}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -371,32 +310,16 @@ function WaitReport({ api }: { api: HubApi }) {
         <ChartCanvas config={chart} label={t.waitsTitle} />
       )}
       <h3>{t.accuracyTitle}</h3>
-      <table data-report="accuracy">
-        <thead>
-          <tr>
-            <th scope="col">{t.colService}</th>
-            <th scope="col">{t.colTickets}</th>
-            <th scope="col">{t.colMae}</th>
-            <th scope="col">{t.colCoverage}</th>
+      <DataTable data-report="accuracy" wrap={false} columns={[t.colService, t.colTickets, t.colMae, t.colCoverage]} empty={rows.length === 0 ? t.noWaits : null}>
+        {rows.map((row) => (
+          <tr key={row.service}>
+            <th scope="row">{row.service}</th>
+            <td>{row.estimates}</td>
+            <td>{row.meanAbsoluteErrorMin?.toLocaleString(locale, { maximumFractionDigits: 1 }) ?? '–'}</td>
+            <td>{row.coverage?.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }) ?? '–'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={4}>{t.noWaits}</td>
-            </tr>
-          ) : (
-            rows.map((row) => (
-              <tr key={row.service}>
-                <th scope="row">{row.service}</th>
-                <td>{row.estimates}</td>
-                <td>{row.meanAbsoluteErrorMin?.toLocaleString(locale, { maximumFractionDigits: 1 }) ?? '–'}</td>
-                <td>{row.coverage?.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }) ?? '–'}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </section>
   );
 }

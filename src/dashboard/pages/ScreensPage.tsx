@@ -1,6 +1,7 @@
 import { ScreenList, type ScreenState } from '../../shared/adminApi.js';
 import { revisionState } from '../../shared/revisionState.js';
 import { CacheStuckNote } from '../components/CacheStuckNote.js';
+import { DataTable } from '../components/DataTable.js';
 import { PairingForm } from '../components/PairingForm.js';
 import { ago, clockTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -50,60 +51,40 @@ export function ScreensPage({ api }: { api: HubApi }) {
       <p className="status-line" aria-live="polite">
         {screens.error ? <span className="error">{`${t.hubUnreachable} : ${screens.error}`}</span> : screens.at ? `${t.refreshedAt} ${clockTime(screens.at, locale)}` : t.loading}
       </p>
-      <div className="table-wrap">
-        <table className="screens">
-          <caption>{t.screensCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colScreen}</th>
-              <th scope="col">{t.colSite}</th>
-              <th scope="col">{t.colOnline}</th>
-              <th scope="col">{t.colLastSeen}</th>
-              <th scope="col">{t.colPlaying}</th>
-              <th scope="col">{t.colRevision}</th>
-              <th scope="col">{t.colCache}</th>
-              <th scope="col">{t.colOutbox}</th>
-              <th scope="col">{t.colVersion}</th>
-              <th scope="col">{t.colEvents}</th>
-              <th scope="col">{t.colPower}</th>
+      <DataTable
+        className="screens"
+        caption={t.screensCaption}
+        columns={[t.colScreen, t.colSite, t.colOnline, t.colLastSeen, t.colPlaying, t.colRevision, t.colCache, t.colOutbox, t.colVersion, t.colEvents, t.colPower]}
+        empty={list.length === 0 && screens.data ? t.noScreens : null}
+      >
+        {list.map((screen) => {
+          const status = screen.status;
+          const events = status?.events ?? [];
+          return (
+            <tr key={screen.id} data-screen-id={screen.id} data-online={screen.online ? 'yes' : 'no'}>
+              <th scope="row">
+                <a href={`#/screens/${encodeURIComponent(screen.id)}`}>{screen.name}</a>
+                <div className="small muted">{screen.id}</div>
+              </th>
+              <td>{screen.site}</td>
+              <td>
+                <span className={`dot ${screen.online ? 'dot-on' : 'dot-off'}`} aria-hidden="true" /> {screen.online ? t.online : t.offline}
+              </td>
+              <td>{ago(screen.lastSeen, now, locale, t.never)}</td>
+              <td data-playing>{status?.playing ? `${status.playing.playlistId} / ${status.playing.itemId}` : '–'}</td>
+              <RevisionCell screen={screen} t={t} />
+              <td data-cache>
+                {status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}${status.cache.missing ? `, ${status.cache.missing} ${t.missingFiles}` : ''}` : '–'}
+                {status ? <CacheStuckNote cache={status.cache} /> : null}
+              </td>
+              <td>{status ? status.outbox : '–'}</td>
+              <td>{status?.version ?? '–'}</td>
+              <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.type})` : '0'}</td>
+              <PowerCell screen={screen} t={t} locale={locale} />
             </tr>
-          </thead>
-          <tbody>
-            {list.length === 0 && screens.data ? (
-              <tr>
-                <td colSpan={11}>{t.noScreens}</td>
-              </tr>
-            ) : null}
-            {list.map((screen) => {
-              const status = screen.status;
-              const events = status?.events ?? [];
-              return (
-                <tr key={screen.id} data-screen-id={screen.id} data-online={screen.online ? 'yes' : 'no'}>
-                  <th scope="row">
-                    <a href={`#/screens/${encodeURIComponent(screen.id)}`}>{screen.name}</a>
-                    <div className="small muted">{screen.id}</div>
-                  </th>
-                  <td>{screen.site}</td>
-                  <td>
-                    <span className={`dot ${screen.online ? 'dot-on' : 'dot-off'}`} aria-hidden="true" /> {screen.online ? t.online : t.offline}
-                  </td>
-                  <td>{ago(screen.lastSeen, now, locale, t.never)}</td>
-                  <td data-playing>{status?.playing ? `${status.playing.playlistId} / ${status.playing.itemId}` : '–'}</td>
-                  <RevisionCell screen={screen} t={t} />
-                  <td data-cache>
-                    {status ? `${megabytes(status.cache.bytes, locale)}, ${status.cache.files} ${t.files}${status.cache.missing ? `, ${status.cache.missing} ${t.missingFiles}` : ''}` : '–'}
-                    {status ? <CacheStuckNote cache={status.cache} /> : null}
-                  </td>
-                  <td>{status ? status.outbox : '–'}</td>
-                  <td>{status?.version ?? '–'}</td>
-                  <td>{events.length > 0 ? `${events.length} (${events.at(-1)!.type})` : '0'}</td>
-                  <PowerCell screen={screen} t={t} locale={locale} />
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
       {can('screens.manage') ? <PairingForm api={api} sites={[...new Set(list.map((screen) => screen.site))]} onPaired={screens.refresh} /> : null}
     </>
   );

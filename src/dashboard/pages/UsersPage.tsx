@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { GrantText, grantText, type Grant } from '../../shared/access.js';
 import { PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../../shared/accounts.js';
+import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -96,80 +97,66 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
           {failure}
         </p>
       ) : null}
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">{t.usersTitle}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.email}</th>
-              <th scope="col">{t.roles}</th>
-              <th scope="col">{t.state}</th>
-              <th scope="col">{t.lastSignIn}</th>
-              <th scope="col">{t.actionsColumn}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(users.data?.users ?? []).map((user) => (
-              <tr key={user.id} data-user-row={user.email} data-disabled={user.disabled ? 'yes' : 'no'}>
-                <th scope="row">
-                  {user.email}
-                  <div className="small muted">
-                    {user.name}
-                    {user.source === 'oidc' ? ` · ${t.singleSignOn}` : ''}
-                  </div>
-                </th>
-                <td>
-                  {editing?.id === user.id ? (
-                    <>
-                      <label className="sr-only" htmlFor={`roles-${user.id}`}>
-                        {t.roles}
-                      </label>
-                      <input id={`roles-${user.id}`} value={editing.roles} onChange={(event) => setEditing({ ...editing, roles: event.target.value, error: null })} />
-                      <button type="button" onClick={() => void saveRoles(user)}>
-                        {t.save}
-                      </button>
-                      {editing.error ? <p className="error small">{editing.error}</p> : null}
-                    </>
-                  ) : (
-                    <>
-                      <code>{user.grants.map(grantText).join(' ') || t.noRole}</code>{' '}
-                      <button type="button" className="secondary" onClick={() => setEditing({ id: user.id, roles: user.grants.map(grantText).join(' '), error: null })} aria-label={`${t.editRoles} : ${user.email}`}>
-                        {t.editRoles}
-                      </button>
-                    </>
-                  )}
-                </td>
-                <td>{user.disabled ? t.disabled : t.enabled}</td>
-                <td>{user.lastSignIn ? dateTime(user.lastSignIn, locale) : t.never}</td>
-                <td className="buttons">
-                  {user.id === me ? null : (
-                    <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('PATCH', `/api/users/${user.id}`, { disabled: !user.disabled }, UserInfo)))} data-toggle-user={user.email}>
-                      {user.disabled ? t.enable : t.disable}
-                    </button>
-                  )}
-                  {user.source === 'local' ? (
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() =>
-                        void act(async () => {
-                          const done = await api.send('POST', `/api/users/${user.id}/password`, {}, PasswordResetDone);
-                          setShown(`${done.user.email} : ${t.passwordShownOnce} ${done.password ?? ''}`);
-                        })
-                      }
-                    >
-                      {t.resetPassword}
-                    </button>
-                  ) : null}
-                  <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('POST', `/api/users/${user.id}/signout`, {}, SignedOut)))}>
-                    {t.signOutEverywhere}
+      <DataTable caption={t.usersTitle} hiddenCaption columns={[t.email, t.roles, t.state, t.lastSignIn, t.actionsColumn]}>
+        {(users.data?.users ?? []).map((user) => (
+          <tr key={user.id} data-user-row={user.email} data-disabled={user.disabled ? 'yes' : 'no'}>
+            <th scope="row">
+              {user.email}
+              <div className="small muted">
+                {user.name}
+                {user.source === 'oidc' ? ` · ${t.singleSignOn}` : ''}
+              </div>
+            </th>
+            <td>
+              {editing?.id === user.id ? (
+                <>
+                  <label className="sr-only" htmlFor={`roles-${user.id}`}>
+                    {t.roles}
+                  </label>
+                  <input id={`roles-${user.id}`} value={editing.roles} onChange={(event) => setEditing({ ...editing, roles: event.target.value, error: null })} />
+                  <button type="button" onClick={() => void saveRoles(user)}>
+                    {t.save}
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  {editing.error ? <p className="error small">{editing.error}</p> : null}
+                </>
+              ) : (
+                <>
+                  <code>{user.grants.map(grantText).join(' ') || t.noRole}</code>{' '}
+                  <button type="button" className="secondary" onClick={() => setEditing({ id: user.id, roles: user.grants.map(grantText).join(' '), error: null })} aria-label={`${t.editRoles} : ${user.email}`}>
+                    {t.editRoles}
+                  </button>
+                </>
+              )}
+            </td>
+            <td>{user.disabled ? t.disabled : t.enabled}</td>
+            <td>{user.lastSignIn ? dateTime(user.lastSignIn, locale) : t.never}</td>
+            <td className="buttons">
+              {user.id === me ? null : (
+                <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('PATCH', `/api/users/${user.id}`, { disabled: !user.disabled }, UserInfo)))} data-toggle-user={user.email}>
+                  {user.disabled ? t.enable : t.disable}
+                </button>
+              )}
+              {user.source === 'local' ? (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    void act(async () => {
+                      const done = await api.send('POST', `/api/users/${user.id}/password`, {}, PasswordResetDone);
+                      setShown(`${done.user.email} : ${t.passwordShownOnce} ${done.password ?? ''}`);
+                    })
+                  }
+                >
+                  {t.resetPassword}
+                </button>
+              ) : null}
+              <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('POST', `/api/users/${user.id}/signout`, {}, SignedOut)))}>
+                {t.signOutEverywhere}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
