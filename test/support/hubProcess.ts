@@ -40,8 +40,8 @@ export async function startHubProcess(options: { dir?: string; port?: number; ar
     const timer = setTimeout(() => {
       // Not left running after the test gave up on it (a loaded machine may start it later).
       child.kill('SIGKILL');
-      fail(new Error(`hub did not start in 15 s:\n${output}`));
-    }, 15_000);
+      fail(new Error(`hub did not start in 30 s:\n${output}`));
+    }, 30_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /listening on (https?:\/\/[^\s]+)/.exec(output);

@@ -2,6 +2,7 @@ import type { ZoneKind } from '../../shared/layout.js';
 import { LAYOUT_PRESETS, layoutPreset, type LayoutPresetId } from '../../shared/layoutPresets.js';
 import { useStrings, type Strings } from '../i18n.js';
 import { boxOf, fieldsOf, newZone, servicesOf, type LayoutChoice, type LayoutFields, type LayoutReading, type Orientation, type ZoneFields } from '../layoutDraft.js';
+import { SelectField } from './Field.js';
 
 /**
  * The layout pushed with the playlists (§6): keep the target's, none (full screen), a preset
@@ -53,19 +54,13 @@ export function LayoutPicker({ value, onChange, reading, services, onServices }:
     <section className="card" aria-labelledby="layout-title">
       <h2 id="layout-title">{t.layoutTitle}</h2>
       <div className="grid-form">
-        <div className="field">
-          <label htmlFor="layout-choice">{t.layoutChoice}</label>
-          <select id="layout-choice" value={selected} onChange={(e) => choose(e.target.value)}>
-            <option value="keep">{t.layoutKeep}</option>
-            <option value="none">{t.layoutNone}</option>
-            {LAYOUT_PRESETS.map((preset) => (
-              <option key={preset.id} value={preset.id}>
-                {preset.label[lang]}
-              </option>
-            ))}
-            <option value="custom">{t.layoutCustom}</option>
-          </select>
-        </div>
+        <SelectField
+          id="layout-choice"
+          label={t.layoutChoice}
+          value={selected}
+          choices={[{ value: 'keep', label: t.layoutKeep }, { value: 'none', label: t.layoutNone }, ...LAYOUT_PRESETS.map((preset) => ({ value: preset.id, label: preset.label[lang] })), { value: 'custom', label: t.layoutCustom }]}
+          onChange={choose}
+        />
         <div className="field">
           <label htmlFor="layout-services">{t.layoutServices}</label>
           <input id="layout-services" value={services} onChange={(e) => changeServices(e.target.value)} placeholder="etat-civil, titres" aria-describedby="layout-services-help" />
@@ -129,13 +124,16 @@ function LayoutEditor({
             {errorOf('layout-id')}
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="layout-orientation">{t.layoutOrientation}</label>
-          <select id="layout-orientation" value={value.orientation} onChange={(e) => onOrientation(e.target.value === 'portrait' ? 'portrait' : 'landscape')}>
-            <option value="landscape">{t.landscape}</option>
-            <option value="portrait">{t.portrait}</option>
-          </select>
-        </div>
+        <SelectField
+          id="layout-orientation"
+          label={t.layoutOrientation}
+          value={value.orientation}
+          choices={[
+            { value: 'landscape', label: t.landscape },
+            { value: 'portrait', label: t.portrait },
+          ]}
+          onChange={onOrientation}
+        />
       </div>
       <div className="layout-editor">
         <div className="table-wrap">

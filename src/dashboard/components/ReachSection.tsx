@@ -8,6 +8,7 @@ import { reachByDay } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
 import { ChartCanvas } from './ChartCanvas.js';
 import { DataTable } from './DataTable.js';
+import { SelectField } from './Field.js';
 
 /**
  * Reach and frequency (issue 21): for a site, a day and a service, the share of the people who
@@ -58,36 +59,9 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
       <h2 id="reach-title">{t.reachTitle}</h2>
       <p className="help">{t.reachHelp}</p>
       <form className="inline-form" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor="reach-site">{t.site}</label>
-          <select id="reach-site" value={site} onChange={(e) => setSite(e.target.value)}>
-            {sites.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="reach-day">{t.timelineDay}</label>
-          <select id="reach-day" value={day} onChange={(e) => setDay(e.target.value)}>
-            {days.map((d) => (
-              <option key={d} value={d}>
-                {dayLabel(d)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="reach-service">{t.colService}</label>
-          <select id="reach-service" value={service} onChange={(e) => setService(e.target.value)}>
-            {services.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="reach-site" label={t.site} value={site} choices={sites} onChange={setSite} />
+        <SelectField id="reach-day" label={t.timelineDay} value={day} choices={days.map((d) => ({ value: d, label: dayLabel(d) }))} onChange={setDay} />
+        <SelectField id="reach-service" label={t.colService} value={service} choices={services} onChange={setService} />
         <button type="button" className="secondary" disabled={!site} onClick={() => void exportCsv()}>
           {t.exportReachCsv}
         </button>

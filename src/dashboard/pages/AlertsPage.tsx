@@ -3,7 +3,7 @@ import { AlertList, AlertRecord, AlertRequest, ScreenList } from '../../shared/a
 import { toUtcTime } from '../../shared/ids.js';
 import { formatPath } from '../../shared/validationError.js';
 import { DataTable } from '../components/DataTable.js';
-import { Field } from '../components/Field.js';
+import { Field, RadioField } from '../components/Field.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -63,15 +63,16 @@ export function AlertsPage({ api }: { api: HubApi }) {
       <section className="card" aria-labelledby="send-alert-title" hidden={!can('alerts.send')}>
         <h2 id="send-alert-title">{t.sendAlert}</h2>
         <form className="grid-form" onSubmit={(event) => void submit(event)} noValidate>
-          <fieldset className="field">
-            <legend>{t.level}</legend>
-            <label className="choice">
-              <input type="radio" name="alert-level" value="info" checked={level === 'info'} onChange={() => setLevel('info')} /> {t.levelInfo}
-            </label>
-            <label className="choice">
-              <input type="radio" name="alert-level" value="urgent" checked={level === 'urgent'} onChange={() => setLevel('urgent')} /> {t.levelUrgent}
-            </label>
-          </fieldset>
+          <RadioField
+            name="alert-level"
+            legend={t.level}
+            value={level}
+            choices={[
+              { value: 'info', label: t.levelInfo },
+              { value: 'urgent', label: t.levelUrgent },
+            ]}
+            onChange={setLevel}
+          />
           <Field id="alert-text" label={t.alertText} error={errors['text']}>
             {(props) => <textarea {...props} rows={2} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} />}
           </Field>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { AUDIT_ACTIONS, AuditList, UserList } from '../../shared/accounts.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { DataTable } from '../components/DataTable.js';
+import { SelectField } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
@@ -53,37 +54,20 @@ export function AuditPage({ api }: { api: HubApi }) {
       <section className="card" aria-labelledby="audit-filters-title">
         <h2 id="audit-filters-title">{t.filters}</h2>
         <div className="grid-form">
-          <div className="field">
-            <label htmlFor="audit-period">{t.period}</label>
-            <select id="audit-period" value={period} onChange={(event) => setPeriod(event.target.value as Period)}>
-              <option value="day">{t.lastDay}</option>
-              <option value="week">{t.lastWeek}</option>
-              <option value="month">{t.lastMonth}</option>
-              <option value="all">{t.everything}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="audit-action">{t.auditAction}</label>
-            <select id="audit-action" value={action} onChange={(event) => setAction(event.target.value)}>
-              <option value="">{t.allActions}</option>
-              {AUDIT_ACTIONS.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="audit-actor">{t.auditWho}</label>
-            <select id="audit-actor" value={actor} onChange={(event) => setActor(event.target.value)}>
-              <option value="">{t.everyone}</option>
-              {(users.data?.users ?? []).map((user) => (
-                <option key={user.id} value={user.id}>
-                  {user.email}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="audit-period"
+            label={t.period}
+            value={period}
+            choices={[
+              { value: 'day', label: t.lastDay },
+              { value: 'week', label: t.lastWeek },
+              { value: 'month', label: t.lastMonth },
+              { value: 'all', label: t.everything },
+            ]}
+            onChange={setPeriod}
+          />
+          <SelectField id="audit-action" label={t.auditAction} value={action} choices={[{ value: '', label: t.allActions }, ...AUDIT_ACTIONS]} onChange={setAction} />
+          <SelectField id="audit-actor" label={t.auditWho} value={actor} choices={[{ value: '', label: t.everyone }, ...(users.data?.users ?? []).map((user) => ({ value: user.id, label: user.email }))]} onChange={setActor} />
           <div className="field">
             <label htmlFor="audit-site">{t.site}</label>
             <input id="audit-site" value={site} onChange={(event) => setSite(event.target.value)} />

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { FeedCreate, FeedList, FeedRecord, type FeedKind } from '../../shared/feeds.js';
 import { formatPath } from '../../shared/validationError.js';
 import { DataTable } from '../components/DataTable.js';
-import { Field } from '../components/Field.js';
+import { Field, RadioField } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
@@ -61,15 +61,16 @@ export function FeedsPage({ api }: { api: HubApi }) {
         <h2 id="add-feed-title">{t.addFeed}</h2>
         <p className="help">{t.feedsHelp}</p>
         <form className="grid-form" onSubmit={(event) => void submit(event)} noValidate>
-          <fieldset className="field">
-            <legend>{t.feedKind}</legend>
-            <label className="choice">
-              <input type="radio" name="feed-kind" value="cap" checked={kind === 'cap'} onChange={() => setKind('cap')} /> {t.feedKindCap}
-            </label>
-            <label className="choice">
-              <input type="radio" name="feed-kind" value="news" checked={kind === 'news'} onChange={() => setKind('news')} /> {t.feedKindNews}
-            </label>
-          </fieldset>
+          <RadioField
+            name="feed-kind"
+            legend={t.feedKind}
+            value={kind}
+            choices={[
+              { value: 'cap', label: t.feedKindCap },
+              { value: 'news', label: t.feedKindNews },
+            ]}
+            onChange={setKind}
+          />
           <Field id="feed-id" label={t.feedId} error={errors['id']}>
             {(props) => <input {...props} value={fields.id} onChange={(e) => set('id')(e.target.value)} />}
           </Field>

@@ -5,6 +5,7 @@ import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { Playlist } from '../../shared/playlist.js';
 import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
+import { SelectField } from '../components/Field.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
@@ -237,27 +238,21 @@ function TimelineSection({ api, screens, draft, draftLayout }: { api: HubApi; sc
     <section className="card" aria-labelledby="timeline-title">
       <h2 id="timeline-title">{t.timelineTitle}</h2>
       <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="timeline-screen">{t.targetScreen}</label>
-          <select id="timeline-screen" value={id} onChange={(e) => setScreenId(e.target.value)}>
-            {screens.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name} ({s.id})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="timeline-screen" label={t.targetScreen} value={id} choices={screens.map((s) => ({ value: s.id, label: `${s.name} (${s.id})` }))} onChange={setScreenId} />
         <div className="field">
           <label htmlFor="timeline-day">{t.timelineDay}</label>
           <input id="timeline-day" type="date" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor="timeline-source">{t.timelineSource}</label>
-          <select id="timeline-source" value={source} onChange={(e) => setSource(e.target.value === 'draft' ? 'draft' : 'current')}>
-            <option value="current">{t.sourceCurrent}</option>
-            <option value="draft">{t.sourceDraft}</option>
-          </select>
-        </div>
+        <SelectField
+          id="timeline-source"
+          label={t.timelineSource}
+          value={source}
+          choices={[
+            { value: 'current', label: t.sourceCurrent },
+            { value: 'draft', label: t.sourceDraft },
+          ]}
+          onChange={setSource}
+        />
       </form>
       {playlists ? <DayTimeline playlists={playlists} day={day} timezone={timezone} layout={layout} /> : <p>{current.error ?? t.loading}</p>}
       {playlists ? <LoopPlanning api={api} site={screens.find((s) => s.id === id)?.site ?? null} playlists={playlists} layout={layout} day={day} timezone={timezone} /> : null}

@@ -4,6 +4,7 @@ import { AccuracyList, ImpressionList, PowerReport, ScreenList, WaitComparison }
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
 import { DataTable } from '../components/DataTable.js';
+import { SelectField } from '../components/Field.js';
 import { ReachSection } from '../components/ReachSection.js';
 import { colorOf } from '../palette.js';
 import { dayBounds, daysFrom, localDay } from '../calendarDay.js';
@@ -288,16 +289,7 @@ function WaitReport({ api }: { api: HubApi }) {
     <section className="card" aria-labelledby="waits-title">
       <h2 id="waits-title">{t.waitsTitle}</h2>
       <form className="inline-form" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor="waits-site">{t.site}</label>
-          <select id="waits-site" value={site} onChange={(e) => setSite(e.target.value)}>
-            {sites.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="waits-site" label={t.site} value={site} choices={sites} onChange={setSite} />
         <div className="field">
           <label htmlFor="waits-day">{t.timelineDay}</label>
           <input id="waits-day" type="date" value={day} onChange={(e) => e.target.value && setDay(e.target.value)} />
