@@ -51,7 +51,8 @@ const requestsOf = (behaviour: Behaviour, name: string) => server.log.filter((l)
 
 describe('main-process media store', () => {
   it('downloads a file into the folder, named by its digest only once verified, with its type', async () => {
-    const store = await newStore();
+    // No stall to see here: a loaded machine must not turn a pause of 400 ms into a second attempt.
+    const store = await newStore({ stallMs: 10_000 });
     const file = planned('good', 'poster.png', poster);
     store.want([file]);
     await vi.waitFor(() => expect(store.isReady(file.sha256)).toBe(true), { timeout: 20_000 });
