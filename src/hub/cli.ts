@@ -12,13 +12,12 @@ import { PowerSchedule } from '../shared/powerSchedule.js';
 import { OIDC_ENV, OidcSettings } from '../shared/singleSignOn.js';
 import { formatIssues, parseWith } from '../shared/validationError.js';
 import { AdminClient } from './adminClient.js';
-import { DEFAULT_DB, isPostgresUrl, resolveDataPaths } from './dataPaths.js';
+import { DEFAULT_DB, isPostgresUrl, resolveDataPaths, shownUrl } from './dataPaths.js';
 import { readNotifyConfig, sendTestMessage } from './healthNotifier.js';
 import { networkList, type MetricsAccess } from './hubMetrics.js';
 import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { powerReportText } from './powerReportText.js';
-import { holidayClosures } from './publicHolidays.js';
 import { reachLines } from './reachTable.js';
 import { statusTable } from './statusTable.js';
 
@@ -375,7 +374,7 @@ async function serve(values: Values): Promise<void> {
   const broker = values.broker ?? process.env['ANTICHAMBRE_HUB_BROKER'];
   if (broker !== undefined && !isPostgresUrl(db)) throw new UsageError('--broker: the nodes of a cluster share one PostgreSQL database; give --db postgres://… too (a SQLite file serves one node)');
   // Loaded only to serve: the admin commands start without the server's modules (fastify, socket.io, argon2, OpenID Connect, pg, ioredis).
-  const [{ startHub }, { shownBrokerUrl }, { shownUrl }] = await Promise.all([import('./hubServer.js'), import('./clusterBroker.js'), import('./stores/postgres/index.js')]);
+  const [{ startHub }, { shownBrokerUrl }] = await Promise.all([import('./hubServer.js'), import('./clusterBroker.js')]);
   const hub = await startHub({
     db,
     ...(broker ? { broker } : {}),
@@ -622,6 +621,8 @@ export async function run(argv: string[]): Promise<void> {
         const yearText = need(rest[0], 'the year: power holidays <year>');
         const year = Number(yearText);
         if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new UsageError(`power holidays ${yearText}: expected a year like 2027`);
+        // The calendars of every country: loaded by this command only.
+        const { holidayClosures } = await import('./publicHolidays.js');
         const holidays = holidayClosures(year, values.country ?? 'FR', values.region);
         if (!values.into) {
           console.log(JSON.stringify(holidays.map((h) => h.closure), null, 2));

@@ -1,5 +1,3 @@
-import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 
 /**
@@ -36,6 +34,8 @@ export function shownBrokerUrl(url: string): string {
 
 export async function joinCluster(io: Server, url: string, log: (line: string) => void): Promise<ClusterBroker> {
   if (!/^rediss?:\/\//i.test(url)) throw new Error(`--broker ${shownBrokerUrl(url)}: expected redis://HOST:PORT (or rediss:// with TLS)`);
+  // Loaded only by a node that joins a cluster: a single hub never pays for Redis' client at start.
+  const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-streams-adapter'), import('ioredis')]);
   // Commands wait (ioredis' offline queue) while Redis is away, and are sent once it is back.
   const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   let down = false;

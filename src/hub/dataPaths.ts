@@ -33,6 +33,17 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
+/** A PostgreSQL URL without its password, for messages and logs. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
 export function resolveDataPaths(options: { db?: string | undefined; mediaDir?: string | undefined }, cwd: string): DataPaths {
   const given = options.db ?? DEFAULT_DB;
   const file = given !== ':memory:' && !isPostgresUrl(given);

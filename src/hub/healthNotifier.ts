@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { LiveScreen } from '../shared/adminApi.js';
 import { coversSite, digestEmail, NotifyConfig, SIGNATURE_HEADER, webhookMessage, type EmailSettings, type WebhookMessage, type WebhookTarget } from '../shared/notifications.js';
@@ -114,7 +114,8 @@ export class HealthNotifier {
   private readonly board: HealthBoard;
   private readonly rules: HealthRules;
   private readonly now: () => number;
-  private readonly mail: Transporter | null;
+  /** The SMTP transport, made at the first e-mail: a hub without e-mail never loads nodemailer. */
+  private mail: Promise<Transporter> | null = null;
   private readonly watchingSince: number;
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
@@ -129,7 +130,6 @@ export class HealthNotifier {
     this.watchingSince = this.now();
     this.board = new HealthBoard(config.groupWithinSeconds * 1000);
     this.rules = { offlineAfterMs: config.offlineAfterMinutes * 60_000, crashesForLoop: config.crashLoop.crashes, crashWindowMs: config.crashLoop.withinMinutes * 60_000 };
-    this.mail = config.email ? nodemailer.createTransport(smtpOptions(config.email)) : null;
   }
 
   /** Starts looking at the screens every `checkEverySeconds`. */
@@ -195,12 +195,18 @@ export class HealthNotifier {
     for (const hook of config.webhooks) {
       if (coversSite(hook.sites, message.site)) outgoing.push({ channel: webhookName(hook.url), kind: 'webhook', attempts: 0, maxAttempts: MAX_ATTEMPTS, send: () => postWebhook(hook, message) });
     }
-    const mail = this.mail;
-    if (config.email && mail) {
-      const to = [...new Set(config.email.recipients.filter((group) => coversSite(group.sites, message.site)).flatMap((group) => group.to))];
+    const email = config.email;
+    if (email) {
+      const to = [...new Set(email.recipients.filter((group) => coversSite(group.sites, message.site)).flatMap((group) => group.to))];
       const { subject, text } = digestEmail(message);
-      const from = config.email.from;
-      if (to.length > 0) outgoing.push({ channel: `e-mail to ${to.join(', ')}`, kind: 'email', attempts: 0, maxAttempts: MAX_ATTEMPTS, send: async () => void (await mail.sendMail({ from, to, subject, text })) });
+      const from = email.from;
+      if (to.length > 0) {
+        const send = async (): Promise<void> => {
+          this.mail ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpOptions(email)));
+          await (await this.mail).sendMail({ from, to, subject, text });
+        };
+        outgoing.push({ channel: `e-mail to ${to.join(', ')}`, kind: 'email', attempts: 0, maxAttempts: MAX_ATTEMPTS, send });
+      }
     }
     return outgoing;
   }
@@ -233,7 +239,7 @@ export class HealthNotifier {
     this.timer = null;
     await this.checking;
     await Promise.allSettled([...this.underWay]);
-    this.mail?.close();
+    (await this.mail?.catch(() => null))?.close();
   }
 }
 

@@ -1,5 +1,3 @@
-import { parseFile } from 'music-metadata';
-
 /**
  * Whether a video file has an audio track (players show videos muted, so its speech needs
  * captions): read from the container's track list with music-metadata (a maintained reader of
@@ -7,6 +5,8 @@ import { parseFile } from 'music-metadata';
  */
 export async function hasAudioTrack(path: string): Promise<boolean | undefined> {
   try {
+    // Loaded at the first video looked at, not at every start of the hub or its CLI.
+    const { parseFile } = await import('music-metadata');
     const metadata = await parseFile(path, { duration: false, skipCovers: true });
     return metadata.format.hasAudio;
   } catch {

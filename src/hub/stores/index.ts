@@ -26,9 +26,7 @@ import type { Impression } from '../../shared/impression.js';
 import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
-import { isPostgresUrl } from '../dataPaths.js';
-import { openPostgresStores, shownUrl } from './postgres/index.js';
-import { migratePostgres, openPgPool } from './postgres/pgDb.js';
+import { isPostgresUrl, shownUrl } from '../dataPaths.js';
 import { openSqliteStores } from './sqlite/index.js';
 import { migrateSqlite, openSqliteDb } from './sqlite/sqliteDb.js';
 
@@ -316,6 +314,8 @@ export interface StoreOptions {
 /** Opens the stores at `location` (an absolute SQLite path, `:memory:`, or `postgres://…`), migrating the schema first. */
 export async function openStores(location: string, options: StoreOptions = {}): Promise<HubStores> {
   if (isPostgresUrl(location)) {
+    // PostgreSQL's client is loaded only by a hub that uses it: the SQLite default starts without it.
+    const { openPostgresStores } = await import('./postgres/index.js');
     return openPostgresStores(location, { ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }), ...(options.sessionIdleMs === undefined ? {} : { sessionIdleMs: options.sessionIdleMs }) });
   }
   return openSqliteStores(location, options);
@@ -324,6 +324,7 @@ export async function openStores(location: string, options: StoreOptions = {}): 
 /** `antichambre-hub migrate`: brings the database's schema up to this version of the hub (what `serve` also does as it starts); answers the versions before and after. */
 export async function migrateDatabase(location: string): Promise<{ description: string; from: number; to: number }> {
   if (isPostgresUrl(location)) {
+    const { migratePostgres, openPgPool } = await import('./postgres/pgDb.js');
     const pool = openPgPool(location, { max: 1 });
     try {
       return { description: `PostgreSQL ${shownUrl(location)}`, ...(await migratePostgres(pool)) };

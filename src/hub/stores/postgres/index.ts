@@ -15,6 +15,7 @@ import { PgQueueStore } from './queue.js';
 import { PgScreenStore } from './screens.js';
 import { PgSessionStore } from './sessions.js';
 import { PgWaitStore } from './waits.js';
+import { shownUrl } from '../../dataPaths.js';
 
 /** The PostgreSQL engine: one pool per node on a database every node shares; migrated on open. */
 
@@ -53,17 +54,6 @@ class PgSettingsStore implements SettingsStore {
       ['lease:' + name, holder, toUtcTime(now + ttlMs), toUtcTime(now)],
     );
     return (taken.rowCount ?? 0) > 0;
-  }
-}
-
-/** The URL without its password, for messages and logs. */
-export function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
   }
 }
 
