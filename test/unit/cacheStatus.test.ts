@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScreenState, type ScreenList, type ScreenToken } from '../../src/shared/adminApi.js';
 import { CACHE_STUCK_AFTER_S, cacheStuckForS } from '../../src/shared/cacheHealth.js';
@@ -9,6 +9,7 @@ import { StatusMessage } from '../../src/shared/protocol.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { statusTable } from '../../src/hub/statusTable.js';
 import { ADMIN_TOKEN, adminApi } from '../support/hubProcess.js';
+import { connectScreen } from '../support/hubClient.js';
 
 /** `status.cache.oldestMissingS` (extension): validated, kept by the hub, shown by `antichambre-hub status`. */
 
@@ -17,13 +18,7 @@ let hub: RunningHub;
 const adminApiBody = async <T,>(method: string, path: string, body?: unknown): Promise<T> => (await adminApi<T>(hub, method, path, body)).body;
 
 
-function player(created: ScreenToken): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const player = (created: ScreenToken): Promise<Socket> => connectScreen(hub.url, created);
 
 beforeAll(async () => {
   hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-cache-status-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, log: () => {} });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenList, ScreenToken } from '../../src/shared/adminApi.js';
@@ -9,6 +9,7 @@ import type { Impression } from '../../src/shared/impression.js';
 import { untilFromDuration } from '../../src/hub/cli.js';
 import { openSqliteDb as openHubDb, SQLITE_MIGRATIONS } from '../../src/hub/stores/sqlite/sqliteDb.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { adminApi, bearer, connectScreen } from '../support/hubClient.js';
 
 /** The hub in this process, on loopback, with real socket.io clients standing in for players. */
 
@@ -16,27 +17,13 @@ const ADMIN = 'unit-admin-token';
 let hub: RunningHub;
 let dbPath: string;
 
-async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const api = adminApi(() => hub.url, ADMIN);
 
 async function screen(id: string, site = 'site-a'): Promise<ScreenToken> {
   return (await api<ScreenToken>('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body;
 }
 
-function player(created: ScreenToken, onPlaylists?: (payload: unknown) => unknown): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
-    if (onPlaylists) socket.on('playlists', (payload: unknown, ack: (a: unknown) => void) => ack(onPlaylists(payload)));
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const player = (created: ScreenToken, onPlaylists?: (payload: unknown) => unknown): Promise<Socket> => connectScreen(hub.url, created, onPlaylists ? { playlists: onPlaylists } : {});
 
 function impression(screenId: string, k: number): Impression {
   const start = Date.UTC(2026, 10, 2, 8) + k * 8_000;
@@ -62,7 +49,7 @@ describe('admin API', () => {
   });
 
   it('answers clear 4xx errors naming what is wrong', async () => {
-    expect((await api('GET', '/api/screens', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await api('GET', '/api/screens', undefined, bearer('nope'))).status).toBe(401);
     const bad = await api<{ error: string }>('POST', '/api/screens', { id: 'a b', name: '', site: 's', timezone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('id: expected 1 to 64 characters among A-Z a-z 0-9 . _ -; name: expected a non-empty name; timezone: unknown time zone (expected an IANA zone like Europe/Paris)');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpressionList, PushResult, ScreenSet, ScreenToken } from '../../src/shared/adminApi.js';
@@ -17,6 +17,7 @@ import { SQLITE_MIGRATIONS as MIGRATIONS, openSqliteDb as openHubDb } from '../.
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { SqliteImpressionStore } from '../../src/hub/stores/sqlite/impressions.js';
 import { WalSync } from '../../src/hub/stores/sqlite/walSync.js';
+import { adminApi, connectScreen } from '../support/hubClient.js';
 
 /** Layouts (protocol §6) through the hub: pushed with playlists, stored per screen or site, sent in `playlists`; impressions per zone. */
 
@@ -24,15 +25,7 @@ const ADMIN = 'unit-admin-token';
 let hub: RunningHub;
 let dir: string;
 
-async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
-}
+const api = adminApi(() => hub.url, ADMIN);
 
 async function screen(id: string, site: string): Promise<ScreenToken> {
   return (await api<ScreenToken>('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body;
@@ -43,14 +36,11 @@ const setOf = async (id: string): Promise<ScreenSet> => (await api<ScreenSet>('G
 /** A player standing in with a real socket.io client: every `playlists` message it receives, acked. */
 async function player(created: ScreenToken): Promise<{ socket: Socket; received: PlaylistsMessage[] }> {
   const received: PlaylistsMessage[] = [];
-  const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
-  socket.on('playlists', (payload: PlaylistsMessage, ack: (a: unknown) => void) => {
-    received.push(payload);
-    ack({ ok: true });
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
+  const socket = await connectScreen(hub.url, created, {
+    playlists: (payload) => {
+      received.push(PlaylistsMessage.parse(payload));
+      return { ok: true };
+    },
   });
   await socket.emitWithAck('hello', { revision: null, version: 'unit', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
   return { socket, received };

@@ -9,6 +9,7 @@ import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
 import { toUtcTime } from '../../src/shared/ids.js';
 import type { StatusMessage } from '../../src/shared/protocol.js';
 import { histogramCount, sampleValue, scrape } from '../support/prometheusScrape.js';
+import { adminApi, bearer, connectScreen } from '../support/hubClient.js';
 
 /**
  * `/metrics` scraped as Prometheus would (token, text format read by a real parser), while
@@ -21,23 +22,11 @@ const METRICS = 'jeton-de-supervision-0123456789abcdef';
 let hub: RunningHub;
 const sockets: Socket[] = [];
 
-async function api<T>(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const api = adminApi(() => hub.url, ADMIN);
 
 async function player(created: ScreenToken, answer: (event: string, payload: unknown) => unknown = () => ({ ok: true })): Promise<Socket> {
-  const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'metrics' }, transports: ['websocket'], reconnection: false });
+  const socket = await connectScreen(hub.url, created, { playlists: (payload) => answer('playlists', payload), alert: (payload) => answer('alert', payload), queue: (payload) => answer('queue', payload) }, 'metrics');
   sockets.push(socket);
-  for (const event of ['playlists', 'alert', 'queue']) socket.on(event, (payload: unknown, ack: (a: unknown) => void) => ack(answer(event, payload)));
-  await new Promise<void>((done, fail) => {
-    socket.once('connect', () => done());
-    socket.once('connect_error', fail);
-  });
   await socket.emitWithAck('hello', { revision: null, version: 'metrics', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
   return socket;
 }
@@ -109,8 +98,8 @@ describe('/metrics', () => {
       { type: 'issued', ticket: 'A001', service: 'etat-civil', at },
       { type: 'issued', ticket: 'A002', service: 'etat-civil', at },
     ];
-    expect((await api('POST', '/api/sites/mx-mairie/queue', { events }, token)).status).toBe(200);
-    expect((await api('POST', '/api/sites/mx-mairie/queue', { events: events.slice(0, 1) }, token)).status).toBe(200);
+    expect((await api('POST', '/api/sites/mx-mairie/queue', { events }, bearer(token))).status).toBe(200);
+    expect((await api('POST', '/api/sites/mx-mairie/queue', { events: events.slice(0, 1) }, bearer(token))).status).toBe(200);
     await expect.poll(async () => histogramCount(await metrics(), 'antichambre_ack_latency_seconds', { event: 'queue' }), { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     const relayed = (await metrics()).families;
     expect(sampleValue(relayed, 'antichambre_queue_events_relayed_total', { site: 'mx-mairie' })).toBe(2);

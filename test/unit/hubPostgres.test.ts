@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/hub/cli.js';
@@ -11,9 +11,10 @@ import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { POSTGRES_MIGRATIONS } from '../../src/hub/stores/postgres/migrations.js';
 import type { ImpressionList, ScreenList, ScreenToken } from '../../src/shared/adminApi.js';
 import type { AuditList, SessionState, UserList } from '../../src/shared/accounts.js';
-import type { PlaylistsMessage } from '../../src/shared/protocol.js';
+import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { usePostgres } from '../support/postgresServer.js';
+import { adminApi, connectScreen } from '../support/hubClient.js';
 
 /** The whole hub on a real PostgreSQL (`--db postgres://…`): players over socket.io, the admin API, the CLI's migrate. */
 
@@ -22,26 +23,15 @@ const ADMIN = 'unit-admin-token-postgres-0123456789';
 let hub: RunningHub;
 let url: string;
 
-async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const api = adminApi(() => hub.url, ADMIN);
 
-function player(created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
-    socket.on('playlists', (payload: PlaylistsMessage, ack: (a: unknown) => void) => {
-      received.push(payload);
-      ack({ ok: true });
-    });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
+const player = (created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> =>
+  connectScreen(hub.url, created, {
+    playlists: (payload) => {
+      received.push(PlaylistsMessage.parse(payload));
+      return { ok: true };
+    },
   });
-}
 
 function impression(screenId: string, k: number): Impression {
   const start = Date.UTC(2026, 10, 2, 8) + k * 8_000;

@@ -9,20 +9,14 @@ import type { Impression } from '../../src/shared/impression.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { usePostgres } from '../support/postgresServer.js';
+import { adminApi, bearer } from '../support/hubClient.js';
 
 /** GET /api/sites/<site>/reach (issue 21): which screens and waits it counts, and its errors; on SQLite and on a real PostgreSQL alike. */
 
 const ADMIN = 'unit-admin-token';
 let hub: RunningHub;
 
-async function api<T = unknown>(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const api = adminApi(() => hub.url, ADMIN);
 
 async function connected(id: string, site: string): Promise<Socket> {
   const created = (await api<ScreenToken>('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body;
@@ -70,7 +64,7 @@ describe.each(ENGINES)('the reach report of a site on $engine', ({ db }) => {
       { type: 'issued', ticket: 'A1', service: 'etat-civil', at: at('08:00:00') },
       { type: 'called', ticket: 'A1', counter: 'g1', at: at('08:10:00') },
     ];
-    expect((await api('POST', '/api/sites/a/queue', { events }, token)).status).toBe(200);
+    expect((await api('POST', '/api/sites/a/queue', { events }, bearer(token))).status).toBe(200);
   });
   afterAll(async () => {
     await hub?.close();
@@ -103,6 +97,6 @@ describe.each(ENGINES)('the reach report of a site on $engine', ({ db }) => {
     const missing = await api<{ error: string }>('GET', '/api/sites/a/reach');
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/^query: since: /);
-    expect((await api('GET', '/api/sites/a/reach?since=2026-11-30', undefined, 'not-the-token')).status).toBe(401);
+    expect((await api('GET', '/api/sites/a/reach?since=2026-11-30', undefined, bearer('not-the-token'))).status).toBe(401);
   });
 });
