@@ -39,6 +39,8 @@ interface Connection {
   screen: ScreenInfo;
   /** The revision being pushed and not yet answered. */
   pushing: string | null;
+  /** The last status being stored: the next waits for it (a screen's statuses are stored in the order it sent them). */
+  statuses: Promise<void>;
 }
 
 function ackOf(value: unknown): AckFn {
@@ -181,7 +183,7 @@ export class ScreenChannel {
 
   private accept(socket: Socket): void {
     const screen = (socket.data as { screen: ScreenInfo }).screen;
-    const connection: Connection = { socket, screen, pushing: null };
+    const connection: Connection = { socket, screen, pushing: null, statuses: Promise.resolve() };
     void socket.join([screenRoom(screen.id), siteRoom(screen.site)]);
     let set = this.connections.get(screen.id);
     if (!set) this.connections.set(screen.id, (set = new Set()));
@@ -241,22 +243,31 @@ export class ScreenChannel {
 
     socket.on(
       'status',
-      this.guarded(`status from ${screen.id}`, async (payload) => {
-        const status = parseWith(StatusMessage, payload);
-        if (!status.ok) {
-          this.metrics?.socketError('status');
-          return this.log(`status from ${screen.id} ignored: ${status.error}`);
-        }
-        await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
-        const power = status.value.power;
-        if (power) await this.stores.power.record(screen.id, power, status.value.at, Date.now());
-        // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
-        const current = await this.stores.playlists.setFor(screen);
-        if (current && status.value.revision !== current.revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) {
-          void this.push(connection, current);
-        }
+      this.guarded(`status from ${screen.id}`, (payload) => {
+        // One after the other: on an engine with a pool of connections, two statuses stored at
+        // once could land in either order (a display "off" overwritten by the "black" before it).
+        const stored = connection.statuses.then(() => this.storeStatus(connection, payload));
+        connection.statuses = stored.catch(() => {});
+        return stored;
       }),
     );
+  }
+
+  private async storeStatus(connection: Connection, payload: unknown): Promise<void> {
+    const { screen } = connection;
+    const status = parseWith(StatusMessage, payload);
+    if (!status.ok) {
+      this.metrics?.socketError('status');
+      return this.log(`status from ${screen.id} ignored: ${status.error}`);
+    }
+    await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+    const power = status.value.power;
+    if (power) await this.stores.power.record(screen.id, power, status.value.at, Date.now());
+    // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
+    const current = await this.stores.playlists.setFor(screen);
+    if (current && status.value.revision !== current.revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) {
+      void this.push(connection, current);
+    }
   }
 
   private async push(connection: Connection, set: PlaylistsMessage): Promise<void> {

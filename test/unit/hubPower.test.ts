@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/hub/cli.js';
@@ -10,6 +10,7 @@ import { PlaylistsMessage, type StatusMessage } from '../../src/shared/protocol.
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { statusTable } from '../../src/hub/statusTable.js';
 import { usePostgres } from '../support/postgresServer.js';
+import { adminApi, connectScreen } from '../support/hubClient.js';
 
 /**
  * The hub in this process with a real socket.io client as the player: power schedules to screens, display states back, hours off and energy in the report;
@@ -19,26 +20,15 @@ import { usePostgres } from '../support/postgresServer.js';
 const ADMIN = 'unit-admin-token';
 let hub: RunningHub;
 
-async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const api = adminApi(() => hub.url, ADMIN);
 
-function player(created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(`${hub.url}/screens`, { auth: { screenId: created.screen.id, token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
-    socket.on('playlists', (payload: unknown, ack: (answer: unknown) => void) => {
+const player = (created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> =>
+  connectScreen(hub.url, created, {
+    playlists: (payload) => {
       received.push(PlaylistsMessage.parse(payload));
-      ack({ ok: true });
-    });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
+      return { ok: true };
+    },
   });
-}
 
 const OPENING_HOURS = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }], wakeBeforeMinutes: 5 };
 /** Off from Tuesday 17:30 to the last status that said so, Wednesday 08:24:30 (Paris): 14 h 54 min 30 s. */
@@ -170,5 +160,22 @@ describe.each(ENGINES)('screens asleep when the building is closed, at the hub o
     expect(lines[2]).toMatch(/^hall-1\s+mairie\s+9\.1\s+14\.9\s+0\.0\s+42\.0\s+120\s+1\.79$/);
     expect(lines[3]).toMatch(/^hall-2\s+mairie\s+0\.0\s+0\.0\s+0\.0\s+42\.0\s+45\s+0\.00$/);
     expect(lines[4]).toMatch(/^total\s+14\.9\s+0\.0\s+1\.79$/);
+  });
+
+  it('stores a burst of statuses from one screen in the order it sent them: the last one stands', async () => {
+    const token = (await api<ScreenToken>('POST', '/api/screens', { id: 'burst-1', name: 'burst-1', site: 'burst', timezone: 'Europe/Paris' })).body;
+    const socket = await player(token, []);
+    await socket.emitWithAck('hello', { revision: null, version: 'unit', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
+    // A display that went black at 17:30, then off, reported 40 times in one burst (as after a reconnection): black, off, black, …, off.
+    const since = '2026-12-01T16:30:00.000Z';
+    const last = Date.parse(since) + 39_000;
+    for (let k = 0; k < 40; k++) socket.emit('status', status(new Date(Date.parse(since) + k * 1_000).toISOString(), { state: k % 2 === 1 ? 'off' : 'black', since, until: '2026-12-02T07:25:00.000Z' }));
+    const burst = async () => ScreenList.parse((await api('GET', '/api/screens')).body).screens.find((s) => s.id === 'burst-1')!;
+    await expect.poll(async () => (await burst()).status?.at, { timeout: 10_000 }).toBe(new Date(last).toISOString());
+    expect((await burst()).status?.power?.state).toBe('off');
+    const report = PowerReport.parse((await api('GET', `/api/power/report?since=2026-12-01T00:00:00.000Z&until=2026-12-03T00:00:00.000Z&site=burst`)).body);
+    expect(report.screens[0]).toMatchObject({ screen: 'burst-1', hoursBlack: 0 });
+    expect(report.screens[0]!.hoursOff).toBeCloseTo(39 / 3600, 9);
+    socket.close();
   });
 });
