@@ -1,4 +1,4 @@
-import { openWindows, referenceDay } from './counterHours.js';
+import { firstDayWindows, openWindows, referenceDay } from './counterHours.js';
 import { toUtcTime } from './ids.js';
 import { lognormalDraw, normalDraw, residualSampler, seededRandom, seedOf, weightedQuantile, type Weighted } from './lognormal.js';
 import type { QueueEvent, WaitEstimate } from './queue.js';
@@ -28,7 +28,8 @@ import type { QueueModel, Ticket } from './queueModel.js';
  *   shrunk towards past days' (or a prior), the mean's own uncertainty drawn too;
  * - a busy counter finishing after the rest of a service that has lasted this long (without
  *   `done` and with nobody waiting, it may be idle already);
- * - counters' hours foretold from a past day (`counterHours.ts`): closing for lunch, reopening.
+ * - counters' hours foretold from a past day (`counterHours.ts`): closing for lunch, reopening;
+ *   on a first day, a counter that closed in the middle of the day back after a lunch hour.
  */
 
 export const SERVICE_TIME_PRIOR_MS = 6 * 60_000;
@@ -340,7 +341,7 @@ export function estimateWaits(model: QueueModel, service: string, ticket: string
   for (const id of new Set([...model.counters.keys(), ...(reference?.hours.counters.keys() ?? [])])) {
     const counter = model.counters.get(id);
     const usual = reference?.hours.counters.get(id);
-    const windows = openWindows(now, counter, usual?.open, reference?.shift ?? 0);
+    const windows = reference ? openWindows(now, counter, usual?.open, reference.shift) : firstDayWindows(now, counter, model.today.counters.get(id));
     if (windows.length === 0) continue;
     let firstFree: Desk['firstFree'] = () => now;
     if (counter?.open && counter.serving !== null) {

@@ -213,6 +213,20 @@ describe('what past days teach the estimator', () => {
     expect(estimateWait(remembers, 'ec', 'M5')!.minutes).toBeGreaterThan(90);
   });
 
+  it('on a first day, expects a counter closed in the middle of the day back after a lunch hour, and not once it has been closed two hours', () => {
+    // Two counters; g1 closes at 12:00 with twenty people waiting (6-minute services, the prior: no service seen yet).
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec'], 0), counter('g1', false, ['ec'], 240), ...Array.from({ length: 20 }, (_, i) => issued(`L${i}`, 'ec', 241 + i / 10)), issued('N1', 'ec', 245)]);
+    // g2 alone would take about 20 × 6 = 120 minutes; with g1 back at 13:00, 55 minutes from now, about 55 + 11 × 6 / 2 = 88.
+    const onBreak = estimateWait(model, 'ec', 'N1')!.minutes;
+    expect(onBreak).toBeLessThan(100);
+    expect(onBreak).toBeGreaterThan(75);
+    // The same queue at 14:05: g1 has not come back in two hours, it has closed for the day.
+    const late = new QueueModel();
+    late.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec'], 0), counter('g1', false, ['ec'], 240), ...Array.from({ length: 20 }, (_, i) => issued(`L${i}`, 'ec', 361 + i / 10)), issued('N1', 'ec', 365)]);
+    expect(estimateWait(late, 'ec', 'N1')!.minutes).toBeGreaterThan(105);
+  });
+
   it('starts the day from past days\' service times rather than a guess', () => {
     const slow = (offset: number): QueueEvent[] => [
       counter('g1', true, ['ec'], offset + 30),
