@@ -158,10 +158,11 @@ export class QueueTracker {
   /**
    * Each service's estimate now, and the last calls. After a `queue` message (`fresh`), only the
    * services it touched are estimated again (reusing the message's own estimates, except a
-   * newcomer's, which is for the ticket just issued rather than for whoever takes one next); the
-   * others' queues have not changed, and the minute's refresh brings their estimates up to date.
-   * An estimate plays the queue forward a few hundred times: three services estimated on each of a
-   * busy day's thousands of messages were most of the page's work.
+   * newcomer's, which is for the ticket just issued rather than for whoever takes one next: the
+   * forecaster answers that one from the newcomer's own continuations); the others' queues have
+   * not changed, and the minute's refresh brings their estimates up to date. An estimate plays the
+   * queue forward a few hundred times: three services estimated on each of a busy day's thousands
+   * of messages were most of the page's work.
    */
   private boardView(fresh?: { touched: Set<string>; forecasts: readonly ForecastEstimate[] }): BoardView {
     const services = new Map<string, ServiceBoard>();

@@ -37,3 +37,24 @@ export function openWindows(now: number, counter: Counter | undefined, usual: re
   const end = current ? current[1] : now + OVERTIME_MS;
   return [[now, end], ...hours.filter(([from]) => from >= end)];
 }
+
+/**
+ * A counter closed in the middle of a day is on a break: expected back this long after it closed
+ * (a lunch hour), when no past day tells its hours.
+ */
+export const BREAK_MS = 60 * 60_000;
+/** ...unless it closed longer ago than this: then it has closed for the day. */
+export const BREAK_HORIZON_MS = 2 * 3_600_000;
+
+/**
+ * When a counter can call from now on, on a day with no past day to foretell its hours (a screen's
+ * first day): an open one stays open; one that closed today less than BREAK_HORIZON_MS ago
+ * reopens BREAK_MS after it closed (on a first day, a town hall's staggered lunch otherwise left
+ * the counters still serving as the only ones for the rest of the day); any other stays closed.
+ */
+export function firstDayWindows(now: number, counter: Counter | undefined, today: { open: readonly [number, number][] } | undefined): [number, number][] {
+  if (counter?.open) return [[now, Infinity]];
+  const closedAt = today?.open.at(-1)?.[1];
+  if (!counter || closedAt === undefined || !Number.isFinite(closedAt) || now - closedAt >= BREAK_HORIZON_MS) return [];
+  return [[Math.max(now, closedAt + BREAK_MS), Infinity]];
+}

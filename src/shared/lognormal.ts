@@ -64,13 +64,20 @@ export function lognormalDraw(random: () => number, mean: number, sigma: number)
  * longer a service that has lasted `elapsed` goes on (inverse CDF on the tail).
  */
 export function residualDraw(random: () => number, mean: number, sigma: number, elapsed: number): number {
-  if (elapsed <= 0) return lognormalDraw(random, mean, sigma);
+  return residualSampler(mean, sigma, elapsed)(random);
+}
+
+/** `residualDraw` for one service drawn many times: what does not depend on the draw computed once. */
+export function residualSampler(mean: number, sigma: number, elapsed: number): (random: () => number) => number {
+  if (elapsed <= 0) return (random) => lognormalDraw(random, mean, sigma);
   const mu = Math.log(mean) - (sigma * sigma) / 2;
   const from = normalCdf((Math.log(elapsed) - mu) / sigma);
   // Far in the tail the service is about to end.
-  if (from > 1 - 1e-6) return mean * 0.05 * random();
-  const u = from + (1 - from) * random();
-  return Math.max(0, Math.exp(mu + sigma * normalQuantile(u)) - elapsed);
+  if (from > 1 - 1e-6) return (random) => mean * 0.05 * random();
+  return (random) => {
+    const u = from + (1 - from) * random();
+    return Math.max(0, Math.exp(mu + sigma * normalQuantile(u)) - elapsed);
+  };
 }
 
 export interface Weighted {

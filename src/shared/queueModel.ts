@@ -96,6 +96,9 @@ export class QueueModel {
   readonly calls: Call[] = [];
   readonly serviceSamples: ServiceSample[] = [];
   readonly departures: Departure[] = [];
+  /** The same, by service (an estimate reads its service's, not a busy day's thousands). */
+  private readonly samplesByService = new Map<string, ServiceSample[]>();
+  private readonly departuresByService = new Map<string, Departure[]>();
   /** Whether this system sends `done` at all (if not, a counter counts as free one service time after its call). */
   sendsDone = false;
   /** Services seen in any event. */
@@ -105,6 +108,8 @@ export class QueueModel {
   private readonly seen = new Set<string>();
   /** Time of the latest event applied. */
   now = -Infinity;
+  /** Events applied so far (replays included): an estimate made at one count holds until the next event. */
+  version = 0;
   /** Counters' hours of the past days (oldest first, within HISTORY_MS), and of the current one so far. */
   readonly pastDays: DayHours[] = [];
   today: DayHours = { start: -Infinity, end: -Infinity, counters: new Map() };
@@ -158,6 +163,8 @@ export class QueueModel {
     this.calls.length = 0;
     this.serviceSamples.length = 0;
     this.departures.length = 0;
+    this.samplesByService.clear();
+    this.departuresByService.clear();
     this.sendsDone = false;
     this.services.clear();
     this.issued.clear();
@@ -168,6 +175,7 @@ export class QueueModel {
   }
 
   private apply(event: QueueEvent): void {
+    this.version++;
     const at = Date.parse(event.at);
     if (at - this.now > NEW_DAY_GAP_MS && this.now !== -Infinity) this.startDay(at);
     if (this.today.start === -Infinity) this.today.start = at;
@@ -190,7 +198,7 @@ export class QueueModel {
         // already waiting (else the counter may have stood idle). Unknown ticket: whether people waited at the previous call.
         const waitedForCounter = ticket ? ticket.issuedAt <= at - CALL_SLACK_MS : counter.backlog;
         if (counter.serving !== null && waitedForCounter && counter.servingService !== null) {
-          this.serviceSamples.push({ counter: event.counter, service: counter.servingService, at, ms: at - counter.calledAt });
+          this.addSample({ counter: event.counter, service: counter.servingService, at, ms: at - counter.calledAt });
         }
         // A call at a counter the system never opened: it is open.
         if (!counter.open || !this.today.counters.has(event.counter)) this.recordHours(event.counter, counter.services, true, at);
@@ -199,12 +207,12 @@ export class QueueModel {
         counter.servingService = ticket?.service ?? null;
         counter.calledAt = at;
         if (ticket) {
-          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: false, cancelled: false });
+          this.addDeparture({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: false, cancelled: false });
           // Tickets of a service are called in order: older ones still waiting were passed over (gone without a word).
           for (const [id, other] of this.waiting) {
             if (other.service === ticket.service && other.issuedAt < ticket.issuedAt) {
               this.waiting.delete(id);
-              this.departures.push({ service: other.service, at, waitedMs: at - other.issuedAt, left: true, cancelled: false });
+              this.addDeparture({ service: other.service, at, waitedMs: at - other.issuedAt, left: true, cancelled: false });
             }
           }
         }
@@ -218,7 +226,7 @@ export class QueueModel {
         this.sendsDone = true;
         for (const [id, counter] of this.counters) {
           if (counter.serving !== event.ticket) continue;
-          if (counter.servingService !== null) this.serviceSamples.push({ counter: id, service: counter.servingService, at, ms: at - counter.calledAt });
+          if (counter.servingService !== null) this.addSample({ counter: id, service: counter.servingService, at, ms: at - counter.calledAt });
           counter.serving = null;
           counter.servingService = null;
         }
@@ -228,7 +236,7 @@ export class QueueModel {
         this.waiting.delete(event.ticket);
         // Leaving once every counter of the service has closed is not giving up: nobody would be called.
         if (ticket && !this.closedFor(ticket.service)) {
-          this.departures.push({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true, cancelled: true });
+          this.addDeparture({ service: ticket.service, at, waitedMs: at - ticket.issuedAt, left: true, cancelled: true });
         }
         break;
       }
@@ -249,6 +257,30 @@ export class QueueModel {
       }
     }
     for (const [id, ticket] of this.waiting) if (at - ticket.issuedAt > STALE_TICKET_MS) this.waiting.delete(id);
+  }
+
+  /** The service times seen for `service`, oldest first. */
+  samplesOf(service: string): readonly ServiceSample[] {
+    return this.samplesByService.get(service) ?? [];
+  }
+
+  /** The departures of `service`'s tickets, oldest first. */
+  departuresOf(service: string): readonly Departure[] {
+    return this.departuresByService.get(service) ?? [];
+  }
+
+  private addSample(sample: ServiceSample): void {
+    this.serviceSamples.push(sample);
+    let list = this.samplesByService.get(sample.service);
+    if (!list) this.samplesByService.set(sample.service, (list = []));
+    list.push(sample);
+  }
+
+  private addDeparture(departure: Departure): void {
+    this.departures.push(departure);
+    let list = this.departuresByService.get(departure.service);
+    if (!list) this.departuresByService.set(departure.service, (list = []));
+    list.push(departure);
   }
 
   /** Every counter known to serve `service` is closed (none known: not closed): it has no estimate, and the board says so. */
@@ -282,7 +314,7 @@ export class QueueModel {
     this.today = { start: at, end: at, counters: new Map() };
     const cutoff = at - HISTORY_MS;
     while (this.pastDays.length > 0 && this.pastDays[0]!.end < cutoff) this.pastDays.shift();
-    for (const list of [this.serviceSamples, this.departures]) {
+    for (const list of [this.serviceSamples, this.departures, ...this.samplesByService.values(), ...this.departuresByService.values()]) {
       const firstKept = list.findIndex((item) => item.at >= cutoff);
       list.splice(0, firstKept < 0 ? list.length : firstKept);
     }

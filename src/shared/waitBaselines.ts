@@ -23,8 +23,7 @@ export function openCountersOf(model: QueueModel, service: string): number {
 export function meanServiceMs(model: QueueModel, service: string): number {
   let sum = 0;
   let n = 0;
-  for (const sample of model.serviceSamples) {
-    if (sample.service !== service) continue;
+  for (const sample of model.samplesOf(service)) {
     sum += sample.ms;
     n++;
   }

@@ -1,6 +1,6 @@
-import { openWindows, referenceDay } from './counterHours.js';
+import { firstDayWindows, openWindows, referenceDay } from './counterHours.js';
 import { toUtcTime } from './ids.js';
-import { lognormalDraw, normalDraw, residualDraw, seededRandom, seedOf, weightedQuantile, type Weighted } from './lognormal.js';
+import { lognormalDraw, normalDraw, residualSampler, seededRandom, seedOf, weightedQuantile, type Weighted } from './lognormal.js';
 import type { QueueEvent, WaitEstimate } from './queue.js';
 import type { QueueModel, Ticket } from './queueModel.js';
 
@@ -28,7 +28,8 @@ import type { QueueModel, Ticket } from './queueModel.js';
  *   shrunk towards past days' (or a prior), the mean's own uncertainty drawn too;
  * - a busy counter finishing after the rest of a service that has lasted this long (without
  *   `done` and with nobody waiting, it may be idle already);
- * - counters' hours foretold from a past day (`counterHours.ts`): closing for lunch, reopening.
+ * - counters' hours foretold from a past day (`counterHours.ts`): closing for lunch, reopening;
+ *   on a first day, a counter that closed in the middle of the day back after a lunch hour.
  */
 
 export const SERVICE_TIME_PRIOR_MS = 6 * 60_000;
@@ -63,9 +64,14 @@ export const DRAWS = 300;
  * spread than a short one's. Continuations × (people ahead + 1) stay within DRAW_BUDGET, so that
  * an estimate costs about as much with 200 people ahead as with 20 (bench wait-cost: a `queue`
  * message of a 2,000-ticket day). On the tuning rooms, 100 draws everywhere cost 0.01 of MAE
- * ratio; 150, nothing.
+ * ratio; 150, nothing. At MIN_DRAWS 50 the budget alone sets the continuations up to 120 people
+ * ahead (at 100 it stopped at 60: a large prefecture's day paid 100 continuations of 100 people
+ * per message). There a long queue's median is off by about 1.25 × 7 % / √50 ≈ 1.2 % of the wait
+ * (its spread is mostly the service mean's uncertainty, some ±7 % after 50 services), against
+ * 0.9 % with 100 continuations at twice the cost; bench:wait's figures (tuning rooms, named
+ * scenarios) are the same at 50 and at 100.
  */
-export const MIN_DRAWS = 100;
+export const MIN_DRAWS = 50;
 export const DRAW_BUDGET = 6_000;
 
 export interface ServiceTimes {
@@ -87,7 +93,7 @@ function logSd(values: readonly number[]): number {
  * days: the morning's first estimates need not start from a guess), or towards the fixed prior.
  */
 export function serviceTimes(model: QueueModel, service: string): ServiceTimes {
-  const all = model.serviceSamples.filter((s) => s.service === service);
+  const all = model.samplesOf(service);
   const recentFrom = all.findIndex((s) => model.now - s.at <= RECENT_MS * 3);
   const older = recentFrom < 0 ? all : all.slice(0, recentFrom);
   const samples = (recentFrom < 0 ? [] : all.slice(recentFrom)).slice(-SERVICE_SAMPLES).map((s) => s.ms);
@@ -130,8 +136,7 @@ export function abandonment(model: QueueModel, service: string): Abandonment {
   let pastExposure = 0;
   let cancelled = 0;
   let leftAll = 0;
-  for (const d of model.departures) {
-    if (d.service !== service) continue;
+  for (const d of model.departuresOf(service)) {
     if (d.cancelled) cancelled++;
     if (d.left) leftAll++;
     // Someone found gone when passed over left at some time before: half-way, on average.
@@ -185,34 +190,144 @@ function desksByService(desks: readonly Desk[]): Map<string, number[]> {
 
 const NO_DESK: readonly number[] = [];
 
-/** One continuation of the queue: when the newcomer is called. `deskLists[i]`: the desks that can call `ahead[i]`; `serving`: the newcomer's. */
-function playForward(desks: readonly Desk[], ahead: readonly Ticket[], deskLists: readonly (readonly number[])[], serving: readonly number[], serviceTime: (service: string) => number, stays: (ticket: Ticket, callAt: number) => boolean, random: () => number): number {
-  const free = desks.map((desk) => desk.firstFree(random));
-  for (let i = 0; i < ahead.length; i++) {
-    const t = ahead[i]!;
-    const candidates = deskLists[i]!;
+/**
+ * What the continuations need of each service among the people ahead (and the newcomer's,
+ * index 0), looked up once per estimate rather than per ticket and continuation.
+ */
+interface Services {
+  times: ServiceTimes[];
+  sqrtWeight: number[];
+  gone: Abandonment[];
+  sqrtGoneWeight: number[];
+  /** 1 - the share of those giving up who say so. */
+  silentShare: number[];
+}
+
+/** The people ahead as the continuations read them: their service's index, when they were issued, how long they have waited. */
+interface Ahead {
+  service: Int32Array;
+  issuedAt: Float64Array;
+  waitedMs: Float64Array;
+  /** The desks that can call each, in desk order. */
+  desks: (readonly number[])[];
+}
+
+/** The continuations' draws: the newcomer's waits and, with `next`, those of whoever takes a ticket right after. */
+interface Draws {
+  newcomer: Weighted[];
+  next: Weighted[] | null;
+}
+
+/**
+ * Plays the queue forward `runs` times: when the newcomer is called (and, with `withNext`, the
+ * one after). Per continuation, each service's mean service time and rate of giving up are drawn
+ * from what is known of them (first when met); the people ahead go in order, each to the
+ * counter that can call them first among theirs (the first in desk order on a tie), staying
+ * with the chance that they have not given up by then (`stillThere`), then held there for a
+ * drawn service time. Written over arrays (each counter's next call time kept as it changes,
+ * rather than recomputed for every candidate counter): a 2,000-ticket day's page plays a
+ * hundred people ahead a hundred times per estimate.
+ */
+function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, serving: readonly number[], now: number, newcomerIssuedAt: number, runs: number, random: () => number, nextRandom: (() => number) | null): Draws {
+  const withNext = nextRandom !== null;
+  const count = services.times.length;
+  const drawnIn = new Int32Array(count).fill(-1);
+  const meanMs = new Float64Array(count);
+  const rate = new Float64Array(count);
+  /** log(mean) - σ²/2: a lognormal draw is exp(mu + σ z). */
+  const mu = new Float64Array(count);
+  const free = new Float64Array(desks.length);
+  const nextCall = new Float64Array(desks.length);
+  const newcomer: Weighted[] = [];
+  const next: Weighted[] = [];
+  let run = 0;
+  const draw = (s: number): void => {
+    if (drawnIn[s] === run) return;
+    drawnIn[s] = run;
+    const t = services.times[s]!;
+    const g = services.gone[s]!;
+    meanMs[s] = t.meanMs * Math.exp((normalDraw(random) * t.sigma) / services.sqrtWeight[s]!);
+    rate[s] = g.weight > 0 ? g.rate * Math.exp(normalDraw(random) / services.sqrtGoneWeight[s]!) : 0;
+    mu[s] = Math.log(meanMs[s]!) - (t.sigma * t.sigma) / 2;
+  };
+  /** One person to the first counter that can call them (or none), staying or not, served there. */
+  const place = (s: number, issuedAt: number, waitedMs: number, candidates: readonly number[], random: () => number): void => {
     let best = -1;
     let bestAt = Infinity;
     for (let j = 0; j < candidates.length; j++) {
       const k = candidates[j]!;
-      const at = callTime(desks[k]!, free[k]!);
-      if (at < bestAt) {
+      if (nextCall[k]! < bestAt) {
         best = k;
-        bestAt = at;
+        bestAt = nextCall[k]!;
       }
     }
-    if (best >= 0 && stays(t, bestAt)) free[best] = bestAt + serviceTime(t.service);
+    if (best < 0) return;
+    const u = random();
+    draw(s);
+    const r = rate[s]!;
+    // The chance that they are there when called: some on the list are gone already without a
+    // word (those who say so are off it). Nobody gives up (r = 0): they are.
+    if (r !== 0) {
+      const present = Math.exp(-r * waitedMs);
+      if (!(u < Math.exp(-r * (bestAt - issuedAt)) / (present + (1 - present) * services.silentShare[s]!))) return;
+    }
+    const sigma = services.times[s]!.sigma;
+    free[best] = bestAt + Math.exp(mu[s]! + sigma * normalDraw(random));
+    nextCall[best] = callTime(desks[best]!, free[best]!);
+  };
+  const firstCall = (): number => {
+    let call = Infinity;
+    for (const k of serving) call = Math.min(call, nextCall[k]!);
+    return call;
+  };
+  for (; run < runs; run++) {
+    for (let k = 0; k < desks.length; k++) {
+      free[k] = desks[k]!.firstFree(random);
+      nextCall[k] = callTime(desks[k]!, free[k]!);
+    }
+    for (let i = 0; i < ahead.desks.length; i++) place(ahead.service[i]!, ahead.issuedAt[i]!, ahead.waitedMs[i]!, ahead.desks[i]!, random);
+    const wait = firstCall() - now;
+    draw(0);
+    // Weighted by the chance that the newcomer is still there to be called: the waits of those
+    // who are called, which is what a realized wait measures.
+    newcomer.push({ value: wait, weight: Math.exp(-rate[0]! * wait) });
+    if (!withNext) continue;
+    place(0, newcomerIssuedAt, now - newcomerIssuedAt, serving, nextRandom);
+    const after = firstCall() - now;
+    next.push({ value: after, weight: Math.exp(-rate[0]! * after) });
   }
-  let call = Infinity;
-  for (const k of serving) call = Math.min(call, callTime(desks[k]!, free[k]!));
-  return call;
+  return { newcomer: newcomer.sort((a, b) => a.value - b.value), next: withNext ? next.sort((a, b) => a.value - b.value) : null };
 }
+
+/** An estimate from a continuation's waits (minutes, with the 80 % interval). */
+function fromWaits(waits: readonly Weighted[], base: Omit<WaitEstimate, 'minutes' | 'low' | 'high'>): WaitEstimate {
+  return {
+    ...base,
+    minutes: minutes(weightedQuantile(waits, 0.5)),
+    low: minutes(weightedQuantile(waits, 0.1)),
+    high: minutes(Math.max(weightedQuantile(waits, 0.9), CALL_DELAY_MS)),
+  };
+}
+
+const finite = (waits: readonly Weighted[] | null): boolean => waits === null || Number.isFinite(waits.at(-1)!.value);
 
 /**
  * The estimate for `service`, or null when it has none (all its counters are known to be
  * closed). `ticket`: the newcomer is that ticket (an estimate as of its `issued` event).
  */
 export function estimateWait(model: QueueModel, service: string, ticket?: string): WaitEstimate | null {
+  return estimateWaits(model, service, ticket, false)?.newcomer ?? null;
+}
+
+/**
+ * The estimate for the newcomer `ticket` (as `estimateWait`) and, with `withNext`, for whoever
+ * takes a ticket of `service` right after, from the same continuations (one more person played
+ * forward), rather than a second play of the whole queue: after each `issued` event the board
+ * shows the wait of the next one to take a ticket. `next` is null when not asked, or when the
+ * counters' usual hours would leave that one uncalled today (then `estimateWait` without a ticket
+ * answers it).
+ */
+export function estimateWaits(model: QueueModel, service: string, ticket: string | undefined, withNext: boolean): { newcomer: WaitEstimate; next: WaitEstimate | null } | null {
   if (model.closedFor(service) || !model.services.has(service)) return null;
   const open = [...model.counters.values()].filter((c) => c.open && c.services.includes(service));
 
@@ -225,15 +340,13 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   const queueLength = ahead.filter((t) => t.service === service).length + (ticket && issuedAt !== undefined ? 1 : 0);
   const timesOf = new Map<string, ServiceTimes>();
   const times = (s: string): ServiceTimes => timesOf.get(s) ?? (timesOf.set(s, serviceTimes(model, s)), timesOf.get(s)!);
-  const goneOf = new Map<string, Abandonment>();
-  const gone = (s: string): Abandonment => goneOf.get(s) ?? (goneOf.set(s, abandonment(model, s)), goneOf.get(s)!);
 
   const reference = referenceDay(model);
   const desks: Desk[] = [];
   for (const id of new Set([...model.counters.keys(), ...(reference?.hours.counters.keys() ?? [])])) {
     const counter = model.counters.get(id);
     const usual = reference?.hours.counters.get(id);
-    const windows = openWindows(now, counter, usual?.open, reference?.shift ?? 0);
+    const windows = reference ? openWindows(now, counter, usual?.open, reference.shift) : firstDayWindows(now, counter, model.today.counters.get(id));
     if (windows.length === 0) continue;
     let firstFree: Desk['firstFree'] = () => now;
     if (counter?.open && counter.serving !== null) {
@@ -241,10 +354,10 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
       const elapsed = now - counter.calledAt;
       // With `done` events a serving counter is surely busy; without, it is too when people wait
       // for it (a free counter would have called them), else it may have finished already.
-      const busy = model.sendsDone || [...model.waiting.values()].some((t) => t.issuedAt < now && counter.services.includes(t.service));
-      firstFree = busy
-        ? (random) => now + residualDraw(random, current.meanMs, current.sigma, elapsed)
-        : (random) => now + Math.max(0, lognormalDraw(random, current.meanMs, current.sigma) - elapsed);
+      let busy = model.sendsDone;
+      if (!busy) for (const t of model.waiting.values()) if (t.issuedAt < now && counter.services.includes(t.service)) busy = true;
+      const residual = residualSampler(current.meanMs, current.sigma, elapsed);
+      firstFree = busy ? (random) => now + residual(random) : (random) => now + Math.max(0, lognormalDraw(random, current.meanMs, current.sigma) - elapsed);
     }
     desks.push({ services: counter?.services ?? usual!.services, windows, firstFree });
   }
@@ -254,50 +367,38 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
     for (let k = 0; k < Math.max(1, recent.size); k++) desks.push({ services: [service], windows: [[now, Infinity]], firstFree: (random) => now + random() * times(service).meanMs });
   }
 
-  // The chance that someone on the list is there when called: some on it are gone already
-  // without a word (those who say so are off the list).
-  const stillThere = (rate: number, t: Ticket, callAt: number): number => {
-    const present = Math.exp(-rate * (now - t.issuedAt));
-    return Math.exp(-rate * (callAt - t.issuedAt)) / (present + (1 - present) * (1 - gone(t.service).cancelShare));
+  // The services met: the newcomer's first.
+  const index = new Map<string, number>([[service, 0]]);
+  for (const t of ahead) if (!index.has(t.service)) index.set(t.service, index.size);
+  const services: Services = { times: [], sqrtWeight: [], gone: [], sqrtGoneWeight: [], silentShare: [] };
+  for (const s of index.keys()) {
+    const t = times(s);
+    const g = abandonment(model, s);
+    services.times.push(t);
+    services.sqrtWeight.push(Math.sqrt(t.weight));
+    services.gone.push(g);
+    services.sqrtGoneWeight.push(Math.sqrt(g.weight + 1));
+    services.silentShare.push(1 - g.cancelShare);
+  }
+  const people = {
+    service: Int32Array.from(ahead, (t) => index.get(t.service)!),
+    issuedAt: Float64Array.from(ahead, (t) => t.issuedAt),
+    waitedMs: Float64Array.from(ahead, (t) => now - t.issuedAt),
   };
   const random = seededRandom(seedOf(`${service}|${ticket ?? ''}|${now}`));
-  const draw = (runDesks: readonly Desk[]): Weighted[] => {
+  const runs = Math.max(MIN_DRAWS, Math.min(DRAWS, Math.ceil(DRAW_BUDGET / (ahead.length + 1))));
+  // The one after the newcomer draws from its own stream: the newcomer's continuations stay those of `estimateWait`.
+  const nextRandom = withNext ? seededRandom(seedOf(`${service}|${ticket ?? ''}|${now}|next`)) : null;
+  const play = (runDesks: readonly Desk[]): Draws => {
     const byService = desksByService(runDesks);
-    const deskLists = ahead.map((t) => byService.get(t.service) ?? NO_DESK);
-    const serving = byService.get(service) ?? NO_DESK;
-    const calls: Weighted[] = [];
-    const runs = Math.max(MIN_DRAWS, Math.min(DRAWS, Math.ceil(DRAW_BUDGET / (ahead.length + 1))));
-    for (let run = 0; run < runs; run++) {
-      // This continuation's service means and rates of giving up, per service: each known only
-      // up to its evidence (service times, departures seen).
-      const drawn = new Map<string, { meanMs: number; rate: number }>();
-      const of = (s: string): { meanMs: number; rate: number } => {
-        let d = drawn.get(s);
-        if (d === undefined) {
-          const t = times(s);
-          const g = gone(s);
-          d = { meanMs: t.meanMs * Math.exp((normalDraw(random) * t.sigma) / Math.sqrt(t.weight)), rate: g.weight > 0 ? g.rate * Math.exp(normalDraw(random) / Math.sqrt(g.weight + 1)) : 0 };
-          drawn.set(s, d);
-        }
-        return d;
-      };
-      const wait = playForward(runDesks, ahead, deskLists, serving, (s) => lognormalDraw(random, of(s).meanMs, times(s).sigma), (t, callAt) => random() < stillThere(of(t.service).rate, t, callAt), random) - now;
-      // Weighted by the chance that the newcomer is still there to be called: the waits of those
-      // who are called, which is what a realized wait measures.
-      calls.push({ value: wait, weight: Math.exp(-of(service).rate * wait) });
-    }
-    return calls.sort((a, b) => a.value - b.value);
+    return playForward(runDesks, { ...people, desks: ahead.map((t) => byService.get(t.service) ?? NO_DESK) }, services, byService.get(service) ?? NO_DESK, now, issuedAt ?? now, runs, random, nextRandom);
   };
-  let waits = draw(desks);
+  let draws = play(desks);
   // Counters' usual hours that would leave the newcomer uncalled today: they are taken as staying open.
-  if (!Number.isFinite(waits.at(-1)!.value)) waits = draw(desks.map((d) => ({ ...d, windows: [...d.windows.slice(0, -1), [d.windows.at(-1)![0], Infinity]] })));
+  if (!finite(draws.newcomer)) draws = play(desks.map((d) => ({ ...d, windows: [...d.windows.slice(0, -1), [d.windows.at(-1)![0], Infinity]] })));
+  const base = { service, asOf: toUtcTime(now), queueLength, openCounters: open.length };
   return {
-    service,
-    asOf: toUtcTime(now),
-    minutes: minutes(weightedQuantile(waits, 0.5)),
-    low: minutes(weightedQuantile(waits, 0.1)),
-    high: minutes(Math.max(weightedQuantile(waits, 0.9), CALL_DELAY_MS)),
-    queueLength,
-    openCounters: open.length,
+    newcomer: fromWaits(draws.newcomer, base),
+    next: draws.next && finite(draws.next) ? fromWaits(draws.next, { ...base, queueLength: queueLength + (ticket && issuedAt !== undefined ? 0 : 1) }) : null,
   };
 }

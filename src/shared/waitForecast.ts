@@ -2,7 +2,7 @@ import { toUtcTime } from './ids.js';
 import type { QueueEvent, WaitEstimate } from './queue.js';
 import { WaitingHistory } from './audience.js';
 import { QueueModel } from './queueModel.js';
-import { estimateWait } from './waitEstimator.js';
+import { estimateWait, estimateWaits } from './waitEstimator.js';
 
 /**
  * Wait estimates whose range means what it says, corrected from what the room shows: each
@@ -101,6 +101,12 @@ export class WaitForecaster {
   private readonly pending = new Map<string, Pending>();
   private readonly learning = new Map<string, ServiceLearning>();
   private readonly pooled: number[] = [];
+  /**
+   * The wait of whoever takes a ticket next, by service, played forward with a newcomer's (one
+   * more person in the same continuations): the board's estimate after an `issued` event, as
+   * long as no other event came (the model's `version`).
+   */
+  private readonly afterNewcomer = new Map<string, { version: number; estimate: WaitEstimate }>();
 
   constructor(model?: QueueModel) {
     this.model = model ?? new QueueModel();
@@ -152,7 +158,7 @@ export class WaitForecaster {
 
   /** The estimate for `service` now (for the newcomer `ticket` when given); null when the service is closed. */
   estimate(service: string, ticket?: string): ForecastEstimate | null {
-    const base = estimateWait(this.model, service, ticket);
+    const base = ticket ? this.newcomerWait(service, ticket) : this.nextWait(service);
     if (!base) return null;
     const estimate = base.minutes;
     const learning = this.learning.get(service) ?? newLearning();
@@ -186,6 +192,17 @@ export class WaitForecaster {
       openCounters: base.openCounters,
       trusted,
     };
+  }
+
+  private newcomerWait(service: string, ticket: string): WaitEstimate | null {
+    const both = estimateWaits(this.model, service, ticket, true);
+    if (both?.next) this.afterNewcomer.set(service, { version: this.model.version, estimate: both.next });
+    return both?.newcomer ?? null;
+  }
+
+  private nextWait(service: string): WaitEstimate | null {
+    const known = this.afterNewcomer.get(service);
+    return known && known.version === this.model.version ? known.estimate : estimateWait(this.model, service);
   }
 
   /** The realized coverage of the interval for `service` over its last outcomes (null before any). */

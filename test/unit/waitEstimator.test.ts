@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
 import { normalCdf, normalQuantile, residualDraw, seededRandom, weightedQuantile } from '../../src/shared/lognormal.js';
-import { abandonment, ABANDON_HISTORY_MS, estimateWait, FIXED_PRIOR_WEIGHT, serviceTimes } from '../../src/shared/waitEstimator.js';
+import { abandonment, ABANDON_HISTORY_MS, estimateWait, estimateWaits, FIXED_PRIOR_WEIGHT, serviceTimes } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -45,6 +45,33 @@ describe('the queue model', () => {
     expect(model.waiting.size).toBe(0);
   });
 
+  it('keeps each service\'s service times and departures apart, as the whole list has them, through new days and replays', () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'mairie')!;
+    const model = new QueueModel();
+    const byService = (): string =>
+      JSON.stringify([...model.services].sort().map((service) => [model.samplesOf(service), model.departuresOf(service), model.serviceSamples.filter((x) => x.service === service), model.departures.filter((x) => x.service === service)]));
+    const expectSame = (): void => {
+      for (const service of model.services) {
+        expect(model.samplesOf(service)).toEqual(model.serviceSamples.filter((x) => x.service === service));
+        expect(model.departuresOf(service)).toEqual(model.departures.filter((x) => x.service === service));
+      }
+    };
+    const first = simulateDay(scenario, 1).events;
+    for (const event of first) model.add([event]);
+    expect(model.samplesOf('etat-civil').length).toBeGreaterThan(20);
+    expectSame();
+    // Nine days later: the first day falls out of the history kept, from every list.
+    const later = simulateDay(scenario, 2).events.map((e) => ({ ...e, at: new Date(Date.parse(e.at) + 9 * 24 * 3_600_000).toISOString() }));
+    model.add(later.slice(0, 50));
+    expect(model.samplesOf('etat-civil').every((x) => x.at >= Date.parse(later[0]!.at) - 8 * 24 * 3_600_000)).toBe(true);
+    expectSame();
+    // A late event: the model replays its events, and the lists are rebuilt the same.
+    const before = byService();
+    model.add([{ ...later[10]!, type: 'cancelled', ticket: 'NOBODY' } as QueueEvent]);
+    expect(byService()).toBe(before);
+    expectSame();
+  });
+
   it('takes a ticket passed over by a later one of its service as gone', () => {
     const model = new QueueModel();
     model.add([counter('g1', true, ['ec'], 0), issued('A1', 'ec', 1), issued('A2', 'ec', 2), called('A2', 'g1', 10)]);
@@ -61,6 +88,21 @@ describe('the wait estimator', () => {
     model.add([counter('g1', false, ['ec'], 2)]);
     expect(estimateWait(model, 'ec')).toBeNull();
     expect(estimateWait(model, 'unknown-service')).toBeNull();
+  });
+
+  it('plays the one after a newcomer in the newcomer\'s own continuations: the newcomer\'s estimate unchanged, the next one\'s as a separate estimate gives it', () => {
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec', 'pa'], 0), issued('P1', 'pa', 0.5), ...Array.from({ length: 8 }, (_, i) => issued(`A${i}`, 'ec', 1 + i)), called('A0', 'g1', 2), called('P1', 'g2', 2.5)]);
+    model.add([issued('N1', 'ec', 10)]);
+    const both = estimateWaits(model, 'ec', 'N1', true)!;
+    expect(both.newcomer).toEqual(estimateWait(model, 'ec', 'N1'));
+    expect(estimateWaits(model, 'ec', 'N1', false)).toEqual({ newcomer: both.newcomer, next: null });
+    const alone = estimateWait(model, 'ec')!;
+    // One more person ahead: longer, by about a service time over two counters (the prior's 6 minutes), as the separate estimate says.
+    expect(both.next!.minutes).toBeGreaterThan(both.newcomer.minutes + 1);
+    expect(Math.abs(both.next!.minutes - alone.minutes)).toBeLessThan(0.1 * alone.minutes + 0.5);
+    expect(both.next!.queueLength).toBe(alone.queueLength);
+    expect(both.next!.high).toBeGreaterThan(both.next!.low);
   });
 
   it('grows with the people ahead and shrinks with more counters open', () => {
@@ -169,6 +211,20 @@ describe('what past days teach the estimator', () => {
     // the usual lunch (12:00-13:30), about 15 minutes before it and the rest after.
     expect(estimateWait(forgets, 'ec', 'M5')!.minutes).toBeLessThan(45);
     expect(estimateWait(remembers, 'ec', 'M5')!.minutes).toBeGreaterThan(90);
+  });
+
+  it('on a first day, expects a counter closed in the middle of the day back after a lunch hour, and not once it has been closed two hours', () => {
+    // Two counters; g1 closes at 12:00 with twenty people waiting (6-minute services, the prior: no service seen yet).
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec'], 0), counter('g1', false, ['ec'], 240), ...Array.from({ length: 20 }, (_, i) => issued(`L${i}`, 'ec', 241 + i / 10)), issued('N1', 'ec', 245)]);
+    // g2 alone would take about 20 × 6 = 120 minutes; with g1 back at 13:00, 55 minutes from now, about 55 + 11 × 6 / 2 = 88.
+    const onBreak = estimateWait(model, 'ec', 'N1')!.minutes;
+    expect(onBreak).toBeLessThan(100);
+    expect(onBreak).toBeGreaterThan(75);
+    // The same queue at 14:05: g1 has not come back in two hours, it has closed for the day.
+    const late = new QueueModel();
+    late.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec'], 0), counter('g1', false, ['ec'], 240), ...Array.from({ length: 20 }, (_, i) => issued(`L${i}`, 'ec', 361 + i / 10)), issued('N1', 'ec', 365)]);
+    expect(estimateWait(late, 'ec', 'N1')!.minutes).toBeGreaterThan(105);
   });
 
   it('starts the day from past days\' service times rather than a guess', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
-import { estimateWait } from '../../src/shared/waitEstimator.js';
+import { estimateWait, estimateWaits } from '../../src/shared/waitEstimator.js';
 import { WaitForecaster } from '../../src/shared/waitForecast.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
@@ -30,6 +30,20 @@ describe('wait forecaster (self-correcting estimates)', () => {
     expect(count).toBeGreaterThan(300);
     expect(inside / count).toBeGreaterThan(0.7);
     expect(inside / count).toBeLessThan(0.9);
+  });
+
+  it('after an `issued` message, gives the board the wait of the one after the newcomer from the newcomer\'s own continuations (one play of the queue), and estimates afresh after any other event', () => {
+    const forecaster = new WaitForecaster();
+    forecaster.add([counter('g1', true, ['ec'], 0), ...Array.from({ length: 6 }, (_, i) => issued(`A${i}`, 'ec', i / 2))]);
+    const { forecasts } = forecaster.receive([issued('N1', 'ec', 4)]);
+    expect(forecasts.map((f) => f.ticket)).toEqual(['N1']);
+    const next = estimateWaits(forecaster.model, 'ec', 'N1', true)!.next!;
+    const board = forecaster.estimate('ec')!;
+    expect(board.minutes).toBe(next.minutes);
+    expect(board.minutes).toBeGreaterThan(forecasts[0]!.minutes);
+    expect(board.ticket).toBeUndefined();
+    forecaster.receive([called('A0', 'g1', 5)]);
+    expect(forecaster.estimate('ec')!.minutes).toBe(estimateWait(forecaster.model, 'ec')!.minutes);
   });
 
   it('cold start: before any realized wait, the interval is at least as wide as the queue model\'s own', () => {
