@@ -2,12 +2,12 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
 import { newPlayerPage } from '../test/support/browser.js';
 import { PLAYLISTS_DIR } from '../test/support/bundled.js';
-import type { StaticSite } from '../test/support/staticServer.js';
+import { serveWeb, type StaticSite } from '../test/support/staticServer.js';
 import type { ResultFile } from './resultFile.js';
 import { median } from './stats.js';
 
@@ -58,16 +58,44 @@ async function floorPaint(page: Page): Promise<number> {
 
 const runsText = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
 
+interface Timings {
+  fresh: number[];
+  warm: number[];
+}
+
+/** One player build's fresh then warm start, each in a new profile; the warm one's marks too. */
+async function startPlayer(browser: Browser, url: string, into: Timings, marks: Record<string, number>[]): Promise<void> {
+  const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
+  await page.goto(url);
+  into.fresh.push((await playerMarks(page))[FIRST_ITEM]!);
+  await page.close();
+  const again = await context.newPage();
+  await again.goto(url);
+  const warm = await playerMarks(again);
+  marks.push(warm);
+  into.warm.push(warm[FIRST_ITEM]!);
+  await context.close();
+}
+
+const whereTimeGoes = (marks: Record<string, number>[]): string => MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
+
 /**
  * Offline start: navigation to the first item painted, on a fresh profile (the bundle imported
- * first) and a warm one (a new page on the stored set), each against the floor measured in the
+ * first) and a warm one (a new page on the stored data), each against the floor measured in the
  * same run and browser, runs interleaved so that the machine's load falls on both alike.
+ * `STARTUP_BASELINE=<folder>`: another build of the web player (e.g. main's dist/web copied
+ * aside) measured in the same runs, interleaved too, to compare two versions under the same load;
+ * printed only (the results file keeps this checkout's figures).
  */
-export async function benchStartup(browser: Browser, site: StaticSite, results: ResultFile, runs = 10): Promise<void> {
+export async function benchStartup(browser: Browser, site: StaticSite, results: ResultFile, runs = Number(process.env.STARTUP_RUNS ?? 10)): Promise<void> {
   const floor = await serveFloor();
-  const player = { fresh: [] as number[], warm: [] as number[] };
-  const floorMs = { fresh: [] as number[], warm: [] as number[] };
+  const baselineDir = process.env.STARTUP_BASELINE;
+  const baseline = baselineDir ? await serveWeb({ webDir: resolve(baselineDir) }) : null;
+  const player: Timings = { fresh: [], warm: [] };
+  const other: Timings = { fresh: [], warm: [] };
+  const floorMs: Timings = { fresh: [], warm: [] };
   const marks: Record<string, number>[] = [];
+  const otherMarks: Record<string, number>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       {
@@ -80,21 +108,14 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
         floorMs.warm.push(await floorPaint(again));
         await context.close();
       }
-      {
-        const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
-        await page.goto(site.url);
-        player.fresh.push((await playerMarks(page))[FIRST_ITEM]!);
-        await page.close();
-        const again = await context.newPage();
-        await again.goto(site.url);
-        const warm = await playerMarks(again);
-        marks.push(warm);
-        player.warm.push(warm[FIRST_ITEM]!);
-        await context.close();
-      }
+      // Which build goes first alternates, so that neither always follows the floor.
+      if (baseline && i % 2 === 0) await startPlayer(browser, baseline.url, other, otherMarks);
+      await startPlayer(browser, site.url, player, marks);
+      if (baseline && i % 2 === 1) await startPlayer(browser, baseline.url, other, otherMarks);
     }
   } finally {
     await floor.close();
+    await baseline?.close();
   }
   for (const kind of ['fresh', 'warm'] as const) {
     const ratio = median(player[kind]) / median(floorMs[kind]);
@@ -102,8 +123,9 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     const label = kind === 'fresh' ? 'first item on screen, fresh profile (bundle imported, then shown), against a static page showing the same image' : 'first item on screen, warm profile (new page on stored data), against the same static page';
     const text = `median ${median(player[kind]).toFixed(0)} ms, ${ratio.toFixed(2)}× the static page's ${median(floorMs[kind]).toFixed(0)} ms`;
     console.log(`startup  ${kind.padEnd(5)} ${text}  [goal ≤ ${goal}×]  player runs: ${runsText(player[kind])}; static page runs: ${runsText(floorMs[kind])}`);
+    if (baselineDir) console.log(`startup  ${kind.padEnd(5)} baseline ${baselineDir}: median ${median(other[kind]).toFixed(0)} ms, ${(median(other[kind]) / median(floorMs[kind])).toFixed(2)}× the static page; runs: ${runsText(other[kind])}`);
     results.record({ id: `startup.${kind}`, label, value: Number(ratio.toFixed(2)), unit: '×', text, runs: player[kind].map((v, k) => Number((v / floorMs[kind][k]!).toFixed(2))), goal: { op: '<=', value: goal }, dependsOn: STARTUP_SOURCES });
   }
-  const where = MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
-  console.log(`startup  warm profile, median time of each mark since navigation (ms): ${where}`);
+  console.log(`startup  warm profile, median time of each mark since navigation (ms): ${whereTimeGoes(marks)}`);
+  if (baselineDir) console.log(`startup  warm profile, baseline's marks (ms): ${whereTimeGoes(otherMarks)}`);
 }
