@@ -10,9 +10,14 @@ const outDir = join(root, 'dist/web');
 
 /** Ships playlists/ with the web player, after checking every playlist and every file's digest. */
 function bundledPlaylists(): Plugin {
+  // Where the player is built (dist/web, or the folder given by --outDir).
+  let builtDir = outDir;
   return {
     name: 'antichambre-bundled-playlists',
     apply: 'build',
+    configResolved(config) {
+      builtDir = resolve(config.root, config.build.outDir);
+    },
     buildStart() {
       const { errors } = buildBundle(playlistsDir);
       if (errors.length > 0) this.error(`bundled playlists are invalid:\n  ${errors.join('\n  ')}`);
@@ -20,11 +25,11 @@ function bundledPlaylists(): Plugin {
     closeBundle() {
       const { index, files } = buildBundle(playlistsDir);
       for (const file of files) {
-        const target = join(outDir, 'playlists', file);
+        const target = join(builtDir, 'playlists', file);
         mkdirSync(dirname(target), { recursive: true });
         if (file !== 'bundles.json') copyFileSync(join(playlistsDir, file), target);
       }
-      writeFileSync(join(outDir, 'playlists/bundles.json'), JSON.stringify(index, null, 2));
+      writeFileSync(join(builtDir, 'playlists/bundles.json'), JSON.stringify(index, null, 2));
     },
   };
 }
