@@ -2,6 +2,7 @@ import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
+import { runEffectsAfterCommit } from './effectScheduling.js';
 import { importBundle } from './bundleImport.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
@@ -26,6 +27,7 @@ import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
 
 async function boot(): Promise<void> {
+  runEffectsAfterCommit();
   const root = createRoot(document.getElementById('root')!);
   performance.mark('antichambre:script');
   const configResult = await loadConfig();
