@@ -1,3 +1,5 @@
+// First: the database opens while the rest of the code is evaluated.
+import { releaseEarlyStorage } from './storageWarmup.js';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
 import './styles.css';
@@ -51,6 +53,7 @@ async function boot(): Promise<void> {
   const [credentials] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), cache.init()]);
   const screenId = credentials?.screenId ?? config.screen ?? (await localScreenId(db));
   performance.mark('antichambre:db');
+  releaseEarlyStorage();
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   const queue = new QueueTracker(db);
