@@ -6,6 +6,7 @@ import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { readSetting, writeSetting } from './settings.js';
 import { Listeners } from './listeners.js';
 import { DisposableStore, TimerSlot } from './disposables.js';
+import { loadQrEncoder } from './qrEncoder.js';
 
 /**
  * One zone's loop (protocol §6: each `playlist` zone plays on its own; without a layout the
@@ -310,6 +311,8 @@ export class Playback {
 
   private async attachMedia(slot: SlotView): Promise<void> {
     const item = slot.item;
+    // Its QR code is drawn with it, in the same frame: the encoder is loaded first.
+    if ((item.type === 'image' || item.type === 'text') && item.qr) await loadQrEncoder();
     if (item.type !== 'image' && item.type !== 'video') return;
     const sha256 = item.sha256.toLowerCase();
     const src = await this.deps.mediaUrl(sha256);
