@@ -9,7 +9,10 @@ import { importBundle } from './bundleImport.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
-import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
+import { DEFAULT_CACHE_OPTIONS, loadDownloadCode, MediaCache } from './mediaCache.js';
+import { loadDeferredCode } from './deferredCode.js';
+import { DisposableStore } from './disposables.js';
+import { loadQrEncoder } from './qrEncoder.js';
 import { ScreenLayout } from './screenLayout.js';
 import { CallAnnouncer } from './callAnnouncer.js';
 import { playChime } from './components/QueueBoard.js';
@@ -17,7 +20,7 @@ import { KioskMediaCache, kioskMediaBridge } from './kioskMedia.js';
 import type { PlayerMedia } from './playerMedia.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
-import { Stage } from './components/Stage.js';
+import { FIRST_ITEM_MARK, Stage } from './components/Stage.js';
 import { AlertBoard } from './alertBoard.js';
 import type { HubReport, HubSync } from './hubSync.js';
 import { IdentifyFlag, runCommand } from './screenCommands.js';
@@ -104,6 +107,9 @@ async function boot(): Promise<void> {
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );
+  // The QR encoder and (web player) the download path, once the first item is on screen.
+  const owned = new DisposableStore();
+  loadDeferredCode(owned, FIRST_ITEM_MARK, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
   await switcher.init();
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
   if (hubUrl && credentials) {
@@ -153,6 +159,7 @@ async function boot(): Promise<void> {
 
   window.addEventListener('pagehide', () => {
     stopped = true;
+    owned.dispose();
     sync?.stop();
     queue.stop();
     power.stop();

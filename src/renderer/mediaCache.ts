@@ -13,7 +13,7 @@ import { Listeners } from './listeners.js';
  */
 let downloadCode: typeof DownloadModule | null = null;
 let downloadLoading: Promise<typeof DownloadModule> | null = null;
-function loadDownloadCode(): Promise<typeof DownloadModule> {
+export function loadDownloadCode(): Promise<typeof DownloadModule> {
   downloadLoading ??= import('./download.js').then(
     (module) => (downloadCode = module),
     (error: unknown) => {

@@ -307,10 +307,17 @@ export class Playback {
     if (placeholder.ready && this.wanted?.key === key) this.promote();
   }
 
+  /** The item's files, and the QR encoder when it has a code (drawn in the item's first frame), loaded side by side. */
   private async attachMedia(slot: SlotView): Promise<void> {
     const item = slot.item;
-    // Its QR code is drawn with it, in the same frame: the encoder is loaded first.
-    if ((item.type === 'image' || item.type === 'text') && item.qr) await loadQrEncoder();
+    const loads = [this.attachFiles(slot)];
+    if ((item.type === 'image' || item.type === 'text') && item.qr) loads.push(loadQrEncoder().then(() => {}));
+    // Both settled before the slot is judged: no object URL made after the slot was dropped.
+    for (const result of await Promise.allSettled(loads)) if (result.status === 'rejected') throw result.reason;
+  }
+
+  private async attachFiles(slot: SlotView): Promise<void> {
+    const item = slot.item;
     if (item.type !== 'image' && item.type !== 'video') return;
     const sha256 = item.sha256.toLowerCase();
     const src = await this.deps.mediaUrl(sha256);
