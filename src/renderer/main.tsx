@@ -20,7 +20,7 @@ import { KioskMediaCache, kioskMediaBridge } from './kioskMedia.js';
 import type { PlayerMedia } from './playerMedia.js';
 import { SetSwitch } from './setSwitch.js';
 import { localScreenId } from './screenIdentity.js';
-import { FIRST_ITEM_MARK, Stage } from './components/Stage.js';
+import { Stage } from './components/Stage.js';
 import { AlertBoard } from './alertBoard.js';
 import type { HubReport, HubSync } from './hubSync.js';
 import { IdentifyFlag, runCommand } from './screenCommands.js';
@@ -109,7 +109,7 @@ async function boot(): Promise<void> {
   );
   // The QR encoder and (web player) the download path, once the first item is on screen.
   const owned = new DisposableStore();
-  loadDeferredCode(owned, FIRST_ITEM_MARK, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
+  loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
   await switcher.init();
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
   if (hubUrl && credentials) {
