@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
-import { newPlayerPage } from '../test/support/browser.js';
+import { newPlayerPage, onScreen } from '../test/support/browser.js';
 import { PLAYLISTS_DIR } from '../test/support/bundled.js';
 import { serveWeb, type StaticSite } from '../test/support/staticServer.js';
 import type { ResultFile } from './resultFile.js';
@@ -13,8 +13,13 @@ import { median } from './stats.js';
 
 const FIRST_ITEM = 'antichambre:first-item';
 const MARKS = ['antichambre:script', 'antichambre:db', 'antichambre:fonts', 'antichambre:started', FIRST_ITEM] as const;
-/** The bundled set's first item, which the player shows first on a fresh profile. */
-const FIRST_IMAGE = 'mairie-horaires.png';
+/**
+ * What the player shows first: on a fresh profile the bundled set's first item; warm, the next
+ * one (the fresh page saved its rotation after its first item). The static page shows the same
+ * image in each case (the bench checks the player did); the warm one was fetched by the fresh
+ * page (prefetched), as the player's fresh page stored it.
+ */
+const FIRST_SHOWN = { fresh: { itemId: 'horaires', image: 'mairie-horaires.png', alt: 'Horaires d’ouverture de la mairie' }, warm: { itemId: 'en-ligne', image: 'mairie-en-ligne.png', alt: 'Démarches désormais en ligne' } } as const;
 export const STARTUP_SOURCES = ['src/renderer', 'src/shared', 'playlists', 'vite.renderer.config.ts', 'package-lock.json', 'bench/startup.ts', 'test/support/staticServer.ts'];
 
 async function playerMarks(page: Page): Promise<Record<string, number>> {
@@ -27,17 +32,18 @@ async function playerMarks(page: Page): Promise<Record<string, number>> {
  * same caching headers as the player. Its time is the image's paint, read
  * by the bench after the fact from element timing (the page itself runs nothing).
  */
-async function serveFloor(): Promise<{ url: string; close(): Promise<void> }> {
+async function serveFloor(): Promise<{ url: string; warmUrl: string; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'antichambre-floor-'));
-  copyFileSync(join(PLAYLISTS_DIR, 'media', FIRST_IMAGE), join(dir, FIRST_IMAGE));
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style></head><body><img elementtiming="first-item" src="${FIRST_IMAGE}" alt="Horaires d’ouverture de la mairie"></body></html>`,
-  );
+  const page = (shown: (typeof FIRST_SHOWN)[keyof typeof FIRST_SHOWN], head = '') =>
+    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style>${head}</head><body><img elementtiming="first-item" src="${shown.image}" alt="${shown.alt}"></body></html>`;
+  for (const shown of Object.values(FIRST_SHOWN)) copyFileSync(join(PLAYLISTS_DIR, 'media', shown.image), join(dir, shown.image));
+  writeFileSync(join(dir, 'index.html'), page(FIRST_SHOWN.fresh, `<link rel="prefetch" href="${FIRST_SHOWN.warm.image}">`));
+  writeFileSync(join(dir, 'warm.html'), page(FIRST_SHOWN.warm));
   const files = sirv(dir, { etag: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
   const server = createServer((req, res) => files(req, res, () => void res.writeHead(404).end()));
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((done) => server.close(() => done())) };
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, warmUrl: `${url}warm.html`, close: () => new Promise((done) => server.close(() => done())) };
 }
 
 async function floorPaint(page: Page): Promise<number> {
@@ -58,6 +64,13 @@ async function floorPaint(page: Page): Promise<number> {
 
 const runsText = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
 
+/** The static page must show what the player showed first: else the ratio compares two different images. */
+async function expectShown(page: Page, kind: keyof typeof FIRST_SHOWN): Promise<void> {
+  const shown = await onScreen(page);
+  const itemId = shown && shown !== 'idle' ? shown.itemId : String(shown);
+  if (itemId !== FIRST_SHOWN[kind].itemId) throw new Error(`startup bench: the player showed ${itemId} first (${kind}), the static page shows ${FIRST_SHOWN[kind].itemId}; update FIRST_SHOWN`);
+}
+
 interface Timings {
   fresh: number[];
   warm: number[];
@@ -68,10 +81,12 @@ async function startPlayer(browser: Browser, url: string, into: Timings, marks: 
   const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
   await page.goto(url);
   into.fresh.push((await playerMarks(page))[FIRST_ITEM]!);
+  await expectShown(page, 'fresh');
   await page.close();
   const again = await context.newPage();
   await again.goto(url);
   const warm = await playerMarks(again);
+  await expectShown(again, 'warm');
   marks.push(warm);
   into.warm.push(warm[FIRST_ITEM]!);
   await context.close();
@@ -104,7 +119,7 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
         floorMs.fresh.push(await floorPaint(page));
         await page.close();
         const again = await context.newPage();
-        await again.goto(floor.url);
+        await again.goto(floor.warmUrl);
         floorMs.warm.push(await floorPaint(again));
         await context.close();
       }
