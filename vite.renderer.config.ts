@@ -34,11 +34,31 @@ function bundledPlaylists(): Plugin {
   };
 }
 
+/**
+ * Chunks split from the start's code but needed soon (the first item's QR code, the first
+ * downloads of a fresh player): fetched and compiled beside the entry (modulepreload), evaluated
+ * only when imported. Without this, an item with a QR code at start waited for its chunk's fetch.
+ */
+function preloadChunks(names: readonly string[]): Plugin {
+  return {
+    name: 'antichambre-preload-chunks',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {}).filter((output) => output.type === 'chunk' && names.includes(output.name));
+        if (chunks.length !== names.length) throw new Error(`chunks to preload: expected ${names.join(', ')}, found ${chunks.map((c) => c.name).join(', ') || 'none'}`);
+        return chunks.map((chunk) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: resolve(root, 'src/renderer'),
   base: './',
   publicDir: false,
-  plugins: [react(), bundledPlaylists()],
+  plugins: [react(), bundledPlaylists(), preloadChunks(['qrModules', 'download'])],
   // The player renders with Preact's React-compatible build (same components, same hooks): about
   // 15 KB to evaluate at each start instead of react-dom's 200 KB (see bench/startup.ts).
   resolve: {
