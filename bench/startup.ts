@@ -1,8 +1,7 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
 import { newPlayerPage, onScreen } from '../test/support/browser.js';
@@ -13,13 +12,6 @@ import { median } from './stats.js';
 
 const FIRST_ITEM = 'antichambre:first-item';
 const MARKS = ['antichambre:script', 'antichambre:db', 'antichambre:fonts', 'antichambre:started', FIRST_ITEM] as const;
-/**
- * What the player shows first: on a fresh profile the bundled set's first item; warm, the next
- * one (the fresh page saved its rotation after its first item). The static page shows the same
- * image in each case (the bench checks the player did); the warm one was fetched by the fresh
- * page (prefetched), as the player's fresh page stored it.
- */
-const FIRST_SHOWN = { fresh: { itemId: 'horaires', image: 'mairie-horaires.png', alt: 'Horaires d’ouverture de la mairie' }, warm: { itemId: 'en-ligne', image: 'mairie-en-ligne.png', alt: 'Démarches désormais en ligne' } } as const;
 export const STARTUP_SOURCES = ['src/renderer', 'src/shared', 'playlists', 'vite.renderer.config.ts', 'package-lock.json', 'bench/startup.ts', 'test/support/staticServer.ts'];
 
 async function playerMarks(page: Page): Promise<Record<string, number>> {
@@ -27,23 +19,56 @@ async function playerMarks(page: Page): Promise<Record<string, number>> {
   return page.evaluate((names) => Object.fromEntries(names.map((name) => [name, performance.getEntriesByName(name)[0]?.startTime ?? NaN])), [...MARKS]);
 }
 
+/** The bundled set's image items (id → file and text alternative): the static page shows the one the player showed first. */
+function bundledImages(): Map<string, { image: string; alt: string }> {
+  const images = new Map<string, { image: string; alt: string }>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.json') && !entry.name.includes('.layout.') && !entry.name.includes('.power.') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') {
+        const playlist = JSON.parse(readFileSync(path, 'utf8')) as { items?: { id: string; type: string; src?: string; alt?: string }[] };
+        for (const item of playlist.items ?? []) if (item.type === 'image' && item.src && !images.has(item.id)) images.set(item.id, { image: basename(item.src), alt: item.alt ?? '' });
+      }
+    }
+  };
+  walk(PLAYLISTS_DIR);
+  return images;
+}
+
 /**
- * The floor: a static page with no script showing the same image full screen, served with the
- * same caching headers as the player. Its time is the image's paint, read
- * by the bench after the fact from element timing (the page itself runs nothing).
+ * The floor: a static page with no script showing, full screen, the image the player showed
+ * first (which one depends on the time of day and, warm, on the rotation the fresh page saved),
+ * served with the same caching headers as the player. `/page?show=<item>&prefetch=<item>`: the
+ * fresh page prefetches the image the warm one shows, as the player's fresh page stored it. Its
+ * time is the image's paint, read by the bench after the fact from element timing (the page
+ * itself runs nothing).
  */
-async function serveFloor(): Promise<{ url: string; warmUrl: string; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'antichambre-floor-'));
-  const page = (shown: (typeof FIRST_SHOWN)[keyof typeof FIRST_SHOWN], head = '') =>
-    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style>${head}</head><body><img elementtiming="first-item" src="${shown.image}" alt="${shown.alt}"></body></html>`;
-  for (const shown of Object.values(FIRST_SHOWN)) copyFileSync(join(PLAYLISTS_DIR, 'media', shown.image), join(dir, shown.image));
-  writeFileSync(join(dir, 'index.html'), page(FIRST_SHOWN.fresh, `<link rel="prefetch" href="${FIRST_SHOWN.warm.image}">`));
-  writeFileSync(join(dir, 'warm.html'), page(FIRST_SHOWN.warm));
-  const files = sirv(dir, { etag: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
-  const server = createServer((req, res) => files(req, res, () => void res.writeHead(404).end()));
+async function serveFloor(): Promise<{ url(show: string, prefetch?: string): string; close(): Promise<void> }> {
+  const images = bundledImages();
+  const image = (itemId: string) => {
+    const found = images.get(itemId);
+    if (!found) throw new Error(`startup bench: the player showed ${itemId} first, not one of the bundled set's images: the static page cannot show it`);
+    return found;
+  };
+  const files = sirv(join(PLAYLISTS_DIR, 'media'), { etag: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://floor');
+    if (url.pathname !== '/page') return files(req, res, () => void res.writeHead(404).end());
+    const shown = images.get(url.searchParams.get('show') ?? '');
+    const prefetch = images.get(url.searchParams.get('prefetch') ?? '');
+    if (!shown) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style>${prefetch ? `<link rel="prefetch" href="${prefetch.image}">` : ''}</head><body><img elementtiming="first-item" src="${shown.image}" alt="${shown.alt.replaceAll('"', '&quot;')}"></body></html>`,
+    );
+  });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { url, warmUrl: `${url}warm.html`, close: () => new Promise((done) => server.close(() => done())) };
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return {
+    url: (show, prefetch) => (image(show), `${base}page?show=${encodeURIComponent(show)}${prefetch ? `&prefetch=${encodeURIComponent(prefetch)}` : ''}`),
+    close: () => new Promise((done) => server.close(() => done())),
+  };
 }
 
 async function floorPaint(page: Page): Promise<number> {
@@ -64,11 +89,10 @@ async function floorPaint(page: Page): Promise<number> {
 
 const runsText = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
 
-/** The static page must show what the player showed first: else the ratio compares two different images. */
-async function expectShown(page: Page, kind: keyof typeof FIRST_SHOWN): Promise<void> {
+/** The item the player shows (the first one, right after its mark). */
+async function shownItem(page: Page): Promise<string> {
   const shown = await onScreen(page);
-  const itemId = shown && shown !== 'idle' ? shown.itemId : String(shown);
-  if (itemId !== FIRST_SHOWN[kind].itemId) throw new Error(`startup bench: the player showed ${itemId} first (${kind}), the static page shows ${FIRST_SHOWN[kind].itemId}; update FIRST_SHOWN`);
+  return shown && shown !== 'idle' ? shown.itemId : String(shown);
 }
 
 interface Timings {
@@ -77,19 +101,20 @@ interface Timings {
 }
 
 /** One player build's fresh then warm start, each in a new profile; the warm one's marks too. */
-async function startPlayer(browser: Browser, url: string, into: Timings, marks: Record<string, number>[]): Promise<void> {
+async function startPlayer(browser: Browser, url: string, into: Timings, marks: Record<string, number>[]): Promise<{ fresh: string; warm: string }> {
   const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
   await page.goto(url);
   into.fresh.push((await playerMarks(page))[FIRST_ITEM]!);
-  await expectShown(page, 'fresh');
+  const fresh = await shownItem(page);
   await page.close();
   const again = await context.newPage();
   await again.goto(url);
   const warm = await playerMarks(again);
-  await expectShown(again, 'warm');
+  const warmItem = await shownItem(again);
   marks.push(warm);
   into.warm.push(warm[FIRST_ITEM]!);
   await context.close();
+  return { fresh, warm: warmItem };
 }
 
 const whereTimeGoes = (marks: Record<string, number>[]): string => MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
@@ -113,20 +138,20 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
   const otherMarks: Record<string, number>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
+      // Which build goes first alternates; the static page then shows what this build showed.
+      if (baseline && i % 2 === 0) await startPlayer(browser, baseline.url, other, otherMarks);
+      const shown = await startPlayer(browser, site.url, player, marks);
+      if (baseline && i % 2 === 1) await startPlayer(browser, baseline.url, other, otherMarks);
       {
         const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
-        await page.goto(floor.url);
+        await page.goto(floor.url(shown.fresh, shown.warm));
         floorMs.fresh.push(await floorPaint(page));
         await page.close();
         const again = await context.newPage();
-        await again.goto(floor.warmUrl);
+        await again.goto(floor.url(shown.warm));
         floorMs.warm.push(await floorPaint(again));
         await context.close();
       }
-      // Which build goes first alternates, so that neither always follows the floor.
-      if (baseline && i % 2 === 0) await startPlayer(browser, baseline.url, other, otherMarks);
-      await startPlayer(browser, site.url, player, marks);
-      if (baseline && i % 2 === 1) await startPlayer(browser, baseline.url, other, otherMarks);
     }
   } finally {
     await floor.close();
