@@ -1,20 +1,17 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
-import { newPlayerPage } from '../test/support/browser.js';
+import { newPlayerPage, onScreen } from '../test/support/browser.js';
 import { PLAYLISTS_DIR } from '../test/support/bundled.js';
-import type { StaticSite } from '../test/support/staticServer.js';
+import { serveWeb, type StaticSite } from '../test/support/staticServer.js';
 import type { ResultFile } from './resultFile.js';
 import { median } from './stats.js';
 
 const FIRST_ITEM = 'antichambre:first-item';
 const MARKS = ['antichambre:script', 'antichambre:db', 'antichambre:fonts', 'antichambre:started', FIRST_ITEM] as const;
-/** The bundled set's first item, which the player shows first on a fresh profile. */
-const FIRST_IMAGE = 'mairie-horaires.png';
 export const STARTUP_SOURCES = ['src/renderer', 'src/shared', 'playlists', 'vite.renderer.config.ts', 'package-lock.json', 'bench/startup.ts', 'test/support/staticServer.ts'];
 
 async function playerMarks(page: Page): Promise<Record<string, number>> {
@@ -22,22 +19,56 @@ async function playerMarks(page: Page): Promise<Record<string, number>> {
   return page.evaluate((names) => Object.fromEntries(names.map((name) => [name, performance.getEntriesByName(name)[0]?.startTime ?? NaN])), [...MARKS]);
 }
 
+/** The bundled set's image items (id → file and text alternative): the static page shows the one the player showed first. */
+function bundledImages(): Map<string, { image: string; alt: string }> {
+  const images = new Map<string, { image: string; alt: string }>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.json') && !entry.name.includes('.layout.') && !entry.name.includes('.power.') && entry.name !== 'bundles.json' && entry.name !== 'playlist.schema.json') {
+        const playlist = JSON.parse(readFileSync(path, 'utf8')) as { items?: { id: string; type: string; src?: string; alt?: string }[] };
+        for (const item of playlist.items ?? []) if (item.type === 'image' && item.src && !images.has(item.id)) images.set(item.id, { image: basename(item.src), alt: item.alt ?? '' });
+      }
+    }
+  };
+  walk(PLAYLISTS_DIR);
+  return images;
+}
+
 /**
- * The floor: a static page with no script showing the same image full screen, served with the
- * same caching headers as the player. Its time is the image's paint, read
- * by the bench after the fact from element timing (the page itself runs nothing).
+ * The floor: a static page with no script showing, full screen, the image the player showed
+ * first (which one depends on the time of day and, warm, on the rotation the fresh page saved),
+ * served with the same caching headers as the player. `/page?show=<item>&prefetch=<item>`: the
+ * fresh page prefetches the image the warm one shows, as the player's fresh page stored it. Its
+ * time is the image's paint, read by the bench after the fact from element timing (the page
+ * itself runs nothing).
  */
-async function serveFloor(): Promise<{ url: string; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'antichambre-floor-'));
-  copyFileSync(join(PLAYLISTS_DIR, 'media', FIRST_IMAGE), join(dir, FIRST_IMAGE));
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style></head><body><img elementtiming="first-item" src="${FIRST_IMAGE}" alt="Horaires d’ouverture de la mairie"></body></html>`,
-  );
-  const files = sirv(dir, { etag: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
-  const server = createServer((req, res) => files(req, res, () => void res.writeHead(404).end()));
+async function serveFloor(): Promise<{ url(show: string, prefetch?: string): string; close(): Promise<void> }> {
+  const images = bundledImages();
+  const image = (itemId: string) => {
+    const found = images.get(itemId);
+    if (!found) throw new Error(`startup bench: the player showed ${itemId} first, not one of the bundled set's images: the static page cannot show it`);
+    return found;
+  };
+  const files = sirv(join(PLAYLISTS_DIR, 'media'), { etag: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://floor');
+    if (url.pathname !== '/page') return files(req, res, () => void res.writeHead(404).end());
+    const shown = images.get(url.searchParams.get('show') ?? '');
+    const prefetch = images.get(url.searchParams.get('prefetch') ?? '');
+    if (!shown) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Plancher</title><style>html,body{margin:0;height:100%;background:#000}img{width:100vw;height:100vh;object-fit:contain;display:block}</style>${prefetch ? `<link rel="prefetch" href="${prefetch.image}">` : ''}</head><body><img elementtiming="first-item" src="${shown.image}" alt="${shown.alt.replaceAll('"', '&quot;')}"></body></html>`,
+    );
+  });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((done) => server.close(() => done())) };
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return {
+    url: (show, prefetch) => (image(show), `${base}page?show=${encodeURIComponent(show)}${prefetch ? `&prefetch=${encodeURIComponent(prefetch)}` : ''}`),
+    close: () => new Promise((done) => server.close(() => done())),
+  };
 }
 
 async function floorPaint(page: Page): Promise<number> {
@@ -58,43 +89,73 @@ async function floorPaint(page: Page): Promise<number> {
 
 const runsText = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
 
+/** The item the player shows (the first one, right after its mark). */
+async function shownItem(page: Page): Promise<string> {
+  const shown = await onScreen(page);
+  return shown && shown !== 'idle' ? shown.itemId : String(shown);
+}
+
+interface Timings {
+  fresh: number[];
+  warm: number[];
+}
+
+/** One player build's fresh then warm start, each in a new profile; the warm one's marks too. */
+async function startPlayer(browser: Browser, url: string, into: Timings, marks: Record<string, number>[]): Promise<{ fresh: string; warm: string }> {
+  const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
+  await page.goto(url);
+  into.fresh.push((await playerMarks(page))[FIRST_ITEM]!);
+  const fresh = await shownItem(page);
+  await page.close();
+  const again = await context.newPage();
+  await again.goto(url);
+  const warm = await playerMarks(again);
+  const warmItem = await shownItem(again);
+  marks.push(warm);
+  into.warm.push(warm[FIRST_ITEM]!);
+  await context.close();
+  return { fresh, warm: warmItem };
+}
+
+const whereTimeGoes = (marks: Record<string, number>[]): string => MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
+
 /**
  * Offline start: navigation to the first item painted, on a fresh profile (the bundle imported
- * first) and a warm one (a new page on the stored set), each against the floor measured in the
+ * first) and a warm one (a new page on the stored data), each against the floor measured in the
  * same run and browser, runs interleaved so that the machine's load falls on both alike.
+ * `STARTUP_BASELINE=<folder>`: another build of the web player (e.g. main's dist/web copied
+ * aside) measured in the same runs, interleaved too, to compare two versions under the same load;
+ * printed only (the results file keeps this checkout's figures).
  */
-export async function benchStartup(browser: Browser, site: StaticSite, results: ResultFile, runs = 10): Promise<void> {
+export async function benchStartup(browser: Browser, site: StaticSite, results: ResultFile, runs = Number(process.env.STARTUP_RUNS ?? 10)): Promise<void> {
   const floor = await serveFloor();
-  const player = { fresh: [] as number[], warm: [] as number[] };
-  const floorMs = { fresh: [] as number[], warm: [] as number[] };
+  const baselineDir = process.env.STARTUP_BASELINE;
+  const baseline = baselineDir ? await serveWeb({ webDir: resolve(baselineDir) }) : null;
+  const player: Timings = { fresh: [], warm: [] };
+  const other: Timings = { fresh: [], warm: [] };
+  const floorMs: Timings = { fresh: [], warm: [] };
   const marks: Record<string, number>[] = [];
+  const otherMarks: Record<string, number>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
+      // Which build goes first alternates; the static page then shows what this build showed.
+      if (baseline && i % 2 === 0) await startPlayer(browser, baseline.url, other, otherMarks);
+      const shown = await startPlayer(browser, site.url, player, marks);
+      if (baseline && i % 2 === 1) await startPlayer(browser, baseline.url, other, otherMarks);
       {
         const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
-        await page.goto(floor.url);
+        await page.goto(floor.url(shown.fresh, shown.warm));
         floorMs.fresh.push(await floorPaint(page));
         await page.close();
         const again = await context.newPage();
-        await again.goto(floor.url);
+        await again.goto(floor.url(shown.warm));
         floorMs.warm.push(await floorPaint(again));
-        await context.close();
-      }
-      {
-        const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
-        await page.goto(site.url);
-        player.fresh.push((await playerMarks(page))[FIRST_ITEM]!);
-        await page.close();
-        const again = await context.newPage();
-        await again.goto(site.url);
-        const warm = await playerMarks(again);
-        marks.push(warm);
-        player.warm.push(warm[FIRST_ITEM]!);
         await context.close();
       }
     }
   } finally {
     await floor.close();
+    await baseline?.close();
   }
   for (const kind of ['fresh', 'warm'] as const) {
     const ratio = median(player[kind]) / median(floorMs[kind]);
@@ -102,8 +163,9 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     const label = kind === 'fresh' ? 'first item on screen, fresh profile (bundle imported, then shown), against a static page showing the same image' : 'first item on screen, warm profile (new page on stored data), against the same static page';
     const text = `median ${median(player[kind]).toFixed(0)} ms, ${ratio.toFixed(2)}× the static page's ${median(floorMs[kind]).toFixed(0)} ms`;
     console.log(`startup  ${kind.padEnd(5)} ${text}  [goal ≤ ${goal}×]  player runs: ${runsText(player[kind])}; static page runs: ${runsText(floorMs[kind])}`);
+    if (baselineDir) console.log(`startup  ${kind.padEnd(5)} baseline ${baselineDir}: median ${median(other[kind]).toFixed(0)} ms, ${(median(other[kind]) / median(floorMs[kind])).toFixed(2)}× the static page; runs: ${runsText(other[kind])}`);
     results.record({ id: `startup.${kind}`, label, value: Number(ratio.toFixed(2)), unit: '×', text, runs: player[kind].map((v, k) => Number((v / floorMs[kind][k]!).toFixed(2))), goal: { op: '<=', value: goal }, dependsOn: STARTUP_SOURCES });
   }
-  const where = MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
-  console.log(`startup  warm profile, median time of each mark since navigation (ms): ${where}`);
+  console.log(`startup  warm profile, median time of each mark since navigation (ms): ${whereTimeGoes(marks)}`);
+  if (baselineDir) console.log(`startup  warm profile, baseline's marks (ms): ${whereTimeGoes(otherMarks)}`);
 }

@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { Impression } from '../shared/impression.js';
 import { Alert, checkSetZones, PlaylistsMessageFields } from '../shared/protocol.js';
+import { PLAYER_DB_NAME } from './storageWarmup.js';
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
 
 /**
@@ -99,7 +100,7 @@ export class PlayerDb extends Dexie {
   rejected!: EntityTable<RejectedImpression, 'id'>;
   queueEvents!: EntityTable<StoredQueueEvent, 'key'>;
 
-  constructor(name = 'antichambre') {
+  constructor(name = PLAYER_DB_NAME) {
     super(name);
     this.version(1).stores({
       sets: '&key',

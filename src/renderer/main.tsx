@@ -1,12 +1,18 @@
+// First: the database opens while the rest of the code is evaluated.
+import { releaseEarlyStorage } from './storageWarmup.js';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
+import { runEffectsAfterCommit } from './effectScheduling.js';
 import { importBundle } from './bundleImport.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
-import { DEFAULT_CACHE_OPTIONS, MediaCache } from './mediaCache.js';
+import { DEFAULT_CACHE_OPTIONS, loadDownloadCode, MediaCache } from './mediaCache.js';
+import { loadDeferredCode } from './deferredCode.js';
+import { DisposableStore } from './disposables.js';
+import { loadQrEncoder } from './qrEncoder.js';
 import { ScreenLayout } from './screenLayout.js';
 import { CallAnnouncer } from './callAnnouncer.js';
 import { playChime } from './components/QueueBoard.js';
@@ -26,6 +32,7 @@ import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
 
 async function boot(): Promise<void> {
+  runEffectsAfterCommit();
   const root = createRoot(document.getElementById('root')!);
   performance.mark('antichambre:script');
   const configResult = await loadConfig();
@@ -34,7 +41,7 @@ async function boot(): Promise<void> {
   const notice = configResult.ok ? null : configResult.error.split(' · ');
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const db = new PlayerDb();
-  // Text slides must not appear in a fallback font for a frame: wait for ours (briefly), meanwhile opening the database.
+  // Our text faces (briefly awaited below), loading meanwhile.
   const fontsLoaded = Promise.race([
     Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
     new Promise((resolve) => setTimeout(resolve, 1500)),
@@ -46,19 +53,23 @@ async function boot(): Promise<void> {
     : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
-  const [credentials] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), cache.init()]);
-  const screenId = credentials?.screenId ?? config.screen ?? (await localScreenId(db));
+  const queue = new QueueTracker(db);
+  const alerts = new AlertBoard(db);
+  // No id configured and no hub to pair with: the id this player made itself, read with the rest.
+  const ownId = config.screen || config.hub ? null : localScreenId(db);
+  // Everything the first item depends on, read side by side: what is cached, alerts (an urgent one covers the screen), the queue's waits.
+  const [credentials, localId] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), ownId, cache.init(), alerts.init(), queue.init()]);
+  const screenId = credentials?.screenId ?? config.screen ?? localId ?? (await localScreenId(db));
   performance.mark('antichambre:db');
+  releaseEarlyStorage();
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
-  const queue = new QueueTracker(db);
   log.audienceOf = queue.audienceOf;
   // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
   const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits() });
   const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
   queue.onCalled = (calls) => announcer.receive(calls);
   queue.subscribe(() => playback.waitsChanged());
-  const alerts = new AlertBoard(db);
   const identify = new IdentifyFlag();
   // Asleep when the building is closed (the set's power schedule): black, nothing plays; in the kiosk the display powered down.
   let sync: HubSync | null = null;
@@ -75,10 +86,12 @@ async function boot(): Promise<void> {
     power.setStoredSet(set);
   });
   cache.onReady(() => playback.fileReady());
-  await Promise.all([fontsLoaded, alerts.init(), queue.init()]);
+  // The alerts were read before anything listened: the screen is covered from the start if one is urgent.
+  cover();
+  // Text slides must not appear in a fallback font for a frame (the faces were fetched with the code).
+  await fontsLoaded;
   await playback.start();
   power.start(playback.currentSet());
-  await switcher.init();
   performance.mark('antichambre:started');
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
   // Its code (socket.io) loads after the first frame is asked for: the screen plays its stored set without it.
@@ -94,6 +107,10 @@ async function boot(): Promise<void> {
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );
+  // The QR encoder and (web player) the download path, once the first item is on screen.
+  const owned = new DisposableStore();
+  loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
+  await switcher.init();
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
   if (hubUrl && credentials) {
     void import('./hubSync.js').then(({ HubSync }) => {
@@ -142,6 +159,7 @@ async function boot(): Promise<void> {
 
   window.addEventListener('pagehide', () => {
     stopped = true;
+    owned.dispose();
     sync?.stop();
     queue.stop();
     power.stop();

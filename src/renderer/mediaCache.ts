@@ -2,10 +2,27 @@ import type { PlannedFile } from '../shared/mediaPlan.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
 import { backoffMs as sharedBackoffMs, missingFileErrors, MissingSince, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
-import { DownloadError, downloadFile } from './download.js';
+import type * as DownloadModule from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 import { Listeners } from './listeners.js';
+
+/**
+ * The download path (streaming, resuming, SHA-256 in WebAssembly: hash-wasm) is loaded at the
+ * first download, not with the player's start: a screen that has its files plays without it.
+ */
+let downloadCode: typeof DownloadModule | null = null;
+let downloadLoading: Promise<typeof DownloadModule> | null = null;
+export function loadDownloadCode(): Promise<typeof DownloadModule> {
+  downloadLoading ??= import('./download.js').then(
+    (module) => (downloadCode = module),
+    (error: unknown) => {
+      downloadLoading = null; // the next attempt tries again
+      throw error;
+    },
+  );
+  return downloadLoading;
+}
 
 /**
  * The media cache: fetches what the screen will need, soonest first, two at a time, with
@@ -234,6 +251,9 @@ export class MediaCache implements PlayerMedia {
         return;
       }
       if (attempt.abandoned) return;
+      step('the download code to load');
+      const { downloadFile } = await loadDownloadCode();
+      if (attempt.abandoned) return;
       step('the download to start');
       await downloadFile(this.db, file, {
         signal: attempt.controller.signal,
@@ -255,7 +275,7 @@ export class MediaCache implements PlayerMedia {
     } catch (error) {
       // Stopped, given up as stuck, or cleared (clear-cache made a new status): nothing to retry here.
       if (this.stopped || attempt.abandoned || this.status.get(file.sha256) !== s) return;
-      const kind: RetryKind = error instanceof DownloadError ? error.retry : 'soon';
+      const kind: RetryKind = downloadCode && error instanceof downloadCode.DownloadError ? error.retry : 'soon';
       s.error = (error as Error).message;
       s.attempts++;
       console.warn(`[antichambre] ${file.src}: ${s.error} (attempt ${s.attempts})`);

@@ -6,9 +6,11 @@ import type { PlayerDb, StoredPart } from './db.js';
  */
 
 export async function readMedia(db: PlayerDb, sha256: string): Promise<Blob | null> {
-  const media = await db.media.get(sha256);
+  // The record and its parts asked for side by side (one wait for the store, not two). Not in one
+  // explicit transaction: Dexie would resolve it only once committed, a wait more. A part without
+  // its record is never read as a file: the size must match the record's.
+  const [media, parts] = await Promise.all([db.media.get(sha256), db.parts.where('sha256').equals(sha256).sortBy('offset') as Promise<StoredPart[]>]);
   if (!media) return null;
-  const parts: StoredPart[] = await db.parts.where('sha256').equals(sha256).sortBy('offset');
   const blob = new Blob(
     parts.map((p) => p.blob),
     { type: media.type },

@@ -3,9 +3,10 @@ import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
 import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
-import { readSetting, writeSetting } from './settings.js';
+import { writeSetting, type SettingsSnapshot } from './settings.js';
 import { Listeners } from './listeners.js';
 import { DisposableStore, TimerSlot } from './disposables.js';
+import { loadQrEncoder } from './qrEncoder.js';
 
 /**
  * One zone's loop (protocol §6: each `playlist` zone plays on its own; without a layout the
@@ -117,13 +118,11 @@ export class Playback {
   subscribe = this.listeners.subscribe;
   getView = (): PlayerView => this.view;
 
-  /** Starts playing `set` (the stored one, read by the screen's owner) where this zone's rotation was saved. */
-  async start(set: StoredSet | null): Promise<void> {
-    const { db } = this.deps;
-    const [saved, airtime] = await Promise.all([readSetting(db, rotationKey(this.zoneId), Rotation), readSetting(db, airtimeKey(this.zoneId), HourAirtime)]);
-    const rotation = saved ?? (this.zoneId === MAIN_ZONE ? await readSetting(db, 'rotation', Rotation) : undefined);
+  /** Starts playing `set` (the stored one, read by the screen's owner) where this zone's rotation was saved (`settings`, read with it). */
+  start(set: StoredSet | null, settings: SettingsSnapshot): void {
+    const rotation = settings.get(rotationKey(this.zoneId), Rotation) ?? (this.zoneId === MAIN_ZONE ? settings.get('rotation', Rotation) : undefined);
     this.rotation = rotation ?? START_ROTATION;
-    this.airtime = airtime;
+    this.airtime = settings.get(airtimeKey(this.zoneId), HourAirtime);
     this.useSet(set);
     if (this.stopped) return;
     this.owned.interval(() => void this.heartbeat(), HEARTBEAT_MS);
@@ -308,7 +307,16 @@ export class Playback {
     if (placeholder.ready && this.wanted?.key === key) this.promote();
   }
 
+  /** The item's files, and the QR encoder when it has a code (drawn in the item's first frame), loaded side by side. */
   private async attachMedia(slot: SlotView): Promise<void> {
+    const item = slot.item;
+    const loads = [this.attachFiles(slot)];
+    if ((item.type === 'image' || item.type === 'text') && item.qr) loads.push(loadQrEncoder().then(() => {}));
+    // Both settled before the slot is judged: no object URL made after the slot was dropped.
+    for (const result of await Promise.allSettled(loads)) if (result.status === 'rejected') throw result.reason;
+  }
+
+  private async attachFiles(slot: SlotView): Promise<void> {
     const item = slot.item;
     if (item.type !== 'image' && item.type !== 'video') return;
     const sha256 = item.sha256.toLowerCase();

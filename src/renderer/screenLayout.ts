@@ -2,6 +2,7 @@ import { FULL_SCREEN, MAIN_ZONE, type Layout, type Zone } from '../shared/layout
 import { StoredSet } from './db.js';
 import { Listeners } from './listeners.js';
 import { Playback, type PlaybackDeps } from './playback.js';
+import { SettingsSnapshot } from './settings.js';
 import { TickerFeed } from './tickerFeed.js';
 
 /**
@@ -44,12 +45,17 @@ export class ScreenLayout {
     return this.view.layout;
   }
 
+  /** The settings read with the stored set at start, for the zones of the first arrangement. */
+  private startSettings: SettingsSnapshot | null = null;
+
   async start(): Promise<void> {
     const { db, log } = this.deps;
-    const [, stored] = await Promise.all([log.recover(), db.sets.get('current')]);
+    // The set and every zone's saved rotation, read side by side (the zones are known only from the set).
+    const [, stored, settings] = await Promise.all([log.recover(), db.sets.get('current'), SettingsSnapshot.read(db)]);
     // Read back from disk: parsed like anything else that enters; a damaged set is ignored (the bundle is imported again).
     const parsed = StoredSet.safeParse(stored);
     this.set = parsed.success ? parsed.data : null;
+    this.startSettings = settings;
     await this.arrange();
   }
 
@@ -104,7 +110,11 @@ export class ScreenLayout {
     const layout = set?.layout ?? FULL_SCREEN;
     const old = this.view.zones;
     const zones: ZoneRuntime[] = [];
-    const starting: Promise<void>[] = [];
+    const added = layout.zones.some((zone) => !old.some((z) => z.zone.id === zone.id && z.zone.kind === zone.kind) && (zone.kind === 'playlist' || zone.kind === 'ticker'));
+    // A zone added starts where its rotation was saved: read now (at start, with the set).
+    const settings = added ? (this.startSettings ?? (await SettingsSnapshot.read(this.deps.db))) : null;
+    this.startSettings = null;
+    if (this.stopped) return;
     for (const zone of layout.zones) {
       const kept = old.find((z) => z.zone.id === zone.id && z.zone.kind === zone.kind);
       if (kept) {
@@ -117,16 +127,15 @@ export class ScreenLayout {
       if (zone.kind === 'playlist') {
         runtime.playback = new Playback(this.deps, zone.id);
         runtime.playback.setCovered(this.covered);
-        starting.push(runtime.playback.start(set));
+        runtime.playback.start(set, settings!);
       } else if (zone.kind === 'ticker') {
         runtime.ticker = new TickerFeed(this.deps, zone.id);
         runtime.ticker.setCovered(this.covered);
-        starting.push(runtime.ticker.start(set));
+        runtime.ticker.start(set, settings!);
       }
       zones.push(runtime);
     }
     const dropped = old.filter((z) => !zones.some((kept) => kept.playback === z.playback && kept.ticker === z.ticker));
-    await Promise.all(starting);
     this.view = { layout, zones };
     this.listeners.notify();
     await Promise.all(dropped.map((zone) => stopZone(zone)));

@@ -5,7 +5,7 @@ import type { StoredSet, PlayerDb } from './db.js';
 import type { ImpressionLog } from './impressionLog.js';
 import { Listeners } from './listeners.js';
 import { airtimeKey, rotationKey } from './playback.js';
-import { readSetting, writeSetting } from './settings.js';
+import { writeSetting, type SettingsSnapshot } from './settings.js';
 
 /**
  * A `ticker` zone's lines (§6): the `text` items of its playlists in turn, chosen by the one
@@ -52,10 +52,10 @@ export class TickerFeed {
   subscribe = this.listeners.subscribe;
   getVersion = (): number => this.version;
 
-  async start(set: StoredSet | null): Promise<void> {
-    const [rotation, airtime] = await Promise.all([readSetting(this.deps.db, rotationKey(this.zoneId), Rotation), readSetting(this.deps.db, airtimeKey(this.zoneId), HourAirtime)]);
-    this.rotation = rotation ?? START_ROTATION;
-    this.airtime = airtime;
+  /** Starts on `set` where this zone's rotation was saved (`settings`, read with the set). */
+  start(set: StoredSet | null, settings: SettingsSnapshot): void {
+    this.rotation = settings.get(rotationKey(this.zoneId), Rotation) ?? START_ROTATION;
+    this.airtime = settings.get(airtimeKey(this.zoneId), HourAirtime);
     this.useSet(set);
   }
 

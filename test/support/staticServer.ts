@@ -12,9 +12,10 @@ export interface StaticSite {
 
 export const WEB_DIR = resolve(import.meta.dirname, '../../dist/web');
 
-export async function serveWeb(options: { playlistsDir?: string } = {}): Promise<StaticSite> {
+/** `webDir`: another build of the web player (the startup bench compares two builds side by side). */
+export async function serveWeb(options: { playlistsDir?: string; webDir?: string } = {}): Promise<StaticSite> {
   // Like a production static server: hashed assets cached for good, the rest revalidated.
-  const web = sirv(WEB_DIR, {
+  const web = sirv(options.webDir ?? WEB_DIR, {
     etag: true,
     setHeaders: (res, pathname) => res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });

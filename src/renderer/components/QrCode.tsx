@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import type { Qr } from '../../shared/playlist.js';
-import { qrSvgPath } from '../../shared/qrModules.js';
+import { qrEncoder } from '../qrEncoder.js';
 
 /**
  * §1 `qr`: the item's content with a QR code beside it (below it in a zone taller than wide),
@@ -24,7 +24,11 @@ export function WithQr({ qr, children }: { qr: Qr | undefined; children: ReactNo
 }
 
 export function QrCode({ url }: { url: string }) {
-  const { size, path } = useMemo(() => qrSvgPath(url), [url]);
+  const encode = qrEncoder();
+  // Loaded before any item with a code is prepared (Playback); without it, no half-drawn code.
+  const code = useMemo(() => encode?.(url) ?? null, [encode, url]);
+  if (!code) return null;
+  const { size, path } = code;
   return (
     <svg className="qr-code" viewBox={`0 0 ${size} ${size}`} shapeRendering="crispEdges" role="img" aria-label={url}>
       <rect width={size} height={size} fill="#fff" />
