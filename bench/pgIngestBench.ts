@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { openPostgresStores } from '../src/hub/stores/postgres/index.js';
 import { openPgPool, type PgPool } from '../src/hub/stores/postgres/pgDb.js';
@@ -91,22 +92,58 @@ function batchesOf(sender: number): Impression[][] {
   return Array.from({ length: PER_SENDER / BATCH }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH));
 }
 
-/** Impressions per second into a fresh database through `insert` (which answers how many were stored). */
-async function ingestRate(insert: (batch: Impression[]) => Promise<number>): Promise<number> {
+/** A process's parent and the CPU seconds it and its waited-for children used (Linux /proc). */
+function processStat(pid: number): { ppid: number; cpu: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 };
+}
+
+/** CPU seconds used by a PostgreSQL server: its postmaster and every process it started (backends, WAL writer, checkpointer…). */
+function postgresCpu(postmaster: number): number {
+  let total = processStat(postmaster).cpu;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const child = processStat(Number(entry));
+      if (child.ppid === postmaster) total += child.cpu;
+    } catch {
+      // A process that ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/**
+ * Impressions per second into a fresh database through `insert` (which answers how many were
+ * stored), and the CPU seconds per 100,000 impressions of this process and of PostgreSQL: what
+ * the machine's load does not change much, unlike the rate.
+ */
+async function ingestRate(postmaster: number, insert: (batch: Impression[]) => Promise<number>): Promise<{ rate: number; cpuPer100k: number }> {
   const senders = Array.from({ length: SENDERS }, (_, s) => batchesOf(s));
+  const node0 = process.cpuUsage();
+  const pg0 = postgresCpu(postmaster);
   const t0 = performance.now();
   await Promise.all(
     senders.map(async (batches) => {
       for (const batch of batches) if ((await insert(batch)) !== batch.length) throw new Error('bench pg-ingest: a batch was not stored whole');
     }),
   );
-  return (SENDERS * PER_SENDER) / ((performance.now() - t0) / 1000);
+  const rate = (SENDERS * PER_SENDER) / ((performance.now() - t0) / 1000);
+  const node = process.cpuUsage(node0);
+  const cpu = (node.user + node.system) / 1e6 + postgresCpu(postmaster) - pg0;
+  return { rate, cpuPer100k: (cpu / (SENDERS * PER_SENDER)) * 100_000 };
 }
 
 export async function benchPgIngest(results: ResultFile): Promise<void> {
   const postgres = await startPostgres({ durable: true });
   const rates = { copy: [] as number[], previous: [] as number[] };
+  const cpu = { copy: [] as number[], previous: [] as number[] };
   try {
+    // The server's postmaster: the parent of any backend.
+    const probe = openPgPool(postgres.adminUrl, { max: 1 });
+    const backend = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await probe.end();
+    const postmaster = processStat(backend).ppid;
     for (let round = 0; round < ROUNDS; round++) {
       for (const variant of round % 2 === 0 ? (['previous', 'copy'] as const) : (['copy', 'previous'] as const)) {
         const url = await postgres.freshDatabase();
@@ -115,13 +152,14 @@ export async function benchPgIngest(results: ResultFile): Promise<void> {
           let store: ImpressionStore | PreviousImpressionStore = stores.impressions;
           let pool: PgPool | null = null;
           if (variant === 'previous') store = new PreviousImpressionStore((pool = openPgPool(url)));
-          const rate = await ingestRate(async (batch) => {
+          const { rate, cpuPer100k } = await ingestRate(postmaster, async (batch) => {
             const answer = await store.insert(batch, Date.now());
             return typeof answer === 'number' ? answer : answer.stored;
           });
           await pool?.end();
           rates[variant].push(rate);
-          console.log(`pg-ingest round ${round + 1}: ${variant === 'copy' ? 'COPY (now)' : 'unnested arrays (before)'} ${Math.round(rate).toLocaleString('en')} impressions/s`);
+          cpu[variant].push(cpuPer100k);
+          console.log(`pg-ingest round ${round + 1}: ${variant === 'copy' ? 'COPY (now)' : 'unnested arrays (before)'} ${Math.round(rate).toLocaleString('en')} impressions/s, ${cpuPer100k.toFixed(2)} CPU s per 100,000 (hub process + PostgreSQL)`);
         } finally {
           await stores.close();
         }
@@ -133,13 +171,18 @@ export async function benchPgIngest(results: ResultFile): Promise<void> {
   const now = median(rates.copy);
   const before = median(rates.previous);
   const ratio = now / before;
-  console.log(`pg-ingest: COPY ${Math.round(now).toLocaleString('en')}/s, unnested arrays ${Math.round(before).toLocaleString('en')}/s (medians of ${ROUNDS}), ratio ${ratio.toFixed(2)}`);
+  const cpuNow = median(cpu.copy);
+  const cpuBefore = median(cpu.previous);
+  console.log(
+    `pg-ingest: COPY ${Math.round(now).toLocaleString('en')}/s, unnested arrays ${Math.round(before).toLocaleString('en')}/s (medians of ${ROUNDS}), ratio ${ratio.toFixed(2)}; ` +
+      `CPU per 100,000: ${cpuNow.toFixed(2)} s against ${cpuBefore.toFixed(2)} s (ratio ${(cpuNow / cpuBefore).toFixed(2)}): on 2 idle cores, at most ${Math.round((2 * 100_000) / cpuNow).toLocaleString('en')}/s`,
+  );
   results.record({
     id: 'cluster.store-ingest',
     label: `impressions into PostgreSQL (fsync on) at the store, batches of ${BATCH} from ${SENDERS} screens, no hub in between (median of ${ROUNDS})`,
     value: Math.round(now),
     unit: 'impressions/s',
-    text: `${(Math.round(now / 1000) * 1000).toLocaleString('en')} impressions/s (COPY), ${ratio.toFixed(2)}× the previous unnested arrays' ${(Math.round(before / 1000) * 1000).toLocaleString('en')}/s in the same run`,
+    text: `${(Math.round(now / 1000) * 1000).toLocaleString('en')} impressions/s (COPY), ${ratio.toFixed(2)}× the previous unnested arrays' ${(Math.round(before / 1000) * 1000).toLocaleString('en')}/s in the same run; CPU ${cpuNow.toFixed(2)} s per 100,000 against ${cpuBefore.toFixed(2)} s`,
     runs: rates.copy.map(Math.round),
     goal: { op: '>=', value: 50_000 },
     dependsOn: PG_INGEST_SOURCES,

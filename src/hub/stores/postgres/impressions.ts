@@ -8,17 +8,19 @@ import { storedImpression, type ImpressionRow } from '../storedRows.js';
 import type { PgClient, PgPool } from './pgDb.js';
 
 /**
- * Proof of play (PostgreSQL): a batch is streamed by COPY into a temporary staging table of the
- * connection, then moved by one `INSERT … SELECT … ON CONFLICT (id) DO NOTHING RETURNING id`
- * (idempotent by id), in one transaction; resolved means committed, so it can be acked. Group
+ * Proof of play (PostgreSQL): a batch is streamed by COPY straight into impressions, in one
+ * transaction; if one of its ids is already stored (a batch sent again), by COPY into a
+ * temporary staging table of the connection, then moved by one `INSERT … SELECT … ON CONFLICT
+ * (id) DO NOTHING RETURNING id` (idempotent by id). Resolved means committed, so it can be acked. Group
  * commit: while IN_FLIGHT transactions are committing, the batches that arrive wait and go
  * together in the next one, so a thousand screens' batches share a few commits (and their
  * fsyncs) instead of taking one each. A group that fails is tried again batch by batch, so that
  * one batch the database refuses fails only its own screen's ack.
  *
- * Why COPY: the previous single statement (columns as twelve arrays, unnested) spent as much
- * time in node-postgres turning 48,000 values into array literals as PostgreSQL spent inserting
- * them (`npm run bench -- pg-ingest` measures both, in the same run).
+ * Why COPY: the previous single statement (columns as twelve arrays, unnested, ON CONFLICT) took
+ * twice the CPU per row (node-postgres turning 48,000 values into array literals, PostgreSQL
+ * parsing them and checking each for a conflict); `npm run bench -- pg-ingest` measures both in
+ * the same run.
  */
 
 /** Transactions committing at once (the pool keeps its other connections for the other stores). */
@@ -37,6 +39,9 @@ const COLUMNS = '(id, screen_id, playlist_id, item_id, revision, start, "end", d
 /** Per connection (temporary), emptied at each commit; made the first time a connection stores impressions. */
 const CREATE_STAGING = 'CREATE TEMP TABLE IF NOT EXISTS impressions_staging (LIKE impressions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS';
 const COPY_STAGING = `COPY impressions_staging ${COLUMNS} FROM STDIN`;
+const COPY_IMPRESSIONS = `COPY impressions ${COLUMNS} FROM STDIN`;
+/** SQLSTATE of a duplicate key. */
+const UNIQUE_VIOLATION = '23505';
 const MOVE_STAGED = `INSERT INTO impressions ${COLUMNS} SELECT id, screen_id, playlist_id, item_id, revision, start, "end", duration_ms, complete, received_at, zone_id, audience FROM impressions_staging
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
@@ -62,6 +67,16 @@ export function copyLine(impression: Impression, receivedAt: string): string {
     impression.zoneId ?? MAIN_ZONE,
     impression.audience === undefined ? '\\N' : String(impression.audience),
   ].join('\t') + '\n';
+}
+
+/** Streams `text` (COPY's text format) through a `COPY … FROM STDIN` statement. */
+function copy(client: PgClient, statement: string, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom(statement));
+    stream.once('finish', resolve);
+    stream.once('error', reject);
+    stream.end(text);
+  });
 }
 
 export class PgImpressionStore implements ImpressionStore {
@@ -124,34 +139,46 @@ export class PgImpressionStore implements ImpressionStore {
     }
   }
 
-  /** COPY into the connection's staging table, moved into impressions, committed: the ids that were new. */
+  /**
+   * The group committed: the ids that were new. First COPY straight into impressions (the usual
+   * case: every id new); if an id is already there (a batch sent again after a lost ack, or
+   * twice in the group), that transaction is rolled back and the group goes through the
+   * connection's staging table and `ON CONFLICT (id) DO NOTHING`.
+   */
   private async commit(group: Waiting[]): Promise<Set<string>> {
+    let text = '';
+    for (const batch of group) for (const impression of batch.impressions) text += copyLine(impression, batch.receivedAt);
     const client = await this.pool.connect();
     let broken: Error | undefined;
-    try {
-      if (!this.staged.has(client)) {
-        await client.query(CREATE_STAGING);
-        this.staged.add(client);
-      }
+    const inTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
       await client.query('BEGIN');
       try {
-        let text = '';
-        for (const batch of group) for (const impression of batch.impressions) text += copyLine(impression, batch.receivedAt);
-        await new Promise<void>((resolve, reject) => {
-          const copy = client.query(copyFrom(COPY_STAGING));
-          copy.once('finish', resolve);
-          copy.once('error', reject);
-          copy.end(text);
-        });
-        const { rows } = await client.query<{ id: string }>(MOVE_STAGED);
+        const result = await work();
         await client.query('COMMIT');
-        return new Set(rows.map((row) => row.id));
+        return result;
       } catch (error) {
         await client.query('ROLLBACK').catch((rollback: unknown) => {
           broken = rollback instanceof Error ? rollback : new Error(String(rollback));
         });
         throw error;
       }
+    };
+    try {
+      try {
+        await inTransaction(() => copy(client, COPY_IMPRESSIONS, text));
+        return new Set(group.flatMap((batch) => batch.impressions.map((impression) => impression.id)));
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION || broken) throw error;
+      }
+      if (!this.staged.has(client)) {
+        await client.query(CREATE_STAGING);
+        this.staged.add(client);
+      }
+      return await inTransaction(async () => {
+        await copy(client, COPY_STAGING, text);
+        const { rows } = await client.query<{ id: string }>(MOVE_STAGED);
+        return new Set(rows.map((row) => row.id));
+      });
     } finally {
       // A connection that could not even roll back (link lost, COPY cut) is closed, not given back to the pool.
       client.release(broken);
