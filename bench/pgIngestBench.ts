@@ -93,13 +93,13 @@ function batchesOf(sender: number): Impression[][] {
 }
 
 /** A process's parent and the CPU seconds it and its waited-for children used (Linux /proc). */
-function processStat(pid: number): { ppid: number; cpu: number } {
+export function processStat(pid: number): { ppid: number; cpu: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 };
 }
 
 /** CPU seconds used by a PostgreSQL server: its postmaster and every process it started (backends, WAL writer, checkpointer…). */
-function postgresCpu(postmaster: number): number {
+export function postgresCpu(postmaster: number): number {
   let total = processStat(postmaster).cpu;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -142,8 +142,8 @@ export async function benchPgIngest(results: ResultFile): Promise<void> {
     // The server's postmaster: the parent of any backend.
     const probe = openPgPool(postgres.adminUrl, { max: 1 });
     const backend = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    await probe.end();
     const postmaster = processStat(backend).ppid;
+    await probe.end();
     for (let round = 0; round < ROUNDS; round++) {
       for (const variant of round % 2 === 0 ? (['previous', 'copy'] as const) : (['copy', 'previous'] as const)) {
         const url = await postgres.freshDatabase();
