@@ -24,7 +24,7 @@ export const ScreensCommand = z.discriminatedUnion('type', [
 export type ScreensCommand = z.infer<typeof ScreensCommand>;
 
 export type ScreensAnswer =
-  | { type: 'connected'; hello: number[] }
+  | { type: 'connected'; hello: number[]; retries: number }
   | { type: 'steady'; acks: number[]; failed: number; lagP99: number; cpuS: number }
   | { type: 'received'; at: Record<string, number> }
   | { type: 'error'; message: string };
@@ -41,37 +41,45 @@ function impressions(screenId: string, count: number, from: number): Impression[
 const screens: { id: string; socket: Socket; index: number }[] = [];
 const received = new Map<string, number>();
 
+/** Screens connecting at once in this process (each retries as a player does until it is in). */
+const CONNECTING_AT_ONCE = 250;
+
 async function connect(command: Extract<ScreensCommand, { type: 'connect' }>): Promise<ScreensAnswer> {
   const hello: number[] = [];
-  for (let k = 0; k < command.ids.length; k += 500) {
+  let retries = 0;
+  for (let k = 0; k < command.ids.length; k += CONNECTING_AT_ONCE) {
     const chunk = await Promise.all(
-      command.ids.slice(k, k + 500).map(
+      command.ids.slice(k, k + CONNECTING_AT_ONCE).map(
         (id, j) =>
           new Promise<{ id: string; socket: Socket; index: number }>((resolve, reject) => {
             const index = command.first + k + j;
             const node = command.nodes[index % command.nodes.length]!;
-            const socket = io(`${node}/screens`, { auth: { screenId: id, token: command.token, protocol: 1, version: 'bench' }, transports: ['websocket'], reconnection: false });
+            // As a player: refused or timed out, it tries again after a randomized backoff (1 to 5 s).
+            const socket = io(`${node}/screens`, { auth: { screenId: id, token: command.token, protocol: 1, version: 'bench' }, transports: ['websocket'], timeout: 60_000, reconnectionDelay: 1_000, reconnectionDelayMax: 5_000 });
+            let said = false;
             socket.on('playlists', (_message: unknown, ack: (a: unknown) => void) => {
               received.set(id, epochNow());
               ack({ ok: true });
             });
-            socket.once('connect', () => {
+            socket.on('connect_error', () => retries++);
+            socket.on('connect', () => {
               const h0 = performance.now();
               socket
-                .timeout(60_000)
+                .timeout(120_000)
                 .emitWithAck('hello', { revision: null, version: 'bench', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } })
                 .then(() => {
+                  if (said) return;
+                  said = true;
                   hello.push(performance.now() - h0);
                   resolve({ id, socket, index });
                 }, reject);
             });
-            socket.once('connect_error', reject);
           }),
       ),
     );
     screens.push(...chunk);
   }
-  return { type: 'connected', hello };
+  return { type: 'connected', hello, retries };
 }
 
 async function steady(command: Extract<ScreensCommand, { type: 'steady' }>): Promise<ScreensAnswer> {
@@ -111,8 +119,11 @@ async function steady(command: Extract<ScreensCommand, { type: 'steady' }>): Pro
 }
 
 function answer(message: ScreensAnswer): void {
-  process.send!(message);
+  if (process.connected) process.send!(message);
 }
+
+// The bench that started this process is gone: so are its screens.
+process.on('disconnect', () => process.exit(0));
 
 process.on('message', (raw: unknown) => {
   const parsed = ScreensCommand.safeParse(raw);
