@@ -1,4 +1,4 @@
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { ImpressionQuery, StoredImpression } from '../../../shared/adminApi.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { Impression } from '../../../shared/impression.js';
@@ -69,10 +69,9 @@ export function copyLine(impression: Impression, receivedAt: string): string {
   ].join('\t') + '\n';
 }
 
-/** Streams `text` (COPY's text format) through a `COPY … FROM STDIN` statement. */
-function copy(client: PgClient, statement: string, text: string): Promise<void> {
+/** Streams `text` (COPY's text format) through a running `COPY … FROM STDIN` statement. */
+function copy(stream: CopyStreamQuery, text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const stream = client.query(copyFrom(statement));
     stream.once('finish', resolve);
     stream.once('error', reject);
     stream.end(text);
@@ -165,7 +164,7 @@ export class PgImpressionStore implements ImpressionStore {
     };
     try {
       try {
-        await inTransaction(() => copy(client, COPY_IMPRESSIONS, text));
+        await inTransaction(() => copy(client.query(copyFrom(COPY_IMPRESSIONS)), text));
         return new Set(group.flatMap((batch) => batch.impressions.map((impression) => impression.id)));
       } catch (error) {
         if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION || broken) throw error;
@@ -175,7 +174,7 @@ export class PgImpressionStore implements ImpressionStore {
         this.staged.add(client);
       }
       return await inTransaction(async () => {
-        await copy(client, COPY_STAGING, text);
+        await copy(client.query(copyFrom(COPY_STAGING)), text);
         const { rows } = await client.query<{ id: string }>(MOVE_STAGED);
         return new Set(rows.map((row) => row.id));
       });
