@@ -61,6 +61,8 @@ interface NodeRun {
   nodeCpu: number[];
   pgCpu: number;
   redisCpu: number;
+  /** What PostgreSQL's busy backends were doing, sampled every 100 ms in the steady state: wait event (or "CPU") and its share of the samples. */
+  pgBusy: { what: string; share: number }[];
   /** Seconds per second each node's event loop was ready to run but waited for a core (the machine's other work): 0.5 means half the time. */
   nodeWait: number[];
   clientCpu: number;
@@ -184,7 +186,23 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     const pg0 = postgresCpu(services.postmaster);
     const redis0 = cpuSeconds(services.redisPid);
     const s0 = performance.now();
+    // Meanwhile, what PostgreSQL's busy backends wait on (pg_stat_activity; no wait event: running on a core, or waiting for one).
+    const busy = new Map<string, number>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await db.query<{ what: string; n: number }>(
+          "SELECT COALESCE(wait_event_type || ':' || wait_event, 'CPU') AS what, COUNT(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1",
+        );
+        for (const row of rows) busy.set(row.what, (busy.get(row.what) ?? 0) + row.n);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     const steady = await Promise.all(processes.map((child) => child.request({ type: 'steady', ms: steadyMs, periodMs: PERIOD_MS, total: screenCount }, 'steady')));
+    sampling = false;
+    await sampler;
+    const busyTotal = [...busy.values()].reduce((sum, n) => sum + n, 0);
+    const pgBusy = [...busy].map(([what, n]) => ({ what, share: n / busyTotal })).sort((a, b) => b.share - a.share);
     const steadyS = (performance.now() - s0) / 1000;
     const after = await Promise.all(nodes.map(nodeMetrics));
     const nodeCpu = nodes.map((node, n) => (cpuSeconds(node.pid) - cpu0[n]!) / steadyS);
@@ -264,6 +282,7 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
       pgCpu,
       redisCpu,
       nodeWait,
+      pgBusy,
       clientCpu,
       load,
     };
@@ -300,7 +319,7 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
           `impressions ack p50 ${run.ackP50.toFixed(1)} ms p99 ${run.ackP99.toFixed(1)} ms over ${run.acks} acks (${run.failedAcks} failed) [goal p99 < 100 ms], nodes' own timing p99 <= ${run.hubAckP99} ms; ` +
           `event-loop delay p99: nodes ${run.nodeLagP99.map((l) => l.toFixed(0)).join(', ')} ms, simulated screens ${run.clientLagP99.toFixed(0)} ms; nodes waiting for a core ${run.nodeWait.map((w) => w.toFixed(2)).join(', ')} s/s; ingest ${Math.round(run.ingest).toLocaleString('en')}/s [goal >= 50,000/s]; ` +
           `push to ${FANOUT} screens: all received in ${run.fanoutReceivedS.toFixed(2)} s, all acks recorded in ${run.fanoutAckedS.toFixed(2)} s [goal < 5 s]; RSS per node ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB; ` +
-          `steady CPU (cores) nodes ${run.nodeCpu.map((c) => c.toFixed(2)).join(', ')}, PostgreSQL ${run.pgCpu.toFixed(2)}, Redis ${run.redisCpu.toFixed(2)}, simulated screens ${run.clientCpu.toFixed(2)}; load average ${run.load.toFixed(1)}`,
+          `steady CPU (cores) nodes ${run.nodeCpu.map((c) => c.toFixed(2)).join(', ')}, PostgreSQL ${run.pgCpu.toFixed(2)}, Redis ${run.redisCpu.toFixed(2)}, simulated screens ${run.clientCpu.toFixed(2)}; load average ${run.load.toFixed(1)}; PostgreSQL's busy backends: ${run.pgBusy.slice(0, 5).map((b) => `${b.what} ${(b.share * 100).toFixed(0)} %`).join(', ')}`,
       );
     }
   } finally {
