@@ -408,6 +408,8 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     await power.record('accueil', { state: 'on', since: at(0) }, at(120), minutes(120));
     await power.record('accueil', { state: 'on', since: at(0) }, at(90), minutes(121)); // late, out of order
     await power.record('accueil', { state: 'off', since: at(120), until: at(1000) }, at(600), minutes(600));
+    // An earlier status of the same stretch arriving last (through another node, or another pool) does not change its state.
+    await power.record('accueil', { state: 'black', since: at(120) }, at(130), minutes(601));
     // The hall's clock says 10 h later than the hub's: its stretch ends a minute past the hub's time.
     await power.record('hall', { state: 'black', since: at(0) }, at(600), minutes(60));
     await power.record('hall', { state: 'off', since: at(700) }, at(650), minutes(650));
