@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, cluster, adapters,
+ * npm run bench [-- <name>]: measures every figure (or one: decision, reach, ingest, scale, metrics, cluster, pg-ingest, adapters,
  * kiosk-cache, startup, transitions, zones, cache, backlog, wait-cost), prints it and writes it to bench/results/<date>-<commit>.json;
  * `npm run bench:readme` then writes the README's table. Builds what the benchmarks need first.
  * Asserts nothing.
@@ -14,12 +14,13 @@ import { benchBacklog, benchIngest, benchScale } from './hubBench.js';
 import { benchKioskMedia } from './kioskMedia.js';
 import { benchMediaCache } from './mediaCache.js';
 import { benchMetricsScrape } from './metricsScrape.js';
+import { benchPgIngest } from './pgIngestBench.js';
 import { REPO_ROOT, ResultFile } from './resultFile.js';
 import { benchStartup } from './startup.js';
 import { benchTransitions, benchZoneTransitions } from './transitions.js';
 import { benchWaitCost } from './waitCost.js';
 
-const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'cluster', 'adapters', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const;
+const NAMES = ['decision', 'reach', 'ingest', 'scale', 'metrics', 'cluster', 'pg-ingest', 'adapters', 'kiosk-cache', 'startup', 'transitions', 'zones', 'cache', 'backlog', 'wait-cost'] as const;
 type Name = (typeof NAMES)[number];
 const only = process.argv[2];
 if (only !== undefined && !(NAMES as readonly string[]).includes(only)) {
@@ -43,6 +44,7 @@ if (wanted('ingest')) await benchIngest(results);
 if (wanted('scale')) await benchScale(results);
 if (wanted('metrics')) await benchMetricsScrape(results);
 if (wanted('cluster')) await benchCluster(results);
+if (wanted('pg-ingest')) await benchPgIngest(results);
 if (wanted('adapters')) await benchAdapters(results);
 if (wanted('kiosk-cache')) await benchKioskMedia(results);
 if (needsWeb) {

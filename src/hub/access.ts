@@ -134,7 +134,7 @@ export class Access {
 
   /** A password sign-in: the new session's cookie value, or 401 (always the same answer: no hint whether the email exists), or 429 while throttled. */
   async signIn(email: string, password: string, address: string, now: number): Promise<{ user: UserInfo; sessionToken: string }> {
-    const wait = this.throttle.waitSeconds(email, address, now);
+    const wait = await this.throttle.waitSeconds(email, address, now);
     if (wait > 0) {
       await this.stores.audit.append({ actor: null, address, action: 'session.signin-failed', target: `email:${email}`, detail: 'throttled' }, now);
       throw new HubError(429, `sign-in: too many failed attempts for this account or from this address; retry in ${wait} s`);
@@ -143,14 +143,14 @@ export class Access {
     const stored = user ? await this.stores.accounts.passwordHashOf(user.id) : null;
     const matches = await passwordMatches(password, stored);
     if (!user || !matches || user.disabled) {
-      this.throttle.failed(email, address, now);
+      await this.throttle.failed(email, address, now);
       await this.stores.audit.append(
         { actor: user ? { id: user.id, email: user.email } : null, address, action: 'session.signin-failed', target: `email:${email}`, detail: !user ? 'unknown email' : user.disabled && matches ? 'account disabled' : 'wrong password' },
         now,
       );
       throw new HubError(401, 'sign-in: wrong email or password (or the account is disabled)');
     }
-    this.throttle.succeeded(email);
+    await this.throttle.succeeded(email);
     return { user, sessionToken: await this.openSession(user, address, 'password', now) };
   }
 

@@ -18,6 +18,11 @@ export interface ClusterBroker {
    * not in the stream), so the node brings its own screens up to date then.
    */
   onReconnect(listener: () => void): void;
+  /**
+   * A connection of its own for counts every node shares (rate limits, sign-in throttle):
+   * commands fail at once while Redis is away (no queue), so that a request never waits for it.
+   */
+  readonly counters: Redis;
   close(): Promise<void>;
 }
 
@@ -57,7 +62,12 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
     throw new Error(`cluster: broker ${shownBrokerUrl(url)} unreachable at start: ${error instanceof Error ? error.message : String(error)}`);
   }
   io.adapter(createAdapter(client, { onlyPlaintext: true }));
+  const counters = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
+  // Its errors are the broker's, already told by the adapter's connection.
+  counters.on('error', () => {});
+  await counters.connect().catch(() => {});
   return {
+    counters,
     async ping() {
       if (client.status !== 'ready') throw new Error(`broker ${shownBrokerUrl(url)}: ${client.status}`);
       await client.ping();
@@ -73,6 +83,7 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
       reconnected.length = 0;
       client.removeAllListeners();
       client.disconnect();
+      counters.disconnect();
     },
   };
 }

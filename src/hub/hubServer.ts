@@ -8,6 +8,8 @@ import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { OidcSettings } from '../shared/singleSignOn.js';
 import { Access, firstStart } from './access.js';
 import { joinCluster, type ClusterBroker } from './clusterBroker.js';
+import { LOGIN_LIMITS, LoginThrottle } from './loginThrottle.js';
+import { RedisWindowCounters } from './windowCounters.js';
 import { resolveDataPaths, type DataPaths } from './dataPaths.js';
 import { HealthNotifier, ToldProblems } from './healthNotifier.js';
 import { HubMetrics, type MetricsAccess } from './hubMetrics.js';
@@ -104,8 +106,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     { ...(options.adminToken ? { adminToken: options.adminToken } : {}), ...(options.adminEmail ? { adminEmail: options.adminEmail } : {}), ...(options.adminPassword ? { adminPassword: options.adminPassword } : {}) },
     Date.now(),
   );
-  const access = new Access(stores, options.sessionIdleMs ?? SESSION_LIMITS.idleMs);
-  const sso = options.oidc ? await SingleSignOn.discover(options.oidc) : null;
 
   const app = Fastify({
     bodyLimit: MAX_JSON_BYTES,
@@ -114,8 +114,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });
   await app.register(fastifyCookie);
-  // Before any route: every route added after says who may call it (a route under /api without a rule stops the start).
-  const routes = guardRoutes(app, access);
   // WebSocket only: a screen's whole session is one connection, so a balancer needs no sticky sessions (long polling would).
   const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: ['websocket'] });
   let broker: ClusterBroker | null = null;
@@ -127,6 +125,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       throw error;
     }
   }
+  // Failed sign-ins counted in the broker's Redis in a cluster (every node sees the same counts), in memory otherwise.
+  const throttle = broker ? new LoginThrottle(LOGIN_LIMITS, (kind, windowMs) => new RedisWindowCounters(broker!.counters, windowMs, `antichambre:signin-failed:${kind}:`)) : new LoginThrottle();
+  const access = new Access(stores, options.sessionIdleMs ?? SESSION_LIMITS.idleMs, throttle);
+  const sso = options.oidc ? await SingleSignOn.discover(options.oidc) : null;
+  // Before any route: every route added after says who may call it (a route under /api without a rule stops the start).
+  const routes = guardRoutes(app, access);
   // The channel reads the screens' states for the metrics, and counts into them: made together.
   let channelRef: ScreenChannel | null = null;
   const metrics = new HubMetrics(async () => (channelRef ? channelRef.liveScreens() : []));
@@ -157,6 +161,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metricsAccess: options.metrics ?? {},
     readiness: { database: () => stores.ping(), ...(broker ? { broker: () => broker.ping() } : {}) },
     ...(options.anonymousPerMinute ? { anonymousPerMinute: options.anonymousPerMinute } : {}),
+    ...(broker ? { sharedLimits: broker.counters } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
   await feeds.start();

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 
 /**
  * Requests without a valid API token or session (wrong tokens, ticket systems, anyone on the
@@ -20,8 +21,10 @@ export const PAIRING_POLLS_PER_MINUTE = 120;
  * from signed-in callers (a valid API token or session) and media downloads. The limit runs at
  * `onRequest`, so that refused tokens count too, before any body is read.
  */
-export async function limitRequests(app: FastifyInstance, options: { isAdmin(request: FastifyRequest): boolean | Promise<boolean>; perMinute?: number }): Promise<void> {
+export async function limitRequests(app: FastifyInstance, options: { isAdmin(request: FastifyRequest): boolean | Promise<boolean>; perMinute?: number; redis?: Redis }): Promise<void> {
   await app.register(rateLimit, {
+    // In a cluster, counted in Redis (@fastify/rate-limit's own store) so that the limit is per address whichever node answers; while Redis is away, not counted (the screens' and ticket systems' requests go on).
+    ...(options.redis ? { redis: options.redis, nameSpace: 'antichambre:rate-limit:', skipOnError: true } : {}),
     max: options.perMinute ?? ANONYMOUS_REQUESTS_PER_MINUTE,
     timeWindow: 60_000,
     allowList: (request) => request.url.startsWith('/media/') || request.url === '/healthz' || request.url === '/readyz' || options.isAdmin(request),

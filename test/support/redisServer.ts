@@ -10,6 +10,8 @@ import { freePort } from './postgresServer.js';
 export interface RedisServer {
   port: number;
   url: string;
+  /** The server's process id (its CPU, in benchmarks). */
+  readonly pid: number;
   /** Stops it (SIGTERM) and waits for the exit. */
   stop(): Promise<void>;
   /** Starts it again on the same port (after stop()). */
@@ -44,6 +46,9 @@ export async function startRedis(): Promise<RedisServer> {
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid!;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

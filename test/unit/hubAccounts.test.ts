@@ -181,11 +181,11 @@ describe('accounts: dashboard sessions', () => {
 
     const throttle = new LoginThrottle({ perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 });
     const t0 = 1_000_000;
-    for (let i = 0; i < 20; i++) throttle.failed(`compte-${i}@mairie.fr`, '10.0.0.9', t0 + i);
-    expect(throttle.waitSeconds('autre@mairie.fr', '10.0.0.9', t0 + 30)).toBeGreaterThan(0);
-    expect(throttle.waitSeconds('autre@mairie.fr', '10.0.0.10', t0 + 30)).toBe(0);
-    expect(throttle.waitSeconds('compte-1@mairie.fr', '10.0.0.10', t0 + 30)).toBe(0);
-    expect(throttle.waitSeconds('autre@mairie.fr', '10.0.0.9', t0 + 15 * 60_000)).toBe(0);
+    for (let i = 0; i < 20; i++) await throttle.failed(`compte-${i}@mairie.fr`, '10.0.0.9', t0 + i);
+    expect(await throttle.waitSeconds('autre@mairie.fr', '10.0.0.9', t0 + 30)).toBeGreaterThan(0);
+    expect(await throttle.waitSeconds('autre@mairie.fr', '10.0.0.10', t0 + 30)).toBe(0);
+    expect(await throttle.waitSeconds('compte-1@mairie.fr', '10.0.0.10', t0 + 30)).toBe(0);
+    expect(await throttle.waitSeconds('autre@mairie.fr', '10.0.0.9', t0 + 15 * 60_000)).toBe(0);
   });
 
   it('lets a user change their own password with the current one; their other sessions end', async () => {

@@ -186,7 +186,8 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
 
   it('impressions: a batch stored once per id (repeats within and across batches counted as duplicates), read back alike, filtered and counted', async () => {
     const { impressions } = await open();
-    const batch = [impression('ecran-a', 2), impression('ecran-a', 1, { zoneId: 'bandeau', audience: 3.5, complete: false }), impression('ecran-b', 3)];
+    // A revision is free text: tabs, newlines and backslashes come back as they went (PostgreSQL receives batches through COPY's text format).
+    const batch = [impression('ecran-a', 2), impression('ecran-a', 1, { zoneId: 'bandeau', audience: 3.5, complete: false }), impression('ecran-b', 3, { revision: 'r\t2 \\N \\\\ \n"fin"\r', audience: 1e-7 })];
     expect(await impressions.insert([...batch, batch[0]!], T0 + 10 * 60_000)).toEqual({ stored: 3, duplicates: 1 });
     expect(await impressions.insert([batch[1]!, impression('ecran-a', 4)], T0 + 11 * 60_000)).toEqual({ stored: 1, duplicates: 1 });
     expect(await impressions.insert([], T0)).toEqual({ stored: 0, duplicates: 0 });
@@ -196,6 +197,7 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect(all.map((i) => i.start)).toEqual([at(1), at(2), at(3), at(4)]);
     expect(all[0]).toEqual({ ...batch[1]!, zoneId: 'bandeau', audience: 3.5, complete: false, receivedAt: at(10) });
     expect(all[1]).toEqual({ ...batch[0]!, zoneId: 'main', audience: null, receivedAt: at(10) });
+    expect(all[2]).toEqual({ ...batch[2]!, zoneId: 'main', audience: 1e-7, receivedAt: at(10) });
     expect((await impressions.query({ screen: 'ecran-a' })).map((i) => i.start)).toEqual([at(1), at(2), at(4)]);
     expect((await impressions.query({ since: at(2), until: at(4) })).map((i) => i.start)).toEqual([at(2), at(3)]);
     expect((await impressions.query({ limit: 2 })).map((i) => i.start)).toEqual([at(1), at(2)]);
@@ -406,6 +408,8 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     await power.record('accueil', { state: 'on', since: at(0) }, at(120), minutes(120));
     await power.record('accueil', { state: 'on', since: at(0) }, at(90), minutes(121)); // late, out of order
     await power.record('accueil', { state: 'off', since: at(120), until: at(1000) }, at(600), minutes(600));
+    // An earlier status of the same stretch arriving last (through another node, or another pool) does not change its state.
+    await power.record('accueil', { state: 'black', since: at(120) }, at(130), minutes(601));
     // The hall's clock says 10 h later than the hub's: its stretch ends a minute past the hub's time.
     await power.record('hall', { state: 'black', since: at(0) }, at(600), minutes(60));
     await power.record('hall', { state: 'off', since: at(700) }, at(650), minutes(650));
@@ -677,6 +681,21 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     const stores = await openStores(where);
     opened.push(stores);
     expect(await migrateDatabase(where)).toMatchObject({ from: first.to, to: first.to });
+  });
+});
+
+describe('PostgreSQL impressions', () => {
+  it('batches committed together: one the database refuses fails only itself, the others are stored and answered', async () => {
+    const stores = await openStores(await postgres.freshDatabase());
+    opened.push(stores);
+    // PostgreSQL text cannot hold U+0000 (the protocol's schema lets it through): that batch is refused.
+    const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 20 }, (_, k) => impression(`ecran-${b}`, k, b === 6 ? { revision: 'r\u0000' } : {})));
+    const answers = await Promise.allSettled(batches.map((batch) => stores.impressions.insert(batch, T0)));
+    expect(answers.map((answer) => answer.status)).toEqual(batches.map((_, b) => (b === 6 ? 'rejected' : 'fulfilled')));
+    for (const answer of answers) if (answer.status === 'fulfilled') expect(answer.value).toEqual({ stored: 20, duplicates: 0 });
+    expect(await stores.impressions.count()).toBe(180);
+    // The connections are still good: the refused batch, mended, is stored.
+    expect(await stores.impressions.insert(batches[6]!.map((i) => ({ ...i, revision: 'r' })), T0)).toEqual({ stored: 20, duplicates: 0 });
   });
 });
 

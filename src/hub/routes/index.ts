@@ -4,6 +4,7 @@ import type { Access } from '../access.js';
 import type { FeedPoller } from '../feeds/feedPoller.js';
 import type { MediaFacts } from '../mediaFacts.js';
 import type { MediaFiles } from '../mediaFiles.js';
+import type { Redis } from 'ioredis';
 import { limitRequests } from '../requestLimits.js';
 import type { ScreenChannel } from '../screenChannel.js';
 import type { SingleSignOn } from '../singleSignOn.js';
@@ -40,6 +41,8 @@ export interface RouteDeps {
   log: (line: string) => void;
   /** Requests a minute per address without a valid API token or session (default ANONYMOUS_REQUESTS_PER_MINUTE). */
   anonymousPerMinute?: number;
+  /** In a cluster, the broker's Redis, where the request limits are counted for every node. */
+  sharedLimits?: Redis;
   /** The built dashboard (dist/dashboard), served at `/`; null: not served. */
   dashboardDir: string | null;
   /** Where storage failures are counted and logged (once per kind). */
@@ -62,7 +65,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   const routes = await apiDocs(app);
   // Signed-in callers (an API token or a session) are not rate limited; refused ones count.
   const signedIn = async (request: FastifyRequest): Promise<boolean> => (await deps.access.caller(request, Date.now())) !== null;
-  await limitRequests(app, { isAdmin: signedIn, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}) });
+  await limitRequests(app, { isAdmin: signedIn, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}), ...(deps.sharedLimits ? { redis: deps.sharedLimits } : {}) });
   if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
 
   await app.register(healthRoutes, { checks: deps.readiness });

@@ -85,12 +85,12 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     if (!parsed.ok) throw new HubError(400, parsed.error);
     const now = Date.now();
     if (caller.user.source !== 'local') throw new HubError(409, 'password: this account signs in through single sign-on; its password is the identity provider\'s');
-    const wait = access.throttle.waitSeconds(caller.user.email, request.ip, now);
+    const wait = await access.throttle.waitSeconds(caller.user.email, request.ip, now);
     if (wait > 0) throw new HubError(429, `password: too many wrong current passwords; retry in ${wait} s`);
     const stored = await access.stores.accounts.passwordHashOf(caller.user.id);
     // No password yet (an administrator upgraded from before accounts): only an administrator's reset sets the first one.
     if (!(await passwordMatches(parsed.value.current, stored))) {
-      access.throttle.failed(caller.user.email, request.ip, now);
+      await access.throttle.failed(caller.user.email, request.ip, now);
       throw new HubError(400, 'current: not the current password');
     }
     await access.stores.accounts.update(caller.user.id, { passwordHash: await hashPassword(parsed.value.password) });

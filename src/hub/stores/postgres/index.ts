@@ -65,7 +65,9 @@ export async function openPostgresStores(url: string, options: { poolSize?: numb
     await pool.end().catch(() => {});
     throw new Error(`PostgreSQL ${shownUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const screens = new PgScreenStore(pool);
+  // Screens' last-seen, statuses and acks: said again by the next message, committed without waiting for the WAL flush.
+  const lossy = openPgPool(url, { max: 4, lossy: true });
+  const screens = new PgScreenStore(pool, lossy);
   return {
     description: `PostgreSQL ${shownUrl(url)}`,
     screens,
@@ -88,7 +90,7 @@ export async function openPostgresStores(url: string, options: { poolSize?: numb
       await pool.query('SELECT 1');
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), lossy.end()]);
     },
   };
 }

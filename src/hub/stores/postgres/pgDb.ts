@@ -25,8 +25,20 @@ const TYPES: pg.CustomTypesConfig = {
 /** The lock key nodes take while migrating (`pg_advisory_lock`): one of them migrates, the others wait and find it done. */
 const MIGRATION_LOCK = 0x616e7469; // "anti"
 
-export function openPgPool(url: string, options: { max?: number } = {}): PgPool {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: TYPES, connectionTimeoutMillis: 10_000 });
+/**
+ * `lossy`: the pool's commits return before the WAL is flushed (`synchronous_commit = off`), for
+ * what the next message says again (a screen's last-seen, status, acked revision): a crash of
+ * PostgreSQL may lose the last fraction of a second of those, never corrupts, and they no longer
+ * wait in the queue of WAL flushes that the impressions' durable commits wait in.
+ */
+export function openPgPool(url: string, options: { max?: number; lossy?: boolean } = {}): PgPool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types: TYPES,
+    connectionTimeoutMillis: 10_000,
+    ...(options.lossy ? { options: '-c synchronous_commit=off' } : {}),
+  });
   // An idle connection that the server closed (restart, failover) is an error event on the pool: logged by the caller's queries, never fatal.
   pool.on('error', () => {});
   return pool;

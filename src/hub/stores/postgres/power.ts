@@ -25,7 +25,7 @@ export class PgPowerStore implements PowerStore {
     if (!stretch) return;
     await this.pool.query(
       `INSERT INTO power_log (screen_id, since, state, last_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (screen_id, since) DO UPDATE SET state = excluded.state, last_at = GREATEST(power_log.last_at, excluded.last_at)`,
+       ON CONFLICT (screen_id, since) DO UPDATE SET state = CASE WHEN excluded.last_at >= power_log.last_at THEN excluded.state ELSE power_log.state END, last_at = GREATEST(power_log.last_at, excluded.last_at)`,
       [screenId, toUtcTime(stretch.since), power.state, toUtcTime(stretch.last)],
     );
   }

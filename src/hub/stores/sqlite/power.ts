@@ -20,7 +20,7 @@ export class SqlitePowerStore implements PowerStore {
   constructor(db: SqliteDb) {
     this.upsert = db.prepare<[string, string, string, string]>(
       `INSERT INTO power_log (screen_id, since, state, last_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (screen_id, since) DO UPDATE SET state = excluded.state, last_at = MAX(last_at, excluded.last_at)`,
+       ON CONFLICT (screen_id, since) DO UPDATE SET state = CASE WHEN excluded.last_at >= power_log.last_at THEN excluded.state ELSE power_log.state END, last_at = MAX(power_log.last_at, excluded.last_at)`,
     );
     this.setWattsStmt = db.prepare<[number | null, string]>('UPDATE screens SET watts = ? WHERE id = ?');
     this.overlapping = db.prepare<[string, string], PowerLogRow>('SELECT screen_id, since, state, last_at FROM power_log WHERE last_at > ? AND since < ? ORDER BY screen_id, since');
