@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 
 /**
