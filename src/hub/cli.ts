@@ -374,7 +374,7 @@ async function serve(values: Values): Promise<void> {
   const broker = values.broker ?? process.env['ANTICHAMBRE_HUB_BROKER'];
   if (broker !== undefined && !isPostgresUrl(db)) throw new UsageError('--broker: the nodes of a cluster share one PostgreSQL database; give --db postgres://… too (a SQLite file serves one node)');
   // Loaded only to serve: the admin commands start without the server's modules (fastify, socket.io, argon2, OpenID Connect, pg, ioredis).
-  const [{ startHub }, { shownBrokerUrl }] = await Promise.all([import('./hubServer.js'), import('./clusterBroker.js')]);
+  const { startHub } = await import('./hubServer.js');
   const hub = await startHub({
     db,
     ...(broker ? { broker } : {}),
@@ -394,7 +394,7 @@ async function serve(values: Values): Promise<void> {
   console.log(`Antichambre hub listening on ${hub.url}`);
   console.log(`  database ${isPostgresUrl(hub.paths.db) ? shownUrl(hub.paths.db) : hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
-  if (broker) console.log(`  broker   ${shownBrokerUrl(broker)}`);
+  if (broker) console.log(`  broker   ${shownUrl(broker)}`);
   console.log(`  metrics  ${hub.url}/metrics (${[metrics.token ? 'with the metrics token' : '', metrics.allow ? `from ${metrics.allow.join(', ')}` : ''].filter(Boolean).join(' or ') || 'from the loopback only'})`);
   if (notify) console.log(`  notify   ${notify.webhooks.length} webhook(s)${notify.email ? `, e-mail via ${notify.email.smtp.host}` : ''}; offline after ${notify.offlineAfterMinutes} min`);
   if (hub.firstAdministrator) {

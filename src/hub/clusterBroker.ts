@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
+import { shownUrl } from './dataPaths.js';
 
 /**
  * The broker that joins the nodes of a cluster: a Redis (or Valkey) that every node reaches.
@@ -27,19 +28,8 @@ export interface ClusterBroker {
   close(): Promise<void>;
 }
 
-/** The URL without its password, for messages and logs. */
-export function shownBrokerUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unparsable URL)';
-  }
-}
-
 export async function joinCluster(io: Server, url: string, log: (line: string) => void): Promise<ClusterBroker> {
-  if (!/^rediss?:\/\//i.test(url)) throw new Error(`--broker ${shownBrokerUrl(url)}: expected redis://HOST:PORT (or rediss:// with TLS)`);
+  if (!/^rediss?:\/\//i.test(url)) throw new Error(`--broker ${shownUrl(url)}: expected redis://HOST:PORT (or rediss:// with TLS)`);
   // Loaded only by a node that joins a cluster: a single hub never pays for Redis' client at start.
   const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-streams-adapter'), import('ioredis')]);
   // Commands wait (ioredis' offline queue) while Redis is away, and are sent once it is back.
@@ -47,20 +37,20 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
   let down = false;
   const reconnected: (() => void)[] = [];
   client.on('error', (error: Error) => {
-    if (!down) log(`cluster: broker ${shownBrokerUrl(url)} unreachable (${error.message}); retrying, what is published meanwhile waits`);
+    if (!down) log(`cluster: broker ${shownUrl(url)} unreachable (${error.message}); retrying, what is published meanwhile waits`);
     down = true;
   });
   client.on('ready', () => {
     if (!down) return;
     down = false;
-    log(`cluster: broker ${shownBrokerUrl(url)} reachable again; this node's screens are brought up to date`);
+    log(`cluster: broker ${shownUrl(url)} reachable again; this node's screens are brought up to date`);
     for (const listener of reconnected) listener();
   });
   try {
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw new Error(`cluster: broker ${shownBrokerUrl(url)} unreachable at start: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cluster: broker ${shownUrl(url)} unreachable at start: ${error instanceof Error ? error.message : String(error)}`);
   }
   io.adapter(createAdapter(client, { onlyPlaintext: true }));
   const counters = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
@@ -70,7 +60,7 @@ export async function joinCluster(io: Server, url: string, log: (line: string) =
   return {
     counters,
     async ping() {
-      if (client.status !== 'ready') throw new Error(`broker ${shownBrokerUrl(url)}: ${client.status}`);
+      if (client.status !== 'ready') throw new Error(`broker ${shownUrl(url)}: ${client.status}`);
       await client.ping();
     },
     onReconnect(listener) {

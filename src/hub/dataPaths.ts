@@ -33,14 +33,14 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** A PostgreSQL URL without its password, for messages and logs. */
+/** A database's or a broker's URL without its password, for messages and logs. */
 export function shownUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return 'postgres://(unparsable URL)';
+    return `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? ''}//(unparsable URL)`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ScreenToken } from '../../src/shared/adminApi.js';
+import { PlaylistsMessage } from '../../src/shared/protocol.js';
 
 /**
  * A hub seen from the outside, for the tests that run one in their own process: its admin API
@@ -46,4 +47,14 @@ export function connectScreen(hubUrl: string, created: ScreenToken, answers: Par
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });
+}
+
+/** Answers that ack every set the hub pushes, keeping each (parsed as the player would) in `received`. */
+export function keepingSets(received: PlaylistsMessage[]): Partial<Record<ScreenEvent, (payload: unknown) => unknown>> {
+  return {
+    playlists: (payload) => {
+      received.push(PlaylistsMessage.parse(payload));
+      return { ok: true };
+    },
+  };
 }

@@ -17,7 +17,7 @@ import { SQLITE_MIGRATIONS as MIGRATIONS, openSqliteDb as openHubDb } from '../.
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { SqliteImpressionStore } from '../../src/hub/stores/sqlite/impressions.js';
 import { WalSync } from '../../src/hub/stores/sqlite/walSync.js';
-import { adminApi, connectScreen } from '../support/hubClient.js';
+import { adminApi, connectScreen, keepingSets } from '../support/hubClient.js';
 
 /** Layouts (protocol §6) through the hub: pushed with playlists, stored per screen or site, sent in `playlists`; impressions per zone. */
 
@@ -36,12 +36,7 @@ const setOf = async (id: string): Promise<ScreenSet> => (await api<ScreenSet>('G
 /** A player standing in with a real socket.io client: every `playlists` message it receives, acked. */
 async function player(created: ScreenToken): Promise<{ socket: Socket; received: PlaylistsMessage[] }> {
   const received: PlaylistsMessage[] = [];
-  const socket = await connectScreen(hub.url, created, {
-    playlists: (payload) => {
-      received.push(PlaylistsMessage.parse(payload));
-      return { ok: true };
-    },
-  });
+  const socket = await connectScreen(hub.url, created, keepingSets(received));
   await socket.emitWithAck('hello', { revision: null, version: 'unit', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } });
   return { socket, received };
 }

@@ -14,7 +14,7 @@ import type { AuditList, SessionState, UserList } from '../../src/shared/account
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { usePostgres } from '../support/postgresServer.js';
-import { adminApi, connectScreen } from '../support/hubClient.js';
+import { adminApi, connectScreen, keepingSets } from '../support/hubClient.js';
 
 /** The whole hub on a real PostgreSQL (`--db postgres://…`): players over socket.io, the admin API, the CLI's migrate. */
 
@@ -25,13 +25,7 @@ let url: string;
 
 const api = adminApi(() => hub.url, ADMIN);
 
-const player = (created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> =>
-  connectScreen(hub.url, created, {
-    playlists: (payload) => {
-      received.push(PlaylistsMessage.parse(payload));
-      return { ok: true };
-    },
-  });
+const player = (created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> => connectScreen(hub.url, created, keepingSets(received));
 
 function impression(screenId: string, k: number): Impression {
   const start = Date.UTC(2026, 10, 2, 8) + k * 8_000;

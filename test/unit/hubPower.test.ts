@@ -10,7 +10,7 @@ import { PlaylistsMessage, type StatusMessage } from '../../src/shared/protocol.
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { statusTable } from '../../src/hub/statusTable.js';
 import { usePostgres } from '../support/postgresServer.js';
-import { adminApi, connectScreen } from '../support/hubClient.js';
+import { adminApi, connectScreen, keepingSets } from '../support/hubClient.js';
 
 /**
  * The hub in this process with a real socket.io client as the player: power schedules to screens, display states back, hours off and energy in the report;
@@ -22,13 +22,7 @@ let hub: RunningHub;
 
 const api = adminApi(() => hub.url, ADMIN);
 
-const player = (created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> =>
-  connectScreen(hub.url, created, {
-    playlists: (payload) => {
-      received.push(PlaylistsMessage.parse(payload));
-      return { ok: true };
-    },
-  });
+const player = (created: ScreenToken, received: PlaylistsMessage[]): Promise<Socket> => connectScreen(hub.url, created, keepingSets(received));
 
 const OPENING_HOURS = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '17:30' }] }], wakeBeforeMinutes: 5 };
 /** Off from Tuesday 17:30 to the last status that said so, Wednesday 08:24:30 (Paris): 14 h 54 min 30 s. */
