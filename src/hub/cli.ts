@@ -357,6 +357,10 @@ async function serve(values: Values): Promise<void> {
   const metrics = metricsAccess(values);
   const notifyFile = values.notify ?? process.env['ANTICHAMBRE_NOTIFY_CONFIG'];
   const notify = notifyFile ? await readNotifyConfig(notifyFile) : undefined;
+  // A reader of the logs that went away (a closed pipe: `serve | head`, a log collector restarted) makes each write fail
+  // with EPIPE, which unheard is an uncaught exception whose own log line fails again: a loop that spins a core. The hub
+  // serves on without that stream.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   // Handlers catch their own errors (storageFault.ts); anything that escapes is logged with its context, and the hub serves on.
   process.on('uncaughtException', (error, origin) => {
     console.error(`hub: uncaught exception (${origin}), serving on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -19,6 +19,8 @@ export interface HubProcess {
   stop(): Promise<void>;
   /** SIGKILL: a crash. */
   kill(): Promise<void>;
+  /** The reader of its logs goes away: the ends of its stdout and stderr pipes are closed. */
+  closeOutput(): void;
 }
 
 export interface CliResult {
@@ -58,7 +60,13 @@ export async function startHubProcess(options: { dir?: string; port?: number; ar
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url, port: Number(new URL(url).port), pid: child.pid!, dir, db, output: () => output, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
+  return { url, port: Number(new URL(url).port), pid: child.pid!, dir, db, output: () => output, stop: () => stopWith('SIGTERM'),
+    kill: () => stopWith('SIGKILL'),
+    closeOutput: () => {
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    },
+  };
 }
 
 /** The hub's resident memory now, in MB (Linux). */
