@@ -2,7 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { Impression } from '../shared/impression.js';
 import { Alert, checkSetZones, PlaylistsMessageFields } from '../shared/protocol.js';
-import { PLAYER_DB_NAME } from './storageWarmup.js';
+import { PLAYER_DB_NAME } from './dbName.js';
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
 
 /**

@@ -295,6 +295,8 @@ export class Playback {
       await this.attachMedia(slot);
     } catch (error) {
       console.warn(`[antichambre] ${slot.playlistId}/${slot.itemId} skipped for now: ${(error as Error).message}`);
+      // Its files may be attached though the QR encoder failed to load: their object URLs go with the slot.
+      revokeSlot(slot);
       if (this.preload === placeholder) this.slotFailed(slot.key);
       return;
     }

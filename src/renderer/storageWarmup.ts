@@ -7,7 +7,7 @@
  * this one is closed when PlayerDb's is open, or at once if the database must change version.
  * A database that does not exist yet is not created here (PlayerDb creates it with its schema).
  */
-export const PLAYER_DB_NAME = 'antichambre';
+import { PLAYER_DB_NAME } from './dbName.js';
 
 let early: IDBDatabase | null = null;
 let released = false;

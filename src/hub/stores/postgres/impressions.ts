@@ -111,12 +111,19 @@ export class PgImpressionStore implements ImpressionStore {
     }
   }
 
-  /** The group in one transaction; if it fails, each batch in its own (one refused batch fails only itself). */
+  /**
+   * The group in one transaction; if PostgreSQL refuses its data, each batch in its own (one refused
+   * batch fails only itself). Any other failure (the database unreachable, a connection lost) fails
+   * the group at once: retrying its batches one by one would only wait for the same answer each time.
+   */
   private async write(group: Waiting[]): Promise<void> {
     try {
       this.answer(group, await this.commit(group));
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
+      if (group.length === 1 || !refusedData(error)) {
+        for (const batch of group) batch.reject(error);
+        return;
+      }
       for (const batch of group) {
         try {
           this.answer([batch], await this.commit([batch]));
@@ -197,4 +204,10 @@ export class PgImpressionStore implements ImpressionStore {
   async count(): Promise<number> {
     return (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM impressions')).rows[0]!.n;
   }
+}
+
+/** PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint), not the connection. */
+function refusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
