@@ -86,14 +86,17 @@ function ImageContent({ slot, callbacks, alt }: { slot: SlotView; callbacks: Ite
   return <img ref={ref} className="media" src={slot.src} alt={alt} decoding="async" />;
 }
 
-/** Resolves once the image has loaded with pixels; rejects when it is broken (not an image, unreadable). */
+/**
+ * Resolves once the image's bytes load with pixels; rejects when they are broken (not an image,
+ * unreadable). Judged on an image of its own with the same source, not on the element's state:
+ * an element the renderer reused may still report its previous, broken source as complete.
+ */
 function loaded(img: HTMLImageElement): Promise<void> {
   return new Promise((resolve, reject) => {
-    const broken = () => reject(new Error('not a readable image'));
-    const judge = () => (img.naturalWidth > 0 ? resolve() : broken());
-    if (img.complete) return judge();
-    img.addEventListener('load', judge, { once: true });
-    img.addEventListener('error', broken, { once: true });
+    const probe = new Image();
+    probe.onload = () => (probe.naturalWidth > 0 ? resolve() : reject(new Error('not a readable image')));
+    probe.onerror = () => reject(new Error('not a readable image'));
+    probe.src = img.src;
   });
 }
 
