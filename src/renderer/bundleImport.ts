@@ -5,6 +5,7 @@ import { mapSources, Playlist } from '../shared/playlist.js';
 import { formatIssues } from '../shared/validationError.js';
 import { z } from 'zod';
 import type { SetSwitch } from './setSwitch.js';
+import { BUNDLE_FETCH, bundleIndexUrl, takeEarlyBundleIndex } from './bundleIndexFetch.js';
 
 /**
  * First start with no hub: offer the playlists bundled with the player as the screen's set;
@@ -19,7 +20,7 @@ export interface ImportReport {
 }
 
 async function fetchJson(url: URL): Promise<unknown> {
-  const response = await fetch(url, { cache: 'no-cache' });
+  const response = await (takeEarlyBundleIndex(url) ?? fetch(url, BUNDLE_FETCH));
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
   return response.json();
 }
@@ -32,7 +33,7 @@ export interface ScreenShape {
 
 export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: string | undefined, shape: ScreenShape = { width: 16, height: 9 }): Promise<ImportReport> {
   const errors: string[] = [];
-  const indexUrl = new URL('playlists/bundles.json', appBase);
+  const indexUrl = bundleIndexUrl(appBase);
   const parsedIndex = BundleIndex.safeParse(await fetchJson(indexUrl));
   if (!parsedIndex.success) return { offered: false, errors: [`playlists/bundles.json: ${formatIssues(parsedIndex.error)}`] };
   const index = parsedIndex.data;
@@ -44,28 +45,31 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
 
   if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors };
 
-  const playlists: Playlist[] = [];
-  for (const path of bundle.playlists) {
-    const url = new URL(path, indexUrl);
-    const parsed = Playlist.safeParse(await fetchJson(url));
-    if (!parsed.success) {
-      errors.push(`${path}: ${formatIssues(parsed.error)}`);
-      continue;
-    }
-    playlists.push(mapSources(parsed.data, (src) => new URL(src, url).href));
-  }
-  // Its layout (§6), the portrait one on a screen taller than wide. An invalid layout refuses the set: what plays goes on.
+  // Its playlists, its layout (§6; the portrait one on a screen taller than wide) and its power
+  // schedule, asked for side by side (one wait for the server, not one per file).
   const layoutPath = layoutPathFor(bundle, shape.width, shape.height);
+  const [playlistAnswers, layoutAnswer, powerAnswer] = await Promise.all([
+    Promise.all(bundle.playlists.map((path) => fetchJson(new URL(path, indexUrl)))),
+    layoutPath ? fetchJson(new URL(layoutPath, indexUrl)) : undefined,
+    bundle.power ? fetchJson(new URL(bundle.power, indexUrl)) : undefined,
+  ]);
+  const playlists: Playlist[] = [];
+  bundle.playlists.forEach((path, i) => {
+    const parsed = Playlist.safeParse(playlistAnswers[i]);
+    if (!parsed.success) return void errors.push(`${path}: ${formatIssues(parsed.error)}`);
+    playlists.push(mapSources(parsed.data, (src) => new URL(src, new URL(path, indexUrl)).href));
+  });
+  // An invalid layout refuses the set: what plays goes on.
   let layout: Layout | undefined;
   if (layoutPath) {
-    const parsed = Layout.safeParse(await fetchJson(new URL(layoutPath, indexUrl)));
+    const parsed = Layout.safeParse(layoutAnswer);
     if (!parsed.success) return { offered: false, errors: [...errors, `${layoutPath}: ${formatIssues(parsed.error)}`] };
     layout = parsed.data;
   }
   // Its power schedule (when the screen sleeps). An invalid one refuses the set, like a layout.
   let power: PowerSchedule | undefined;
   if (bundle.power) {
-    const parsed = PowerSchedule.safeParse(await fetchJson(new URL(bundle.power, indexUrl)));
+    const parsed = PowerSchedule.safeParse(powerAnswer);
     if (!parsed.success) return { offered: false, errors: [...errors, `${bundle.power}: ${formatIssues(parsed.error)}`] };
     power = parsed.data;
   }

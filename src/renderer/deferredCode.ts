@@ -25,12 +25,19 @@ export function markFirstItem(): void {
  * cut later (the web player's server unreachable) takes nothing from the screen.
  */
 export function loadDeferredCode(owner: DisposableStore, loads: (() => Promise<unknown>)[]): void {
+  afterFirstItem(owner, () => {
+    for (const run of loads) run().catch((error: unknown) => console.warn('[antichambre] code not loaded yet (loaded again when needed):', error));
+  });
+}
+
+/** Runs `run` once, when the first item is on screen or a few seconds after the stage is drawn (whichever comes first). */
+export function afterFirstItem(owner: DisposableStore, run: () => void): void {
   let started = false;
-  const load = (): void => {
+  const once = (): void => {
     if (started || owner.isDisposed) return;
     started = true;
-    for (const run of loads) run().catch((error: unknown) => console.warn('[antichambre] code not loaded yet (loaded again when needed):', error));
+    run();
   };
-  void firstItem.then(load);
-  owner.timeout(load, DEFERRED_CODE_FALLBACK_MS);
+  void firstItem.then(once);
+  owner.timeout(once, DEFERRED_CODE_FALLBACK_MS);
 }

@@ -4,6 +4,7 @@ import type { PlayerDb } from './db.js';
 import { backoffMs as sharedBackoffMs, missingFileErrors, MissingSince, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import type * as DownloadModule from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
+import { READ_AHEAD_MARK, takeEarlyMedia } from './storageWarmup.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 import { Listeners } from './listeners.js';
 
@@ -150,6 +151,14 @@ export class MediaCache implements PlayerMedia {
 
   async mediaUrl(sha256: string, type?: string): Promise<string | null> {
     const sha = sha256.toLowerCase();
+    // Read ahead at start (storageWarmup), its image already decoded: taken once, owned by the caller like any other.
+    const early = type ? undefined : takeEarlyMedia(sha);
+    const url = early ? await early : null;
+    if (url) {
+      performance.mark(READ_AHEAD_MARK);
+      touchMedia(this.db, sha, Date.now()).catch(() => {});
+      return url;
+    }
     const blob = await readMedia(this.db, sha);
     if (!blob) return null;
     // When it was last shown, for eviction: best effort (storage may be full).

@@ -1,6 +1,7 @@
 import { playlistsOfZone, MAIN_ZONE } from '../shared/layout.js';
 import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
 import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
+import type { StartFile } from '../shared/startMedia.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { writeSetting, type SettingsSnapshot } from './settings.js';
@@ -68,6 +69,11 @@ export interface PlaybackDeps {
   mediaUrl(sha256: string, type?: string): Promise<string | null>;
   /** Live wait estimates in minutes by service (for `when.waitMinutes`). */
   waits?(): Record<string, number>;
+  /**
+   * The item this zone just prepared is what a start at this moment would show first in it (it was
+   * decided from the rotation the zone saved): its file, read ahead at the next start (null: none).
+   */
+  startFile?(zoneId: string, file: StartFile | null): void;
 }
 
 let slotCounter = 0;
@@ -84,6 +90,14 @@ export function rotationKey(zoneId: string): string {
 /** Where a zone's airtime of the current clock hour is saved (§6 share of voice), beside its rotation. */
 export function airtimeKey(zoneId: string): string {
   return `airtime:${zoneId}`;
+}
+
+/** A slot's file as a start would read it ahead (its image or video; the kiosk's URL kept, a blob URL is the page's own). */
+function startFileOf(zone: string, slot: SlotView): StartFile | null {
+  const item = slot.item;
+  if ((item.type !== 'image' && item.type !== 'video') || !slot.src) return null;
+  const sha256 = item.sha256.toLowerCase();
+  return { zone, sha256, video: item.type === 'video', ...(slot.src.startsWith('app://media/') ? { src: slot.src } : {}) };
 }
 
 export class Playback {
@@ -305,6 +319,7 @@ export class Playback {
       return;
     }
     if (pick.item.type === 'text' || pick.item.type === 'wait') placeholder.ready = true;
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, slot));
     this.emit();
     if (placeholder.ready && this.wanted?.key === key) this.promote();
   }

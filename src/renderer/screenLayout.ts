@@ -4,6 +4,7 @@ import { Listeners } from './listeners.js';
 import { Playback, type PlaybackDeps } from './playback.js';
 import { SettingsSnapshot } from './settings.js';
 import { TickerFeed } from './tickerFeed.js';
+import { START_MEDIA_KEY, START_MEDIA_MAX, type StartFile } from '../shared/startMedia.js';
 
 /**
  * The screen's zones (§6): one `Playback` per `playlist` zone and one `TickerFeed` per `ticker`
@@ -30,7 +31,30 @@ export class ScreenLayout {
   private readonly listeners = new Listeners();
   view: ScreenView = { layout: FULL_SCREEN, zones: [] };
 
-  constructor(private readonly deps: PlaybackDeps) {}
+  /** Each playlist zone's file a start now would show first, kept for the next start to read ahead (storageWarmup). */
+  private readonly startFiles = new Map<string, StartFile>();
+  /** What each zone's playback is given: the screen's, and where to report its start file. */
+  private readonly zoneDeps: PlaybackDeps;
+
+  constructor(private readonly deps: PlaybackDeps) {
+    this.zoneDeps = { ...deps, startFile: (zoneId, file) => this.startFileChanged(zoneId, file) };
+  }
+
+  private startFileChanged(zoneId: string, file: StartFile | null): void {
+    // A zone reports once its file is attached, after the arrangement that made it is in the view.
+    if (this.stopped || !this.view.zones.some((z) => z.zone.id === zoneId && z.playback)) return;
+    if (file) this.startFiles.set(zoneId, file);
+    else this.startFiles.delete(zoneId);
+    this.saveStartFiles();
+  }
+
+  private saveStartFiles(): void {
+    try {
+      localStorage.setItem(START_MEDIA_KEY, JSON.stringify([...this.startFiles.values()].slice(0, START_MEDIA_MAX)));
+    } catch {
+      // Storage full or refused: the next start reads its first files after its code has run, as without this.
+    }
+  }
 
   subscribe = this.listeners.subscribe;
   getView = (): ScreenView => this.view;
@@ -125,7 +149,7 @@ export class ScreenLayout {
       }
       const runtime: ZoneRuntime = { zone };
       if (zone.kind === 'playlist') {
-        runtime.playback = new Playback(this.deps, zone.id);
+        runtime.playback = new Playback(this.zoneDeps, zone.id);
         runtime.playback.setCovered(this.covered);
         runtime.playback.start(set, settings!);
       } else if (zone.kind === 'ticker') {
@@ -137,6 +161,10 @@ export class ScreenLayout {
     }
     const dropped = old.filter((z) => !zones.some((kept) => kept.playback === z.playback && kept.ticker === z.ticker));
     this.view = { layout, zones };
+    // A zone dropped shows nothing at the next start.
+    const before = this.startFiles.size;
+    for (const zoneId of this.startFiles.keys()) if (!zones.some((z) => z.zone.id === zoneId && z.playback)) this.startFiles.delete(zoneId);
+    if (this.startFiles.size !== before) this.saveStartFiles();
     this.listeners.notify();
     await Promise.all(dropped.map((zone) => stopZone(zone)));
   }

@@ -1,16 +1,95 @@
 /**
- * Opens the player's database before the rest of the player's code is evaluated (main.tsx
- * imports this module first). Opening IndexedDB loads the origin's store from disk in the
- * browser's own process, which takes as long as evaluating the code on a busy machine: done
- * side by side, the start waits for the longer of the two instead of both. This connection only
- * opens the store: every read goes through PlayerDb (Dexie), which opens its own connection;
- * this one is closed when PlayerDb's is open, or at once if the database must change version.
- * A database that does not exist yet is not created here (PlayerDb creates it with its schema).
+ * The player's first module (main.tsx loads the rest of the code after it, fetched meanwhile):
+ * what the start reads from disk begins while the code is still being fetched and compiled.
+ *
+ * - It opens the player's database, so that IndexedDB loads the origin's store from disk in the
+ *   browser's own process meanwhile. This connection only opens the store: every read of the
+ *   player goes through PlayerDb (Dexie), which opens its own; this one is closed when PlayerDb's
+ *   is open, or at once if the database must change version. A database that does not exist yet
+ *   is not created here (PlayerDb creates it with its schema).
+ * - It reads ahead the files a start at this moment would show first (what each playlist zone
+ *   prepared last, kept in localStorage by ScreenLayout: a guess) and decodes the images, so that
+ *   the first item does not wait for its file's read and decode after the code has run. The web
+ *   player's MediaCache takes the object URL made here (`takeEarlyMedia`); in the kiosk the file's
+ *   `app://media` URL is decoded, and the item's image, with the same URL, finds it decoded.
  */
 import { PLAYER_DB_NAME } from './dbName.js';
+import { parseStartMedia, START_MEDIA_KEY, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
+
+/** Marked when a file read ahead is taken by the start (the guess was right): for the start-up benchmark and tests. */
+export const READ_AHEAD_MARK = 'antichambre:read-ahead';
 
 let early: IDBDatabase | null = null;
 let released = false;
+
+/** Files read ahead and not taken yet: sha256 → their object URL once read (null when not there). */
+const readAhead = new Map<string, Promise<string | null>>();
+/** The images decoded ahead, kept until taken so that their decoded pixels stay. */
+const decoding = new Map<string, HTMLImageElement>();
+let mediaReleased = false;
+
+function startMedia(): StartMedia {
+  try {
+    return parseStartMedia(localStorage.getItem(START_MEDIA_KEY));
+  } catch {
+    return []; // storage refused (a private window, a policy): nothing read ahead
+  }
+}
+
+/** A file's bytes as MediaCache.readMedia assembles them (its parts in order; null unless complete). */
+function readFile(db: IDBDatabase, sha256: string): Promise<Blob | null> {
+  return new Promise((resolve) => {
+    let tx: IDBTransaction;
+    try {
+      tx = db.transaction(['media', 'parts'], 'readonly');
+    } catch {
+      return resolve(null); // an older database without parts: PlayerDb upgrades it
+    }
+    const head = tx.objectStore('media').get(sha256);
+    const parts = tx.objectStore('parts').getAll(IDBKeyRange.bound([sha256, -Infinity], [sha256, Infinity]));
+    tx.onabort = () => resolve(null);
+    parts.onsuccess = () => {
+      const record = StoredFileHead.safeParse(head.result);
+      if (!record.success) return resolve(null);
+      const blobs = (parts.result as { blob?: unknown }[]).map((part) => part.blob);
+      if (!blobs.every((blob): blob is Blob => blob instanceof Blob)) return resolve(null);
+      const blob = new Blob(blobs, { type: record.data.type });
+      resolve(blob.size === record.data.bytes ? blob : null);
+    };
+  });
+}
+
+/** Resolves once `img` is decoded, or judged undecodable: the item's own image decodes it again if so. */
+function decoded(img: HTMLImageElement, src: string): Promise<void> {
+  img.decoding = 'async';
+  img.src = src;
+  return img.decode().catch(() => {});
+}
+
+function readAheadOne(db: IDBDatabase, file: StartFile): void {
+  if (file.src) {
+    // The kiosk: the file is served by the main process at this URL; decoded here, found decoded by the item.
+    if (!file.video && !decoding.has(file.sha256)) {
+      const img = new Image();
+      decoding.set(file.sha256, img);
+      void decoded(img, file.src);
+    }
+    return;
+  }
+  if (readAhead.has(file.sha256)) return;
+  readAhead.set(
+    file.sha256,
+    readFile(db, file.sha256).then(async (blob) => {
+      if (!blob) return null;
+      const url = URL.createObjectURL(blob);
+      if (file.video) return url;
+      const img = new Image();
+      decoding.set(file.sha256, img);
+      await decoded(img, url);
+      return url;
+    }),
+  );
+}
 
 function openEarly(): void {
   let request: IDBOpenDBRequest;
@@ -24,17 +103,37 @@ function openEarly(): void {
   request.onerror = (event) => event.preventDefault();
   request.onsuccess = () => {
     const db = request.result;
-    if (released) return db.close();
     db.onversionchange = () => db.close();
+    if (!mediaReleased) for (const file of startMedia()) readAheadOne(db, file);
+    if (released) return db.close();
     early = db;
   };
 }
 
-/** PlayerDb has its own connection: this one is closed. */
+/** PlayerDb has its own connection: this one is closed (reads ahead already asked for finish first). */
 export function releaseEarlyStorage(): void {
   released = true;
   early?.close();
   early = null;
+}
+
+/**
+ * The object URL of a file read ahead (web player), once: the caller owns it from then on (and
+ * revokes it). Undefined when it was not read ahead; resolves to null when it was not there.
+ */
+export function takeEarlyMedia(sha256: string): Promise<string | null> | undefined {
+  const url = readAhead.get(sha256);
+  readAhead.delete(sha256);
+  decoding.delete(sha256);
+  return url;
+}
+
+/** The first item is on screen: what was read ahead and not taken (a wrong guess) is given back. */
+export function releaseEarlyMedia(): void {
+  mediaReleased = true;
+  for (const url of readAhead.values()) void url.then((made) => made && URL.revokeObjectURL(made));
+  readAhead.clear();
+  decoding.clear();
 }
 
 openEarly();
