@@ -74,7 +74,8 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   await freezeClockAt(page, START);
   await page.goto(env.site().url);
   await waitForItem(page, expected[0]!.itemId);
-  // The item prepared next is what a start now would show first: its file is kept for the next start.
+  // The item prepared next (once the first has settled on screen) is what a start now would show first: its file is kept for the next start.
+  await page.clock.runFor(1_000);
   await expect
     .poll(() => page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY))
     .toBe(JSON.stringify([{ zone: 'main', sha256: fileOf(expected[1]!), video: false }]));
@@ -84,7 +85,7 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
 async function startAgain(context: Awaited<ReturnType<typeof newPlayerPage>>['context']): Promise<Page> {
   const again = await context.newPage();
   await watchStart(again);
-  await freezeClockAt(again, START + 2_000);
+  await freezeClockAt(again, START + 3_000);
   await again.goto(env.site().url);
   // The rotation was saved when expected[0] began: a start now shows expected[1].
   await waitForItem(again, expected[1]!.itemId);
