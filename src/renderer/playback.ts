@@ -73,8 +73,8 @@ export interface PlaybackDeps {
   /** Live wait estimates in minutes by service (for `when.waitMinutes`). */
   waits?(): Record<string, number>;
   /**
-   * The item this zone just prepared is what a start at this moment would show first in it (it was
-   * decided from the rotation the zone saved): its file, read ahead at the next start (null: none).
+   * What a start at this moment would show first in this zone (decided from the rotation it saved):
+   * its file, read ahead at the next start (null: none, a text).
    */
   startFile?(zoneId: string, file: StartFile | null): void;
 }
@@ -95,12 +95,10 @@ export function airtimeKey(zoneId: string): string {
   return `airtime:${zoneId}`;
 }
 
-/** A slot's file as a start would read it ahead (its image or video; the kiosk's URL kept, a blob URL is the page's own). */
-function startFileOf(zone: string, slot: SlotView): StartFile | null {
-  const item = slot.item;
-  if ((item.type !== 'image' && item.type !== 'video') || !slot.src) return null;
-  const sha256 = item.sha256.toLowerCase();
-  return { zone, sha256, video: item.type === 'video', ...(slot.src.startsWith('app://media/') ? { src: slot.src } : {}) };
+/** An item's file as a start would read it ahead (its image or video; none for text). */
+function startFileOf(zone: string, item: Item | undefined): StartFile | null {
+  if (item?.type !== 'image' && item?.type !== 'video') return null;
+  return { zone, sha256: item.sha256.toLowerCase(), video: item.type === 'video' };
 }
 
 export class Playback {
@@ -259,6 +257,8 @@ export class Playback {
     }
     const key = itemKey(decision.now.playlist.id, decision.now.item);
     this.wanted = { key, rotation: decision.rotation };
+    // Until it is shown, a start now would show it first too (the rotation saved is still the one it was decided from).
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decision.now.item));
     if (this.preload?.key !== key) void this.prepare(decision.now);
     else if (this.preload.ready) this.promote();
     this.prepareTimer.arm(() => {
@@ -324,7 +324,6 @@ export class Playback {
       return;
     }
     if (pick.item.type === 'text' || pick.item.type === 'wait') placeholder.ready = true;
-    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, slot));
     this.emit();
     if (placeholder.ready && this.wanted?.key === key) this.promote();
   }
@@ -393,6 +392,8 @@ export class Playback {
     const duration = incoming.slot.item.duration;
     if (duration !== undefined) showing.timer.arm(() => this.itemEnded(true), duration * 1000);
     this.emit();
+    // A start from now on would show what follows this item (its rotation is saved): the file it reads ahead.
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decide(this.input(now, this.rotation)).now?.item));
     // What follows is prepared once this item has had its first frames and its fade: decoding the
     // next image meanwhile would take the CPU from them (a first start waited for it here).
     const settleMs = Math.min(showing.slot.fadeMs + SETTLE_MS, duration !== undefined ? (duration * 1000) / 2 : Infinity);

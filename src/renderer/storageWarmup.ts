@@ -12,6 +12,7 @@
  *   the first item does not wait for its file's read and decode after the code has run. The web
  *   player's MediaCache takes the object URL made here (`takeEarlyMedia`); in the kiosk the file's
  *   `app://media` URL is decoded, and the item's image, with the same URL, finds it decoded.
+ *   ScreenLayout keeps that list as each zone decides (Playback's `startFile`).
  */
 import { PLAYER_DB_NAME } from './dbName.js';
 import { parseStartMedia, START_MEDIA_KEY, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
@@ -66,16 +67,24 @@ function decoded(img: HTMLImageElement, src: string): Promise<void> {
   return img.decode().catch(() => {});
 }
 
-function readAheadOne(db: IDBDatabase, file: StartFile): void {
-  if (file.src) {
-    // The kiosk: the file is served by the main process at this URL; decoded here, found decoded by the item.
-    if (!file.video && !decoding.has(file.sha256)) {
-      const img = new Image();
-      decoding.set(file.sha256, img);
-      void decoded(img, file.src);
-    }
-    return;
+/** The kiosk's file store, served by its main process (src/main/mediaProtocol.ts; KioskMediaCache's base). */
+const KIOSK_MEDIA = 'app://media';
+
+/** The kiosk (a bridge with a file store): files are served at their URL, nothing to read from IndexedDB. */
+const inKiosk = (): boolean => Boolean(window.antichambre?.mediaStatus);
+
+/** The kiosk: each image decoded from its URL; the item's image, with the same URL, finds it decoded. */
+function decodeAheadInKiosk(files: StartMedia): void {
+  for (const file of files) {
+    if (file.video || decoding.has(file.sha256)) continue;
+    const img = new Image();
+    decoding.set(file.sha256, img);
+    void decoded(img, `${KIOSK_MEDIA}/${file.sha256}`);
   }
+}
+
+/** The web player: each file read from IndexedDB into an object URL, images decoded, for MediaCache to take. */
+function readAheadOne(db: IDBDatabase, file: StartFile): void {
   if (readAhead.has(file.sha256)) return;
   readAhead.set(
     file.sha256,
@@ -104,7 +113,7 @@ function openEarly(): void {
   request.onsuccess = () => {
     const db = request.result;
     db.onversionchange = () => db.close();
-    if (!mediaReleased) for (const file of startMedia()) readAheadOne(db, file);
+    if (!mediaReleased && !inKiosk()) for (const file of startMedia()) readAheadOne(db, file);
     if (released) return db.close();
     early = db;
   };
@@ -136,4 +145,5 @@ export function releaseEarlyMedia(): void {
   decoding.clear();
 }
 
+if (inKiosk()) decodeAheadInKiosk(startMedia());
 openEarly();

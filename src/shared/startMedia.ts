@@ -9,16 +9,14 @@ export const START_MEDIA_KEY = 'antichambre:start-media';
 export const START_MEDIA_MAX = 8;
 
 /**
- * A playlist zone's file that a start at this moment would show first (the item it prepares
- * next, decided from the rotation it saved): read from storage, and an image decoded, while the
- * player's code loads. A guess: when the start decides otherwise, the read is only wasted.
+ * A playlist zone's file that a start at this moment would show first (decided from the rotation
+ * it saved): read from storage, and an image decoded, while the player's code loads. A guess:
+ * when the start decides otherwise, the read is only wasted.
  */
 export const StartFile = z.object({
   zone: z.string().check(z.maxLength(64)),
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   video: z.boolean(),
-  /** The kiosk's URL of the file (`app://media/…`); absent in the web player (the file is in IndexedDB). */
-  src: z.optional(z.string().check(z.startsWith('app://media/'), z.maxLength(200))),
 });
 export type StartFile = z.infer<typeof StartFile>;
 

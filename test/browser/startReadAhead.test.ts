@@ -74,8 +74,7 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   await freezeClockAt(page, START);
   await page.goto(env.site().url);
   await waitForItem(page, expected[0]!.itemId);
-  // The item prepared next (once the first has settled on screen) is what a start now would show first: its file is kept for the next start.
-  await page.clock.runFor(1_000);
+  // A start from now on would show the item after it (the rotation is saved): its file is kept for that start.
   await expect
     .poll(() => page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY))
     .toBe(JSON.stringify([{ zone: 'main', sha256: fileOf(expected[1]!), video: false }]));
