@@ -35,11 +35,9 @@ function bundledPlaylists(): Plugin {
 }
 
 /**
- * Chunks split from the start's code but needed soon (the player itself, imported by the small
- * entry once it has begun reading from disk; the first item's QR code; the first downloads of a
- * fresh player): fetched and compiled beside the entry (modulepreload), evaluated only when
- * imported. Without this, the player's code was fetched only once the entry had run, and an item
- * with a QR code at start waited for its chunk's fetch.
+ * Chunks split from the start's code but needed soon (the first item's QR code, the first
+ * downloads of a fresh player): fetched and compiled beside the entry (modulepreload), evaluated
+ * only when imported. Without this, an item with a QR code at start waited for its chunk's fetch.
  */
 function preloadChunks(names: readonly string[]): Plugin {
   return {
@@ -60,7 +58,7 @@ export default defineConfig({
   root: resolve(root, 'src/renderer'),
   base: './',
   publicDir: false,
-  plugins: [react(), bundledPlaylists(), preloadChunks(['player', 'qrModules', 'download'])],
+  plugins: [react(), bundledPlaylists(), preloadChunks(['qrModules', 'download'])],
   // The player renders with Preact's React-compatible build (same components, same hooks): about
   // 15 KB to evaluate at each start instead of react-dom's 200 KB (see bench/startup.ts).
   resolve: {

@@ -1,7 +1,8 @@
 /**
- * The bundled playlists' index (`playlists/bundles.json`), asked for by the page's entry while the
- * player's code is still arriving: every start reads it (a fresh player imports the bundle, a
- * player after an update notices a newer one), and on a fresh player the first item waits for it.
+ * The bundled playlists' index (`playlists/bundles.json`), asked for as soon as this module is
+ * evaluated (main.tsx imports it among the first), while the rest of the player's code is: every
+ * start reads it (a fresh player imports the bundle, a player after an update notices a newer
+ * one), and on a fresh player the first item waits for it.
  */
 
 /** Where the bundled playlists' index is, next to the page. */
@@ -14,8 +15,8 @@ export const BUNDLE_FETCH: RequestInit = { cache: 'no-cache' };
 
 let early: { url: string; response: Promise<Response> } | null = null;
 
-/** Asks for the index now (the entry calls this); the importer takes the answer. */
-export function fetchBundleIndexEarly(appBase: string): void {
+/** Asks for the index now; the importer takes the answer. */
+function fetchBundleIndexEarly(appBase: string): void {
   const url = bundleIndexUrl(appBase).href;
   const response = fetch(url, BUNDLE_FETCH);
   response.catch(() => {}); // taken, and its failure reported, by the importer
@@ -29,3 +30,5 @@ export function takeEarlyBundleIndex(url: URL): Promise<Response> | undefined {
   early = null;
   return response;
 }
+
+fetchBundleIndexEarly(new URL('./', window.location.href).href);

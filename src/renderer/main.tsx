@@ -1,21 +1,13 @@
-// The page's entry, small: the database opens and the first files are read ahead (storageWarmup),
-// the bundled playlists' index is asked for, while the player's code, fetched beside it
-// (modulepreload), is still arriving and compiling.
-import { releaseEarlyMedia } from './storageWarmup.js';
-import { fetchBundleIndexEarly } from './bundleIndexFetch.js';
+// The page's entry. First, while the rest of the code is evaluated: the database opens, the files
+// the first frame will likely show are read ahead (storageWarmup), the bundled playlists' index is
+// asked for (bundleIndexFetch). A tiny entry that imported the player after these ran them sooner,
+// but the player's code, compiled only when imported, then started 70 to 90 ms later: measured
+// (bench/startup.ts, both builds in the same runs), not kept.
+import './storageWarmup.js';
+import './bundleIndexFetch.js';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
 import './styles.css';
+import { boot } from './player.js';
 
-const RETRY_START_MS = 10_000;
-
-fetchBundleIndexEarly(new URL('./', window.location.href).href);
-
-import('./player.js')
-  .then(({ boot }) => boot())
-  .catch((error: unknown) => {
-    // Its code did not load (the web player's server went away mid-start) or did not start: tried again, never left blank.
-    releaseEarlyMedia();
-    console.error(`[antichambre] the player did not start (trying again in ${RETRY_START_MS / 1000} s):`, error);
-    setTimeout(() => window.location.reload(), RETRY_START_MS);
-  });
+void boot();

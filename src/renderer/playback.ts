@@ -77,6 +77,8 @@ export interface PlaybackDeps {
    * its file, read ahead at the next start (null: none, a text).
    */
   startFile?(zoneId: string, file: StartFile | null): void;
+  /** Whether the image at this URL was decoded before its item was prepared (read ahead at start): shown without decoding first. */
+  decodedAhead?(url: string): boolean;
 }
 
 let slotCounter = 0;
@@ -110,7 +112,8 @@ export class Playback {
   private airtime: HourAirtime | undefined;
   private current: Showing | null = null;
   private leaving: SlotView[] = [];
-  private preload: { slot: SlotView; key: string; ready: boolean } | null = null;
+  /** The item prepared off screen; `attached` once its files are (only then is it drawn). */
+  private preload: { slot: SlotView; key: string; ready: boolean; attached: boolean } | null = null;
   /** What should replace the item on screen as soon as it is ready (its key is the preload's when prepared). */
   private wanted: { key: string; rotation: Rotation } | null = null;
   /** Every timer of this zone: disposed when it stops. */
@@ -308,7 +311,7 @@ export class Playback {
       phase: 'preload',
       fadeMs: 0,
     };
-    const placeholder = { slot, key, ready: false };
+    const placeholder = { slot, key, ready: false, attached: false };
     this.preload = placeholder;
     try {
       await this.attachMedia(slot);
@@ -323,7 +326,8 @@ export class Playback {
       revokeSlot(slot);
       return;
     }
-    if (pick.item.type === 'text' || pick.item.type === 'wait') placeholder.ready = true;
+    placeholder.attached = true;
+    if (pick.item.type === 'text' || pick.item.type === 'wait' || (pick.item.type === 'image' && slot.src && this.deps.decodedAhead?.(slot.src))) placeholder.ready = true;
     this.emit();
     if (placeholder.ready && this.wanted?.key === key) this.promote();
   }
@@ -462,7 +466,8 @@ export class Playback {
     const slots: SlotView[] = [];
     if (this.current) slots.push({ ...this.current.slot });
     for (const slot of this.leaving) slots.push({ ...slot });
-    if (this.preload) slots.push({ ...this.preload.slot });
+    // Not before its files are attached: drawn without its source, an image would fail to decode and be skipped.
+    if (this.preload?.attached) slots.push({ ...this.preload.slot });
     this.view = { slots, idle: this.idle && !this.current, revision: this.set?.revision ?? null };
     this.listeners.notify();
   }

@@ -1,5 +1,5 @@
 // The player: loaded by main.tsx, after its first module has begun reading from disk.
-import { releaseEarlyMedia, releaseEarlyStorage } from './storageWarmup.js';
+import { decodedAhead, releaseEarlyMedia, releaseEarlyStorage } from './storageWarmup.js';
 import { createRoot } from 'react-dom/client';
 import { runEffectsAfterCommit } from './effectScheduling.js';
 import { importBundle } from './bundleImport.js';
@@ -38,6 +38,9 @@ export async function boot(): Promise<void> {
   const notice = configResult.ok ? null : configResult.error.split(' · ');
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const db = new PlayerDb();
+  // The stored set and the zones' settings, asked for with the other reads below (the zones start from them).
+  const storedScreen = ScreenLayout.readStored(db);
+  storedScreen.catch(() => {}); // awaited by the start, which reports it
   // Our text faces (briefly awaited below), loading meanwhile.
   const fontsLoaded = Promise.race([
     Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
@@ -63,7 +66,7 @@ export async function boot(): Promise<void> {
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   log.audienceOf = queue.audienceOf;
   // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
-  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits() });
+  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits(), decodedAhead });
   const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
   queue.onCalled = (calls) => announcer.receive(calls);
   queue.subscribe(() => playback.waitsChanged());
@@ -87,7 +90,7 @@ export async function boot(): Promise<void> {
   cover();
   // Text slides must not appear in a fallback font for a frame (the faces were fetched with the code).
   await fontsLoaded;
-  await playback.start();
+  await playback.start(storedScreen);
   power.start(playback.currentSet());
   performance.mark('antichambre:started');
   // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.

@@ -1,5 +1,5 @@
 import { FULL_SCREEN, MAIN_ZONE, type Layout, type Zone } from '../shared/layout.js';
-import { StoredSet } from './db.js';
+import { StoredSet, type PlayerDb } from './db.js';
 import { Listeners } from './listeners.js';
 import { Playback, type PlaybackDeps } from './playback.js';
 import { SettingsSnapshot } from './settings.js';
@@ -17,6 +17,12 @@ export interface ZoneRuntime {
   zone: Zone;
   playback?: Playback;
   ticker?: TickerFeed;
+}
+
+/** What a screen starts from: its stored set (null: none yet, or damaged) and its zones' saved settings. */
+export interface StoredScreen {
+  set: StoredSet | null;
+  settings: SettingsSnapshot;
 }
 
 export interface ScreenView {
@@ -72,13 +78,21 @@ export class ScreenLayout {
   /** The settings read with the stored set at start, for the zones of the first arrangement. */
   private startSettings: SettingsSnapshot | null = null;
 
-  async start(): Promise<void> {
-    const { db, log } = this.deps;
-    // The set and every zone's saved rotation, read side by side (the zones are known only from the set).
-    const [, stored, settings] = await Promise.all([log.recover(), db.sets.get('current'), SettingsSnapshot.read(db)]);
+  /**
+   * The stored set and every zone's saved rotation, read side by side (the zones are known only
+   * from the set): the player asks for them with its other reads at start, before it starts this.
+   */
+  static async readStored(db: PlayerDb): Promise<StoredScreen> {
+    const [stored, settings] = await Promise.all([db.sets.get('current'), SettingsSnapshot.read(db)]);
     // Read back from disk: parsed like anything else that enters; a damaged set is ignored (the bundle is imported again).
     const parsed = StoredSet.safeParse(stored);
-    this.set = parsed.success ? parsed.data : null;
+    return { set: parsed.success ? parsed.data : null, settings };
+  }
+
+  /** Starts the zones of the stored set (read here, or already asked for with `readStored`), once the last showings are recovered. */
+  async start(stored: Promise<StoredScreen> = ScreenLayout.readStored(this.deps.db)): Promise<void> {
+    const [, { set, settings }] = await Promise.all([this.deps.log.recover(), stored]);
+    this.set = set;
     this.startSettings = settings;
     await this.arrange();
   }

@@ -1,6 +1,6 @@
 /**
- * The player's first module (main.tsx loads the rest of the code after it, fetched meanwhile):
- * what the start reads from disk begins while the code is still being fetched and compiled.
+ * The player's first module evaluated (main.tsx imports it first): what the start reads from disk
+ * begins while the rest of the code is evaluated.
  *
  * - It opens the player's database, so that IndexedDB loads the origin's store from disk in the
  *   browser's own process meanwhile. This connection only opens the store: every read of the
@@ -8,7 +8,7 @@
  *   is open, or at once if the database must change version. A database that does not exist yet
  *   is not created here (PlayerDb creates it with its schema).
  * - It reads ahead the files a start at this moment would show first (what each playlist zone
- *   prepared last, kept in localStorage by ScreenLayout: a guess) and decodes the images, so that
+ *   decided last, kept in localStorage by ScreenLayout: a guess) and decodes the images, so that
  *   the first item does not wait for its file's read and decode after the code has run. The web
  *   player's MediaCache takes the object URL made here (`takeEarlyMedia`); in the kiosk the file's
  *   `app://media` URL is decoded, and the item's image, with the same URL, finds it decoded.
@@ -60,11 +60,17 @@ function readFile(db: IDBDatabase, sha256: string): Promise<Blob | null> {
   });
 }
 
+/** Image URLs decoded here: their item may go on screen at once, without a decode of its own first. */
+const decodedOk = new Set<string>();
+
 /** Resolves once `img` is decoded, or judged undecodable: the item's own image decodes it again if so. */
 function decoded(img: HTMLImageElement, src: string): Promise<void> {
   img.decoding = 'async';
   img.src = src;
-  return img.decode().catch(() => {});
+  return img.decode().then(
+    () => void decodedOk.add(src),
+    () => {},
+  );
 }
 
 /** The kiosk's file store, served by its main process (src/main/mediaProtocol.ts; KioskMediaCache's base). */
@@ -137,9 +143,15 @@ export function takeEarlyMedia(sha256: string): Promise<string | null> | undefin
   return url;
 }
 
+/** Whether the image at `url` was decoded ahead (read ahead, or in the kiosk from its URL), until the first item is on screen. */
+export function decodedAhead(url: string): boolean {
+  return decodedOk.has(url);
+}
+
 /** The first item is on screen: what was read ahead and not taken (a wrong guess) is given back. */
 export function releaseEarlyMedia(): void {
   mediaReleased = true;
+  decodedOk.clear();
   for (const url of readAhead.values()) void url.then((made) => made && URL.revokeObjectURL(made));
   readAhead.clear();
   decoding.clear();

@@ -1,5 +1,5 @@
 // zod's mini build: this shape is read by the player's first module, before the rest of its code
-// (and zod's full build with it) is loaded; 17 KB instead of the full build's 450 KB.
+// (and the full build's schemas) is evaluated; the mini build evaluates only what it uses.
 import * as z from 'zod/mini';
 
 /** Where the player keeps, in its origin's localStorage, the media a start would show first. */
