@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
@@ -188,11 +189,14 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     await floor.close();
     await baseline?.close();
   }
+  // The machine's load during the runs (1 and 5 min averages at the end): a ratio of wall times on a loaded machine mostly measures the wait for a core.
+  const [one, five] = loadavg();
+  const loadText = `${one!.toFixed(1)}, ${five!.toFixed(1)}`;
   for (const kind of ['fresh', 'warm'] as const) {
     const ratio = median(player[kind]) / median(floorMs[kind]);
     const goal = kind === 'fresh' ? 2.5 : 1.5;
     const label = kind === 'fresh' ? 'first item on screen, fresh profile (bundle imported, then shown), against a static page showing the same image' : 'first item on screen, warm profile (new page on stored data), against the same static page';
-    const text = `median ${median(player[kind]).toFixed(0)} ms, ${ratio.toFixed(2)}× the static page's ${median(floorMs[kind]).toFixed(0)} ms`;
+    const text = `median ${median(player[kind]).toFixed(0)} ms, ${ratio.toFixed(2)}× the static page's ${median(floorMs[kind]).toFixed(0)} ms (load average ${loadText})`;
     console.log(`startup  ${kind.padEnd(5)} ${text}  [goal ≤ ${goal}×]  player runs: ${runsText(player[kind])}; static page runs: ${runsText(floorMs[kind])}`);
     if (baselineDir) console.log(`startup  ${kind.padEnd(5)} baseline ${baselineDir}: median ${median(other[kind]).toFixed(0)} ms, ${(median(other[kind]) / median(floorMs[kind])).toFixed(2)}× the static page; runs: ${runsText(other[kind])}`);
     results.record({ id: `startup.${kind}`, label, value: Number(ratio.toFixed(2)), unit: '×', text, runs: player[kind].map((v, k) => Number((v / floorMs[kind][k]!).toFixed(2))), goal: { op: '<=', value: goal }, dependsOn: STARTUP_SOURCES });
