@@ -4,6 +4,7 @@ import { Impression } from '../shared/impression.js';
 import { Alert, checkSetZones, PlaylistsMessageFields } from '../shared/protocol.js';
 import { PLAYER_DB_NAME } from './dbName.js';
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
+import type { StoredFileHead } from '../shared/startMedia.js';
 
 /**
  * The player's durable storage (IndexedDB through Dexie). Versioned from day one:
@@ -17,8 +18,11 @@ export const StoredSet = PlaylistsMessageFields.extend({
 }).superRefine(checkSetZones);
 export type StoredSet = z.infer<typeof StoredSet>;
 
-/** A verified file: its bytes are the `parts` with its sha256, in offset order. */
-export interface StoredMedia {
+/**
+ * A verified file: its bytes are the `parts` with its sha256, in offset order. (The read ahead at
+ * start, storageWarmup.ts, reads `bytes` and `type` with StoredFileHead: extended to stay in step.)
+ */
+export interface StoredMedia extends StoredFileHead {
   sha256: string;
   bytes: number;
   type: string;

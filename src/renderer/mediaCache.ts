@@ -4,7 +4,6 @@ import type { PlayerDb } from './db.js';
 import { backoffMs as sharedBackoffMs, missingFileErrors, MissingSince, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import type * as DownloadModule from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
-import { READ_AHEAD_MARK, takeEarlyMedia } from './storageWarmup.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 import { Listeners } from './listeners.js';
 
@@ -50,6 +49,8 @@ export interface CacheOptions {
   /** After a refusal (404, 403, wrong bytes): try again this much later at the earliest. */
   refusedRetryMs: number;
   random: () => number;
+  /** A file read ahead at start (storageWarmup's takeEarlyMedia): its object URL, taken once; undefined when not read ahead. */
+  takeEarly?: (sha256: string) => Promise<string | null> | undefined;
 }
 
 /** Room freed at a time for the player's own records when storage is full. */
@@ -152,10 +153,9 @@ export class MediaCache implements PlayerMedia {
   async mediaUrl(sha256: string, type?: string): Promise<string | null> {
     const sha = sha256.toLowerCase();
     // Read ahead at start (storageWarmup), its image already decoded: taken once, owned by the caller like any other.
-    const early = type ? undefined : takeEarlyMedia(sha);
+    const early = type ? undefined : this.options.takeEarly?.(sha);
     const url = early ? await early : null;
     if (url) {
-      performance.mark(READ_AHEAD_MARK);
       touchMedia(this.db, sha, Date.now()).catch(() => {});
       return url;
     }

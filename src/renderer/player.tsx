@@ -1,5 +1,5 @@
 // The player: loaded by main.tsx, after its first module has begun reading from disk.
-import { decodedAhead, releaseEarlyMedia, releaseEarlyStorage } from './storageWarmup.js';
+import { decodedAhead, releaseEarlyMedia, releaseEarlyStorage, takeEarlyMedia } from './storageWarmup.js';
 import { createRoot } from 'react-dom/client';
 import { runEffectsAfterCommit } from './effectScheduling.js';
 import { importBundle } from './bundleImport.js';
@@ -50,7 +50,7 @@ export async function boot(): Promise<void> {
   const kioskMedia = kioskMediaBridge(window.antichambre);
   const cache: PlayerMedia = kioskMedia
     ? new KioskMediaCache(kioskMedia, db)
-    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
+    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia });
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
   const queue = new QueueTracker(db);

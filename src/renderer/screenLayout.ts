@@ -39,6 +39,9 @@ export class ScreenLayout {
 
   /** Each playlist zone's file a start now would show first, kept for the next start to read ahead (storageWarmup). */
   private readonly startFiles = new Map<string, StartFile>();
+  /** The playlist zones of the arrangement in force (set before its zones start: they report from their first decision). */
+  private playlistZones = new Set<string>();
+  private savedStartFiles = '';
   /** What each zone's playback is given: the screen's, and where to report its start file. */
   private readonly zoneDeps: PlaybackDeps;
 
@@ -47,16 +50,19 @@ export class ScreenLayout {
   }
 
   private startFileChanged(zoneId: string, file: StartFile | null): void {
-    // A zone reports once its file is attached, after the arrangement that made it is in the view.
-    if (this.stopped || !this.view.zones.some((z) => z.zone.id === zoneId && z.playback)) return;
+    if (this.stopped || !this.playlistZones.has(zoneId)) return;
     if (file) this.startFiles.set(zoneId, file);
     else this.startFiles.delete(zoneId);
     this.saveStartFiles();
   }
 
+  /** Written when it changes (a zone decides twice per item: at its start, and what follows it). */
   private saveStartFiles(): void {
+    const text = JSON.stringify([...this.startFiles.values()].slice(0, START_MEDIA_MAX));
+    if (text === this.savedStartFiles) return;
     try {
-      localStorage.setItem(START_MEDIA_KEY, JSON.stringify([...this.startFiles.values()].slice(0, START_MEDIA_MAX)));
+      localStorage.setItem(START_MEDIA_KEY, text);
+      this.savedStartFiles = text;
     } catch {
       // Storage full or refused: the next start reads its first files after its code has run, as without this.
     }
@@ -153,6 +159,11 @@ export class ScreenLayout {
     const settings = added ? (this.startSettings ?? (await SettingsSnapshot.read(this.deps.db))) : null;
     this.startSettings = null;
     if (this.stopped) return;
+    // Zones dropped show nothing at the next start; the new ones report from their first decision, below.
+    this.playlistZones = new Set(layout.zones.filter((zone) => zone.kind === 'playlist').map((zone) => zone.id));
+    const dropsGuess = [...this.startFiles.keys()].filter((zoneId) => !this.playlistZones.has(zoneId));
+    for (const zoneId of dropsGuess) this.startFiles.delete(zoneId);
+    if (dropsGuess.length > 0) this.saveStartFiles();
     for (const zone of layout.zones) {
       const kept = old.find((z) => z.zone.id === zone.id && z.zone.kind === zone.kind);
       if (kept) {
@@ -175,10 +186,6 @@ export class ScreenLayout {
     }
     const dropped = old.filter((z) => !zones.some((kept) => kept.playback === z.playback && kept.ticker === z.ticker));
     this.view = { layout, zones };
-    // A zone dropped shows nothing at the next start.
-    const before = this.startFiles.size;
-    for (const zoneId of this.startFiles.keys()) if (!zones.some((z) => z.zone.id === zoneId && z.playback)) this.startFiles.delete(zoneId);
-    if (this.startFiles.size !== before) this.saveStartFiles();
     this.listeners.notify();
     await Promise.all(dropped.map((zone) => stopZone(zone)));
   }

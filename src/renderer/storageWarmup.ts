@@ -25,7 +25,7 @@ let released = false;
 
 /** Files read ahead and not taken yet: sha256 → their object URL once read (null when not there). */
 const readAhead = new Map<string, Promise<string | null>>();
-/** The images decoded ahead, kept until taken so that their decoded pixels stay. */
+/** The images decoded ahead, kept until the first item is on screen so that their decoded pixels stay. */
 const decoding = new Map<string, HTMLImageElement>();
 let mediaReleased = false;
 
@@ -77,7 +77,11 @@ function decoded(img: HTMLImageElement, src: string): Promise<void> {
 const KIOSK_MEDIA = 'app://media';
 
 /** The kiosk (a bridge with a file store): files are served at their URL, nothing to read from IndexedDB. */
-const inKiosk = (): boolean => Boolean(window.antichambre?.mediaStatus);
+const inKiosk = (): boolean => {
+  // The test of kioskMedia.ts's kioskMediaBridge, not imported: this module runs before the player's others are evaluated.
+  const bridge = window.antichambre;
+  return Boolean(bridge?.mediaWant && bridge.mediaStatus && bridge.mediaClear);
+};
 
 /** The kiosk: each image decoded from its URL; the item's image, with the same URL, finds it decoded. */
 function decodeAheadInKiosk(files: StartMedia): void {
@@ -95,13 +99,17 @@ function readAheadOne(db: IDBDatabase, file: StartFile): void {
   readAhead.set(
     file.sha256,
     readFile(db, file.sha256).then(async (blob) => {
-      if (!blob) return null;
+      // Read after the first item was on screen (a wrong guess, read slowly): nothing to keep.
+      if (!blob || mediaReleased) return null;
       const url = URL.createObjectURL(blob);
       if (file.video) return url;
       const img = new Image();
       decoding.set(file.sha256, img);
       await decoded(img, url);
-      return url;
+      if (!mediaReleased) return url;
+      URL.revokeObjectURL(url);
+      decodedOk.delete(url);
+      return null;
     }),
   );
 }
@@ -138,8 +146,9 @@ export function releaseEarlyStorage(): void {
  */
 export function takeEarlyMedia(sha256: string): Promise<string | null> | undefined {
   const url = readAhead.get(sha256);
+  // Its image stays in `decoding` until the first item is on screen: its decoded pixels with it.
   readAhead.delete(sha256);
-  decoding.delete(sha256);
+  void url?.then((made) => made && performance.mark(READ_AHEAD_MARK));
   return url;
 }
 

@@ -25,6 +25,7 @@ export type StartMedia = z.infer<typeof StartMedia>;
 
 /** A cached file's record as the player's database keeps it (what the read ahead needs of it). */
 export const StoredFileHead = z.object({ bytes: z.number().check(z.int(), z.nonnegative()), type: z.string() });
+export type StoredFileHead = z.infer<typeof StoredFileHead>;
 
 /** The stored list, parsed; anything unreadable counts as no guess (it is only a head start). */
 export function parseStartMedia(text: string | null): StartMedia {

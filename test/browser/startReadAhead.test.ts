@@ -54,7 +54,7 @@ async function watchStart(page: Page): Promise<void> {
 }
 
 /** The image on screen: whether it was read ahead, whether it was decoded again on the page before showing, the sha256 of its bytes, and the URLs read ahead and given back. */
-async function shownImage(page: Page): Promise<{ readAhead: boolean; decodedOnPage: boolean; digest: string; givenBack: string[] }> {
+async function shownImage(page: Page): Promise<{ readAhead: boolean; decodedOnPage: boolean; digest: string; givenBack: string[]; drawn: boolean }> {
   return page.evaluate(async () => {
     const watched = (window as unknown as { __watched: Watched }).__watched;
     const img = document.querySelector<HTMLImageElement>('[data-zone="main"] [data-item-id]:not([data-leaving]) img');
@@ -67,6 +67,8 @@ async function shownImage(page: Page): Promise<{ readAhead: boolean; decodedOnPa
       decodedOnPage: watched.decodedOnPage.has(img.src),
       digest: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
       givenBack: [...watched.decodedAhead].filter((url) => watched.revoked.has(url)),
+      // Its URL still valid and its pixels there.
+      drawn: !watched.revoked.has(img.src) && img.complete && img.naturalWidth > 0,
     };
   });
 }
@@ -92,6 +94,8 @@ async function startAgain(context: Awaited<ReturnType<typeof newPlayerPage>>['co
   // The rotation was saved when expected[0] began: a start now shows expected[1].
   await waitForItem(again, expected[1]!.itemId);
   expect(await onScreen(again)).toEqual({ playlistId: expected[1]!.playlistId, itemId: expected[1]!.itemId });
+  // Its first frames (the page clock gives them): what was read ahead and not shown is given back then.
+  await again.clock.runFor(100);
   return again;
 }
 
@@ -102,7 +106,7 @@ describe('a start reads ahead the file it will show first', () => {
     await page.close();
     const again = await startAgain(context);
     // Decoded ahead: shown at once, without being prepared off screen and decoded again first.
-    expect(await shownImage(again)).toEqual({ readAhead: true, decodedOnPage: false, digest: fileOf(expected[1]!), givenBack: [] });
+    expect(await shownImage(again)).toEqual({ readAhead: true, decodedOnPage: false, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
     await context.close();
   });
 
@@ -113,20 +117,19 @@ describe('a start reads ahead the file it will show first', () => {
     await page.close();
     const again = await startAgain(context);
     const shown = await shownImage(again);
-    expect(shown).toMatchObject({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!) });
-    // The file read for nothing is given back once the first item is on screen (two frames after it: the page clock gives them).
-    await again.clock.runFor(100);
+    expect(shown).toMatchObject({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), drawn: true });
+    // The file read for nothing is given back once the first item is on screen.
     await expect.poll(async () => (await shownImage(again)).givenBack.length).toBe(1);
     await context.close();
   });
 
   it('a damaged list is ignored', async () => {
     const { context, page } = await firstStart();
-    // Not a list the player wrote: ignored, the start reads its first file after its code has run.
-    await page.evaluate((key) => localStorage.setItem(key, '[{"zone":"main","sha256":"../../etc"}'), START_MEDIA_KEY);
+    // Not a list the player wrote (the right file, but a field of the wrong type): ignored, the start reads its first file after its code has run.
+    await page.evaluate(([key, sha]) => localStorage.setItem(key!, JSON.stringify([{ zone: 'main', sha256: sha, video: 'non' }])), [START_MEDIA_KEY, fileOf(expected[1]!)]);
     await page.close();
     const again = await startAgain(context);
-    expect(await shownImage(again)).toEqual({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), givenBack: [] });
+    expect(await shownImage(again)).toEqual({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
     await context.close();
   });
 });
