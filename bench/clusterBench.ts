@@ -26,7 +26,10 @@ import { median, percentile } from './stats.js';
  * event-loop delay, ingest into PostgreSQL, a push to a site of 1,000 screens spread over the
  * nodes, each node's RSS, and the CPU each component used. Asserts nothing.
  * ANTICHAMBRE_BENCH_SCREENS sets the number of screens (default 10,000, the issue's);
- * ANTICHAMBRE_BENCH_NODES the node counts (default 1,2,4).
+ * ANTICHAMBRE_BENCH_NODES the node counts (default 1,2,4). ANTICHAMBRE_BENCH_BASELINE, the
+ * path of another build's hub.js (e.g. main's, copied under dist/), runs that build too before
+ * each node count, in the same minutes, for a comparison on a loaded machine (its lines are
+ * printed as "baseline"; only the current build's figures are recorded).
  */
 
 const CLUSTER_SOURCES = ['src/hub', 'src/shared', 'vite.hub.config.ts', 'package-lock.json', 'bench/clusterBench.ts', 'bench/clusterScreens.ts'];
@@ -37,6 +40,8 @@ const PERIOD_MS = 30_000;
 const INGEST_SENDERS = 8;
 
 interface NodeRun {
+  /** "current", or "baseline" (the build ANTICHAMBRE_BENCH_BASELINE names). */
+  build: 'current' | 'baseline';
   nodes: number;
   screens: number;
   connectS: number;
@@ -150,11 +155,17 @@ function bucketP99(before: Map<number, number>[], after: Map<number, number>[]):
   return total === 0 || k < 0 ? NaN : bounds[k]! * 1000;
 }
 
-async function runWith(nodeCount: number, screenCount: number, steadyMs: number, services: { pgUrl: () => Promise<string>; redisUrl: string; postmaster: number; redisPid: number }): Promise<NodeRun> {
+async function runWith(
+  nodeCount: number,
+  screenCount: number,
+  steadyMs: number,
+  services: { pgUrl: () => Promise<string>; redisUrl: string; postmaster: number; redisPid: number },
+  entry?: string,
+): Promise<NodeRun> {
   const dbUrl = await services.pgUrl();
   const media = mkdtempSync(join(tmpdir(), 'antichambre-bench-media-'));
   const nodes: HubProcess[] = [];
-  for (let n = 0; n < nodeCount; n++) nodes.push(await startHubProcess({ args: ['--db', dbUrl, '--broker', services.redisUrl, '--media', media] }));
+  for (let n = 0; n < nodeCount; n++) nodes.push(await startHubProcess({ args: ['--db', dbUrl, '--broker', services.redisUrl, '--media', media], ...(entry ? { entry } : {}) }));
   const processes = Array.from({ length: Math.ceil(screenCount / SCREENS_PER_PROCESS) }, () => new ScreensProcess());
   const senders: Socket[] = [];
   const db = new pg.Client({ connectionString: dbUrl });
@@ -262,6 +273,7 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     );
     const fanoutAckedS = (performance.timeOrigin + performance.now() - f0) / 1000;
     return {
+      build: entry ? 'baseline' : 'current',
       nodes: nodeCount,
       screens: screenCount,
       connectS,
@@ -311,11 +323,14 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
     const backend = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const postmaster = processStat(backend).ppid;
     await probe.end();
-    for (const nodes of counts) {
-      const run = await runWith(nodes, screenCount, steadyMs, { pgUrl: () => postgres.freshDatabase(), redisUrl: redis.url, postmaster, redisPid: redis.pid });
-      runs.push(run);
+    const services = { pgUrl: () => postgres.freshDatabase(), redisUrl: redis.url, postmaster, redisPid: redis.pid };
+    const baseline = process.env['ANTICHAMBRE_BENCH_BASELINE'];
+    const builds = baseline ? [baseline, undefined] : [undefined];
+    for (const [nodes, entry] of counts.flatMap((n) => builds.map((b) => [n, b] as const))) {
+      const run = await runWith(nodes, screenCount, steadyMs, services, entry);
+      if (run.build === 'current') runs.push(run);
       console.log(
-        `hub cluster  ${run.nodes} node(s), ${run.screens.toLocaleString('en')} screens: connected in ${run.connectS.toFixed(1)} s (${run.retries} attempts refused or timed out and tried again; hello p99 ${run.helloP99.toFixed(0)} ms); ` +
+        `hub cluster ${run.build === 'baseline' ? '(baseline build) ' : ''} ${run.nodes} node(s), ${run.screens.toLocaleString('en')} screens: connected in ${run.connectS.toFixed(1)} s (${run.retries} attempts refused or timed out and tried again; hello p99 ${run.helloP99.toFixed(0)} ms); ` +
           `impressions ack p50 ${run.ackP50.toFixed(1)} ms p99 ${run.ackP99.toFixed(1)} ms over ${run.acks} acks (${run.failedAcks} failed) [goal p99 < 100 ms], nodes' own timing p99 <= ${run.hubAckP99} ms; ` +
           `event-loop delay p99: nodes ${run.nodeLagP99.map((l) => l.toFixed(0)).join(', ')} ms, simulated screens ${run.clientLagP99.toFixed(0)} ms; nodes waiting for a core ${run.nodeWait.map((w) => w.toFixed(2)).join(', ')} s/s; ingest ${Math.round(run.ingest).toLocaleString('en')}/s [goal >= 50,000/s]; ` +
           `push to ${FANOUT} screens: all received in ${run.fanoutReceivedS.toFixed(2)} s, all acks recorded in ${run.fanoutAckedS.toFixed(2)} s [goal < 5 s]; RSS per node ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB; ` +
