@@ -146,10 +146,11 @@ export class PgImpressionStore implements ImpressionStore {
   }
 
   /**
-   * The group committed: the ids that were new. First COPY straight into impressions (the usual
-   * case: every id new); if an id is already there (a batch sent again after a lost ack, or
-   * twice in the group), that transaction is rolled back and the group goes through the
-   * connection's staging table and `ON CONFLICT (id) DO NOTHING`.
+   * The group committed: the ids that were new. First COPY straight into impressions, a
+   * transaction of its own (the usual case: every id new); if an id is already there (a batch
+   * sent again after a lost ack, or twice in the group), PostgreSQL refuses that COPY whole and
+   * the group goes through the connection's staging table and `ON CONFLICT (id) DO NOTHING`,
+   * in one transaction.
    */
   private async commit(group: Waiting[]): Promise<Set<string>> {
     let text = '';
@@ -171,10 +172,15 @@ export class PgImpressionStore implements ImpressionStore {
     };
     try {
       try {
-        await inTransaction(() => copy(client.query(copyFrom(COPY_IMPRESSIONS)), text));
+        // A COPY on its own is its own transaction: committed (and flushed) before PostgreSQL
+        // answers it, or rolled back whole; one round trip instead of BEGIN, COPY and COMMIT.
+        await copy(client.query(copyFrom(COPY_IMPRESSIONS)), text);
         return new Set(group.flatMap((batch) => batch.impressions.map((impression) => impression.id)));
       } catch (error) {
-        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION || broken) throw error;
+        // An error without a SQLSTATE is the connection's (lost, cut): it is not given back to the pool.
+        const code = (error as { code?: unknown } | null)?.code;
+        if (typeof code !== 'string') broken = error instanceof Error ? error : new Error(String(error));
+        if (code !== UNIQUE_VIOLATION) throw error;
       }
       if (!this.staged.has(client)) {
         await client.query(CREATE_STAGING);
