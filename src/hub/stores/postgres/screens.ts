@@ -111,24 +111,26 @@ export class PgScreenStore implements ScreenStore {
   /**
    * One round trip in the usual case: the status this node wrote last for the screen is known
    * (`written`), so the new one (with the events kept from it) replaces it only if it is still
-   * the one stored (`AND status = $4`). Otherwise (the screen's first status on this node, or
-   * another node wrote one since), the stored one is read and replaced in one transaction (four
-   * round trips): two nodes never drop each other's events.
+   * the one stored (`AND status = $4`); not known (the screen's first status on this node), it
+   * replaces the stored one if that keeps no event. Otherwise (another node wrote one since, or
+   * events to keep), the stored one is read and replaced in one transaction (four round trips):
+   * two nodes never drop each other's events.
    */
   async recordStatus(id: string, status: StatusMessage, at: number): Promise<void> {
     const known = this.written.get(id);
-    if (known) {
-      const next = storedStatus(known.events, status);
-      const updated = await this.lossy.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3 AND status = $4', [next.text, toUtcTime(at), id, known.text]);
-      if (updated.rowCount === 1) return this.remember(id, next);
-    }
-    const next = await inTransaction(this.lossy, async (client) => {
+    const next = storedStatus(known?.events ?? [], status);
+    const updated = known
+      ? await this.lossy.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3 AND status = $4', [next.text, toUtcTime(at), id, known.text])
+      : // Not known here: the same single UPDATE when the stored status keeps no event (none, or one without "events": the new one keeps nothing from it).
+        await this.lossy.query(`UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3 AND (status IS NULL OR strpos(status, '"events"') = 0)`, [next.text, toUtcTime(at), id]);
+    if (updated.rowCount === 1) return this.remember(id, next);
+    const merged = await inTransaction(this.lossy, async (client) => {
       const before = (await client.query<{ status: string | null }>('SELECT status FROM screens WHERE id = $1 FOR UPDATE', [id])).rows[0]?.status ?? null;
       const stored = storedStatus(parsedStatus(before)?.events ?? [], status);
       const updated = await client.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3', [stored.text, toUtcTime(at), id]);
       return updated.rowCount === 1 ? stored : null;
     });
-    if (next) this.remember(id, next);
+    if (merged) this.remember(id, merged);
     else this.written.delete(id);
   }
 
