@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubError } from '../../src/hub/hubError.js';
 import { migrateDatabase, openStores, type HubStores } from '../../src/hub/stores/index.js';
+import { PipelinedCopy } from '../../src/hub/stores/postgres/impressions.js';
 import { POSTGRES_MIGRATIONS } from '../../src/hub/stores/postgres/migrations.js';
 import { FeedCreate } from '../../src/shared/feeds.js';
 import type { Impression } from '../../src/shared/impression.js';
@@ -775,5 +776,28 @@ describe('PostgreSQL with several nodes', () => {
     );
     await Promise.all(pushes);
     expect((await nodes[0]!.playlists.history('infos')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('PostgreSQL COPY with its rows sent behind the statement', () => {
+  it('stores the rows once committed; refused before or during the COPY, it fails alone and the connection serves on', async () => {
+    const client = new pg.Client({ connectionString: await postgres.freshDatabase() });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE t (id INTEGER PRIMARY KEY, label TEXT)');
+      await client.query(new PipelinedCopy('COPY t (id, label) FROM STDIN', '1\tun\n2\tdeux\n')).done;
+      // Refused before the COPY starts (no such table): its rows, already sent, are ignored.
+      await expect(client.query(new PipelinedCopy('COPY absente (id) FROM STDIN', '3\n')).done).rejects.toMatchObject({ code: '42P01' });
+      // Refused during it (an id already there): nothing of it stored.
+      await expect(client.query(new PipelinedCopy('COPY t (id, label) FROM STDIN', '4\tquatre\n1\tencore\n')).done).rejects.toMatchObject({ code: '23505' });
+      await client.query(new PipelinedCopy('COPY t (id, label) FROM STDIN', '5\tcinq\n')).done;
+      expect((await client.query<{ id: number; label: string }>('SELECT id, label FROM t ORDER BY id')).rows).toEqual([
+        { id: 1, label: 'un' },
+        { id: 2, label: 'deux' },
+        { id: 5, label: 'cinq' },
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 });
