@@ -26,7 +26,10 @@ import { median, percentile } from './stats.js';
  * event-loop delay, ingest into PostgreSQL, a push to a site of 1,000 screens spread over the
  * nodes, each node's RSS, and the CPU each component used. Asserts nothing.
  * ANTICHAMBRE_BENCH_SCREENS sets the number of screens (default 10,000, the issue's);
- * ANTICHAMBRE_BENCH_NODES the node counts (default 1,2,4).
+ * ANTICHAMBRE_BENCH_NODES the node counts (default 1,2,4). ANTICHAMBRE_BENCH_BASELINE, the
+ * path of another build's hub.js (e.g. main's, copied under dist/), runs that build too before
+ * each node count, in the same minutes, for a comparison on a loaded machine (its lines are
+ * printed as "baseline"; only the current build's figures are recorded).
  */
 
 const CLUSTER_SOURCES = ['src/hub', 'src/shared', 'vite.hub.config.ts', 'package-lock.json', 'bench/clusterBench.ts', 'bench/clusterScreens.ts'];
@@ -37,6 +40,8 @@ const PERIOD_MS = 30_000;
 const INGEST_SENDERS = 8;
 
 interface NodeRun {
+  /** "current", or "baseline" (the build ANTICHAMBRE_BENCH_BASELINE names). */
+  build: 'current' | 'baseline';
   nodes: number;
   screens: number;
   connectS: number;
@@ -47,6 +52,10 @@ interface NodeRun {
   ackP99: number;
   acks: number;
   failedAcks: number;
+  /** The acks over 100 ms: how many, and in how many distinct seconds of the steady state (few: stalls of the whole machine; many: a steady cost). */
+  slowAcks: number;
+  slowSeconds: number;
+  steadySeconds: number;
   /** The nodes' own timing of impressions (received to answered): the histogram bucket holding their p99, in ms. */
   hubAckP99: number;
   /** Each node's event-loop delay p99 over the steady state, ms. */
@@ -63,6 +72,10 @@ interface NodeRun {
   redisCpu: number;
   /** What PostgreSQL's busy backends were doing, sampled every 100 ms in the steady state: wait event (or "CPU") and its share of the samples. */
   pgBusy: { what: string; share: number }[];
+  /** The statements the nodes ran in the steady state (pg_stat_statements), the most time first: calls per second, mean execution ms (a commit's WAL flush not included), rows per call. */
+  statements: { query: string; perS: number; meanMs: number; rows: number }[];
+  /** Every statement the nodes ran, per second, and per status + impressions message pair sent by the screens. */
+  statementsPerS: number;
   /** Seconds per second each node's event loop was ready to run but waited for a core (the machine's other work): 0.5 means half the time. */
   nodeWait: number[];
   clientCpu: number;
@@ -150,11 +163,17 @@ function bucketP99(before: Map<number, number>[], after: Map<number, number>[]):
   return total === 0 || k < 0 ? NaN : bounds[k]! * 1000;
 }
 
-async function runWith(nodeCount: number, screenCount: number, steadyMs: number, services: { pgUrl: () => Promise<string>; redisUrl: string; postmaster: number; redisPid: number }): Promise<NodeRun> {
+async function runWith(
+  nodeCount: number,
+  screenCount: number,
+  steadyMs: number,
+  services: { pgUrl: () => Promise<string>; redisUrl: string; postmaster: number; redisPid: number },
+  entry?: string,
+): Promise<NodeRun> {
   const dbUrl = await services.pgUrl();
   const media = mkdtempSync(join(tmpdir(), 'antichambre-bench-media-'));
   const nodes: HubProcess[] = [];
-  for (let n = 0; n < nodeCount; n++) nodes.push(await startHubProcess({ args: ['--db', dbUrl, '--broker', services.redisUrl, '--media', media] }));
+  for (let n = 0; n < nodeCount; n++) nodes.push(await startHubProcess({ args: ['--db', dbUrl, '--broker', services.redisUrl, '--media', media], ...(entry ? { entry } : {}) }));
   const processes = Array.from({ length: Math.ceil(screenCount / SCREENS_PER_PROCESS) }, () => new ScreensProcess());
   const senders: Socket[] = [];
   const db = new pg.Client({ connectionString: dbUrl });
@@ -185,6 +204,8 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     const wait0 = nodes.map((node) => runQueueWaitS(node.pid));
     const pg0 = postgresCpu(services.postmaster);
     const redis0 = cpuSeconds(services.redisPid);
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await db.query('SELECT pg_stat_statements_reset()');
     const s0 = performance.now();
     // Meanwhile, what PostgreSQL's busy backends wait on (pg_stat_activity; no wait event: running on a core, or waiting for one).
     const busy = new Map<string, number>();
@@ -204,6 +225,12 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     const busyTotal = [...busy.values()].reduce((sum, n) => sum + n, 0);
     const pgBusy = [...busy].map(([what, n]) => ({ what, share: n / busyTotal })).sort((a, b) => b.share - a.share);
     const steadyS = (performance.now() - s0) / 1000;
+    const { rows: statementRows } = await db.query<{ query: string; calls: string; total: number; rows: string }>(
+      `SELECT s.query, s.calls, s.total_exec_time AS total, s.rows FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+       WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query NOT LIKE '%pg_stat%' ORDER BY s.total_exec_time DESC`,
+    );
+    const statements = statementRows.map((row) => ({ query: row.query.replace(/\s+/g, ' ').slice(0, 90), perS: Number(row.calls) / steadyS, meanMs: row.total / Number(row.calls), rows: Number(row.rows) / Number(row.calls) }));
+    const statementsPerS = statements.reduce((sum, statement) => sum + statement.perS, 0);
     const after = await Promise.all(nodes.map(nodeMetrics));
     const nodeCpu = nodes.map((node, n) => (cpuSeconds(node.pid) - cpu0[n]!) / steadyS);
     const nodeWait = nodes.map((node, n) => (runQueueWaitS(node.pid) - wait0[n]!) / steadyS);
@@ -211,6 +238,9 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     const redisCpu = (cpuSeconds(services.redisPid) - redis0) / steadyS;
     const clientCpu = steady.reduce((sum, answer) => sum + answer.cpuS, 0) / steadyS;
     const acks = steady.flatMap((answer) => answer.acks);
+    const sentAt = steady.flatMap((answer) => answer.sentAt);
+    const slowSeconds = new Set(acks.flatMap((ms, k) => (ms > 100 ? [Math.floor(sentAt[k]! / 1000)] : []))).size;
+    const slowAcks = acks.filter((ms) => ms > 100).length;
     const load = loadavg()[0]!;
     const rss = nodes.map((node) => rssMB(node.pid));
 
@@ -262,6 +292,7 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
     );
     const fanoutAckedS = (performance.timeOrigin + performance.now() - f0) / 1000;
     return {
+      build: entry ? 'baseline' : 'current',
       nodes: nodeCount,
       screens: screenCount,
       connectS,
@@ -271,6 +302,9 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
       ackP99: percentile(acks, 99),
       acks: acks.length,
       failedAcks: steady.reduce((sum, answer) => sum + answer.failed, 0),
+      slowAcks,
+      slowSeconds,
+      steadySeconds: Math.round(steadyS),
       hubAckP99: bucketP99(before.map((m) => m.buckets), after.map((m) => m.buckets)),
       nodeLagP99: after.map((m) => m.lagP99),
       clientLagP99: Math.max(...steady.map((answer) => answer.lagP99)),
@@ -283,6 +317,8 @@ async function runWith(nodeCount: number, screenCount: number, steadyMs: number,
       redisCpu,
       nodeWait,
       pgBusy,
+      statements,
+      statementsPerS,
       clientCpu,
       load,
     };
@@ -302,7 +338,7 @@ function nodeCounts(): number[] {
 }
 
 export async function benchCluster(results: ResultFile, screenCount = Number(process.env['ANTICHAMBRE_BENCH_SCREENS'] ?? 10_000), steadyMs = 60_000, counts = nodeCounts()): Promise<void> {
-  const postgres = await startPostgres({ durable: true });
+  const postgres = await startPostgres({ durable: true, flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] });
   const redis = await startRedis();
   const runs: NodeRun[] = [];
   try {
@@ -311,15 +347,20 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
     const backend = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const postmaster = processStat(backend).ppid;
     await probe.end();
-    for (const nodes of counts) {
-      const run = await runWith(nodes, screenCount, steadyMs, { pgUrl: () => postgres.freshDatabase(), redisUrl: redis.url, postmaster, redisPid: redis.pid });
-      runs.push(run);
+    const services = { pgUrl: () => postgres.freshDatabase(), redisUrl: redis.url, postmaster, redisPid: redis.pid };
+    const baseline = process.env['ANTICHAMBRE_BENCH_BASELINE'];
+    const builds = baseline ? [baseline, undefined] : [undefined];
+    for (const [nodes, entry] of counts.flatMap((n) => builds.map((b) => [n, b] as const))) {
+      const run = await runWith(nodes, screenCount, steadyMs, services, entry);
+      if (run.build === 'current') runs.push(run);
       console.log(
-        `hub cluster  ${run.nodes} node(s), ${run.screens.toLocaleString('en')} screens: connected in ${run.connectS.toFixed(1)} s (${run.retries} attempts refused or timed out and tried again; hello p99 ${run.helloP99.toFixed(0)} ms); ` +
-          `impressions ack p50 ${run.ackP50.toFixed(1)} ms p99 ${run.ackP99.toFixed(1)} ms over ${run.acks} acks (${run.failedAcks} failed) [goal p99 < 100 ms], nodes' own timing p99 <= ${run.hubAckP99} ms; ` +
+        `hub cluster ${run.build === 'baseline' ? '(baseline build) ' : ''} ${run.nodes} node(s), ${run.screens.toLocaleString('en')} screens: connected in ${run.connectS.toFixed(1)} s (${run.retries} attempts refused or timed out and tried again; hello p99 ${run.helloP99.toFixed(0)} ms); ` +
+          `impressions ack p50 ${run.ackP50.toFixed(1)} ms p99 ${run.ackP99.toFixed(1)} ms over ${run.acks} acks (${run.failedAcks} failed; ${run.slowAcks} over 100 ms, sent in ${run.slowSeconds} distinct seconds of ${run.steadySeconds}) [goal p99 < 100 ms], nodes' own timing p99 <= ${run.hubAckP99} ms; ` +
           `event-loop delay p99: nodes ${run.nodeLagP99.map((l) => l.toFixed(0)).join(', ')} ms, simulated screens ${run.clientLagP99.toFixed(0)} ms; nodes waiting for a core ${run.nodeWait.map((w) => w.toFixed(2)).join(', ')} s/s; ingest ${Math.round(run.ingest).toLocaleString('en')}/s [goal >= 50,000/s]; ` +
           `push to ${FANOUT} screens: all received in ${run.fanoutReceivedS.toFixed(2)} s, all acks recorded in ${run.fanoutAckedS.toFixed(2)} s [goal < 5 s]; RSS per node ${run.rss.map((r) => r.toFixed(0)).join(', ')} MB; ` +
-          `steady CPU (cores) nodes ${run.nodeCpu.map((c) => c.toFixed(2)).join(', ')}, PostgreSQL ${run.pgCpu.toFixed(2)}, Redis ${run.redisCpu.toFixed(2)}, simulated screens ${run.clientCpu.toFixed(2)}; load average ${run.load.toFixed(1)}; PostgreSQL's busy backends: ${run.pgBusy.slice(0, 5).map((b) => `${b.what} ${(b.share * 100).toFixed(0)} %`).join(', ')}`,
+          `steady CPU (cores) nodes ${run.nodeCpu.map((c) => c.toFixed(2)).join(', ')}, PostgreSQL ${run.pgCpu.toFixed(2)}, Redis ${run.redisCpu.toFixed(2)}, simulated screens ${run.clientCpu.toFixed(2)}; load average ${run.load.toFixed(1)}; PostgreSQL's busy backends: ${run.pgBusy.slice(0, 5).map((b) => `${b.what} ${(b.share * 100).toFixed(0)} %`).join(', ')}; ` +
+          `statements ${run.statementsPerS.toFixed(0)}/s (${((run.statementsPerS * PERIOD_MS) / 1000 / run.screens).toFixed(1)} per status + impressions pair), the most time first: ` +
+          run.statements.slice(0, 8).map((st) => `[${st.perS.toFixed(0)}/s, ${st.meanMs.toFixed(2)} ms, ${st.rows.toFixed(1)} rows] ${st.query}`).join(' | '),
       );
     }
   } finally {

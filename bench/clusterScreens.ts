@@ -25,7 +25,7 @@ export type ScreensCommand = z.infer<typeof ScreensCommand>;
 
 export type ScreensAnswer =
   | { type: 'connected'; hello: number[]; retries: number }
-  | { type: 'steady'; acks: number[]; failed: number; lagP99: number; cpuS: number }
+  | { type: 'steady'; acks: number[]; sentAt: number[]; failed: number; lagP99: number; cpuS: number }
   | { type: 'received'; at: Record<string, number> }
   | { type: 'error'; message: string };
 
@@ -84,6 +84,8 @@ async function connect(command: Extract<ScreensCommand, { type: 'connect' }>): P
 
 async function steady(command: Extract<ScreensCommand, { type: 'steady' }>): Promise<ScreensAnswer> {
   const acks: number[] = [];
+  /** When each ack's batch was sent (epoch ms), in acks' order. */
+  const sentAt: number[] = [];
   let failed = 0;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -97,7 +99,11 @@ async function steady(command: Extract<ScreensCommand, { type: 'steady' }>): Pro
         .timeout(30_000)
         .emitWithAck('impressions', { impressions: impressions(screen.id, 4, Date.now()) })
         .then(
-          (answer: { ok?: boolean }) => (answer.ok ? acks.push(performance.now() - a0) : failed++),
+          (answer: { ok?: boolean }) => {
+            if (!answer.ok) return failed++;
+            acks.push(performance.now() - a0);
+            sentAt.push(performance.timeOrigin + a0);
+          },
           () => failed++,
         );
     };
@@ -115,7 +121,7 @@ async function steady(command: Extract<ScreensCommand, { type: 'steady' }>): Pro
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   lag.disable();
   const cpu = process.cpuUsage(cpu0);
-  return { type: 'steady', acks, failed, lagP99: lag.percentile(99) / 1e6, cpuS: (cpu.user + cpu.system) / 1e6 };
+  return { type: 'steady', acks, sentAt, failed, lagP99: lag.percentile(99) / 1e6, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
 function answer(message: ScreensAnswer): void {

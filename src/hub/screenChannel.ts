@@ -260,13 +260,20 @@ export class ScreenChannel {
       this.metrics?.socketError('status');
       return this.log(`status from ${screen.id} ignored: ${status.error}`);
     }
-    await this.stores.screens.recordStatus(screen.id, status.value, Date.now());
+    const now = Date.now();
     const power = status.value.power;
-    if (power) await this.stores.power.record(screen.id, power, status.value.at, Date.now());
+    // The status written and the screen's set's revision read at once (on PostgreSQL, one round trip each); the set itself is read and parsed only when it must be sent.
+    const [, revision] = await Promise.all([
+      (async () => {
+        await this.stores.screens.recordStatus(screen.id, status.value, now);
+        if (power) await this.stores.power.record(screen.id, power, status.value.at, now);
+      })(),
+      this.stores.playlists.revisionFor(screen),
+    ]);
     // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
-    const current = await this.stores.playlists.setFor(screen);
-    if (current && status.value.revision !== current.revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) {
-      void this.push(connection, current);
+    if (revision !== null && status.value.revision !== revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== revision) {
+      const current = await this.stores.playlists.setFor(screen);
+      if (current && connection.pushing === null) void this.push(connection, current);
     }
   }
 

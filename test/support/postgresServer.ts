@@ -34,8 +34,8 @@ export async function freePort(): Promise<number> {
 const USER = 'antichambre';
 const PASSWORD = 'antichambre-test';
 
-/** `durable`: fsync on, as in production (benchmarks); tests run without. */
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer & { stop(): Promise<void> }> {
+/** `durable`: fsync on, as in production (benchmarks); tests run without. `flags`: more server settings (`-c name=value`). */
+export async function startPostgres(options: { durable?: boolean; flags?: string[] } = {}): Promise<PostgresServer & { stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'antichambre-pg-'));
   // mkdtemp makes it 0700: the postgres user must be able to reach its data folder inside.
   chmodSync(dir, 0o755);
@@ -48,7 +48,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     persistent: false,
     createPostgresUser: true,
     // Tests need no durability across a power cut of the test machine: faster commits.
-    postgresFlags: [...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.flags ?? [])],
     onLog: () => {},
     onError: () => {},
   });

@@ -7,11 +7,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubError } from '../../src/hub/hubError.js';
 import { migrateDatabase, openStores, type HubStores } from '../../src/hub/stores/index.js';
+import { PipelinedCopy } from '../../src/hub/stores/postgres/impressions.js';
 import { POSTGRES_MIGRATIONS } from '../../src/hub/stores/postgres/migrations.js';
 import { FeedCreate } from '../../src/shared/feeds.js';
 import type { Impression } from '../../src/shared/impression.js';
 import { layoutPreset } from '../../src/shared/layoutPresets.js';
 import { PowerSchedule } from '../../src/shared/powerSchedule.js';
+import type { StatusMessage } from '../../src/shared/protocol.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { usePostgres } from '../support/postgresServer.js';
 
@@ -180,6 +182,9 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     const together = await playlists.setsFor(all);
     expect([...together.keys()].sort()).toEqual(all.map((screen) => screen.id).sort());
     for (const screen of all) expect(together.get(screen.id)).toEqual(await playlists.setFor(screen));
+    // Each screen's revision alone (what every status is compared with) is its set's, null without one.
+    for (const screen of all) expect(await playlists.revisionFor(screen)).toBe((await playlists.setFor(screen))?.revision ?? null);
+    expect(await playlists.revisionFor(all.find((screen) => screen.id === 'ailleurs')!)).toBeNull();
     expect(together.get('ailleurs')).toBeNull();
     expect(together.get('couloir')!.layout?.id).toBe(layout.id);
   });
@@ -727,6 +732,30 @@ describe('PostgreSQL with several nodes', () => {
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
+  it("one screen's statuses through two nodes in turn, and at once, keep every event either node stored", async () => {
+    const url = await postgres.freshDatabase();
+    const nodes = await Promise.all([openStores(url), openStores(url)]);
+    opened.push(...nodes);
+    await nodes[0]!.screens.add({ id: 'accueil', name: 'Accueil', site: 'mairie', timezone: 'Europe/Paris' });
+    const base = { revision: 'r1', playing: null, outbox: 0, cache: { bytes: 0, files: 0, missing: 0 }, uptimeS: 60, version: 'test' };
+    const status = (n: number): StatusMessage => ({ ...base, at: at(n), events: [{ id: `e${n}`, type: 'crash', at: at(n) }] });
+    // Node 0 writes, node 1 writes after it, node 0 again: its next status keeps node 1's event (what node 0 wrote last is no longer the one stored).
+    await nodes[0]!.screens.recordStatus('accueil', status(1), T0);
+    await nodes[0]!.screens.recordStatus('accueil', status(2), T0);
+    await nodes[1]!.screens.recordStatus('accueil', status(3), T0);
+    await nodes[0]!.screens.recordStatus('accueil', status(4), T0);
+    expect((await nodes[1]!.screens.list())[0]!.status?.events?.map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    // Both nodes at once, each in order: none lost.
+    await Promise.all(
+      [0, 1].map(async (n) => {
+        for (let k = 0; k < 6; k++) await nodes[n]!.screens.recordStatus('accueil', status(10 + n * 6 + k), T0);
+      }),
+    );
+    const ids = (await nodes[0]!.screens.list())[0]!.status?.events?.map((e) => e.id) ?? [];
+    expect(ids.slice(0, 4)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect([...ids.slice(4)].sort()).toEqual(Array.from({ length: 12 }, (_, k) => `e${10 + k}`).sort());
+  });
+
   it('a lease claimed by three nodes at once is taken by exactly one', async () => {
     const url = await postgres.freshDatabase();
     const nodes = await Promise.all([openStores(url), openStores(url), openStores(url)]);
@@ -747,5 +776,28 @@ describe('PostgreSQL with several nodes', () => {
     );
     await Promise.all(pushes);
     expect((await nodes[0]!.playlists.history('infos')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('PostgreSQL COPY with its rows sent behind the statement', () => {
+  it('stores the rows once committed; refused before or during the COPY, it fails alone and the connection serves on', async () => {
+    const client = new pg.Client({ connectionString: await postgres.freshDatabase() });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE t (id INTEGER PRIMARY KEY, label TEXT)');
+      await client.query(new PipelinedCopy('COPY t (id, label) FROM STDIN', '1\tun\n2\tdeux\n')).done;
+      // Refused before the COPY starts (no such table): its rows, already sent, are ignored.
+      await expect(client.query(new PipelinedCopy('COPY absente (id) FROM STDIN', '3\n')).done).rejects.toMatchObject({ code: '42P01' });
+      // Refused during it (an id already there): nothing of it stored.
+      await expect(client.query(new PipelinedCopy('COPY t (id, label) FROM STDIN', '4\tquatre\n1\tencore\n')).done).rejects.toMatchObject({ code: '23505' });
+      await client.query(new PipelinedCopy('COPY t (id, label) FROM STDIN', '5\tcinq\n')).done;
+      expect((await client.query<{ id: number; label: string }>('SELECT id, label FROM t ORDER BY id')).rows).toEqual([
+        { id: 1, label: 'un' },
+        { id: 2, label: 'deux' },
+        { id: 5, label: 'cinq' },
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 });

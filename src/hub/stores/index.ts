@@ -73,6 +73,8 @@ export interface PlaylistStore {
   history(id: string): Promise<{ version: number; createdAt: string }[]>;
   /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
+  /** The revision of the screen's set (setFor's), without parsing the set: what each status is compared with. */
+  revisionFor(screen: ScreenInfo): Promise<string | null>;
   /** The target's own power schedule, sent with its screens' sets (null: none; its screens follow their site's, or stay on). */
   setPower(target: Target, power: PowerSchedule | null): Promise<void>;
   /** The sets of many screens at once (a push to a site), by screen id; each as setFor answers it. */

@@ -41,13 +41,22 @@ export function assembled(bodies: string[], layoutBody: string | undefined, powe
 
 /** The set's message, or null when nothing is assigned (the screen then keeps what it plays). */
 export function setMessage(set: AssembledSet): PlaylistsMessage | null {
-  if (set.bodies.length === 0) return null;
+  const revision = setRevision(set.bodies, set.layoutBody, set.powerBody);
+  if (revision === null) return null;
+  return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}), ...(set.power ? { power: set.power } : {}) };
+}
+
+/**
+ * The revision of the set these stored bodies make (null when nothing is assigned), without
+ * parsing them: what a screen's status is compared with (setMessage gives the same).
+ */
+export function setRevision(bodies: readonly string[], layoutBody: string | undefined, powerBody?: string | undefined): string | null {
+  if (bodies.length === 0) return null;
   // Without a layout the digest is the one v1 hubs computed: a screen's revision does not change with this hub's upgrade.
   // A power schedule is part of what the screen is given: its revision changes with it (none: as before).
-  let digest = set.layoutBody === undefined ? set.bodies.join('\n') : `${set.bodies.join('\n')}\nlayout ${set.layoutBody}`;
-  if (set.powerBody !== undefined) digest += `\npower ${set.powerBody}`;
-  const revision = createHash('sha256').update(digest).digest('hex').slice(0, 16);
-  return { revision, playlists: set.playlists, ...(set.layout ? { layout: set.layout } : {}), ...(set.power ? { power: set.power } : {}) };
+  let digest = layoutBody === undefined ? bodies.join('\n') : `${bodies.join('\n')}\nlayout ${layoutBody}`;
+  if (powerBody !== undefined) digest += `\npower ${powerBody}`;
+  return createHash('sha256').update(digest).digest('hex').slice(0, 16);
 }
 
 /**

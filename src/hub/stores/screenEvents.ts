@@ -23,11 +23,21 @@ export function parsedStatus(text: string | null): StatusMessage | null {
   return status.success ? status.data : null;
 }
 
+/** A status as stored: its text, and the events it keeps (what the next status's events are added to). */
+export interface StoredStatus {
+  text: string;
+  events: PlayerEvent[];
+}
+
+/** The status to store after events `before`: this status, with the events kept from before. */
+export function storedStatus(before: readonly PlayerEvent[], status: StatusMessage): StoredStatus {
+  const events = keptEvents(before, status.events ?? []);
+  return { text: JSON.stringify(events.length > 0 ? { ...status, events } : status), events };
+}
+
 /** The status text to store: this status, with the events kept from the one before (`beforeText`). */
 export function statusToStore(beforeText: string | null, status: StatusMessage): string {
-  const before = parsedStatus(beforeText)?.events ?? [];
-  const events = keptEvents(before, status.events ?? []);
-  return JSON.stringify(events.length > 0 ? { ...status, events } : status);
+  return storedStatus(parsedStatus(beforeText)?.events ?? [], status).text;
 }
 
 /** The stored viewing text (size and reading distance), parsed (null: unset, or no longer valid). */

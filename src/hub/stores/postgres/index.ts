@@ -65,13 +65,14 @@ export async function openPostgresStores(url: string, options: { poolSize?: numb
     await pool.end().catch(() => {});
     throw new Error(`PostgreSQL ${shownUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // Screens' last-seen, statuses and acks: said again by the next message, committed without waiting for the WAL flush.
+  // Screens' last-seen, statuses and acks: said again by the next message, committed without waiting for the WAL flush;
+  // with each status, its set's revision is read there too (the impressions keep `pool` to themselves and the API).
   const lossy = openPgPool(url, { max: 4, lossy: true });
   const screens = new PgScreenStore(pool, lossy);
   return {
     description: `PostgreSQL ${shownUrl(url)}`,
     screens,
-    playlists: new PgPlaylistStore(pool),
+    playlists: new PgPlaylistStore(pool, lossy),
     impressions: new PgImpressionStore(pool),
     waits: new PgWaitStore(pool),
     alerts: new PgAlertStore(pool),

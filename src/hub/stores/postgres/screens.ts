@@ -6,7 +6,7 @@ import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { ScreenStore, StoredScreen } from '../index.js';
 import { screenInfo, type ScreenRow } from '../storedRows.js';
-import { parsedStatus, parsedViewing, statusToStore } from '../screenEvents.js';
+import { parsedStatus, parsedViewing, storedStatus, type StoredStatus } from '../screenEvents.js';
 import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
 
 /**
@@ -20,7 +20,13 @@ import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
  */
 
 
+/** Screens whose last written status a node remembers (a few hundred bytes each). */
+const MAX_WRITTEN = 100_000;
+
 export class PgScreenStore implements ScreenStore {
+  /** The status this node last wrote for each screen, as stored. */
+  private readonly written = new Map<string, StoredStatus>();
+
   constructor(
     private readonly pool: PgPool,
     private readonly lossy: PgPool = pool,
@@ -102,12 +108,36 @@ export class PgScreenStore implements ScreenStore {
     await this.lossy.query('UPDATE screens SET last_seen = $1 WHERE id = $2', [toUtcTime(at), id]);
   }
 
+  /**
+   * One round trip in the usual case: the status this node wrote last for the screen is known
+   * (`written`), so the new one (with the events kept from it) replaces it only if it is still
+   * the one stored (`AND status = $4`); not known (the screen's first status on this node), it
+   * replaces the stored one if that keeps no event. Otherwise (another node wrote one since, or
+   * events to keep), the stored one is read and replaced in one transaction (four round trips):
+   * two nodes never drop each other's events.
+   */
   async recordStatus(id: string, status: StatusMessage, at: number): Promise<void> {
-    // The kept events are read and written in one transaction: two nodes never drop each other's.
-    await inTransaction(this.lossy, async (client) => {
+    const known = this.written.get(id);
+    const next = storedStatus(known?.events ?? [], status);
+    const updated = known
+      ? await this.lossy.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3 AND status = $4', [next.text, toUtcTime(at), id, known.text])
+      : // Not known here: the same single UPDATE when the stored status keeps no event (none, or one without "events": the new one keeps nothing from it).
+        await this.lossy.query(`UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3 AND (status IS NULL OR strpos(status, '"events"') = 0)`, [next.text, toUtcTime(at), id]);
+    if (updated.rowCount === 1) return this.remember(id, next);
+    const merged = await inTransaction(this.lossy, async (client) => {
       const before = (await client.query<{ status: string | null }>('SELECT status FROM screens WHERE id = $1 FOR UPDATE', [id])).rows[0]?.status ?? null;
-      await client.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3', [statusToStore(before, status), toUtcTime(at), id]);
+      const stored = storedStatus(parsedStatus(before)?.events ?? [], status);
+      const updated = await client.query('UPDATE screens SET status = $1, last_seen = $2 WHERE id = $3', [stored.text, toUtcTime(at), id]);
+      return updated.rowCount === 1 ? stored : null;
     });
+    if (merged) this.remember(id, merged);
+    else this.written.delete(id);
+  }
+
+  private remember(id: string, stored: StoredStatus): void {
+    // At most one entry per screen this node served; emptied if the fleet outgrows the bound (each then costs one read again).
+    if (this.written.size >= MAX_WRITTEN && !this.written.has(id)) this.written.clear();
+    this.written.set(id, stored);
   }
 
   async recordAck(id: string, revision: string): Promise<void> {

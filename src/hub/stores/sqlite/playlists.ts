@@ -5,7 +5,7 @@ import type { Playlist } from '../../../shared/playlist.js';
 import type { PowerSchedule } from '../../../shared/powerSchedule.js';
 import type { PlaylistsMessage } from '../../../shared/protocol.js';
 import type { PlaylistStore } from '../index.js';
-import { assembled, checkPushedSets, pushTargets, setMessage, targetKey, type AssembledSet } from '../playlistSets.js';
+import { assembled, checkPushedSets, pushTargets, setMessage, setRevision, targetKey, type AssembledSet } from '../playlistSets.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /**
@@ -135,12 +135,22 @@ export class SqlitePlaylistStore implements PlaylistStore {
       .map((row) => ({ version: row.version, createdAt: row.created_at }));
   }
 
+  private stored(screenId: string | null, site: string): { bodies: string[]; layout: string | undefined; power: string | undefined } {
+    return { bodies: this.playlistsOf.all(screenId, site).map((row) => row.body), layout: this.layoutOf.get(screenId, site)?.body, power: this.powerOf.get(screenId, site)?.body };
+  }
+
   private assemble(screenId: string | null, site: string): AssembledSet {
-    return assembled(this.playlistsOf.all(screenId, site).map((row) => row.body), this.layoutOf.get(screenId, site)?.body, this.powerOf.get(screenId, site)?.body);
+    const { bodies, layout, power } = this.stored(screenId, site);
+    return assembled(bodies, layout, power);
   }
 
   async setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null> {
     return setMessage(this.assemble(screen.id, screen.site));
+  }
+
+  async revisionFor(screen: ScreenInfo): Promise<string | null> {
+    const { bodies, layout, power } = this.stored(screen.id, screen.site);
+    return setRevision(bodies, layout, power);
   }
 
   async setsFor(screens: readonly ScreenInfo[]): Promise<Map<string, PlaylistsMessage | null>> {
