@@ -108,7 +108,12 @@ export async function benchMediaCache(browser: Browser, results: ResultFile, run
   const clipItem = { id: 'clip', type: 'video' as const, duration: 120, src: media.url('good', 'clip.webm'), sha256: clipSha, bytes: clip.length };
   const bigItem = { id: 'big', type: 'video' as const, src: url, sha256, bytes: video.length };
   const site = await serveWeb({ playlistsDir: makePlaylistsDir([{ id: 'p', items: [{ id: 'txt', type: 'text', duration: 10, title: 'Cache' }, bigItem] }]) });
-  const clipSite = await serveWeb({ playlistsDir: makePlaylistsDir([{ id: 'p', items: [clipItem, bigItem] }]) });
+  // The big file in the same set, scheduled from an hour on: downloaded now (within the fetch
+  // horizon) while the clip plays. Scheduled now, it would hold the set back: a first set takes
+  // over once every file it may play now is ready (or after 10 s), and the clip would start only
+  // once the big file is cached, leaving no frames to count.
+  const inAnHour = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
+  const clipSite = await serveWeb({ playlistsDir: makePlaylistsDir([{ id: 'p', items: [clipItem, { ...bigItem, schedule: { timezone: 'UTC', from: inAnHour } }] }]) });
   const clipOnlySite = await serveWeb({ playlistsDir: makePlaylistsDir([{ id: 'p', items: [clipItem] }]) });
   const harness = await serveHarness();
   // The page's memory at rest: the player showing a text, no media.
