@@ -1,13 +1,183 @@
 // The page's entry. First, while the rest of the code is evaluated: the database opens, the files
 // the first frame will likely show are read ahead (storageWarmup), the bundled playlists' index is
-// asked for (bundleIndexFetch). A tiny entry that imported the player after these ran them sooner,
-// but the player's code, compiled only when imported, then started 70 to 90 ms later: measured
-// (bench/startup.ts, both builds in the same runs), not kept.
-import './storageWarmup.js';
+// asked for (bundleIndexFetch). (An entry that imported the rest dynamically ran these sooner, but
+// the player's code, compiled only when imported, then started 70 to 90 ms later: measured with
+// bench/startup.ts, both builds in the same runs, and not kept.)
+import { decodedAhead, releaseEarlyMedia, releaseEarlyStorage, takeEarlyMedia } from './storageWarmup.js';
 import './bundleIndexFetch.js';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
 import './styles.css';
-import { boot } from './player.js';
+import { createRoot } from 'react-dom/client';
+import { runEffectsAfterCommit } from './effectScheduling.js';
+import { importBundle } from './bundleImport.js';
+import { loadConfig } from './configSource.js';
+import { PlayerDb } from './db.js';
+import { ImpressionLog } from './impressionLog.js';
+import { DEFAULT_CACHE_OPTIONS, loadDownloadCode, MediaCache } from './mediaCache.js';
+import { afterFirstItem, loadDeferredCode } from './deferredCode.js';
+import { DisposableStore } from './disposables.js';
+import { loadQrEncoder } from './qrEncoder.js';
+import { ScreenLayout } from './screenLayout.js';
+import { CallAnnouncer } from './callAnnouncer.js';
+import { playChime } from './components/QueueBoard.js';
+import { KioskMediaCache, kioskMediaBridge } from './kioskMedia.js';
+import type { PlayerMedia } from './playerMedia.js';
+import { SetSwitch } from './setSwitch.js';
+import { localScreenId } from './screenIdentity.js';
+import { Stage } from './components/Stage.js';
+import { AlertBoard } from './alertBoard.js';
+import type { HubReport, HubSync } from './hubSync.js';
+import { IdentifyFlag, runCommand } from './screenCommands.js';
+import { PLAYER_VERSION } from './version.js';
+import { QueueTracker } from './queueTracker.js';
+import { kioskEventsFrom } from './kioskEvents.js';
+import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
+import { PairingScreen } from './components/PairingScreen.js';
+import { ScreenPower } from './screenPower.js';
+
+async function boot(): Promise<void> {
+  runEffectsAfterCommit();
+  const root = createRoot(document.getElementById('root')!);
+  performance.mark('antichambre:script');
+  const configResult = await loadConfig();
+  const config = configResult.config;
+  const lang = config.lang ?? 'fr';
+  const notice = configResult.ok ? null : configResult.error.split(' · ');
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const db = new PlayerDb();
+  // The stored set and the zones' settings, asked for with the other reads below (the zones start from them).
+  const storedScreen = ScreenLayout.readStored(db);
+  storedScreen.catch(() => {}); // awaited by the start, which reports it
+  // Our text faces (briefly awaited below), loading meanwhile.
+  const fontsLoaded = Promise.race([
+    Promise.all([document.fonts.load('700 1em "Atkinson Hyperlegible"'), document.fonts.load('400 1em "Atkinson Hyperlegible"')]),
+    new Promise((resolve) => setTimeout(resolve, 1500)),
+  ]).then(() => performance.mark('antichambre:fonts'));
+  // The kiosk's main process fetches media into files (any host, CORS or not); the web player caches them in IndexedDB.
+  const kioskMedia = kioskMediaBridge(window.antichambre);
+  const cache: PlayerMedia = kioskMedia
+    ? new KioskMediaCache(kioskMedia, db)
+    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia });
+  // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
+  const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
+  const queue = new QueueTracker(db);
+  const alerts = new AlertBoard(db);
+  // No id configured and no hub to pair with: the id this player made itself, read with the rest.
+  const ownId = config.screen || config.hub ? null : localScreenId(db);
+  // Everything the first item depends on, read side by side: what is cached, alerts (an urgent one covers the screen), the queue's waits.
+  const [credentials, localId] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), ownId, cache.init(), alerts.init(), queue.init()]);
+  const screenId = credentials?.screenId ?? config.screen ?? localId ?? (await localScreenId(db));
+  performance.mark('antichambre:db');
+  releaseEarlyStorage();
+  // Storage full: cached media make way for proof of play.
+  const log = new ImpressionLog(db, () => cache.freeForRecords());
+  log.audienceOf = queue.audienceOf;
+  // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
+  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits(), decodedAhead });
+  const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
+  queue.onCalled = (calls) => announcer.receive(calls);
+  queue.subscribe(() => playback.waitsChanged());
+  const identify = new IdentifyFlag();
+  // Asleep when the building is closed (the set's power schedule): black, nothing plays; in the kiosk the display powered down.
+  let sync: HubSync | null = null;
+  const displayPower = window.antichambre?.displayPower;
+  const power = new ScreenPower({ timezone, urgent: () => alerts.covered(), display: displayPower ? (state) => displayPower(state) : null, onChange: () => sync?.powerChanged() });
+  const cover = () => playback.setCovered(alerts.covered() || power.asleep());
+  alerts.subscribe(() => {
+    power.alertsChanged();
+    cover();
+  });
+  power.subscribe(cover);
+  const switcher = new SetSwitch(db, cache, timezone, (set) => {
+    playback.setStoredSet(set);
+    power.setStoredSet(set);
+  });
+  cache.onReady(() => playback.fileReady());
+  // The alerts were read before anything listened: the screen is covered from the start if one is urgent.
+  cover();
+  // Text slides must not appear in a fallback font for a frame (the faces were fetched with the code).
+  await fontsLoaded;
+  await playback.start(storedScreen);
+  power.start(playback.currentSet());
+  performance.mark('antichambre:started');
+  // With a hub (and this screen's id and token): pushed sets, alerts, commands, and the outbox sent.
+  // Its code (socket.io) loads after the first frame is asked for: the screen plays its stored set without it.
+  const bridge = window.antichambre;
+  const hubUrl = config.hub && credentials ? config.hub : null;
+  let stopped = false;
+  const connecting: HubReport = { url: hubUrl ?? '', connected: false, error: null, refusal: null, sent: 0, sendError: null };
+  // A hub but no id and token: show a pairing code over what plays, until an admin claims it; then start again as that screen.
+  const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
+  root.render(
+    <>
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
+      {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
+    </>,
+  );
+  // The QR encoder and (web player) the download path, once the first item is on screen.
+  const owned = new DisposableStore();
+  loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
+  // Files read ahead for the first frame and not shown (the start decided otherwise) are given back.
+  afterFirstItem(owned, releaseEarlyMedia);
+  await switcher.init();
+  if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
+  if (hubUrl && credentials) {
+    void import('./hubSync.js').then(({ HubSync }) => {
+      if (stopped) return;
+      const started = new HubSync({
+        hubUrl,
+        screenId: credentials.screenId,
+        token: credentials.token,
+        version: PLAYER_VERSION,
+        timezone,
+        db,
+        switcher,
+        alerts,
+        cache,
+        nowPlaying: () => playback.nowPlaying(),
+        power: () => power.status(),
+        onQueue: (events) => queue.receive(events),
+        kioskEvents: kioskEventsFrom(bridge),
+        // A token got by pairing and refused now (rotated, screen paired again): show a code again.
+        ...(configured ? {} : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
+        runCommand: (command) =>
+          runCommand(command, {
+            reload: () => window.location.reload(),
+            restart: bridge?.restart ? () => void bridge.restart?.() : null,
+            clearCache: async () => {
+              await cache.clear();
+              switcher.plan();
+            },
+            identify: (ms) => identify.show(ms),
+            screenshot: bridge?.screenshot ? async () => String(await bridge.screenshot?.()) : null,
+          }),
+      });
+      sync = started;
+      log.onOutbox = () => started.outboxChanged();
+      queue.onReport = () => started.outboxChanged();
+      started.start();
+    }).catch((error: unknown) => console.warn('[antichambre] hub link not loaded (the screen plays on; reload to retry):', error));
+  }
+
+  // In the background: the bundled playlists on first start, or a newer bundle after an update.
+  importBundle(switcher, new URL('./', window.location.href), config.bundle, { width: window.innerWidth, height: window.innerHeight })
+    .then((report) => {
+      for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
+    })
+    .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
+
+  window.addEventListener('pagehide', () => {
+    stopped = true;
+    owned.dispose();
+    sync?.stop();
+    queue.stop();
+    power.stop();
+    announcer.dispose();
+    cache.stop();
+    switcher.stop();
+    void playback.stop();
+  });
+}
 
 void boot();
