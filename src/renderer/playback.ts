@@ -20,9 +20,6 @@ import { loadQrEncoder } from './qrEncoder.js';
 export const FADE_MS = 400;
 /** A leaving item is removed when the incoming one has faded in, or after this long at most. */
 export const LEAVING_FALLBACK_MS = 10 * FADE_MS;
-/** How long an item just shown has to itself (beyond its fade) before the next one is prepared. */
-const SETTLE_MS = 100;
-
 /** An item that cannot be prepared within this long is skipped for a while. */
 export const PREPARE_TIMEOUT_MS = 15_000;
 export const FAILED_ITEM_RETRY_MS = 60_000;
@@ -120,8 +117,6 @@ export class Playback {
   private readonly owned = new DisposableStore();
   private readonly prepareTimer = this.owned.add(new TimerSlot());
   private readonly boundaryTimer = this.owned.add(new TimerSlot());
-  /** Prepares what follows the item just shown, once it has settled on screen. */
-  private readonly nextTimer = this.owned.add(new TimerSlot());
   private failed = new Map<string, number>();
   private readonly listeners = new Listeners();
   private stopped = false;
@@ -398,12 +393,7 @@ export class Playback {
     this.emit();
     // A start from now on would show what follows this item (its rotation is saved): the file it reads ahead.
     this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decide(this.input(now, this.rotation)).now?.item));
-    // What follows is prepared once this item has had its first frames and its fade: decoding the
-    // next image meanwhile would take the CPU from them (a first start waited for it here).
-    const settleMs = Math.min(showing.slot.fadeMs + SETTLE_MS, duration !== undefined ? (duration * 1000) / 2 : Infinity);
-    this.nextTimer.arm(() => {
-      if (this.current === showing) this.prepareNext(Date.now());
-    }, settleMs);
+    this.prepareNext(now);
   }
 
   /** The showing on screen leaves it, at `end` (default: now, by the monotonic clock). */
