@@ -14,7 +14,7 @@ import { median } from './stats.js';
 const FIRST_ITEM = 'antichambre:first-item';
 /** Marked by the player when its first file was read ahead by the page's entry (storageWarmup.ts). */
 const READ_AHEAD = 'antichambre:read-ahead';
-const MARKS = ['antichambre:script', 'antichambre:db', 'antichambre:fonts', 'antichambre:started', FIRST_ITEM] as const;
+const MARKS = ['antichambre:entry', 'antichambre:script', 'antichambre:db', 'antichambre:fonts', 'antichambre:started', FIRST_ITEM] as const;
 export const STARTUP_SOURCES = ['src/renderer', 'src/shared', 'playlists', 'vite.renderer.config.ts', 'package-lock.json', 'bench/startup.ts', 'test/support/staticServer.ts'];
 
 async function playerMarks(page: Page): Promise<Record<string, number>> {

@@ -17,6 +17,9 @@
 import { PLAYER_DB_NAME } from './dbName.js';
 import { parseStartMedia, START_MEDIA_KEY, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
 
+// The page's code begins to run (the bundle fetched and its first module evaluated): for the start-up benchmark.
+performance.mark('antichambre:entry');
+
 /** Marked when a file read ahead is taken by the start (the guess was right): for the start-up benchmark and tests. */
 export const READ_AHEAD_MARK = 'antichambre:read-ahead';
 
