@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PairingStarted, PairingState } from '../shared/adminApi.js';
+import { PairingStarted, PairingState } from '../shared/pairing.js';
 import { Id } from '../shared/ids.js';
 import type { PlayerDb } from './db.js';
 import { Listeners } from './listeners.js';

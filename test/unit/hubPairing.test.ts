@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaStored, PairingStarted, PairingState, ScreenList, ScreenSet, WaitComparison } from '../../src/shared/adminApi.js';
+import { MediaStored, ScreenList, ScreenSet, WaitComparison } from '../../src/shared/adminApi.js';
+import { PairingStarted, PairingState } from '../../src/shared/pairing.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 
 /** The hub's additions for the dashboard, in this process on loopback: pairing, media upload, sets, waits, static files. */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PairingStarted, ScreenToken } from '../../src/shared/adminApi.js';
+import type { ScreenToken } from '../../src/shared/adminApi.js';
+import type { PairingStarted } from '../../src/shared/pairing.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 
 /**

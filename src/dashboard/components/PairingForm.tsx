@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { PairingClaim, PairingClaimed, PairingCode } from '../../shared/adminApi.js';
+import { PairingClaim, PairingClaimed } from '../../shared/adminApi.js';
+import { PairingCode } from '../../shared/pairing.js';
 import { formatPath } from '../../shared/validationError.js';
 import { ApiFailure, type HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { PairingCode, PairingPollQuery, PairingStarted, PairingState } from '../../shared/adminApi.js';
+import { PairingCode, PairingPollQuery, PairingStarted, PairingState } from '../../shared/pairing.js';
 import { z } from 'zod';
 import { PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from '../requestLimits.js';
 import type { PairingStore } from '../stores/index.js';

@@ -4,8 +4,6 @@ import type {
   AlertRequest,
   ImpressionQuery,
   PairingClaim,
-  PairingStarted,
-  PairingState,
   PowerReport,
   PowerReportQuery,
   PushRequest,
@@ -18,6 +16,7 @@ import type {
   WaitComparisonQuery,
   WaitPoint,
 } from '../../shared/adminApi.js';
+import type { PairingStarted, PairingState } from '../../shared/pairing.js';
 import type { Grant } from '../../shared/access.js';
 import type { ApiTokenInfo, AuditAction, AuditEntry, AuditQuery, UserInfo } from '../../shared/accounts.js';
 import type { ScreenViewing } from '../../shared/contentLint.js';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH } from '../../shared/adminApi.js';
+import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH } from '../../shared/pairing.js';
 
 /** Rules every engine's stores keep alike. */
 

@@ -1,4 +1,5 @@
-import { PAIRING_TTL_MS, type PairingClaim, type PairingStarted, type PairingState, type ScreenInfo } from '../../../shared/adminApi.js';
+import type { PairingClaim, ScreenInfo } from '../../../shared/adminApi.js';
+import { PAIRING_TTL_MS, type PairingStarted, type PairingState } from '../../../shared/pairing.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
