@@ -6,6 +6,9 @@ export const DEFERRED_CODE_FALLBACK_MS = 5_000;
 /** For the start-up benchmark: the first item's first painted frame. */
 export const FIRST_ITEM_MARK = 'antichambre:first-item';
 
+/** The element timing identifier of an item's image on screen (ItemView): the benchmark times its first paint. */
+export const ITEM_TIMING = 'antichambre-item';
+
 let firstItemShown: () => void = () => {};
 const firstItem = new Promise<void>((resolve) => (firstItemShown = resolve));
 let marked = false;

@@ -44,7 +44,6 @@ async function boot(): Promise<void> {
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
   const notice = configResult.ok ? null : configResult.error.split(' · ');
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const db = new PlayerDb();
   // The stored set and the zones' settings, asked for with the other reads below (the zones start from them).
   const storedScreen = ScreenLayout.readStored(db);
@@ -66,7 +65,10 @@ async function boot(): Promise<void> {
   // No id configured and no hub to pair with: the id this player made itself, read with the rest.
   const ownId = config.screen || config.hub ? null : localScreenId(db);
   // Everything the first item depends on, read side by side: what is cached, alerts (an urgent one covers the screen), the queue's waits.
-  const [credentials, localId] = await Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), ownId, cache.init(), alerts.init(), queue.init()]);
+  const reads = Promise.all([configured ?? (config.hub ? pairedScreen(db, config.hub) : null), ownId, cache.init(), alerts.init(), queue.init()]);
+  // While they are read: the time zone (the page's first date formatter sets up ICU, 20 ms or so).
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const [credentials, localId] = await reads;
   const screenId = credentials?.screenId ?? config.screen ?? localId ?? (await localScreenId(db));
   performance.mark('antichambre:db');
   releaseEarlyStorage();
