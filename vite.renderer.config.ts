@@ -58,7 +58,7 @@ export default defineConfig({
   root: resolve(root, 'src/renderer'),
   base: './',
   publicDir: false,
-  plugins: [react(), bundledPlaylists(), preloadChunks(['qrModules', 'download'])],
+  plugins: [react(), bundledPlaylists(), preloadChunks(['qrModules', 'download', 'bundleImport'])],
   // The player renders with Preact's React-compatible build (same components, same hooks): about
   // 15 KB to evaluate at each start instead of react-dom's 200 KB (see bench/startup.ts).
   resolve: {

@@ -10,7 +10,6 @@ import '@fontsource/atkinson-hyperlegible/700.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
 import { runEffectsAfterCommit } from './effectScheduling.js';
-import { importBundle } from './bundleImport.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
@@ -162,12 +161,18 @@ async function boot(): Promise<void> {
     }).catch((error: unknown) => console.warn('[antichambre] hub link not loaded (the screen plays on; reload to retry):', error));
   }
 
-  // In the background: the bundled playlists on first start, or a newer bundle after an update.
-  importBundle(switcher, new URL('./', window.location.href), config.bundle, { width: window.innerWidth, height: window.innerHeight })
-    .then((report) => {
-      for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
-    })
-    .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
+  // The bundled playlists on first start, or a newer bundle after an update. Its code (with the
+  // bundle format's schemas) is a chunk of its own, fetched with the entry (modulepreload): a player
+  // with a set reads the bundle once its first item is on screen; a fresh one at once (its first item comes from it).
+  const readBundle = (): void =>
+    void import('./bundleImport.js')
+      .then(({ importBundle }) => importBundle(switcher, new URL('./', window.location.href), config.bundle, { width: window.innerWidth, height: window.innerHeight }))
+      .then((report) => {
+        for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
+      })
+      .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
+  if (playback.currentSet()) afterFirstItem(owned, readBundle);
+  else readBundle();
 
   window.addEventListener('pagehide', () => {
     stopped = true;
