@@ -67,40 +67,46 @@ async function expectHealthy(pool: PgPool, killed: number): Promise<void> {
   expect((await pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM kept')).rows[0]!.n).toBeGreaterThan(0);
 }
 
+/** `work` in a transaction on a pool of one connection: the pool, what the transaction ends with, and its backend's pid (0 until known). */
+function transactionOnOne(work: (client: pg.PoolClient, pid: number) => Promise<unknown>) {
+  const pool = onePool();
+  let pid = 0;
+  const outcome = inTransaction(pool, async (client) => {
+    pid = await backendPid(client);
+    await work(client, pid);
+  }).then(
+    () => null,
+    (error: Error) => error,
+  );
+  return { pool, outcome, pid: () => pid };
+}
+
 describe('inTransaction on a connection that breaks', () => {
   it('a backend killed while its statement runs: the transaction fails, the pool serves on a new connection', async () => {
-    const pool = onePool();
-    let killed = 0;
-    const failed = inTransaction(pool, async (client) => {
-      killed = await backendPid(client);
-      await client.query('SELECT pg_sleep(30)');
-    });
+    const { pool, outcome, pid } = transactionOnOne((client) => client.query('SELECT pg_sleep(30)'));
     // Killed once its statement is seen running.
     for (;;) {
-      const { rows } = await admin.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%' AND state = 'active'", [killed]);
-      if (killed !== 0 && rows[0]!.n === 1) break;
+      const { rows } = await admin.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%' AND state = 'active'", [pid()]);
+      if (pid() !== 0 && rows[0]!.n === 1) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await terminate(killed);
-    await expect(failed).rejects.toThrow();
-    expectClosed(killed);
-    await expectHealthy(pool, killed);
+    await terminate(pid());
+    expect(await outcome).toBeInstanceOf(Error);
+    expectClosed(pid());
+    await expectHealthy(pool, pid());
   });
 
   it('a backend killed between two statements, the work then failing on its own: the pool serves on a new connection', async () => {
-    const pool = onePool();
-    let killed = 0;
-    const failed = inTransaction(pool, async (client) => {
-      killed = await backendPid(client);
+    const { pool, outcome, pid } = transactionOnOne(async (client, killed) => {
       await client.query('CREATE TEMP TABLE scratch (n INTEGER)');
       await terminate(killed);
       // Give the client the time to see its socket closed, as a slow piece of work would.
       await new Promise((resolve) => setTimeout(resolve, 50));
       throw new Error('the work failed');
     });
-    await expect(failed).rejects.toThrow('the work failed');
-    expectClosed(killed);
-    await expectHealthy(pool, killed);
+    expect((await outcome)?.message).toBe('the work failed');
+    expectClosed(pid());
+    await expectHealthy(pool, pid());
   });
 });
 
