@@ -11,7 +11,8 @@ import { DownloadError, downloadToFile, MediaMeta, metaPath, partPath, SHA256_NA
  * one folder, with the same rules as the page's cache (backoff with jitter, refusals retried
  * rarely, a disk budget that evicts the least recently used files the set no longer needs,
  * then those it needs last). Only a file whose digest matched is ever named by its sha256,
- * so only those are ready and served.
+ * so only those are ready and served. The scheduling is src/shared/downloadScheduler.ts, shared
+ * with the web player's cache; this class keeps the files.
  */
 
 export interface MediaFilesOptions extends BackoffRules {
