@@ -1,7 +1,8 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import { CacheStatus } from '../shared/protocol.js';
 import type { PlayerDb } from './db.js';
-import { backoffMs as sharedBackoffMs, missingFileErrors, MissingSince, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
+import { DownloadScheduler, type DownloadAttempt, type DownloadStorage } from '../shared/downloadScheduler.js';
+import { backoffMs as sharedBackoffMs, missingFileErrors, type FileStatus, type RetryKind } from '../shared/mediaStatus.js';
 import type * as DownloadModule from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
@@ -33,7 +34,8 @@ export function loadDownloadCode(): Promise<typeof DownloadModule> {
  * clocks: a browser runs a timer of 1234.5 ms after 1234 ms, and a wall clock may step back.
  * Nothing waits forever on an await: an attempt with no byte and no step for twice the stall
  * time is abandoned and retried, and so is a hold of the room lock (both logged with what they
- * were waiting for).
+ * were waiting for). The scheduling is src/shared/downloadScheduler.ts, shared with the kiosk's
+ * file store; this class keeps the files in IndexedDB, and the room lock.
  */
 
 export type { FileState, FileStatus } from '../shared/mediaStatus.js';
@@ -73,17 +75,6 @@ export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptio
 
 export type { CacheTotals } from './playerMedia.js';
 
-/** One attempt at a file under way: what it waits for, and since when nothing happened. */
-interface Attempt {
-  readonly file: PlannedFile;
-  readonly controller: AbortController;
-  waitingFor: string;
-  /** performance.now() of its last byte or step. */
-  lastActivity: number;
-  /** Given up by the stuck-attempt check: whatever it does later changes nothing but a success. */
-  abandoned: boolean;
-}
-
 const WAITING_FOR_ROOM = 'room in the budget (the room lock)';
 
 /** A hold of the room lock: who holds it, what it waits for, and how to break it. */
@@ -97,25 +88,27 @@ interface RoomHold {
 
 /** The web player's cache: files fetched by the page into IndexedDB, shown as blob URLs. */
 export class MediaCache implements PlayerMedia {
-  private wanted: PlannedFile[] = [];
-  private readonly status = new Map<string, FileStatus>();
-  private readonly active = new Map<string, Attempt>();
-  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly readyListeners = new Listeners<[sha256: string]>();
   private readonly changeListeners = new Listeners();
   private readonly settledListeners = new Listeners();
   readonly ready = new Set<string>();
-  /** performance.now() since which each wanted file has been missing (for `status.cache.oldestMissingS`). */
-  private readonly missingSince = new MissingSince();
   private budget = Infinity;
-  private stopped = false;
-  /** Checks attempts and the room lock for a stall; runs only while one of them is under way. */
-  private stuckCheck: ReturnType<typeof setInterval> | null = null;
+  private readonly scheduler: DownloadScheduler<AbortController>;
 
   constructor(
     private readonly db: PlayerDb,
     private readonly options: CacheOptions = DEFAULT_CACHE_OPTIONS,
-  ) {}
+  ) {
+    this.scheduler = new DownloadScheduler({
+      storage: this.storage(),
+      options,
+      clock: globalThis,
+      newController: () => new AbortController(),
+      changed: () => this.changed(),
+      ready: (sha) => this.readyListeners.notify(sha),
+      settled: () => this.settledListeners.notify(),
+    });
+  }
 
   private budgetKnown: Promise<unknown> = Promise.resolve();
 
@@ -168,30 +161,21 @@ export class MediaCache implements PlayerMedia {
 
   /** Whether every attempt at this file so far has failed (it may still come later). */
   hasFailed(sha256: string): boolean {
-    const s = this.status.get(sha256.toLowerCase());
-    return s !== undefined && s.attempts > 0 && s.state !== 'ready' && s.state !== 'downloading';
+    return this.scheduler.hasFailed(sha256);
   }
 
   /** What the screen needs, soonest first. Downloads follow this order. */
   want(files: PlannedFile[]): void {
-    this.wanted = files;
-    this.missingSince.plan(files, (sha) => this.ready.has(sha), performance.now());
-    for (const file of files) {
-      if (!this.status.has(file.sha256)) {
-        this.status.set(file.sha256, { sha256: file.sha256, src: file.src, state: this.ready.has(file.sha256) ? 'ready' : 'queued', done: 0, total: file.bytes ?? null, attempts: 0 });
-      }
-    }
-    this.kick();
-    this.changed();
+    this.scheduler.want(files);
   }
 
   files(): FileStatus[] {
-    return this.wanted.map((f) => this.status.get(f.sha256)!).filter(Boolean);
+    return this.scheduler.files();
   }
 
   async totals(): Promise<CacheTotals> {
     const stored = await storedBytes(this.db);
-    return { bytes: stored.media + stored.partial, files: stored.files, missing: this.wanted.filter((f) => !this.ready.has(f.sha256)).length, budget: this.budget };
+    return { bytes: stored.media + stored.partial, files: stored.files, missing: this.scheduler.missing(), budget: this.budget };
   }
 
   /** The figures of `status.cache` (protocol §3), with how long the oldest wanted file has been missing. */
@@ -203,195 +187,82 @@ export class MediaCache implements PlayerMedia {
 
   /** Whole seconds the oldest wanted file not yet ready has been missing (since this start); 0 when none. */
   oldestMissingS(): number {
-    return this.missingSince.oldestS(this.wanted, (sha) => this.ready.has(sha), performance.now());
+    return this.scheduler.oldestMissingS();
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const attempt of this.active.values()) attempt.controller.abort();
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
-    this.retryTimers.clear();
-    this.stopStuckCheck();
+    this.scheduler.stop();
   }
 
   /** Forget every file (the `clear-cache` command): media only, never the outbox. */
   async clear(): Promise<void> {
-    for (const attempt of this.active.values()) attempt.controller.abort();
-    await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
-      await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
-    });
-    this.ready.clear();
-    this.status.clear();
-    this.missingSince.clear();
-    // Every file is tried again at once: no retry waits from before.
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
-    this.retryTimers.clear();
-    this.want(this.wanted);
-  }
-
-  private kick(): void {
-    if (this.stopped) return;
-    for (const file of this.wanted) {
-      if (this.active.size >= this.options.maxConcurrent) return;
-      const s = this.status.get(file.sha256)!;
-      // A file waiting for its retry is not compared with a clock: its timer starts it.
-      if (s.state === 'ready' || this.active.has(file.sha256) || this.retryTimers.has(file.sha256)) continue;
-      void this.fetchOne(file, s);
-    }
-  }
-
-  private async fetchOne(file: PlannedFile, s: FileStatus): Promise<void> {
-    const attempt: Attempt = { file, controller: new AbortController(), waitingFor: 'its start', lastActivity: performance.now(), abandoned: false };
-    const step = (waitingFor: string) => {
-      attempt.waitingFor = waitingFor;
-      attempt.lastActivity = performance.now();
-    };
-    this.active.set(file.sha256, attempt);
-    this.watchForStalls();
-    s.state = 'downloading';
-    this.changed();
-    try {
-      step(WAITING_FOR_ROOM);
-      if (file.bytes !== undefined && !(await this.makeRoom(file, attempt))) {
-        if (attempt.abandoned) return;
-        s.state = 'no-room';
-        s.error = `not enough room for ${file.bytes} bytes within the budget of ${this.budget}`;
-        this.scheduleRetry(file, s, 'room');
-        return;
-      }
-      if (attempt.abandoned) return;
-      step('the download code to load');
-      const { downloadFile } = await loadDownloadCode();
-      if (attempt.abandoned) return;
-      step('the download to start');
-      await downloadFile(this.db, file, {
-        signal: attempt.controller.signal,
-        stallMs: this.options.stallMs,
-        partBytes: this.options.partBytes,
-        onStep: step,
-        onProgress: (done, total) => {
-          step('bytes from the server');
-          if (attempt.abandoned) return;
-          s.done = done;
-          s.total = total;
-          this.changed();
-        },
+    await this.scheduler.clear(async () => {
+      await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
+        await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
       });
-      // Stored and verified: ready, even if this attempt had been given up as stuck meanwhile.
-      this.becameReady(file, s);
-      step('the file\'s old error to be cleared');
-      await this.db.mediaErrors.delete(file.sha256);
-    } catch (error) {
-      // Stopped, given up as stuck, or cleared (clear-cache made a new status): nothing to retry here.
-      if (this.stopped || attempt.abandoned || this.status.get(file.sha256) !== s) return;
-      const kind: RetryKind = downloadCode && error instanceof downloadCode.DownloadError ? error.retry : 'soon';
-      s.error = (error as Error).message;
-      s.attempts++;
-      console.warn(`[antichambre] ${file.src}: ${s.error} (attempt ${s.attempts})`);
-      // The retry is scheduled before anything else is awaited: nothing can keep the file from it.
-      this.scheduleRetry(file, s, kind);
-      step('the error to be recorded');
-      await this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
-      if (kind === 'room' && !attempt.abandoned) {
-        step('room to be freed after storage was full (the room lock)');
-        await this.withRoomLock(`making room for ${file.src} after storage was full`, (hold) => this.evict(file, Infinity, hold)).catch(() => 0);
-      }
-    } finally {
-      // An abandoned attempt was already accounted for; a newer one may hold the file now.
-      if (this.active.get(file.sha256) === attempt) {
-        this.reserved.delete(file.sha256);
-        this.active.delete(file.sha256);
-        this.changed();
-        this.settledListeners.notify();
-        this.kick();
-      }
-    }
+      this.ready.clear();
+    });
   }
 
-  private becameReady(file: PlannedFile, s: FileStatus): void {
-    if (this.ready.has(file.sha256) && s.state === 'ready') return;
-    s.state = 'ready';
-    delete s.error;
-    delete s.nextTry;
-    clearTimeout(this.retryTimers.get(file.sha256));
-    this.retryTimers.delete(file.sha256);
-    this.ready.add(file.sha256);
-    this.missingSince.ready(file.sha256);
-    this.readyListeners.notify(file.sha256);
-    this.changed();
-  }
-
-  private scheduleRetry(file: PlannedFile, s: FileStatus, kind: RetryKind): void {
-    const delay = backoffMs(Math.max(1, s.attempts), kind, this.options);
-    s.state = kind === 'later' ? 'failed' : kind === 'room' && s.state === 'no-room' ? 'no-room' : 'waiting';
-    s.nextTry = Date.now() + delay;
-    clearTimeout(this.retryTimers.get(file.sha256));
-    const timer = setTimeout(() => {
-      if (this.retryTimers.get(file.sha256) !== timer) return;
-      this.retryTimers.delete(file.sha256);
-      delete s.nextTry;
-      this.kick();
-    }, delay);
-    this.retryTimers.set(file.sha256, timer);
-  }
-
-  /** Twice the stall time without a byte or a step: an attempt or a hold of the room lock is given up. */
-  private get stuckAfterMs(): number {
-    return 2 * this.options.stallMs;
-  }
-
-  private watchForStalls(): void {
-    if (this.stuckCheck !== null || this.stopped) return;
-    this.stuckCheck = setInterval(() => this.checkForStalls(), Math.max(100, Math.min(5_000, this.options.stallMs / 4)));
-  }
-
-  private stopStuckCheck(): void {
-    if (this.stuckCheck !== null) clearInterval(this.stuckCheck);
-    this.stuckCheck = null;
-  }
-
-  private checkForStalls(): void {
-    const now = performance.now();
-    const hold = this.roomHold;
-    if (hold && !hold.broken && now - hold.lastActivity >= this.stuckAfterMs) {
-      const message = `the room lock, held for ${hold.what}, saw nothing for ${Math.round((now - hold.lastActivity) / 1000)} s while waiting for ${hold.waitingFor}: released`;
-      console.warn(`[antichambre] ${message}`);
-      hold.broken = true;
-      hold.breakWith(new Error(message));
-    }
-    for (const attempt of [...this.active.values()]) {
-      // Queued behind a hold of the room lock that moves on is not stuck.
-      const holdSeen = attempt.waitingFor === WAITING_FOR_ROOM && this.roomHold && !this.roomHold.broken ? this.roomHold.lastActivity : -Infinity;
-      if (now - Math.max(attempt.lastActivity, holdSeen) >= this.stuckAfterMs) this.abandon(attempt, now);
-    }
-    if (this.active.size === 0 && this.roomHold === null) this.stopStuckCheck();
-  }
-
-  /** Gives up an attempt that saw nothing for too long (an await that never settled): retried like a cut transfer. */
-  private abandon(attempt: Attempt, now: number): void {
-    const { file } = attempt;
-    const s = this.status.get(file.sha256);
-    attempt.abandoned = true;
-    attempt.controller.abort();
-    this.active.delete(file.sha256);
-    this.reserved.delete(file.sha256);
-    if (s && s.state !== 'ready') {
-      s.attempts++;
-      s.error = `${file.src}: nothing for ${Math.round((now - attempt.lastActivity) / 1000)} s while waiting for ${attempt.waitingFor}; given up, will try again`;
-      console.warn(`[antichambre] ${s.error} (attempt ${s.attempts})`);
-      this.scheduleRetry(file, s, 'soon');
-      void this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: s.error, at: Date.now(), attempts: s.attempts }).catch(() => {});
-    }
-    this.changed();
-    this.settledListeners.notify();
-    this.kick();
+  /** IndexedDB, as the scheduler sees its storage. */
+  private storage(): DownloadStorage<AbortController> {
+    return {
+      has: (sha) => this.ready.has(sha),
+      keptBytes: () => 0,
+      storedBytes: () => null,
+      budget: () => this.budget,
+      makeRoom: (file, attempt) => this.makeRoom(file, attempt),
+      download: async (file, attempt) => {
+        const abandoned = () => {
+          if (attempt.abandoned) throw new Error(`${file.src}: attempt given up`);
+        };
+        attempt.step('the download code to load');
+        const { downloadFile } = await loadDownloadCode();
+        abandoned();
+        attempt.step('the download to start');
+        await downloadFile(this.db, file, {
+          signal: attempt.controller.signal,
+          stallMs: this.options.stallMs,
+          partBytes: this.options.partBytes,
+          onStep: (waitingFor) => attempt.step(waitingFor),
+          onProgress: (done, total) => attempt.progress(done, total),
+        });
+        this.ready.add(file.sha256);
+      },
+      afterReady: async (file, attempt) => {
+        attempt.step("the file's old error to be cleared");
+        await this.db.mediaErrors.delete(file.sha256);
+      },
+      retryKind: (error) => (downloadCode && error instanceof downloadCode.DownloadError ? error.retry : 'soon'),
+      failed: async (file, status, attempt, kind) => {
+        console.warn(`[antichambre] ${attempt.abandoned ? status.error : `${file.src}: ${status.error}`} (attempt ${status.attempts})`);
+        attempt.step('the error to be recorded');
+        await this.db.mediaErrors.put({ sha256: file.sha256, src: file.src, error: status.error ?? '', at: Date.now(), attempts: status.attempts }).catch(() => {});
+        if (kind === 'room' && !attempt.abandoned) {
+          attempt.step('room to be freed after storage was full (the room lock)');
+          await this.withRoomLock(`making room for ${file.src} after storage was full`, (hold) => this.evict(file, Infinity, hold)).catch(() => 0);
+        }
+      },
+      stalls: {
+        check: (now, stuckAfterMs) => {
+          const hold = this.roomHold;
+          if (hold && !hold.broken && now - hold.lastActivity >= stuckAfterMs) {
+            const message = `the room lock, held for ${hold.what}, saw nothing for ${Math.round((now - hold.lastActivity) / 1000)} s while waiting for ${hold.waitingFor}: released`;
+            console.warn(`[antichambre] ${message}`);
+            hold.broken = true;
+            hold.breakWith(new Error(message));
+          }
+        },
+        // Queued behind a hold of the room lock that moves on is not stuck.
+        seenFor: (attempt) => (attempt.waitingFor === WAITING_FOR_ROOM && this.roomHold && !this.roomHold.broken ? this.roomHold.lastActivity : -Infinity),
+        busy: () => this.roomHold !== null,
+      },
+    };
   }
 
   /** Settles when the last hold of the room lock is over (or broken). */
   private roomLock: Promise<void> = Promise.resolve();
   private roomHold: RoomHold | null = null;
-  /** Bytes promised to downloads under way (their whole size), so that two at once cannot both take the same room. */
-  private readonly reserved = new Map<string, number>();
 
   /**
    * Runs `work` holding the room lock (one at a time). A hold that sees no step for twice the
@@ -406,7 +277,7 @@ export class MediaCache implements PlayerMedia {
       const broken = new Promise<never>((_, reject) => (breakWith = reject));
       const hold: RoomHold = { what, waitingFor: 'its start', lastActivity: performance.now(), broken: false, breakWith };
       this.roomHold = hold;
-      this.watchForStalls();
+      this.scheduler.watchForStalls();
       try {
         return await Promise.race([work(hold), broken]);
       } finally {
@@ -423,19 +294,21 @@ export class MediaCache implements PlayerMedia {
   }
 
   /** Frees room for `file` within the budget and reserves it; answers whether there is room. One file at a time. */
-  private makeRoom(file: PlannedFile, attempt: Attempt): Promise<boolean> {
+  private makeRoom(file: PlannedFile, attempt: DownloadAttempt<AbortController>): Promise<boolean> {
+    attempt.step(WAITING_FOR_ROOM);
     return this.withRoomLock(`room for ${file.src}`, async (hold) => {
       MediaCache.step(hold, 'the disk budget to be measured');
       await this.budgetKnown;
       MediaCache.step(hold, 'the stored files to be listed');
       const [media, downloads] = await Promise.all([this.db.media.toArray(), this.db.downloads.toArray()]);
       const stored = media.reduce((sum, m) => sum + m.bytes, 0);
-      const partial = downloads.filter((d) => !this.reserved.has(d.sha256) && d.sha256 !== file.sha256).reduce((sum, d) => sum + d.bytesDone, 0);
-      const promised = [...this.reserved].filter(([sha]) => sha !== file.sha256).reduce((sum, [, bytes]) => sum + bytes, 0);
+      const reserved = this.scheduler.reserved;
+      const partial = downloads.filter((d) => !reserved.has(d.sha256) && d.sha256 !== file.sha256).reduce((sum, d) => sum + d.bytesDone, 0);
+      const promised = [...reserved].filter(([sha]) => sha !== file.sha256).reduce((sum, [, bytes]) => sum + bytes, 0);
       const needed = stored + partial + promised + (file.bytes ?? 0) - this.budget;
       const ok = needed <= 0 || (await this.evict(file, needed, hold)) >= needed;
       // A broken hold or an abandoned attempt reserves nothing: a newer one asks again.
-      if (ok && !hold.broken && !attempt.abandoned) this.reserved.set(file.sha256, file.bytes ?? 0);
+      if (ok && !hold.broken && !attempt.abandoned) this.scheduler.reserve(file.sha256, file.bytes ?? 0);
       return ok;
     });
   }
@@ -464,7 +337,7 @@ export class MediaCache implements PlayerMedia {
    * `file` null: room for the player's own records, any file may go.
    */
   private async evict(file: PlannedFile | null, needed: number, hold: RoomHold): Promise<number> {
-    const order = new Map(this.wanted.map((f, i) => [f.sha256, i] as const));
+    const order = new Map(this.scheduler.wanted.map((f, i) => [f.sha256, i] as const));
     // Without a file to make room for, any file may go (those needed last first).
     const mine = file === null ? -1 : (order.get(file.sha256) ?? Infinity);
     MediaCache.step(hold, 'the stored files to be listed');
@@ -477,12 +350,7 @@ export class MediaCache implements PlayerMedia {
       MediaCache.step(hold, `${m.sha256.slice(0, 12)}… to be deleted`);
       await deleteMedia(this.db, m.sha256);
       this.ready.delete(m.sha256);
-      if (order.has(m.sha256)) this.missingSince.restart(m.sha256, performance.now());
-      const s = this.status.get(m.sha256);
-      if (s) {
-        s.state = 'queued';
-        s.done = 0;
-      }
+      this.scheduler.requeue(m.sha256);
       freed += m.bytes;
     }
     return freed;

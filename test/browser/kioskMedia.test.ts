@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaStoreStatus, parseWanted } from '../../src/main/bridge.js';
-import { DEFAULT_MEDIA_FILES_OPTIONS, MediaFiles } from '../../src/main/mediaFiles.js';
-import { createMediaHandler } from '../../src/main/mediaProtocol.js';
+import type { MediaFiles } from '../../src/main/mediaFiles.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { advance, launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
@@ -14,6 +11,7 @@ import { playerUrl } from '../support/hubSuite.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
 import { startStandInHub } from '../support/standInHub.js';
 import type { StatusMessage } from '../../src/shared/protocol.js';
+import { kioskBridge as startKioskBridge, type KioskBridge } from '../support/kioskBridge.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import type { Browser } from 'playwright-core';
@@ -54,46 +52,11 @@ async function site(playlists: PlaylistInput[]): Promise<StaticSite> {
   return s;
 }
 
-/** The kiosk's preload bridge, answered by a real file store; `hold` keeps the wanted list from the store until `release`. */
-async function kioskBridge(context: BrowserContext, s: StaticSite, options: { hold?: boolean } = {}) {
-  const store = new MediaFiles(mkdtempSync(join(tmpdir(), 'antichambre-kiosk-media-')), { ...DEFAULT_MEDIA_FILES_OPTIONS, backoffBaseMs: 100, budgetBytes: 50_000_000 });
-  stores.push(store);
-  await store.init();
-  const base = `${s.url}kiosk-media`;
-  let held: unknown = null;
-  let holding = options.hold ?? false;
-  await context.exposeBinding('__kioskMediaWant', (_source, files: unknown) => {
-    if (holding) held = files;
-    else store.want(parseWanted(files));
-  });
-  await context.exposeBinding('__kioskMediaStatus', () => mediaStoreStatus(store, base));
-  await context.exposeBinding('__kioskMediaClear', () => store.clear());
-  const handler = createMediaHandler(store.folder, (sha256) => store.verifiedFile(sha256));
-  const served: string[] = [];
-  await context.route(`${base}/**`, async (route) => {
-    const request = route.request();
-    served.push(request.url());
-    const response = await handler(new Request(request.url().replace(base, 'app://media'), { headers: await request.allHeaders() }));
-    await route.fulfill({ status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) });
-  });
-  await context.addInitScript(() => {
-    const page = window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    (window as unknown as { antichambre: unknown }).antichambre = {
-      getConfig: async () => ({ config: { lang: 'fr' } }),
-      mediaWant: (files: unknown) => page.__kioskMediaWant!(files),
-      mediaStatus: () => page.__kioskMediaStatus!(),
-      mediaClear: () => page.__kioskMediaClear!(),
-    };
-  });
-  return {
-    store,
-    base,
-    served,
-    release: () => {
-      holding = false;
-      if (held !== null) store.want(parseWanted(held));
-    },
-  };
+/** The kiosk's preload bridge, answered by a real file store (stopped after the file's tests). */
+async function kioskBridge(context: BrowserContext, s: StaticSite, options: { hold?: boolean } = {}): Promise<KioskBridge> {
+  const kiosk = await startKioskBridge(context, s, options);
+  stores.push(kiosk.store);
+  return kiosk;
 }
 
 const shownSrc = (page: import('playwright-core').Page, itemId: string) => page.evaluate((id) => document.querySelector<HTMLImageElement>(`[data-item-id="${id}"]:not([data-leaving]) img`)?.src ?? null, itemId);

@@ -1,9 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { MediaFiles } from '../../src/main/mediaFiles.js';
+import type { LayoutInput } from '../../src/shared/layout.js';
+import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { freezeClockAt, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { kioskBridge, APP_MEDIA } from '../support/kioskBridge.js';
+import { startMediaServer } from '../support/mediaServer.js';
+import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
+import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { useBrowserAndSite } from '../support/suite.js';
-import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
-import { START_MEDIA_KEY } from '../../src/shared/startMedia.js';
+import { bundledPlaylists, expectedSequence, PLAYLISTS_DIR } from '../support/bundled.js';
+import { parseStartMedia, START_MEDIA_KEY } from '../../src/shared/startMedia.js';
 
 // Wednesday 25 November 2026, 10:00 in Paris: the office-hours playlist is on.
 const START = Date.parse('2026-11-25T10:00:00+01:00');
@@ -53,12 +62,12 @@ async function watchStart(page: Page): Promise<void> {
   });
 }
 
-/** The image on screen: whether it was read ahead, whether it was decoded again on the page before showing, the sha256 of its bytes, and the URLs read ahead and given back. */
-async function shownImage(page: Page): Promise<{ readAhead: boolean; decodedOnPage: boolean; digest: string; givenBack: string[]; drawn: boolean }> {
-  return page.evaluate(async () => {
+/** The image on screen in `zone`: whether it was read ahead, whether it was decoded again on the page before showing, the sha256 of its bytes, and the URLs read ahead and given back. */
+async function shownImage(page: Page, zone = 'main'): Promise<{ readAhead: boolean; decodedOnPage: boolean; digest: string; givenBack: string[]; drawn: boolean }> {
+  return page.evaluate(async (zone) => {
     const watched = (window as unknown as { __watched: Watched }).__watched;
-    const img = document.querySelector<HTMLImageElement>('[data-zone="main"] [data-item-id]:not([data-leaving]) img');
-    if (!img) throw new Error('no image on screen');
+    const img = document.querySelector<HTMLImageElement>(`[data-zone="${zone}"] [data-item-id]:not([data-leaving]) img`);
+    if (!img) throw new Error(`no image on screen in ${zone}`);
     const blob = watched.blobs.get(img.src);
     if (!blob) throw new Error(`${img.src}: not an object URL the page made`);
     const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
@@ -70,7 +79,7 @@ async function shownImage(page: Page): Promise<{ readAhead: boolean; decodedOnPa
       // Its URL still valid and its pixels there.
       drawn: !watched.revoked.has(img.src) && img.complete && img.naturalWidth > 0,
     };
-  });
+  }, zone);
 }
 
 /** A first start shows expected[0] and prepares expected[1]; the page closes mid-item. Returns the context, to start again in. */
@@ -131,5 +140,133 @@ describe('a start reads ahead the file it will show first', () => {
     const again = await startAgain(context);
     expect(await shownImage(again)).toEqual({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
     await context.close();
+  });
+});
+
+const sites: StaticSite[] = [];
+const stores: MediaFiles[] = [];
+afterAll(async () => {
+  for (const store of stores) store.stop();
+  for (const site of sites) await site.close();
+});
+
+const png = (name: string) => ({ bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', name))), type: 'image/png' });
+
+describe('a start with two playlist zones reads ahead both', () => {
+  // Two playlist zones side by side, two images each: every zone keeps its own start file.
+  const LAYOUT: LayoutInput = {
+    id: 'deux-zones',
+    zones: [
+      { id: 'main', x: 0, y: 0, width: 60, height: 100 },
+      { id: 'cote', x: 60, y: 0, width: 40, height: 100 },
+    ],
+  };
+  const left = [bundledMedia('mairie-horaires.png'), bundledMedia('mairie-en-ligne.png')];
+  const right = [bundledMedia('mairie-ticket.png'), bundledMedia('mairie-cni-passeport.png')];
+  const PLAYLISTS: PlaylistInput[] = [
+    { id: 'gauche', items: left.map((file, k) => ({ id: `gauche-${k}`, type: 'image' as const, duration: 10, ...file })) },
+    { id: 'droite', zone: 'cote', items: right.map((file, k) => ({ id: `droite-${k}`, type: 'image' as const, duration: 10, ...file })) },
+  ];
+
+  it("after a first start the list names each zone's next file; a second start reads both ahead and shows each zone's own", async () => {
+    const site = await serveWeb({ playlistsDir: makePlaylistsDir(PLAYLISTS, 'deux-zones-r1', LAYOUT) });
+    sites.push(site);
+    const { context, page } = await newPlayerPage(env.browser());
+    await freezeClockAt(page, START);
+    await page.goto(site.url);
+    await waitForItem(page, 'gauche-0');
+    await waitForItem(page, 'droite-0');
+    // Each zone names the file a start from now on would show (the item after the one it shows), both zones.
+    const listed = async () => parseStartMedia(await page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY)).sort((a, b) => a.zone.localeCompare(b.zone));
+    await expect.poll(listed).toEqual([
+      { zone: 'cote', sha256: right[1]!.sha256, video: false },
+      { zone: 'main', sha256: left[1]!.sha256, video: false },
+    ]);
+    await page.close();
+
+    const again = await context.newPage();
+    await watchStart(again);
+    await freezeClockAt(again, START + 3_000);
+    await again.goto(site.url);
+    await waitForItem(again, 'gauche-1');
+    await waitForItem(again, 'droite-1');
+    await again.clock.runFor(100);
+    // Both read and decoded ahead, each shown in its own zone with its own bytes, none decoded again first.
+    expect(await shownImage(again, 'main')).toEqual({ readAhead: true, decodedOnPage: false, digest: left[1]!.sha256, givenBack: [], drawn: true });
+    expect(await shownImage(again, 'cote')).toEqual({ readAhead: true, decodedOnPage: false, digest: right[1]!.sha256, givenBack: [], drawn: true });
+    await context.close();
+  });
+});
+
+describe('a kiosk start decodes ahead from the file store', () => {
+  /** In page order: each image decoded off the page (with the app://media URL it was given) and each call of the player's code on the bridge. */
+  async function watchKioskStart(context: BrowserContext): Promise<void> {
+    await context.addInitScript(() => {
+      const events: string[] = [];
+      (window as unknown as { __events: string[] }).__events = events;
+      const appUrl = (el: Element) => (window as unknown as { __appMediaUrl: (el: Element) => string | null }).__appMediaUrl(el);
+      const decode = HTMLImageElement.prototype.decode;
+      HTMLImageElement.prototype.decode = function (this: HTMLImageElement) {
+        events.push(`${this.isConnected ? 'decode on page' : 'decode ahead'} ${appUrl(this) ?? this.src}`);
+        return decode.call(this);
+      };
+      // The bridge is set by the kiosk's init script, run before this one: each of its calls recorded.
+      const bridge = (window as unknown as { antichambre: Record<string, (...args: unknown[]) => unknown> }).antichambre;
+      for (const name of Object.keys(bridge)) {
+        const call = bridge[name]!;
+        bridge[name] = (...args: unknown[]) => {
+          events.push(`bridge ${name}`);
+          return call(...args);
+        };
+      }
+    });
+  }
+
+  it('the listed images are decoded from their app://media URL before the player asks the bridge anything, and the first item shows that image', async () => {
+    const media = await startMediaServer({ 'a.png': png('mairie-horaires.png'), 'b.png': png('mairie-ticket.png') });
+    try {
+      const files = [
+        { id: 'affiche-a', name: 'a.png', sha256: bundledMedia('mairie-horaires.png').sha256 },
+        { id: 'affiche-b', name: 'b.png', sha256: bundledMedia('mairie-ticket.png').sha256 },
+      ];
+      const site = await serveWeb({ playlistsDir: makePlaylistsDir([{ id: 'kiosque', items: files.map((f) => ({ id: f.id, type: 'image' as const, duration: 10, src: media.url('good', f.name), sha256: f.sha256 })) }], 'kiosque-r1') });
+      sites.push(site);
+      const { context, page, errors } = await newPlayerPage(env.browser());
+      const kiosk = await kioskBridge(context, site, { appScheme: true });
+      stores.push(kiosk.store);
+      // The file store has both files already (a kiosk that has run before).
+      kiosk.store.want(files.map((f) => ({ sha256: f.sha256, src: media.url('good', f.name), firstPlay: 0 })));
+      await expect.poll(() => files.every((f) => kiosk.store.isReady(f.sha256)), { timeout: 15_000 }).toBe(true);
+      await watchKioskStart(context);
+
+      await freezeClockAt(page, START);
+      await page.goto(site.url);
+      await waitForItem(page, 'affiche-a');
+      await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY)).toBe(JSON.stringify([{ zone: 'main', sha256: files[1]!.sha256, video: false }]));
+      await page.close();
+
+      const again = await context.newPage();
+      await freezeClockAt(again, START + 3_000);
+      await again.goto(site.url);
+      await waitForItem(again, 'affiche-b');
+      const events = await again.evaluate(() => (window as unknown as { __events: string[] }).__events);
+      const url = `${APP_MEDIA}/${files[1]!.sha256}`;
+      // Decoded from its app://media URL by the entry, before the player's code first called the bridge; never decoded again on the page.
+      expect(events.indexOf(`decode ahead ${url}`)).toBeGreaterThanOrEqual(0);
+      expect(events.indexOf(`decode ahead ${url}`)).toBeLessThan(events.findIndex((e) => e.startsWith('bridge ')));
+      expect(events).not.toContain(`decode on page ${url}`);
+      // The first item shows that image: given the same URL, drawn, with the file's bytes.
+      const shown = await again.evaluate(async () => {
+        const img = document.querySelector<HTMLImageElement>('[data-item-id="affiche-b"]:not([data-leaving]) img')!;
+        const bytes = await (await fetch(img.currentSrc)).arrayBuffer();
+        const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        return { given: (window as unknown as { __appMediaUrl: (el: Element) => string | null }).__appMediaUrl(img), drawn: img.complete && img.naturalWidth > 0, digest };
+      });
+      expect(shown).toEqual({ given: url, drawn: true, digest: files[1]!.sha256 });
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await media.close();
+    }
   });
 });

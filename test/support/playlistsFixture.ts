@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BundleIndex } from '../../src/shared/bundle.js';
+import type { LayoutInput } from '../../src/shared/layout.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { sha256File } from '../../scripts/playlistBundle.js';
 import { PLAYLISTS_DIR } from './bundled.js';
@@ -13,9 +14,9 @@ export function bundledMedia(name: string): { src: string; sha256: string } {
 
 /**
  * A playlists folder served in place of the bundled one: one bundle made of `playlists`,
- * with the bundled media files they name copied beside them.
+ * with the bundled media files they name copied beside them, and `layout` if given.
  */
-export function makePlaylistsDir(playlists: PlaylistInput[], revision = `test-${Date.now()}`): string {
+export function makePlaylistsDir(playlists: PlaylistInput[], revision = `test-${Date.now()}`, layout?: LayoutInput): string {
   const dir = mkdtempSync(join(tmpdir(), 'antichambre-playlists-'));
   mkdirSync(join(dir, 'media'));
   const paths: string[] = [];
@@ -29,6 +30,10 @@ export function makePlaylistsDir(playlists: PlaylistInput[], revision = `test-${
     }
   }
   const index: BundleIndex = { default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: paths }] };
+  if (layout) {
+    writeFileSync(join(dir, 'test.layout.json'), JSON.stringify(layout));
+    index.bundles[0]!.layout = 'test.layout.json';
+  }
   writeFileSync(join(dir, 'bundles.json'), JSON.stringify(index));
   return dir;
 }

@@ -6,7 +6,7 @@ import { MAIN_ZONE } from '../../../shared/layout.js';
 import type { ImpressionStore } from '../index.js';
 import { storedImpression, type ImpressionRow } from '../storedRows.js';
 import type { Connection, Submittable } from 'pg';
-import type { PgClient, PgPool } from './pgDb.js';
+import { checkOut, type PgClient, type PgPool } from './pgDb.js';
 
 /**
  * Proof of play (PostgreSQL): a batch is streamed by COPY straight into impressions, in one
@@ -43,6 +43,12 @@ const COPY_STAGING = `COPY impressions_staging ${COLUMNS} FROM STDIN`;
 const COPY_IMPRESSIONS = `COPY impressions ${COLUMNS} FROM STDIN`;
 /** SQLSTATE of a duplicate key. */
 const UNIQUE_VIOLATION = '23505';
+
+/** A PostgreSQL error's SQLSTATE; none for the connection's own errors (lost, cut). */
+function code(error: unknown): string | undefined {
+  const value = (error as { code?: unknown } | null)?.code;
+  return typeof value === 'string' ? value : undefined;
+}
 const MOVE_STAGED = `INSERT INTO impressions ${COLUMNS} SELECT id, screen_id, playlist_id, item_id, revision, start, "end", duration_ms, complete, received_at, zone_id, audience FROM impressions_staging
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
@@ -205,8 +211,8 @@ export class PgImpressionStore implements ImpressionStore {
   private async commit(group: Waiting[]): Promise<Set<string>> {
     let text = '';
     for (const batch of group) for (const impression of batch.impressions) text += copyLine(impression, batch.receivedAt);
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+    const connection = await checkOut(this.pool);
+    const { client } = connection;
     const inTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
       await client.query('BEGIN');
       try {
@@ -214,9 +220,7 @@ export class PgImpressionStore implements ImpressionStore {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollback: unknown) => {
-          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-        });
+        await client.query('ROLLBACK').catch(connection.markBroken);
         throw error;
       }
     };
@@ -228,10 +232,7 @@ export class PgImpressionStore implements ImpressionStore {
         await client.query(new PipelinedCopy(COPY_IMPRESSIONS, text)).done;
         return new Set(group.flatMap((batch) => batch.impressions.map((impression) => impression.id)));
       } catch (error) {
-        // An error without a SQLSTATE is the connection's (lost, cut): it is not given back to the pool.
-        const code = (error as { code?: unknown } | null)?.code;
-        if (typeof code !== 'string') broken = error instanceof Error ? error : new Error(String(error));
-        if (code !== UNIQUE_VIOLATION) throw error;
+        if (code(error) !== UNIQUE_VIOLATION) throw error;
       }
       if (!this.staged.has(client)) {
         await client.query(CREATE_STAGING);
@@ -242,9 +243,12 @@ export class PgImpressionStore implements ImpressionStore {
         const { rows } = await client.query<{ id: string }>(MOVE_STAGED);
         return new Set(rows.map((row) => row.id));
       });
+    } catch (error) {
+      // An error without a SQLSTATE is the connection's (lost, COPY cut): it is not given back to the pool.
+      if (code(error) === undefined) connection.markBroken(error);
+      throw error;
     } finally {
-      // A connection that could not even roll back (link lost, COPY cut) is closed, not given back to the pool.
-      client.release(broken);
+      connection.release();
     }
   }
 

@@ -44,25 +44,63 @@ export function openPgPool(url: string, options: { max?: number; lossy?: boolean
   return pool;
 }
 
-/** Runs `work` in a transaction on one connection: committed if it resolves, rolled back if it throws. */
-export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) => Promise<T>): Promise<T> {
+/**
+ * A connection taken from the pool for several statements. While it is out, the pool does not
+ * listen to its errors: a connection lost then (backend killed, failover, link cut) would be an
+ * uncaught 'error' event, fatal to the process; it is recorded here instead. `release()` gives
+ * it back, or closes it when it is broken: lost, or left in an unknown state (a ROLLBACK that
+ * failed, a COPY cut); node-postgres then opens a new one for the next query.
+ */
+export interface CheckedOutClient {
+  readonly client: PgClient;
+  /** Why the connection must not be used again, if it must not. */
+  readonly broken: Error | undefined;
+  markBroken(error: unknown): void;
+  /** Once: back to the pool, or closed if broken. */
+  release(): void;
+}
+
+export async function checkOut(pool: PgPool): Promise<CheckedOutClient> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const markBroken = (error: unknown): void => {
+    broken ??= error instanceof Error ? error : new Error(String(error));
+  };
+  client.on('error', markBroken);
+  return {
+    client,
+    get broken() {
+      return broken;
+    },
+    markBroken,
+    release() {
+      client.off('error', markBroken);
+      client.release(broken);
+    },
+  };
+}
+
+/** Runs `work` in a transaction on one connection: committed if it resolves, rolled back if it throws (the connection closed if even that fails). */
+export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) => Promise<T>): Promise<T> {
+  const connection = await checkOut(pool);
+  const { client } = connection;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch(connection.markBroken);
     throw error;
   } finally {
-    client.release();
+    connection.release();
   }
 }
 
 /** Applies the migrations the database lacks, each in its own transaction, under a cluster-wide lock; answers the versions before and after. */
 export async function migratePostgres(pool: PgPool): Promise<{ from: number; to: number }> {
-  const client = await pool.connect();
+  const connection = await checkOut(pool);
+  const { client } = connection;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -76,15 +114,16 @@ export async function migratePostgres(pool: PgPool): Promise<{ from: number; to:
           await client.query('INSERT INTO antichambre_migrations (version) VALUES ($1)', [version + 1]);
           await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
+          await client.query('ROLLBACK').catch(connection.markBroken);
           throw new Error(`PostgreSQL migration ${version + 1} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       return { from, to: Math.max(from, POSTGRES_MIGRATIONS.length) };
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      // A connection still holding the lock is not given back: closing it releases the lock.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(connection.markBroken);
     }
   } finally {
-    client.release();
+    connection.release();
   }
 }
