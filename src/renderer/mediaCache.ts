@@ -197,10 +197,11 @@ export class MediaCache implements PlayerMedia {
   /** Forget every file (the `clear-cache` command): media only, never the outbox. */
   async clear(): Promise<void> {
     await this.scheduler.clear(async () => {
+      // Forgotten before the wipe's first wait: a plan made meanwhile must not find them ready (and skip them for good).
+      this.ready.clear();
       await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
         await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
       });
-      this.ready.clear();
     });
   }
 

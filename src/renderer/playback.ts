@@ -74,8 +74,8 @@ export interface PlaybackDeps {
    * its file, read ahead at the next start (null: none, a text).
    */
   startFile?(zoneId: string, file: StartFile | null): void;
-  /** Whether the image at this URL was decoded before its item was prepared (read ahead at start): shown without decoding first. */
-  decodedAhead?(url: string): boolean;
+  /** Whether the image at this URL was decoded ahead (at start), once that decode is over (undefined: not decoded ahead): then shown without a decode of its own. */
+  decodedAhead?(url: string): Promise<boolean> | undefined;
 }
 
 let slotCounter = 0;
@@ -317,12 +317,15 @@ export class Playback {
       if (this.preload === placeholder) this.slotFailed(slot.key);
       return;
     }
+    // An image being decoded ahead (at start): its decode is waited for, not done again on the page.
+    const ahead = pick.item.type === 'image' && slot.src ? this.deps.decodedAhead?.(slot.src) : undefined;
+    const decodedAhead = ahead ? await ahead : false;
     if (this.preload !== placeholder) {
       revokeSlot(slot);
       return;
     }
     placeholder.attached = true;
-    if (pick.item.type === 'text' || pick.item.type === 'wait' || (pick.item.type === 'image' && slot.src && this.deps.decodedAhead?.(slot.src))) placeholder.ready = true;
+    if (pick.item.type === 'text' || pick.item.type === 'wait' || decodedAhead) placeholder.ready = true;
     this.emit();
     if (placeholder.ready && this.wanted?.key === key) this.promote();
   }

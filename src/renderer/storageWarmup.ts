@@ -63,17 +63,19 @@ function readFile(db: IDBDatabase, sha256: string): Promise<Blob | null> {
   });
 }
 
-/** Image URLs decoded here: their item may go on screen at once, without a decode of its own first. */
-const decodedOk = new Set<string>();
+/** Image URLs being decoded here, to whether they were: a decoded one's item goes on screen without a decode of its own first. */
+const decodingAhead = new Map<string, Promise<boolean>>();
 
-/** Resolves once `img` is decoded, or judged undecodable: the item's own image decodes it again if so. */
-function decoded(img: HTMLImageElement, src: string): Promise<void> {
+/** Resolves once `img` is decoded (true), or judged undecodable (false: the item's own image decodes it again). */
+function decoded(img: HTMLImageElement, src: string): Promise<boolean> {
   img.decoding = 'async';
   img.src = src;
-  return img.decode().then(
-    () => void decodedOk.add(src),
-    () => {},
+  const done = img.decode().then(
+    () => true,
+    () => false,
   );
+  decodingAhead.set(src, done);
+  return done;
 }
 
 /** The kiosk's file store, served by its main process (src/main/mediaProtocol.ts; KioskMediaCache's base). */
@@ -111,7 +113,7 @@ function readAheadOne(db: IDBDatabase, file: StartFile): void {
       await decoded(img, url);
       if (!mediaReleased) return url;
       URL.revokeObjectURL(url);
-      decodedOk.delete(url);
+      decodingAhead.delete(url);
       return null;
     }),
   );
@@ -155,15 +157,20 @@ export function takeEarlyMedia(sha256: string): Promise<string | null> | undefin
   return url;
 }
 
-/** Whether the image at `url` was decoded ahead (read ahead, or in the kiosk from its URL), until the first item is on screen. */
-export function decodedAhead(url: string): boolean {
-  return decodedOk.has(url);
+/**
+ * Whether the image at `url` was decoded ahead (read ahead, or in the kiosk from its URL), once
+ * its decode is over; undefined when it is not being decoded ahead (or the first item is on screen).
+ * The kiosk's item gets its URL at once, often before the decode ahead is over: waiting for it
+ * costs less than a second decode on the page.
+ */
+export function decodedAhead(url: string): Promise<boolean> | undefined {
+  return decodingAhead.get(url);
 }
 
 /** The first item is on screen: what was read ahead and not taken (a wrong guess) is given back. */
 export function releaseEarlyMedia(): void {
   mediaReleased = true;
-  decodedOk.clear();
+  decodingAhead.clear();
   for (const url of readAhead.values()) void url.then((made) => made && URL.revokeObjectURL(made));
   readAhead.clear();
   decoding.clear();

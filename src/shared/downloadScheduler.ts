@@ -200,9 +200,13 @@ export class DownloadScheduler<C extends Abortable> {
     // The attempts aborted find their status gone: they schedule no retry.
     this.status.clear();
     this.missingSince.clear();
-    await wipe();
-    this.clearRetries();
-    this.want(this.wantedFiles);
+    try {
+      await wipe();
+    } finally {
+      // Wiped or not (a failed wipe is the caller's to report), every wanted file has a status again.
+      this.clearRetries();
+      this.want(this.wantedFiles);
+    }
   }
 
   /** Starts the stuck check if it is not running (also for the storage's own waits, `stalls`). */
@@ -220,9 +224,10 @@ export class DownloadScheduler<C extends Abortable> {
     if (this.stopped) return;
     for (const file of this.wantedFiles) {
       if (this.active.size >= this.deps.options.maxConcurrent) return;
-      const s = this.status.get(file.sha256)!;
+      const s = this.status.get(file.sha256);
+      // No status: being cleared (an attempt aborted by clear() ends meanwhile); want() gives it one again.
       // A file waiting for its retry is not compared with a clock: its timer starts it.
-      if (s.state === 'ready' || this.active.has(file.sha256) || this.retryTimers.has(file.sha256)) continue;
+      if (!s || s.state === 'ready' || this.active.has(file.sha256) || this.retryTimers.has(file.sha256)) continue;
       if (this.storage.has(file.sha256)) {
         this.becameReady(file.sha256, s);
         continue;

@@ -246,6 +246,9 @@ describe('a kiosk start decodes ahead from the file store', () => {
       await page.close();
 
       const again = await context.newPage();
+      // The page under test's own errors (those collected above are the first page's).
+      const againErrors: string[] = [];
+      again.on('pageerror', (error) => againErrors.push(error.message));
       await freezeClockAt(again, START + 3_000);
       await again.goto(site.url);
       await waitForItem(again, 'affiche-b');
@@ -264,6 +267,7 @@ describe('a kiosk start decodes ahead from the file store', () => {
       });
       expect(shown).toEqual({ given: url, drawn: true, digest: files[1]!.sha256 });
       expect(errors).toEqual([]);
+      expect(againErrors).toEqual([]);
       await context.close();
     } finally {
       await media.close();

@@ -263,4 +263,34 @@ describe('DownloadScheduler', () => {
       ['downloading', 0],
     ]);
   });
+
+  it('clear(): a plan made while the storage is wiped is fetched again after it, and a wipe that fails leaves every wanted file with a status', async () => {
+    const { scheduler, started, settle, stored, state } = setUp();
+    scheduler.want([file(1)]);
+    await vi.advanceTimersByTimeAsync(0);
+    await settle(sha(1), 'ok');
+    // The storage forgets its files at the start of the wipe (as the web player's cache does), then waits.
+    let wipe!: () => void;
+    const wiped = new Promise<void>((resolve) => (wipe = resolve));
+    const cleared = scheduler.clear(async () => {
+      stored.clear();
+      await wiped;
+    });
+    scheduler.want([file(1), file(2)]);
+    await vi.advanceTimersByTimeAsync(0);
+    wipe();
+    await cleared;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state(sha(1))?.state).toBe('downloading');
+    await settle(sha(1), 'ok');
+    await settle(sha(2), 'ok');
+    expect([state(sha(1))?.state, state(sha(2))?.state]).toEqual(['ready', 'ready']);
+    // A wipe that fails: the error goes to the caller, and the files are wanted and fetched as before.
+    const before = started.length;
+    stored.clear();
+    await expect(scheduler.clear(() => Promise.reject(new Error('disk')))).rejects.toThrow('disk');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(scheduler.files().map((f) => f.state)).toEqual(['downloading', 'downloading']);
+    expect(started.length).toBe(before + 2);
+  });
 });
