@@ -244,8 +244,6 @@ export class DownloadScheduler<C extends Abortable> {
     });
     this.active.set(file.sha256, attempt);
     this.watchForStalls();
-    s.state = 'downloading';
-    this.deps.changed();
     try {
       if (file.bytes !== undefined) {
         const room = await this.storage.makeRoom({ ...file, bytes: file.bytes }, attempt);
@@ -257,6 +255,9 @@ export class DownloadScheduler<C extends Abortable> {
           return;
         }
       }
+      // Said to be downloading once it has its room: a file with none never looks under way.
+      s.state = 'downloading';
+      this.deps.changed();
       await this.storage.download(file, attempt);
       // Stored and verified: ready, even if this attempt had been given up as stuck meanwhile.
       this.becameReady(file.sha256, s);

@@ -42,7 +42,7 @@ function setUp(options: { room?: boolean } = {}) {
   const pending = new Map<string, Pending>();
   const started: string[] = [];
   const failures: { sha: string; kind: RetryKind; abandoned: boolean }[] = [];
-  const events = { ready: [] as string[], settled: 0, changed: 0 };
+  const events = { ready: [] as string[], settled: 0, changed: 0, states: [] as string[] };
   const storage: DownloadStorage<AbortController> = {
     has: (s) => stored.has(s),
     keptBytes: () => 0,
@@ -73,7 +73,10 @@ function setUp(options: { room?: boolean } = {}) {
     options: OPTIONS,
     clock,
     newController: () => new AbortController(),
-    changed: () => void events.changed++,
+    changed: () => {
+      events.changed++;
+      events.states.push(...scheduler.files().map((f) => f.state));
+    },
     ready: (s) => void events.ready.push(s),
     settled: () => void events.settled++,
   });
@@ -184,13 +187,16 @@ describe('DownloadScheduler', () => {
   });
 
   it('a file that finds no room waits for room, named with the budget, retried later', async () => {
-    const { scheduler, started, state, failures } = setUp({ room: false });
+    const { scheduler, started, state, failures, events } = setUp({ room: false });
     scheduler.want([file(1, 800)]);
     await vi.advanceTimersByTimeAsync(0);
     expect(started).toEqual([]);
     expect(failures).toEqual([]);
     expect(state(sha(1))).toMatchObject({ state: 'no-room', error: 'not enough room for 800 bytes within the budget of 500', nextTry: Date.now() + 2_000 });
     expect(scheduler.reserved.size).toBe(0);
+    // Its retry finds no room either: never said to be downloading, as nothing was.
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(events.states).not.toContain('downloading');
   });
 
   it('reserves room for a download under way and gives it back when it ends', async () => {
