@@ -1,6 +1,6 @@
 import { playlistsOfZone, MAIN_ZONE } from '../shared/layout.js';
 import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
-import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Pick } from '../shared/schedule.js';
+import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Decision, type Pick } from '../shared/schedule.js';
 import type { StartFile } from '../shared/startMedia.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
@@ -281,8 +281,7 @@ export class Playback {
   }
 
   /** Prepares, off screen, what follows the item on screen, and wakes at the next boundary. */
-  private prepareNext(now: number): void {
-    const decision = decide(this.input(now, this.rotation));
+  private prepareNext(now: number, decision: Decision = decide(this.input(now, this.rotation))): void {
     this.armBoundary(decision.nextChangeAt, now);
     if (decision.now && this.preload?.key !== itemKey(decision.now.playlist.id, decision.now.item)) void this.prepare(decision.now);
   }
@@ -394,9 +393,11 @@ export class Playback {
     const duration = incoming.slot.item.duration;
     if (duration !== undefined) showing.timer.arm(() => this.itemEnded(true), duration * 1000);
     this.emit();
-    // A start from now on would show what follows this item (its rotation is saved): the file it reads ahead.
-    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decide(this.input(now, this.rotation)).now?.item));
-    this.prepareNext(now);
+    // What follows this item, decided once: prepared off screen now, and the file a start from now
+    // on would show first (its rotation is saved), read ahead then.
+    const next = decide(this.input(now, this.rotation));
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, next.now?.item));
+    this.prepareNext(now, next);
   }
 
   /** The showing on screen leaves it, at `end` (default: now, by the monotonic clock). */

@@ -34,9 +34,10 @@ export class SetSwitch {
     private readonly onSwitch: (set: StoredSet) => void,
   ) {}
 
-  async init(): Promise<void> {
-    const [current, pending] = await Promise.all([this.db.sets.get('current'), this.db.sets.get('pending')]);
-    this.current = parseOrNull(current);
+  /** `current`: the current set as the start already read and parsed it (else read here). */
+  async init(current?: Promise<StoredSet | null>): Promise<void> {
+    const [currentSet, pending] = await Promise.all([current ?? this.db.sets.get('current').then(parseOrNull), this.db.sets.get('pending')]);
+    this.current = currentSet;
     this.pending = parseOrNull(pending);
     if (this.pending && !this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
     this.cache.onSettled(() => void this.tryPromote());
