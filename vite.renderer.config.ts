@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 import { buildBundle } from './scripts/playlistBundle.js';
 
 const root = import.meta.dirname;
@@ -54,11 +55,55 @@ function preloadChunks(names: readonly string[]): Plugin {
   };
 }
 
+/** Where index.html asks for the start frame script (after the content security policy, before anything else). */
+const START_FRAME_SLOT = '<!-- start-frame -->';
+
+/**
+ * The start frame (src/renderer/startFrame.ts): a classic script of its own, built apart (one
+ * file, no imports), named by its content's digest and asked for by the page's head where
+ * index.html says. A module script would run only once the document is parsed and the player's
+ * whole code fetched; this one runs at once, so that the first frame is painted before that code runs.
+ */
+function startFrameScript(): Plugin {
+  let fileName = '';
+  return {
+    name: 'antichambre-start-frame',
+    apply: 'build',
+    async buildStart() {
+      const built = await build({
+        configFile: false,
+        logLevel: 'warn',
+        root,
+        build: {
+          write: false,
+          target: 'chrome120',
+          minify: true,
+          lib: { entry: resolve(root, 'src/renderer/startFrame.ts'), formats: ['iife'], name: 'antichambreStartFrame', fileName: () => 'startFrame.js' },
+        },
+      });
+      const outputs = (Array.isArray(built) ? built : [built]) as Rolldown.RolldownOutput[];
+      const chunks = outputs.flatMap((output) => output.output).filter((file): file is Rolldown.OutputChunk => file.type === 'chunk');
+      if (chunks.length !== 1) this.error(`start frame script: expected one file, built ${chunks.length}`);
+      const code = chunks[0]!.code;
+      fileName = `assets/startFrame-${createHash('sha256').update(code).digest('base64url').slice(0, 8)}.js`;
+      this.emitFile({ type: 'asset', fileName, source: code });
+    },
+    transformIndexHtml: {
+      // After Vite's own pass over the page, which would warn that a classic script cannot be bundled.
+      order: 'post',
+      handler(html) {
+        if (!html.includes(START_FRAME_SLOT)) throw new Error(`index.html: ${START_FRAME_SLOT} missing (where the start frame script goes)`);
+        return html.replace(START_FRAME_SLOT, `<script src="./${fileName}"></script>`);
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: resolve(root, 'src/renderer'),
   base: './',
   publicDir: false,
-  plugins: [react(), bundledPlaylists(), preloadChunks(['qrModules', 'download', 'bundleImport'])],
+  plugins: [react(), bundledPlaylists(), startFrameScript(), preloadChunks(['qrModules', 'download', 'bundleImport'])],
   // The player renders with Preact's React-compatible build (same components, same hooks): about
   // 15 KB to evaluate at each start instead of react-dom's 200 KB (see bench/startup.ts).
   resolve: {

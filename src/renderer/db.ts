@@ -20,7 +20,7 @@ export type StoredSet = z.infer<typeof StoredSet>;
 
 /**
  * A verified file: its bytes are the `parts` with its sha256, in offset order. (The read ahead at
- * start, storageWarmup.ts, reads `bytes` and `type` with StoredFileHead: extended to stay in step.)
+ * start, startFrame.ts, reads `bytes` and `type` with StoredFileHead: extended to stay in step.)
  */
 export interface StoredMedia extends StoredFileHead {
   sha256: string;

@@ -1,9 +1,10 @@
-// The page's entry. First, while the rest of the code is evaluated: the database opens, the files
-// the first frame will likely show are read ahead (storageWarmup), the bundled playlists' index is
-// asked for (bundleIndexFetch). (An entry that imported the rest dynamically ran these sooner, but
+// The page's entry. The start frame script (startFrame.ts, run by the page's head) has opened the
+// database and read ahead the files the first frame will likely show (startHandoff takes them);
+// first, while the rest of the code is evaluated, the bundled playlists' index is asked for
+// (bundleIndexFetch). (An entry that imported the rest dynamically ran these sooner, but
 // the player's code, compiled only when imported, then started 70 to 90 ms later: measured with
 // bench/startup.ts, both builds in the same runs, and not kept.)
-import { decodedAhead, releaseEarlyMedia, releaseEarlyStorage, takeEarlyMedia } from './storageWarmup.js';
+import { clearStartFrame, decodedAhead, releaseEarlyMedia, releaseEarlyStorage, takeEarlyMedia } from './startHandoff.js';
 import './bundleIndexFetch.js';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
@@ -84,7 +85,12 @@ async function boot(): Promise<void> {
   let sync: HubSync | null = null;
   const displayPower = window.antichambre?.displayPower;
   const power = new ScreenPower({ timezone, urgent: () => alerts.covered(), display: displayPower ? (state) => displayPower(state) : null, onChange: () => sync?.powerChanged() });
-  const cover = () => playback.setCovered(alerts.covered() || power.asleep());
+  const cover = () => {
+    const covered = alerts.covered() || power.asleep();
+    // The start frame (startFrame.ts) is over the stage: an urgent alert or a sleeping screen shows at once.
+    if (covered) clearStartFrame();
+    playback.setCovered(covered, power.view.sleepsAt ?? Infinity);
+  };
   alerts.subscribe(() => {
     power.alertsChanged();
     cover();

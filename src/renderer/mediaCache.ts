@@ -51,7 +51,7 @@ export interface CacheOptions {
   /** After a refusal (404, 403, wrong bytes): try again this much later at the earliest. */
   refusedRetryMs: number;
   random: () => number;
-  /** A file read ahead at start (storageWarmup's takeEarlyMedia): its object URL, taken once; undefined when not read ahead. */
+  /** A file read ahead at start (the start frame script's, through startHandoff's takeEarlyMedia): its object URL, taken once; undefined when not read ahead. */
   takeEarly?: (sha256: string) => Promise<string | null> | undefined;
 }
 
@@ -145,7 +145,7 @@ export class MediaCache implements PlayerMedia {
 
   async mediaUrl(sha256: string, type?: string): Promise<string | null> {
     const sha = sha256.toLowerCase();
-    // Read ahead at start (storageWarmup), its image already decoded: taken once, owned by the caller like any other.
+    // Read ahead at start (startFrame.ts), its image already decoded: taken once, owned by the caller like any other.
     const early = type ? undefined : this.options.takeEarly?.(sha);
     const url = early ? await early : null;
     if (url) {

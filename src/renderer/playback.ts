@@ -44,6 +44,8 @@ export interface SlotView {
 export interface PlayerView {
   slots: SlotView[];
   idle: boolean;
+  /** The zone decided that nothing plays here now (not merely nothing ready yet). */
+  nothingToPlay: boolean;
   revision: string | null;
 }
 
@@ -71,9 +73,10 @@ export interface PlaybackDeps {
   waits?(): Record<string, number>;
   /**
    * What a start at this moment would show first in this zone (decided from the rotation it saved):
-   * its file, read ahead at the next start (null: none, a text).
+   * its file, read ahead at the next start (null: none, a text), and until when that decision
+   * holds by schedule (ms since the epoch: the next schedule change).
    */
-  startFile?(zoneId: string, file: StartFile | null): void;
+  startFile?(zoneId: string, file: StartFile | null, holdsUntil: number): void;
   /** Whether the image at this URL was decoded ahead (at start), once that decode is over (undefined: not decoded ahead): then shown without a decode of its own. */
   decodedAhead?(url: string): Promise<boolean> | undefined;
 }
@@ -123,7 +126,8 @@ export class Playback {
   /** An urgent alert covers the screen: nothing plays (the item on screen is cut short). */
   private covered = false;
   private idle = true;
-  view: PlayerView = { slots: [], idle: true, revision: null };
+  private nothingToPlay = false;
+  view: PlayerView = { slots: [], idle: true, nothingToPlay: false, revision: null };
 
   constructor(
     private readonly deps: PlaybackDeps,
@@ -248,15 +252,18 @@ export class Playback {
     const now = Date.now();
     const decision = decide(this.input(now, this.rotation));
     this.armBoundary(decision.nextChangeAt, now);
+    this.nothingToPlay = !decision.now;
     if (!decision.now) {
       this.wanted = null;
+      // Nothing to play: a start now would show nothing here either (no file read ahead, no frame).
+      this.deps.startFile?.(this.zoneId, null, decision.nextChangeAt);
       this.goIdle();
       return;
     }
     const key = itemKey(decision.now.playlist.id, decision.now.item);
     this.wanted = { key, rotation: decision.rotation };
     // Until it is shown, a start now would show it first too (the rotation saved is still the one it was decided from).
-    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decision.now.item));
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decision.now.item), decision.nextChangeAt);
     if (this.preload?.key !== key) void this.prepare(decision.now);
     else if (this.preload.ready) this.promote();
     this.prepareTimer.arm(() => {
@@ -396,7 +403,7 @@ export class Playback {
     // What follows this item, decided once: prepared off screen now, and the file a start from now
     // on would show first (its rotation is saved), read ahead then.
     const next = decide(this.input(now, this.rotation));
-    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, next.now?.item));
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, next.now?.item), next.nextChangeAt);
     this.prepareNext(now, next);
   }
 
@@ -462,7 +469,7 @@ export class Playback {
     for (const slot of this.leaving) slots.push({ ...slot });
     // Not before its files are attached: drawn without its source, an image would fail to decode and be skipped.
     if (this.preload?.attached) slots.push({ ...this.preload.slot });
-    this.view = { slots, idle: this.idle && !this.current, revision: this.set?.revision ?? null };
+    this.view = { slots, idle: this.idle && !this.current, nothingToPlay: this.nothingToPlay && !this.current, revision: this.set?.revision ?? null };
     this.listeners.notify();
   }
 }

@@ -4,7 +4,7 @@ import { Listeners } from './listeners.js';
 import { Playback, type PlaybackDeps } from './playback.js';
 import { SettingsSnapshot } from './settings.js';
 import { TickerFeed } from './tickerFeed.js';
-import { START_MEDIA_KEY, START_MEDIA_MAX, type StartFile } from '../shared/startMedia.js';
+import { START_MEDIA_KEY, START_MEDIA_MAX, type StartBox, type StartFile, type StartMedia } from '../shared/startMedia.js';
 
 /**
  * The screen's zones (§6): one `Playback` per `playlist` zone and one `TickerFeed` per `ticker`
@@ -33,32 +33,43 @@ export interface ScreenView {
 export class ScreenLayout {
   private set: StoredSet | null = null;
   private covered = false;
+  /** Until when nothing is known to cover the screen (the power schedule's next sleep). */
+  private uncoveredUntil = Infinity;
   private stopped = false;
   private readonly listeners = new Listeners();
   view: ScreenView = { layout: FULL_SCREEN, zones: [] };
 
-  /** Each playlist zone's file a start now would show first, kept for the next start to read ahead (storageWarmup). */
+  /** Each playlist zone's file a start now would show first, kept for the next start to read ahead and paint (startFrame.ts). */
   private readonly startFiles = new Map<string, StartFile>();
-  /** The playlist zones of the arrangement in force (set before its zones start: they report from their first decision). */
-  private playlistZones = new Set<string>();
+  /** Until when each playlist zone's decision (its start file, or none) holds by schedule. */
+  private readonly holdsUntil = new Map<string, number>();
+  /** The playlist zones of the arrangement in force, with their boxes (set before its zones start: they report from their first decision). */
+  private playlistZones = new Map<string, StartBox>();
   private savedStartFiles = '';
   /** What each zone's playback is given: the screen's, and where to report its start file. */
   private readonly zoneDeps: PlaybackDeps;
 
   constructor(private readonly deps: PlaybackDeps) {
-    this.zoneDeps = { ...deps, startFile: (zoneId, file) => this.startFileChanged(zoneId, file) };
+    this.zoneDeps = { ...deps, startFile: (zoneId, file, holdsUntil) => this.startFileChanged(zoneId, file, holdsUntil) };
   }
 
-  private startFileChanged(zoneId: string, file: StartFile | null): void {
-    if (this.stopped || !this.playlistZones.has(zoneId)) return;
-    if (file) this.startFiles.set(zoneId, file);
+  private startFileChanged(zoneId: string, file: StartFile | null, holdsUntil: number): void {
+    const box = this.playlistZones.get(zoneId);
+    if (this.stopped || !box) return;
+    if (file) this.startFiles.set(zoneId, { ...file, box });
     else this.startFiles.delete(zoneId);
+    this.holdsUntil.set(zoneId, holdsUntil);
     this.saveStartFiles();
   }
 
-  /** Written when it changes (a zone decides twice per item: at its start, and what follows it). */
+  /**
+   * Written when it changes (a zone decides twice per item: at its start, and what follows it).
+   * The start frame may be painted while every zone's decision holds and nothing covers the screen.
+   */
   private saveStartFiles(): void {
-    const text = JSON.stringify([...this.startFiles.values()].slice(0, START_MEDIA_MAX));
+    const paintUntil = this.covered ? 0 : Math.min(this.uncoveredUntil, ...this.holdsUntil.values());
+    const media: StartMedia = { files: [...this.startFiles.values()].slice(0, START_MEDIA_MAX), paintUntil: Number.isFinite(paintUntil) ? paintUntil : 0 };
+    const text = JSON.stringify(media);
     if (text === this.savedStartFiles) return;
     try {
       localStorage.setItem(START_MEDIA_KEY, text);
@@ -108,8 +119,15 @@ export class ScreenLayout {
     void this.arrange();
   }
 
-  setCovered(covered: boolean): void {
+  /**
+   * An urgent alert or the power schedule covers the screen (nothing plays); `uncoveredUntil`: when
+   * the power schedule covers it next (a start frame painted after that could show a sleeping screen's item).
+   */
+  setCovered(covered: boolean, uncoveredUntil = Infinity): void {
+    const changed = covered !== this.covered || uncoveredUntil !== this.uncoveredUntil;
     this.covered = covered;
+    this.uncoveredUntil = uncoveredUntil;
+    if (changed && !this.stopped) this.saveStartFiles();
     for (const zone of this.view.zones) {
       zone.playback?.setCovered(covered);
       zone.ticker?.setCovered(covered);
@@ -160,10 +178,15 @@ export class ScreenLayout {
     this.startSettings = null;
     if (this.stopped) return;
     // Zones dropped show nothing at the next start; the new ones report from their first decision, below.
-    this.playlistZones = new Set(layout.zones.filter((zone) => zone.kind === 'playlist').map((zone) => zone.id));
-    const dropsGuess = [...this.startFiles.keys()].filter((zoneId) => !this.playlistZones.has(zoneId));
-    for (const zoneId of dropsGuess) this.startFiles.delete(zoneId);
-    if (dropsGuess.length > 0) this.saveStartFiles();
+    this.playlistZones = new Map(layout.zones.filter((zone) => zone.kind === 'playlist').map((zone) => [zone.id, { x: zone.x, y: zone.y, width: zone.width, height: zone.height }]));
+    // A zone kept keeps its file, in its new box (a layout may move a zone and keep its id).
+    const dropsGuess = [...this.holdsUntil.keys()].filter((zoneId) => !this.playlistZones.has(zoneId));
+    for (const zoneId of dropsGuess) {
+      this.startFiles.delete(zoneId);
+      this.holdsUntil.delete(zoneId);
+    }
+    for (const [zoneId, file] of this.startFiles) this.startFiles.set(zoneId, { ...file, box: this.playlistZones.get(zoneId)! });
+    this.saveStartFiles();
     for (const zone of layout.zones) {
       const kept = old.find((z) => z.zone.id === zone.id && z.zone.kind === zone.kind);
       if (kept) {

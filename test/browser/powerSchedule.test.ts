@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
 import type { PowerStatus } from '../../src/shared/powerSchedule.js';
 import { StatusMessage } from '../../src/shared/protocol.js';
+import { parseStartMedia, START_MEDIA_KEY } from '../../src/shared/startMedia.js';
 import { freezeClockAt, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl, WELCOME_BUNDLE } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -44,6 +45,11 @@ async function sleepCover(page: Page): Promise<{ state: string | null; black: bo
       line: line && cover.firstElementChild ? { x: Math.round(line.x), y: Math.round(line.y), color: getComputedStyle(cover.firstElementChild).color } : null,
     };
   });
+}
+
+/** Until when the next start may paint its start frame, as the player keeps it for that start (startFrame.ts). */
+async function paintUntil(page: Page): Promise<number> {
+  return parseStartMedia(await page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY)).paintUntil;
 }
 
 /** The screen's connection now: moves the page clock a second at a time until the player has reconnected (its backoff runs on the page clock). */
@@ -88,6 +94,8 @@ describe('the web player asleep when the building is closed (page clock)', () =>
     await page.clock.runFor(1_000);
     await waitForItem(page, 'horaires', 15_000);
     expect(await sleepCover(page)).toBeNull();
+    // A start now may paint its start frame (startFrame.ts) until closing, not after: it would light a sleeping screen.
+    await expect.poll(() => paintUntil(page)).toBe(CLOSING);
 
     // 17:30: black, nothing on screen underneath, and the hub told at once.
     await page.clock.runFor(60_000);
@@ -97,6 +105,8 @@ describe('the web player asleep when the building is closed (page clock)', () =>
     expect(cover.line!.color).toBe('rgb(43, 43, 43)');
     expect(await page.textContent('[data-power]')).toContain('Écran en veille · rallumage mercredi 08:30');
     expect(await onScreen(page)).toBe('idle');
+    // Asleep: a start paints no frame.
+    await expect.poll(() => paintUntil(page)).toBe(0);
     await expect.poll(lastPower, { timeout: 10_000 }).toEqual({ state: 'black', since: new Date(CLOSING).toISOString(), until: new Date(OPENING).toISOString() });
     // The dim line moves every minute: no pixel stays lit.
     await page.clock.runFor(60_000);
@@ -108,6 +118,8 @@ describe('the web player asleep when the building is closed (page clock)', () =>
     expect(await (await liveScreen(page)).timeout(10_000).emitWithAck('alert', { id: 'crue', level: 'urgent', text: 'Alerte crue : évitez les bords de Loire', until })).toEqual({ ok: true });
     await expect.poll(() => page.$eval('[data-alert-level="urgent"]', (el) => el.textContent).catch(() => null), { timeout: 5_000 }).toContain('Alerte crue');
     expect(await sleepCover(page)).toBeNull();
+    // Covered by the alert: a start paints no frame either.
+    await expect.poll(() => paintUntil(page)).toBe(0);
     // Awake for the alert: no `until` by schedule (the alert's own end decides).
     expect(await reported(page, lastPower, 'on')).toEqual({ state: 'on', since: new Date(Date.parse('2026-12-01T23:00:00+01:00')).toISOString() });
     await page.clock.runFor(11 * 60_000);
@@ -124,6 +136,7 @@ describe('the web player asleep when the building is closed (page clock)', () =>
     await page.clock.runFor(1_000);
     await waitForItem(page, 'horaires', 15_000);
     expect(await reported(page, lastPower, 'on')).toMatchObject({ state: 'on', until: new Date(Date.parse('2026-12-02T17:30:00+01:00')).toISOString() });
+    await expect.poll(() => paintUntil(page)).toBe(Date.parse('2026-12-02T17:30:00+01:00'));
 
     // Nothing was counted as shown while the screen was asleep: the item on screen at closing was cut there.
     const shown = (await readStore<Impression>(page, 'outbox')).filter((i) => i.itemId === 'horaires');

@@ -12,7 +12,8 @@ import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { useBrowserAndSite } from '../support/suite.js';
 import { bundledPlaylists, expectedSequence, PLAYLISTS_DIR } from '../support/bundled.js';
-import { parseStartMedia, START_MEDIA_KEY } from '../../src/shared/startMedia.js';
+import { parseStartMedia, START_MEDIA_KEY, type StartBox, type StartMedia } from '../../src/shared/startMedia.js';
+import { nextChangeAt } from '../../src/shared/schedule.js';
 
 // Wednesday 25 November 2026, 10:00 in Paris: the office-hours playlist is on.
 const START = Date.parse('2026-11-25T10:00:00+01:00');
@@ -21,6 +22,16 @@ const env = useBrowserAndSite();
 
 const playlists = bundledPlaylists('mairie');
 const expected = expectedSequence(playlists, 'Europe/Paris', START, 2);
+
+/** The bundled layout's `main` zone (the test pages are landscape): where its start frame is painted. */
+const MAIN_BOX: StartBox = (() => {
+  const layout = JSON.parse(readFileSync(join(PLAYLISTS_DIR, 'mairie/layouts/accueil.layout.json'), 'utf8')) as LayoutInput;
+  const { x, y, width, height } = layout.zones.find((zone) => zone.id === 'main')!;
+  return { x, y, width, height };
+})();
+
+const storedList = async (page: Page): Promise<StartMedia> => parseStartMedia(await page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY));
+const storeList = (page: Page, list: unknown): Promise<void> => page.evaluate(([key, text]) => localStorage.setItem(key!, text!), [START_MEDIA_KEY, JSON.stringify(list)]);
 
 function fileOf(show: { playlistId: string; itemId: string }): string {
   const item = playlists.find((p) => p.id === show.playlistId)?.items.find((i) => i.id === show.itemId);
@@ -88,10 +99,10 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   await freezeClockAt(page, START);
   await page.goto(env.site().url);
   await waitForItem(page, expected[0]!.itemId);
-  // A start from now on would show the item after it (the rotation is saved): its file is kept for that start.
-  await expect
-    .poll(() => page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY))
-    .toBe(JSON.stringify([{ zone: 'main', sha256: fileOf(expected[1]!), video: false }]));
+  // A start from now on would show the item after it (the rotation is saved): its file is kept for
+  // that start, with its zone's box, and may be painted until the schedule may change (no power schedule here).
+  await expect.poll(() => storedList(page)).toEqual({ files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: false, box: MAIN_BOX }], paintUntil: nextChangeAt(playlists, 'Europe/Paris', START) });
+  expect((await storedList(page)).paintUntil).toBeGreaterThan(START + 3_000);
   return { context, page };
 }
 
@@ -109,6 +120,139 @@ async function startAgain(context: Awaited<ReturnType<typeof newPlayerPage>>['co
 }
 
 
+/** Holds the player's code (its entry chunk) until the returned function is called: what happens before is the start frame script's alone. */
+async function holdPlayerCode(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  // (Routing also turns the page's HTTP cache off: the chunk is asked for again.)
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+/** The start frame's image in `zone`: its box on the page (px, rounded), whether it is drawn, and the sha256 of its bytes; null when none is painted. */
+async function frameImage(page: Page, zone = 'main'): Promise<{ box: { x: number; y: number; width: number; height: number }; drawn: boolean; digest: string } | null> {
+  return page.evaluate(async (zone) => {
+    const box = document.querySelector(`.start-frame [data-start-frame-zone="${zone}"]`);
+    const img = box?.querySelector('img');
+    if (!box || !img) return null;
+    const watched = (window as unknown as { __watched: Watched }).__watched;
+    const blob = watched.blobs.get(img.src);
+    const digest = blob ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : `not an object URL: ${img.src}`;
+    const rect = box.getBoundingClientRect();
+    return { box: { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, drawn: img.complete && img.naturalWidth > 0, digest };
+  }, zone);
+}
+
+/** Where the bundled layout's main zone lies on this page (px, rounded). */
+function mainBoxOn(page: Page): { x: number; y: number; width: number; height: number } {
+  const { width, height } = page.viewportSize()!;
+  return { x: Math.round((width * MAIN_BOX.x) / 100), y: Math.round((height * MAIN_BOX.y) / 100), width: Math.round((width * MAIN_BOX.width) / 100), height: Math.round((height * MAIN_BOX.height) / 100) };
+}
+
+/**
+ * Records, from the page's first script, the start frame's life in order: `frame <zone>` when a
+ * zone's frame is painted, `frame gone <zone> over <item>` when it is taken down, with the item
+ * then on screen in that zone (or `none`). (The page clock leaves no performance marks to read.)
+ */
+function watchFrame(): void {
+  const events: string[] = [];
+  (window as unknown as { __frameEvents: string[] }).__frameEvents = events;
+  new MutationObserver((records) => {
+    for (const record of records) {
+      // (The frame's layer goes on the page first, then each zone's box into it.)
+      for (const node of record.addedNodes) if (node instanceof HTMLElement && node.dataset.startFrameZone) events.push(`frame ${node.dataset.startFrameZone}`);
+      for (const node of record.removedNodes) {
+        const zone = node instanceof HTMLElement ? node.dataset.startFrameZone : undefined;
+        if (!zone) continue;
+        const item = document.querySelector(`#root [data-zone="${zone}"] [data-item-id]:not([data-leaving])`);
+        events.push(`frame gone ${zone} over ${item?.getAttribute('data-item-id') ?? 'none'}`);
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+const frameEvents = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __frameEvents: string[] }).__frameEvents);
+
+/** A second start on the first's profile, at START + 3 s, with the player's code held back; returns its release. */
+async function heldStart(context: Awaited<ReturnType<typeof newPlayerPage>>['context']): Promise<{ again: Page; release: () => void }> {
+  const again = await context.newPage();
+  await watchStart(again);
+  await again.addInitScript(watchFrame);
+  await freezeClockAt(again, START + 3_000);
+  const release = await holdPlayerCode(again);
+  await again.goto(env.site().url, { waitUntil: 'commit' });
+  return { again, release };
+}
+
+describe("the start frame: what a start will show first, painted before the player's code has run", () => {
+  it("is painted in its zone's box from the file read ahead, and gives way to the zone's first item, the same file", async () => {
+    const { context, page } = await firstStart();
+    await page.close();
+    const { again, release } = await heldStart(context);
+    await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    expect(await frameImage(again)).toEqual({ box: mainBoxOn(again), drawn: true, digest: fileOf(expected[1]!) });
+    // The player's code has not run yet (nothing on the stage): the frame is the start frame script's alone.
+    expect(await again.evaluate(() => document.getElementById('root')?.childElementCount)).toBe(0);
+    release();
+    await waitForItem(again, expected[1]!.itemId);
+    await again.clock.runFor(100);
+    // Taken down once the item, the same file, is on screen under it.
+    await expect.poll(() => again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    expect(await frameEvents(again)).toEqual(['frame main', `frame gone main over ${expected[1]!.itemId}`]);
+    expect(await shownImage(again)).toEqual({ readAhead: true, decodedOnPage: false, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
+    await context.close();
+  });
+
+  it('is not painted once the decisions it came from may have changed (a schedule boundary passed since): the file is still read ahead', async () => {
+    const { context, page } = await firstStart();
+    await storeList(page, { ...(await storedList(page)), paintUntil: START + 1_000 });
+    await page.close();
+    const { again, release } = await heldStart(context);
+    // Read and decoded ahead (a frame would be painted at the same moment), and no frame.
+    await expect.poll(() => again.evaluate(() => (window as unknown as { __watched: Watched }).__watched.decodedAhead.size), { timeout: 10_000 }).toBe(1);
+    expect(await again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    release();
+    await waitForItem(again, expected[1]!.itemId);
+    await again.clock.runFor(100);
+    expect(await shownImage(again)).toEqual({ readAhead: true, decodedOnPage: false, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
+    expect(await frameEvents(again)).toEqual([]);
+    await context.close();
+  });
+
+  it("a wrong guess is painted, then gives way to the zone's own first item", async () => {
+    const { context, page } = await firstStart();
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, box: MAIN_BOX }], paintUntil: START + 3_600_000 });
+    await page.close();
+    const { again, release } = await heldStart(context);
+    await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    expect((await frameImage(again))?.digest).toBe(fileOf(expected[0]!));
+    release();
+    await waitForItem(again, expected[1]!.itemId);
+    await again.clock.runFor(100);
+    await expect.poll(() => again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    // Over the wrong file until the zone's own first item was on screen under it.
+    expect(await frameEvents(again)).toEqual(['frame main', `frame gone main over ${expected[1]!.itemId}`]);
+    expect(await shownImage(again)).toMatchObject({ digest: fileOf(expected[1]!), drawn: true });
+    await context.close();
+  });
+
+  it("is taken down after 10 s even when the player's code never runs", async () => {
+    const { context, page } = await firstStart();
+    await page.close();
+    const { again } = await heldStart(context);
+    await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    await again.clock.runFor(9_000);
+    expect(await frameImage(again)).not.toBeNull();
+    await again.clock.runFor(1_100);
+    expect(await again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    expect(await frameEvents(again)).toEqual(['frame main', 'frame gone main over none']);
+    await context.close();
+  });
+});
+
 describe('a start reads ahead the file it will show first', () => {
   it('the file guessed right is read and decoded before the code has run, and is the one shown', async () => {
     const { context, page } = await firstStart();
@@ -122,7 +266,7 @@ describe('a start reads ahead the file it will show first', () => {
   it('a wrong guess changes nothing of what is shown, and what it read is given back', async () => {
     const { context, page } = await firstStart();
     // Another cached file named for the zone: the start decides otherwise, and shows its own choice's file.
-    await page.evaluate(([key, sha]) => localStorage.setItem(key!, JSON.stringify([{ zone: 'main', sha256: sha, video: false }])), [START_MEDIA_KEY, fileOf(expected[0]!)]);
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false }], paintUntil: 0 });
     await page.close();
     const again = await startAgain(context);
     const shown = await shownImage(again);
@@ -135,7 +279,7 @@ describe('a start reads ahead the file it will show first', () => {
   it('a damaged list is ignored', async () => {
     const { context, page } = await firstStart();
     // Not a list the player wrote (the right file, but a field of the wrong type): ignored, the start reads its first file after its code has run.
-    await page.evaluate(([key, sha]) => localStorage.setItem(key!, JSON.stringify([{ zone: 'main', sha256: sha, video: 'non' }])), [START_MEDIA_KEY, fileOf(expected[1]!)]);
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: 'non', box: MAIN_BOX }], paintUntil: START + 3_600_000 });
     await page.close();
     const again = await startAgain(context);
     expect(await shownImage(again)).toEqual({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
@@ -177,10 +321,10 @@ describe('a start with two playlist zones reads ahead both', () => {
     await waitForItem(page, 'gauche-0');
     await waitForItem(page, 'droite-0');
     // Each zone names the file a start from now on would show (the item after the one it shows), both zones.
-    const listed = async () => parseStartMedia(await page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY)).sort((a, b) => a.zone.localeCompare(b.zone));
+    const listed = async () => (await storedList(page)).files.sort((a, b) => a.zone.localeCompare(b.zone));
     await expect.poll(listed).toEqual([
-      { zone: 'cote', sha256: right[1]!.sha256, video: false },
-      { zone: 'main', sha256: left[1]!.sha256, video: false },
+      { zone: 'cote', sha256: right[1]!.sha256, video: false, box: { x: 60, y: 0, width: 40, height: 100 } },
+      { zone: 'main', sha256: left[1]!.sha256, video: false, box: { x: 0, y: 0, width: 60, height: 100 } },
     ]);
     await page.close();
 
@@ -238,11 +382,12 @@ describe('a kiosk start decodes ahead from the file store', () => {
       kiosk.store.want(files.map((f) => ({ sha256: f.sha256, src: media.url('good', f.name), firstPlay: 0 })));
       await expect.poll(() => files.every((f) => kiosk.store.isReady(f.sha256)), { timeout: 15_000 }).toBe(true);
       await watchKioskStart(context);
+      await context.addInitScript(watchFrame);
 
       await freezeClockAt(page, START);
       await page.goto(site.url);
       await waitForItem(page, 'affiche-a');
-      await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY)).toBe(JSON.stringify([{ zone: 'main', sha256: files[1]!.sha256, video: false }]));
+      await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: files[1]!.sha256, video: false, box: { x: 0, y: 0, width: 100, height: 100 } }]);
       await page.close();
 
       const again = await context.newPage();
@@ -266,6 +411,9 @@ describe('a kiosk start decodes ahead from the file store', () => {
         return { given: (window as unknown as { __appMediaUrl: (el: Element) => string | null }).__appMediaUrl(img), drawn: img.complete && img.naturalWidth > 0, digest };
       });
       expect(shown).toEqual({ given: url, drawn: true, digest: files[1]!.sha256 });
+      // Its start frame was painted (the kiosk: from the same URL) and gave way to it once it was on screen.
+      await again.clock.runFor(100);
+      await expect.poll(() => frameEvents(again)).toEqual(['frame main', 'frame gone main over affiche-b']);
       expect(errors).toEqual([]);
       expect(againErrors).toEqual([]);
       await context.close();

@@ -22,6 +22,7 @@ import type { ScreenPower } from '../screenPower.js';
 import { ItemView, type ItemCallbacks } from './ItemView.js';
 import { TickerZone } from './TickerZone.js';
 import { markFirstItem } from '../deferredCode.js';
+import { keepStartFrameOf, startFrameShown } from '../startHandoff.js';
 
 export interface StageProps {
   screen: ScreenLayout;
@@ -50,6 +51,8 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
   // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
   const announcing = effectiveCalls(layout).show !== 'off';
   const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait }), [queue, chime, announcing, lang, announcer, showWait]);
+  // A start frame painted for a zone this arrangement does not play (startFrame.ts) is taken down.
+  useEffect(() => keepStartFrameOf(zones.filter((runtime) => runtime.playback).map((runtime) => runtime.zone.id)), [zones]);
   return (
     <QueueContext.Provider value={queueContext}>
       <main className="stage" lang={lang}>
@@ -99,11 +102,24 @@ function PlaylistZone({ playback, name, lang, timezone }: { playback: Playback; 
     }),
     [playback],
   );
-  const hasCurrent = view.slots.some((slot) => slot.phase === 'current');
+  const current = view.slots.find((slot) => slot.phase === 'current');
+  const hasCurrent = current !== undefined;
+  const currentFile = current?.item.type === 'image' || current?.item.type === 'video' ? current.item.sha256.toLowerCase() : null;
   useEffect(() => {
-    // The first item's first painted frame (two frames after its commit): the benchmark's mark, and deferred code loads.
-    if (hasCurrent) requestAnimationFrame(() => requestAnimationFrame(markFirstItem));
-  }, [hasCurrent]);
+    if (!hasCurrent) {
+      // Nothing to play here: the zone's start frame, if any, gives way to the idle screen.
+      if (view.nothingToPlay) startFrameShown(playback.zoneId, null);
+      return;
+    }
+    // The first item's first painted frame (two frames after its commit): the benchmark's mark,
+    // deferred code loads, and the zone's start frame is taken down (the item is under it).
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        markFirstItem();
+        startFrameShown(playback.zoneId, currentFile);
+      }),
+    );
+  }, [hasCurrent, view.nothingToPlay, playback, currentFile]);
   return (
     <>
       {view.idle ? <IdleScreen name={name} lang={lang} timezone={timezone} /> : null}

@@ -1,0 +1,253 @@
+/**
+ * The start frame: a classic script of its own, run by the page's head before the player's code
+ * is fetched (built apart by vite.renderer.config.ts's `startFrameScript`; a few KB). VS Code
+ * paints its splash the same way, from what the last window remembered, before the workbench loads.
+ *
+ * - It reads what a start at this moment would show first (kept in localStorage by ScreenLayout as
+ *   each playlist zone decides: a guess) and reads those files from IndexedDB into object URLs
+ *   while the player's code loads (the kiosk: its `app://media` URLs), decoding the images.
+ * - While the decisions that list came from hold (`paintUntil`: no schedule change, no sleep, no
+ *   alert since), each image is painted at once in its zone's box, over the stage: the start
+ *   frame. The zone's first item takes its place as soon as it is on screen (`frameShown`), the
+ *   same image in the same place when the guess was right; the frame is gone after
+ *   FRAME_CAP_MS whatever happens, so it can never stay in front of the player.
+ * - Opening the database early also has IndexedDB load the origin's store from disk meanwhile.
+ *   This connection only reads: every other read goes through PlayerDb (Dexie), which opens its
+ *   own; this one is closed once PlayerDb's is open, or at once if the database must change
+ *   version. A database that does not exist yet is not created here (PlayerDb creates it).
+ *
+ * The player takes what was read through `window.antichambreStart` (startHandoff.ts).
+ */
+import { PLAYER_DB_NAME } from './dbName.js';
+import { framedFiles, NO_START_MEDIA, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
+import type { StartHandoff } from './startHandoff.js';
+
+/** The start frame is taken down this long after the script ran, whatever the player did meanwhile. */
+const FRAME_CAP_MS = 10_000;
+
+/** The kiosk's file store, served by its main process (src/main/mediaProtocol.ts; KioskMediaCache's base). */
+const KIOSK_MEDIA = 'app://media';
+
+let early: IDBDatabase | null = null;
+let released = false;
+
+/** Files read ahead and not taken yet: sha256 → their object URL once read (null when not there). */
+const readAhead = new Map<string, Promise<string | null>>();
+/** The images decoded ahead, kept until the first item is on screen so that their decoded pixels stay. */
+const decoding = new Map<string, HTMLImageElement>();
+/** Image URLs being decoded here, to whether they were: a decoded one's item goes on screen without a decode of its own first. */
+const decodingAhead = new Map<string, Promise<boolean>>();
+let mediaReleased = false;
+
+/** The frame's layer (created with its first image), each zone's box painted in it, and the zones no longer to paint. */
+let layer: HTMLElement | null = null;
+const painted = new Map<string, { sha256: string; box: HTMLElement }>();
+const takenDown = new Set<string>();
+let frameOver = false;
+
+function storedStartMedia(): StartMedia {
+  try {
+    return parseStartMedia(localStorage.getItem(START_MEDIA_KEY));
+  } catch {
+    return NO_START_MEDIA; // storage refused (a private window, a policy): nothing read ahead
+  }
+}
+
+const media = storedStartMedia();
+/** The zones whose image is painted as soon as it is read (their decisions still hold now). */
+const framed = new Map(framedFiles(media, Date.now()).map((file) => [file.zone, file]));
+
+/** The kiosk (a bridge with a file store): files are served at their URL, nothing to read from IndexedDB. */
+const inKiosk = (): boolean => {
+  // The test of kioskMedia.ts's kioskMediaBridge, not imported: this script runs before the player's code is there.
+  const bridge = window.antichambre;
+  return Boolean(bridge?.mediaWant && bridge.mediaStatus && bridge.mediaClear);
+};
+
+/** Runs `then` once the page has a body (the script runs in the head; a read usually ends after the body is parsed). */
+function withBody(then: (body: HTMLElement) => void): void {
+  if (document.body) return then(document.body);
+  document.addEventListener('DOMContentLoaded', () => then(document.body), { once: true });
+}
+
+/** Paints an image in its zone's box, unless the zone's first item is already on screen (or its frame may not be painted). */
+function paint(file: StartFile, img: HTMLImageElement): void {
+  const box = file.box;
+  if (!box || frameOver || mediaReleased || takenDown.has(file.zone) || painted.has(file.zone) || framed.get(file.zone) !== file) return;
+  withBody((body) => {
+    if (frameOver || takenDown.has(file.zone) || painted.has(file.zone)) return;
+    if (!layer) {
+      layer = document.createElement('div');
+      layer.className = 'start-frame';
+      // What it shows is the zone's item, painted early: its text alternative comes with the item itself.
+      layer.setAttribute('aria-hidden', 'true');
+      body.append(layer);
+    }
+    const zone = document.createElement('div');
+    zone.className = 'start-frame-zone';
+    zone.dataset.startFrameZone = file.zone;
+    zone.style.left = `${box.x}%`;
+    zone.style.top = `${box.y}%`;
+    zone.style.width = `${box.width}%`;
+    zone.style.height = `${box.height}%`;
+    img.className = 'media';
+    img.alt = '';
+    img.setAttribute('elementtiming', START_FRAME_TIMING);
+    zone.append(img);
+    layer.append(zone);
+    painted.set(file.zone, { sha256: file.sha256, box: zone });
+  });
+}
+
+/**
+ * An image being decoded, painted in its zone's box at once (the browser shows it as soon as it is
+ * decoded, as a static page's image); resolves once it is decoded, or taken down when it cannot be.
+ */
+async function shown(file: StartFile, img: HTMLImageElement, decode: Promise<boolean>): Promise<void> {
+  paint(file, img);
+  if (!(await decode)) takeDown(file.zone);
+}
+
+/** A file's bytes as MediaCache.readMedia assembles them (its parts in order; null unless complete). */
+function readFile(db: IDBDatabase, sha256: string): Promise<Blob | null> {
+  return new Promise((resolve) => {
+    let tx: IDBTransaction;
+    try {
+      tx = db.transaction(['media', 'parts'], 'readonly');
+    } catch {
+      return resolve(null); // an older database without parts: PlayerDb upgrades it
+    }
+    const head = tx.objectStore('media').get(sha256);
+    const parts = tx.objectStore('parts').getAll(IDBKeyRange.bound([sha256, -Infinity], [sha256, Infinity]));
+    tx.onabort = () => resolve(null);
+    parts.onsuccess = () => {
+      const record = StoredFileHead.safeParse(head.result);
+      if (!record.success) return resolve(null);
+      const blobs = (parts.result as { blob?: unknown }[]).map((part) => part.blob);
+      if (!blobs.every((blob): blob is Blob => blob instanceof Blob)) return resolve(null);
+      const blob = new Blob(blobs, { type: record.data.type });
+      resolve(blob.size === record.data.bytes ? blob : null);
+    };
+  });
+}
+
+/** Resolves once `img` is decoded (true), or judged undecodable (false: the item's own image decodes it again). */
+function decoded(img: HTMLImageElement, src: string): Promise<boolean> {
+  img.decoding = 'async';
+  img.src = src;
+  const done = img.decode().then(
+    () => true,
+    () => false,
+  );
+  decodingAhead.set(src, done);
+  return done;
+}
+
+/** The kiosk: each image decoded from its URL (the item's image, with the same URL, finds it decoded), and painted. */
+function decodeAheadInKiosk(files: readonly StartFile[]): void {
+  for (const file of files) {
+    if (file.video || decoding.has(file.sha256)) continue;
+    const img = new Image();
+    decoding.set(file.sha256, img);
+    void shown(file, img, decoded(img, `${KIOSK_MEDIA}/${file.sha256}`));
+  }
+}
+
+/** The web player: each file read from IndexedDB into an object URL, images decoded and painted, for MediaCache to take. */
+function readAheadOne(db: IDBDatabase, file: StartFile): void {
+  // The same file in two zones: read once, painted in the first (an image is in one place).
+  if (readAhead.has(file.sha256)) return;
+  readAhead.set(
+    file.sha256,
+    readFile(db, file.sha256).then(async (blob) => {
+      // Read after the first item was on screen (a wrong guess, read slowly): nothing to keep.
+      if (!blob || mediaReleased) return null;
+      const url = URL.createObjectURL(blob);
+      if (file.video) return url;
+      const img = new Image();
+      decoding.set(file.sha256, img);
+      await shown(file, img, decoded(img, url));
+      if (!mediaReleased) return url;
+      URL.revokeObjectURL(url);
+      decodingAhead.delete(url);
+      return null;
+    }),
+  );
+}
+
+function openEarly(): void {
+  let request: IDBOpenDBRequest;
+  try {
+    request = indexedDB.open(PLAYER_DB_NAME);
+  } catch {
+    return; // no IndexedDB here (a private window): PlayerDb says why
+  }
+  // No database yet: creating an empty one would be wrong; PlayerDb makes it.
+  request.onupgradeneeded = () => request.transaction?.abort();
+  request.onerror = (event) => event.preventDefault();
+  request.onsuccess = () => {
+    const db = request.result;
+    db.onversionchange = () => db.close();
+    if (!mediaReleased && !inKiosk()) for (const file of media.files) readAheadOne(db, file);
+    if (released) return db.close();
+    early = db;
+  };
+}
+
+/** Takes a zone's start frame down for good; what it had painted, if anything. */
+function takeDown(zone: string): { sha256: string } | undefined {
+  takenDown.add(zone);
+  const was = painted.get(zone);
+  if (!was) return undefined;
+  painted.delete(zone);
+  was.box.remove();
+  if (painted.size === 0) {
+    layer?.remove();
+    layer = null;
+  }
+  return was;
+}
+
+/** A zone's first item is on screen (or it shows none): its start frame is taken down, marked with whether it showed that item's file. */
+function frameShown(zone: string, sha256: string | null): void {
+  const was = takeDown(zone);
+  if (was) performance.mark(START_FRAME_MARK, { detail: { zone, right: was.sha256 === sha256 } });
+}
+
+/** Takes the whole start frame down, and nothing more is painted. */
+function clearFrame(): void {
+  frameOver = true;
+  for (const zone of [...painted.keys()]) takeDown(zone);
+}
+
+const handoff: StartHandoff = {
+  takeEarlyMedia(sha256) {
+    const url = readAhead.get(sha256);
+    // Its image stays in `decoding` until the first item is on screen: its decoded pixels with it.
+    readAhead.delete(sha256);
+    return url;
+  },
+  decodedAhead: (url) => decodingAhead.get(url),
+  releaseEarlyStorage() {
+    released = true;
+    early?.close();
+    early = null;
+  },
+  releaseEarlyMedia() {
+    mediaReleased = true;
+    decodingAhead.clear();
+    for (const url of readAhead.values()) void url.then((made) => made && URL.revokeObjectURL(made));
+    readAhead.clear();
+    decoding.clear();
+  },
+  frameShown,
+  clearFrame,
+  keepFrameOf(zones) {
+    for (const zone of [...painted.keys(), ...framed.keys()]) if (!zones.includes(zone)) frameShown(zone, null);
+  },
+};
+window.antichambreStart = handoff;
+
+if (framed.size > 0) setTimeout(clearFrame, FRAME_CAP_MS);
+if (inKiosk()) decodeAheadInKiosk(media.files);
+openEarly();
