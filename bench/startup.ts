@@ -118,7 +118,10 @@ async function startFramePaint(page: Page): Promise<{ at: number; right: boolean
       if (!taken) return Promise.resolve(null);
       return new Promise<{ at: number; right: boolean } | null>((resolve) => {
         new PerformanceObserver((list) => {
-          const entry = list.getEntries().find((e) => (e as PerformanceEntry & { identifier: string }).identifier === timing) as (PerformanceEntry & { renderTime: number; loadTime: number }) | undefined;
+          const entries = list.getEntries().filter((e) => (e as PerformanceEntry & { identifier: string }).identifier === timing) as (PerformanceEntry & { renderTime: number; loadTime: number })[];
+          // The bundled layout has one playlist zone: one frame image, main's.
+          if (entries.length > 1) throw new Error(`startup bench: ${entries.length} start frame images, expected main's only`);
+          const entry = entries[0];
           resolve(entry ? { at: entry.renderTime || entry.loadTime, right: (taken.detail as { right: boolean }).right } : null);
         }).observe({ type: 'element', buffered: true });
         setTimeout(() => resolve(null), 2_000);

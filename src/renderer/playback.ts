@@ -97,10 +97,10 @@ export function airtimeKey(zoneId: string): string {
   return `airtime:${zoneId}`;
 }
 
-/** An item's file as a start would read it ahead (its image or video; none for text). */
+/** An item's file as a start would read it ahead (its image or video; none for text), and whether a start frame may paint it (an image shown alone: not beside its QR code). */
 function startFileOf(zone: string, item: Item | undefined): StartFile | null {
   if (item?.type !== 'image' && item?.type !== 'video') return null;
-  return { zone, sha256: item.sha256.toLowerCase(), video: item.type === 'video' };
+  return { zone, sha256: item.sha256.toLowerCase(), video: item.type === 'video', frame: item.type === 'image' && !item.qr };
 }
 
 export class Playback {
@@ -288,7 +288,12 @@ export class Playback {
   }
 
   /** Prepares, off screen, what follows the item on screen, and wakes at the next boundary. */
+  /**
+   * What follows the item on screen, decided again (after it began, or when the set, the waits,
+   * the files or the clock changed): prepared off screen, and what a start from now on would show first.
+   */
   private prepareNext(now: number, decision: Decision = decide(this.input(now, this.rotation))): void {
+    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decision.now?.item), decision.nextChangeAt);
     this.armBoundary(decision.nextChangeAt, now);
     if (decision.now && this.preload?.key !== itemKey(decision.now.playlist.id, decision.now.item)) void this.prepare(decision.now);
   }
@@ -402,9 +407,7 @@ export class Playback {
     this.emit();
     // What follows this item, decided once: prepared off screen now, and the file a start from now
     // on would show first (its rotation is saved), read ahead then.
-    const next = decide(this.input(now, this.rotation));
-    this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, next.now?.item), next.nextChangeAt);
-    this.prepareNext(now, next);
+    this.prepareNext(now, decide(this.input(now, this.rotation)));
   }
 
   /** The showing on screen leaves it, at `end` (default: now, by the monotonic clock). */

@@ -68,12 +68,14 @@ export class ScreenLayout {
    */
   private saveStartFiles(): void {
     const paintUntil = this.covered ? 0 : Math.min(this.uncoveredUntil, ...this.holdsUntil.values());
-    const media: StartMedia = { files: [...this.startFiles.values()].slice(0, START_MEDIA_MAX), paintUntil: Number.isFinite(paintUntil) ? paintUntil : 0 };
-    const text = JSON.stringify(media);
-    if (text === this.savedStartFiles) return;
+    const files = [...this.startFiles.values()].slice(0, START_MEDIA_MAX);
+    const decided = JSON.stringify({ files, paintUntil });
+    // Unchanged: kept with the time it was first decided (a clock set back before it paints nothing).
+    if (decided === this.savedStartFiles) return;
+    const media: StartMedia = { files, decidedAt: Date.now(), paintUntil: Number.isFinite(paintUntil) ? paintUntil : 0 };
     try {
-      localStorage.setItem(START_MEDIA_KEY, text);
-      this.savedStartFiles = text;
+      localStorage.setItem(START_MEDIA_KEY, JSON.stringify(media));
+      this.savedStartFiles = decided;
     } catch {
       // Storage full or refused: the next start reads its first files after its code has run, as without this.
     }

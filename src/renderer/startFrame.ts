@@ -34,7 +34,7 @@ let released = false;
 /** Files read ahead and not taken yet: sha256 → their object URL once read (null when not there). */
 const readAhead = new Map<string, Promise<string | null>>();
 /** The images decoded ahead, kept until the first item is on screen so that their decoded pixels stay. */
-const decoding = new Map<string, HTMLImageElement>();
+const decoding = new Set<HTMLImageElement>();
 /** Image URLs being decoded here, to whether they were: a decoded one's item goes on screen without a decode of its own first. */
 const decodingAhead = new Map<string, Promise<boolean>>();
 let mediaReleased = false;
@@ -64,39 +64,32 @@ const inKiosk = (): boolean => {
   return Boolean(bridge?.mediaWant && bridge.mediaStatus && bridge.mediaClear);
 };
 
-/** Runs `then` once the page has a body (the script runs in the head; a read usually ends after the body is parsed). */
-function withBody(then: (body: HTMLElement) => void): void {
-  if (document.body) return then(document.body);
-  document.addEventListener('DOMContentLoaded', () => then(document.body), { once: true });
-}
-
 /** Paints an image in its zone's box, unless the zone's first item is already on screen (or its frame may not be painted). */
 function paint(file: StartFile, img: HTMLImageElement): void {
   const box = file.box;
   if (!box || frameOver || mediaReleased || takenDown.has(file.zone) || painted.has(file.zone) || framed.get(file.zone) !== file) return;
-  withBody((body) => {
-    if (frameOver || takenDown.has(file.zone) || painted.has(file.zone)) return;
-    if (!layer) {
-      layer = document.createElement('div');
-      layer.className = 'start-frame';
-      // What it shows is the zone's item, painted early: its text alternative comes with the item itself.
-      layer.setAttribute('aria-hidden', 'true');
-      body.append(layer);
-    }
-    const zone = document.createElement('div');
-    zone.className = 'start-frame-zone';
-    zone.dataset.startFrameZone = file.zone;
-    zone.style.left = `${box.x}%`;
-    zone.style.top = `${box.y}%`;
-    zone.style.width = `${box.width}%`;
-    zone.style.height = `${box.height}%`;
-    img.className = 'media';
-    img.alt = '';
-    img.setAttribute('elementtiming', START_FRAME_TIMING);
-    zone.append(img);
-    layer.append(zone);
-    painted.set(file.zone, { sha256: file.sha256, box: zone });
-  });
+  if (!layer) {
+    layer = document.createElement('div');
+    layer.className = 'start-frame';
+    // What it shows is the zone's item, painted early: its text alternative comes with the item itself.
+    layer.setAttribute('aria-hidden', 'true');
+    // On the root element, not the body: in the kiosk this runs in the head, before the body is
+    // parsed (the body's DOMContentLoaded comes only after the player's code has run).
+    document.documentElement.append(layer);
+  }
+  const zone = document.createElement('div');
+  zone.className = 'start-frame-zone';
+  zone.dataset.startFrameZone = file.zone;
+  zone.style.left = `${box.x}%`;
+  zone.style.top = `${box.y}%`;
+  zone.style.width = `${box.width}%`;
+  zone.style.height = `${box.height}%`;
+  img.className = 'media';
+  img.alt = '';
+  img.setAttribute('elementtiming', START_FRAME_TIMING);
+  zone.append(img);
+  layer.append(zone);
+  painted.set(file.zone, { sha256: file.sha256, box: zone });
 }
 
 /**
@@ -146,17 +139,28 @@ function decoded(img: HTMLImageElement, src: string): Promise<boolean> {
 /** The kiosk: each image decoded from its URL (the item's image, with the same URL, finds it decoded), and painted. */
 function decodeAheadInKiosk(files: readonly StartFile[]): void {
   for (const file of files) {
-    if (file.video || decoding.has(file.sha256)) continue;
+    if (file.video) continue;
+    // The same file in another zone too: one more image of the same URL (decoded once).
     const img = new Image();
-    decoding.set(file.sha256, img);
+    decoding.add(img);
     void shown(file, img, decoded(img, `${KIOSK_MEDIA}/${file.sha256}`));
   }
 }
 
 /** The web player: each file read from IndexedDB into an object URL, images decoded and painted, for MediaCache to take. */
 function readAheadOne(db: IDBDatabase, file: StartFile): void {
-  // The same file in two zones: read once, painted in the first (an image is in one place).
-  if (readAhead.has(file.sha256)) return;
+  // The same file in another zone too: read once, and painted there too (an image of the same URL, decoded once).
+  const reading = readAhead.get(file.sha256);
+  if (reading) {
+    if (!file.video)
+      void reading.then((url) => {
+        if (!url) return;
+        const img = new Image();
+        decoding.add(img);
+        void shown(file, img, decoded(img, url));
+      });
+    return;
+  }
   readAhead.set(
     file.sha256,
     readFile(db, file.sha256).then(async (blob) => {
@@ -165,7 +169,7 @@ function readAheadOne(db: IDBDatabase, file: StartFile): void {
       const url = URL.createObjectURL(blob);
       if (file.video) return url;
       const img = new Image();
-      decoding.set(file.sha256, img);
+      decoding.add(img);
       await shown(file, img, decoded(img, url));
       if (!mediaReleased) return url;
       URL.revokeObjectURL(url);

@@ -37,23 +37,27 @@ export const StartFile = z.object({
   zone: z.string().check(z.maxLength(64)),
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   video: z.boolean(),
+  /** Whether a start frame may paint it: an image shown alone in its zone (not one with its QR code beside it, laid out otherwise). */
+  frame: z.boolean(),
   box: z.optional(StartBox),
 });
 export type StartFile = z.infer<typeof StartFile>;
 
 /**
- * What a start would show first. `paintUntil` (ms since the epoch): until when the decisions
- * these files come from hold (the zones' next schedule change, the power schedule's next sleep;
- * 0 while an alert or the power schedule covers the screen). After it, the files are still read
- * ahead, but no start frame is painted: it could show what may no longer play.
+ * What a start would show first, decided at `decidedAt` (ms since the epoch; the first time this
+ * list was written as it is). `paintUntil`: until when those decisions hold (the zones' next
+ * schedule change, the power schedule's next sleep; 0 while an alert or the power schedule covers
+ * the screen). Outside [decidedAt, paintUntil) (a boundary passed, or a clock set back) the files
+ * are still read ahead, but no start frame is painted: it could show what may not play now.
  */
 export const StartMedia = z.object({
   files: z.array(StartFile).check(z.maxLength(START_MEDIA_MAX)),
+  decidedAt: z.number(),
   paintUntil: z.number(),
 });
 export type StartMedia = z.infer<typeof StartMedia>;
 
-export const NO_START_MEDIA: StartMedia = { files: [], paintUntil: 0 };
+export const NO_START_MEDIA: StartMedia = { files: [], decidedAt: 0, paintUntil: 0 };
 
 /** A cached file's record as the player's database keeps it (what the read ahead needs of it). */
 export const StoredFileHead = z.object({ bytes: z.number().check(z.int(), z.nonnegative()), type: z.string() });
@@ -70,8 +74,8 @@ export function parseStartMedia(text: string | null): StartMedia {
   }
 }
 
-/** The files whose start frame may be painted at `now`: images with a box, while the decisions hold. */
+/** The files whose start frame may be painted at `now`: images shown alone, with their box, while the decisions hold. */
 export function framedFiles(media: StartMedia, now: number): StartFile[] {
-  if (!(now < media.paintUntil)) return [];
-  return media.files.filter((file) => !file.video && file.box !== undefined);
+  if (!(media.decidedAt <= now && now < media.paintUntil)) return [];
+  return media.files.filter((file) => file.frame && !file.video && file.box !== undefined);
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
 import type { PowerStatus } from '../../src/shared/powerSchedule.js';
 import { StatusMessage } from '../../src/shared/protocol.js';
-import { parseStartMedia, START_MEDIA_KEY } from '../../src/shared/startMedia.js';
+import { NO_START_MEDIA, parseStartMedia, START_MEDIA_KEY } from '../../src/shared/startMedia.js';
 import { freezeClockAt, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl, WELCOME_BUNDLE } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -47,9 +47,12 @@ async function sleepCover(page: Page): Promise<{ state: string | null; black: bo
   });
 }
 
-/** Until when the next start may paint its start frame, as the player keeps it for that start (startFrame.ts). */
-async function paintUntil(page: Page): Promise<number> {
-  return parseStartMedia(await page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY)).paintUntil;
+/** Until when the next start may paint its start frame, as the player keeps it for that start (startFrame.ts): the stored value itself. */
+async function paintUntil(page: Page): Promise<unknown> {
+  const text = await page.evaluate((key) => localStorage.getItem(key), START_MEDIA_KEY);
+  // A list the start would read (parsed as it parses it), and the value as written.
+  expect(parseStartMedia(text)).not.toBe(NO_START_MEDIA);
+  return (JSON.parse(text ?? 'null') as { paintUntil?: unknown } | null)?.paintUntil;
 }
 
 /** The screen's connection now: moves the page clock a second at a time until the player has reconnected (its backoff runs on the page clock). */

@@ -101,8 +101,13 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   await waitForItem(page, expected[0]!.itemId);
   // A start from now on would show the item after it (the rotation is saved): its file is kept for
   // that start, with its zone's box, and may be painted until the schedule may change (no power schedule here).
-  await expect.poll(() => storedList(page)).toEqual({ files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: false, box: MAIN_BOX }], paintUntil: nextChangeAt(playlists, 'Europe/Paris', START) });
-  expect((await storedList(page)).paintUntil).toBeGreaterThan(START + 3_000);
+  await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: fileOf(expected[1]!), video: false, frame: true, box: MAIN_BOX }]);
+  const { decidedAt, paintUntil } = await storedList(page);
+  expect(paintUntil).toBe(nextChangeAt(playlists, 'Europe/Paris', START));
+  expect(paintUntil).toBeGreaterThan(START + 3_000);
+  // Decided on this page's clock (paused at START, moved by the player's waits only).
+  expect(decidedAt).toBeGreaterThanOrEqual(START);
+  expect(decidedAt).toBeLessThan(START + 3_000);
   return { context, page };
 }
 
@@ -206,9 +211,12 @@ describe("the start frame: what a start will show first, painted before the play
     await context.close();
   });
 
-  it('is not painted once the decisions it came from may have changed (a schedule boundary passed since): the file is still read ahead', async () => {
+  it.each([
+    ['a schedule boundary passed since', { paintUntil: START + 1_000 }],
+    ['the clock set back before they were made', { decidedAt: START + 10_000 }],
+  ])('is not painted when the decisions it came from may not hold now (%s): the file is still read ahead', async (_, change) => {
     const { context, page } = await firstStart();
-    await storeList(page, { ...(await storedList(page)), paintUntil: START + 1_000 });
+    await storeList(page, { ...(await storedList(page)), ...change });
     await page.close();
     const { again, release } = await heldStart(context);
     // Read and decoded ahead (a frame would be painted at the same moment), and no frame.
@@ -224,7 +232,7 @@ describe("the start frame: what a start will show first, painted before the play
 
   it("a wrong guess is painted, then gives way to the zone's own first item", async () => {
     const { context, page } = await firstStart();
-    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, box: MAIN_BOX }], paintUntil: START + 3_600_000 });
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, frame: true, box: MAIN_BOX }], decidedAt: START, paintUntil: START + 3_600_000 });
     await page.close();
     const { again, release } = await heldStart(context);
     await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
@@ -266,7 +274,7 @@ describe('a start reads ahead the file it will show first', () => {
   it('a wrong guess changes nothing of what is shown, and what it read is given back', async () => {
     const { context, page } = await firstStart();
     // Another cached file named for the zone: the start decides otherwise, and shows its own choice's file.
-    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false }], paintUntil: 0 });
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, frame: false }], decidedAt: START, paintUntil: 0 });
     await page.close();
     const again = await startAgain(context);
     const shown = await shownImage(again);
@@ -279,7 +287,7 @@ describe('a start reads ahead the file it will show first', () => {
   it('a damaged list is ignored', async () => {
     const { context, page } = await firstStart();
     // Not a list the player wrote (the right file, but a field of the wrong type): ignored, the start reads its first file after its code has run.
-    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: 'non', box: MAIN_BOX }], paintUntil: START + 3_600_000 });
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: 'non', frame: true, box: MAIN_BOX }], decidedAt: START, paintUntil: START + 3_600_000 });
     await page.close();
     const again = await startAgain(context);
     expect(await shownImage(again)).toEqual({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
@@ -323,13 +331,14 @@ describe('a start with two playlist zones reads ahead both', () => {
     // Each zone names the file a start from now on would show (the item after the one it shows), both zones.
     const listed = async () => (await storedList(page)).files.sort((a, b) => a.zone.localeCompare(b.zone));
     await expect.poll(listed).toEqual([
-      { zone: 'cote', sha256: right[1]!.sha256, video: false, box: { x: 60, y: 0, width: 40, height: 100 } },
-      { zone: 'main', sha256: left[1]!.sha256, video: false, box: { x: 0, y: 0, width: 60, height: 100 } },
+      { zone: 'cote', sha256: right[1]!.sha256, video: false, frame: true, box: { x: 60, y: 0, width: 40, height: 100 } },
+      { zone: 'main', sha256: left[1]!.sha256, video: false, frame: true, box: { x: 0, y: 0, width: 60, height: 100 } },
     ]);
     await page.close();
 
     const again = await context.newPage();
     await watchStart(again);
+    await again.addInitScript(watchFrame);
     await freezeClockAt(again, START + 3_000);
     await again.goto(site.url);
     await waitForItem(again, 'gauche-1');
@@ -338,6 +347,35 @@ describe('a start with two playlist zones reads ahead both', () => {
     // Both read and decoded ahead, each shown in its own zone with its own bytes, none decoded again first.
     expect(await shownImage(again, 'main')).toEqual({ readAhead: true, decodedOnPage: false, digest: left[1]!.sha256, givenBack: [], drawn: true });
     expect(await shownImage(again, 'cote')).toEqual({ readAhead: true, decodedOnPage: false, digest: right[1]!.sha256, givenBack: [], drawn: true });
+    // Each zone had its start frame, taken down once its own item was on screen under it.
+    await expect.poll(async () => (await frameEvents(again)).sort()).toEqual(['frame cote', 'frame gone cote over droite-1', 'frame gone main over gauche-1', 'frame main']);
+    await context.close();
+  });
+
+  it('an image shown with its QR code beside it is read ahead but not painted (its layout is not a bare image)', async () => {
+    const [plain, withQr] = [bundledMedia('mairie-horaires.png'), bundledMedia('mairie-en-ligne.png')];
+    const site = await serveWeb({
+      playlistsDir: makePlaylistsDir(
+        [{ id: 'qr', items: [{ id: 'simple', type: 'image', duration: 10, ...plain }, { id: 'avec-qr', type: 'image', duration: 10, ...withQr, qr: { url: 'https://www.service-public.fr/', label: 'Démarches en ligne' } }] }],
+        'qr-r1',
+      ),
+    });
+    sites.push(site);
+    const { context, page } = await newPlayerPage(env.browser());
+    await freezeClockAt(page, START);
+    await page.goto(site.url);
+    await waitForItem(page, 'simple');
+    await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: withQr.sha256, video: false, frame: false, box: { x: 0, y: 0, width: 100, height: 100 } }]);
+    await page.close();
+    const again = await context.newPage();
+    await watchStart(again);
+    await again.addInitScript(watchFrame);
+    await freezeClockAt(again, START + 3_000);
+    await again.goto(site.url);
+    await waitForItem(again, 'avec-qr');
+    await again.clock.runFor(100);
+    expect(await shownImage(again)).toMatchObject({ readAhead: true, digest: withQr.sha256, drawn: true });
+    expect(await frameEvents(again)).toEqual([]);
     await context.close();
   });
 });
@@ -387,7 +425,7 @@ describe('a kiosk start decodes ahead from the file store', () => {
       await freezeClockAt(page, START);
       await page.goto(site.url);
       await waitForItem(page, 'affiche-a');
-      await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: files[1]!.sha256, video: false, box: { x: 0, y: 0, width: 100, height: 100 } }]);
+      await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: files[1]!.sha256, video: false, frame: true, box: { x: 0, y: 0, width: 100, height: 100 } }]);
       await page.close();
 
       const again = await context.newPage();
@@ -395,7 +433,21 @@ describe('a kiosk start decodes ahead from the file store', () => {
       const againErrors: string[] = [];
       again.on('pageerror', (error) => againErrors.push(error.message));
       await freezeClockAt(again, START + 3_000);
-      await again.goto(site.url);
+      const release = await holdPlayerCode(again);
+      await again.goto(site.url, { waitUntil: 'commit' });
+      // Painted from its app://media URL while the player's code is held back (nothing on the stage yet).
+      await expect
+        .poll(
+          () =>
+            again.evaluate(() => {
+              const img = document.querySelector<HTMLImageElement>('.start-frame [data-start-frame-zone="main"] img');
+              const appUrl = (window as unknown as { __appMediaUrl: (el: Element) => string | null }).__appMediaUrl;
+              return img && img.complete && img.naturalWidth > 0 ? { url: appUrl(img), stage: document.getElementById('root')?.childElementCount } : null;
+            }),
+          { timeout: 10_000 },
+        )
+        .toEqual({ url: `${APP_MEDIA}/${files[1]!.sha256}`, stage: 0 });
+      release();
       await waitForItem(again, 'affiche-b');
       const events = await again.evaluate(() => (window as unknown as { __events: string[] }).__events);
       const url = `${APP_MEDIA}/${files[1]!.sha256}`;
