@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { effectiveCalls, type Zone } from '../../shared/layout.js';
 import type { Lang } from '../i18n.js';
-import type { Playback } from '../playback.js';
+import type { Playback, PlayerView } from '../playback.js';
 import type { ScreenLayout, ZoneRuntime } from '../screenLayout.js';
 import type { PlayerMedia } from '../playerMedia.js';
 import type { AlertBoard } from '../alertBoard.js';
@@ -90,6 +90,12 @@ function ZoneContent({ runtime, name, lang, timezone }: { runtime: ZoneRuntime; 
   return null;
 }
 
+/** The file of the item on screen in a zone's view (its image or video; null for a text, or none). */
+function fileOnScreen(view: PlayerView): string | null {
+  const item = view.slots.find((slot) => slot.phase === 'current')?.item;
+  return item?.type === 'image' || item?.type === 'video' ? item.sha256.toLowerCase() : null;
+}
+
 /** A `playlist` zone: its playback's items (the one on screen, the one leaving, the one prepared off screen), or idle. */
 function PlaylistZone({ playback, name, lang, timezone }: { playback: Playback; name: string; lang: Lang; timezone: string }) {
   const view = useSyncExternalStore(playback.subscribe, playback.getView);
@@ -102,9 +108,8 @@ function PlaylistZone({ playback, name, lang, timezone }: { playback: Playback; 
     }),
     [playback],
   );
-  const current = view.slots.find((slot) => slot.phase === 'current');
-  const hasCurrent = current !== undefined;
-  const currentFile = current?.item.type === 'image' || current?.item.type === 'video' ? current.item.sha256.toLowerCase() : null;
+  const hasCurrent = view.slots.some((slot) => slot.phase === 'current');
+  // Not run again at each item (a day of items, thousands of them): only when the zone starts or stops showing one.
   useEffect(() => {
     if (!hasCurrent) {
       // Nothing to play here: the zone's start frame, if any, gives way to the idle screen.
@@ -116,10 +121,10 @@ function PlaylistZone({ playback, name, lang, timezone }: { playback: Playback; 
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
         markFirstItem();
-        startFrameShown(playback.zoneId, currentFile);
+        startFrameShown(playback.zoneId, fileOnScreen(playback.getView()));
       }),
     );
-  }, [hasCurrent, view.nothingToPlay, playback, currentFile]);
+  }, [hasCurrent, view.nothingToPlay, playback]);
   return (
     <>
       {view.idle ? <IdleScreen name={name} lang={lang} timezone={timezone} /> : null}
