@@ -97,10 +97,11 @@ export function airtimeKey(zoneId: string): string {
   return `airtime:${zoneId}`;
 }
 
-/** An item's file as a start would read it ahead (its image or video; none for text), and whether a start frame may paint it (an image shown alone: not beside its QR code). */
+/** An item's file as a start would read it ahead (its image or video; none for text), and an image's QR band (the start frame lays it out alike). */
 function startFileOf(zone: string, item: Item | undefined): StartFile | null {
-  if (item?.type !== 'image' && item?.type !== 'video') return null;
-  return { zone, sha256: item.sha256.toLowerCase(), video: item.type === 'video', frame: item.type === 'image' && !item.qr };
+  if (item?.type === 'video') return { zone, sha256: item.sha256.toLowerCase(), video: true };
+  if (item?.type !== 'image') return null;
+  return { zone, sha256: item.sha256.toLowerCase(), video: false, ...(item.qr ? { qr: item.qr.label !== undefined ? { label: item.qr.label } : {} } : {}) };
 }
 
 export class Playback {

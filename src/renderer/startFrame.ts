@@ -1,7 +1,8 @@
 /**
- * The start frame: a classic script of its own, run by the page's head before the player's code
- * is fetched (built apart by vite.renderer.config.ts's `startFrameScript`; a few KB). VS Code
- * paints its splash the same way, from what the last window remembered, before the workbench loads.
+ * The start frame: a classic script of its own, run as soon as the page's head has fetched it,
+ * before the player's code (built apart by vite.renderer.config.ts's `startFrameScript`: 23 KB,
+ * most of it zod's mini build). VS Code paints its splash the same way, from what the last window
+ * remembered, before the workbench loads.
  *
  * - It reads what a start at this moment would show first (kept in localStorage by ScreenLayout as
  *   each playlist zone decides: a guess) and reads those files from IndexedDB into object URLs
@@ -64,6 +65,32 @@ const inKiosk = (): boolean => {
   return Boolean(bridge?.mediaWant && bridge.mediaStatus && bridge.mediaClear);
 };
 
+/**
+ * An image with its QR code beside it, laid out as ItemView's WithQr lays it out (the same classes,
+ * the zone a size container as the stage's): the image where the item will show it, the code's
+ * band kept empty (the code is drawn by the player's code, with the item).
+ */
+function besideQrBand(img: HTMLImageElement, label: string | undefined): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'with-qr';
+  const content = document.createElement('div');
+  content.className = 'with-qr-content';
+  content.append(img);
+  const band = document.createElement('div');
+  band.className = 'qr-panel start-frame-qr';
+  const code = document.createElement('div');
+  code.className = 'qr-code';
+  band.append(code);
+  if (label !== undefined) {
+    const text = document.createElement('p');
+    text.className = 'qr-label';
+    text.textContent = label;
+    band.append(text);
+  }
+  row.append(content, band);
+  return row;
+}
+
 /** Paints an image in its zone's box, unless the zone's first item is already on screen (or its frame may not be painted). */
 function paint(file: StartFile, img: HTMLImageElement): void {
   const box = file.box;
@@ -87,7 +114,7 @@ function paint(file: StartFile, img: HTMLImageElement): void {
   img.className = 'media';
   img.alt = '';
   img.setAttribute('elementtiming', START_FRAME_TIMING);
-  zone.append(img);
+  zone.append(file.qr ? besideQrBand(img, file.qr.label) : img);
   layer.append(zone);
   painted.set(file.zone, { sha256: file.sha256, box: zone });
 }
@@ -250,8 +277,11 @@ const handoff: StartHandoff = {
     for (const zone of [...painted.keys(), ...framed.keys()]) if (!zones.includes(zone)) frameShown(zone, null);
   },
 };
-window.antichambreStart = handoff;
-
-if (framed.size > 0) setTimeout(clearFrame, FRAME_CAP_MS);
-if (inKiosk()) decodeAheadInKiosk(media.files);
-openEarly();
+// Loaded `async`: should the player's code have run first (it never has in the benchmark's runs),
+// it reads its first files itself, and a frame painted now would stand over its stage.
+if (!window.antichambrePlayerStarted) {
+  window.antichambreStart = handoff;
+  if (framed.size > 0) setTimeout(clearFrame, FRAME_CAP_MS);
+  if (inKiosk()) decodeAheadInKiosk(media.files);
+  openEarly();
+}

@@ -5,6 +5,8 @@
  */
 // The page's code begins to run (the bundle fetched and its first module evaluated): for the start-up benchmark.
 performance.mark('antichambre:entry');
+// A start frame script that would run only now (it is loaded `async`) reads and paints nothing.
+window.antichambrePlayerStarted = true;
 
 /** Marked when a file read ahead is taken by the start (the guess was right): for the start-up benchmark and tests. */
 export const READ_AHEAD_MARK = 'antichambre:read-ahead';
@@ -36,6 +38,8 @@ export interface StartHandoff {
 declare global {
   interface Window {
     antichambreStart?: StartHandoff;
+    /** Set by the player's first module: the start frame is too late from then on. */
+    antichambrePlayerStarted?: boolean;
   }
 }
 

@@ -37,8 +37,8 @@ export const StartFile = z.object({
   zone: z.string().check(z.maxLength(64)),
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   video: z.boolean(),
-  /** Whether a start frame may paint it: an image shown alone in its zone (not one with its QR code beside it, laid out otherwise). */
-  frame: z.boolean(),
+  /** An image shown with its QR code beside it (§1 `qr`): the frame lays the image out the same way, the code's band left empty. */
+  qr: z.optional(z.object({ label: z.optional(z.string().check(z.maxLength(120))) })),
   box: z.optional(StartBox),
 });
 export type StartFile = z.infer<typeof StartFile>;
@@ -74,8 +74,8 @@ export function parseStartMedia(text: string | null): StartMedia {
   }
 }
 
-/** The files whose start frame may be painted at `now`: images shown alone, with their box, while the decisions hold. */
+/** The files whose start frame may be painted at `now`: images, with their box, while the decisions hold. */
 export function framedFiles(media: StartMedia, now: number): StartFile[] {
   if (!(media.decidedAt <= now && now < media.paintUntil)) return [];
-  return media.files.filter((file) => file.frame && !file.video && file.box !== undefined);
+  return media.files.filter((file) => !file.video && file.box !== undefined);
 }

@@ -101,7 +101,7 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   await waitForItem(page, expected[0]!.itemId);
   // A start from now on would show the item after it (the rotation is saved): its file is kept for
   // that start, with its zone's box, and may be painted until the schedule may change (no power schedule here).
-  await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: fileOf(expected[1]!), video: false, frame: true, box: MAIN_BOX }]);
+  await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: fileOf(expected[1]!), video: false, box: MAIN_BOX }]);
   const { decidedAt, paintUntil } = await storedList(page);
   expect(paintUntil).toBe(nextChangeAt(playlists, 'Europe/Paris', START));
   expect(paintUntil).toBeGreaterThan(START + 3_000);
@@ -148,6 +148,17 @@ async function frameImage(page: Page, zone = 'main'): Promise<{ box: { x: number
     const digest = blob ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : `not an object URL: ${img.src}`;
     const rect = box.getBoundingClientRect();
     return { box: { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, drawn: img.complete && img.naturalWidth > 0, digest };
+  }, zone);
+}
+
+/** Where the start frame's image and the item's image (on the stage, under it) lie in `zone` (px, rounded): the same box, or the item would jump when the frame gives way. */
+async function imageBoxes(page: Page, zone = 'main'): Promise<{ frame: number[] | null; item: number[] | null }> {
+  return page.evaluate((zone) => {
+    const rect = (el: Element | null) => (el ? ((r) => [r.x, r.y, r.width, r.height].map(Math.round))(el.getBoundingClientRect()) : null);
+    return {
+      frame: rect(document.querySelector(`.start-frame [data-start-frame-zone="${zone}"] img`)),
+      item: rect(document.querySelector(`#root [data-zone="${zone}"] [data-item-id]:not([data-leaving]) img`)),
+    };
   }, zone);
 }
 
@@ -203,6 +214,10 @@ describe("the start frame: what a start will show first, painted before the play
     expect(await again.evaluate(() => document.getElementById('root')?.childElementCount)).toBe(0);
     release();
     await waitForItem(again, expected[1]!.itemId);
+    // The item under the frame (its frames wait for the page clock): its image in the frame image's very box.
+    const boxes = await imageBoxes(again);
+    expect(boxes.frame).not.toBeNull();
+    expect(boxes.item).toEqual(boxes.frame);
     await again.clock.runFor(100);
     // Taken down once the item, the same file, is on screen under it.
     await expect.poll(() => again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
@@ -232,7 +247,7 @@ describe("the start frame: what a start will show first, painted before the play
 
   it("a wrong guess is painted, then gives way to the zone's own first item", async () => {
     const { context, page } = await firstStart();
-    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, frame: true, box: MAIN_BOX }], decidedAt: START, paintUntil: START + 3_600_000 });
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, box: MAIN_BOX }], decidedAt: START, paintUntil: START + 3_600_000 });
     await page.close();
     const { again, release } = await heldStart(context);
     await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
@@ -274,7 +289,7 @@ describe('a start reads ahead the file it will show first', () => {
   it('a wrong guess changes nothing of what is shown, and what it read is given back', async () => {
     const { context, page } = await firstStart();
     // Another cached file named for the zone: the start decides otherwise, and shows its own choice's file.
-    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false, frame: false }], decidedAt: START, paintUntil: 0 });
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[0]!), video: false }], decidedAt: START, paintUntil: 0 });
     await page.close();
     const again = await startAgain(context);
     const shown = await shownImage(again);
@@ -287,7 +302,7 @@ describe('a start reads ahead the file it will show first', () => {
   it('a damaged list is ignored', async () => {
     const { context, page } = await firstStart();
     // Not a list the player wrote (the right file, but a field of the wrong type): ignored, the start reads its first file after its code has run.
-    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: 'non', frame: true, box: MAIN_BOX }], decidedAt: START, paintUntil: START + 3_600_000 });
+    await storeList(page, { files: [{ zone: 'main', sha256: fileOf(expected[1]!), video: 'non', box: MAIN_BOX }], decidedAt: START, paintUntil: START + 3_600_000 });
     await page.close();
     const again = await startAgain(context);
     expect(await shownImage(again)).toEqual({ readAhead: false, decodedOnPage: true, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
@@ -331,8 +346,8 @@ describe('a start with two playlist zones reads ahead both', () => {
     // Each zone names the file a start from now on would show (the item after the one it shows), both zones.
     const listed = async () => (await storedList(page)).files.sort((a, b) => a.zone.localeCompare(b.zone));
     await expect.poll(listed).toEqual([
-      { zone: 'cote', sha256: right[1]!.sha256, video: false, frame: true, box: { x: 60, y: 0, width: 40, height: 100 } },
-      { zone: 'main', sha256: left[1]!.sha256, video: false, frame: true, box: { x: 0, y: 0, width: 60, height: 100 } },
+      { zone: 'cote', sha256: right[1]!.sha256, video: false, box: { x: 60, y: 0, width: 40, height: 100 } },
+      { zone: 'main', sha256: left[1]!.sha256, video: false, box: { x: 0, y: 0, width: 60, height: 100 } },
     ]);
     await page.close();
 
@@ -352,7 +367,7 @@ describe('a start with two playlist zones reads ahead both', () => {
     await context.close();
   });
 
-  it('an image shown with its QR code beside it is read ahead but not painted (its layout is not a bare image)', async () => {
+  it('an image shown with its QR code beside it is painted where the item shows it, its band left to the item', async () => {
     const [plain, withQr] = [bundledMedia('mairie-horaires.png'), bundledMedia('mairie-en-ligne.png')];
     const site = await serveWeb({
       playlistsDir: makePlaylistsDir(
@@ -365,17 +380,28 @@ describe('a start with two playlist zones reads ahead both', () => {
     await freezeClockAt(page, START);
     await page.goto(site.url);
     await waitForItem(page, 'simple');
-    await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: withQr.sha256, video: false, frame: false, box: { x: 0, y: 0, width: 100, height: 100 } }]);
+    await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: withQr.sha256, video: false, qr: { label: 'Démarches en ligne' }, box: { x: 0, y: 0, width: 100, height: 100 } }]);
     await page.close();
     const again = await context.newPage();
     await watchStart(again);
     await again.addInitScript(watchFrame);
     await freezeClockAt(again, START + 3_000);
-    await again.goto(site.url);
+    const release = await holdPlayerCode(again);
+    await again.goto(site.url, { waitUntil: 'commit' });
+    await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    // Beside an empty band the size of the code's (the whole zone is the frame's box, the image narrower).
+    const framed = (await frameImage(again))!;
+    expect(framed.digest).toBe(withQr.sha256);
+    const alone = await again.evaluate(() => document.querySelector('.start-frame img')!.getBoundingClientRect().width);
+    expect(alone).toBeLessThan(again.viewportSize()!.width * 0.8);
+    release();
     await waitForItem(again, 'avec-qr');
+    const boxes = await imageBoxes(again);
+    expect(boxes.frame).not.toBeNull();
+    expect(boxes.item).toEqual(boxes.frame);
     await again.clock.runFor(100);
     expect(await shownImage(again)).toMatchObject({ readAhead: true, digest: withQr.sha256, drawn: true });
-    expect(await frameEvents(again)).toEqual([]);
+    await expect.poll(() => frameEvents(again)).toEqual(['frame main', 'frame gone main over avec-qr']);
     await context.close();
   });
 });
@@ -425,7 +451,7 @@ describe('a kiosk start decodes ahead from the file store', () => {
       await freezeClockAt(page, START);
       await page.goto(site.url);
       await waitForItem(page, 'affiche-a');
-      await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: files[1]!.sha256, video: false, frame: true, box: { x: 0, y: 0, width: 100, height: 100 } }]);
+      await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: files[1]!.sha256, video: false, box: { x: 0, y: 0, width: 100, height: 100 } }]);
       await page.close();
 
       const again = await context.newPage();
