@@ -283,7 +283,7 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     console.log(`startup  ${kind.padEnd(5)} ${text} until the first item  runs: ${runsText(cpu)}${baselineDir ? `; baseline: median ${median(kind === 'fresh' ? other.freshCpu : other.warmCpu).toFixed(0)} ms` : ''}`);
     results.record({
       id: `startup.${kind}-cpu`,
-      label: `main-thread CPU until the first item, ${kind} profile (Chromium's task time in thread time: what the player's own work costs, whatever the machine's load)`,
+      label: `main-thread CPU until the player's own first item, ${kind} profile (Chromium's task time in thread time: what the player's own work costs, whatever the machine's load; a start frame before it included)`,
       value: Number(median(cpu).toFixed(0)),
       unit: 'ms',
       text,
