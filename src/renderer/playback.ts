@@ -288,10 +288,10 @@ export class Playback {
     this.prepareNext(now);
   }
 
-  /** Prepares, off screen, what follows the item on screen, and wakes at the next boundary. */
   /**
    * What follows the item on screen, decided again (after it began, or when the set, the waits,
-   * the files or the clock changed): prepared off screen, and what a start from now on would show first.
+   * the files or the clock changed): prepared off screen, what a start from now on would show
+   * first, and a wake-up at the next boundary.
    */
   private prepareNext(now: number, decision: Decision = decide(this.input(now, this.rotation))): void {
     this.deps.startFile?.(this.zoneId, startFileOf(this.zoneId, decision.now?.item), decision.nextChangeAt);
