@@ -262,6 +262,37 @@ describe("the start frame: what a start will show first, painted before the play
     await context.close();
   });
 
+  it('gives way at once to an urgent alert found at start, before any item', async () => {
+    const { context, page } = await firstStart();
+    // An urgent alert stored just before the page went (a crash before the list was written again):
+    // the list still says the frame may be painted.
+    await page.evaluate(
+      (alert) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('antichambre');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('alerts', 'readwrite');
+            tx.objectStore('alerts').put(alert);
+            tx.oncomplete = () => (open.result.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      { id: 'evacuation', level: 'urgent', text: 'Évacuez le bâtiment par les sorties de secours', until: new Date(START + 3_600_000).toISOString() },
+    );
+    await page.close();
+    const { again, release } = await heldStart(context);
+    await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    release();
+    await expect.poll(() => again.$eval('[data-alert-level="urgent"]', (el) => el.textContent).catch(() => null), { timeout: 10_000 }).toContain('Évacuez le bâtiment');
+    await again.clock.runFor(100);
+    // Taken down with nothing under it (the player takes it down as it starts covered, and the zone,
+    // covered, decides that nothing plays): the alert, not an item, is what shows.
+    expect(await frameEvents(again)).toEqual(['frame main', 'frame gone main over none']);
+    expect(await again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    await context.close();
+  });
+
   it("is taken down after 10 s even when the player's code never runs", async () => {
     const { context, page } = await firstStart();
     await page.close();
