@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { MediaFiles } from '../../src/main/mediaFiles.js';
 import type { LayoutInput } from '../../src/shared/layout.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { freezeClockAt, newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { freezeClockAt, newPlayerPage, onScreen, putInStore, waitForItem } from '../support/browser.js';
 import { kioskBridge, APP_MEDIA } from '../support/kioskBridge.js';
 import { startMediaServer } from '../support/mediaServer.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -266,20 +266,7 @@ describe("the start frame: what a start will show first, painted before the play
     const { context, page } = await firstStart();
     // An urgent alert stored just before the page went (a crash before the list was written again):
     // the list still says the frame may be painted.
-    await page.evaluate(
-      (alert) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('antichambre');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const tx = open.result.transaction('alerts', 'readwrite');
-            tx.objectStore('alerts').put(alert);
-            tx.oncomplete = () => (open.result.close(), resolve());
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      { id: 'evacuation', level: 'urgent', text: 'Évacuez le bâtiment par les sorties de secours', until: new Date(START + 3_600_000).toISOString() },
-    );
+    await putInStore(page, 'alerts', [{ id: 'evacuation', level: 'urgent', text: 'Évacuez le bâtiment par les sorties de secours', until: new Date(START + 3_600_000).toISOString() }]);
     await page.close();
     const { again, release } = await heldStart(context);
     await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);

@@ -169,16 +169,16 @@ export async function advanceUntil(page: Page, done: () => Promise<boolean>, ms:
   return done();
 }
 
-/** Writes impressions straight into the player's outbox (raw IndexedDB: as if played while nobody listened). */
-export async function putInOutbox(page: Page, impressions: readonly unknown[]): Promise<void> {
+/** Writes records straight into one of the player's stores (raw IndexedDB: as if the player had written them while nobody listened). */
+export async function putInStore(page: Page, store: string, records: readonly unknown[]): Promise<void> {
   await page.evaluate(
-    (items) =>
+    ({ store, records }) =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('antichambre');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction('outbox', 'readwrite');
-          for (const item of items) tx.objectStore('outbox').put(item);
+          const tx = open.result.transaction(store, 'readwrite');
+          for (const record of records) tx.objectStore(store).put(record);
           tx.oncomplete = () => {
             open.result.close();
             resolve();
@@ -186,6 +186,9 @@ export async function putInOutbox(page: Page, impressions: readonly unknown[]): 
           tx.onerror = () => reject(tx.error);
         };
       }),
-    impressions,
+    { store, records },
   );
 }
+
+/** Writes impressions straight into the player's outbox (as if played while nobody listened). */
+export const putInOutbox = (page: Page, impressions: readonly unknown[]): Promise<void> => putInStore(page, 'outbox', impressions);
