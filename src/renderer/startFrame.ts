@@ -120,10 +120,14 @@ function paint(file: StartFile, img: HTMLImageElement): void {
 }
 
 /**
- * An image being decoded, painted in its zone's box at once (the browser shows it as soon as it is
- * decoded, as a static page's image); resolves once it is decoded, or taken down when it cannot be.
+ * An image of `url` decoded ahead (kept until the first item is on screen) and painted in its
+ * zone's box at once (the browser shows it as soon as it is decoded, as a static page's image);
+ * resolves once it is decoded, or taken down when it cannot be.
  */
-async function shown(file: StartFile, img: HTMLImageElement, decode: Promise<boolean>): Promise<void> {
+async function decodeAndPaint(file: StartFile, url: string): Promise<void> {
+  const img = new Image();
+  decoding.add(img);
+  const decode = decoded(img, url);
   paint(file, img);
   if (!(await decode)) takeDown(file.zone);
 }
@@ -166,11 +170,8 @@ function decoded(img: HTMLImageElement, src: string): Promise<boolean> {
 /** The kiosk: each image decoded from its URL (the item's image, with the same URL, finds it decoded), and painted. */
 function decodeAheadInKiosk(files: readonly StartFile[]): void {
   for (const file of files) {
-    if (file.video) continue;
     // The same file in another zone too: one more image of the same URL (decoded once).
-    const img = new Image();
-    decoding.add(img);
-    void shown(file, img, decoded(img, `${KIOSK_MEDIA}/${file.sha256}`));
+    if (!file.video) void decodeAndPaint(file, `${KIOSK_MEDIA}/${file.sha256}`);
   }
 }
 
@@ -181,10 +182,7 @@ function readAheadOne(db: IDBDatabase, file: StartFile): void {
   if (reading) {
     if (!file.video)
       void reading.then((url) => {
-        if (!url) return;
-        const img = new Image();
-        decoding.add(img);
-        void shown(file, img, decoded(img, url));
+        if (url) void decodeAndPaint(file, url);
       });
     return;
   }
@@ -195,9 +193,7 @@ function readAheadOne(db: IDBDatabase, file: StartFile): void {
       if (!blob || mediaReleased) return null;
       const url = URL.createObjectURL(blob);
       if (file.video) return url;
-      const img = new Image();
-      decoding.add(img);
-      await shown(file, img, decoded(img, url));
+      await decodeAndPaint(file, url);
       if (!mediaReleased) return url;
       URL.revokeObjectURL(url);
       decodingAhead.delete(url);
