@@ -4,6 +4,7 @@ import { PowerSchedule } from '../shared/powerSchedule.js';
 import { mapSources, Playlist } from '../shared/playlist.js';
 import { formatIssues } from '../shared/validationError.js';
 import { z } from 'zod';
+import type { StoredSet } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
 import { BUNDLE_FETCH, bundleIndexUrl, takeEarlyBundleIndex } from './bundleIndexFetch.js';
 
@@ -31,20 +32,37 @@ export interface ScreenShape {
   height: number;
 }
 
-export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: string | undefined, shape: ScreenShape = { width: 16, height: 9 }): Promise<ImportReport> {
-  const errors: string[] = [];
+type Bundle = BundleIndex['bundles'][number];
+
+/** The bundle this player plays, picked from the index (`errors`: the wanted one is not there; none, when the index is invalid). */
+interface Picked {
+  bundle: Bundle | null;
+  indexUrl: URL;
+  errors: string[];
+}
+
+/** A bundle's files read and parsed: the set it makes, or none when its layout or power schedule refuses it. */
+interface Content {
+  set: Omit<StoredSet, 'key' | 'storedAt'> | null;
+  errors: string[];
+}
+
+async function pickBundle(appBase: URL, wanted: string | undefined): Promise<Picked> {
   const indexUrl = bundleIndexUrl(appBase);
   const parsedIndex = BundleIndex.safeParse(await fetchJson(indexUrl));
-  if (!parsedIndex.success) return { offered: false, errors: [`playlists/bundles.json: ${formatIssues(parsedIndex.error)}`] };
+  if (!parsedIndex.success) return { bundle: null, indexUrl, errors: [`playlists/bundles.json: ${formatIssues(parsedIndex.error)}`] };
   const index = parsedIndex.data;
+  const errors: string[] = [];
   let bundle = index.bundles.find((b) => b.id === (wanted ?? index.default));
   if (!bundle) {
     errors.push(`bundle "${wanted}" is not among ${index.bundles.map((b) => b.id).join(', ')}; playing "${index.default}"`);
     bundle = index.bundles.find((b) => b.id === index.default) ?? index.bundles[0]!;
   }
+  return { bundle, indexUrl, errors };
+}
 
-  if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors };
-
+async function readContent(bundle: Bundle, indexUrl: URL, shape: ScreenShape): Promise<Content> {
+  const errors: string[] = [];
   // Its playlists, its layout (§6; the portrait one on a screen taller than wide) and its power
   // schedule, asked for side by side (one wait for the server, not one per file).
   const layoutPath = layoutPathFor(bundle, shape.width, shape.height);
@@ -63,22 +81,51 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
   let layout: Layout | undefined;
   if (layoutPath) {
     const parsed = Layout.safeParse(layoutAnswer);
-    if (!parsed.success) return { offered: false, errors: [...errors, `${layoutPath}: ${formatIssues(parsed.error)}`] };
+    if (!parsed.success) return { set: null, errors: [...errors, `${layoutPath}: ${formatIssues(parsed.error)}`] };
     layout = parsed.data;
   }
   // Its power schedule (when the screen sleeps). An invalid one refuses the set, like a layout.
   let power: PowerSchedule | undefined;
   if (bundle.power) {
     const parsed = PowerSchedule.safeParse(powerAnswer);
-    if (!parsed.success) return { offered: false, errors: [...errors, `${bundle.power}: ${formatIssues(parsed.error)}`] };
+    if (!parsed.success) return { set: null, errors: [...errors, `${bundle.power}: ${formatIssues(parsed.error)}`] };
     power = parsed.data;
   }
+  return { set: { source: 'bundle', revision: bundle.revision, playlists, ...(layout ? { layout } : {}), ...(power ? { power } : {}) }, errors };
+}
+
+/** The bundle read ahead (readBundleAhead): what importBundle would read itself. */
+export interface BundleAhead {
+  picked: Picked;
+  content: Promise<Content> | null;
+}
+
+/**
+ * A player that has never shown anything (a fresh one: its first item comes from the bundle)
+ * reads the bundle and its files at once, while its own storage is read: importBundle takes it.
+ * Whether the screen already has this revision, or a set from the hub, is judged there.
+ */
+export async function readBundleAhead(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
+  const picked = await pickBundle(appBase, wanted);
+  const content = picked.bundle ? readContent(picked.bundle, picked.indexUrl, shape) : null;
+  content?.catch(() => {}); // awaited, and its failure reported, by importBundle
+  return { picked, content };
+}
+
+/** `ahead`: the bundle as readBundleAhead read it (else read here; its files only when the screen does not have it). */
+export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: string | undefined, shape: ScreenShape = { width: 16, height: 9 }, ahead?: Promise<BundleAhead>): Promise<ImportReport> {
+  const read = ahead ? await ahead : null;
+  const { bundle, indexUrl, errors } = read?.picked ?? (await pickBundle(appBase, wanted));
+  if (!bundle) return { offered: false, errors };
+  if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors };
+  const content = await (read?.content ?? readContent(bundle, indexUrl, shape));
+  if (!content.set) return { offered: false, errors: [...errors, ...content.errors] };
   // Its files come through the media cache, verified, like any other set's.
   let offered: boolean;
   try {
-    offered = await switcher.offer({ source: 'bundle', revision: bundle.revision, playlists, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
+    offered = await switcher.offer({ ...content.set, storedAt: Date.now() });
   } catch (error) {
-    return { offered: false, errors: [...errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`] };
+    return { offered: false, errors: [...errors, ...content.errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`] };
   }
-  return { offered, errors };
+  return { offered, errors: [...errors, ...content.errors] };
 }

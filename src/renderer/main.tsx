@@ -4,7 +4,7 @@
 // (bundleIndexFetch). (An entry that imported the rest dynamically ran these sooner, but
 // the player's code, compiled only when imported, then started 70 to 90 ms later: measured with
 // bench/startup.ts, both builds in the same runs, and not kept.)
-import { clearStartFrame, decodedAhead, releaseEarlyMedia, releaseEarlyStorage, takeEarlyMedia } from './startHandoff.js';
+import { clearStartFrame, decidedBefore, decodedAhead, releaseEarlyMedia, releaseEarlyStorage, takeEarlyMedia } from './startHandoff.js';
 import './bundleIndexFetch.js';
 import '@fontsource/atkinson-hyperlegible/400.css';
 import '@fontsource/atkinson-hyperlegible/700.css';
@@ -44,6 +44,12 @@ async function boot(): Promise<void> {
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
   const notice = configResult.ok ? null : configResult.error.split(' · ');
+  // A player that never decided what to show (a fresh one: its first item comes from the bundle)
+  // reads the bundle and its playlists now, while its storage is read; the import below takes them.
+  const appBase = new URL('./', window.location.href);
+  const shape = () => ({ width: window.innerWidth, height: window.innerHeight });
+  const bundleAhead = decidedBefore() ? undefined : import('./bundleImport.js').then(({ readBundleAhead }) => readBundleAhead(appBase, config.bundle, shape()));
+  bundleAhead?.catch(() => {}); // awaited, and its failure reported, by the import
   const db = new PlayerDb();
   // The stored set and the zones' settings, asked for with the other reads below (the zones start from them).
   const storedScreen = ScreenLayout.readStored(db);
@@ -170,10 +176,11 @@ async function boot(): Promise<void> {
 
   // The bundled playlists on first start, or a newer bundle after an update. Its code (with the
   // bundle format's schemas) is a chunk of its own, fetched with the entry (modulepreload): a player
-  // with a set reads the bundle once its first item is on screen; a fresh one at once (its first item comes from it).
+  // with a set reads the bundle once its first item is on screen; a fresh one at once (its first item comes
+  // from it), taking what was read ahead above.
   const readBundle = (): void =>
     void import('./bundleImport.js')
-      .then(({ importBundle }) => importBundle(switcher, new URL('./', window.location.href), config.bundle, { width: window.innerWidth, height: window.innerHeight }))
+      .then(({ importBundle }) => importBundle(switcher, appBase, config.bundle, shape(), bundleAhead))
       .then((report) => {
         for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
       })

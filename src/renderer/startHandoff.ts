@@ -1,3 +1,5 @@
+import { START_MEDIA_KEY } from '../shared/startMedia.js';
+
 /**
  * What the start frame script (startFrame.ts, run by the page's head before this code) read and
  * decoded ahead, handed to the player: the page's first module (main.tsx imports it first).
@@ -56,6 +58,18 @@ export function takeEarlyMedia(sha256: string): Promise<string | null> | undefin
  * costs less than a second decode on the page.
  */
 export const decodedAhead = (url: string): Promise<boolean> | undefined => handoff()?.decodedAhead(url);
+
+/**
+ * Whether this player has decided what to show before (ScreenLayout keeps the start frame's list
+ * from its first decision on): a fresh one has not, and reads its bundle at once.
+ */
+export function decidedBefore(): boolean {
+  try {
+    return localStorage.getItem(START_MEDIA_KEY) !== null;
+  } catch {
+    return true; // storage refused: read as a player with a set would (nothing read ahead)
+  }
+}
 
 export const releaseEarlyStorage = (): void => handoff()?.releaseEarlyStorage();
 

@@ -96,6 +96,44 @@ describe('first start, offline, on the bundled playlists', () => {
     await context.close();
   });
 
+  it("asks for the bundle's playlists while its code starts, before its stage is drawn (a fresh player's first item comes from them)", async () => {
+    const { context, page, errors } = await newPlayerPage(env.browser());
+    // The page's own order of things: each request for the bundle's files, and its stage first drawn.
+    await page.addInitScript(() => {
+      const events: string[] = [];
+      (window as unknown as { __events: string[] }).__events = events;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (entry.name.includes('/playlists/')) events.push(`asked ${new URL(entry.name).pathname}`);
+      }).observe({ type: 'resource', buffered: true });
+      new MutationObserver(() => {
+        if (document.getElementById('root')?.childElementCount && !events.includes('stage drawn')) events.push('stage drawn');
+      }).observe(document, { childList: true, subtree: true });
+    });
+    // The player draws its stage once its text faces have come (or after 1.5 s): they are held for 1 s.
+    let releaseFonts!: () => void;
+    const fontsHeld = new Promise<void>((resolve) => (releaseFonts = resolve));
+    await page.route(/\.woff2?$/, async (route) => {
+      await fontsHeld;
+      await route.continue();
+    });
+    const held = setTimeout(releaseFonts, 1_000);
+    await page.goto(`${env.site().url}?screen=ecran-test`);
+    const playlists = bundledPlaylists('mairie', null);
+    await page.waitForSelector('[data-item-id]', { timeout: 15_000 });
+    clearTimeout(held);
+    releaseFonts();
+    // (Resource entries are written when a response has come: each file's request was made before its entry.)
+    const events = await page.evaluate(() => (window as unknown as { __events: string[] }).__events);
+    const drawn = events.indexOf('stage drawn');
+    expect(drawn).toBeGreaterThan(0);
+    const asked = events.slice(0, drawn);
+    expect(asked).toContain('asked /playlists/bundles.json');
+    // Every playlist of the bundle, and its layout, asked for and answered before the stage was drawn.
+    expect(asked.filter((e) => e.endsWith('.json') && !e.endsWith('/bundles.json'))).toHaveLength(playlists.length + 1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('names a bad setting from the address on screen and plays all the same', async () => {
     const { context, page } = await newPlayerPage(env.browser());
     await page.goto(`${env.site().url}?hub=ftp://hub.example&screen=ecran-1`);
