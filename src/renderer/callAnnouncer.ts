@@ -62,7 +62,8 @@ export class CallAnnouncer {
     const services = queueServices(layout);
     for (const call of calls) {
       if (Math.abs(now - call.at) > LIVE_CALL_MS) continue;
-      if (services && !services.has(call.service)) continue;
+      // A call for a service no queue zone shows is not this screen's; one whose service is unknown may be.
+      if (services && call.service !== null && !services.has(call.service)) continue;
       this.queue.push(call);
     }
     if (!this.view.current) this.next();

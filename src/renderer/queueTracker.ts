@@ -36,7 +36,8 @@ export interface ServiceBoard {
 export interface BoardCall {
   ticket: string;
   counter: string;
-  service: string;
+  /** Null when it cannot be told (the ticket's issue was not seen): shown and announced on every board. */
+  service: string | null;
   at: number;
 }
 

@@ -28,7 +28,8 @@ export interface Ticket {
 
 export interface Call {
   ticket: string;
-  service: string;
+  /** Null when the ticket's issue was not seen and its counter serves several services, or none known. */
+  service: string | null;
   counter: string;
   at: number;
   /** How long this ticket waited, when its issue was seen. */
@@ -219,7 +220,8 @@ export class QueueModel {
         counter.backlog = [...this.waiting.values()].some((t) => counter.services.includes(t.service));
         this.counters.set(event.counter, counter);
         const service = ticket?.service ?? (counter.services.length === 1 ? counter.services[0]! : null);
-        if (service !== null) this.calls.push({ ticket: event.ticket, service, counter: event.counter, at, waitedMs: ticket ? at - ticket.issuedAt : null });
+        // Recorded (and so announced, §6) even when its service cannot be told: a screen that joined after the ticket was issued.
+        this.calls.push({ ticket: event.ticket, service, counter: event.counter, at, waitedMs: ticket ? at - ticket.issuedAt : null });
         break;
       }
       case 'done':

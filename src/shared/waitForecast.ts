@@ -126,7 +126,7 @@ export class WaitForecaster {
       this.waiting.record(this.model.now, this.model.waiting.size);
       if (event.type === 'called') {
         this.learnFrom(event.ticket);
-        this.passedOver(this.model.calls.at(-1)?.service);
+        this.passedOver(this.model.calls.at(-1)?.service ?? undefined);
       } else if (event.type === 'cancelled') this.left(event.ticket);
       else if (learn && event.type === 'issued' && this.model.now === Date.parse(event.at) && this.model.waitingTicket(event.ticket)) {
         const estimate = this.estimate(event.service, event.ticket);

@@ -166,6 +166,29 @@ describe('zones', () => {
     await page.context().close();
   }, 120_000);
 
+  it('a call whose ticket the screen never saw issued (it joined later) is announced and listed: at a counter never seen, and at one serving two services', async () => {
+    const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
+    await recordCalls(page);
+    await page.goto(playerUrl(site().url, hub.url, 'zones-unseen', 'token'));
+    const screen = await hub.screen('zones-unseen');
+    expect(await pushSet(screen, { revision: 'zones-unseen-r1', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', seconds: 3 } } })).toEqual({ ok: true });
+    await waitForItem(page, 'hygiene', 20_000);
+    // A counter the screen knows nothing of, the ticket's issue not seen: nothing tells its service.
+    await sendQueue(screen, [{ type: 'called', ticket: 'B017', counter: '9', at: new Date().toISOString() }]);
+    await page.waitForSelector('.call-banner[data-call-ticket="B017"][data-call-counter="9"]', { timeout: 2_000 });
+    // A counter open for both of the zone's services.
+    await sendQueue(screen, [
+      { type: 'counter', counter: '5', open: true, services: ['etat-civil', 'titres'], at: new Date(Date.now() - 60_000).toISOString() },
+      { type: 'called', ticket: 'C204', counter: '5', at: new Date().toISOString() },
+    ]);
+    await page.waitForSelector('.call-banner[data-call-ticket="C204"][data-call-counter="5"]', { timeout: 6_000 });
+    // Both are in the queue zone's list of calls, newest first.
+    await expect.poll(() => page.locator('[data-zone="file"] .queue-call').evaluateAll((els) => els.map((el) => el.getAttribute('data-ticket')))).toEqual(['C204', 'B017']);
+    expect(await callsSeen(page)).toEqual(['B017@9', 'C204@5']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it('replayed calls are not announced, after a reconnection nor after a restart; ten calls in one message are each shown, in order, 3 s each', async () => {
     const { context, page, errors } = await newPlayerPage(browser());
     await recordCalls(page);

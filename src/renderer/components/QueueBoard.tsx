@@ -70,7 +70,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
   const announcing = useSyncExternalStore(announcer?.subscribe ?? noTracker, announcer?.getView ?? noView)?.current;
   const showWait = context?.showWait ?? 'range';
   const shown = services ?? (view ? [...view.services.keys()] : []);
-  const calls = (view?.calls ?? []).filter((call) => variant === 'item' || services === null || services.includes(call.service));
+  const calls = (view?.calls ?? []).filter((call) => variant === 'item' || services === null || call.service === null || services.includes(call.service));
   const latest = calls[0];
   const latestKey = latest ? `${latest.ticket}@${latest.at}` : null;
   const [announced, setAnnounced] = useState<string | null>(null);
