@@ -114,8 +114,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });
   await app.register(fastifyCookie);
-  // WebSocket only: a screen's whole session is one connection, so a balancer needs no sticky sessions (long polling would).
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: ['websocket'] });
+  // §3 names socket.io 4 and no transport: a client on its defaults starts with long polling, then
+  // upgrades. A cluster takes WebSocket only: a screen's whole session is then one connection, so
+  // its balancer needs no sticky sessions (long polling's requests would land on several nodes).
+  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: options.broker ? ['websocket'] : ['polling', 'websocket'] });
   let broker: ClusterBroker | null = null;
   if (options.broker) {
     try {

@@ -5,6 +5,7 @@ import { Id, toUtcTime } from '../shared/ids.js';
 import {
   Ack,
   ACK_TIMEOUT_MS,
+  MAX_QUEUE_EVENTS,
   AlertClear,
   AUTH_ERRORS,
   Command,
@@ -164,9 +165,11 @@ export class ScreenChannel {
   }
 
   /** A socket handler that answers `{ ok: false, error }` instead of throwing or rejecting (either in a socket.io handler would stop the hub). */
-  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => Promise<void> | void, event?: string): (payload: unknown, ack: unknown) => void {
-    return (payload, ack) => {
-      const acknowledge = ackOf(ack);
+  private guarded(what: string, handler: (payload: unknown, ack: AckFn) => Promise<void> | void, event?: string): (...args: unknown[]) => void {
+    return (...args) => {
+      // socket.io puts the ack last: an event sent without a payload (or with more than one) is answered too.
+      const acknowledge = ackOf(args.at(-1));
+      const payload = typeof args[0] === 'function' ? undefined : args[0];
       // With `event`, each { ok: false } answer is counted as an error of that event.
       const answer: AckFn = (value) => {
         if (event && (value as { ok?: unknown } | null)?.ok === false) this.metrics?.socketError(event);
@@ -209,6 +212,9 @@ export class ScreenChannel {
         const current = await this.stores.playlists.setFor(screen);
         if (current && current.revision !== hello.value.revision) void this.push(connection, current);
         for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+        // Alerts cleared while it was offline: it keeps them until their `until` otherwise (§3: until `until` or `alert:clear`).
+        const cleared = await this.stores.alerts.clearedFor(screen, Date.now());
+        if (cleared.length > 0) this.clearAlertOn(connection, cleared);
         const recent = await this.stores.queue.recent(screen.site, Date.now());
         if (recent.length > 0) void this.sendQueue(connection, recent);
       }, 'hello'),
@@ -433,9 +439,13 @@ export class ScreenChannel {
     }
   }
 
+  /** The recent events, oldest first, in messages of at most MAX_QUEUE_EVENTS (a busy site's 12 h hold more), each answered before the next. */
   private async sendQueue(connection: Connection, events: QueueEvent[]): Promise<void> {
     try {
-      await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events }));
+      for (let from = 0; from < events.length; from += MAX_QUEUE_EVENTS) {
+        const part = events.slice(from, from + MAX_QUEUE_EVENTS);
+        await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events: part }));
+      }
     } catch {
       this.log(`${connection.screen.id}: no answer to queue; the events are sent again at its next hello`);
     }
@@ -472,17 +482,22 @@ export class ScreenChannel {
   }
 
   private clearAlertLocal(clear: AlertClear, screenIds: readonly string[]): void {
-    for (const id of screenIds) {
-      for (const connection of this.connections.get(id) ?? []) {
-        this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
-          .then(
-            async (answer: unknown) => {
-              if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(clear.id, id, 'cleared', Date.now());
-            },
-            () => this.log(`${id}: no answer to alert:clear ${clear.id}`),
-          )
-          .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${clear.id}`));
-      }
+    for (const id of screenIds) for (const connection of this.connections.get(id) ?? []) this.clearAlertOn(connection, [clear.id]);
+  }
+
+  /** Sends `alert:clear` for each alert to one connection; its ack is recorded (not sent again at its next hello). */
+  private clearAlertOn(connection: Connection, alertIds: readonly string[]): void {
+    const id = connection.screen.id;
+    for (const alertId of alertIds) {
+      const clear: AlertClear = { id: alertId };
+      this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
+        .then(
+          async (answer: unknown) => {
+            if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(alertId, id, 'cleared', Date.now());
+          },
+          () => this.log(`${id}: no answer to alert:clear ${alertId}; sent again at its next hello`),
+        )
+        .catch((error: unknown) => this.failure(error, `recording ${id}'s answer to alert:clear ${alertId}`));
     }
   }
 

@@ -81,6 +81,11 @@ function ackOf(value: unknown): AckFn {
   return typeof value === 'function' ? (value as AckFn) : () => {};
 }
 
+/** A hub's acked event: socket.io puts the ack last, so one sent without a payload (or with more than one) is answered too. */
+function onAcked(socket: Socket, event: string, handler: (payload: unknown, ack: AckFn) => void): void {
+  socket.on(event, (...args: unknown[]) => handler(typeof args[0] === 'function' ? undefined : args[0], ackOf(args.at(-1))));
+}
+
 export class HubSync {
   private socket: Socket | null = null;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
@@ -122,35 +127,35 @@ export class HubSync {
       }
     });
 
-    socket.on('playlists', (payload: unknown, ack: unknown) => void this.receiveSet(payload, ackOf(ack)));
-    socket.on('alert', (payload: unknown, ack: unknown) => {
+    onAcked(socket, 'playlists', (payload, ack) => void this.receiveSet(payload, ack));
+    onAcked(socket, 'alert', (payload, ack) => {
       const alert = parseWith(Alert, payload);
-      if (!alert.ok) return ackOf(ack)({ ok: false, error: alert.error });
+      if (!alert.ok) return ack({ ok: false, error: alert.error });
       deps.alerts.show(alert.value).then(
-        () => ackOf(ack)({ ok: true }),
-        (error: unknown) => ackOf(ack)({ ok: false, error: `storage: ${String(error)}` }),
+        () => ack({ ok: true }),
+        (error: unknown) => ack({ ok: false, error: `storage: ${String(error)}` }),
       );
     });
-    socket.on('alert:clear', (payload: unknown, ack: unknown) => {
+    onAcked(socket, 'alert:clear', (payload, ack) => {
       const clear = parseWith(AlertClear, payload);
-      if (!clear.ok) return ackOf(ack)({ ok: false, error: clear.error });
+      if (!clear.ok) return ack({ ok: false, error: clear.error });
       deps.alerts.clear(clear.value.id).then(
-        () => ackOf(ack)({ ok: true }),
-        (error: unknown) => ackOf(ack)({ ok: false, error: `storage: ${String(error)}` }),
+        () => ack({ ok: true }),
+        (error: unknown) => ack({ ok: false, error: `storage: ${String(error)}` }),
       );
     });
-    socket.on('queue', (payload: unknown, ack: unknown) => {
+    onAcked(socket, 'queue', (payload, ack) => {
       const message = parseWith(QueueMessage, payload);
-      if (!message.ok) return ackOf(ack)({ ok: false, error: message.error });
+      if (!message.ok) return ack({ ok: false, error: message.error });
       (deps.onQueue?.(message.value.events) ?? Promise.resolve()).then(
-        () => ackOf(ack)({ ok: true }),
-        (error: unknown) => ackOf(ack)({ ok: false, error: `storage: ${String(error)}` }),
+        () => ack({ ok: true }),
+        (error: unknown) => ack({ ok: false, error: `storage: ${String(error)}` }),
       );
     });
-    socket.on('command', (payload: unknown, ack: unknown) => {
+    onAcked(socket, 'command', (payload, ack) => {
       const command = parseWith(Command, payload);
-      if (!command.ok) return ackOf(ack)({ ok: false, error: command.error });
-      deps.runCommand(command.value).then(ackOf(ack), (error: unknown) => ackOf(ack)({ ok: false, error: String(error) }));
+      if (!command.ok) return ack({ ok: false, error: command.error });
+      deps.runCommand(command.value).then(ack, (error: unknown) => ack({ ok: false, error: String(error) }));
     });
 
     this.statusTimer = setInterval(() => void this.sendStatus(), STATUS_INTERVAL_MS);

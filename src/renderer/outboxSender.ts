@@ -1,4 +1,4 @@
-import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH } from '../shared/protocol.js';
+import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH, WAIT_ESTIMATES_PER_BATCH } from '../shared/protocol.js';
 import type { Impression } from '../shared/impression.js';
 import type { PlayerDb } from './db.js';
 import { isLocalScreenId } from './screenIdentity.js';
@@ -128,8 +128,8 @@ export class OutboxSender {
     const ack = ImpressionsAck.safeParse(raw);
     if (ack.success) {
       this.figures.batches++;
-      this.figures.sent += ack.data.stored;
-      this.figures.duplicates += ack.data.duplicates;
+      this.figures.sent += ack.data.stored ?? batch.length - (ack.data.duplicates ?? 0);
+      this.figures.duplicates += ack.data.duplicates ?? 0;
       this.figures.lastError = null;
       return true;
     }
@@ -160,7 +160,7 @@ export class OutboxSender {
   }
 
   private async sendEstimates(): Promise<boolean> {
-    const batch = await this.db.waitOutbox.orderBy('seq').limit(MAX_IMPRESSIONS_PER_BATCH).toArray();
+    const batch = await this.db.waitOutbox.orderBy('seq').limit(WAIT_ESTIMATES_PER_BATCH).toArray();
     if (batch.length === 0) return false;
     const ack = Ack.safeParse(await this.send('wait', { estimates: batch.map((queued) => queued.estimate) }));
     if (!ack.success || !ack.data.ok) throw new Error(`wait estimates not acknowledged: ${ack.data?.error ?? 'unexpected answer'}`);

@@ -3,7 +3,8 @@ import { Id, UtcTime } from './ids.js';
 
 /** Protocol §3: proof of play, one record per item shown. `id` is the idempotency key. */
 export const Impression = z.object({
-  id: z.uuid({ error: 'expected a UUID' }),
+  // Any UUID in its text form (z.uuid() would refuse those of no RFC 9562 version, e.g. hand-written ones in a test).
+  id: z.guid({ error: 'expected a UUID' }),
   screenId: Id,
   playlistId: Id,
   itemId: Id,

@@ -22,8 +22,13 @@ export const MAX_QUEUE_EVENTS = 5_000;
  * of at most 200); a screenshot is scaled down until it fits (src/main/screenshotSize.ts).
  */
 export const MAX_SOCKET_MESSAGE_BYTES = 1_500_000;
-/** Wait estimates in one `wait` message (one per service). */
-export const MAX_WAIT_ESTIMATES = 200;
+/**
+ * Wait estimates a hub takes in one `wait` message (§3 sets no limit: a player back online
+ * after hours sends each service's estimate of every minute). A player sends at most
+ * WAIT_ESTIMATES_PER_BATCH in one, so that a hub with a lower limit still takes them.
+ */
+export const MAX_WAIT_ESTIMATES = 2_000;
+export const WAIT_ESTIMATES_PER_BATCH = 200;
 export const STATUS_INTERVAL_MS = 30_000;
 
 /** `connect_error` messages of the hub. */
@@ -95,7 +100,8 @@ export const ImpressionsMessage = z.object({
   impressions: z.array(Impression).max(MAX_IMPRESSIONS_PER_BATCH, { error: `expected at most ${MAX_IMPRESSIONS_PER_BATCH} impressions` }),
 });
 export type ImpressionsMessage = z.infer<typeof ImpressionsMessage>;
-export const ImpressionsAck = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative(), duplicates: z.number().int().nonnegative() });
+/** §3's ack of `impressions`. Another hub answering only `{ ok: true }` has stored the batch as well: its counts are optional to the player. */
+export const ImpressionsAck = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative().optional(), duplicates: z.number().int().nonnegative().optional() });
 export type ImpressionsAck = z.infer<typeof ImpressionsAck>;
 
 export const WaitMessage = z.object({ estimates: z.array(WaitEstimate).max(MAX_WAIT_ESTIMATES, { error: `expected at most ${MAX_WAIT_ESTIMATES} estimates` }) });

@@ -19,7 +19,7 @@ export interface StandInHub {
  * `pingTimeoutMs`: how long the hub waits for a pong; a player's own heartbeat check runs on its page's clock and
  * gives up after ping interval + this, so a long one keeps the connection across a page clock moved by many minutes.
  */
-export async function startStandInHub(options: { pingTimeoutMs?: number } = {}): Promise<StandInHub> {
+export async function startStandInHub(options: { pingTimeoutMs?: number; answers?: Record<string, (payload: unknown) => unknown> } = {}): Promise<StandInHub> {
   const http = createServer();
   const io = new Server(http, { cors: { origin: '*' }, ...(options.pingTimeoutMs ? { pingTimeout: options.pingTimeoutMs } : {}) });
   const waiting: ((socket: Socket) => void)[] = [];
@@ -29,6 +29,8 @@ export async function startStandInHub(options: { pingTimeoutMs?: number } = {}):
   const log: { screenId: string; event: string; payload: unknown }[] = [];
   io.of(SCREENS_NAMESPACE).on('connection', (socket) => {
     socket.onAny((event: string, payload: unknown) => log.push({ screenId: String((socket.handshake.auth as { screenId?: unknown }).screenId ?? ''), event, payload }));
+    // `answers`: how this hub acks the player's events (unanswered otherwise: the player's send times out).
+    for (const [event, answer] of Object.entries(options.answers ?? {})) socket.on(event, (payload: unknown, ack: (answer: unknown) => void) => ack(answer(payload)));
     socket.on('hello', (_payload: unknown, ack: (answer: unknown) => void) => {
       ack({ ok: true, serverTime: new Date().toISOString() });
       const screenId = String((socket.handshake.auth as { screenId?: unknown }).screenId ?? '');

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { MAX_WAIT_ESTIMATES } from '../../src/shared/protocol.js';
 import { FAILED_HANDSHAKES_PER_MINUTE } from '../../src/hub/requestLimits.js';
 import { backlogOf } from '../support/impressionsFixture.js';
 
@@ -104,9 +105,9 @@ describe('security: bounded requests', () => {
   it('caps the lists of socket messages and drops a socket message past the size a 500-impression batch needs', async () => {
     const socket = await connect('ecran-borne', screen.token);
     try {
-      const estimates = Array.from({ length: 201 }, (_, k) => ({ service: `s${k}`, asOf: new Date().toISOString(), minutes: 5, low: 2, high: 9, queueLength: 2, openCounters: 1 }));
+      const estimates = Array.from({ length: MAX_WAIT_ESTIMATES + 1 }, (_, k) => ({ service: `s${k}`, asOf: new Date().toISOString(), minutes: 5, low: 2, high: 9, queueLength: 2, openCounters: 1 }));
       const wait = (await socket.timeout(5_000).emitWithAck('wait', { estimates })) as { ok: boolean; error?: string };
-      expect(wait).toEqual({ ok: false, error: expect.stringMatching(/^estimates: expected at most 200 estimates/) });
+      expect(wait).toEqual({ ok: false, error: expect.stringMatching(new RegExp(`^estimates: expected at most ${MAX_WAIT_ESTIMATES} estimates`)) });
       // A full batch of 500 with the longest ids and revision passes.
       const longest = backlogOf('ecran-borne', 500).map((impression, k) => ({ ...impression, playlistId: `p${k}`.padEnd(64, 'p'), itemId: 'i'.repeat(64), revision: 'r'.repeat(200), zoneId: 'z'.repeat(64), audience: 12.5 }));
       expect(await socket.timeout(10_000).emitWithAck('impressions', { impressions: longest })).toMatchObject({ ok: true, stored: 500 });

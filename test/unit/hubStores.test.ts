@@ -251,6 +251,17 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect(cleared.clearedAt).toBe(at(5));
     expect((await alerts.clear('panne', T0 + 9 * 60_000)).clearedAt).toBe(at(5));
     expect(await alerts.activeFor(screen, T0 + 6 * 60_000)).toEqual([]);
+    // Cleared before its `until`: to be cleared on each screen it targets until that screen acks the clear (not after `until`).
+    // (`accueil` acked a clear above.)
+    const guichet = { id: 'guichet', site: 'mairie' };
+    expect(await alerts.clearedFor(screen, T0 + 6 * 60_000)).toEqual([]);
+    expect(await alerts.clearedFor(guichet, T0 + 6 * 60_000)).toEqual(['panne']);
+    expect(await alerts.clearedFor({ id: 'hall', site: 'mairie' }, T0 + 6 * 60_000)).toEqual(['panne']);
+    expect(await alerts.clearedFor({ id: 'ailleurs', site: 'prefecture' }, T0 + 6 * 60_000)).toEqual([]);
+    await alerts.recordAck('panne', 'guichet', 'cleared', T0 + 7 * 60_000);
+    expect(await alerts.clearedFor(guichet, T0 + 8 * 60_000)).toEqual([]);
+    expect(await alerts.clearedFor({ id: 'hall', site: 'mairie' }, T0 + 8 * 60_000)).toEqual(['panne']);
+    expect(await alerts.clearedFor({ id: 'hall', site: 'mairie' }, T0 + 60 * 60_000)).toEqual([]);
     expect((await rejection(alerts.clear('nothing', T0))).status).toBe(404);
     expect(await alerts.get('nothing')).toBeNull();
 

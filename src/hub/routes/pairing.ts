@@ -7,6 +7,8 @@ import { errors } from './apiDocs.js';
 import { parsed } from './requestParsing.js';
 
 export const CodeParam = z.object({ code: PairingCode });
+/** The code a screen polls: any text (one no screen could show is as unknown as any other: 404, §3). */
+const PolledCode = z.object({ code: z.string() });
 
 /**
  * Pairing, for players with no token yet: they ask for a code and poll it, from any origin (web
@@ -34,12 +36,14 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
     {
       bodyLimit: PAIRING_BODY_BYTES,
       config: { access: 'public', rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } },
-      schema: { summary: "L'écran attend que son code soit appairé / The screen polls its code until it is claimed", tags: ['pairing'], security: [], params: CodeParam, querystring: PairingPollQuery, response: { 200: PairingState, ...errors(400, 404, 410, 429) } },
+      schema: { summary: "L'écran attend que son code soit appairé / The screen polls its code until it is claimed", tags: ['pairing'], security: [], params: PolledCode, querystring: PairingPollQuery, response: { 200: PairingState, ...errors(400, 404, 410, 429) } },
     },
     async (request, reply): Promise<PairingState> => {
     reply.header('cache-control', 'no-store');
-    const { code } = parsed(CodeParam, request.params, 'url');
-    return pairings.poll(code, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
+    // §3: an unknown code gets the same 404 as a wrong secret, also one no screen could show (not of the code's alphabet).
+    const code = CodeParam.safeParse(request.params);
+    const asked = code.success ? code.data.code : parsed(PolledCode, request.params, 'url').code;
+    return pairings.poll(asked, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
     },
   );
 };

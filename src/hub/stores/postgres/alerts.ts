@@ -62,6 +62,16 @@ export class PgAlertStore implements AlertStore {
     return rows.map(toAlert);
   }
 
+  async clearedFor(screen: { id: string; site: string }, now: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM alerts WHERE cleared_at IS NOT NULL AND until > $1
+         AND ((target_kind = 'screen' AND target_id = $2) OR (target_kind = 'site' AND target_id = $3))
+         AND NOT EXISTS (SELECT 1 FROM alert_acks WHERE alert_id = alerts.id AND screen_id = $2 AND kind = 'cleared') ORDER BY cleared_at`,
+      [toUtcTime(now), screen.id, screen.site],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): Promise<void> {
     await this.pool.query('INSERT INTO alert_acks (alert_id, screen_id, kind, at) VALUES ($1, $2, $3, $4) ON CONFLICT (alert_id, screen_id, kind) DO UPDATE SET at = excluded.at', [
       alertId,

@@ -73,6 +73,17 @@ export class SqliteAlertStore implements AlertStore {
       .map(toAlert);
   }
 
+  async clearedFor(screen: { id: string; site: string }, now: number): Promise<string[]> {
+    return this.db
+      .prepare<[string, string, string, string], { id: string }>(
+        `SELECT id FROM alerts WHERE cleared_at IS NOT NULL AND until > ?
+           AND ((target_kind = 'screen' AND target_id = ?) OR (target_kind = 'site' AND target_id = ?))
+           AND NOT EXISTS (SELECT 1 FROM alert_acks WHERE alert_id = alerts.id AND screen_id = ? AND kind = 'cleared') ORDER BY cleared_at`,
+      )
+      .all(toUtcTime(now), screen.id, screen.site, screen.id)
+      .map((row) => row.id);
+  }
+
   async recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO alert_acks (alert_id, screen_id, kind, at) VALUES (?, ?, ?, ?)').run(alertId, screenId, kind, toUtcTime(at));
   }

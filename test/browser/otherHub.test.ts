@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WAIT_ESTIMATES_PER_BATCH } from '../../src/shared/protocol.js';
+import { newPlayerPage, putInStore, readStore, waitForItem } from '../support/browser.js';
+import { playerUrl } from '../support/hubSuite.js';
+import { makePlaylistsDir } from '../support/playlistsFixture.js';
+import { startStandInHub, type StandInHub } from '../support/standInHub.js';
+import { useBrowserAndSite } from '../support/suite.js';
+
+/**
+ * The player against another hub that keeps to §3 and no more: it acks `impressions` with
+ * `{ ok: true }` alone, sends events without a payload, and takes the player's backlog of
+ * estimates in several messages. (A stand-in hub: a real socket.io server with those answers.)
+ */
+
+const { browser, site } = useBrowserAndSite({
+  playlistsDir: () => makePlaylistsDir([{ id: 'salle', items: [{ id: 'un', type: 'text', duration: 1, title: 'Un' }, { id: 'deux', type: 'text', duration: 1, title: 'Deux' }] }], 'autre-hub-r1'),
+});
+const waitBatches: number[] = [];
+let hub: StandInHub;
+beforeAll(async () => {
+  hub = await startStandInHub({
+    answers: {
+      impressions: () => ({ ok: true }),
+      wait: (payload) => {
+        waitBatches.push((payload as { estimates: unknown[] }).estimates.length);
+        return { ok: true };
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('against another hub', () => {
+  it('deletes what an ack of { ok: true } alone acknowledges, sends a backlog of estimates in batches of at most 200, and answers an event without a payload', async () => {
+    const { page, errors } = await newPlayerPage(browser());
+    // A first start without the hub (its storage made), estimates left unsent by an earlier life.
+    await page.goto(site().url);
+    await waitForItem(page, 'un');
+    const estimate = (k: number) => ({ estimate: { service: 'titres', asOf: new Date(Date.UTC(2026, 11, 1, 8) + k * 60_000).toISOString(), minutes: 12, low: 8, high: 20, queueLength: 4, openCounters: 2 } });
+    await putInStore(page, 'waitOutbox', Array.from({ length: 450 }, (_, k) => estimate(k)));
+
+    await page.goto(playerUrl(site().url, hub.url, 'autre-1', 'token'));
+    const screen = await hub.screen('autre-1');
+    // Each impression sent is deleted once acked: the outbox empties as items play (a second each).
+    await expect.poll(() => hub.received('autre-1', 'impressions').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await readStore(page, 'outbox')).length, { timeout: 15_000 }).toBe(0);
+    // The estimates: all of them, in batches a hub limited to 200 takes.
+    await expect.poll(async () => (await readStore(page, 'waitOutbox')).length, { timeout: 15_000 }).toBe(0);
+    expect(waitBatches.reduce((a, b) => a + b, 0)).toBe(450);
+    expect(Math.max(...waitBatches)).toBe(WAIT_ESTIMATES_PER_BATCH);
+    // Events without a payload: answered { ok: false } naming what is missing, the connection kept.
+    for (const event of ['playlists', 'alert', 'alert:clear', 'queue', 'command']) {
+      const answer = (await screen.timeout(5_000).emitWithAck(event)) as { ok: boolean; error?: string };
+      expect(answer.ok, event).toBe(false);
+      expect(answer.error, event).toMatch(/expected/);
+    }
+    expect(screen.connected).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});

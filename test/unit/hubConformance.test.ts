@@ -1,0 +1,155 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
+import { MAX_QUEUE_EVENTS } from '../../src/shared/protocol.js';
+import type { QueueEvent } from '../../src/shared/queue.js';
+import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+
+/**
+ * §3 as another peer would read it, against a real hub on loopback: a socket.io client on its
+ * defaults, acks of events sent without a payload, pairing's 404s, impressions with any UUID,
+ * a backlog of estimates, a busy site's recent events, and an alert cleared while a screen was away.
+ */
+
+const ADMIN = 'conformance-admin-token';
+let hub: RunningHub;
+
+async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(new URL(path, hub.url), {
+    method,
+    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const sockets: Socket[] = [];
+
+/** A screen's connection; `options` as a client would set them (none: socket.io-client's defaults, long polling first). */
+function connect(screenId: string, token: string, options: Record<string, unknown> = {}): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${hub.url}/screens`, { auth: { screenId, token, protocol: 1, version: 'conformance' }, reconnection: false, ...options });
+    sockets.push(socket);
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+async function addScreen(id: string, site = 'mairie'): Promise<string> {
+  return ((await http('POST', '/api/screens', { token: ADMIN, body: { id, name: id, site, timezone: 'Europe/Paris' } })).body as unknown as ScreenToken).token;
+}
+
+const hello = { revision: null, version: 'conformance', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } };
+
+beforeAll(async () => {
+  hub = await startHub({ db: join(mkdtempSync(join(tmpdir(), 'antichambre-conformance-')), 'hub.db'), port: 0, host: '127.0.0.1', adminToken: ADMIN, log: () => {}, anonymousPerMinute: 1_000 });
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
+  await hub?.close();
+});
+
+describe('§3 as another peer reads it', () => {
+  it('a socket.io client on its defaults (long polling, then the upgrade) connects and is answered', async () => {
+    const token = await addScreen('defauts');
+    const socket = await connect('defauts', token);
+    expect(await socket.timeout(10_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
+    // Long polling alone (a proxy that blocks WebSockets) too.
+    const polling = await connect('defauts', token, { transports: ['polling'] });
+    expect(polling.io.engine.transport.name).toBe('polling');
+    expect(await polling.timeout(10_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
+    // A wrong token on the same defaults: refused as §3 says.
+    await expect(connect('defauts', 'wrong')).rejects.toThrow('unauthorized');
+  });
+
+  it('an event sent without a payload, or with one argument too many, is answered { ok: false } or as usual', async () => {
+    const token = await addScreen('sans-charge');
+    const socket = await connect('sans-charge', token, { transports: ['websocket'] });
+    for (const event of ['hello', 'impressions', 'wait']) {
+      const answer = (await socket.timeout(5_000).emitWithAck(event)) as { ok: boolean; error?: string };
+      expect(answer.ok, event).toBe(false);
+      expect(answer.error, event).toMatch(/expected/);
+    }
+    expect(await socket.timeout(5_000).emitWithAck('hello', hello, 'de trop')).toMatchObject({ ok: true });
+  });
+
+  it('polling an unknown pairing code gets the 404 of a wrong secret, whatever its characters', async () => {
+    const started = (await http('POST', '/api/pairing')).body as { code: string; secret: string };
+    const wrongSecret = await http('GET', `/api/pairing/${started.code}?secret=not-it`);
+    expect(wrongSecret.status).toBe(404);
+    expect(wrongSecret.body.error).toMatch(/^pairing: code \S+ is unknown or expired/);
+    for (const code of ['000000', '123456', 'ABC', 'ZZZZZZ']) {
+      const answer = await http('GET', `/api/pairing/${code}?secret=x`);
+      expect(answer.status, code).toBe(404);
+      expect(answer.body.error, code).toMatch(/^pairing: code \S+ is unknown or expired/);
+    }
+  });
+
+  it('stores impressions whose id is any UUID, and takes a backlog of 1,000 estimates in one message', async () => {
+    const token = await addScreen('uuid');
+    const socket = await connect('uuid', token, { transports: ['websocket'] });
+    const impression = { id: '00000000-0000-0000-0000-000000000001', screenId: 'uuid', playlistId: 'p', itemId: 'i', revision: 'r1', start: '2026-12-01T08:00:00.000Z', end: '2026-12-01T08:00:10.000Z', durationMs: 10_000, complete: true };
+    expect(await socket.timeout(5_000).emitWithAck('impressions', { impressions: [impression] })).toEqual({ ok: true, stored: 1, duplicates: 0 });
+    const estimates = Array.from({ length: 1_000 }, (_, k) => ({ service: `s${k % 4}`, asOf: new Date(Date.UTC(2026, 11, 1, 8) + k * 60_000).toISOString(), minutes: 5, low: 2, high: 9, queueLength: 3, openCounters: 1 }));
+    expect(await socket.timeout(5_000).emitWithAck('wait', { estimates })).toEqual({ ok: true });
+  });
+
+  it("after hello, a busy site's recent events come in messages the player takes (each at most MAX_QUEUE_EVENTS), all of them, in order", async () => {
+    const token = await addScreen('prefecture-1', 'prefecture');
+    const siteToken = ((await http('POST', '/api/sites/prefecture/token', { token: ADMIN, body: {} })).body as unknown as SiteToken).token;
+    const start = Date.now() - 6 * 3_600_000;
+    const events: QueueEvent[] = Array.from({ length: MAX_QUEUE_EVENTS + 1_000 }, (_, k) => ({ type: 'issued', ticket: `T${k}`, service: 'titres', at: new Date(start + k * 1_000).toISOString() }));
+    for (let from = 0; from < events.length; from += 3_000) {
+      expect((await http('POST', '/api/sites/prefecture/queue', { token: siteToken, body: { events: events.slice(from, from + 3_000) } })).status).toBe(200);
+    }
+    const socket = await connect('prefecture-1', token, { transports: ['websocket'] });
+    const received: number[] = [];
+    const tickets: string[] = [];
+    socket.on('queue', (message: { events: QueueEvent[] }, ack: (answer: unknown) => void) => {
+      received.push(message.events.length);
+      for (const event of message.events) if (event.type === 'issued') tickets.push(event.ticket);
+      ack({ ok: true });
+    });
+    expect(await socket.timeout(5_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
+    await expect.poll(() => tickets.length, { timeout: 10_000 }).toBe(events.length);
+    expect(Math.max(...received)).toBeLessThanOrEqual(MAX_QUEUE_EVENTS);
+    expect(received.length).toBe(2);
+    expect(tickets).toEqual(events.map((e) => (e.type === 'issued' ? e.ticket : '')));
+  });
+
+  it('an alert cleared while a screen was away is cleared on it at its next hello, once', async () => {
+    const token = await addScreen('absent', 'gare');
+    const first = await connect('absent', token, { transports: ['websocket'] });
+    const shown: string[] = [];
+    first.on('alert', (alert: { id: string }, ack: (answer: unknown) => void) => {
+      shown.push(alert.id);
+      ack({ ok: true });
+    });
+    expect(await first.timeout(5_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await http('POST', '/api/alerts', { token: ADMIN, body: { id: 'greve', level: 'urgent', text: 'Grève', until, target: { site: 'gare' } } })).status).toBe(201);
+    await expect.poll(() => shown).toEqual(['greve']);
+    first.disconnect();
+    expect((await http('DELETE', '/api/alerts/greve', { token: ADMIN })).status).toBe(200);
+
+    const connectAndHello = async (): Promise<string[]> => {
+      const socket = await connect('absent', token, { transports: ['websocket'] });
+      const cleared: string[] = [];
+      socket.on('alert:clear', (clear: { id: string }, ack: (answer: unknown) => void) => {
+        cleared.push(clear.id);
+        ack({ ok: true });
+      });
+      expect(await socket.timeout(5_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      socket.disconnect();
+      return cleared;
+    };
+    expect(await connectAndHello()).toEqual(['greve']);
+    // Acked: not sent again.
+    expect(await connectAndHello()).toEqual([]);
+  });
+});
