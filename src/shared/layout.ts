@@ -41,13 +41,18 @@ const LanguageTag = z.string({ error: 'expected a language tag like fr-FR' }).re
 export const CallShow = z.enum(['overlay', 'zone', 'off'], { error: 'expected show overlay, zone or off' });
 export type CallShow = z.infer<typeof CallShow>;
 
-export const Calls = z.object({
-  show: CallShow,
+/**
+ * §6's `calls`. `show` absent: its default (`zone` with a queue zone, else `off`), as for the
+ * whole object; the bare string (`"calls": "off"`, as §6 writes the default) is `{ show }`.
+ */
+const CallsObject = z.object({
+  show: CallShow.optional(),
   /** How long an `overlay` banner stays (each at least 3 s when calls queue up). */
-  seconds: z.number({ error: 'expected a number of seconds' }).min(3, { error: 'expected at least 3 seconds' }).max(120, { error: 'expected at most 120 seconds' }).optional(),
+  seconds: z.number({ error: 'expected a number of seconds' }).positive({ error: 'expected a number of seconds above 0' }).max(3600, { error: 'expected at most 3600 seconds' }).optional(),
   chime: z.boolean({ error: 'expected chime: true or false' }).optional(),
   voice: LanguageTag.optional(),
 });
+export const Calls = z.preprocess((value) => (typeof value === 'string' ? { show: value } : value), CallsObject);
 export type Calls = z.infer<typeof Calls>;
 
 /** Zones overlap when their interiors meet (sharing an edge is fine). */
@@ -84,10 +89,10 @@ export type LayoutInput = z.input<typeof Layout>;
 export const FULL_SCREEN: Layout = { id: 'plein-ecran', zones: [{ id: MAIN_ZONE, x: 0, y: 0, width: 100, height: 100, kind: 'playlist' }] };
 
 /** §6: `calls` default `{ show: "zone" }` when a queue zone exists, else `"off"`; banner 8 s. */
-export function effectiveCalls(layout: Layout | undefined): Required<Pick<Calls, 'show' | 'seconds'>> & Pick<Calls, 'chime' | 'voice'> {
+export function effectiveCalls(layout: Layout | undefined): { show: CallShow; seconds: number; chime?: boolean; voice?: string } {
   const hasQueue = layout?.zones.some((zone) => zone.kind === 'queue') ?? false;
-  const calls = layout?.calls ?? { show: hasQueue ? 'zone' : 'off' };
-  return { ...calls, show: calls.show, seconds: calls.seconds ?? 8 };
+  const { show, seconds, chime, voice } = layout?.calls ?? {};
+  return { show: show ?? (hasQueue ? 'zone' : 'off'), seconds: seconds ?? 8, ...(chime !== undefined ? { chime } : {}), ...(voice !== undefined ? { voice } : {}) };
 }
 
 /** The zone a playlist plays in: its `zone`, else `main`. */

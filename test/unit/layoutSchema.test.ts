@@ -72,6 +72,18 @@ describe('layout schema (protocol §6)', () => {
     expect(effectiveCalls(undefined)).toEqual({ show: 'off', seconds: 8 });
     expect(effectiveCalls(Layout.parse(example()))).toEqual({ show: 'overlay', seconds: 8, chime: true, voice: 'fr-FR' });
   });
+
+  it('calls without show take its default; the bare string is { show }; any number of seconds above 0', () => {
+    const withQueue = (calls: unknown) => effectiveCalls(Layout.parse({ ...example(), calls }));
+    const noQueue = (calls: unknown) => effectiveCalls(Layout.parse({ ...example(), zones: example().zones.filter((z) => z.kind !== 'queue'), calls }));
+    expect(withQueue({ chime: true })).toEqual({ show: 'zone', seconds: 8, chime: true });
+    expect(noQueue({ chime: true })).toEqual({ show: 'off', seconds: 8, chime: true });
+    expect(withQueue('off')).toEqual({ show: 'off', seconds: 8 });
+    expect(noQueue('overlay')).toEqual({ show: 'overlay', seconds: 8 });
+    expect(withQueue({ show: 'overlay', seconds: 2 })).toEqual({ show: 'overlay', seconds: 2 });
+    expect(layoutError((l) => (l.calls.seconds = 0))).toBe('calls.seconds: expected a number of seconds above 0');
+    expect(layoutError((l) => (l.calls = 'loud'))).toBe('calls.show: expected show overlay, zone or off');
+  });
 });
 
 describe('a set with a layout (playlists message)', () => {
