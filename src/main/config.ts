@@ -1,5 +1,4 @@
-import { PlayerConfig, type ConfigKey } from '../shared/config.js';
-import { formatIssues } from '../shared/validationError.js';
+import { validConfigFields, type ConfigKey, type PlayerConfig } from '../shared/config.js';
 
 /**
  * The player's configuration in Electron (protocol §2): command-line flags first, then
@@ -77,21 +76,6 @@ export function envFrom(env: Readonly<Record<string, string | undefined>>): Part
   return out;
 }
 
-/** Keep only the fields that are valid; name every invalid one with where it came from. */
-function validFields(raw: unknown, where: string, errors: string[]): Partial<PlayerConfig> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    errors.push(`${where}: expected a JSON object`);
-    return {};
-  }
-  const result = PlayerConfig.safeParse(raw);
-  if (result.success) return result.data;
-  errors.push(`${where}: ${formatIssues(result.error)}`);
-  const bad = new Set(result.error.issues.map((issue) => issue.path[0]));
-  const kept = Object.fromEntries(Object.entries(raw).filter(([key]) => !bad.has(key)));
-  const retry = PlayerConfig.safeParse(kept);
-  return retry.success ? retry.data : {};
-}
-
 export function loadConfig(sources: ConfigSources): LoadedConfig {
   const errors: string[] = [];
   const layers: Partial<PlayerConfig>[] = [];
@@ -105,9 +89,9 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
       errors.push(`${path}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    layers.push(validFields(raw, path, errors));
+    layers.push(validConfigFields(raw, path, errors));
   }
-  layers.push(validFields(envFrom(sources.env), 'environment (ANTICHAMBRE_*)', errors));
-  layers.push(validFields(flagsFrom(sources.argv), 'command line', errors));
+  layers.push(validConfigFields(envFrom(sources.env), 'environment (ANTICHAMBRE_*)', errors));
+  layers.push(validConfigFields(flagsFrom(sources.argv), 'command line', errors));
   return { config: Object.assign({}, ...layers) as PlayerConfig, errors };
 }

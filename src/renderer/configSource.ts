@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CONFIG_KEYS, PlayerConfig } from '../shared/config.js';
-import { formatIssues } from '../shared/validationError.js';
+import { CONFIG_KEYS, validConfigFields, type PlayerConfig } from '../shared/config.js';
 
 /**
  * Where the renderer gets its settings (protocol §2): from the Electron preload bridge
@@ -40,10 +39,11 @@ export function configFromQuery(search: string): ConfigResult {
   return checked(raw, 'the page address');
 }
 
+/** The valid settings, each invalid one named (one bad value does not drop the others: the hub's address and token stay). */
 function checked(raw: unknown, where: string): ConfigResult {
-  const parsed = PlayerConfig.safeParse(raw);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, error: `${where}: ${formatIssues(parsed.error)}`, config: {} };
+  const errors: string[] = [];
+  const config = validConfigFields(raw, where, errors);
+  return errors.length === 0 ? { ok: true, config } : { ok: false, error: errors.join(' · '), config };
 }
 
 const BridgeAnswer = z.object({ config: z.unknown(), error: z.string().optional() });

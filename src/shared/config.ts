@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './ids.js';
+import { formatIssues } from './validationError.js';
 
 const MODIFIER = '(?:Control|Ctrl|Alt|Shift|Super|Meta|CommandOrControl|CmdOrCtrl)';
 const DISPLAY_ERROR = 'expected a display index (0, 1, …) or a display id';
@@ -62,3 +63,18 @@ export const CONFIG_KEYS = ['hub', 'screen', 'token', 'name', 'lang', 'bundle', 
 /** The settings only a kiosk PC (Electron) takes. */
 export const KIOSK_CONFIG_KEYS = ['display', 'autostart', 'quitChord', 'dailyRestart', 'updateUrl', 'caFile'] as const satisfies readonly (keyof PlayerConfig)[];
 export type ConfigKey = (typeof CONFIG_KEYS)[number] | (typeof KIOSK_CONFIG_KEYS)[number];
+
+/** Keep only the fields that are valid; name every invalid one with where it came from (a kiosk's file, environment and flags; the web player's address). */
+export function validConfigFields(raw: unknown, where: string, errors: string[]): Partial<PlayerConfig> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    errors.push(`${where}: expected a JSON object`);
+    return {};
+  }
+  const result = PlayerConfig.safeParse(raw);
+  if (result.success) return result.data;
+  errors.push(`${where}: ${formatIssues(result.error)}`);
+  const bad = new Set(result.error.issues.map((issue) => issue.path[0]));
+  const kept = Object.fromEntries(Object.entries(raw).filter(([key]) => !bad.has(key)));
+  const retry = PlayerConfig.safeParse(kept);
+  return retry.success ? retry.data : {};
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configAnswer } from '../../src/main/bridge.js';
 import { loadConfig as loadMainConfig } from '../../src/main/config.js';
-import { loadConfig } from '../../src/renderer/configSource.js';
+import { configFromQuery, loadConfig } from '../../src/renderer/configSource.js';
 
 const SYSTEM = '/etc/antichambre/config.json';
 
@@ -33,5 +33,16 @@ describe('a bad config file, as the page gets it from Electron', () => {
   it('an answer that is not a config is refused, naming the bridge', async () => {
     pageWith('nonsense');
     expect(await loadConfig()).toEqual({ ok: false, error: 'configuration bridge: unexpected answer', config: {} });
+  });
+});
+
+describe("the web player's address", () => {
+  it('one bad value is named and the other settings are kept: the hub, the screen and its token still apply', () => {
+    const result = configFromQuery('?hub=https%3A%2F%2Fhub.mairie.example&screen=accueil-1&token=t0k&showWait=none&lang=de');
+    expect(result).toEqual({
+      ok: false,
+      error: 'the page address: lang: expected fr or en; showWait: expected range, calls-only or off',
+      config: { hub: 'https://hub.mairie.example', screen: 'accueil-1', token: 't0k' },
+    });
   });
 });
