@@ -158,9 +158,8 @@ export class QueueTracker {
 
   /**
    * Each service's estimate now, and the last calls. After a `queue` message (`fresh`), only the
-   * services it touched are estimated again (reusing the message's own estimates, except a
-   * newcomer's, which is for the ticket just issued rather than for whoever takes one next: the
-   * forecaster answers that one from the newcomer's own continuations); the others' queues have
+   * services it touched are estimated again (reusing the message's own estimates: the board shows
+   * what was sent, also the estimate for a ticket just issued, §4); the others' queues have
    * not changed, and the minute's refresh brings their estimates up to date. An estimate plays the
    * queue forward a few hundred times: three services estimated on each of a busy day's thousands
    * of messages were most of the page's work.
@@ -173,7 +172,7 @@ export class QueueTracker {
         services.set(service, previous);
         continue;
       }
-      const estimate = fresh?.forecasts.find((e) => e.service === service && e.ticket === undefined) ?? this.forecaster.estimate(service);
+      const estimate = fresh?.forecasts.find((e) => e.service === service) ?? this.forecaster.current(service);
       services.set(service, { service, estimate: estimate && onWire(estimate), trusted: estimate?.trusted ?? true, closed: this.model.closedFor(service) });
     }
     const calls = this.model.calls.slice(-12).reverse().map((call) => ({ ticket: call.ticket, counter: call.counter, service: call.service, at: call.at }));

@@ -153,7 +153,8 @@ export class QueueModel {
 
   private servicesOf(event: QueueEvent): string[] {
     if (event.type === 'issued') return [event.service];
-    if (event.type === 'counter') return event.services;
+    // A counter closing without naming its services touches those it served.
+    if (event.type === 'counter') return event.services.length > 0 ? event.services : (this.counters.get(event.counter)?.services ?? []);
     const ticket = this.issued.get(event.ticket);
     return ticket ? [ticket.service] : [];
   }
@@ -244,17 +245,19 @@ export class QueueModel {
       }
       case 'counter': {
         const previous = this.counters.get(event.counter);
-        this.recordHours(event.counter, event.services, event.open, at);
+        // A counter closing without naming its services closes what it served (§4: the service closed when all its counters are).
+        const services = !event.open && event.services.length === 0 && previous ? previous.services : event.services;
+        this.recordHours(event.counter, services, event.open, at);
         this.counters.set(event.counter, {
           open: event.open,
-          services: [...event.services],
+          services: [...services],
           since: at,
           serving: event.open ? (previous?.serving ?? null) : null,
           servingService: event.open ? (previous?.servingService ?? null) : null,
           calledAt: previous?.calledAt ?? at,
           backlog: event.open && (previous?.backlog ?? false),
         });
-        for (const service of event.services) this.services.add(service);
+        for (const service of services) this.services.add(service);
         break;
       }
     }

@@ -212,15 +212,9 @@ interface Ahead {
   desks: (readonly number[])[];
 }
 
-/** The continuations' draws: the newcomer's waits and, with `next`, those of whoever takes a ticket right after. */
-interface Draws {
-  newcomer: Weighted[];
-  next: Weighted[] | null;
-}
 
 /**
- * Plays the queue forward `runs` times: when the newcomer is called (and, with `withNext`, the
- * one after). Per continuation, each service's mean service time and rate of giving up are drawn
+ * Plays the queue forward `runs` times: when the newcomer is called (its waits, sorted). Per continuation, each service's mean service time and rate of giving up are drawn
  * from what is known of them (first when met); the people ahead go in order, each to the
  * counter that can call them first among theirs (the first in desk order on a tie), staying
  * with the chance that they have not given up by then (`stillThere`), then held there for a
@@ -228,8 +222,7 @@ interface Draws {
  * rather than recomputed for every candidate counter): a 2,000-ticket day's page plays a
  * hundred people ahead a hundred times per estimate.
  */
-function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, serving: readonly number[], now: number, newcomerIssuedAt: number, runs: number, random: () => number, nextRandom: (() => number) | null): Draws {
-  const withNext = nextRandom !== null;
+function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, serving: readonly number[], now: number, runs: number, random: () => number): Weighted[] {
   const count = services.times.length;
   const drawnIn = new Int32Array(count).fill(-1);
   const meanMs = new Float64Array(count);
@@ -239,7 +232,6 @@ function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, s
   const free = new Float64Array(desks.length);
   const nextCall = new Float64Array(desks.length);
   const newcomer: Weighted[] = [];
-  const next: Weighted[] = [];
   let run = 0;
   const draw = (s: number): void => {
     if (drawnIn[s] === run) return;
@@ -291,12 +283,8 @@ function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, s
     // Weighted by the chance that the newcomer is still there to be called: the waits of those
     // who are called, which is what a realized wait measures.
     newcomer.push({ value: wait, weight: Math.exp(-rate[0]! * wait) });
-    if (!withNext) continue;
-    place(0, newcomerIssuedAt, now - newcomerIssuedAt, serving, nextRandom);
-    const after = firstCall() - now;
-    next.push({ value: after, weight: Math.exp(-rate[0]! * after) });
   }
-  return { newcomer: newcomer.sort((a, b) => a.value - b.value), next: withNext ? next.sort((a, b) => a.value - b.value) : null };
+  return newcomer.sort((a, b) => a.value - b.value);
 }
 
 /** An estimate from a continuation's waits (minutes, with the 80 % interval). */
@@ -309,25 +297,13 @@ function fromWaits(waits: readonly Weighted[], base: Omit<WaitEstimate, 'minutes
   };
 }
 
-const finite = (waits: readonly Weighted[] | null): boolean => waits === null || Number.isFinite(waits.at(-1)!.value);
+const finite = (waits: readonly Weighted[]): boolean => Number.isFinite(waits.at(-1)!.value);
 
 /**
  * The estimate for `service`, or null when it has none (all its counters are known to be
  * closed). `ticket`: the newcomer is that ticket (an estimate as of its `issued` event).
  */
 export function estimateWait(model: QueueModel, service: string, ticket?: string): WaitEstimate | null {
-  return estimateWaits(model, service, ticket, false)?.newcomer ?? null;
-}
-
-/**
- * The estimate for the newcomer `ticket` (as `estimateWait`) and, with `withNext`, for whoever
- * takes a ticket of `service` right after, from the same continuations (one more person played
- * forward), rather than a second play of the whole queue: after each `issued` event the board
- * shows the wait of the next one to take a ticket. `next` is null when not asked, or when the
- * counters' usual hours would leave that one uncalled today (then `estimateWait` without a ticket
- * answers it).
- */
-export function estimateWaits(model: QueueModel, service: string, ticket: string | undefined, withNext: boolean): { newcomer: WaitEstimate; next: WaitEstimate | null } | null {
   if (model.closedFor(service) || !model.services.has(service)) return null;
   const open = [...model.counters.values()].filter((c) => c.open && c.services.includes(service));
 
@@ -387,18 +363,13 @@ export function estimateWaits(model: QueueModel, service: string, ticket: string
   };
   const random = seededRandom(seedOf(`${service}|${ticket ?? ''}|${now}`));
   const runs = Math.max(MIN_DRAWS, Math.min(DRAWS, Math.ceil(DRAW_BUDGET / (ahead.length + 1))));
-  // The one after the newcomer draws from its own stream: the newcomer's continuations stay those of `estimateWait`.
-  const nextRandom = withNext ? seededRandom(seedOf(`${service}|${ticket ?? ''}|${now}|next`)) : null;
-  const play = (runDesks: readonly Desk[]): Draws => {
+  const play = (runDesks: readonly Desk[]): Weighted[] => {
     const byService = desksByService(runDesks);
-    return playForward(runDesks, { ...people, desks: ahead.map((t) => byService.get(t.service) ?? NO_DESK) }, services, byService.get(service) ?? NO_DESK, now, issuedAt ?? now, runs, random, nextRandom);
+    return playForward(runDesks, { ...people, desks: ahead.map((t) => byService.get(t.service) ?? NO_DESK) }, services, byService.get(service) ?? NO_DESK, now, runs, random);
   };
   let draws = play(desks);
   // Counters' usual hours that would leave the newcomer uncalled today: they are taken as staying open.
-  if (!finite(draws.newcomer)) draws = play(desks.map((d) => ({ ...d, windows: [...d.windows.slice(0, -1), [d.windows.at(-1)![0], Infinity]] })));
+  if (!finite(draws)) draws = play(desks.map((d) => ({ ...d, windows: [...d.windows.slice(0, -1), [d.windows.at(-1)![0], Infinity]] })));
   const base = { service, asOf: toUtcTime(now), queueLength, openCounters: open.length };
-  return {
-    newcomer: fromWaits(draws.newcomer, base),
-    next: draws.next && finite(draws.next) ? fromWaits(draws.next, { ...base, queueLength: queueLength + (ticket && issuedAt !== undefined ? 0 : 1) }) : null,
-  };
+  return fromWaits(draws, base);
 }

@@ -2,7 +2,7 @@ import { toUtcTime } from './ids.js';
 import type { QueueEvent, WaitEstimate } from './queue.js';
 import { WaitingHistory } from './audience.js';
 import { QueueModel } from './queueModel.js';
-import { estimateWait, estimateWaits } from './waitEstimator.js';
+import { estimateWait } from './waitEstimator.js';
 
 /**
  * Wait estimates whose range means what it says, corrected from what the room shows: each
@@ -102,11 +102,11 @@ export class WaitForecaster {
   private readonly learning = new Map<string, ServiceLearning>();
   private readonly pooled: number[] = [];
   /**
-   * The wait of whoever takes a ticket next, by service, played forward with a newcomer's (one
-   * more person in the same continuations): the board's estimate after an `issued` event, as
-   * long as no other event came (the model's `version`).
+   * By service, the estimate a `queue` message sent for the ticket just issued (§4: an estimate as
+   * of an `issued` event predicts that very ticket's wait): the board's and the minute's report,
+   * as long as no other event came (the model's `version`), so that one service has one estimate as of one instant.
    */
-  private readonly afterNewcomer = new Map<string, { version: number; estimate: WaitEstimate }>();
+  private readonly newcomers = new Map<string, { version: number; estimate: ForecastEstimate }>();
 
   constructor(model?: QueueModel) {
     this.model = model ?? new QueueModel();
@@ -150,15 +150,22 @@ export class WaitForecaster {
     const forecasts: ForecastEstimate[] = [];
     for (const service of touched) {
       const newcomer = last?.type === 'issued' && last.service === service ? issued.find((e) => e.ticket === last.ticket) : undefined;
+      if (newcomer) this.newcomers.set(service, { version: this.model.version, estimate: newcomer });
       const estimate = newcomer ?? this.estimate(service);
       if (estimate) forecasts.push(estimate);
     }
     return { touched, estimates: forecasts.map(onWire), forecasts };
   }
 
+  /** The service's estimate as of now, as the board shows it and the minute reports it: the last message's, when its latest event issued a ticket of it. */
+  current(service: string): ForecastEstimate | null {
+    const newcomer = this.newcomers.get(service);
+    return newcomer && newcomer.version === this.model.version ? newcomer.estimate : this.estimate(service);
+  }
+
   /** The estimate for `service` now (for the newcomer `ticket` when given); null when the service is closed. */
   estimate(service: string, ticket?: string): ForecastEstimate | null {
-    const base = ticket ? this.newcomerWait(service, ticket) : this.nextWait(service);
+    const base = estimateWait(this.model, service, ticket);
     if (!base) return null;
     const estimate = base.minutes;
     const learning = this.learning.get(service) ?? newLearning();
@@ -192,17 +199,6 @@ export class WaitForecaster {
       openCounters: base.openCounters,
       trusted,
     };
-  }
-
-  private newcomerWait(service: string, ticket: string): WaitEstimate | null {
-    const both = estimateWaits(this.model, service, ticket, true);
-    if (both?.next) this.afterNewcomer.set(service, { version: this.model.version, estimate: both.next });
-    return both?.newcomer ?? null;
-  }
-
-  private nextWait(service: string): WaitEstimate | null {
-    const known = this.afterNewcomer.get(service);
-    return known && known.version === this.model.version ? known.estimate : estimateWait(this.model, service);
   }
 
   /** The realized coverage of the interval for `service` over its last outcomes (null before any). */

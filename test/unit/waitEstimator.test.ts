@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { QueueModel } from '../../src/shared/queueModel.js';
 import { normalCdf, normalQuantile, residualDraw, seededRandom, weightedQuantile } from '../../src/shared/lognormal.js';
-import { abandonment, ABANDON_HISTORY_MS, estimateWait, estimateWaits, FIXED_PRIOR_WEIGHT, serviceTimes } from '../../src/shared/waitEstimator.js';
+import { abandonment, ABANDON_HISTORY_MS, estimateWait, FIXED_PRIOR_WEIGHT, serviceTimes } from '../../src/shared/waitEstimator.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -72,6 +72,25 @@ describe('the queue model', () => {
     expectSame();
   });
 
+  it('records a call whose ticket it never saw issued, its service null unless its counter serves one service alone', () => {
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec', 'pa'], 0), called('X1', 'g1', 1), called('X2', 'g2', 2), called('X3', 'g9', 3)]);
+    expect(model.calls.map((c) => [c.ticket, c.counter, c.service, c.waitedMs])).toEqual([
+      ['X1', 'g1', 'ec', null],
+      ['X2', 'g2', null, null],
+      ['X3', 'g9', null, null],
+    ]);
+  });
+
+  it('a counter closing without naming its services closes those it served: a service whose counters all closed so is closed, and touched', () => {
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), issued('A1', 'ec', 1)]);
+    expect(model.closedFor('ec')).toBe(false);
+    expect([...model.add([counter('g1', false, [], 2)])]).toEqual(['ec']);
+    expect(model.closedFor('ec')).toBe(true);
+    expect(estimateWait(model, 'ec')).toBeNull();
+  });
+
   it('takes a ticket passed over by a later one of its service as gone', () => {
     const model = new QueueModel();
     model.add([counter('g1', true, ['ec'], 0), issued('A1', 'ec', 1), issued('A2', 'ec', 2), called('A2', 'g1', 10)]);
@@ -88,21 +107,6 @@ describe('the wait estimator', () => {
     model.add([counter('g1', false, ['ec'], 2)]);
     expect(estimateWait(model, 'ec')).toBeNull();
     expect(estimateWait(model, 'unknown-service')).toBeNull();
-  });
-
-  it('plays the one after a newcomer in the newcomer\'s own continuations: the newcomer\'s estimate unchanged, the next one\'s as a separate estimate gives it', () => {
-    const model = new QueueModel();
-    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec', 'pa'], 0), issued('P1', 'pa', 0.5), ...Array.from({ length: 8 }, (_, i) => issued(`A${i}`, 'ec', 1 + i)), called('A0', 'g1', 2), called('P1', 'g2', 2.5)]);
-    model.add([issued('N1', 'ec', 10)]);
-    const both = estimateWaits(model, 'ec', 'N1', true)!;
-    expect(both.newcomer).toEqual(estimateWait(model, 'ec', 'N1'));
-    expect(estimateWaits(model, 'ec', 'N1', false)).toEqual({ newcomer: both.newcomer, next: null });
-    const alone = estimateWait(model, 'ec')!;
-    // One more person ahead: longer, by about a service time over two counters (the prior's 6 minutes), as the separate estimate says.
-    expect(both.next!.minutes).toBeGreaterThan(both.newcomer.minutes + 1);
-    expect(Math.abs(both.next!.minutes - alone.minutes)).toBeLessThan(0.1 * alone.minutes + 0.5);
-    expect(both.next!.queueLength).toBe(alone.queueLength);
-    expect(both.next!.high).toBeGreaterThan(both.next!.low);
   });
 
   it('grows with the people ahead and shrinks with more counters open', () => {

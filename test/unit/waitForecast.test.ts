@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
-import { estimateWait, estimateWaits } from '../../src/shared/waitEstimator.js';
-import { WaitForecaster } from '../../src/shared/waitForecast.js';
+import { estimateWait } from '../../src/shared/waitEstimator.js';
+import { onWire, WaitForecaster } from '../../src/shared/waitForecast.js';
 import { SCENARIOS, simulateDay } from '../../bench/waitSim.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -32,18 +32,18 @@ describe('wait forecaster (self-correcting estimates)', () => {
     expect(inside / count).toBeLessThan(0.9);
   });
 
-  it('after an `issued` message, gives the board the wait of the one after the newcomer from the newcomer\'s own continuations (one play of the queue), and estimates afresh after any other event', () => {
+  it('after an `issued` message, the board and the minute report give the estimate sent for that very ticket (§4: one service, one estimate as of one instant), and estimate afresh after any other event', () => {
     const forecaster = new WaitForecaster();
     forecaster.add([counter('g1', true, ['ec'], 0), ...Array.from({ length: 6 }, (_, i) => issued(`A${i}`, 'ec', i / 2))]);
-    const { forecasts } = forecaster.receive([issued('N1', 'ec', 4)]);
+    const { forecasts, estimates } = forecaster.receive([issued('N1', 'ec', 4)]);
     expect(forecasts.map((f) => f.ticket)).toEqual(['N1']);
-    const next = estimateWaits(forecaster.model, 'ec', 'N1', true)!.next!;
-    const board = forecaster.estimate('ec')!;
-    expect(board.minutes).toBe(next.minutes);
-    expect(board.minutes).toBeGreaterThan(forecasts[0]!.minutes);
-    expect(board.ticket).toBeUndefined();
+    expect(estimates).toHaveLength(1);
+    expect(onWire(forecaster.current('ec')!)).toEqual(estimates[0]);
+    // Without it, the wait of whoever takes a ticket next (one more person ahead): longer, and another estimate for the same instant.
+    expect(forecaster.estimate('ec')!.minutes).toBeGreaterThan(estimates[0]!.minutes);
     forecaster.receive([called('A0', 'g1', 5)]);
-    expect(forecaster.estimate('ec')!.minutes).toBe(estimateWait(forecaster.model, 'ec')!.minutes);
+    expect(forecaster.current('ec')!.minutes).toBe(forecaster.estimate('ec')!.minutes);
+    expect(forecaster.current('ec')!.asOf).toBe(at(5));
   });
 
   it('cold start: before any realized wait, the interval is at least as wide as the queue model\'s own', () => {

@@ -136,7 +136,14 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
             );
           }
           return (
-            <section key={service} className="queue-wait" data-service={service} data-wait-minutes={estimate ? String(estimate.minutes) : undefined}>
+            // §5: the estimate's minutes whenever there is one (the one sent to the hub); one not trusted is marked, and not shown.
+            <section
+              key={service}
+              className="queue-wait"
+              data-service={service}
+              data-wait-minutes={board?.estimate && !board.closed ? String(board.estimate.minutes) : undefined}
+              data-wait-trusted={board?.estimate && !board.trusted ? 'false' : undefined}
+            >
               <h2 className="queue-heading">
                 {t.waitHeading} · {serviceLabel(service)}
               </h2>
