@@ -60,4 +60,35 @@ describe('against another hub', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top', async () => {
+    const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
+    await page.goto(playerUrl(site().url, hub.url, 'autre-2', 'token'));
+    const screen = await hub.screen('autre-2');
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    for (const id of ['info-1', 'info-2', 'info-3']) expect(await screen.timeout(5_000).emitWithAck('alert', { id, level: 'info', text: `Annonce ${id}`, until })).toEqual({ ok: true });
+    for (const id of ['urgent-1', 'urgent-2']) expect(await screen.timeout(5_000).emitWithAck('alert', { id, level: 'urgent', text: `Évacuation ${id}`, until })).toEqual({ ok: true });
+    await expect.poll(() => page.locator('[data-alert-id]').count(), { timeout: 5_000 }).toBe(5);
+    const boxes = await page.locator('[data-alert-id]').evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { id: el.getAttribute('data-alert-id'), level: el.getAttribute('data-alert-level'), top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+      }),
+    );
+    const infos = boxes.filter((b) => b.level === 'info');
+    expect(infos.map((b) => b.id).sort()).toEqual(['info-1', 'info-2', 'info-3']);
+    for (const b of infos) {
+      expect(b.width).toBe(1280);
+      expect(b.height).toBeLessThan(720 / 3);
+      expect(b.top).toBeGreaterThanOrEqual(0);
+      expect(b.bottom).toBeLessThanOrEqual(720);
+    }
+    const sorted = [...infos].sort((a, b) => a.top - b.top);
+    for (let k = 1; k < sorted.length; k++) expect(sorted[k]!.top).toBeGreaterThanOrEqual(sorted[k - 1]!.bottom - 0.5);
+    for (const b of boxes.filter((b) => b.level === 'urgent')) expect([b.width, b.height]).toEqual([1280, 720]);
+    // What the room sees on top: the newest urgent alert.
+    expect(await page.evaluate(() => document.elementFromPoint(640, 360)?.closest('[data-alert-id]')?.getAttribute('data-alert-id'))).toBe('urgent-2');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -1,26 +1,33 @@
 import { useSyncExternalStore } from 'react';
 import { strings, type Lang } from '../i18n.js';
 import type { AlertBoard } from '../alertBoard.js';
+import type { Alert } from '../../shared/protocol.js';
 
-/** The alerts on screen: the newest urgent one full-screen, info ones as bands (protocol §5 hooks). */
+/**
+ * The alerts on screen, each carrying the §5 hooks: every urgent one full-screen (the newest on
+ * top), the newest info one as a band at the top and the others as bands at the bottom, newest first.
+ */
 export function AlertLayer({ board, lang }: { board: AlertBoard; lang: Lang }) {
   const alerts = useSyncExternalStore(board.subscribe, board.getAlerts);
-  const urgent = alerts.filter((alert) => alert.level === 'urgent').at(-1);
-  const infos = alerts.filter((alert) => alert.level === 'info').slice(-2);
+  const t = strings(lang);
+  const urgent = alerts.filter((alert) => alert.level === 'urgent');
+  const [newest, ...older] = alerts.filter((alert) => alert.level === 'info').reverse();
+  const band = (alert: Alert) => (
+    <div key={alert.id} className="alert-info" role="status" data-alert-id={alert.id} data-alert-level={alert.level}>
+      <span className="alert-title">{t.info}</span>
+      <span className="alert-text">{alert.text}</span>
+    </div>
+  );
   return (
     <>
-      {infos.map((alert) => (
-        <div key={alert.id} className="alert-info" role="status" data-alert-id={alert.id} data-alert-level={alert.level}>
-          <span className="alert-title">{strings(lang).info}</span>
-          <span className="alert-text">{alert.text}</span>
+      {newest ? band(newest) : null}
+      {older.length > 0 ? <div className="alert-info-more">{older.map(band)}</div> : null}
+      {urgent.map((alert) => (
+        <div key={alert.id} className="alert-urgent" role="alert" data-alert-id={alert.id} data-alert-level={alert.level}>
+          <div className="alert-title">{t.urgent}</div>
+          <div className="alert-text">{alert.text}</div>
         </div>
       ))}
-      {urgent ? (
-        <div className="alert-urgent" role="alert" data-alert-id={urgent.id} data-alert-level={urgent.level}>
-          <div className="alert-title">{strings(lang).urgent}</div>
-          <div className="alert-text">{urgent.text}</div>
-        </div>
-      ) : null}
     </>
   );
 }
