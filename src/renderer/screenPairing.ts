@@ -16,7 +16,8 @@ export const PAIRING_POLL_MS = 2_000;
 export const PAIRING_RETRY_MS = 10_000;
 
 const PAIRED_KEY = 'pairedScreen';
-const PairedScreen = z.object({ hub: z.string(), screenId: Id, token: z.string().min(1) });
+/** `name`: the one the admin gave it when claiming the code (§3), shown on the idle screen (absent when paired by an older player). */
+const PairedScreen = z.object({ hub: z.string(), screenId: Id, token: z.string().min(1), name: z.string().optional() });
 export type PairedScreen = z.infer<typeof PairedScreen>;
 
 /** The id and token this player was given by pairing with `hubUrl`, if it was. */
@@ -76,7 +77,7 @@ export async function pairScreen(db: PlayerDb, hubUrl: string, shown: PairingCod
         continue; // the hub is away for a moment: the code is still good
       }
       if (state.status === 'paired') {
-        const paired = { hub: hubUrl, screenId: state.screenId, token: state.token };
+        const paired: PairedScreen = { hub: hubUrl, screenId: state.screenId, token: state.token, name: state.name };
         await writeSetting(db, PAIRED_KEY, paired);
         shown.set(null);
         return paired;

@@ -83,7 +83,8 @@ describe('the dashboard', () => {
     await page.waitForSelector('tr[data-screen-id="hall-1"][data-online="yes"]', { timeout: 10_000 });
     expect(await player.page.$('.pairing')).toBeNull();
     const settings = await readStore<{ key: string; value: { hub: string; screenId: string; token: string } }>(player.page, 'settings');
-    expect(settings.find((s) => s.key === 'pairedScreen')?.value).toMatchObject({ hub: hub.url, screenId: 'hall-1' });
+    // Its name as the admin gave it when claiming the code: the idle screen shows it (§1: clock and the screen's name).
+    expect(settings.find((s) => s.key === 'pairedScreen')?.value).toMatchObject({ hub: hub.url, screenId: 'hall-1', name: 'Accueil RDC' });
     // A restart keeps the pairing: no code, same screen.
     await player.page.reload();
     await waitForItem(player.page, 'bienvenue');
