@@ -388,6 +388,8 @@ export class ScreenChannel {
           const current = await this.stores.playlists.setFor(screen);
           if (current && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) void this.push(connection, current);
           for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
+          const cleared = await this.stores.alerts.clearedFor(screen, Date.now());
+          if (cleared.length > 0) this.clearAlertOn(connection, cleared);
           const recent = await this.stores.queue.recent(screen.site, Date.now());
           if (recent.length > 0) void this.sendQueue(connection, recent);
         }),
@@ -439,16 +441,18 @@ export class ScreenChannel {
     }
   }
 
-  /** The recent events, oldest first, in messages of at most MAX_QUEUE_EVENTS (a busy site's 12 h hold more), each answered before the next. */
+  /**
+   * The recent events, oldest first, in messages of at most MAX_QUEUE_EVENTS (a busy site's 12 h
+   * hold more), each answered (or timed out: a screen estimating a long backlog may answer late)
+   * before the next, so that the newest, the queue as it stands, always go.
+   */
   private async sendQueue(connection: Connection, events: QueueEvent[]): Promise<void> {
-    try {
-      for (let from = 0; from < events.length; from += MAX_QUEUE_EVENTS) {
-        const part = events.slice(from, from + MAX_QUEUE_EVENTS);
-        await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events: part }));
-      }
-    } catch {
-      this.log(`${connection.screen.id}: no answer to queue; the events are sent again at its next hello`);
+    let unanswered = 0;
+    for (let from = 0; from < events.length && connection.socket.connected; from += MAX_QUEUE_EVENTS) {
+      const part = events.slice(from, from + MAX_QUEUE_EVENTS);
+      await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events: part })).catch(() => unanswered++);
     }
+    if (unanswered > 0) this.log(`${connection.screen.id}: no answer to ${unanswered} queue message(s); the events are sent again at its next hello`);
   }
 
   /** Relays a site's new ticket events to its screens connected to any node (one message to the site's room); timed until all answered. */
@@ -493,7 +497,8 @@ export class ScreenChannel {
       this.timed('alert:clear', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('alert:clear', clear))
         .then(
           async (answer: unknown) => {
-            if (Ack.safeParse(answer).data?.ok) await this.stores.alerts.recordAck(alertId, id, 'cleared', Date.now());
+            // Not if the alert was sent again meanwhile (revived: its acks start over).
+            if (Ack.safeParse(answer).data?.ok && (await this.stores.alerts.get(alertId))?.clearedAt) await this.stores.alerts.recordAck(alertId, id, 'cleared', Date.now());
           },
           () => this.log(`${id}: no answer to alert:clear ${alertId}; sent again at its next hello`),
         )

@@ -13,7 +13,8 @@ function isOver(alert: Alert, now: number): boolean {
 }
 
 export class AlertBoard {
-  private alerts: Alert[] = [];
+  /** In the order they came (oldest first). */
+  private alerts: StoredAlert[] = [];
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Listeners();
 
@@ -24,10 +25,12 @@ export class AlertBoard {
 
   async init(): Promise<void> {
     const stored = await this.db.alerts.toArray();
-    this.alerts = stored.flatMap((alert) => {
-      const parsed = StoredAlert.safeParse(alert);
-      return parsed.success ? [parsed.data] : [];
-    });
+    this.alerts = stored
+      .flatMap((alert) => {
+        const parsed = StoredAlert.safeParse(alert);
+        return parsed.success ? [parsed.data] : [];
+      })
+      .sort((a, b) => (a.receivedAt ?? 0) - (b.receivedAt ?? 0));
     this.refresh();
   }
 
@@ -43,8 +46,9 @@ export class AlertBoard {
       if (kept) await this.clear(alert.id);
       return;
     }
-    await this.db.alerts.put(alert);
-    this.alerts = [...this.alerts.filter((a) => a.id !== alert.id), alert];
+    const received: StoredAlert = { ...alert, receivedAt: Date.now() };
+    await this.db.alerts.put(received);
+    this.alerts = [...this.alerts.filter((a) => a.id !== alert.id), received];
     this.refresh();
   }
 

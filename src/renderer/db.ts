@@ -82,8 +82,9 @@ export interface StoredQueueEvent {
   event: QueueEvent;
 }
 
-export const StoredAlert = Alert;
-export type StoredAlert = Alert;
+/** An alert as kept: `receivedAt` orders them after a restart as they came (the newest urgent one on top); absent in those kept before it was. */
+export const StoredAlert = Alert.extend({ receivedAt: z.number().optional() });
+export type StoredAlert = z.infer<typeof StoredAlert>;
 
 export interface Setting {
   key: string;

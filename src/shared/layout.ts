@@ -52,7 +52,8 @@ const CallsObject = z.object({
   chime: z.boolean({ error: 'expected chime: true or false' }).optional(),
   voice: LanguageTag.optional(),
 });
-export const Calls = z.preprocess((value) => (typeof value === 'string' ? { show: value } : value), CallsObject);
+// (Typed with the inputs it takes: a preprocess alone would take `unknown`, and layouts written in code would go unchecked.)
+export const Calls = z.preprocess((value) => (typeof value === 'string' ? { show: value } : value), CallsObject) as unknown as z.ZodType<z.output<typeof CallsObject>, z.input<typeof CallsObject> | CallShow>;
 export type Calls = z.infer<typeof Calls>;
 
 /** Zones overlap when their interiors meet (sharing an edge is fine). */

@@ -245,8 +245,8 @@ export class QueueModel {
       }
       case 'counter': {
         const previous = this.counters.get(event.counter);
-        // A counter closing without naming its services closes what it served (§4: the service closed when all its counters are).
-        const services = !event.open && event.services.length === 0 && previous ? previous.services : event.services;
+        // A counter opening or closing without naming its services keeps those it served (§4: a service is closed when all its counters are).
+        const services = event.services.length === 0 && previous ? previous.services : event.services;
         this.recordHours(event.counter, services, event.open, at);
         this.counters.set(event.counter, {
           open: event.open,

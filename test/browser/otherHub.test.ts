@@ -61,13 +61,14 @@ describe('against another hub', () => {
     await page.context().close();
   }, 60_000);
 
-  it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top', async () => {
+  it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top, also after a restart', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await page.goto(playerUrl(site().url, hub.url, 'autre-2', 'token'));
     const screen = await hub.screen('autre-2');
     const until = new Date(Date.now() + 3_600_000).toISOString();
     for (const id of ['info-1', 'info-2', 'info-3']) expect(await screen.timeout(5_000).emitWithAck('alert', { id, level: 'info', text: `Annonce ${id}`, until })).toEqual({ ok: true });
-    for (const id of ['urgent-1', 'urgent-2']) expect(await screen.timeout(5_000).emitWithAck('alert', { id, level: 'urgent', text: `Évacuation ${id}`, until })).toEqual({ ok: true });
+    // (Sent in an order that is not their ids': a restart must keep the order they came in.)
+    for (const id of ['urgent-b', 'urgent-a']) expect(await screen.timeout(5_000).emitWithAck('alert', { id, level: 'urgent', text: `Évacuation ${id}`, until })).toEqual({ ok: true });
     await expect.poll(() => page.locator('[data-alert-id]').count(), { timeout: 5_000 }).toBe(5);
     const boxes = await page.locator('[data-alert-id]').evaluateAll((els) =>
       els.map((el) => {
@@ -86,8 +87,13 @@ describe('against another hub', () => {
     const sorted = [...infos].sort((a, b) => a.top - b.top);
     for (let k = 1; k < sorted.length; k++) expect(sorted[k]!.top).toBeGreaterThanOrEqual(sorted[k - 1]!.bottom - 0.5);
     for (const b of boxes.filter((b) => b.level === 'urgent')) expect([b.width, b.height]).toEqual([1280, 720]);
-    // What the room sees on top: the newest urgent alert.
-    expect(await page.evaluate(() => document.elementFromPoint(640, 360)?.closest('[data-alert-id]')?.getAttribute('data-alert-id'))).toBe('urgent-2');
+    // What the room sees on top: the newest urgent alert; and after a restart (the alerts read back from storage), the same.
+    const onTop = () => page.evaluate(() => document.elementFromPoint(640, 360)?.closest('[data-alert-id]')?.getAttribute('data-alert-id'));
+    expect(await onTop()).toBe('urgent-a');
+    await page.reload();
+    await expect.poll(() => page.locator('[data-alert-id]').count(), { timeout: 10_000 }).toBe(5);
+    expect(await onTop()).toBe('urgent-a');
+    expect(await page.locator('.alert-info:not(.alert-info-more .alert-info)').getAttribute('data-alert-id')).toBe('info-3');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -82,10 +82,10 @@ describe('§3 as another peer reads it', () => {
     const wrongSecret = await http('GET', `/api/pairing/${started.code}?secret=not-it`);
     expect(wrongSecret.status).toBe(404);
     expect(wrongSecret.body.error).toMatch(/^pairing: code \S+ is unknown or expired/);
-    for (const code of ['000000', '123456', 'ABC', 'ZZZZZZ']) {
+    for (const code of ['000000', '123456', 'ABC', 'ZZZZZZ', '%00', 'x'.repeat(90)]) {
       const answer = await http('GET', `/api/pairing/${code}?secret=x`);
       expect(answer.status, code).toBe(404);
-      expect(answer.body.error, code).toMatch(/^pairing: code \S+ is unknown or expired/);
+      expect(answer.body.error, code).toMatch(/^pairing: code (\S+ )?is unknown or expired/);
     }
   });
 
@@ -98,7 +98,7 @@ describe('§3 as another peer reads it', () => {
     expect(await socket.timeout(5_000).emitWithAck('wait', { estimates })).toEqual({ ok: true });
   });
 
-  it("after hello, a busy site's recent events come in messages the player takes (each at most MAX_QUEUE_EVENTS), all of them, in order", async () => {
+  it("after hello, a busy site's recent events come in messages the player takes (each at most MAX_QUEUE_EVENTS), all of them, in order, the newest even when the first is not answered in time", async () => {
     const token = await addScreen('prefecture-1', 'prefecture');
     const siteToken = ((await http('POST', '/api/sites/prefecture/token', { token: ADMIN, body: {} })).body as unknown as SiteToken).token;
     const start = Date.now() - 6 * 3_600_000;
@@ -112,10 +112,11 @@ describe('§3 as another peer reads it', () => {
     socket.on('queue', (message: { events: QueueEvent[] }, ack: (answer: unknown) => void) => {
       received.push(message.events.length);
       for (const event of message.events) if (event.type === 'issued') tickets.push(event.ticket);
-      ack({ ok: true });
+      // The first is answered too late (a screen estimating a long backlog): the next still comes.
+      if (received.length > 1) ack({ ok: true });
     });
     expect(await socket.timeout(5_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
-    await expect.poll(() => tickets.length, { timeout: 10_000 }).toBe(events.length);
+    await expect.poll(() => tickets.length, { timeout: 20_000 }).toBe(events.length);
     expect(Math.max(...received)).toBeLessThanOrEqual(MAX_QUEUE_EVENTS);
     expect(received.length).toBe(2);
     expect(tickets).toEqual(events.map((e) => (e.type === 'issued' ? e.ticket : '')));

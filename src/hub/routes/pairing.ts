@@ -5,6 +5,7 @@ import { PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE
 import type { PairingStore } from '../stores/index.js';
 import { errors } from './apiDocs.js';
 import { parsed } from './requestParsing.js';
+import { HubError } from '../hubError.js';
 
 export const CodeParam = z.object({ code: PairingCode });
 /** The code a screen polls: any text (one no screen could show is as unknown as any other: 404, §3). */
@@ -42,8 +43,9 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
     reply.header('cache-control', 'no-store');
     // §3: an unknown code gets the same 404 as a wrong secret, also one no screen could show (not of the code's alphabet).
     const code = CodeParam.safeParse(request.params);
-    const asked = code.success ? code.data.code : parsed(PolledCode, request.params, 'url').code;
-    return pairings.poll(asked, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
+    // Not of the code's alphabet: no screen was shown it; not looked up, not echoed.
+    if (!code.success) throw new HubError(404, 'pairing: code is unknown or expired; ask for a new one');
+    return pairings.poll(code.data.code, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
     },
   );
 };
