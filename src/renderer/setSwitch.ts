@@ -8,6 +8,11 @@ import type { PlayerMedia } from './playerMedia.js';
  * A new set is kept as `pending` while its files download; the old one plays on. It takes
  * over once every file of its items that may play now is ready (or has failed: those items
  * are skipped), so the screen never goes from content to nothing.
+ *
+ * The first set of all (a fresh player: nothing on screen yet) takes over as soon as each of its
+ * playlists can start: the files of its first item that may play now are ready (or have failed).
+ * Its other items join the rotation as their files come: a fresh screen shows its first image
+ * once that image is there, not once the last video of the bundle is.
  */
 
 export const REPLAN_MS = 30 * 60_000;
@@ -74,6 +79,8 @@ export class SetSwitch {
     return this.serially(async () => {
       if (set.source === 'bundle' && this.hasHubSet()) return false;
       const pending = StoredSet.parse({ ...set, key: 'pending' });
+      // Its files are asked for while it is written (a put refused leaves them to the next plan, which drops them).
+      this.plan(pending);
       await this.db.sets.put(pending);
       this.pending = pending;
       this.plan();
@@ -83,12 +90,12 @@ export class SetSwitch {
     });
   }
 
-  /** Files of the current set and then of the pending one, each soonest first. */
-  plan(): void {
+  /** Files of the current set and then of the pending one (or `offered`, a set being stored as pending), each soonest first. */
+  plan(offered?: StoredSet): void {
     const now = Date.now();
     const seen = new Set<string>();
     const files: PlannedFile[] = [];
-    for (const set of [this.current, this.pending]) {
+    for (const set of [this.current, offered ?? this.pending]) {
       for (const file of set ? planFiles(set.playlists, this.timezone, now) : []) {
         if (!seen.has(file.sha256)) files.push(file);
         seen.add(file.sha256);
@@ -99,6 +106,7 @@ export class SetSwitch {
 
   private readyNow(set: StoredSet): boolean {
     const now = Date.now();
+    if (!this.current) return set.playlists.every((playlist) => this.canStart(playlist, now));
     for (const playlist of set.playlists) {
       for (const item of playlist.items) {
         if (!isItemScheduled(playlist, item, this.timezone, now)) continue;
@@ -106,6 +114,12 @@ export class SetSwitch {
       }
     }
     return true;
+  }
+
+  /** Whether a playlist's first item that may play now (the one it starts with) has its files settled: ready, or failed (it is skipped). */
+  private canStart(playlist: StoredSet['playlists'][number], now: number): boolean {
+    const first = playlist.items.find((item) => isItemScheduled(playlist, item, this.timezone, now));
+    return !first || filesOf(first).every((file) => this.cache.isReady(file.sha256) || this.cache.hasFailed(file.sha256));
   }
 
   private tryPromote(force = false): Promise<void> {

@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { BundleIndex } from '../../src/shared/bundle.js';
-import { launchBrowser, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { launchBrowser, newPlayerPage, onScreen, readStore, storedDigest, waitForItem } from '../support/browser.js';
 import { startMediaServer, type MediaServer } from '../support/mediaServer.js';
-import { makePlaylistsDir } from '../support/playlistsFixture.js';
+import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
+import { PLAYLISTS_DIR } from '../support/bundled.js';
 
 let media: MediaServer;
 let browser: Browser;
 let site: StaticSite;
 let dir: string;
 const bytes = new Uint8Array(2_000_000).map((_, i) => (i * 7919) & 0xff);
+// An image that comes slowly too (about 12 s): a bundled PNG with 1.9 MB after its end, which a decoder ignores.
+const poster = Buffer.concat([readFileSync(join(PLAYLISTS_DIR, 'media', 'mairie-fetes.png')), Buffer.alloc(1_900_000)]);
 
 beforeAll(async () => {
-  media = await startMediaServer({ film: { bytes, type: 'video/webm' } });
+  media = await startMediaServer({ film: { bytes, type: 'video/webm' }, poster: { bytes: poster, type: 'image/png' } });
   dir = makePlaylistsDir([{ id: 'ancienne', items: [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }] }], 'r1');
   site = await serveWeb({ playlistsDir: dir });
   browser = await launchBrowser();
@@ -54,4 +57,40 @@ describe('a new set of playlists', () => {
     expect((await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`)).toEqual(['current:r2']);
     await context.close();
   }, 60_000);
+});
+
+describe('the first set of a fresh player', () => {
+  it('takes over once the first item of each playlist can show: its other files join as they come', async () => {
+    // First in its playlist, an image from the bundle; then one that comes slowly (about 12 s).
+    const sha256 = createHash('sha256').update(poster).digest('hex');
+    const freshDir = makePlaylistsDir(
+      [
+        {
+          id: 'accueil',
+          items: [
+            { id: 'horaires', type: 'image', duration: 5, ...bundledMedia('mairie-horaires.png') },
+            { id: 'fetes', type: 'image', duration: 5, src: media.url('slow', 'poster'), sha256 },
+          ],
+        },
+        { id: 'bandeau', items: [{ id: 'texte', type: 'text', duration: 5, title: 'Bienvenue' }] },
+      ],
+      'first',
+    );
+    const freshSite = await serveWeb({ playlistsDir: freshDir });
+    const { context, page } = await newPlayerPage(browser);
+    try {
+      await page.goto(freshSite.url);
+      // The first image is on screen while the second is still coming (a fresh screen used to wait
+      // for all files, or FIRST_SET_WAIT_MS, 10 s: the page's background meanwhile).
+      await waitForItem(page, 'horaires', 8_000);
+      expect(await storedDigest(page, sha256)).toBeNull();
+      expect((await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`)).toEqual(['current:first']);
+      // Once the slow one is there, it plays in its turn.
+      await waitForItem(page, 'fetes', 40_000);
+      expect(await storedDigest(page, sha256)).toBe(sha256);
+    } finally {
+      await context.close();
+      await freshSite.close();
+    }
+  }, 90_000);
 });
