@@ -61,6 +61,8 @@ async function boot(): Promise<void> {
   ]).then(() => performance.mark('antichambre:fonts'));
   // The kiosk's main process fetches media into files (any host, CORS or not); the web player caches them in IndexedDB.
   const kioskMedia = kioskMediaBridge(window.antichambre);
+  // A fresh web player downloads its first files at once: their code loads now, not at the first download.
+  if (bundleAhead && !kioskMedia) loadDownloadCode().catch(() => {}); // a failure is retried, and reported, by that download
   const cache: PlayerMedia = kioskMedia
     ? new KioskMediaCache(kioskMedia, db)
     : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia });
