@@ -16,15 +16,16 @@ export interface ApiAnswer<T> {
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /**
- * The admin API with `token` (Bearer): JSON in (a string body is sent as it is: a malformed one
- * on purpose), JSON out, or the text when the answer is not JSON. `headers` add to or replace the
- * defaults. `hubUrl` is read at each call: the hub starts after the file's first line runs.
+ * The admin API with `token` (Bearer; null: none, as a player calls the pairing endpoints): JSON
+ * in (a string body is sent as it is: a malformed one on purpose), JSON out, or the text when the
+ * answer is not JSON. `headers` add to or replace the defaults. `hubUrl` is read at each call:
+ * the hub starts after the file's first line runs.
  */
-export function adminApi(hubUrl: () => string, token: string) {
+export function adminApi(hubUrl: () => string, token: string | null) {
   return async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
     const response = await fetch(new URL(path, hubUrl()), {
       method,
-      headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(token === null ? {} : bearer(token)), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();

@@ -7,6 +7,7 @@ import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
 import { MAX_QUEUE_EVENTS } from '../../src/shared/protocol.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { adminApi, bearer } from '../support/hubClient.js';
 
 /**
  * §3 as another peer would read it, against a real hub on loopback: a socket.io client on its
@@ -17,15 +18,9 @@ import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 const ADMIN = 'conformance-admin-token';
 let hub: RunningHub;
 
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+// The admin API as an admin calls it, and as a player calls the public endpoints (no token).
+const api = adminApi(() => hub.url, ADMIN);
+const anonymous = adminApi(() => hub.url, null);
 
 const sockets: Socket[] = [];
 
@@ -40,7 +35,7 @@ function connect(screenId: string, token: string, options: Record<string, unknow
 }
 
 async function addScreen(id: string, site = 'mairie'): Promise<string> {
-  return ((await http('POST', '/api/screens', { token: ADMIN, body: { id, name: id, site, timezone: 'Europe/Paris' } })).body as unknown as ScreenToken).token;
+  return ((await api('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body as ScreenToken).token;
 }
 
 const hello = { revision: null, version: 'conformance', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } };
@@ -78,12 +73,12 @@ describe('§3 as another peer reads it', () => {
   });
 
   it('polling an unknown pairing code gets the 404 of a wrong secret, whatever its characters', async () => {
-    const started = (await http('POST', '/api/pairing')).body as { code: string; secret: string };
-    const wrongSecret = await http('GET', `/api/pairing/${started.code}?secret=not-it`);
+    const started = (await anonymous('POST', '/api/pairing')).body as { code: string; secret: string };
+    const wrongSecret = await anonymous<{ error: string }>('GET', `/api/pairing/${started.code}?secret=not-it`);
     expect(wrongSecret.status).toBe(404);
     expect(wrongSecret.body.error).toMatch(/^pairing: code \S+ is unknown or expired/);
     for (const code of ['000000', '123456', 'ABC', 'ZZZZZZ', '%00', 'x'.repeat(90)]) {
-      const answer = await http('GET', `/api/pairing/${code}?secret=x`);
+      const answer = await anonymous<{ error: string }>('GET', `/api/pairing/${code}?secret=x`);
       expect(answer.status, code).toBe(404);
       expect(answer.body.error, code).toMatch(/^pairing: code (\S+ )?is unknown or expired/);
     }
@@ -100,11 +95,11 @@ describe('§3 as another peer reads it', () => {
 
   it("after hello, a busy site's recent events come in messages the player takes (each at most MAX_QUEUE_EVENTS), all of them, in order, the newest even when the first is not answered in time", async () => {
     const token = await addScreen('prefecture-1', 'prefecture');
-    const siteToken = ((await http('POST', '/api/sites/prefecture/token', { token: ADMIN, body: {} })).body as unknown as SiteToken).token;
+    const siteToken = ((await api('POST', '/api/sites/prefecture/token', {})).body as SiteToken).token;
     const start = Date.now() - 6 * 3_600_000;
     const events: QueueEvent[] = Array.from({ length: MAX_QUEUE_EVENTS + 1_000 }, (_, k) => ({ type: 'issued', ticket: `T${k}`, service: 'titres', at: new Date(start + k * 1_000).toISOString() }));
     for (let from = 0; from < events.length; from += 3_000) {
-      expect((await http('POST', '/api/sites/prefecture/queue', { token: siteToken, body: { events: events.slice(from, from + 3_000) } })).status).toBe(200);
+      expect((await api('POST', '/api/sites/prefecture/queue', { events: events.slice(from, from + 3_000) }, bearer(siteToken))).status).toBe(200);
     }
     const socket = await connect('prefecture-1', token, { transports: ['websocket'] });
     const received: number[] = [];
@@ -132,10 +127,10 @@ describe('§3 as another peer reads it', () => {
     });
     expect(await first.timeout(5_000).emitWithAck('hello', hello)).toMatchObject({ ok: true });
     const until = new Date(Date.now() + 3_600_000).toISOString();
-    expect((await http('POST', '/api/alerts', { token: ADMIN, body: { id: 'greve', level: 'urgent', text: 'Grève', until, target: { site: 'gare' } } })).status).toBe(201);
+    expect((await api('POST', '/api/alerts', { id: 'greve', level: 'urgent', text: 'Grève', until, target: { site: 'gare' } })).status).toBe(201);
     await expect.poll(() => shown).toEqual(['greve']);
     first.disconnect();
-    expect((await http('DELETE', '/api/alerts/greve', { token: ADMIN })).status).toBe(200);
+    expect((await api('DELETE', '/api/alerts/greve')).status).toBe(200);
 
     const connectAndHello = async (): Promise<string[]> => {
       const socket = await connect('absent', token, { transports: ['websocket'] });

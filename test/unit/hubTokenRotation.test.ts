@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenToken } from '../../src/shared/adminApi.js';
 import type { PairingStarted } from '../../src/shared/pairing.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { adminApi } from '../support/hubClient.js';
 
 /**
  * Security (issue 17): a rotated token stops working at once, open connections included; pairing
@@ -18,15 +19,9 @@ const ADMIN = 'token-rotation-admin-token-0123456789abcdef';
 let hub: RunningHub;
 let dbPath: string;
 
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(path, hub.url), {
-    method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+// The admin API as an admin calls it, and as a player calls the public endpoints (no token).
+const api = adminApi(() => hub.url, ADMIN);
+const anonymous = adminApi(() => hub.url, null);
 
 function connect(screenId: string, token: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -49,28 +44,28 @@ afterAll(async () => {
 
 describe('security: token rotation and pairing codes', () => {
   it('closes the screen\'s open connections when its token is rotated; the old token is refused, the new one works', async () => {
-    const created = (await http('POST', '/api/screens', { token: ADMIN, body: { id: 'ecran-tourne', name: 'Tourne', site: 'mairie', timezone: 'Europe/Paris' } })).body as unknown as ScreenToken;
+    const created = (await api('POST', '/api/screens', { id: 'ecran-tourne', name: 'Tourne', site: 'mairie', timezone: 'Europe/Paris' })).body as ScreenToken;
     const first = await connect('ecran-tourne', created.token);
     const second = await connect('ecran-tourne', created.token);
-    const other = (await http('POST', '/api/screens', { token: ADMIN, body: { id: 'ecran-autre', name: 'Autre', site: 'mairie', timezone: 'Europe/Paris' } })).body as unknown as ScreenToken;
+    const other = (await api('POST', '/api/screens', { id: 'ecran-autre', name: 'Autre', site: 'mairie', timezone: 'Europe/Paris' })).body as ScreenToken;
     const bystander = await connect('ecran-autre', other.token);
     const closed = (socket: Socket) => new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
     const closings = Promise.all([closed(first), closed(second)]);
 
-    const rotated = await http('POST', '/api/screens/ecran-tourne/token', { token: ADMIN, body: {} });
+    const rotated = await api('POST', '/api/screens/ecran-tourne/token', {});
     expect(rotated.status).toBe(200);
     expect(await closings).toEqual(['io server disconnect', 'io server disconnect']);
     expect(bystander.connected).toBe(true);
     await expect(connect('ecran-tourne', created.token)).rejects.toThrow('unauthorized');
-    const fresh = await connect('ecran-tourne', (rotated.body as unknown as ScreenToken).token);
+    const fresh = await connect('ecran-tourne', (rotated.body as ScreenToken).token);
     expect(fresh.connected).toBe(true);
     fresh.close();
     bystander.close();
   });
 
   it('keeps pairing secrets hashed and deletes expired codes on its timer', async () => {
-    const started = (await http('POST', '/api/pairing')).body as unknown as PairingStarted;
-    const claimed = await http('POST', `/api/pairing/${started.code}/claim`, { token: ADMIN, body: { screenId: 'ecran-apparie', name: 'Apparié', site: 'mairie' } });
+    const started = (await anonymous('POST', '/api/pairing')).body as PairingStarted;
+    const claimed = await api('POST', `/api/pairing/${started.code}/claim`, { screenId: 'ecran-apparie', name: 'Apparié', site: 'mairie' });
     expect(claimed.status).toBe(201);
     const db = new Database(dbPath);
     try {
