@@ -35,7 +35,7 @@ function connect(screenId: string, token: string, options: Record<string, unknow
 }
 
 async function addScreen(id: string, site = 'mairie'): Promise<string> {
-  return ((await api('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body as ScreenToken).token;
+  return (await api<ScreenToken>('POST', '/api/screens', { id, name: id, site, timezone: 'Europe/Paris' })).body.token;
 }
 
 const hello = { revision: null, version: 'conformance', timezone: 'Europe/Paris', screen: { width: 1920, height: 1080 } };
@@ -73,7 +73,7 @@ describe('§3 as another peer reads it', () => {
   });
 
   it('polling an unknown pairing code gets the 404 of a wrong secret, whatever its characters', async () => {
-    const started = (await anonymous('POST', '/api/pairing')).body as { code: string; secret: string };
+    const started = (await anonymous<{ code: string; secret: string }>('POST', '/api/pairing')).body;
     const wrongSecret = await anonymous<{ error: string }>('GET', `/api/pairing/${started.code}?secret=not-it`);
     expect(wrongSecret.status).toBe(404);
     expect(wrongSecret.body.error).toMatch(/^pairing: code \S+ is unknown or expired/);
@@ -95,7 +95,7 @@ describe('§3 as another peer reads it', () => {
 
   it("after hello, a busy site's recent events come in messages the player takes (each at most MAX_QUEUE_EVENTS), all of them, in order, the newest even when the first is not answered in time", async () => {
     const token = await addScreen('prefecture-1', 'prefecture');
-    const siteToken = ((await api('POST', '/api/sites/prefecture/token', {})).body as SiteToken).token;
+    const siteToken = (await api<SiteToken>('POST', '/api/sites/prefecture/token', {})).body.token;
     const start = Date.now() - 6 * 3_600_000;
     const events: QueueEvent[] = Array.from({ length: MAX_QUEUE_EVENTS + 1_000 }, (_, k) => ({ type: 'issued', ticket: `T${k}`, service: 'titres', at: new Date(start + k * 1_000).toISOString() }));
     for (let from = 0; from < events.length; from += 3_000) {

@@ -44,27 +44,27 @@ afterAll(async () => {
 
 describe('security: token rotation and pairing codes', () => {
   it('closes the screen\'s open connections when its token is rotated; the old token is refused, the new one works', async () => {
-    const created = (await api('POST', '/api/screens', { id: 'ecran-tourne', name: 'Tourne', site: 'mairie', timezone: 'Europe/Paris' })).body as ScreenToken;
+    const created = (await api<ScreenToken>('POST', '/api/screens', { id: 'ecran-tourne', name: 'Tourne', site: 'mairie', timezone: 'Europe/Paris' })).body;
     const first = await connect('ecran-tourne', created.token);
     const second = await connect('ecran-tourne', created.token);
-    const other = (await api('POST', '/api/screens', { id: 'ecran-autre', name: 'Autre', site: 'mairie', timezone: 'Europe/Paris' })).body as ScreenToken;
+    const other = (await api<ScreenToken>('POST', '/api/screens', { id: 'ecran-autre', name: 'Autre', site: 'mairie', timezone: 'Europe/Paris' })).body;
     const bystander = await connect('ecran-autre', other.token);
     const closed = (socket: Socket) => new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
     const closings = Promise.all([closed(first), closed(second)]);
 
-    const rotated = await api('POST', '/api/screens/ecran-tourne/token', {});
+    const rotated = await api<ScreenToken>('POST', '/api/screens/ecran-tourne/token', {});
     expect(rotated.status).toBe(200);
     expect(await closings).toEqual(['io server disconnect', 'io server disconnect']);
     expect(bystander.connected).toBe(true);
     await expect(connect('ecran-tourne', created.token)).rejects.toThrow('unauthorized');
-    const fresh = await connect('ecran-tourne', (rotated.body as ScreenToken).token);
+    const fresh = await connect('ecran-tourne', rotated.body.token);
     expect(fresh.connected).toBe(true);
     fresh.close();
     bystander.close();
   });
 
   it('keeps pairing secrets hashed and deletes expired codes on its timer', async () => {
-    const started = (await anonymous('POST', '/api/pairing')).body as PairingStarted;
+    const started = (await anonymous<PairingStarted>('POST', '/api/pairing')).body;
     const claimed = await api('POST', `/api/pairing/${started.code}/claim`, { screenId: 'ecran-apparie', name: 'Apparié', site: 'mairie' });
     expect(claimed.status).toBe(201);
     const db = new Database(dbPath);
