@@ -210,6 +210,9 @@ async function startPlayer(browser: Browser, url: string, into: Timings, marks: 
   return { fresh, warm: warmItem };
 }
 
+/** The player's own first item on each warm start (`item` holds each run's fresh one, then its warm one). */
+const warmItems = (t: Timings): number[] => t.item.filter((_, k) => k % 2 === 1);
+
 const whereTimeGoes = (marks: Record<string, number>[]): string => MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
 
 /**
@@ -263,7 +266,7 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     results.record({ id: `startup.${kind}`, label, value: Number(ratio.toFixed(2)), unit: '×', text, runs: player[kind].map((v, k) => Number((v / floorMs[kind][k]!).toFixed(2))), goal: { op: '<=', value: goal }, dependsOn: STARTUP_SOURCES });
   }
   {
-    const own = player.item.filter((_, k) => k % 2 === 1);
+    const own = warmItems(player);
     const ratio = median(own) / median(floorMs.warm);
     const text = `median ${median(own).toFixed(0)} ms, ${ratio.toFixed(2)}× the static page's ${median(floorMs.warm).toFixed(0)} ms`;
     results.record({
@@ -281,7 +284,7 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     // What a fresh start adds to the player's own start: the bundle's import (read, files fetched,
     // hashed, stored, read back). The player's own warm first item is the floor of its fresh one
     // (the same code, decision and render, with nothing to import), run for run.
-    const own = player.item.filter((_, k) => k % 2 === 1);
+    const own = warmItems(player);
     const perRun = player.fresh.map((v, k) => v / own[k]!);
     const ratio = median(player.fresh) / median(own);
     const perRunMedian = median(perRun);
@@ -316,7 +319,6 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
     });
   }
   console.log(`startup  warm profile: first file read ahead by the start frame script in ${player.readAhead} of ${player.warm.length} runs${baselineDir ? ` (baseline: ${other.readAhead})` : ''}`);
-  const warmItems = (t: Timings) => t.item.filter((_, k) => k % 2 === 1);
   console.log(
     `startup  warm profile: start frame painted with the first item's image in ${player.frameRight} runs, with another in ${player.frameWrong}; the player's own first item painted at median ${median(warmItems(player)).toFixed(0)} ms${baselineDir ? ` (baseline: ${median(warmItems(other)).toFixed(0)} ms, frames right ${other.frameRight})` : ''}`,
   );
