@@ -40,6 +40,11 @@ export interface DownloadOptions {
   onProgress(done: number, total: number | null): void;
   /** Called before each step that waits (IndexedDB, the server), named for a log of what it waited for. */
   onStep?(waitingFor: string): void;
+  /**
+   * A file of at most this many bytes, fetched whole by this attempt, is also answered as a Blob
+   * once verified (its parts, already in memory): its first showing need not read it back.
+   */
+  keepUpTo?: number;
 }
 
 
@@ -74,17 +79,19 @@ async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<n
   return 0;
 }
 
-export async function downloadFile(db: PlayerDb, file: FileRequest, options: DownloadOptions): Promise<void> {
-  const step = (waitingFor: string) => options.onStep?.(waitingFor);
+/**
+ * Fetches, verifies and stores one file. Answers its bytes when `keepUpTo` allows (the whole file
+ * fetched by this attempt, at most that size), else null (and null when it was stored already).
+ */
+export async function downloadFile(db: PlayerDb, file: FileRequest, options: DownloadOptions): Promise<Blob | null> {
   const sha256 = file.sha256.toLowerCase();
-  step('the stored file to be looked up (IndexedDB)');
-  if (await db.media.get(sha256)) return;
-  step('the SHA-256 hasher to load');
-  const hasher = await createSHA256();
+  const step = (waitingFor: string) => options.onStep?.(waitingFor);
+  // Side by side: one wait for the store, not two, and the hasher's WebAssembly meanwhile.
+  step('the stored file and its partial download to be looked up (IndexedDB), the SHA-256 hasher to load');
+  const [stored, partial, hasher] = await Promise.all([db.media.get(sha256), db.downloads.get(sha256), createSHA256()]);
+  if (stored) return null;
   hasher.init();
   let offset = 0;
-  step('the partial download to be read (IndexedDB)');
-  const partial = await db.downloads.get(sha256);
   if (partial && partial.src === file.src) {
     hasher.load(partial.hashState);
     offset = partial.bytesDone;
@@ -123,6 +130,9 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   const total = Number.isFinite(length) && length > 0 ? offset + length : (file.bytes ?? null);
   if (file.bytes !== undefined && total !== null && total !== file.bytes) throw new DownloadError(`${file.src}: the server has ${total} bytes, the playlist says ${file.bytes}`, 'later');
   const type = response.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream';
+  // The parts written by this attempt, kept for the answer while the file fits `keepUpTo` (a resumed one never does).
+  const keepUpTo = options.keepUpTo ?? 0;
+  let kept: Blob[] | null = offset === 0 && (total ?? 0) <= keepUpTo ? [] : null;
 
   // Bytes are read into one reusable buffer (a BYOB reader) and gathered in another, the part
   // being filled: no garbage per network chunk, and the part survives a read that fails.
@@ -141,6 +151,8 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     const blob = new Blob([part.subarray(0, pendingBytes)], { type }); // copies: the part buffer is free again
     const at = partOffset;
     partOffset += pendingBytes;
+    if (kept && partOffset <= keepUpTo) kept.push(blob);
+    else kept = null;
     const record = { sha256, src: file.src, bytesDone: partOffset, hashState: hasher.save(), type };
     pendingBytes = 0;
     waiting++;
@@ -213,17 +225,28 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     clearInterval(watchdog);
     options.signal.removeEventListener('abort', stopWatchdog);
   }
-  await flush();
+  // Every byte is here. The parts already on their way are written first; the digest is checked
+  // before the last part is; a verified file's last part is written with its record, in one
+  // transaction (a small file: one write in all).
+  step('parts to be written (IndexedDB)');
+  await writes;
+  if (writeError) throw writeError;
   const digest = hasher.digest('hex');
   if (digest !== sha256) {
     step('a file with the wrong digest to be deleted (IndexedDB)');
     await deleteMedia(db, sha256);
     throw new DownloadError(`${file.src}: sha256 is ${digest}, expected ${sha256}; file refused`, 'later');
   }
+  const last = pendingBytes > 0 ? { sha256, offset: partOffset, blob: new Blob([part.subarray(0, pendingBytes)], { type }) } : null;
+  if (last && kept && offset <= keepUpTo) kept.push(last.blob);
+  else if (last) kept = null;
+  // A stopped (or abandoned) attempt writes nothing more, as above.
+  if (options.signal.aborted) throw new DownloadError(`${file.src}: stopped`, 'soon');
   const now = Date.now();
   step('the verified file to be stored (IndexedDB)');
   try {
-    await db.transaction('rw', db.media, db.downloads, async () => {
+    await db.transaction('rw', db.media, db.parts, db.downloads, async () => {
+      if (last) await db.parts.put(last);
       await db.media.put({ sha256, bytes: offset, type, storedAt: now, lastUsed: now });
       await db.downloads.delete(sha256);
     });
@@ -231,4 +254,5 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
     if (isQuotaError(error)) throw new DownloadError(`${file.src}: storage full`, 'room');
     throw error;
   }
+  return kept ? new Blob(kept, { type }) : null;
 }

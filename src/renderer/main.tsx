@@ -135,6 +135,8 @@ async function boot(): Promise<void> {
   loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
   // Files read ahead for the first frame and not shown (the start decided otherwise) are given back.
   afterFirstItem(owned, releaseEarlyMedia);
+  // Files just downloaded are kept in memory for their first showing only while the first item is awaited.
+  if (cache instanceof MediaCache) afterFirstItem(owned, () => cache.forgetJustStored());
   // The current set as the start read it (one read, one parse); the pending one read here.
   await switcher.init(storedScreen.then(({ set }) => set));
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());

@@ -55,6 +55,9 @@ export interface CacheOptions {
   takeEarly?: (sha256: string) => Promise<string | null> | undefined;
 }
 
+/** The bytes of files just stored that the cache keeps in memory for their first showing, at most (see `justStored`). */
+export const JUST_STORED_BYTES = 32 * 1024 * 1024;
+
 /** Room freed at a time for the player's own records when storage is full. */
 export const ROOM_FOR_RECORDS = 1_000_000;
 
@@ -75,6 +78,8 @@ export function backoffMs(attempts: number, kind: RetryKind, options: CacheOptio
 
 export type { CacheTotals } from './playerMedia.js';
 
+const keptBytes = (files: Map<string, Blob>): number => [...files.values()].reduce((sum, blob) => sum + blob.size, 0);
+
 const WAITING_FOR_ROOM = 'room in the budget (the room lock)';
 
 /** A hold of the room lock: who holds it, what it waits for, and how to break it. */
@@ -94,6 +99,13 @@ export class MediaCache implements PlayerMedia {
   readonly ready = new Set<string>();
   private budget = Infinity;
   private readonly scheduler: DownloadScheduler<AbortController>;
+  /**
+   * Files stored since the start, their bytes still in memory (the download hands them over once
+   * verified): the first showing of each takes them rather than reading them back from IndexedDB.
+   * That read is on a fresh start's path to its first item (its files come just before it).
+   * Kept until the first item is on screen (`forgetJustStored`), at most JUST_STORED_BYTES.
+   */
+  private justStored: Map<string, Blob> | null = new Map();
 
   constructor(
     private readonly db: PlayerDb,
@@ -152,11 +164,22 @@ export class MediaCache implements PlayerMedia {
       touchMedia(this.db, sha, Date.now()).catch(() => {});
       return url;
     }
-    const blob = await readMedia(this.db, sha);
+    const blob = this.takeJustStored(sha) ?? (await readMedia(this.db, sha));
     if (!blob) return null;
     // When it was last shown, for eviction: best effort (storage may be full).
     touchMedia(this.db, sha, Date.now()).catch(() => {});
     return URL.createObjectURL(type ? new Blob([blob], { type }) : blob);
+  }
+
+  private takeJustStored(sha256: string): Blob | null {
+    const blob = this.justStored?.get(sha256) ?? null;
+    this.justStored?.delete(sha256);
+    return blob;
+  }
+
+  /** The first item is on screen: files just stored are read from IndexedDB from now on. */
+  forgetJustStored(): void {
+    this.justStored = null;
   }
 
   /** Whether every attempt at this file so far has failed (it may still come later). */
@@ -199,6 +222,7 @@ export class MediaCache implements PlayerMedia {
     await this.scheduler.clear(async () => {
       // Forgotten before the wipe's first wait: a plan made meanwhile must not find them ready (and skip them for good).
       this.ready.clear();
+      this.justStored?.clear();
       await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
         await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
       });
@@ -221,13 +245,18 @@ export class MediaCache implements PlayerMedia {
         const { downloadFile } = await loadDownloadCode();
         abandoned();
         attempt.step('the download to start');
-        await downloadFile(this.db, file, {
+        const kept = this.justStored;
+        const room = kept ? JUST_STORED_BYTES - keptBytes(kept) : 0;
+        const bytes = await downloadFile(this.db, file, {
           signal: attempt.controller.signal,
           stallMs: this.options.stallMs,
           partBytes: this.options.partBytes,
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => attempt.progress(done, total),
+          keepUpTo: room,
         });
+        // Two downloads run side by side: what both kept must still fit.
+        if (bytes && kept && this.justStored === kept && bytes.size <= JUST_STORED_BYTES - keptBytes(kept)) kept.set(file.sha256, bytes);
         this.ready.add(file.sha256);
       },
       afterReady: async (file, attempt) => {
@@ -351,6 +380,7 @@ export class MediaCache implements PlayerMedia {
       MediaCache.step(hold, `${m.sha256.slice(0, 12)}… to be deleted`);
       await deleteMedia(this.db, m.sha256);
       this.ready.delete(m.sha256);
+      this.justStored?.delete(m.sha256);
       this.scheduler.requeue(m.sha256);
       freed += m.bytes;
     }

@@ -110,7 +110,7 @@ export class SetSwitch {
     for (const playlist of set.playlists) {
       for (const item of playlist.items) {
         if (!isItemScheduled(playlist, item, this.timezone, now)) continue;
-        for (const file of filesOf(item)) if (!this.cache.isReady(file.sha256) && !this.cache.hasFailed(file.sha256)) return false;
+        for (const file of filesOf(item)) if (!this.settled(file.sha256)) return false;
       }
     }
     return true;
@@ -119,7 +119,12 @@ export class SetSwitch {
   /** Whether a playlist's first item that may play now (the one it starts with) has its files settled: ready, or failed (it is skipped). */
   private canStart(playlist: StoredSet['playlists'][number], now: number): boolean {
     const first = playlist.items.find((item) => isItemScheduled(playlist, item, this.timezone, now));
-    return !first || filesOf(first).every((file) => this.cache.isReady(file.sha256) || this.cache.hasFailed(file.sha256));
+    return !first || filesOf(first).every((file) => this.settled(file.sha256));
+  }
+
+  /** A file the set may take over with: ready, or failed (its items are skipped until it comes). */
+  private settled(sha256: string): boolean {
+    return this.cache.isReady(sha256) || this.cache.hasFailed(sha256);
   }
 
   private tryPromote(force = false): Promise<void> {
@@ -130,14 +135,20 @@ export class SetSwitch {
     const pending = this.pending;
     if (!pending || !((force && !this.current) || this.readyNow(pending))) return;
     const current: StoredSet = { ...pending, key: 'current' };
-    await this.db.transaction('rw', this.db.sets, async () => {
+    const written = this.db.transaction('rw', this.db.sets, async () => {
       await this.db.sets.put(current);
       await this.db.sets.delete('pending');
     });
+    // The first set of all plays while it is written (nothing else to play meanwhile; should the
+    // write fail, it is still stored as pending and the next start promotes it). A set that
+    // replaces another takes over only once written: the old one plays on until then.
+    const first = !this.current;
+    if (!first) await written;
     if (this.pending === pending) this.pending = null;
     this.current = current;
     this.plan();
     this.onSwitch(current);
+    if (first) await written;
   }
 }
 

@@ -328,6 +328,61 @@ describe('a start reads ahead the file it will show first', () => {
   });
 });
 
+/** Records, from the page's first script, the sha256 of each file whose bytes are read from IndexedDB (its `parts` store, by any index). */
+async function watchPartReads(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const reads: string[] = [];
+    (window as unknown as { __partReads: string[] }).__partReads = reads;
+    // A file's parts are asked for by its sha256, alone or first in [sha256, offset]; the query
+    // given as is or, in getAll's newer form, as the `query` of an options object (Dexie uses it).
+    const shaOf = (given: unknown): string => {
+      const query = given !== null && typeof given === 'object' && !(given instanceof IDBKeyRange) && !Array.isArray(given) && 'query' in given ? given.query : given;
+      const key: unknown = query instanceof IDBKeyRange ? query.lower : query;
+      return String(Array.isArray(key) ? key[0] : key);
+    };
+    for (const proto of [IDBIndex.prototype, IDBObjectStore.prototype]) {
+      const methods = proto as unknown as Record<string, (this: IDBIndex | IDBObjectStore, ...args: unknown[]) => IDBRequest>;
+      for (const name of ['get', 'getAll', 'getAllKeys', 'openCursor', 'openKeyCursor']) {
+        const original = methods[name]!;
+        methods[name] = function (this: IDBIndex | IDBObjectStore, ...args: unknown[]) {
+          const store = this instanceof IDBIndex ? this.objectStore.name : this.name;
+          if (store === 'parts') reads.push(shaOf(args[0]));
+          return original.apply(this, args);
+        };
+      }
+    }
+  });
+}
+
+describe('a fresh start shows its first file from the bytes it has just downloaded', () => {
+  it('verified, and not read back from IndexedDB; what shows after the first item is read from there', async () => {
+    const sequence = expectedSequence(playlists, 'Europe/Paris', START, 3);
+    const { context, page, errors } = await newPlayerPage(env.browser());
+    await watchStart(page);
+    await watchPartReads(page);
+    await freezeClockAt(page, START);
+    await page.goto(env.site().url);
+    await waitForItem(page, sequence[0]!.itemId);
+    const partReads = () => page.evaluate(() => (window as unknown as { __partReads: string[] }).__partReads);
+    // The bytes on screen are the file's (its digest checked as it was downloaded), and were never read back.
+    expect(await shownImage(page)).toMatchObject({ readAhead: false, digest: fileOf(sequence[0]!), drawn: true });
+    expect(await partReads()).not.toContain(fileOf(sequence[0]!));
+    // The item after it was prepared with it (from the same bytes, if they had come); the one after
+    // that is prepared once the first item is on screen: its file is read from IndexedDB (which
+    // also shows that the watch sees the player's reads).
+    expect(fileOf(sequence[2]!)).not.toBe(fileOf(sequence[0]!));
+    await page.clock.runFor(sequence[0]!.durationMs);
+    await waitForItem(page, sequence[1]!.itemId);
+    await page.clock.runFor(sequence[1]!.durationMs);
+    await waitForItem(page, sequence[2]!.itemId);
+    expect(await shownImage(page)).toMatchObject({ digest: fileOf(sequence[2]!), drawn: true });
+    expect(await partReads()).toContain(fileOf(sequence[2]!));
+    expect(await partReads()).not.toContain(fileOf(sequence[0]!));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 const sites: StaticSite[] = [];
 const stores: MediaFiles[] = [];
 afterAll(async () => {
