@@ -20,7 +20,12 @@ const MB = 1_000_000;
 /** Encodes with ffmpeg beside `path`, then renames: a run stopped while encoding leaves no half video to be used next time. */
 function makeVideo(path: string, args: string[]): void {
   const part = `${path}.part.webm`;
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', ...args, part]);
+  try {
+    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', ...args, part]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`bench cache: ffmpeg not found; it makes the bench's videos (on Debian: apt-get install ffmpeg)`);
+    throw error;
+  }
   renameSync(part, path);
 }
 

@@ -45,6 +45,8 @@ export interface DownloadOptions {
    * once verified (its parts, already in memory): its first showing need not read it back.
    */
   keepUpTo?: number;
+  /** The bytes per second this download may take now, asked at each read; null: as fast as they come. */
+  pace?: () => number | null;
 }
 
 
@@ -71,6 +73,19 @@ async function reachableWithoutCors(src: string, signal: AbortSignal): Promise<b
   } catch {
     return false;
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<number> {
@@ -191,6 +206,8 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   const stopWatchdog = () => clearInterval(watchdog);
   options.signal.addEventListener('abort', stopWatchdog, { once: true });
   step('bytes from the server');
+  // Since when, and how many bytes, this download has been paced (null: not paced now).
+  let paced: { since: number; bytes: number } | null = null;
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
@@ -219,6 +236,18 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
           await writes;
         }
         if (writeError) throw writeError;
+      }
+      const cap = options.pace?.() ?? null;
+      if (cap === null) paced = null;
+      else {
+        paced ??= { since: performance.now(), bytes: 0 };
+        paced.bytes += chunk.value.byteLength;
+        const ahead = paced.since + (paced.bytes / cap) * 1000 - performance.now();
+        if (ahead > 0) {
+          step(`its pace (${Math.round(cap / 1e6)} MB/s at most now)`);
+          await pause(ahead, options.signal);
+          step('bytes from the server');
+        }
       }
     }
   } finally {

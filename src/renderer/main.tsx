@@ -36,6 +36,16 @@ import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './scr
 import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
 
+/**
+ * While a video plays, downloads go at most this fast: hashing and storing at full speed takes
+ * a core and a half of a 2-core screen, and the video drops frames (bench/mediaCache.ts). 100 Mbit/s
+ * is more than most waiting rooms' lines bring anyway.
+ */
+const VIDEO_PACE = 12_500_000;
+
+/** Whether a video plays on the page (an item on screen; one prepared off screen is paused). */
+const videoPlaying = (): boolean => [...document.getElementsByTagName('video')].some((video) => !video.paused && !video.ended);
+
 async function boot(): Promise<void> {
   runEffectsAfterCommit();
   const root = createRoot(document.getElementById('root')!);
@@ -65,7 +75,7 @@ async function boot(): Promise<void> {
   if (bundleAhead && !kioskMedia) loadDownloadCode().catch(() => {}); // a failure is retried, and reported, by that download
   const cache: PlayerMedia = kioskMedia
     ? new KioskMediaCache(kioskMedia, db)
-    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia });
+    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia, pace: () => (videoPlaying() ? VIDEO_PACE : null) });
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
   const queue = new QueueTracker(db);

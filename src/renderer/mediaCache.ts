@@ -53,6 +53,8 @@ export interface CacheOptions {
   random: () => number;
   /** A file read ahead at start (the start frame script's, through startHandoff's takeEarlyMedia): its object URL, taken once; undefined when not read ahead. */
   takeEarly?: (sha256: string) => Promise<string | null> | undefined;
+  /** The bytes per second downloads may take now (asked as they go); null or absent: as fast as they come. */
+  pace?: () => number | null;
 }
 
 /** The bytes of files just stored that the cache keeps in memory for their first showing, at most (see `justStored`). */
@@ -254,6 +256,7 @@ export class MediaCache implements PlayerMedia {
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => attempt.progress(done, total),
           keepUpTo: room,
+          ...(this.options.pace ? { pace: this.options.pace } : {}),
         });
         // Two downloads run side by side: what both kept must still fit.
         if (bytes && kept && this.justStored === kept && bytes.size <= JUST_STORED_BYTES - keptBytes(kept)) kept.set(file.sha256, bytes);

@@ -14,6 +14,10 @@ import type { Browser } from 'playwright-core';
 const png = (name: string) => ({ bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', name))), type: 'image/png' });
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const START = Date.parse('2026-11-25T10:00:00+01:00');
+/** A file large enough that, paced while a video plays, its download takes seconds. */
+const LARGE_BYTES = 30_000_000;
+/** The pace of downloads while a video plays (src/renderer/main.tsx's VIDEO_PACE). */
+const VIDEO_PACE = 12_500_000;
 
 let media: MediaServer;
 let browser: Browser;
@@ -25,6 +29,8 @@ beforeAll(async () => {
     'c.png': png('mairie-en-ligne.png'),
     'd.png': png('clinique-urgences.png'),
     big: { bytes: new Uint8Array(Buffer.alloc(3_000_000, 7).map((_, i) => (i * 2654435761) >>> 24)), type: 'application/octet-stream' },
+    'clip.webm': { bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', 'hygiene-mains.webm'))), type: 'video/webm' },
+    large: { bytes: new Uint8Array(Buffer.alloc(LARGE_BYTES).map((_, i) => (i * 2246822519) >>> 24)), type: 'video/webm' },
   });
   browser = await launchBrowser();
 });
@@ -175,6 +181,40 @@ describe('media cache', () => {
     expect(await played()).toEqual(['a', 'b', 'c']);
     await context.close();
   }, 180_000);
+
+  it('while a video plays, downloads go no faster than 100 Mbit/s (the video drops no frames), and the file is whole', async () => {
+    const clip = media.files.get('clip.webm')!.bytes;
+    const large = media.files.get('large')!.bytes;
+    // The large file plays in an hour: it is cached now, while the clip plays.
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
+    const s = await site([
+      {
+        id: 'p',
+        items: [
+          { id: 'clip', type: 'video', src: media.url('good', 'clip.webm'), sha256: sha(clip), bytes: clip.length },
+          { id: 'large', type: 'video', src: media.url('good', 'large'), sha256: sha(large), bytes: large.length, schedule: { timezone: 'UTC', from: inAnHour } },
+        ],
+      },
+    ]);
+    const { context, page } = await newPlayerPage(browser);
+    // The large file's transfer is held until the clip plays (its first bytes would otherwise come before).
+    let release!: () => void;
+    const playing = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/good/large', async (route) => {
+      await playing;
+      await route.continue();
+    });
+    await page.goto(s.url);
+    await waitForItem(page, 'clip');
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('video')].some((v) => !v.paused)), { timeout: 10_000 }).toBe(true);
+    const from = Date.now();
+    release();
+    await expect.poll(() => storedDigest(page, sha(large)), { timeout: 30_000, interval: 100 }).toBe(sha(large));
+    const seconds = (Date.now() - from) / 1000;
+    // At 12.5 MB/s, 30 MB take 2.4 s; on loopback, unpaced, a few tenths of a second.
+    expect(seconds).toBeGreaterThanOrEqual((LARGE_BYTES - 1_000_000) / VIDEO_PACE);
+    await context.close();
+  });
 
   it('once everything is cached, plays a week with the network cut and makes no request', async () => {
     const s = await serveWeb();
