@@ -14,7 +14,7 @@ import { runEffectsAfterCommit } from './effectScheduling.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
-import { DEFAULT_CACHE_OPTIONS, loadDownloadCode, MediaCache } from './mediaCache.js';
+import { DEFAULT_CACHE_OPTIONS, loadDownloadCode, MediaCache, VIDEO_PACE } from './mediaCache.js';
 import { afterFirstItem, loadDeferredCode } from './deferredCode.js';
 import { DisposableStore } from './disposables.js';
 import { loadQrEncoder } from './qrEncoder.js';
@@ -35,13 +35,6 @@ import { kioskEventsFrom } from './kioskEvents.js';
 import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
 import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
-
-/**
- * While a video plays, downloads go at most this fast: hashing and storing at full speed takes
- * a core and a half of a 2-core screen, and the video drops frames (bench/mediaCache.ts). 100 Mbit/s
- * is more than most waiting rooms' lines bring anyway.
- */
-const VIDEO_PACE = 12_500_000;
 
 /** Whether a video plays on the page (an item on screen; one prepared off screen is paused). */
 const videoPlaying = (): boolean => [...document.getElementsByTagName('video')].some((video) => !video.paused && !video.ended);

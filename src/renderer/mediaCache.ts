@@ -57,6 +57,13 @@ export interface CacheOptions {
   pace?: () => number | null;
 }
 
+/**
+ * While a video plays, downloads go at most this fast (bytes per second): hashing and storing at
+ * full speed takes a core and a half of a 2-core screen, and the video drops frames
+ * (bench/mediaCache.ts). 100 Mbit/s is more than most waiting rooms' lines bring anyway.
+ */
+export const VIDEO_PACE = 12_500_000;
+
 /** The bytes of files just stored that the cache keeps in memory for their first showing, at most (see `justStored`). */
 export const JUST_STORED_BYTES = 32 * 1024 * 1024;
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
+import { VIDEO_PACE } from '../../src/renderer/mediaCache.js';
 import { advance, advanceUntil, jump, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
@@ -16,8 +17,6 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 const START = Date.parse('2026-11-25T10:00:00+01:00');
 /** A file large enough that, paced while a video plays, its download takes seconds. */
 const LARGE_BYTES = 30_000_000;
-/** The pace of downloads while a video plays (src/renderer/main.tsx's VIDEO_PACE). */
-const VIDEO_PACE = 12_500_000;
 
 let media: MediaServer;
 let browser: Browser;
