@@ -33,8 +33,8 @@ export function loadDeferredCode(owner: DisposableStore, loads: (() => Promise<u
   });
 }
 
-/** Runs `run` once, when the first item is on screen or a few seconds after the stage is drawn (whichever comes first). */
-export function afterFirstItem(owner: DisposableStore, run: () => void): void {
+/** Runs `run` once, when the first item is on screen or `fallbackMs` after this call (whichever comes first). */
+export function afterFirstItem(owner: DisposableStore, run: () => void, fallbackMs = DEFERRED_CODE_FALLBACK_MS): void {
   let started = false;
   const once = (): void => {
     if (started || owner.isDisposed) return;
@@ -42,5 +42,5 @@ export function afterFirstItem(owner: DisposableStore, run: () => void): void {
     run();
   };
   void firstItem.then(once);
-  owner.timeout(once, DEFERRED_CODE_FALLBACK_MS);
+  owner.timeout(once, fallbackMs);
 }

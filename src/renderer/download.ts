@@ -45,8 +45,8 @@ export interface DownloadOptions {
    * once verified (its parts, already in memory): its first showing need not read it back.
    */
   keepUpTo?: number;
-  /** The bytes per second this download may take now, asked at each read; null: as fast as they come. */
-  pace?: () => number | null;
+  /** How long to wait after receiving `received` bytes (ms; 0: go on), asked at each read: the cache's pace (slower while a video plays). */
+  pace?: (received: number) => number;
 }
 
 
@@ -78,6 +78,7 @@ async function reachableWithoutCors(src: string, signal: AbortSignal): Promise<b
 /** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
@@ -206,8 +207,6 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   const stopWatchdog = () => clearInterval(watchdog);
   options.signal.addEventListener('abort', stopWatchdog, { once: true });
   step('bytes from the server');
-  // Since when, and how many bytes, this download has been paced (null: not paced now).
-  let paced: { since: number; bytes: number } | null = null;
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
@@ -221,8 +220,10 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
       if (chunk.value) readBuffer = chunk.value.buffer; // handed back after each read
       if (chunk.done) break;
       lastData = performance.now();
-      hasher.update(chunk.value);
+      // A part that this chunk would overflow is written first, with the hash of its bytes only
+      // (the state a resumed download starts from must be that of the bytes written).
       if (pendingBytes + chunk.value.byteLength > part.byteLength) commit();
+      hasher.update(chunk.value);
       part.set(chunk.value, pendingBytes);
       pendingBytes += chunk.value.byteLength;
       offset += chunk.value.byteLength;
@@ -237,17 +238,11 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
         }
         if (writeError) throw writeError;
       }
-      const cap = options.pace?.() ?? null;
-      if (cap === null) paced = null;
-      else {
-        paced ??= { since: performance.now(), bytes: 0 };
-        paced.bytes += chunk.value.byteLength;
-        const ahead = paced.since + (paced.bytes / cap) * 1000 - performance.now();
-        if (ahead > 0) {
-          step(`its pace (${Math.round(cap / 1e6)} MB/s at most now)`);
-          await pause(ahead, options.signal);
-          step('bytes from the server');
-        }
+      const wait = options.pace?.(chunk.value.byteLength) ?? 0;
+      if (wait > 0) {
+        step('its turn (downloads go slower while a video plays)');
+        await pause(wait, options.signal);
+        step('bytes from the server');
       }
     }
   } finally {
@@ -260,6 +255,8 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   step('parts to be written (IndexedDB)');
   await writes;
   if (writeError) throw writeError;
+  // A stopped (or abandoned) attempt writes, or deletes, nothing more: a newer one may be writing this file.
+  if (options.signal.aborted) throw new DownloadError(`${file.src}: stopped`, 'soon');
   const digest = hasher.digest('hex');
   if (digest !== sha256) {
     step('a file with the wrong digest to be deleted (IndexedDB)');
@@ -269,8 +266,6 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
   const last = pendingBytes > 0 ? { sha256, offset: partOffset, blob: new Blob([part.subarray(0, pendingBytes)], { type }) } : null;
   if (last && kept && offset <= keepUpTo) kept.push(last.blob);
   else if (last) kept = null;
-  // A stopped (or abandoned) attempt writes nothing more, as above.
-  if (options.signal.aborted) throw new DownloadError(`${file.src}: stopped`, 'soon');
   const now = Date.now();
   step('the verified file to be stored (IndexedDB)');
   try {

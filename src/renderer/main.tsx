@@ -14,7 +14,7 @@ import { runEffectsAfterCommit } from './effectScheduling.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
-import { DEFAULT_CACHE_OPTIONS, loadDownloadCode, MediaCache, VIDEO_PACE } from './mediaCache.js';
+import { DEFAULT_CACHE_OPTIONS, JUST_STORED_MS, loadDownloadCode, MediaCache, VIDEO_PACE } from './mediaCache.js';
 import { afterFirstItem, loadDeferredCode } from './deferredCode.js';
 import { DisposableStore } from './disposables.js';
 import { loadQrEncoder } from './qrEncoder.js';
@@ -138,8 +138,9 @@ async function boot(): Promise<void> {
   loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
   // Files read ahead for the first frame and not shown (the start decided otherwise) are given back.
   afterFirstItem(owned, releaseEarlyMedia);
-  // Files just downloaded are kept in memory for their first showing only while the first item is awaited.
-  if (cache instanceof MediaCache) afterFirstItem(owned, () => cache.forgetJustStored());
+  // Files just downloaded are kept in memory for their first showing only while the first item is
+  // awaited (a fresh start on a slow line may take a while; nothing to show at all: a minute).
+  if (cache instanceof MediaCache) afterFirstItem(owned, () => cache.forgetJustStored(), JUST_STORED_MS);
   // The current set as the start read it (one read, one parse); the pending one read here.
   await switcher.init(storedScreen.then(({ set }) => set));
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());

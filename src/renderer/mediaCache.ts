@@ -53,7 +53,7 @@ export interface CacheOptions {
   random: () => number;
   /** A file read ahead at start (the start frame script's, through startHandoff's takeEarlyMedia): its object URL, taken once; undefined when not read ahead. */
   takeEarly?: (sha256: string) => Promise<string | null> | undefined;
-  /** The bytes per second downloads may take now (asked as they go); null or absent: as fast as they come. */
+  /** The bytes per second all downloads together may take now (asked as they go); null or absent: as fast as they come. */
   pace?: () => number | null;
 }
 
@@ -66,6 +66,10 @@ export const VIDEO_PACE = 12_500_000;
 
 /** The bytes of files just stored that the cache keeps in memory for their first showing, at most (see `justStored`). */
 export const JUST_STORED_BYTES = 32 * 1024 * 1024;
+/** When no first item comes (nothing to play), files just stored are forgotten this long after the start anyway. */
+export const JUST_STORED_MS = 60_000;
+/** Time not used by paced downloads that they may make up for (ms): a download that waited on its line does not then run far above the pace. */
+const PACE_CREDIT_MS = 250;
 
 /** Room freed at a time for the player's own records when storage is full. */
 export const ROOM_FOR_RECORDS = 1_000_000;
@@ -112,9 +116,14 @@ export class MediaCache implements PlayerMedia {
    * Files stored since the start, their bytes still in memory (the download hands them over once
    * verified): the first showing of each takes them rather than reading them back from IndexedDB.
    * That read is on a fresh start's path to its first item (its files come just before it).
-   * Kept until the first item is on screen (`forgetJustStored`), at most JUST_STORED_BYTES.
+   * Kept until the first item is on screen, or JUST_STORED_MS when none comes (`forgetJustStored`),
+   * at most JUST_STORED_BYTES.
    */
   private justStored: Map<string, Blob> | null = new Map();
+  /** Counts `clear()`s: a download that ends after one began neither marks its file ready nor keeps its bytes (the wipe took them). */
+  private clears = 0;
+  /** When the next byte of the paced downloads is due (performance.now()): one pace shared by the downloads under way. */
+  private paceDue = 0;
 
   constructor(
     private readonly db: PlayerDb,
@@ -186,6 +195,19 @@ export class MediaCache implements PlayerMedia {
     return blob;
   }
 
+  /**
+   * How long a download waits after receiving `received` bytes, so that all downloads together
+   * keep to the pace (none: 0). The pace is shared; at most PACE_CREDIT_MS of time left unused
+   * (a slow line, a write) is made up for.
+   */
+  private paceWait(received: number): number {
+    const cap = this.options.pace?.() ?? null;
+    if (cap === null) return 0;
+    const now = performance.now();
+    this.paceDue = Math.max(this.paceDue, now - PACE_CREDIT_MS) + (received / cap) * 1000;
+    return Math.max(0, this.paceDue - now);
+  }
+
   /** The first item is on screen: files just stored are read from IndexedDB from now on. */
   forgetJustStored(): void {
     this.justStored = null;
@@ -230,8 +252,9 @@ export class MediaCache implements PlayerMedia {
   async clear(): Promise<void> {
     await this.scheduler.clear(async () => {
       // Forgotten before the wipe's first wait: a plan made meanwhile must not find them ready (and skip them for good).
+      this.clears++;
       this.ready.clear();
-      this.justStored?.clear();
+      if (this.justStored) this.justStored = new Map();
       await this.db.transaction('rw', this.db.media, this.db.parts, this.db.downloads, this.db.mediaErrors, async () => {
         await Promise.all([this.db.media.clear(), this.db.parts.clear(), this.db.downloads.clear(), this.db.mediaErrors.clear()]);
       });
@@ -254,6 +277,7 @@ export class MediaCache implements PlayerMedia {
         const { downloadFile } = await loadDownloadCode();
         abandoned();
         attempt.step('the download to start');
+        const clears = this.clears;
         const kept = this.justStored;
         const room = kept ? JUST_STORED_BYTES - keptBytes(kept) : 0;
         const bytes = await downloadFile(this.db, file, {
@@ -263,8 +287,10 @@ export class MediaCache implements PlayerMedia {
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => attempt.progress(done, total),
           keepUpTo: room,
-          ...(this.options.pace ? { pace: this.options.pace } : {}),
+          pace: (received) => this.paceWait(received),
         });
+        // Cleared meanwhile: the wipe may have come after its last write (a next attempt finds it, or fetches it again).
+        if (this.clears !== clears) return;
         // Two downloads run side by side: what both kept must still fit.
         if (bytes && kept && this.justStored === kept && bytes.size <= JUST_STORED_BYTES - keptBytes(kept)) kept.set(file.sha256, bytes);
         this.ready.add(file.sha256);

@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
  * misbehaves on request: wrong bytes, a transfer that stalls, one that drops mid-way, 404,
  * or a slow trickle; `cut`: the next transfers of a file (see `cutNext`) are cut at random
  * points, then it is served (Range too); `nocors`: served, but with no CORS header at all (a
- * town's website). Every request is logged with its Range header.
+ * town's website); `hold`: the first transfer sends 60 % of the file, then nothing, the
+ * connection left open. Every
+ * request is logged with its Range header.
  */
 
-export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow' | 'cut' | 'nocors';
+export type Behaviour = 'good' | 'wrong' | 'stall' | 'drop' | 'missing' | 'slow' | 'cut' | 'nocors' | 'hold';
 
 export interface MediaServer {
   url(behaviour: Behaviour, name: string): string;
@@ -87,6 +89,19 @@ export async function startMediaServer(files: Record<string, { bytes: Uint8Array
       const sent = Math.floor(cut.random() * body.length);
       entry.cutAfter = sent;
       res.write(body.subarray(0, sent), () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
+    if (behaviour === 'hold' && first) {
+      const until = Math.floor(body.length * 0.6);
+      let offset = 0;
+      const next = () => {
+        if (res.destroyed || offset >= until) return; // then silent, open
+        const end = Math.min(offset + 100_000, until);
+        res.write(body.subarray(offset, end));
+        offset = end;
+        setImmediate(next);
+      };
+      next();
       return;
     }
     if (behaviour === 'slow') {

