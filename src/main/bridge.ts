@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlayerConfig } from '../shared/config.js';
+import { DownloadPaceCap } from '../shared/downloadPace.js';
 import { PlannedFile } from '../shared/mediaPlan.js';
 import { MediaStoreStatus } from '../shared/mediaStatus.js';
 import { formatIssues } from '../shared/validationError.js';
@@ -7,7 +8,7 @@ import type { MediaFiles } from './mediaFiles.js';
 import { MEDIA_ORIGIN } from './mediaProtocol.js';
 import { redact } from './redaction.js';
 
-export { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
+export { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_PACE_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
 
 /** The answer of the preload bridge's config channel (validated on both sides). */
 export const ConfigAnswer = z.object({ config: PlayerConfig, error: z.string().optional() });
@@ -29,6 +30,13 @@ export const MediaWanted = z.array(PlannedFile).max(100_000);
 export function parseWanted(files: unknown): PlannedFile[] {
   const parsed = MediaWanted.safeParse(files);
   if (!parsed.success) throw new Error(`media-want: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The argument of the media-pace channel, checked: bytes per second for all downloads together, or null. */
+export function parsePace(bytesPerSecond: unknown): DownloadPaceCap {
+  const parsed = DownloadPaceCap.safeParse(bytesPerSecond);
+  if (!parsed.success) throw new Error(`media-pace: ${formatIssues(parsed.error)}`);
   return parsed.data;
 }
 

@@ -14,5 +14,7 @@ export const MEDIA_WANT_CHANNEL = 'antichambre:media-want';
 export const MEDIA_STATUS_CHANNEL = 'antichambre:media-status';
 /** The display on or off by the power schedule (`on` | `off`): answers the state it is in (`on`, `off`, `black`). */
 export const DISPLAY_POWER_CHANNEL = 'antichambre:display-power';
+/** The pace of the file store's downloads, bytes per second together (null: as fast as they come): slower while a video plays. */
+export const MEDIA_PACE_CHANNEL = 'antichambre:media-pace';
 /** The hub's `clear-cache` command: every media file forgotten. */
 export const MEDIA_CLEAR_CHANNEL = 'antichambre:media-clear';

@@ -18,9 +18,11 @@ import {
   EVENTS_SENT_CHANNEL,
   EventsSent,
   MEDIA_CLEAR_CHANNEL,
+  MEDIA_PACE_CHANNEL,
   MEDIA_STATUS_CHANNEL,
   MEDIA_WANT_CHANNEL,
   mediaStoreStatus,
+  parsePace,
   parseWanted,
   RESTART_CHANNEL,
   SCREENSHOT_CHANNEL,
@@ -132,6 +134,12 @@ function start(): void {
     fromPlayer(event);
     await mediaReady;
     return mediaStoreStatus(media);
+  });
+  ipcMain.handle(MEDIA_PACE_CHANNEL, async (event, bytesPerSecond: unknown) => {
+    fromPlayer(event);
+    const pace = parsePace(bytesPerSecond);
+    await mediaReady;
+    media.setPace(pace);
   });
   ipcMain.handle(MEDIA_CLEAR_CHANNEL, async (event) => {
     fromPlayer(event);

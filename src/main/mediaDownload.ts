@@ -44,6 +44,22 @@ export interface FileDownloadOptions {
   onProgress(done: number, total: number | null): void;
   /** Called before each step that waits (the disk, the server), named for a log of what it waited for. */
   onStep?(waitingFor: string): void;
+  /** How long to wait after receiving `received` bytes (ms; 0: go on), asked at each chunk: the store's pace (slower while a video plays). */
+  pace?: (received: number) => number;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 export const partPath = (folder: string, sha256: string) => join(folder, `${sha256}.part`);
@@ -171,6 +187,12 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
               offset += chunk.byteLength;
               if (gatheredBytes >= WRITE_BYTES) await flush();
               options.onProgress(offset, total);
+              const wait = options.pace?.(chunk.byteLength) ?? 0;
+              if (wait > 0) {
+                step('its turn (downloads go slower while a video plays)');
+                await pause(wait, signal);
+                step('bytes from the server');
+              }
             }
             await flush();
             await writing;

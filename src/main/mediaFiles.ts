@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import { DownloadScheduler, type DownloadStorage } from '../shared/downloadScheduler.js';
+import { DownloadPace, type DownloadPaceCap } from '../shared/downloadPace.js';
 import type { BackoffRules, FileStatus } from '../shared/mediaStatus.js';
 import { CacheStatus } from '../shared/protocol.js';
 import { DownloadError, downloadToFile, MediaMeta, metaPath, partPath, SHA256_NAME, verifiedPath } from './mediaDownload.js';
@@ -51,6 +52,8 @@ export class MediaFiles {
   private readonly readyListeners = new Set<(sha256: string) => void>();
   private budget = Infinity;
   private readonly scheduler: DownloadScheduler<AbortController>;
+  /** One pace for the downloads under way (slower while a video plays: `setPace`, from the page). */
+  private readonly pace = new DownloadPace(() => performance.now());
 
   constructor(
     readonly folder: string,
@@ -105,6 +108,11 @@ export class MediaFiles {
 
   isReady(sha256: string): boolean {
     return this.stored.has(sha256.toLowerCase());
+  }
+
+  /** All downloads together at most this many bytes per second from now on (null: as fast as they come). */
+  setPace(bytesPerSecond: DownloadPaceCap): void {
+    this.pace.set(bytesPerSecond);
   }
 
   /** Every sha256 stored and verified. */
@@ -188,6 +196,7 @@ export class MediaFiles {
         await downloadToFile(this.folder, file, {
           signal: attempt.controller.signal,
           stallMs: this.options.stallMs,
+          pace: (received) => this.pace.wait(received),
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => {
             if (!attempt.abandoned) this.partial.set(file.sha256, done);

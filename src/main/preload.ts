@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
+import { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_PACE_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from './bridgeChannel.js';
 
 // The only things the page may ask of the machine. Bundled to one CommonJS file: a
 // sandboxed preload may require nothing but 'electron'.
@@ -14,6 +14,7 @@ contextBridge.exposeInMainWorld('antichambre', {
   mediaWant: (files: unknown): Promise<unknown> => ipcRenderer.invoke(MEDIA_WANT_CHANNEL, files),
   mediaStatus: (): Promise<unknown> => ipcRenderer.invoke(MEDIA_STATUS_CHANNEL),
   mediaClear: (): Promise<unknown> => ipcRenderer.invoke(MEDIA_CLEAR_CHANNEL),
+  mediaPace: (bytesPerSecond: unknown): Promise<unknown> => ipcRenderer.invoke(MEDIA_PACE_CHANNEL, bytesPerSecond),
   // The display powered on or off by the screen's power schedule (checked by the main process).
   displayPower: (state: unknown): Promise<unknown> => ipcRenderer.invoke(DISPLAY_POWER_CHANNEL, state),
 });

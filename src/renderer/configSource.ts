@@ -17,6 +17,8 @@ export interface PlayerBridge {
   mediaWant?(files: unknown): Promise<unknown>;
   mediaStatus?(): Promise<unknown>;
   mediaClear?(): Promise<unknown>;
+  /** All of its downloads at most this many bytes per second (null: as fast as they come): slower while a video plays. */
+  mediaPace?(bytesPerSecond: number | null): Promise<unknown>;
   /** The display powered `on` or `off` (HDMI-CEC, DPMS); answers `on`, `off` or `black` (nothing could power it down). */
   displayPower?(state: 'on' | 'off'): Promise<unknown>;
 }

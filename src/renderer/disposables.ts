@@ -53,10 +53,15 @@ export class DisposableStore implements Disposable {
     return this.add(toDisposable(() => clearInterval(handle)));
   }
 
-  /** A DOM or other event listener, removed on dispose. */
-  listen<K extends string>(target: { addEventListener(type: K, listener: (event: Event) => void): void; removeEventListener(type: K, listener: (event: Event) => void): void }, type: K, listener: (event: Event) => void): Disposable {
-    target.addEventListener(type, listener);
-    return this.add(toDisposable(() => target.removeEventListener(type, listener)));
+  /** A DOM or other event listener, removed on dispose. `capture`: called on the event's way down (events that do not bubble, seen from an ancestor). */
+  listen<K extends string>(
+    target: { addEventListener(type: K, listener: (event: Event) => void, capture?: boolean): void; removeEventListener(type: K, listener: (event: Event) => void, capture?: boolean): void },
+    type: K,
+    listener: (event: Event) => void,
+    capture = false,
+  ): Disposable {
+    target.addEventListener(type, listener, capture);
+    return this.add(toDisposable(() => target.removeEventListener(type, listener, capture)));
   }
 
   dispose(): void {

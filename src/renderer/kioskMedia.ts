@@ -6,6 +6,7 @@ import type { PlayerDb } from './db.js';
 import { deleteMedia, readMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 import { Listeners } from './listeners.js';
+import type { DownloadPaceCap } from '../shared/downloadPace.js';
 
 /**
  * The kiosk's media cache, as the page sees it: the main process fetches the files (no CORS
@@ -23,13 +24,15 @@ export interface KioskMediaBridge {
   mediaWant(files: unknown): Promise<unknown>;
   mediaStatus(): Promise<unknown>;
   mediaClear(): Promise<unknown>;
+  /** Absent in a kiosk from before the pace: its downloads are not paced. */
+  mediaPace?(bytesPerSecond: number | null): Promise<unknown>;
 }
 
 /** The bridge's media calls, or null in the web player (no bridge) or an older kiosk without them. */
 export function kioskMediaBridge(bridge: PlayerBridge | undefined): KioskMediaBridge | null {
   if (!bridge?.mediaWant || !bridge.mediaStatus || !bridge.mediaClear) return null;
-  const { mediaWant, mediaStatus, mediaClear } = bridge;
-  return { mediaWant: (files) => mediaWant(files), mediaStatus: () => mediaStatus(), mediaClear: () => mediaClear() };
+  const { mediaWant, mediaStatus, mediaClear, mediaPace } = bridge;
+  return { mediaWant: (files) => mediaWant(files), mediaStatus: () => mediaStatus(), mediaClear: () => mediaClear(), ...(mediaPace ? { mediaPace: (cap: number | null) => mediaPace(cap) } : {}) };
 }
 
 export class KioskMediaCache implements PlayerMedia {
@@ -122,6 +125,10 @@ export class KioskMediaCache implements PlayerMedia {
     if (first === undefined) return false;
     await this.forgetLegacy(first);
     return true;
+  }
+
+  setPace(bytesPerSecond: DownloadPaceCap): void {
+    this.bridge.mediaPace?.(bytesPerSecond).catch((error: unknown) => this.bridgeFailed(error));
   }
 
   async clear(): Promise<void> {

@@ -14,7 +14,9 @@ import { runEffectsAfterCommit } from './effectScheduling.js';
 import { loadConfig } from './configSource.js';
 import { PlayerDb } from './db.js';
 import { ImpressionLog } from './impressionLog.js';
-import { DEFAULT_CACHE_OPTIONS, JUST_STORED_MS, loadDownloadCode, MediaCache, VIDEO_PACE } from './mediaCache.js';
+import { DEFAULT_CACHE_OPTIONS, JUST_STORED_MS, loadDownloadCode, MediaCache } from './mediaCache.js';
+import { VIDEO_PACE } from '../shared/downloadPace.js';
+import { watchPlayingVideos } from './playingVideos.js';
 import { afterFirstItem, loadDeferredCode } from './deferredCode.js';
 import { DisposableStore } from './disposables.js';
 import { loadQrEncoder } from './qrEncoder.js';
@@ -35,9 +37,6 @@ import { kioskEventsFrom } from './kioskEvents.js';
 import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
 import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
-
-/** Whether a video plays on the page (an item on screen; one prepared off screen is paused). */
-const videoPlaying = (): boolean => [...document.getElementsByTagName('video')].some((video) => !video.paused && !video.ended);
 
 async function boot(): Promise<void> {
   runEffectsAfterCommit();
@@ -68,7 +67,7 @@ async function boot(): Promise<void> {
   if (bundleAhead && !kioskMedia) loadDownloadCode().catch(() => {}); // a failure is retried, and reported, by that download
   const cache: PlayerMedia = kioskMedia
     ? new KioskMediaCache(kioskMedia, db)
-    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia, pace: () => (videoPlaying() ? VIDEO_PACE : null) });
+    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia });
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
   const queue = new QueueTracker(db);
@@ -135,6 +134,8 @@ async function boot(): Promise<void> {
   );
   // The QR encoder and (web player) the download path, once the first item is on screen.
   const owned = new DisposableStore();
+  // While a video plays, downloads (the page's, or the kiosk's file store's) go slower: the video keeps its frames.
+  watchPlayingVideos(document, owned, (playing) => cache.setPace(playing ? VIDEO_PACE : null));
   loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
   // Files read ahead for the first frame and not shown (the start decided otherwise) are given back.
   afterFirstItem(owned, releaseEarlyMedia);

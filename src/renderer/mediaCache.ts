@@ -7,6 +7,7 @@ import type * as DownloadModule from './download.js';
 import { deleteMedia, readMedia, storedBytes, touchMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
 import { Listeners } from './listeners.js';
+import { DownloadPace, type DownloadPaceCap } from '../shared/downloadPace.js';
 
 /**
  * The download path (streaming, resuming, SHA-256 in WebAssembly: hash-wasm) is loaded at the
@@ -53,23 +54,13 @@ export interface CacheOptions {
   random: () => number;
   /** A file read ahead at start (the start frame script's, through startHandoff's takeEarlyMedia): its object URL, taken once; undefined when not read ahead. */
   takeEarly?: (sha256: string) => Promise<string | null> | undefined;
-  /** The bytes per second all downloads together may take now (asked as they go); null or absent: as fast as they come. */
-  pace?: () => number | null;
 }
-
-/**
- * While a video plays, downloads go at most this fast (bytes per second): hashing and storing at
- * full speed takes a core and a half of a 2-core screen, and the video drops frames
- * (bench/mediaCache.ts). 100 Mbit/s is more than most waiting rooms' lines bring anyway.
- */
-export const VIDEO_PACE = 12_500_000;
 
 /** The bytes of files just stored that the cache keeps in memory for their first showing, at most (see `justStored`). */
 export const JUST_STORED_BYTES = 32 * 1024 * 1024;
 /** When no first item comes (nothing to play), files just stored are forgotten this long after the start anyway. */
 export const JUST_STORED_MS = 60_000;
-/** Time not used by paced downloads that they may make up for (ms): a download that waited on its line does not then run far above the pace. */
-const PACE_CREDIT_MS = 250;
+
 
 /** Room freed at a time for the player's own records when storage is full. */
 export const ROOM_FOR_RECORDS = 1_000_000;
@@ -122,8 +113,8 @@ export class MediaCache implements PlayerMedia {
   private justStored: Map<string, Blob> | null = new Map();
   /** Counts `clear()`s: a download that ends after one began neither marks its file ready nor keeps its bytes (the wipe took them). */
   private clears = 0;
-  /** When the next byte of the paced downloads is due (performance.now()): one pace shared by the downloads under way. */
-  private paceDue = 0;
+  /** One pace for the downloads under way (slower while a video plays: `setPace`). */
+  private readonly pace = new DownloadPace(() => performance.now());
 
   constructor(
     private readonly db: PlayerDb,
@@ -195,17 +186,8 @@ export class MediaCache implements PlayerMedia {
     return blob;
   }
 
-  /**
-   * How long a download waits after receiving `received` bytes, so that all downloads together
-   * keep to the pace (none: 0). The pace is shared; at most PACE_CREDIT_MS of time left unused
-   * (a slow line, a write) is made up for.
-   */
-  private paceWait(received: number): number {
-    const cap = this.options.pace?.() ?? null;
-    if (cap === null) return 0;
-    const now = performance.now();
-    this.paceDue = Math.max(this.paceDue, now - PACE_CREDIT_MS) + (received / cap) * 1000;
-    return Math.max(0, this.paceDue - now);
+  setPace(bytesPerSecond: DownloadPaceCap): void {
+    this.pace.set(bytesPerSecond);
   }
 
   /** The first item is on screen: files just stored are read from IndexedDB from now on. */
@@ -287,7 +269,7 @@ export class MediaCache implements PlayerMedia {
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => attempt.progress(done, total),
           keepUpTo: room,
-          pace: (received) => this.paceWait(received),
+          pace: (received) => this.pace.wait(received),
         });
         // Cleared meanwhile: the wipe may have come after its last write (a next attempt finds it, or fetches it again).
         if (this.clears !== clears) return;

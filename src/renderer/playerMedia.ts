@@ -1,6 +1,7 @@
 import type { PlannedFile } from '../shared/mediaPlan.js';
 import type { FileStatus } from '../shared/mediaStatus.js';
 import type { CacheStatus } from '../shared/protocol.js';
+import type { DownloadPaceCap } from '../shared/downloadPace.js';
 
 /**
  * The player's media cache, as the rest of the renderer sees it: what the screen will need is
@@ -32,6 +33,8 @@ export interface PlayerMedia {
   onChange(listener: () => void): () => void;
   /** Storage is full and the player's own records must be written: frees room; answers whether it did. */
   freeForRecords(): Promise<boolean>;
+  /** All downloads together at most this many bytes per second from now on (null: as fast as they come): slower while a video plays. */
+  setPace(bytesPerSecond: DownloadPaceCap): void;
   /** Forget every file (the `clear-cache` command). */
   clear(): Promise<void>;
   stop(): void;

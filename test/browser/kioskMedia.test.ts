@@ -11,6 +11,7 @@ import { playerUrl } from '../support/hubSuite.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
 import { startStandInHub } from '../support/standInHub.js';
 import type { StatusMessage } from '../../src/shared/protocol.js';
+import { VIDEO_PACE } from '../../src/shared/downloadPace.js';
 import { kioskBridge as startKioskBridge, type KioskBridge } from '../support/kioskBridge.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
@@ -31,7 +32,11 @@ let browser: Browser;
 const sites: StaticSite[] = [];
 const stores: MediaFiles[] = [];
 beforeAll(async () => {
-  media = await startMediaServer({ 'a.png': png('mairie-horaires.png'), 'b.png': png('mairie-ticket.png') });
+  media = await startMediaServer({
+    'a.png': png('mairie-horaires.png'),
+    'b.png': png('mairie-ticket.png'),
+    'clip.webm': { bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', 'hygiene-mains.webm'))), type: 'video/webm' },
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -75,6 +80,21 @@ describe('kiosk media in files (main process)', () => {
     // The page fetched nothing itself, and kept nothing in IndexedDB.
     expect(media.log.filter((l) => l.path.startsWith('/nocors/')).every((l) => l.status === 200 || l.status === 206)).toBe(true);
     expect(await readStore(page, 'media')).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('while a video plays, the page asks the file store to pace its downloads, and lifts the pace when no video plays', async () => {
+    const clip = media.files.get('clip.webm')!.bytes;
+    const s = await site([{ id: 'mairie', items: [{ id: 'clip', type: 'video', duration: 3, src: media.url('good', 'clip.webm'), sha256: sha(clip), bytes: clip.length }, image('affiche', 'good', 'a.png')] }]);
+    const { context, page, errors } = await newPlayerPage(browser);
+    const kiosk = await kioskBridge(context, s);
+    await page.goto(s.url);
+    await waitForItem(page, 'clip', 30_000);
+    // Nothing plays at start (no pace), then the clip (VIDEO_PACE), then the poster after it (none again).
+    await expect.poll(() => kiosk.paces, { timeout: 10_000 }).toEqual([null, VIDEO_PACE]);
+    await waitForItem(page, 'affiche', 30_000);
+    await expect.poll(() => kiosk.paces, { timeout: 10_000 }).toEqual([null, VIDEO_PACE, null]);
     expect(errors).toEqual([]);
     await context.close();
   });

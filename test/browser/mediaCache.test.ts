@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { VIDEO_PACE } from '../../src/renderer/mediaCache.js';
+import { VIDEO_PACE } from '../../src/shared/downloadPace.js';
 import { advance, advanceUntil, jump, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';

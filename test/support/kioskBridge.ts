@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { mediaStoreStatus, parseWanted } from '../../src/main/bridge.js';
+import { mediaStoreStatus, parsePace, parseWanted } from '../../src/main/bridge.js';
 import { DEFAULT_MEDIA_FILES_OPTIONS, MediaFiles } from '../../src/main/mediaFiles.js';
 import { createMediaHandler } from '../../src/main/mediaProtocol.js';
 import type { StaticSite } from './staticServer.js';
@@ -18,6 +18,8 @@ export interface KioskBridge {
   served: string[];
   /** Hands the store the wanted list held back (`hold`), and what the page wants from then on. */
   release(): void;
+  /** Each pace the page asked the store for, in order (bytes per second, or null). */
+  paces: (number | null)[];
 }
 
 /**
@@ -42,6 +44,12 @@ export async function kioskBridge(context: BrowserContext, site: StaticSite, opt
   });
   await context.exposeBinding('__kioskMediaStatus', () => mediaStoreStatus(store, base));
   await context.exposeBinding('__kioskMediaClear', () => store.clear());
+  const paces: (number | null)[] = [];
+  await context.exposeBinding('__kioskMediaPace', (_source, bytesPerSecond: unknown) => {
+    const pace = parsePace(bytesPerSecond);
+    paces.push(pace);
+    store.setPace(pace);
+  });
   const handler = createMediaHandler(store.folder, (sha256) => store.verifiedFile(sha256));
   const requested: string[] = [];
   await context.route(`${served}/**`, async (route) => {
@@ -84,12 +92,14 @@ export async function kioskBridge(context: BrowserContext, site: StaticSite, opt
       mediaWant: (files: unknown) => page.__kioskMediaWant!(files),
       mediaStatus: () => page.__kioskMediaStatus!(),
       mediaClear: () => page.__kioskMediaClear!(),
+      mediaPace: (bytesPerSecond: unknown) => page.__kioskMediaPace!(bytesPerSecond),
     };
   });
   return {
     store,
     base,
     served: requested,
+    paces,
     release: () => {
       holding = false;
       if (held !== null) store.want(parseWanted(held));

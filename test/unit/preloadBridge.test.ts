@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { EventsSent, parseWanted } from '../../src/main/bridge.js';
-import { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from '../../src/main/bridgeChannel.js';
+import { EventsSent, parsePace, parseWanted } from '../../src/main/bridge.js';
+import { CONFIG_CHANNEL, DISPLAY_POWER_CHANNEL, EVENTS_CHANNEL, EVENTS_SENT_CHANNEL, MEDIA_CLEAR_CHANNEL, MEDIA_PACE_CHANNEL, MEDIA_STATUS_CHANNEL, MEDIA_WANT_CHANNEL, RESTART_CHANNEL, SCREENSHOT_CHANNEL } from '../../src/main/bridgeChannel.js';
 import type { PlayerBridge } from '../../src/renderer/configSource.js';
 import { kioskEventsFrom } from '../../src/renderer/kioskEvents.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 describe('preload bridge', () => {
   it('exposes a few functions under one name, and nothing else', () => {
     expect([...exposed.keys()]).toEqual(['antichambre']);
-    expect(Object.keys(exposed.get('antichambre')!).sort()).toEqual(['displayPower', 'events', 'eventsSent', 'getConfig', 'mediaClear', 'mediaStatus', 'mediaWant', 'restart', 'screenshot']);
+    expect(Object.keys(exposed.get('antichambre')!).sort()).toEqual(['displayPower', 'events', 'eventsSent', 'getConfig', 'mediaClear', 'mediaPace', 'mediaStatus', 'mediaWant', 'restart', 'screenshot']);
   });
 
   it('each function asks its own channel, passing on only what it names', async () => {
@@ -38,8 +38,9 @@ describe('preload bridge', () => {
     await api.mediaWant!([], 'extra');
     await api.mediaStatus!('extra');
     await api.mediaClear!('extra');
+    await api.mediaPace!(12_500_000, 'extra');
     await api.displayPower!('off', 'extra');
-    expect(invoked).toEqual([[CONFIG_CHANNEL], [RESTART_CHANNEL], [SCREENSHOT_CHANNEL], [EVENTS_CHANNEL], [EVENTS_SENT_CHANNEL, 7], [MEDIA_WANT_CHANNEL, []], [MEDIA_STATUS_CHANNEL], [MEDIA_CLEAR_CHANNEL], [DISPLAY_POWER_CHANNEL, 'off']]);
+    expect(invoked).toEqual([[CONFIG_CHANNEL], [RESTART_CHANNEL], [SCREENSHOT_CHANNEL], [EVENTS_CHANNEL], [EVENTS_SENT_CHANNEL, 7], [MEDIA_WANT_CHANNEL, []], [MEDIA_STATUS_CHANNEL], [MEDIA_CLEAR_CHANNEL], [MEDIA_PACE_CHANNEL, 12_500_000], [DISPLAY_POWER_CHANNEL, 'off']]);
   });
 
   it('the page checks the events it gets, and the main process checks what it gets back', async () => {
@@ -51,6 +52,12 @@ describe('preload bridge', () => {
     expect(kioskEventsFrom(undefined)).toBeNull();
     expect(EventsSent.safeParse(7).success).toBe(true);
     for (const bad of [-1, 1.5, '7', null, { through: 7 }]) expect(EventsSent.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+  });
+
+  it('the main process takes a pace in bytes per second, or none, and refuses anything else, naming it', () => {
+    expect(parsePace(12_500_000)).toBe(12_500_000);
+    expect(parsePace(null)).toBeNull();
+    for (const bad of [0, -1, '12500000', Infinity, undefined, { pace: 1 }]) expect(() => parsePace(bad), String(bad)).toThrow(/^media-pace: /);
   });
 
   it('the main process refuses a bad list of wanted files, naming where', () => {

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * One pace for the downloads under way, in the web player's cache and in the kiosk's file store
+ * alike. While a video plays, all of them together go at most VIDEO_PACE: hashing and storing at
+ * full speed take a core and a half of a 2-core screen, and the video drops frames
+ * (bench/mediaCache.ts: 4 of 230 before the pace, as many as with nothing to cache after it).
+ * 100 Mbit/s is more than most waiting rooms' lines bring anyway.
+ */
+
+/** Bytes per second all downloads together may take while a video plays. */
+export const VIDEO_PACE = 12_500_000;
+
+/** Time left unused by paced downloads (a slow line, a write) that they may make up for: a download that waited on its line does not then run far above the pace. */
+export const PACE_CREDIT_MS = 250;
+
+/** The pace asked for (bytes per second), or null: as fast as they come. Checked where it crosses the kiosk's bridge. */
+export const DownloadPaceCap = z.number().positive().max(1e12).nullable();
+export type DownloadPaceCap = z.infer<typeof DownloadPaceCap>;
+
+export class DownloadPace {
+  private cap: DownloadPaceCap = null;
+  /** When the next byte of the paced downloads is due (on `now`'s clock). */
+  private due = 0;
+
+  /** `now`: a monotonic clock in ms (performance.now). */
+  constructor(private readonly now: () => number) {}
+
+  /** From now on, at most `cap` bytes per second together (null: no pace). */
+  set(cap: DownloadPaceCap): void {
+    this.cap = cap;
+  }
+
+  get current(): DownloadPaceCap {
+    return this.cap;
+  }
+
+  /** How long a download waits after receiving `received` bytes (ms; 0: it goes on at once). */
+  wait(received: number): number {
+    if (this.cap === null) return 0;
+    const now = this.now();
+    this.due = Math.max(this.due, now - PACE_CREDIT_MS) + (received / this.cap) * 1000;
+    return Math.max(0, this.due - now);
+  }
+}

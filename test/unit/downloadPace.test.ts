@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DownloadPace, PACE_CREDIT_MS } from '../../src/shared/downloadPace.js';
+
+// The pace shared by the downloads under way (web player's cache, kiosk's file store), on a clock the test moves.
+
+function paced(cap: number | null): { pace: DownloadPace; clock: { now: number } } {
+  const clock = { now: 1_000 };
+  const pace = new DownloadPace(() => clock.now);
+  pace.set(cap);
+  return { pace, clock };
+}
+
+describe('download pace', () => {
+  it('without a pace, no download waits', () => {
+    const { pace } = paced(null);
+    expect(pace.wait(10_000_000)).toBe(0);
+  });
+
+  it('two downloads share one pace: what one receives, the other waits for too', () => {
+    const { pace } = paced(1_000_000); // 1 MB/s
+    // The first 250 ms of bytes go at once (the credit), then each waits for all received before it.
+    expect(pace.wait(250_000)).toBe(0);
+    expect(pace.wait(250_000)).toBe(250); // the other download
+    expect(pace.wait(500_000)).toBe(750); // the first again
+  });
+
+  it('after a pause of the line, makes up for at most its credit of unused time', () => {
+    const { pace, clock } = paced(1_000_000);
+    pace.wait(100_000);
+    clock.now += 60_000; // a minute with nothing received
+    // The bytes that pass at once after it are at most those of PACE_CREDIT_MS.
+    let free = 0;
+    while (pace.wait(10_000) === 0) free += 10_000;
+    expect(free).toBeLessThanOrEqual((1_000_000 * PACE_CREDIT_MS) / 1000);
+    expect(free).toBeGreaterThan(0);
+  });
+
+  it('the pace set to none lets every download go at once', () => {
+    const { pace } = paced(1_000_000);
+    expect(pace.wait(1_000_000)).toBe(1_000 - PACE_CREDIT_MS);
+    pace.set(null);
+    expect(pace.wait(1_000_000)).toBe(0);
+    expect(pace.current).toBeNull();
+  });
+});
