@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { DownloadPace } from '../shared/downloadPace.js';
 import type { RetryKind } from '../shared/mediaStatus.js';
 import { sha256For, type Sha256 } from './sha256Thread.js';
 
@@ -44,22 +45,8 @@ export interface FileDownloadOptions {
   onProgress(done: number, total: number | null): void;
   /** Called before each step that waits (the disk, the server), named for a log of what it waited for. */
   onStep?(waitingFor: string): void;
-  /** How long to wait after receiving `received` bytes (ms; 0: go on), asked at each chunk: the store's pace (slower while a video plays). */
-  pace?: (received: number) => number;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  /** The store's pace, asked at each chunk how long to wait after the bytes received (slower while a video plays). */
+  pace?: DownloadPace;
 }
 
 export const partPath = (folder: string, sha256: string) => join(folder, `${sha256}.part`);
@@ -187,10 +174,10 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
               offset += chunk.byteLength;
               if (gatheredBytes >= WRITE_BYTES) await flush();
               options.onProgress(offset, total);
-              const wait = options.pace?.(chunk.byteLength) ?? 0;
+              const wait = options.pace?.wait(chunk.byteLength) ?? 0;
               if (wait > 0) {
                 step('its turn (downloads go slower while a video plays)');
-                await pause(wait, signal);
+                await options.pace!.sleep(wait, signal);
                 step('bytes from the server');
               }
             }

@@ -53,7 +53,7 @@ export class MediaFiles {
   private budget = Infinity;
   private readonly scheduler: DownloadScheduler<AbortController>;
   /** One pace for the downloads under way (slower while a video plays: `setPace`, from the page). */
-  private readonly pace = new DownloadPace(() => performance.now());
+  private readonly pace = new DownloadPace(globalThis);
 
   constructor(
     readonly folder: string,
@@ -196,7 +196,7 @@ export class MediaFiles {
         await downloadToFile(this.folder, file, {
           signal: attempt.controller.signal,
           stallMs: this.options.stallMs,
-          pace: (received) => this.pace.wait(received),
+          pace: this.pace,
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => {
             if (!attempt.abandoned) this.partial.set(file.sha256, done);

@@ -2,6 +2,7 @@ import type { RetryKind } from '../shared/mediaStatus.js';
 import { isQuotaError } from './quotaError.js';
 import { createSHA256, type IHasher } from 'hash-wasm';
 import type { PlayerDb } from './db.js';
+import type { DownloadPace } from '../shared/downloadPace.js';
 import { deleteMedia } from './mediaStore.js';
 
 /**
@@ -45,8 +46,8 @@ export interface DownloadOptions {
    * once verified (its parts, already in memory): its first showing need not read it back.
    */
   keepUpTo?: number;
-  /** How long to wait after receiving `received` bytes (ms; 0: go on), asked at each read: the cache's pace (slower while a video plays). */
-  pace?: (received: number) => number;
+  /** The cache's pace, asked at each read how long to wait after the bytes received (slower while a video plays). */
+  pace?: DownloadPace;
 }
 
 
@@ -73,20 +74,6 @@ async function reachableWithoutCors(src: string, signal: AbortSignal): Promise<b
   } catch {
     return false;
   }
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 async function restart(db: PlayerDb, sha256: string, hasher: IHasher): Promise<number> {
@@ -238,10 +225,10 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
         }
         if (writeError) throw writeError;
       }
-      const wait = options.pace?.(chunk.value.byteLength) ?? 0;
+      const wait = options.pace?.wait(chunk.value.byteLength) ?? 0;
       if (wait > 0) {
         step('its turn (downloads go slower while a video plays)');
-        await pause(wait, options.signal);
+        await options.pace!.sleep(wait, options.signal);
         step('bytes from the server');
       }
     }

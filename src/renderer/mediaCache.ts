@@ -114,7 +114,7 @@ export class MediaCache implements PlayerMedia {
   /** Counts `clear()`s: a download that ends after one began neither marks its file ready nor keeps its bytes (the wipe took them). */
   private clears = 0;
   /** One pace for the downloads under way (slower while a video plays: `setPace`). */
-  private readonly pace = new DownloadPace(() => performance.now());
+  private readonly pace = new DownloadPace(globalThis);
 
   constructor(
     private readonly db: PlayerDb,
@@ -269,7 +269,7 @@ export class MediaCache implements PlayerMedia {
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => attempt.progress(done, total),
           keepUpTo: room,
-          pace: (received) => this.pace.wait(received),
+          pace: this.pace,
         });
         // Cleared meanwhile: the wipe may have come after its last write (a next attempt finds it, or fetches it again).
         if (this.clears !== clears) return;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SchedulerClock } from './downloadScheduler.js';
 
 /**
  * One pace for the downloads under way, in the web player's cache and in the kiosk's file store
@@ -18,13 +19,22 @@ export const PACE_CREDIT_MS = 250;
 export const DownloadPaceCap = z.number().positive().max(1e12).nullable();
 export type DownloadPaceCap = z.infer<typeof DownloadPaceCap>;
 
+/** The clock a pace runs on: `globalThis`, the page's or Node's. */
+export type PaceClock = Pick<SchedulerClock, 'performance' | 'setTimeout' | 'clearTimeout'>;
+
+/** A download's stop signal, as the pace sees it (src/shared has neither the page's nor Node's types). */
+export interface StopSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export class DownloadPace {
   private cap: DownloadPaceCap = null;
-  /** When the next byte of the paced downloads is due (on `now`'s clock). */
+  /** When the next byte of the paced downloads is due (on the clock's performance.now()). */
   private due = 0;
 
-  /** `now`: a monotonic clock in ms (performance.now). */
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly clock: PaceClock) {}
 
   /** From now on, at most `cap` bytes per second together (null: no pace). */
   set(cap: DownloadPaceCap): void {
@@ -38,8 +48,22 @@ export class DownloadPace {
   /** How long a download waits after receiving `received` bytes (ms; 0: it goes on at once). */
   wait(received: number): number {
     if (this.cap === null) return 0;
-    const now = this.now();
+    const now = this.clock.performance.now();
     this.due = Math.max(this.due, now - PACE_CREDIT_MS) + (received / this.cap) * 1000;
     return Math.max(0, this.due - now);
+  }
+
+  /** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */
+  sleep(ms: number, signal: StopSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        this.clock.clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.clock.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 }

@@ -5,7 +5,7 @@ import { DownloadPace, PACE_CREDIT_MS } from '../../src/shared/downloadPace.js';
 
 function paced(cap: number | null): { pace: DownloadPace; clock: { now: number } } {
   const clock = { now: 1_000 };
-  const pace = new DownloadPace(() => clock.now);
+  const pace = new DownloadPace({ performance: { now: () => clock.now }, setTimeout, clearTimeout });
   pace.set(cap);
   return { pace, clock };
 }
@@ -33,6 +33,19 @@ describe('download pace', () => {
     while (pace.wait(10_000) === 0) free += 10_000;
     expect(free).toBeLessThanOrEqual((1_000_000 * PACE_CREDIT_MS) / 1000);
     expect(free).toBeGreaterThan(0);
+  });
+
+  it("a download's wait ends when it is stopped, and one stopped before does not wait", async () => {
+    const { pace } = paced(1_000);
+    const stop = new AbortController();
+    const waited = pace.sleep(60_000, stop.signal);
+    let over = false;
+    void waited.then(() => (over = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(over).toBe(false);
+    stop.abort();
+    await waited;
+    await pace.sleep(60_000, stop.signal);
   });
 
   it('the pace set to none lets every download go at once', () => {
