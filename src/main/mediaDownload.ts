@@ -174,10 +174,11 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
               offset += chunk.byteLength;
               if (gatheredBytes >= WRITE_BYTES) await flush();
               options.onProgress(offset, total);
-              const wait = options.pace?.wait(chunk.byteLength) ?? 0;
-              if (wait > 0) {
+              const pace = options.pace;
+              const wait = pace?.wait(chunk.byteLength) ?? 0;
+              if (pace && wait > 0) {
                 step('its turn (downloads go slower while a video plays)');
-                await options.pace!.sleep(wait, signal);
+                await pace.sleep(wait, signal);
                 step('bytes from the server');
               }
             }

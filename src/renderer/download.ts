@@ -225,10 +225,11 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
         }
         if (writeError) throw writeError;
       }
-      const wait = options.pace?.wait(chunk.value.byteLength) ?? 0;
-      if (wait > 0) {
+      const pace = options.pace;
+      const wait = pace?.wait(chunk.value.byteLength) ?? 0;
+      if (pace && wait > 0) {
         step('its turn (downloads go slower while a video plays)');
-        await options.pace!.sleep(wait, options.signal);
+        await pace.sleep(wait, options.signal);
         step('bytes from the server');
       }
     }

@@ -61,7 +61,6 @@ export const JUST_STORED_BYTES = 32 * 1024 * 1024;
 /** When no first item comes (nothing to play), files just stored are forgotten this long after the start anyway. */
 export const JUST_STORED_MS = 60_000;
 
-
 /** Room freed at a time for the player's own records when storage is full. */
 export const ROOM_FOR_RECORDS = 1_000_000;
 

@@ -12,8 +12,12 @@ import type { SchedulerClock } from './downloadScheduler.js';
 /** Bytes per second all downloads together may take while a video plays. */
 export const VIDEO_PACE = 12_500_000;
 
-/** Time left unused by paced downloads (a slow line, a write) that they may make up for: a download that waited on its line does not then run far above the pace. */
-export const PACE_CREDIT_MS = 250;
+/**
+ * Time left unused by paced downloads (a slow line, a write, a timer that fired late) that they
+ * may make up for: enough to absorb a late timer, small enough that a download starting after a
+ * quiet while passes at most 1.25 MB at once at VIDEO_PACE (250 ms let 3 MB through in a burst).
+ */
+export const PACE_CREDIT_MS = 100;
 
 /** The pace asked for (bytes per second), or null: as fast as they come. Checked where it crosses the kiosk's bridge. */
 export const DownloadPaceCap = z.number().positive().max(1e12).nullable();

@@ -18,10 +18,10 @@ describe('download pace', () => {
 
   it('two downloads share one pace: what one receives, the other waits for too', () => {
     const { pace } = paced(1_000_000); // 1 MB/s
-    // The first 250 ms of bytes go at once (the credit), then each waits for all received before it.
-    expect(pace.wait(250_000)).toBe(0);
-    expect(pace.wait(250_000)).toBe(250); // the other download
-    expect(pace.wait(500_000)).toBe(750); // the first again
+    // The credit's worth of bytes goes at once, then each waits for all received before it.
+    expect(pace.wait(250_000)).toBe(250 - PACE_CREDIT_MS);
+    expect(pace.wait(250_000)).toBe(500 - PACE_CREDIT_MS); // the other download
+    expect(pace.wait(500_000)).toBe(1_000 - PACE_CREDIT_MS); // the first again
   });
 
   it('after a pause of the line, makes up for at most its credit of unused time', () => {
