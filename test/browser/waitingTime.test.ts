@@ -35,6 +35,11 @@ async function hubEstimates(screen: string): Promise<WaitEstimate[]> {
   return (await adminApi<{ estimates: WaitEstimate[] }>(hub, 'GET', `/api/screens/${screen}/wait`)).body.estimates;
 }
 
+/** Until the hub sees the screen connected: events posted before would reach it only as the last 12 h sent at its hello. */
+async function untilOnline(screenId: string): Promise<void> {
+  await expect.poll(async () => (await adminApi<{ screens: { id: string; online: boolean }[] }>(hub, 'GET', '/api/screens')).body.screens.find((s) => s.id === screenId)?.online, { timeout: 10_000 }).toBe(true);
+}
+
 describe('waiting time through the hub', () => {
   it('a simulated morning replayed through the hub: the player reports the pure estimator’s estimates, as of event time', async () => {
     const token = await addScreen(hub, 'attente-1', 'mairie-ouest');
@@ -42,7 +47,7 @@ describe('waiting time through the hub', () => {
     expect((await post('mairie-ouest', 'wrong', [])).status).toBe(401);
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl('attente-1', token));
-    await expect.poll(async () => (await adminApi<{ screens: { id: string; online: boolean }[] }>(hub, 'GET', '/api/screens')).body.screens.find((s) => s.id === 'attente-1')?.online, { timeout: 10_000 }).toBe(true);
+    await untilOnline('attente-1');
 
     // The morning of a simulated town hall, in messages of 25 events.
     const day = simulateDay(SCENARIOS[0]!, 7);
@@ -144,6 +149,8 @@ describe('waiting time through the hub', () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl('attente-3', token));
     await waitForItem(page, 'tableau', 15_000);
+    // Each event in turn reaches the player only once it is connected (the bundle's board shows before).
+    await untilOnline('attente-3');
     // Each person alone in the queue, yet called an hour later: a counter open only on paper.
     const t0 = Date.now() - 20 * 3_600_000;
     const at = (min: number): string => new Date(t0 + min * 60_000).toISOString();
