@@ -174,13 +174,7 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
               offset += chunk.byteLength;
               if (gatheredBytes >= WRITE_BYTES) await flush();
               options.onProgress(offset, total);
-              const pace = options.pace;
-              const wait = pace?.wait(chunk.byteLength) ?? 0;
-              if (pace && wait > 0) {
-                step('its turn (downloads go slower while a video plays)');
-                await pace.sleep(wait, signal);
-                step('bytes from the server');
-              }
+              if (options.pace) await options.pace.take(chunk.byteLength, signal, step);
             }
             await flush();
             await writing;

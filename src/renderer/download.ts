@@ -225,13 +225,7 @@ export async function downloadFile(db: PlayerDb, file: FileRequest, options: Dow
         }
         if (writeError) throw writeError;
       }
-      const pace = options.pace;
-      const wait = pace?.wait(chunk.value.byteLength) ?? 0;
-      if (pace && wait > 0) {
-        step('its turn (downloads go slower while a video plays)');
-        await pace.sleep(wait, options.signal);
-        step('bytes from the server');
-      }
+      if (options.pace) await options.pace.take(chunk.value.byteLength, options.signal, step);
     }
   } finally {
     clearInterval(watchdog);

@@ -45,16 +45,24 @@ export class DownloadPace {
     this.cap = cap;
   }
 
-  get current(): DownloadPaceCap {
-    return this.cap;
-  }
-
   /** How long a download waits after receiving `received` bytes (ms; 0: it goes on at once). */
   wait(received: number): number {
     if (this.cap === null) return 0;
     const now = this.clock.performance.now();
     this.due = Math.max(this.due, now - PACE_CREDIT_MS) + (received / this.cap) * 1000;
     return Math.max(0, this.due - now);
+  }
+
+  /**
+   * Takes `received` bytes from the pace: when it is not their turn, waits for it (or for `signal`),
+   * naming the wait to `onStep` and then the read that comes next (a stalled download says what it waited for).
+   */
+  async take(received: number, signal: StopSignal, onStep: (step: string) => void): Promise<void> {
+    const ms = this.wait(received);
+    if (ms <= 0) return;
+    onStep('its turn (downloads go slower while a video plays)');
+    await this.sleep(ms, signal);
+    onStep('bytes from the server');
   }
 
   /** Resolves after `ms`, or at once when `signal` aborts (the read that follows then fails and says so). */

@@ -53,6 +53,17 @@ describe('download pace', () => {
     expect(pace.wait(1_000_000)).toBe(1_000 - PACE_CREDIT_MS);
     pace.set(null);
     expect(pace.wait(1_000_000)).toBe(0);
-    expect(pace.current).toBeNull();
+  });
+
+  it('a download takes its bytes from the pace: it waits its turn only when it has one to wait, and names the wait', async () => {
+    const { pace } = paced(10_000_000); // 10 MB/s
+    const steps: string[] = [];
+    const stop = new AbortController();
+    await pace.take(500_000, stop.signal, (step) => steps.push(step)); // 50 ms of bytes, within the credit: no wait
+    expect(steps).toEqual([]);
+    const started = performance.now();
+    await pace.take(1_500_000, stop.signal, (step) => steps.push(step)); // 100 ms of bytes beyond the credit
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    expect(steps).toEqual(['its turn (downloads go slower while a video plays)', 'bytes from the server']);
   });
 });
