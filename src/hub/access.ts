@@ -6,6 +6,7 @@ import type { SessionState, UserInfo } from '../shared/accounts.js';
 import { HubError } from './hubError.js';
 import { LoginThrottle } from './loginThrottle.js';
 import { hashPassword, newPassword, passwordMatches } from './passwords.js';
+import { bearerToken } from './secrets.js';
 import type { AccountStore, ApiTokenStore, AuditLog, AuditRecord, SessionStore } from './stores/index.js';
 
 /**
@@ -70,8 +71,8 @@ export class Access {
   }
 
   private async lookUp(request: FastifyRequest, now: number): Promise<Caller | null> {
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined) {
+    const bearer = bearerToken(request.headers.authorization);
+    if (bearer !== null) {
       const found = await this.stores.tokens.verify(bearer, now);
       const user = found ? await this.stores.accounts.get(found.userId) : null;
       return found && user && !user.disabled ? { user, address: request.ip, via: 'token', tokenId: found.tokenId } : null;

@@ -92,10 +92,11 @@ export class ScreenChannel {
       const forwarded = socket.handshake.headers['x-forwarded-for'];
       const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
       const address = this.trustProxy && first ? first : socket.handshake.address;
+      const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
+      // Another protocol is answered as such whatever the address did before (§3): it is no token guess.
+      if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
       const limited = this.handshakes.refusal(address, Date.now());
       if (limited) return this.refuse(next, limited);
-      const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
-      if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
       const verified = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : Promise.resolve(null);
       verified.then(
         (screen) => {

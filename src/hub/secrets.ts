@@ -5,6 +5,14 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null. The scheme's name is read in
+ * any case (RFC 9110 §11.1: `bearer` is the same scheme), as ticket systems and scrapers send it.
+ */
+export function bearerToken(authorization: string | undefined): string | null {
+  return /^bearer +(\S+) *$/i.exec(authorization ?? '')?.[1] ?? null;
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }

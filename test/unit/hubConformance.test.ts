@@ -117,6 +117,16 @@ describe('§3 as another peer reads it', () => {
     expect(tickets).toEqual(events.map((e) => (e.type === 'issued' ? e.ticket : '')));
   });
 
+  it('takes a site token whatever the case of its scheme (`bearer`, `BEARER`: RFC 9110), and refuses a wrong one', async () => {
+    const siteToken = (await api<SiteToken>('POST', '/api/sites/casse/token', {})).body.token;
+    const event = (ticket: string): QueueEvent => ({ type: 'issued', ticket, service: 'accueil', at: new Date().toISOString() });
+    for (const [k, scheme] of ['bearer', 'BEARER', 'Bearer'].entries()) {
+      const posted = await api<{ stored: number }>('POST', '/api/sites/casse/queue', { events: [event(`C${k}`)] }, { authorization: `${scheme} ${siteToken}` });
+      expect([scheme, posted.status, posted.body.stored]).toEqual([scheme, 200, 1]);
+    }
+    expect((await api('POST', '/api/sites/casse/queue', { events: [event('C9')] }, { authorization: `bearer ${siteToken}x` })).status).toBe(401);
+  });
+
   it('an alert cleared while a screen was away is cleared on it at its next hello, once', async () => {
     const token = await addScreen('absent', 'gare');
     const first = await connect('absent', token, { transports: ['websocket'] });

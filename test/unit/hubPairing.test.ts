@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaStored, ScreenList, ScreenSet, WaitComparison } from '../../src/shared/adminApi.js';
 import { PairingStarted, PairingState } from '../../src/shared/pairing.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
+import { PAIRING_STARTS_PER_MINUTE } from '../../src/hub/requestLimits.js';
 
 /** The hub's additions for the dashboard, in this process on loopback: pairing, media upload, sets, waits, static files. */
 
@@ -38,7 +39,7 @@ afterAll(async () => {
 describe('pairing a new player', () => {
   it('gives a short code, hands the claimed screen its token once, and the token opens /screens', async () => {
     const started = await call('POST', '/api/pairing', { admin: false });
-    expect(started.status).toBe(201);
+    expect(started.status).toBe(200);
     expect(started.headers.get('access-control-allow-origin')).toBe('*');
     const { code, secret, expiresAt } = PairingStarted.parse(started.body);
     expect(code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
@@ -46,6 +47,12 @@ describe('pairing a new player', () => {
 
     expect(PairingState.parse((await call('GET', `/api/pairing/${code}?secret=${secret}`, { admin: false })).body)).toEqual({ status: 'waiting', expiresAt });
     expect((await call('GET', `/api/pairing/${code}?secret=wrong`, { admin: false })).status).toBe(404);
+    // No secret, or an empty one, is a wrong one (§3: the same 404).
+    for (const query of ['', '?secret=', '?other=1']) {
+      const missing = await call('GET', `/api/pairing/${code}${query}`, { admin: false });
+      expect(missing.status, query).toBe(404);
+      expect((missing.body as { error: string }).error, query).toBe(`pairing: code ${code} is unknown or expired; ask for a new one`);
+    }
     // Claiming needs the admin token.
     expect((await call('POST', `/api/pairing/${code}/claim`, { ...json({ screenId: 'hall-1', name: 'Hall', site: 'mairie' }), admin: false })).status).toBe(401);
     const bad = await call('POST', `/api/pairing/${code}/claim`, json({ screenId: 'hall 1', name: '', site: 'mairie' }));
@@ -62,8 +69,10 @@ describe('pairing a new player', () => {
     const paired = PairingState.parse((await call('GET', `/api/pairing/${code}?secret=${secret}`, { admin: false })).body);
     if (paired.status !== 'paired') throw new Error('not paired');
     expect(paired).toMatchObject({ screenId: 'hall-1', name: 'Hall', site: 'mairie' });
-    // Once only.
-    expect((await call('GET', `/api/pairing/${code}?secret=${secret}`, { admin: false })).status).toBe(410);
+    // Once only: then the code is as unknown as any other (§3 names no refusal but 404).
+    const again = await call('GET', `/api/pairing/${code}?secret=${secret}`, { admin: false });
+    expect(again.status).toBe(404);
+    expect((again.body as { error: string }).error).toMatch(/already used; ask for a new one/);
 
     const socket = io(`${hub.url}/screens`, { auth: { screenId: 'hall-1', token: paired.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
     await new Promise<void>((resolve, reject) => {
@@ -79,7 +88,12 @@ describe('pairing a new player', () => {
     expect((await call('POST', '/api/pairing/ABCDEF/claim', json({ screenId: 'x', name: 'X', site: 's' }))).status).toBe(404);
     expect((await call('POST', '/api/pairing/AB0/claim', json({ screenId: 'x', name: 'X', site: 's' }))).status).toBe(400);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await call('POST', '/api/pairing', { admin: false })).status);
+    // Asked with an empty JSON body, as fetch helpers send it: a code all the same.
+    const emptyJson = await call('POST', '/api/pairing', { admin: false, body: '', type: 'application/json' });
+    expect(emptyJson.status).toBe(200);
+    expect(PairingStarted.safeParse(emptyJson.body).success).toBe(true);
+    for (let i = 0; i < PAIRING_STARTS_PER_MINUTE + 1; i++) statuses.push((await call('POST', '/api/pairing', { admin: false })).status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(PAIRING_STARTS_PER_MINUTE - 2);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   });
 });

@@ -32,9 +32,9 @@ async function http(method: string, path: string, options: { token?: string; bod
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-function connect(screenId: string, token: string): Promise<Socket> {
+function connect(screenId: string, token: string, protocol = 1): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = io(`${hub.url}/screens`, { auth: { screenId, token, protocol: 1, version: 'limits' }, transports: ['websocket'], reconnection: false });
+    const socket = io(`${hub.url}/screens`, { auth: { screenId, token, protocol, version: 'limits' }, transports: ['websocket'], reconnection: false });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
       socket.close();
@@ -123,5 +123,7 @@ describe('security: bounded requests', () => {
   it('refuses every handshake from an address after too many refused ones in a minute, even with a valid token', async () => {
     for (let k = 0; k < FAILED_HANDSHAKES_PER_MINUTE; k++) await expect(connect('ecran-borne', `guess-${k}`)).rejects.toThrow('unauthorized');
     await expect(connect('ecran-borne', screen.token)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
+    // Another protocol is still told so (§3's refusal), limited address or not.
+    await expect(connect('ecran-borne', screen.token, 2)).rejects.toThrow(/^unsupported-protocol$/);
   });
 });

@@ -327,7 +327,7 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     const paired = await pairings.poll(started.code, started.secret, T0 + 4000);
     expect(paired).toMatchObject({ status: 'paired', screenId: 'nouveau', name: 'Nouveau', site: 'mairie' });
     expect(await screens.verify('nouveau', (paired as { token: string }).token)).toMatchObject({ id: 'nouveau' });
-    expect((await rejection(pairings.poll(started.code, started.secret, T0 + 5000))).status).toBe(410);
+    expect((await rejection(pairings.poll(started.code, started.secret, T0 + 5000))).status).toBe(404);
 
     // A claim naming a screen that exists is refused and leaves the code unclaimed.
     const second = await pairings.start(T0);

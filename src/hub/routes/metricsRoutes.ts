@@ -3,7 +3,7 @@ import { addressAllowed, LOOPBACK_NETWORKS, networkList, type HubMetrics, type M
 import { z } from 'zod';
 import { HubError } from '../hubError.js';
 import { errors, type RouteSchema } from './apiDocs.js';
-import { hashToken, tokenMatches } from '../secrets.js';
+import { bearerToken, hashToken, tokenMatches } from '../secrets.js';
 
 /**
  * The monitoring audience: `GET /metrics` for Prometheus, behind its own token or a network
@@ -22,11 +22,11 @@ export async function metricsRoutes(app: FastifyInstance, options: { metrics: Hu
     response: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...errors(401, 403, 429) },
   };
   app.get('/metrics', { schema }, async (request, reply) => {
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const byToken = tokenHash !== null && bearer !== undefined && tokenMatches(bearer, tokenHash);
+    const bearer = bearerToken(request.headers.authorization);
+    const byToken = tokenHash !== null && bearer !== null && tokenMatches(bearer, tokenHash);
     const byNetwork = networks !== null && addressAllowed(networks, request.ip);
     if (!byToken && !byNetwork) {
-      if (tokenHash && bearer !== undefined) throw new HubError(401, 'metrics: wrong token (the one given by --metrics-token or ANTICHAMBRE_METRICS_TOKEN)');
+      if (tokenHash && bearer !== null) throw new HubError(401, 'metrics: wrong token (the one given by --metrics-token or ANTICHAMBRE_METRICS_TOKEN)');
       throw new HubError(
         403,
         tokenHash

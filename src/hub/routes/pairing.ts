@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE } from '../requestLimits.js';
 import type { PairingStore } from '../stores/index.js';
 import { errors } from './apiDocs.js';
-import { parsed } from './requestParsing.js';
 import { HubError } from '../hubError.js';
 
 export const CodeParam = z.object({ code: PairingCode });
 /** The code a screen polls: any text (one no screen could show is as unknown as any other: 404, §3). */
 const PolledCode = z.object({ code: z.string() });
+/** Its secret, documented here and checked in the handler: none is a wrong one (404, §3), not a bad request. */
+const PolledQuery = z.object({ secret: z.string().optional() });
 
 /**
  * Pairing, for players with no token yet: they ask for a code and poll it, from any origin (web
@@ -20,24 +21,25 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
   });
+  // Nothing is read from a body here: one sent empty with a JSON type (as \`fetch\` helpers do) is no error.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
   app.post(
     '/api/pairing',
     {
       bodyLimit: PAIRING_BODY_BYTES,
       config: { access: 'public', rateLimit: { max: PAIRING_STARTS_PER_MINUTE, timeWindow: 60_000 } },
-      schema: { summary: "Un écran sans jeton demande un code d'appairage / A screen without a token asks for a pairing code", tags: ['pairing'], security: [], response: { 201: PairingStarted, ...errors(429) } },
+      schema: { summary: "Un écran sans jeton demande un code d'appairage / A screen without a token asks for a pairing code", tags: ['pairing'], security: [], response: { 200: PairingStarted, ...errors(429, 503) } },
     },
-    async (_request, reply): Promise<PairingStarted> => {
-    reply.code(201);
-    return pairings.start(Date.now());
-    },
+    // §3 names no status but the 404s: 200, as for every other answer of the contract.
+    async (): Promise<PairingStarted> => pairings.start(Date.now()),
   );
   app.get(
     '/api/pairing/:code',
     {
       bodyLimit: PAIRING_BODY_BYTES,
       config: { access: 'public', rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } },
-      schema: { summary: "L'écran attend que son code soit appairé / The screen polls its code until it is claimed", tags: ['pairing'], security: [], params: PolledCode, querystring: PairingPollQuery, response: { 200: PairingState, ...errors(400, 404, 410, 429) } },
+      schema: { summary: "L'écran attend que son code soit appairé / The screen polls its code until it is claimed", tags: ['pairing'], security: [], params: PolledCode, querystring: PolledQuery, response: { 200: PairingState, ...errors(404, 429) } },
     },
     async (request, reply): Promise<PairingState> => {
     reply.header('cache-control', 'no-store');
@@ -45,7 +47,10 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
     const code = CodeParam.safeParse(request.params);
     // Not of the code's alphabet: no screen was shown it; not looked up, not echoed.
     if (!code.success) throw new HubError(404, 'pairing: code is unknown or expired; ask for a new one');
-    return pairings.poll(code.data.code, parsed(PairingPollQuery, request.query ?? {}, 'query').secret, Date.now());
+    // No secret, or an empty one: a wrong secret, with its 404.
+    const query = PairingPollQuery.safeParse(request.query ?? {});
+    if (!query.success) throw new HubError(404, `pairing: code ${code.data.code} is unknown or expired; ask for a new one`);
+    return pairings.poll(code.data.code, query.data.secret, Date.now());
     },
   );
 };

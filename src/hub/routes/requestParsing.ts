@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Id, Sha256 } from '../../shared/ids.js';
 import { parseWith } from '../../shared/validationError.js';
@@ -15,7 +14,3 @@ export function parsed<S extends z.ZodType>(schema: S, input: unknown, where: st
 export const IdParam = z.object({ id: Id });
 export const ShaParam = z.object({ sha256: Sha256 });
 
-/** The token of `Authorization: Bearer <token>`, or null. */
-export function bearerToken(request: FastifyRequest): string | null {
-  return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null;
-}

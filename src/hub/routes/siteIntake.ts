@@ -5,7 +5,8 @@ import type { ScreenChannel } from '../screenChannel.js';
 import type { HubStores } from '../stores/index.js';
 import { QueueAccepted } from '../../shared/adminApi.js';
 import { errors, type RouteSchema } from './apiDocs.js';
-import { bearerToken, IdParam, parsed } from './requestParsing.js';
+import { IdParam, parsed } from './requestParsing.js';
+import { bearerToken } from '../secrets.js';
 
 /**
  * Site intake: the ticket system of a site posts its events (`POST /api/sites/:id/queue`) with
@@ -15,7 +16,7 @@ import { bearerToken, IdParam, parsed } from './requestParsing.js';
 export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: ScreenChannel }> = async (app, { stores, channel }) => {
   const verifySite = async (request: FastifyRequest): Promise<void> => {
     const { id: site } = parsed(IdParam, request.params, 'url');
-    await stores.queue.verifySite(site, bearerToken(request) ?? '');
+    await stores.queue.verifySite(site, bearerToken(request.headers.authorization) ?? '');
   };
   const schema: RouteSchema = {
     summary: "Le système de tickets d'un site envoie ses événements (jeton du site) / A site's ticket system posts its events (site token)",

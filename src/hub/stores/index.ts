@@ -133,6 +133,7 @@ export interface PairingStore {
   /** Deletes expired codes (with any undelivered screen token they held); answers how many. */
   prune(now: number): Promise<number>;
   start(now: number): Promise<PairingStarted>;
+  /** Waiting, or (once) the screen it became; a code unknown, expired, already used, or whose screen is gone: 404 (§3 names no other refusal). */
   poll(code: string, secret: string, now: number): Promise<PairingState>;
   claim(code: string, claim: PairingClaim, now: number): Promise<ScreenInfo>;
 }

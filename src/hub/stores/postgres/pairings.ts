@@ -58,9 +58,9 @@ export class PgPairingStore implements PairingStore {
       [toUtcTime(now), code],
     );
     const token = taken.rows[0]?.token;
-    if (!token || !row.screen_id) throw new HubError(410, `pairing: code ${code} was already used`);
+    if (!token || !row.screen_id) throw new HubError(404, `pairing: code ${code} was already used; ask for a new one`);
     const screen = await this.screens.get(row.screen_id);
-    if (!screen) throw new HubError(410, `pairing: screen "${row.screen_id}" no longer exists`);
+    if (!screen) throw new HubError(404, `pairing: screen "${row.screen_id}" no longer exists; ask for a new code`);
     return { status: 'paired', screenId: screen.id, token, name: screen.name, site: screen.site };
   }
 

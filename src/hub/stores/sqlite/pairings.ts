@@ -59,10 +59,10 @@ export class SqlitePairingStore implements PairingStore {
     const row = this.row(code, now);
     if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, `pairing: code ${code} is unknown or expired; ask for a new one`);
     if (!row.claimed_at) return { status: 'waiting', expiresAt: row.expires_at };
-    if (!row.token || !row.screen_id) throw new HubError(410, `pairing: code ${code} was already used`);
+    if (!row.token || !row.screen_id) throw new HubError(404, `pairing: code ${code} was already used; ask for a new one`);
     const screen = this.screens.getNow(row.screen_id);
     this.db.prepare('UPDATE pairings SET token = NULL, delivered_at = ? WHERE code = ?').run(toUtcTime(now), code);
-    if (!screen) throw new HubError(410, `pairing: screen "${row.screen_id}" no longer exists`);
+    if (!screen) throw new HubError(404, `pairing: screen "${row.screen_id}" no longer exists; ask for a new code`);
     return { status: 'paired', screenId: screen.id, token: row.token, name: screen.name, site: screen.site };
   }
 
