@@ -59,10 +59,11 @@ export class CallAnnouncer {
     const layout = this.layout();
     const calls_ = effectiveCalls(layout);
     if (calls_.show === 'off') return;
-    const services = queueServices(layout);
+    // §6: every live call is announced over the zones (`overlay`); highlighted in a queue zone (`zone`)
+    // only when one shows its service (or its service is unknown: it may be one of theirs).
+    const services = calls_.show === 'zone' ? queueServices(layout) : null;
     for (const call of calls) {
       if (Math.abs(now - call.at) > LIVE_CALL_MS) continue;
-      // A call for a service no queue zone shows is not this screen's; one whose service is unknown may be.
       if (services && call.service !== null && !services.has(call.service)) continue;
       this.queue.push(call);
     }

@@ -25,6 +25,7 @@ import type { AlertBoard } from './alertBoard.js';
 import type { KioskEvents } from './kioskEvents.js';
 import type { PlayerMedia } from './playerMedia.js';
 import { OutboxSender } from './outboxSender.js';
+import { TimerSlot } from './disposables.js';
 import type { PlayerDb } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
 
@@ -38,6 +39,12 @@ import type { SetSwitch } from './setSwitch.js';
 
 /** After the hub refused the screen (token, protocol), ask again this much later. */
 export const REFUSED_RETRY_MS = 60_000;
+/**
+ * After the hub closed the connection itself (socket.io does not come back by itself then), come
+ * back this much later, give or take half: a hub that restarts or sheds load gets its screens back
+ * within seconds, spread out; one that refuses the screen then gets REFUSED_RETRY_MS.
+ */
+export const SERVER_CLOSED_RETRY_MS = 5_000;
 
 type AckFn = (answer: unknown) => void;
 
@@ -89,13 +96,15 @@ function onAcked(socket: Socket, event: string, handler: (payload: unknown, ack:
 export class HubSync {
   private socket: Socket | null = null;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
-  private refusedTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly retryTimer = new TimerSlot();
+  /** Connected and `hello` answered (or given up on): what the screen sends comes after its hello (§3). */
+  private greeted = false;
   private readonly startedMono = performance.now();
   readonly sender: OutboxSender;
   readonly state: SyncState = { error: null, lastRefusal: null };
 
   constructor(private readonly deps: HubSyncDeps) {
-    this.sender = new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.socket?.connected ?? false);
+    this.sender = new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.greeted && (this.socket?.connected ?? false));
   }
 
   start(): void {
@@ -113,9 +122,10 @@ export class HubSync {
     socket.on('connect', () => void this.connected(socket));
     socket.on('disconnect', (reason) => {
       socket.sendBuffer = [];
+      this.greeted = false;
       this.state.error = `disconnected (${reason})`;
-      // socket.io does not come back by itself when the hub closed the connection: come back later.
-      if (reason === 'io server disconnect') this.retryLater(socket);
+      // socket.io does not come back by itself when the hub closed the connection: come back soon.
+      if (reason === 'io server disconnect') this.retryLater(socket, SERVER_CLOSED_RETRY_MS * (0.5 + Math.random()));
     });
     socket.on('connect_error', (error) => {
       this.state.error = error.message;
@@ -161,14 +171,13 @@ export class HubSync {
     this.statusTimer = setInterval(() => void this.sendStatus(), STATUS_INTERVAL_MS);
   }
 
-  private retryLater(socket: Socket): void {
-    if (this.refusedTimer) clearTimeout(this.refusedTimer);
-    this.refusedTimer = setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
+  private retryLater(socket: Socket, ms = REFUSED_RETRY_MS): void {
+    this.retryTimer.arm(() => socket.connect(), ms);
   }
 
   stop(): void {
     if (this.statusTimer) clearInterval(this.statusTimer);
-    if (this.refusedTimer) clearTimeout(this.refusedTimer);
+    this.retryTimer.dispose();
     this.sender.stop();
     this.socket?.disconnect();
   }
@@ -185,7 +194,7 @@ export class HubSync {
 
   /** Something was added to the outbox: send it if we can. */
   outboxChanged(): void {
-    if (this.socket?.connected) this.sender.kick();
+    if (this.greeted && this.socket?.connected) this.sender.kick();
   }
 
   private sendWithAck(event: string, payload: unknown): Promise<unknown> {
@@ -196,6 +205,7 @@ export class HubSync {
 
   private async connected(socket: Socket): Promise<void> {
     this.state.error = null;
+    this.greeted = false;
     const hello: Hello = {
       revision: this.deps.switcher.hubRevision(),
       version: this.deps.version,
@@ -208,6 +218,9 @@ export class HubSync {
     } catch {
       this.state.error = 'hello: no answer from the hub';
     }
+    if (!socket.connected) return;
+    this.greeted = true;
+    await this.sender.offerSetAsideAgain().catch((error: unknown) => console.warn(`[antichambre] impressions set aside stay aside for now: ${String(error)}`));
     this.sender.kick();
     void this.sendStatus();
   }
@@ -221,7 +234,7 @@ export class HubSync {
     }
     const { revision, playlists, layout, power } = message.value;
     try {
-      if (!this.deps.switcher.has(revision)) {
+      if (!(await this.deps.switcher.keep(revision))) {
         // A relative src is relative to the hub.
         const resolved = playlists.map((playlist) => mapSources(playlist, (src) => new URL(src, this.deps.hubUrl).href));
         await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
@@ -234,7 +247,7 @@ export class HubSync {
 
   private async sendStatus(): Promise<void> {
     const socket = this.socket;
-    if (!socket?.connected) return;
+    if (!socket?.connected || !this.greeted) return;
     const [outbox, pending] = await Promise.all([this.sender.pending(), this.deps.kioskEvents?.pending().catch(() => null) ?? null]);
     // The cache's figures last, and `at` read in the same turn: its ages ("missing for 660 s") are
     // as of `at`, not of some earlier moment before the other reads settled.

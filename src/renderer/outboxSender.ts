@@ -2,12 +2,14 @@ import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH, WAIT_ESTIMATES_PER_BATC
 import type { Impression } from '../shared/impression.js';
 import type { PlayerDb } from './db.js';
 import { isLocalScreenId } from './screenIdentity.js';
+import { TimerSlot, type Disposable } from './disposables.js';
 
 /**
  * Empties the Dexie outbox towards the hub: impressions in batches of at most 500 and wait
  * estimates, each sent with an acknowledgement and deleted only after the hub's `ok`. A
  * batch that gets no answer stays and is sent again (the hub counts it in `duplicates`);
- * failures back off exponentially with jitter. Nothing goes through socket.io's own buffer.
+ * failures back off exponentially with jitter, each kind on its own. Nothing goes through
+ * socket.io's own buffer.
  */
 
 /** Sends an acked event; rejects on timeout or disconnection. */
@@ -25,24 +27,28 @@ export interface SenderFigures {
   lastError: string | null;
 }
 
-export class OutboxSender {
+/**
+ * One kind of message, sent in rounds: a batch at a time until none is left or the connection
+ * goes; a failed round backs off exponentially with jitter. Each kind has its own lane, so that
+ * estimates never wait behind impressions that a hub leaves unanswered (§4: a `wait` after each
+ * `queue` message), nor impressions behind estimates.
+ */
+class SendLane implements Disposable {
   private running = false;
   private again = false;
   private failures = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  readonly figures: SenderFigures = { batches: 0, sent: 0, duplicates: 0, lastError: null };
+  private readonly retry = new TimerSlot();
 
   constructor(
-    private readonly db: PlayerDb,
-    /** The screen's configured id: impressions played before it had one are sent under it. */
-    private readonly screenId: string,
-    private readonly send: SendWithAck,
+    /** Sends one batch; false when there was none. */
+    private readonly sendBatch: () => Promise<boolean>,
     private readonly connected: () => boolean,
+    private readonly failed: (message: string) => void,
   ) {}
 
   /** Sends what is waiting, now or as soon as the current round ends. */
   kick(): void {
-    if (this.retryTimer) return; // backing off: the timer will run it
+    if (this.retry.armed) return; // backing off: the timer will run it
     if (this.running) {
       this.again = true;
       return;
@@ -50,15 +56,8 @@ export class OutboxSender {
     void this.run();
   }
 
-  stop(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
-  /** Impressions and estimates still waiting. */
-  async pending(): Promise<number> {
-    const [impressions, estimates] = await Promise.all([this.db.outbox.count(), this.db.waitOutbox.count()]);
-    return impressions + estimates;
+  dispose(): void {
+    this.retry.clear();
   }
 
   private async run(): Promise<void> {
@@ -66,22 +65,75 @@ export class OutboxSender {
     try {
       do {
         this.again = false;
-        while (this.connected() && ((await this.sendImpressions()) || (await this.sendEstimates()))) {
-          /* one batch per turn, until both are empty or the connection goes */
+        while (this.connected() && (await this.sendBatch())) {
+          /* one batch per turn, until none is left or the connection goes */
         }
       } while (this.again && this.connected());
       this.failures = 0;
     } catch (error) {
-      this.figures.lastError = error instanceof Error ? error.message : String(error);
+      this.failed(error instanceof Error ? error.message : String(error));
       this.failures++;
       const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.kick();
-      }, delay);
+      this.retry.arm(() => this.kick(), delay);
     } finally {
       this.running = false;
     }
+  }
+}
+
+export class OutboxSender implements Disposable {
+  readonly figures: SenderFigures = { batches: 0, sent: 0, duplicates: 0, lastError: null };
+  private readonly impressions: SendLane;
+  private readonly estimates: SendLane;
+
+  constructor(
+    private readonly db: PlayerDb,
+    /** The screen's configured id: impressions played before it had one are sent under it. */
+    private readonly screenId: string,
+    private readonly send: SendWithAck,
+    private readonly connected: () => boolean,
+  ) {
+    const failed = (message: string): void => {
+      this.figures.lastError = message;
+    };
+    this.impressions = new SendLane(() => this.sendImpressions(), connected, failed);
+    this.estimates = new SendLane(() => this.sendEstimates(), connected, failed);
+  }
+
+  /** Sends what is waiting, now or as soon as the current rounds end. */
+  kick(): void {
+    this.impressions.kick();
+    this.estimates.kick();
+  }
+
+  /** No more retries (the connection is closed for good). */
+  stop(): void {
+    this.dispose();
+  }
+
+  dispose(): void {
+    this.impressions.dispose();
+    this.estimates.dispose();
+  }
+
+  /**
+   * Impressions a hub refused by name (set aside, so that the rest went on) go back into the
+   * outbox at each connection: what was not acknowledged is tried again (§3), and a hub updated
+   * since may take them. One refused again is set aside again, the others still go.
+   */
+  async offerSetAsideAgain(): Promise<void> {
+    await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
+      const setAside = await this.db.rejected.toArray();
+      if (setAside.length === 0) return;
+      await this.db.outbox.bulkPut(setAside.map((record) => record.impression));
+      await this.db.rejected.bulkDelete(setAside.map((record) => record.id));
+    });
+  }
+
+  /** Impressions and estimates still waiting. */
+  async pending(): Promise<number> {
+    const [impressions, estimates] = await Promise.all([this.db.outbox.count(), this.db.waitOutbox.count()]);
+    return impressions + estimates;
   }
 
   /**

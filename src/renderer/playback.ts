@@ -446,6 +446,9 @@ export class Playback {
     this.dropPreload();
     const wasShowing = this.current !== null;
     this.retireCurrent();
+    // No item comes in to cover it as it fades: the idle screen takes its place at once (§1: never a
+    // blank, and no item left on the page over the idle screen).
+    this.dropLeaving();
     if (wasShowing && this.airtime) writeSetting(this.deps.db, airtimeKey(this.zoneId), this.airtime).catch(() => {});
     this.idle = true;
     this.emit();

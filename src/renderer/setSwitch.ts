@@ -60,6 +60,23 @@ export class SetSwitch {
     return this.current?.revision === revision || this.pending?.revision === revision;
   }
 
+  /**
+   * The hub sends `revision` again: answers whether it is stored (current or pending). When it is
+   * the current set while another waits to take over (a push undone before its files came), the
+   * one waiting is dropped: the hub wants the current one, which plays on and is what `hello` reports.
+   */
+  keep(revision: string): Promise<boolean> {
+    return this.serially(async () => {
+      if (this.current?.revision !== revision) return this.pending?.revision === revision;
+      if (this.pending) {
+        await this.db.sets.delete('pending');
+        this.pending = null;
+        this.plan();
+      }
+      return true;
+    });
+  }
+
   /** Whether the hub has given this screen a set (then the bundle no longer applies). */
   hasHubSet(): boolean {
     return this.current?.source === 'hub' || this.pending?.source === 'hub';

@@ -32,6 +32,11 @@ afterAll(async () => {
   await hub?.close();
 });
 
+/** The ids of the impressions a stand-in hub acked as stored (every batch after the refused one). */
+function accepted(standIn: StandInHub): string[] {
+  return (standIn.received('autre-3', 'impressions') as { impressions: { id: string }[] }[]).slice(1).flatMap((batch) => batch.impressions.map((impression) => impression.id));
+}
+
 describe('against another hub', () => {
   it('deletes what an ack of { ok: true } alone acknowledges, sends a backlog of estimates in batches of at most 200, and answers an event without a payload', async () => {
     const { page, errors } = await newPlayerPage(browser());
@@ -59,6 +64,45 @@ describe('against another hub', () => {
     expect(screen.connected).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
+  }, 60_000);
+
+  it('an impression the hub refuses by name is set aside so the rest goes, and sent again after the hub closed the connection: the player is back within seconds', async () => {
+    let refusals = 0;
+    const refusing = await startStandInHub({
+      answers: {
+        impressions: (payload) => {
+          const { impressions } = payload as { impressions: { id: string }[] };
+          // The first batch's first impression is refused by its path, once.
+          if (refusals === 0) {
+            refusals++;
+            return { ok: false, error: 'impressions[0].revision: refused by this hub today' };
+          }
+          return { ok: true, stored: impressions.length, duplicates: 0 };
+        },
+      },
+    });
+    try {
+      const { page, errors } = await newPlayerPage(browser());
+      await page.goto(playerUrl(site().url, refusing.url, 'autre-3', 'token'));
+      const first = await refusing.screen('autre-3');
+      await expect.poll(() => refusals, { timeout: 15_000 }).toBe(1);
+      const refused = (refusing.received('autre-3', 'impressions')[0] as { impressions: { id: string }[] }).impressions[0]!.id;
+      // The others are stored meanwhile; the refused one waits aside.
+      await expect.poll(() => accepted(refusing).length, { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(accepted(refusing)).not.toContain(refused);
+      // The hub closes the connection (a restart, load shed): the player comes back by itself, within seconds, and sends it again.
+      const closedAt = Date.now();
+      first.disconnect(true);
+      const second = await refusing.screen('autre-3');
+      expect(second.id).not.toBe(first.id);
+      expect(Date.now() - closedAt).toBeLessThan(15_000);
+      await expect.poll(() => accepted(refusing).includes(refused), { timeout: 15_000 }).toBe(true);
+      await expect.poll(async () => (await readStore(page, 'rejected')).length, { timeout: 5_000 }).toBe(0);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await refusing.close();
+    }
   }, 60_000);
 
   it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top, also after a restart', async () => {

@@ -166,7 +166,7 @@ describe('zones', () => {
     await page.context().close();
   }, 120_000);
 
-  it('a call whose ticket the screen never saw issued (it joined later) is announced and listed: at a counter never seen, and at one serving two services', async () => {
+  it('a call whose ticket the screen never saw issued (it joined later) is announced and listed: at a counter never seen, and at one serving two services; one for a service the zone does not show is announced, not listed', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await recordCalls(page);
     await page.goto(playerUrl(site().url, hub.url, 'zones-unseen', 'token'));
@@ -184,7 +184,14 @@ describe('zones', () => {
     await page.waitForSelector('.call-banner[data-call-ticket="C204"][data-call-counter="5"]', { timeout: 6_000 });
     // Both are in the queue zone's list of calls, newest first.
     await expect.poll(() => page.locator('[data-zone="file"] .queue-call').evaluateAll((els) => els.map((el) => el.getAttribute('data-ticket')))).toEqual(['C204', 'B017']);
-    expect(await callsSeen(page)).toEqual(['B017@9', 'C204@5']);
+    // A call for a service of the site that the queue zone does not show: announced over the zones all the same (§6: every live call), not listed in the zone.
+    await sendQueue(screen, [
+      { type: 'counter', counter: '7', open: true, services: ['urbanisme'], at: new Date(Date.now() - 60_000).toISOString() },
+      { type: 'called', ticket: 'U003', counter: '7', at: new Date().toISOString() },
+    ]);
+    await page.waitForSelector('.call-banner[data-call-ticket="U003"][data-call-counter="7"]', { timeout: 6_000 });
+    expect(await page.locator('[data-zone="file"] .queue-call').evaluateAll((els) => els.map((el) => el.getAttribute('data-ticket')))).toEqual(['C204', 'B017']);
+    expect(await callsSeen(page)).toEqual(['B017@9', 'C204@5', 'U003@7']);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

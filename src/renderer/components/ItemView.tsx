@@ -32,6 +32,10 @@ export function ItemView({ slot, callbacks }: { slot: SlotView; callbacks: ItemC
 
 function Content({ slot, callbacks }: { slot: SlotView; callbacks: ItemCallbacks }) {
   const item = slot.item;
+  // A text or a board has nothing to load or decode ahead: drawn once on screen, so that the page
+  // never holds a second copy of what is shown (a playlist of one text item prepares that very
+  // item next; a test looking for its text, or for a service's `data-service`, must find one).
+  if (slot.phase === 'preload' && (item.type === 'text' || item.type === 'wait')) return null;
   switch (item.type) {
     case 'image':
       return (

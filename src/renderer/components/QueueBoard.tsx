@@ -61,6 +61,7 @@ const noView = () => null;
  * highlights a call made while it is up). `zone`: a queue zone (§6), always on, its services'
  * calls only, the call being announced (`calls.show: zone`) highlighted.
  */
+/** `onScreen` false: a `wait` item's board on its way out; §5's attributes are left to the board coming in. */
 export function QueueBoard({ services, onScreen, variant = 'item' }: { services: readonly string[] | null; onScreen: boolean; variant?: 'item' | 'zone' }) {
   const context = useContext(QueueContext);
   const tracker = context?.tracker;
@@ -129,7 +130,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
           if (showWait !== 'range') {
             // An undetermined wait, by the operator's choice: the service and whether it is open, no figure.
             return (
-              <section key={service} className="queue-wait" data-service={service}>
+              <section key={service} className="queue-wait" data-service={onScreen ? service : undefined}>
                 <h2 className="queue-heading">{serviceLabel(service)}</h2>
                 <p className="queue-range">{board?.closed ? t.serviceClosed : t.calledOnScreen}</p>
               </section>
@@ -140,9 +141,9 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
             <section
               key={service}
               className="queue-wait"
-              data-service={service}
-              data-wait-minutes={board?.estimate && !board.closed ? String(board.estimate.minutes) : undefined}
-              data-wait-trusted={board?.estimate && !board.trusted ? 'false' : undefined}
+              data-service={onScreen ? service : undefined}
+              data-wait-minutes={onScreen && board?.estimate && !board.closed ? String(board.estimate.minutes) : undefined}
+              data-wait-trusted={onScreen && board?.estimate && !board.trusted ? 'false' : undefined}
             >
               <h2 className="queue-heading">
                 {t.waitHeading} · {serviceLabel(service)}
