@@ -1,4 +1,4 @@
-import { MAX_SOCKET_MESSAGE_BYTES } from '../shared/protocol.js';
+import { SCREENSHOT_MAX_BASE64 } from '../shared/protocol.js';
 import { fittingPng } from './screenshotSize.js';
 import { parseCaBundle, trustCaForHub } from './hubCertificate.js';
 import { BUILT_IN_RELEASE_KEY, channelFile, fetchSignedFeed } from './releaseSignature.js';
@@ -174,7 +174,7 @@ function start(): void {
   ipcMain.handle(SCREENSHOT_CHANNEL, async (event) => {
     fromPlayer(event);
     // Leaves room for the command's answer around it within the hub's socket message limit.
-    return fittingPng(await event.sender.capturePage(), MAX_SOCKET_MESSAGE_BYTES - 10_000);
+    return fittingPng(await event.sender.capturePage(), SCREENSHOT_MAX_BASE64);
   });
   ipcMain.handle(EVENTS_CHANNEL, (event) => {
     fromPlayer(event);

@@ -173,7 +173,10 @@ async function boot(): Promise<void> {
               switcher.plan();
             },
             identify: (ms) => identify.show(ms),
-            screenshot: bridge?.screenshot ? async () => String(await bridge.screenshot?.()) : null,
+            // The kiosk's window captured by Electron; the web player's page drawn (a chunk loaded when asked).
+            screenshot: bridge?.screenshot
+              ? async () => String(await bridge.screenshot?.())
+              : async () => (await import('./pageScreenshot.js')).pageScreenshot(),
           }),
       });
       sync = started;

@@ -13,8 +13,8 @@ export interface CommandDeps {
   restart: (() => void) | null;
   clearCache(): Promise<void>;
   identify(ms: number): void;
-  /** A PNG of the screen, base64; null on the web, where it is refused. */
-  screenshot: (() => Promise<string>) | null;
+  /** A PNG of the screen, base64 (the kiosk's window; the web player's page, drawn). */
+  screenshot(): Promise<string>;
 }
 
 export async function runCommand(command: Command, deps: CommandDeps): Promise<CommandAck> {
@@ -32,7 +32,6 @@ export async function runCommand(command: Command, deps: CommandDeps): Promise<C
       deps.identify(IDENTIFY_MS);
       return { ok: true };
     case 'screenshot':
-      if (!deps.screenshot) return { ok: false, error: 'screenshot: only the Electron player can take one (this is the web player)' };
       try {
         return { ok: true, data: { png: await deps.screenshot() } };
       } catch (error) {

@@ -19,9 +19,11 @@ export const MAX_QUEUE_EVENTS = 5_000;
 /**
  * The largest socket.io message a screen may send (the hub's `maxHttpBufferSize`): a full
  * impressions batch is at most about 450 KB (500 × ids of at most 64 characters and a revision
- * of at most 200); a screenshot is scaled down until it fits (src/main/screenshotSize.ts).
+ * of at most 200); a screenshot is scaled down until it fits (src/shared/screenshotFit.ts).
  */
 export const MAX_SOCKET_MESSAGE_BYTES = 1_500_000;
+/** The longest base64 PNG a `screenshot` answer carries: a message, with room for the ack's other fields. */
+export const SCREENSHOT_MAX_BASE64 = MAX_SOCKET_MESSAGE_BYTES - 10_000;
 /**
  * Wait estimates a hub takes in one `wait` message (§3 sets no limit: a player back online
  * after hours sends each service's estimate of every minute). A player sends at most

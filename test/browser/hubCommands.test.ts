@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { screenshotAgainstPage } from '../support/pictureDifference.js';
 import { describe, expect, it } from 'vitest';
 import { newPlayerPage, putInOutbox, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
@@ -10,8 +13,9 @@ import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 
 const { browser, hub, playerUrl } = useHubAndSite();
 
+
 describe('commands, status and reports from the CLI', () => {
-  it('identify, clear-cache (media only), screenshot refused on the web, reload; status table; impressions as CSV', async () => {
+  it('identify, clear-cache (media only), screenshot (the web player draws its page), reload; status table; impressions as CSV', async () => {
     const token = await addScreen(hub, 'guichet-1', 'mairie-est', 'Guichet 1');
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl('guichet-1', token, '&name=Guichet%201'));
@@ -25,10 +29,16 @@ describe('commands, status and reports from the CLI', () => {
     await expect.poll(() => page.textContent('[data-identify]').catch(() => null), { timeout: 5_000 }).toContain('guichet-1');
     expect(await page.textContent('[data-identify]')).toContain('Guichet 1');
 
-    // screenshot: only the Electron player can; the web player says so.
-    const shot = await hubCli(hub, ['command', 'screenshot', '--screen', 'guichet-1']);
-    expect(shot.code).toBe(1);
-    expect(shot.stderr).toContain('guichet-1 refused screenshot: screenshot: only the Electron player can take one');
+    // screenshot: the web player draws its page (the identify overlay on it for 10 s): the window's size, what the room sees.
+    const out = join(mkdtempSync(join(tmpdir(), 'antichambre-shot-')), 'guichet-1.png');
+    const shot = await hubCli(hub, ['command', 'screenshot', '--screen', 'guichet-1', '--out', out]);
+    expect(shot).toEqual({ code: 0, stdout: `screenshot of guichet-1 written to ${out}\n`, stderr: "" });
+    const drawn = PNG.sync.read(readFileSync(out));
+    const seen = PNG.sync.read(await page.screenshot());
+    expect([drawn.width, drawn.height]).toEqual([seen.width, seen.height]);
+    const { off, blank } = screenshotAgainstPage(drawn, seen);
+    console.log(`screenshot of the identify overlay against the page as Chromium paints it: ${off.toFixed(2)} of 255 (a blank picture: ${blank.toFixed(2)})`);
+    expect(off).toBeLessThan(blank / 10);
 
     // clear-cache: the media go (and come back, verified); the outbox, the sets and the settings stay.
     const marker = { id: '0190a0a0-0000-7000-8000-000000000001', screenId: 'guichet-1', playlistId: 'marqueur', itemId: 'm', revision: 'r', start: '2026-11-01T08:00:00.000Z', end: '2026-11-01T08:00:08.000Z', durationMs: 8000, complete: true };

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { screenshotAgainstPage } from '../support/pictureDifference.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { QueueEvent, WaitEstimate } from '../../src/shared/queue.js';
@@ -8,6 +12,7 @@ import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { useBrowserAndSite } from '../support/suite.js';
+import { PLAYLISTS_DIR } from '../support/bundled.js';
 
 /**
  * The player against a hub that answers `hello` and `wait` and leaves `impressions` unanswered
@@ -22,14 +27,16 @@ const { browser, site } = useBrowserAndSite({
 let hub: StandInHub;
 let media: MediaServer;
 const film = new Uint8Array(2_000_000).map((_, i) => (i * 7919) & 0xff);
+const poster = readFileSync(join(PLAYLISTS_DIR, 'media', 'mairie-horaires.png'));
 beforeAll(async () => {
   hub = await startStandInHub({ answers: { wait: () => ({ ok: true }) } });
-  media = await startMediaServer({ film: { bytes: film, type: 'video/webm' } });
+  media = await startMediaServer({ film: { bytes: film, type: 'video/webm' }, poster: { bytes: poster, type: 'image/png' } });
 });
 afterAll(async () => {
   await hub?.close();
   await media?.close();
 });
+
 
 /** The elements `selector` finds, read `times` times over the item's loops. */
 async function countsOver(page: Page, selector: string, times: number): Promise<number[]> {
@@ -84,6 +91,27 @@ describe('against a hub that answers hello and wait only', () => {
     expect(await screen.timeout(5_000).emitWithAck('playlists', { revision: 'calme-r3', playlists: [] })).toEqual({ ok: true });
     await page.waitForSelector('[data-idle]', { timeout: 5_000 });
     expect(await page.locator('[data-item-id]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("a screenshot asked of the web player is its page as Chromium paints it: an image item with its QR code, fitted to the window", async () => {
+    const { page, errors } = await newPlayerPage(browser(), { width: 960, height: 540 });
+    await page.goto(playerUrl(site().url, hub.url, 'calme-3', 'token'));
+    const screen = await hub.screen('calme-3');
+    const sha256 = createHash('sha256').update(poster).digest('hex');
+    const set = { revision: 'calme-shot', playlists: [{ id: 'p', items: [{ id: 'affiche', type: 'image', duration: 600, src: media.url('good', 'poster'), sha256, qr: { url: 'https://www.service-public.fr/', label: 'Démarches en ligne' } }] }] };
+    expect(await screen.timeout(5_000).emitWithAck('playlists', set)).toEqual({ ok: true });
+    await waitForItem(page, 'affiche', 15_000);
+    await expect.poll(() => page.locator('[data-leaving], .start-frame').count(), { timeout: 5_000 }).toBe(0);
+    const answer = (await screen.timeout(10_000).emitWithAck('command', { id: 'c1', type: 'screenshot' })) as { ok: boolean; data?: { png?: string } };
+    expect(answer.ok).toBe(true);
+    const drawn = PNG.sync.read(Buffer.from(answer.data!.png!, 'base64'));
+    const seen = PNG.sync.read(await page.screenshot());
+    expect([drawn.width, drawn.height]).toEqual([960, 540]);
+    const { off, blank } = screenshotAgainstPage(drawn, seen);
+    console.log(`screenshot of an image item against the page as Chromium paints it: ${off.toFixed(2)} of 255 (a blank picture: ${blank.toFixed(2)})`);
+    expect(off).toBeLessThan(blank / 10);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);
