@@ -13,12 +13,12 @@ import type { Redis } from 'ioredis';
 export const ANONYMOUS_REQUESTS_PER_MINUTE = 600;
 /**
  * New pairing codes a minute per address. A player asks for one every 10 minutes at most, but a
- * site's new screens behind one address (NAT) start together: 60 pair at once, a flood does not
- * fill the table (codes waiting are capped as well: MAX_OPEN_PAIRINGS).
+ * site's new screens behind one address (NAT) start together: 30 at once. Codes last 10 minutes,
+ * so one address holds at most 300 of the MAX_OPEN_PAIRINGS (1,000) waiting at a time.
  */
-export const PAIRING_STARTS_PER_MINUTE = 60;
-/** Polls of a pairing code a minute per address: 60 screens polling every 2 s (PAIRING_POLL_MS) from behind one address. */
-export const PAIRING_POLLS_PER_MINUTE = 1_800;
+export const PAIRING_STARTS_PER_MINUTE = 30;
+/** Polls of a pairing code a minute per address: 30 screens polling every 2 s (PAIRING_POLL_MS) from behind one address. */
+export const PAIRING_POLLS_PER_MINUTE = 900;
 
 /**
  * Every route is limited (routes may set their own `config.rateLimit`), except for requests

@@ -10,7 +10,7 @@ export function newToken(): string {
  * any case (RFC 9110 §11.1: `bearer` is the same scheme), as ticket systems and scrapers send it.
  */
 export function bearerToken(authorization: string | undefined): string | null {
-  return /^bearer +(\S+) *$/i.exec(authorization ?? '')?.[1] ?? null;
+  return /^bearer +(.+?) *$/i.exec(authorization ?? '')?.[1] ?? null;
 }
 
 export function hashToken(token: string): string {

@@ -72,7 +72,10 @@ export interface RejectedImpression {
   id: string;
   impression: Impression;
   error: string;
+  /** When the hub last refused it. */
   at: number;
+  /** How many times the hub refused it (absent: once, a record from before this was counted). */
+  refusals?: number;
 }
 
 /** A ticket event from the hub, keyed by its content (exact repeats are one row). */

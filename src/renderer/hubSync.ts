@@ -184,7 +184,7 @@ export class HubSync {
 
   /** For the status overlay: where the hub is, whether we are connected, what went wrong last. */
   report(): HubReport {
-    return { url: this.deps.hubUrl, connected: this.socket?.connected ?? false, error: this.state.error, refusal: this.state.lastRefusal, sent: this.sender.figures.sent, sendError: this.sender.figures.lastError };
+    return { url: this.deps.hubUrl, connected: this.socket?.connected ?? false, error: this.state.error, refusal: this.state.lastRefusal, sent: this.sender.figures.sent, sendError: this.sender.lastError };
   }
 
   /** The display went to sleep or woke: the hub hears it now rather than at the next status. */
@@ -234,11 +234,9 @@ export class HubSync {
     }
     const { revision, playlists, layout, power } = message.value;
     try {
-      if (!(await this.deps.switcher.keep(revision))) {
-        // A relative src is relative to the hub.
-        const resolved = playlists.map((playlist) => mapSources(playlist, (src) => new URL(src, this.deps.hubUrl).href));
-        await this.deps.switcher.offer({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
-      }
+      // A relative src is relative to the hub.
+      const resolved = playlists.map((playlist) => mapSources(playlist, (src) => new URL(src, this.deps.hubUrl).href));
+      await this.deps.switcher.receive({ source: 'hub', revision, playlists: resolved, storedAt: Date.now(), ...(layout ? { layout } : {}), ...(power ? { power } : {}) });
       ack({ ok: true });
     } catch (error) {
       ack({ ok: false, error: `storage: ${error instanceof Error ? error.message : String(error)}` });
@@ -264,7 +262,7 @@ export class HubSync {
       ...(events ? { events: events.events } : {}),
       ...(this.deps.power ? { power: this.deps.power() } : {}),
     };
-    if (!socket.connected) return;
+    if (!socket.connected || !this.greeted) return;
     socket.emit('status', status);
     if (events) this.deps.kioskEvents?.sent(events.through).catch(() => {});
   }

@@ -1,6 +1,6 @@
 import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH, WAIT_ESTIMATES_PER_BATCH } from '../shared/protocol.js';
 import type { Impression } from '../shared/impression.js';
-import type { PlayerDb } from './db.js';
+import type { PlayerDb, RejectedImpression } from './db.js';
 import { isLocalScreenId } from './screenIdentity.js';
 import { TimerSlot, type Disposable } from './disposables.js';
 
@@ -24,7 +24,21 @@ export interface SenderFigures {
   batches: number;
   sent: number;
   duplicates: number;
-  lastError: string | null;
+}
+
+/** The longest an impression set aside waits before it is offered to the hub again. */
+export const SET_ASIDE_MAX_WAIT_MS = 24 * 3_600_000;
+
+/**
+ * When an impression the hub refused by name may be offered again: at the next connection after
+ * its first refusal (the hub may have been updated, or the refusal was a passing one), then 15 min,
+ * 1 h, 4 h… after the last, at most a day; never when it was refused for its screen (§3: a screen
+ * never writes another's proof of play, so that refusal is for good: kept, not sent).
+ */
+export function offerAgainAt(record: Pick<RejectedImpression, 'error' | 'at' | 'refusals'>): number | null {
+  if (/^impressions\[\d+\]\.screenId\b/.test(record.error)) return null;
+  const refusals = record.refusals ?? 1;
+  return refusals <= 1 ? record.at : record.at + Math.min(SET_ASIDE_MAX_WAIT_MS, 15 * 60_000 * 4 ** (refusals - 2));
 }
 
 /**
@@ -37,18 +51,20 @@ class SendLane implements Disposable {
   private running = false;
   private again = false;
   private failures = 0;
+  private disposed = false;
   private readonly retry = new TimerSlot();
+  /** Why its last round failed (null once a round went through). */
+  error: string | null = null;
 
   constructor(
     /** Sends one batch; false when there was none. */
     private readonly sendBatch: () => Promise<boolean>,
     private readonly connected: () => boolean,
-    private readonly failed: (message: string) => void,
   ) {}
 
   /** Sends what is waiting, now or as soon as the current round ends. */
   kick(): void {
-    if (this.retry.armed) return; // backing off: the timer will run it
+    if (this.disposed || this.retry.armed) return; // backing off: the timer will run it
     if (this.running) {
       this.again = true;
       return;
@@ -57,6 +73,7 @@ class SendLane implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.retry.clear();
   }
 
@@ -70,11 +87,13 @@ class SendLane implements Disposable {
         }
       } while (this.again && this.connected());
       this.failures = 0;
+      this.error = null;
     } catch (error) {
-      this.failed(error instanceof Error ? error.message : String(error));
+      this.error = error instanceof Error ? error.message : String(error);
       this.failures++;
       const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
-      this.retry.arm(() => this.kick(), delay);
+      // A round that ends after the sender was disposed (its connection closed for good) arms nothing.
+      if (!this.disposed) this.retry.arm(() => this.kick(), delay);
     } finally {
       this.running = false;
     }
@@ -82,9 +101,11 @@ class SendLane implements Disposable {
 }
 
 export class OutboxSender implements Disposable {
-  readonly figures: SenderFigures = { batches: 0, sent: 0, duplicates: 0, lastError: null };
+  readonly figures: SenderFigures = { batches: 0, sent: 0, duplicates: 0 };
   private readonly impressions: SendLane;
   private readonly estimates: SendLane;
+  /** The hub's last refusal of one impression by name (null once a batch went through). */
+  private refusal: string | null = null;
 
   constructor(
     private readonly db: PlayerDb,
@@ -93,11 +114,13 @@ export class OutboxSender implements Disposable {
     private readonly send: SendWithAck,
     private readonly connected: () => boolean,
   ) {
-    const failed = (message: string): void => {
-      this.figures.lastError = message;
-    };
-    this.impressions = new SendLane(() => this.sendImpressions(), connected, failed);
-    this.estimates = new SendLane(() => this.sendEstimates(), connected, failed);
+    this.impressions = new SendLane(() => this.sendImpressions(), connected);
+    this.estimates = new SendLane(() => this.sendEstimates(), connected);
+  }
+
+  /** Why sending is not going through now (impressions first, then estimates), or null. */
+  get lastError(): string | null {
+    return this.impressions.error ?? this.refusal ?? this.estimates.error;
   }
 
   /** Sends what is waiting, now or as soon as the current rounds end. */
@@ -118,15 +141,20 @@ export class OutboxSender implements Disposable {
 
   /**
    * Impressions a hub refused by name (set aside, so that the rest went on) go back into the
-   * outbox at each connection: what was not acknowledged is tried again (§3), and a hub updated
-   * since may take them. One refused again is set aside again, the others still go.
+   * outbox at a connection once their wait is over (offerAgainAt): what was not acknowledged is
+   * tried again (§3), and a hub updated since may take them. One refused again is set aside again
+   * with a longer wait; the others go on.
    */
-  async offerSetAsideAgain(): Promise<void> {
-    await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
-      const setAside = await this.db.rejected.toArray();
-      if (setAside.length === 0) return;
-      await this.db.outbox.bulkPut(setAside.map((record) => record.impression));
-      await this.db.rejected.bulkDelete(setAside.map((record) => record.id));
+  async offerSetAsideAgain(now = Date.now()): Promise<number> {
+    return this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
+      const due = (await this.db.rejected.toArray()).filter((record) => {
+        const at = offerAgainAt(record);
+        return at !== null && at <= now;
+      });
+      if (due.length === 0) return 0;
+      await this.db.outbox.bulkPut(due.map((record) => record.impression));
+      await this.db.rejected.bulkDelete(due.map((record) => record.id));
+      return due.length;
     });
   }
 
@@ -182,7 +210,7 @@ export class OutboxSender implements Disposable {
       this.figures.batches++;
       this.figures.sent += ack.data.stored ?? batch.length - (ack.data.duplicates ?? 0);
       this.figures.duplicates += ack.data.duplicates ?? 0;
-      this.figures.lastError = null;
+      this.refusal = null;
       return true;
     }
     const error = Ack.safeParse(raw).data?.error ?? 'unexpected answer';
@@ -191,10 +219,11 @@ export class OutboxSender implements Disposable {
     const culprit = refused ? batch[Number(refused[1])] : undefined;
     if (!culprit) throw new Error(`impressions not acknowledged: ${error}`);
     await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
-      await this.db.rejected.put({ id: culprit.id, impression: culprit, error, at: Date.now() });
+      const before = await this.db.rejected.get(culprit.id);
+      await this.db.rejected.put({ id: culprit.id, impression: culprit, error, at: Date.now(), refusals: (before?.refusals ?? 0) + 1 });
       await this.db.outbox.delete(culprit.id);
     });
-    this.figures.lastError = error;
+    this.refusal = error;
     return false;
   }
 

@@ -70,7 +70,7 @@ export async function pairScreen(db: PlayerDb, hubUrl: string, shown: PairingCod
       let state: PairingState;
       try {
         const response = await fetch(poll, { cache: 'no-store' });
-        // Unknown, expired or already used: start over with a new code.
+        // Unknown, expired or already used: start over with a new code (410: what hubs before 2026-12 said of a used one).
         if (response.status === 404 || response.status === 410) break;
         state = await answer(response, PairingState);
       } catch {

@@ -61,19 +61,22 @@ export class SetSwitch {
   }
 
   /**
-   * The hub sends `revision` again: answers whether it is stored (current or pending). When it is
-   * the current set while another waits to take over (a push undone before its files came), the
-   * one waiting is dropped: the hub wants the current one, which plays on and is what `hello` reports.
+   * A set from the hub, checked and stored in one turn (no other set's arrival in between): one
+   * already stored is kept as it is, except that the current one sent again while another waits
+   * to take over (a push undone before its files came) drops the one waiting: the hub wants the
+   * current one, which plays on and is what `hello` reports. Any other is stored as pending (offer).
    */
-  keep(revision: string): Promise<boolean> {
+  receive(set: Omit<StoredSet, 'key'>): Promise<void> {
     return this.serially(async () => {
-      if (this.current?.revision !== revision) return this.pending?.revision === revision;
-      if (this.pending) {
-        await this.db.sets.delete('pending');
-        this.pending = null;
-        this.plan();
+      if (this.current?.revision === set.revision) {
+        if (this.pending) {
+          await this.db.sets.delete('pending');
+          this.pending = null;
+          this.plan();
+        }
+        return;
       }
-      return true;
+      if (this.pending?.revision !== set.revision) await this.store(set);
     });
   }
 
@@ -93,18 +96,21 @@ export class SetSwitch {
    * one from the hub (checked here, at the last moment: a push may land while the bundle is read).
    */
   offer(set: Omit<StoredSet, 'key'>): Promise<boolean> {
-    return this.serially(async () => {
-      if (set.source === 'bundle' && this.hasHubSet()) return false;
-      const pending = StoredSet.parse({ ...set, key: 'pending' });
-      // Its files are asked for while it is written (a put refused leaves them to the next plan, which drops them).
-      this.plan(pending);
-      await this.db.sets.put(pending);
-      this.pending = pending;
-      this.plan();
-      if (!this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
-      await this.promoteIfReady(false);
-      return true;
-    });
+    return this.serially(() => this.store(set));
+  }
+
+  /** offer's work, in a turn of `serially` already. */
+  private async store(set: Omit<StoredSet, 'key'>): Promise<boolean> {
+    if (set.source === 'bundle' && this.hasHubSet()) return false;
+    const pending = StoredSet.parse({ ...set, key: 'pending' });
+    // Its files are asked for while it is written (a put refused leaves them to the next plan, which drops them).
+    this.plan(pending);
+    await this.db.sets.put(pending);
+    this.pending = pending;
+    this.plan();
+    if (!this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
+    await this.promoteIfReady(false);
+    return true;
   }
 
   /** Files of the current set and then of the pending one (or `offered`, a set being stored as pending), each soonest first. */

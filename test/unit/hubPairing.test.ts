@@ -48,7 +48,7 @@ describe('pairing a new player', () => {
     expect(PairingState.parse((await call('GET', `/api/pairing/${code}?secret=${secret}`, { admin: false })).body)).toEqual({ status: 'waiting', expiresAt });
     expect((await call('GET', `/api/pairing/${code}?secret=wrong`, { admin: false })).status).toBe(404);
     // No secret, or an empty one, is a wrong one (§3: the same 404).
-    for (const query of ['', '?secret=', '?other=1']) {
+    for (const query of ['', '?secret=', '?other=1', `?secret=${secret}&secret=${secret}`]) {
       const missing = await call('GET', `/api/pairing/${code}${query}`, { admin: false });
       expect(missing.status, query).toBe(404);
       expect((missing.body as { error: string }).error, query).toBe(`pairing: code ${code} is unknown or expired; ask for a new one`);

@@ -9,8 +9,8 @@ import { HubError } from '../hubError.js';
 export const CodeParam = z.object({ code: PairingCode });
 /** The code a screen polls: any text (one no screen could show is as unknown as any other: 404, §3). */
 const PolledCode = z.object({ code: z.string() });
-/** Its secret, documented here and checked in the handler: none is a wrong one (404, §3), not a bad request. */
-const PolledQuery = z.object({ secret: z.string().optional() });
+/** Its secret, documented here and checked in the handler: none, or several, is a wrong one (404, §3), not a bad request. */
+const PolledQuery = z.object({ secret: z.unknown().optional().describe('the secret given with the code') });
 
 /**
  * Pairing, for players with no token yet: they ask for a code and poll it, from any origin (web
@@ -21,7 +21,7 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
   });
-  // Nothing is read from a body here: one sent empty with a JSON type (as \`fetch\` helpers do) is no error.
+  // Nothing is read from a body here: one sent empty with a JSON type (as fetch helpers do) is no error.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
   app.post(

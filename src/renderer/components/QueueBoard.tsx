@@ -59,9 +59,9 @@ const noView = () => null;
  * A queue board: the last tickets called, large, and each service's wait as a range ("Service
  * fermé" when its counters are all closed). `item`: the board of a `wait` item (one service;
  * highlights a call made while it is up). `zone`: a queue zone (§6), always on, its services'
- * calls only, the call being announced (`calls.show: zone`) highlighted.
+ * calls only, the call being announced (`calls.show: zone`) highlighted. `onScreen` false: a
+ * `wait` item's board on its way out, whose §5 attributes are left to the board coming in.
  */
-/** `onScreen` false: a `wait` item's board on its way out; §5's attributes are left to the board coming in. */
 export function QueueBoard({ services, onScreen, variant = 'item' }: { services: readonly string[] | null; onScreen: boolean; variant?: 'item' | 'zone' }) {
   const context = useContext(QueueContext);
   const tracker = context?.tracker;
