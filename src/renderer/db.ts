@@ -76,6 +76,8 @@ export interface RejectedImpression {
   at: number;
   /** How many times the hub refused it (absent: once, a record from before this was counted). */
   refusals?: number;
+  /** When it was put back in the outbox to be offered again (absent: waiting aside); the record stays, with its count, until the hub takes it or refuses it again. */
+  offeredAt?: number;
 }
 
 /** A ticket event from the hub, keyed by its content (exact repeats are one row). */

@@ -106,6 +106,8 @@ export class OutboxSender implements Disposable {
   private readonly estimates: SendLane;
   /** The hub's last refusal of one impression by name (null once a batch went through). */
   private refusal: string | null = null;
+  /** Impressions set aside and offered again by this sender, not yet taken or refused. */
+  private readonly offeredAgain = new Set<string>();
 
   constructor(
     private readonly db: PlayerDb,
@@ -147,13 +149,19 @@ export class OutboxSender implements Disposable {
    */
   async offerSetAsideAgain(now = Date.now()): Promise<number> {
     return this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
-      const due = (await this.db.rejected.toArray()).filter((record) => {
-        const at = offerAgainAt(record);
+      const records = await this.db.rejected.toArray();
+      const offered = records.filter((record) => record.offeredAt !== undefined);
+      // Offered before and no longer in the outbox: the hub took them (a refusal would have set them aside again).
+      const stillOut = await this.db.outbox.bulkGet(offered.map((record) => record.id));
+      await this.db.rejected.bulkDelete(offered.filter((_, k) => stillOut[k] === undefined).map((record) => record.id));
+      const due = records.filter((record) => {
+        const at = record.offeredAt === undefined ? offerAgainAt(record) : null;
         return at !== null && at <= now;
       });
       if (due.length === 0) return 0;
       await this.db.outbox.bulkPut(due.map((record) => record.impression));
-      await this.db.rejected.bulkDelete(due.map((record) => record.id));
+      await this.db.rejected.bulkPut(due.map((record) => ({ ...record, offeredAt: now })));
+      for (const record of due) this.offeredAgain.add(record.id);
       return due.length;
     });
   }
@@ -219,10 +227,12 @@ export class OutboxSender implements Disposable {
     const culprit = refused ? batch[Number(refused[1])] : undefined;
     if (!culprit) throw new Error(`impressions not acknowledged: ${error}`);
     await this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
+      // Refused again after it was offered again: the count goes on (its next offer waits longer).
       const before = await this.db.rejected.get(culprit.id);
       await this.db.rejected.put({ id: culprit.id, impression: culprit, error, at: Date.now(), refusals: (before?.refusals ?? 0) + 1 });
       await this.db.outbox.delete(culprit.id);
     });
+    this.offeredAgain.delete(culprit.id);
     this.refusal = error;
     return false;
   }
@@ -233,10 +243,18 @@ export class OutboxSender implements Disposable {
    */
   private deleteBatch(batch: Impression[]): Promise<void> {
     const ids = batch.map((impression) => impression.id);
-    return this.db.transaction('rw', this.db.outbox, async () => {
+    const deleteFromOutbox = async (): Promise<void> => {
       const range = this.db.outbox.where(':id').between(ids[0]!, ids.at(-1)!, true, true);
       if ((await range.count()) === ids.length) await range.delete();
       else await this.db.outbox.bulkDelete(ids);
+    };
+    // Offered again and taken: their records aside go with them (else the next connection's offer finds them gone from the outbox and deletes them).
+    const taken = ids.filter((id) => this.offeredAgain.has(id));
+    if (taken.length === 0) return this.db.transaction('rw', this.db.outbox, deleteFromOutbox);
+    return this.db.transaction('rw', this.db.outbox, this.db.rejected, async () => {
+      await deleteFromOutbox();
+      await this.db.rejected.bulkDelete(taken);
+      for (const id of taken) this.offeredAgain.delete(id);
     });
   }
 
