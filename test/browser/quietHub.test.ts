@@ -28,9 +28,11 @@ let hub: StandInHub;
 let media: MediaServer;
 const film = new Uint8Array(2_000_000).map((_, i) => (i * 7919) & 0xff);
 const poster = readFileSync(join(PLAYLISTS_DIR, 'media', 'mairie-horaires.png'));
+// A bundled clip: a green title and a green bar on dark blue, which nothing else on the page has.
+const clip = readFileSync(join(PLAYLISTS_DIR, 'media', 'hygiene-mains.webm'));
 beforeAll(async () => {
   hub = await startStandInHub({ answers: { wait: () => ({ ok: true }) } });
-  media = await startMediaServer({ film: { bytes: film, type: 'video/webm' }, poster: { bytes: poster, type: 'image/png' } });
+  media = await startMediaServer({ film: { bytes: film, type: 'video/webm' }, poster: { bytes: poster, type: 'image/png' }, clip: { bytes: clip, type: 'video/webm' } });
 });
 afterAll(async () => {
   await hub?.close();
@@ -95,7 +97,7 @@ describe('against a hub that answers hello and wait only', () => {
     await page.context().close();
   }, 60_000);
 
-  it("a screenshot asked of the web player is its page as Chromium paints it: an image item with its QR code, fitted to the window", async () => {
+  it("a screenshot asked of the web player is its page as Chromium paints it: an image item with its QR code, fitted to the window; a video at its current frame", async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 960, height: 540 });
     await page.goto(playerUrl(site().url, hub.url, 'calme-3', 'token'));
     const screen = await hub.screen('calme-3');
@@ -112,6 +114,23 @@ describe('against a hub that answers hello and wait only', () => {
     const { off, blank } = screenshotAgainstPage(drawn, seen);
     console.log(`screenshot of an image item against the page as Chromium paints it: ${off.toFixed(2)} of 255 (a blank picture: ${blank.toFixed(2)})`);
     expect(off).toBeLessThan(blank / 10);
+
+    // A video playing: drawn at its current frame (the clip's green is in the picture, as on the page).
+    const film = { revision: 'calme-shot-film', playlists: [{ id: 'f', items: [{ id: 'film', type: 'video', src: media.url('good', 'clip'), sha256: createHash('sha256').update(clip).digest('hex') }] }] };
+    expect(await screen.timeout(5_000).emitWithAck('playlists', film)).toEqual({ ok: true });
+    await waitForItem(page, 'film', 15_000);
+    await expect.poll(() => page.locator('[data-leaving]').count(), { timeout: 5_000 }).toBe(0);
+    const [filmAnswer, filmSeen] = await Promise.all([screen.timeout(10_000).emitWithAck('command', { id: 'c2', type: 'screenshot' }) as Promise<{ ok: boolean; data?: { png?: string } }>, page.screenshot()]);
+    expect(filmAnswer.ok).toBe(true);
+    const green = (picture: PNG): number => {
+      let n = 0;
+      for (let k = 0; k < picture.data.length; k += 4) if (picture.data[k + 1]! > 180 && picture.data[k]! < 160 && picture.data[k + 2]! > 110 && picture.data[k + 2]! < 200) n++;
+      return n / (picture.width * picture.height);
+    };
+    const filmDrawn = PNG.sync.read(Buffer.from(filmAnswer.data!.png!, 'base64'));
+    console.log(`screenshot of a video: ${(green(filmDrawn) * 100).toFixed(1)} % of its pixels the clip's green (the page: ${(green(PNG.sync.read(filmSeen)) * 100).toFixed(1)} %)`);
+    expect(green(PNG.sync.read(filmSeen))).toBeGreaterThan(0.01);
+    expect(green(filmDrawn)).toBeGreaterThan(green(PNG.sync.read(filmSeen)) / 2);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);
