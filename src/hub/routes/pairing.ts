@@ -47,10 +47,9 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
     const code = CodeParam.safeParse(request.params);
     // Not of the code's alphabet: no screen was shown it; not looked up, not echoed.
     if (!code.success) throw new HubError(404, 'pairing: code is unknown or expired; ask for a new one');
-    // No secret, or an empty one: a wrong secret, with its 404.
+    // No secret, an empty one or several: a wrong secret, which the store answers with its 404.
     const query = PairingPollQuery.safeParse(request.query ?? {});
-    if (!query.success) throw new HubError(404, `pairing: code ${code.data.code} is unknown or expired; ask for a new one`);
-    return pairings.poll(code.data.code, query.data.secret, Date.now());
+    return pairings.poll(code.data.code, query.success ? query.data.secret : '', Date.now());
     },
   );
 };
