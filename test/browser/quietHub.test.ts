@@ -5,12 +5,13 @@ import { PNG } from 'pngjs';
 import { screenshotAgainstPage } from '../support/pictureDifference.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { Socket } from 'socket.io';
 import type { QueueEvent, WaitEstimate } from '../../src/shared/queue.js';
-import { newPlayerPage, readStore, waitForItem } from '../support/browser.js';
+import { newPlayerPage, readStore, waitForItem, type PlayerPage } from '../support/browser.js';
 import { startMediaServer, type MediaServer } from '../support/mediaServer.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { startStandInHub, type StandInHub } from '../support/standInHub.js';
+import { pushSet, startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { useBrowserAndSite } from '../support/suite.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 
@@ -40,6 +41,13 @@ afterAll(async () => {
 });
 
 
+/** A player page on this stand-in hub as `screenId`, and the screen's socket once it said hello. */
+async function openScreen(screenId: string, viewport: { width?: number; height?: number } = {}): Promise<PlayerPage & { screen: Socket }> {
+  const opened = await newPlayerPage(browser(), viewport);
+  await opened.page.goto(playerUrl(site().url, hub.url, screenId, 'token'));
+  return { ...opened, screen: await hub.screen(screenId) };
+}
+
 /** The elements `selector` finds, read `times` times over the item's loops. */
 async function countsOver(page: Page, selector: string, times: number): Promise<number[]> {
   const counts: number[] = [];
@@ -52,12 +60,10 @@ async function countsOver(page: Page, selector: string, times: number): Promise<
 
 describe('against a hub that answers hello and wait only', () => {
   it("sends each queue message's estimates though its impressions go unanswered, and shows one board and one text, never a hidden second, and nothing over the idle screen", async () => {
-    const { page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'calme-1', 'token'));
-    const screen = await hub.screen('calme-1');
+    const { page, errors, screen } = await openScreen('calme-1');
     // A set of one playlist of one `wait` item: the item that follows it is itself.
     const board = { revision: 'calme-r1', playlists: [{ id: 'file', items: [{ id: 'tableau', type: 'wait', duration: 1, service: 'etat-civil' }] }] };
-    expect(await screen.timeout(5_000).emitWithAck('playlists', board)).toEqual({ ok: true });
+    expect(await pushSet(screen, board, 5_000)).toEqual({ ok: true });
     await waitForItem(page, 'tableau');
     // Its showings are impressions the hub leaves unanswered: the player is waiting for their ack (10 s) by now.
     await expect.poll(() => hub.received('calme-1', 'impressions').length, { timeout: 10_000 }).toBeGreaterThan(0);
@@ -85,12 +91,12 @@ describe('against a hub that answers hello and wait only', () => {
 
     // A set of one text item: its title is on the page once (the item fading out, marked `data-leaving`, aside).
     const text = { revision: 'calme-r2', playlists: [{ id: 'rappel', items: [{ id: 'pieces', type: 'text', duration: 1, title: 'Pensez à vos pièces justificatives' }] }] };
-    expect(await screen.timeout(5_000).emitWithAck('playlists', text)).toEqual({ ok: true });
+    expect(await pushSet(screen, text, 5_000)).toEqual({ ok: true });
     await waitForItem(page, 'pieces');
     expect(await countsOver(page, '.slot:not([data-leaving]) .text-title:has-text("Pensez à vos pièces justificatives")', 10)).toEqual(Array(10).fill(1));
 
     // An empty set: the idle screen, and no item left on the page over it (nothing comes in to cover the last one as it fades).
-    expect(await screen.timeout(5_000).emitWithAck('playlists', { revision: 'calme-r3', playlists: [] })).toEqual({ ok: true });
+    expect(await pushSet(screen, { revision: 'calme-r3', playlists: [] }, 5_000)).toEqual({ ok: true });
     await page.waitForSelector('[data-idle]', { timeout: 5_000 });
     expect(await page.locator('[data-item-id]').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -98,12 +104,10 @@ describe('against a hub that answers hello and wait only', () => {
   }, 60_000);
 
   it("a screenshot asked of the web player is its page as Chromium paints it: an image item with its QR code, fitted to the window; a video at its current frame", async () => {
-    const { page, errors } = await newPlayerPage(browser(), { width: 960, height: 540 });
-    await page.goto(playerUrl(site().url, hub.url, 'calme-3', 'token'));
-    const screen = await hub.screen('calme-3');
+    const { page, errors, screen } = await openScreen('calme-3', { width: 960, height: 540 });
     const sha256 = createHash('sha256').update(poster).digest('hex');
     const set = { revision: 'calme-shot', playlists: [{ id: 'p', items: [{ id: 'affiche', type: 'image', duration: 600, src: media.url('good', 'poster'), sha256, qr: { url: 'https://www.service-public.fr/', label: 'Démarches en ligne' } }] }] };
-    expect(await screen.timeout(5_000).emitWithAck('playlists', set)).toEqual({ ok: true });
+    expect(await pushSet(screen, set, 5_000)).toEqual({ ok: true });
     await waitForItem(page, 'affiche', 15_000);
     await expect.poll(() => page.locator('[data-leaving], .start-frame').count(), { timeout: 5_000 }).toBe(0);
     const answer = (await screen.timeout(10_000).emitWithAck('command', { id: 'c1', type: 'screenshot' })) as { ok: boolean; data?: { png?: string } };
@@ -117,7 +121,7 @@ describe('against a hub that answers hello and wait only', () => {
 
     // A video playing: drawn at its current frame (the clip's green is in the picture, as on the page).
     const film = { revision: 'calme-shot-film', playlists: [{ id: 'f', items: [{ id: 'film', type: 'video', src: media.url('good', 'clip'), sha256: createHash('sha256').update(clip).digest('hex') }] }] };
-    expect(await screen.timeout(5_000).emitWithAck('playlists', film)).toEqual({ ok: true });
+    expect(await pushSet(screen, film, 5_000)).toEqual({ ok: true });
     await waitForItem(page, 'film', 15_000);
     await expect.poll(() => page.locator('[data-leaving]').count(), { timeout: 5_000 }).toBe(0);
     const [filmAnswer, filmSeen] = await Promise.all([screen.timeout(10_000).emitWithAck('command', { id: 'c2', type: 'screenshot' }) as Promise<{ ok: boolean; data?: { png?: string } }>, page.screenshot()]);
@@ -136,20 +140,20 @@ describe('against a hub that answers hello and wait only', () => {
   }, 60_000);
 
   it('a push undone before its files came: the set waiting is dropped, the current one plays on, and the next hello says so', async () => {
-    const { page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'calme-2', 'token'));
-    let screen = await hub.screen('calme-2');
+    const opened = await openScreen('calme-2');
+    const { page, errors } = opened;
+    let screen = opened.screen;
     const first = { revision: 'calme-a', playlists: [{ id: 'a', items: [{ id: 'premier', type: 'text', duration: 2, title: 'Premier' }] }] };
-    expect(await screen.timeout(5_000).emitWithAck('playlists', first)).toEqual({ ok: true });
+    expect(await pushSet(screen, first, 5_000)).toEqual({ ok: true });
     await waitForItem(page, 'premier');
     const sets = async () => (await readStore<{ key: string; revision: string }>(page, 'sets')).map((set) => `${set.key}:${set.revision}`).sort();
     await expect.poll(sets).toEqual(['current:calme-a']);
     // A set whose file comes slowly (about 12 s) waits as pending; then the hub sends the current one again.
     const sha256 = createHash('sha256').update(film).digest('hex');
     const second = { revision: 'calme-b', playlists: [{ id: 'b', items: [{ id: 'film', type: 'video', src: media.url('slow', 'film'), sha256 }] }] };
-    expect(await screen.timeout(5_000).emitWithAck('playlists', second)).toEqual({ ok: true });
+    expect(await pushSet(screen, second, 5_000)).toEqual({ ok: true });
     expect(await sets()).toEqual(['current:calme-a', 'pending:calme-b']);
-    expect(await screen.timeout(5_000).emitWithAck('playlists', first)).toEqual({ ok: true });
+    expect(await pushSet(screen, first, 5_000)).toEqual({ ok: true });
     expect(await sets()).toEqual(['current:calme-a']);
     // At its next hello (the hub closed the connection), the screen reports the set the hub wants.
     screen.disconnect(true);

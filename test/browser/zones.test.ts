@@ -8,7 +8,7 @@ import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
-import { startStandInHub, type StandInHub } from '../support/standInHub.js';
+import { pushSet, startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { useBrowserAndSite } from '../support/suite.js';
 
 /**
@@ -112,10 +112,6 @@ async function nextSocket(screenId: string, old: Socket, page?: Page): Promise<S
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return found;
-}
-
-async function pushSet(screen: Socket, message: unknown): Promise<{ ok: boolean; error?: string }> {
-  return (await screen.timeout(10_000).emitWithAck('playlists', message)) as { ok: boolean; error?: string };
 }
 
 async function sendQueue(screen: Socket, events: QueueEvent[]): Promise<void> {

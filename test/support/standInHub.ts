@@ -59,3 +59,8 @@ export async function startStandInHub(options: { pingTimeoutMs?: number; answers
     close: () => new Promise((resolve) => io.close(() => resolve())),
   };
 }
+
+/** Sends a screen its set as a hub does (§3 `playlists`) and answers the player's ack; `timeoutMs`: how long the ack may take (§3: 10 s). */
+export async function pushSet(screen: Socket, message: unknown, timeoutMs = 10_000): Promise<{ ok: boolean; error?: string }> {
+  return (await screen.timeout(timeoutMs).emitWithAck('playlists', message)) as { ok: boolean; error?: string };
+}
