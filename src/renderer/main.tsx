@@ -21,6 +21,8 @@ import { afterFirstItem, loadDeferredCode } from './deferredCode.js';
 import { DisposableStore } from './disposables.js';
 import { loadQrEncoder } from './qrEncoder.js';
 import { ScreenLayout } from './screenLayout.js';
+import { StartImages } from './startImages.js';
+import { readMedia } from './mediaStore.js';
 import { CallAnnouncer } from './callAnnouncer.js';
 import { playChime } from './components/QueueBoard.js';
 import { KioskMediaCache, kioskMediaBridge } from './kioskMedia.js';
@@ -86,7 +88,9 @@ async function boot(): Promise<void> {
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   log.audienceOf = queue.audienceOf;
   // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
-  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits(), decodedAhead });
+  // The web player keeps its start frame images where the next start reads them at once (the kiosk's are files).
+  const startImages = kioskMedia ? null : new StartImages((sha) => readMedia(db, sha));
+  const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits(), decodedAhead }, startImages ?? undefined);
   const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
   queue.onCalled = (calls) => announcer.receive(calls);
   queue.subscribe(() => playback.waitsChanged());
@@ -137,6 +141,10 @@ async function boot(): Promise<void> {
   // While a video plays, downloads (the page's, or the kiosk's file store's) go slower: the video keeps its frames.
   watchPlayingVideos(document, owned, (playing) => cache.setPace(playing ? VIDEO_PACE : null));
   loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
+  if (startImages) {
+    owned.add(startImages);
+    afterFirstItem(owned, () => startImages.start());
+  }
   // Files read ahead for the first frame and not shown (the start decided otherwise) are given back.
   afterFirstItem(owned, releaseEarlyMedia);
   // Files just downloaded are kept in memory for their first showing only while the first item is

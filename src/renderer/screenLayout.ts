@@ -49,7 +49,11 @@ export class ScreenLayout {
   /** What each zone's playback is given: the screen's, and where to report its start file. */
   private readonly zoneDeps: PlaybackDeps;
 
-  constructor(private readonly deps: PlaybackDeps) {
+  constructor(
+    private readonly deps: PlaybackDeps,
+    /** The web player's copies of the start frame images (StartImages), told each list written. */
+    private readonly startImages?: { keep(files: readonly StartFile[]): void },
+  ) {
     this.zoneDeps = { ...deps, startFile: (zoneId, file, holdsUntil) => this.startFileChanged(zoneId, file, holdsUntil) };
   }
 
@@ -76,6 +80,7 @@ export class ScreenLayout {
     try {
       localStorage.setItem(START_MEDIA_KEY, JSON.stringify(media));
       this.savedStartFiles = decided;
+      this.startImages?.keep(files);
     } catch {
       // Storage full or refused: the next start reads its first files after its code has run, as without this.
     }

@@ -12,6 +12,9 @@
  *   frame. The zone's first item takes its place as soon as it is on screen (`frameShown`), the
  *   same image in the same place when the guess was right; the frame is gone after
  *   FRAME_CAP_MS whatever happens, so it can never stay in front of the player.
+ * - The web player keeps a copy of each such image beside the list (a data URL: startImages.ts):
+ *   one with a copy is painted from it as soon as this runs, without waiting for IndexedDB; the
+ *   file is read from IndexedDB all the same, for the player's own item.
  * - Opening the database early also has IndexedDB load the origin's store from disk meanwhile.
  *   This connection only reads: every other read goes through PlayerDb (Dexie), which opens its
  *   own; this one is closed once PlayerDb's is open, or at once if the database must change
@@ -20,7 +23,7 @@
  * The player takes what was read through `window.antichambreStart` (startHandoff.ts).
  */
 import { PLAYER_DB_NAME } from './dbName.js';
-import { framedFiles, NO_START_MEDIA, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
+import { framedFiles, NO_START_MEDIA, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
 import type { StartHandoff } from './startHandoff.js';
 
 /** The start frame is taken down this long after the script ran, whatever the player did meanwhile. */
@@ -44,6 +47,8 @@ let mediaReleased = false;
 let layer: HTMLElement | null = null;
 const painted = new Map<string, { sha256: string; box: HTMLElement }>();
 const takenDown = new Set<string>();
+/** A zone's image read from IndexedDB while its copy was painted: painted instead if the copy does not decode. */
+const standingBy = new Map<string, HTMLImageElement>();
 let frameOver = false;
 
 function storedStartMedia(): StartMedia {
@@ -91,10 +96,28 @@ function besideQrBand(img: HTMLImageElement, label: string | undefined): HTMLEle
   return row;
 }
 
+/** Removes a zone's painted box (the layer with the last one). */
+function removeBox(zone: string): { sha256: string } | undefined {
+  const was = painted.get(zone);
+  if (!was) return undefined;
+  painted.delete(zone);
+  was.box.remove();
+  if (painted.size === 0) {
+    layer?.remove();
+    layer = null;
+  }
+  return was;
+}
+
 /** Paints an image in its zone's box, unless the zone's first item is already on screen (or its frame may not be painted). */
 function paint(file: StartFile, img: HTMLImageElement): void {
   const box = file.box;
-  if (!box || frameOver || mediaReleased || takenDown.has(file.zone) || painted.has(file.zone) || framed.get(file.zone) !== file) return;
+  if (!box || frameOver || mediaReleased || takenDown.has(file.zone) || framed.get(file.zone) !== file) return;
+  if (painted.has(file.zone)) {
+    // Painted from its copy already: this image (read from IndexedDB) stands by, should the copy not decode.
+    standingBy.set(file.zone, img);
+    return;
+  }
   if (!layer) {
     layer = document.createElement('div');
     layer.className = 'start-frame';
@@ -130,6 +153,30 @@ async function decodeAndPaint(file: StartFile, url: string): Promise<void> {
   const decode = decoded(img, url);
   paint(file, img);
   if (!(await decode)) takeDown(file.zone);
+}
+
+/**
+ * The web player: a zone's image painted at once from the copy kept beside the list, if any. A
+ * copy that does not decode is taken away again, and the file read from IndexedDB is painted instead.
+ */
+function paintFromCopy(file: StartFile): void {
+  let copy: string | null;
+  try {
+    copy = parseStartImage(localStorage.getItem(startImageKey(file.sha256)));
+  } catch {
+    return; // storage refused: the file is read from IndexedDB
+  }
+  if (copy === null) return;
+  const img = new Image();
+  img.decoding = 'async';
+  img.src = copy;
+  paint(file, img);
+  img.decode().catch(() => {
+    if (!painted.get(file.zone)?.box.contains(img)) return;
+    removeBox(file.zone);
+    const read = standingBy.get(file.zone);
+    if (read) paint(file, read);
+  });
 }
 
 /** A file's bytes as MediaCache.readMedia assembles them (its parts in order; null unless complete). */
@@ -224,15 +271,7 @@ function openEarly(): void {
 /** Takes a zone's start frame down for good; what it had painted, if anything. */
 function takeDown(zone: string): { sha256: string } | undefined {
   takenDown.add(zone);
-  const was = painted.get(zone);
-  if (!was) return undefined;
-  painted.delete(zone);
-  was.box.remove();
-  if (painted.size === 0) {
-    layer?.remove();
-    layer = null;
-  }
-  return was;
+  return removeBox(zone);
 }
 
 /** A zone's first item is on screen (or it shows none): its start frame is taken down, marked with whether it showed that item's file. */
@@ -266,6 +305,7 @@ const handoff: StartHandoff = {
     for (const url of readAhead.values()) void url.then((made) => made && URL.revokeObjectURL(made));
     readAhead.clear();
     decoding.clear();
+    standingBy.clear();
   },
   frameShown,
   clearFrame,
@@ -279,5 +319,6 @@ if (!window.antichambrePlayerStarted) {
   window.antichambreStart = handoff;
   if (framed.size > 0) setTimeout(clearFrame, FRAME_CAP_MS);
   if (inKiosk()) decodeAheadInKiosk(media.files);
+  else for (const file of framed.values()) paintFromCopy(file);
   openEarly();
 }

@@ -59,6 +59,35 @@ export type StartMedia = z.infer<typeof StartMedia>;
 
 export const NO_START_MEDIA: StartMedia = { files: [], decidedAt: 0, paintUntil: 0 };
 
+/**
+ * The web player keeps a copy of each start frame image beside the list, in localStorage, as a
+ * data URL (StartImages, src/renderer/startImages.ts): the start frame script paints it as soon
+ * as it runs, without waiting for IndexedDB to open and read the file (the bench's warm start:
+ * the frame painted at 142 against 178 ms, medians of 16, session 16). An image larger than
+ * START_IMAGE_MAX_BYTES, or past the copies' total, is read from IndexedDB as before. The kiosk
+ * keeps none: its files are `app://media` URLs, read at once.
+ */
+export const START_IMAGE_KEY_PREFIX = 'antichambre:start-image:';
+export const startImageKey = (sha256: string): string => `${START_IMAGE_KEY_PREFIX}${sha256}`;
+/** The largest file given a copy (bytes): a signage image of 1920×1080 is 100 KB to 1 MB. */
+export const START_IMAGE_MAX_BYTES = 1_500_000;
+/**
+ * All the copies together (bytes; 4/3 as many characters in base64). Chromium takes about 5.2 M
+ * characters of localStorage per origin (10 MiB of UTF-16; 5.3 M refused, measured): 2.5 MB of
+ * files is 3.3 M characters, room left for the rest.
+ */
+export const START_IMAGES_MAX_BYTES = 2_500_000;
+
+/** A copy as kept: an image's bytes as a base64 data URL, at most START_IMAGES_MAX_BYTES of them (the decoder checks the rest: an undecodable copy is not painted). */
+export const StartImageCopy = z.string().check(z.maxLength(Math.ceil((START_IMAGES_MAX_BYTES * 4) / 3) + 100), z.regex(/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]/));
+
+/** The copy kept for a file, parsed; anything else (none, or not an image's data URL) is no copy. */
+export function parseStartImage(text: string | null): string | null {
+  if (text === null) return null;
+  const parsed = StartImageCopy.safeParse(text);
+  return parsed.success ? parsed.data : null;
+}
+
 /** A cached file's record as the player's database keeps it (what the read ahead needs of it). */
 export const StoredFileHead = z.object({ bytes: z.number().check(z.int(), z.nonnegative()), type: z.string() });
 export type StoredFileHead = z.infer<typeof StoredFileHead>;

@@ -12,7 +12,7 @@ import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { useBrowserAndSite } from '../support/suite.js';
 import { bundledPlaylists, expectedSequence, PLAYLISTS_DIR } from '../support/bundled.js';
-import { parseStartMedia, START_MEDIA_KEY, type StartBox, type StartMedia } from '../../src/shared/startMedia.js';
+import { parseStartMedia, START_IMAGE_KEY_PREFIX, START_MEDIA_KEY, startImageKey, type StartBox, type StartMedia } from '../../src/shared/startMedia.js';
 import { nextChangeAt } from '../../src/shared/schedule.js';
 
 // Wednesday 25 November 2026, 10:00 in Paris: the office-hours playlist is on.
@@ -21,7 +21,7 @@ const START = Date.parse('2026-11-25T10:00:00+01:00');
 const env = useBrowserAndSite();
 
 const playlists = bundledPlaylists('mairie');
-const expected = expectedSequence(playlists, 'Europe/Paris', START, 2);
+const expected = expectedSequence(playlists, 'Europe/Paris', START, 3);
 
 /** The bundled layout's `main` zone (the test pages are landscape): where its start frame is painted. */
 const MAIN_BOX: StartBox = (() => {
@@ -108,7 +108,26 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   // Decided on this page's clock (paused at START, moved by the player's waits only).
   expect(decidedAt).toBeGreaterThanOrEqual(START);
   expect(decidedAt).toBeLessThan(START + 3_000);
+  // Once the first item is on screen (its frames: the page clock gives them), the web player keeps
+  // a copy of that image beside the list, its very bytes, and no other.
+  await expect.poll(async () => (await page.clock.runFor(50), keptCopies(page))).toEqual({ [fileOf(expected[1]!)]: fileOf(expected[1]!) });
   return { context, page };
+}
+
+/** The start frame images' copies the page keeps beside the list (startImages.ts): the file each is kept for → the sha256 of the bytes it holds. */
+async function keptCopies(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(async (prefix) => {
+    const copies: Record<string, string> = {};
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (!key.startsWith(prefix)) continue;
+      // (The page's policy lets it fetch no data: URL: its base64 decoded here.)
+      const url = localStorage.getItem(key)!;
+      const bytes = Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
+      copies[key.slice(prefix.length)] = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    return copies;
+  }, START_IMAGE_KEY_PREFIX);
 }
 
 async function startAgain(context: Awaited<ReturnType<typeof newPlayerPage>>['context']): Promise<Page> {
@@ -137,17 +156,22 @@ async function holdPlayerCode(page: Page): Promise<() => void> {
   return release;
 }
 
-/** The start frame's image in `zone`: its box on the page (px, rounded), whether it is drawn, and the sha256 of its bytes; null when none is painted. */
-async function frameImage(page: Page, zone = 'main'): Promise<{ box: { x: number; y: number; width: number; height: number }; drawn: boolean; digest: string } | null> {
+/**
+ * The start frame's image in `zone`: its box on the page (px, rounded), whether it is drawn, the
+ * sha256 of its bytes, and where they came from (the copy kept beside the list, a data URL; or
+ * IndexedDB, an object URL); null when none is painted.
+ */
+async function frameImage(page: Page, zone = 'main'): Promise<{ box: { x: number; y: number; width: number; height: number }; drawn: boolean; digest: string; from: 'copy' | 'database' } | null> {
   return page.evaluate(async (zone) => {
     const box = document.querySelector(`.start-frame [data-start-frame-zone="${zone}"]`);
     const img = box?.querySelector('img');
     if (!box || !img) return null;
     const watched = (window as unknown as { __watched: Watched }).__watched;
-    const blob = watched.blobs.get(img.src);
+    const fromCopy = img.src.startsWith('data:');
+    const blob = fromCopy ? new Blob([Uint8Array.from(atob(img.src.slice(img.src.indexOf(',') + 1)), (c) => c.charCodeAt(0))]) : watched.blobs.get(img.src);
     const digest = blob ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : `not an object URL: ${img.src}`;
     const rect = box.getBoundingClientRect();
-    return { box: { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, drawn: img.complete && img.naturalWidth > 0, digest };
+    return { box: { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, drawn: img.complete && img.naturalWidth > 0, digest, from: fromCopy ? 'copy' : 'database' };
   }, zone);
 }
 
@@ -192,6 +216,24 @@ function watchFrame(): void {
 
 const frameEvents = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __frameEvents: string[] }).__frameEvents);
 
+/** Deletes a file's bytes (its parts) from the player's IndexedDB, with the raw API. */
+async function deleteParts(page: Page, sha256: string): Promise<void> {
+  await page.evaluate(
+    (sha) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('antichambre');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('parts', 'readwrite');
+          tx.objectStore('parts').delete(IDBKeyRange.bound([sha, -Infinity], [sha, Infinity]));
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    sha256,
+  );
+}
+
 /** A second start on the first's profile, at START + 3 s, with the player's code held back; returns its release. */
 async function heldStart(context: Awaited<ReturnType<typeof newPlayerPage>>['context']): Promise<{ again: Page; release: () => void }> {
   const again = await context.newPage();
@@ -209,7 +251,8 @@ describe("the start frame: what a start will show first, painted before the play
     await page.close();
     const { again, release } = await heldStart(context);
     await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
-    expect(await frameImage(again)).toEqual({ box: mainBoxOn(again), drawn: true, digest: fileOf(expected[1]!) });
+    // Painted from the copy kept beside the list (no wait for IndexedDB), the file's very bytes.
+    expect(await frameImage(again)).toEqual({ box: mainBoxOn(again), drawn: true, digest: fileOf(expected[1]!), from: 'copy' });
     // The player's code has not run yet (nothing on the stage): the frame is the start frame script's alone.
     expect(await again.evaluate(() => document.getElementById('root')?.childElementCount)).toBe(0);
     release();
@@ -251,7 +294,8 @@ describe("the start frame: what a start will show first, painted before the play
     await page.close();
     const { again, release } = await heldStart(context);
     await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
-    expect((await frameImage(again))?.digest).toBe(fileOf(expected[0]!));
+    // That file has no copy (the list was changed behind the player's back): read from IndexedDB.
+    expect(await frameImage(again)).toMatchObject({ digest: fileOf(expected[0]!), from: 'database' });
     release();
     await waitForItem(again, expected[1]!.itemId);
     await again.clock.runFor(100);
@@ -290,6 +334,44 @@ describe("the start frame: what a start will show first, painted before the play
     await again.clock.runFor(1_100);
     expect(await again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
     expect(await frameEvents(again)).toEqual(['frame main', 'frame gone main over none']);
+    await context.close();
+  });
+
+  it('is painted from its copy even when IndexedDB cannot give the file', async () => {
+    const { context, page } = await firstStart();
+    // The file's bytes gone from IndexedDB (as if evicted since): only its copy can paint it.
+    await deleteParts(page, fileOf(expected[1]!));
+    await page.close();
+    const { again } = await heldStart(context);
+    await expect.poll(() => frameImage(again).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    expect(await frameImage(again)).toEqual({ box: mainBoxOn(again), drawn: true, digest: fileOf(expected[1]!), from: 'copy' });
+    await context.close();
+  });
+
+  it.each([
+    ['not an image data URL', 'bonjour'],
+    ['an image data URL that does not decode', 'data:image/jpeg;base64,AAAAAAAAAAAA'],
+  ])('a copy that is %s is not painted: the file read from IndexedDB is', async (_, copy) => {
+    const { context, page } = await firstStart();
+    await page.evaluate(([key, text]) => localStorage.setItem(key!, text!), [startImageKey(fileOf(expected[1]!)), copy]);
+    await page.close();
+    const { again, release } = await heldStart(context);
+    await expect.poll(() => frameImage(again).then((frame) => frame?.from === 'database' && frame.drawn), { timeout: 10_000 }).toBe(true);
+    expect(await frameImage(again)).toEqual({ box: mainBoxOn(again), drawn: true, digest: fileOf(expected[1]!), from: 'database' });
+    release();
+    await waitForItem(again, expected[1]!.itemId);
+    await again.clock.runFor(100);
+    await expect.poll(() => again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    // Once its first item is on screen, the player makes the copy again from the file.
+    await expect.poll(async () => (await again.clock.runFor(50), keptCopies(again))).toEqual({ [fileOf(expected[2]!)]: fileOf(expected[2]!) });
+    await context.close();
+  });
+
+  it('the copy follows the list: once the next item is on screen, the one after it is kept instead', async () => {
+    const { context, page } = await firstStart();
+    await page.clock.runFor(expected[0]!.durationMs);
+    await waitForItem(page, expected[1]!.itemId);
+    await expect.poll(async () => (await page.clock.runFor(50), keptCopies(page))).toEqual({ [fileOf(expected[2]!)]: fileOf(expected[2]!) });
     await context.close();
   });
 });
