@@ -26,6 +26,9 @@ function pageStorage(): Storage | null {
  * next start paints it before IndexedDB is even open (startFrame.ts). Follows the list ScreenLayout
  * writes: a copy made for each image in it (in zone order, within the size limits), the others removed.
  *
+ * Only the files of the list are kept (not the rotation's others, which would save rewriting one
+ * at each item): each copy is loaded at every start, with the rest of localStorage.
+ *
  * Nothing is done before `start()` (the player calls it once its first item is on screen: a fresh
  * start's files are not read back while it is showing its first), and one update at a time, the
  * latest list winning. A copy that cannot be made (the file gone, storage full) is only a slower

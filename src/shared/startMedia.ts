@@ -69,17 +69,18 @@ export const NO_START_MEDIA: StartMedia = { files: [], decidedAt: 0, paintUntil:
  */
 export const START_IMAGE_KEY_PREFIX = 'antichambre:start-image:';
 export const startImageKey = (sha256: string): string => `${START_IMAGE_KEY_PREFIX}${sha256}`;
-/** The largest file given a copy (bytes): a signage image of 1920×1080 is 100 KB to 1 MB. */
-export const START_IMAGE_MAX_BYTES = 1_500_000;
 /**
- * All the copies together (bytes; 4/3 as many characters in base64). Chromium takes about 5.2 M
- * characters of localStorage per origin (10 MiB of UTF-16; 5.3 M refused, measured): 2.5 MB of
- * files is 3.3 M characters, room left for the rest.
+ * The largest file given a copy (bytes). Every start pays for the copies: the page's first read of
+ * localStorage loads all of the origin's, at once, before the script goes on (measured in Chromium
+ * here: 1 M characters about 10 ms, 3.3 M 32 to 64 ms), where IndexedDB reads a file without
+ * holding the page. A signage image of 1920×1080 is 100 KB to 1 MB.
  */
-export const START_IMAGES_MAX_BYTES = 2_500_000;
+export const START_IMAGE_MAX_BYTES = 1_000_000;
+/** All the copies together (bytes; 4/3 as many characters in base64: 2 M, about 20 ms to load). */
+export const START_IMAGES_MAX_BYTES = 1_500_000;
 
-/** A copy as kept: an image's bytes as a base64 data URL, at most START_IMAGES_MAX_BYTES of them (the decoder checks the rest: an undecodable copy is not painted). */
-export const StartImageCopy = z.string().check(z.maxLength(Math.ceil((START_IMAGES_MAX_BYTES * 4) / 3) + 100), z.regex(/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]/));
+/** A copy as kept: an image's bytes as a base64 data URL, at most START_IMAGE_MAX_BYTES of them (the decoder checks the rest: an undecodable copy is not painted). */
+export const StartImageCopy = z.string().check(z.maxLength(Math.ceil((START_IMAGE_MAX_BYTES * 4) / 3) + 100), z.regex(/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]/));
 
 /** The copy kept for a file, parsed; anything else (none, or not an image's data URL) is no copy. */
 export function parseStartImage(text: string | null): string | null {
