@@ -178,6 +178,7 @@ async function boot(): Promise<void> {
             restart: bridge?.restart ? () => void bridge.restart?.() : null,
             clearCache: async () => {
               await cache.clear();
+              startImages?.clear();
               switcher.plan();
             },
             identify: (ms) => identify.show(ms),

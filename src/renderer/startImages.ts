@@ -62,6 +62,16 @@ export class StartImages implements Disposable {
     this.update();
   }
 
+  /**
+   * Every copy removed now (the `clear-cache` command: media only, and these are media). An update
+   * under way writes nothing more and starts again, from the cache as it is now.
+   */
+  clear(): void {
+    if (!this.storage) return;
+    for (const key of keysOf(this.storage)) this.storage.removeItem(key);
+    if (this.running) this.again = true;
+  }
+
   /** A running update finishes its current file, then stops. */
   dispose(): void {
     this.disposed = true;

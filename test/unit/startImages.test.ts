@@ -153,6 +153,39 @@ describe('StartImages: copies of the start frame images beside the list', () => 
     expect(images.lastError).toMatch(/^start image 000000000000… not copied: Setting the value of 'antichambre:start-image:0+2' exceeded the quota\.$/);
   });
 
+  it('clear() removes every copy, and an update under way writes nothing it read before', async () => {
+    const storage = new MemoryStorage();
+    const files: Record<number, { bytes: number }> = { 1: { bytes: 10 }, 2: { bytes: 20 } };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const cache = cacheOf(files);
+    let hold = false;
+    const images = new StartImages(
+      async (sha256) => {
+        // The bytes read before the cache is cleared, handed over after.
+        const blob = await cache.read(sha256);
+        if (hold) await held;
+        return blob;
+      },
+      storage,
+      encode,
+    );
+    images.start();
+    images.keep([image('main', 1)]);
+    await settled(images);
+    expect(kept(storage)).toEqual({ 1: 10 });
+    // The media cache cleared while a copy of file 2 is being read.
+    hold = true;
+    images.keep([image('main', 1), image('side', 2)]);
+    delete files[1];
+    delete files[2];
+    images.clear();
+    expect(kept(storage)).toEqual({});
+    release();
+    await settled(images);
+    expect(kept(storage)).toEqual({});
+  });
+
   it('once disposed, does nothing more', async () => {
     const storage = new MemoryStorage();
     const cache = cacheOf({ 1: { bytes: 10 } });
