@@ -177,8 +177,11 @@ async function boot(): Promise<void> {
             reload: () => window.location.reload(),
             restart: bridge?.restart ? () => void bridge.restart?.() : null,
             clearCache: async () => {
-              await cache.clear();
-              startImages?.clear();
+              try {
+                await cache.clear();
+              } finally {
+                startImages?.clear();
+              }
               switcher.plan();
             },
             identify: (ms) => identify.show(ms),

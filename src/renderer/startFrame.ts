@@ -157,7 +157,8 @@ async function decodeAndPaint(file: StartFile, url: string): Promise<void> {
 
 /**
  * The web player: a zone's image painted at once from the copy kept beside the list, if any. A
- * copy that does not decode is taken away again, and the file read from IndexedDB is painted instead.
+ * copy that does not decode is taken away again once that is known, and the file read from
+ * IndexedDB is painted instead (StartImages makes the copy again once the list moves on).
  */
 function paintFromCopy(file: StartFile): void {
   let copy: string | null;
@@ -318,7 +319,8 @@ const handoff: StartHandoff = {
 if (!window.antichambrePlayerStarted) {
   window.antichambreStart = handoff;
   if (framed.size > 0) setTimeout(clearFrame, FRAME_CAP_MS);
+  // Opened first: its answer comes in a later task, and the copies' images (data: URLs) are decoded from their base64 meanwhile.
+  openEarly();
   if (inKiosk()) decodeAheadInKiosk(media.files);
   else for (const file of framed.values()) paintFromCopy(file);
-  openEarly();
 }

@@ -1,7 +1,7 @@
-import type { Disposable } from './disposables.js';
-import { START_IMAGE_KEY_PREFIX, START_IMAGE_MAX_BYTES, START_IMAGES_MAX_BYTES, startImageKey, type StartFile } from '../shared/startMedia.js';
+import { TimerSlot, type Disposable } from './disposables.js';
+import { parseStartImage, START_IMAGE_KEY_PREFIX, START_IMAGE_MAX_BYTES, START_IMAGES_MAX_BYTES, startImageKey, type StartFile } from '../shared/startMedia.js';
 
-/** A blob's bytes as a data URL (the browser's FileReader: encoded off the page's script). */
+/** A blob's bytes as a data URL (the browser's FileReader: the bytes read from the store, then encoded by the page). */
 export function dataUrlOf(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -21,74 +21,112 @@ function pageStorage(): Storage | null {
 }
 
 /**
+ * The copies follow the list this long after it last changed: the list changes as an item begins,
+ * and reading, encoding (up to 1.33 M characters) and storing a copy is the page's own work, kept
+ * out of the item's entrance.
+ */
+export const START_IMAGES_DELAY_MS = 2_000;
+
+export interface StartImagesOptions {
+  /** Where the copies are kept (the page's localStorage; null: nowhere, nothing done). */
+  storage?: Storage | null;
+  /** A blob as a data URL (FileReader). */
+  encode?: (blob: Blob) => Promise<string>;
+  delayMs?: number;
+}
+
+/**
  * The web player's copies of its start frame images (src/shared/startMedia.ts, START_IMAGE_KEY_PREFIX):
  * each playlist zone's start file that is an image, kept in localStorage as a data URL so that the
  * next start paints it before IndexedDB is even open (startFrame.ts). Follows the list ScreenLayout
- * writes: a copy made for each image in it (in zone order, within the size limits), the others removed.
+ * writes: a copy made for each image in it (in zone order, within START_IMAGE_MAX_BYTES a file and
+ * START_IMAGES_MAX_BYTES in all, the copies already kept counted first), the others removed.
  *
  * Only the files of the list are kept (not the rotation's others, which would save rewriting one
- * at each item): each copy is loaded at every start, with the rest of localStorage.
+ * at each item): each copy is loaded at every start, with the rest of localStorage. Chromium writes
+ * localStorage to disk at a limited rate (about 10 MB an hour): with copies rewritten at each item,
+ * what is on disk may be some minutes old after a power cut. The list and its copies go to disk
+ * together; an older list is only a wrong guess, painted until the zone's first item is on screen.
  *
- * Nothing is done before `start()` (the player calls it once its first item is on screen: a fresh
- * start's files are not read back while it is showing its first), and one update at a time, the
- * latest list winning. A copy that cannot be made (the file gone, storage full) is only a slower
- * start frame; nothing here is ever a reason to show less.
+ * Nothing is done before `start()` (the player calls it once its first item is on screen, or after
+ * the deferred code's fallback: a fresh start's files are not read back while it shows its first),
+ * and one update at a time, START_IMAGES_DELAY_MS after the list last changed, the latest list
+ * winning. A copy that cannot be made (the file gone, storage full) is only a slower start frame;
+ * nothing here is ever a reason to show less.
  */
 export class StartImages implements Disposable {
   private wanted: readonly StartFile[] = [];
   private started = false;
   private running = false;
+  /** The list changed (or the copies were cleared) since the update under way began. */
   private again = false;
   private disposed = false;
-  /** The last update's outcome (tests and the console read it): null until one ran. */
+  private readonly delay = new TimerSlot();
+  private readonly storage: Storage | null;
+  private readonly encode: (blob: Blob) => Promise<string>;
+  private readonly delayMs: number;
+  /** Why the last update stopped short (storage full): null when it went through. */
   lastError: string | null = null;
 
   constructor(
     /** A cached file's bytes (null when it is not there). */
     private readonly read: (sha256: string) => Promise<Blob | null>,
-    private readonly storage: Storage | null = pageStorage(),
-    private readonly encode: (blob: Blob) => Promise<string> = dataUrlOf,
-  ) {}
+    options: StartImagesOptions = {},
+  ) {
+    this.storage = options.storage === undefined ? pageStorage() : options.storage;
+    this.encode = options.encode ?? dataUrlOf;
+    this.delayMs = options.delayMs ?? START_IMAGES_DELAY_MS;
+  }
+
+  /** An update is scheduled or under way. */
+  get busy(): boolean {
+    return this.running || this.delay.armed;
+  }
 
   /** The zones' start files as ScreenLayout just wrote them. */
   keep(files: readonly StartFile[]): void {
     this.wanted = files;
-    this.update();
+    this.schedule();
   }
 
   /** From now on the copies follow the list. */
   start(): void {
     this.started = true;
-    this.update();
+    this.schedule();
   }
 
   /**
    * Every copy removed now (the `clear-cache` command: media only, and these are media). An update
-   * under way writes nothing more and starts again, from the cache as it is now.
+   * under way writes nothing more; the next one reads the cache as it is then.
    */
   clear(): void {
     if (!this.storage) return;
     for (const key of keysOf(this.storage)) this.storage.removeItem(key);
-    if (this.running) this.again = true;
+    this.again = true;
+    this.schedule();
   }
 
-  /** A running update finishes its current file, then stops. */
+  /** An update under way writes nothing more (it stops at its next step); none is scheduled. */
   dispose(): void {
     this.disposed = true;
+    this.delay.dispose();
+  }
+
+  private schedule(): void {
+    if (!this.started || this.disposed || !this.storage) return;
+    this.again = true;
+    this.delay.arm(() => this.update(), this.delayMs);
   }
 
   private update(): void {
-    if (!this.started || this.disposed || !this.storage) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+    if (this.running || this.disposed) return; // the update under way sees `again` and goes on
     this.running = true;
-    void this.updateUntilCurrent().finally(() => (this.running = false));
+    void this.updateUntilCurrent();
   }
 
   private async updateUntilCurrent(): Promise<void> {
-    do {
+    // `running` is cleared in the same step that finds nothing more to do: a change after it schedules an update of its own.
+    while (this.again && !this.disposed) {
       this.again = false;
       try {
         await this.updateOnce(this.storage!, this.wanted);
@@ -96,23 +134,28 @@ export class StartImages implements Disposable {
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
       }
-    } while (this.again && !this.disposed);
+    }
+    this.running = false;
   }
 
   private async updateOnce(storage: Storage, files: readonly StartFile[]): Promise<void> {
     const images = [...new Set(files.filter((file) => !file.video && file.box).map((file) => file.sha256))];
     const wanted = new Set(images.map(startImageKey));
     for (const key of keysOf(storage)) if (!wanted.has(key)) storage.removeItem(key);
+    // The copies kept (and sound) counted first, wherever their zone is in the list; a damaged one is made again.
     let room = START_IMAGES_MAX_BYTES;
+    const missing: string[] = [];
     for (const sha256 of images) {
-      if (this.disposed || this.again) return;
       const key = startImageKey(sha256);
-      const kept = storage.getItem(key);
-      if (kept !== null) {
-        room -= bytesOf(kept);
-        continue;
+      const kept = parseStartImage(storage.getItem(key));
+      if (kept !== null) room -= bytesOf(kept);
+      else {
+        storage.removeItem(key);
+        missing.push(sha256);
       }
-      if (room <= 0) continue; // full: only copies already kept may still be counted
+    }
+    for (const sha256 of missing) {
+      if (room <= 0) return;
       const blob = await this.read(sha256);
       if (this.disposed || this.again) return;
       // Gone from the cache, not an image, too large for a copy: its frame is read from IndexedDB.
@@ -120,7 +163,7 @@ export class StartImages implements Disposable {
       const copy = await this.encode(blob);
       if (this.disposed || this.again) return;
       try {
-        storage.setItem(key, copy);
+        storage.setItem(startImageKey(sha256), copy);
         room -= blob.size;
       } catch (error) {
         // Storage full: the copies made so far stay; the others' frames are read from IndexedDB.

@@ -79,7 +79,7 @@ export const START_IMAGE_MAX_BYTES = 1_000_000;
 /** All the copies together (bytes; 4/3 as many characters in base64: 2 M, about 20 ms to load). */
 export const START_IMAGES_MAX_BYTES = 1_500_000;
 
-/** A copy as kept: an image's bytes as a base64 data URL, at most START_IMAGE_MAX_BYTES of them (the decoder checks the rest: an undecodable copy is not painted). */
+/** A copy as kept: an image's bytes as a base64 data URL, at most START_IMAGE_MAX_BYTES of them (the decoder checks the rest: a copy that does not decode is taken down once that is known, and the file read from IndexedDB painted instead). */
 export const StartImageCopy = z.string().check(z.maxLength(Math.ceil((START_IMAGE_MAX_BYTES * 4) / 3) + 100), z.regex(/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]/));
 
 /** The copy kept for a file, parsed; anything else (none, or not an image's data URL) is no copy. */

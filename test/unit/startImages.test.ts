@@ -59,50 +59,50 @@ function kept(storage: MemoryStorage): Record<number, number> {
 }
 
 async function settled(images: StartImages): Promise<void> {
-  // Its update runs over promises only: a few turns of the event loop see it through.
-  for (let k = 0; k < 20; k++) await new Promise((resolve) => setImmediate(resolve));
-  expect(images.lastError).toBeNull();
+  for (let k = 0; k < 200 && (k === 0 || images.busy); k++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(images.busy).toBe(false);
 }
 
 describe('StartImages: copies of the start frame images beside the list', () => {
   it('copies nothing before start(), then each image of the list, its very bytes', async () => {
     const storage = new MemoryStorage();
     const cache = cacheOf({ 1: { bytes: 1_000 }, 2: { bytes: 2_000, type: 'image/png' } });
-    const images = new StartImages(cache.read, storage, encode);
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
     images.keep([image('main', 1), image('side', 2)]);
     await settled(images);
     expect(cache.reads).toEqual([]);
     images.start();
     await settled(images);
     expect(kept(storage)).toEqual({ 1: 1_000, 2: 2_000 });
+    expect(images.lastError).toBeNull();
     expect(storage.getItem(startImageKey(sha(2)))).toMatch(/^data:image\/png;base64,/);
   });
 
   it('keeps no copy of a video, a file without a box, a file not an image, one too large, or one gone from the cache', async () => {
     const storage = new MemoryStorage();
     const cache = cacheOf({ 1: { bytes: 10 }, 2: { bytes: 10 }, 3: { bytes: 10, type: 'video/mp4' }, 4: { bytes: START_IMAGE_MAX_BYTES + 1 }, 6: { bytes: START_IMAGE_MAX_BYTES } });
-    const images = new StartImages(cache.read, storage, encode);
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
     images.start();
     images.keep([{ zone: 'a', sha256: sha(1), video: true, box: BOX }, { zone: 'b', sha256: sha(2), video: false }, image('c', 3), image('d', 4), image('e', 5), image('f', 6)]);
     await settled(images);
     expect(kept(storage)).toEqual({ 6: START_IMAGE_MAX_BYTES });
   });
 
-  it('stays within the copies’ total, in zone order, and counts the copies already kept', async () => {
+  it('stays within the copies’ total, in zone order, and reads nothing once it is reached', async () => {
     const storage = new MemoryStorage();
     const big = START_IMAGE_MAX_BYTES;
     const cache = cacheOf({ 1: { bytes: big }, 2: { bytes: START_IMAGES_MAX_BYTES - big + 1 }, 3: { bytes: START_IMAGES_MAX_BYTES - big } });
-    const images = new StartImages(cache.read, storage, encode);
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
     images.start();
     images.keep([image('main', 1), image('side', 2), image('third', 3)]);
     await settled(images);
     // The second would pass the total by one byte; the third fits.
     expect(kept(storage)).toEqual({ 1: big, 3: START_IMAGES_MAX_BYTES - big });
-    // Again, with the first already kept: not read again, and counted.
+    // Again, with two more: the copies kept are counted first, the total is reached, nothing more is read.
     cache.reads.length = 0;
     images.keep([image('main', 1), image('side', 2), image('third', 3), image('fourth', 4)]);
     await settled(images);
-    expect(cache.reads).toEqual([sha(2)]);
+    expect(cache.reads).toEqual([]);
     expect(kept(storage)).toEqual({ 1: big, 3: START_IMAGES_MAX_BYTES - big });
   });
 
@@ -110,7 +110,7 @@ describe('StartImages: copies of the start frame images beside the list', () => 
     const storage = new MemoryStorage();
     storage.setItem('antichambre:start-media', '{}');
     const cache = cacheOf({ 1: { bytes: 10 }, 2: { bytes: 20 } });
-    const images = new StartImages(cache.read, storage, encode);
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
     images.start();
     images.keep([image('main', 1)]);
     await settled(images);
@@ -130,25 +130,31 @@ describe('StartImages: copies of the start frame images beside the list', () => 
         if (sha256 === sha(1)) await held;
         return cache.read(sha256);
       },
-      storage,
-      encode,
+      { storage, encode, delayMs: 0 },
     );
+    const written: string[] = [];
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (key, value) => (written.push(key), setItem(key, value));
     images.start();
     images.keep([image('main', 1)]);
+    // The update under way is reading file 1 when the list changes.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(cache.reads).toEqual([]);
     images.keep([image('main', 2)]);
     release();
     await settled(images);
     // File 1's copy, read while the list changed, was never written.
+    expect(written).toEqual([startImageKey(sha(2))]);
     expect(kept(storage)).toEqual({ 2: 20 });
   });
 
   it('storage full: the copies made so far stay, the error is kept, and nothing is thrown', async () => {
     const storage = new MemoryStorage(5_000);
     const cache = cacheOf({ 1: { bytes: 1_000 }, 2: { bytes: 3_000 } });
-    const images = new StartImages(cache.read, storage, encode);
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
     images.start();
     images.keep([image('main', 1), image('side', 2)]);
-    for (let k = 0; k < 20; k++) await new Promise((resolve) => setImmediate(resolve));
+    await settled(images);
     expect(kept(storage)).toEqual({ 1: 1_000 });
     expect(images.lastError).toMatch(/^start image 000000000000… not copied: Setting the value of 'antichambre:start-image:0+2' exceeded the quota\.$/);
   });
@@ -167,8 +173,7 @@ describe('StartImages: copies of the start frame images beside the list', () => 
         if (hold) await held;
         return blob;
       },
-      storage,
-      encode,
+      { storage, encode, delayMs: 0 },
     );
     images.start();
     images.keep([image('main', 1)]);
@@ -186,10 +191,75 @@ describe('StartImages: copies of the start frame images beside the list', () => 
     expect(kept(storage)).toEqual({});
   });
 
+  it('counts the copies already kept first, wherever their zone is in the list', async () => {
+    const storage = new MemoryStorage();
+    const big = START_IMAGE_MAX_BYTES;
+    const cache = cacheOf({ 1: { bytes: big }, 2: { bytes: big } });
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
+    images.start();
+    images.keep([image('side', 2)]);
+    await settled(images);
+    expect(kept(storage)).toEqual({ 2: big });
+    // File 1 comes first in the list now: made after counting file 2's copy, it would pass the total.
+    images.keep([image('main', 1), image('side', 2)]);
+    await settled(images);
+    expect(kept(storage)).toEqual({ 2: big });
+  });
+
+  it('a damaged copy is made again from the cache', async () => {
+    const storage = new MemoryStorage();
+    const cache = cacheOf({ 1: { bytes: 10 } });
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
+    storage.setItem(startImageKey(sha(1)), 'bonjour');
+    images.start();
+    images.keep([image('main', 1)]);
+    await settled(images);
+    expect(kept(storage)).toEqual({ 1: 10 });
+    expect(storage.getItem(startImageKey(sha(1)))).toMatch(/^data:image\/jpeg;base64,/);
+  });
+
+  it('waits for the list to settle before it reads anything', async () => {
+    const storage = new MemoryStorage();
+    const cache = cacheOf({ 1: { bytes: 10 }, 2: { bytes: 10 } });
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 60 });
+    images.start();
+    images.keep([image('main', 1)]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    images.keep([image('main', 2)]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // 60 ms after the first list, 30 after the second: nothing read yet.
+    expect(cache.reads).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await settled(images);
+    expect(cache.reads).toEqual([sha(2)]);
+    expect(kept(storage)).toEqual({ 2: 10 });
+  });
+
+  it('disposed during an update, writes nothing more', async () => {
+    const storage = new MemoryStorage();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const cache = cacheOf({ 1: { bytes: 10 } });
+    const images = new StartImages(
+      async (sha256) => {
+        await held;
+        return cache.read(sha256);
+      },
+      { storage, encode, delayMs: 0 },
+    );
+    images.start();
+    images.keep([image('main', 1)]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    images.dispose();
+    release();
+    await settled(images);
+    expect(kept(storage)).toEqual({});
+  });
+
   it('once disposed, does nothing more', async () => {
     const storage = new MemoryStorage();
     const cache = cacheOf({ 1: { bytes: 10 } });
-    const images = new StartImages(cache.read, storage, encode);
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 0 });
     images.start();
     images.dispose();
     images.keep([image('main', 1)]);
