@@ -9,7 +9,8 @@ import { newPlayerPage, onScreen } from '../test/support/browser.js';
 import { PLAYLISTS_DIR } from '../test/support/bundled.js';
 import { serveWeb, type StaticSite } from '../test/support/staticServer.js';
 import { ITEM_TIMING } from '../src/renderer/deferredCode.js';
-import { START_FRAME_MARK, START_FRAME_TIMING } from '../src/shared/startMedia.js';
+import { framedFiles, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey } from '../src/shared/startMedia.js';
+import { START_IMAGES_DELAY_MS } from '../src/renderer/startImages.js';
 import type { ResultFile } from './resultFile.js';
 import { median } from './stats.js';
 
@@ -166,9 +167,11 @@ interface Timings {
   /** Starts whose start frame showed the first item's file, and starts whose frame showed another. */
   frameRight: number;
   frameWrong: number;
+  /** Fresh pages that had kept copies of their start frame images before the warm start. */
+  copies: number;
 }
 
-const timings = (): Timings => ({ fresh: [], warm: [], freshCpu: [], warmCpu: [], readAhead: 0, item: [], frameRight: 0, frameWrong: 0 });
+const timings = (): Timings => ({ fresh: [], warm: [], freshCpu: [], warmCpu: [], readAhead: 0, item: [], frameRight: 0, frameWrong: 0, copies: 0 });
 
 /**
  * Main-thread CPU time of a page (Chromium's own count of its tasks, in thread time): less
@@ -187,7 +190,30 @@ async function mainThreadCpu(page: Page): Promise<() => Promise<number>> {
   };
 }
 
-/** One player build's fresh then warm start, each in a new profile; the warm one's marks too. */
+/**
+ * Whether the page keeps a copy of each image its start frame may paint (StartImages, made once
+ * the list has settled for START_IMAGES_DELAY_MS), waiting for them that long and a second more at
+ * most (a build without copies waits as long, for nothing).
+ */
+async function startImagesKept(page: Page): Promise<boolean> {
+  const kept = async (): Promise<boolean> => {
+    const { list, keys } = await page.evaluate((key) => ({ list: localStorage.getItem(key), keys: Object.keys(localStorage) }), START_MEDIA_KEY);
+    const framed = framedFiles(parseStartMedia(list), Date.now());
+    return framed.length > 0 && framed.every((file) => keys.includes(startImageKey(file.sha256)));
+  };
+  const until = Date.now() + START_IMAGES_DELAY_MS + 1_000;
+  while (!(await kept())) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/**
+ * One player build's fresh then warm start, each in a new profile; the warm one's marks too. The
+ * fresh page stays until it keeps what a screen that has played a few seconds keeps (its start
+ * frame images' copies) before the warm start begins.
+ */
 async function startPlayer(browser: Browser, url: string, into: Timings, marks: Record<string, number>[]): Promise<{ fresh: string; warm: string }> {
   const { context, page } = await newPlayerPage(browser, { width: 1920, height: 1080 });
   const freshCpu = await mainThreadCpu(page);
@@ -196,6 +222,7 @@ async function startPlayer(browser: Browser, url: string, into: Timings, marks: 
   into.freshCpu.push(await freshCpu());
   into.fresh.push(await playerPaint(page, into));
   const fresh = await shownItem(page);
+  if (await startImagesKept(page)) into.copies++;
   await page.close();
   const again = await context.newPage();
   const warmCpu = await mainThreadCpu(again);
@@ -318,7 +345,7 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
       dependsOn: STARTUP_SOURCES,
     });
   }
-  console.log(`startup  warm profile: first file read ahead by the start frame script in ${player.readAhead} of ${player.warm.length} runs${baselineDir ? ` (baseline: ${other.readAhead})` : ''}`);
+  console.log(`startup  warm profile: first file read ahead by the start frame script in ${player.readAhead} of ${player.warm.length} runs${baselineDir ? ` (baseline: ${other.readAhead})` : ''}; copies of the start frame images kept before it in ${player.copies}${baselineDir ? ` (baseline: ${other.copies})` : ''}`);
   console.log(
     `startup  warm profile: start frame painted with the first item's image in ${player.frameRight} runs, with another in ${player.frameWrong}; the player's own first item painted at median ${median(warmItems(player)).toFixed(0)} ms${baselineDir ? ` (baseline: ${median(warmItems(other)).toFixed(0)} ms, frames right ${other.frameRight})` : ''}`,
   );
