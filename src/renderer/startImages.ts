@@ -21,9 +21,9 @@ function pageStorage(): Storage | null {
 }
 
 /**
- * The copies follow the list this long after it last changed: the list changes as an item begins,
- * and reading, encoding (up to 1.33 M characters) and storing a copy is the page's own work, kept
- * out of the item's entrance.
+ * The copies follow the list this long after it changed: the list changes as an item begins, and
+ * reading, encoding (up to 1.33 M characters) and storing a copy is the page's own work, kept out
+ * of the item's entrance.
  */
 export const START_IMAGES_DELAY_MS = 2_000;
 
@@ -45,12 +45,13 @@ export interface StartImagesOptions {
  * Only the files of the list are kept (not the rotation's others, which would save rewriting one
  * at each item): each copy is loaded at every start, with the rest of localStorage. Chromium writes
  * localStorage to disk at a limited rate (about 10 MB an hour): with copies rewritten at each item,
- * what is on disk may be some minutes old after a power cut. The list and its copies go to disk
- * together; an older list is only a wrong guess, painted until the zone's first item is on screen.
+ * what is on disk may be some minutes old after a power cut: an older list is only a wrong guess,
+ * painted until the zone's first item is on screen, and a file named with no copy beside it is
+ * read from IndexedDB.
  *
  * Nothing is done before `start()` (the player calls it once its first item is on screen, or after
  * the deferred code's fallback: a fresh start's files are not read back while it shows its first),
- * and one update at a time, START_IMAGES_DELAY_MS after the list last changed, the latest list
+ * and one update at a time, START_IMAGES_DELAY_MS after the list changed, the latest list
  * winning. A copy that cannot be made (the file gone, storage full) is only a slower start frame;
  * nothing here is ever a reason to show less.
  */
@@ -115,7 +116,8 @@ export class StartImages implements Disposable {
   private schedule(): void {
     if (!this.started || this.disposed || !this.storage) return;
     this.again = true;
-    this.delay.arm(() => this.update(), this.delayMs);
+    // Not pushed back by each change (items of a second or two would put the copies off for good): the latest list then.
+    if (!this.delay.armed) this.delay.arm(() => this.update(), this.delayMs);
   }
 
   private update(): void {

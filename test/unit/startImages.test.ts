@@ -218,21 +218,36 @@ describe('StartImages: copies of the start frame images beside the list', () => 
     expect(storage.getItem(startImageKey(sha(1)))).toMatch(/^data:image\/jpeg;base64,/);
   });
 
-  it('waits for the list to settle before it reads anything', async () => {
+  it('reads nothing until the delay after the list changed, then the latest list', async () => {
+    const storage = new MemoryStorage();
+    const cache = cacheOf({ 1: { bytes: 10 }, 2: { bytes: 10 } });
+    const images = new StartImages(cache.read, { storage, encode, delayMs: 80 });
+    images.start();
+    images.keep([image('main', 1)]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    images.keep([image('main', 2)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // 60 ms after the first list: nothing read yet.
+    expect(cache.reads).toEqual([]);
+    await settled(images);
+    expect(cache.reads).toEqual([sha(2)]);
+    expect(kept(storage)).toEqual({ 2: 10 });
+  });
+
+  it('a list that keeps changing does not put the copies off for good', async () => {
     const storage = new MemoryStorage();
     const cache = cacheOf({ 1: { bytes: 10 }, 2: { bytes: 10 } });
     const images = new StartImages(cache.read, { storage, encode, delayMs: 60 });
     images.start();
-    images.keep([image('main', 1)]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    images.keep([image('main', 2)]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    // 60 ms after the first list, 30 after the second: nothing read yet.
-    expect(cache.reads).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // A new list every 20 ms for 300 ms (items of a moment): copies are made meanwhile.
+    for (let k = 0; k < 15; k++) {
+      images.keep([image('main', 1 + (k % 2))]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(cache.reads.length).toBeGreaterThan(0);
     await settled(images);
-    expect(cache.reads).toEqual([sha(2)]);
-    expect(kept(storage)).toEqual({ 2: 10 });
+    // The last list (file 1, k = 14) is the one kept.
+    expect(kept(storage)).toEqual({ 1: 10 });
   });
 
   it('disposed during an update, writes nothing more', async () => {
