@@ -192,7 +192,7 @@ async function mainThreadCpu(page: Page): Promise<() => Promise<number>> {
 
 /**
  * Whether the page keeps a copy of each image its start frame may paint (StartImages, made once
- * the list has settled for START_IMAGES_DELAY_MS), waiting for them that long and a second more at
+ * the list changed, START_IMAGES_DELAY_MS later), waiting for them that long and a second more at
  * most (a build without copies waits as long, for nothing).
  */
 async function startImagesKept(page: Page): Promise<boolean> {
