@@ -1,6 +1,7 @@
 import { domToCanvas } from 'modern-screenshot';
 import { SCREENSHOT_MAX_BASE64 } from '../shared/protocol.js';
 import { fittingPng } from '../shared/screenshotFit.js';
+import { dataUrlOf } from './blobDataUrl.js';
 
 /**
  * The `screenshot` command on the web player, where no Electron can capture the window: the page
@@ -52,15 +53,6 @@ async function inlineUrls(cssText: string, base: string): Promise<string> {
     }
   }
   return inlined;
-}
-
-function dataUrlOf(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
-    reader.readAsDataURL(blob);
-  });
 }
 
 function pngOf(canvas: HTMLCanvasElement, width: number): string {

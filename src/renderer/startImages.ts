@@ -1,15 +1,6 @@
+import { dataUrlOf } from './blobDataUrl.js';
 import { TimerSlot, type Disposable } from './disposables.js';
 import { parseStartImage, START_IMAGE_KEY_PREFIX, START_IMAGE_MAX_BYTES, START_IMAGES_MAX_BYTES, startImageKey, type StartFile } from '../shared/startMedia.js';
-
-/** A blob's bytes as a data URL (the browser's FileReader: the bytes read from the store, then encoded by the page). */
-export function dataUrlOf(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => (typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('FileReader gave no text')));
-    reader.onerror = () => reject(reader.error ?? new Error('FileReader failed'));
-    reader.readAsDataURL(blob);
-  });
-}
 
 /** The origin's localStorage, or null where the page may not use it (a policy, a private window). */
 function pageStorage(): Storage | null {
