@@ -178,7 +178,7 @@ export class HubSync {
   stop(): void {
     if (this.statusTimer) clearInterval(this.statusTimer);
     this.retryTimer.dispose();
-    this.sender.stop();
+    this.sender.dispose();
     this.socket?.disconnect();
   }
 

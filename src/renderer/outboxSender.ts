@@ -132,10 +132,6 @@ export class OutboxSender implements Disposable {
   }
 
   /** No more retries (the connection is closed for good). */
-  stop(): void {
-    this.dispose();
-  }
-
   dispose(): void {
     this.impressions.dispose();
     this.estimates.dispose();
