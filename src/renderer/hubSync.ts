@@ -25,7 +25,7 @@ import type { AlertBoard } from './alertBoard.js';
 import type { KioskEvents } from './kioskEvents.js';
 import type { PlayerMedia } from './playerMedia.js';
 import { OutboxSender } from './outboxSender.js';
-import { TimerSlot } from './disposables.js';
+import { DisposableStore, TimerSlot, type Disposable } from './disposables.js';
 import type { PlayerDb } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
 
@@ -93,10 +93,11 @@ function onAcked(socket: Socket, event: string, handler: (payload: unknown, ack:
   socket.on(event, (...args: unknown[]) => handler(typeof args[0] === 'function' ? undefined : args[0], ackOf(args.at(-1))));
 }
 
-export class HubSync {
+export class HubSync implements Disposable {
   private socket: Socket | null = null;
-  private statusTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly retryTimer = new TimerSlot();
+  /** Owns the status timer, the retry timer and the outbox's sender: all given up on dispose. */
+  private readonly owned = new DisposableStore();
+  private readonly retryTimer = this.owned.add(new TimerSlot());
   /** Connected and `hello` answered (or given up on): what the screen sends comes after its hello (§3). */
   private greeted = false;
   private readonly startedMono = performance.now();
@@ -104,7 +105,7 @@ export class HubSync {
   readonly state: SyncState = { error: null, lastRefusal: null };
 
   constructor(private readonly deps: HubSyncDeps) {
-    this.sender = new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.greeted && (this.socket?.connected ?? false));
+    this.sender = this.owned.add(new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.greeted && (this.socket?.connected ?? false)));
   }
 
   start(): void {
@@ -168,17 +169,15 @@ export class HubSync {
       deps.runCommand(command.value).then(ack, (error: unknown) => ack({ ok: false, error: String(error) }));
     });
 
-    this.statusTimer = setInterval(() => void this.sendStatus(), STATUS_INTERVAL_MS);
+    this.owned.interval(() => void this.sendStatus(), STATUS_INTERVAL_MS);
   }
 
   private retryLater(socket: Socket, ms = REFUSED_RETRY_MS): void {
     this.retryTimer.arm(() => socket.connect(), ms);
   }
 
-  stop(): void {
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    this.retryTimer.dispose();
-    this.sender.dispose();
+  dispose(): void {
+    this.owned.dispose();
     this.socket?.disconnect();
   }
 

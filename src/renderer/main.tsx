@@ -215,7 +215,7 @@ async function boot(): Promise<void> {
   window.addEventListener('pagehide', () => {
     stopped = true;
     owned.dispose();
-    sync?.stop();
+    sync?.dispose();
     queue.stop();
     power.stop();
     announcer.dispose();
