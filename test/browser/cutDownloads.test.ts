@@ -75,7 +75,7 @@ function image(id: string, src: string, bytes: Uint8Array) {
 }
 
 const seed = Number(process.env.CUT_SEED ?? Date.now() % 1_000_000);
-const why = `seed ${seed} (CUT_SEED to replay)`;
+const why = (): string => `seed ${seed} (CUT_SEED to replay); ${busy.why}`;
 
 describe('downloads cut on a flaky line, on a busy machine (issue #23)', () => {
   // In real time: Playwright's page clock keeps a timer's fractional milliseconds and never runs
@@ -94,7 +94,7 @@ describe('downloads cut on a flaky line, on a busy machine (issue #23)', () => {
         const requests = () => media.log.filter((r) => r.path === `/cut/${name}`);
         const deadline = Date.now() + 30_000;
         while (requests().length < 2) {
-          if (Date.now() > deadline) throw new Error(`${name}: no request in 30 s after its cut (${requests()[0]?.cutAfter} bytes sent); ${why}; page warnings: ${warnings.join(' | ')}`);
+          if (Date.now() > deadline) throw new Error(`${name}: no request in 30 s after its cut (${requests()[0]?.cutAfter} bytes sent); ${why()}; page warnings: ${warnings.join(' | ')}`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         await waitForItem(page, 'big', 30_000);
@@ -118,23 +118,23 @@ describe('downloads cut on a flaky line, on a busy machine (issue #23)', () => {
     const requests = () => media.log.filter((r) => r.path === '/cut/big.png');
     for (let n = 1; n <= cuts + 1; n++) {
       for (let waited = 0; requests().length < n; waited += 5_000) {
-        if (waited > retryWithinMs) throw new Error(`no request ${retryWithinMs / 1000} s (page time) after cut ${n - 1}; ${why}; page warnings: ${warnings.join(' | ')}`);
+        if (waited > retryWithinMs) throw new Error(`no request ${retryWithinMs / 1000} s (page time) after cut ${n - 1}; ${why()}; page warnings: ${warnings.join(' | ')}`);
         await advance(page, 5_000, 5_000, 25);
       }
     }
     const log = requests();
-    expect(log.slice(0, cuts).every((r) => r.cutAfter !== undefined), why).toBe(true);
-    expect(log[cuts]!.cutAfter, why).toBeUndefined();
+    expect(log.slice(0, cuts).every((r) => r.cutAfter !== undefined), why()).toBe(true);
+    expect(log[cuts]!.cutAfter, why()).toBeUndefined();
     // Bytes kept across cuts are not fetched again: later transfers ask for the rest only.
-    expect(log.some((r) => r.status === 206 && /^bytes=[1-9]\d*-$/.test(r.range ?? '')), why).toBe(true);
+    expect(log.some((r) => r.status === 206 && /^bytes=[1-9]\d*-$/.test(r.range ?? '')), why()).toBe(true);
     let shown = false;
     for (let waited = 0; !shown && waited <= 60_000; waited += 1_000) {
       await advance(page, 1_000, 1_000, 40);
       const now = await onScreen(page);
       shown = now !== null && now !== 'idle' && now.itemId === 'big';
     }
-    expect(await storedDigest(page, sha(bigPng)), why).toBe(sha(bigPng));
-    expect(shown, `big not on screen within 60 s (page time) of the line's recovery; ${why}; page warnings: ${warnings.join(' | ')}`).toBe(true);
+    expect(await storedDigest(page, sha(bigPng)), why()).toBe(sha(bigPng));
+    expect(shown, `big not on screen within 60 s (page time) of the line's recovery; ${why()}; page warnings: ${warnings.join(' | ')}`).toBe(true);
     await context.close();
   }, 180_000);
 
