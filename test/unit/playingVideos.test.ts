@@ -17,15 +17,21 @@ function fakeDocument() {
   return { doc: doc as unknown as Document, videos, listeners, fire };
 }
 
+/** Watches `doc` for a new owner: what it was told, in order. */
+function watching(doc: Document): { owner: DisposableStore; seen: boolean[] } {
+  const owner = new DisposableStore();
+  const seen: boolean[] = [];
+  watchPlayingVideos(doc, owner, (playing) => seen.push(playing));
+  return { owner, seen };
+}
+
 describe('watchPlayingVideos', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('hears a video start from its event at once, and one taken off the page while it played within 500 ms', () => {
     const { doc, videos, fire } = fakeDocument();
-    const owner = new DisposableStore();
-    const seen: boolean[] = [];
-    watchPlayingVideos(doc, owner, (playing) => seen.push(playing));
+    const { owner, seen } = watching(doc);
     expect(seen).toEqual([false]);
     videos.push({ paused: false, ended: false });
     fire('playing');
@@ -41,9 +47,7 @@ describe('watchPlayingVideos', () => {
 
   it('with nothing playing, checks again only every 5 s (a video that started unheard is found then)', () => {
     const { doc, videos } = fakeDocument();
-    const owner = new DisposableStore();
-    const seen: boolean[] = [];
-    watchPlayingVideos(doc, owner, (playing) => seen.push(playing));
+    const { owner, seen } = watching(doc);
     expect(vi.getTimerCount()).toBe(1);
     videos.push({ paused: false, ended: false }); // no event
     vi.advanceTimersByTime(4_999);
@@ -60,9 +64,7 @@ describe('watchPlayingVideos', () => {
 
   it('leaves no timer nor listener once its owner is disposed', () => {
     const { doc, listeners } = fakeDocument();
-    const owner = new DisposableStore();
-    const seen: boolean[] = [];
-    watchPlayingVideos(doc, owner, (playing) => seen.push(playing));
+    const { owner, seen } = watching(doc);
     owner.dispose();
     expect(vi.getTimerCount()).toBe(0);
     expect([...listeners.values()].every((set) => set.size === 0)).toBe(true);
