@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StartImages } from '../../src/renderer/startImages.js';
 import { START_IMAGE_KEY_PREFIX, START_IMAGE_MAX_BYTES, START_IMAGES_MAX_BYTES, startImageKey, type StartFile } from '../../src/shared/startMedia.js';
 
@@ -221,14 +221,21 @@ describe('StartImages: copies of the start frame images beside the list', () => 
   it('reads nothing until the delay after the list changed, then the latest list', async () => {
     const storage = new MemoryStorage();
     const cache = cacheOf({ 1: { bytes: 10 }, 2: { bytes: 10 } });
+    // Timers faked: on a busy machine (CI), real sleeps of 40 and 20 ms overran the 80 ms delay.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const images = new StartImages(cache.read, { storage, encode, delayMs: 80 });
-    images.start();
-    images.keep([image('main', 1)]);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    images.keep([image('main', 2)]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // 60 ms after the first list: nothing read yet.
-    expect(cache.reads).toEqual([]);
+    try {
+      images.start();
+      images.keep([image('main', 1)]);
+      await vi.advanceTimersByTimeAsync(40);
+      images.keep([image('main', 2)]);
+      await vi.advanceTimersByTimeAsync(39);
+      // 79 ms after the first list: nothing read yet; at 80 the update begins (not put off by the second list).
+      expect(cache.reads).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+    } finally {
+      vi.useRealTimers();
+    }
     await settled(images);
     expect(cache.reads).toEqual([sha(2)]);
     expect(kept(storage)).toEqual({ 2: 10 });
