@@ -7,11 +7,10 @@ import { availableParallelism, loadavg } from 'node:os';
  *
  * When the machine is busy already (the last minute's load average at least its number of
  * cores: the suite's other files running beside this one, as in CI), no loop is started: it
- * would only take the cores from them and make the whole run longer. `spinning` says which.
+ * would only take the cores from them and make the whole run longer. `why` says which.
  */
 export interface BusyCore {
-  readonly spinning: boolean;
-  /** Why it spins or not, for a test's message. */
+  /** Whether it spins, and why, for a test's message. */
   readonly why: string;
   stop(): Promise<void>;
 }
@@ -19,14 +18,13 @@ export interface BusyCore {
 export async function startBusyCore(): Promise<BusyCore> {
   const load = loadavg()[0]!;
   const cores = availableParallelism();
-  if (load >= cores) return { spinning: false, why: `busy already (load average ${load.toFixed(1)} on ${cores} cores): no loop`, stop: async () => {} };
+  if (load >= cores) return { why: `busy already (load average ${load.toFixed(1)} on ${cores} cores): no loop`, stop: async () => {} };
   const child: ChildProcess = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
   await new Promise<void>((started, failed) => {
     child.once('spawn', started);
     child.once('error', failed);
   });
   return {
-    spinning: true,
     why: `one core kept busy (load average ${load.toFixed(1)} on ${cores} cores)`,
     stop: () =>
       new Promise<void>((stopped) => {
