@@ -1,5 +1,6 @@
 import type { Alert } from '../shared/protocol.js';
 import { StoredAlert, type PlayerDb } from './db.js';
+import { TimerSlot, type Disposable } from './disposables.js';
 import { Listeners } from './listeners.js';
 
 /**
@@ -12,10 +13,12 @@ function isOver(alert: Alert, now: number): boolean {
   return Date.parse(alert.until) <= now;
 }
 
-export class AlertBoard {
+export class AlertBoard implements Disposable {
   /** In the order they came (oldest first). */
   private alerts: StoredAlert[] = [];
-  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Wakes at the next alert's `until`: disposed with the board. */
+  private readonly expiry = new TimerSlot();
+  private disposed = false;
   private readonly listeners = new Listeners();
 
   constructor(private readonly db: PlayerDb) {}
@@ -72,9 +75,15 @@ export class AlertBoard {
       // Expired alerts are dropped again at the next start if this fails (storage full).
       this.db.alerts.bulkDelete(expired.map((alert) => alert.id)).catch(() => {});
     }
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const next = Math.min(...this.alerts.map((alert) => Date.parse(alert.until)));
-    if (Number.isFinite(next)) this.expiryTimer = setTimeout(() => this.refresh(), Math.min(next - now, 2 ** 31 - 1));
+    if (Number.isFinite(next) && !this.disposed) this.expiry.arm(() => this.refresh(), Math.min(next - now, 2 ** 31 - 1));
+    else this.expiry.clear();
     this.listeners.notify();
+  }
+
+  /** No more expiry timer (what is stored stays, for the next start). */
+  dispose(): void {
+    this.disposed = true;
+    this.expiry.dispose();
   }
 }

@@ -5,6 +5,7 @@ import type { PlayerBridge } from './configSource.js';
 import type { PlayerDb } from './db.js';
 import { deleteMedia, readMedia } from './mediaStore.js';
 import type { CacheTotals, PlayerMedia } from './playerMedia.js';
+import { DisposableStore } from './disposables.js';
 import { Listeners } from './listeners.js';
 import type { DownloadPaceCap } from '../shared/downloadPace.js';
 
@@ -43,9 +44,9 @@ export class KioskMediaCache implements PlayerMedia {
   private readonly readyListeners = new Listeners<[sha256: string]>();
   private readonly settledListeners = new Listeners();
   private readonly changeListeners = new Listeners();
-  private poll: ReturnType<typeof setInterval> | null = null;
+  /** The file store's poll: disposed with the cache. */
+  private readonly owned = new DisposableStore();
   private lastFiles = '';
-  private stopped = false;
   private bridgeError: string | null = null;
 
   constructor(
@@ -60,7 +61,7 @@ export class KioskMediaCache implements PlayerMedia {
     const halfDone = (await this.db.downloads.toCollection().primaryKeys()).filter((sha) => !this.legacy.has(sha));
     await Promise.all(halfDone.map((sha) => deleteMedia(this.db, sha).catch(() => {})));
     await this.refresh();
-    this.poll = setInterval(() => void this.refresh(), this.pollMs);
+    this.owned.interval(() => void this.refresh(), this.pollMs);
   }
 
   want(files: PlannedFile[]): void {
@@ -138,15 +139,13 @@ export class KioskMediaCache implements PlayerMedia {
     await this.refresh();
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.poll !== null) clearInterval(this.poll);
-    this.poll = null;
+  dispose(): void {
+    this.owned.dispose();
   }
 
   /** Asks the file store how things stand; tells the listeners what changed. */
   async refresh(): Promise<void> {
-    if (this.stopped) return;
+    if (this.owned.isDisposed) return;
     let answer: unknown;
     try {
       answer = await this.bridge.mediaStatus();

@@ -18,7 +18,7 @@ import { DEFAULT_CACHE_OPTIONS, JUST_STORED_MS, loadDownloadCode, MediaCache } f
 import { VIDEO_PACE } from '../shared/downloadPace.js';
 import { watchPlayingVideos } from './playingVideos.js';
 import { afterFirstItem, loadDeferredCode } from './deferredCode.js';
-import { DisposableStore } from './disposables.js';
+import { DisposableStore, toDisposable } from './disposables.js';
 import { loadQrEncoder } from './qrEncoder.js';
 import { ScreenLayout } from './screenLayout.js';
 import { StartImages } from './startImages.js';
@@ -44,6 +44,9 @@ async function boot(): Promise<void> {
   runEffectsAfterCommit();
   const root = createRoot(document.getElementById('root')!);
   performance.mark('antichambre:script');
+  // Every timer and listener of the page's parts, disposed together when the page goes away.
+  const owned = new DisposableStore();
+  owned.listen(window, 'pagehide', () => owned.dispose());
   const configResult = await loadConfig();
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
@@ -67,13 +70,15 @@ async function boot(): Promise<void> {
   const kioskMedia = kioskMediaBridge(window.antichambre);
   // A fresh web player downloads its first files at once: their code loads now, not at the first download.
   if (bundleAhead && !kioskMedia) loadDownloadCode().catch(() => {}); // a failure is retried, and reported, by that download
-  const cache: PlayerMedia = kioskMedia
-    ? new KioskMediaCache(kioskMedia, db)
-    : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia });
+  const cache: PlayerMedia = owned.add(
+    kioskMedia
+      ? new KioskMediaCache(kioskMedia, db)
+      : new MediaCache(db, { ...DEFAULT_CACHE_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null, takeEarly: takeEarlyMedia }),
+  );
   // The configured id and token win; else those this player got by pairing with this hub (none: it pairs, below).
   const configured = config.screen && config.token ? { screenId: config.screen, token: config.token } : null;
-  const queue = new QueueTracker(db);
-  const alerts = new AlertBoard(db);
+  const queue = owned.add(new QueueTracker(db));
+  const alerts = owned.add(new AlertBoard(db));
   // No id configured and no hub to pair with: the id this player made itself, read with the rest.
   const ownId = config.screen || config.hub ? null : localScreenId(db);
   // Everything the first item depends on, read side by side: what is cached, alerts (an urgent one covers the screen), the queue's waits.
@@ -91,30 +96,38 @@ async function boot(): Promise<void> {
   // The web player keeps its start frame images where the next start reads them at once (the kiosk's are files).
   const startImages = kioskMedia ? null : new StartImages((sha) => readMedia(db, sha));
   const playback = new ScreenLayout({ db, log, timezone, screenId, isFileReady: (sha) => cache.isReady(sha), mediaUrl: (sha, type) => cache.mediaUrl(sha, type), waits: () => queue.waits(), decodedAhead }, startImages ?? undefined);
-  const announcer = new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis });
+  // Its zones stop (each writes the impression of the item it was showing, cut short).
+  owned.add(toDisposable(() => void playback.stop()));
+  const announcer = owned.add(new CallAnnouncer(() => playback.layout(), { chime: playChime, speechSynthesis: () => window.speechSynthesis }));
   queue.onCalled = (calls) => announcer.receive(calls);
-  queue.subscribe(() => playback.waitsChanged());
-  const identify = new IdentifyFlag();
+  owned.add(toDisposable(queue.subscribe(() => playback.waitsChanged())));
+  const identify = owned.add(new IdentifyFlag());
   // Asleep when the building is closed (the set's power schedule): black, nothing plays; in the kiosk the display powered down.
   let sync: HubSync | null = null;
   const displayPower = window.antichambre?.displayPower;
-  const power = new ScreenPower({ timezone, urgent: () => alerts.covered(), display: displayPower ? (state) => displayPower(state) : null, onChange: () => sync?.powerChanged() });
+  const power = owned.add(new ScreenPower({ timezone, urgent: () => alerts.covered(), display: displayPower ? (state) => displayPower(state) : null, onChange: () => sync?.powerChanged() }));
   const cover = () => {
     const covered = alerts.covered() || power.asleep();
     // The start frame (startFrame.ts) is over the stage: an urgent alert or a sleeping screen shows at once.
     if (covered) clearStartFrame();
     playback.setCovered(covered, power.view.sleepsAt ?? Infinity);
   };
-  alerts.subscribe(() => {
-    power.alertsChanged();
-    cover();
-  });
-  power.subscribe(cover);
-  const switcher = new SetSwitch(db, cache, timezone, (set) => {
-    playback.setStoredSet(set);
-    power.setStoredSet(set);
-  });
-  cache.onReady(() => playback.fileReady());
+  owned.add(
+    toDisposable(
+      alerts.subscribe(() => {
+        power.alertsChanged();
+        cover();
+      }),
+    ),
+  );
+  owned.add(toDisposable(power.subscribe(cover)));
+  const switcher = owned.add(
+    new SetSwitch(db, cache, timezone, (set) => {
+      playback.setStoredSet(set);
+      power.setStoredSet(set);
+    }),
+  );
+  owned.add(toDisposable(cache.onReady(() => playback.fileReady())));
   // The alerts were read before anything listened: the screen is covered from the start if one is urgent.
   cover();
   // Text slides must not appear in a fallback font for a frame (the faces were fetched with the code).
@@ -126,7 +139,6 @@ async function boot(): Promise<void> {
   // Its code (socket.io) loads after the first frame is asked for: the screen plays its stored set without it.
   const bridge = window.antichambre;
   const hubUrl = config.hub && credentials ? config.hub : null;
-  let stopped = false;
   const connecting: HubReport = { url: hubUrl ?? '', connected: false, error: null, refusal: null, sent: 0, sendError: null };
   // A hub but no id and token: show a pairing code over what plays, until an admin claims it; then start again as that screen.
   const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
@@ -137,7 +149,6 @@ async function boot(): Promise<void> {
     </>,
   );
   // The QR encoder and (web player) the download path, once the first item is on screen.
-  const owned = new DisposableStore();
   // While a video plays, downloads (the page's, or the kiosk's file store's) go slower: the video keeps its frames.
   watchPlayingVideos(document, owned, (playing) => cache.setPace(playing ? VIDEO_PACE : null));
   loadDeferredCode(owned, kioskMedia ? [loadQrEncoder] : [loadQrEncoder, loadDownloadCode]);
@@ -155,7 +166,7 @@ async function boot(): Promise<void> {
   if (pairing && config.hub) void pairScreen(db, config.hub, pairing).then(() => window.location.reload());
   if (hubUrl && credentials) {
     void import('./hubSync.js').then(({ HubSync }) => {
-      if (stopped) return;
+      if (owned.isDisposed) return;
       const started = new HubSync({
         hubUrl,
         screenId: credentials.screenId,
@@ -191,6 +202,7 @@ async function boot(): Promise<void> {
               : async () => (await import('./pageScreenshot.js')).pageScreenshot(),
           }),
       });
+      owned.add(started);
       sync = started;
       log.onOutbox = () => started.outboxChanged();
       queue.onReport = () => started.outboxChanged();
@@ -212,17 +224,6 @@ async function boot(): Promise<void> {
   if (playback.currentSet()) afterFirstItem(owned, readBundle);
   else readBundle();
 
-  window.addEventListener('pagehide', () => {
-    stopped = true;
-    owned.dispose();
-    sync?.dispose();
-    queue.stop();
-    power.stop();
-    announcer.dispose();
-    cache.stop();
-    switcher.stop();
-    void playback.stop();
-  });
 }
 
 void boot();

@@ -225,7 +225,7 @@ export class MediaCache implements PlayerMedia {
     return this.scheduler.oldestMissingS();
   }
 
-  stop(): void {
+  dispose(): void {
     this.scheduler.stop();
   }
 

@@ -2,6 +2,7 @@ import type { PlannedFile } from '../shared/mediaPlan.js';
 import type { FileStatus } from '../shared/mediaStatus.js';
 import type { CacheStatus } from '../shared/protocol.js';
 import type { DownloadPaceCap } from '../shared/downloadPace.js';
+import type { Disposable } from './disposables.js';
 
 /**
  * The player's media cache, as the rest of the renderer sees it: what the screen will need is
@@ -15,7 +16,8 @@ export interface CacheTotals extends CacheStatus {
   budget: number;
 }
 
-export interface PlayerMedia {
+/** Disposed: no more downloads started, polls nor timers (what is stored stays). */
+export interface PlayerMedia extends Disposable {
   init(): Promise<void>;
   /** What the screen needs, soonest first. Downloads follow this order. */
   want(files: PlannedFile[]): void;
@@ -37,5 +39,4 @@ export interface PlayerMedia {
   setPace(bytesPerSecond: DownloadPaceCap): void;
   /** Forget every file (the `clear-cache` command). */
   clear(): Promise<void>;
-  stop(): void;
 }

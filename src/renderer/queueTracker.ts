@@ -3,6 +3,7 @@ import { QueueEvent as QueueEventSchema } from '../shared/queue.js';
 import { eventKey, HISTORY_MS } from '../shared/queueModel.js';
 import { onWire, WaitForecaster, type ForecastEstimate } from '../shared/waitForecast.js';
 import type { PlayerDb } from './db.js';
+import { DisposableStore, type Disposable } from './disposables.js';
 import { Listeners } from './listeners.js';
 
 /**
@@ -47,7 +48,7 @@ export interface BoardView {
   services: Map<string, ServiceBoard>;
 }
 
-export class QueueTracker {
+export class QueueTracker implements Disposable {
   /** The queue model, and the range it calibrates from the waits realized since this page started. */
   private readonly forecaster = new WaitForecaster();
   private get model() {
@@ -55,7 +56,8 @@ export class QueueTracker {
   }
   private view: BoardView = { calls: [], services: new Map() };
   private readonly listeners = new Listeners();
-  private timer: ReturnType<typeof setInterval> | null = null;
+  /** The estimates' report every REPORT_EVERY_MS: disposed with the tracker. */
+  private readonly owned = new DisposableStore();
   private measured = 0;
   /** Called after estimates were queued for the hub. */
   onReport: () => void = () => {};
@@ -83,11 +85,11 @@ export class QueueTracker {
     // starts wide again after a restart and narrows as the next calls come.
     this.forecaster.add(kept, false);
     this.refresh();
-    this.timer = setInterval(() => void this.reportAll(), REPORT_EVERY_MS);
+    this.owned.interval(() => void this.reportAll(), REPORT_EVERY_MS);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  dispose(): void {
+    this.owned.dispose();
   }
 
   /** A `queue` message: stored, applied, estimates reported for the services it touched. */

@@ -1,4 +1,5 @@
 import type { Command, CommandAck } from '../shared/protocol.js';
+import { TimerSlot, type Disposable } from './disposables.js';
 import { Listeners } from './listeners.js';
 
 /** The hub's `command`s (protocol §3), run against what the player can do where it runs. */
@@ -41,9 +42,10 @@ export async function runCommand(command: Command, deps: CommandDeps): Promise<C
 }
 
 /** The `identify` command's state: the screen's name and id full-screen until `until`. */
-export class IdentifyFlag {
+export class IdentifyFlag implements Disposable {
   private until = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Takes the flag down at `until`. */
+  private readonly timer = new TimerSlot();
   private readonly listeners = new Listeners();
 
   subscribe = this.listeners.subscribe;
@@ -51,9 +53,12 @@ export class IdentifyFlag {
 
   show(ms: number): void {
     this.until = Date.now() + ms;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.emit(), ms);
+    this.timer.arm(() => this.emit(), ms);
     this.emit();
+  }
+
+  dispose(): void {
+    this.timer.dispose();
   }
 
   private emit(): void {

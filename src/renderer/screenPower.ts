@@ -1,7 +1,7 @@
 import { toUtcTime } from '../shared/ids.js';
 import { decidePower, PowerState, type PowerStatus } from '../shared/powerSchedule.js';
 import type { StoredSet } from './db.js';
-import { TimerSlot } from './disposables.js';
+import { TimerSlot, type Disposable } from './disposables.js';
 import { Listeners } from './listeners.js';
 
 /**
@@ -39,7 +39,7 @@ export interface ScreenPowerDeps {
   onChange?(view: PowerView): void;
 }
 
-export class ScreenPower {
+export class ScreenPower implements Disposable {
   private set: StoredSet | null = null;
   private readonly timer = new TimerSlot();
   private readonly listeners = new Listeners();
@@ -84,7 +84,7 @@ export class ScreenPower {
     return { state: this.view.state, since: toUtcTime(this.view.since), ...(until !== null ? { until: toUtcTime(until) } : {}) };
   }
 
-  stop(): void {
+  dispose(): void {
     this.stopped = true;
     this.timer.dispose();
   }

@@ -2,6 +2,7 @@ import { planFiles, type PlannedFile } from '../shared/mediaPlan.js';
 import { filesOf } from '../shared/playlist.js';
 import { isItemScheduled } from '../shared/schedule.js';
 import { StoredSet, type PlayerDb } from './db.js';
+import { DisposableStore, TimerSlot, toDisposable, type Disposable } from './disposables.js';
 import type { PlayerMedia } from './playerMedia.js';
 
 /**
@@ -19,10 +20,13 @@ export const REPLAN_MS = 30 * 60_000;
 /** With no set at all yet, a new one takes over after this long even if some of its files are still coming. */
 export const FIRST_SET_WAIT_MS = 10_000;
 
-export class SetSwitch {
+export class SetSwitch implements Disposable {
   private current: StoredSet | null = null;
   private pending: StoredSet | null = null;
-  private replanTimer: ReturnType<typeof setInterval> | null = null;
+  /** The replanning interval, the first set's deadline and the cache listener: disposed with the switch. */
+  private readonly owned = new DisposableStore();
+  /** With no set at all yet: whatever set is pending at this deadline takes over, even if some of its files are still coming (set by the first set of all, not moved by the next). */
+  private readonly firstSetDeadline = this.owned.add(new TimerSlot());
   /** Offers and promotions run one at a time: a promotion must not write back a set that an offer just replaced. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -44,15 +48,21 @@ export class SetSwitch {
     const [currentSet, pending] = await Promise.all([current ?? this.db.sets.get('current').then(parseOrNull), this.db.sets.get('pending')]);
     this.current = currentSet;
     this.pending = parseOrNull(pending);
-    if (this.pending && !this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
-    this.cache.onSettled(() => void this.tryPromote());
-    this.replanTimer = setInterval(() => this.plan(), REPLAN_MS);
+    if (this.owned.isDisposed) return;
+    if (this.pending && !this.current) this.armFirstSetDeadline();
+    this.owned.add(toDisposable(this.cache.onSettled(() => void this.tryPromote())));
+    this.owned.interval(() => this.plan(), REPLAN_MS);
     this.plan();
     await this.tryPromote();
   }
 
-  stop(): void {
-    if (this.replanTimer) clearInterval(this.replanTimer);
+  /** No more plans nor promotions started by a timer or a download (a set offered or received is still stored). */
+  dispose(): void {
+    this.owned.dispose();
+  }
+
+  private armFirstSetDeadline(): void {
+    if (!this.owned.isDisposed && !this.firstSetDeadline.armed) this.firstSetDeadline.arm(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
   }
 
   /** Revisions already stored, current or pending. */
@@ -108,7 +118,7 @@ export class SetSwitch {
     await this.db.sets.put(pending);
     this.pending = pending;
     this.plan();
-    if (!this.current) setTimeout(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
+    if (!this.current) this.armFirstSetDeadline();
     await this.promoteIfReady(false);
     return true;
   }
@@ -170,6 +180,7 @@ export class SetSwitch {
     else written.catch((error: unknown) => console.warn('[antichambre] the first set plays but is not yet stored as current (the next start takes it over again):', error));
     if (this.pending === pending) this.pending = null;
     this.current = current;
+    this.firstSetDeadline.clear();
     this.plan();
     this.onSwitch(current);
   }

@@ -88,6 +88,12 @@ describe('the /screens channel', () => {
       ok: false,
       error: 'impressions[1].screenId: expected "bavard-1", the screen of this connection',
     });
+    // The right shape, but no such instant: refused by name, nothing stored.
+    expect(await socket.emitWithAck('impressions', { impressions: [impression('bavard-1', 2), { ...impression('bavard-1', 3), start: '2026-13-45T99:99:99.999Z' }, { ...impression('bavard-1', 4), end: '2026-02-30T10:00:00.000Z' }] })).toEqual({
+      ok: false,
+      error: 'impressions[1].start: not a real date and time (month 01-12, a day of that month, 00:00:00.000 to 23:59:59.999); impressions[2].end: not a real date and time (month 01-12, a day of that month, 00:00:00.000 to 23:59:59.999)',
+    });
+    expect((await api<{ impressions: unknown[] }>('GET', '/api/impressions?screen=bavard-1')).body.impressions).toEqual([]);
     socket.emit('status', { nonsense: true });
     const ack = (await socket.emitWithAck('hello', hello)) as { ok: boolean; serverTime: string };
     expect(ack.ok).toBe(true);

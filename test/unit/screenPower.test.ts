@@ -68,7 +68,7 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
     expect(power.asleep()).toBe(false);
     expect(asked.at(-1)).toBe('on');
     expect(power.status().state).toBe('on');
-    power.stop();
+    power.dispose();
   });
 
   it('a kiosk that cannot power the display down, or answers nonsense: black', async () => {
@@ -83,7 +83,7 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
       power.start(set(OFFICE));
       await vi.advanceTimersByTimeAsync(0);
       expect(power.status().state).toBe('black');
-      power.stop();
+      power.dispose();
     }
   });
 
@@ -94,7 +94,7 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
     power.start(set(OFFICE));
     await vi.advanceTimersByTimeAsync(5 * 60_000);
     expect(asked).toEqual(['on']);
-    power.stop();
+    power.dispose();
   });
 
   it('without a power schedule the screen stays on and never asks the display', async () => {
@@ -108,6 +108,6 @@ describe('the screen asleep in the kiosk (fake timers, the display bridge faked)
     // A set with a schedule arrives: it applies at once.
     power.setStoredSet(set(OFFICE));
     expect(power.asleep()).toBe(true);
-    power.stop();
+    power.dispose();
   });
 });
