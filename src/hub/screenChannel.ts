@@ -14,7 +14,7 @@ import {
   ImpressionsMessage,
   PROTOCOL_VERSION,
   SCREENS_NAMESPACE,
-  StatusMessage,
+  parseStatus,
   WaitMessage,
   Alert,
   type PlaylistsMessage,
@@ -262,11 +262,12 @@ export class ScreenChannel {
 
   private async storeStatus(connection: Connection, payload: unknown): Promise<void> {
     const { screen } = connection;
-    const status = parseWith(StatusMessage, payload);
+    const status = parseStatus(payload);
     if (!status.ok) {
       this.metrics?.socketError('status');
       return this.log(`status from ${screen.id} ignored: ${status.error}`);
     }
+    if (status.ignored.length > 0) this.log(`status from ${screen.id} kept without the extension fields that do not parse: ${status.ignored.join('; ')}`);
     const now = Date.now();
     const power = status.value.power;
     // The status written and the screen's set's revision read at once (on PostgreSQL, one round trip each); the set itself is read and parsed only when it must be sent.

@@ -5,6 +5,7 @@ import { checkZonesOfSet, Layout } from './layout.js';
 import { PlaylistSet, type Playlist } from './playlist.js';
 import { PowerSchedule, PowerStatus } from './powerSchedule.js';
 import { QueueEvent, WaitEstimate } from './queue.js';
+import { formatIssues, formatPath, type Parsed } from './validationError.js';
 
 /** Protocol §3 (socket.io namespace `/screens`): every payload, in one place, for player and hub. */
 
@@ -181,3 +182,29 @@ export const StatusMessage = z.object({
   power: PowerStatus.optional(),
 });
 export type StatusMessage = z.infer<typeof StatusMessage>;
+
+/** `status`'s extension fields (the ones this project adds to §3's table), each by its path. */
+const STATUS_EXTENSIONS: readonly (readonly string[])[] = [['events'], ['power'], ['cache', 'oldestMissingS'], ['cache', 'errors']];
+
+/**
+ * A `status` as a hub takes it. §3's own fields must parse. An extension field that does not (a
+ * peer that gives `power` another meaning, 21 events) is left out and named in `ignored`: unknown
+ * fields are never fatal, and the screen's status still counts.
+ */
+export function parseStatus(payload: unknown): (Parsed<StatusMessage> & { ok: false }) | { ok: true; value: StatusMessage; ignored: string[] } {
+  const parsed = StatusMessage.safeParse(payload);
+  if (parsed.success) return { ok: true, value: parsed.data, ignored: [] };
+  const inExtension = (path: readonly PropertyKey[]) => STATUS_EXTENSIONS.find((extension) => extension.every((key, i) => path[i] === key));
+  const bad = new Set(parsed.error.issues.map((issue) => inExtension(issue.path)));
+  if (bad.has(undefined) || typeof payload !== 'object' || payload === null) return { ok: false, error: formatIssues(parsed.error) };
+  const without: Record<string, unknown> = { ...payload };
+  if (typeof without.cache === 'object' && without.cache !== null) without.cache = { ...without.cache };
+  for (const extension of bad) {
+    const [field, inner] = extension!;
+    if (inner === undefined) delete without[field!];
+    else delete (without[field!] as Record<string, unknown>)[inner];
+  }
+  const again = StatusMessage.safeParse(without);
+  if (!again.success) return { ok: false, error: formatIssues(parsed.error) };
+  return { ok: true, value: again.data, ignored: parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`) };
+}

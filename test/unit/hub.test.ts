@@ -102,6 +102,26 @@ describe('the /screens channel', () => {
     socket.close();
   });
 
+  it('keeps a status whose extension fields do not parse, without them; refuses one whose own fields do not', async () => {
+    const socket = await player(await screen('etendu-1'));
+    expect((await socket.emitWithAck('hello', hello)) as { ok: boolean }).toMatchObject({ ok: true });
+    const status = { at: '2026-12-01T03:00:00.000Z', revision: null, playing: { playlistId: 'p', itemId: 'i' }, cache: { bytes: 10, files: 1, missing: 0 }, outbox: 3, uptimeS: 60, version: 'autre-lecteur 2.0' };
+    const event = (k: number) => ({ id: `e${k}`, type: 'relaunch', at: '2026-12-01T02:00:00.000Z' });
+    // Another player's own `power` and too many events: the status counts, these two fields are left out.
+    socket.emit('status', { ...status, power: 'on', events: Array.from({ length: 21 }, (_, k) => event(k)), cache: { ...status.cache, oldestMissingS: -1 } });
+    const listed = async () => (await api<ScreenList>('GET', '/api/screens')).body.screens.find((s) => s.id === 'etendu-1')?.status;
+    await expect.poll(listed, { timeout: 5_000 }).toMatchObject({ outbox: 3, version: 'autre-lecteur 2.0', playing: { playlistId: 'p', itemId: 'i' } });
+    const kept = (await listed())!;
+    expect(kept).not.toHaveProperty('power');
+    expect(kept).not.toHaveProperty('events');
+    expect(kept.cache).toEqual({ bytes: 10, files: 1, missing: 0 });
+    // §3's own fields are not optional: that one is dropped whole (the one before stays).
+    socket.emit('status', { ...status, outbox: 'beaucoup', version: 'autre-lecteur 2.1' });
+    socket.emit('status', { ...status, outbox: 4, version: 'autre-lecteur 2.2' });
+    await expect.poll(async () => (await listed())?.version, { timeout: 5_000 }).toBe('autre-lecteur 2.2');
+    socket.close();
+  });
+
   it('stores impressions once per id and counts repeats as duplicates', async () => {
     const socket = await player(await screen('repete-1'));
     const batch = Array.from({ length: 500 }, (_, k) => impression('repete-1', k));
