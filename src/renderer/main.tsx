@@ -223,7 +223,12 @@ async function boot(): Promise<void> {
       .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
   if (playback.currentSet()) afterFirstItem(owned, readBundle);
   else readBundle();
-
 }
+
+// A page back from the back-forward cache (a web player's tab after a navigation and "back") was
+// disposed by its pagehide, its zones stopped: it starts again rather than stand frozen on its last frame.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) window.location.reload();
+});
 
 void boot();

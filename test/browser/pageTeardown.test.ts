@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPlayerPage, waitForItem } from '../support/browser.js';
+import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { startStandInHub, type StandInHub } from '../support/standInHub.js';
@@ -110,4 +110,23 @@ describe('the page going away', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('back from the back-forward cache, the player starts again instead of standing frozen', async () => {
+    const { context, page, errors } = await newPlayerPage(env.browser());
+    await page.goto(`${env.site().url}?screen=retour-1&bundle=clinique`);
+    const first = expectedSequence(bundledPlaylists('clinique'), 'Europe/Paris', Date.now(), 1)[0]!;
+    await waitForItem(page, first.itemId, 15_000);
+    // What Chromium does around the cache (headless Chromium here keeps no page in it): hidden persisted, then shown again.
+    const reloaded = page.waitForEvent('load', { timeout: 15_000 });
+    await page.evaluate(() => {
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    });
+    await reloaded;
+    expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).type)).toBe('reload');
+    // Playing again (the item after the first: the rotation was saved).
+    await expect.poll(() => onScreen(page), { timeout: 15_000 }).toMatchObject({ playlistId: expect.any(String) });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
