@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Server } from 'socket.io';
 import { shownUrl } from './dataPaths.js';
+import type { HubIo } from './screenChannel.js';
 
 /**
  * The broker that joins the nodes of a cluster: a Redis (or Valkey) that every node reaches.
@@ -28,7 +28,7 @@ export interface ClusterBroker {
   close(): Promise<void>;
 }
 
-export async function joinCluster(io: Server, url: string, log: (line: string) => void): Promise<ClusterBroker> {
+export async function joinCluster(io: HubIo, url: string, log: (line: string) => void): Promise<ClusterBroker> {
   if (!/^rediss?:\/\//i.test(url)) throw new Error(`--broker ${shownUrl(url)}: expected redis://HOST:PORT (or rediss:// with TLS)`);
   // Loaded only by a node that joins a cluster: a single hub never pays for Redis' client at start.
   const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-streams-adapter'), import('ioredis')]);

@@ -19,7 +19,7 @@ import { MediaFacts } from './mediaFacts.js';
 import { MediaFiles } from './mediaFiles.js';
 import { registerRoutes } from './routes/index.js';
 import type { NotifyConfig } from '../shared/notifications.js';
-import { ScreenChannel } from './screenChannel.js';
+import { ScreenChannel, type HubIo } from './screenChannel.js';
 import { guardRoutes, type RouteRule } from './routeAccess.js';
 import { SingleSignOn } from './singleSignOn.js';
 import { openStores, SESSION_LIMITS, type HubStores } from './stores/index.js';
@@ -117,7 +117,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // §3 names socket.io 4 and no transport: a client on its defaults starts with long polling, then
   // upgrades. A cluster takes WebSocket only: a screen's whole session is then one connection, so
   // its balancer needs no sticky sessions (long polling's requests would land on several nodes).
-  const io = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: options.broker ? ['websocket'] : ['polling', 'websocket'] });
+  const io: HubIo = new Server(app.server, { cors: { origin: '*' }, serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES, transports: options.broker ? ['websocket'] : ['polling', 'websocket'] });
   let broker: ClusterBroker | null = null;
   if (options.broker) {
     try {

@@ -1,4 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
+import type { HubToScreenEvents, Received, ScreenToHubEvents } from '../shared/screenEvents.js';
 import type { LiveScreen, ScreenInfo, ScreenState } from '../shared/adminApi.js';
 import { z } from 'zod';
 import { Id, toUtcTime } from '../shared/ids.js';
@@ -36,7 +37,7 @@ import { StorageFaultLog, storageKind } from './storageFault.js';
 type AckFn = (answer: unknown) => void;
 
 interface Connection {
-  socket: Socket;
+  socket: ScreenSocket;
   screen: ScreenInfo;
   /** The revision being pushed and not yet answered. */
   pushing: string | null;
@@ -70,14 +71,19 @@ const CLUSTER_ALERT = 'antichambre:alert';
 const CLUSTER_ALERT_CLEAR = 'antichambre:alert-clear';
 const ScreenIds = z.array(Id).max(1_000_000);
 
+/** The hub's socket.io server: §3's events typed (screenEvents.ts), what screens send still parsed at run time. */
+export type HubIo = Server<Received<ScreenToHubEvents>, HubToScreenEvents>;
+/** One screen's connection. */
+type ScreenSocket = Socket<Received<ScreenToHubEvents>, HubToScreenEvents>;
+
 export class ScreenChannel {
-  private readonly namespace: Namespace;
+  private readonly namespace: Namespace<Received<ScreenToHubEvents>, HubToScreenEvents>;
   /** Set by joinedCluster(): pushes and alerts are also announced to the other nodes. */
   private clustered = false;
   private readonly connections = new Map<string, Set<Connection>>();
 
   constructor(
-    io: Server,
+    io: HubIo,
     private readonly stores: HubStores,
     private readonly log: (line: string) => void = () => {},
     private readonly faults = new StorageFaultLog(log),
@@ -185,7 +191,7 @@ export class ScreenChannel {
     };
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: ScreenSocket): void {
     const screen = (socket.data as { screen: ScreenInfo }).screen;
     const connection: Connection = { socket, screen, pushing: null, statuses: Promise.resolve() };
     void socket.join([screenRoom(screen.id), siteRoom(screen.site)]);
@@ -420,16 +426,16 @@ export class ScreenChannel {
   }
 
   /**
-   * Emits to every connection of a screen on any node and collects their acks (socket.io's
+   * Emits a command to every connection of a screen on any node and collects their acks (socket.io's
    * broadcast with acks goes through the adapter): all of them, or, when some did not come in
    * time (a node or the broker away), those that did; null when none did.
    */
-  private toScreen(screenId: string, event: string, payload: unknown): Promise<unknown[] | null> {
+  private commandToScreen(screenId: string, command: Command): Promise<unknown[] | null> {
     return new Promise((resolve) => {
       this.namespace
         .to(screenRoom(screenId))
         .timeout(ACK_TIMEOUT_MS)
-        .emit(event, payload, (error: Error | null, answers: unknown[] | undefined) => resolve(error && !answers?.length ? null : (answers ?? [])));
+        .emit('command', command, (error: Error | null, answers: unknown[] | undefined) => resolve(error && !answers?.length ? null : (answers ?? [])));
     });
   }
 
@@ -512,7 +518,7 @@ export class ScreenChannel {
   async command(screenId: string, command: Command): Promise<CommandAck> {
     if (!(await this.onlineAmong([screenId])).has(screenId)) throw new HubError(409, `screen: "${screenId}" is not connected; commands go only to screens online`);
     const started = performance.now();
-    const answers = await this.toScreen(screenId, 'command', command);
+    const answers = await this.commandToScreen(screenId, command);
     if (answers === null) {
       this.metrics?.socketError('command timeout');
       throw new HubError(504, `screen "${screenId}" did not answer the ${command.type} command within ${ACK_TIMEOUT_MS / 1000} s`);

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { HubToScreenEvents, Received, ScreenToHubEvents } from '../shared/screenEvents.js';
 import { toUtcTime } from '../shared/ids.js';
 import { mapSources } from '../shared/playlist.js';
 import {
@@ -13,6 +14,7 @@ import {
   QueueMessage,
   SCREENS_NAMESPACE,
   STATUS_INTERVAL_MS,
+  type Ack,
   type CommandAck,
   type Hello,
   type Playing,
@@ -24,7 +26,7 @@ import { parseWith } from '../shared/validationError.js';
 import type { AlertBoard } from './alertBoard.js';
 import type { KioskEvents } from './kioskEvents.js';
 import type { PlayerMedia } from './playerMedia.js';
-import { OutboxSender } from './outboxSender.js';
+import { OutboxSender, type OutboxMessage } from './outboxSender.js';
 import { DisposableStore, TimerSlot, type Disposable } from './disposables.js';
 import type { PlayerDb } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
@@ -88,13 +90,21 @@ function ackOf(value: unknown): AckFn {
   return typeof value === 'function' ? (value as AckFn) : () => {};
 }
 
+/** The screen's connection: §3's events typed (screenEvents.ts), what the hub sends still parsed at run time. */
+type HubSocket = Socket<Received<HubToScreenEvents>, ScreenToHubEvents>;
+
+/** What the screen answers to the hub's event `E`. */
+type AckAnswer<E extends keyof HubToScreenEvents> = Parameters<Parameters<HubToScreenEvents[E]>[1]>[0];
+
 /** A hub's acked event: socket.io puts the ack last, so one sent without a payload (or with more than one) is answered too. */
-function onAcked(socket: Socket, event: string, handler: (payload: unknown, ack: AckFn) => void): void {
-  socket.on(event, (...args: unknown[]) => handler(typeof args[0] === 'function' ? undefined : args[0], ackOf(args.at(-1))));
+function onAcked<E extends keyof HubToScreenEvents>(socket: HubSocket, event: E, handler: (payload: unknown, ack: (answer: AckAnswer<E>) => void) => void): void {
+  const listener = (...args: unknown[]) => handler(typeof args[0] === 'function' ? undefined : args[0], ackOf(args.at(-1)));
+  // (The listener takes any arguments: socket.io's types cannot resolve a listener's type for a generic event.)
+  socket.on(event as keyof HubToScreenEvents, listener);
 }
 
 export class HubSync implements Disposable {
-  private socket: Socket | null = null;
+  private socket: HubSocket | null = null;
   /** Owns the status timer, the retry timer and the outbox's sender: all given up on dispose. */
   private readonly owned = new DisposableStore();
   private readonly retryTimer = this.owned.add(new TimerSlot());
@@ -105,12 +115,12 @@ export class HubSync implements Disposable {
   readonly state: SyncState = { error: null, lastRefusal: null };
 
   constructor(private readonly deps: HubSyncDeps) {
-    this.sender = this.owned.add(new OutboxSender(deps.db, deps.screenId, (event, payload) => this.sendWithAck(event, payload), () => this.greeted && (this.socket?.connected ?? false)));
+    this.sender = this.owned.add(new OutboxSender(deps.db, deps.screenId, (message) => this.sendWithAck(message), () => this.greeted && (this.socket?.connected ?? false)));
   }
 
   start(): void {
     const { deps } = this;
-    const socket = io(new URL(SCREENS_NAMESPACE, deps.hubUrl).href, {
+    const socket: HubSocket = io(new URL(SCREENS_NAMESPACE, deps.hubUrl).href, {
       auth: { screenId: deps.screenId, token: deps.token, protocol: PROTOCOL_VERSION, version: deps.version },
       transports: ['websocket', 'polling'],
       reconnectionDelay: 1_000,
@@ -172,7 +182,7 @@ export class HubSync implements Disposable {
     this.owned.interval(() => void this.sendStatus(), STATUS_INTERVAL_MS);
   }
 
-  private retryLater(socket: Socket, ms = REFUSED_RETRY_MS): void {
+  private retryLater(socket: HubSocket, ms = REFUSED_RETRY_MS): void {
     this.retryTimer.arm(() => socket.connect(), ms);
   }
 
@@ -196,13 +206,14 @@ export class HubSync implements Disposable {
     if (this.greeted && this.socket?.connected) this.sender.kick();
   }
 
-  private sendWithAck(event: string, payload: unknown): Promise<unknown> {
+  private sendWithAck(message: OutboxMessage): Promise<unknown> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.reject(new Error('not connected to the hub'));
-    return socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+    const acked = socket.timeout(ACK_TIMEOUT_MS);
+    return message.event === 'impressions' ? acked.emitWithAck('impressions', message.payload) : acked.emitWithAck('wait', message.payload);
   }
 
-  private async connected(socket: Socket): Promise<void> {
+  private async connected(socket: HubSocket): Promise<void> {
     this.state.error = null;
     this.greeted = false;
     const hello: Hello = {
@@ -224,7 +235,7 @@ export class HubSync implements Disposable {
     void this.sendStatus();
   }
 
-  private async receiveSet(payload: unknown, ack: AckFn): Promise<void> {
+  private async receiveSet(payload: unknown, ack: (answer: Ack) => void): Promise<void> {
     const message = parseWith(PlaylistsMessage, payload);
     if (!message.ok) {
       this.state.lastRefusal = message.error;

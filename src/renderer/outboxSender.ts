@@ -1,4 +1,4 @@
-import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH, WAIT_ESTIMATES_PER_BATCH } from '../shared/protocol.js';
+import { Ack, ImpressionsAck, MAX_IMPRESSIONS_PER_BATCH, WAIT_ESTIMATES_PER_BATCH, type ImpressionsMessage, type WaitMessage } from '../shared/protocol.js';
 import type { Impression } from '../shared/impression.js';
 import type { PlayerDb, RejectedImpression } from './db.js';
 import { isLocalScreenId } from './screenIdentity.js';
@@ -12,8 +12,10 @@ import { TimerSlot, type Disposable } from './disposables.js';
  * socket.io's own buffer.
  */
 
-/** Sends an acked event; rejects on timeout or disconnection. */
-export type SendWithAck = (event: 'impressions' | 'wait', payload: unknown) => Promise<unknown>;
+/** What the outbox sends: proof of play and wait estimates (§3), each an acked event. */
+export type OutboxMessage = { event: 'impressions'; payload: ImpressionsMessage } | { event: 'wait'; payload: WaitMessage };
+/** Sends an acked event; resolves with the hub's answer (parsed by the caller), rejects on timeout or disconnection. */
+export type SendWithAck = (message: OutboxMessage) => Promise<unknown>;
 
 /** Batches sent before the oldest one's ack is awaited. */
 export const IN_FLIGHT = 2;
@@ -208,7 +210,7 @@ export class OutboxSender implements Disposable {
   /** Sends one batch; true once the hub stored it, false when one impression was refused and set aside (the batch is sent again). */
   private async sendBatch(batch: Impression[]): Promise<boolean> {
     const impressions = batch.map((impression): Impression => (isLocalScreenId(impression.screenId) ? { ...impression, screenId: this.screenId } : impression));
-    const raw = await this.send('impressions', { impressions });
+    const raw = await this.send({ event: 'impressions', payload: { impressions } });
     const ack = ImpressionsAck.safeParse(raw);
     if (ack.success) {
       this.figures.batches++;
@@ -257,7 +259,7 @@ export class OutboxSender implements Disposable {
   private async sendEstimates(): Promise<boolean> {
     const batch = await this.db.waitOutbox.orderBy('seq').limit(WAIT_ESTIMATES_PER_BATCH).toArray();
     if (batch.length === 0) return false;
-    const ack = Ack.safeParse(await this.send('wait', { estimates: batch.map((queued) => queued.estimate) }));
+    const ack = Ack.safeParse(await this.send({ event: 'wait', payload: { estimates: batch.map((queued) => queued.estimate) } }));
     if (!ack.success || !ack.data.ok) throw new Error(`wait estimates not acknowledged: ${ack.data?.error ?? 'unexpected answer'}`);
     await this.db.waitOutbox.bulkDelete(batch.map((queued) => queued.seq!));
     return true;
