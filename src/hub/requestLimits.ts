@@ -3,9 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 
 /**
- * Requests without a valid API token or session (wrong tokens, ticket systems, anyone on the
- * network) are limited per address, so that a flood or a token-guessing loop cannot take the hub's time from
- * the screens; the admin's own requests (CLI, dashboard) and the media screens download are not.
+ * Requests without a valid API token, session or site token (wrong tokens, anyone on the network)
+ * are limited per address, so that a flood or a token-guessing loop cannot take the hub's time from
+ * the screens; the admin's own requests (CLI, dashboard), a site's ticket system posting with its
+ * token and the media screens download are not.
  * Sizes are limited where bodies are read (JSON and uploads: `bodyLimit`; socket.io messages:
  * `maxHttpBufferSize`).
  */
@@ -22,17 +23,17 @@ export const PAIRING_POLLS_PER_MINUTE = 900;
 
 /**
  * Every route is limited (routes may set their own `config.rateLimit`), except for requests
- * from signed-in callers (a valid API token or session) and media downloads. The limit runs at
+ * from known callers (a valid API token or session; a site's ticket system with its token) and media downloads. The limit runs at
  * `onRequest`, so that refused tokens count too, before any body is read.
  */
-export async function limitRequests(app: FastifyInstance, options: { isAdmin(request: FastifyRequest): boolean | Promise<boolean>; perMinute?: number; redis?: Redis }): Promise<void> {
+export async function limitRequests(app: FastifyInstance, options: { isKnownCaller(request: FastifyRequest): boolean | Promise<boolean>; perMinute?: number; redis?: Redis }): Promise<void> {
   await app.register(rateLimit, {
     // In a cluster, counted in Redis (@fastify/rate-limit's own store) so that the limit is per address whichever node answers; while Redis is away, not counted (the screens' and ticket systems' requests go on).
     ...(options.redis ? { redis: options.redis, nameSpace: 'antichambre:rate-limit:', skipOnError: true } : {}),
     max: options.perMinute ?? ANONYMOUS_REQUESTS_PER_MINUTE,
     timeWindow: 60_000,
-    allowList: (request) => request.url.startsWith('/media/') || request.url === '/healthz' || request.url === '/readyz' || options.isAdmin(request),
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: `rate limit: more than ${context.max} requests a minute from this address without the admin token; retry in ${context.after}` }),
+    allowList: (request) => request.url.startsWith('/media/') || request.url === '/healthz' || request.url === '/readyz' || options.isKnownCaller(request),
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: `rate limit: more than ${context.max} requests a minute from this address without a valid token (an API token, a session, a site's token); retry in ${context.after}` }),
   });
 }
 

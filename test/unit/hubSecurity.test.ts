@@ -153,6 +153,15 @@ describe('security: the hub', () => {
     // The admin is not limited, nor are media (public by content address, fetched by every screen).
     expect((await http('GET', '/api/screens', { token: ADMIN })).status).toBe(200);
     expect((await http('GET', `/media/${'a'.repeat(64)}`)).status).toBe(404);
+    // Nor is a site's ticket system with its token (a day replayed, a backlog after an outage: one event per request,
+    // past the limit); with a wrong token it is one more anonymous caller, limited.
+    const day = await Promise.all(
+      Array.from({ length: 150 }, (_, k) =>
+        http('POST', '/api/sites/site-a/queue', { token: siteToken, body: { events: [{ type: 'issued', ticket: `R${k}`, service: 'etat-civil', at: new Date(Date.UTC(2026, 11, 3, 8) + k * 60_000).toISOString() }] } }),
+      ),
+    );
+    expect(day.map((r) => r.status)).toEqual(Array.from({ length: 150 }, () => 200));
+    expect((await http('POST', '/api/sites/site-a/queue', { token: 'pas-le-jeton', body: { events: [] } })).status).toBe(429);
     // A body over the size limit is refused before it is read whole.
     expect((await http('POST', '/api/alerts', { token: ADMIN, body: { text: 'x'.repeat(21_000_000) } })).status).toBe(413);
   });

@@ -26,7 +26,7 @@ const ERROR_MEANINGS = {
   410: 'Expiré / expired',
   413: 'Trop grand / too large',
   415: 'Type de média refusé / media type refused',
-  429: 'Trop de requêtes sans le jeton d\'administration / too many requests without the admin token',
+  429: 'Trop de requêtes sans jeton valide / too many requests without a valid token',
   500: 'Erreur interne du hub (voir son journal) / internal error of the hub (see its log)',
   502: "Réponse de l'écran incomprise / the screen's answer was not understood",
   503: 'Stockage indisponible, réessayer (Retry-After) / storage unavailable, retry (Retry-After)',

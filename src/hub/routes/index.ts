@@ -20,7 +20,7 @@ import { healthRoutes, type Readiness } from './health.js';
 import { mediaRoutes } from './media.js';
 import { pairingRoutes } from './pairing.js';
 import { sessionRoutes } from './sessionRoutes.js';
-import { siteIntakeRoutes } from './siteIntake.js';
+import { SiteIntakeAccess, siteIntakeRoutes } from './siteIntake.js';
 
 /**
  * The hub's HTTP side, one fastify plugin per audience: the balancer's health (`/healthz`,
@@ -63,14 +63,15 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   countHttpErrors(app, deps.metrics);
   // First: the documentation collects the routes declared after it.
   const routes = await apiDocs(app);
-  // Signed-in callers (an API token or a session) are not rate limited; refused ones count.
-  const signedIn = async (request: FastifyRequest): Promise<boolean> => (await deps.access.caller(request, Date.now())) !== null;
-  await limitRequests(app, { isAdmin: signedIn, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}), ...(deps.sharedLimits ? { redis: deps.sharedLimits } : {}) });
+  // Signed-in callers (an API token or a session) and a site's ticket system with its token are not rate limited; refused ones count.
+  const intake = new SiteIntakeAccess(deps.stores);
+  const knownCaller = async (request: FastifyRequest): Promise<boolean> => (await deps.access.caller(request, Date.now())) !== null || (await intake.isSiteCaller(request));
+  await limitRequests(app, { isKnownCaller: knownCaller, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}), ...(deps.sharedLimits ? { redis: deps.sharedLimits } : {}) });
   if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
 
   await app.register(healthRoutes, { checks: deps.readiness });
   await app.register(mediaRoutes, { media: deps.media });
-  await app.register(siteIntakeRoutes, { stores: deps.stores, channel: deps.channel });
+  await app.register(siteIntakeRoutes, { stores: deps.stores, channel: deps.channel, access: intake });
   await app.register(pairingRoutes, { pairings: deps.stores.pairings });
   await app.register(sessionRoutes, { access: deps.access, sso: deps.sso, log: deps.log });
   await app.register(adminRoutes, { stores: deps.stores, channel: deps.channel, media: deps.media, feeds: deps.feeds, mediaFacts: deps.mediaFacts, access: deps.access });
