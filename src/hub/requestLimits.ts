@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import { hashToken } from './secrets.js';
 
 /**
  * Requests without a valid API token, session or site token (wrong tokens, anyone on the network)
@@ -44,25 +45,46 @@ export const QUEUE_BODY_BYTES = 1_000_000;
 /** Pairing routes carry no body worth the name (a claim is a screen's id, name, site and zone). */
 export const PAIRING_BODY_BYTES = 1_024;
 
+/** Screen credentials this node accepted, remembered (by their hash) so that a limited address does not lock them out. */
+export const KNOWN_CREDENTIALS = 100_000;
+
 /**
  * Counts refused socket.io handshakes per address over a minute: past the limit, the address
  * is refused before its token is even checked, so that guessing tokens over socket.io is as
  * slow as over HTTP. Screens with a valid token are never counted. Addresses whose minute has
  * passed are forgotten as new ones come (no timer).
+ *
+ * A screen whose id and token this node accepted before still has them checked, limited
+ * address or not: a site's screens share one address (NAT, with its guest Wi-Fi), and someone
+ * else's wrong tokens must not keep them from reconnecting. A guess is not among them, so
+ * guesses from a limited address still cost no database read. The credentials are kept as
+ * their SHA-256 (as the database keeps the tokens), the oldest forgotten past KNOWN_CREDENTIALS;
+ * a token revoked since is refused by the check, as any other.
  */
 export class HandshakeLimiter {
   private readonly failures = new Map<string, { since: number; count: number }>();
+  private readonly known = new Set<string>();
 
   constructor(
     private readonly perMinute = FAILED_HANDSHAKES_PER_MINUTE,
     private readonly windowMs = 60_000,
+    private readonly knownMax = KNOWN_CREDENTIALS,
   ) {}
 
-  /** The message to refuse this address with, or null when it may try. */
-  refusal(address: string, now: number): string | null {
+  /** The message to refuse this address with, or null when it may try (with `credentials` this node accepted before, always). */
+  refusal(address: string, now: number, credentials?: { screenId: string; token: string }): string | null {
     const entry = this.failures.get(address);
     if (!entry || now - entry.since >= this.windowMs || entry.count < this.perMinute) return null;
+    if (credentials && this.known.has(credentialKey(credentials))) return null;
     return `rate limit: more than ${this.perMinute} refused handshakes a minute from ${address}; retry in ${Math.ceil((entry.since + this.windowMs - now) / 1000)} s`;
+  }
+
+  /** A screen's handshake was accepted: its credentials may try again from a limited address. */
+  accepted(credentials: { screenId: string; token: string }): void {
+    const key = credentialKey(credentials);
+    this.known.delete(key);
+    this.known.add(key);
+    if (this.known.size > this.knownMax) this.known.delete(this.known.values().next().value!);
   }
 
   failed(address: string, now: number): void {
@@ -71,4 +93,8 @@ export class HandshakeLimiter {
     else this.failures.set(address, { since: now, count: 1 });
     if (this.failures.size > 10_000) for (const [key, value] of this.failures) if (now - value.since >= this.windowMs) this.failures.delete(key);
   }
+}
+
+function credentialKey({ screenId, token }: { screenId: string; token: string }): string {
+  return `${screenId} ${hashToken(token)}`;
 }

@@ -101,15 +101,17 @@ export class ScreenChannel {
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       // Another protocol is answered as such whatever the address did before (§3): it is no token guess.
       if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
-      const limited = this.handshakes.refusal(address, Date.now());
+      const credentials = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? { screenId: auth['screenId'], token: auth['token'] } : undefined;
+      const limited = this.handshakes.refusal(address, Date.now(), credentials);
       if (limited) return this.refuse(next, limited);
-      const verified = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? this.stores.screens.verify(auth['screenId'], auth['token']) : Promise.resolve(null);
+      const verified = credentials ? this.stores.screens.verify(credentials.screenId, credentials.token) : Promise.resolve(null);
       verified.then(
         (screen) => {
-          if (!screen) {
+          if (!screen || !credentials) {
             this.handshakes.failed(address, Date.now());
             return this.refuse(next, AUTH_ERRORS.unauthorized);
           }
+          this.handshakes.accepted(credentials);
           (socket.data as { screen?: ScreenInfo }).screen = screen;
           next();
         },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { MAX_WAIT_ESTIMATES } from '../../src/shared/protocol.js';
-import { FAILED_HANDSHAKES_PER_MINUTE } from '../../src/hub/requestLimits.js';
+import { FAILED_HANDSHAKES_PER_MINUTE, HandshakeLimiter } from '../../src/hub/requestLimits.js';
 import { backlogOf } from '../support/impressionsFixture.js';
 
 /**
@@ -120,10 +120,42 @@ describe('security: bounded requests', () => {
     }
   });
 
-  it('refuses every handshake from an address after too many refused ones in a minute, even with a valid token', async () => {
+  it('after too many refused handshakes in a minute, refuses the address before any token is checked, but for a screen it accepted before', async () => {
+    // A screen of the site connects (it is known from now on); another is set up but has not connected yet.
+    (await connect('ecran-borne', screen.token)).close();
+    const fresh = (await http('POST', '/api/screens', { token: ADMIN, body: { id: 'ecran-neuf', name: 'Neuf', site: 'mairie', timezone: 'Europe/Paris' } })).body as unknown as ScreenToken;
+    // Someone behind the same address (the site's NAT) guesses.
     for (let k = 0; k < FAILED_HANDSHAKES_PER_MINUTE; k++) await expect(connect('ecran-borne', `guess-${k}`)).rejects.toThrow('unauthorized');
-    await expect(connect('ecran-borne', screen.token)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
+    // Guesses are now refused by the limit, before the database is read; a new screen waits out the minute.
+    await expect(connect('ecran-borne', 'guess-again')).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
+    await expect(connect('ecran-neuf', fresh.token)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
+    // The screen accepted before reconnects all the same: the guesses do not lock the site's screens out.
+    const back = await connect('ecran-borne', screen.token);
+    expect(back.connected).toBe(true);
+    back.close();
+    // Its id with another token is a guess like any other.
+    await expect(connect('ecran-borne', `${screen.token}x`)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
     // Another protocol is still told so (§3's refusal), limited address or not.
     await expect(connect('ecran-borne', screen.token, 2)).rejects.toThrow(/^unsupported-protocol$/);
+  });
+});
+
+describe('the handshake limiter', () => {
+  it('remembers at most its bound of accepted credentials, the oldest forgotten first, each refreshed when accepted again', () => {
+    const limiter = new HandshakeLimiter(1, 60_000, 2);
+    const screen = (n: number) => ({ screenId: `e${n}`, token: `t${n}` });
+    limiter.failed('10.0.0.1', 0);
+    const passes = (n: number) => limiter.refusal('10.0.0.1', 1_000, screen(n)) === null;
+    expect(passes(1)).toBe(false);
+    limiter.accepted(screen(1));
+    limiter.accepted(screen(2));
+    limiter.accepted(screen(1)); // again: now the newest
+    limiter.accepted(screen(3)); // past the bound: e2, the oldest, is forgotten
+    expect([passes(1), passes(2), passes(3)]).toEqual([true, false, true]);
+    // The same id with another token is not known.
+    expect(limiter.refusal('10.0.0.1', 1_000, { screenId: 'e1', token: 'autre' })).toMatch(/^rate limit/);
+    // Another address, or the minute over: not limited at all.
+    expect(limiter.refusal('10.0.0.2', 1_000, screen(2))).toBeNull();
+    expect(limiter.refusal('10.0.0.1', 60_000, screen(2))).toBeNull();
   });
 });
