@@ -18,7 +18,6 @@ export class AlertBoard implements Disposable {
   private alerts: StoredAlert[] = [];
   /** Wakes at the next alert's `until`: disposed with the board. */
   private readonly expiry = new TimerSlot();
-  private disposed = false;
   private readonly listeners = new Listeners();
 
   constructor(private readonly db: PlayerDb) {}
@@ -76,14 +75,13 @@ export class AlertBoard implements Disposable {
       this.db.alerts.bulkDelete(expired.map((alert) => alert.id)).catch(() => {});
     }
     const next = Math.min(...this.alerts.map((alert) => Date.parse(alert.until)));
-    if (Number.isFinite(next) && !this.disposed) this.expiry.arm(() => this.refresh(), Math.min(next - now, 2 ** 31 - 1));
+    if (Number.isFinite(next)) this.expiry.arm(() => this.refresh(), Math.min(next - now, 2 ** 31 - 1));
     else this.expiry.clear();
     this.listeners.notify();
   }
 
   /** No more expiry timer (what is stored stays, for the next start). */
   dispose(): void {
-    this.disposed = true;
     this.expiry.dispose();
   }
 }

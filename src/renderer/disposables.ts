@@ -72,12 +72,18 @@ export class DisposableStore implements Disposable {
   }
 }
 
-/** One timer that can be re-armed (the previous one is cleared): a schedule boundary, a deadline. */
+/**
+ * One timer that can be re-armed (the previous one is cleared): a schedule boundary, a deadline.
+ * Once disposed it arms nothing more: work that ends after its owner was disposed (a download, a
+ * write) starts no timer, without each owner keeping a flag of its own for that.
+ */
 export class TimerSlot implements Disposable {
   private handle: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
 
   arm(run: () => void, ms: number): void {
     this.clear();
+    if (this.disposed) return;
     this.handle = setTimeout(() => {
       this.handle = null;
       run();
@@ -94,6 +100,7 @@ export class TimerSlot implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.clear();
   }
 }

@@ -76,7 +76,7 @@ class SendLane implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    this.retry.clear();
+    this.retry.dispose();
   }
 
   private async run(): Promise<void> {
@@ -94,8 +94,8 @@ class SendLane implements Disposable {
       this.error = error instanceof Error ? error.message : String(error);
       this.failures++;
       const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
-      // A round that ends after the sender was disposed (its connection closed for good) arms nothing.
-      if (!this.disposed) this.retry.arm(() => this.kick(), delay);
+      // A round that ends after the sender was disposed (its connection closed for good) arms nothing: the slot is disposed.
+      this.retry.arm(() => this.kick(), delay);
     } finally {
       this.running = false;
     }

@@ -62,7 +62,7 @@ export class SetSwitch implements Disposable {
   }
 
   private armFirstSetDeadline(): void {
-    if (!this.owned.isDisposed && !this.firstSetDeadline.armed) this.firstSetDeadline.arm(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
+    if (!this.firstSetDeadline.armed) this.firstSetDeadline.arm(() => void this.tryPromote(true), FIRST_SET_WAIT_MS);
   }
 
   /** Revisions already stored, current or pending. */
