@@ -35,6 +35,3 @@ export interface ScreenToHubEvents {
 export type Received<Events> = {
   [E in keyof Events]: Events[E] extends (message: never, ...rest: infer Rest) => void ? (message: unknown, ...rest: Rest) => void : never;
 };
-
-/** The payload an event carries. */
-export type PayloadOf<Events, E extends keyof Events> = Events[E] extends (message: infer Message, ...rest: never[]) => void ? Message : never;
