@@ -64,8 +64,9 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   // First: the documentation collects the routes declared after it.
   const routes = await apiDocs(app);
   // Signed-in callers (an API token or a session) and a site's ticket system with its token are not rate limited; refused ones count.
+  // The intake first: its bearer is a site token, not to be looked up among the API tokens too (any other route answers false at once).
   const intake = new SiteIntakeAccess(deps.stores);
-  const knownCaller = async (request: FastifyRequest): Promise<boolean> => (await deps.access.caller(request, Date.now())) !== null || (await intake.isSiteCaller(request));
+  const knownCaller = async (request: FastifyRequest): Promise<boolean> => (await intake.isSiteCaller(request)) || (await deps.access.caller(request, Date.now())) !== null;
   await limitRequests(app, { isKnownCaller: knownCaller, ...(deps.anonymousPerMinute ? { perMinute: deps.anonymousPerMinute } : {}), ...(deps.sharedLimits ? { redis: deps.sharedLimits } : {}) });
   if (deps.dashboardDir) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', wildcard: false, decorateReply: false });
 
