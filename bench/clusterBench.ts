@@ -23,13 +23,14 @@ import { median, percentile } from './stats.js';
  * their own (bench/clusterScreens.ts, SCREENS_PER_PROCESS each), so that their work is not
  * measured as the hub's: the connection storm, impressions ack p99 in steady state (as the
  * screens see it, and as each node times it from receiving to answering), each node's
- * event-loop delay, ingest into PostgreSQL, a push to a site of 1,000 screens spread over the
+ * event-loop delay, ingest into PostgreSQL (the median of INGEST_ROUNDS rounds), a push to a site of 1,000 screens spread over the
  * nodes, each node's RSS, and the CPU each component used. Asserts nothing.
  * ANTICHAMBRE_BENCH_SCREENS sets the number of screens (default 10,000, the issue's);
  * ANTICHAMBRE_BENCH_NODES the node counts (default 1,2,4). ANTICHAMBRE_BENCH_BASELINE, the
  * path of another build's hub.js (e.g. main's, copied under dist/), runs that build too before
  * each node count, in the same minutes, for a comparison on a loaded machine (its lines are
  * printed as "baseline"; only the current build's figures are recorded).
+ * ANTICHAMBRE_BENCH_PG_SETTINGS: PostgreSQL settings for the run, `name=value` separated by spaces.
  */
 
 const CLUSTER_SOURCES = ['src/hub', 'src/shared', 'vite.hub.config.ts', 'package-lock.json', 'bench/clusterBench.ts', 'bench/clusterScreens.ts'];
@@ -45,11 +46,44 @@ interface IngestRound {
   rate: number;
   autovacuum: boolean;
   checkpoints: number;
+  /** Cores used during the round: the hub nodes together, PostgreSQL, this process (the 8 senders' encoding, and the sampler). */
+  cores: { nodes: number; pg: number; senders: number };
+  /** WAL written during the round, MB. */
+  walMB: number;
+  /** Written to the machine's disks during the round (all processes), MB; the most the kernel held not yet written (Dirty + Writeback), MB. */
+  diskMB: number;
+  dirtyMB: number;
+}
+
+/** MB written to the machine's disks since boot (Linux /proc/diskstats: whole disks, sectors of 512 bytes). */
+function diskWrittenMB(): number {
+  let sectors = 0;
+  for (const line of readFileSync('/proc/diskstats', 'utf8').split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (/^((s|v|xv)d[a-z]+|nvme\d+n\d+)$/.test(fields[2] ?? '')) sectors += Number(fields[9]);
+  }
+  return (sectors * 512) / 1e6;
+}
+
+/** Data the kernel holds to be written to disk (Dirty + Writeback of /proc/meminfo), MB. */
+function dirtyMB(): number {
+  const text = readFileSync('/proc/meminfo', 'utf8');
+  const kB = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return (kB('Dirty') + kB('Writeback')) / 1024;
+}
+
+/** Where PostgreSQL's WAL stands, in bytes. */
+async function walPosition(db: pg.Client): Promise<bigint> {
+  const { rows } = await db.query<{ at: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS at");
+  return BigInt(rows[0]!.at.split('.')[0]!);
 }
 
 /** The rounds' rates in order, each marked with what PostgreSQL did meanwhile: `v` an autovacuum worker, `c` a checkpoint. */
 function describeRounds(rounds: IngestRound[]): string {
-  return rounds.map((round) => `${Math.round(round.rate / 1000)}k${round.autovacuum ? ' v' : ''}${round.checkpoints > 0 ? ' c' : ''}`).join(', ') + '; v: an autovacuum worker ran, c: a checkpoint began';
+  return (
+    rounds.map((round) => `${Math.round(round.rate / 1000)}k${round.autovacuum ? ' v' : ''}${round.checkpoints > 0 ? ' c' : ''} [cores ${round.cores.nodes.toFixed(2)}/${round.cores.pg.toFixed(2)}/${round.cores.senders.toFixed(2)}, WAL ${round.walMB.toFixed(0)} MB, disk ${round.diskMB.toFixed(0)} MB, dirty up to ${round.dirtyMB.toFixed(0)} MB]`).join(', ') +
+    '; v: an autovacuum worker ran, c: a checkpoint began; cores used: the nodes / PostgreSQL / the senders'
+  );
 }
 
 /** Checkpoints PostgreSQL has begun, timed and requested (pg_stat_checkpointer, PostgreSQL 17 and later). */
@@ -279,21 +313,33 @@ async function runWith(
     // single round's figure by 2× from one run to the next. What ran in PostgreSQL meanwhile is printed.
     const perSender = 10_000;
     const ingestRounds: IngestRound[] = [];
+    const ingestBusy = new Map<string, number>();
+    await db.query('SELECT pg_stat_statements_reset()');
     for (let round = 0; round < INGEST_ROUNDS; round++) {
       const batches = senderIds.map((id, s) => {
         const all = impressions(id, perSender, Date.UTC(2026, 0, 1) + (round * senderIds.length + s) * 1e9);
         return Array.from({ length: perSender / 500 }, (_, b) => all.slice(b * 500, b * 500 + 500));
       });
       const c0 = await checkpoints(db);
+      const lsn0 = await walPosition(db);
+      const disk0 = diskWrittenMB();
+      let dirtyMax = 0;
       let sampling = true;
       let vacuumSeen = false;
       const sampler = (async () => {
         while (sampling) {
-          const { rows } = await db.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND state = 'active'");
-          if (rows[0]!.n > 0) vacuumSeen = true;
+          const { rows } = await db.query<{ type: string; what: string; n: number }>(
+            "SELECT backend_type AS type, COALESCE(wait_event_type || ':' || wait_event, 'CPU') AS what, COUNT(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() GROUP BY 1, 2",
+          );
+          for (const row of rows) {
+            if (row.type === 'autovacuum worker') vacuumSeen = true;
+            if (row.type === 'client backend') ingestBusy.set(row.what, (ingestBusy.get(row.what) ?? 0) + row.n);
+          }
+          dirtyMax = Math.max(dirtyMax, dirtyMB());
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       })();
+      const cpuAt0 = { nodes: nodes.map((node) => cpuSeconds(node.pid)), pg: postgresCpu(services.postmaster), own: process.cpuUsage() };
       const i0 = performance.now();
       await Promise.all(
         senders.map(async (socket, s) => {
@@ -303,12 +349,27 @@ async function runWith(
           }
         }),
       );
-      const rate = (senders.length * perSender) / ((performance.now() - i0) / 1000);
+      const roundS = (performance.now() - i0) / 1000;
+      const rate = (senders.length * perSender) / roundS;
+      const own = process.cpuUsage(cpuAt0.own);
+      const cores = {
+        nodes: nodes.reduce((sum, node, n) => sum + cpuSeconds(node.pid) - cpuAt0.nodes[n]!, 0) / roundS,
+        pg: (postgresCpu(services.postmaster) - cpuAt0.pg) / roundS,
+        senders: (own.user + own.system) / 1e6 / roundS,
+      };
       sampling = false;
       await sampler;
-      ingestRounds.push({ rate, autovacuum: vacuumSeen, checkpoints: (await checkpoints(db)) - c0 });
+      ingestRounds.push({ rate, autovacuum: vacuumSeen, checkpoints: (await checkpoints(db)) - c0, cores, walMB: Number((await walPosition(db)) - lsn0) / 1e6, diskMB: diskWrittenMB() - disk0, dirtyMB: dirtyMax });
     }
     const ingest = median(ingestRounds.map((round) => round.rate));
+    const busyAll = [...ingestBusy.values()].reduce((sum, n) => sum + n, 0);
+    const { rows: ingestStatements } = await db.query<{ query: string; calls: string; total: number }>(
+      "SELECT query, calls::text AS calls, total_exec_time AS total FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 5",
+    );
+    console.log(
+      `hub cluster ${nodeCount} node(s), during the ingest rounds: PostgreSQL's busy backends ${[...ingestBusy].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([what, n]) => `${what} ${((n / busyAll) * 100).toFixed(0)} %`).join(', ')}; ` +
+        `statements, the most time first: ${ingestStatements.map((row) => `[${row.calls} calls, ${(row.total / Number(row.calls)).toFixed(2)} ms] ${row.query.replace(/\s+/g, ' ').slice(0, 80)}`).join(' | ')}`,
+    );
 
     // Fan-out: a push to the site of 1,000 screens (spread over every node) made through node 0.
     const f0 = performance.timeOrigin + performance.now();
@@ -380,7 +441,8 @@ function nodeCounts(): number[] {
 }
 
 export async function benchCluster(results: ResultFile, screenCount = Number(process.env['ANTICHAMBRE_BENCH_SCREENS'] ?? 10_000), steadyMs = 60_000, counts = nodeCounts()): Promise<void> {
-  const postgres = await startPostgres({ durable: true, flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] });
+  const extraFlags = (process.env['ANTICHAMBRE_BENCH_PG_SETTINGS'] ?? '').split(/\s+/).filter(Boolean).flatMap((setting) => ['-c', setting]);
+  const postgres = await startPostgres({ durable: true, flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', ...extraFlags] });
   const redis = await startRedis();
   const runs: NodeRun[] = [];
   try {
