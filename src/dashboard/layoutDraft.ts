@@ -25,6 +25,8 @@ export interface LayoutFields {
   zones: ZoneFields[];
   /** Kept as loaded (the editor does not change how calls are announced). */
   calls?: Calls | undefined;
+  /** The services' names (the layout's `serviceNames`), one per line: `etat-civil = État civil` (empty: none). */
+  serviceNames: string;
 }
 
 export type Orientation = 'landscape' | 'portrait';
@@ -54,7 +56,26 @@ export function fieldsOf(layout: Layout): LayoutFields {
       services: zone.services?.join(', ') ?? '',
     })),
     ...(layout.calls ? { calls: layout.calls } : {}),
+    serviceNames: Object.entries(layout.serviceNames ?? {})
+      .map(([service, name]) => `${service} = ${name}`)
+      .join('\n'),
   };
+}
+
+/**
+ * The names typed, one service a line (`etat-civil = État civil`; blank lines skipped). A line
+ * without `=` is read as a service without a name, which the schema refuses at its path
+ * (`serviceNames.<line>`), under the field.
+ */
+export function serviceNamesOf(text: string): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const equals = line.indexOf('=');
+    const service = (equals < 0 ? line : line.slice(0, equals)).trim();
+    Object.defineProperty(names, service, { value: equals < 0 ? '' : line.slice(equals + 1).trim(), enumerable: true, writable: true, configurable: true });
+  }
+  return names;
 }
 
 /** `12,5` (French) and `12.5` alike; empty stays absent so that the schema names it missing. */
@@ -87,6 +108,7 @@ export function layoutInputOf(fields: LayoutFields): LayoutInput {
       };
     }),
     ...(fields.calls ? { calls: fields.calls } : {}),
+    ...(fields.serviceNames.trim() !== '' ? { serviceNames: serviceNamesOf(fields.serviceNames) } : {}),
   };
 }
 
@@ -98,6 +120,7 @@ function fieldOf(path: readonly PropertyKey[]): string {
   }
   if (first === 'zones') return 'layout-zones';
   if (first === 'id') return 'layout-id';
+  if (first === 'serviceNames') return 'layout-service-names';
   return 'layout';
 }
 
@@ -107,7 +130,17 @@ function fieldOf(path: readonly PropertyKey[]): string {
  */
 export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] | null): LayoutReading {
   const parsed = Layout.safeParse(layoutInputOf(fields));
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => ({ field: fieldOf(issue.path), path: `layout.${formatPath(issue.path)}`, message: issue.message })) };
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({
+        field: fieldOf(issue.path),
+        path: `layout.${formatPath(issue.path)}`,
+        // Under the names' field, each problem says the line's service.
+        message: issue.path[0] === 'serviceNames' && issue.path.length > 1 ? `${String(issue.path[1])}: ${issue.message}` : issue.message,
+      })),
+    };
+  }
   if (playlists) {
     // The set as the hub would send it: the same check the hub and the player make.
     const set = PlaylistsMessage.safeParse({ revision: 'draft', playlists, layout: parsed.data });

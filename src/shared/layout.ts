@@ -56,6 +56,24 @@ const CallsObject = z.object({
 export const Calls = z.preprocess((value) => (typeof value === 'string' ? { show: value } : value), CallsObject) as unknown as z.ZodType<z.output<typeof CallsObject>, z.input<typeof CallsObject> | CallShow>;
 export type Calls = z.infer<typeof Calls>;
 
+/** At most this many services named in one layout. */
+const MAX_SERVICE_NAMES = 100;
+
+/**
+ * Extension: how the screen names each service on its queue boards ("État civil" rather than the
+ * id `etat-civil`); a service not named shows its id, hyphens as spaces (`serviceLabel`).
+ */
+const ServiceName = z
+  .string({ error: 'expected the name people read for the service' })
+  .trim()
+  .min(1, { error: 'expected the name people read for the service (not empty)' })
+  .max(60, { error: 'expected a service name of at most 60 characters' });
+const ServiceNames = z
+  .record(Id, ServiceName, {
+    error: (issue) => (issue.code === 'invalid_key' ? 'not a service id (1 to 64 characters among A-Z a-z 0-9 . _ -)' : 'expected an object of service id: name'),
+  })
+  .refine((names) => Object.keys(names).length <= MAX_SERVICE_NAMES, { error: `expected at most ${MAX_SERVICE_NAMES} service names` });
+
 /** Zones overlap when their interiors meet (sharing an edge is fine). */
 function overlaps(a: Zone, b: Zone): boolean {
   return a.x < b.x + b.width - EPSILON && b.x < a.x + a.width - EPSILON && a.y < b.y + b.height - EPSILON && b.y < a.y + a.height - EPSILON;
@@ -67,6 +85,7 @@ export const Layout = z
       id: Id,
       zones: z.array(Zone, { error: 'expected a list of zones' }).min(1, { error: 'expected at least one zone' }).max(16, { error: 'expected at most 16 zones' }),
       calls: Calls.optional(),
+      serviceNames: ServiceNames.optional(),
     },
     { error: 'expected a layout object' },
   )
@@ -94,6 +113,14 @@ export function effectiveCalls(layout: Layout | undefined): { show: CallShow; se
   const hasQueue = layout?.zones.some((zone) => zone.kind === 'queue') ?? false;
   const { show, seconds, chime, voice } = layout?.calls ?? {};
   return { show: show ?? (hasQueue ? 'zone' : 'off'), seconds: seconds ?? 8, ...(chime !== undefined ? { chime } : {}), ...(voice !== undefined ? { voice } : {}) };
+}
+
+/** A service as people read it: its name in the layout's `serviceNames`, else its id with hyphens and underscores as spaces ("etat-civil" → "Etat civil"). */
+export function serviceLabel(service: string, names: Readonly<Record<string, string>> | undefined): string {
+  const named = names && Object.hasOwn(names, service) ? names[service] : undefined;
+  if (named !== undefined) return named;
+  const words = service.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** The zone a playlist plays in: its `zone`, else `main`. */

@@ -181,6 +181,10 @@ describe('the dashboard', () => {
       expect(Math.abs((box.height / frame.height) * 100 - zone.height)).toBeLessThan(1);
     }
 
+    // The services as the screen names them, one a line.
+    await page.fill('#layout-service-names', 'etat-civil = État civil\ntitres = Pièces d’identité');
+    await page.waitForSelector('[data-layout="valid"]');
+
     // The day of the draft, zone by zone: the carousel and the ticker each their own playlists, the queue live all day.
     await page.selectOption('#timeline-source', 'draft');
     await expect.poll(() => page.$$eval('[data-zone-lane="bandeau"] [data-table="timeline"] tbody th', (cells) => [...new Set(cells.map((cell) => cell.textContent))])).toEqual(['breves']);
@@ -192,7 +196,7 @@ describe('the dashboard', () => {
     await page.click('button:text-is("Diffuser")');
     await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : salle-etat-civil/);
     const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/salle-etat-civil/playlists')).body;
-    expect(pushed.layout).toEqual(expected);
+    expect(pushed.layout).toEqual({ ...expected, serviceNames: { 'etat-civil': 'État civil', titres: 'Pièces d’identité' } });
     expect(pushed.playlists.map((p) => [p.id, p.zone ?? 'main'])).toEqual([['accueil-zones', 'main'], ['breves', 'bandeau']]);
     await page.evaluate(() => document.getElementById('layout-title')!.scrollIntoView());
     await picture(page, 'dashboard-layout.png');
@@ -209,10 +213,18 @@ describe('the dashboard', () => {
     await expect.poll(() => page.inputValue('#zone-2-id')).toBe('bandeau');
     expect(await page.inputValue('#layout-choice')).toBe('custom');
     expect(await page.inputValue('#zone-1-services')).toBe('etat-civil, titres');
+    expect(await page.inputValue('#layout-service-names')).toBe('etat-civil = État civil\ntitres = Pièces d’identité');
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(pushed.playlists);
+    // A line without its name: the error under the field, no push; the names stay when another preset is picked.
+    await page.fill('#layout-service-names', 'etat-civil = État civil\ntitres');
+    await expect.poll(() => page.textContent('[data-error-for="layout-service-names"]')).toBe('titres: expected the name people read for the service (not empty)');
+    expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
+    await page.fill('#layout-service-names', 'etat-civil = État civil');
+    await page.waitForSelector('[data-layout="valid"]');
 
     // Portrait: the frame turns, the zones stack.
     await page.selectOption('#layout-choice', 'portrait-file-bandeau');
+    expect(await page.inputValue('#layout-service-names')).toBe('etat-civil = État civil');
     const portrait = await page.$eval('svg[data-layout-preview="portrait"] [data-screen-frame]', (frame) => frame.getBoundingClientRect().toJSON() as DOMRect);
     expect(portrait.height / portrait.width).toBeCloseTo(16 / 9, 2);
 

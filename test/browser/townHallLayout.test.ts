@@ -111,6 +111,8 @@ describe('the town hall layout', () => {
       else expect(file.width).toBeCloseTo(width * 0.3, 0);
       await page.waitForSelector('[data-zone="file"] [data-service="etat-civil"][data-wait-minutes]');
       expect(await page.textContent('[data-zone="file"] [data-service="titres"] .queue-range')).toBe('Service fermé');
+      // The services as the layout names them (`serviceNames`), not their ids.
+      expect(await page.locator('[data-zone="file"] .queue-wait .queue-heading').allTextContents()).toEqual(['Attente estimée · État civil', 'Attente estimée · Pièces d’identité']);
 
       const first = await layoutProblems(page, minCapPx);
       expect(first.problems).toEqual([]);

@@ -286,7 +286,13 @@ describe('zones', () => {
     const { context, page, errors } = await newPlayerPage(browser(), { locale: 'en-GB' });
     await page.goto(playerUrl(site().url, hub.url, 'zones-en', 'token', '&lang=en'));
     const screen = await hub.screen('zones-en');
-    const layout: LayoutInput = { ...THREE_ZONES, zones: [...THREE_ZONES.zones.slice(0, 2), { id: 'bandeau', x: 0, y: 88, width: 50, height: 12, kind: 'ticker' }, { id: 'heure', x: 50, y: 88, width: 50, height: 12, kind: 'clock' }], calls: { show: 'overlay' } };
+    const layout: LayoutInput = {
+      ...THREE_ZONES,
+      zones: [...THREE_ZONES.zones.slice(0, 2), { id: 'bandeau', x: 0, y: 88, width: 50, height: 12, kind: 'ticker' }, { id: 'heure', x: 50, y: 88, width: 50, height: 12, kind: 'clock' }],
+      calls: { show: 'overlay' },
+      // One service named by the layout; the other shows its id, hyphens as spaces.
+      serviceNames: { titres: 'Passports and ID cards' },
+    };
     expect(await pushSet(screen, { revision: 'zones-en-r1', playlists: clinicSet(site().url), layout })).toEqual({ ok: true });
     await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
     const now = await page.evaluate(() => Date.now());
@@ -295,6 +301,7 @@ describe('zones', () => {
     expect(await page.textContent('.call-banner')).toBe('Ticket calledA041Please go to counter 1');
     expect(await page.textContent('[data-zone="file"] .queue-heading')).toBe('Called');
     expect(await page.textContent('[data-zone="file"] [data-service="titres"] .queue-range')).toBe('Service closed');
+    expect(await page.locator('[data-zone="file"] .queue-wait .queue-heading').allTextContents()).toEqual(['Estimated wait · Etat civil', 'Estimated wait · Passports and ID cards']);
     expect(await page.textContent('[data-zone="file"] [data-service="etat-civil"] .queue-range')).toMatch(/^(\d+ to \d+ min|under \d+ min|over \d+ h)$/);
     expect(await page.textContent('[data-zone="heure"] .clock-date')).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} /);
     expect(errors).toEqual([]);

@@ -73,6 +73,13 @@ describe('a layout pushed with playlists', () => {
     expect(second.body.screens[0]!.revision).not.toBe(first.body.screens[0]!.revision);
     await expect.poll(() => received.at(-1)?.revision).toBe(second.body.screens[0]!.revision);
     expect(received.at(-1)!.layout!.zones[2]!.height).toBe(10);
+    // The services' names (an extension of the layout) are stored and carried with it, and change the revision.
+    const named = { ...moved, serviceNames: { 'etat-civil': 'État civil' } };
+    const third = await push(named);
+    expect(third.body.screens[0]!.revision).not.toBe(second.body.screens[0]!.revision);
+    await expect.poll(() => received.at(-1)?.revision).toBe(third.body.screens[0]!.revision);
+    expect(received.at(-1)!.layout!.serviceNames).toEqual({ 'etat-civil': 'État civil' });
+    expect((await setOf('accueil-1')).layout!.serviceNames).toEqual({ 'etat-civil': 'État civil' });
     socket.close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveCalls, Layout, playlistsOfZone, type LayoutInput } from '../../src/shared/layout.js';
+import { effectiveCalls, Layout, playlistsOfZone, serviceLabel, type LayoutInput } from '../../src/shared/layout.js';
 import { LAYOUT_PRESETS } from '../../src/shared/layoutPresets.js';
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import { parseWith } from '../../src/shared/validationError.js';
@@ -103,6 +103,26 @@ describe('a set with a layout (playlists message)', () => {
     expect(unknown).toEqual({ ok: false, error: 'playlists[1].zone: unknown zone "cote" (the layout has main, file, bandeau)' });
     expect(set([{ id: 'b', zone: 'file', items: [] }], example())).toEqual({ ok: false, error: 'playlists[0].zone: zone "file" is a queue zone: it plays no playlist' });
     expect(set([{ id: 'b', zone: 'bandeau', items: [] }])).toEqual({ ok: false, error: 'playlists[0].zone: unknown zone "bandeau": without a layout the only zone is main' });
+  });
+
+  it('reads the services’ names (an extension), trimmed, and refuses a bad one at its path', () => {
+    const parsed = parseWith(Layout, { ...example(), serviceNames: { 'etat-civil': '  État civil ', titres: 'Pièces d’identité' } });
+    expect(parsed.ok && parsed.value.serviceNames).toEqual({ 'etat-civil': 'État civil', titres: 'Pièces d’identité' });
+    expect(layoutError((l) => (l.serviceNames = { 'etat-civil': '   ' }))).toBe('serviceNames.etat-civil: expected the name people read for the service (not empty)');
+    expect(layoutError((l) => (l.serviceNames = { titres: 'x'.repeat(61) }))).toBe('serviceNames.titres: expected a service name of at most 60 characters');
+    expect(layoutError((l) => (l.serviceNames = { titres: 3 }))).toBe('serviceNames.titres: expected the name people read for the service');
+    expect(layoutError((l) => (l.serviceNames = ['État civil']))).toBe('serviceNames: expected an object of service id: name');
+    expect(layoutError((l) => (l.serviceNames = { 'état civil': 'État civil' }))).toBe('serviceNames.état civil: not a service id (1 to 64 characters among A-Z a-z 0-9 . _ -)');
+    expect(layoutError((l) => (l.serviceNames = Object.fromEntries(Array.from({ length: 101 }, (_, k) => [`s${k}`, `Service ${k}`]))))).toBe('serviceNames: expected at most 100 service names');
+  });
+
+  it('labels a service by its name, else by its id with hyphens as spaces, never by an inherited property', () => {
+    const names = { 'etat-civil': 'État civil' };
+    expect(serviceLabel('etat-civil', names)).toBe('État civil');
+    expect(serviceLabel('titres_sejour', names)).toBe('Titres sejour');
+    expect(serviceLabel('etat-civil', undefined)).toBe('Etat civil');
+    expect(serviceLabel('constructor', names)).toBe('Constructor');
+    expect(serviceLabel('toString', {})).toBe('ToString');
   });
 
   it('refuses an invalid layout with its path under layout', () => {

@@ -36,7 +36,9 @@ export function LayoutPicker({ value, onChange, reading, services, onServices }:
   const choose = (option: string): void => {
     if (option === 'keep' || option === 'none') return onChange({ mode: option });
     if (option === 'custom') return onChange(value.mode === 'edit' ? { ...value, preset: null } : { ...fromPreset('plein-ecran', []), preset: null });
-    onChange(fromPreset(option as LayoutPresetId, servicesOf(services)));
+    const made = fromPreset(option as LayoutPresetId, servicesOf(services));
+    // The services' names typed stay with the layout when another preset is picked.
+    onChange(value.mode === 'edit' ? { ...made, fields: { ...made.fields, serviceNames: value.fields.serviceNames } } : made);
   };
   const edit = (fields: LayoutFields): void => {
     if (value.mode === 'edit') onChange({ ...value, fields, preset: null });
@@ -216,6 +218,24 @@ function LayoutEditor({
         <button type="button" className="secondary" disabled={fields.zones.length >= 16} onClick={() => edit({ ...fields, zones: [...fields.zones, newZone(fields)] })}>
           {t.addZone}
         </button>
+      </div>
+      <div className="field">
+        <label htmlFor="layout-service-names">{t.layoutServiceNames}</label>
+        <textarea
+          id="layout-service-names"
+          rows={3}
+          value={fields.serviceNames}
+          onChange={(e) => edit({ ...fields, serviceNames: e.target.value })}
+          placeholder={'etat-civil = État civil\ntitres = Pièces d’identité'}
+          aria-invalid={errorOf('layout-service-names') ? true : undefined}
+          aria-describedby="layout-service-names-help layout-service-names-error"
+        />
+        <p id="layout-service-names-help" className="help">
+          {t.layoutServiceNamesHelp}
+        </p>
+        <p id="layout-service-names-error" className="error" data-error-for="layout-service-names">
+          {errorOf('layout-service-names')}
+        </p>
       </div>
     </>
   );

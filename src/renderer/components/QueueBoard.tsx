@@ -1,4 +1,5 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { serviceLabel } from '../../shared/layout.js';
 import type { WaitEstimate } from '../../shared/queue.js';
 import { strings, type Lang, type Strings } from '../i18n.js';
 import type { QueueTracker } from '../queueTracker.js';
@@ -6,10 +7,18 @@ import type { CallAnnouncer } from '../callAnnouncer.js';
 
 /**
  * What the queue boards read (provided by the stage): the tracker, the language, whether a `wait`
- * item chimes by itself (the player's `chime` setting, when no layout announces calls), and the
- * call announcer whose `zone` highlights the queue zone shows.
+ * item chimes by itself (the player's `chime` setting, when no layout announces calls), the
+ * call announcer whose `zone` highlights the queue zone shows, and the services' names.
  */
-export const QueueContext = createContext<{ tracker: QueueTracker; chime: boolean; lang: Lang; announcer: CallAnnouncer | null; showWait: ShowWait } | null>(null);
+export const QueueContext = createContext<{
+  tracker: QueueTracker;
+  chime: boolean;
+  lang: Lang;
+  announcer: CallAnnouncer | null;
+  showWait: ShowWait;
+  /** The layout's `serviceNames` (none without a layout, or when it names none). */
+  serviceNames: Readonly<Record<string, string>> | undefined;
+} | null>(null);
 
 /** §2 `showWait`: what the board shows of the queue. */
 export type ShowWait = 'range' | 'calls-only' | 'off';
@@ -44,12 +53,6 @@ export function waitRange(estimate: WaitEstimate, t: Strings = strings('fr')): s
   if (low === 0 && high <= 10) return t.under10;
   if (high - low > 30 && estimate.minutes >= 60) return t.overHours(Math.floor(estimate.minutes / 60));
   return t.range(low, high);
-}
-
-/** A service id as people read it: "etat-civil" → "Etat civil". */
-export function serviceLabel(service: string): string {
-  const words = service.replace(/[-_]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 const noTracker = () => () => {};
@@ -131,7 +134,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
             // An undetermined wait, by the operator's choice: the service and whether it is open, no figure.
             return (
               <section key={service} className="queue-wait" data-service={onScreen ? service : undefined}>
-                <h2 className="queue-heading">{serviceLabel(service)}</h2>
+                <h2 className="queue-heading">{serviceLabel(service, context?.serviceNames)}</h2>
                 <p className="queue-range">{board?.closed ? t.serviceClosed : t.calledOnScreen}</p>
               </section>
             );
@@ -146,7 +149,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
               data-wait-trusted={onScreen && board?.estimate && !board.trusted ? 'false' : undefined}
             >
               <h2 className="queue-heading">
-                {t.waitHeading} · {serviceLabel(service)}
+                {t.waitHeading} · {serviceLabel(service, context?.serviceNames)}
               </h2>
               <p className="queue-range">{board?.closed ? t.serviceClosed : estimate ? waitRange(estimate, t) : board?.estimate ? t.waitUnavailable : t.noEstimate}</p>
               {estimate && variant === 'item' ? <p className="queue-ahead">{t.waiting(estimate.queueLength, estimate.openCounters)}</p> : null}

@@ -50,7 +50,8 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
   const { layout, zones } = useSyncExternalStore(screen.subscribe, screen.getView);
   // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
   const announcing = effectiveCalls(layout).show !== 'off';
-  const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait }), [queue, chime, announcing, lang, announcer, showWait]);
+  const serviceNames = layout?.serviceNames;
+  const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait, serviceNames }), [queue, chime, announcing, lang, announcer, showWait, serviceNames]);
   // A start frame painted for a zone this arrangement does not play (startFrame.ts) is taken down.
   useEffect(() => keepStartFrameOf(zones.filter((runtime) => runtime.playback).map((runtime) => runtime.zone.id)), [zones]);
   return (
