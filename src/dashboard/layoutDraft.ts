@@ -27,6 +27,8 @@ export interface LayoutFields {
   calls?: Calls | undefined;
   /** The services' names (the layout's `serviceNames`), one per line: `etat-civil = État civil` (empty: none). */
   serviceNames: string;
+  /** The counters' names (`counterNames`), the same way: `3 = Box 3`. */
+  counterNames: string;
 }
 
 export type Orientation = 'landscape' | 'portrait';
@@ -56,24 +58,31 @@ export function fieldsOf(layout: Layout): LayoutFields {
       services: zone.services?.join(', ') ?? '',
     })),
     ...(layout.calls ? { calls: layout.calls } : {}),
-    serviceNames: Object.entries(layout.serviceNames ?? {})
-      .map(([service, name]) => `${service} = ${name}`)
-      .join('\n'),
+    serviceNames: linesOf(layout.serviceNames),
+    counterNames: linesOf(layout.counterNames),
   };
 }
 
+/** Names as the editor shows them: `id = name`, one a line. */
+function linesOf(names: Readonly<Record<string, string>> | undefined): string {
+  return Object.entries(names ?? {})
+    .map(([id, name]) => `${id} = ${name}`)
+    .join('\n');
+}
+
 /**
- * The names typed, one service a line (`etat-civil = État civil`; blank lines skipped). A line
- * without `=` is read as a service without a name, which the schema refuses at its path
+ * The names typed, one a line (`etat-civil = État civil`; blank lines skipped). A line without
+ * `=` is read as an id without a name, which the schema refuses at its path
  * (`serviceNames.<line>`), under the field.
  */
-export function serviceNamesOf(text: string): Record<string, string> {
+export function namesOf(text: string): Record<string, string> {
   const names: Record<string, string> = {};
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const equals = line.indexOf('=');
-    const service = (equals < 0 ? line : line.slice(0, equals)).trim();
-    Object.defineProperty(names, service, { value: equals < 0 ? '' : line.slice(equals + 1).trim(), enumerable: true, writable: true, configurable: true });
+    const id = (equals < 0 ? line : line.slice(0, equals)).trim();
+    // Defined, not assigned: a line `__proto__ = …` stays a key the schema refuses, not the object's prototype.
+    Object.defineProperty(names, id, { value: equals < 0 ? '' : line.slice(equals + 1).trim(), enumerable: true, writable: true, configurable: true });
   }
   return names;
 }
@@ -108,7 +117,8 @@ export function layoutInputOf(fields: LayoutFields): LayoutInput {
       };
     }),
     ...(fields.calls ? { calls: fields.calls } : {}),
-    ...(fields.serviceNames.trim() !== '' ? { serviceNames: serviceNamesOf(fields.serviceNames) } : {}),
+    ...(fields.serviceNames.trim() !== '' ? { serviceNames: namesOf(fields.serviceNames) } : {}),
+    ...(fields.counterNames.trim() !== '' ? { counterNames: namesOf(fields.counterNames) } : {}),
   };
 }
 
@@ -121,6 +131,7 @@ function fieldOf(path: readonly PropertyKey[]): string {
   if (first === 'zones') return 'layout-zones';
   if (first === 'id') return 'layout-id';
   if (first === 'serviceNames') return 'layout-service-names';
+  if (first === 'counterNames') return 'layout-counter-names';
   return 'layout';
 }
 
@@ -136,8 +147,8 @@ export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] 
       issues: parsed.error.issues.map((issue) => ({
         field: fieldOf(issue.path),
         path: `layout.${formatPath(issue.path)}`,
-        // Under the names' field, each problem says the line's service.
-        message: issue.path[0] === 'serviceNames' && issue.path.length > 1 ? `${String(issue.path[1])}: ${issue.message}` : issue.message,
+        // Under a names' field, each problem says the line's id.
+        message: (issue.path[0] === 'serviceNames' || issue.path[0] === 'counterNames') && issue.path.length > 1 ? `${String(issue.path[1])}: ${issue.message}` : issue.message,
       })),
     };
   }

@@ -1,6 +1,6 @@
-import { effectiveCalls, type Layout } from '../shared/layout.js';
+import { effectiveCalls, nameOf, type Layout } from '../shared/layout.js';
 import { DisposableStore, TimerSlot } from './disposables.js';
-import { langOfTag, strings } from './i18n.js';
+import { counterLabel, langOfTag, strings } from './i18n.js';
 import { Listeners } from './listeners.js';
 import type { BoardCall } from './queueTracker.js';
 
@@ -17,8 +17,8 @@ export const LIVE_CALL_MS = 60_000;
 export const MIN_CALL_MS = 3_000;
 
 export interface AnnouncerView {
-  /** The call being announced, and how (`overlay` banner or `zone` highlight). */
-  current: (BoardCall & { show: 'overlay' | 'zone' }) | null;
+  /** The call being announced, how (`overlay` banner or `zone` highlight), and its counter's name in the layout (`counterNames`), if it has one. */
+  current: (BoardCall & { show: 'overlay' | 'zone'; counterName?: string }) | null;
   /** Calls waiting their turn. */
   waiting: number;
 }
@@ -81,17 +81,19 @@ export class CallAnnouncer {
     const call = this.queue.shift();
     this.endTimer.clear();
     this.minTimer.clear();
-    const calls = effectiveCalls(this.layout());
+    const layout = this.layout();
+    const calls = effectiveCalls(layout);
     if (!call || calls.show === 'off' || this.owned.isDisposed) {
       this.view = { current: null, waiting: 0 };
       this.listeners.notify();
       return;
     }
     this.minShown = false;
-    this.view = { current: { ...call, show: calls.show }, waiting: this.queue.length };
+    const counterName = nameOf(call.counter, layout?.counterNames);
+    this.view = { current: { ...call, show: calls.show, ...(counterName !== undefined ? { counterName } : {}) }, waiting: this.queue.length };
     this.listeners.notify();
     if (calls.chime) this.safely(() => this.edges.chime());
-    if (calls.voice) this.safely(() => this.speak(call, calls.voice!));
+    if (calls.voice) this.safely(() => this.speak(call, calls.voice!, layout?.counterNames));
     this.minTimer.arm(() => {
       this.minShown = true;
       if (this.queue.length > 0) this.next();
@@ -105,12 +107,13 @@ export class CallAnnouncer {
   }
 
   /** Speaks the call in `tag`'s language, only with a voice for it; silently nothing otherwise. */
-  private speak(call: BoardCall, tag: string): void {
+  private speak(call: BoardCall, tag: string, counterNames: Readonly<Record<string, string>> | undefined): void {
     const synthesis = this.edges.speechSynthesis();
     if (!synthesis || typeof SpeechSynthesisUtterance === 'undefined') return;
     const voice = voiceFor(synthesis.getVoices(), tag);
     if (!voice) return;
-    const utterance = new SpeechSynthesisUtterance(strings(langOfTag(tag)).spokenCall(spokenTicket(call.ticket), call.counter));
+    const t = strings(langOfTag(tag));
+    const utterance = new SpeechSynthesisUtterance(t.spokenCall(spokenTicket(call.ticket), counterLabel(t, call.counter, counterNames)));
     utterance.lang = tag;
     try {
       utterance.voice = voice;

@@ -1,3 +1,4 @@
+import { nameOf } from '../shared/layout.js';
 /** The player's own words, French first. */
 const fr = {
   welcome: 'Bienvenue',
@@ -27,7 +28,10 @@ const fr = {
   range: (low: number, high: number) => `${low} à ${high} min`,
   callBanner: 'Ticket appelé',
   goTo: 'Présentez-vous au',
-  spokenCall: (ticket: string, counter: string) => `Ticket ${ticket}, guichet ${counter}`,
+  /** Before a counter's own name (the layout's `counterNames`: "Box 3", "Salle de prélèvement"). */
+  goToNamed: 'Présentez-vous :',
+  /** `where`: "guichet 3", or the counter's name. */
+  spokenCall: (ticket: string, where: string) => `Ticket ${ticket}, ${where}`,
   asleep: 'Écran en veille',
   wakes: (when: string) => `rallumage ${when}`,
 };
@@ -57,10 +61,16 @@ const en: Strings = {
   range: (low: number, high: number) => `${low} to ${high} min`,
   callBanner: 'Ticket called',
   goTo: 'Please go to',
-  spokenCall: (ticket: string, counter: string) => `Ticket ${ticket}, counter ${counter}`,
+  goToNamed: 'Please go to:',
+  spokenCall: (ticket: string, where: string) => `Ticket ${ticket}, ${where}`,
   asleep: 'Screen asleep',
   wakes: (when: string) => `back on ${when}`,
 };
+
+/** Where a call sends people: the layout's name for the counter (`counterNames`), else "guichet 3". */
+export function counterLabel(t: Strings, counter: string, names: Readonly<Record<string, string>> | undefined): string {
+  return nameOf(counter, names) ?? t.counter(counter);
+}
 
 export type Lang = 'fr' | 'en';
 export function strings(lang: Lang = 'fr'): Strings {

@@ -56,23 +56,26 @@ const CallsObject = z.object({
 export const Calls = z.preprocess((value) => (typeof value === 'string' ? { show: value } : value), CallsObject) as unknown as z.ZodType<z.output<typeof CallsObject>, z.input<typeof CallsObject> | CallShow>;
 export type Calls = z.infer<typeof Calls>;
 
-/** At most this many services named in one layout. */
-const MAX_SERVICE_NAMES = 100;
+/** At most this many services, or counters, named in one layout. */
+const MAX_NAMES = 100;
 
 /**
- * Extension: how the screen names each service on its queue boards ("État civil" rather than the
- * id `etat-civil`); a service not named shows its id, hyphens as spaces (`serviceLabel`).
+ * Extension: how the screen names services and counters ("État civil" rather than the id
+ * `etat-civil`, "Box 3" rather than "guichet box-3"). `what`: "service" or "counter", in the
+ * errors.
  */
-const ServiceName = z
-  .string({ error: 'expected the name people read for the service' })
-  .trim()
-  .min(1, { error: 'expected the name people read for the service (not empty)' })
-  .max(60, { error: 'expected a service name of at most 60 characters' });
-const ServiceNames = z
-  .record(Id, ServiceName, {
-    error: (issue) => (issue.code === 'invalid_key' ? 'not a service id (1 to 64 characters among A-Z a-z 0-9 . _ -)' : 'expected an object of service id: name'),
-  })
-  .refine((names) => Object.keys(names).length <= MAX_SERVICE_NAMES, { error: `expected at most ${MAX_SERVICE_NAMES} service names` });
+function namesById(what: string) {
+  const Name = z
+    .string({ error: `expected the name people read for the ${what}` })
+    .trim()
+    .min(1, { error: `expected the name people read for the ${what} (not empty)` })
+    .max(60, { error: `expected a ${what} name of at most 60 characters` });
+  return z
+    .record(Id, Name, {
+      error: (issue) => (issue.code === 'invalid_key' ? `not a ${what} id (1 to 64 characters among A-Z a-z 0-9 . _ -)` : `expected an object of ${what} id: name`),
+    })
+    .refine((names) => Object.keys(names).length <= MAX_NAMES, { error: `expected at most ${MAX_NAMES} ${what} names` });
+}
 
 /** Zones overlap when their interiors meet (sharing an edge is fine). */
 function overlaps(a: Zone, b: Zone): boolean {
@@ -85,7 +88,10 @@ export const Layout = z
       id: Id,
       zones: z.array(Zone, { error: 'expected a list of zones' }).min(1, { error: 'expected at least one zone' }).max(16, { error: 'expected at most 16 zones' }),
       calls: Calls.optional(),
-      serviceNames: ServiceNames.optional(),
+      /** Extension: the services' names on the queue boards (a service not named shows its id, `serviceLabel`). */
+      serviceNames: namesById('service').optional(),
+      /** Extension: the counters' names where a call says where to go (a counter not named is "guichet <id>"). */
+      counterNames: namesById('counter').optional(),
     },
     { error: 'expected a layout object' },
   )
@@ -115,9 +121,14 @@ export function effectiveCalls(layout: Layout | undefined): { show: CallShow; se
   return { show: show ?? (hasQueue ? 'zone' : 'off'), seconds: seconds ?? 8, ...(chime !== undefined ? { chime } : {}), ...(voice !== undefined ? { voice } : {}) };
 }
 
+/** The name `names` gives `id` (its own property only: never an inherited one like `constructor`). */
+export function nameOf(id: string, names: Readonly<Record<string, string>> | undefined): string | undefined {
+  return names && Object.hasOwn(names, id) ? names[id] : undefined;
+}
+
 /** A service as people read it: its name in the layout's `serviceNames`, else its id with hyphens and underscores as spaces ("etat-civil" → "Etat civil"). */
 export function serviceLabel(service: string, names: Readonly<Record<string, string>> | undefined): string {
-  const named = names && Object.hasOwn(names, service) ? names[service] : undefined;
+  const named = nameOf(service, names);
   if (named !== undefined) return named;
   const words = service.replace(/[-_]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);

@@ -183,6 +183,7 @@ describe('the dashboard', () => {
 
     // The services as the screen names them, one a line.
     await page.fill('#layout-service-names', 'etat-civil = État civil\ntitres = Pièces d’identité');
+    await page.fill('#layout-counter-names', '3 = Box 3');
     await page.waitForSelector('[data-layout="valid"]');
 
     // The day of the draft, zone by zone: the carousel and the ticker each their own playlists, the queue live all day.
@@ -196,7 +197,7 @@ describe('the dashboard', () => {
     await page.click('button:text-is("Diffuser")');
     await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : salle-etat-civil/);
     const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/salle-etat-civil/playlists')).body;
-    expect(pushed.layout).toEqual({ ...expected, serviceNames: { 'etat-civil': 'État civil', titres: 'Pièces d’identité' } });
+    expect(pushed.layout).toEqual({ ...expected, serviceNames: { 'etat-civil': 'État civil', titres: 'Pièces d’identité' }, counterNames: { '3': 'Box 3' } });
     expect(pushed.playlists.map((p) => [p.id, p.zone ?? 'main'])).toEqual([['accueil-zones', 'main'], ['breves', 'bandeau']]);
     await page.evaluate(() => document.getElementById('layout-title')!.scrollIntoView());
     await picture(page, 'dashboard-layout.png');
@@ -214,6 +215,7 @@ describe('the dashboard', () => {
     expect(await page.inputValue('#layout-choice')).toBe('custom');
     expect(await page.inputValue('#zone-1-services')).toBe('etat-civil, titres');
     expect(await page.inputValue('#layout-service-names')).toBe('etat-civil = État civil\ntitres = Pièces d’identité');
+    expect(await page.inputValue('#layout-counter-names')).toBe('3 = Box 3');
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(pushed.playlists);
     // A line without its name: the error under the field, no push; the names stay when another preset is picked.
     await page.fill('#layout-service-names', 'etat-civil = État civil\ntitres');

@@ -246,8 +246,14 @@ describe('zones', () => {
     await context.close();
   }, 120_000);
 
-  it('speaks a call in the layout’s language where a voice exists, and only shows it where none does', async () => {
-    for (const voices of [[{ lang: 'fr-FR', name: 'Amélie' }], [{ lang: 'en-GB', name: 'Daniel' }], []]) {
+  it('speaks a call in the layout’s language where a voice exists, and only shows it where none does; a counter by its name where the layout gives one', async () => {
+    const cases: { voices: { lang: string; name: string }[]; counterNames?: Record<string, string> }[] = [
+      { voices: [{ lang: 'fr-FR', name: 'Amélie' }] },
+      { voices: [{ lang: 'en-GB', name: 'Daniel' }] },
+      { voices: [] },
+      { voices: [{ lang: 'fr-FR', name: 'Amélie' }], counterNames: { '3': 'Box 3' } },
+    ];
+    for (const { voices, counterNames } of cases) {
       const { context, page, errors } = await newPlayerPage(browser());
       // The browser's speech synthesis is the edge: stubbed, with the voices given, recording what is spoken.
       await context.addInitScript((voices) => {
@@ -264,17 +270,18 @@ describe('zones', () => {
           value: { getVoices: () => voices, speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
         });
       }, voices);
-      const screenId = `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}`;
+      const screenId = `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}${counterNames ? '-named' : ''}`;
       await page.goto(playerUrl(site().url, hub.url, screenId, 'token'));
       const screen = await hub.screen(screenId);
-      expect(await pushSet(screen, { revision: 'zones-r3', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', voice: 'fr-FR', chime: true } } })).toEqual({ ok: true });
+      expect(await pushSet(screen, { revision: 'zones-r3', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', voice: 'fr-FR', chime: true }, ...(counterNames ? { counterNames } : {}) } })).toEqual({ ok: true });
       await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
       const now = await page.evaluate(() => Date.now());
       await sendQueue(screen, [...openingEvents(now), { type: 'called', ticket: 'A042', counter: '3', at: new Date(now).toISOString() }]);
       await page.waitForSelector('.call-banner[data-call-ticket="A042"][data-call-counter="3"]', { timeout: 5_000 });
       const spoken = await page.evaluate(() => (window as unknown as { __spoken: unknown[] }).__spoken);
-      if (voices[0]?.lang === 'fr-FR') expect(spoken).toEqual([{ text: 'Ticket A 42, guichet 3', lang: 'fr-FR' }]);
+      if (voices[0]?.lang === 'fr-FR') expect(spoken).toEqual([{ text: counterNames ? 'Ticket A 42, Box 3' : 'Ticket A 42, guichet 3', lang: 'fr-FR' }]);
       else expect(spoken).toEqual([]); // no French voice: nothing spoken, the banner shown all the same
+      expect(await page.textContent('.call-banner .call-counter')).toBe(counterNames ? 'Présentez-vous : Box 3' : 'Présentez-vous au guichet 3');
       // The two-tone chime, once for the one call.
       await expect.poll(() => page.evaluate(() => (window as unknown as { __tones: number }).__tones)).toBe(2);
       expect(errors).toEqual([]);
@@ -292,13 +299,15 @@ describe('zones', () => {
       calls: { show: 'overlay' },
       // One service named by the layout; the other shows its id, hyphens as spaces.
       serviceNames: { titres: 'Passports and ID cards' },
+      counterNames: { '1': 'Room 1' },
     };
     expect(await pushSet(screen, { revision: 'zones-en-r1', playlists: clinicSet(site().url), layout })).toEqual({ ok: true });
     await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
     const now = await page.evaluate(() => Date.now());
     await sendQueue(screen, [...openingEvents(now), { type: 'counter', counter: '3', open: false, services: ['titres'], at: new Date(now - 1_000).toISOString() }, { type: 'called', ticket: 'A041', counter: '1', at: new Date(now).toISOString() }]);
     await page.waitForSelector('.call-banner[data-call-ticket="A041"]');
-    expect(await page.textContent('.call-banner')).toBe('Ticket calledA041Please go to counter 1');
+    expect(await page.textContent('.call-banner')).toBe('Ticket calledA041Please go to: Room 1');
+    expect(await page.textContent('[data-zone="file"] .queue-call[data-ticket="A041"] .queue-counter')).toBe('Room 1');
     expect(await page.textContent('[data-zone="file"] .queue-heading')).toBe('Called');
     expect(await page.textContent('[data-zone="file"] [data-service="titres"] .queue-range')).toBe('Service closed');
     expect(await page.locator('[data-zone="file"] .queue-wait .queue-heading').allTextContents()).toEqual(['Estimated wait · Etat civil', 'Estimated wait · Passports and ID cards']);

@@ -116,6 +116,13 @@ describe('a set with a layout (playlists message)', () => {
     expect(layoutError((l) => (l.serviceNames = Object.fromEntries(Array.from({ length: 101 }, (_, k) => [`s${k}`, `Service ${k}`]))))).toBe('serviceNames: expected at most 100 service names');
   });
 
+  it('reads the counters’ names (an extension) the same way', () => {
+    const parsed = parseWith(Layout, { ...example(), counterNames: { '3': 'Box 3', accueil: ' Accueil' } });
+    expect(parsed.ok && parsed.value.counterNames).toEqual({ '3': 'Box 3', accueil: 'Accueil' });
+    expect(layoutError((l) => (l.counterNames = { '3': '' }))).toBe('counterNames.3: expected the name people read for the counter (not empty)');
+    expect(layoutError((l) => (l.counterNames = { 'box 3': 'Box 3' }))).toBe('counterNames.box 3: not a counter id (1 to 64 characters among A-Z a-z 0-9 . _ -)');
+  });
+
   it('labels a service by its name, else by its id with hyphens as spaces, never by an inherited property', () => {
     const names = { 'etat-civil': 'État civil' };
     expect(serviceLabel('etat-civil', names)).toBe('État civil');

@@ -37,8 +37,8 @@ export function LayoutPicker({ value, onChange, reading, services, onServices }:
     if (option === 'keep' || option === 'none') return onChange({ mode: option });
     if (option === 'custom') return onChange(value.mode === 'edit' ? { ...value, preset: null } : { ...fromPreset('plein-ecran', []), preset: null });
     const made = fromPreset(option as LayoutPresetId, servicesOf(services));
-    // The services' names typed stay with the layout when another preset is picked.
-    onChange(value.mode === 'edit' ? { ...made, fields: { ...made.fields, serviceNames: value.fields.serviceNames } } : made);
+    // The names typed stay with the layout when another preset is picked.
+    onChange(value.mode === 'edit' ? { ...made, fields: { ...made.fields, serviceNames: value.fields.serviceNames, counterNames: value.fields.counterNames } } : made);
   };
   const edit = (fields: LayoutFields): void => {
     if (value.mode === 'edit') onChange({ ...value, fields, preset: null });
@@ -219,25 +219,27 @@ function LayoutEditor({
           {t.addZone}
         </button>
       </div>
-      <div className="field">
-        <label htmlFor="layout-service-names">{t.layoutServiceNames}</label>
-        <textarea
-          id="layout-service-names"
-          rows={3}
-          value={fields.serviceNames}
-          onChange={(e) => edit({ ...fields, serviceNames: e.target.value })}
-          placeholder={'etat-civil = État civil\ntitres = Pièces d’identité'}
-          aria-invalid={errorOf('layout-service-names') ? true : undefined}
-          aria-describedby="layout-service-names-help layout-service-names-error"
-        />
-        <p id="layout-service-names-help" className="help">
-          {t.layoutServiceNamesHelp}
-        </p>
-        <p id="layout-service-names-error" className="error" data-error-for="layout-service-names">
-          {errorOf('layout-service-names')}
-        </p>
+      <div className="grid-form">
+        <NamesField id="layout-service-names" label={t.layoutServiceNames} help={t.layoutServiceNamesHelp} placeholder={'etat-civil = État civil\ntitres = Pièces d’identité'} value={fields.serviceNames} error={errorOf('layout-service-names')} onChange={(text) => edit({ ...fields, serviceNames: text })} />
+        <NamesField id="layout-counter-names" label={t.layoutCounterNames} help={t.layoutCounterNamesHelp} placeholder={'3 = Box 3\naccueil = Accueil'} value={fields.counterNames} error={errorOf('layout-counter-names')} onChange={(text) => edit({ ...fields, counterNames: text })} />
       </div>
     </>
+  );
+}
+
+/** Names by id, one a line (`id = name`), its errors under it. */
+function NamesField({ id, label, help, placeholder, value, error, onChange }: { id: string; label: string; help: string; placeholder: string; value: string; error: string | undefined; onChange(text: string): void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} rows={3} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} aria-invalid={error ? true : undefined} aria-describedby={`${id}-help ${id}-error`} />
+      <p id={`${id}-help`} className="help">
+        {help}
+      </p>
+      <p id={`${id}-error`} className="error" data-error-for={id}>
+        {error}
+      </p>
+    </div>
   );
 }
 

@@ -12,7 +12,7 @@ export function CallBanner({ announcer, lang }: { announcer: CallAnnouncer; lang
       <div className="call-label">{t.callBanner}</div>
       <div className="call-ticket">{call.ticket}</div>
       <div className="call-counter">
-        <span className="call-goto">{t.goTo}</span> {t.counter(call.counter)}
+        <span className="call-goto">{call.counterName !== undefined ? t.goToNamed : t.goTo}</span> {call.counterName ?? t.counter(call.counter)}
       </div>
     </div>
   );

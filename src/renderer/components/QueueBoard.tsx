@@ -1,14 +1,14 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { serviceLabel } from '../../shared/layout.js';
 import type { WaitEstimate } from '../../shared/queue.js';
-import { strings, type Lang, type Strings } from '../i18n.js';
+import { counterLabel, strings, type Lang, type Strings } from '../i18n.js';
 import type { QueueTracker } from '../queueTracker.js';
 import type { CallAnnouncer } from '../callAnnouncer.js';
 
 /**
  * What the queue boards read (provided by the stage): the tracker, the language, whether a `wait`
  * item chimes by itself (the player's `chime` setting, when no layout announces calls), the
- * call announcer whose `zone` highlights the queue zone shows, and the services' names.
+ * call announcer whose `zone` highlights the queue zone shows, and the services' and counters' names.
  */
 export const QueueContext = createContext<{
   tracker: QueueTracker;
@@ -16,8 +16,9 @@ export const QueueContext = createContext<{
   lang: Lang;
   announcer: CallAnnouncer | null;
   showWait: ShowWait;
-  /** The layout's `serviceNames` (none without a layout, or when it names none). */
+  /** The layout's `serviceNames` and `counterNames` (none without a layout, or when it names none). */
   serviceNames: Readonly<Record<string, string>> | undefined;
+  counterNames: Readonly<Record<string, string>> | undefined;
 } | null>(null);
 
 /** §2 `showWait`: what the board shows of the queue. */
@@ -115,7 +116,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
                   data-call-counter={isNew && variant === 'zone' ? call.counter : undefined}
                 >
                   <span className="queue-ticket">{call.ticket}</span>
-                  <span className="queue-counter">{t.counter(call.counter)}</span>
+                  <span className="queue-counter">{counterLabel(t, call.counter, context?.counterNames)}</span>
                 </li>
               );
             })}

@@ -51,7 +51,11 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
   // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
   const announcing = effectiveCalls(layout).show !== 'off';
   const serviceNames = layout?.serviceNames;
-  const queueContext = useMemo(() => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait, serviceNames }), [queue, chime, announcing, lang, announcer, showWait, serviceNames]);
+  const counterNames = layout?.counterNames;
+  const queueContext = useMemo(
+    () => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait, serviceNames, counterNames }),
+    [queue, chime, announcing, lang, announcer, showWait, serviceNames, counterNames],
+  );
   // A start frame painted for a zone this arrangement does not play (startFrame.ts) is taken down.
   useEffect(() => keepStartFrameOf(zones.filter((runtime) => runtime.playback).map((runtime) => runtime.zone.id)), [zones]);
   return (
