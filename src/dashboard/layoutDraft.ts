@@ -73,18 +73,38 @@ function linesOf(names: Readonly<Record<string, string>> | undefined): string {
 /**
  * The names typed, one a line (`etat-civil = État civil`; blank lines skipped). A line without
  * `=` is read as an id without a name, which the schema refuses at its path
- * (`serviceNames.<line>`), under the field.
+ * (`serviceNames.<line>`), under the field; a line without an id, and an id named twice, are
+ * `namesLineIssues`' (the record keeps one name an id).
  */
 export function namesOf(text: string): Record<string, string> {
   const names: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const equals = line.indexOf('=');
-    const id = (equals < 0 ? line : line.slice(0, equals)).trim();
-    // Defined, not assigned: a line `__proto__ = …` stays a key the schema refuses, not the object's prototype.
-    Object.defineProperty(names, id, { value: equals < 0 ? '' : line.slice(equals + 1).trim(), enumerable: true, writable: true, configurable: true });
+  for (const { id, name } of namesLines(text)) {
+    if (id === '') continue;
+    // Defined, not assigned: a line `__proto__ = …` stays a key (the schema refuses it), not the object's prototype.
+    Object.defineProperty(names, id, { value: name, enumerable: true, writable: true, configurable: true });
   }
   return names;
+}
+
+/** Each non-blank line of a names field: its number (from 1), its id and its name ('' without `=`). */
+function namesLines(text: string): { line: number; id: string; name: string }[] {
+  return text.split('\n').flatMap((line, k) => {
+    if (line.trim() === '') return [];
+    const equals = line.indexOf('=');
+    return [{ line: k + 1, id: (equals < 0 ? line : line.slice(0, equals)).trim(), name: equals < 0 ? '' : line.slice(equals + 1).trim() }];
+  });
+}
+
+/** What a names field says wrong that its record cannot show: a line without an id, an id named on two lines. */
+export function namesLineIssues(text: string, key: 'serviceNames' | 'counterNames', field: string): LayoutIssue[] {
+  const issues: LayoutIssue[] = [];
+  const first = new Map<string, number>();
+  for (const { line, id } of namesLines(text)) {
+    if (id === '') issues.push({ field, path: `layout.${key}`, message: `line ${line}: no id before "="` });
+    else if (first.has(id)) issues.push({ field, path: `layout.${key}.${id}`, message: `line ${line}: ${id} is named on line ${first.get(id)!} already` });
+    else first.set(id, line);
+  }
+  return issues;
 }
 
 /** `12,5` (French) and `12.5` alike; empty stays absent so that the schema names it missing. */
@@ -140,16 +160,17 @@ function fieldOf(path: readonly PropertyKey[]): string {
  * playlist's `zone` checked against it (the same checks as the hub's, with the same paths).
  */
 export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] | null): LayoutReading {
+  const lineIssues = [...namesLineIssues(fields.serviceNames, 'serviceNames', 'layout-service-names'), ...namesLineIssues(fields.counterNames, 'counterNames', 'layout-counter-names')];
   const parsed = Layout.safeParse(layoutInputOf(fields));
-  if (!parsed.success) {
+  if (!parsed.success || lineIssues.length > 0) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((issue) => ({
+      issues: lineIssues.concat((parsed.error?.issues ?? []).map((issue) => ({
         field: fieldOf(issue.path),
         path: `layout.${formatPath(issue.path)}`,
         // Under a names' field, each problem says the line's id.
         message: (issue.path[0] === 'serviceNames' || issue.path[0] === 'counterNames') && issue.path.length > 1 ? `${String(issue.path[1])}: ${issue.message}` : issue.message,
-      })),
+      }))),
     };
   }
   if (playlists) {

@@ -29,7 +29,7 @@ const fr = {
   callBanner: 'Ticket appelé',
   goTo: 'Présentez-vous au',
   /** Before a counter's own name (the layout's `counterNames`: "Box 3", "Salle de prélèvement"). */
-  goToNamed: 'Présentez-vous :',
+  goToNamed: 'Présentez-vous\u202f:',
   /** `where`: "guichet 3", or the counter's name. */
   spokenCall: (ticket: string, where: string) => `Ticket ${ticket}, ${where}`,
   asleep: 'Écran en veille',
@@ -61,7 +61,7 @@ const en: Strings = {
   range: (low: number, high: number) => `${low} to ${high} min`,
   callBanner: 'Ticket called',
   goTo: 'Please go to',
-  goToNamed: 'Please go to:',
+  goToNamed: 'Please go to',
   spokenCall: (ticket: string, where: string) => `Ticket ${ticket}, ${where}`,
   asleep: 'Screen asleep',
   wakes: (when: string) => `back on ${when}`,

@@ -58,23 +58,37 @@ export type Calls = z.infer<typeof Calls>;
 
 /** At most this many services, or counters, named in one layout. */
 const MAX_NAMES = 100;
+/**
+ * The longest names: what fits the queue zone of the town hall's layouts (30 % of a 1080p screen's
+ * width, or a third of a portrait screen's height) in two lines, with three calls and two services
+ * (test/browser/zones.test.ts measures it); the board cuts a longer one with an ellipsis.
+ */
+export const MAX_SERVICE_NAME = 24;
+export const MAX_COUNTER_NAME = 16;
 
 /**
  * Extension: how the screen names services and counters ("État civil" rather than the id
  * `etat-civil`, "Box 3" rather than "guichet box-3"). `what`: "service" or "counter", in the
  * errors.
  */
-function namesById(what: string) {
+function namesById(what: string, maxLength: number) {
+  const notAnId = `not a ${what} id (1 to 64 characters among A-Z a-z 0-9 . _ -)`;
   const Name = z
     .string({ error: `expected the name people read for the ${what}` })
     .trim()
     .min(1, { error: `expected the name people read for the ${what} (not empty)` })
-    .max(60, { error: `expected a ${what} name of at most 60 characters` });
-  return z
-    .record(Id, Name, {
-      error: (issue) => (issue.code === 'invalid_key' ? `not a ${what} id (1 to 64 characters among A-Z a-z 0-9 . _ -)` : `expected an object of ${what} id: name`),
-    })
+    .max(maxLength, { error: `expected a ${what} name of at most ${maxLength} characters (it is read from across the room)` })
+    // One line of plain text: no line break, tab or other control character, no invisible direction mark.
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, { error: `expected a ${what} name on one line, without control or invisible characters` });
+  const Names = z
+    .record(Id, Name, { error: (issue) => (issue.code === 'invalid_key' ? notAnId : `expected an object of ${what} id: name`) })
     .refine((names) => Object.keys(names).length <= MAX_NAMES, { error: `expected at most ${MAX_NAMES} ${what} names` });
+  // zod's record skips a `__proto__` key without a word (it would set the prototype): refused here by name instead.
+  // (Typed with the inputs it takes, as Calls: a preprocess alone would take `unknown`.)
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) ctx.addIssue({ code: 'custom', path: ['__proto__'], message: `"__proto__" cannot be a ${what} id: choose another`, input: value });
+    return value;
+  }, Names) as unknown as z.ZodType<z.output<typeof Names>, z.input<typeof Names>>;
 }
 
 /** Zones overlap when their interiors meet (sharing an edge is fine). */
@@ -89,9 +103,9 @@ export const Layout = z
       zones: z.array(Zone, { error: 'expected a list of zones' }).min(1, { error: 'expected at least one zone' }).max(16, { error: 'expected at most 16 zones' }),
       calls: Calls.optional(),
       /** Extension: the services' names on the queue boards (a service not named shows its id, `serviceLabel`). */
-      serviceNames: namesById('service').optional(),
+      serviceNames: namesById('service', MAX_SERVICE_NAME).optional(),
       /** Extension: the counters' names where a call says where to go (a counter not named is "guichet <id>"). */
-      counterNames: namesById('counter').optional(),
+      counterNames: namesById('counter', MAX_COUNTER_NAME).optional(),
     },
     { error: 'expected a layout object' },
   )

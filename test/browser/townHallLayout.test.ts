@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { useBrowserAndSite } from '../support/suite.js';
+import { layoutProblems } from '../support/zoneFit.js';
 
 /**
  * The bundled town hall layout (carousel, queue zone, ticker) at the screen sizes of a waiting
@@ -31,49 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.close();
 });
-
-interface Problem {
-  zone: string;
-  what: string;
-}
-
-/** Every element and text line that leaves its zone, and every text below `minCapPx` of capital height. */
-async function layoutProblems(page: Page, minCapPx: number): Promise<{ problems: Problem[]; texts: number; smallestCapPx: number }> {
-  return page.evaluate((minCapPx) => {
-    const canvas = document.createElement('canvas').getContext('2d')!;
-    const capRatio = (style: CSSStyleDeclaration) => {
-      canvas.font = `${style.fontWeight} 100px ${style.fontFamily}`;
-      return canvas.measureText('H').actualBoundingBoxAscent / 100;
-    };
-    const problems: { zone: string; what: string }[] = [];
-    let texts = 0;
-    let smallestCapPx = Infinity;
-    const name = (el: Element) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
-    for (const zone of document.querySelectorAll<HTMLElement>('[data-zone]')) {
-      const id = zone.getAttribute('data-zone')!;
-      const box = zone.getBoundingClientRect();
-      const inside = (r: DOMRect, horizontal: boolean) =>
-        r.width === 0 || r.height === 0 || (r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && (!horizontal || (r.left >= box.left - 1 && r.right <= box.right + 1)));
-      for (const el of zone.querySelectorAll<HTMLElement>('*')) {
-        // A ticker line scrolls through its zone by design: it must fit its height only.
-        const scrolling = el.closest('.ticker-line') !== null;
-        if (!inside(el.getBoundingClientRect(), !scrolling)) problems.push({ zone: id, what: `${name(el)} leaves the zone` });
-        for (const node of el.childNodes) {
-          if (node.nodeType !== Node.TEXT_NODE || !node.textContent?.trim()) continue;
-          texts++;
-          const range = document.createRange();
-          range.selectNodeContents(node);
-          for (const line of range.getClientRects()) if (!inside(line, !scrolling)) problems.push({ zone: id, what: `text "${node.textContent.trim().slice(0, 30)}" leaves the zone` });
-          const style = getComputedStyle(el);
-          const capPx = parseFloat(style.fontSize) * capRatio(style);
-          smallestCapPx = Math.min(smallestCapPx, capPx);
-          if (capPx < minCapPx - 0.5) problems.push({ zone: id, what: `text "${node.textContent.trim().slice(0, 30)}" has capitals of ${capPx.toFixed(1)} px, under ${minCapPx.toFixed(1)}` });
-        }
-      }
-    }
-    return { problems, texts, smallestCapPx };
-  }, minCapPx);
-}
 
 function queueMorning(now: number): QueueEvent[] {
   const at = (minAgo: number) => new Date(now - minAgo * 60_000).toISOString();
@@ -112,7 +69,8 @@ describe('the town hall layout', () => {
       await page.waitForSelector('[data-zone="file"] [data-service="etat-civil"][data-wait-minutes]');
       expect(await page.textContent('[data-zone="file"] [data-service="titres"] .queue-range')).toBe('Service fermé');
       // The services as the layout names them (`serviceNames`), not their ids.
-      expect(await page.locator('[data-zone="file"] .queue-wait .queue-heading').allTextContents()).toEqual(['Attente estimée · État civil', 'Attente estimée · Pièces d’identité']);
+      expect(await page.locator('[data-zone="file"] .queue-waits > .queue-heading').allTextContents()).toEqual(['Attente estimée']);
+    expect(await page.locator('[data-zone="file"] .queue-wait .queue-service-name').allTextContents()).toEqual(['État civil', 'Pièces d’identité']);
 
       const first = await layoutProblems(page, minCapPx);
       expect(first.problems).toEqual([]);

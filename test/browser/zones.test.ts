@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
-import type { LayoutInput } from '../../src/shared/layout.js';
+import { MAX_COUNTER_NAME, MAX_SERVICE_NAME, type LayoutInput } from '../../src/shared/layout.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
@@ -10,6 +10,7 @@ import { playerUrl } from '../support/hubSuite.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { pushSet, startStandInHub, type StandInHub } from '../support/standInHub.js';
 import { useBrowserAndSite } from '../support/suite.js';
+import { layoutProblems } from '../support/zoneFit.js';
 
 /**
  * Layouts (§6) on a real player: zones each playing on their own, the queue zone, call
@@ -281,7 +282,8 @@ describe('zones', () => {
       const spoken = await page.evaluate(() => (window as unknown as { __spoken: unknown[] }).__spoken);
       if (voices[0]?.lang === 'fr-FR') expect(spoken).toEqual([{ text: counterNames ? 'Ticket A 42, Box 3' : 'Ticket A 42, guichet 3', lang: 'fr-FR' }]);
       else expect(spoken).toEqual([]); // no French voice: nothing spoken, the banner shown all the same
-      expect(await page.textContent('.call-banner .call-counter')).toBe(counterNames ? 'Présentez-vous : Box 3' : 'Présentez-vous au guichet 3');
+      expect(await page.textContent('.call-banner .call-counter')).toBe(counterNames ? 'Présentez-vous\u202f: Box 3' : 'Présentez-vous au guichet 3');
+      expect(await page.textContent('[data-zone="file"] .queue-call[data-ticket="A042"] .queue-counter')).toBe(counterNames ? 'Box 3' : 'guichet 3');
       // The two-tone chime, once for the one call.
       await expect.poll(() => page.evaluate(() => (window as unknown as { __tones: number }).__tones)).toBe(2);
       expect(errors).toEqual([]);
@@ -306,15 +308,57 @@ describe('zones', () => {
     const now = await page.evaluate(() => Date.now());
     await sendQueue(screen, [...openingEvents(now), { type: 'counter', counter: '3', open: false, services: ['titres'], at: new Date(now - 1_000).toISOString() }, { type: 'called', ticket: 'A041', counter: '1', at: new Date(now).toISOString() }]);
     await page.waitForSelector('.call-banner[data-call-ticket="A041"]');
-    expect(await page.textContent('.call-banner')).toBe('Ticket calledA041Please go to: Room 1');
+    expect(await page.textContent('.call-banner')).toBe('Ticket calledA041Please go to Room 1');
     expect(await page.textContent('[data-zone="file"] .queue-call[data-ticket="A041"] .queue-counter')).toBe('Room 1');
     expect(await page.textContent('[data-zone="file"] .queue-heading')).toBe('Called');
     expect(await page.textContent('[data-zone="file"] [data-service="titres"] .queue-range')).toBe('Service closed');
-    expect(await page.locator('[data-zone="file"] .queue-wait .queue-heading').allTextContents()).toEqual(['Estimated wait · Etat civil', 'Estimated wait · Passports and ID cards']);
+    expect(await page.locator('[data-zone="file"] .queue-waits > .queue-heading').allTextContents()).toEqual(['Estimated wait']);
+    expect(await page.locator('[data-zone="file"] .queue-wait .queue-service-name').allTextContents()).toEqual(['Etat civil', 'Passports and ID cards']);
     expect(await page.textContent('[data-zone="file"] [data-service="etat-civil"] .queue-range')).toMatch(/^(\d+ to \d+ min|under \d+ min|over \d+ h)$/);
     expect(await page.textContent('[data-zone="heure"] .clock-date')).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} /);
     expect(errors).toEqual([]);
     await context.close();
+  }, 60_000);
+
+  it('names of the longest length the layout takes stay inside the queue zone, landscape and portrait', async () => {
+    const portrait: LayoutInput = {
+      id: 'accueil-portrait',
+      zones: [
+        { id: 'main', x: 0, y: 0, width: 100, height: 58 },
+        { id: 'file', x: 0, y: 58, width: 100, height: 34, kind: 'queue', services: ['etat-civil', 'titres'] },
+        { id: 'bandeau', x: 0, y: 92, width: 100, height: 8, kind: 'ticker' },
+      ],
+    };
+    // As long as the schema takes them, in words as wide as French gives (MAX_SERVICE_NAME, MAX_COUNTER_NAME).
+    const serviceNames = { 'etat-civil': 'Élections et recensement', titres: 'Cartes d’identité (CNI)' };
+    const counterNames = { '1': 'Bureau 12 au RDC', '3': 'Salle des fêtes' };
+    expect(Object.values(serviceNames).map((name) => name.length)).toEqual([MAX_SERVICE_NAME, MAX_SERVICE_NAME - 1]);
+    expect(Math.max(...Object.values(counterNames).map((name) => name.length))).toBe(MAX_COUNTER_NAME);
+    for (const [width, height, layout] of [
+      [1920, 1080, THREE_ZONES],
+      [1080, 1920, portrait],
+    ] as const) {
+      const { context, page, errors } = await newPlayerPage(browser(), { width, height });
+      const screenId = `zones-long-names-${width}x${height}`;
+      await page.goto(playerUrl(site().url, hub.url, screenId, 'token'));
+      const screen = await hub.screen(screenId);
+      expect(await pushSet(screen, { revision: `zones-long-${width}`, playlists: clinicSet(site().url), layout: { ...layout, serviceNames, counterNames } })).toEqual({ ok: true });
+      await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
+      const now = await page.evaluate(() => Date.now());
+      const at = (minAgo: number) => new Date(now - minAgo * 60_000).toISOString();
+      await sendQueue(screen, [
+        ...openingEvents(now),
+        { type: 'called', ticket: 'A040', counter: '1', at: at(6) },
+        { type: 'called', ticket: 'T010', counter: '3', at: at(4) },
+        { type: 'called', ticket: 'A041', counter: '1', at: at(2) },
+      ]);
+      await page.waitForSelector('[data-zone="file"] [data-service="etat-civil"][data-wait-minutes]');
+      expect(await page.textContent('[data-zone="file"] .queue-call[data-ticket="T010"] .queue-counter')).toBe(counterNames['3']);
+      const { problems } = await layoutProblems(page, 0);
+      expect(problems, `${width}x${height}`).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
   }, 60_000);
 
   it('refuses an invalid layout with its path, and the old set plays on', async () => {

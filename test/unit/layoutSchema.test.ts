@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveCalls, Layout, playlistsOfZone, serviceLabel, type LayoutInput } from '../../src/shared/layout.js';
+import { effectiveCalls, Layout, MAX_COUNTER_NAME, MAX_SERVICE_NAME, playlistsOfZone, serviceLabel, type LayoutInput } from '../../src/shared/layout.js';
 import { LAYOUT_PRESETS } from '../../src/shared/layoutPresets.js';
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import { parseWith } from '../../src/shared/validationError.js';
@@ -109,10 +109,15 @@ describe('a set with a layout (playlists message)', () => {
     const parsed = parseWith(Layout, { ...example(), serviceNames: { 'etat-civil': '  État civil ', titres: 'Pièces d’identité' } });
     expect(parsed.ok && parsed.value.serviceNames).toEqual({ 'etat-civil': 'État civil', titres: 'Pièces d’identité' });
     expect(layoutError((l) => (l.serviceNames = { 'etat-civil': '   ' }))).toBe('serviceNames.etat-civil: expected the name people read for the service (not empty)');
-    expect(layoutError((l) => (l.serviceNames = { titres: 'x'.repeat(61) }))).toBe('serviceNames.titres: expected a service name of at most 60 characters');
+    expect(layoutError((l) => (l.serviceNames = { titres: 'x'.repeat(MAX_SERVICE_NAME + 1) }))).toBe(`serviceNames.titres: expected a service name of at most ${MAX_SERVICE_NAME} characters (it is read from across the room)`);
+    expect(parseWith(Layout, { ...example(), serviceNames: { titres: 'x'.repeat(MAX_SERVICE_NAME) } }).ok).toBe(true);
     expect(layoutError((l) => (l.serviceNames = { titres: 3 }))).toBe('serviceNames.titres: expected the name people read for the service');
     expect(layoutError((l) => (l.serviceNames = ['État civil']))).toBe('serviceNames: expected an object of service id: name');
     expect(layoutError((l) => (l.serviceNames = { 'état civil': 'État civil' }))).toBe('serviceNames.état civil: not a service id (1 to 64 characters among A-Z a-z 0-9 . _ -)');
+    expect(layoutError((l) => (l.serviceNames = { titres: 'Pièces\nd’identité' }))).toBe('serviceNames.titres: expected a service name on one line, without control or invisible characters');
+    expect(layoutError((l) => (l.serviceNames = { titres: 'Pi\u202eèces' }))).toBe('serviceNames.titres: expected a service name on one line, without control or invisible characters');
+    // A key zod's record would skip without a word (it would set the prototype) is refused by name.
+    expect(layoutError((l) => (l.serviceNames = JSON.parse('{"__proto__": "Accueil", "titres": "Titres"}')))).toBe('serviceNames.__proto__: "__proto__" cannot be a service id: choose another');
     expect(layoutError((l) => (l.serviceNames = Object.fromEntries(Array.from({ length: 101 }, (_, k) => [`s${k}`, `Service ${k}`]))))).toBe('serviceNames: expected at most 100 service names');
   });
 
@@ -120,6 +125,7 @@ describe('a set with a layout (playlists message)', () => {
     const parsed = parseWith(Layout, { ...example(), counterNames: { '3': 'Box 3', accueil: ' Accueil' } });
     expect(parsed.ok && parsed.value.counterNames).toEqual({ '3': 'Box 3', accueil: 'Accueil' });
     expect(layoutError((l) => (l.counterNames = { '3': '' }))).toBe('counterNames.3: expected the name people read for the counter (not empty)');
+    expect(layoutError((l) => (l.counterNames = { '3': 'x'.repeat(MAX_COUNTER_NAME + 1) }))).toBe(`counterNames.3: expected a counter name of at most ${MAX_COUNTER_NAME} characters (it is read from across the room)`);
     expect(layoutError((l) => (l.counterNames = { 'box 3': 'Box 3' }))).toBe('counterNames.box 3: not a counter id (1 to 64 characters among A-Z a-z 0-9 . _ -)');
   });
 

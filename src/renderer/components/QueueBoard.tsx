@@ -127,6 +127,8 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
       </section>
       )}
       <div className="queue-waits">
+        {/* One heading over the services' estimates (as "Appelés" over the calls), each service then by its name. */}
+        {showWait === 'range' && shown.length > 0 ? <h2 className="queue-heading">{t.waitHeading}</h2> : null}
         {shown.map((service) => {
           const board = view?.services.get(service);
           // An estimate whose range has not held lately is not shown: the board says the wait is unavailable.
@@ -135,7 +137,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
             // An undetermined wait, by the operator's choice: the service and whether it is open, no figure.
             return (
               <section key={service} className="queue-wait" data-service={onScreen ? service : undefined}>
-                <h2 className="queue-heading">{serviceLabel(service, context?.serviceNames)}</h2>
+                <h3 className="queue-heading queue-service-name">{serviceLabel(service, context?.serviceNames)}</h3>
                 <p className="queue-range">{board?.closed ? t.serviceClosed : t.calledOnScreen}</p>
               </section>
             );
@@ -149,9 +151,7 @@ export function QueueBoard({ services, onScreen, variant = 'item' }: { services:
               data-wait-minutes={onScreen && board?.estimate && !board.closed ? String(board.estimate.minutes) : undefined}
               data-wait-trusted={onScreen && board?.estimate && !board.trusted ? 'false' : undefined}
             >
-              <h2 className="queue-heading">
-                {t.waitHeading} · {serviceLabel(service, context?.serviceNames)}
-              </h2>
+              <h3 className="queue-heading queue-service-name">{serviceLabel(service, context?.serviceNames)}</h3>
               <p className="queue-range">{board?.closed ? t.serviceClosed : estimate ? waitRange(estimate, t) : board?.estimate ? t.waitUnavailable : t.noEstimate}</p>
               {estimate && variant === 'item' ? <p className="queue-ahead">{t.waiting(estimate.queueLength, estimate.openCounters)}</p> : null}
             </section>
