@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -320,22 +322,17 @@ describe('zones', () => {
     await context.close();
   }, 60_000);
 
-  it('names of the longest length the layout takes stay inside the queue zone, landscape and portrait', async () => {
-    const portrait: LayoutInput = {
-      id: 'accueil-portrait',
-      zones: [
-        { id: 'main', x: 0, y: 0, width: 100, height: 58 },
-        { id: 'file', x: 0, y: 58, width: 100, height: 34, kind: 'queue', services: ['etat-civil', 'titres'] },
-        { id: 'bandeau', x: 0, y: 92, width: 100, height: 8, kind: 'ticker' },
-      ],
-    };
+  it('names of the longest length the layout takes stay inside the queue zone of the town hall’s layouts, landscape and portrait', async () => {
+    // The bundle's own layouts (their names replaced by the longest).
+    const bundled = (file: string): LayoutInput => JSON.parse(readFileSync(resolve(import.meta.dirname, '../../playlists/mairie/layouts', file), 'utf8')) as LayoutInput;
+    const [landscape, portrait] = [bundled('accueil.layout.json'), bundled('accueil-portrait.layout.json')];
     // As long as the schema takes them, in words as wide as French gives (MAX_SERVICE_NAME, MAX_COUNTER_NAME).
     const serviceNames = { 'etat-civil': 'Élections et recensement', titres: 'Cartes d’identité (CNI)' };
     const counterNames = { '1': 'Bureau 12 au RDC', '3': 'Salle des fêtes' };
     expect(Object.values(serviceNames).map((name) => name.length)).toEqual([MAX_SERVICE_NAME, MAX_SERVICE_NAME - 1]);
     expect(Math.max(...Object.values(counterNames).map((name) => name.length))).toBe(MAX_COUNTER_NAME);
     for (const [width, height, layout] of [
-      [1920, 1080, THREE_ZONES],
+      [1920, 1080, landscape],
       [1080, 1920, portrait],
     ] as const) {
       const { context, page, errors } = await newPlayerPage(browser(), { width, height });
