@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
-import { AccuracyList, ImpressionList, PowerReport, ScreenList, WaitComparison } from '../../shared/adminApi.js';
+import { AccuracyList, ImpressionList, PowerReport, ScreenList, ScreenSet, WaitComparison } from '../../shared/adminApi.js';
+import { nameOf } from '../../shared/layout.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
 import { DataTable } from '../components/DataTable.js';
@@ -252,6 +253,19 @@ function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysT
   );
 }
 
+/**
+ * The names the site's screens show for its services (their layouts' `serviceNames`; a screen's
+ * own name for a service wins over the next screen's), read from the sets of at most 50 of them.
+ */
+async function siteServiceNames(api: HubApi, screenIds: readonly string[]): Promise<Record<string, string>> {
+  const sets = await Promise.all(screenIds.slice(0, 50).map((id) => api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet).catch(() => null)));
+  const names: Record<string, string> = {};
+  for (const set of sets) {
+    for (const [service, name] of Object.entries(set?.layout?.serviceNames ?? {})) if (!Object.hasOwn(names, service)) names[service] = name;
+  }
+  return names;
+}
+
 function WaitReport({ api }: { api: HubApi }) {
   const { t, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
@@ -264,14 +278,21 @@ function WaitReport({ api }: { api: HubApi }) {
   const waitsQuery = `since=${encodeURIComponent(toUtcTime(bounds.from))}&until=${encodeURIComponent(toUtcTime(bounds.until))}`;
   const waits = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/waits?${waitsQuery}`, WaitComparison) : { points: [] }), 30_000, [api, site, waitsQuery]);
   const accuracy = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList) : { accuracy: [] }), 30_000, [api, site, day]);
+  const siteScreens = (screens.data?.screens ?? []).filter((s) => s.site === site).map((s) => s.id);
+  const names = usePoll(() => siteServiceNames(api, siteScreens), null, [api, siteScreens.join(' ')]);
+  // A service as the room reads it, its id beside (the ticket system's).
+  const label = (service: string): string => {
+    const name = nameOf(service, names.data ?? undefined);
+    return name === undefined ? service : `${name} (${service})`;
+  };
   const series = useMemo(() => waitSeries(waits.data?.points ?? [], zone), [waits.data, zone]);
   const chart = useMemo<ChartConfiguration>(
     () => ({
       type: 'scatter',
       data: {
         datasets: series.flatMap((s, k) => [
-          { label: `${s.service} — ${t.estimated}`, data: s.estimated, borderColor: colorOf(k), backgroundColor: colorOf(k), showLine: true, pointRadius: 2 },
-          { label: `${s.service} — ${t.realized}`, data: s.realized, borderColor: colorOf(k), backgroundColor: '#ffffff', pointStyle: 'rectRot', pointRadius: 4, showLine: false },
+          { label: `${label(s.service)} — ${t.estimated}`, data: s.estimated, borderColor: colorOf(k), backgroundColor: colorOf(k), showLine: true, pointRadius: 2 },
+          { label: `${label(s.service)} — ${t.realized}`, data: s.realized, borderColor: colorOf(k), backgroundColor: '#ffffff', pointStyle: 'rectRot', pointRadius: 4, showLine: false },
         ]),
       },
       options: {
@@ -281,7 +302,7 @@ function WaitReport({ api }: { api: HubApi }) {
         },
       },
     }),
-    [series, t],
+    [series, t, names.data],
   );
   const rows = accuracyOf(accuracy.data?.accuracy ?? [], day);
 
@@ -305,7 +326,9 @@ function WaitReport({ api }: { api: HubApi }) {
       <DataTable data-report="accuracy" wrap={false} columns={[t.colService, t.colTickets, t.colMae, t.colCoverage]} empty={rows.length === 0 ? t.noWaits : null}>
         {rows.map((row) => (
           <tr key={row.service}>
-            <th scope="row">{row.service}</th>
+            <th scope="row" data-service={row.service}>
+              {label(row.service)}
+            </th>
             <td>{row.estimates}</td>
             <td>{row.meanAbsoluteErrorMin?.toLocaleString(locale, { maximumFractionDigits: 1 }) ?? '–'}</td>
             <td>{row.coverage?.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }) ?? '–'}</td>
