@@ -9,6 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { PushResult } from '../src/shared/adminApi.js';
 import type { Impression } from '../src/shared/impression.js';
 import { hashToken } from '../src/hub/secrets.js';
+import { openPostgresStores } from '../src/hub/stores/postgres/index.js';
 import { adminApi, rssMB, startHubProcess, type HubProcess } from '../test/support/hubProcess.js';
 import { startPostgres } from '../test/support/postgresServer.js';
 import { startRedis } from '../test/support/redisServer.js';
@@ -31,6 +32,7 @@ import { median, percentile } from './stats.js';
  * each node count, in the same minutes, for a comparison on a loaded machine (its lines are
  * printed as "baseline"; only the current build's figures are recorded).
  * ANTICHAMBRE_BENCH_PG_SETTINGS: PostgreSQL settings for the run, `name=value` separated by spaces.
+ * The ingest's baseline is measured in the same minutes: the same rounds straight into the store.
  */
 
 const CLUSTER_SOURCES = ['src/hub', 'src/shared', 'vite.hub.config.ts', 'package-lock.json', 'bench/clusterBench.ts', 'bench/clusterScreens.ts'];
@@ -42,6 +44,8 @@ const INGEST_SENDERS = 8;
 const INGEST_ROUNDS = 6;
 /** The first rounds, the burst: printed, not in the figure (the sustained rate). */
 const WARMUP_ROUNDS = 2;
+/** The baseline's rounds, straight into the store after the nodes' (all in the sustained state). */
+const STORE_ROUNDS = 4;
 
 /** One round of the ingest: its rate, and whether an autovacuum worker or a checkpoint ran during it. */
 interface IngestRound {
@@ -95,6 +99,34 @@ async function walPosition(db: pg.Client): Promise<bigint> {
   return BigInt(rows[0]!.at.split('.')[0]!);
 }
 
+/** Rounds of the ingest straight into the store: the same 8 senders' batches of 500, back to back, no socket and no node. */
+async function storeRounds(dbUrl: string, senderIds: readonly string[], firstRound: number): Promise<number[]> {
+  const stores = await openPostgresStores(dbUrl);
+  try {
+    const rates: number[] = [];
+    for (let k = 0; k < STORE_ROUNDS; k++) {
+      const round = firstRound + k;
+      const batches = senderIds.map((id, s) => {
+        const all = impressions(id, 10_000, Date.UTC(2026, 0, 1) + (round * senderIds.length + s) * 1e9);
+        return Array.from({ length: 20 }, (_, b) => all.slice(b * 500, b * 500 + 500));
+      });
+      const t0 = performance.now();
+      await Promise.all(
+        batches.map(async (list) => {
+          for (const batch of list) {
+            const answer = await stores.impressions.insert(batch, Date.now());
+            if (answer.stored !== batch.length) throw new Error(`bench cluster: a batch was not stored whole at the store: ${JSON.stringify(answer)}`);
+          }
+        }),
+      );
+      rates.push((senderIds.length * 10_000) / ((performance.now() - t0) / 1000));
+    }
+    return rates;
+  } finally {
+    await stores.close();
+  }
+}
+
 /** A rate in thousands, as the README writes it (123,000). */
 function thousands(rate: number): string {
   return (Math.round(rate / 1000) * 1000).toLocaleString('en');
@@ -145,6 +177,9 @@ interface NodeRun {
   /** The sustained ingest: the median of the rounds after WARMUP_ROUNDS, impressions/s. */
   ingest: number;
   ingestRounds: IngestRound[];
+  /** The baseline: the same rounds straight into the store after the nodes' (median, and each), impressions/s. */
+  storeIngest: number;
+  storeRates: number[];
   fanoutReceivedS: number;
   fanoutAckedS: number;
   rss: number[];
@@ -409,6 +444,16 @@ async function runWith(
         `statements, the most time first: ${ingestStatements.map((row) => `[${row.calls} calls, ${(row.total / Number(row.calls)).toFixed(2)} ms] ${row.query.replace(/\s+/g, ' ').slice(0, 80)}`).join(' | ')}`,
     );
 
+    // The baseline, in the same minutes and on the same database: the same rounds straight into the
+    // store (a PgImpressionStore in this process, the 8 senders' batches, no socket and no node), after
+    // the nodes' rounds, so in the same sustained state. How the nodes' rate compares with it says how
+    // much of the nodes' figure is PostgreSQL's and the disk's.
+    const storeRates = await storeRounds(dbUrl, senderIds, INGEST_ROUNDS);
+    const storeIngest = median(storeRates);
+    console.log(
+      `hub cluster ${nodeCount} node(s), the baseline: the same rounds straight into the store after them, ${thousands(storeIngest)}/s (${storeRates.map((rate) => `${Math.round(rate / 1000)}k`).join(', ')}); the nodes' sustained rate ${(ingest / storeIngest).toFixed(2)}× it`,
+    );
+
     // Fan-out: a push to the site of 1,000 screens (spread over every node) made through node 0.
     const f0 = performance.timeOrigin + performance.now();
     const push = await adminApi<PushResult>(nodes[0]!, 'POST', '/api/playlists', { playlists: [{ id: 'annonce', items: [{ id: 't', type: 'text', duration: 8, title: 'Fermeture exceptionnelle' }] }], target: { site: 'fanout' } });
@@ -450,6 +495,8 @@ async function runWith(
       clientLagP99: Math.max(...steady.map((answer) => answer.lagP99)),
       ingest,
       ingestRounds,
+      storeIngest,
+      storeRates,
       fanoutReceivedS,
       fanoutAckedS,
       rss,
@@ -536,7 +583,7 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
     label: `ingest into PostgreSQL (fsync on) through ${two.nodes} hub node${two.nodes > 1 ? 's' : ''} with ${two.screens.toLocaleString('en')} screens connected, batches of 500 from 8 screens, sustained (median of rounds ${WARMUP_ROUNDS + 1} to ${INGEST_ROUNDS} of 80,000; runs: those rounds)`,
     value: Math.round(two.ingest),
     unit: 'impressions/s',
-    text: `${thousands(two.ingest)} impressions/s sustained (rounds ${WARMUP_ROUNDS + 1} to ${INGEST_ROUNDS}: ${thousands(Math.min(...sustained(two)))} to ${thousands(Math.max(...sustained(two)))}); first ${WARMUP_ROUNDS} rounds ${two.ingestRounds.slice(0, WARMUP_ROUNDS).map((round) => thousands(round.rate)).join(' and ')}`,
+    text: `${thousands(two.ingest)} impressions/s sustained (rounds ${WARMUP_ROUNDS + 1} to ${INGEST_ROUNDS}: ${thousands(Math.min(...sustained(two)))} to ${thousands(Math.max(...sustained(two)))}); first ${WARMUP_ROUNDS} rounds ${two.ingestRounds.slice(0, WARMUP_ROUNDS).map((round) => thousands(round.rate)).join(' and ')}; the store alone after them, same database, ${thousands(two.storeIngest)}/s (ratio ${(two.ingest / two.storeIngest).toFixed(2)})`,
     runs: sustained(two).map(Math.round),
     goal: { op: '>=', value: 50_000 },
     ...common,
