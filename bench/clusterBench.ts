@@ -99,6 +99,17 @@ async function walPosition(db: pg.Client): Promise<bigint> {
   return BigInt(rows[0]!.at.split('.')[0]!);
 }
 
+/** Impressions each sender sends in a round, in batches of 500. */
+const PER_SENDER = 10_000;
+
+/** A round's batches for each sender: new ids, and times of their own (each sender and round its own stretch of days). */
+function roundBatches(senderIds: readonly string[], round: number): Impression[][][] {
+  return senderIds.map((id, s) => {
+    const all = impressions(id, PER_SENDER, Date.UTC(2026, 0, 1) + (round * senderIds.length + s) * 1e9);
+    return Array.from({ length: PER_SENDER / 500 }, (_, b) => all.slice(b * 500, b * 500 + 500));
+  });
+}
+
 /** Rounds of the ingest straight into the store: the same 8 senders' batches of 500, back to back, no socket and no node. */
 async function storeRounds(dbUrl: string, senderIds: readonly string[], firstRound: number): Promise<number[]> {
   const stores = await openPostgresStores(dbUrl);
@@ -106,10 +117,7 @@ async function storeRounds(dbUrl: string, senderIds: readonly string[], firstRou
     const rates: number[] = [];
     for (let k = 0; k < STORE_ROUNDS; k++) {
       const round = firstRound + k;
-      const batches = senderIds.map((id, s) => {
-        const all = impressions(id, 10_000, Date.UTC(2026, 0, 1) + (round * senderIds.length + s) * 1e9);
-        return Array.from({ length: 20 }, (_, b) => all.slice(b * 500, b * 500 + 500));
-      });
+      const batches = roundBatches(senderIds, round);
       const t0 = performance.now();
       await Promise.all(
         batches.map(async (list) => {
@@ -119,7 +127,7 @@ async function storeRounds(dbUrl: string, senderIds: readonly string[], firstRou
           }
         }),
       );
-      rates.push((senderIds.length * 10_000) / ((performance.now() - t0) / 1000));
+      rates.push((senderIds.length * PER_SENDER) / ((performance.now() - t0) / 1000));
     }
     return rates;
   } finally {
@@ -380,15 +388,11 @@ async function runWith(
     // the others (the write path not yet full: see the README's cluster section). The figure is the
     // sustained rate, the median of the rounds after WARMUP_ROUNDS; those are printed as the burst.
     // What ran in PostgreSQL meanwhile, and what the machine wrote, is printed with each round.
-    const perSender = 10_000;
     const ingestRounds: IngestRound[] = [];
     const ingestBusy = new Map<string, number>();
     await db.query('SELECT pg_stat_statements_reset()');
     for (let round = 0; round < INGEST_ROUNDS; round++) {
-      const batches = senderIds.map((id, s) => {
-        const all = impressions(id, perSender, Date.UTC(2026, 0, 1) + (round * senderIds.length + s) * 1e9);
-        return Array.from({ length: perSender / 500 }, (_, b) => all.slice(b * 500, b * 500 + 500));
-      });
+      const batches = roundBatches(senderIds, round);
       const c0 = await checkpoints(db);
       const lsn0 = await walPosition(db);
       const disk0 = diskWrittenMB();
@@ -424,7 +428,7 @@ async function runWith(
         await sampler.catch(() => {});
       }
       const roundS = (performance.now() - i0) / 1000;
-      const rate = (senders.length * perSender) / roundS;
+      const rate = (senders.length * PER_SENDER) / roundS;
       const own = process.cpuUsage(cpuAt0.own);
       const cores = {
         nodes: nodes.reduce((sum, node, n) => sum + cpuSeconds(node.pid) - cpuAt0.nodes[n]!, 0) / roundS,
