@@ -153,6 +153,17 @@ function describeRounds(rounds: IngestRound[]): string {
   );
 }
 
+/** A checkpoint now (the server's dirty pages written and synced), waited for. */
+async function checkpoint(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+}
+
 /** Checkpoints PostgreSQL has begun, timed and requested (pg_stat_checkpointer, PostgreSQL 17 and later). */
 async function checkpoints(db: pg.Client): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer');
@@ -544,6 +555,9 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
     const baseline = process.env['ANTICHAMBRE_BENCH_BASELINE'];
     const builds = baseline ? [baseline, undefined] : [undefined];
     for (const [nodes, entry] of counts.flatMap((n) => builds.map((b) => [n, b] as const))) {
+      // Each run from a checkpoint: what the previous run wrote (some 800,000 impressions) is flushed
+      // before, not in the middle of this run's steady state, where its stalls showed as this run's acks.
+      await checkpoint(postgres.adminUrl);
       const run = await runWith(nodes, screenCount, steadyMs, services, entry);
       if (run.build === 'current') runs.push(run);
       console.log(
