@@ -32,7 +32,8 @@ import { median, percentile } from './stats.js';
  * each node count, in the same minutes, for a comparison on a loaded machine (its lines are
  * printed as "baseline"; only the current build's figures are recorded).
  * ANTICHAMBRE_BENCH_PG_SETTINGS: PostgreSQL settings for the run, `name=value` separated by spaces.
- * The ingest's baseline is measured in the same minutes: the same rounds straight into the store.
+ * The ingest's baseline is measured in the same minutes: the same rounds straight into the store,
+ * alternated with the nodes' sustained rounds one for one.
  */
 
 const CLUSTER_SOURCES = ['src/hub', 'src/shared', 'vite.hub.config.ts', 'package-lock.json', 'bench/clusterBench.ts', 'bench/clusterScreens.ts'];
@@ -44,8 +45,6 @@ const INGEST_SENDERS = 8;
 const INGEST_ROUNDS = 6;
 /** The first rounds, the burst: printed, not in the figure (the sustained rate). */
 const WARMUP_ROUNDS = 2;
-/** The baseline's rounds, straight into the store after the nodes' (all in the sustained state). */
-const STORE_ROUNDS = 4;
 
 /** One round of the ingest: its rate, and whether an autovacuum worker or a checkpoint ran during it. */
 interface IngestRound {
@@ -110,29 +109,19 @@ function roundBatches(senderIds: readonly string[], round: number): Impression[]
   });
 }
 
-/** Rounds of the ingest straight into the store: the same 8 senders' batches of 500, back to back, no socket and no node. */
-async function storeRounds(dbUrl: string, senderIds: readonly string[], firstRound: number): Promise<number[]> {
-  const stores = await openPostgresStores(dbUrl);
-  try {
-    const rates: number[] = [];
-    for (let k = 0; k < STORE_ROUNDS; k++) {
-      const round = firstRound + k;
-      const batches = roundBatches(senderIds, round);
-      const t0 = performance.now();
-      await Promise.all(
-        batches.map(async (list) => {
-          for (const batch of list) {
-            const answer = await stores.impressions.insert(batch, Date.now());
-            if (answer.stored !== batch.length) throw new Error(`bench cluster: a batch was not stored whole at the store: ${JSON.stringify(answer)}`);
-          }
-        }),
-      );
-      rates.push((senderIds.length * PER_SENDER) / ((performance.now() - t0) / 1000));
-    }
-    return rates;
-  } finally {
-    await stores.close();
-  }
+/** One round of the ingest straight into the store: the same 8 senders' batches of 500, back to back, no socket and no node; its rate. */
+async function storeRound(stores: Awaited<ReturnType<typeof openPostgresStores>>, senderIds: readonly string[], round: number): Promise<number> {
+  const batches = roundBatches(senderIds, round);
+  const t0 = performance.now();
+  await Promise.all(
+    batches.map(async (list) => {
+      for (const batch of list) {
+        const answer = await stores.impressions.insert(batch, Date.now());
+        if (answer.stored !== batch.length) throw new Error(`bench cluster: a batch was not stored whole at the store: ${JSON.stringify(answer)}`);
+      }
+    }),
+  );
+  return (senderIds.length * PER_SENDER) / ((performance.now() - t0) / 1000);
 }
 
 /** A rate in thousands, as the README writes it (123,000). */
@@ -196,9 +185,11 @@ interface NodeRun {
   /** The sustained ingest: the median of the rounds after WARMUP_ROUNDS, impressions/s. */
   ingest: number;
   ingestRounds: IngestRound[];
-  /** The baseline: the same rounds straight into the store after the nodes' (median, and each), impressions/s. */
+  /** The baseline: the same rounds straight into the store, alternated with the nodes' sustained rounds (median, and each), impressions/s. */
   storeIngest: number;
   storeRates: number[];
+  /** Each sustained node round's rate over the store round beside it. */
+  pairRatios: number[];
   fanoutReceivedS: number;
   fanoutAckedS: number;
   rss: number[];
@@ -402,7 +393,7 @@ async function runWith(
     const ingestRounds: IngestRound[] = [];
     const ingestBusy = new Map<string, number>();
     await db.query('SELECT pg_stat_statements_reset()');
-    for (let round = 0; round < INGEST_ROUNDS; round++) {
+    const nodeRound = async (round: number): Promise<IngestRound> => {
       const batches = roundBatches(senderIds, round);
       const c0 = await checkpoints(db);
       const lsn0 = await walPosition(db);
@@ -447,7 +438,26 @@ async function runWith(
         senders: (own.user + own.system) / 1e6 / roundS,
       };
       const disk1 = diskWrittenMB();
-      ingestRounds.push({ rate, autovacuum: vacuumSeen, checkpoints: (await checkpoints(db)) - c0, cores, walMB: Number((await walPosition(db)) - lsn0) / 1e6, diskMB: disk0 === null || disk1 === null ? null : disk1 - disk0, dirtyMB: dirtyMax });
+      return { rate, autovacuum: vacuumSeen, checkpoints: (await checkpoints(db)) - c0, cores, walMB: Number((await walPosition(db)) - lsn0) / 1e6, diskMB: disk0 === null || disk1 === null ? null : disk1 - disk0, dirtyMB: dirtyMax };
+    };
+    // The baseline, in the same minutes and on the same database: the same rounds straight into the
+    // store (a PgImpressionStore in this process, the 8 senders' batches, no socket and no node),
+    // alternated with the nodes' sustained rounds one for one, in turn before and after (node, store,
+    // store, node, ...), so that each pair meets the same state of the table and the disk: the state
+    // grows by 80,000 rows a round, and this disk's pace moves within minutes. How the nodes' rate
+    // compares with it says how much of the nodes' figure is PostgreSQL's and the disk's.
+    const stores = await openPostgresStores(dbUrl);
+    const storeRates: number[] = [];
+    try {
+      for (let round = 0; round < WARMUP_ROUNDS; round++) ingestRounds.push(await nodeRound(round));
+      for (let k = 0; k < INGEST_ROUNDS - WARMUP_ROUNDS; k++) {
+        const storeFirst = k % 2 === 1;
+        if (storeFirst) storeRates.push(await storeRound(stores, senderIds, INGEST_ROUNDS + k));
+        ingestRounds.push(await nodeRound(WARMUP_ROUNDS + k));
+        if (!storeFirst) storeRates.push(await storeRound(stores, senderIds, INGEST_ROUNDS + k));
+      }
+    } finally {
+      await stores.close();
     }
     const ingest = median(ingestRounds.slice(WARMUP_ROUNDS).map((round) => round.rate));
     const busyAll = [...ingestBusy.values()].reduce((sum, n) => sum + n, 0);
@@ -455,18 +465,15 @@ async function runWith(
       "SELECT query, calls::text AS calls, total_exec_time AS total FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 5",
     );
     console.log(
-      `hub cluster ${nodeCount} node(s), during the ingest rounds: PostgreSQL's busy backends ${[...ingestBusy].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([what, n]) => `${what} ${((n / busyAll) * 100).toFixed(0)} %`).join(', ')}; ` +
-        `statements, the most time first: ${ingestStatements.map((row) => `[${row.calls} calls, ${(row.total / Number(row.calls)).toFixed(2)} ms] ${row.query.replace(/\s+/g, ' ').slice(0, 80)}`).join(' | ')}`,
+      `hub cluster ${nodeCount} node(s), during the nodes' ingest rounds: PostgreSQL's busy backends ${[...ingestBusy].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([what, n]) => `${what} ${((n / busyAll) * 100).toFixed(0)} %`).join(', ')}; ` +
+        `statements over the nodes' rounds and the store's, the most time first: ${ingestStatements.map((row) => `[${row.calls} calls, ${(row.total / Number(row.calls)).toFixed(2)} ms] ${row.query.replace(/\s+/g, ' ').slice(0, 80)}`).join(' | ')}`,
     );
 
-    // The baseline, in the same minutes and on the same database: the same rounds straight into the
-    // store (a PgImpressionStore in this process, the 8 senders' batches, no socket and no node), after
-    // the nodes' rounds, so in the same sustained state. How the nodes' rate compares with it says how
-    // much of the nodes' figure is PostgreSQL's and the disk's.
-    const storeRates = await storeRounds(dbUrl, senderIds, INGEST_ROUNDS);
     const storeIngest = median(storeRates);
+    const pairRatios = storeRates.map((rate, k) => ingestRounds[WARMUP_ROUNDS + k]!.rate / rate);
     console.log(
-      `hub cluster ${nodeCount} node(s), the baseline: the same rounds straight into the store after them, ${thousands(storeIngest)}/s (${storeRates.map((rate) => `${Math.round(rate / 1000)}k`).join(', ')}); the nodes' sustained rate ${(ingest / storeIngest).toFixed(2)}× it`,
+      `hub cluster ${nodeCount} node(s), the baseline: the same rounds straight into the store, alternated with the nodes' sustained rounds, ${thousands(storeIngest)}/s (${storeRates.map((rate) => `${Math.round(rate / 1000)}k`).join(', ')}); ` +
+        `the nodes' sustained rate ${(ingest / storeIngest).toFixed(2)}× it; pair by pair (the node round over the store round beside it) ${pairRatios.map((r) => r.toFixed(2)).join(', ')}, median ${median(pairRatios).toFixed(2)}`,
     );
 
     // Fan-out: a push to the site of 1,000 screens (spread over every node) made through node 0.
@@ -512,6 +519,7 @@ async function runWith(
       ingestRounds,
       storeIngest,
       storeRates,
+      pairRatios,
       fanoutReceivedS,
       fanoutAckedS,
       rss,
@@ -601,7 +609,7 @@ export async function benchCluster(results: ResultFile, screenCount = Number(pro
     label: `ingest into PostgreSQL (fsync on) through ${two.nodes} hub node${two.nodes > 1 ? 's' : ''} with ${two.screens.toLocaleString('en')} screens connected, batches of 500 from 8 screens, sustained (median of rounds ${WARMUP_ROUNDS + 1} to ${INGEST_ROUNDS} of 80,000; runs: those rounds)`,
     value: Math.round(two.ingest),
     unit: 'impressions/s',
-    text: `${thousands(two.ingest)} impressions/s sustained (rounds ${WARMUP_ROUNDS + 1} to ${INGEST_ROUNDS}: ${thousands(Math.min(...sustained(two)))} to ${thousands(Math.max(...sustained(two)))}); first ${WARMUP_ROUNDS} rounds ${two.ingestRounds.slice(0, WARMUP_ROUNDS).map((round) => thousands(round.rate)).join(' and ')}; the store alone after them, same database, ${thousands(two.storeIngest)}/s (ratio ${(two.ingest / two.storeIngest).toFixed(2)})`,
+    text: `${thousands(two.ingest)} impressions/s sustained (rounds ${WARMUP_ROUNDS + 1} to ${INGEST_ROUNDS}: ${thousands(Math.min(...sustained(two)))} to ${thousands(Math.max(...sustained(two)))}); first ${WARMUP_ROUNDS} rounds ${two.ingestRounds.slice(0, WARMUP_ROUNDS).map((round) => thousands(round.rate)).join(' and ')}; the store alone, same database, its rounds alternated with those, ${thousands(two.storeIngest)}/s (ratio ${(two.ingest / two.storeIngest).toFixed(2)}; round for round ${Math.min(...two.pairRatios).toFixed(2)} to ${Math.max(...two.pairRatios).toFixed(2)}, median ${median(two.pairRatios).toFixed(2)})`,
     runs: sustained(two).map(Math.round),
     goal: { op: '>=', value: 50_000 },
     ...common,
