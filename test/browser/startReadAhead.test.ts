@@ -164,7 +164,11 @@ async function holdPlayerCode(page: Page): Promise<() => void> {
 /**
  * The start frame's image in `zone`: its box on the page (px, rounded), whether it is drawn, the
  * sha256 of its bytes, and where they came from (the copy kept beside the list, a data URL; or
- * IndexedDB, an object URL); null when none is painted.
+ * IndexedDB, an object URL); null when none is painted. Drawn: the image decoded, and the page's
+ * stylesheet applied. The frame script runs as soon as it is fetched (`async`), possibly before
+ * the stylesheet has come, but the page paints nothing before its stylesheet in the head: a box
+ * measured before it (the body's margin, the image's own height) is no box the room sees, and
+ * was measured so once, on a loaded machine.
  */
 async function frameImage(page: Page, zone = 'main'): Promise<{ box: { x: number; y: number; width: number; height: number }; drawn: boolean; digest: string; from: 'copy' | 'database' } | null> {
   return page.evaluate(async (zone) => {
@@ -176,7 +180,8 @@ async function frameImage(page: Page, zone = 'main'): Promise<{ box: { x: number
     const blob = fromCopy ? new Blob([Uint8Array.from(atob(img.src.slice(img.src.indexOf(',') + 1)), (c) => c.charCodeAt(0))]) : watched.blobs.get(img.src);
     const digest = blob ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : `not an object URL: ${img.src}`;
     const rect = box.getBoundingClientRect();
-    return { box: { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, drawn: img.complete && img.naturalWidth > 0, digest, from: fromCopy ? 'copy' : 'database' };
+    const styled = getComputedStyle(box.parentElement!).position === 'fixed';
+    return { box: { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, drawn: styled && img.complete && img.naturalWidth > 0, digest, from: fromCopy ? 'copy' : 'database' };
   }, zone);
 }
 
