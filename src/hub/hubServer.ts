@@ -18,6 +18,7 @@ import { hubFeedSinks } from './feeds/feedSinks.js';
 import { MediaFacts } from './mediaFacts.js';
 import { MediaFiles } from './mediaFiles.js';
 import { registerRoutes } from './routes/index.js';
+import { answerFrameworkErrors } from './routes/errors.js';
 import type { NotifyConfig } from '../shared/notifications.js';
 import { ScreenChannel, type HubIo } from './screenChannel.js';
 import { guardRoutes, type RouteRule } from './routeAccess.js';
@@ -110,6 +111,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const app = Fastify({
     bodyLimit: MAX_JSON_BYTES,
     logger: false,
+    frameworkErrors: answerFrameworkErrors,
     trustProxy: options.trustProxy === true,
     ...(options.tls ? { https: readTls(options.tls) } : {}),
   });

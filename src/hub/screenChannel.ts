@@ -21,7 +21,8 @@ import {
   type PlaylistsMessage,
 } from '../shared/protocol.js';
 import type { QueueEvent } from '../shared/queue.js';
-import { formatIssues, parseWith } from '../shared/validationError.js';
+import { formatIssues, formatPath, parseWith } from '../shared/validationError.js';
+import { NUL_REFUSAL, nulCharacterPath, parseStorable } from './storableText.js';
 import { HubError } from './hubError.js';
 import type { AckedEvent, HubMetrics } from './hubMetrics.js';
 import { HandshakeLimiter } from './requestLimits.js';
@@ -43,7 +44,12 @@ interface Connection {
   pushing: string | null;
   /** The last status being stored: the next waits for it (a screen's statuses are stored in the order it sent them). */
   statuses: Promise<void>;
+  /** Whether the site's recent ticket events were sent after a hello: once a connection (a player says hello once; the history of a busy site is thousands of events, and sending it at each hello of one socket stalled the hub). */
+  historySent: boolean;
 }
+
+/** The events a screen sends a hub (§3; the map's keys, every one of them). */
+const SCREEN_EVENTS: ReadonlySet<string> = new Set(Object.keys({ hello: true, impressions: true, wait: true, status: true } satisfies Record<keyof ScreenToHubEvents, true>));
 
 function ackOf(value: unknown): AckFn {
   return typeof value === 'function' ? (value as AckFn) : () => {};
@@ -101,7 +107,8 @@ export class ScreenChannel {
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       // Another protocol is answered as such whatever the address did before (§3): it is no token guess.
       if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
-      const credentials = typeof auth['screenId'] === 'string' && typeof auth['token'] === 'string' ? { screenId: auth['screenId'], token: auth['token'] } : undefined;
+      // A screen id that is no id (§3's ids) names no screen: refused without a database read (PostgreSQL would fail on a NUL in it).
+      const credentials = Id.safeParse(auth['screenId']).success && typeof auth['token'] === 'string' ? { screenId: auth['screenId'] as string, token: auth['token'] } : undefined;
       const limited = this.handshakes.refusal(address, Date.now(), credentials);
       if (limited) return this.refuse(next, limited);
       const verified = credentials ? this.stores.screens.verify(credentials.screenId, credentials.token) : Promise.resolve(null);
@@ -195,8 +202,14 @@ export class ScreenChannel {
 
   private accept(socket: ScreenSocket): void {
     const screen = (socket.data as { screen: ScreenInfo }).screen;
-    const connection: Connection = { socket, screen, pushing: null, statuses: Promise.resolve() };
+    const connection: Connection = { socket, screen, pushing: null, statuses: Promise.resolve(), historySent: false };
     void socket.join([screenRoom(screen.id), siteRoom(screen.site)]);
+    // An event no player sends, with an acknowledgement: answered as refused (else its sender waits out its timeout, 10 s in §3).
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && SCREEN_EVENTS.has(event)) return;
+      const ack = args.at(-1);
+      if (typeof ack === 'function') (ack as AckFn)({ ok: false, error: `event: ${JSON.stringify(String(event).slice(0, 64))} is not an event a screen sends (${[...SCREEN_EVENTS].join(', ')})` });
+    });
     let set = this.connections.get(screen.id);
     if (!set) this.connections.set(screen.id, (set = new Set()));
     set.add(connection);
@@ -214,16 +227,18 @@ export class ScreenChannel {
     socket.on(
       'hello',
       this.guarded(`hello from ${screen.id}`, async (payload, ack) => {
-        const hello = parseWith(Hello, payload);
+        const hello = parseStorable(Hello, payload);
         if (!hello.ok) return ack({ ok: false, error: hello.error });
         ack({ ok: true, serverTime: toUtcTime(Date.now()) });
         await this.stores.screens.seen(screen.id, Date.now());
         const current = await this.stores.playlists.setFor(screen);
-        if (current && current.revision !== hello.value.revision) void this.push(connection, current);
+        if (current && current.revision !== hello.value.revision && connection.pushing !== current.revision) void this.push(connection, current);
         for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
         // Alerts cleared while it was offline: it keeps them until their `until` otherwise (§3: until `until` or `alert:clear`).
         const cleared = await this.stores.alerts.clearedFor(screen, Date.now());
         if (cleared.length > 0) this.clearAlertOn(connection, cleared);
+        if (connection.historySent) return;
+        connection.historySent = true;
         const recent = await this.stores.queue.recent(screen.site, Date.now());
         if (recent.length > 0) void this.sendQueue(connection, recent);
       }, 'hello'),
@@ -233,7 +248,7 @@ export class ScreenChannel {
       'impressions',
       this.guarded(`storing impressions from ${screen.id}`, async (payload, ack) => {
         const started = performance.now();
-        const message = parseWith(ImpressionsMessage, payload);
+        const message = parseStorable(ImpressionsMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
         if (foreign >= 0) return ack({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
@@ -249,7 +264,7 @@ export class ScreenChannel {
     socket.on(
       'wait',
       this.guarded(`storing wait estimates from ${screen.id}`, async (payload, ack) => {
-        const message = parseWith(WaitMessage, payload);
+        const message = parseStorable(WaitMessage, payload);
         if (!message.ok) return ack({ ok: false, error: message.error });
         await this.stores.waits.insert(screen.id, message.value.estimates, Date.now());
         ack({ ok: true });
@@ -270,7 +285,9 @@ export class ScreenChannel {
 
   private async storeStatus(connection: Connection, payload: unknown): Promise<void> {
     const { screen } = connection;
-    const status = parseStatus(payload);
+    const parsedStatus = parseStatus(payload);
+    const nul = parsedStatus.ok ? nulCharacterPath(parsedStatus.value) : null;
+    const status = nul ? { ok: false as const, error: `${formatPath(nul)}: ${NUL_REFUSAL}` } : parsedStatus;
     if (!status.ok) {
       this.metrics?.socketError('status');
       return this.log(`status from ${screen.id} ignored: ${status.error}`);
@@ -462,7 +479,7 @@ export class ScreenChannel {
       const part = events.slice(from, from + MAX_QUEUE_EVENTS);
       await this.timed('queue', () => connection.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('queue', { events: part })).catch(() => unanswered++);
     }
-    if (unanswered > 0) this.log(`${connection.screen.id}: no answer to ${unanswered} queue message(s); the events are sent again at its next hello`);
+    if (unanswered > 0) this.log(`${connection.screen.id}: no answer to ${unanswered} queue message(s); the events are sent again at its next connection`);
   }
 
   /** Relays a site's new ticket events to its screens connected to any node (one message to the site's room); timed until all answered. */
@@ -475,7 +492,7 @@ export class ScreenChannel {
       .emit('queue', { events }, (error: Error | null) => {
         if (error) {
           this.metrics?.socketError('queue timeout');
-          this.log(`site ${site}: some screens did not answer queue; the events are sent again at their next hello`);
+          this.log(`site ${site}: some screens did not answer queue; the events are sent again at their next connection`);
         } else this.metrics?.acked('queue', started);
       });
   }

@@ -55,6 +55,18 @@ export function storageKind(error: unknown): string | null {
   return base && base in STORAGE_CODES ? code : null;
 }
 
+/**
+ * PostgreSQL's "data exception" (SQLSTATE class 22: a value out of a column's range, a character
+ * its encoding cannot hold, a malformed date): the request's data, not the hub, is at fault. The
+ * schemas refuse what is known to fail (storableText.ts, the bounds of integers); this answers the
+ * rest as the caller's, with the database's reason, or null for any other error.
+ */
+export function dataException(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof severity === 'string' ? `${error.message} (SQLSTATE ${code})` : null;
+}
+
 function baseOf(kind: string): string {
   return /^(SQLITE_[A-Z]+)_/.exec(kind)?.[1] ?? kind;
 }

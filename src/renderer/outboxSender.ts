@@ -108,6 +108,8 @@ export class OutboxSender implements Disposable {
   private readonly estimates: SendLane;
   /** The hub's last refusal of one impression by name (null once a batch went through). */
   private refusal: string | null = null;
+  /** The hub's last refusal of one wait estimate by name (dropped; null once a batch went through whole). */
+  private estimateRefusal: string | null = null;
   /** Impressions set aside and offered again by this sender, not yet taken or refused. */
   private readonly offeredAgain = new Set<string>();
 
@@ -124,7 +126,7 @@ export class OutboxSender implements Disposable {
 
   /** Why sending is not going through now (impressions first, then estimates), or null. */
   get lastError(): string | null {
-    return this.impressions.error ?? this.refusal ?? this.estimates.error;
+    return this.impressions.error ?? this.refusal ?? this.estimates.error ?? this.estimateRefusal;
   }
 
   /** Sends what is waiting, now or as soon as the current rounds end. */
@@ -260,8 +262,20 @@ export class OutboxSender implements Disposable {
     const batch = await this.db.waitOutbox.orderBy('seq').limit(WAIT_ESTIMATES_PER_BATCH).toArray();
     if (batch.length === 0) return false;
     const ack = Ack.safeParse(await this.send({ event: 'wait', payload: { estimates: batch.map((queued) => queued.estimate) } }));
-    if (!ack.success || !ack.data.ok) throw new Error(`wait estimates not acknowledged: ${ack.data?.error ?? 'unexpected answer'}`);
-    await this.db.waitOutbox.bulkDelete(batch.map((queued) => queued.seq!));
+    if (ack.success && ack.data.ok) {
+      await this.db.waitOutbox.bulkDelete(batch.map((queued) => queued.seq!));
+      this.estimateRefusal = null;
+      return true;
+    }
+    const error = ack.data?.error ?? 'unexpected answer';
+    // An estimate the hub refuses by name would be refused again at every try, and the others
+    // queued behind it: it is dropped (the next one for its service comes within a minute), and
+    // the rest goes on. Any other refusal is tried again later, as a lost connection is.
+    const refused = /^estimates\[(\d+)\]/.exec(error);
+    const culprit = refused ? batch[Number(refused[1])] : undefined;
+    if (!culprit) throw new Error(`wait estimates not acknowledged: ${error}`);
+    await this.db.waitOutbox.delete(culprit.seq!);
+    this.estimateRefusal = error;
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Sha256, UtcTime } from './ids.js';
+import { Id, isRealUtcTime, Sha256, UtcTime } from './ids.js';
 import { ScreenViewing } from './contentLint.js';
 import { Impression } from './impression.js';
 import { checkZonesOfSet, Layout } from './layout.js';
@@ -207,7 +207,16 @@ export type ReadinessAnswer = z.infer<typeof ReadinessAnswer>;
  * zone and service, from the impressions of the site's screens (or of `screen` alone: one room).
  */
 /** A local day (YYYY-MM-DD) of the site's zone, or an instant. */
-export const DayOrTime = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), UtcTime], { error: 'expected a day like 2026-12-01 (the site\'s local day) or a UTC time like 2026-12-01T08:00:00.000Z' });
+const DAY_OR_TIME = 'expected a day like 2026-12-01 (the site\'s local day) or a UTC time like 2026-12-01T08:00:00.000Z';
+export const DayOrTime = z.string({ error: DAY_OR_TIME }).superRefine((text, ctx) => {
+  // A day of the calendar (2026-02-30 is none: before, it went on to the report and came back as "until must be after since").
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    if (!isRealUtcTime(`${text}T00:00:00.000Z`)) ctx.addIssue({ code: 'custom', message: `not a real day (month 01-12, a day of that month): ${text}` });
+    return;
+  }
+  const time = UtcTime.safeParse(text);
+  if (!time.success) ctx.addIssue({ code: 'custom', message: /^\d{4}-\d{2}-\d{2}T/.test(text) ? time.error.issues[0]!.message : DAY_OR_TIME });
+});
 export type DayOrTime = z.infer<typeof DayOrTime>;
 /** `since` (a day: from its local midnight), `until` (a day: to the end of it, included; absent: now). */
 export const ReachQuery = z.object({ since: DayOrTime, until: DayOrTime.optional(), screen: Id.optional() });

@@ -61,6 +61,41 @@ describe('against another hub', () => {
     await page.context().close();
   }, 60_000);
 
+  it('an estimate the hub refuses by name is dropped and the others go on (before, the whole queue of estimates stalled behind it)', async () => {
+    const taken: number[] = [];
+    let refusals = 0;
+    const strict = await startStandInHub({
+      answers: {
+        wait: (payload) => {
+          const estimates = (payload as { estimates: { queueLength: number }[] }).estimates;
+          const bad = estimates.findIndex((estimate) => estimate.queueLength > 1_000);
+          if (bad >= 0) {
+            refusals++;
+            return { ok: false, error: `estimates[${bad}].queueLength: expected a queue length of at most 1000` };
+          }
+          taken.push(...estimates.map((estimate) => estimate.queueLength));
+          return { ok: true };
+        },
+      },
+    });
+    const { page, errors } = await newPlayerPage(browser());
+    try {
+      await page.goto(site().url);
+      await waitForItem(page, 'un');
+      // 30 estimates left unsent, the sixth one the hub will refuse.
+      const estimate = (k: number) => ({ estimate: { service: 'titres', asOf: new Date(Date.UTC(2026, 11, 1, 8) + k * 60_000).toISOString(), minutes: 12, low: 8, high: 20, queueLength: k === 5 ? 5_000 : k, openCounters: 2 } });
+      await putInStore(page, 'waitOutbox', Array.from({ length: 30 }, (_, k) => estimate(k)));
+      await page.goto(playerUrl(site().url, strict.url, 'autre-4', 'token'));
+      await expect.poll(async () => (await readStore(page, 'waitOutbox')).length, { timeout: 15_000 }).toBe(0);
+      expect(refusals).toBe(1);
+      expect(taken.filter((length) => length < 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, k) => k).filter((k) => k !== 5));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+      await strict.close();
+    }
+  }, 60_000);
+
   it('impressions the hub refuses by name are set aside so the rest goes, offered again at the next connection, then only after a longer wait; the player is back within seconds of the hub closing the connection', async () => {
     // The first impression it sees is refused twice, the next one once; everything else is stored.
     const refusedTimes = new Map<string, number>();

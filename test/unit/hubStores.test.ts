@@ -302,6 +302,8 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect(await queue.store('prefecture', [{ type: 'called', ticket: 'A10', counter: 'c2', at: at(21) }])).toHaveLength(1);
     expect((await queue.recent('prefecture', T0 + 30 * 60_000)).map((e) => e.at)).toEqual([at(0), at(1), at(12), at(21)]);
     expect(await queue.recent('prefecture', T0 + 13 * 3_600_000)).toEqual([]);
+    // Not an event more than 15 minutes ahead of now (a ticket system's clock on the wrong day): it would stay "recent" until its date.
+    expect((await queue.recent('prefecture', T0)).map((e) => e.at)).toEqual([at(0), at(1), at(12)]);
     expect(await queue.recent('mairie', T0)).toEqual([]);
 
     await screens.add({ id: 'guichet', name: 'Guichet', site: 'prefecture', timezone: 'Europe/Paris' });

@@ -17,13 +17,12 @@ import {
   UserCreate,
   UserPatch,
 } from '../../shared/accounts.js';
-import { Id } from '../../shared/ids.js';
-import { parseWith } from '../../shared/validationError.js';
 import type { Access } from '../access.js';
 import { HubError } from '../hubError.js';
 import { hashPassword, newPassword } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
 import { errors } from './apiDocs.js';
+import { IdParam, parsed } from './requestParsing.js';
 import { auditCsv } from '../auditCsv.js';
 
 /**
@@ -31,13 +30,6 @@ import { auditCsv } from '../auditCsv.js';
  * audit log names them): they are disabled, which ends their sessions and refuses their tokens.
  */
 
-function parsed<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
-  const result = parseWith(schema, input);
-  if (!result.ok) throw new HubError(400, where ? `${where}: ${result.error}` : result.error);
-  return result.value;
-}
-
-const IdParam = z.object({ id: Id });
 const grantsText = (grants: readonly Grant[]): string => grants.map(grantText).join(' ');
 
 export async function accountRoutes(app: FastifyInstance, deps: { access: Access }): Promise<void> {

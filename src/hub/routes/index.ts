@@ -59,7 +59,7 @@ export interface RouteDeps {
 
 /** Registers every route; answers them all (as declared), for the test that each is documented. */
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<{ method: string; url: string }[]> {
-  answerErrors(app, deps.faults);
+  answerErrors(app, deps.faults, deps.log);
   countHttpErrors(app, deps.metrics);
   // First: the documentation collects the routes declared after it.
   const routes = await apiDocs(app);

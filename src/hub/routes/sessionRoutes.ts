@@ -3,12 +3,12 @@ import type {} from '@fastify/cookie';
 import { z } from 'zod';
 import { PasswordChange, SessionState, SignedOut, SignInOptions, SignInRequest } from '../../shared/accounts.js';
 import { toUtcTime } from '../../shared/ids.js';
-import { parseWith } from '../../shared/validationError.js';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE, type Access } from '../access.js';
 import { HubError } from '../hubError.js';
 import { hashPassword, passwordMatches } from '../passwords.js';
 import { callerOf } from '../routeAccess.js';
 import { errors } from './apiDocs.js';
+import { parsed } from './requestParsing.js';
 import { PENDING_MS, type SingleSignOn } from '../singleSignOn.js';
 
 /**
@@ -47,10 +47,9 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
   app.get('/api/session/options', { config: { access: 'public' }, schema: { summary: 'Ce que propose la page de connexion / What the sign-in page offers', tags: ['session'], security: [], response: { 200: SignInOptions, ...errors(429) } } }, async (): Promise<SignInOptions> => ({ oidc: deps.sso ? { label: deps.sso.settings.label } : null }));
 
   app.post('/api/session', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'public' }, schema: { summary: 'Se connecter (cookie de session) / Sign in (session cookie)', tags: ['session'], security: [], body: SignInRequest, response: { 200: SessionState, ...errors(400, 401, 429) } } }, async (request, reply): Promise<SessionState> => {
-    const parsed = parseWith(SignInRequest, request.body);
-    if (!parsed.ok) throw new HubError(400, parsed.error);
+    const body = parsed(SignInRequest, request.body, '');
     const now = Date.now();
-    const { user, sessionToken } = await access.signIn(parsed.value.email, parsed.value.password, request.ip, now);
+    const { user, sessionToken } = await access.signIn(body.email, body.password, request.ip, now);
     setSessionCookie(request, reply, sessionToken);
     reply.header('cache-control', 'no-store');
     return access.state({ user, address: request.ip, via: 'session', sessionToken, lastSeen: toUtcTime(now) });
@@ -81,19 +80,18 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
   // A user changes their own password: the current one is checked (throttled like a sign-in); their other sessions end.
   app.post('/api/session/password', { bodyLimit: SIGN_IN_BODY_BYTES, config: { access: 'signedIn' }, schema: { summary: 'Changer son mot de passe / Change one\'s password', tags: ['session'], body: PasswordChange, response: { 200: SignedOut, ...errors(400, 401, 403, 409, 429) } } }, async (request) => {
     const caller = callerOf(request);
-    const parsed = parseWith(PasswordChange, request.body);
-    if (!parsed.ok) throw new HubError(400, parsed.error);
+    const body = parsed(PasswordChange, request.body, '');
     const now = Date.now();
     if (caller.user.source !== 'local') throw new HubError(409, 'password: this account signs in through single sign-on; its password is the identity provider\'s');
     const wait = await access.throttle.waitSeconds(caller.user.email, request.ip, now);
     if (wait > 0) throw new HubError(429, `password: too many wrong current passwords; retry in ${wait} s`);
     const stored = await access.stores.accounts.passwordHashOf(caller.user.id);
     // No password yet (an administrator upgraded from before accounts): only an administrator's reset sets the first one.
-    if (!(await passwordMatches(parsed.value.current, stored))) {
+    if (!(await passwordMatches(body.current, stored))) {
       await access.throttle.failed(caller.user.email, request.ip, now);
       throw new HubError(400, 'current: not the current password');
     }
-    await access.stores.accounts.update(caller.user.id, { passwordHash: await hashPassword(parsed.value.password) });
+    await access.stores.accounts.update(caller.user.id, { passwordHash: await hashPassword(body.password) });
     const ended = await access.stores.sessions.endAllOf(caller.user.id, caller.via === 'session' ? caller.sessionToken : undefined);
     await access.audit(caller, { action: 'user.password', target: `user:${caller.user.id}`, detail: `changed by the user; ${ended} other session(s) ended` }, now);
     return { signedOut: ended };

@@ -7,6 +7,9 @@ import { QueueAccepted } from '../../shared/adminApi.js';
 import { errors, type RouteSchema } from './apiDocs.js';
 import { IdParam, parsed } from './requestParsing.js';
 import { bearerToken } from '../secrets.js';
+import { HubError } from '../hubError.js';
+import { QUEUE_EVENT_AHEAD_MS } from '../stores/storeRules.js';
+import { toUtcTime } from '../../shared/ids.js';
 
 /** The intake's route. */
 const SITE_QUEUE_ROUTE = '/api/sites/:id/queue';
@@ -64,6 +67,11 @@ export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: 
   app.post(SITE_QUEUE_ROUTE, { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite, schema, config: { access: 'public' } }, async (request): Promise<QueueAccepted> => {
     const { id: site } = parsed(IdParam, request.params, 'url');
     const { events } = parsed(QueueMessage, request.body, '');
+    const now = Date.now();
+    const ahead = events.findIndex((event) => Date.parse(event.at) > now + QUEUE_EVENT_AHEAD_MS);
+    if (ahead >= 0) {
+      throw new HubError(400, `events[${ahead}].at: ${events[ahead]!.at} is more than ${QUEUE_EVENT_AHEAD_MS / 60_000} minutes ahead of the hub's clock (${toUtcTime(now)}); check the ticket system's clock (nothing was stored)`);
+    }
     const fresh = await stores.queue.store(site, events);
     const screens = await stores.screens.idsOf({ site });
     if (fresh.length > 0) channel.queue(site, fresh);

@@ -6,6 +6,14 @@ import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH } from '../../shared/pairing.js';
 /** Events sent to a screen after its `hello`: the site's last this-many hours. */
 export const RECENT_EVENTS_MS = 12 * 3_600_000;
 
+/**
+ * How far ahead of the hub's clock a ticket event's `at` may be: a ticket system's clock a few
+ * minutes fast is taken; an event dated later (a clock set to the wrong day, the year 9999) is
+ * refused at the intake, and one stored before that rule is never sent after `hello` (it would
+ * stay "recent" until its date).
+ */
+export const QUEUE_EVENT_AHEAD_MS = 15 * 60_000;
+
 /** At most this many pairing codes waiting at once: a flood of requests cannot fill the database. */
 export const MAX_OPEN_PAIRINGS = 1_000;
 

@@ -5,7 +5,7 @@ import { eventKey } from '../../../shared/queueModel.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { QueueStore } from '../index.js';
-import { RECENT_EVENTS_MS } from '../storeRules.js';
+import { QUEUE_EVENT_AHEAD_MS, RECENT_EVENTS_MS } from '../storeRules.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 
 /** Ticket events of each site, kept once each, the sites' tokens and the realized waits (PostgreSQL). */
@@ -55,7 +55,7 @@ export class PgQueueStore implements QueueStore {
   }
 
   async recent(site: string, now: number): Promise<QueueEvent[]> {
-    const { rows } = await this.pool.query<{ event: string }>('SELECT event FROM queue_events WHERE site = $1 AND at >= $2 ORDER BY at', [site, toUtcTime(now - RECENT_EVENTS_MS)]);
+    const { rows } = await this.pool.query<{ event: string }>('SELECT event FROM queue_events WHERE site = $1 AND at >= $2 AND at <= $3 ORDER BY at', [site, toUtcTime(now - RECENT_EVENTS_MS), toUtcTime(now + QUEUE_EVENT_AHEAD_MS)]);
     return rows.flatMap((row) => {
       const parsed = QueueEvent.safeParse(JSON.parse(row.event));
       return parsed.success ? [parsed.data] : [];

@@ -5,7 +5,7 @@ import { eventKey } from '../../../shared/queueModel.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { QueueStore } from '../index.js';
-import { RECENT_EVENTS_MS } from '../storeRules.js';
+import { QUEUE_EVENT_AHEAD_MS, RECENT_EVENTS_MS } from '../storeRules.js';
 import type { SqliteDb } from './sqliteDb.js';
 import type { WalSync } from './walSync.js';
 
@@ -59,8 +59,8 @@ export class SqliteQueueStore implements QueueStore {
 
   async recent(site: string, now: number): Promise<QueueEvent[]> {
     return this.db
-      .prepare<[string, string], { event: string }>('SELECT event FROM queue_events WHERE site = ? AND at >= ? ORDER BY at')
-      .all(site, toUtcTime(now - RECENT_EVENTS_MS))
+      .prepare<[string, string, string], { event: string }>('SELECT event FROM queue_events WHERE site = ? AND at >= ? AND at <= ? ORDER BY at')
+      .all(site, toUtcTime(now - RECENT_EVENTS_MS), toUtcTime(now + QUEUE_EVENT_AHEAD_MS))
       .flatMap((row) => {
         const parsed = QueueEvent.safeParse(JSON.parse(row.event));
         return parsed.success ? [parsed.data] : [];
