@@ -31,15 +31,22 @@ declare global {
 
 export type ConfigResult = { ok: true; config: PlayerConfig } | { ok: false; error: string; config: PlayerConfig };
 
+/**
+ * What the page's address sets. An empty value is as if absent (`?lang=`), except for the hub,
+ * the screen and its token: an empty one is named (before, `?screen=accueil-1&token=` dropped the
+ * token without a word, and the player, a screen without a token, went to pairing).
+ */
 export function configFromQuery(search: string): ConfigResult {
   const params = new URLSearchParams(search);
   const raw: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
     const value = params.get(key);
-    if (value !== null && value !== '') raw[key] = value;
+    if (value !== null && (value !== '' || NAMED_WHEN_EMPTY.has(key))) raw[key] = value;
   }
   return checked(raw, 'the page address');
 }
+
+const NAMED_WHEN_EMPTY: ReadonlySet<string> = new Set(['hub', 'screen', 'token']);
 
 /** The valid settings, each invalid one named (one bad value does not drop the others: the hub's address and token stay). */
 function checked(raw: unknown, where: string): ConfigResult {

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { Impression } from '../shared/impression.js';
+import { checkZonesOfSet } from '../shared/layout.js';
 import { Alert, checkSetZones, PlaylistsMessageFields } from '../shared/protocol.js';
 import { PLAYER_DB_NAME } from './dbName.js';
 import type { QueueEvent, WaitEstimate } from '../shared/queue.js';
@@ -11,12 +12,19 @@ import type { StoredFileHead } from '../shared/startMedia.js';
  * later changes add `this.version(n)` steps with upgrades, never replace this one.
  */
 
+/**
+ * A set as stored, read back as it was taken: one taken before a playlist without `zone` needed
+ * a `main` zone in its layout stays readable (that playlist plays nowhere, as then), rather than
+ * the screen losing its set at the upgrade.
+ */
 export const StoredSet = PlaylistsMessageFields.extend({
   key: z.enum(['current', 'pending']),
   source: z.enum(['bundle', 'hub']),
   storedAt: z.number(),
-}).superRefine(checkSetZones);
+}).superRefine((set, ctx) => checkZonesOfSet(set.playlists, set.layout, ctx, ['playlists'], 'skipped'));
 export type StoredSet = z.infer<typeof StoredSet>;
+/** A set being taken (a bundle, a push): every rule of §6. */
+export const NewStoredSet = StoredSet.superRefine(checkSetZones);
 
 /**
  * A verified file: its bytes are the `parts` with its sha256, in offset order. (The read ahead at

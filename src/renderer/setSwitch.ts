@@ -1,14 +1,18 @@
 import { planFiles, type PlannedFile } from '../shared/mediaPlan.js';
 import { filesOf } from '../shared/playlist.js';
 import { isItemScheduled } from '../shared/schedule.js';
-import { StoredSet, type PlayerDb } from './db.js';
+import { NewStoredSet, StoredSet, type PlayerDb } from './db.js';
 import { DisposableStore, TimerSlot, toDisposable, type Disposable } from './disposables.js';
 import type { PlayerMedia } from './playerMedia.js';
 
 /**
  * A new set is kept as `pending` while its files download; the old one plays on. It takes
  * over once every file of its items that may play now is ready (or has failed: those items
- * are skipped), so the screen never goes from content to nothing.
+ * are skipped), so the screen never goes from content to nothing. Nor does it when those files
+ * all failed (a link that answers nothing, bytes that are not the sha256): a set with items that
+ * may play now, none of which can, waits, and the old one plays on while its files are tried
+ * again, unless the old one has nothing to show either. A set with nothing to play now by its
+ * schedules (the evening) takes over as it comes: that idle screen is the set's own.
  *
  * The first set of all (a fresh player: nothing on screen yet) takes over as soon as each of its
  * playlists can start: the files of its first item that may play now are ready (or have failed).
@@ -51,7 +55,11 @@ export class SetSwitch implements Disposable {
     if (this.owned.isDisposed) return;
     if (this.pending && !this.current) this.armFirstSetDeadline();
     this.owned.add(toDisposable(this.cache.onSettled(() => void this.tryPromote())));
-    this.owned.interval(() => this.plan(), REPLAN_MS);
+    // Replanned (and a set waiting for failed files weighed again: the old one's schedule may have ended meanwhile).
+    this.owned.interval(() => {
+      this.plan();
+      void this.tryPromote();
+    }, REPLAN_MS);
     this.plan();
     await this.tryPromote();
   }
@@ -112,7 +120,7 @@ export class SetSwitch implements Disposable {
   /** offer's work, in a turn of `serially` already. */
   private async store(set: Omit<StoredSet, 'key'>): Promise<boolean> {
     if (set.source === 'bundle' && this.hasHubSet()) return false;
-    const pending = StoredSet.parse({ ...set, key: 'pending' });
+    const pending = NewStoredSet.parse({ ...set, key: 'pending' });
     // Its files are asked for while it is written (a put refused leaves them to the next plan, which drops them).
     this.plan(pending);
     await this.db.sets.put(pending);
@@ -146,7 +154,27 @@ export class SetSwitch implements Disposable {
         for (const file of filesOf(item)) if (!this.settled(file.sha256)) return false;
       }
     }
-    return true;
+    const shows = this.showsNow(set, now);
+    return shows !== 'failed' || this.showsNow(this.current, now) !== 'shows';
+  }
+
+  /**
+   * What a set would show now: `shows` (an item that may play now with its files ready, or none
+   * needed; or an always-on queue or clock zone), `nothing` (no item may play now by its
+   * schedules), `failed` (items may play now, but each lacks a file: every attempt failed, or it is
+   * still coming).
+   */
+  private showsNow(set: StoredSet, now: number): 'shows' | 'nothing' | 'failed' {
+    if (set.layout?.zones.some((zone) => zone.kind === 'queue' || zone.kind === 'clock')) return 'shows';
+    let scheduled = false;
+    for (const playlist of set.playlists) {
+      for (const item of playlist.items) {
+        if (!isItemScheduled(playlist, item, this.timezone, now)) continue;
+        if (filesOf(item).every((file) => this.cache.isReady(file.sha256))) return 'shows';
+        scheduled = true;
+      }
+    }
+    return scheduled ? 'failed' : 'nothing';
   }
 
   /** Whether a playlist's first item that may play now (the one it starts with) has its files settled: ready, or failed (it is skipped). */

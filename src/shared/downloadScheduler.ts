@@ -148,6 +148,13 @@ export class DownloadScheduler<C extends Abortable> {
         this.status.set(file.sha256, { sha256: file.sha256, src: file.src, state: ready ? 'ready' : 'queued', done: this.storage.keptBytes(file.sha256), total: file.bytes ?? null, attempts: 0 });
       } else if (known.src !== file.src && !this.storage.has(file.sha256)) {
         known.src = file.src;
+        // Waiting for a retry of the old source (up to the refusal delay, 30 min, after a 404 or
+        // wrong bytes): a new source, from a new set that mends the old one's link, is tried now.
+        if (this.retryTimers.has(file.sha256)) {
+          this.deps.clock.clearTimeout(this.retryTimers.get(file.sha256));
+          this.retryTimers.delete(file.sha256);
+          delete known.nextTry;
+        }
       }
     }
     this.kick();

@@ -152,6 +152,41 @@ describe('against another hub', () => {
     }
   }, 90_000);
 
+  it('an urgent alert of any length the schema takes is on screen whole, title to last word, on a 1920×1080, 1280×720 and 1080×1920 screen; a word longer than an info band breaks', async () => {
+    const sentence = 'En raison d’une alerte météorologique, la mairie ferme ses portes à 15 h. Les rendez-vous de l’après-midi sont reportés ; vous serez rappelés. ';
+    const texts = [120, 160, 161, 300, 301, 420, 500].map((length) => sentence.repeat(5).slice(0, length).trim().padEnd(length, '.'));
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    for (const viewport of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }, { width: 1080, height: 1920 }]) {
+      const { page, errors } = await newPlayerPage(browser(), viewport);
+      try {
+        await page.goto(playerUrl(site().url, hub.url, `autre-fit-${viewport.width}`, 'token'));
+        const screen = await hub.screen(`autre-fit-${viewport.width}`);
+        const outside: string[] = [];
+        for (const [k, text] of [...texts, 'https://www.service-public.fr/particuliers/vosdroits/'.padEnd(300, 'x')].entries()) {
+          expect(await screen.timeout(5_000).emitWithAck('alert', { id: `urgent-${k}`, level: 'urgent', text, until })).toEqual({ ok: true });
+          const box = await page.locator(`[data-alert-id="urgent-${k}"]`).evaluate((el) => {
+            const rect = (e: Element | null) => (e ? ((r) => ({ top: r.top, bottom: r.bottom, left: r.left, right: r.right }))(e.getBoundingClientRect()) : null);
+            return { title: rect(el.querySelector('.alert-title')), text: rect(el.querySelector('.alert-text')), size: parseFloat(getComputedStyle(el.querySelector('.alert-text')!).fontSize) };
+          });
+          for (const [part, r] of [['title', box.title], ['text', box.text]] as const) {
+            if (!r || r.top < 0 || r.left < 0 || r.bottom > viewport.height || r.right > viewport.width) outside.push(`${text.length} characters, ${part}: ${JSON.stringify(r)}`);
+          }
+          // Still read from across the room: never below 22 px (the smallest step's floor).
+          expect(box.size).toBeGreaterThanOrEqual(22);
+          expect(await screen.timeout(5_000).emitWithAck('alert:clear', { id: `urgent-${k}` })).toEqual({ ok: true });
+        }
+        expect(outside, `${viewport.width}×${viewport.height}`).toEqual([]);
+        expect(await screen.timeout(5_000).emitWithAck('alert', { id: 'info-long-word', level: 'info', text: 'Pré-demande : https://ants.gouv.fr/'.padEnd(200, 'x'), until })).toEqual({ ok: true });
+        const band = await page.locator('[data-alert-id="info-long-word"] .alert-text').evaluate((el) => ({ right: el.getBoundingClientRect().right, overflow: el.scrollWidth > el.clientWidth }));
+        expect(band.right).toBeLessThanOrEqual(viewport.width);
+        expect(band.overflow).toBe(false);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }
+  }, 90_000);
+
   it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top, also after a restart', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await page.goto(playerUrl(site().url, hub.url, 'autre-2', 'token'));

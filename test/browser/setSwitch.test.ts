@@ -59,6 +59,44 @@ describe('a new set of playlists', () => {
   }, 60_000);
 });
 
+describe('a new set whose files fail', () => {
+  it('does not take the screen from content to the idle screen: it waits, the old set plays on; one with something that shows takes over', async () => {
+    const { context, page, errors } = await newPlayerPage(browser);
+    const use = (revision: string, id: string, items: unknown[]) => {
+      writeFileSync(join(dir, `${id}.json`), JSON.stringify({ id, items }));
+      writeFileSync(join(dir, 'bundles.json'), JSON.stringify({ default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: [`${id}.json`] }] } satisfies BundleIndex));
+    };
+    const sets = async () => (await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`).sort();
+    try {
+      use('r1', 'ancienne', [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }]);
+      await page.goto(site.url);
+      await waitForItem(page, 'ancien');
+      // Its one image: bytes that are not its sha256 (a bad upload, a link that now serves something else).
+      const posterSha = createHash('sha256').update(poster).digest('hex');
+      use('r-bad', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha }]);
+      await page.reload();
+      await expect.poll(sets, { timeout: 10_000 }).toEqual(['current:r1', 'pending:r-bad']);
+      // The file is refused (wrong bytes), and the old set plays on: never the idle screen.
+      await expect.poll(async () => (await readStore<{ sha256: string }>(page, 'mediaErrors')).map((error) => error.sha256), { timeout: 10_000 }).toContain(posterSha);
+      for (let k = 0; k < 6; k++) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(await onScreen(page)).toEqual({ playlistId: 'ancienne', itemId: 'ancien' });
+        expect(await page.locator('[data-idle]').count()).toBe(0);
+      }
+      expect(await sets()).toEqual(['current:r1', 'pending:r-bad']);
+      // A set with something that shows beside the refused image takes over, the image skipped.
+      use('r-mixed', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha }, { id: 'nouveau', type: 'text', duration: 5, title: 'Nouveau contenu' }]);
+      await page.reload();
+      await waitForItem(page, 'nouveau', 20_000);
+      expect(await sets()).toEqual(['current:r-mixed']);
+      expect(await page.locator('[data-item-id="affiche"]').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
+
 describe('the first set of a fresh player', () => {
   it('takes over once the first item of each playlist can show: its other files join as they come', async () => {
     // First in its playlist, an image from the bundle; then one that comes slowly (about 12 s).

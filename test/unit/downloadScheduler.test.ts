@@ -154,6 +154,27 @@ describe('DownloadScheduler', () => {
     expect(started.filter((s) => s === sha(2))).toHaveLength(2);
   });
 
+  it('a file waiting for the retry of a refused source is fetched at once from a new source (a new set mending the link)', async () => {
+    const { scheduler, started, settle, state } = setUp();
+    scheduler.want([file(1)]);
+    await vi.advanceTimersByTimeAsync(0);
+    await settle(sha(1), new Refused('wrong bytes', 'later'));
+    expect(state(sha(1))).toMatchObject({ state: 'failed', nextTry: Date.now() + 30 * 60_000 });
+    // The same source wanted again: it waits its delay.
+    scheduler.want([file(1)]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([sha(1)]);
+    // Another source: at once, and the old retry timer gone (one download, not two).
+    scheduler.want([{ ...file(1), src: 'https://cdn.example/1-fixed.png' }]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([sha(1), sha(1)]);
+    expect(state(sha(1))).toMatchObject({ state: 'downloading', src: 'https://cdn.example/1-fixed.png' });
+    expect(state(sha(1))!.nextTry).toBeUndefined();
+    await settle(sha(1), 'ok');
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(started).toEqual([sha(1), sha(1)]);
+  });
+
   it('gives up an attempt that sees nothing for twice the stall time, saying what it waited for, aborts it and tries again; its late success still counts', async () => {
     const { scheduler, started, pending, failures, events, state } = setUp();
     scheduler.want([file(1)]);

@@ -3,6 +3,7 @@ import { effectiveCalls, Layout, MAX_COUNTER_NAME, MAX_SERVICE_NAME, playlistsOf
 import { LAYOUT_PRESETS } from '../../src/shared/layoutPresets.js';
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import { parseWith } from '../../src/shared/validationError.js';
+import { NewStoredSet, StoredSet } from '../../src/renderer/db.js';
 
 /** Protocol §6's example layout. */
 function example(): LayoutInput {
@@ -103,6 +104,18 @@ describe('a set with a layout (playlists message)', () => {
     expect(unknown).toEqual({ ok: false, error: 'playlists[1].zone: unknown zone "cote" (the layout has main, file, bandeau)' });
     expect(set([{ id: 'b', zone: 'file', items: [] }], example())).toEqual({ ok: false, error: 'playlists[0].zone: zone "file" is a queue zone: it plays no playlist' });
     expect(set([{ id: 'b', zone: 'bandeau', items: [] }])).toEqual({ ok: false, error: 'playlists[0].zone: unknown zone "bandeau": without a layout the only zone is main' });
+  });
+
+  it('refuses a playlist without zone when the layout has no main zone (it would play nowhere), as it refuses zone "main" named; a set stored before that rule is still read', () => {
+    const sides = { id: 'cotes', zones: [{ id: 'gauche', x: 0, y: 0, width: 50, height: 100 }, { id: 'droite', x: 50, y: 0, width: 50, height: 100 }] };
+    expect(set([{ id: 'a', zone: 'gauche', items: [] }, { id: 'b', items: [] }], sides)).toEqual({ ok: false, error: 'playlists[1].zone: missing: without a zone it plays in "main", which the layout does not have (it has gauche, droite)' });
+    expect(set([{ id: 'b', zone: 'main', items: [] }], sides)).toEqual({ ok: false, error: 'playlists[0].zone: unknown zone "main" (the layout has gauche, droite)' });
+    const queueMain = { id: 'q', zones: [{ id: 'main', x: 0, y: 0, width: 100, height: 100, kind: 'queue' }] };
+    expect(set([{ id: 'b', items: [] }], queueMain)).toEqual({ ok: false, error: 'playlists[0].zone: zone "main" is a queue zone: it plays no playlist' });
+    // The player's own store reads back what it took before the rule; what it takes now has every rule.
+    const stored = { revision: 'r0', playlists: [{ id: 'a', zone: 'gauche', items: [] }, { id: 'b', items: [] }], layout: sides, key: 'current', source: 'hub', storedAt: 0 };
+    expect(StoredSet.safeParse(stored).success).toBe(true);
+    expect(parseWith(NewStoredSet, stored)).toEqual({ ok: false, error: 'playlists[1].zone: missing: without a zone it plays in "main", which the layout does not have (it has gauche, droite)' });
   });
 
   it('reads the services’ names (an extension), trimmed, and refuses a bad one at its path', () => {

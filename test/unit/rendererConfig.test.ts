@@ -45,4 +45,13 @@ describe("the web player's address", () => {
       config: { hub: 'https://hub.mairie.example', screen: 'accueil-1', token: 't0k' },
     });
   });
+
+  it('an empty token, screen or hub is named, not taken as absent; another empty value is', () => {
+    expect(configFromQuery('?hub=https%3A%2F%2Fhub.mairie.example&screen=accueil-1&token=&lang=')).toEqual({
+      ok: false,
+      error: 'the page address: token: expected a non-empty token',
+      config: { hub: 'https://hub.mairie.example', screen: 'accueil-1' },
+    });
+    expect(configFromQuery('?hub=&screen=')).toMatchObject({ ok: false, error: expect.stringMatching(/^the page address: hub: .*; screen: /) });
+  });
 });

@@ -25,9 +25,19 @@ export function AlertLayer({ board, lang }: { board: AlertBoard; lang: Lang }) {
       {urgent.map((alert) => (
         <div key={alert.id} className="alert-urgent" role="alert" data-alert-id={alert.id} data-alert-level={alert.level}>
           <div className="alert-title">{t.urgent}</div>
-          <div className="alert-text">{alert.text}</div>
+          <div className={urgentTextClass(alert.text)}>{alert.text}</div>
         </div>
       ))}
     </>
   );
+}
+
+/**
+ * An urgent alert's text's classes, its type size by its length: up to 160 characters at the
+ * largest size; beyond, smaller steps, so that the 500 characters an alert may have fit a
+ * 1280×720, 1920×1080 or 1080×1920 screen whole (measured: test/browser/otherHub.test.ts).
+ */
+function urgentTextClass(text: string): string {
+  if (text.length <= 160) return 'alert-text';
+  return text.length <= 300 ? 'alert-text alert-text-long' : 'alert-text alert-text-longer';
 }
