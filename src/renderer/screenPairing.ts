@@ -31,15 +31,27 @@ export async function forgetPairing(db: PlayerDb): Promise<void> {
   await db.settings.delete(PAIRED_KEY);
 }
 
+/** What the pairing screen shows: the code, or why there is none yet (the hub could not give one). */
+export interface PairingView {
+  code: string | null;
+  problem: string | null;
+}
+
 /** The code on screen, for the page. */
 export class PairingCodeShown {
-  private code: string | null = null;
+  private view: PairingView = { code: null, problem: null };
   private readonly listeners = new Listeners();
   subscribe = this.listeners.subscribe;
-  current = (): string | null => this.code;
+  current = (): PairingView => this.view;
 
   set(code: string | null): void {
-    this.code = code;
+    this.view = { code, problem: null };
+    this.listeners.notify();
+  }
+
+  /** No code: the hub could not be reached, or refused (said on screen, rather than dots for ever). */
+  failed(problem: string): void {
+    this.view = { code: null, problem };
     this.listeners.notify();
   }
 }
@@ -59,6 +71,7 @@ export async function pairScreen(db: PlayerDb, hubUrl: string, shown: PairingCod
       started = await answer(await fetch(new URL('/api/pairing', hubUrl), { method: 'POST' }), PairingStarted);
     } catch (error) {
       console.warn(`[antichambre] pairing: no code from ${hubUrl} (${String(error)}); trying again`);
+      shown.failed(error instanceof Error ? error.message : String(error));
       await sleep(PAIRING_RETRY_MS);
       continue;
     }

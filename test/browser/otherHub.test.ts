@@ -4,6 +4,7 @@ import { newPlayerPage, putInStore, readStore, waitForItem } from '../support/br
 import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { startStandInHub, type StandInHub } from '../support/standInHub.js';
+import { freePort } from '../support/postgresServer.js';
 import { useBrowserAndSite } from '../support/suite.js';
 
 /**
@@ -186,6 +187,21 @@ describe('against another hub', () => {
       }
     }
   }, 90_000);
+
+  it('a player to pair with a hub that does not answer says so, with when it tries again (before: dots for ever)', async () => {
+    const closed = await freePort();
+    const { page, errors } = await newPlayerPage(browser());
+    try {
+      await page.goto(`${site().url}?hub=${encodeURIComponent(`http://127.0.0.1:${closed}`)}`);
+      const problem = page.locator('[data-pairing-problem]');
+      await problem.waitFor({ timeout: 10_000 });
+      expect(await problem.textContent()).toMatch(/^Le hub ne donne pas de code \(.+\) : nouvel essai dans 10 s\. The hub gives no code \(.+\): trying again in 10 s\.$/);
+      expect(await page.getAttribute('[data-pairing-code]', 'data-pairing-code')).toBe('');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
 
   it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top, also after a restart', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });

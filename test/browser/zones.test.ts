@@ -482,6 +482,32 @@ describe('zones', () => {
     await context.close();
   }, 120_000);
 
+  it('a ticker with nothing to scroll shows the day and the time, still, until a line comes', async () => {
+    const { context, page, errors } = await newPlayerPage(browser());
+    try {
+      await page.goto(playerUrl(site().url, hub.url, 'zones-ticker-empty', 'token'));
+      const screen = await hub.screen('zones-ticker-empty');
+      const withoutBand = clinicSet(site().url).filter((p) => p.id !== 'infos');
+      expect(await pushSet(screen, { revision: 'zones-r-empty', playlists: withoutBand, layout: THREE_ZONES })).toEqual({ ok: true });
+      const clock = page.locator('[data-zone="bandeau"] [data-ticker-clock]');
+      await clock.waitFor({ timeout: 20_000 });
+      // "jeudi 4 décembre · 10:42", in the screen's language and zone.
+      expect(await clock.textContent()).toMatch(/^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \S+ · \d{2}:\d{2}$/);
+      const box = await page.locator('[data-zone="bandeau"]').evaluate((zone) => {
+        const z = zone.getBoundingClientRect();
+        const c = zone.querySelector('[data-ticker-clock]')!.getBoundingClientRect();
+        return { inside: c.left >= z.left && c.right <= z.right && c.top >= z.top && c.bottom <= z.bottom, text: zone.querySelector<HTMLElement>('[data-ticker-clock]')!.scrollWidth <= z.width };
+      });
+      expect(box).toEqual({ inside: true, text: true });
+      expect(await pushSet(screen, { revision: 'zones-r-full', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
+      await page.waitForSelector('[data-zone="bandeau"] .ticker-line', { timeout: 20_000 });
+      await expect.poll(() => clock.count(), { timeout: 10_000 }).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('a new set without a layout tears the other zones down (a side zone’s showing ends incomplete); main fills the screen again and plays on', async () => {
     const { context, page } = await newPlayerPage(browser());
     await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));

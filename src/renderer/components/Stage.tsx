@@ -89,7 +89,7 @@ function ZoneBox({ zone, children }: { zone: Zone; children: React.ReactNode }) 
 function ZoneContent({ runtime, name, lang, timezone }: { runtime: ZoneRuntime; name: string; lang: Lang; timezone: string }) {
   const { zone } = runtime;
   if (runtime.playback) return <PlaylistZone playback={runtime.playback} name={name} lang={lang} timezone={timezone} />;
-  if (runtime.ticker) return <TickerZone feed={runtime.ticker} />;
+  if (runtime.ticker) return <TickerZone feed={runtime.ticker} lang={lang} timezone={timezone} />;
   if (zone.kind === 'queue') return <QueueBoard services={zone.services ?? null} onScreen variant="zone" />;
   if (zone.kind === 'clock') return <ClockZone lang={lang} timezone={timezone} />;
   return null;

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { Lang } from '../i18n.js';
 import type { TickerFeed, TickerLine } from '../tickerFeed.js';
+import { formatClock, useMinuteClock } from './ClockZone.js';
 
 /**
  * A `ticker` zone (§6): one line scrolling right to left, continuously. Each line is its own
@@ -7,6 +9,8 @@ import type { TickerFeed, TickerLine } from '../tickerFeed.js';
  * from just off the right edge to just off the left one; the next line is launched once the
  * previous one's tail has come in, plus a gap, so new content joins the run behind what is already
  * scrolling and nothing on screen ever jumps. A line counts as an impression once it has crossed.
+ * With nothing to scroll (no text for the zone now), the band shows the day and the time, still:
+ * an empty band of colour looks broken from across the room.
  */
 
 /** Scrolling speed, in zone heights per second. */
@@ -20,9 +24,11 @@ interface Running {
   line: TickerLine;
 }
 
-export function TickerZone({ feed }: { feed: TickerFeed }) {
+export function TickerZone({ feed, lang, timezone }: { feed: TickerFeed; lang: Lang; timezone: string }) {
   const version = useSyncExternalStore(feed.subscribe, feed.getVersion);
   const [running, setRunning] = useState<Running[]>([]);
+  /** The feed had no line the last time it was asked. */
+  const [empty, setEmpty] = useState(false);
   /** Whether a line is on its way in (its tail not yet inside): the next waits for it. */
   const entering = useRef(false);
   const zoneRef = useRef<HTMLDivElement>(null);
@@ -30,6 +36,7 @@ export function TickerZone({ feed }: { feed: TickerFeed }) {
   const launch = () => {
     if (entering.current) return;
     const line = feed.next();
+    setEmpty(!line);
     if (!line) return;
     entering.current = true;
     setRunning((lines) => [...lines, { line }]);
@@ -50,6 +57,7 @@ export function TickerZone({ feed }: { feed: TickerFeed }) {
 
   return (
     <div className="ticker" ref={zoneRef}>
+      {empty && running.length === 0 ? <TickerClock lang={lang} timezone={timezone} /> : null}
       {running.map(({ line }) => (
         <TickerRun key={line.key} line={line} feed={feed} zone={zoneRef} onEntered={onEntered} onCrossed={onCrossed} />
       ))}
@@ -89,6 +97,16 @@ function TickerRun({ line, feed, zone, onEntered, onCrossed }: { line: TickerLin
   return (
     <div ref={ref} className="ticker-line" data-playlist-id={line.playlistId} data-item-id={line.itemId} style={{ transform: 'translateX(200vw)' }}>
       {line.text}
+    </div>
+  );
+}
+
+/** The band with nothing to scroll: the day and the time, still, in the screen's language. */
+function TickerClock({ lang, timezone }: { lang: Lang; timezone: string }) {
+  const { time, day } = formatClock(useMinuteClock(), lang, timezone);
+  return (
+    <div className="ticker-clock" data-ticker-clock="">
+      {day} · {time}
     </div>
   );
 }
