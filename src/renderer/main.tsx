@@ -36,6 +36,7 @@ import { IdentifyFlag, runCommand } from './screenCommands.js';
 import { PLAYER_VERSION } from './version.js';
 import { QueueTracker } from './queueTracker.js';
 import { kioskEventsFrom } from './kioskEvents.js';
+import { ConfigNotices } from './configNotices.js';
 import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './screenPairing.js';
 import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
@@ -50,7 +51,7 @@ async function boot(): Promise<void> {
   const configResult = await loadConfig();
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
-  const notice = configResult.ok ? null : configResult.error.split(' · ');
+  const notices = new ConfigNotices(configResult.ok ? [] : configResult.error.split(' · '));
   // A player that never decided what to show (a fresh one: its first item comes from the bundle)
   // reads the bundle and its playlists now, while its storage is read; the import below takes them.
   const appBase = new URL('./', window.location.href);
@@ -144,7 +145,7 @@ async function boot(): Promise<void> {
   const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
   root.render(
     <>
-      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? (credentials && 'name' in credentials ? credentials.name : undefined) ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notice={notice} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? (credentials && 'name' in credentials ? credentials.name : undefined) ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notices={notices} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );
@@ -182,7 +183,10 @@ async function boot(): Promise<void> {
         onQueue: (events) => queue.receive(events),
         kioskEvents: kioskEventsFrom(bridge),
         // A token got by pairing and refused now (rotated, screen paired again): show a code again.
-        ...(configured ? {} : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
+        // A configured token refused: said on screen (the bundle or the stored set plays on), not only in the log.
+        ...(configured
+          ? { onUnauthorized: () => notices.add(`token: the hub (${hubUrl}) refuses screen "${credentials.screenId}" with this token (unauthorized): a wrong one, or replaced since (antichambre-hub screen token ${credentials.screenId} gives a new one)`) }
+          : { onUnauthorized: () => void forgetPairing(db).then(() => window.location.reload()) }),
         runCommand: (command) =>
           runCommand(command, {
             reload: () => window.location.reload(),

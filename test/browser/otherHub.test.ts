@@ -203,6 +203,22 @@ describe('against another hub', () => {
     }
   });
 
+  it('a configured token the hub refuses is said on screen, and what plays plays on', async () => {
+    const refusing = await startStandInHub({ refuse: (auth) => (auth['token'] === 'revoked' ? 'unauthorized' : null) });
+    const { page, errors } = await newPlayerPage(browser());
+    try {
+      await page.goto(playerUrl(site().url, refusing.url, 'autre-5', 'revoked'));
+      const notice = page.locator('[data-config-error]');
+      await notice.waitFor({ timeout: 10_000 });
+      expect(await notice.locator('li').allTextContents()).toEqual([`token: the hub (${refusing.url}) refuses screen "autre-5" with this token (unauthorized): a wrong one, or replaced since (antichambre-hub screen token autre-5 gives a new one)`]);
+      await waitForItem(page, 'un');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+      await refusing.close();
+    }
+  });
+
   it('every active alert is on screen with its §5 hooks: three info bands, none over another, and two urgent ones each covering the screen, the newest on top, also after a restart', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await page.goto(playerUrl(site().url, hub.url, 'autre-2', 'token'));

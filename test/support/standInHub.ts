@@ -19,7 +19,7 @@ export interface StandInHub {
  * `pingTimeoutMs`: how long the hub waits for a pong; a player's own heartbeat check runs on its page's clock and
  * gives up after ping interval + this, so a long one keeps the connection across a page clock moved by many minutes.
  */
-export async function startStandInHub(options: { pingTimeoutMs?: number; answers?: Record<string, (payload: unknown) => unknown> } = {}): Promise<StandInHub> {
+export async function startStandInHub(options: { pingTimeoutMs?: number; answers?: Record<string, (payload: unknown) => unknown>; refuse?: (auth: Record<string, unknown>) => string | null } = {}): Promise<StandInHub> {
   const http = createServer();
   const io = new Server(http, { cors: { origin: '*' }, ...(options.pingTimeoutMs ? { pingTimeout: options.pingTimeoutMs } : {}) });
   const waiting: ((socket: Socket) => void)[] = [];
@@ -27,6 +27,14 @@ export async function startStandInHub(options: { pingTimeoutMs?: number; answers
   const latest = new Map<string, Socket>();
   const waitingFor: { screenId: string; resolve: (socket: Socket) => void }[] = [];
   const log: { screenId: string; event: string; payload: unknown }[] = [];
+  // `refuse`: the handshake's refusal (a connect_error with that message), or null to accept.
+  const refuse = options.refuse;
+  if (refuse) {
+    io.of(SCREENS_NAMESPACE).use((socket, next) => {
+      const refusal = refuse(socket.handshake.auth as Record<string, unknown>);
+      next(refusal ? new Error(refusal) : undefined);
+    });
+  }
   io.of(SCREENS_NAMESPACE).on('connection', (socket) => {
     socket.onAny((event: string, payload: unknown) => log.push({ screenId: String((socket.handshake.auth as { screenId?: unknown }).screenId ?? ''), event, payload }));
     // `answers`: how this hub acks the player's events (unanswered otherwise: the player's send times out).

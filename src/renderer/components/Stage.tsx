@@ -14,6 +14,7 @@ import { AlertLayer } from './AlertLayer.js';
 import { CallBanner } from './CallBanner.js';
 import { ClockZone } from './ClockZone.js';
 import { ConfigNotice } from './ConfigNotice.js';
+import type { ConfigNotices } from '../configNotices.js';
 import { IdentifyOverlay } from './IdentifyOverlay.js';
 import { IdleScreen } from './IdleScreen.js';
 import { StatusOverlay } from './StatusOverlay.js';
@@ -34,7 +35,8 @@ export interface StageProps {
   lang: Lang;
   timezone: string;
   /** Configuration errors to name on screen (file, field, reason). */
-  notice: readonly string[] | null;
+  /** The configuration's problems, at start and met since (a token the hub refuses). */
+  notices: ConfigNotices;
   hub: (() => HubReport) | null;
   queue: QueueTracker;
   announcer: CallAnnouncer;
@@ -46,7 +48,7 @@ export interface StageProps {
 }
 
 /** The screen: its zones laid out as boxes in percent of it (§6), the call banner, alerts and overlays over them. */
-export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notice, hub, queue, announcer, chime, showWait = 'range', power }: StageProps) {
+export function Stage({ screen, cache, alerts, identify, name, screenId, lang, timezone, notices, hub, queue, announcer, chime, showWait = 'range', power }: StageProps) {
   const { layout, zones } = useSyncExternalStore(screen.subscribe, screen.getView);
   // A `wait` item chimes by itself only when no layout announces calls (else the announcer does).
   const announcing = effectiveCalls(layout).show !== 'off';
@@ -71,7 +73,7 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
         {power ? <PowerSleep power={power} lang={lang} timezone={timezone} /> : null}
         <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
         <StatusOverlay cache={cache} hub={hub} />
-        {notice && notice.length > 0 ? <ConfigNotice errors={notice} /> : null}
+        <ConfigNoticeOf notices={notices} />
       </main>
     </QueueContext.Provider>
   );
@@ -138,4 +140,9 @@ function PlaylistZone({ playback, name, lang, timezone }: { playback: Playback; 
       ))}
     </>
   );
+}
+
+function ConfigNoticeOf({ notices }: { notices: ConfigNotices }) {
+  const lines = useSyncExternalStore(notices.subscribe, notices.current);
+  return lines.length > 0 ? <ConfigNotice errors={lines} /> : null;
 }
