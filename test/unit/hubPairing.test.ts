@@ -139,12 +139,19 @@ describe('dashboard additions', () => {
     expect((await call('GET', '/api/screens/kiosque/screenshot')).status).toBe(404);
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
     const socket = io(`${hub.url}/screens`, { auth: { screenId: 'kiosque', token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
-    socket.on('command', (_command: unknown, ack: (answer: unknown) => void) => ack({ ok: true, data: { png: png.toString('base64') } }));
+    let answer: Buffer = png;
+    socket.on('command', (_command: unknown, ack: (answer: unknown) => void) => ack({ ok: true, data: { png: answer.toString('base64') } }));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     expect((await call('POST', '/api/commands', json({ screen: 'kiosque', type: 'screenshot' }))).status).toBe(200);
     const shot = await fetch(new URL('/api/screens/kiosque/screenshot', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(shot.headers.get('content-type')).toBe('image/png');
+    expect(shot.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await shot.arrayBuffer())).toEqual(png);
+    // A screen that answers something else than a PNG (HTML here): not kept, the last PNG still served.
+    answer = Buffer.from('<html><script>alert(1)</script></html>');
+    expect((await call('POST', '/api/commands', json({ screen: 'kiosque', type: 'screenshot' }))).status).toBe(200);
+    const still = await fetch(new URL('/api/screens/kiosque/screenshot', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(Buffer.from(await still.arrayBuffer())).toEqual(png);
     socket.disconnect();
   });
 

@@ -95,7 +95,9 @@ export interface AdminDeps {
 }
 
 /** What `channel.command`'s screenshot answer carries (src/renderer/screenCommands.ts). */
-const ScreenshotData = z.object({ png: z.string().min(1) });
+/** A PNG's first eight bytes: a screenshot answer is kept only when it is one (the screen is not trusted to say what it sends). */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const ScreenshotData = z.object({ png: z.base64({ error: 'expected a PNG in base64' }).transform((text) => Buffer.from(text, 'base64')).refine((bytes) => bytes.subarray(0, 8).equals(PNG_SIGNATURE), { error: 'not a PNG' }) });
 
 /** Every admin route, in one list a role check (or a test) can walk. */
 export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, access }: AdminDeps): AdminRoute[] {
@@ -400,7 +402,7 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, acc
         const ack = await channel.command(screen, { id, type });
         await stores.commands.recordAck(id, ack, Date.now());
         const png = type === 'screenshot' && ack.ok ? ScreenshotData.safeParse(ack.data) : null;
-        if (png?.success) await stores.commands.recordScreenshot(screen, Buffer.from(png.data.png, 'base64'), Date.now());
+        if (png?.success) await stores.commands.recordScreenshot(screen, png.data.png, Date.now());
         await audit(request, { action: 'command.send', target: `screen:${screen}`, site: info.site, after: ack.ok ? 'ok' : `refused: ${ack.error ?? ''}`.slice(0, 200), detail: type });
         return { id, screen, type, ...ack };
       },
@@ -415,6 +417,8 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, acc
         const shot = await stores.commands.lastScreenshot(id);
         if (!shot) throw new HubError(404, `screen "${id}" has no screenshot yet (send it the screenshot command)`);
         reply.header('content-type', 'image/png');
+        // Never read as anything else (HTML, script), whatever bytes a screen sent.
+        reply.header('x-content-type-options', 'nosniff');
         reply.header('x-taken-at', shot.takenAt);
         reply.header('cache-control', 'no-store');
         return reply.send(shot.png);
