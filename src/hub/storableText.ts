@@ -11,9 +11,30 @@ import { formatPath, parseWith, type Parsed } from '../shared/validationError.js
 
 const NUL = '\u0000';
 
+/** Whether any string (or object key) in `value` holds U+0000. On every impressions batch: no path is built unless one does. */
+function holdsNul(value: unknown): boolean {
+  // Iterative: a value of the schema's `unknown` fields may nest deeper than a stack of calls goes.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'string') {
+      if (current.includes(NUL)) return true;
+    } else if (Array.isArray(current)) {
+      for (const inner of current) pending.push(inner);
+    } else if (typeof current === 'object' && current !== null) {
+      for (const key in current) {
+        if (key.includes(NUL)) return true;
+        pending.push((current as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
 /** Where the first string (or object key) holding U+0000 lies in `value` (a parsed, JSON-shaped value), in document order; null when none does. */
 export function nulCharacterPath(value: unknown): PropertyKey[] | null {
-  // Iterative, depth first: what reaches here was parsed by a schema of bounded depth, but a walk needs no stack of calls to be safe.
+  if (!holdsNul(value)) return null;
+  // Iterative, depth first, in document order.
   const pending: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
   while (pending.length > 0) {
     const { value: current, path } = pending.pop()!;
