@@ -162,16 +162,16 @@ export function playlistsOfZone<P extends Pick<Playlist, 'zone'>>(playlists: rea
  * Cross-checks of a set and its layout: each playlist's `zone` names a zone of the layout that
  * plays playlists (`playlist` or `ticker`); without a layout, only `main` exists; a playlist
  * without `zone` plays in `main`, which the layout must then have. Issues are added at
- * `playlists[i].zone` under `playlistsPath`. `zonelessWithoutMain: 'skipped'` lets that last
- * case pass (a set stored before the rule: read back as it was taken, those playlists played nowhere).
+ * `playlists[i].zone` under `playlistsPath`. `zoneless: 'skipped'` checks only the playlists that
+ * name a zone, as before that last rule (a set stored before it: read back as it was taken).
  */
-export function checkZonesOfSet(playlists: readonly Pick<Playlist, 'zone'>[], layout: Layout | undefined, ctx: z.RefinementCtx, playlistsPath: PropertyKey[] = ['playlists'], zonelessWithoutMain: 'refused' | 'skipped' = 'refused'): void {
+export function checkZonesOfSet(playlists: readonly Pick<Playlist, 'zone'>[], layout: Layout | undefined, ctx: z.RefinementCtx, playlistsPath: PropertyKey[] = ['playlists'], zoneless: 'checked' | 'skipped' = 'checked'): void {
   const zones = layout?.zones ?? FULL_SCREEN.zones;
   playlists.forEach((playlist, i) => {
+    if (playlist.zone === undefined && zoneless === 'skipped') return;
     const zone = zones.find((z) => z.id === (playlist.zone ?? MAIN_ZONE));
     const path = [...playlistsPath, i, 'zone'];
     if (!zone && playlist.zone === undefined) {
-      if (zonelessWithoutMain === 'skipped') return;
       // §6: a playlist without `zone` plays in main. A layout without main gave it no place: it was taken, and never played.
       ctx.addIssue({ code: 'custom', path, message: `missing: without a zone it plays in "${MAIN_ZONE}", which the layout does not have (it has ${zones.map((z) => z.id).join(', ')})` });
     } else if (!zone) {

@@ -115,6 +115,8 @@ describe('a set with a layout (playlists message)', () => {
     // The player's own store reads back what it took before the rule; what it takes now has every rule.
     const stored = { revision: 'r0', playlists: [{ id: 'a', zone: 'gauche', items: [] }, { id: 'b', items: [] }], layout: sides, key: 'current', source: 'hub', storedAt: 0 };
     expect(StoredSet.safeParse(stored).success).toBe(true);
+    // (Also one whose main is a queue zone: read as it was taken.)
+    expect(StoredSet.safeParse({ ...stored, playlists: [{ id: 'b', items: [] }], layout: queueMain }).success).toBe(true);
     expect(parseWith(NewStoredSet, stored)).toEqual({ ok: false, error: 'playlists[1].zone: missing: without a zone it plays in "main", which the layout does not have (it has gauche, droite)' });
   });
 
