@@ -239,7 +239,11 @@ export class ScreenChannel {
         if (cleared.length > 0) this.clearAlertOn(connection, cleared);
         if (connection.historySent) return;
         connection.historySent = true;
-        const recent = await this.stores.queue.recent(screen.site, Date.now());
+        // A read that fails (a busy database) leaves it to the next hello.
+        const recent = await this.stores.queue.recent(screen.site, Date.now()).catch((error: unknown) => {
+          connection.historySent = false;
+          throw error;
+        });
         if (recent.length > 0) void this.sendQueue(connection, recent);
       }, 'hello'),
     );

@@ -23,6 +23,8 @@ import type { PlayerMedia } from './playerMedia.js';
 export const REPLAN_MS = 30 * 60_000;
 /** With no set at all yet, a new one takes over after this long even if some of its files are still coming. */
 export const FIRST_SET_WAIT_MS = 10_000;
+/** How often a set waiting to take over is weighed again without a download settling. */
+export const WAITING_CHECK_MS = 60_000;
 
 export class SetSwitch implements Disposable {
   private current: StoredSet | null = null;
@@ -31,6 +33,8 @@ export class SetSwitch implements Disposable {
   private readonly owned = new DisposableStore();
   /** With no set at all yet: whatever set is pending at this deadline takes over, even if some of its files are still coming (set by the first set of all, not moved by the next). */
   private readonly firstSetDeadline = this.owned.add(new TimerSlot());
+  /** A set waiting is weighed again this often: a schedule boundary may let it take over (one of its items now plays, or the old set's ended), with no download to say so. */
+  private readonly waitingCheck = this.owned.add(new TimerSlot());
   /** Offers and promotions run one at a time: a promotion must not write back a set that an offer just replaced. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -131,16 +135,21 @@ export class SetSwitch implements Disposable {
     return true;
   }
 
-  /** Files of the current set and then of the pending one (or `offered`, a set being stored as pending), each soonest first. */
+  /**
+   * Files of the current set and then of the pending one (or `offered`, a set being stored as
+   * pending), each soonest first. A file both name is fetched from the pending set's source: the
+   * hub's last word (a set that mends a dead link must not wait behind the old link for ever).
+   */
   plan(offered?: StoredSet): void {
     const now = Date.now();
+    const next = offered ?? this.pending;
+    const nextFiles = next ? planFiles(next.playlists, this.timezone, now) : [];
+    const nextSource = new Map(nextFiles.map((file) => [file.sha256, file.src]));
     const seen = new Set<string>();
     const files: PlannedFile[] = [];
-    for (const set of [this.current, offered ?? this.pending]) {
-      for (const file of set ? planFiles(set.playlists, this.timezone, now) : []) {
-        if (!seen.has(file.sha256)) files.push(file);
-        seen.add(file.sha256);
-      }
+    for (const file of [...(this.current ? planFiles(this.current.playlists, this.timezone, now) : []), ...nextFiles]) {
+      if (!seen.has(file.sha256)) files.push({ ...file, src: nextSource.get(file.sha256) ?? file.src });
+      seen.add(file.sha256);
     }
     this.cache.want(files);
   }
@@ -194,7 +203,11 @@ export class SetSwitch implements Disposable {
 
   private async promoteIfReady(force: boolean): Promise<void> {
     const pending = this.pending;
-    if (!pending || !((force && !this.current) || this.readyNow(pending))) return;
+    if (!pending) return;
+    if (!((force && !this.current) || this.readyNow(pending))) {
+      this.waitingCheck.arm(() => void this.tryPromote(), WAITING_CHECK_MS);
+      return;
+    }
     const current: StoredSet = { ...pending, key: 'current' };
     const written = this.db.transaction('rw', this.db.sets, async () => {
       await this.db.sets.put(current);

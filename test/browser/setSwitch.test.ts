@@ -90,6 +90,12 @@ describe('a new set whose files fail', () => {
       await waitForItem(page, 'nouveau', 20_000);
       expect(await sets()).toEqual(['current:r-mixed']);
       expect(await page.locator('[data-item-id="affiche"]').count()).toBe(0);
+      // A set that mends the link (the same file, from a source that serves it right): fetched from
+      // the new source at once, though the set on screen still names the old one; it takes over.
+      use('r-fixed', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('good', 'poster'), sha256: posterSha }]);
+      await page.reload();
+      await waitForItem(page, 'affiche', 20_000);
+      expect(await sets()).toEqual(['current:r-fixed']);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -103,7 +103,7 @@ describe.each(ENGINES)('bad input on $engine', ({ db }) => {
     expect(signIn).toEqual({ status: 400, body: { error: 'email: a NUL character (U+0000) cannot be stored' } });
   });
 
-  it('a handshake whose screen id is no id is refused as unauthorized, without a database read', async () => {
+  it('a handshake whose screen id is no id is refused as unauthorized (on PostgreSQL it was "hub: internal error")', async () => {
     const refused = await new Promise<string>((resolve) => {
       const socket = io(`${hub.url}/screens`, { auth: { screenId: 'accueil\u0000', token: created.token, protocol: 1, version: 'unit' }, transports: ['websocket'], reconnection: false });
       socket.once('connect_error', (error) => resolve(error.message));
