@@ -103,6 +103,40 @@ describe('a new set whose files fail', () => {
   }, 60_000);
 });
 
+describe('a new set waiting on a failed file', () => {
+  it('takes over within a minute of one of its items starting by its schedule (page clock), not at the next half-hour replan', async () => {
+    const { context, page, errors } = await newPlayerPage(browser);
+    const use = (revision: string, id: string, items: unknown[]) => {
+      writeFileSync(join(dir, `${id}.json`), JSON.stringify({ id, items }));
+      writeFileSync(join(dir, 'bundles.json'), JSON.stringify({ default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: [`${id}.json`] }] } satisfies BundleIndex));
+    };
+    try {
+      await page.clock.install({ time: Date.parse('2026-12-07T10:00:00.000Z') });
+      use('r1', 'ancienne', [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }]);
+      await page.goto(site.url);
+      await waitForItem(page, 'ancien');
+      // Its image is refused (wrong bytes; tried again only in 30 min), its text starts at 10:10.
+      const posterSha = createHash('sha256').update(poster).digest('hex');
+      use('r-later', 'nouvelle', [
+        { id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha },
+        { id: 'plus-tard', type: 'text', duration: 5, title: 'Nouveau contenu', schedule: { timezone: 'UTC', hours: [{ start: '10:10', end: '23:00' }] } },
+      ]);
+      await page.reload();
+      await expect.poll(async () => (await readStore<{ sha256: string }>(page, 'mediaErrors')).map((error) => error.sha256), { timeout: 10_000 }).toContain(posterSha);
+      await page.clock.runFor(5_000);
+      expect(await onScreen(page)).toEqual({ playlistId: 'ancienne', itemId: 'ancien' });
+      // 10:10:30, then a minute and a second: the set waiting is weighed again, its text may play: it takes over (the replan would come at 10:30).
+      await page.clock.runFor(Date.parse('2026-12-07T10:10:30.000Z') - (await page.evaluate(() => Date.now())));
+      for (let k = 0; k < 61 && (await onScreen(page).then((now) => now === 'idle' || now?.itemId !== 'plus-tard')); k++) await page.clock.runFor(1_000);
+      expect(await onScreen(page)).toEqual({ playlistId: 'nouvelle', itemId: 'plus-tard' });
+      expect(await page.evaluate(() => new Date(Date.now()).toISOString() < '2026-12-07T10:11:32.000Z')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
 describe('the first set of a fresh player', () => {
   it('takes over once the first item of each playlist can show: its other files join as they come', async () => {
     // First in its playlist, an image from the bundle; then one that comes slowly (about 12 s).
