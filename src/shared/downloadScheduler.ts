@@ -275,8 +275,15 @@ export class DownloadScheduler<C extends Abortable> {
       const kind = this.storage.retryKind(error);
       s.error = error instanceof Error ? error.message : String(error);
       s.attempts++;
-      // The retry is scheduled before anything else is awaited: nothing can keep the file from it.
-      this.scheduleRetry(file, s, kind);
+      if (s.src !== file.src) {
+        // Wanted from another source since this attempt began (a new set mending the link): the
+        // old source's failure says nothing of the new one, which is tried at once (the kick below).
+        s.state = 'queued';
+        delete s.nextTry;
+      } else {
+        // The retry is scheduled before anything else is awaited: nothing can keep the file from it.
+        this.scheduleRetry(file, s, kind);
+      }
       await this.storage.failed(file, s, attempt, kind);
     } finally {
       // An abandoned attempt was already accounted for; a newer one may hold the file now.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { BundleIndex } from '../../src/shared/bundle.js';
 import { launchBrowser, newPlayerPage, onScreen, readStore, storedDigest, waitForItem } from '../support/browser.js';
 import { startMediaServer, type MediaServer } from '../support/mediaServer.js';
@@ -17,6 +17,23 @@ let dir: string;
 const bytes = new Uint8Array(2_000_000).map((_, i) => (i * 7919) & 0xff);
 // An image that comes slowly too (about 12 s): a bundled PNG with 1.9 MB after its end, which a decoder ignores.
 const poster = Buffer.concat([readFileSync(join(PLAYLISTS_DIR, 'media', 'mairie-fetes.png')), Buffer.alloc(1_900_000)]);
+const posterSha = createHash('sha256').update(poster).digest('hex');
+
+/** The site's bundle becomes one playlist `id` of these items, at this revision. */
+function useBundle(revision: string, id: string, items: unknown[]): void {
+  writeFileSync(join(dir, `${id}.json`), JSON.stringify({ id, items }));
+  writeFileSync(join(dir, 'bundles.json'), JSON.stringify({ default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: [`${id}.json`] }] } satisfies BundleIndex));
+}
+
+/** The sets the player stored, as `key:revision`, sorted. */
+async function storedSets(page: Page): Promise<string[]> {
+  return (await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`).sort();
+}
+
+/** The files whose download the player recorded as failed. */
+async function failedFiles(page: Page): Promise<string[]> {
+  return (await readStore<{ sha256: string }>(page, 'mediaErrors')).map((error) => error.sha256);
+}
 
 beforeAll(async () => {
   media = await startMediaServer({ film: { bytes, type: 'video/webm' }, poster: { bytes: poster, type: 'image/png' } });
@@ -38,15 +55,10 @@ describe('a new set of playlists', () => {
 
     // A new bundle whose item now needs a file that comes slowly (about 12 s).
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(
-      join(dir, 'nouvelle.json'),
-      JSON.stringify({ id: 'nouvelle', items: [{ id: 'film', type: 'video', duration: 5, src: media.url('slow', 'film'), sha256 }, { id: 'nouveau', type: 'text', duration: 5, title: 'Nouveau contenu' }] }),
-    );
-    const index: BundleIndex = { default: 'test', bundles: [{ id: 'test', name: 'Test', revision: 'r2', playlists: ['nouvelle.json'] }] };
-    writeFileSync(join(dir, 'bundles.json'), JSON.stringify(index));
+    useBundle('r2', 'nouvelle', [{ id: 'film', type: 'video', duration: 5, src: media.url('slow', 'film'), sha256 }, { id: 'nouveau', type: 'text', duration: 5, title: 'Nouveau contenu' }]);
     await page.reload();
     await waitForItem(page, 'ancien');
-    await expect.poll(async () => (await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`).sort(), { timeout: 10_000 }).toEqual(['current:r1', 'pending:r2']);
+    await expect.poll(() => storedSets(page), { timeout: 10_000 }).toEqual(['current:r1', 'pending:r2']);
     // While the file comes, only the old set is on screen.
     for (let k = 0; k < 6; k++) {
       await new Promise((r) => setTimeout(r, 1_000));
@@ -54,7 +66,7 @@ describe('a new set of playlists', () => {
     }
     // Once it is there, the new set takes over.
     await waitForItem(page, 'nouveau', 30_000);
-    expect((await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`)).toEqual(['current:r2']);
+    expect(await storedSets(page)).toEqual(['current:r2']);
     await context.close();
   }, 60_000);
 });
@@ -62,40 +74,34 @@ describe('a new set of playlists', () => {
 describe('a new set whose files fail', () => {
   it('does not take the screen from content to the idle screen: it waits, the old set plays on; one with something that shows takes over', async () => {
     const { context, page, errors } = await newPlayerPage(browser);
-    const use = (revision: string, id: string, items: unknown[]) => {
-      writeFileSync(join(dir, `${id}.json`), JSON.stringify({ id, items }));
-      writeFileSync(join(dir, 'bundles.json'), JSON.stringify({ default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: [`${id}.json`] }] } satisfies BundleIndex));
-    };
-    const sets = async () => (await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`).sort();
     try {
-      use('r1', 'ancienne', [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }]);
+      useBundle('r1', 'ancienne', [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }]);
       await page.goto(site.url);
       await waitForItem(page, 'ancien');
       // Its one image: bytes that are not its sha256 (a bad upload, a link that now serves something else).
-      const posterSha = createHash('sha256').update(poster).digest('hex');
-      use('r-bad', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha }]);
+      useBundle('r-bad', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha }]);
       await page.reload();
-      await expect.poll(sets, { timeout: 10_000 }).toEqual(['current:r1', 'pending:r-bad']);
+      await expect.poll(() => storedSets(page), { timeout: 10_000 }).toEqual(['current:r1', 'pending:r-bad']);
       // The file is refused (wrong bytes), and the old set plays on: never the idle screen.
-      await expect.poll(async () => (await readStore<{ sha256: string }>(page, 'mediaErrors')).map((error) => error.sha256), { timeout: 10_000 }).toContain(posterSha);
+      await expect.poll(() => failedFiles(page), { timeout: 10_000 }).toContain(posterSha);
       for (let k = 0; k < 6; k++) {
         await new Promise((r) => setTimeout(r, 1_000));
         expect(await onScreen(page)).toEqual({ playlistId: 'ancienne', itemId: 'ancien' });
         expect(await page.locator('[data-idle]').count()).toBe(0);
       }
-      expect(await sets()).toEqual(['current:r1', 'pending:r-bad']);
+      expect(await storedSets(page)).toEqual(['current:r1', 'pending:r-bad']);
       // A set with something that shows beside the refused image takes over, the image skipped.
-      use('r-mixed', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha }, { id: 'nouveau', type: 'text', duration: 5, title: 'Nouveau contenu' }]);
+      useBundle('r-mixed', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha }, { id: 'nouveau', type: 'text', duration: 5, title: 'Nouveau contenu' }]);
       await page.reload();
       await waitForItem(page, 'nouveau', 20_000);
-      expect(await sets()).toEqual(['current:r-mixed']);
+      expect(await storedSets(page)).toEqual(['current:r-mixed']);
       expect(await page.locator('[data-item-id="affiche"]').count()).toBe(0);
       // A set that mends the link (the same file, from a source that serves it right): fetched from
       // the new source at once, though the set on screen still names the old one; it takes over.
-      use('r-fixed', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('good', 'poster'), sha256: posterSha }]);
+      useBundle('r-fixed', 'nouvelle', [{ id: 'affiche', type: 'image', duration: 5, src: media.url('good', 'poster'), sha256: posterSha }]);
       await page.reload();
       await waitForItem(page, 'affiche', 20_000);
-      expect(await sets()).toEqual(['current:r-fixed']);
+      expect(await storedSets(page)).toEqual(['current:r-fixed']);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -106,23 +112,18 @@ describe('a new set whose files fail', () => {
 describe('a new set waiting on a failed file', () => {
   it('takes over within a minute of one of its items starting by its schedule (page clock), not at the next half-hour replan', async () => {
     const { context, page, errors } = await newPlayerPage(browser);
-    const use = (revision: string, id: string, items: unknown[]) => {
-      writeFileSync(join(dir, `${id}.json`), JSON.stringify({ id, items }));
-      writeFileSync(join(dir, 'bundles.json'), JSON.stringify({ default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: [`${id}.json`] }] } satisfies BundleIndex));
-    };
     try {
       await page.clock.install({ time: Date.parse('2026-12-07T10:00:00.000Z') });
-      use('r1', 'ancienne', [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }]);
+      useBundle('r1', 'ancienne', [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }]);
       await page.goto(site.url);
       await waitForItem(page, 'ancien');
       // Its image is refused (wrong bytes; tried again only in 30 min), its text starts at 10:10.
-      const posterSha = createHash('sha256').update(poster).digest('hex');
-      use('r-later', 'nouvelle', [
+      useBundle('r-later', 'nouvelle', [
         { id: 'affiche', type: 'image', duration: 5, src: media.url('wrong', 'poster'), sha256: posterSha },
         { id: 'plus-tard', type: 'text', duration: 5, title: 'Nouveau contenu', schedule: { timezone: 'UTC', hours: [{ start: '10:10', end: '23:00' }] } },
       ]);
       await page.reload();
-      await expect.poll(async () => (await readStore<{ sha256: string }>(page, 'mediaErrors')).map((error) => error.sha256), { timeout: 10_000 }).toContain(posterSha);
+      await expect.poll(() => failedFiles(page), { timeout: 10_000 }).toContain(posterSha);
       await page.clock.runFor(5_000);
       expect(await onScreen(page)).toEqual({ playlistId: 'ancienne', itemId: 'ancien' });
       // 10:10:30, then a minute and a second: the set waiting is weighed again, its text may play: it takes over (the replan would come at 10:30).
@@ -140,14 +141,13 @@ describe('a new set waiting on a failed file', () => {
 describe('the first set of a fresh player', () => {
   it('takes over once the first item of each playlist can show: its other files join as they come', async () => {
     // First in its playlist, an image from the bundle; then one that comes slowly (about 12 s).
-    const sha256 = createHash('sha256').update(poster).digest('hex');
     const freshDir = makePlaylistsDir(
       [
         {
           id: 'accueil',
           items: [
             { id: 'horaires', type: 'image', duration: 5, ...bundledMedia('mairie-horaires.png') },
-            { id: 'fetes', type: 'image', duration: 5, src: media.url('slow', 'poster'), sha256 },
+            { id: 'fetes', type: 'image', duration: 5, src: media.url('slow', 'poster'), sha256: posterSha },
           ],
         },
         { id: 'bandeau', items: [{ id: 'texte', type: 'text', duration: 5, title: 'Bienvenue' }] },
@@ -161,11 +161,11 @@ describe('the first set of a fresh player', () => {
       // The first image is on screen while the second is still coming (a fresh screen used to wait
       // for all files, or FIRST_SET_WAIT_MS, 10 s: the page's background meanwhile).
       await waitForItem(page, 'horaires', 8_000);
-      expect(await storedDigest(page, sha256)).toBeNull();
-      expect((await readStore<{ key: string; revision: string }>(page, 'sets')).map((s) => `${s.key}:${s.revision}`)).toEqual(['current:first']);
+      expect(await storedDigest(page, posterSha)).toBeNull();
+      expect(await storedSets(page)).toEqual(['current:first']);
       // Once the slow one is there, it plays in its turn.
       await waitForItem(page, 'fetes', 40_000);
-      expect(await storedDigest(page, sha256)).toBe(sha256);
+      expect(await storedDigest(page, posterSha)).toBe(posterSha);
     } finally {
       await context.close();
       await freshSite.close();

@@ -41,6 +41,7 @@ function setUp(options: { room?: boolean } = {}) {
   const stored = new Set<string>();
   const pending = new Map<string, Pending>();
   const started: string[] = [];
+  const sources: string[] = [];
   const failures: { sha: string; kind: RetryKind; abandoned: boolean }[] = [];
   const events = { ready: [] as string[], settled: 0, changed: 0, states: [] as string[] };
   const storage: DownloadStorage<AbortController> = {
@@ -56,6 +57,7 @@ function setUp(options: { room?: boolean } = {}) {
     download: (f, attempt) =>
       new Promise<void>((resolve, reject) => {
         started.push(f.sha256);
+        sources.push(f.src);
         pending.set(f.sha256, {
           attempt,
           succeed: () => {
@@ -89,7 +91,7 @@ function setUp(options: { room?: boolean } = {}) {
     await vi.advanceTimersByTimeAsync(0);
   };
   const state = (s: string) => scheduler.files().find((f) => f.sha256 === s);
-  return { scheduler, stored, pending, started, failures, events, settle, state };
+  return { scheduler, stored, pending, started, sources, failures, events, settle, state };
 }
 
 beforeEach(() => {
@@ -171,6 +173,26 @@ describe('DownloadScheduler', () => {
     expect(state(sha(1))).toMatchObject({ state: 'downloading', src: 'https://cdn.example/1-fixed.png' });
     expect(state(sha(1))!.nextTry).toBeUndefined();
     await settle(sha(1), 'ok');
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(started).toEqual([sha(1), sha(1)]);
+  });
+
+  it('a download refused while a new source was wanted is fetched again at once, from the new source: no refusal delay', async () => {
+    const { scheduler, started, sources, settle, state } = setUp();
+    scheduler.want([file(1)]);
+    await vi.advanceTimersByTimeAsync(0);
+    // A new set mends the link while the old one is still being fetched.
+    scheduler.want([{ ...file(1), src: 'https://cdn.example/1-fixed.png' }]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([sha(1)]);
+    await settle(sha(1), new Refused('wrong bytes', 'later'));
+    expect(started).toEqual([sha(1), sha(1)]);
+    expect(sources).toEqual(['https://cdn.example/1.png', 'https://cdn.example/1-fixed.png']);
+    expect(state(sha(1))).toMatchObject({ state: 'downloading', src: 'https://cdn.example/1-fixed.png', attempts: 1 });
+    expect(state(sha(1))!.nextTry).toBeUndefined();
+    await settle(sha(1), 'ok');
+    expect(state(sha(1))).toMatchObject({ state: 'ready' });
+    // No retry timer left from the old source's refusal.
     await vi.advanceTimersByTimeAsync(30 * 60_000);
     expect(started).toEqual([sha(1), sha(1)]);
   });
