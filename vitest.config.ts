@@ -5,6 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what the page, the hub or a socket does next: 1 s (vitest's default) is
+    // too short on a busy CI machine (a dashboard's answer took longer there once), 10 s is not.
+    // A poll that passes returns at once: only a failing test waits the whole time.
+    expect: { poll: { timeout: 10_000 } },
     // Three files at a time on two cores: most browser tests wait on a page clock, a socket or a file, not on the CPU.
     maxWorkers: 3,
     // Modules are imported once per worker, not once per file: the suite spent 128 s of its CPU

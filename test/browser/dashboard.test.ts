@@ -253,6 +253,8 @@ describe('the dashboard', () => {
 
   it('sends an urgent alert to the site: the player shows it, the table lists its ack, clearing removes it', async () => {
     const page = await openPage('alerts');
+    // The site is listed in the target picker before the alert is sent (the screens are fetched after the page shows).
+    await page.waitForSelector('#alert-target option[value="mairie"]', { state: 'attached' });
     await page.check('input[name="alert-level"][value="urgent"]');
     await page.fill('#alert-text', 'Évacuation : suivez les agents');
     await page.fill('#alert-minutes', '30');
