@@ -110,6 +110,11 @@ export class Access {
     }
   }
 
+  /** Whether the caller's grants allow the action on the scope (no caller: never). */
+  allows(caller: Caller | null, action: Action, scope: Scope): boolean {
+    return caller !== null && grantsAllow(caller.user.grants, action, scope);
+  }
+
   /** Throws 401 without a caller, 403 when its grants do not allow the action on the scope. */
   require(caller: Caller | null, action: Action, scope: Scope): Caller {
     if (!caller) throw new HubError(401, 'unauthorized: sign in, or send "Authorization: Bearer <API token>"');

@@ -1,7 +1,8 @@
 /**
  * Updates from a folder of installers on an https web server (`updateUrl`, electron-updater's
  * generic provider): off unless configured; checked a minute after start and then daily,
- * downloaded in the background, and installed at the next daily quiet-hour relaunch. Nothing
+ * downloaded in the background, and installed at the next relaunch the kiosk is asked for (its
+ * daily quiet-hour restart, or the hub's restart command: restartInstalling). Nothing
  * is downloaded unless the folder's `latest*.yml` carries the release key's signature and
  * names exactly the version and files electron-updater found (releaseSignature.ts).
  */
@@ -45,7 +46,7 @@ export function startAutoUpdate(updater: Updater, url: string, record: (kind: st
   updater.on('update-downloaded', (info) => {
     if (ready === info.version) return;
     ready = info.version;
-    record('update-downloaded', `version ${info.version}, installed at the next daily restart`);
+    record('update-downloaded', `version ${info.version}, installed at the next restart (daily, or the hub's restart command)`);
   });
   updater.on('error', (error) => record('update-error', error.message));
   updater.on('update-available', (info) => {
@@ -82,4 +83,14 @@ export function startAutoUpdate(updater: Updater, url: string, record: (kind: st
       clearInterval(daily);
     },
   };
+}
+
+/**
+ * A relaunch asked for (the daily restart, the hub's restart command): the downloaded update
+ * installed and started, when there is one; else a plain relaunch. Answers which it was.
+ */
+export function restartInstalling(updates: AutoUpdate | null, relaunch: (reason: string) => void, reason: string): 'installing' | 'relaunched' {
+  if (updates?.installNow()) return 'installing';
+  relaunch(reason);
+  return 'relaunched';
 }

@@ -46,8 +46,19 @@ export interface ConfigSources {
   env: Readonly<Record<string, string | undefined>>;
   /** config.json files, most important first (the user's, then the system's). */
   files: readonly string[];
-  /** Reads a file; answers null when it does not exist. */
-  readFile(path: string): string | null;
+  /** Reads a file's bytes; answers null when it does not exist. */
+  readFile(path: string): Uint8Array | null;
+}
+
+/**
+ * A config file's text: UTF-8, or UTF-16 when it starts with that byte order mark (Windows
+ * Notepad's "Unicode"); a UTF-8 byte order mark is dropped. Throws on bytes that are not text.
+ */
+export function configText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+  // TextDecoder drops a UTF-8 byte order mark.
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 export interface LoadedConfig {
@@ -80,13 +91,14 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
   const errors: string[] = [];
   const layers: Partial<PlayerConfig>[] = [];
   for (const path of [...sources.files].reverse()) {
-    const text = sources.readFile(path);
-    if (text === null) continue;
+    const bytes = sources.readFile(path);
+    if (bytes === null) continue;
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      raw = JSON.parse(configText(bytes));
     } catch (error) {
-      errors.push(`${path}: not valid JSON (${(error as Error).message})`);
+      const why = error instanceof SyntaxError ? (error as Error).message : 'not UTF-8 or UTF-16 text';
+      errors.push(`${path}: not valid JSON (${why}); save it as UTF-8`);
       continue;
     }
     layers.push(validConfigFields(raw, path, errors));

@@ -9,7 +9,7 @@ import { app, BrowserWindow, ipcMain, net, powerSaveBlocker, protocol, screen, s
 import { autoUpdater } from 'electron-updater';
 import { APP_ORIGIN, APP_SCHEME, createAppHandler } from './appProtocol.js';
 import { applyAutostart } from './autostart.js';
-import { startAutoUpdate, type AutoUpdate } from './autoUpdate.js';
+import { restartInstalling, startAutoUpdate, type AutoUpdate } from './autoUpdate.js';
 import {
   CONFIG_CHANNEL,
   configAnswer,
@@ -53,16 +53,16 @@ function systemConfigPath(): string {
   return process.platform === 'win32' ? join(process.env.ProgramData ?? 'C:\\ProgramData', 'Antichambre', 'config.json') : '/etc/antichambre/config.json';
 }
 
-function readTextOrNull(path: string): string | null {
+function readBytesOrNull(path: string): Uint8Array | null {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch {
     return null;
   }
 }
 
 const userData = app.getPath('userData');
-const loaded = loadConfig({ argv: process.argv, env: process.env, files: [join(userData, 'config.json'), systemConfigPath()], readFile: readTextOrNull });
+const loaded = loadConfig({ argv: process.argv, env: process.env, files: [join(userData, 'config.json'), systemConfigPath()], readFile: readBytesOrNull });
 const config = loaded.config;
 const secrets = config.token ? [config.token] : [];
 const log = createRotatingLog({
@@ -93,12 +93,19 @@ function fromPlayer(event: IpcMainInvokeEvent): void {
 }
 
 function start(): void {
+  // Set once the update checks start (an installed app with updateUrl): the restarts install what they downloaded.
+  let updates: AutoUpdate | null = null;
   log(`start: version ${app.getVersion()}, ${process.platform} ${process.arch}`);
   for (const error of loaded.errors) log(`configuration: ${error}`);
 
   // The media files, fetched by this process into the cache folder (no CORS: not a page), served as app://media/<sha256>.
   const mediaFolder = join(app.getPath('userData'), 'media');
-  const media = new MediaFiles(mediaFolder, { ...DEFAULT_MEDIA_FILES_OPTIONS, budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null });
+  // Fetched through the session (net.fetch): the bundled playlists' media are app:// URLs, and the system's proxy and certificates apply.
+  const media = new MediaFiles(mediaFolder, {
+    ...DEFAULT_MEDIA_FILES_OPTIONS,
+    budgetBytes: config.cacheBudgetMB ? Math.floor(config.cacheBudgetMB * 1_000_000) : null,
+    fetch: (url, init) => net.fetch(url, init),
+  });
   const mediaReady = media.init().catch((error: unknown) => log(`media folder ${mediaFolder}: ${String(error)}`));
   let lastMediaErrors = '';
   media.onChange(() => {
@@ -169,7 +176,7 @@ function start(): void {
   // The hub's restart and screenshot commands, asked by the player page only.
   ipcMain.handle(RESTART_CHANNEL, (event) => {
     fromPlayer(event);
-    relaunch('restart command from the hub');
+    if (restartInstalling(updates, relaunch, 'restart command from the hub') === 'installing') quitting = true;
   });
   ipcMain.handle(SCREENSHOT_CHANNEL, async (event) => {
     fromPlayer(event);
@@ -244,7 +251,6 @@ function start(): void {
     log(`autostart: ${String(error)}`);
   }
 
-  let updates: AutoUpdate | null = null;
   if (config.updateUrl && app.isPackaged) {
     const updateUrl = config.updateUrl;
     const fetchBytes = async (url: string): Promise<Buffer> => {
@@ -258,10 +264,9 @@ function start(): void {
   const restartAt = config.dailyRestart;
   if (restartAt) {
     scheduleDailyRestart(restartAt, () => {
-      if (updates?.installNow()) quitting = true;
-      else relaunch(`daily restart at ${restartAt}`);
+      if (restartInstalling(updates, relaunch, `daily restart at ${restartAt}`) === 'installing') quitting = true;
     });
-  }
+  } else if (updates) log('updates: no dailyRestart set: a downloaded update is installed only at a restart command from the hub (set dailyRestart, like "04:00", to install it every night)');
 }
 
 if (app.requestSingleInstanceLock()) {

@@ -8,7 +8,7 @@ import { sha256For, type Sha256 } from './sha256Thread.js';
 
 /**
  * One media file, from its URL into a file of the kiosk's cache folder, in the main process
- * (Node's fetch: no page, so no CORS rule). Streamed into `<sha256>.part` while hashed with
+ * (no page, so no CORS rule; the kiosk's session fetch, see MediaFilesOptions.fetch). Streamed into `<sha256>.part` while hashed with
  * node:crypto; renamed to `<sha256>` only once the digest matches and the bytes are on disk
  * (fsync), so a file named by its digest is always a verified one. A cut or a restart of the
  * app resumes with a Range request from the bytes kept (hashed again from disk first). A
@@ -47,7 +47,12 @@ export interface FileDownloadOptions {
   onStep?(waitingFor: string): void;
   /** The store's pace, asked at each chunk how long to wait after the bytes received (slower while a video plays). */
   pace?: DownloadPace;
+  /** How a request is made (default: Node's fetch); the kiosk gives Electron's net.fetch (see MediaFilesOptions.fetch). */
+  fetch?: MediaFetch | undefined;
 }
+
+/** A fetch: Node's, or the kiosk's session one (Electron's net.fetch). */
+export type MediaFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 export const partPath = (folder: string, sha256: string) => join(folder, `${sha256}.part`);
 export const metaPath = (folder: string, sha256: string) => join(folder, `${sha256}.json`);
@@ -120,7 +125,7 @@ export async function downloadToFile(folder: string, file: FileRequest, options:
         let response: Response;
         step(`the server's answer${offset > 0 ? ` to a Range request from byte ${offset}` : ''}`);
         try {
-          response = await fetch(file.src, { signal, redirect: 'follow', ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
+          response = await (options.fetch ?? fetch)(file.src, { signal, redirect: 'follow', ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
         } catch (error) {
           const why = options.signal.aborted ? 'stopped' : stalled ? `no answer for ${options.stallMs / 1000} s` : `network error (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
           throw new DownloadError(`${file.src}: ${why}`, 'soon');

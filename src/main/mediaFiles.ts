@@ -4,7 +4,7 @@ import { DownloadScheduler, type DownloadStorage } from '../shared/downloadSched
 import { DownloadPace, type DownloadPaceCap } from '../shared/downloadPace.js';
 import type { BackoffRules, FileStatus } from '../shared/mediaStatus.js';
 import { CacheStatus } from '../shared/protocol.js';
-import { DownloadError, downloadToFile, MediaMeta, metaPath, partPath, SHA256_NAME, verifiedPath } from './mediaDownload.js';
+import { DownloadError, downloadToFile, MediaMeta, metaPath, partPath, SHA256_NAME, verifiedPath, type MediaFetch } from './mediaDownload.js';
 
 /**
  * The kiosk's media store, in the main process (pure Node, no Electron): fetches what the
@@ -21,6 +21,12 @@ export interface MediaFilesOptions extends BackoffRules {
   stallMs: number;
   /** Bytes the store may use; null: 80 % of what the disk holds free plus what the store has. */
   budgetBytes: number | null;
+  /**
+   * How files are requested (default: Node's fetch). The kiosk gives its session's (Electron's
+   * net.fetch): it reads the bundled playlists' media through the app:// scheme, which Node's
+   * fetch does not know, and goes through the system's proxy and certificate store.
+   */
+  fetch?: MediaFetch | undefined;
 }
 
 export const DEFAULT_MEDIA_FILES_OPTIONS: MediaFilesOptions = {
@@ -197,6 +203,7 @@ export class MediaFiles {
           signal: attempt.controller.signal,
           stallMs: this.options.stallMs,
           pace: this.pace,
+          fetch: this.options.fetch,
           onStep: (waitingFor) => attempt.step(waitingFor),
           onProgress: (done, total) => {
             if (!attempt.abandoned) this.partial.set(file.sha256, done);

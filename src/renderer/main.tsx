@@ -145,7 +145,7 @@ async function boot(): Promise<void> {
   const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
   root.render(
     <>
-      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? (credentials && 'name' in credentials ? credentials.name : undefined) ?? credentials?.screenId ?? ''} screenId={screenId} lang={lang} timezone={timezone} notices={notices} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
+      <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? (credentials && 'name' in credentials ? credentials.name : undefined) ?? credentials?.screenId ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notices={notices} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
       {pairing && config.hub ? <PairingScreen shown={pairing} hubUrl={config.hub} /> : null}
     </>,
   );

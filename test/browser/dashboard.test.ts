@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { io } from 'socket.io-client';
@@ -152,6 +154,31 @@ describe('the dashboard', () => {
     await page.waitForSelector('[data-draft="valid"]');
   });
 
+  it('adds an uploaded WebVTT file as the captions of the last video (in its language), not as an image; without a video, says to add one first', async () => {
+    const page = await openPage('playlists');
+    const dir = mkdtempSync(join(tmpdir(), 'antichambre-vtt-'));
+    const vtt = join(dir, 'clip-vaccins.en.vtt');
+    writeFileSync(vtt, 'WEBVTT\n\n00:00.000 --> 00:04.000\nGet vaccinated\n');
+    const text = { id: 'sante', items: [{ id: 'affiche', type: 'text', duration: 5, title: 'Vaccination' }] };
+    await page.fill('#playlist-json', JSON.stringify(text, null, 2));
+    await page.waitForSelector('[data-draft="valid"]');
+    await page.setInputFiles('#media-file', vtt);
+    await expect.poll(() => page.textContent('#media-file-note')).toContain('Média enregistré');
+    await page.click('text=Ajouter comme sous-titres de la dernière vidéo de la première liste');
+    await expect.poll(() => page.textContent('#media-file-note')).toContain('Ajoutez d’abord la vidéo');
+    expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(text);
+
+    const video = { id: 'clip', type: 'video', src: 'https://videos.mairie.example/clip-vaccins.mp4', sha256: 'a'.repeat(64) };
+    await page.fill('#playlist-json', JSON.stringify({ ...text, items: [video, ...text.items] }, null, 2));
+    await page.waitForSelector('[data-draft="valid"]');
+    await page.click('text=Ajouter comme sous-titres de la dernière vidéo de la première liste');
+    await expect.poll(async () => (JSON.parse(await page.inputValue('#playlist-json')) as typeof text).items.length).toBe(2);
+    const [withCaptions, after] = (JSON.parse(await page.inputValue('#playlist-json')) as { items: { id: string; captions?: { lang: string; src: string; sha256: string }[] }[] }).items;
+    expect(withCaptions!.id).toBe('clip');
+    expect(withCaptions!.captions).toEqual([{ lang: 'en', src: expect.stringContaining('/media/'), sha256: createHash('sha256').update(readFileSync(vtt)).digest('hex'), bytes: readFileSync(vtt).length }]);
+    expect(after!.id).toBe('affiche');
+  });
+
   it('pushes a layout picked from the presets, previewed to scale, with a lane per zone; an invalid zone shows its error at its field', async () => {
     const page = await openPage('playlists');
     const set = [
@@ -265,8 +292,14 @@ describe('the dashboard', () => {
     const row = 'tr[data-alert-row][data-state="active"]';
     await page.waitForSelector(`${row} td[data-acks="hall-1"]`, { timeout: 10_000 });
     await picture(page, 'dashboard-alerts.png');
+    // The hub answers the clear with an error (the network's edge, once): said on the page, the alert still on.
+    await page.route('**/api/alerts/*', (route) => (route.request().method() === 'DELETE' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'hub busy: try again' }) }) : route.fallback()), { times: 1 });
+    await page.click(`${row} button`);
+    await expect.poll(() => page.textContent('[data-action-failure]')).toContain('hub busy: try again');
+    expect(await player.page.$('[data-alert-id]')).not.toBeNull();
     await page.click(`${row} button`);
     await page.waitForSelector('tr[data-alert-row][data-state="cleared"]');
+    expect(await page.$('[data-action-failure]')).toBeNull();
     await expect.poll(() => player.page.$('[data-alert-id]'), { timeout: 10_000 }).toBeNull();
   });
 
@@ -345,6 +378,17 @@ describe('the dashboard', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('an address naming no screen (removed, or mistyped, even a broken escape) says so, not "loading" forever nor a blank page', async () => {
+    const page = await openPage('screens/ecran-supprime');
+    await expect.poll(() => page.textContent('[data-screen-missing]')).toContain('Aucun écran « ecran-supprime » sur ce hub');
+    await page.goto(`${hub.url}/#/screens/%E9`);
+    await page.waitForSelector('main h1');
+    await expect.poll(() => page.getAttribute('[data-screen-missing]', 'data-screen-missing')).toBe('%E9');
+    // The menu is still there: the way back to the list.
+    await page.click('nav a[href="#/screens"]');
+    await page.waitForSelector('tr[data-screen-id="hall-1"]');
   });
 
   it('a paired screen whose token the hub no longer takes shows a new code', async () => {

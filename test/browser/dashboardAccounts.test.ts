@@ -159,6 +159,10 @@ describe('dashboard: accounts', () => {
     await page.waitForSelector('tr[data-screen-id="accueil-annexe"]');
     expect(await page.$('tr[data-screen-id="hall-mairie"]')).toBeNull();
     expect(await page.$('#pairing-code')).toBeNull();
+    // Her screen's page shows its reading distance, without the form only an administrator may save.
+    await page.click('tr[data-screen-id="accueil-annexe"] a');
+    await expect.poll(() => page.textContent('[data-viewing-read]')).toBe('Non renseignées');
+    expect(await page.$('#viewing-diagonal')).toBeNull();
     await page.goto(`${hub.url}/#/users`);
     await expect.poll(() => page.textContent('main')).toContain('Votre rôle ne donne pas accès à cette page.');
     await page.goto(`${hub.url}/#/alerts`);

@@ -5,7 +5,7 @@ import { createServer, get as httpsGet, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CHECK_EVERY_MS, FIRST_CHECK_MS, startAutoUpdate, type Updater } from '../../src/main/autoUpdate.js';
+import { CHECK_EVERY_MS, FIRST_CHECK_MS, restartInstalling, startAutoUpdate, type Updater } from '../../src/main/autoUpdate.js';
 import { channelFile, fetchSignedFeed, type FetchBytes, type FoundUpdate } from '../../src/main/releaseSignature.js';
 import { signReleaseFolder } from '../../scripts/signRelease.js';
 
@@ -177,9 +177,24 @@ describe('auto-update from a generic URL (fake timers, updater faked)', () => {
     expect(updates.installNow()).toBe(true);
     expect(fake.calls.at(-1)).toEqual(['quitAndInstall', true, true]);
     expect(events).toEqual([
-      ['update-downloaded', 'version 0.2.0, installed at the next daily restart'],
+      ['update-downloaded', "version 0.2.0, installed at the next restart (daily, or the hub's restart command)"],
       ['update-install', 'version 0.2.0'],
     ]);
+  });
+
+  it("a restart asked for (daily, or the hub's restart command) installs the downloaded update, else relaunches", () => {
+    const fake = fakeUpdater();
+    const relaunches: string[] = [];
+    const relaunch = (reason: string) => relaunches.push(reason);
+    expect(restartInstalling(null, relaunch, 'restart command from the hub')).toBe('relaunched');
+    const updates = startAutoUpdate(fake.updater, 'https://maj.example/', () => {}, async () => YML);
+    expect(restartInstalling(updates, relaunch, 'restart command from the hub')).toBe('relaunched');
+    expect(relaunches).toEqual(['restart command from the hub', 'restart command from the hub']);
+    fake.downloaded('0.2.0');
+    expect(restartInstalling(updates, relaunch, 'restart command from the hub')).toBe('installing');
+    expect(fake.calls.at(-1)).toEqual(['quitAndInstall', true, true]);
+    expect(relaunches).toHaveLength(2);
+    updates.stop();
   });
 
   it('records a failed check once, and goes on', async () => {

@@ -205,6 +205,28 @@ describe('accounts: dashboard sessions', () => {
     await signIn('change@mairie.fr', 'nouveau mot de passe');
   });
 
+  it("an administrator's reset ends the user's sessions; resetting their own keeps the session they did it from", async () => {
+    const password = 'mot de passe de la seconde DSI';
+    const admin = (await http<UserCreated>('POST', '/api/users', { token: ADMIN, body: { email: 'dsi-2@mairie.fr', name: 'DSI 2', password, grants: [{ role: 'admin', site: null }] } })).body.user;
+    const agent = (await http<UserCreated>('POST', '/api/users', { token: ADMIN, body: { email: 'accueil-reset@mairie.fr', name: 'Accueil', password, grants: [] } })).body.user;
+    const agentSession = await signIn('accueil-reset@mairie.fr', password);
+    const here = await signIn('dsi-2@mairie.fr', password);
+    const there = await signIn('dsi-2@mairie.fr', password);
+
+    const theirs = await http<{ password: string }>('POST', `/api/users/${agent.id}/password`, { cookie: here.cookie, csrf: here.csrf, body: {} });
+    expect(theirs.status).toBe(200);
+    expect((await http('GET', '/api/session', { cookie: agentSession.cookie })).status).toBe(401);
+
+    const own = await http<{ password: string }>('POST', `/api/users/${admin.id}/password`, { cookie: here.cookie, csrf: here.csrf, body: {} });
+    expect(own.status).toBe(200);
+    expect((await http('GET', '/api/session', { cookie: here.cookie })).status).toBe(200);
+    expect((await http('GET', '/api/session', { cookie: there.cookie })).status).toBe(401);
+    expect((await http('POST', '/api/session', { body: { email: 'dsi-2@mairie.fr', password } })).status).toBe(401);
+    await signIn('dsi-2@mairie.fr', own.body.password);
+    // Disabled again: the tests after this one count the administrators of every site.
+    expect((await http('PATCH', `/api/users/${admin.id}`, { token: ADMIN, body: { disabled: true } })).status).toBe(200);
+  });
+
   it('disables a user: their sessions end, their tokens and their password are refused', async () => {
     const password = 'mot de passe du stagiaire';
     const user = (await http<UserCreated>('POST', '/api/users', { token: ADMIN, body: { email: 'stagiaire@mairie.fr', name: 'Stagiaire', password, grants: [{ role: 'viewer', site: null }] } })).body.user;

@@ -277,6 +277,32 @@ describe('roles: what a site role sees and does', () => {
     expect(everyScreen.screens.map((s) => s.id)).toEqual(expect.arrayContaining([`ecran-${HOME}`, `ecran-${OTHER}`]));
   });
 
+  it("refuses a site's editor a change to a playlist another site also plays (a playlist is one wherever it plays), and lets her push it unchanged or under her own id", async () => {
+    const editor = tokens.get(`editor@${HOME}`)!;
+    const revision = async (site: string) => ((await call('GET', { path: `/api/screens/ecran-${site}/playlists` }, ADMIN)).body as { revision: string | null }).revision;
+    const playlist = (title: string) => ({ id: 'campagne-vaccins', items: [{ id: 'affiche', type: 'text', duration: 5, title }] });
+    // The administrator pushes one playlist to both sites.
+    for (const site of [HOME, OTHER]) expect((await call('POST', { path: '/api/playlists', body: { playlists: [playlist('Vaccinez-vous')], target: { site } } }, ADMIN)).status).toBe(200);
+    const before = { home: await revision(HOME), other: await revision(OTHER) };
+
+    const changed = await call('POST', { path: '/api/playlists', body: { playlists: [playlist('Texte du nord')], target: { site: HOME } } }, editor);
+    expect(changed.status).toBe(403);
+    expect(changed.body.error).toContain(`playlist "campagne-vaccins" also plays on site "${OTHER}"`);
+    expect(await revision(OTHER)).toBe(before.other);
+    expect(await revision(HOME)).toBe(before.home);
+    expect((await call('GET', { path: '/api/playlists/campagne-vaccins/history' }, ADMIN)).body['versions']).toHaveLength(1);
+
+    // The same content pushed again (to her site) changes nobody else's set: allowed; so is her own copy.
+    expect((await call('POST', { path: '/api/playlists', body: { playlists: [playlist('Vaccinez-vous')], target: { site: HOME } } }, editor)).status).toBe(200);
+    const own = await call('POST', { path: '/api/playlists', body: { playlists: [{ ...playlist('Texte du nord'), id: `campagne-vaccins-${HOME}` }], target: { site: HOME } } }, editor);
+    expect(own.status).toBe(200);
+    expect(await revision(OTHER)).toBe(before.other);
+    expect(await revision(HOME)).not.toBe(before.home);
+    // An editor of every site may change it everywhere.
+    expect((await call('POST', { path: '/api/playlists', body: { playlists: [playlist('Texte commun')], target: { site: HOME } } }, tokens.get('editor@*')!)).status).toBe(200);
+    expect(await revision(OTHER)).not.toBe(before.other);
+  });
+
   it('refuses a push to a viewer, even of every site, and changes nothing', async () => {
     const before = ((await call('GET', { path: `/api/screens/ecran-${HOME}/playlists` }, ADMIN)).body as { revision: string | null }).revision;
     const push = await call('POST', await SPEC['POST /api/playlists']!.sample!(HOME), tokens.get('viewer@*')!);

@@ -133,6 +133,13 @@ describe('single sign-on through OpenID Connect', () => {
     const forged = await fetch(new URL('/api/session/oidc/callback?code=abc&state=forged', hub.url), { redirect: 'manual' });
     expect(forged.status).toBe(400);
     expect(forged.headers.get('set-cookie')).toBeNull();
+    // The browser lands on a page that says so, in both languages, with the way back; not on the API's JSON.
+    expect(forged.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const page = await forged.text();
+    expect(page).toContain('La connexion unique a échoué');
+    expect(page).toContain('Single sign-on failed.');
+    expect(page).toMatch(/<code data-reason>[^<]+<\/code>/);
+    expect(page).toContain('<a href="/#/">');
     const audit = (await (await fetch(new URL('/api/audit?action=session.signin-failed', hub.url), { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as AuditList;
     expect(audit.entries[0]).toMatchObject({ target: 'oidc', actor: null, address: '127.0.0.1' });
   });

@@ -189,6 +189,31 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect(together.get('couloir')!.layout?.id).toBe(layout.id);
   });
 
+  it('playlists: the other screens and sites a push would change (a playlist it changes is assigned there too), with the playlists that change them', async () => {
+    const { screens, playlists } = await open();
+    await screens.add({ id: 'hall-nord', name: 'Hall', site: 'nord', timezone: 'Europe/Paris' });
+    await screens.add({ id: 'hall-sud', name: 'Hall', site: 'sud', timezone: 'Europe/Paris' });
+    await playlists.push({ playlists: [text('commune'), text('nord-seul')], target: { site: 'nord' } });
+    await playlists.push({ playlists: [text('commune')], target: { site: 'sud' } });
+    await playlists.push({ playlists: [text('commune'), text('hall')], target: { screen: 'hall-sud' } });
+    const changed = (id: string) => ({ ...text(id), items: [{ id: `${id}-t`, type: 'text' as const, duration: 8, title: 'changée' }] });
+
+    // Changing "commune" at nord changes sud's set and hall-sud's own: both named, with the playlist.
+    expect(await playlists.otherTargetsChanged({ playlists: [changed('commune'), changed('nord-seul')], target: { site: 'nord' } })).toEqual([
+      { target: { screen: 'hall-sud' }, playlists: ['commune'] },
+      { target: { site: 'sud' }, playlists: ['commune'] },
+    ]);
+    // The same content again, a playlist only the target plays, a new playlist: nothing else changes.
+    expect(await playlists.otherTargetsChanged({ playlists: [text('commune'), changed('nord-seul'), text('nouvelle')], target: { site: 'nord' } })).toEqual([]);
+    // Pushed to a screen: its own assignment is the target, the sites are the others.
+    expect(await playlists.otherTargetsChanged({ playlists: [changed('commune'), changed('hall')], target: { screen: 'hall-sud' } })).toEqual([
+      { target: { site: 'nord' }, playlists: ['commune'] },
+      { target: { site: 'sud' }, playlists: ['commune'] },
+    ]);
+    // Asking changes nothing.
+    expect((await playlists.history('commune')).map((v) => v.version)).toEqual([1]);
+  });
+
   it('impressions: a batch stored once per id (repeats within and across batches counted as duplicates), read back alike, filtered and counted', async () => {
     const { impressions } = await open();
     // A revision is free text: tabs, newlines and backslashes come back as they went (PostgreSQL receives batches through COPY's text format).

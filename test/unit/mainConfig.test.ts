@@ -5,9 +5,10 @@ import { configAnswer } from '../../src/main/bridge.js';
 const USER = '/home/kiosk/.config/Antichambre/config.json';
 const SYSTEM = '/etc/antichambre/config.json';
 
-function sources(partial: { argv?: string[]; env?: Record<string, string>; files?: Record<string, string> }): ConfigSources {
-  const files: Record<string, string> = partial.files ?? {};
-  return { argv: partial.argv ?? [], env: partial.env ?? {}, files: [USER, SYSTEM], readFile: (path) => files[path] ?? null };
+/** Files as text (written as UTF-8) or as the bytes an editor saved. */
+function sources(partial: { argv?: string[]; env?: Record<string, string>; files?: Record<string, string | Uint8Array> }): ConfigSources {
+  const files = partial.files ?? {};
+  return { argv: partial.argv ?? [], env: partial.env ?? {}, files: [USER, SYSTEM], readFile: (path) => (files[path] === undefined ? null : typeof files[path] === 'string' ? Buffer.from(files[path]) : files[path]) };
 }
 
 describe('Electron configuration (protocol §2: flags, then env, then config.json)', () => {
@@ -41,6 +42,20 @@ describe('Electron configuration (protocol §2: flags, then env, then config.jso
     expect(loaded.config).toEqual({ screen: 'ecran-2' });
     expect(loaded.errors).toHaveLength(1);
     expect(loaded.errors[0]).toMatch(new RegExp(`^${USER}: not valid JSON`));
+  });
+
+  it('reads a file saved with a byte order mark, in UTF-8 or in UTF-16 (Notepad\'s "Unicode"), and names one that is not text', () => {
+    const json = JSON.stringify({ hub: 'https://hub.mairie.example', name: 'Salle d’attente' });
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]);
+    const utf16be = Buffer.from(utf16le.subarray(2)).swap16();
+    const expected = { config: { hub: 'https://hub.mairie.example', name: 'Salle d’attente' }, errors: [] };
+    expect(loadConfig(sources({ files: { [USER]: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]) } }))).toEqual(expected);
+    expect(loadConfig(sources({ files: { [USER]: utf16le } }))).toEqual(expected);
+    expect(loadConfig(sources({ files: { [USER]: Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]) } }))).toEqual(expected);
+    // Latin-1 bytes (an old editor's "ANSI"): not UTF-8; named, with what to do, and the other file applies.
+    const ansi = loadConfig(sources({ files: { [USER]: Buffer.from('{"name": "Salle d\'attente \xe9tage"}', 'latin1'), [SYSTEM]: JSON.stringify({ screen: 'ecran-2' }) } }));
+    expect(ansi.config).toEqual({ screen: 'ecran-2' });
+    expect(ansi.errors).toEqual([`${USER}: not valid JSON (not UTF-8 or UTF-16 text); save it as UTF-8`]);
   });
 
   it('names a bad flag and a bad environment variable', () => {

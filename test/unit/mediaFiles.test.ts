@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { APP_ORIGIN, createAppHandler } from '../../src/main/appProtocol.js';
 import { DEFAULT_MEDIA_FILES_OPTIONS, MediaFiles, type MediaFilesOptions } from '../../src/main/mediaFiles.js';
 import type { PlannedFile } from '../../src/shared/mediaPlan.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
@@ -136,6 +137,41 @@ describe('main-process media store', () => {
     store.want([file]);
     await vi.waitFor(() => expect(store.isReady(file.sha256)).toBe(true), { timeout: 20_000 });
     expect((await store.verifiedFile(file.sha256))?.type).toBe('image/png');
+  });
+
+  it("fetches the bundled playlists' media (app:// URLs in the kiosk) through the fetch it is given, as the kiosk gives its session's", async () => {
+    // The built player's folder, served by the app's own handler: what Electron's net.fetch answers for
+    // an app:// URL (the scheme is registered with protocol.handle), as it answers http(s) with the network.
+    const web = mkdtempSync(join(tmpdir(), 'antichambre-web-'));
+    mkdirSync(join(web, 'playlists', 'media'), { recursive: true });
+    writeFileSync(join(web, 'playlists', 'media', 'mairie-horaires.png'), poster);
+    const appFiles = createAppHandler(web, async (path) => {
+      try {
+        return new Uint8Array(readFileSync(path));
+      } catch {
+        return null;
+      }
+    });
+    const requested: string[] = [];
+    const sessionFetch = async (url: string, init: RequestInit): Promise<Response> => {
+      requested.push(url);
+      return url.startsWith(`${APP_ORIGIN}/`) ? appFiles(new Request(url, init)) : fetch(url, init);
+    };
+    const bundled: PlannedFile = { sha256: sha(poster), src: `${APP_ORIGIN}/playlists/media/mairie-horaires.png`, bytes: poster.length, firstPlay: 0 };
+    const remote = planned('good', 's0.webp', small[0]!);
+
+    const store = await newStore({ stallMs: 10_000, fetch: sessionFetch });
+    store.want([bundled, remote]);
+    await vi.waitFor(() => expect(store.isReady(bundled.sha256) && store.isReady(remote.sha256)).toBe(true), { timeout: 20_000 });
+    expectSameBytes(readFileSync(join(store.folder, bundled.sha256)), poster);
+    expect((await store.verifiedFile(bundled.sha256))?.type).toBe('image/png');
+    expect(requested.sort()).toEqual([bundled.src, remote.src].sort());
+
+    // Node's own fetch (a store given none) does not know the scheme: the file is never ready, and says why.
+    const plain = await newStore({ stallMs: 10_000 });
+    plain.want([bundled]);
+    await vi.waitFor(() => expect(plain.files()[0]?.error ?? '').toContain(bundled.src), { timeout: 20_000 });
+    expect(plain.isReady(bundled.sha256)).toBe(false);
   });
 
   it('after a restart of the app mid-download, resumes from the bytes kept on disk', async () => {

@@ -15,7 +15,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe('a bad config file, as the page gets it from Electron', () => {
   it('names the file and field, and the page goes on with the valid settings', async () => {
     const files: Record<string, string> = { [SYSTEM]: JSON.stringify({ hub: 'https://hub.mairie.example', screen: 'accueil-1', token: 't0k', dailyRestart: '4h' }) };
-    const loaded = loadMainConfig({ argv: [], env: {}, files: [SYSTEM], readFile: (path) => files[path] ?? null });
+    const loaded = loadMainConfig({ argv: [], env: {}, files: [SYSTEM], readFile: (path) => (files[path] === undefined ? null : Buffer.from(files[path])) });
     pageWith(configAnswer(loaded.config, loaded.errors));
     const result = await loadConfig();
     expect(result).toEqual({

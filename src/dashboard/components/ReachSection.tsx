@@ -6,6 +6,7 @@ import { useStrings } from '../i18n.js';
 import { colorOf } from '../palette.js';
 import { reachByDay } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
+import { ActionFailure, useAction } from './ActionFailure.js';
 import { ChartCanvas } from './ChartCanvas.js';
 import { DataTable } from './DataTable.js';
 import { SelectField } from './Field.js';
@@ -43,15 +44,17 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
     }),
     [rows, t],
   );
-  const exportCsv = async (): Promise<void> => {
-    const blob = await api.blob(`/api/sites/${encodeURIComponent(site)}/reach?${query}&format=csv`);
-    if (!blob) return;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `portee-${site}.csv`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-  };
+  const { run, failure } = useAction();
+  const exportCsv = (): Promise<void> =>
+    run(async () => {
+      const blob = await api.blob(`/api/sites/${encodeURIComponent(site)}/reach?${query}&format=csv`);
+      if (!blob) return;
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `portee-${site}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    });
   const dayLabel = (d: string): string => new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long' });
 
   return (
@@ -66,6 +69,7 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
           {t.exportReachCsv}
         </button>
       </form>
+      <ActionFailure failure={failure} />
       {report.error ? <p className="error">{report.error}</p> : null}
       {!group ? (
         <p>{report.data ? t.noReach : t.loading}</p>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { grantText } from '../../shared/access.js';
 import { ApiTokenCreated, ApiTokenInfo, ApiTokenList, SignedOut, type SessionState } from '../../shared/accounts.js';
+import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
@@ -11,10 +12,10 @@ import { usePoll } from '../usePoll.js';
 /** The signed-in user: their roles, their API tokens (made, shown once, revoked), sign-out everywhere. */
 export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi; state: SessionState; onSignedOutEverywhere(): void }) {
   const { t, locale } = useStrings();
+  const { run, failure } = useAction();
   const tokens = usePoll(() => api.get('/api/tokens', ApiTokenList), null, [api]);
   const [name, setName] = useState('');
   const [made, setMade] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [passwords, setPasswords] = useState({ current: '', next: '' });
   const [passwordNote, setPasswordNote] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -32,15 +33,12 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
 
   const create = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setFailure(null);
-    try {
+    await run(async () => {
       const created = await api.send('POST', '/api/tokens', { name: name.trim() }, ApiTokenCreated);
       setMade(created.token);
       setName('');
       tokens.refresh();
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-    }
+    });
   };
 
   return (
@@ -56,12 +54,7 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
             type="button"
             className="secondary"
             data-sign-out-everywhere
-            onClick={() =>
-              void api
-                .send('POST', '/api/session/everywhere', {}, SignedOut)
-                .then(onSignedOutEverywhere)
-                .catch((error: unknown) => setFailure(error instanceof Error ? error.message : String(error)))
-            }
+            onClick={() => void run(async () => void (await api.send('POST', '/api/session/everywhere', {}, SignedOut), onSignedOutEverywhere()))}
           >
             {t.signOutEverywhere}
           </button>
@@ -108,11 +101,7 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
             {t.tokenShownOnce} <code data-new-token>{made}</code>
           </p>
         ) : null}
-        {failure ? (
-          <p className="error" role="alert">
-            {failure}
-          </p>
-        ) : null}
+        <ActionFailure failure={failure} />
         <DataTable caption={t.apiTokens} hiddenCaption columns={[t.tokenName, t.lastUsed, t.state]}>
           {(tokens.data?.tokens ?? []).map((token) => (
             <tr key={token.id} data-token-row={token.name}>
@@ -122,7 +111,7 @@ export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi
                 {token.revokedAt ? (
                   `${t.revoked} ${dateTime(token.revokedAt, locale)}`
                 ) : (
-                  <button type="button" className="secondary" onClick={() => void api.send('DELETE', `/api/tokens/${token.id}`, undefined, ApiTokenInfo).then(tokens.refresh)}>
+                  <button type="button" className="secondary" onClick={() => void run(async () => void (await api.send('DELETE', `/api/tokens/${token.id}`, undefined, ApiTokenInfo), tokens.refresh()))}>
                     {t.revoke}
                   </button>
                 )}

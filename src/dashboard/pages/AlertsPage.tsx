@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { AlertList, AlertRecord, AlertRequest, ScreenList } from '../../shared/adminApi.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { formatPath } from '../../shared/validationError.js';
+import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { Field, RadioField } from '../components/Field.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
@@ -52,10 +53,12 @@ export function AlertsPage({ api }: { api: HubApi }) {
     }
   };
 
-  const clear = async (id: string): Promise<void> => {
-    await api.send('DELETE', `/api/alerts/${encodeURIComponent(id)}`, undefined, AlertRecord);
-    alerts.refresh();
-  };
+  const { run, failure } = useAction();
+  const clear = (id: string): Promise<void> =>
+    run(async () => {
+      await api.send('DELETE', `/api/alerts/${encodeURIComponent(id)}`, undefined, AlertRecord);
+      alerts.refresh();
+    });
 
   return (
     <>
@@ -91,6 +94,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
         </p>
       </section>
 
+      <ActionFailure failure={failure} />
       <DataTable
         data-table="alerts"
         caption={t.alertsCaption}

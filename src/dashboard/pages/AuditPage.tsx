@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { AUDIT_ACTIONS, AuditList, UserList } from '../../shared/accounts.js';
 import { toUtcTime } from '../../shared/ids.js';
+import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { SelectField } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
@@ -34,7 +35,8 @@ export function AuditPage({ api }: { api: HubApi }) {
   // The CSV's object URL is this page's: revoked when a new one is made and when the page goes.
   useEffect(() => () => void (csvUrl && URL.revokeObjectURL(csvUrl)), [csvUrl]);
 
-  const exportCsv = async (): Promise<void> => {
+  const { run, failure } = useAction();
+  const exportCsv = (): Promise<void> => run(async () => {
     const params = query();
     params.set('format', 'csv');
     params.delete('limit');
@@ -46,7 +48,7 @@ export function AuditPage({ api }: { api: HubApi }) {
     link.href = url;
     link.download = 'antichambre-audit.csv';
     link.click();
-  };
+  });
 
   return (
     <>
@@ -79,6 +81,7 @@ export function AuditPage({ api }: { api: HubApi }) {
           </div>
         </div>
       </section>
+      <ActionFailure failure={failure} />
       {entries.error ? <p className="error">{entries.error}</p> : null}
       <DataTable caption={t.auditTitle} hiddenCaption columns={[t.auditWhen, t.auditWho, t.auditAction, t.auditTarget, t.auditChange]}>
         {(entries.data?.entries ?? []).map((entry) => (

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { FeedCreate, FeedList, FeedRecord, type FeedKind } from '../../shared/feeds.js';
 import { formatPath } from '../../shared/validationError.js';
+import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { Field, RadioField } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
@@ -49,10 +50,12 @@ export function FeedsPage({ api }: { api: HubApi }) {
     }
   };
 
-  const act = async (method: 'POST' | 'DELETE', feed: FeedRecord): Promise<void> => {
-    await api.send(method, method === 'POST' ? `/api/feeds/${encodeURIComponent(feed.id)}/poll` : `/api/feeds/${encodeURIComponent(feed.id)}`, undefined, FeedRecord);
-    feeds.refresh();
-  };
+  const { run, failure } = useAction();
+  const act = (method: 'POST' | 'DELETE', feed: FeedRecord): Promise<void> =>
+    run(async () => {
+      await api.send(method, method === 'POST' ? `/api/feeds/${encodeURIComponent(feed.id)}/poll` : `/api/feeds/${encodeURIComponent(feed.id)}`, undefined, FeedRecord);
+      feeds.refresh();
+    });
 
   return (
     <>
@@ -97,6 +100,7 @@ export function FeedsPage({ api }: { api: HubApi }) {
         </p>
       </section>
 
+      <ActionFailure failure={failure} />
       <DataTable
         data-table="feeds"
         caption={t.feedsCaption}

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { MediaFactsList, PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
 import type { Layout } from '../../shared/layout.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
-import type { Playlist } from '../../shared/playlist.js';
+import type { Item, Playlist } from '../../shared/playlist.js';
 import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
 import { SelectField } from '../components/Field.js';
@@ -29,8 +29,15 @@ const STARTER = JSON.stringify(
   2,
 );
 
-function mediaType(file: File): 'image' | 'video' {
+/** What an uploaded file becomes in the draft: an image or video item, or a caption track of a video (WebVTT). */
+function mediaType(file: File): 'image' | 'video' | 'captions' {
+  if (file.type === 'text/vtt' || /\.vtt$/i.test(file.name)) return 'captions';
   return file.type.startsWith('video/') ? 'video' : 'image';
+}
+
+/** A caption file's language from its name (`affiche.fr.vtt`, `clip-en.vtt`); French when it says none. */
+function captionLang(name: string): string {
+  return /[._-]([a-z]{2})\.vtt$/i.exec(name)?.[1]?.toLowerCase() ?? 'fr';
 }
 
 export function PlaylistsPage({ api }: { api: HubApi }) {
@@ -98,16 +105,24 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const addMediaItem = (): void => {
     if (!media || !draft.ok || draft.playlists.length === 0) return;
     const [first, ...rest] = draft.playlists;
-    const id = media.file.name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'media';
-    const item = {
-      id,
-      type: mediaType(media.file),
-      ...(mediaType(media.file) === 'image' ? { duration: 10 } : {}),
-      src: new URL(media.stored.url, window.location.href).href,
-      sha256: media.stored.sha256,
-      bytes: media.stored.bytes,
-    };
-    const updated = [{ ...first!, items: [...first!.items, item] }, ...rest];
+    const file = { src: new URL(media.stored.url, window.location.href).href, sha256: media.stored.sha256, bytes: media.stored.bytes };
+    const kind = mediaType(media.file);
+    let items: Item[];
+    if (kind === 'captions') {
+      // A caption track goes with the first playlist's last video.
+      const at = first!.items.findLastIndex((item) => item.type === 'video');
+      if (at < 0) {
+        setMediaNote({ ok: false, text: t.captionsNeedVideo });
+        return;
+      }
+      const video = first!.items[at] as Extract<Item, { type: 'video' }>;
+      const lang = captionLang(media.file.name);
+      items = first!.items.map((item, i) => (i === at ? { ...video, captions: [...(video.captions ?? []).filter((c) => c.lang !== lang), { lang, ...file }] } : item));
+    } else {
+      const id = media.file.name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'media';
+      items = [...first!.items, kind === 'image' ? { id, type: 'image', duration: 10, ...file } : { id, type: 'video', ...file }];
+    }
+    const updated = [{ ...first!, items }, ...rest];
     setText(JSON.stringify(updated.length === 1 ? updated[0] : updated, null, 2));
   };
 
@@ -127,7 +142,14 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const loadCurrent = async (): Promise<void> => {
     const chosen = chosenTarget({ kind: 'screen', id: target.kind === 'screen' ? target.id : '' }, screenList);
     if (!chosen || !('screen' in chosen)) return;
-    const set = await api.get(`/api/screens/${encodeURIComponent(chosen.screen)}/playlists`, ScreenSet);
+    setPushNote(null);
+    let set: ScreenSet;
+    try {
+      set = await api.get(`/api/screens/${encodeURIComponent(chosen.screen)}/playlists`, ScreenSet);
+    } catch (failure) {
+      setPushNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+      return;
+    }
     if (set.playlists.length > 0) setText(JSON.stringify(set.playlists.length === 1 ? set.playlists[0] : set.playlists, null, 2));
     if (set.layout) {
       const orientation = LAYOUT_PRESETS.find((preset) => preset.id === set.layout!.id)?.orientation ?? 'landscape';
@@ -209,7 +231,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             </div>
             {media ? (
               <button type="button" className="secondary" disabled={!draft.ok} onClick={addMediaItem}>
-                {t.addAsItem}
+                {mediaType(media.file) === 'captions' ? t.addAsCaptions : t.addAsItem}
               </button>
             ) : null}
           </section>

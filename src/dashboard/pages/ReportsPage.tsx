@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { AccuracyList, ImpressionList, PowerReport, ScreenList, ScreenSet, WaitComparison } from '../../shared/adminApi.js';
 import { nameOf } from '../../shared/layout.js';
 import { toUtcTime } from '../../shared/ids.js';
+import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
 import { DataTable } from '../components/DataTable.js';
 import { SelectField } from '../components/Field.js';
@@ -73,15 +74,17 @@ export function ReportsPage({ api }: { api: HubApi }) {
     [shares],
   );
 
-  const exportCsv = async (): Promise<void> => {
-    const blob = await api.blob(`/api/impressions?${query}&format=csv`);
-    if (!blob) return;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `diffusions-${since}-${until}.csv`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-  };
+  const { run, failure } = useAction();
+  const exportCsv = (): Promise<void> =>
+    run(async () => {
+      const blob = await api.blob(`/api/impressions?${query}&format=csv`);
+      if (!blob) return;
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `diffusions-${since}-${until}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    });
 
   return (
     <>
@@ -99,6 +102,7 @@ export function ReportsPage({ api }: { api: HubApi }) {
           {t.exportCsv}
         </button>
       </form>
+      <ActionFailure failure={failure} />
       {impressions.error ? <p className="error">{impressions.error}</p> : null}
 
       <section className="card" aria-labelledby="plays-title">

@@ -130,7 +130,11 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
             ) : null}
             <h3>{t.viewingTitle}</h3>
             <p className="help">{t.viewingHelp}</p>
-            <ViewingForm api={api} screen={screen} onSaved={screens.refresh} />
+            {can('screens.manage') ? (
+              <ViewingForm api={api} screen={screen} onSaved={screens.refresh} />
+            ) : (
+              <p data-viewing-read>{screen.viewing ? t.viewingIs(screen.viewing.diagonalInches, screen.viewing.distanceM) : t.viewingUnset}</p>
+            )}
             <h3>{t.kioskEvents}</h3>
             {(status?.events ?? []).length === 0 ? (
               <p>{t.noEvents}</p>
@@ -162,7 +166,9 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
           </section>
         </div>
       ) : (
-        <p>{screens.error ?? t.loading}</p>
+        <p role="status" data-screen-missing={screens.data ? id : undefined}>
+          {screens.error ?? (screens.data ? t.screenUnknown(id) : t.loading)}
+        </p>
       )}
     </>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { GrantText, grantText, type Grant } from '../../shared/access.js';
 import { PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../../shared/accounts.js';
+import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import { dateTime } from '../formatting.js';
@@ -27,15 +28,10 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [shown, setShown] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ id: string; roles: string; error: string | null } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { run, failure } = useAction();
 
   const act = async (work: () => Promise<void>): Promise<void> => {
-    setFailure(null);
-    try {
-      await work();
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-    }
+    await run(work);
     users.refresh();
   };
 
@@ -92,11 +88,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
           {shown}
         </p>
       </section>
-      {failure ? (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      ) : null}
+      <ActionFailure failure={failure} />
       <DataTable caption={t.usersTitle} hiddenCaption columns={[t.email, t.roles, t.state, t.lastSignIn, t.actionsColumn]}>
         {(users.data?.users ?? []).map((user) => (
           <tr key={user.id} data-user-row={user.email} data-disabled={user.disabled ? 'yes' : 'no'}>

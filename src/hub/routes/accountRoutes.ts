@@ -80,9 +80,12 @@ export async function accountRoutes(app: FastifyInstance, deps: { access: Access
     const body = parsed(PasswordReset, request.body ?? {}, '');
     const password = body.password ?? newPassword();
     const { after } = await accounts.update(id, { passwordHash: await hashPassword(password) });
-    // A reset is what follows a leak: the sessions opened with the old password end.
-    const ended = await sessions.endAllOf(id);
-    await access.audit(callerOf(request), { action: 'user.password', target: `user:${id}`, detail: `password reset; ${ended} session(s) ended` }, Date.now());
+    // A reset is what follows a leak: the sessions opened with the old password end; an
+    // administrator resetting their own keeps the one they did it from (it shows them the new password).
+    const caller = callerOf(request);
+    const kept = caller.user.id === id && caller.via === 'session' ? caller.sessionToken : undefined;
+    const ended = await sessions.endAllOf(id, kept);
+    await access.audit(caller, { action: 'user.password', target: `user:${id}`, detail: `password reset; ${ended} ${kept ? 'other ' : ''}session(s) ended` }, Date.now());
     return { user: after, ...(body.password === undefined ? { password } : {}) };
   });
 

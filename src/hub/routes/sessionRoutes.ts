@@ -41,6 +41,17 @@ function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SECURE_SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: true });
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** What the browser shows when single sign-on fails: why, in French and English, and the way back to the sign-in page. */
+function signInFailedPage(reason: string): string {
+  const why = reason.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  return `<!doctype html><html lang="fr"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Antichambre : connexion impossible</title>
+<h1>La connexion unique a échoué</h1><p lang="en">Single sign-on failed.</p>
+<p>Raison / reason : <code data-reason>${why}</code></p>
+<p><a href="/#/">Revenir à la page de connexion / Back to the sign-in page</a></p>`;
+}
+
 export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const { access } = deps;
 
@@ -105,10 +116,21 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
     return reply.redirect(url.href, 302);
   });
 
-  app.get('/api/session/oidc/callback', { config: { access: 'public' }, schema: { summary: "Connexion unique : retour du fournisseur d'identité / Single sign-on: back from the identity provider", tags: ['session'], security: [], response: { 200: { description: 'Page vers le tableau de bord / page on to the dashboard', content: { 'text/html': { schema: z.string() } } }, ...errors(400, 401, 404) } } }, async (request, reply) => {
+  // The browser comes back here from the provider: it is answered a page (on to the dashboard, or why not), never the API's JSON.
+  const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+  const callbackResponses = {
+    200: htmlPage('Page vers le tableau de bord / page on to the dashboard'),
+    400: htmlPage('Page : connexion inconnue ou expirée / page: unknown or expired sign-in'),
+    401: htmlPage("Page : réponse du fournisseur refusée, compte désactivé / page: the provider's answer refused, account disabled"),
+    ...errors(404),
+  };
+  app.get('/api/session/oidc/callback', { config: { access: 'public' }, schema: { summary: "Connexion unique : retour du fournisseur d'identité / Single sign-on: back from the identity provider", tags: ['session'], security: [], response: callbackResponses } }, async (request, reply) => {
     if (!deps.sso) throw new HubError(404, 'single sign-on: not configured on this hub');
     const now = Date.now();
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    reply.header('cache-control', 'no-store');
+    reply.header('content-type', 'text/html; charset=utf-8');
+    reply.header('content-security-policy', "default-src 'none'");
     let userId: string;
     try {
       const pending = request.cookies[OIDC_PENDING_COOKIE];
@@ -117,19 +139,18 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
       ({ userId } = await deps.sso.finish(query, pending, access.stores, now, deps.log));
     } catch (error) {
       await access.stores.audit.append({ actor: null, address: request.ip, action: 'session.signin-failed', target: 'oidc', detail: error instanceof Error ? error.message.slice(0, 300) : 'refused' }, now);
-      throw error;
+      reply.code(error instanceof HubError && error.status === 401 ? 401 : 400);
+      return signInFailedPage(error instanceof HubError ? error.message : "single sign-on: the identity provider's answer could not be used");
     }
     const user = await access.stores.accounts.get(userId);
     if (!user || user.disabled) {
       await access.stores.audit.append({ actor: user ? { id: user.id, email: user.email } : null, address: request.ip, action: 'session.signin-failed', target: `user:${userId}`, detail: 'oidc: account disabled' }, now);
-      throw new HubError(401, 'sign-in: this account is disabled');
+      reply.code(401);
+      return signInFailedPage('sign-in: this account is disabled');
     }
     setSessionCookie(request, reply, await access.openSession(user, request.ip, 'oidc', now));
     // SameSite=Strict: a cookie set on a redirect that came from the provider's site is not sent with
     // that navigation; a page of our own (Lax-free) takes the browser on to the dashboard.
-    reply.header('cache-control', 'no-store');
-    reply.header('content-type', 'text/html; charset=utf-8');
-    reply.header('content-security-policy', "default-src 'none'");
     return '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/#/screens"><title>Antichambre</title><a href="/#/screens">Continuer / Continue</a>';
   });
 }

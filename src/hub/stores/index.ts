@@ -25,6 +25,7 @@ import type { Impression } from '../../shared/impression.js';
 import type { PowerSchedule, PowerStatus } from '../../shared/powerSchedule.js';
 import type { Alert, CommandAck, CommandType, PlaylistsMessage, StatusMessage } from '../../shared/protocol.js';
 import type { QueueEvent, WaitEstimate } from '../../shared/queue.js';
+import type { OtherTargetChanged } from './playlistSets.js';
 import { isPostgresUrl, shownUrl } from '../dataPaths.js';
 import { openSqliteStores } from './sqlite/index.js';
 import { migrateSqlite, openSqliteDb } from './sqlite/sqliteDb.js';
@@ -70,6 +71,8 @@ export interface PlaylistStore {
   /** A push, all or nothing (400 with the path if it would give a screen a set it cannot play); answers the screens whose set may have changed. */
   push(push: PushRequest): Promise<{ versions: { id: string; version: number }[]; screens: string[] }>;
   history(id: string): Promise<{ version: number; createdAt: string }[]>;
+  /** The screens and sites, besides the push's target, whose set the push would change (a playlist it changes is assigned there too): what its caller must also be allowed to push to. */
+  otherTargetsChanged(push: PushRequest): Promise<OtherTargetChanged[]>;
   /** The screen's set, or null when nothing is assigned to it (it then keeps what it plays). */
   setFor(screen: ScreenInfo): Promise<PlaylistsMessage | null>;
   /** The revision of the screen's set (setFor's), without parsing the set: what each status is compared with. */

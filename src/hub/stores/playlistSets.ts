@@ -87,3 +87,33 @@ export function pushTargets(push: PushRequest, assignedTo: { target_kind: 'scree
   const of = (wanted: 'screen' | 'site'): string[] => [...new Set(rows.filter((row) => row.target_kind === wanted).map((row) => row.target_id))].sort();
   return { screens: of('screen'), sites: of('site') };
 }
+
+/** A screen or site a push would change besides its own target, with the pushed playlists (ids) that change it. */
+export interface OtherTargetChanged {
+  target: Target;
+  playlists: string[];
+}
+
+/**
+ * The screens and sites other than the push's target whose set the push would change: those a
+ * pushed playlist is already assigned to, when the push changes that playlist's content (a
+ * playlist is one, wherever it plays). An unchanged playlist pushed again changes nothing there.
+ * `latest`: each pushed id's latest stored body; `assigned`: the assignments of those ids.
+ */
+export function otherTargetsChanged(
+  push: PushRequest,
+  latest: ReadonlyMap<string, string>,
+  assigned: readonly { playlist_id: string; target_kind: 'screen' | 'site'; target_id: string }[],
+): OtherTargetChanged[] {
+  const changed = new Set(push.playlists.filter((playlist) => latest.has(playlist.id) && latest.get(playlist.id) !== JSON.stringify(playlist)).map((playlist) => playlist.id));
+  const [kind, id] = targetKey(push.target);
+  const byTarget = new Map<string, OtherTargetChanged>();
+  for (const row of assigned) {
+    if (!changed.has(row.playlist_id) || (row.target_kind === kind && row.target_id === id)) continue;
+    const key = `${row.target_kind}:${row.target_id}`;
+    const entry = byTarget.get(key) ?? { target: row.target_kind === 'screen' ? { screen: row.target_id } : { site: row.target_id }, playlists: [] };
+    if (!entry.playlists.includes(row.playlist_id)) entry.playlists.push(row.playlist_id);
+    byTarget.set(key, entry);
+  }
+  return [...byTarget.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, entry]) => ({ ...entry, playlists: entry.playlists.sort() }));
+}

@@ -3,7 +3,7 @@ import { toUtcTime } from '../../../shared/ids.js';
 import type { PowerSchedule } from '../../../shared/powerSchedule.js';
 import type { PlaylistsMessage } from '../../../shared/protocol.js';
 import type { PlaylistStore } from '../index.js';
-import { assembled, checkPushedSets, pushTargets, setMessage, setRevision, targetKey, type AssembledSet } from '../playlistSets.js';
+import { assembled, checkPushedSets, otherTargetsChanged, pushTargets, setMessage, setRevision, targetKey, type AssembledSet, type OtherTargetChanged } from '../playlistSets.js';
 import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
 
 /** Playlists with their history, assignments, layouts and power schedules (PostgreSQL); see ../playlistSets.ts for what a set is. */
@@ -63,6 +63,19 @@ export class PgPlaylistStore implements PlaylistStore {
       checkPushedSets(push, sets);
       return { versions, screens: screens.map((screen) => screen.id) };
     });
+  }
+
+  async otherTargetsChanged(push: PushRequest): Promise<OtherTargetChanged[]> {
+    const ids = push.playlists.map((p) => p.id);
+    const latest = await this.pool.query<{ playlist_id: string; body: string }>(
+      'SELECT DISTINCT ON (playlist_id) playlist_id, body FROM playlist_versions WHERE playlist_id = ANY($1::text[]) ORDER BY playlist_id, version DESC',
+      [ids],
+    );
+    const assigned = await this.pool.query<{ playlist_id: string; target_kind: 'screen' | 'site'; target_id: string }>(
+      'SELECT playlist_id, target_kind, target_id FROM assignments WHERE playlist_id = ANY($1::text[])',
+      [ids],
+    );
+    return otherTargetsChanged(push, new Map(latest.rows.map((row) => [row.playlist_id, row.body])), assigned.rows);
   }
 
   async history(id: string): Promise<{ version: number; createdAt: string }[]> {

@@ -5,7 +5,7 @@ import type { Playlist } from '../../../shared/playlist.js';
 import type { PowerSchedule } from '../../../shared/powerSchedule.js';
 import type { PlaylistsMessage } from '../../../shared/protocol.js';
 import type { PlaylistStore } from '../index.js';
-import { assembled, checkPushedSets, pushTargets, setMessage, setRevision, targetKey, type AssembledSet } from '../playlistSets.js';
+import { assembled, checkPushedSets, otherTargetsChanged, pushTargets, setMessage, setRevision, targetKey, type AssembledSet, type OtherTargetChanged } from '../playlistSets.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /**
@@ -126,6 +126,19 @@ export class SqlitePlaylistStore implements PlaylistStore {
       ]);
       return { versions, screens: screens.map((screen) => screen.id) };
     })();
+  }
+
+  async otherTargetsChanged(push: PushRequest): Promise<OtherTargetChanged[]> {
+    const ids = JSON.stringify(push.playlists.map((p) => p.id));
+    const latest = new Map<string, string>();
+    for (const playlist of push.playlists) {
+      const body = this.latest.get(playlist.id)?.body;
+      if (body !== undefined) latest.set(playlist.id, body);
+    }
+    const assigned = this.db
+      .prepare<[string], { playlist_id: string; target_kind: 'screen' | 'site'; target_id: string }>('SELECT playlist_id, target_kind, target_id FROM assignments WHERE playlist_id IN (SELECT value FROM json_each(?))')
+      .all(ids);
+    return otherTargetsChanged(push, latest, assigned);
   }
 
   async history(id: string): Promise<{ version: number; createdAt: string }[]> {
