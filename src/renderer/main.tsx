@@ -41,6 +41,9 @@ import { forgetPairing, PairingCodeShown, pairedScreen, pairScreen } from './scr
 import { PairingScreen } from './components/PairingScreen.js';
 import { ScreenPower } from './screenPower.js';
 
+/** How long a fresh player's stage waits for its bundle's files to be asked for, at most. */
+const BUNDLE_ASKED_WAIT_MS = 3_000;
+
 async function boot(): Promise<void> {
   runEffectsAfterCommit();
   const root = createRoot(document.getElementById('root')!);
@@ -143,6 +146,10 @@ async function boot(): Promise<void> {
   const connecting: HubReport = { url: hubUrl ?? '', connected: false, error: null, refusal: null, sent: 0, sendError: null };
   // A hub but no id and token: show a pairing code over what plays, until an admin claims it; then start again as that screen.
   const pairing = config.hub && !credentials ? new PairingCodeShown() : null;
+  // A fresh player's stage is drawn once its bundle's files are asked for (bounded): on a busy
+  // machine the code that reads them may come after the fonts, and the stage would be drawn with
+  // nothing to show while they are not even asked for. Its first item needs them all the same.
+  if (bundleAhead) await Promise.race([bundleAhead.catch(() => {}), new Promise((resolve) => setTimeout(resolve, BUNDLE_ASKED_WAIT_MS))]);
   root.render(
     <>
       <Stage screen={playback} cache={cache} alerts={alerts} identify={identify} name={config.name ?? (credentials && 'name' in credentials ? credentials.name : undefined) ?? credentials?.screenId ?? config.screen ?? ''} screenId={screenId} lang={lang} timezone={timezone} notices={notices} hub={hubUrl ? () => sync?.report() ?? connecting : null} queue={queue} announcer={announcer} chime={config.chime === 'on'} showWait={config.showWait ?? 'range'} power={power} />
