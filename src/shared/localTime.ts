@@ -93,6 +93,34 @@ export function instantsOfWallTime(day: number, minuteOfDay: number, zone: strin
 
 const HOUR = 3_600_000;
 
+/**
+ * The instants in (from, to] at which the zone's UTC offset changes (its wall clock jumps, as at
+ * a change to or from summer time), each the first millisecond of the new offset. Offsets are
+ * looked at every 6 hours (no zone changes twice within that), then each change found to the ms.
+ */
+export function offsetChanges(zone: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  let before = from;
+  let offset = offsetAt(zone, from);
+  while (before < to) {
+    const at = Math.min(before + 6 * HOUR, to);
+    const next = offsetAt(zone, at);
+    if (next !== offset) {
+      let lo = before; // still the earlier offset
+      let hi = at; // already the later one
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (offsetAt(zone, mid) === offset) lo = mid;
+        else hi = mid;
+      }
+      out.push(hi);
+    }
+    before = at;
+    offset = next;
+  }
+  return out;
+}
+
 function offsetAt(zone: string, t: number): number {
   return DateTime.fromMillis(t, { zone }).offset;
 }

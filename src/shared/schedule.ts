@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Item, Playlist, Schedule, When } from './playlist.js';
-import { instantOfLocal, instantsOfWallTime, localParts, minuteOfLocalTime, MS_PER_DAY, MS_PER_MINUTE, weekdayOfDay } from './localTime.js';
+import { instantOfLocal, instantsOfWallTime, localParts, minuteOfLocalTime, MS_PER_DAY, MS_PER_MINUTE, offsetChanges, weekdayOfDay } from './localTime.js';
 
 /**
  * The scheduling engine of protocol §1, pure: no timers, no I/O. Given the set, the
@@ -280,6 +280,11 @@ export function scheduleBoundaries(schedule: Schedule, zone: string, t0: number)
         out.push(...instantsOfWallTime(day, start, tz));
         out.push(...instantsOfWallTime(end > start ? day : day + 1, end, tz));
       }
+    }
+    // Where the wall clock jumps (summer time), a day or hour window may begin or end with no
+    // wall time of its own: falling back from 01:59 to 01:00 re-enters a window ending at 01:15.
+    for (const jump of offsetChanges(tz, t0, t0 + HORIZON_DAYS * MS_PER_DAY)) {
+      if (isScheduleActive(schedule, zone, jump - 1) !== isScheduleActive(schedule, zone, jump)) out.push(jump);
     }
   }
   return out.filter((t) => t >= t0 && t <= t0 + HORIZON_DAYS * MS_PER_DAY);

@@ -168,6 +168,19 @@ describe('boundaries in zones with odd offsets', () => {
     const t = Date.parse('2027-09-25T11:30:00Z'); // 00:15 on 26 September in Chatham, the day clocks go forward at 02:45
     expect(new Date(nextChangeAt([p], 'Europe/Paris', t)).toISOString()).toBe('2027-09-25T13:15:00.000Z'); // 02:00 at +12:45
   });
+
+  it('finds the instant clocks fall back into a window that had closed (New York, 2027-11-07, found by fast-check)', () => {
+    // 00:00 to 01:15 and 02:00 to midnight: at 01:15 EDT the window closes; at 02:00 EDT clocks go back to
+    // 01:00 EST, inside it again until 01:15 EST. The change is the jump, a wall time of no window's.
+    const p = Playlist.parse({ id: 'p', schedule: { timezone: 'America/New_York', hours: [{ start: '00:00', end: '01:15' }, { start: '02:00', end: '00:00' }] }, items: [text('a')] });
+    const closed = Date.parse('2027-11-07T05:15:00Z'); // 01:15 EDT
+    expect(isScheduleActive(p.schedule, PARIS, closed)).toBe(false);
+    const next = nextChangeAt([p], PARIS, closed);
+    expect(new Date(next).toISOString()).toBe('2027-11-07T06:00:00.000Z'); // 01:00 EST
+    expect(isScheduleActive(p.schedule, PARIS, next - 1)).toBe(false);
+    expect(isScheduleActive(p.schedule, PARIS, next)).toBe(true);
+    expect(new Date(nextChangeAt([p], PARIS, next)).toISOString()).toBe('2027-11-07T06:15:00.000Z'); // 01:15 EST
+  });
 });
 
 describe('when.service (§1)', () => {
