@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImpressionList, ScreenList } from '../../src/shared/adminApi.js';
-import { newPlayerPage, onScreen, putInOutbox, readStore, waitForItem } from '../support/browser.js';
+import { countStore, newPlayerPage, onScreen, putInOutbox, readStore, waitForItem } from '../support/browser.js';
 import { addScreen, adminApi, startHubProcess, type HubProcess } from '../support/hubProcess.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { backlogOf, expectContiguous } from '../support/impressionsFixture.js';
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stored = async (hub: HubProcess, screen: string) => (await adminApi<ImpressionList>(hub, 'GET', `/api/impressions?screen=${screen}`)).body.impressions;
-const outboxSize = async (page: Page) => (await readStore(page, 'outbox')).length;
+const outboxSize = (page: Page) => countStore(page, 'outbox');
 
 describe('chaos between player and hub', () => {
   it('cuts, stalls, delays, and a hub killed mid-ack: every impression stored once, the screen playing', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { screenshotAgainstPage } from '../support/pictureDifference.js';
 import { describe, expect, it } from 'vitest';
-import { newPlayerPage, putInOutbox, readStore, waitForItem } from '../support/browser.js';
+import { countStore, newPlayerPage, putInOutbox, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { useHubAndSite } from '../support/hubSuite.js';
 import { addScreen, hubCli } from '../support/hubProcess.js';
@@ -42,7 +42,7 @@ describe('commands, status and reports from the CLI', () => {
 
     // clear-cache: the media go (and come back, verified); the outbox, the sets and the settings stay.
     const marker = { id: '0190a0a0-0000-7000-8000-000000000001', screenId: 'guichet-1', playlistId: 'marqueur', itemId: 'm', revision: 'r', start: '2026-11-01T08:00:00.000Z', end: '2026-11-01T08:00:08.000Z', durationMs: 8000, complete: true };
-    const kept = async (): Promise<number[]> => Promise.all(['sets', 'settings'].map(async (store) => (await readStore(page, store)).length));
+    const kept = async (): Promise<number[]> => Promise.all(['sets', 'settings'].map((store) => countStore(page, store)));
     const keptBefore = await kept();
     await putInOutbox(page, [marker]);
     expect((await hubCli(hub, ['command', 'clear-cache', '--screen', 'guichet-1'])).code).toBe(0);

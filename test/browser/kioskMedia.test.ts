@@ -5,7 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaFiles } from '../../src/main/mediaFiles.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { advance, launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
+import { advance, countStore, launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
@@ -117,7 +117,7 @@ describe('kiosk media in files (main process)', () => {
 
     kiosk.release();
     await expect.poll(() => kiosk.store.isReady(poster.sha256), { timeout: 30_000 }).toBe(true);
-    await expect.poll(async () => (await readStore(page, 'media')).length, { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => countStore(page, 'media'), { timeout: 15_000 }).toBe(0);
     // Shown from the file store from its next turn on.
     await expect.poll(() => shownSrc(page, 'affiche'), { timeout: 30_000 }).toBe(`${kiosk.base}/${poster.sha256}`);
     expect(errors).toEqual([]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { VIDEO_PACE } from '../../src/shared/downloadPace.js';
-import { advance, advanceUntil, jump, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
+import { advance, advanceUntil, countStore, jump, newPlayerPage, readStore, recordShownItems, shownItems, storedDigest, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -243,7 +243,7 @@ describe('media cache', () => {
     await page.clock.install({ time: START });
     await page.goto(s.url);
     await waitForItem(page, 'horaires', 15_000);
-    await expect.poll(async () => (await readStore(page, 'media')).length, { timeout: 15_000 }).toBe(4); // the town hall's images that play within 7 days (not yet the holiday one, from 14 December)
+    await expect.poll(() => countStore(page, 'media'), { timeout: 15_000 }).toBe(4); // the town hall's images that play within 7 days (not yet the holiday one, from 14 December)
     const requests: string[] = [];
     await context.route('**/*', (route) => {
       requests.push(route.request().url());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WAIT_ESTIMATES_PER_BATCH } from '../../src/shared/protocol.js';
-import { newPlayerPage, putInStore, readStore, waitForItem } from '../support/browser.js';
+import { countStore, newPlayerPage, putInStore, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { startStandInHub, type StandInHub } from '../support/standInHub.js';
@@ -46,9 +46,9 @@ describe('against another hub', () => {
     const screen = await hub.screen('autre-1');
     // Each impression sent is deleted once acked: the outbox empties as items play (a second each).
     await expect.poll(() => hub.received('autre-1', 'impressions').length, { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => (await readStore(page, 'outbox')).length, { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => countStore(page, 'outbox'), { timeout: 15_000 }).toBe(0);
     // The estimates: all of them, in batches a hub limited to 200 takes.
-    await expect.poll(async () => (await readStore(page, 'waitOutbox')).length, { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => countStore(page, 'waitOutbox'), { timeout: 15_000 }).toBe(0);
     expect(waitBatches.reduce((a, b) => a + b, 0)).toBe(450);
     expect(Math.max(...waitBatches)).toBe(WAIT_ESTIMATES_PER_BATCH);
     // Events without a payload: answered { ok: false } naming what is missing, the connection kept.
@@ -87,7 +87,7 @@ describe('against another hub', () => {
       const estimate = (k: number) => ({ estimate: { service: 'titres', asOf: new Date(Date.UTC(2026, 11, 1, 8) + k * 60_000).toISOString(), minutes: 12, low: 8, high: 20, queueLength: k === 5 ? 5_000 : k, openCounters: 2 } });
       await putInStore(page, 'waitOutbox', Array.from({ length: 30 }, (_, k) => estimate(k)));
       await page.goto(playerUrl(site().url, strict.url, 'autre-4', 'token'));
-      await expect.poll(async () => (await readStore(page, 'waitOutbox')).length, { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => countStore(page, 'waitOutbox'), { timeout: 15_000 }).toBe(0);
       expect(refusals).toBe(1);
       expect(taken.filter((length) => length < 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, k) => k).filter((k) => k !== 5));
       expect(errors).toEqual([]);

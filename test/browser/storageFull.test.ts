@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
-import { advance, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import { advance, countStore, newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { expectContiguous } from '../support/impressionsFixture.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { useBrowserAndSite } from '../support/suite.js';
@@ -29,7 +29,7 @@ describe('storage full', () => {
     await page.clock.install({ time: Date.UTC(2026, 11, 1, 9) });
     await page.goto(site().url);
     await waitForItem(page, 'cni', 15_000);
-    await expect.poll(async () => (await readStore(page, 'media')).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => countStore(page, 'media'), { timeout: 15_000 }).toBe(2);
 
     const cdp = await context.newCDPSession(page);
     const origin = new URL(site().url).origin;
@@ -44,12 +44,12 @@ describe('storage full', () => {
     while (fewestMedia === 2 && Date.now() < fullBy) {
       const second = new Promise((resolve) => setTimeout(resolve, 1_000));
       await advance(page, 60_000, 5_000, 10);
-      fewestMedia = Math.min(fewestMedia, (await readStore(page, 'media')).length);
+      fewestMedia = Math.min(fewestMedia, await countStore(page, 'media'));
       await second;
     }
     for (let k = 0; k < 6; k++) {
       await advance(page, 5 * 60_000, 5_000, 10);
-      fewestMedia = Math.min(fewestMedia, (await readStore(page, 'media')).length);
+      fewestMedia = Math.min(fewestMedia, await countStore(page, 'media'));
     }
     const to = await page.evaluate(() => Date.now());
 

@@ -73,23 +73,36 @@ export async function waitForItem(page: Page, itemId: string, timeout = 10_000):
 
 /** Every store of the player's IndexedDB, read with the raw API (no help from the app). */
 export async function readStore<T = unknown>(page: Page, store: string): Promise<T[]> {
+  return askStore(page, store, 'getAll') as Promise<T[]>;
+}
+
+/**
+ * How many records a store of the player's database holds: counted in the page, not read across
+ * (20,000 impressions read whole at each poll slowed the very player a test waited on).
+ */
+export async function countStore(page: Page, store: string): Promise<number> {
+  return askStore(page, store, 'count') as Promise<number>;
+}
+
+async function askStore(page: Page, store: string, request: 'getAll' | 'count'): Promise<unknown> {
   return page.evaluate(
-    (name) =>
-      new Promise<unknown[]>((resolve, reject) => {
+    ([name, method]) =>
+      new Promise<unknown>((resolve, reject) => {
         const open = indexedDB.open('antichambre');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const request = db.transaction(name, 'readonly').objectStore(name).getAll();
-          request.onsuccess = () => {
+          const objects = db.transaction(name, 'readonly').objectStore(name);
+          const asked = method === 'count' ? objects.count() : objects.getAll();
+          asked.onsuccess = () => {
             db.close();
-            resolve(request.result);
+            resolve(asked.result);
           };
-          request.onerror = () => reject(request.error);
+          asked.onerror = () => reject(asked.error);
         };
       }),
-    store,
-  ) as Promise<T[]>;
+    [store, request] as const,
+  );
 }
 
 /** Page time stands still at `at` until the test moves it (runFor), before the page loads. */
