@@ -66,7 +66,7 @@ function clipVideo(): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
-const CACHE_SOURCES = ['src/renderer', 'src/shared', 'vite.renderer.config.ts', 'package-lock.json', 'bench/mediaCache.ts'];
+const CACHE_SOURCES = ['src/renderer', 'src/shared', 'vite.renderer.config.ts', 'package-lock.json', 'bench/mediaCache.ts', 'test/support/browser.ts'];
 
 interface Quality {
   dropped: number;

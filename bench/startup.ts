@@ -18,7 +18,8 @@ const FIRST_ITEM = 'antichambre:first-item';
 /** Marked by the player when its first file was read ahead by the start frame script (startFrame.ts). */
 const READ_AHEAD = 'antichambre:read-ahead';
 const MARKS = ['antichambre:entry', 'antichambre:script', 'antichambre:db', 'antichambre:fonts', 'antichambre:started', FIRST_ITEM] as const;
-export const STARTUP_SOURCES = ['src/renderer', 'src/shared', 'playlists', 'vite.renderer.config.ts', 'package-lock.json', 'bench/startup.ts', 'test/support/staticServer.ts'];
+/** What the start-up figures measure: the player, its bundle, its build, and the browser as the bench launches it (test/support/browser.ts: its flags). */
+export const STARTUP_SOURCES = ['src/renderer', 'src/shared', 'playlists', 'vite.renderer.config.ts', 'package-lock.json', 'bench/startup.ts', 'test/support/staticServer.ts', 'test/support/browser.ts'];
 
 async function playerMarks(page: Page): Promise<Record<string, number>> {
   await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, FIRST_ITEM, { timeout: 30_000 });
