@@ -80,15 +80,8 @@ export function instantsOfWallTime(day: number, minuteOfDay: number, zone: strin
   }
   if (found.length > 0 || offsets.length < 2) return found.sort((a, b) => a - b);
   // Inside a spring-forward gap: the wall clock jumps over this time when the offset changes.
-  let lo = wall - offsets[offsets.length - 1]! * MS_PER_MINUTE; // still the earlier offset
-  let hi = wall - offsets[0]! * MS_PER_MINUTE; // already the later one
-  const later = offsetAt(zone, hi);
-  while (hi - lo > 1000) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (offsetAt(zone, mid) === later) hi = mid;
-    else lo = mid;
-  }
-  return [Math.ceil(hi / 1000) * 1000];
+  // Before the change (the earlier, smaller offset) and after it (the later one):
+  return [firstInstantOfNewOffset(zone, wall - offsets[offsets.length - 1]! * MS_PER_MINUTE, wall - offsets[0]! * MS_PER_MINUTE)];
 }
 
 const HOUR = 3_600_000;
@@ -105,20 +98,26 @@ export function offsetChanges(zone: string, from: number, to: number): number[] 
   while (before < to) {
     const at = Math.min(before + 6 * HOUR, to);
     const next = offsetAt(zone, at);
-    if (next !== offset) {
-      let lo = before; // still the earlier offset
-      let hi = at; // already the later one
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (offsetAt(zone, mid) === offset) lo = mid;
-        else hi = mid;
-      }
-      out.push(hi);
-    }
+    if (next !== offset) out.push(firstInstantOfNewOffset(zone, before, at));
     before = at;
     offset = next;
   }
   return out;
+}
+
+/**
+ * The first millisecond in (lo, hi] with another offset than `lo`'s, where `hi` has another and
+ * the offset changes once in between: bisected to the millisecond (a change falls on a whole
+ * second in every zone today, but not in all of their history).
+ */
+function firstInstantOfNewOffset(zone: string, lo: number, hi: number): number {
+  const before = offsetAt(zone, lo);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetAt(zone, mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function offsetAt(zone: string, t: number): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filesOf, type Item, type Playlist } from './playlist.js';
-import { isItemScheduled, itemZone, scheduleBoundaries } from './schedule.js';
+import { isItemScheduled, itemZone, offsetJumpsFrom, scheduleBoundaries, type OffsetJumps } from './schedule.js';
 
 /**
  * Which files a screen needs, soonest first: every file of an item that can play within
@@ -21,12 +21,12 @@ export const PlannedFile = z.object({
 export type PlannedFile = z.infer<typeof PlannedFile>;
 
 /** The first instant in [now, now + horizon] at which the item may play, or null. */
-export function firstPlayOf(playlist: Playlist, item: Item, zone: string, now: number, horizon = FETCH_HORIZON_MS): number | null {
+export function firstPlayOf(playlist: Playlist, item: Item, zone: string, now: number, horizon = FETCH_HORIZON_MS, jumps: OffsetJumps = offsetJumpsFrom(now)): number | null {
   const active = (t: number) => isItemScheduled(playlist, item, zone, t);
   if (active(now)) return now;
   const candidates = [
-    ...(playlist.schedule ? scheduleBoundaries(playlist.schedule, zone, now) : []),
-    ...(item.schedule ? scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), now) : []),
+    ...(playlist.schedule ? scheduleBoundaries(playlist.schedule, zone, now, jumps) : []),
+    ...(item.schedule ? scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), now, jumps) : []),
   ]
     .filter((t) => t > now && t <= now + horizon)
     .sort((a, b) => a - b);
@@ -36,11 +36,12 @@ export function firstPlayOf(playlist: Playlist, item: Item, zone: string, now: n
 
 export function planFiles(playlists: readonly Playlist[], zone: string, now: number, horizon = FETCH_HORIZON_MS): PlannedFile[] {
   const bySha = new Map<string, PlannedFile>();
+  const jumps = offsetJumpsFrom(now);
   for (const playlist of playlists) {
     for (const item of playlist.items) {
       const files = filesOf(item);
       if (files.length === 0) continue;
-      const first = firstPlayOf(playlist, item, zone, now, horizon);
+      const first = firstPlayOf(playlist, item, zone, now, horizon, jumps);
       if (first === null) continue;
       for (const file of files) {
         const sha256 = file.sha256.toLowerCase();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UtcTime } from './ids.js';
 import { Schedule, type Playlist } from './playlist.js';
-import { isItemScheduled, isScheduleActive, itemZone, MAX_SLEEP_MS, scheduleBoundaries } from './schedule.js';
+import { isItemScheduled, isScheduleActive, itemZone, MAX_SLEEP_MS, offsetJumpsFrom, scheduleBoundaries } from './schedule.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from './localTime.js';
 
 /**
@@ -90,13 +90,14 @@ export function isOpenAt(power: PowerSchedule, playlists: readonly Playlist[], z
 /** Every instant in [t0, t0 + 8 days] at which some schedule the power schedule depends on may switch. */
 function boundaries(power: PowerSchedule, playlists: readonly Playlist[], zone: string, t0: number): number[] {
   const out: number[] = [];
-  for (const schedule of power.closed ?? []) out.push(...scheduleBoundaries(schedule, zone, t0));
-  if (power.open !== 'playlists') for (const schedule of power.open) out.push(...scheduleBoundaries(schedule, zone, t0));
+  const jumps = offsetJumpsFrom(t0);
+  for (const schedule of power.closed ?? []) out.push(...scheduleBoundaries(schedule, zone, t0, jumps));
+  if (power.open !== 'playlists') for (const schedule of power.open) out.push(...scheduleBoundaries(schedule, zone, t0, jumps));
   else {
     for (const playlist of playlists) {
       if (playlist.items.length === 0) continue;
-      if (playlist.schedule) out.push(...scheduleBoundaries(playlist.schedule, zone, t0));
-      for (const item of playlist.items) if (item.schedule) out.push(...scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t0));
+      if (playlist.schedule) out.push(...scheduleBoundaries(playlist.schedule, zone, t0, jumps));
+      for (const item of playlist.items) if (item.schedule) out.push(...scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t0, jumps));
     }
   }
   return out;

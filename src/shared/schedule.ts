@@ -259,8 +259,24 @@ export function decide(input: DecideInput): Decision {
 
 const HORIZON_DAYS = 8;
 
-/** Candidate instants in [t0, t0 + HORIZON_DAYS days] at which `schedule` may change state. */
-export function scheduleBoundaries(schedule: Schedule, zone: string, t0: number): number[] {
+/** The instants in (t0, t0 + HORIZON_DAYS days] at which a zone's offset changes. */
+export type OffsetJumps = (zone: string) => readonly number[];
+
+/** Each zone's offset changes from `t0` on, found once per zone: one for all the schedules of a computation. */
+export function offsetJumpsFrom(t0: number): OffsetJumps {
+  const byZone = new Map<string, readonly number[]>();
+  return (zone) => {
+    let found = byZone.get(zone);
+    if (!found) byZone.set(zone, (found = offsetChanges(zone, t0, t0 + HORIZON_DAYS * MS_PER_DAY)));
+    return found;
+  };
+}
+
+/**
+ * Candidate instants in [t0, t0 + HORIZON_DAYS days] at which `schedule` may change state.
+ * `jumps`: each zone's offset changes over that span (offsetJumpsFrom, shared by the schedules of one computation).
+ */
+export function scheduleBoundaries(schedule: Schedule, zone: string, t0: number, jumps: OffsetJumps = offsetJumpsFrom(t0)): number[] {
   const tz = schedule.timezone ?? zone;
   const out: number[] = [];
   if (schedule.from !== undefined) out.push(instantOfLocal(schedule.from, tz));
@@ -283,7 +299,7 @@ export function scheduleBoundaries(schedule: Schedule, zone: string, t0: number)
     }
     // Where the wall clock jumps (summer time), a day or hour window may begin or end with no
     // wall time of its own: falling back from 01:59 to 01:00 re-enters a window ending at 01:15.
-    for (const jump of offsetChanges(tz, t0, t0 + HORIZON_DAYS * MS_PER_DAY)) {
+    for (const jump of jumps(tz)) {
       if (isScheduleActive(schedule, zone, jump - 1) !== isScheduleActive(schedule, zone, jump)) out.push(jump);
     }
   }
@@ -302,10 +318,11 @@ function setBoundaries(playlists: readonly Playlist[], zone: string, t: number):
   const cached = boundaryCache.get(playlists);
   if (cached && cached.zone === zone && t >= cached.validFrom && t < cached.validTo) return cached;
   const all = new Set<number>();
+  const jumps = offsetJumpsFrom(t);
   for (const playlist of playlists) {
-    if (playlist.schedule) for (const b of scheduleBoundaries(playlist.schedule, zone, t)) all.add(b);
+    if (playlist.schedule) for (const b of scheduleBoundaries(playlist.schedule, zone, t, jumps)) all.add(b);
     for (const item of playlist.items) {
-      if (item.schedule) for (const b of scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t)) all.add(b);
+      if (item.schedule) for (const b of scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t, jumps)) all.add(b);
     }
   }
   const fresh = { zone, validFrom: t, validTo: t + (HORIZON_DAYS - 1) * MS_PER_DAY, sorted: [...all].sort((a, b) => a - b) };

@@ -181,6 +181,19 @@ describe('boundaries in zones with odd offsets', () => {
     expect(isScheduleActive(p.schedule, PARIS, next)).toBe(true);
     expect(new Date(nextChangeAt([p], PARIS, next)).toISOString()).toBe('2027-11-07T06:15:00.000Z'); // 01:15 EST
   });
+  it('starts a schedule from a time inside the spring-forward gap at the jump itself, to the millisecond, whichever minute it names', () => {
+    // Paris, 2027-03-28: clocks go from 02:00 CET to 03:00 CEST at 01:00:00Z; no wall time from 02:00 to 02:59 exists.
+    const jump = Date.parse('2027-03-28T01:00:00Z');
+    const wrong: string[] = [];
+    for (let minute = 0; minute < 60; minute++) {
+      const from = `2027-03-28T02:${String(minute).padStart(2, '0')}`;
+      const p = Playlist.parse({ id: 'p', schedule: { from }, items: [text('a')] });
+      const next = nextChangeAt([p], PARIS, jump - 3_600_000);
+      if (next !== jump || isScheduleActive(p.schedule, PARIS, jump - 1) || !isScheduleActive(p.schedule, PARIS, jump)) wrong.push(`${from}: ${new Date(next).toISOString()}`);
+    }
+    // (Before, the jump was found to the second and rounded up: 56 of these 60 started 1 s late.)
+    expect(wrong).toEqual([]);
+  });
 });
 
 describe('when.service (§1)', () => {

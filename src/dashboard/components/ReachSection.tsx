@@ -10,6 +10,7 @@ import { ActionFailure, useAction } from './ActionFailure.js';
 import { ChartCanvas } from './ChartCanvas.js';
 import { DataTable } from './DataTable.js';
 import { SelectField } from './Field.js';
+import { saveFile } from '../saveFile.js';
 
 /**
  * Reach and frequency (issue 21): for a site, a day and a service, the share of the people who
@@ -49,11 +50,7 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
     run(async () => {
       const blob = await api.blob(`/api/sites/${encodeURIComponent(site)}/reach?${query}&format=csv`);
       if (!blob) return;
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `portee-${site}.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      saveFile(blob, `portee-${site}.csv`);
     });
   const dayLabel = (d: string): string => new Date(`${d}T12:00:00`).toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long' });
 

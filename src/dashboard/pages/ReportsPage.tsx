@@ -16,6 +16,7 @@ import { useStrings } from '../i18n.js';
 import { useCanEverywhere } from '../permissions.js';
 import { accuracyOf, airtimePerPlaylist, airtimePerZone, personSecondsPerDay, playsPerItemPerDay, waitSeries, type PlaysTable } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
+import { saveFile } from '../saveFile.js';
 
 /**
  * Proof of play (plays per item per day, airtime per playlist and per zone, CSV), audience-weighted
@@ -79,11 +80,7 @@ export function ReportsPage({ api }: { api: HubApi }) {
     run(async () => {
       const blob = await api.blob(`/api/impressions?${query}&format=csv`);
       if (!blob) return;
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `diffusions-${since}-${until}.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      saveFile(blob, `diffusions-${since}-${until}.csv`);
     });
 
   return (

@@ -215,11 +215,11 @@ export function adminRouteTable({ stores, channel, media, feeds, mediaFacts, acc
       handler: async (request): Promise<PushResult> => {
         const push = parsed(PushRequest, request.body, '');
         const targetScope = await siteOfTarget(push.target);
-        if (push.layout !== undefined) access.require(callerOf(request), 'layouts.set', targetScope);
+        const caller = callerOf(request);
+        if (push.layout !== undefined) access.require(caller, 'layouts.set', targetScope);
         // A playlist is one wherever it plays: changing one that another site (or one of its screens)
         // also plays changes what that site shows, which needs the right to push there too.
         for (const other of await stores.playlists.otherTargetsChanged(push)) {
-          const caller = callerOf(request);
           if (access.allows(caller, 'playlists.push', await siteOfTarget(other.target))) continue;
           const where = 'site' in other.target ? `site "${other.target.site}"` : `screen "${other.target.screen}"`;
           const which = other.playlists.map((id) => `"${id}"`).join(', ');
