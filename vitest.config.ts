@@ -20,5 +20,7 @@ export default defineConfig({
     // tests share its hub and run in order.)
     isolate: false,
     reporters: ['default', './test/support/slowestTestsReport.ts'],
+    // Every temporary file of the run in one folder, removed at its end (runTmpDir.ts).
+    globalSetup: ['./test/support/runTmpDir.ts'],
   },
 });
