@@ -14,8 +14,9 @@ export default defineConfig({
     // Modules are imported once per worker, not once per file: the suite spent 128 s of its CPU
     // importing them again (vite's transform, zod's schemas, playwright) on a machine it keeps busy.
     // Each file still runs its own module. What files share (test/support, src) keeps no state
-    // between them: the suite passes with its files in a random order (`--sequence.shuffle.files`),
-    // and `--isolate` brings isolation back. The one module mock (electron, preloadBridge) is of a
+    // between them but one: a worker's files share its Chromium (test/support/suite.ts), each in
+    // contexts of its own, closed at the file's end. The suite passes with its files in a random
+    // order (`--sequence.shuffle.files`), and `--isolate` brings isolation back. The one module mock (electron, preloadBridge) is of a
     // module no other test imports. (Shuffling the tests inside a file is another matter: a file's
     // tests share its hub and run in order.)
     isolate: false,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusMessage } from '../../src/shared/protocol.js';
-import { advance, freezeClockAt, launchBrowser, newPlayerPage, onScreen, readStore, storedDigest, waitForItem } from '../support/browser.js';
+import { advance, freezeClockAt, newPlayerPage, onScreen, readStore, storedDigest, waitForItem } from '../support/browser.js';
 import { startBusyCore, type BusyCore } from '../support/busyCore.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { playerUrl } from '../support/hubSuite.js';
@@ -15,6 +15,7 @@ import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { holdStores } from '../support/storeHold.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { seededRandom } from '../../src/shared/lognormal.js';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
 
 /**
  * Issue #23: on a flaky line a transfer is cut, again and again; after every cut the file must
@@ -52,13 +53,13 @@ beforeAll(async () => {
     'gone.png': { bytes: gone, type: 'image/png' },
     ...Object.fromEntries(Array.from({ length: PLAYERS }, (_, i) => [`big-${i}.png`, { bytes: bigPng, type: 'image/png' }])),
   });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
   hub = await startStandInHub();
   busy = await startBusyCore();
 });
 afterAll(async () => {
   await busy?.stop();
-  await browser?.close();
+  await closeContexts(browser);
   await hub?.close();
   for (const site of sites) await site.close();
   await media?.close();

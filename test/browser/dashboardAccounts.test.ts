@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import type { UserList } from '../../src/shared/accounts.js';
-import { launchBrowser } from '../support/browser.js';
 import { freePort, startOidcProvider, type TestProvider } from '../support/oidcProvider.js';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
 
 /**
  * The dashboard's accounts (issue 18) in Chromium against a real hub serving the built
@@ -81,10 +81,10 @@ beforeAll(async () => {
   await new Promise<void>((done) => elsewhere.listen(0, '127.0.0.1', done));
   const address = elsewhere.address();
   elsewhereUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}/`;
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
   await hub?.close();
   await provider?.close();
   await new Promise<void>((done) => (elsewhere ? elsewhere.close(() => done()) : done()));

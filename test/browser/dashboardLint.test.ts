@@ -3,8 +3,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPlayerPage } from '../support/browser.js';
+import { newPlayerPage } from '../support/browser.js';
 import { ADMIN_TOKEN, adminApi, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
 
 /**
  * The playlist editor lints as you type (issue 20): each item listed with its findings beside it,
@@ -19,13 +20,13 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  [hub, browser] = await Promise.all([startHubProcess(), launchBrowser()]);
+  [hub, browser] = await Promise.all([startHubProcess(), sharedBrowser()]);
   const opened = await newPlayerPage(browser, { width: 1280, height: 900 });
   page = opened.page;
   await opened.context.addInitScript((token) => sessionStorage.setItem('antichambre.adminToken', token), ADMIN_TOKEN);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
   await hub?.stop();
 });
 

@@ -5,7 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaFiles } from '../../src/main/mediaFiles.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { advance, countStore, launchBrowser, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
+import { advance, countStore, newPlayerPage, readStore, waitForItem } from '../support/browser.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
@@ -16,6 +16,7 @@ import { kioskBridge as startKioskBridge, type KioskBridge } from '../support/ki
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import type { Browser } from 'playwright-core';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
 
 /**
  * The player page as it runs in the kiosk, with its media in the main process's file store: a
@@ -37,11 +38,11 @@ beforeAll(async () => {
     'b.png': png('mairie-ticket.png'),
     'clip.webm': { bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', 'hygiene-mains.webm'))), type: 'video/webm' },
   });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 afterAll(async () => {
   for (const store of stores) store.stop();
-  await browser?.close();
+  await closeContexts(browser);
   for (const site of sites) await site.close();
   await media?.close();
 });

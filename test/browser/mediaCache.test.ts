@@ -9,8 +9,8 @@ import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { startMediaServer, type Behaviour, type MediaServer } from '../support/mediaServer.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
-import { launchBrowser } from '../support/browser.js';
 import type { Browser } from 'playwright-core';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
 
 const png = (name: string) => ({ bytes: new Uint8Array(readFileSync(join(PLAYLISTS_DIR, 'media', name))), type: 'image/png' });
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -33,10 +33,10 @@ beforeAll(async () => {
     large: { bytes: new Uint8Array(Buffer.alloc(LARGE_BYTES).map((_, i) => (i * 2246822519) >>> 24)), type: 'video/webm' },
     large2: { bytes: new Uint8Array(Buffer.alloc(LARGE_BYTES).map((_, i) => (i * 3266489917 + 7) >>> 24)), type: 'video/webm' },
   });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
   for (const site of sites) await site.close();
   await media?.close();
 });

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { BundleIndex } from '../../src/shared/bundle.js';
-import { launchBrowser, newPlayerPage, onScreen, readStore, storedDigest, waitForItem } from '../support/browser.js';
+import { newPlayerPage, onScreen, readStore, storedDigest, waitForItem } from '../support/browser.js';
 import { startMediaServer, type MediaServer } from '../support/mediaServer.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
 
 let media: MediaServer;
 let browser: Browser;
@@ -39,10 +40,10 @@ beforeAll(async () => {
   media = await startMediaServer({ film: { bytes, type: 'video/webm' }, poster: { bytes: poster, type: 'image/png' } });
   dir = makePlaylistsDir([{ id: 'ancienne', items: [{ id: 'ancien', type: 'text', duration: 5, title: 'Ancien contenu' }] }], 'r1');
   site = await serveWeb({ playlistsDir: dir });
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
   await site?.close();
   await media?.close();
 });

@@ -33,4 +33,17 @@ describe('the browser the tests launch', () => {
       await browser.close();
     }
   });
+
+  it('starts one renderer per page, no spare one ahead of the next (each test page has a context of its own, which a spare never serves)', async () => {
+    const browser = await launchBrowser();
+    try {
+      for (const text of ['Bienvenue', 'Horaires']) await (await (await browser.newContext()).newPage()).goto(`data:text/html,<p>${text}</p>`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const cdp = await browser.newBrowserCDPSession();
+      const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+      expect(processInfo.filter((process) => process.type === 'renderer')).toHaveLength(2);
+    } finally {
+      await browser.close();
+    }
+  });
 });
