@@ -116,7 +116,6 @@ export async function onScreen(page: Page, zone = 'main'): Promise<{ playlistId:
  */
 export async function waitForItem(page: Page, itemId: string, timeout = 10_000): Promise<void> {
   const selector = `[data-item-id="${itemId}"]:not([data-leaving])`;
-  const deadline = Date.now() + timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeout)));
   try {
@@ -128,7 +127,7 @@ export async function waitForItem(page: Page, itemId: string, timeout = 10_000):
       );
       const outcome = await Promise.race([watch, late]);
       if (outcome === 'there') return;
-      if (outcome === 'late' || Date.now() > deadline) {
+      if (outcome === 'late') {
         // The watch left in the page ends with it, unheard.
         watch.catch(() => {});
         throw new Error(`${itemId} not on screen after ${timeout} ms; on screen: ${JSON.stringify(await onScreen(page).catch(() => null))}; ${recentWarnings(page)}`);
