@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UtcTime } from './ids.js';
 import { Schedule, type Playlist } from './playlist.js';
-import { isItemScheduled, isScheduleActive, itemZone, MAX_SLEEP_MS, offsetJumpsFrom, scheduleBoundaries } from './schedule.js';
+import { isItemScheduled, isScheduleActive, MAX_SLEEP_MS, offsetJumpsFrom, playlistsBoundaries, scheduleBoundaries } from './schedule.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from './localTime.js';
 
 /**
@@ -93,13 +93,7 @@ function boundaries(power: PowerSchedule, playlists: readonly Playlist[], zone: 
   const jumps = offsetJumpsFrom(t0);
   for (const schedule of power.closed ?? []) out.push(...scheduleBoundaries(schedule, zone, t0, jumps));
   if (power.open !== 'playlists') for (const schedule of power.open) out.push(...scheduleBoundaries(schedule, zone, t0, jumps));
-  else {
-    for (const playlist of playlists) {
-      if (playlist.items.length === 0) continue;
-      if (playlist.schedule) out.push(...scheduleBoundaries(playlist.schedule, zone, t0, jumps));
-      for (const item of playlist.items) if (item.schedule) out.push(...scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t0, jumps));
-    }
-  }
+  else for (const t of playlistsBoundaries(playlists, zone, t0, jumps)) out.push(t);
   return out;
 }
 

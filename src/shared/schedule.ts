@@ -314,17 +314,26 @@ interface BoundaryCache {
 }
 const boundaryCache = new WeakMap<readonly Playlist[], BoundaryCache>();
 
+/**
+ * Candidate instants in [t0, t0 + HORIZON_DAYS days] at which a playlist's or an item's schedule
+ * may change state (repeats included): what plays may change only there. The engine's next
+ * decision and the display's power schedule (`open: "playlists"`) both read them.
+ */
+export function playlistsBoundaries(playlists: readonly Playlist[], zone: string, t0: number, jumps: OffsetJumps = offsetJumpsFrom(t0)): number[] {
+  const out: number[] = [];
+  for (const playlist of playlists) {
+    if (playlist.schedule) for (const b of scheduleBoundaries(playlist.schedule, zone, t0, jumps)) out.push(b);
+    for (const item of playlist.items) {
+      if (item.schedule) for (const b of scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t0, jumps)) out.push(b);
+    }
+  }
+  return out;
+}
+
 function setBoundaries(playlists: readonly Playlist[], zone: string, t: number): BoundaryCache {
   const cached = boundaryCache.get(playlists);
   if (cached && cached.zone === zone && t >= cached.validFrom && t < cached.validTo) return cached;
-  const all = new Set<number>();
-  const jumps = offsetJumpsFrom(t);
-  for (const playlist of playlists) {
-    if (playlist.schedule) for (const b of scheduleBoundaries(playlist.schedule, zone, t, jumps)) all.add(b);
-    for (const item of playlist.items) {
-      if (item.schedule) for (const b of scheduleBoundaries(item.schedule, itemZone(playlist, item, zone), t, jumps)) all.add(b);
-    }
-  }
+  const all = new Set(playlistsBoundaries(playlists, zone, t));
   const fresh = { zone, validFrom: t, validTo: t + (HORIZON_DAYS - 1) * MS_PER_DAY, sorted: [...all].sort((a, b) => a - b) };
   boundaryCache.set(playlists, fresh);
   return fresh;
