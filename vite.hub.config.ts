@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
-/** The hub: one ES module for Node in dist/hub; its dependencies (better-sqlite3, socket.io, fastify) stay in node_modules. */
+/**
+ * The hub: ES modules for Node in dist/hub, `hub.js` (the CLI) and chunks it imports when needed (the
+ * server, the stores, PostgreSQL, a news feed's reader); its dependencies (better-sqlite3, socket.io,
+ * fastify) stay in node_modules.
+ */
 export default defineConfig({
   build: {
     outDir: resolve(import.meta.dirname, 'dist/hub'),

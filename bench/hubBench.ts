@@ -142,8 +142,8 @@ export async function benchScale(results: ResultFile, count = 5_000, steadyMs = 
 
     // Steady state: every screen sends its status every 30 s and a small batch of impressions, spread over the period.
     const acks: number[] = [];
-    /** Acks still awaited: a screen closed with one outstanding would reject it (the bench once ended there). */
-    const awaited = new Set<Promise<unknown>>();
+    /** Every ack asked for (each settles: answered or timed out), awaited before the screens close: one closed with an ack outstanding would reject it (the bench once ended there). */
+    const awaited: Promise<unknown>[] = [];
     let unanswered = 0;
     const timers: ReturnType<typeof setTimeout>[] = [];
     const t2 = performance.now();
@@ -157,8 +157,7 @@ export async function benchScale(results: ResultFile, count = 5_000, steadyMs = 
             unanswered++;
           },
         );
-        awaited.add(acked);
-        void acked.finally(() => awaited.delete(acked));
+        awaited.push(acked);
       };
       timers.push(setTimeout(function again() {
         tick();
@@ -169,7 +168,7 @@ export async function benchScale(results: ResultFile, count = 5_000, steadyMs = 
     for (const timer of timers) clearTimeout(timer);
     const rssSteady = rssMB(hub.pid);
     const steadyS = (performance.now() - t2) / 1000;
-    await Promise.allSettled([...awaited]);
+    await Promise.all(awaited);
     for (const socket of sockets) socket.close();
     console.log(
       `hub scale  ${count} screens: registered in ${registerS.toFixed(1)} s, connected in ${connectS.toFixed(1)} s; hello ack p50 ${percentile(hello, 50).toFixed(1)} ms p99 ${percentile(hello, 99).toFixed(1)} ms`,

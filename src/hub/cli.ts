@@ -14,7 +14,7 @@ import { formatIssues, parseWith } from '../shared/validationError.js';
 import { AdminClient } from './adminClient.js';
 import { DEFAULT_DB, isPostgresUrl, resolveDataPaths, shownUrl } from './dataPaths.js';
 import { readNotifyConfig, sendTestMessage } from './healthNotifier.js';
-import { networkList, type MetricsAccess } from './hubMetrics.js';
+import { networkList, type MetricsAccess } from './metricsAccess.js';
 import { describeFileFinding, lintPlaylistFiles } from './playlistLint.js';
 import { preparePush, readLayoutFile } from './playlistUpload.js';
 import { powerReportText } from './powerReportText.js';

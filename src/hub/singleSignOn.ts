@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { z } from 'zod';
 import { GrantText, type Grant } from '../shared/access.js';
 import { Email } from '../shared/accounts.js';
@@ -12,6 +12,9 @@ import { HubError } from './hubError.js';
  * expiry). A user is found by the provider's subject, else by a verified email (an account an
  * admin made beforehand is linked), else made. Roles come from the roles claim when the token has
  * it (then they replace the user's), else stay as assigned in the dashboard.
+ *
+ * The library is imported by `discover`, when single sign-on is configured: a hub without it
+ * (and every start of one) does not load it.
  */
 
 /** A sign-in started and not finished: 10 minutes at most. */
@@ -38,13 +41,15 @@ function readPending(cookie: string | undefined): Pending | null {
 
 export class SingleSignOn {
   private constructor(
-    private readonly config: oidc.Configuration,
+    private readonly oidc: typeof Oidc,
+    private readonly config: Oidc.Configuration,
     readonly settings: OidcSettings,
   ) {}
 
   /** Reads the provider's configuration. Plain HTTP only for a provider on this machine (loopback): anywhere else, HTTPS. */
   static async discover(settings: OidcSettings): Promise<SingleSignOn> {
-    let config: oidc.Configuration;
+    const oidc = await import('openid-client');
+    let config: Oidc.Configuration;
     const issuer = new URL(settings.issuer);
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
     try {
@@ -52,19 +57,19 @@ export class SingleSignOn {
     } catch (error) {
       throw new Error(`single sign-on: cannot read the provider's configuration at ${settings.issuer} (${error instanceof Error ? error.message : String(error)})`);
     }
-    return new SingleSignOn(config, settings);
+    return new SingleSignOn(oidc, config, settings);
   }
 
   /** Where to send the browser to sign in, and the sign-in under way for its cookie (`pending`, given back to `finish`). */
   async start(now: number): Promise<{ url: URL; pending: string }> {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
+    const verifier = this.oidc.randomPKCECodeVerifier();
+    const state = this.oidc.randomState();
+    const nonce = this.oidc.randomNonce();
     const pending = Buffer.from(JSON.stringify({ state, verifier, nonce, since: now } satisfies Pending)).toString('base64url');
-    const url = oidc.buildAuthorizationUrl(this.config, {
+    const url = this.oidc.buildAuthorizationUrl(this.config, {
       redirect_uri: this.settings.redirectUrl,
       scope: 'openid email profile',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge: await this.oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
       nonce,
@@ -83,12 +88,12 @@ export class SingleSignOn {
     callback.search = query.toString();
     let claims: Record<string, unknown> & { iss: string; sub: string };
     try {
-      const tokens = await oidc.authorizationCodeGrant(this.config, callback, { pkceCodeVerifier: entry.verifier, expectedState: state, expectedNonce: entry.nonce, idTokenExpected: true });
+      const tokens = await this.oidc.authorizationCodeGrant(this.config, callback, { pkceCodeVerifier: entry.verifier, expectedState: state, expectedNonce: entry.nonce, idTokenExpected: true });
       const idToken = tokens.claims();
       if (!idToken) throw new Error('no ID token');
       // Providers put email, name and custom claims in the ID token (Keycloak, Azure AD) or only in UserInfo
       // (strict OpenID Connect): both are read, the ID token's subject must match UserInfo's, the ID token wins.
-      const userInfo = await oidc.fetchUserInfo(this.config, tokens.access_token, idToken.sub).catch(() => ({}));
+      const userInfo = await this.oidc.fetchUserInfo(this.config, tokens.access_token, idToken.sub).catch(() => ({}));
       claims = { ...userInfo, ...idToken };
     } catch (error) {
       throw new HubError(401, `single sign-on: the provider's answer was refused (${error instanceof Error ? error.message : String(error)})`);

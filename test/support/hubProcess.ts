@@ -29,12 +29,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `entry`: another build of the hub to run (a bench comparing a baseline build in the same run); the current build by default. */
-export async function startHubProcess(options: { dir?: string; port?: number; args?: string[]; entry?: string } = {}): Promise<HubProcess> {
+/**
+ * `entry`: another build of the hub to run (a bench comparing a baseline build in the same run); the current build by default.
+ * `nodeArgs` and `env`: Node's own options and more environment (a test watching what the hub loads).
+ */
+export async function startHubProcess(options: { dir?: string; port?: number; args?: string[]; entry?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<HubProcess> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'antichambre-hub-'));
   const db = join(dir, 'hub.db');
-  const child: ChildProcess = spawn(process.execPath, [options.entry ?? HUB_ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--db', db, ...(options.args ?? [])], {
-    env: { ...process.env, ANTICHAMBRE_ADMIN_TOKEN: ADMIN_TOKEN },
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? HUB_ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--db', db, ...(options.args ?? [])], {
+    env: { ...process.env, ...options.env, ANTICHAMBRE_ADMIN_TOKEN: ADMIN_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

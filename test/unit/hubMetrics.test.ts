@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressAllowed, networkList } from '../../src/hub/hubMetrics.js';
+import { addressAllowed, networkList } from '../../src/hub/metricsAccess.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import type { ScreenToken, SiteToken } from '../../src/shared/adminApi.js';
 import { toUtcTime } from '../../src/shared/ids.js';

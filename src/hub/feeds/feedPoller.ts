@@ -5,7 +5,6 @@ import type { Playlist } from '../../shared/playlist.js';
 import { readCapDocument, readCapFeed } from './capDocument.js';
 import { fetchBounded, FeedError, MAX_CAP_BYTES, MAX_FEED_BYTES, XmlReader } from './feedXml.js';
 import type { FeedStore } from '../stores/index.js';
-import { readNewsFeed } from './newsDocument.js';
 
 /**
  * Polls every feed on its own timer (a timeout re-armed after each poll, so polls of one feed
@@ -240,6 +239,8 @@ export class FeedPoller {
 
   private async pollNews(feed: FeedRecord): Promise<number> {
     const options = feed.news!;
+    // Loaded with the first news feed (its HTML parser with it): a hub without one never loads them.
+    const { readNewsFeed } = await import('./newsDocument.js');
     const entries: NewsEntry[] = readNewsFeed(await this.fetchXml(feed.url, MAX_FEED_BYTES), feed.url);
     const now = this.now();
     const present = new Set<string>();

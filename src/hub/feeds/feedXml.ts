@@ -1,4 +1,3 @@
-import { XMLParser } from 'fast-xml-parser';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -84,7 +83,7 @@ export function decodeXml(bytes: Uint8Array, contentType: string | null): string
 /** Elements that may repeat, always read as arrays (a feed of one entry is still a list). */
 const LISTS = ['item', 'entry', 'info', 'area', 'areaDesc', 'link', 'category', 'alert'];
 
-/** The parser's options (its `isArray` is rebuilt from LISTS where it runs: a function cannot cross to a worker). */
+/** The parser's options (its `isArray` is built from LISTS in the worker: a function cannot cross to it). */
 const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -100,8 +99,6 @@ const PARSER_OPTIONS = {
   htmlEntities: false,
 } as const;
 
-const parser = new XMLParser({ ...PARSER_OPTIONS, isArray: (name) => LISTS.includes(name) });
-
 export type XmlNode = Record<string, unknown>;
 
 function refuseDeclarations(text: string, what: string): void {
@@ -112,21 +109,12 @@ function notWellFormed(what: string, message: string): FeedError {
   return new FeedError(`${what}: not well-formed XML (${message.split('\n')[0] ?? ''})`);
 }
 
-/** The document as plain objects, parsed here; throws FeedError naming what is wrong. */
-export function readXml(text: string, what: string): XmlNode {
-  refuseDeclarations(text, what);
-  try {
-    return parser.parse(text, true) as XmlNode;
-  } catch (error) {
-    throw notWellFormed(what, error instanceof Error ? error.message : String(error));
-  }
-}
-
 /**
  * Parsing a feed of a megabyte or two takes from a tenth of a second to over a second on a busy
  * two-core server: done on the event loop, it would hold up every screen's acks meanwhile. This
  * reader parses in a worker thread (one, started on first use, stopped by `close()`); only the
- * parsed tree's copy back (a few milliseconds) runs on the event loop.
+ * parsed tree's copy back (a few milliseconds) runs on the event loop. The parser (fast-xml-parser)
+ * is loaded there only: a hub with no feed never loads it.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');

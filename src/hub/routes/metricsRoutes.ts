@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { addressAllowed, LOOPBACK_NETWORKS, networkList, type HubMetrics, type MetricsAccess } from '../hubMetrics.js';
+import type { HubMetrics } from '../hubMetrics.js';
+import { addressAllowed, LOOPBACK_NETWORKS, networkList, type MetricsAccess } from '../metricsAccess.js';
 import { z } from 'zod';
 import { HubError } from '../hubError.js';
 import { errors, type RouteSchema } from './apiDocs.js';
