@@ -16,7 +16,6 @@ import { HUB_ENTRY, startHubProcess } from '../support/hubProcess.js';
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'antichambre-hub-modules-'));
-const log = join(dir, 'packages.log');
 writeFileSync(
   join(dir, 'hooks.mjs'),
   `import { appendFileSync } from 'node:fs';
