@@ -106,7 +106,7 @@ function cap(text: string, max: number): string {
  * Restricted or Private messages are skipped); an `Ack` or
  * `Error` shows nothing. The level comes from the chosen info's severity and urgency; the alert
  * lasts until its `expires` (else `sent` + defaultHours); one already over ends what it references
- * and shows nothing; one whose `effective` time is still to come waits for it (`later`). The text: headline (else event), then the areas, and for an urgent one its instruction, capped at 500 characters.
+ * and shows nothing; one whose `effective` time is still to come waits for it (`later`). The text: headline (else event, else description; none: nothing shown), then the areas, and for an urgent one its instruction, capped at 500 characters.
  */
 export function capAction(message: CapMessage, levels: CapLevels, now: number): CapAction {
   const end = message.msgType === 'Update' || message.msgType === 'Cancel' ? message.references.map(capKey) : [];
@@ -122,7 +122,9 @@ export function capAction(message: CapMessage, levels: CapLevels, now: number): 
   const until = info.expires ?? toUtcTime(Date.parse(message.sent) + levels.defaultHours * 3_600_000);
   if (Date.parse(until) <= now) return { end: [...end, capKey(message)], show: null, skipped: `expired at ${until}` };
   const urgent = levels.urgentSeverities.includes(info.severity) && levels.urgentUrgencies.includes(info.urgency);
-  const title = (info.headline ?? info.event).trim();
+  // CAP requires an `event`, but a feed may send it blank: the alert says what the message says first.
+  const title = [info.headline, info.event, info.description].map((text) => text?.trim() ?? '').find((text) => text !== '');
+  if (!title) return { end, show: null, skipped: 'no text to show: no headline, event or description' };
   const areas = info.areas.length > 0 ? ` (${info.areas.join(', ')})` : '';
   // An urgent alert covers the screen: it also says what to do (CAP `instruction`), when the message does.
   const instruction = urgent && info.instruction?.trim() ? ` — ${info.instruction.trim()}` : '';

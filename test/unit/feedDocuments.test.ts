@@ -81,6 +81,14 @@ describe('CAP 1.2 documents (the standard Appendix A examples)', () => {
     expect(capAction(restricted, levels, NOW)).toEqual({ end: [], show: null, skipped: 'scope Restricted' });
   });
 
+  it('a message with a blank headline and event says its description; with no text at all it shows nothing (never an empty alert)', async () => {
+    const blank = (xml: string) => xml.replace('<event>Vents violents</event>', '<event> </event>');
+    const described = readCapDocument(await readXml(blank(prefectureAlert({ identifier: 'd', sent: NOW, headline: ' ' })), 'd'), 'd');
+    expect(capAction(described, levels, NOW).show?.text).toBe('Rafales de 100 à 120 km/h attendues en fin de journée. (Hauts-de-Seine (92))');
+    const mute = readCapDocument(await readXml(blank(prefectureAlert({ identifier: 'm', sent: NOW, headline: '' })).replace(/<description>[^<]*<\/description>/, ''), 'm'), 'm');
+    expect(capAction(mute, levels, NOW)).toEqual({ end: [], show: null, skipped: 'no text to show: no headline, event or description' });
+  });
+
   it('reads an Atom feed embedding messages and an RSS feed linking to them', async () => {
     const atom = readCapFeed(
       await readXml(atomOfAlerts([{ id: 'e1', updated: NOW, xml: prefectureAlert({ identifier: 'v1', sent: NOW }) }, { id: 'e2', updated: NOW, xml: thunderstormWarning(NOW, NOW + MIN) }]), 'atom'),
