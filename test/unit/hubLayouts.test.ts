@@ -168,6 +168,16 @@ describe('a push that would make a set no screen can play', () => {
     const bad = await api<{ error: string }>('POST', '/api/playlists', { playlists: [text('ailleurs', 'ailleurs')], target: { site: 'mairie-vide' } });
     expect(bad).toEqual({ status: 400, body: { error: 'playlists[0].zone: unknown zone "ailleurs": without a layout the only zone is main (for site "mairie-vide")' } });
   });
+
+  it('names a problem of the whole set by its own path, not as the layout\'s: more playlists than a set holds', async () => {
+    await screen('plein-1', 'mairie-pleine');
+    const many = (prefix: string, n: number) => Array.from({ length: n }, (_, k) => text(`${prefix}-${k}`));
+    expect((await api('POST', '/api/playlists', { playlists: many('site', 150), target: { site: 'mairie-pleine' } })).status).toBe(200);
+    const before = await setOf('plein-1');
+    const refused = await api<{ error: string }>('POST', '/api/playlists', { playlists: many('ecran', 51), target: { screen: 'plein-1' } });
+    expect(refused).toEqual({ status: 400, body: { error: 'screen "plein-1": playlists: expected at most 200 playlists in a set' } });
+    expect(await setOf('plein-1')).toEqual(before);
+  });
 });
 
 describe('any sequence of pushes', () => {

@@ -74,7 +74,8 @@ export function checkPushedSets(push: PushRequest, sets: { who: string; set: Ass
       const pushed = playlist ? push.playlists.findIndex((p) => p.id === playlist.id) : -1;
       if (pushed >= 0) errors.add(`${formatPath(['playlists', pushed, ...rest])}: ${issue.message} (for ${who})`);
       else if (playlist) errors.add(`layout: ${who} also plays playlist "${playlist.id}" (assigned before), whose ${formatPath(rest)}: ${issue.message}`);
-      else errors.add(`layout: ${who}: ${formatPath(issue.path)}: ${issue.message}`);
+      // A problem of the set itself: its path says where (`layout.zones[1].x`, `playlists` when there are too many).
+      else errors.add(`${who}: ${formatPath(issue.path)}: ${issue.message}`);
     }
   }
   if (errors.size > 0) throw new HubError(400, [...errors].join('; '));
