@@ -111,6 +111,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
   const app = Fastify({
     bodyLimit: MAX_JSON_BYTES,
+    // The contract: unknown fields are ignored, never fatal; a `__proto__` key, or a `constructor` holding
+    // `prototype`, is one too: dropped by the JSON parser (never merged into an object), not refused.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     logger: false,
     frameworkErrors: answerFrameworkErrors,
     trustProxy: options.trustProxy === true,

@@ -127,6 +127,19 @@ describe('§3 as another peer reads it', () => {
     expect((await api('POST', '/api/sites/casse/queue', { events: [event('C9')] }, { authorization: `bearer ${siteToken}x` })).status).toBe(401);
   });
 
+  it('ignores unknown fields, never fatal, even those named `__proto__` or `constructor` (dropped, never merged into an object)', async () => {
+    const siteToken = (await api<SiteToken>('POST', '/api/sites/proto/token', {})).body.token;
+    const at = new Date().toISOString();
+    // Written as text: a JavaScript object literal would take `__proto__` as its prototype, not as a key.
+    const body = `{"events":[{"type":"issued","ticket":"P1","service":"accueil","at":"${at}","__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}],"__proto__":{"polluted":true}}`;
+    const posted = await fetch(`${hub.url}/api/sites/proto/queue`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(siteToken) }, body });
+    expect([posted.status, await posted.json()]).toEqual([200, expect.objectContaining({ stored: 1 })]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Not valid JSON is still refused, saying so.
+    const broken = await fetch(`${hub.url}/api/sites/proto/queue`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(siteToken) }, body: '{"events":[' });
+    expect([broken.status, await broken.json()]).toEqual([400, { error: 'body: not valid JSON' }]);
+  });
+
   it('an alert cleared while a screen was away is cleared on it at its next hello, once', async () => {
     const token = await addScreen('absent', 'gare');
     const first = await connect('absent', token, { transports: ['websocket'] });

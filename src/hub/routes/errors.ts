@@ -24,8 +24,8 @@ export function answerErrors(app: FastifyInstance, faults: StorageFaultLog, log:
     }
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: `body: larger than the ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes ${request.method} ${request.routeOptions.url ?? request.url} accepts` });
-    // fastify's JSON parser says "not valid JSON" also of valid JSON with a key it refuses (its original reason is not kept).
-    if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return reply.code(400).send({ error: 'body: not valid JSON, or JSON with a "__proto__" key or a "constructor" holding "prototype" (refused: they could reach an object\'s prototype)' });
+    // Keys that could reach a prototype are dropped by the parser (hubServer.ts), not refused.
+    if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return reply.code(400).send({ error: 'body: not valid JSON' });
     const limited = (error as { error?: unknown }).error;
     if (fastifyError.statusCode === 429 && typeof limited === 'string') return reply.code(429).send({ error: limited });
     if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: `body: ${fastifyError.message ?? 'bad request'}` });
