@@ -67,7 +67,7 @@ export class CallAnnouncer {
       if (services && call.service !== null && !services.has(call.service)) continue;
       this.queue.push(call);
     }
-    if (!this.view.current) this.next();
+    if (!this.view.current) this.next(this.queue.length === 1);
     else if (this.minShown && this.queue.length > 0) this.next();
     else this.emit();
   }
@@ -77,7 +77,8 @@ export class CallAnnouncer {
     this.queue.length = 0;
   }
 
-  private next(): void {
+  /** Shows the next call; `alone`: it came by itself with nothing on screen (not queued up). */
+  private next(alone = false): void {
     const call = this.queue.shift();
     this.endTimer.clear();
     this.minTimer.clear();
@@ -98,7 +99,8 @@ export class CallAnnouncer {
       this.minShown = true;
       if (this.queue.length > 0) this.next();
     }, MIN_CALL_MS);
-    this.endTimer.arm(() => this.next(), Math.max(MIN_CALL_MS, calls.seconds * 1000));
+    // §6: shown for `seconds`; calls that queue up (together, or behind another) each at least 3 s.
+    this.endTimer.arm(() => this.next(), alone ? calls.seconds * 1000 : Math.max(MIN_CALL_MS, calls.seconds * 1000));
   }
 
   private emit(): void {
