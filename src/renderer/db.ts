@@ -65,7 +65,10 @@ export interface MediaError {
   attempts: number;
 }
 
-/** The item on screen in one zone (key `current` for `main`, `current:<zone>` for the others), kept up to date while it plays so that a crash loses no airtime. */
+/**
+ * The item on screen in one zone (key `current` for `main`, `current:<zone>` for the others; a
+ * ticker's line `current:<zone>#<line>`), kept up to date while it plays so that a crash loses no airtime.
+ */
 export const PlayingRecord = Impression.extend({ key: z.string().regex(/^current(?::.+)?$/) });
 export type PlayingRecord = z.infer<typeof PlayingRecord>;
 

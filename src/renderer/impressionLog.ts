@@ -24,9 +24,14 @@ export interface ShowingRef {
   zoneId: string;
 }
 
-/** The `playing` row of a zone: `current` for `main` (the key of players before layouts), `current:<zone>` for the others. */
-export function playingKey(zoneId: string): string {
-  return zoneId === 'main' ? 'current' : `current:${zoneId}`;
+/**
+ * The `playing` row of a zone: `current` for `main` (the key of players before layouts),
+ * `current:<zone>` for the others; `lane` for a zone showing several at once (a ticker's lines
+ * overlap as they scroll): `<row of the zone>#<lane>` (`#` is in no id).
+ */
+export function playingKey(zoneId: string, lane?: string): string {
+  const zone = zoneId === 'main' ? 'current' : `current:${zoneId}`;
+  return lane === undefined ? zone : `${zone}#${lane}`;
 }
 
 /** §3 `audience` of [start, end): undefined without queue data. */
@@ -85,7 +90,7 @@ export class ImpressionLog {
   recover(): Promise<unknown> {
     return this.enqueue(() =>
       this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
-        // One row per zone that was playing.
+        // One row per zone that was playing (per line, in a ticker).
         const rows = await this.db.playing.toArray();
         await this.db.playing.clear();
         for (const row of rows) {
@@ -96,18 +101,11 @@ export class ImpressionLog {
     );
   }
 
-  /** An impression whose interval is already over (a ticker line that crossed its zone): straight to the outbox. */
-  record(ref: ShowingRef, start: number, end: number, complete: boolean): Promise<unknown> {
-    const audience = this.audienceOf(start, end);
-    const impression = Impression.parse({ id: uuidv7(), ...ref, start: toUtcTime(start), end: toUtcTime(end), durationMs: Math.max(0, end - start), complete, ...(audience === undefined ? {} : { audience }) });
-    return this.enqueue(() => this.db.outbox.put(impression)).then(() => this.onOutbox());
-  }
-
-  /** An item is on screen from `at`: answers its impression id. */
-  begin(ref: ShowingRef, at: number): string {
+  /** An item is on screen from `at` (in `lane` of its zone when the zone shows several at once): answers its impression id. */
+  begin(ref: ShowingRef, at: number, lane?: string): string {
     // Time-ordered (UUIDv7): the hub's index of ids grows at its end instead of everywhere (4x the ingest rate).
     const id = uuidv7();
-    const key = playingKey(ref.zoneId);
+    const key = playingKey(ref.zoneId, lane);
     this.keys.set(id, key);
     const record: PlayingRecord = { key, id, ...ref, start: toUtcTime(at), end: toUtcTime(at), durationMs: 0, complete: false };
     void this.enqueue(() => this.db.playing.put(record));

@@ -8,7 +8,8 @@ import { formatClock, useMinuteClock } from './ClockZone.js';
  * element moved by a transform animation (Web Animations: run by the compositor, not by script),
  * from just off the right edge to just off the left one; the next line is launched once the
  * previous one's tail has come in, plus a gap, so new content joins the run behind what is already
- * scrolling and nothing on screen ever jumps. A line counts as an impression once it has crossed.
+ * scrolling and nothing on screen ever jumps. A line is an impression from the moment it sets off:
+ * complete once it has crossed, cut short when it is taken off before (tickerFeed.ts).
  * With nothing to scroll (no text for the zone now), the band shows the day and the time, still:
  * an empty band of colour looks broken from across the room.
  */
@@ -42,8 +43,13 @@ export function TickerZone({ feed, lang, timezone }: { feed: TickerFeed; lang: L
     setRunning((lines) => [...lines, { line }]);
   };
 
-  // Something changed (a set, an alert): start again if the band stood empty.
+  // Something changed (a set, an alert): start again if the band stood empty. Lines the feed cut
+  // short (an urgent alert covered the screen, even one gone again since) are taken off.
   useEffect(() => {
+    if (running.some((r) => r.line.generation !== feed.generation)) {
+      entering.current = false;
+      setRunning((lines) => lines.filter((r) => r.line.generation === feed.generation));
+    }
     launch();
     const retry = setInterval(launch, RETRY_MS);
     return () => clearInterval(retry);
@@ -74,16 +80,16 @@ function TickerRun({ line, feed, zone, onEntered, onCrossed }: { line: TickerLin
     const zoneWidth = box.clientWidth;
     const width = el.scrollWidth;
     const speed = Math.max(20, box.clientHeight * TICKER_SPEED);
-    const start = Date.now();
     const move = el.animate([{ transform: `translateX(${zoneWidth}px)` }, { transform: `translateX(${-width}px)` }], { duration: ((zoneWidth + width) / speed) * 1000, easing: 'linear', fill: 'both' });
     // An empty animation on the same timeline marks when the tail (and the gap behind it) is in.
     const entry = el.animate([], { duration: ((width + GAP * box.clientHeight) / speed) * 1000 });
+    feed.setOff(line, Date.now());
     let live = true;
     entry.finished.then(() => live && onEntered(), () => {});
     move.finished.then(
       () => {
         if (!live) return;
-        feed.crossed(line, start, Date.now());
+        feed.crossed(line, Date.now());
         onCrossed(line.key);
       },
       () => {},
@@ -92,6 +98,8 @@ function TickerRun({ line, feed, zone, onEntered, onCrossed }: { line: TickerLin
       live = false;
       move.cancel();
       entry.cancel();
+      // Taken off before it crossed (nothing when it did): its showing ends, cut short.
+      feed.cut(line, Date.now());
     };
   }, [line.key]);
   return (
