@@ -131,6 +131,7 @@ export class SetSwitch implements Disposable {
     this.pending = pending;
     this.plan();
     if (!this.current) this.armFirstSetDeadline();
+    // Stored durably from here (§3: the hub's ack says so), whether or not it takes over now.
     await this.promoteIfReady(false);
     return true;
   }
@@ -216,9 +217,17 @@ export class SetSwitch implements Disposable {
     // The first set of all plays while it is written (nothing else to play meanwhile; should the
     // write fail, it is still stored as pending and the next start promotes it: said, not thrown,
     // for it is on screen). A set that replaces another takes over only once written: the old one
-    // plays on until then.
-    if (this.current) await written;
-    else written.catch((error: unknown) => console.warn('[antichambre] the first set plays but is not yet stored as current (the next start takes it over again):', error));
+    // plays on until then, and should the write fail, it is tried again in a minute (the new set is
+    // stored, as pending: the hub was told so, and it is not refused now).
+    if (this.current) {
+      try {
+        await written;
+      } catch (error) {
+        console.warn('[antichambre] a stored set could not take over yet (tried again in a minute):', error);
+        this.waitingCheck.arm(() => void this.tryPromote(), WAITING_CHECK_MS);
+        return;
+      }
+    } else written.catch((error: unknown) => console.warn('[antichambre] the first set plays but is not yet stored as current (the next start takes it over again):', error));
     if (this.pending === pending) this.pending = null;
     this.current = current;
     this.firstSetDeadline.clear();

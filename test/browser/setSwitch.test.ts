@@ -10,6 +10,8 @@ import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
 import { serveWeb, type StaticSite } from '../support/staticServer.js';
 import { PLAYLISTS_DIR } from '../support/bundled.js';
 import { closeContexts, sharedBrowser } from '../support/suite.js';
+import { playerUrl } from '../support/hubSuite.js';
+import { pushSet, startStandInHub } from '../support/standInHub.js';
 
 let media: MediaServer;
 let browser: Browser;
@@ -172,4 +174,41 @@ describe('the first set of a fresh player', () => {
       await freshSite.close();
     }
   }, 90_000);
+});
+
+describe('a set from the hub whose taking over cannot be written', () => {
+  it('is acked ok, for it is stored (as pending): the old set plays on, and the new one takes over once the write goes through', async () => {
+    const hub = await startStandInHub();
+    try {
+      const { context, page, errors } = await newPlayerPage(browser);
+      await page.clock.install();
+      await page.goto(playerUrl(site.url, hub.url, 'promotion-1', 'token'));
+      const screen = await hub.screen('promotion-1');
+      const set = (revision: string, id: string) => ({ revision, playlists: [{ id, items: [{ id, type: 'text', duration: 5, title: id }] }] });
+      expect(await pushSet(screen, set('h1', 'avant'))).toEqual({ ok: true });
+      await waitForItem(page, 'avant', 20_000);
+      // The database refuses to write a set as current (a failing disk), and only that.
+      await page.evaluate(() => {
+        const put = IDBObjectStore.prototype.put;
+        const flags = window as unknown as { __failCurrent: boolean };
+        flags.__failCurrent = true;
+        IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+          if (flags.__failCurrent && this.name === 'sets' && (value as { key?: string } | null)?.key === 'current') throw new DOMException('the disk failed', 'UnknownError');
+          return put.call(this, value, key);
+        };
+      });
+      expect(await pushSet(screen, set('h2', 'apres'))).toEqual({ ok: true });
+      expect(await storedSets(page)).toEqual(['current:h1', 'pending:h2']);
+      expect(await onScreen(page)).toEqual({ playlistId: 'avant', itemId: 'avant' });
+      // The disk works again: within a minute the stored set takes over.
+      await page.evaluate(() => void ((window as unknown as { __failCurrent: boolean }).__failCurrent = false));
+      await page.clock.runFor(61_000);
+      await waitForItem(page, 'apres', 10_000);
+      expect(await storedSets(page)).toEqual(['current:h2']);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
 });
