@@ -1,10 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
 import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
 import { playerUrl } from '../support/hubSuite.js';
-import { startStandInHub, type StandInHub } from '../support/standInHub.js';
-import { useBrowserAndSite } from '../support/suite.js';
+import { useBrowserAndSite, useStandInHub } from '../support/suite.js';
 
 /**
  * The page going away (`pagehide`: a reload, a navigation, the kiosk's window closed) ends what the
@@ -19,13 +18,7 @@ import { useBrowserAndSite } from '../support/suite.js';
  */
 
 const env = useBrowserAndSite();
-let hub: StandInHub;
-beforeAll(async () => {
-  hub = await startStandInHub();
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const hub = useStandInHub();
 
 interface LiveTimer {
   kind: 'timeout' | 'interval';
@@ -80,12 +73,12 @@ describe('the page going away', () => {
   it('stops every repeating timer of the player and closes its hub link', async () => {
     const { context, page, errors } = await newPlayerPage(env.browser());
     await countTimers(context);
-    await page.goto(playerUrl(env.site().url, hub.url, 'depart-1', 'jeton', '&bundle=clinique'));
-    const screen = await hub.screen('depart-1');
+    await page.goto(playerUrl(env.site().url, hub().url, 'depart-1', 'jeton', '&bundle=clinique'));
+    const screen = await hub().screen('depart-1');
     const first = expectedSequence(bundledPlaylists('clinique'), 'Europe/Paris', Date.now(), 1)[0]!;
     await waitForItem(page, first.itemId, 15_000);
     // The code loaded after the first item (QR encoder, downloads) and the hub link's first status.
-    await expect.poll(() => hub.received('depart-1', 'status').length, { timeout: 40_000 }).toBeGreaterThan(0);
+    await expect.poll(() => hub().received('depart-1', 'status').length, { timeout: 40_000 }).toBeGreaterThan(0);
     // An alert for two hours: the board wakes at its end.
     const until = new Date(Date.now() + 2 * 3_600_000).toISOString();
     expect(await screen.timeout(10_000).emitWithAck('alert', { id: 'travaux', level: 'info', text: 'Travaux dans le hall', until })).toEqual({ ok: true });

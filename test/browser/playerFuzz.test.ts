@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Alert, AlertClear, Command, PlaylistsMessage, QueueMessage } from '../../src/shared/protocol.js';
 import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { mutated, PROPERTY_SEED } from '../support/fuzzPayloads.js';
 import { playerUrl, WELCOME_BUNDLE } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { startStandInHub, type StandInHub } from '../support/standInHub.js';
-import { useBrowserAndSite } from '../support/suite.js';
+import { useBrowserAndSite, useStandInHub } from '../support/suite.js';
 
 /**
  * Fuzz (fast-check), hub -> player: a stand-in hub (a real socket.io server on loopback) sends a
@@ -18,14 +17,7 @@ import { useBrowserAndSite } from '../support/suite.js';
 const seed = PROPERTY_SEED;
 const runs = Number(process.env.PROPERTY_RUNS ?? 40);
 const { browser, site } = useBrowserAndSite({ playlistsDir: () => makePlaylistsDir(WELCOME_BUNDLE, 'bundle-r1') });
-let hub: StandInHub;
-
-beforeAll(async () => {
-  hub = await startStandInHub();
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const hub = useStandInHub();
 
 const now = () => Date.now();
 const validOf: Record<string, () => Record<string, unknown>> = {
@@ -40,9 +32,9 @@ const schemaOf = { playlists: PlaylistsMessage, alert: Alert, 'alert:clear': Ale
 describe('fuzz: hub -> player events, in a real Chromium', () => {
   it('every invalid payload is refused with its path, nothing of it is stored, and the screen plays on', async () => {
     const { page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'fuzz-screen', 'fuzz-token'));
+    await page.goto(playerUrl(site().url, hub().url, 'fuzz-screen', 'fuzz-token'));
     await waitForItem(page, 'bienvenue');
-    const screen = await hub.connected();
+    const screen = await hub().connected();
     const validAlerts = new Set<string>();
     let validQueueEvents = 0;
     let refused = 0;

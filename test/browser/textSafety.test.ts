@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newPlayerPage, waitForItem } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { startStandInHub, type StandInHub } from '../support/standInHub.js';
-import { useBrowserAndSite } from '../support/suite.js';
+import { useBrowserAndSite, useStandInHub } from '../support/suite.js';
 
 /** Security: text from playlists and alerts is shown as text, never as HTML (an XSS attempt is displayed literally). */
 
@@ -11,20 +10,14 @@ const ATTACK = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</scri
 const { browser, site } = useBrowserAndSite({
   playlistsDir: () => makePlaylistsDir([{ id: 'infos', items: [{ id: 'piege', type: 'text', duration: 30, title: `Titre ${ATTACK}`, body: `Corps ${ATTACK}` }] }], 'xss-r1'),
 });
-let hub: StandInHub;
-beforeAll(async () => {
-  hub = await startStandInHub();
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const hub = useStandInHub();
 
 describe('text is text', () => {
   it('shows HTML in a text item and in an alert literally, and runs none of it', async () => {
     const { page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'xss-screen', 'token'));
+    await page.goto(playerUrl(site().url, hub().url, 'xss-screen', 'token'));
     await waitForItem(page, 'piege');
-    const screen = await hub.connected();
+    const screen = await hub().connected();
     expect(await screen.timeout(5_000).emitWithAck('alert', { id: 'alerte-xss', level: 'info', text: `Alerte ${ATTACK}`, until: new Date(Date.now() + 60_000).toISOString() })).toEqual({ ok: true });
     await page.waitForSelector('[data-alert-id="alerte-xss"]');
     const seen = await page.evaluate(() => ({

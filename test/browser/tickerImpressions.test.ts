@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
 import type { LayoutInput } from '../../src/shared/layout.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
 import { newPlayerPage, readStore } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
-import { pushSet, startStandInHub, type StandInHub } from '../support/standInHub.js';
-import { useBrowserAndSite } from '../support/suite.js';
+import { pushSet } from '../support/standInHub.js';
+import { useBrowserAndSite, useStandInHub } from '../support/suite.js';
 
 /**
  * A ticker's lines as proof of play (§3: one record per item shown, `complete` false when cut
@@ -19,13 +19,7 @@ import { useBrowserAndSite } from '../support/suite.js';
 const { browser, site } = useBrowserAndSite({
   playlistsDir: () => makePlaylistsDir([{ id: 'attente', items: [{ id: 'patience', type: 'text', duration: 60, title: 'Merci de patienter' }] }], 'ticker-r0'),
 });
-let hub: StandInHub;
-beforeAll(async () => {
-  hub = await startStandInHub();
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const hub = useStandInHub();
 
 const LAYOUT: LayoutInput = {
   id: 'bandeau-seul',
@@ -52,15 +46,15 @@ const tickerRows = async (page: Page, store: 'playing' | 'outbox') => (await rea
 describe('ticker lines as proof of play', () => {
   it('a line is kept as playing while it crosses; an urgent alert cuts the lines on their way short (none scrolls under it); after a crash the line on its way is recovered, cut short', async () => {
     const { context, page, errors } = await newPlayerPage(browser());
-    const url = playerUrl(site().url, hub.url, 'ticker-1', 'token');
+    const url = playerUrl(site().url, hub().url, 'ticker-1', 'token');
     await page.goto(url);
-    expect(await pushSet(await hub.screen('ticker-1'), { revision: 'ticker-r1', playlists: PLAYLISTS, layout: LAYOUT })).toEqual({ ok: true });
+    expect(await pushSet(await hub().screen('ticker-1'), { revision: 'ticker-r1', playlists: PLAYLISTS, layout: LAYOUT })).toEqual({ ok: true });
     await page.waitForSelector('[data-zone="bandeau"] .ticker-line', { timeout: 20_000 });
     // On its way across (a line takes about 15 s here): begun, kept as playing in its zone, not yet in the outbox.
     await expect.poll(async () => (await tickerRows(page, 'playing')).length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await tickerRows(page, 'outbox')).toEqual([]);
 
-    const screen = await hub.screen('ticker-1');
+    const screen = await hub().screen('ticker-1');
     const until = new Date(Date.now() + 10 * 60_000).toISOString();
     const alertAt = Date.now();
     expect(await screen.timeout(10_000).emitWithAck('alert', { id: 'evacuation', level: 'urgent', text: 'Évacuation du bâtiment', until })).toEqual({ ok: true });

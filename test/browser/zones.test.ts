@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Impression } from '../../src/shared/impression.js';
 import { MAX_COUNTER_NAME, MAX_SERVICE_NAME, type LayoutInput } from '../../src/shared/layout.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
@@ -10,8 +10,8 @@ import type { QueueEvent } from '../../src/shared/queue.js';
 import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
-import { pushSet, startStandInHub, type StandInHub } from '../support/standInHub.js';
-import { useBrowserAndSite } from '../support/suite.js';
+import { pushSet } from '../support/standInHub.js';
+import { useBrowserAndSite, useStandInHub } from '../support/suite.js';
 import { layoutProblems } from '../support/zoneFit.js';
 
 /**
@@ -35,13 +35,7 @@ const { browser, site } = useBrowserAndSite({
       'zones-r0',
     ),
 });
-let hub: StandInHub;
-beforeAll(async () => {
-  hub = await startStandInHub();
-});
-afterAll(async () => {
-  await hub?.close();
-});
+const hub = useStandInHub();
 
 const THREE_ZONES: LayoutInput = {
   id: 'accueil',
@@ -105,7 +99,7 @@ async function nextSocket(screenId: string, old: Socket, page?: Page): Promise<S
   let found: Socket | null = null;
   void (async () => {
     for (;;) {
-      const socket = await hub.screen(screenId);
+      const socket = await hub().screen(screenId);
       if (socket !== old && socket.connected) return socket;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -125,8 +119,8 @@ describe('zones', () => {
   it('three zones play each on their own; a ticket called while the video plays is on screen at once, and the video plays on to its end, counted complete', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await recordCalls(page);
-    await page.goto(playerUrl(site().url, hub.url, 'zones-1', 'token'));
-    const screen = await hub.screen('zones-1');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-1', 'token'));
+    const screen = await hub().screen('zones-1');
     expect(await pushSet(screen, { revision: 'zones-r1', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', seconds: 8 } } })).toEqual({ ok: true });
     await sendQueue(screen, openingEvents(Date.now()));
 
@@ -168,8 +162,8 @@ describe('zones', () => {
   it('a call whose ticket the screen never saw issued (it joined later) is announced and listed: at a counter never seen, and at one serving two services; one for a service the zone does not show is announced, not listed', async () => {
     const { page, errors } = await newPlayerPage(browser(), { width: 1280, height: 720 });
     await recordCalls(page);
-    await page.goto(playerUrl(site().url, hub.url, 'zones-unseen', 'token'));
-    const screen = await hub.screen('zones-unseen');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-unseen', 'token'));
+    const screen = await hub().screen('zones-unseen');
     expect(await pushSet(screen, { revision: 'zones-unseen-r1', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', seconds: 3 } } })).toEqual({ ok: true });
     await waitForItem(page, 'hygiene', 20_000);
     // A counter the screen knows nothing of, the ticket's issue not seen: nothing tells its service.
@@ -199,8 +193,8 @@ describe('zones', () => {
     const { context, page, errors } = await newPlayerPage(browser());
     await recordCalls(page);
     await page.clock.install();
-    await page.goto(playerUrl(site().url, hub.url, 'zones-2', 'token'));
-    let screen = await hub.screen('zones-2');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-2', 'token'));
+    let screen = await hub().screen('zones-2');
     expect(await pushSet(screen, { revision: 'zones-r2', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'zone' } } })).toEqual({ ok: true });
     // The set takes over once its files are in: then its layout announces calls.
     await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
@@ -274,8 +268,8 @@ describe('zones', () => {
         });
       }, voices);
       const screenId = `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}${counterNames ? '-named' : ''}`;
-      await page.goto(playerUrl(site().url, hub.url, screenId, 'token'));
-      const screen = await hub.screen(screenId);
+      await page.goto(playerUrl(site().url, hub().url, screenId, 'token'));
+      const screen = await hub().screen(screenId);
       expect(await pushSet(screen, { revision: 'zones-r3', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', voice: 'fr-FR', chime: true }, ...(counterNames ? { counterNames } : {}) } })).toEqual({ ok: true });
       await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
       const now = await page.evaluate(() => Date.now());
@@ -295,8 +289,8 @@ describe('zones', () => {
 
   it('in English (lang=en): the queue zone, the banner and the clock speak the screen’s language', async () => {
     const { context, page, errors } = await newPlayerPage(browser(), { locale: 'en-GB' });
-    await page.goto(playerUrl(site().url, hub.url, 'zones-en', 'token', '&lang=en'));
-    const screen = await hub.screen('zones-en');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-en', 'token', '&lang=en'));
+    const screen = await hub().screen('zones-en');
     const layout: LayoutInput = {
       ...THREE_ZONES,
       zones: [...THREE_ZONES.zones.slice(0, 2), { id: 'bandeau', x: 0, y: 88, width: 50, height: 12, kind: 'ticker' }, { id: 'heure', x: 50, y: 88, width: 50, height: 12, kind: 'clock' }],
@@ -337,8 +331,8 @@ describe('zones', () => {
     ] as const) {
       const { context, page, errors } = await newPlayerPage(browser(), { width, height });
       const screenId = `zones-long-names-${width}x${height}`;
-      await page.goto(playerUrl(site().url, hub.url, screenId, 'token'));
-      const screen = await hub.screen(screenId);
+      await page.goto(playerUrl(site().url, hub().url, screenId, 'token'));
+      const screen = await hub().screen(screenId);
       expect(await pushSet(screen, { revision: `zones-long-${width}`, playlists: clinicSet(site().url), layout: { ...layout, serviceNames, counterNames } })).toEqual({ ok: true });
       await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
       const now = await page.evaluate(() => Date.now());
@@ -360,8 +354,8 @@ describe('zones', () => {
 
   it('refuses an invalid layout with its path, and the old set plays on', async () => {
     const { context, page } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'zones-4', 'token'));
-    const screen = await hub.screen('zones-4');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-4', 'token'));
+    const screen = await hub().screen('zones-4');
     expect(await pushSet(screen, { revision: 'zones-r4', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
     await waitForItem(page, 'hygiene', 20_000);
 
@@ -387,8 +381,8 @@ describe('zones', () => {
 
   it('two playlist zones and a clock: each zone its own rotation and impressions; after a crash both showings are recovered, cut short', async () => {
     const { context, page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'zones-6', 'token'));
-    const screen = await hub.screen('zones-6');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-6', 'token'));
+    const screen = await hub().screen('zones-6');
     const layout: LayoutInput = {
       id: 'deux',
       zones: [
@@ -422,7 +416,7 @@ describe('zones', () => {
     // A crash: both are recovered into the outbox, incomplete, each in its zone.
     const again = await context.newPage();
     await page.close();
-    await again.goto(playerUrl(site().url, hub.url, 'zones-6', 'token'));
+    await again.goto(playerUrl(site().url, hub().url, 'zones-6', 'token'));
     await waitForItem(again, 'd1', 20_000);
     // (The set's own: the bundled set may have shown an item before the push came, cut short by it.)
     await expect.poll(async () => (await readStore<Impression>(again, 'outbox')).filter((i) => !i.complete && i.revision === 'zones-r7').map((i) => `${i.zoneId}:${i.itemId}`).sort()).toEqual(['cote:d1', 'main:g1']);
@@ -432,8 +426,8 @@ describe('zones', () => {
 
   it('the ticker scrolls on without a jump when its content changes: the line on screen finishes, the new lines follow it', async () => {
     const { context, page, errors } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'zones-7', 'token'));
-    const screen = await hub.screen('zones-7');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-7', 'token'));
+    const screen = await hub().screen('zones-7');
     expect(await pushSet(screen, { revision: 'zones-r8', playlists: clinicSet(site().url), layout: THREE_ZONES })).toEqual({ ok: true });
     await page.waitForSelector('[data-zone="bandeau"] .ticker-line', { timeout: 20_000 });
     // Every frame, each line's left edge (by its element): it may only move left.
@@ -485,8 +479,8 @@ describe('zones', () => {
   it('a ticker with nothing to scroll shows the day and the time, still, until a line comes', async () => {
     const { context, page, errors } = await newPlayerPage(browser());
     try {
-      await page.goto(playerUrl(site().url, hub.url, 'zones-ticker-empty', 'token'));
-      const screen = await hub.screen('zones-ticker-empty');
+      await page.goto(playerUrl(site().url, hub().url, 'zones-ticker-empty', 'token'));
+      const screen = await hub().screen('zones-ticker-empty');
       const withoutBand = clinicSet(site().url).filter((p) => p.id !== 'infos');
       expect(await pushSet(screen, { revision: 'zones-r-empty', playlists: withoutBand, layout: THREE_ZONES })).toEqual({ ok: true });
       const clock = page.locator('[data-zone="bandeau"] [data-ticker-clock]');
@@ -510,8 +504,8 @@ describe('zones', () => {
 
   it('a new set without a layout tears the other zones down (a side zone’s showing ends incomplete); main fills the screen again and plays on', async () => {
     const { context, page } = await newPlayerPage(browser());
-    await page.goto(playerUrl(site().url, hub.url, 'zones-5', 'token'));
-    const screen = await hub.screen('zones-5');
+    await page.goto(playerUrl(site().url, hub().url, 'zones-5', 'token'));
+    const screen = await hub().screen('zones-5');
     // main (the video), a side zone playing its own text, and the ticker.
     const withSide: LayoutInput = { ...THREE_ZONES, zones: [THREE_ZONES.zones[0]!, { id: 'cote', x: 70, y: 0, width: 30, height: 88 }, THREE_ZONES.zones[2]!] };
     const side: PlaylistInput = { id: 'cote-infos', zone: 'cote', items: [{ id: 'cote-texte', type: 'text', duration: 120, title: 'À côté' }] };

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser.js';
+import { startStandInHub, type StandInHub } from './standInHub.js';
 import { serveWeb, type StaticSite } from './staticServer.js';
 
 /**
@@ -37,4 +38,16 @@ export function useBrowserAndSite(options: { playlistsDir?: () => string } = {})
     await site?.close();
   });
   return { browser: () => browser!, site: () => site! };
+}
+
+/** A stand-in hub (standInHub.ts: a real socket.io server on loopback) for a test file: started before its tests, closed after them. */
+export function useStandInHub(options?: Parameters<typeof startStandInHub>[0]): () => StandInHub {
+  let hub: StandInHub | undefined;
+  beforeAll(async () => {
+    hub = await startStandInHub(options);
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+  return () => hub!;
 }
