@@ -62,17 +62,22 @@ export const DRAWS = 300;
  * Fewer continuations where many people are ahead (at least MIN_DRAWS): a continuation's work
  * grows with the people ahead, and a long queue's wait is a sum of many service times, less
  * spread than a short one's. Continuations × (people ahead + 1) stay within DRAW_BUDGET, so that
- * an estimate costs about as much with 200 people ahead as with 20 (bench wait-cost: a `queue`
- * message of a 2,000-ticket day). On the tuning rooms, 100 draws everywhere cost 0.01 of MAE
- * ratio; 150, nothing. At MIN_DRAWS 50 the budget alone sets the continuations up to 120 people
- * ahead (at 100 it stopped at 60: a large prefecture's day paid 100 continuations of 100 people
- * per message). There a long queue's median is off by about 1.25 × 7 % / √50 ≈ 1.2 % of the wait
- * (its spread is mostly the service mean's uncertainty, some ±7 % after 50 services), against
- * 0.9 % with 100 continuations at twice the cost; bench:wait's figures (tuning rooms, named
- * scenarios) are the same at 50 and at 100.
+ * an estimate costs about as much with 100 people ahead as with 10 (bench wait-cost: a `queue`
+ * message of a 2,000-ticket day, each message's estimation under 5 ms at the 99th percentile).
+ *
+ * Chosen on the tuning rooms and the named scenarios (`npm run bench:wait -- --tuning`), with the
+ * estimator's draws seeded three ways to see their own noise (2026-12-04): the mean MAE ratio to
+ * the better baseline was 0.842 to 0.843 (first day) and 0.804 to 0.807 (with last week) at a
+ * budget of 6,000 and MIN_DRAWS 50, the same at 3,000 and 30 (0.842 to 0.843, 0.804 to 0.807),
+ * coverage and the named scenarios' MAE unchanged; the estimates of a large prefecture's day move
+ * from one message to the next by 4.8 % on average instead of 4.3 %, and the day's estimation
+ * takes 43 % less time. Up to 99 people ahead the budget sets the continuations (150 or more up
+ * to 19 ahead; earlier, 100 draws everywhere cost 0.01 of MAE ratio, 150 nothing); beyond, 30,
+ * where a long queue's median is off by about 1.25 × 7 % / √30 ≈ 1.6 % of the wait (its spread is
+ * mostly the service mean's uncertainty, some ±7 % after 50 services).
  */
-export const MIN_DRAWS = 50;
-export const DRAW_BUDGET = 6_000;
+export const MIN_DRAWS = 30;
+export const DRAW_BUDGET = 3_000;
 
 export interface ServiceTimes {
   meanMs: number;
@@ -169,12 +174,6 @@ interface Desk {
   firstFree(random: () => number): number;
 }
 
-/** The first instant from `free` on when the desk is open. */
-function callTime(desk: Desk, free: number): number {
-  for (const [from, to] of desk.windows) if (to > free) return Math.max(from, free);
-  return Infinity;
-}
-
 /** The indices of the desks serving each service, in desk order (looked up once per estimate, not per ticket and draw). */
 function desksByService(desks: readonly Desk[]): Map<string, number[]> {
   const by = new Map<string, number[]>();
@@ -217,10 +216,13 @@ interface Ahead {
  * Plays the queue forward `runs` times: when the newcomer is called (its waits, sorted). Per continuation, each service's mean service time and rate of giving up are drawn
  * from what is known of them (first when met); the people ahead go in order, each to the
  * counter that can call them first among theirs (the first in desk order on a tie), staying
- * with the chance that they have not given up by then (`stillThere`), then held there for a
- * drawn service time. Written over arrays (each counter's next call time kept as it changes,
- * rather than recomputed for every candidate counter): a 2,000-ticket day's page plays a
- * hundred people ahead a hundred times per estimate.
+ * with the chance that they have not given up by then, then held there for a drawn service
+ * time. Written as one loop over typed arrays (each counter's next call time kept as it changes,
+ * its opening windows flattened, each service's counters looked up once): a 2,000-ticket day's
+ * page plays a hundred people ahead fifty times per estimate, on every `queue` message.
+ * The draws are taken in a fixed order (the counters' first free times, then per person: the
+ * chance of staying, their service's mean and rate when first met in the continuation, the
+ * service time), so that the same events give the same estimate everywhere.
  */
 function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, serving: readonly number[], now: number, runs: number, random: () => number): Weighted[] {
   const count = services.times.length;
@@ -229,57 +231,71 @@ function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, s
   const rate = new Float64Array(count);
   /** log(mean) - σ²/2: a lognormal draw is exp(mu + σ z). */
   const mu = new Float64Array(count);
+  const timesMean = Float64Array.from(services.times, (t) => t.meanMs);
+  const timesSigma = Float64Array.from(services.times, (t) => t.sigma);
+  const goneRate = Float64Array.from(services.gone, (g) => g.rate);
+  const goneKnown = Uint8Array.from(services.gone, (g) => (g.weight > 0 ? 1 : 0));
+  const sqrtWeight = Float64Array.from(services.sqrtWeight);
+  const sqrtGoneWeight = Float64Array.from(services.sqrtGoneWeight);
+  const silentShare = Float64Array.from(services.silentShare);
+  // Every desk's windows in two flat arrays, desk k's from windowStart[k] to windowStart[k + 1].
+  const windowStart = new Int32Array(desks.length + 1);
+  for (let k = 0; k < desks.length; k++) windowStart[k + 1] = windowStart[k]! + desks[k]!.windows.length;
+  const windowFrom = new Float64Array(windowStart[desks.length]!);
+  const windowTo = new Float64Array(windowStart[desks.length]!);
+  for (let k = 0, w = 0; k < desks.length; k++) for (const [from, to] of desks[k]!.windows) (windowFrom[w] = from), (windowTo[w++] = to);
+  /** The first instant from `free` on when desk `k` is open. */
+  const openFrom = (k: number, free: number): number => {
+    for (let w = windowStart[k]!, end = windowStart[k + 1]!; w < end; w++) if (windowTo[w]! > free) return Math.max(windowFrom[w]!, free);
+    return Infinity;
+  };
+  /** Service `s`'s mean service time and rate of giving up in continuation `run` (drawn when first met in it). */
+  const drawService = (s: number, run: number): void => {
+    drawnIn[s] = run;
+    meanMs[s] = timesMean[s]! * Math.exp((normalDraw(random) * timesSigma[s]!) / sqrtWeight[s]!);
+    rate[s] = goneKnown[s] ? goneRate[s]! * Math.exp(normalDraw(random) / sqrtGoneWeight[s]!) : 0;
+    mu[s] = Math.log(meanMs[s]!) - (timesSigma[s]! * timesSigma[s]!) / 2;
+  };
   const free = new Float64Array(desks.length);
   const nextCall = new Float64Array(desks.length);
+  const people = ahead.desks.length;
+  const servingDesks = Int32Array.from(serving);
   const newcomer: Weighted[] = [];
-  let run = 0;
-  const draw = (s: number): void => {
-    if (drawnIn[s] === run) return;
-    drawnIn[s] = run;
-    const t = services.times[s]!;
-    const g = services.gone[s]!;
-    meanMs[s] = t.meanMs * Math.exp((normalDraw(random) * t.sigma) / services.sqrtWeight[s]!);
-    rate[s] = g.weight > 0 ? g.rate * Math.exp(normalDraw(random) / services.sqrtGoneWeight[s]!) : 0;
-    mu[s] = Math.log(meanMs[s]!) - (t.sigma * t.sigma) / 2;
-  };
-  /** One person to the first counter that can call them (or none), staying or not, served there. */
-  const place = (s: number, issuedAt: number, waitedMs: number, candidates: readonly number[], random: () => number): void => {
-    let best = -1;
-    let bestAt = Infinity;
-    for (let j = 0; j < candidates.length; j++) {
-      const k = candidates[j]!;
-      if (nextCall[k]! < bestAt) {
-        best = k;
-        bestAt = nextCall[k]!;
-      }
-    }
-    if (best < 0) return;
-    const u = random();
-    draw(s);
-    const r = rate[s]!;
-    // The chance that they are there when called: some on the list are gone already without a
-    // word (those who say so are off it). Nobody gives up (r = 0): they are.
-    if (r !== 0) {
-      const present = Math.exp(-r * waitedMs);
-      if (!(u < Math.exp(-r * (bestAt - issuedAt)) / (present + (1 - present) * services.silentShare[s]!))) return;
-    }
-    const sigma = services.times[s]!.sigma;
-    free[best] = bestAt + Math.exp(mu[s]! + sigma * normalDraw(random));
-    nextCall[best] = callTime(desks[best]!, free[best]!);
-  };
-  const firstCall = (): number => {
-    let call = Infinity;
-    for (const k of serving) call = Math.min(call, nextCall[k]!);
-    return call;
-  };
-  for (; run < runs; run++) {
+  for (let run = 0; run < runs; run++) {
     for (let k = 0; k < desks.length; k++) {
       free[k] = desks[k]!.firstFree(random);
-      nextCall[k] = callTime(desks[k]!, free[k]!);
+      nextCall[k] = openFrom(k, free[k]!);
     }
-    for (let i = 0; i < ahead.desks.length; i++) place(ahead.service[i]!, ahead.issuedAt[i]!, ahead.waitedMs[i]!, ahead.desks[i]!, random);
-    const wait = firstCall() - now;
-    draw(0);
+    for (let i = 0; i < people; i++) {
+      // The first counter that can call them (the first in desk order on a tie), or none.
+      const candidates = ahead.desks[i]!;
+      let best = -1;
+      let bestAt = Infinity;
+      for (let j = 0; j < candidates.length; j++) {
+        const k = candidates[j]!;
+        if (nextCall[k]! < bestAt) {
+          best = k;
+          bestAt = nextCall[k]!;
+        }
+      }
+      if (best < 0) continue;
+      const u = random();
+      const s = ahead.service[i]!;
+      if (drawnIn[s] !== run) drawService(s, run);
+      const r = rate[s]!;
+      // The chance that they are there when called: some on the list are gone already without a
+      // word (those who say so are off it). Nobody gives up (r = 0): they are.
+      if (r !== 0) {
+        const present = Math.exp(-r * ahead.waitedMs[i]!);
+        if (!(u < Math.exp(-r * (bestAt - ahead.issuedAt[i]!)) / (present + (1 - present) * silentShare[s]!))) continue;
+      }
+      free[best] = bestAt + Math.exp(mu[s]! + timesSigma[s]! * normalDraw(random));
+      nextCall[best] = openFrom(best, free[best]!);
+    }
+    let call = Infinity;
+    for (let j = 0; j < servingDesks.length; j++) call = Math.min(call, nextCall[servingDesks[j]!]!);
+    const wait = call - now;
+    if (drawnIn[0] !== run) drawService(0, run);
     // Weighted by the chance that the newcomer is still there to be called: the waits of those
     // who are called, which is what a realized wait measures.
     newcomer.push({ value: wait, weight: Math.exp(-rate[0]! * wait) });
