@@ -87,7 +87,7 @@ export class TickerFeed {
   }
 
   /** Whether lines may scroll now. */
-  get playing(): boolean {
+  private get playing(): boolean {
     return !this.stopped && !this.covered;
   }
 
