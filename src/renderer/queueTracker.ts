@@ -163,7 +163,7 @@ export class QueueTracker implements Disposable {
    * services it touched are estimated again (reusing the message's own estimates: the board shows
    * what was sent, also the estimate for a ticket just issued, §4); the others' queues have
    * not changed, and the minute's refresh brings their estimates up to date. An estimate plays the
-   * queue forward a few hundred times: three services estimated on each of a busy day's thousands
+   * queue forward 30 to 300 times (waitEstimator.ts): three services estimated on each of a busy day's thousands
    * of messages were most of the page's work.
    */
   private boardView(fresh?: { touched: Set<string>; forecasts: readonly ForecastEstimate[] }): BoardView {

@@ -194,12 +194,16 @@ const NO_DESK: readonly number[] = [];
  * index 0), looked up once per estimate rather than per ticket and continuation.
  */
 interface Services {
-  times: ServiceTimes[];
-  sqrtWeight: number[];
-  gone: Abandonment[];
-  sqrtGoneWeight: number[];
+  /** Mean service time (ms) and its log-sd, and the weight of evidence behind the mean (its square root). */
+  meanMs: Float64Array;
+  sigma: Float64Array;
+  sqrtWeight: Float64Array;
+  /** Rate of giving up (per waiting person and ms), whether any is known (else nobody gives up), and the square root of its weight + 1. */
+  goneRate: Float64Array;
+  goneKnown: Uint8Array;
+  sqrtGoneWeight: Float64Array;
   /** 1 - the share of those giving up who say so. */
-  silentShare: number[];
+  silentShare: Float64Array;
 }
 
 /** The people ahead as the continuations read them: their service's index, when they were issued, how long they have waited. */
@@ -225,19 +229,13 @@ interface Ahead {
  * service time), so that the same events give the same estimate everywhere.
  */
 function playForward(desks: readonly Desk[], ahead: Ahead, services: Services, serving: readonly number[], now: number, runs: number, random: () => number): Weighted[] {
-  const count = services.times.length;
+  const { meanMs: timesMean, sigma: timesSigma, sqrtWeight, goneRate, goneKnown, sqrtGoneWeight, silentShare } = services;
+  const count = timesMean.length;
   const drawnIn = new Int32Array(count).fill(-1);
   const meanMs = new Float64Array(count);
   const rate = new Float64Array(count);
   /** log(mean) - σ²/2: a lognormal draw is exp(mu + σ z). */
   const mu = new Float64Array(count);
-  const timesMean = Float64Array.from(services.times, (t) => t.meanMs);
-  const timesSigma = Float64Array.from(services.times, (t) => t.sigma);
-  const goneRate = Float64Array.from(services.gone, (g) => g.rate);
-  const goneKnown = Uint8Array.from(services.gone, (g) => (g.weight > 0 ? 1 : 0));
-  const sqrtWeight = Float64Array.from(services.sqrtWeight);
-  const sqrtGoneWeight = Float64Array.from(services.sqrtGoneWeight);
-  const silentShare = Float64Array.from(services.silentShare);
   // Every desk's windows in two flat arrays, desk k's from windowStart[k] to windowStart[k + 1].
   const windowStart = new Int32Array(desks.length + 1);
   for (let k = 0; k < desks.length; k++) windowStart[k + 1] = windowStart[k]! + desks[k]!.windows.length;
@@ -362,16 +360,16 @@ export function estimateWait(model: QueueModel, service: string, ticket?: string
   // The services met: the newcomer's first.
   const index = new Map<string, number>([[service, 0]]);
   for (const t of ahead) if (!index.has(t.service)) index.set(t.service, index.size);
-  const services: Services = { times: [], sqrtWeight: [], gone: [], sqrtGoneWeight: [], silentShare: [] };
-  for (const s of index.keys()) {
-    const t = times(s);
-    const g = abandonment(model, s);
-    services.times.push(t);
-    services.sqrtWeight.push(Math.sqrt(t.weight));
-    services.gone.push(g);
-    services.sqrtGoneWeight.push(Math.sqrt(g.weight + 1));
-    services.silentShare.push(1 - g.cancelShare);
-  }
+  const met = [...index.keys()].map((s) => ({ t: times(s), g: abandonment(model, s) }));
+  const services: Services = {
+    meanMs: Float64Array.from(met, ({ t }) => t.meanMs),
+    sigma: Float64Array.from(met, ({ t }) => t.sigma),
+    sqrtWeight: Float64Array.from(met, ({ t }) => Math.sqrt(t.weight)),
+    goneRate: Float64Array.from(met, ({ g }) => g.rate),
+    goneKnown: Uint8Array.from(met, ({ g }) => (g.weight > 0 ? 1 : 0)),
+    sqrtGoneWeight: Float64Array.from(met, ({ g }) => Math.sqrt(g.weight + 1)),
+    silentShare: Float64Array.from(met, ({ g }) => 1 - g.cancelShare),
+  };
   const people = {
     service: Int32Array.from(ahead, (t) => index.get(t.service)!),
     issuedAt: Float64Array.from(ahead, (t) => t.issuedAt),
