@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 import { buildBundle } from './scripts/playlistBundle.js';
+import { FRESH_FRAME_META } from './src/shared/startMedia.js';
 
 const root = import.meta.dirname;
 const playlistsDir = join(root, 'playlists');
@@ -94,13 +95,24 @@ function startFrameScript(): Plugin {
     transformIndexHtml: {
       // After Vite's own pass over the page, which would warn that a classic script cannot be bundled.
       order: 'post',
-      handler(html) {
+      handler(html, ctx) {
         if (!html.includes(START_FRAME_SLOT)) throw new Error(`index.html: ${START_FRAME_SLOT} missing (where the start frame script goes)`);
-        return html.replace(START_FRAME_SLOT, `<script async src="./${fileName}"></script>`);
+        const fresh = Object.values(ctx.bundle ?? {}).find((output) => output.type === 'chunk' && output.isEntry && output.name === FRESH_FRAME_ENTRY);
+        if (!fresh) throw new Error(`the fresh start frame's entry (${FRESH_FRAME_ENTRY}) was not built`);
+        return html.replace(START_FRAME_SLOT, `<meta name="${FRESH_FRAME_META}" content="./${fresh.fileName}" />\n    <script async src="./${fileName}"></script>`);
       },
     },
   };
 }
+
+/**
+ * The fresh start frame (src/renderer/freshFrame.ts): an entry of the player's build beside the
+ * page's, so that the code it shares with the player (the schemas, the engine, the bundle's
+ * import) is in chunks both import, fetched and evaluated once. The page's head names it for the
+ * start frame script (a meta element, FRESH_FRAME_META, before that script), which loads it only
+ * on a fresh start.
+ */
+const FRESH_FRAME_ENTRY = 'freshFrame';
 
 export default defineConfig({
   root: resolve(root, 'src/renderer'),
@@ -119,6 +131,12 @@ export default defineConfig({
     ],
   },
   define: { __PLAYER_VERSION__: JSON.stringify(JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')).version) },
-  build: { outDir, emptyOutDir: true, target: 'chrome120', assetsInlineLimit: 0 },
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'chrome120',
+    assetsInlineLimit: 0,
+    rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html'), [FRESH_FRAME_ENTRY]: resolve(root, 'src/renderer/freshFrame.ts') } },
+  },
   preview: { port: 4173, host: '127.0.0.1' },
 });

@@ -105,7 +105,16 @@ export interface BundleAhead {
  * reads the bundle and its files at once, while its own storage is read: importBundle takes it.
  * Whether the screen already has this revision, or a set from the hub, is judged there.
  */
-export async function readBundleAhead(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
+export function readBundleAhead(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
+  // Read once per page: the fresh start frame (freshFrame.ts) and the player's start both ask, whichever comes first reads it.
+  const key = JSON.stringify([appBase.href, wanted ?? null, shape.width, shape.height]);
+  if (readAhead?.key !== key) readAhead = { key, read: readBundleNow(appBase, wanted, shape) };
+  return readAhead.read;
+}
+
+let readAhead: { key: string; read: Promise<BundleAhead> } | null = null;
+
+async function readBundleNow(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
   const picked = await pickBundle(appBase, wanted);
   const content = picked.bundle ? readContent(picked.bundle, picked.indexUrl, shape) : null;
   content?.catch(() => {}); // awaited, and its failure reported, by importBundle

@@ -1,7 +1,7 @@
 import { playlistsOfZone, MAIN_ZONE } from '../shared/layout.js';
 import { filesOf, type Item, type Playlist } from '../shared/playlist.js';
 import { decide, HourAirtime, recordAirtime, stillPlays, Rotation, START_ROTATION, type DecideInput, type Decision, type Pick } from '../shared/schedule.js';
-import type { StartFile } from '../shared/startMedia.js';
+import { startFileOf, type StartFile } from '../shared/startMedia.js';
 import type { StoredSet, PlayerDb } from './db.js';
 import { HEARTBEAT_MS, type ImpressionLog } from './impressionLog.js';
 import { writeSetting, type SettingsSnapshot } from './settings.js';
@@ -44,7 +44,7 @@ export interface SlotView {
 export interface PlayerView {
   slots: SlotView[];
   idle: boolean;
-  /** The zone decided that nothing plays here now (not merely nothing ready yet). */
+  /** The zone decided from its set that nothing plays here now (not merely nothing ready yet, or no set yet). */
   nothingToPlay: boolean;
   revision: string | null;
 }
@@ -95,13 +95,6 @@ export function rotationKey(zoneId: string): string {
 /** Where a zone's airtime of the current clock hour is saved (§6 share of voice), beside its rotation. */
 export function airtimeKey(zoneId: string): string {
   return `airtime:${zoneId}`;
-}
-
-/** An item's file as a start would read it ahead (its image or video; none for text), and an image's QR band (the start frame lays it out alike). */
-function startFileOf(zone: string, item: Item | undefined): StartFile | null {
-  if (item?.type === 'video') return { zone, sha256: item.sha256.toLowerCase(), video: true };
-  if (item?.type !== 'image') return null;
-  return { zone, sha256: item.sha256.toLowerCase(), video: false, ...(item.qr ? { qr: item.qr.label !== undefined ? { label: item.qr.label } : {} } : {}) };
 }
 
 export class Playback {
@@ -253,7 +246,8 @@ export class Playback {
     const now = Date.now();
     const decision = decide(this.input(now, this.rotation));
     this.armBoundary(decision.nextChangeAt, now);
-    this.nothingToPlay = !decision.now;
+    // Without a set (a fresh player importing its first one), nothing is ready yet: nothing is decided.
+    this.nothingToPlay = !decision.now && this.set !== null;
     if (!decision.now) {
       this.wanted = null;
       // Nothing to play: a start now would show nothing here either (no file read ahead, no frame).

@@ -15,6 +15,9 @@
  * - The web player keeps a copy of each such image beside the list (a data URL: startImages.ts):
  *   one with a copy is painted from it as soon as this runs, without waiting for IndexedDB; the
  *   file is read from IndexedDB all the same, for the player's own item.
+ * - A fresh player (no list: it never decided anything) has nothing stored to paint from: this
+ *   loads the module that paints its first items from its bundle instead (freshFrame.ts), as soon
+ *   as this runs, in the same boxes and taken down the same way.
  * - Opening the database early also has IndexedDB load the origin's store from disk meanwhile.
  *   This connection only reads: every other read goes through PlayerDb (Dexie), which opens its
  *   own; this one is closed once PlayerDb's is open, or at once if the database must change
@@ -23,7 +26,7 @@
  * The player takes what was read through `window.antichambreStart` (startHandoff.ts).
  */
 import { PLAYER_DB_NAME } from './dbName.js';
-import { framedFiles, NO_START_MEDIA, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
+import { FRESH_FRAME_META, framedFiles, listStored, NO_START_MEDIA, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
 import type { StartHandoff } from './startHandoff.js';
 
 /** The start frame is taken down this long after the script ran, whatever the player did meanwhile. */
@@ -287,6 +290,19 @@ function clearFrame(): void {
   for (const zone of [...painted.keys()]) takeDown(zone);
 }
 
+/** Object URLs of a fresh player's first images (paintFresh), revoked once its first item is on screen. */
+const freshUrls: string[] = [];
+
+/**
+ * A fresh player (nothing decided before: no list) loads the module that paints its first items
+ * from its bundle (freshFrame.ts, an entry of the player's build, named by the page's head); a
+ * page without it (a development server) starts as before.
+ */
+function loadFreshFrame(): void {
+  const module = document.querySelector<HTMLMetaElement>(`meta[name="${FRESH_FRAME_META}"]`)?.content;
+  if (module) import(/* @vite-ignore */ new URL(module, document.baseURI).href).catch(() => {});
+}
+
 const handoff: StartHandoff = {
   takeEarlyMedia(sha256) {
     const url = readAhead.get(sha256);
@@ -307,11 +323,20 @@ const handoff: StartHandoff = {
     readAhead.clear();
     decoding.clear();
     standingBy.clear();
+    for (const url of freshUrls.splice(0)) URL.revokeObjectURL(url);
   },
   frameShown,
   clearFrame,
   keepFrameOf(zones) {
     for (const zone of [...painted.keys(), ...framed.keys()]) if (!zones.includes(zone)) frameShown(zone, null);
+  },
+  paintFresh(file, url) {
+    freshUrls.push(url);
+    if (mediaReleased) return URL.revokeObjectURL(url);
+    if (frameOver || takenDown.has(file.zone) || framed.has(file.zone)) return;
+    if (framed.size === 0) setTimeout(clearFrame, FRAME_CAP_MS);
+    framed.set(file.zone, file);
+    void decodeAndPaint(file, url);
   },
 };
 // Loaded `async`: should the player's code have run first (it never has in the benchmark's runs),
@@ -323,4 +348,5 @@ if (!window.antichambrePlayerStarted) {
   openEarly();
   if (inKiosk()) decodeAheadInKiosk(media.files);
   else for (const file of framed.values()) paintFromCopy(file);
+  if (!listStored((key) => localStorage.getItem(key))) loadFreshFrame();
 }

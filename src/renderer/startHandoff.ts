@@ -1,4 +1,4 @@
-import { START_MEDIA_KEY } from '../shared/startMedia.js';
+import { listStored, type StartFile } from '../shared/startMedia.js';
 
 /**
  * What the start frame script (startFrame.ts, run by the page's head before this code) read and
@@ -35,6 +35,12 @@ export interface StartHandoff {
   clearFrame(): void;
   /** The stage's playlist zones: the start frame of any other zone (the layout changed since) is taken down. */
   keepFrameOf(zones: readonly string[]): void;
+  /**
+   * A fresh player (freshFrame.ts): a zone's first image, fetched from the bundle (`url`: an object
+   * URL the start frame then owns), painted as a warm start's, unless that zone's first item is
+   * already on screen or the frame is over.
+   */
+  paintFresh(file: StartFile, url: string): void;
 }
 
 declare global {
@@ -63,13 +69,7 @@ export const decodedAhead = (url: string): Promise<boolean> | undefined => hando
  * Whether this player has decided what to show before (ScreenLayout keeps the start frame's list
  * from its first decision on): a fresh one has not, and reads its bundle at once.
  */
-export function decidedBefore(): boolean {
-  try {
-    return localStorage.getItem(START_MEDIA_KEY) !== null;
-  } catch {
-    return true; // storage refused: read as a player with a set would (nothing read ahead)
-  }
-}
+export const decidedBefore = (): boolean => listStored((key) => localStorage.getItem(key));
 
 export const releaseEarlyStorage = (): void => handoff()?.releaseEarlyStorage();
 

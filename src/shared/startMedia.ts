@@ -2,12 +2,16 @@
 // a classic script of its own that runs before the player's code is even fetched; the mini build
 // brings only what it uses.
 import * as z from 'zod/mini';
+import type { Item } from './playlist.js';
 
 /** Where the player keeps, in its origin's localStorage, what a start would show first. */
 export const START_MEDIA_KEY = 'antichambre:start-media';
 
 /** At most this many zones' files are read ahead at a start. */
 export const START_MEDIA_MAX = 8;
+
+/** The page's head names the fresh start frame's module (freshFrame.ts, built as an entry of its own) in a meta element of this name. */
+export const FRESH_FRAME_META = 'antichambre-fresh-frame';
 
 /** The element timing identifier of a start frame's image (the benchmark times its paint). */
 export const START_FRAME_TIMING = 'antichambre-start-frame';
@@ -57,6 +61,13 @@ export const StartMedia = z.object({
 });
 export type StartMedia = z.infer<typeof StartMedia>;
 
+/** An item's file as a start would read it ahead (its image or video; none for text), and an image's QR band (the start frame lays it out alike). */
+export function startFileOf(zone: string, item: Item | undefined): StartFile | null {
+  if (item?.type === 'video') return { zone, sha256: item.sha256.toLowerCase(), video: true };
+  if (item?.type !== 'image') return null;
+  return { zone, sha256: item.sha256.toLowerCase(), video: false, ...(item.qr ? { qr: item.qr.label !== undefined ? { label: item.qr.label } : {} } : {}) };
+}
+
 export const NO_START_MEDIA: StartMedia = { files: [], decidedAt: 0, paintUntil: 0 };
 
 /**
@@ -92,6 +103,19 @@ export function parseStartImage(text: string | null): string | null {
 /** A cached file's record as the player's database keeps it (what the read ahead needs of it). */
 export const StoredFileHead = z.object({ bytes: z.number().check(z.int(), z.nonnegative()), type: z.string() });
 export type StoredFileHead = z.infer<typeof StoredFileHead>;
+
+/**
+ * Whether a list is stored (`read`: the origin's localStorage): ScreenLayout keeps one from a
+ * player's first decision on, so a fresh player has none. Storage refused counts as a list (read
+ * as a player with a set would be: nothing read or painted ahead).
+ */
+export function listStored(read: (key: string) => string | null): boolean {
+  try {
+    return read(START_MEDIA_KEY) !== null;
+  } catch {
+    return true;
+  }
+}
 
 /** The stored list, parsed; anything unreadable (or a list of an older version) counts as no guess: it is only a head start. */
 export function parseStartMedia(text: string | null): StartMedia {
