@@ -142,8 +142,7 @@ async function playerPaint(page: Page, into: Timings): Promise<number> {
   const item = await itemPaint(page);
   const frame = await startFramePaint(page);
   into.item.push(item);
-  if (frame?.right) into.frameRight++;
-  else if (frame) into.frameWrong++;
+  into.frames.push(frame ? (frame.right ? 'right' : 'wrong') : 'none');
   return frame?.right ? Math.min(frame.at, item) : item;
 }
 
@@ -165,14 +164,13 @@ interface Timings {
   readAhead: number;
   /** The player's own item paint (not the start frame's), fresh then warm runs in order. */
   item: number[];
-  /** Starts whose start frame showed the first item's file, and starts whose frame showed another. */
-  frameRight: number;
-  frameWrong: number;
+  /** Each start's frame (fresh then warm runs in order, as `item`): it showed the first item's file, another, or none was painted. */
+  frames: ('right' | 'wrong' | 'none')[];
   /** Fresh pages that had kept copies of their start frame images before the warm start. */
   copies: number;
 }
 
-const timings = (): Timings => ({ fresh: [], warm: [], freshCpu: [], warmCpu: [], readAhead: 0, item: [], frameRight: 0, frameWrong: 0, copies: 0 });
+const timings = (): Timings => ({ fresh: [], warm: [], freshCpu: [], warmCpu: [], readAhead: 0, item: [], frames: [], copies: 0 });
 
 /**
  * Main-thread CPU time of a page (Chromium's own count of its tasks, in thread time): less
@@ -240,6 +238,13 @@ async function startPlayer(browser: Browser, url: string, into: Timings, marks: 
 
 /** The player's own first item on each warm start (`item` holds each run's fresh one, then its warm one). */
 const warmItems = (t: Timings): number[] => t.item.filter((_, k) => k % 2 === 1);
+const freshItems = (t: Timings): number[] => t.item.filter((_, k) => k % 2 === 0);
+
+/** How the start frames of one kind went (`frames` holds each run's fresh one, then its warm one). */
+function framesText(t: Timings, kind: 'fresh' | 'warm'): string {
+  const of = t.frames.filter((_, k) => k % 2 === (kind === 'fresh' ? 0 : 1));
+  return `start frame painted with the first item's image in ${of.filter((f) => f === 'right').length} runs, with another in ${of.filter((f) => f === 'wrong').length}, none in ${of.filter((f) => f === 'none').length}`;
+}
 
 const whereTimeGoes = (marks: Record<string, number>[]): string => MARKS.map((name) => `${name.slice('antichambre:'.length)} ${median(marks.map((m) => m[name]!)).toFixed(0)}`).join(', ');
 
@@ -287,7 +292,7 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
   for (const kind of ['fresh', 'warm'] as const) {
     const ratio = median(player[kind]) / median(floorMs[kind]);
     const goal = kind === 'fresh' ? 2.5 : 1.5;
-    const label = kind === 'fresh' ? 'first item on screen, fresh profile (bundle imported, then shown), against a static page showing the same image' : "first item on screen, warm profile (new page on stored data; the start frame's paint when it showed the first item's image), against the same static page";
+    const label = kind === 'fresh' ? "first item on screen, fresh profile (nothing stored: the bundle's first image painted from the bundle by the fresh start frame when it showed the first item's image, else the item's own paint once imported), against a static page showing the same image" : "first item on screen, warm profile (new page on stored data; the start frame's paint when it showed the first item's image), against the same static page";
     const text = `median ${median(player[kind]).toFixed(0)} ms, ${ratio.toFixed(2)}× the static page's ${median(floorMs[kind]).toFixed(0)} ms (load average ${loadText})`;
     console.log(`startup  ${kind.padEnd(5)} ${text}  [goal ≤ ${goal}×]  player runs: ${runsText(player[kind])}; static page runs: ${runsText(floorMs[kind])}`);
     if (baselineDir) console.log(`startup  ${kind.padEnd(5)} baseline ${baselineDir}: median ${median(other[kind]).toFixed(0)} ms, ${(median(other[kind]) / median(floorMs[kind])).toFixed(2)}× the static page; runs: ${runsText(other[kind])}`);
@@ -348,7 +353,10 @@ export async function benchStartup(browser: Browser, site: StaticSite, results: 
   }
   console.log(`startup  warm profile: first file read ahead by the start frame script in ${player.readAhead} of ${player.warm.length} runs${baselineDir ? ` (baseline: ${other.readAhead})` : ''}; copies of the start frame images kept before it in ${player.copies}${baselineDir ? ` (baseline: ${other.copies})` : ''}`);
   console.log(
-    `startup  warm profile: start frame painted with the first item's image in ${player.frameRight} runs, with another in ${player.frameWrong}; the player's own first item painted at median ${median(warmItems(player)).toFixed(0)} ms${baselineDir ? ` (baseline: ${median(warmItems(other)).toFixed(0)} ms, frames right ${other.frameRight})` : ''}`,
+    `startup  warm profile: ${framesText(player, 'warm')}; the player's own first item painted at median ${median(warmItems(player)).toFixed(0)} ms${baselineDir ? ` (baseline: ${median(warmItems(other)).toFixed(0)} ms; ${framesText(other, 'warm')})` : ''}`,
+  );
+  console.log(
+    `startup  fresh profile: ${framesText(player, 'fresh')}; the player's own first item painted at median ${median(freshItems(player)).toFixed(0)} ms${baselineDir ? ` (baseline: ${median(freshItems(other)).toFixed(0)} ms; ${framesText(other, 'fresh')})` : ''}`,
   );
   console.log(`startup  warm profile, median time of each mark since navigation (ms): ${whereTimeGoes(marks)}`);
   if (baselineDir) console.log(`startup  warm profile, baseline's marks (ms): ${whereTimeGoes(otherMarks)}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -567,6 +567,119 @@ describe('a start with two playlist zones reads ahead both', () => {
     await again.clock.runFor(100);
     expect(await shownImage(again)).toMatchObject({ readAhead: true, digest: withQr.sha256, drawn: true });
     await expect.poll(() => frameEvents(again)).toEqual(['frame main', 'frame gone main over avec-qr']);
+    await context.close();
+  });
+});
+
+describe("a fresh start paints its first items from its bundle, before the player's code has run", () => {
+  /** Whether the page asked for the fresh start frame's module (freshFrame.ts, an entry of its own), from the page's first request on. (The page clock leaves no resource timing to read.) */
+  const watchFreshModule = (page: Page): (() => boolean) => {
+    let asked = false;
+    page.on('request', (request) => (asked ||= /\/assets\/freshFrame-[^/]+\.js$/.test(request.url())));
+    return () => asked;
+  };
+
+  it("each zone's first image, fetched from the bundle with its digest checked, painted in its box; the same file then shown under it; a warm start does not load it", async () => {
+    const { context, page, errors } = await newPlayerPage(env.browser());
+    const freshModuleLoaded = watchFreshModule(page);
+    await watchStart(page);
+    await page.addInitScript(watchFrame);
+    await freezeClockAt(page, START);
+    const release = await holdPlayerCode(page);
+    await page.goto(env.site().url, { waitUntil: 'commit' });
+    await expect.poll(() => frameImage(page).then((frame) => frame?.drawn ?? false), { timeout: 10_000 }).toBe(true);
+    // The bundle's file, its very bytes, where the layout's main zone is; the player's code has not run (nothing on the stage, nothing stored).
+    expect(await frameImage(page)).toMatchObject({ box: mainBoxOn(page), drawn: true, digest: fileOf(expected[0]!) });
+    expect(await page.evaluate(() => document.getElementById('root')?.childElementCount)).toBe(0);
+    expect(freshModuleLoaded()).toBe(true);
+    const frameSrc = await page.evaluate(() => document.querySelector('.start-frame img')!.getAttribute('src')!);
+    expect(frameSrc).toMatch(/^blob:/);
+    release();
+    await waitForItem(page, expected[0]!.itemId);
+    const boxes = await imageBoxes(page);
+    expect(boxes.frame).not.toBeNull();
+    expect(boxes.item).toEqual(boxes.frame);
+    await page.clock.runFor(100);
+    await expect.poll(() => page.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+    expect(await frameEvents(page)).toEqual(['frame main', `frame gone main over ${expected[0]!.itemId}`]);
+    // The object URL it was painted from is given back with the rest of what was read ahead.
+    await expect.poll(() => page.evaluate((url) => (window as unknown as { __watched: Watched }).__watched.revoked.has(url), frameSrc)).toBe(true);
+    await page.close();
+    const again = await context.newPage();
+    const loadedAgain = watchFreshModule(again);
+    await freezeClockAt(again, START + 3_000);
+    await again.goto(env.site().url);
+    await waitForItem(again, expected[1]!.itemId);
+    expect(loadedAgain()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  // Two playlist zones: office hours (weekday mornings) then an always-on playlist whose first image plays only in the afternoon; one image beside.
+  const [ticket, afternoon, hours, side] = ['mairie-ticket.png', 'mairie-en-ligne.png', 'mairie-horaires.png', 'mairie-cni-passeport.png'].map(bundledMedia) as [ReturnType<typeof bundledMedia>, ReturnType<typeof bundledMedia>, ReturnType<typeof bundledMedia>, ReturnType<typeof bundledMedia>];
+  const LAYOUT: LayoutInput = {
+    id: 'deux-zones',
+    zones: [
+      { id: 'main', x: 0, y: 0, width: 60, height: 100 },
+      { id: 'cote', x: 60, y: 0, width: 40, height: 100 },
+    ],
+  };
+  const PLAYLISTS: PlaylistInput[] = [
+    { id: 'guichets', schedule: { timezone: 'Europe/Paris', days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '12:00' }] }, items: [{ id: 'ticket', type: 'image', duration: 10, ...ticket }] },
+    {
+      id: 'accueil',
+      items: [
+        { id: 'apres-midi', type: 'image', duration: 10, ...afternoon, schedule: { timezone: 'Europe/Paris', hours: [{ start: '14:00', end: '18:00' }] } },
+        { id: 'horaires', type: 'image', duration: 10, ...hours },
+      ],
+    },
+    { id: 'droite', zone: 'cote', items: [{ id: 'cote-0', type: 'image', duration: 10, ...side }] },
+  ];
+
+  it.each([
+    ['Wednesday 10:00', '2026-11-25T10:00:00+01:00', 'ticket', ticket],
+    ['Wednesday 15:00', '2026-11-25T15:00:00+01:00', 'apres-midi', afternoon],
+    ['Wednesday 20:00', '2026-11-25T20:00:00+01:00', 'horaires', hours],
+  ])('decides as the player then does (%s): each zone painted with the file its first item shows', async (_, when, mainItem, mainFile) => {
+    const site = await serveWeb({ playlistsDir: makePlaylistsDir(PLAYLISTS, `fresh-${mainItem}`, LAYOUT) });
+    sites.push(site);
+    const { context, page } = await newPlayerPage(env.browser());
+    await watchStart(page);
+    await page.addInitScript(watchFrame);
+    await freezeClockAt(page, Date.parse(when));
+    const release = await holdPlayerCode(page);
+    await page.goto(site.url, { waitUntil: 'commit' });
+    await expect.poll(async () => (await frameImage(page, 'main'))?.drawn && (await frameImage(page, 'cote'))?.drawn, { timeout: 10_000 }).toBe(true);
+    expect((await frameImage(page, 'main'))!.digest).toBe(mainFile.sha256);
+    expect((await frameImage(page, 'cote'))!.digest).toBe(side.sha256);
+    release();
+    await waitForItem(page, mainItem);
+    await waitForItem(page, 'cote-0');
+    await page.clock.runFor(100);
+    await expect.poll(async () => (await frameEvents(page)).sort()).toEqual(['frame cote', 'frame gone cote over cote-0', `frame gone main over ${mainItem}`, 'frame main']);
+    await context.close();
+  });
+
+  it("a file whose bytes are not the playlist's is never painted (the browser checks its digest); the player skips it as before", async () => {
+    const dir = makePlaylistsDir([{ id: 'accueil', items: [{ id: 'faux', type: 'image', duration: 10, ...hours }, { id: 'vrai', type: 'image', duration: 10, ...afternoon }] }], 'fresh-corrupt');
+    // Another image's bytes under the first item's name: a valid picture, but not the playlist's.
+    writeFileSync(join(dir, hours.src), readFileSync(join(PLAYLISTS_DIR, 'media', 'mairie-ticket.png')));
+    const site = await serveWeb({ playlistsDir: dir });
+    sites.push(site);
+    const { context, page } = await newPlayerPage(env.browser());
+    await page.addInitScript(watchFrame);
+    await freezeClockAt(page, START);
+    const release = await holdPlayerCode(page);
+    // The fresh frame fetches the file (and refuses it) before the player's code runs.
+    const fetched = page.waitForEvent('requestfinished', { predicate: (request) => request.url().endsWith(hours.src), timeout: 10_000 });
+    await page.goto(site.url, { waitUntil: 'commit' });
+    await fetched;
+    // (The refusal, then its answer, in the page's next tasks.)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await waitForItem(page, 'vrai');
+    await page.clock.runFor(100);
+    expect(await frameEvents(page)).toEqual([]);
     await context.close();
   });
 });

@@ -58,8 +58,11 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
     () => ({ tracker: queue, chime: chime && !announcing, lang, announcer, showWait, serviceNames, counterNames }),
     [queue, chime, announcing, lang, announcer, showWait, serviceNames, counterNames],
   );
-  // A start frame painted for a zone this arrangement does not play (startFrame.ts) is taken down.
-  useEffect(() => keepStartFrameOf(zones.filter((runtime) => runtime.playback).map((runtime) => runtime.zone.id)), [zones]);
+  // A start frame painted for a zone this arrangement does not play (startFrame.ts) is taken down
+  // (not before there is a set: a fresh player's first arrangement, while it imports its bundle, is no layout's).
+  useEffect(() => {
+    if (screen.currentSet()) keepStartFrameOf(zones.filter((runtime) => runtime.playback).map((runtime) => runtime.zone.id));
+  }, [screen, zones]);
   return (
     <QueueContext.Provider value={queueContext}>
       <main className="stage" lang={lang}>
