@@ -103,15 +103,27 @@ export interface BundleAhead {
 /**
  * A player that has never shown anything (a fresh one: its first item comes from the bundle)
  * reads the bundle and its files at once, while its own storage is read: importBundle takes it.
- * Whether the screen already has this revision, or a set from the hub, is judged there.
+ * Whether the screen already has this revision, or a set from the hub, is judged there. Its fresh
+ * start frame (freshFrame.ts) begins the read, often before the player's code runs; a second call
+ * with the same bundle and screen shares it.
  */
 export function readBundleAhead(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
-  // Read once per page: the fresh start frame (freshFrame.ts) and the player's start both ask, whichever comes first reads it.
   const key = JSON.stringify([appBase.href, wanted ?? null, shape.width, shape.height]);
   if (readAhead?.key !== key) readAhead = { key, read: readBundleNow(appBase, wanted, shape) };
   return readAhead.read;
 }
 
+/**
+ * The player's start takes the read the fresh start frame (freshFrame.ts) began, if it began one
+ * (one read for both), else reads now; taken once (a page that starts again reads again).
+ */
+export function takeBundleAhead(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
+  const read = readBundleAhead(appBase, wanted, shape);
+  readAhead = null;
+  return read;
+}
+
+/** The read the fresh start frame began, until the player's start takes it. */
 let readAhead: { key: string; read: Promise<BundleAhead> } | null = null;
 
 async function readBundleNow(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
