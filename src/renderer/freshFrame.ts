@@ -20,7 +20,7 @@ import { readBundleAhead } from './bundleImport.js';
 import { loadConfig } from './configSource.js';
 
 /** A file's digest (lowercase hex) as a subresource integrity value (`sha256-<base64>`). */
-export function integrityOf(sha256: string): string {
+function integrityOf(sha256: string): string {
   const bytes = sha256.match(/../g)!.map((pair) => String.fromCharCode(Number.parseInt(pair, 16)));
   return `sha256-${btoa(bytes.join(''))}`;
 }
@@ -48,7 +48,7 @@ async function paintFreshFrame(): Promise<void> {
       if (!src) return;
       const response = await fetch(src, { integrity: integrityOf(file.sha256) });
       if (!response.ok) return;
-      await start.paintFresh(file, URL.createObjectURL(await response.blob()));
+      start.paintFresh(file, URL.createObjectURL(await response.blob()));
     }),
   );
 }

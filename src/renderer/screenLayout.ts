@@ -4,7 +4,7 @@ import { Listeners } from './listeners.js';
 import { Playback, type PlaybackDeps } from './playback.js';
 import { SettingsSnapshot } from './settings.js';
 import { TickerFeed } from './tickerFeed.js';
-import { START_MEDIA_KEY, START_MEDIA_MAX, type StartBox, type StartFile, type StartMedia } from '../shared/startMedia.js';
+import { boxOf, START_MEDIA_KEY, START_MEDIA_MAX, type StartBox, type StartFile, type StartMedia } from '../shared/startMedia.js';
 
 /**
  * The screen's zones (§6): one `Playback` per `playlist` zone and one `TickerFeed` per `ticker`
@@ -185,7 +185,7 @@ export class ScreenLayout {
     this.startSettings = null;
     if (this.stopped) return;
     // Zones dropped show nothing at the next start; the new ones report from their first decision, below.
-    this.playlistZones = new Map(layout.zones.filter((zone) => zone.kind === 'playlist').map((zone) => [zone.id, { x: zone.x, y: zone.y, width: zone.width, height: zone.height }]));
+    this.playlistZones = new Map(layout.zones.filter((zone) => zone.kind === 'playlist').map((zone) => [zone.id, boxOf(zone)]));
     // A zone kept keeps its file, in its new box (a layout may move a zone and keep its id).
     const dropsGuess = [...this.holdsUntil.keys()].filter((zoneId) => !this.playlistZones.has(zoneId));
     for (const zoneId of dropsGuess) {

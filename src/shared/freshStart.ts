@@ -2,7 +2,7 @@ import { FULL_SCREEN, playlistsOfZone, type Layout } from './layout.js';
 import type { Playlist } from './playlist.js';
 import { decidePower, type PowerSchedule } from './powerSchedule.js';
 import { decide, START_ROTATION } from './schedule.js';
-import { START_MEDIA_MAX, startFileOf, type StartFile, type StartMedia } from './startMedia.js';
+import { boxOf, START_MEDIA_MAX, startFileOf, type StartFile, type StartMedia } from './startMedia.js';
 
 /** A set as a fresh player gets it first (its bundle's, or the hub's first): what the first decisions depend on. */
 export interface FreshSet {
@@ -30,7 +30,7 @@ export function freshStartMedia(set: FreshSet, now: number, timezone: string): S
     const decision = decide({ playlists: playlistsOfZone(set.playlists, zone.id), waits: {}, timezone, now, rotation: START_ROTATION });
     paintUntil = Math.min(paintUntil, decision.nextChangeAt);
     const file = startFileOf(zone.id, decision.now?.item);
-    if (file) files.push({ ...file, box: { x: zone.x, y: zone.y, width: zone.width, height: zone.height } });
+    if (file) files.push({ ...file, box: boxOf(zone) });
   }
   return { files: files.slice(0, START_MEDIA_MAX), decidedAt: now, paintUntil: Number.isFinite(paintUntil) ? paintUntil : 0 };
 }

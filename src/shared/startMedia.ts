@@ -31,6 +31,9 @@ export const StartBox = z.object({
 });
 export type StartBox = z.infer<typeof StartBox>;
 
+/** A layout zone's box, as the start frame paints it. */
+export const boxOf = (zone: StartBox): StartBox => ({ x: zone.x, y: zone.y, width: zone.width, height: zone.height });
+
 /**
  * A playlist zone's file that a start at this moment would show first (decided from the rotation
  * it saved): read from storage, and an image decoded, while the player's code loads. A guess:
