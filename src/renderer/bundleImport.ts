@@ -113,17 +113,12 @@ export function readBundleAhead(appBase: URL, wanted: string | undefined, shape:
   return readAhead.read;
 }
 
-/**
- * The player's start takes the read the fresh start frame (freshFrame.ts) began, if it began one
- * (one read for both), else reads now; taken once (a page that starts again reads again).
- */
-export function takeBundleAhead(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {
-  const read = readBundleAhead(appBase, wanted, shape);
+/** The page goes away: a page back from the back-forward cache starts again, and reads again. */
+export function forgetBundleAhead(): void {
   readAhead = null;
-  return read;
 }
 
-/** The read the fresh start frame began, until the player's start takes it. */
+/** This page's read, shared by the fresh start frame and the player's start (whichever asks first begins it). */
 let readAhead: { key: string; read: Promise<BundleAhead> } | null = null;
 
 async function readBundleNow(appBase: URL, wanted: string | undefined, shape: ScreenShape): Promise<BundleAhead> {

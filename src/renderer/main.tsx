@@ -56,11 +56,16 @@ async function boot(): Promise<void> {
   const lang = config.lang ?? 'fr';
   const notices = new ConfigNotices(configResult.ok ? [] : configResult.error.split(' · '));
   // A player that never decided what to show (a fresh one: its first item comes from the bundle)
-  // reads the bundle and its playlists now (or takes what its fresh start frame began to read),
-  // while its storage is read; the import below takes them.
+  // reads the bundle and its playlists now (or takes the read its fresh start frame began), while
+  // its storage is read; the import below takes them.
   const appBase = new URL('./', window.location.href);
   const shape = () => ({ width: window.innerWidth, height: window.innerHeight });
-  const bundleAhead = decidedBefore() ? undefined : import('./bundleImport.js').then(({ takeBundleAhead }) => takeBundleAhead(appBase, config.bundle, shape()));
+  const bundleAhead = decidedBefore()
+    ? undefined
+    : import('./bundleImport.js').then(({ readBundleAhead, forgetBundleAhead }) => {
+        owned.add(toDisposable(forgetBundleAhead));
+        return readBundleAhead(appBase, config.bundle, shape());
+      });
   bundleAhead?.catch(() => {}); // awaited, and its failure reported, by the import
   const db = new PlayerDb();
   // The stored set and the zones' settings, asked for with the other reads below (the zones start from them).

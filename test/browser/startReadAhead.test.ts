@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { MediaFiles } from '../../src/main/mediaFiles.js';
 import type { LayoutInput } from '../../src/shared/layout.js';
 import type { PlaylistInput } from '../../src/shared/playlist.js';
-import { freezeClockAt, newPlayerPage, onScreen, putInStore, waitForItem } from '../support/browser.js';
+import { freezeClockAt, newPlayerPage, onScreen, putInStore, readStore, waitForItem } from '../support/browser.js';
 import { kioskBridge, APP_MEDIA } from '../support/kioskBridge.js';
 import { startMediaServer } from '../support/mediaServer.js';
 import { bundledMedia, makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -112,6 +112,16 @@ async function firstStart(): Promise<{ context: Awaited<ReturnType<typeof newPla
   // changed for 2 s, the web player keeps a copy of that image beside the list, its very bytes, and no other.
   await copiesKeptOnly(page, fileOf(expected[1]!));
   return { context, page };
+}
+
+/**
+ * Waits until the page has stored each zone's place in its rotation (`zone` → playlist → next index).
+ * A zone writes it to IndexedDB as an item begins, and the list to localStorage as it decides: a page
+ * closed between the two starts the next time from the list's guess but the rotation of before.
+ */
+async function rotationsSaved(page: Page, cursors: Record<string, Record<string, number>>): Promise<void> {
+  const saved = async () => Object.fromEntries((await readStore<{ key: string; value: { cursors: Record<string, number> } }>(page, 'settings')).filter((r) => r.key.startsWith('rotation:')).map((r) => [r.key.slice('rotation:'.length), r.value.cursors]));
+  await expect.poll(saved).toEqual(cursors);
 }
 
 /** Moves the page clock half a second at a time until the page keeps a copy of `sha256`'s image, its very bytes, and no other. */
@@ -514,6 +524,7 @@ describe('a start with two playlist zones reads ahead both', () => {
       { zone: 'cote', sha256: right[1]!.sha256, video: false, box: { x: 60, y: 0, width: 40, height: 100 } },
       { zone: 'main', sha256: left[1]!.sha256, video: false, box: { x: 0, y: 0, width: 60, height: 100 } },
     ]);
+    await rotationsSaved(page, { main: { gauche: 1 }, cote: { droite: 1 } });
     await page.close();
 
     const again = await context.newPage();
@@ -546,6 +557,7 @@ describe('a start with two playlist zones reads ahead both', () => {
     await page.goto(site.url);
     await waitForItem(page, 'simple');
     await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: withQr.sha256, video: false, qr: { label: 'Démarches en ligne' }, box: { x: 0, y: 0, width: 100, height: 100 } }]);
+    await rotationsSaved(page, { main: { qr: 1 } });
     await page.close();
     const again = await context.newPage();
     await watchStart(again);
