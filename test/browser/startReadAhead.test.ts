@@ -236,6 +236,22 @@ function watchFrame(): void {
 
 const frameEvents = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __frameEvents: string[] }).__frameEvents);
 
+/**
+ * Lets the held player's code run (`release`): its first item comes under the main zone's frame,
+ * its image in the frame image's very box (its frames wait for the page clock), and the frame is
+ * taken down once the item is on screen under it.
+ */
+async function givesWayTo(page: Page, release: () => void, itemId: string): Promise<void> {
+  release();
+  await waitForItem(page, itemId);
+  const boxes = await imageBoxes(page);
+  expect(boxes.frame).not.toBeNull();
+  expect(boxes.item).toEqual(boxes.frame);
+  await page.clock.runFor(100);
+  await expect.poll(() => page.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
+  expect(await frameEvents(page)).toEqual(['frame main', `frame gone main over ${itemId}`]);
+}
+
 /** Deletes a file's bytes (its parts) from the player's IndexedDB, with the raw API. */
 async function deleteParts(page: Page, sha256: string): Promise<void> {
   await page.evaluate(
@@ -275,16 +291,7 @@ describe("the start frame: what a start will show first, painted before the play
     expect(await frameImage(again)).toEqual({ box: mainBoxOn(again), drawn: true, digest: fileOf(expected[1]!), from: 'copy' });
     // The player's code has not run yet (nothing on the stage): the frame is the start frame script's alone.
     expect(await again.evaluate(() => document.getElementById('root')?.childElementCount)).toBe(0);
-    release();
-    await waitForItem(again, expected[1]!.itemId);
-    // The item under the frame (its frames wait for the page clock): its image in the frame image's very box.
-    const boxes = await imageBoxes(again);
-    expect(boxes.frame).not.toBeNull();
-    expect(boxes.item).toEqual(boxes.frame);
-    await again.clock.runFor(100);
-    // Taken down once the item, the same file, is on screen under it.
-    await expect.poll(() => again.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
-    expect(await frameEvents(again)).toEqual(['frame main', `frame gone main over ${expected[1]!.itemId}`]);
+    await givesWayTo(again, release, expected[1]!.itemId);
     expect(await shownImage(again)).toEqual({ readAhead: true, decodedOnPage: false, digest: fileOf(expected[1]!), givenBack: [], drawn: true });
     await context.close();
   });
@@ -606,14 +613,7 @@ describe("a fresh start paints its first items from its bundle, before the playe
     expect(freshModuleLoaded()).toBe(true);
     const frameSrc = await page.evaluate(() => document.querySelector('.start-frame img')!.getAttribute('src')!);
     expect(frameSrc).toMatch(/^blob:/);
-    release();
-    await waitForItem(page, expected[0]!.itemId);
-    const boxes = await imageBoxes(page);
-    expect(boxes.frame).not.toBeNull();
-    expect(boxes.item).toEqual(boxes.frame);
-    await page.clock.runFor(100);
-    await expect.poll(() => page.evaluate(() => document.querySelector('.start-frame') !== null)).toBe(false);
-    expect(await frameEvents(page)).toEqual(['frame main', `frame gone main over ${expected[0]!.itemId}`]);
+    await givesWayTo(page, release, expected[0]!.itemId);
     // The object URL it was painted from is given back with the rest of what was read ahead.
     await expect.poll(() => page.evaluate((url) => (window as unknown as { __watched: Watched }).__watched.revoked.has(url), frameSrc)).toBe(true);
     await page.close();
