@@ -308,7 +308,7 @@ export class ScreenChannel {
       this.stores.playlists.revisionFor(screen),
     ]);
     // A push that went unanswered (lost connection, timeout) is sent again, but not one the screen refused.
-    if (revision !== null && status.value.revision !== revision && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== revision) {
+    if (revision !== null && status.value.revision !== revision && connection.pushing === null && (await this.stores.screens.answeredRevision(screen.id)) !== revision) {
       const current = await this.stores.playlists.setFor(screen);
       if (current && connection.pushing === null) void this.push(connection, current);
     }
@@ -417,7 +417,7 @@ export class ScreenChannel {
         here.slice(k, k + PUSH_READS_AT_ONCE).map(async (connection) => {
           const { screen } = connection;
           const current = await this.stores.playlists.setFor(screen);
-          if (current && connection.pushing === null && (await this.stores.screens.ackedRevision(screen.id)) !== current.revision) void this.push(connection, current);
+          if (current && connection.pushing === null && (await this.stores.screens.answeredRevision(screen.id)) !== current.revision) void this.push(connection, current);
           for (const alert of await this.stores.alerts.activeFor(screen, Date.now())) void this.sendAlert(connection, alert);
           const cleared = await this.stores.alerts.clearedFor(screen, Date.now());
           if (cleared.length > 0) this.clearAlertOn(connection, cleared);

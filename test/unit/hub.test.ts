@@ -139,6 +139,13 @@ describe('the /screens channel', () => {
     await socket.emitWithAck('hello', hello);
     await expect.poll(async () => (await api<ScreenList>('GET', '/api/screens')).body.screens.find((s) => s.id === 'refus-1')?.refused?.error, { timeout: 5_000 }).toBe('playlists[0]: disk full');
     expect(received).toHaveLength(1);
+    // Its statuses (every 30 s) still name the set it kept: the one it refused is not sent again at each.
+    const status = (version: string) => ({ at: new Date().toISOString(), revision: null, playing: null, cache: { bytes: 0, files: 0, missing: 0 }, outbox: 0, uptimeS: 60, version });
+    socket.emit('status', status('unit 1'));
+    socket.emit('status', status('unit 2'));
+    await expect.poll(async () => (await api<ScreenList>('GET', '/api/screens')).body.screens.find((s) => s.id === 'refus-1')?.status?.version, { timeout: 5_000 }).toBe('unit 2');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(received).toHaveLength(1);
     socket.close();
 
     const accepting = await player(refusing, () => ({ ok: true }));

@@ -123,9 +123,15 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect(listed[0]!.status?.at).toBe(at(3));
     expect(listed[0]!.status?.events?.map((e) => e.id)).toEqual(['e1', 'e2']);
     expect(listed[1]).toMatchObject({ lastSeen: null, ackedRevision: null, refused: { revision: 'rev-2', error: 'zone "bandeau" missing', at: at(0) }, status: null });
-    expect(await screens.ackedRevision('a-1')).toBe('rev-1');
+    // The revision each last answered: a-1 acked rev-1; a-2 refused rev-2 (nothing acked); b-1 none.
+    expect(await screens.answeredRevision('a-1')).toBe('rev-1');
+    expect(await screens.answeredRevision('a-2')).toBe('rev-2');
+    expect(await screens.answeredRevision('b-1')).toBeNull();
+    await screens.recordRefusal('a-1', 'rev-3', 'disk full', T0);
+    expect(await screens.answeredRevision('a-1')).toBe('rev-3');
     await screens.recordAck('a-2', 'rev-2');
     expect((await screens.list())[1]!.refused).toBeNull();
+    expect(await screens.answeredRevision('a-2')).toBe('rev-2');
   });
 
   it('playlists: a new version only when the content changes, sets per screen and site with a revision that follows them, and a refused push changes nothing', async () => {

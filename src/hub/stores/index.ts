@@ -61,7 +61,12 @@ export interface ScreenStore {
   recordStatus(id: string, status: StatusMessage, at: number): Promise<void>;
   recordAck(id: string, revision: string): Promise<void>;
   recordRefusal(id: string, revision: string, error: string, at: number): Promise<void>;
-  ackedRevision(id: string): Promise<string | null>;
+  /**
+   * The revision the screen last answered a push of: the one it refused, else the one it acked
+   * (null: neither). A set it has answered is not sent again at each status (a refused one would
+   * be sent every 30 s, each time refused); its hello and the next push from an admin still send it.
+   */
+  answeredRevision(id: string): Promise<string | null>;
   /** Its size and reading distance for the content lint (null: unset); 404 for an unknown screen. */
   setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null>;
 }

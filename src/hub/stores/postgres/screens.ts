@@ -148,7 +148,8 @@ export class PgScreenStore implements ScreenStore {
     await this.lossy.query('UPDATE screens SET refused_revision = $1, refused_error = $2, refused_at = $3 WHERE id = $4', [revision, error, toUtcTime(at), id]);
   }
 
-  async ackedRevision(id: string): Promise<string | null> {
-    return (await this.row(id))?.acked_revision ?? null;
+  async answeredRevision(id: string): Promise<string | null> {
+    const row = await this.row(id);
+    return row?.refused_revision ?? row?.acked_revision ?? null;
   }
 }

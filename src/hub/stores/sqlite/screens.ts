@@ -116,7 +116,8 @@ export class SqliteScreenStore implements ScreenStore {
     this.db.prepare('UPDATE screens SET refused_revision = ?, refused_error = ?, refused_at = ? WHERE id = ?').run(revision, error, toUtcTime(at), id);
   }
 
-  async ackedRevision(id: string): Promise<string | null> {
-    return this.byId.get(id)?.acked_revision ?? null;
+  async answeredRevision(id: string): Promise<string | null> {
+    const row = this.byId.get(id);
+    return row?.refused_revision ?? row?.acked_revision ?? null;
   }
 }
