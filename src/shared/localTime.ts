@@ -54,8 +54,8 @@ export function instantOfLocal(localDateTime: string, zone: string): number {
     const [date = '', time = ''] = localDateTime.split('T');
     const day = Math.floor(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
     const [h = 0, m = 0, sec = 0] = time.split(':').map(Number);
-    const first = instantsOfWallTime(day, h * 60 + m, zone)[0]!;
-    ms = first + sec * 1000;
+    // Its seconds are part of the wall time looked for: 02:59:59 inside a 02:00-03:00 gap is reached at the jump, not a minute after it.
+    ms = instantsOfWallClock(day, (h * 60 + m) * MS_PER_MINUTE + Math.round(sec * 1000), zone)[0]!;
     if (instantCache.size > 10_000) instantCache.clear();
     instantCache.set(key, ms);
   }
@@ -68,7 +68,12 @@ export function instantOfLocal(localDateTime: string, zone: string): number {
  * time repeated by a fall-back is reached twice.
  */
 export function instantsOfWallTime(day: number, minuteOfDay: number, zone: string): number[] {
-  const wall = day * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
+  return instantsOfWallClock(day, minuteOfDay * MS_PER_MINUTE, zone);
+}
+
+/** instantsOfWallTime to the millisecond: the instants at which the wall clock of `zone` reaches `msOfDay` on local `day`. */
+function instantsOfWallClock(day: number, msOfDay: number, zone: string): number[] {
+  const wall = day * MS_PER_DAY + msOfDay;
   // An instant whose wall time is `wall` is `wall - offset`, with offsets from -12 h to +14 h:
   // it lies in [wall - 14 h, wall + 12 h]. Sampling both ends (and the middle) sees both sides
   // of any offset change in that range.

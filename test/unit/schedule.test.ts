@@ -194,6 +194,18 @@ describe('boundaries in zones with odd offsets', () => {
     // (Before, the jump was found to the second and rounded up: 56 of these 60 started 1 s late.)
     expect(wrong).toEqual([]);
   });
+  it('reaches a from or until with seconds inside the spring-forward gap at the jump, and one after the gap at its own second', () => {
+    const jump = Date.parse('2027-03-28T01:00:00Z');
+    for (const from of ['2027-03-28T02:00:30', '2027-03-28T02:59:59', '2027-03-28T02:30:01']) {
+      const p = Playlist.parse({ id: 'p', schedule: { from }, items: [text('a')] });
+      // (Before, the seconds were added after the gap was resolved: 02:59:59 began at 03:00:59, 59 s late.)
+      expect([from, isScheduleActive(p.schedule, PARIS, jump - 1), isScheduleActive(p.schedule, PARIS, jump)]).toEqual([from, false, true]);
+    }
+    const until = Playlist.parse({ id: 'p', schedule: { until: '2027-03-28T02:59:59' }, items: [text('a')] });
+    expect([isScheduleActive(until.schedule, PARIS, jump - 1), isScheduleActive(until.schedule, PARIS, jump)]).toEqual([true, false]);
+    const after = Playlist.parse({ id: 'p', schedule: { from: '2027-03-28T03:00:59' }, items: [text('a')] });
+    expect([isScheduleActive(after.schedule, PARIS, jump + 58_999), isScheduleActive(after.schedule, PARIS, jump + 59_000)]).toEqual([false, true]);
+  });
 });
 
 describe('when.service (§1)', () => {
