@@ -49,7 +49,11 @@ export class CallAnnouncer {
     /** The layout in force (its `calls` and queue zones' services). */
     private readonly layout: () => Layout | undefined,
     private readonly edges: AnnouncerEdges,
-  ) {}
+  ) {
+    // Chromium loads its voices when first asked, and answers none until they are there: asked
+    // now, so that the first call (minutes or hours after the start) finds them, not only the next.
+    this.safely(() => edges.speechSynthesis()?.getVoices());
+  }
 
   subscribe = this.listeners.subscribe;
   getView = (): AnnouncerView => this.view;

@@ -65,7 +65,7 @@ describe('layout', () => {
       // On to the text slide: its words fit on the screen at this size.
       await page.clock.runFor(24_000);
       await waitForItem(page, 'bienvenue');
-      await page.waitForFunction(() => document.querySelectorAll('[data-leaving]').length === 0);
+      await page.waitForFunction(() => document.querySelectorAll('[data-zone="main"] [data-leaving]').length === 0);
       const text = await page.evaluate(() => {
         const slide = document.querySelector<HTMLElement>('[data-item-id="bienvenue"] .text-slide')!;
         const title = slide.querySelector<HTMLElement>('.text-title')!;

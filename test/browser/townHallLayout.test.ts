@@ -98,7 +98,7 @@ describe('the town hall layout', () => {
         await page.clock.runFor(4_000);
       }
       await waitForItem(page, 'bienvenue');
-      await page.waitForFunction(() => document.querySelectorAll('[data-leaving]').length === 0);
+      await page.waitForFunction(() => document.querySelectorAll('[data-zone="main"] [data-leaving]').length === 0);
       const onText = await layoutProblems(page, minCapPx);
       await page.screenshot({ path: resolve(SHOTS, `text-${width}x${height}.png`) });
       expect(onText.problems).toEqual([]);

@@ -244,16 +244,19 @@ describe('zones', () => {
   }, 120_000);
 
   it('speaks a call in the layout’s language where a voice exists, and only shows it where none does; a counter by its name where the layout gives one', async () => {
-    const cases: { voices: { lang: string; name: string }[]; counterNames?: Record<string, string> }[] = [
+    const cases: { voices: { lang: string; name: string }[]; counterNames?: Record<string, string>; loadedWhenAsked?: true }[] = [
       { voices: [{ lang: 'fr-FR', name: 'Amélie' }] },
+      // As Chromium: no voice in the first answer (it loads them when first asked), all of them after.
+      { voices: [{ lang: 'fr-FR', name: 'Amélie' }], loadedWhenAsked: true },
       { voices: [{ lang: 'en-GB', name: 'Daniel' }] },
       { voices: [] },
       { voices: [{ lang: 'fr-FR', name: 'Amélie' }], counterNames: { '3': 'Box 3' } },
     ];
-    for (const { voices, counterNames } of cases) {
+    for (const { voices, counterNames, loadedWhenAsked } of cases) {
       const { context, page, errors } = await newPlayerPage(browser());
       // The browser's speech synthesis is the edge: stubbed, with the voices given, recording what is spoken.
-      await context.addInitScript((voices) => {
+      await context.addInitScript(({ voices, loadedWhenAsked }) => {
+        let asked = 0;
         const spoken: { text: string; lang: string }[] = [];
         (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
         // So are the speakers: the chime's tones are counted.
@@ -264,10 +267,10 @@ describe('zones', () => {
           return start.apply(this, args);
         };
         Object.defineProperty(window, 'speechSynthesis', {
-          value: { getVoices: () => voices, speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
+          value: { getVoices: () => (loadedWhenAsked && asked++ === 0 ? [] : voices), speak: (u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
         });
-      }, voices);
-      const screenId = `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}${counterNames ? '-named' : ''}`;
+      }, { voices, loadedWhenAsked });
+      const screenId = `zones-voice-${voices.length}-${voices[0]?.lang ?? 'none'}${counterNames ? '-named' : ''}${loadedWhenAsked ? '-loaded' : ''}`;
       await page.goto(playerUrl(site().url, hub().url, screenId, 'token'));
       const screen = await hub().screen(screenId);
       expect(await pushSet(screen, { revision: 'zones-r3', playlists: clinicSet(site().url), layout: { ...THREE_ZONES, calls: { show: 'overlay', voice: 'fr-FR', chime: true }, ...(counterNames ? { counterNames } : {}) } })).toEqual({ ok: true });
@@ -432,10 +435,10 @@ describe('zones', () => {
     await page.waitForSelector('[data-zone="bandeau"] .ticker-line', { timeout: 20_000 });
     // Every frame, each line's left edge (by its element): it may only move left.
     await page.evaluate(() => {
-      const track: { key: Element; left: number; text: string }[][] = [];
+      const track: { key: Element; left: number; text: string; leaving: boolean }[][] = [];
       (window as unknown as { __ticker: typeof track }).__ticker = track;
       const frame = () => {
-        track.push([...document.querySelectorAll('[data-zone="bandeau"] .ticker-line')].map((el) => ({ key: el, left: el.getBoundingClientRect().left, text: el.textContent ?? '' })));
+        track.push([...document.querySelectorAll('[data-zone="bandeau"] .ticker-line')].map((el) => ({ key: el, left: el.getBoundingClientRect().left, text: el.textContent ?? '', leaving: el.hasAttribute('data-leaving') })));
         requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
@@ -451,8 +454,10 @@ describe('zones', () => {
       return !track[0]![0]!.key.isConnected;
     }, undefined, { timeout: 60_000 });
     const result = await page.evaluate(() => {
-      const track = (window as unknown as { __ticker: { key: Element; left: number; text: string }[][] }).__ticker;
+      const track = (window as unknown as { __ticker: { key: Element; left: number; text: string; leaving: boolean }[][] }).__ticker;
       let backwards = 0;
+      // §5: the line launched last is the zone's item; each still crossing ahead of it carries data-leaving.
+      const marks = new Set(track.map((frame) => frame.map((line) => (line.leaving ? 'L' : 'C')).join('')));
       const last = new Map<Element, number>();
       for (const frame of track) {
         for (const line of frame) {
@@ -466,10 +471,13 @@ describe('zones', () => {
       const first = track[0]![0]!;
       const lastSeen = [...track].reverse().find((frame) => frame.some((l) => l.key === first.key))!.find((l) => l.key === first.key)!;
       const width = (first.key as HTMLElement).scrollWidth;
-      return { frames: track.length, backwards, firstText: first.text, crossedTo: lastSeen.left + width - zone.left };
+      return { frames: track.length, backwards, firstText: first.text, crossedTo: lastSeen.left + width - zone.left, marks: [...marks].sort() };
     });
     expect(result.frames).toBeGreaterThan(30);
     expect(result.backwards).toBe(0);
+    // In every frame, the last line is the current item and each before it is marked leaving (C, LC, LLC...); frames with two were seen.
+    expect(result.marks.filter((m) => !/^L*C$/.test(m))).toEqual([]);
+    expect(result.marks).toContain('LC');
     expect(result.firstText).toBe(before);
     expect(result.crossedTo).toBeLessThan(60); // its right edge reached the zone's left edge (within a frame or two)
     expect(errors).toEqual([]);

@@ -9,7 +9,9 @@ import { formatClock, useMinuteClock } from './ClockZone.js';
  * from just off the right edge to just off the left one; the next line is launched once the
  * previous one's tail has come in, plus a gap, so new content joins the run behind what is already
  * scrolling and nothing on screen ever jumps. A line is an impression from the moment it sets off:
- * complete once it has crossed, cut short when it is taken off before (tickerFeed.ts).
+ * complete once it has crossed, cut short when it is taken off before (tickerFeed.ts). The line
+ * launched last is the zone's current item; those still crossing ahead of it are leaving, and
+ * carry `data-leaving` (§5: while two are on screen, the outgoing one also carries it).
  * With nothing to scroll (no text for the zone now), the band shows the day and the time, still:
  * an empty band of colour looks broken from across the room.
  */
@@ -64,14 +66,14 @@ export function TickerZone({ feed, lang, timezone }: { feed: TickerFeed; lang: L
   return (
     <div className="ticker" ref={zoneRef}>
       {empty && running.length === 0 ? <TickerClock lang={lang} timezone={timezone} /> : null}
-      {running.map(({ line }) => (
-        <TickerRun key={line.key} line={line} feed={feed} zone={zoneRef} onEntered={onEntered} onCrossed={onCrossed} />
+      {running.map(({ line }, k) => (
+        <TickerRun key={line.key} line={line} leaving={k < running.length - 1} feed={feed} zone={zoneRef} onEntered={onEntered} onCrossed={onCrossed} />
       ))}
     </div>
   );
 }
 
-function TickerRun({ line, feed, zone, onEntered, onCrossed }: { line: TickerLine; feed: TickerFeed; zone: React.RefObject<HTMLDivElement | null>; onEntered(): void; onCrossed(key: string): void }) {
+function TickerRun({ line, leaving, feed, zone, onEntered, onCrossed }: { line: TickerLine; leaving: boolean; feed: TickerFeed; zone: React.RefObject<HTMLDivElement | null>; onEntered(): void; onCrossed(key: string): void }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -103,7 +105,7 @@ function TickerRun({ line, feed, zone, onEntered, onCrossed }: { line: TickerLin
     };
   }, [line.key]);
   return (
-    <div ref={ref} className="ticker-line" data-playlist-id={line.playlistId} data-item-id={line.itemId} style={{ transform: 'translateX(200vw)' }}>
+    <div ref={ref} className="ticker-line" data-playlist-id={line.playlistId} data-item-id={line.itemId} data-leaving={leaving ? '' : undefined} style={{ transform: 'translateX(200vw)' }}>
       {line.text}
     </div>
   );
