@@ -156,7 +156,11 @@ export class QueueModel {
     // A counter closing without naming its services touches those it served.
     if (event.type === 'counter') return event.services.length > 0 ? event.services : (this.counters.get(event.counter)?.services ?? []);
     const ticket = this.issued.get(event.ticket);
-    return ticket ? [ticket.service] : [];
+    if (ticket) return [ticket.service];
+    // A ticket called that this screen never saw issued (it joined later): the call still moves its
+    // counter (who it serves, since when), so it touches the counter's services, as apply counts it.
+    if (event.type === 'called') return this.counters.get(event.counter)?.services ?? [];
+    return [];
   }
 
   private replay(): void {

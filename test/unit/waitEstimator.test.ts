@@ -91,6 +91,16 @@ describe('the queue model', () => {
     expect(estimateWait(model, 'ec')).toBeNull();
   });
 
+  it('a call of a ticket never seen issued (the screen joined later) touches its counter\'s services; a call at a counter never seen, none', () => {
+    const model = new QueueModel();
+    model.add([counter('g1', true, ['ec'], 0), counter('g2', true, ['ec', 'titres'], 0), issued('A1', 'ec', 1)]);
+    expect([...model.add([called('A0', 'g1', 2)])]).toEqual(['ec']);
+    expect([...model.add([called('B0', 'g2', 3)])].sort()).toEqual(['ec', 'titres']);
+    expect([...model.add([called('C0', 'g9', 4)])]).toEqual([]);
+    // One it saw issued: its own service only.
+    expect([...model.add([called('A1', 'g2', 5)])]).toEqual(['ec']);
+  });
+
   it('takes a ticket passed over by a later one of its service as gone', () => {
     const model = new QueueModel();
     model.add([counter('g1', true, ['ec'], 0), issued('A1', 'ec', 1), issued('A2', 'ec', 2), called('A2', 'g1', 10)]);
