@@ -62,7 +62,8 @@ export type Ack = z.infer<typeof Ack>;
 
 /** `playlists` (hub -> player): the screen's complete set, with its optional layout (§6). */
 export const PlaylistsMessageFields = z.object({
-  revision: z.string({ error: 'expected a revision string' }).min(1, { error: 'expected a non-empty revision' }),
+  // At most 200 characters, as an impression's `revision` (which names the set it played from): a longer one would make each of its impressions unwritable.
+  revision: z.string({ error: 'expected a revision string' }).min(1, { error: 'expected a non-empty revision' }).max(200, { error: 'expected a revision of at most 200 characters' }),
   playlists: PlaylistSet,
   layout: Layout.optional(),
   /** Extension (optional): when the screen's display may sleep (src/shared/powerSchedule.ts); absent, always on (v1). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveCalls, Layout, MAX_COUNTER_NAME, MAX_SERVICE_NAME, playlistsOfZone, serviceLabel, type LayoutInput } from '../../src/shared/layout.js';
 import { LAYOUT_PRESETS } from '../../src/shared/layoutPresets.js';
+import { Impression } from '../../src/shared/impression.js';
 import { PlaylistsMessage } from '../../src/shared/protocol.js';
 import { parseWith } from '../../src/shared/validationError.js';
 import { NewStoredSet, StoredSet } from '../../src/renderer/db.js';
@@ -97,6 +98,15 @@ describe('a set with a layout (playlists message)', () => {
       expect(playlistsOfZone(parsed.value.playlists, 'main').map((p) => p.id)).toEqual(['a']);
       expect(playlistsOfZone(parsed.value.playlists, 'bandeau').map((p) => p.id)).toEqual(['news']);
     }
+  });
+
+  it('takes a revision of at most 200 characters, the most an impression can name (a longer one is refused by path: its impressions could not be written)', () => {
+    const playlists = [{ id: 'a', items: [text('x')] }];
+    const longest = 'r'.repeat(200);
+    expect(parseWith(PlaylistsMessage, { revision: longest, playlists }).ok).toBe(true);
+    const impression = { id: '0190a3d2-7c1e-7000-8000-000000000001', screenId: 's', playlistId: 'a', itemId: 'x', revision: longest, start: '2026-12-05T08:00:00.000Z', end: '2026-12-05T08:00:05.000Z', durationMs: 5000, complete: true };
+    expect(parseWith(Impression, impression).ok).toBe(true);
+    expect(parseWith(PlaylistsMessage, { revision: `${longest}r`, playlists })).toEqual({ ok: false, error: 'revision: expected a revision of at most 200 characters' });
   });
 
   it('refuses a playlist naming an unknown zone, or a queue zone, with its path', () => {
