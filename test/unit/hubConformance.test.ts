@@ -72,6 +72,21 @@ describe('§3 as another peer reads it', () => {
     expect(await socket.timeout(5_000).emitWithAck('hello', hello, 'de trop')).toMatchObject({ ok: true });
   });
 
+  it('starts a pairing whatever the body and its type, and answers a web player\'s preflight from any origin', async () => {
+    const bodies: [string, string][] = [['application/json', ''], ['application/x-www-form-urlencoded', 'ecran=accueil'], ['text/plain', 'bonjour'], ['multipart/form-data; boundary=x', '--x--\r\n']];
+    for (const [type, body] of bodies) {
+      const started = await fetch(new URL('/api/pairing', hub.url), { method: 'POST', headers: { 'content-type': type }, body });
+      expect([type, started.status, started.headers.get('access-control-allow-origin')]).toEqual([type, 200, '*']);
+      expect(await started.json()).toMatchObject({ code: expect.any(String), secret: expect.any(String) });
+    }
+    for (const path of ['/api/pairing', '/api/pairing/ABCDEF']) {
+      const preflight = await fetch(new URL(path, hub.url), { method: 'OPTIONS', headers: { origin: 'https://lecteur.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      expect([path, preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([path, 204, '*']);
+      expect(preflight.headers.get('access-control-allow-methods')).toContain(path.endsWith('pairing') ? 'POST' : 'GET');
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('content-type');
+    }
+  });
+
   it('polling an unknown pairing code gets the 404 of a wrong secret, whatever its characters', async () => {
     const started = (await anonymous<{ code: string; secret: string }>('POST', '/api/pairing')).body;
     const wrongSecret = await anonymous<{ error: string }>('GET', `/api/pairing/${started.code}?secret=not-it`);

@@ -21,9 +21,29 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
   });
-  // Nothing is read from a body here: one sent empty with a JSON type (as fetch helpers do) is no error.
+  // Nothing is read from a body here, whatever its type (protocol-notes: 200 whatever the body's
+  // content): one sent empty with a JSON type (as fetch helpers do), a form, text (before, any type
+  // but JSON was 415). Its size is still capped (PAIRING_BODY_BYTES).
+  const ignored = (_request: unknown, _body: unknown, done: (error: null, body: undefined) => void): void => done(null, undefined);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, ignored);
+  app.addContentTypeParser('*', { parseAs: 'string' }, ignored);
+  // A player on another origin that posts with a JSON type asks first (a CORS preflight): allowed from any origin.
+  for (const url of ['/api/pairing', '/api/pairing/:code']) {
+    app.options(
+      url,
+      {
+        config: { access: 'public', rateLimit: { max: PAIRING_POLLS_PER_MINUTE, timeWindow: 60_000 } },
+        schema: { summary: 'CORS pour les lecteurs web / CORS preflight for web players', tags: ['pairing'], security: [], ...(url.endsWith(':code') ? { params: PolledCode } : {}), response: { 204: z.null().describe('No content'), ...errors(429) } },
+      },
+      (_request, reply) => {
+        reply.header('access-control-allow-methods', 'GET, POST');
+        reply.header('access-control-allow-headers', 'content-type');
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      },
+    );
+  }
   app.post(
     '/api/pairing',
     {

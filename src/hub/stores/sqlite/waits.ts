@@ -3,7 +3,7 @@ import type { WaitEstimate } from '../../../shared/queue.js';
 import type { WaitStore } from '../index.js';
 import type { SqliteDb } from './sqliteDb.js';
 
-/** Wait estimates reported by screens, kept (a repeat of the same service and instant replaces the first). */
+/** Wait estimates reported by screens, kept (a repeat of the same service and instant is ignored: the first stays). */
 export class SqliteWaitStore implements WaitStore {
   private readonly insertMany;
 
