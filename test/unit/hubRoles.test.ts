@@ -98,6 +98,9 @@ const SPEC: Record<string, Spec> = {
   'POST /api/sites/:id/queue': { kind: 'public' },
   'POST /api/pairing': { kind: 'public' },
   'GET /api/pairing/:code': { kind: 'public' },
+  // A web player's CORS preflight of the two.
+  'OPTIONS /api/pairing': { kind: 'public' },
+  'OPTIONS /api/pairing/:code': { kind: 'public' },
   'OPTIONS /media/:sha256': { kind: 'public' },
   'GET /media/:sha256': { kind: 'public' },
 };
