@@ -4,16 +4,24 @@ import { dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 import { buildBundle } from './scripts/playlistBundle.js';
-import { FRESH_FRAME_META } from './src/shared/startMedia.js';
+import { BUNDLE_FILES_META, FRESH_FRAME_META, type BundleFilesAhead } from './src/shared/startMedia.js';
 
 const root = import.meta.dirname;
 const playlistsDir = join(root, 'playlists');
 const outDir = join(root, 'dist/web');
 
-/** Ships playlists/ with the web player, after checking every playlist and every file's digest. */
+/** An attribute's value in the page's HTML. */
+const attributeText = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Ships playlists/ with the web player, after checking every playlist and every file's digest; and
+ * lists each bundle's files in the page's head (BUNDLE_FILES_META, before the start frame script),
+ * for a fresh start to ask for them before the player's code runs (startFrame.ts).
+ */
 function bundledPlaylists(): Plugin {
   // Where the player is built (dist/web, or the folder given by --outDir).
   let builtDir = outDir;
+  let listed: BundleFilesAhead | null = null;
   return {
     name: 'antichambre-bundled-playlists',
     apply: 'build',
@@ -21,8 +29,17 @@ function bundledPlaylists(): Plugin {
       builtDir = resolve(config.root, config.build.outDir);
     },
     buildStart() {
-      const { errors } = buildBundle(playlistsDir);
+      const { errors, index } = buildBundle(playlistsDir);
       if (errors.length > 0) this.error(`bundled playlists are invalid:\n  ${errors.join('\n  ')}`);
+      listed = { default: index.default, bundles: Object.fromEntries(index.bundles.map(({ id, playlists, layout, portraitLayout, power }) => [id, { playlists, layout, portraitLayout, power }])) };
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        if (!listed) throw new Error('bundled playlists: the page is written before they were read');
+        if (!html.includes(START_FRAME_SLOT)) throw new Error(`index.html: ${START_FRAME_SLOT} missing (where the bundle's files are listed, before the start frame script)`);
+        return html.replace(START_FRAME_SLOT, `<meta name="${BUNDLE_FILES_META}" content="${attributeText(JSON.stringify(listed))}" />\n    ${START_FRAME_SLOT}`);
+      },
     },
     closeBundle() {
       const { index, files } = buildBundle(playlistsDir);

@@ -6,7 +6,7 @@ import { formatIssues } from '../shared/validationError.js';
 import { z } from 'zod';
 import type { StoredSet } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
-import { BUNDLE_FETCH, bundleIndexUrl, takeEarlyBundleIndex } from './bundleIndexFetch.js';
+import { BUNDLE_FETCH, bundleIndexUrl, takeEarlyBundleFile, takeEarlyBundleIndex } from './bundleIndexFetch.js';
 
 /**
  * First start with no hub: offer the playlists bundled with the player as the screen's set;
@@ -21,7 +21,8 @@ export interface ImportReport {
 }
 
 async function fetchJson(url: URL): Promise<unknown> {
-  const response = await (takeEarlyBundleIndex(url) ?? fetch(url, BUNDLE_FETCH));
+  // The index asked for early (bundleIndexFetch.ts), or the bundle's files the start frame script asked for on a fresh start.
+  const response = await (takeEarlyBundleIndex(url) ?? takeEarlyBundleFile(url) ?? fetch(url, BUNDLE_FETCH));
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
   return response.json();
 }

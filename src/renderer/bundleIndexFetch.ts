@@ -5,22 +5,26 @@
  * one), and on a fresh player the first item waits for it.
  */
 
-/** Where the bundled playlists' index is, next to the page. */
-export function bundleIndexUrl(appBase: URL | string): URL {
-  return new URL('playlists/bundles.json', appBase);
-}
+import { BUNDLE_FETCH, bundleIndexUrl } from './bundleFetch.js';
 
-/** Revalidated with the server at each start: an update ships a newer bundle. */
-export const BUNDLE_FETCH: RequestInit = { cache: 'no-cache' };
+export { BUNDLE_FETCH, bundleIndexUrl };
 
 let early: { url: string; response: Promise<Response> } | null = null;
 
-/** Asks for the index now; the importer takes the answer. */
+/**
+ * A bundle file the start frame script asked for on a fresh start (its index, the playlists, layout
+ * and power schedule of the bundle the page names), once; undefined when it did not.
+ */
+export function takeEarlyBundleFile(url: URL): Promise<Response> | undefined {
+  return window.antichambreStart?.takeEarlyBundleFile(url.href);
+}
+
+/** Asks for the index now (or takes the start frame script's request for it); the importer takes the answer. */
 function fetchBundleIndexEarly(appBase: string): void {
-  const url = bundleIndexUrl(appBase).href;
-  const response = fetch(url, BUNDLE_FETCH);
+  const url = bundleIndexUrl(appBase);
+  const response = takeEarlyBundleFile(url) ?? fetch(url, BUNDLE_FETCH);
   response.catch(() => {}); // taken, and its failure reported, by the importer
-  early = { url, response };
+  early = { url: url.href, response };
 }
 
 /** The answer to the early request for `url`, once (undefined when it was not asked for early). */

@@ -16,8 +16,10 @@
  *   one with a copy is painted from it as soon as this runs, without waiting for IndexedDB; the
  *   file is read from IndexedDB all the same, for the player's own item.
  * - A fresh player (no list: it never decided anything) has nothing stored to paint from: this
- *   loads the module that paints its first items from its bundle instead (freshFrame.ts), as soon
- *   as this runs, in the same boxes and taken down the same way.
+ *   asks at once for the files of its bundle (listed as built in the page's head: the index, the
+ *   playlists, the layout, the power schedule), which the bundle's import then takes, and loads the
+ *   module that paints its first items from that bundle (freshFrame.ts), in the same boxes and
+ *   taken down the same way.
  * - Opening the database early also has IndexedDB load the origin's store from disk meanwhile.
  *   This connection only reads: every other read goes through PlayerDb (Dexie), which opens its
  *   own; this one is closed once PlayerDb's is open, or at once if the database must change
@@ -26,7 +28,9 @@
  * The player takes what was read through `window.antichambreStart` (startHandoff.ts).
  */
 import { PLAYER_DB_NAME } from './dbName.js';
-import { FRESH_FRAME_META, framedFiles, listStored, NO_START_MEDIA, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
+import { BUNDLE_FETCH, bundleIndexUrl } from './bundleFetch.js';
+import { bundleFilesFor } from '../shared/bundleFiles.js';
+import { BUNDLE_FILES_META, FRESH_FRAME_META, framedFiles, listStored, NO_START_MEDIA, parseBundleFilesAhead, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
 import type { StartHandoff } from './startHandoff.js';
 
 /** The start frame is taken down this long after the script ran, whatever the player did meanwhile. */
@@ -303,6 +307,31 @@ function loadFreshFrame(): void {
   if (module) import(/* @vite-ignore */ new URL(module, document.baseURI).href).catch(() => {});
 }
 
+/** A fresh start's bundle files asked for here, by URL, until the bundle's import takes them. */
+const earlyBundleFiles = new Map<string, Promise<Response>>();
+
+/**
+ * A fresh player reads its bundle first thing (its index, then the bundle's playlists, layout and
+ * power schedule): asked for here from the list the page's head carries (the bundles as built),
+ * while the player's code is fetched and evaluated, instead of one after the other once it runs.
+ * The import parses them as ever, and asks itself for any file it needs that was not asked for here.
+ */
+function askBundleEarly(): void {
+  const listed = parseBundleFilesAhead(document.querySelector<HTMLMetaElement>(`meta[name="${BUNDLE_FILES_META}"]`)?.content);
+  if (!listed) return;
+  const index = bundleIndexUrl(new URL('./', window.location.href));
+  // The bundle the import will pick: the web player's `?bundle=` (configSource.ts), else, or when
+  // it names none built, the default. The kiosk's settings come later, through its bridge: its default.
+  const named = window.antichambre ? null : new URLSearchParams(window.location.search).get('bundle');
+  const bundle = (named && Object.hasOwn(listed.bundles, named) ? listed.bundles[named] : undefined) ?? listed.bundles[listed.default];
+  const paths = bundle ? bundleFilesFor(bundle, window.innerWidth, window.innerHeight) : [];
+  for (const url of [index, ...paths.map((path) => new URL(path, index))]) {
+    const response = fetch(url, BUNDLE_FETCH);
+    response.catch(() => {}); // taken, and its failure reported, by the bundle's import
+    earlyBundleFiles.set(url.href, response);
+  }
+}
+
 const handoff: StartHandoff = {
   takeEarlyMedia(sha256) {
     const url = readAhead.get(sha256);
@@ -324,6 +353,7 @@ const handoff: StartHandoff = {
     decoding.clear();
     standingBy.clear();
     for (const url of freshUrls.splice(0)) URL.revokeObjectURL(url);
+    earlyBundleFiles.clear();
   },
   frameShown,
   clearFrame,
@@ -338,6 +368,11 @@ const handoff: StartHandoff = {
     framed.set(file.zone, file);
     void decodeAndPaint(file, url);
   },
+  takeEarlyBundleFile(url) {
+    const response = earlyBundleFiles.get(url);
+    earlyBundleFiles.delete(url);
+    return response;
+  },
 };
 // Loaded `async`: should the player's code have run first (it never has in the benchmark's runs),
 // it reads its first files itself, and a frame painted now would stand over its stage.
@@ -348,5 +383,8 @@ if (!window.antichambrePlayerStarted) {
   openEarly();
   if (inKiosk()) decodeAheadInKiosk(media.files);
   else for (const file of framed.values()) paintFromCopy(file);
-  if (!listStored((key) => localStorage.getItem(key))) loadFreshFrame();
+  if (!listStored((key) => localStorage.getItem(key))) {
+    askBundleEarly();
+    loadFreshFrame();
+  }
 }

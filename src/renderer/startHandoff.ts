@@ -41,6 +41,11 @@ export interface StartHandoff {
    * already on screen or the frame is over.
    */
   paintFresh(file: StartFile, url: string): void;
+  /**
+   * The answer to a request for a bundle file (`url`, absolute) that the start frame script made on
+   * a fresh start, once: the bundle's import takes it instead of asking again. Undefined when none.
+   */
+  takeEarlyBundleFile(url: string): Promise<Response> | undefined;
 }
 
 declare global {

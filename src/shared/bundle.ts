@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Id } from './ids.js';
 
+export { layoutPathFor } from './bundleFiles.js';
+
 /**
  * `playlists/bundles.json`, written at build time: the playlists bundled with the player,
  * grouped in sets (one per kind of waiting room). Paths are relative to that file.
@@ -17,11 +19,6 @@ const BundleEntry = z.object({
   /** Extension: when the screens of this bundle sleep (a `.power.json` file, src/shared/powerSchedule.ts); absent, always on. */
   power: z.string().regex(/^[A-Za-z0-9._/-]+\.power\.json$/, { error: 'expected a relative path to a .power.json file' }).optional(),
 });
-
-/** The layout file a screen of this shape uses: the portrait one on a screen taller than wide, when the bundle has one. */
-export function layoutPathFor(bundle: { layout?: string | undefined; portraitLayout?: string | undefined }, width: number, height: number): string | undefined {
-  return height > width && bundle.portraitLayout ? bundle.portraitLayout : bundle.layout;
-}
 
 /** `playlists/bundles.json` as committed: which playlists make each bundle. */
 export const BundleSource = z.object({

@@ -13,6 +13,31 @@ export const START_MEDIA_MAX = 8;
 /** The page's head names the fresh start frame's module (freshFrame.ts, built as an entry of its own) in a meta element of this name. */
 export const FRESH_FRAME_META = 'antichambre-fresh-frame';
 
+/**
+ * The page's head lists the bundled playlists' files as built (BundleFilesAhead) in a meta element
+ * of this name: on a fresh start, the start frame script asks for them (bundleFilesFor) before the
+ * player's code is there, and the bundle's import takes the answers.
+ */
+export const BUNDLE_FILES_META = 'antichambre-bundle-files';
+
+/** That list: each bundle's files by its id (paths relative to the index), and the one played when the page names none. */
+export const BundleFilesAhead = z.object({
+  default: z.string(),
+  bundles: z.record(z.string(), z.object({ playlists: z.array(z.string()), layout: z.optional(z.string()), portraitLayout: z.optional(z.string()), power: z.optional(z.string()) })),
+});
+export type BundleFilesAhead = z.infer<typeof BundleFilesAhead>;
+
+/** The list in the page's head; null when there is none or it does not read (the bundle is then read as before, once the player's code runs). */
+export function parseBundleFilesAhead(text: string | null | undefined): BundleFilesAhead | null {
+  if (!text) return null;
+  try {
+    const parsed = BundleFilesAhead.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The element timing identifier of a start frame's image (the benchmark times its paint). */
 export const START_FRAME_TIMING = 'antichambre-start-frame';
 

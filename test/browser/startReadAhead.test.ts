@@ -14,6 +14,8 @@ import { useBrowserAndSite } from '../support/suite.js';
 import { bundledPlaylists, expectedSequence, PLAYLISTS_DIR } from '../support/bundled.js';
 import { parseStartMedia, START_IMAGE_KEY_PREFIX, START_MEDIA_KEY, startImageKey, type StartBox, type StartMedia } from '../../src/shared/startMedia.js';
 import { nextChangeAt } from '../../src/shared/schedule.js';
+import { BundleSource } from '../../src/shared/bundle.js';
+import { bundleFilesFor } from '../../src/shared/bundleFiles.js';
 
 // Wednesday 25 November 2026, 10:00 in Paris: the office-hours playlist is on.
 const START = Date.parse('2026-11-25T10:00:00+01:00');
@@ -159,12 +161,15 @@ async function startAgain(context: Awaited<ReturnType<typeof newPlayerPage>>['co
 }
 
 
-/** Holds the player's code (its entry chunk) until the returned function is called: what happens before is the start frame script's alone. */
-async function holdPlayerCode(page: Page): Promise<() => void> {
+/**
+ * Holds the player's code (its entry chunk; `script`, another of its scripts) until the returned
+ * function is called: what happens before is the start frame script's alone.
+ */
+async function holdPlayerCode(page: Page, script = /\/assets\/index-[^/]+\.js$/): Promise<() => void> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   // (Routing also turns the page's HTTP cache off: the chunk is asked for again.)
-  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+  await page.route(script, async (route) => {
     await released;
     await route.continue();
   });
@@ -692,6 +697,62 @@ describe("a fresh start paints its first items from its bundle, before the playe
     await waitForItem(page, 'vrai');
     await page.clock.runFor(100);
     expect(await frameEvents(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("a fresh start asks for its bundle's files before the player's code runs", () => {
+  /** The bundle's files a start of this page's shape reads (as paths on the site), the index first. */
+  function filesOf(bundleId: string, width: number, height: number): string[] {
+    const source = BundleSource.parse(JSON.parse(readFileSync(join(PLAYLISTS_DIR, 'bundles.json'), 'utf8')));
+    const bundle = source.bundles.find((b) => b.id === bundleId)!;
+    return ['/playlists/bundles.json', ...bundleFilesFor(bundle, width, height).map((path) => `/playlists/${path}`)];
+  }
+
+  /** Every request for a file under /playlists/ ending in .json, in order. */
+  function watchBundleRequests(page: Page): string[] {
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/playlists/') && path.endsWith('.json')) asked.push(path);
+    });
+    return asked;
+  }
+
+  it.each([
+    ['the default bundle, landscape', '', 'mairie', 1280, 720],
+    ['the default bundle on a portrait screen (its portrait layout)', '', 'mairie', 720, 1280],
+    ['the bundle the page names', '?bundle=clinique&name=Accueil%20RDC', 'clinique', 1280, 720],
+  ])("%s: its index, playlists, layout and power schedule, each asked once; the player plays from those answers; a warm start asks for none of them early", async (_, query, bundleId, width, height) => {
+    const { context, page, errors } = await newPlayerPage(env.browser(), { width, height });
+    const asked = watchBundleRequests(page);
+    await freezeClockAt(page, START);
+    // Neither the player's entry nor the fresh start frame's module runs: every request before is the start frame script's.
+    const releaseEntry = await holdPlayerCode(page);
+    const releaseFresh = await holdPlayerCode(page, /\/assets\/freshFrame-[^/]+\.js$/);
+    await page.goto(`${env.site().url}${query}`, { waitUntil: 'commit' });
+    const files = filesOf(bundleId, width, height);
+    expect(files.length).toBeGreaterThan(2);
+    await expect.poll(() => [...asked].sort(), { timeout: 10_000 }).toEqual([...files].sort());
+    releaseFresh();
+    releaseEntry();
+    const first = expectedSequence(bundledPlaylists(bundleId), 'Europe/Paris', START, 1)[0]!;
+    await waitForItem(page, first.itemId, 15_000);
+    // The import took the answers: not one of them asked for again.
+    expect([...asked].sort()).toEqual([...files].sort());
+    await page.close();
+
+    // A warm start (a list stored): the start frame script asks for none of them; the player's code, held, none either.
+    const again = await context.newPage();
+    const askedAgain = watchBundleRequests(again);
+    await freezeClockAt(again, START + 3_000);
+    const releaseAgain = await holdPlayerCode(again);
+    await again.goto(`${env.site().url}${query}`, { waitUntil: 'commit' });
+    // The start frame script has run (it hands the player what it read: window.antichambreStart).
+    await expect.poll(() => again.evaluate(() => 'antichambreStart' in window), { timeout: 10_000 }).toBe(true);
+    expect(askedAgain).toEqual([]);
+    releaseAgain();
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

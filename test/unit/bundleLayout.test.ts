@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../scripts/playlistBundle.js';
 import { BundleSource, layoutPathFor } from '../../src/shared/bundle.js';
+import { bundleFilesFor } from '../../src/shared/bundleFiles.js';
+import { parseBundleFilesAhead } from '../../src/shared/startMedia.js';
 
 /** The bundled playlists' layouts (§6) are checked at build time like the playlists: file and path named. */
 
@@ -35,6 +37,16 @@ describe('bundle layouts', () => {
     expect(layoutPathFor(bundle, 1080, 1920)).toBe('b.layout.json');
     expect(layoutPathFor({ layout: 'a.layout.json' }, 1080, 1920)).toBe('a.layout.json');
     expect(layoutPathFor({}, 1080, 1920)).toBeUndefined();
+  });
+
+  it("a start reads a bundle's playlists, the layout of its shape and its power schedule; the page's head lists them as built, and a list that does not read is none", () => {
+    const bundle = { playlists: ['m/a.json', 'm/b.json'], layout: 'm/a.layout.json', portraitLayout: 'm/b.layout.json', power: 'm/nuit.power.json' };
+    expect(bundleFilesFor(bundle, 1920, 1080)).toEqual(['m/a.json', 'm/b.json', 'm/a.layout.json', 'm/nuit.power.json']);
+    expect(bundleFilesFor(bundle, 1080, 1920)).toEqual(['m/a.json', 'm/b.json', 'm/b.layout.json', 'm/nuit.power.json']);
+    expect(bundleFilesFor({ playlists: ['c/a.json'] }, 1080, 1920)).toEqual(['c/a.json']);
+    const listed = { default: 'mairie', bundles: { mairie: bundle, clinique: { playlists: ['c/a.json'] } } };
+    expect(parseBundleFilesAhead(JSON.stringify(listed))).toEqual(listed);
+    for (const bad of [null, '', '{', '[]', JSON.stringify({ default: 'mairie' }), JSON.stringify({ default: 'mairie', bundles: { mairie: { playlists: 'm/a.json' } } })]) expect(parseBundleFilesAhead(bad)).toBeNull();
   });
 
   it('names the layout file and the path of each error: overlap, outside the screen, a playlist naming an unknown zone, portrait zones differing', () => {
