@@ -31,7 +31,7 @@ function bundledPlaylists(): Plugin {
     buildStart() {
       const { errors, index } = buildBundle(playlistsDir);
       if (errors.length > 0) this.error(`bundled playlists are invalid:\n  ${errors.join('\n  ')}`);
-      listed = { default: index.default, bundles: Object.fromEntries(index.bundles.map(({ id, playlists, layout, portraitLayout, power }) => [id, { playlists, layout, portraitLayout, power }])) };
+      listed = { default: index.default, bundles: index.bundles.map(({ id, playlists, layout, portraitLayout, power }) => ({ id, playlists, layout, portraitLayout, power })) };
     },
     transformIndexHtml: {
       order: 'post',

@@ -323,7 +323,7 @@ function askBundleEarly(): void {
   // The bundle the import will pick: the web player's `?bundle=` (configSource.ts), else, or when
   // it names none built, the default. The kiosk's settings come later, through its bridge: its default.
   const named = window.antichambre ? null : new URLSearchParams(window.location.search).get('bundle');
-  const bundle = (named && Object.hasOwn(listed.bundles, named) ? listed.bundles[named] : undefined) ?? listed.bundles[listed.default];
+  const bundle = listed.bundles.find((b) => b.id === named) ?? listed.bundles.find((b) => b.id === listed.default);
   const paths = bundle ? bundleFilesFor(bundle, window.innerWidth, window.innerHeight) : [];
   for (const url of [index, ...paths.map((path) => new URL(path, index))]) {
     const response = fetch(url, BUNDLE_FETCH);

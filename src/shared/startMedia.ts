@@ -20,10 +20,10 @@ export const FRESH_FRAME_META = 'antichambre-fresh-frame';
  */
 export const BUNDLE_FILES_META = 'antichambre-bundle-files';
 
-/** That list: each bundle's files by its id (paths relative to the index), and the one played when the page names none. */
+/** That list: each bundle's id and files (paths relative to the index), and the one played when the page names none. */
 export const BundleFilesAhead = z.object({
   default: z.string(),
-  bundles: z.record(z.string(), z.object({ playlists: z.array(z.string()), layout: z.optional(z.string()), portraitLayout: z.optional(z.string()), power: z.optional(z.string()) })),
+  bundles: z.array(z.object({ id: z.string(), playlists: z.array(z.string()), layout: z.optional(z.string()), portraitLayout: z.optional(z.string()), power: z.optional(z.string()) })),
 });
 export type BundleFilesAhead = z.infer<typeof BundleFilesAhead>;
 

@@ -44,9 +44,9 @@ describe('bundle layouts', () => {
     expect(bundleFilesFor(bundle, 1920, 1080)).toEqual(['m/a.json', 'm/b.json', 'm/a.layout.json', 'm/nuit.power.json']);
     expect(bundleFilesFor(bundle, 1080, 1920)).toEqual(['m/a.json', 'm/b.json', 'm/b.layout.json', 'm/nuit.power.json']);
     expect(bundleFilesFor({ playlists: ['c/a.json'] }, 1080, 1920)).toEqual(['c/a.json']);
-    const listed = { default: 'mairie', bundles: { mairie: bundle, clinique: { playlists: ['c/a.json'] } } };
+    const listed = { default: 'mairie', bundles: [{ id: 'mairie', ...bundle }, { id: 'clinique', playlists: ['c/a.json'] }] };
     expect(parseBundleFilesAhead(JSON.stringify(listed))).toEqual(listed);
-    for (const bad of [null, '', '{', '[]', JSON.stringify({ default: 'mairie' }), JSON.stringify({ default: 'mairie', bundles: { mairie: { playlists: 'm/a.json' } } })]) expect(parseBundleFilesAhead(bad)).toBeNull();
+    for (const bad of [null, '', '{', '[]', JSON.stringify({ default: 'mairie' }), JSON.stringify({ default: 'mairie', bundles: [{ id: 'mairie', playlists: 'm/a.json' }] }), JSON.stringify({ default: 'mairie', bundles: [{ playlists: [] }] })]) expect(parseBundleFilesAhead(bad)).toBeNull();
   });
 
   it('names the layout file and the path of each error: overlap, outside the screen, a playlist naming an unknown zone, portrait zones differing', () => {
