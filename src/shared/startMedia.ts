@@ -27,16 +27,19 @@ export const BundleFilesAhead = z.object({
 });
 export type BundleFilesAhead = z.infer<typeof BundleFilesAhead>;
 
-/** The list in the page's head; null when there is none or it does not read (the bundle is then read as before, once the player's code runs). */
-export function parseBundleFilesAhead(text: string | null | undefined): BundleFilesAhead | null {
-  if (!text) return null;
+/** `text` as JSON of `schema`'s shape; `otherwise` when there is none, or it is no JSON or not of that shape. */
+function readJsonAs<T, F>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, text: string | null | undefined, otherwise: F): T | F {
+  if (!text) return otherwise;
   try {
-    const parsed = BundleFilesAhead.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : otherwise;
   } catch {
-    return null;
+    return otherwise;
   }
 }
+
+/** The list in the page's head; null when there is none or it does not read (the bundle is then read as before, once the player's code runs). */
+export const parseBundleFilesAhead = (text: string | null | undefined): BundleFilesAhead | null => readJsonAs(BundleFilesAhead, text, null);
 
 /** The element timing identifier of a start frame's image (the benchmark times its paint). */
 export const START_FRAME_TIMING = 'antichambre-start-frame';
@@ -146,15 +149,7 @@ export function listStored(read: (key: string) => string | null): boolean {
 }
 
 /** The stored list, parsed; anything unreadable (or a list of an older version) counts as no guess: it is only a head start. */
-export function parseStartMedia(text: string | null): StartMedia {
-  if (!text) return NO_START_MEDIA;
-  try {
-    const parsed = StartMedia.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : NO_START_MEDIA;
-  } catch {
-    return NO_START_MEDIA;
-  }
-}
+export const parseStartMedia = (text: string | null): StartMedia => readJsonAs(StartMedia, text, NO_START_MEDIA);
 
 /** The files whose start frame may be painted at `now`: images, with their box, while the decisions hold. */
 export function framedFiles(media: StartMedia, now: number): StartFile[] {
