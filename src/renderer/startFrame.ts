@@ -30,7 +30,7 @@
 import { PLAYER_DB_NAME } from './dbName.js';
 import { BUNDLE_FETCH, bundleIndexUrl } from './bundleFetch.js';
 import { bundleFilesFor } from '../shared/bundleFiles.js';
-import { BUNDLE_FILES_META, FRESH_FRAME_META, framedFiles, listStored, NO_START_MEDIA, parseBundleFilesAhead, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, StoredFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
+import { BUNDLE_FILES_META, FRESH_FRAME_META, framedFiles, listStored, NO_START_MEDIA, parseBundleFilesAhead, parseStartImage, parseStartMedia, START_FRAME_MARK, START_FRAME_TIMING, START_MEDIA_KEY, startImageKey, storedFileHead, type StartFile, type StartMedia } from '../shared/startMedia.js';
 import type { StartHandoff } from './startHandoff.js';
 
 /** The start frame is taken down this long after the script ran, whatever the player did meanwhile. */
@@ -200,7 +200,7 @@ function readFile(db: IDBDatabase, sha256: string): Promise<Blob | null> {
     const parts = tx.objectStore('parts').getAll(IDBKeyRange.bound([sha256, -Infinity], [sha256, Infinity]));
     tx.onabort = () => resolve(null);
     parts.onsuccess = () => {
-      const record = StoredFileHead.safeParse(head.result);
+      const record = storedFileHead().safeParse(head.result);
       if (!record.success) return resolve(null);
       const blobs = (parts.result as { blob?: unknown }[]).map((part) => part.blob);
       if (!blobs.every((blob): blob is Blob => blob instanceof Blob)) return resolve(null);

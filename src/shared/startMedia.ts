@@ -20,18 +20,31 @@ export const FRESH_FRAME_META = 'antichambre-fresh-frame';
  */
 export const BUNDLE_FILES_META = 'antichambre-bundle-files';
 
-/** That list: each bundle's id and files (paths relative to the index), and the one played when the page names none. */
-export const BundleFilesAhead = z.object({
-  default: z.string(),
-  bundles: z.array(z.object({ id: z.string(), playlists: z.array(z.string()), layout: z.optional(z.string()), portraitLayout: z.optional(z.string()), power: z.optional(z.string()) })),
-});
-export type BundleFilesAhead = z.infer<typeof BundleFilesAhead>;
+/**
+ * A schema made when it is first used. Making a zod schema costs main-thread time at each start
+ * (in the start frame script, about 12 ms for those of this file, 4 of them for the bundle's list,
+ * machine C), and a start uses only some of them: a warm one not the bundle's list, a fresh one
+ * none of the stored list's.
+ */
+function lazily<S>(make: () => S): () => S {
+  let made: S | undefined;
+  return () => (made ??= make());
+}
 
-/** `text` as JSON of `schema`'s shape; `otherwise` when there is none, or it is no JSON or not of that shape. */
-function readJsonAs<T, F>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, text: string | null | undefined, otherwise: F): T | F {
+/** That list: each bundle's id and files (paths relative to the index), and the one played when the page names none. */
+const bundleFilesAhead = lazily(() =>
+  z.object({
+    default: z.string(),
+    bundles: z.array(z.object({ id: z.string(), playlists: z.array(z.string()), layout: z.optional(z.string()), portraitLayout: z.optional(z.string()), power: z.optional(z.string()) })),
+  }),
+);
+export type BundleFilesAhead = z.infer<ReturnType<typeof bundleFilesAhead>>;
+
+/** `text` as JSON of `schema`'s shape; `otherwise` when there is none (the schema then not even made), or it is no JSON or not of that shape. */
+function readJsonAs<T, F>(schema: () => { safeParse(value: unknown): { success: true; data: T } | { success: false } }, text: string | null | undefined, otherwise: F): T | F {
   if (!text) return otherwise;
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
+    const parsed = schema().safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : otherwise;
   } catch {
     return otherwise;
@@ -39,7 +52,7 @@ function readJsonAs<T, F>(schema: { safeParse(value: unknown): { success: true; 
 }
 
 /** The list in the page's head; null when there is none or it does not read (the bundle is then read as before, once the player's code runs). */
-export const parseBundleFilesAhead = (text: string | null | undefined): BundleFilesAhead | null => readJsonAs(BundleFilesAhead, text, null);
+export const parseBundleFilesAhead = (text: string | null | undefined): BundleFilesAhead | null => readJsonAs(bundleFilesAhead, text, null);
 
 /** The element timing identifier of a start frame's image (the benchmark times its paint). */
 export const START_FRAME_TIMING = 'antichambre-start-frame';
@@ -50,14 +63,15 @@ export const START_FRAME_TIMING = 'antichambre-start-frame';
  */
 export const START_FRAME_MARK = 'antichambre:start-frame';
 
-/** A zone's box in percent of the screen (§6), as the stage lays it out. */
-export const StartBox = z.object({
-  x: z.number().check(z.gte(0), z.lte(100)),
-  y: z.number().check(z.gte(0), z.lte(100)),
-  width: z.number().check(z.gt(0), z.lte(100)),
-  height: z.number().check(z.gt(0), z.lte(100)),
-});
-export type StartBox = z.infer<typeof StartBox>;
+/** A zone's box in percent of the screen (§6), as the stage lays it out (made as a part of startMedia's). */
+const makeStartBox = () =>
+  z.object({
+    x: z.number().check(z.gte(0), z.lte(100)),
+    y: z.number().check(z.gte(0), z.lte(100)),
+    width: z.number().check(z.gt(0), z.lte(100)),
+    height: z.number().check(z.gt(0), z.lte(100)),
+  });
+export type StartBox = z.infer<ReturnType<typeof makeStartBox>>;
 
 /** A layout zone's box, as the start frame paints it. */
 export const boxOf = (zone: StartBox): StartBox => ({ x: zone.x, y: zone.y, width: zone.width, height: zone.height });
@@ -68,15 +82,16 @@ export const boxOf = (zone: StartBox): StartBox => ({ x: zone.x, y: zone.y, widt
  * when the start decides otherwise, the read is only wasted. With its zone's box, an image is
  * painted there at once (the start frame), until the zone's first item is on screen.
  */
-export const StartFile = z.object({
-  zone: z.string().check(z.maxLength(64)),
-  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-  video: z.boolean(),
-  /** An image shown with its QR code beside it (§1 `qr`): the frame lays the image out the same way, the code's band left empty. */
-  qr: z.optional(z.object({ label: z.optional(z.string().check(z.maxLength(120))) })),
-  box: z.optional(StartBox),
-});
-export type StartFile = z.infer<typeof StartFile>;
+const makeStartFile = () =>
+  z.object({
+    zone: z.string().check(z.maxLength(64)),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    video: z.boolean(),
+    /** An image shown with its QR code beside it (§1 `qr`): the frame lays the image out the same way, the code's band left empty. */
+    qr: z.optional(z.object({ label: z.optional(z.string().check(z.maxLength(120))) })),
+    box: z.optional(makeStartBox()),
+  });
+export type StartFile = z.infer<ReturnType<typeof makeStartFile>>;
 
 /**
  * What a start would show first, decided at `decidedAt` (ms since the epoch; the first time this
@@ -85,12 +100,14 @@ export type StartFile = z.infer<typeof StartFile>;
  * the screen). Outside [decidedAt, paintUntil) (a boundary passed, or a clock set back) the files
  * are still read ahead, but no start frame is painted: it could show what may not play now.
  */
-export const StartMedia = z.object({
-  files: z.array(StartFile).check(z.maxLength(START_MEDIA_MAX)),
-  decidedAt: z.number(),
-  paintUntil: z.number(),
-});
-export type StartMedia = z.infer<typeof StartMedia>;
+const startMedia = lazily(() =>
+  z.object({
+    files: z.array(makeStartFile()).check(z.maxLength(START_MEDIA_MAX)),
+    decidedAt: z.number(),
+    paintUntil: z.number(),
+  }),
+);
+export type StartMedia = z.infer<ReturnType<typeof startMedia>>;
 
 /** An item's file as a start would read it ahead (its image or video; none for text), and an image's QR band (the start frame lays it out alike). */
 export function startFileOf(zone: string, item: Item | undefined): StartFile | null {
@@ -122,18 +139,18 @@ export const START_IMAGE_MAX_BYTES = 1_000_000;
 export const START_IMAGES_MAX_BYTES = 1_500_000;
 
 /** A copy as kept: an image's bytes as a base64 data URL, at most START_IMAGE_MAX_BYTES of them (the decoder checks the rest: a copy that does not decode is taken down once that is known, and the file read from IndexedDB painted instead). */
-export const StartImageCopy = z.string().check(z.maxLength(Math.ceil((START_IMAGE_MAX_BYTES * 4) / 3) + 100), z.regex(/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]/));
+const startImageCopy = lazily(() => z.string().check(z.maxLength(Math.ceil((START_IMAGE_MAX_BYTES * 4) / 3) + 100), z.regex(/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]/)));
 
 /** The copy kept for a file, parsed; anything else (none, or not an image's data URL) is no copy. */
 export function parseStartImage(text: string | null): string | null {
   if (text === null) return null;
-  const parsed = StartImageCopy.safeParse(text);
+  const parsed = startImageCopy().safeParse(text);
   return parsed.success ? parsed.data : null;
 }
 
 /** A cached file's record as the player's database keeps it (what the read ahead needs of it). */
-export const StoredFileHead = z.object({ bytes: z.number().check(z.int(), z.nonnegative()), type: z.string() });
-export type StoredFileHead = z.infer<typeof StoredFileHead>;
+export const storedFileHead = lazily(() => z.object({ bytes: z.number().check(z.int(), z.nonnegative()), type: z.string() }));
+export type StoredFileHead = z.infer<ReturnType<typeof storedFileHead>>;
 
 /**
  * Whether a list is stored (`read`: the origin's localStorage): ScreenLayout keeps one from a
@@ -149,7 +166,7 @@ export function listStored(read: (key: string) => string | null): boolean {
 }
 
 /** The stored list, parsed; anything unreadable (or a list of an older version) counts as no guess: it is only a head start. */
-export const parseStartMedia = (text: string | null): StartMedia => readJsonAs(StartMedia, text, NO_START_MEDIA);
+export const parseStartMedia = (text: string | null): StartMedia => readJsonAs(startMedia, text, NO_START_MEDIA);
 
 /** The files whose start frame may be painted at `now`: images, with their box, while the decisions hold. */
 export function framedFiles(media: StartMedia, now: number): StartFile[] {
