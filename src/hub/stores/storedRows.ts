@@ -1,5 +1,9 @@
 import type { ApiTokenInfo, AuditAction, AuditEntry } from '../../shared/accounts.js';
-import type { ScreenInfo, StoredImpression } from '../../shared/adminApi.js';
+import type { AlertRecord, ScreenInfo, StoredImpression } from '../../shared/adminApi.js';
+import { FeedCreate, FeedRecord } from '../../shared/feeds.js';
+import type { Alert } from '../../shared/protocol.js';
+import type { StoredScreen } from './index.js';
+import { parsedStatus, parsedViewing } from './screenEvents.js';
 
 /**
  * Rows as both engines hold them (the same columns in SQLite and PostgreSQL, see their
@@ -25,6 +29,19 @@ export interface ScreenRow {
 
 export function screenInfo(row: ScreenRow): ScreenInfo {
   return { id: row.id, name: row.name, site: row.site, timezone: row.timezone };
+}
+
+/** A screen as the admin API lists it: what it last said, the set it acked or refused last, what it is watched by. */
+export function storedScreen(row: ScreenRow): StoredScreen {
+  return {
+    ...screenInfo(row),
+    lastSeen: row.last_seen,
+    ackedRevision: row.acked_revision,
+    refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
+    status: parsedStatus(row.status),
+    watts: row.watts,
+    viewing: parsedViewing(row.viewing),
+  };
 }
 
 export interface TokenRow {
@@ -100,4 +117,65 @@ export function storedImpression(row: ImpressionRow): StoredImpression {
     zoneId: row.zone_id,
     audience: row.audience,
   };
+}
+
+export interface AlertRow {
+  id: string;
+  target_kind: 'screen' | 'site';
+  target_id: string;
+  level: Alert['level'];
+  text: string;
+  until: string;
+  created_at: string;
+  cleared_at: string | null;
+}
+
+/** An alert as the admin API shows it, with the screens that acked showing it (`acks`, oldest first). */
+export function alertRecord(row: AlertRow, acks: AlertRecord['acks']): AlertRecord {
+  return {
+    id: row.id,
+    level: row.level,
+    text: row.text,
+    until: row.until,
+    target: row.target_kind === 'screen' ? { screen: row.target_id } : { site: row.target_id },
+    createdAt: row.created_at,
+    clearedAt: row.cleared_at,
+    acks,
+  };
+}
+
+export interface FeedRow {
+  id: string;
+  body: string;
+  created_at: string;
+  last_poll_at: string | null;
+  last_ok_at: string | null;
+  last_error: string | null;
+  active: number;
+}
+
+/** A feed as the admin API shows it: what it was created with (kept as JSON), and how its polls went. */
+export function feedRecord(row: FeedRow): FeedRecord {
+  const feed = FeedCreate.parse(JSON.parse(row.body));
+  return FeedRecord.parse({
+    ...feed,
+    createdAt: row.created_at,
+    state: { lastPollAt: row.last_poll_at, lastOkAt: row.last_ok_at, lastError: row.last_error, active: row.active },
+  });
+}
+
+export interface PairingRow {
+  code: string;
+  secret_hash: string;
+  expires_at: string;
+  screen_id: string | null;
+  token: string | null;
+  claimed_at: string | null;
+  delivered_at: string | null;
+}
+
+export interface SessionRow {
+  user_id: string;
+  created_at: string;
+  last_seen: string;
 }

@@ -5,20 +5,10 @@ import type { Alert } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { toAlert } from '../alertMessage.js';
 import type { AlertStore } from '../index.js';
+import { alertRecord, type AlertRow } from '../storedRows.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 
 /** Alerts to a screen or a site, until their `until` or a clear, with each screen's acks (PostgreSQL). */
-
-interface AlertRow {
-  id: string;
-  target_kind: 'screen' | 'site';
-  target_id: string;
-  level: Alert['level'];
-  text: string;
-  until: string;
-  created_at: string;
-  cleared_at: string | null;
-}
 
 export class PgAlertStore implements AlertStore {
   constructor(private readonly pool: PgPool) {}
@@ -88,15 +78,11 @@ export class PgAlertStore implements AlertStore {
       "SELECT alert_id, screen_id, at FROM alert_acks WHERE alert_id = ANY($1::text[]) AND kind = 'shown' ORDER BY at",
       [rows.map((row) => row.id)],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      level: row.level,
-      text: row.text,
-      until: row.until,
-      target: row.target_kind === 'screen' ? { screen: row.target_id } : { site: row.target_id },
-      createdAt: row.created_at,
-      clearedAt: row.cleared_at,
-      acks: acks.rows.filter((ack) => ack.alert_id === row.id).map((ack) => ({ screen: ack.screen_id, at: ack.at })),
-    }));
+    return rows.map((row) =>
+      alertRecord(
+        row,
+        acks.rows.filter((ack) => ack.alert_id === row.id).map((ack) => ({ screen: ack.screen_id, at: ack.at })),
+      ),
+    );
   }
 }

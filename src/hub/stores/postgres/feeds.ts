@@ -3,33 +3,15 @@ import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import type { FeedEntry, FeedStore } from '../index.js';
 import { prefixEnd } from '../storeRules.js';
+import { feedRecord, type FeedRow } from '../storedRows.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 
 /** The feeds a hub polls and what each has seen (PostgreSQL). */
-
-interface FeedRow {
-  id: string;
-  body: string;
-  created_at: string;
-  last_poll_at: string | null;
-  last_ok_at: string | null;
-  last_error: string | null;
-  active: number;
-}
 
 interface EntryRow {
   key: string;
   value: string;
   first_seen: string;
-}
-
-function recordOf(row: FeedRow): FeedRecord {
-  const feed = FeedCreate.parse(JSON.parse(row.body));
-  return FeedRecord.parse({
-    ...feed,
-    createdAt: row.created_at,
-    state: { lastPollAt: row.last_poll_at, lastOkAt: row.last_ok_at, lastError: row.last_error, active: row.active },
-  });
 }
 
 const entryOf = (row: EntryRow): FeedEntry => ({ key: row.key, value: row.value, firstSeen: row.first_seen });
@@ -44,12 +26,12 @@ export class PgFeedStore implements FeedStore {
   }
 
   async list(): Promise<FeedRecord[]> {
-    return (await this.pool.query<FeedRow>('SELECT * FROM feeds ORDER BY id')).rows.map(recordOf);
+    return (await this.pool.query<FeedRow>('SELECT * FROM feeds ORDER BY id')).rows.map(feedRecord);
   }
 
   async get(id: string): Promise<FeedRecord | null> {
     const row = (await this.pool.query<FeedRow>('SELECT * FROM feeds WHERE id = $1', [id])).rows[0];
-    return row ? recordOf(row) : null;
+    return row ? feedRecord(row) : null;
   }
 
   async remove(id: string): Promise<boolean> {

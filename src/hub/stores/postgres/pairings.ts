@@ -5,20 +5,11 @@ import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { PairingStore } from '../index.js';
 import { MAX_OPEN_PAIRINGS, newPairingCode } from '../storeRules.js';
+import type { PairingRow } from '../storedRows.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 import type { PgScreenStore } from './screens.js';
 
 /** Pairing codes (PostgreSQL); see ../sqlite/pairings.ts for the rules. */
-
-interface PairingRow {
-  code: string;
-  secret_hash: string;
-  expires_at: string;
-  screen_id: string | null;
-  token: string | null;
-  claimed_at: string | null;
-  delivered_at: string | null;
-}
 
 export class PgPairingStore implements PairingStore {
   constructor(

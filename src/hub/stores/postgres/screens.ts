@@ -5,7 +5,7 @@ import type { StatusMessage } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { ScreenStore, StoredScreen } from '../index.js';
-import { screenInfo, type ScreenRow } from '../storedRows.js';
+import { screenInfo, storedScreen, type ScreenRow } from '../storedRows.js';
 import { parsedStatus, parsedViewing, storedStatus, type StoredStatus } from '../screenEvents.js';
 import { inTransaction, type PgPool, type PgQueryable } from './pgDb.js';
 
@@ -73,15 +73,7 @@ export class PgScreenStore implements ScreenStore {
   }
 
   async list(): Promise<StoredScreen[]> {
-    return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map((row) => ({
-      ...screenInfo(row),
-      lastSeen: row.last_seen,
-      ackedRevision: row.acked_revision,
-      refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
-      status: parsedStatus(row.status),
-      watts: row.watts,
-      viewing: parsedViewing(row.viewing),
-    }));
+    return (await this.pool.query<ScreenRow>('SELECT * FROM screens ORDER BY site, id')).rows.map(storedScreen);
   }
 
   async setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null> {

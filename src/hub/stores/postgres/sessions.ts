@@ -1,6 +1,7 @@
 import { toUtcTime } from '../../../shared/ids.js';
 import { hashToken, newToken } from '../../secrets.js';
 import { SESSION_LIMITS, type SessionLimits, type SessionRecord, type SessionStore } from '../index.js';
+import type { SessionRow } from '../storedRows.js';
 import type { PgPool } from './pgDb.js';
 
 /**
@@ -8,12 +9,6 @@ import type { PgPool } from './pgDb.js';
  * SHA-256. A session ends after `idleMs` without a request, after `maxAgeMs` in any case, at
  * sign-out, or when its user signs out everywhere or is disabled; any node of a cluster knows it.
  */
-
-interface SessionRow {
-  user_id: string;
-  created_at: string;
-  last_seen: string;
-}
 
 export class PgSessionStore implements SessionStore {
   constructor(

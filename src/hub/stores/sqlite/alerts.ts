@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertRecord, AlertRequest, Target } from '../../../shared/adminApi.js';
+import type { AlertRecord, AlertRequest } from '../../../shared/adminApi.js';
 import { toUtcTime } from '../../../shared/ids.js';
 import type { Alert } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { toAlert } from '../alertMessage.js';
 import type { AlertStore } from '../index.js';
+import { alertRecord, type AlertRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /** Alerts to a screen or a site, until their `until` or a clear, with each screen's acks. */
-
-interface AlertRow {
-  id: string;
-  target_kind: 'screen' | 'site';
-  target_id: string;
-  level: Alert['level'];
-  text: string;
-  until: string;
-  created_at: string;
-  cleared_at: string | null;
-}
-
-function targetOf(row: AlertRow): Target {
-  return row.target_kind === 'screen' ? { screen: row.target_id } : { site: row.target_id };
-}
 
 export class SqliteAlertStore implements AlertStore {
   constructor(private readonly db: SqliteDb) {}
@@ -93,6 +79,6 @@ export class SqliteAlertStore implements AlertStore {
       .prepare<[string], { screen_id: string; at: string }>("SELECT screen_id, at FROM alert_acks WHERE alert_id = ? AND kind = 'shown' ORDER BY at")
       .all(row.id)
       .map((ack) => ({ screen: ack.screen_id, at: ack.at }));
-    return { id: row.id, level: row.level, text: row.text, until: row.until, target: targetOf(row), createdAt: row.created_at, clearedAt: row.cleared_at, acks };
+    return alertRecord(row, acks);
   }
 }

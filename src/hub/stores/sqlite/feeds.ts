@@ -3,28 +3,10 @@ import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import type { FeedEntry, FeedStore } from '../index.js';
 import { prefixEnd } from '../storeRules.js';
+import { feedRecord, type FeedRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 
 /** The feeds a hub polls and what each has seen (SQLite). */
-
-interface FeedRow {
-  id: string;
-  body: string;
-  created_at: string;
-  last_poll_at: string | null;
-  last_ok_at: string | null;
-  last_error: string | null;
-  active: number;
-}
-
-function recordOf(row: FeedRow): FeedRecord {
-  const feed = FeedCreate.parse(JSON.parse(row.body));
-  return FeedRecord.parse({
-    ...feed,
-    createdAt: row.created_at,
-    state: { lastPollAt: row.last_poll_at, lastOkAt: row.last_ok_at, lastError: row.last_error, active: row.active },
-  });
-}
 
 export class SqliteFeedStore implements FeedStore {
   constructor(private readonly db: SqliteDb) {}
@@ -36,12 +18,12 @@ export class SqliteFeedStore implements FeedStore {
   }
 
   async list(): Promise<FeedRecord[]> {
-    return this.db.prepare<[], FeedRow>('SELECT * FROM feeds ORDER BY id').all().map(recordOf);
+    return this.db.prepare<[], FeedRow>('SELECT * FROM feeds ORDER BY id').all().map(feedRecord);
   }
 
   async get(id: string): Promise<FeedRecord | null> {
     const row = this.db.prepare<[string], FeedRow>('SELECT * FROM feeds WHERE id = ?').get(id);
-    return row ? recordOf(row) : null;
+    return row ? feedRecord(row) : null;
   }
 
   async remove(id: string): Promise<boolean> {

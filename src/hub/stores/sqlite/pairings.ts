@@ -5,6 +5,7 @@ import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { PairingStore } from '../index.js';
 import { MAX_OPEN_PAIRINGS, newPairingCode } from '../storeRules.js';
+import type { PairingRow } from '../storedRows.js';
 import type { SqliteScreenStore } from './screens.js';
 import type { SqliteDb } from './sqliteDb.js';
 
@@ -15,16 +16,6 @@ import type { SqliteDb } from './sqliteDb.js';
  * on the hub's timer (`prune`), so that a claimed screen token never delivered does not stay.
  * Secrets are kept as hashes only.
  */
-
-interface PairingRow {
-  code: string;
-  secret_hash: string;
-  expires_at: string;
-  screen_id: string | null;
-  token: string | null;
-  claimed_at: string | null;
-  delivered_at: string | null;
-}
 
 export class SqlitePairingStore implements PairingStore {
   constructor(

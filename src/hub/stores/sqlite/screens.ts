@@ -5,7 +5,7 @@ import type { StatusMessage } from '../../../shared/protocol.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { ScreenStore, StoredScreen } from '../index.js';
-import { screenInfo, type ScreenRow } from '../storedRows.js';
+import { screenInfo, storedScreen, type ScreenRow } from '../storedRows.js';
 import { parsedStatus, parsedViewing, statusToStore } from '../screenEvents.js';
 import type { SqliteDb } from './sqliteDb.js';
 
@@ -66,18 +66,7 @@ export class SqliteScreenStore implements ScreenStore {
   }
 
   async list(): Promise<StoredScreen[]> {
-    return this.db
-      .prepare<[], ScreenRow>('SELECT * FROM screens ORDER BY site, id')
-      .all()
-      .map((row) => ({
-        ...screenInfo(row),
-        lastSeen: row.last_seen,
-        ackedRevision: row.acked_revision,
-        refused: row.refused_revision && row.refused_error && row.refused_at ? { revision: row.refused_revision, error: row.refused_error, at: row.refused_at } : null,
-        status: parsedStatus(row.status),
-        watts: row.watts,
-        viewing: parsedViewing(row.viewing),
-      }));
+    return this.db.prepare<[], ScreenRow>('SELECT * FROM screens ORDER BY site, id').all().map(storedScreen);
   }
 
   async setViewing(id: string, viewing: ScreenViewing | null): Promise<ScreenViewing | null> {

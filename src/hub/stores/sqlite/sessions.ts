@@ -1,5 +1,6 @@
 import { toUtcTime } from '../../../shared/ids.js';
 import { SESSION_LIMITS, type SessionLimits, type SessionRecord, type SessionStore } from '../index.js';
+import type { SessionRow } from '../storedRows.js';
 import type { SqliteDb } from './sqliteDb.js';
 import { hashToken, newToken } from '../../secrets.js';
 
@@ -8,16 +9,6 @@ import { hashToken, newToken } from '../../secrets.js';
  * copy of the file signs nobody in). A session ends after `idleMs` without a request, after
  * `maxAgeMs` in any case, at sign-out, or when its user signs out everywhere or is disabled.
  */
-
-
-
-
-
-interface SessionRow {
-  user_id: string;
-  created_at: string;
-  last_seen: string;
-}
 
 export class SqliteSessionStore implements SessionStore {
   constructor(
