@@ -6,7 +6,8 @@ import { formatIssues } from '../shared/validationError.js';
 import { z } from 'zod';
 import type { StoredSet } from './db.js';
 import type { SetSwitch } from './setSwitch.js';
-import { BUNDLE_FETCH, bundleIndexUrl, takeEarlyBundleFile, takeEarlyBundleIndex } from './bundleIndexFetch.js';
+import { BUNDLE_FETCH, bundleIndexUrl } from './bundleFetch.js';
+import { takeEarlyBundleFile, takeEarlyBundleIndex } from './bundleIndexFetch.js';
 
 /**
  * First start with no hub: offer the playlists bundled with the player as the screen's set;

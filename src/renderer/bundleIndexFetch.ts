@@ -7,8 +7,6 @@
 
 import { BUNDLE_FETCH, bundleIndexUrl } from './bundleFetch.js';
 
-export { BUNDLE_FETCH, bundleIndexUrl };
-
 let early: { url: string; response: Promise<Response> } | null = null;
 
 /**

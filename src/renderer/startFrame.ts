@@ -294,6 +294,9 @@ function clearFrame(): void {
   for (const zone of [...painted.keys()]) takeDown(zone);
 }
 
+/** What the build wrote in the page's head under `name` (vite.renderer.config.ts), if anything. */
+const headMeta = (name: string): string | undefined => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content;
+
 /** Object URLs of a fresh player's first images (paintFresh), revoked once its first item is on screen. */
 const freshUrls: string[] = [];
 
@@ -303,7 +306,7 @@ const freshUrls: string[] = [];
  * page without it (a development server) starts as before.
  */
 function loadFreshFrame(): void {
-  const module = document.querySelector<HTMLMetaElement>(`meta[name="${FRESH_FRAME_META}"]`)?.content;
+  const module = headMeta(FRESH_FRAME_META);
   if (module) import(/* @vite-ignore */ new URL(module, document.baseURI).href).catch(() => {});
 }
 
@@ -317,7 +320,7 @@ const earlyBundleFiles = new Map<string, Promise<Response>>();
  * The import parses them as ever, and asks itself for any file it needs that was not asked for here.
  */
 function askBundleEarly(): void {
-  const listed = parseBundleFilesAhead(document.querySelector<HTMLMetaElement>(`meta[name="${BUNDLE_FILES_META}"]`)?.content);
+  const listed = parseBundleFilesAhead(headMeta(BUNDLE_FILES_META));
   if (!listed) return;
   const index = bundleIndexUrl(new URL('./', window.location.href));
   // The bundle the import will pick: the web player's `?bundle=` (configSource.ts), else, or when
