@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,7 +47,8 @@ const USAGE = `antichambre-hub <command>
   screen list
   screen viewing <id> --diagonal INCHES --distance METRES [--width-px 1920 --height-px 1080] | --none
                                          its size and farthest reading distance: the content lint checks character height
-  site token <site>                      the token its ticket system posts queue events with
+  site token <site>                      a new token for its ticket system to post queue events with
+                                         (the old one stops working: the ticket system must get the new one)
   accuracy --site SITE                   estimates against realized waits, per service and day
   reach --site SITE --since DAY|ISO [--until DAY|ISO] [--screen ID] [--json | --csv]
                                          each item's reach and frequency among the people who waited,
@@ -153,7 +155,15 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-class UsageError extends Error {}
+/** A command line this CLI cannot run; `whole`: print the whole usage after it (no command recognised). */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly whole = false,
+  ) {
+    super(message);
+  }
+}
 
 function need(value: string | undefined, what: string): string {
   if (!value) throw new UsageError(`missing ${what}`);
@@ -178,7 +188,10 @@ export function untilFromDuration(text: string, now: number): string {
 function client(values: Values): AdminClient {
   const hub = values.hub ?? process.env['ANTICHAMBRE_HUB_URL'] ?? 'http://127.0.0.1:8080';
   const token = values.token ?? process.env['ANTICHAMBRE_ADMIN_TOKEN'];
-  if (!token) throw new UsageError('missing an API token: --token T or ANTICHAMBRE_ADMIN_TOKEN (make one with "token create" or on the dashboard\'s Account page)');
+  if (!token)
+    throw new UsageError(
+      `missing an API token: --token T or ANTICHAMBRE_ADMIN_TOKEN. The first one: sign in to the dashboard (${hub}/) with the e-mail and password the hub printed at its first start, then "Mon compte" (Account) makes one; or start serve with ANTICHAMBRE_ADMIN_TOKEN set (at least 32 characters)`,
+    );
   return new AdminClient(hub, token);
 }
 
@@ -344,7 +357,16 @@ async function auditCommand(values: Values): Promise<void> {
   console.log(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`);
 }
 
+/** This machine's IPv4 addresses other than the loopback (what another PC of the site types). */
+function networkAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((entries) => entries ?? [])
+    .filter((entry) => entry.family === 'IPv4' && !entry.internal)
+    .map((entry) => entry.address);
+}
+
 async function serve(values: Values): Promise<void> {
+  const host = values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0';
   const port = Number(values.port ?? process.env['ANTICHAMBRE_HUB_PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected a port number 0-65535`);
   const db = values.db ?? process.env['ANTICHAMBRE_HUB_DB'] ?? DEFAULT_DB;
@@ -385,7 +407,7 @@ async function serve(values: Values): Promise<void> {
     ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
     trustProxy,
     port,
-    host: values.host ?? process.env['ANTICHAMBRE_HUB_HOST'] ?? '0.0.0.0',
+    host,
     ...(values.media ? { mediaDir: values.media } : {}),
     ...(adminToken ? { adminToken } : {}),
     ...(adminEmail ? { adminEmail } : {}),
@@ -396,6 +418,8 @@ async function serve(values: Values): Promise<void> {
     ...(notify ? { notify } : {}),
   });
   console.log(`Antichambre hub listening on ${hub.url}`);
+  // Listening on every interface: the addresses the site's screens and browsers reach it at.
+  if (host === '0.0.0.0' || host === '::') for (const address of networkAddresses()) console.log(`  network  ${hub.url.replace('127.0.0.1', address)}`);
   console.log(`  database ${isPostgresUrl(hub.paths.db) ? shownUrl(hub.paths.db) : hub.paths.db}`);
   console.log(`  media    ${hub.paths.mediaDir}`);
   if (broker) console.log(`  broker   ${shownUrl(broker)}`);
@@ -424,6 +448,13 @@ async function serve(values: Values): Promise<void> {
   }
 }
 
+/** Said when a site named as a target has no screen (a typo reaches nobody, and the hub cannot tell it from a site still to be equipped). */
+async function noScreenOfSite(api: AdminClient, site: string, consequence: string): Promise<string> {
+  const { screens } = await api.json('GET', '/api/screens', ScreenList);
+  const sites = [...new Set(screens.map((s) => s.site))].sort();
+  return `warning: site ${site} has no screen (${consequence}); the sites with screens: ${sites.length > 0 ? sites.join(', ') : 'none yet'}`;
+}
+
 function printToken(created: ScreenToken, hubUrl: string): void {
   console.log(`screen ${created.screen.id} (${created.screen.name}, site ${created.screen.site}, ${created.screen.timezone})`);
   console.log(`token (shown only now): ${created.token}`);
@@ -433,7 +464,7 @@ function printToken(created: ScreenToken, hubUrl: string): void {
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const [command, sub, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help || !command || command === 'help') {
     console.log(USAGE);
     return;
   }
@@ -497,6 +528,8 @@ export async function run(argv: string[]): Promise<void> {
       const site = need(rest[0], 'the site id: site token <site>');
       const { token } = await client(values).json('POST', `/api/sites/${encodeURIComponent(site)}/token`, SiteToken);
       console.log(`site ${site}: the ticket system posts to /api/sites/${site}/queue with "Authorization: Bearer ${token}" (shown only now)`);
+      // Only a digest is kept (a copy of the database posts nothing): asking again makes a new one.
+      console.log(`  the site's previous token, if it had one, no longer works: give this one to its ticket system`);
       return;
     }
     case 'accuracy': {
@@ -556,6 +589,7 @@ export async function run(argv: string[]): Promise<void> {
       if (layoutPath !== undefined) console.log(layout ? `layout ${layout.layout.id}: ${layout.layout.zones.map((zone) => `${zone.id} (${zone.kind})`).join(', ')}` : 'layout removed: its screens play full screen (or their site\'s layout)');
       for (const p of result.playlists) console.log(`playlist ${p.id} version ${p.version}`);
       for (const s of result.screens) console.log(`screen ${s.id}: revision ${s.revision ?? '-'}${s.online ? ', pushed now' : ', offline: gets it when it connects'}`);
+      if ('site' in target && result.screens.length === 0) console.log(await noScreenOfSite(api, target.site, 'its screens get these playlists once they are added'));
       return;
     }
     case 'alert': {
@@ -565,6 +599,12 @@ export async function run(argv: string[]): Promise<void> {
         const body = { ...(values.id ? { id: values.id } : {}), level: values.level ?? 'info', text: need(values.text, '--text'), until, target: targetOf(values) };
         const record = await api.json('POST', '/api/alerts', AlertRecord, body);
         console.log(`alert ${record.id} (${record.level}) until ${record.until}`);
+        if ('site' in record.target) {
+          const site = record.target.site;
+          const { screens } = await api.json('GET', '/api/screens', ScreenList);
+          const count = screens.filter((s) => s.site === site).length;
+          console.log(count > 0 ? `  to the ${count} screen(s) of site ${site}` : await noScreenOfSite(api, site, 'no screen shows it'));
+        }
         return;
       }
       if (sub === 'clear') {
@@ -667,7 +707,7 @@ export async function run(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UsageError(`unknown command "${command}"`, true);
   }
 }
 
@@ -758,7 +798,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await run(argv);
   } catch (error) {
-    if (error instanceof UsageError) console.error(`antichambre-hub: ${error.message}\n\n${USAGE}`);
+    // The whole usage only when no command was recognised; otherwise the one line that says what is wrong.
+    if (error instanceof UsageError) console.error(error.whole ? `antichambre-hub: ${error.message}\n\n${USAGE}` : `antichambre-hub: ${error.message}\n(antichambre-hub help: every command and option)`);
     else console.error(`antichambre-hub: ${(error as Error).message}`);
     process.exitCode = error instanceof UsageError ? 64 : 1;
   }

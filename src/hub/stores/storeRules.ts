@@ -41,3 +41,11 @@ export function prefixEnd(prefix: string): string | null {
   }
   return null;
 }
+
+/**
+ * A queue post whose site token is wrong: what the ticket system's installer reads. The token is
+ * kept only as a digest, so `site token` cannot show it again: each run makes a new one and ends
+ * the one before (the message says so, lest running it to look the token up cuts the system off).
+ */
+export const wrongSiteToken = (site: string): string =>
+  `unauthorized: expected "Authorization: Bearer <site token of ${site}>": the token that \`antichambre-hub site token ${site}\` printed last (each run makes a new one and ends the one before)`;

@@ -5,7 +5,7 @@ import { eventKey } from '../../../shared/queueModel.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { QueueStore } from '../index.js';
-import { QUEUE_EVENT_AHEAD_MS, RECENT_EVENTS_MS } from '../storeRules.js';
+import { QUEUE_EVENT_AHEAD_MS, RECENT_EVENTS_MS, wrongSiteToken } from '../storeRules.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 
 /** Ticket events of each site, kept once each, the sites' tokens and the realized waits (PostgreSQL). */
@@ -23,7 +23,7 @@ export class PgQueueStore implements QueueStore {
 
   async verifySite(site: string, token: string): Promise<void> {
     const row = (await this.pool.query<{ token_hash: string }>('SELECT token_hash FROM site_tokens WHERE site = $1', [site])).rows[0];
-    if (!row || !tokenMatches(token, row.token_hash)) throw new HubError(401, `unauthorized: expected "Authorization: Bearer <site token of ${site}>" (antichambre-hub site token ${site})`);
+    if (!row || !tokenMatches(token, row.token_hash)) throw new HubError(401, wrongSiteToken(site));
   }
 
   async store(site: string, events: QueueEvent[]): Promise<QueueEvent[]> {

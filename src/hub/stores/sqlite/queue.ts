@@ -5,7 +5,7 @@ import { eventKey } from '../../../shared/queueModel.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { QueueStore } from '../index.js';
-import { QUEUE_EVENT_AHEAD_MS, RECENT_EVENTS_MS } from '../storeRules.js';
+import { QUEUE_EVENT_AHEAD_MS, RECENT_EVENTS_MS, wrongSiteToken } from '../storeRules.js';
 import type { SqliteDb } from './sqliteDb.js';
 import type { WalSync } from './walSync.js';
 
@@ -30,7 +30,7 @@ export class SqliteQueueStore implements QueueStore {
 
   async verifySite(site: string, token: string): Promise<void> {
     const row = this.db.prepare<[string], { token_hash: string }>('SELECT token_hash FROM site_tokens WHERE site = ?').get(site);
-    if (!row || !tokenMatches(token, row.token_hash)) throw new HubError(401, `unauthorized: expected "Authorization: Bearer <site token of ${site}>" (antichambre-hub site token ${site})`);
+    if (!row || !tokenMatches(token, row.token_hash)) throw new HubError(401, wrongSiteToken(site));
   }
 
   /** Stores new events (repeats ignored) and the waits they complete; answers the new ones once on disk. */
