@@ -221,6 +221,8 @@ describe('the dashboard', () => {
 
     await page.check('input[name="push-target-kind"] >> nth=1');
     await page.selectOption('#push-target', 'salle-etat-civil');
+    // A push adds to what the target plays unless asked to replace it (as the CLI's `--replace`): one click no longer wipes a screen's set.
+    expect(await page.getByLabel(/Remplacer les listes déjà assignées/).isChecked()).toBe(false);
     await page.click('button:text-is("Diffuser")');
     await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : salle-etat-civil/);
     const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/salle-etat-civil/playlists')).body;

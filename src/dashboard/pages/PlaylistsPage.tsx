@@ -47,7 +47,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const [text, setText] = useState(STARTER);
   const draft = useMemo(() => readDraft(text), [text]);
   const [target, setTarget] = useState<TargetChoice>({ kind: 'screen', id: '' });
-  const [replace, setReplace] = useState(true);
+  // As the CLI's (`--replace`): a push adds to what the target plays unless asked to replace it.
+  const [replace, setReplace] = useState(false);
   const [pushNote, setPushNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [media, setMedia] = useState<{ file: File; stored: MediaStored } | null>(null);
   const [layoutChoice, setLayoutChoice] = useState<LayoutChoice>({ mode: 'keep' });
