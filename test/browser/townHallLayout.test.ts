@@ -75,6 +75,30 @@ describe('the town hall layout', () => {
       const first = await layoutProblems(page, minCapPx);
       expect(first.problems).toEqual([]);
 
+      // An info alert: a band over the content, at the top. The queue zone gives up what the band
+      // covers instead of going under it: its heading and the ticket just called stay in sight,
+      // still inside the zone and legible (a first run saw the band hide both, 2026-12-05).
+      const until = new Date((await page.evaluate(() => Date.now())) + 3_600_000).toISOString();
+      const info = { id: 'titres-16h', level: 'info', text: 'Le service des titres ferme exceptionnellement à 16 h aujourd’hui.', until };
+      expect(await (await hub.screen(screenId)).timeout(10_000).emitWithAck('alert', info)).toEqual({ ok: true });
+      await page.waitForSelector('[data-alert-id="titres-16h"]');
+      const covered = async () =>
+        page.evaluate(() => {
+          const band = document.querySelector('[data-alert-id="titres-16h"]')!.getBoundingClientRect();
+          const under = [...document.querySelectorAll('[data-zone="file"] .queue-heading, [data-zone="file"] .queue-call, [data-zone="file"] [data-service]')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.top < band.bottom && r.bottom > band.top && r.left < band.right && r.right > band.left;
+          });
+          return { under: under.map((el) => el.textContent), calls: document.querySelectorAll('[data-zone="file"] .queue-call').length };
+        });
+      await expect.poll(async () => (await covered()).under).toEqual([]);
+      expect((await covered()).calls).toBeGreaterThan(0);
+      const withBand = await layoutProblems(page, minCapPx);
+      expect(withBand.problems).toEqual([]);
+      await page.screenshot({ path: resolve(SHOTS, `info-${width}x${height}.png`) });
+      expect(await (await hub.screen(screenId)).timeout(10_000).emitWithAck('alert:clear', { id: 'titres-16h' })).toEqual({ ok: true });
+      await page.waitForFunction(() => !document.querySelector('[data-alert-id]'));
+
       // A call now: the banner over every zone, inside the screen, its text legible.
       const now = await page.evaluate(() => Date.now());
       expect(await (await hub.screen(screenId)).timeout(10_000).emitWithAck('queue', { events: [{ type: 'called', ticket: 'A034', counter: '2', at: new Date(now).toISOString() }] })).toEqual({ ok: true });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { effectiveCalls, type Zone } from '../../shared/layout.js';
 import type { Lang } from '../i18n.js';
 import type { Playback, PlayerView } from '../playback.js';
@@ -10,7 +10,7 @@ import type { QueueTracker } from '../queueTracker.js';
 import type { CallAnnouncer } from '../callAnnouncer.js';
 import { QueueBoard, QueueContext, type ShowWait } from './QueueBoard.js';
 import type { IdentifyFlag } from '../screenCommands.js';
-import { AlertLayer } from './AlertLayer.js';
+import { AlertLayer, INFO_BAND_BOTTOM, INFO_BAND_TOP } from './AlertLayer.js';
 import { CallBanner } from './CallBanner.js';
 import { ClockZone } from './ClockZone.js';
 import { ConfigNotice } from './ConfigNotice.js';
@@ -63,16 +63,17 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
   useEffect(() => {
     if (screen.currentSet()) keepStartFrameOf(zones.filter((runtime) => runtime.playback).map((runtime) => runtime.zone.id));
   }, [screen, zones]);
+  const stage = useRef<HTMLElement>(null);
   return (
     <QueueContext.Provider value={queueContext}>
-      <main className="stage" lang={lang}>
+      <main className="stage" lang={lang} ref={stage}>
         {zones.map((runtime) => (
           <ZoneBox key={`${runtime.zone.id}:${runtime.zone.kind}`} zone={runtime.zone}>
             <ZoneContent runtime={runtime} name={name} lang={lang} timezone={timezone} />
           </ZoneBox>
         ))}
         <CallBanner announcer={announcer} lang={lang} />
-        <AlertLayer board={alerts} lang={lang} />
+        <AlertLayer board={alerts} lang={lang} stage={stage} />
         {power ? <PowerSleep power={power} lang={lang} timezone={timezone} /> : null}
         <IdentifyOverlay flag={identify} name={name} screenId={screenId} lang={lang} />
         <StatusOverlay cache={cache} hub={hub} />
@@ -85,10 +86,24 @@ export function Stage({ screen, cache, alerts, identify, name, screenId, lang, t
 /** A zone's box: positioned in percent, a size container so that what is inside sizes its text from the zone (cqmin). */
 function ZoneBox({ zone, children }: { zone: Zone; children: React.ReactNode }) {
   return (
-    <div className={`zone zone-${zone.kind}`} data-zone={zone.id} style={{ left: `${zone.x}%`, top: `${zone.y}%`, width: `${zone.width}%`, height: `${zone.height}%` }}>
+    <div className={`zone zone-${zone.kind}`} data-zone={zone.id} style={zoneBoxStyle(zone)}>
       {children}
     </div>
   );
+}
+
+/**
+ * Where a zone's box is. An info alert is a band over the content (§3), at the top, and older ones
+ * at the bottom (AlertLayer, which writes their heights on the stage); the zones that are always
+ * on, the calls and waits (`queue`) and the time (`clock`), give up the part a band would cover
+ * instead of going under it: the ticket just called stays in sight, its text sized to what is left.
+ */
+function zoneBoxStyle(zone: Zone): React.CSSProperties {
+  const box = { left: `${zone.x}%`, width: `${zone.width}%` };
+  if (zone.kind !== 'queue' && zone.kind !== 'clock') return { ...box, top: `${zone.y}%`, height: `${zone.height}%` };
+  const top = `max(${zone.y}%, var(${INFO_BAND_TOP}, 0px))`;
+  const bottom = `min(${zone.y + zone.height}%, 100% - var(${INFO_BAND_BOTTOM}, 0px))`;
+  return { ...box, top, height: `max(0px, ${bottom} - ${top})` };
 }
 
 function ZoneContent({ runtime, name, lang, timezone }: { runtime: ZoneRuntime; name: string; lang: Lang; timezone: string }) {
