@@ -19,6 +19,8 @@ export interface ImportReport {
   /** Whether the bundle was offered as the screen's new set (first start, or a newer bundle). */
   offered: boolean;
   errors: string[];
+  /** What is wrong with the `bundle` setting (a bundle the index does not have), for the screen to name as a setting's problem. */
+  settingErrors: string[];
 }
 
 async function fetchJson(url: URL): Promise<unknown> {
@@ -41,6 +43,7 @@ interface Picked {
   bundle: Bundle | null;
   indexUrl: URL;
   errors: string[];
+  settingErrors: string[];
 }
 
 /** A bundle's files read and parsed: the set it makes, or none when its layout or power schedule refuses it. */
@@ -52,15 +55,15 @@ interface Content {
 async function pickBundle(appBase: URL, wanted: string | undefined): Promise<Picked> {
   const indexUrl = bundleIndexUrl(appBase);
   const parsedIndex = BundleIndex.safeParse(await fetchJson(indexUrl));
-  if (!parsedIndex.success) return { bundle: null, indexUrl, errors: [`playlists/bundles.json: ${formatIssues(parsedIndex.error)}`] };
+  if (!parsedIndex.success) return { bundle: null, indexUrl, errors: [`playlists/bundles.json: ${formatIssues(parsedIndex.error)}`], settingErrors: [] };
   const index = parsedIndex.data;
-  const errors: string[] = [];
+  const settingErrors: string[] = [];
   let bundle = index.bundles.find((b) => b.id === (wanted ?? index.default));
   if (!bundle) {
-    errors.push(`bundle "${wanted}" is not among ${index.bundles.map((b) => b.id).join(', ')}; playing "${index.default}"`);
+    settingErrors.push(`bundle: "${wanted}" is not among the bundled playlists (${index.bundles.map((b) => b.id).join(', ')}); playing "${index.default}"`);
     bundle = index.bundles.find((b) => b.id === index.default) ?? index.bundles[0]!;
   }
-  return { bundle, indexUrl, errors };
+  return { bundle, indexUrl, errors: [], settingErrors };
 }
 
 async function readContent(bundle: Bundle, indexUrl: URL, shape: ScreenShape): Promise<Content> {
@@ -133,17 +136,17 @@ async function readBundleNow(appBase: URL, wanted: string | undefined, shape: Sc
 /** `ahead`: the bundle as readBundleAhead read it (else read here; its files only when the screen does not have it). */
 export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: string | undefined, shape: ScreenShape = { width: 16, height: 9 }, ahead?: Promise<BundleAhead>): Promise<ImportReport> {
   const read = ahead ? await ahead : null;
-  const { bundle, indexUrl, errors } = read?.picked ?? (await pickBundle(appBase, wanted));
-  if (!bundle) return { offered: false, errors };
-  if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors };
+  const { bundle, indexUrl, errors, settingErrors } = read?.picked ?? (await pickBundle(appBase, wanted));
+  if (!bundle) return { offered: false, errors, settingErrors };
+  if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors, settingErrors };
   const content = await (read?.content ?? readContent(bundle, indexUrl, shape));
-  if (!content.set) return { offered: false, errors: [...errors, ...content.errors] };
+  if (!content.set) return { offered: false, errors: [...errors, ...content.errors], settingErrors };
   // Its files come through the media cache, verified, like any other set's.
   let offered: boolean;
   try {
     offered = await switcher.offer({ ...content.set, storedAt: Date.now() });
   } catch (error) {
-    return { offered: false, errors: [...errors, ...content.errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`] };
+    return { offered: false, errors: [...errors, ...content.errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`], settingErrors };
   }
-  return { offered, errors: [...errors, ...content.errors] };
+  return { offered, errors: [...errors, ...content.errors], settingErrors };
 }

@@ -236,6 +236,8 @@ async function boot(): Promise<void> {
       .then(({ importBundle }) => importBundle(switcher, appBase, config.bundle, shape(), bundleAhead))
       .then((report) => {
         for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
+        // A `bundle` setting naming none of the bundles is a setting's problem: named on screen with the others.
+        for (const error of report.settingErrors) notices.add(error);
       })
       .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
   if (playback.currentSet()) afterFirstItem(owned, readBundle);

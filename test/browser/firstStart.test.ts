@@ -169,6 +169,21 @@ describe('first start, offline, on the bundled playlists', () => {
     await page.waitForSelector('[data-item-id]');
     const notice = await page.textContent('.notice');
     expect(notice).toContain('hub: expected an http(s) URL of the hub');
+    // The web player's settings are in its address (no file to correct, as a kiosk's).
+    expect(notice).toContain('Corrigez le réglage indiqué dans l’adresse de la page, puis rechargez-la.');
+    expect(notice).toContain('Fix the setting named here in the page’s address, then reload it.');
+    await context.close();
+  });
+
+  it('names a `bundle` the page asks for that is not bundled, and plays the default one', async () => {
+    const { context, page, errors } = await newPlayerPage(env.browser());
+    await page.goto(`${env.site().url}?bundle=clinic`);
+    await page.waitForSelector('[data-zone="main"] [data-playlist-id]');
+    const playing = await page.getAttribute('[data-zone="main"] [data-playlist-id]', 'data-playlist-id');
+    expect(bundledPlaylists('mairie', null).map((p) => p.id)).toContain(playing);
+    await page.waitForSelector('[data-config-error]');
+    expect(await page.locator('[data-config-error] li').allTextContents()).toEqual(['bundle: "clinic" is not among the bundled playlists (mairie, clinique); playing "mairie"']);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
