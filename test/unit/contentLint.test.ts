@@ -147,3 +147,22 @@ describe('content lint: captions', () => {
     expect(strictFindings(findings).map((f) => f.severity)).toEqual(['error']);
   });
 });
+
+describe('content lint: the bundled playlists', () => {
+  it('give no finding with their layouts: the samples a town hall starts from follow the rules the hub checks', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { BundleSource } = await import('../../src/shared/bundle.js');
+    const dir = join(import.meta.dirname, '../../playlists');
+    const read = (path: string): unknown => JSON.parse(readFileSync(join(dir, path), 'utf8'));
+    const source = BundleSource.parse(read('bundles.json'));
+    expect(source.bundles.length).toBeGreaterThan(1);
+    for (const bundle of source.bundles) {
+      const playlists = bundle.playlists.map((path) => Playlist.parse(read(path)));
+      for (const layoutPath of [bundle.layout, bundle.portraitLayout]) {
+        const layout = layoutPath ? Layout.parse(read(layoutPath)) : null;
+        expect({ bundle: bundle.id, layout: layoutPath ?? null, findings: lintPlaylists(playlists, { layout }) }).toEqual({ bundle: bundle.id, layout: layoutPath ?? null, findings: [] });
+      }
+    }
+  });
+});
