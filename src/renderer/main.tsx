@@ -54,6 +54,8 @@ async function boot(): Promise<void> {
   const configResult = await loadConfig();
   const config = configResult.config;
   const lang = config.lang ?? 'fr';
+  // The page's language as its settings say (index.html is French), for the browser's hyphenation and a reader's voice.
+  document.documentElement.lang = lang;
   const notices = new ConfigNotices(configResult.ok ? [] : configResult.error.split(' · '));
   // A player that never decided what to show (a fresh one: its first item comes from the bundle)
   // reads the bundle and its playlists now (or takes the read its fresh start frame began), while

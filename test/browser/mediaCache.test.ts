@@ -75,7 +75,7 @@ describe('media cache', () => {
     // Its list is filled in just after it opens (its effect, a render later): polled, not read at once.
     await expect.poll(() => page.locator('[data-file-state="ready"]').count()).toBe(1);
     expect(await page.locator('[data-file-state="failed"]').textContent()).toContain('sha256 is');
-    await expect.poll(() => page.textContent('[data-cache-totals]')).toMatch(/^1 fichiers, 0\.0 Mo utilisés.* · 1 manquant/);
+    await expect.poll(() => page.textContent('[data-cache-totals]')).toMatch(/^1 fichier, 0,0 Mo utilisés.* · 1 manquant/);
     await page.keyboard.press('F9');
     expect(await page.locator('[data-status-overlay]').count()).toBe(0);
     // Refused files are not fetched again in a tight loop.

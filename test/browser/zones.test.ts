@@ -303,6 +303,8 @@ describe('zones', () => {
       counterNames: { '1': 'Room 1' },
     };
     expect(await pushSet(screen, { revision: 'zones-en-r1', playlists: clinicSet(site().url), layout })).toEqual({ ok: true });
+    // The page says its language (index.html is written in French).
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.waitForSelector('[data-zone="file"]', { timeout: 20_000 });
     const now = await page.evaluate(() => Date.now());
     await sendQueue(screen, [...openingEvents(now), { type: 'counter', counter: '3', open: false, services: ['titres'], at: new Date(now - 1_000).toISOString() }, { type: 'called', ticket: 'A041', counter: '1', at: new Date(now).toISOString() }]);

@@ -7,6 +7,9 @@ import type { CacheTotals, PlayerMedia } from '../playerMedia.js';
  * For the technician: each file's state and progress, the totals and the storage used.
  * Hidden; Ctrl+Alt+S (or F9) shows and hides it.
  */
+/** Megabytes as French writes them (a decimal comma, a space between thousands: « 8 590,0 Mo »). */
+const MEGABYTES = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 export function StatusOverlay({ cache, hub }: { cache: PlayerMedia; hub: (() => HubReport) | null }) {
   const [open, setOpen] = useState(false);
   const [hubReport, setHubReport] = useState<HubReport | null>(null);
@@ -41,18 +44,19 @@ export function StatusOverlay({ cache, hub }: { cache: PlayerMedia; hub: (() => 
   }, [open, cache, hub]);
 
   if (!open) return null;
-  const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} Mo`;
+  const mb = (bytes: number) => `${MEGABYTES.format(bytes / 1_000_000)} Mo`;
+  const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   return (
     <section className="status-overlay" data-status-overlay="" aria-label="État du cache">
       <p data-hub-state={hubReport ? (hubReport.connected ? 'connected' : 'offline') : 'none'}>
         {hubReport
-          ? `Hub ${hubReport.url} : ${hubReport.connected ? 'connecté' : `hors ligne${hubReport.error ? ` (${hubReport.error})` : ''}`} · ${hubReport.sent} diffusions envoyées${hubReport.sendError ? ` · ${hubReport.sendError}` : ''}${hubReport.refusal ? ` · playlists refusées : ${hubReport.refusal}` : ''}`
+          ? `Hub ${hubReport.url} : ${hubReport.connected ? 'connecté' : `hors ligne${hubReport.error ? ` (${hubReport.error})` : ''}`} · ${plural(hubReport.sent, 'diffusion envoyée', 'diffusions envoyées')}${hubReport.sendError ? ` · ${hubReport.sendError}` : ''}${hubReport.refusal ? ` · playlists refusées : ${hubReport.refusal}` : ''}`
           : 'Pas de hub configuré : contenus intégrés et enregistrés.'}
       </p>
       <h2>Contenus en cache</h2>
       {totals ? (
         <p data-cache-totals="">
-          {totals.files} fichiers, {mb(totals.bytes)} utilisés{Number.isFinite(totals.budget) ? ` sur ${mb(totals.budget)}` : ''} · {totals.missing} manquant(s)
+          {plural(totals.files, 'fichier', 'fichiers')}, {mb(totals.bytes)} utilisés{Number.isFinite(totals.budget) ? ` sur ${mb(totals.budget)}` : ''} · {totals.missing} manquant(s)
         </p>
       ) : null}
       <table>
