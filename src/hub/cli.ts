@@ -536,6 +536,7 @@ export async function run(argv: string[]): Promise<void> {
       const site = need(values.site, '--site');
       const { accuracy } = await client(values).json('GET', `/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList);
       for (const a of accuracy) console.log(`${a.day}  ${a.service}  ${a.estimates} estimates  MAE ${a.meanAbsoluteErrorMin?.toFixed(1) ?? '-'} min  80 % interval held ${a.coverage === null ? '-' : `${Math.round(a.coverage * 100)} %`}`);
+      if (accuracy.length === 0) console.log(`site ${site}: no estimate to compare yet (one counts when a screen of the site made it as a ticket was issued, and that ticket was called since)`);
       return;
     }
     case 'reach': {

@@ -55,6 +55,12 @@ describe('the hub CLI says what it does', () => {
     expect(toScreens.stdout).not.toContain('warning');
   });
 
+  it('accuracy with nothing to compare says so, and when an estimate counts (it printed nothing)', async () => {
+    const empty = await hubCli(hub, ['accuracy', '--site', 'mairie-centre']);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout.trim()).toBe('site mairie-centre: no estimate to compare yet (one counts when a screen of the site made it as a ticket was issued, and that ticket was called since)');
+  });
+
   it('without an API token: how to get the first one; a usage error: one line, not the whole usage; help: the whole usage', async () => {
     const noToken = await hubCli(hub, ['token', 'create', 'cli'], '');
     expect(noToken.code).toBe(64);

@@ -324,7 +324,7 @@ function WaitReport({ api }: { api: HubApi }) {
         <ChartCanvas config={chart} label={t.waitsTitle} />
       )}
       <h3>{t.accuracyTitle}</h3>
-      <DataTable data-report="accuracy" wrap={false} columns={[t.colService, t.colTickets, t.colMae, t.colCoverage]} empty={rows.length === 0 ? t.noWaits : null}>
+      <DataTable data-report="accuracy" wrap={false} columns={[t.colService, t.colTickets, t.colMae, t.colCoverage]} empty={rows.length === 0 ? t.noAccuracy : null}>
         {rows.map((row) => (
           <tr key={row.service}>
             <th scope="row" data-service={row.service}>
