@@ -17,7 +17,7 @@ export const PAIRING_TTL_MS = 10 * 60_000;
 export const PairingCode = z
   .string({ error: 'expected a pairing code' })
   .transform((code) => code.toUpperCase().replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(new RegExp(`^[${PAIRING_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`), { error: `expected the ${PAIRING_CODE_LENGTH} characters shown on the screen` }));
+  .pipe(z.string().regex(new RegExp(`^[${PAIRING_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`), { error: `expected the ${PAIRING_CODE_LENGTH} characters shown on the screen (digits 2 to 9 and letters, never 0, 1, I, L, O or U)` }));
 export type PairingCode = z.infer<typeof PairingCode>;
 
 export const PairingStarted = z.object({ code: z.string(), secret: z.string(), expiresAt: UtcTime });

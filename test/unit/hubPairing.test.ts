@@ -163,3 +163,15 @@ describe('dashboard additions', () => {
     expect((await call('GET', '/nothing-here', { admin: false })).status).toBe(404);
   });
 });
+
+describe('a pairing code typed by hand', () => {
+  it('is read whatever its case, spaces and hyphens; one with a character codes never have is told which ones', async () => {
+    const { PairingCode } = await import('../../src/shared/pairing.js');
+    expect(PairingCode.parse('gv9 5bh')).toBe('GV95BH');
+    expect(PairingCode.parse('GV9-5BH')).toBe('GV95BH');
+    // Six characters, but a 1: "expected the 6 characters" alone left the admin counting them again.
+    const refused = PairingCode.safeParse('ABC123');
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe('expected the 6 characters shown on the screen (digits 2 to 9 and letters, never 0, 1, I, L, O or U)');
+  });
+});
