@@ -235,6 +235,8 @@ describe('the dashboard', () => {
     await page.waitForSelector('[data-screen-layout="carrousel-file-bandeau"]');
     expect(await page.textContent('[data-screen-layout]')).toBe('carrousel-file-bandeau : main (Carrousel), file (File d’attente), bandeau (Bandeau défilant)');
     expect(await page.$$eval('.screen-layout [data-preview-zone]', (zones) => zones.map((zone) => zone.getAttribute('data-preview-zone')))).toEqual(['main', 'file', 'bandeau']);
+    // No opening hours: the editor's JSON is said to be an example, not the screen's setting.
+    expect(await page.textContent('[data-power-example]')).toBe('Cet écran n’a pas d’horaires (il reste allumé) : ci-dessous, un exemple à adapter avant de l’envoyer.');
     // Taking up the screen's set brings its layout into the editor, as numbers.
     await openPage('playlists');
     await page.check('input[name="push-target-kind"] >> nth=1');

@@ -34,6 +34,8 @@ describe('the dashboard and screens asleep', () => {
     await expect.poll(() => page.textContent('[data-power-schedule]').catch(() => null), { timeout: 10_000 }).toBe('allumé lun. mar. mer. jeu. ven. 08:30–17:30');
     // The opening hours, edited on the screen page: a mistake is named with its field, a good one sent to this screen only.
     await expect.poll(() => page.inputValue('#power-json'), { timeout: 10_000 }).toContain('"08:30"');
+    // Its hours (its site's) are in the editor: no word of an example.
+    expect(await page.locator('[data-power-example]').count()).toBe(0);
     await page.fill('#power-json', JSON.stringify({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '9h', end: '18:00' }] }] }));
     expect(await page.textContent('#power-json-error')).toBe('open[0].hours[0].start: expected a local time like 08:30 (00:00 to 24:00)');
     expect(await page.isDisabled('[data-power-send="screen"]')).toBe(true);

@@ -267,6 +267,11 @@ function PowerScheduleEditor({ api, screenId, site, current, onSent }: { api: Hu
       <p id="power-json-help" className="help">
         {t.powerEditorHelp}
       </p>
+      {current === null ? (
+        <p className="help" data-power-example="">
+          {t.powerExample}
+        </p>
+      ) : null}
       <textarea id="power-json" className="code" rows={10} spellCheck={false} value={text ?? ''} onChange={(e) => setText(e.target.value)} aria-labelledby="power-editor-title" aria-describedby="power-json-help power-json-error" aria-invalid={draft.ok ? undefined : true} />
       <p id="power-json-error" className="error">
         {text !== null && !draft.ok ? draft.error : null}
