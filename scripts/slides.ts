@@ -78,12 +78,12 @@ export function slideHtml(slide: Slide, fontDir: string): string {
 @font-face { font-family: AH; font-weight: 700; src: url('file://${fontDir}/atkinson-hyperlegible-latin-700-normal.woff2'); }
 html,body { margin:0; width:1920px; height:1080px; background:#0b1f3a; color:#fff; font-family: AH, sans-serif; }
 .wrap { position:absolute; inset:0; padding:90px 120px; display:flex; flex-direction:column; border-left:36px solid ${slide.accent}; }
-.kicker { font-size:46px; font-weight:700; color:${slide.accent}; text-transform:uppercase; letter-spacing:.06em; }
-h1 { font-size:104px; line-height:1.08; margin:22px 0 56px; font-weight:700; }
+.kicker { font-size:68px; font-weight:700; color:${slide.accent}; text-transform:uppercase; letter-spacing:.06em; }
+h1 { font-size:100px; line-height:1.08; margin:18px 0 44px; font-weight:700; }
 ul { list-style:none; margin:0; padding:0; }
-li { font-size:58px; line-height:1.25; margin:0 0 30px; padding-left:64px; position:relative; }
-li::before { content:''; position:absolute; left:0; top:22px; width:30px; height:30px; border-radius:50%; background:${slide.accent}; }
-.footer { margin-top:auto; font-size:44px; color:#c9d6ea; }
+li { font-size:68px; line-height:1.2; margin:0 0 24px; padding-left:64px; position:relative; }
+li::before { content:''; position:absolute; left:0; top:27px; width:30px; height:30px; border-radius:50%; background:${slide.accent}; }
+.footer { margin-top:auto; font-size:68px; color:#c9d6ea; }
 </style></head><body><div class="wrap">
 <div class="kicker">${esc(slide.kicker)}</div>
 <h1>${esc(slide.title)}</h1>
