@@ -448,9 +448,20 @@ async function serve(values: Values): Promise<void> {
   }
 }
 
-/** Said when a site named as a target has no screen (a typo reaches nobody, and the hub cannot tell it from a site still to be equipped). */
-async function noScreenOfSite(api: AdminClient, site: string, consequence: string): Promise<string> {
-  const { screens } = await api.json('GET', '/api/screens', ScreenList);
+/**
+ * After a push or an alert to a site: how many screens it reaches, and a warning when none (a typo
+ * reaches nobody, and the hub cannot tell it from a site still to be equipped). Only said: what was
+ * sent stays sent, whether the list of screens can be read or not.
+ */
+async function reachOfSite(api: AdminClient, site: string, consequence: string): Promise<string> {
+  let screens: ScreenList['screens'];
+  try {
+    ({ screens } = await api.json('GET', '/api/screens', ScreenList));
+  } catch (error) {
+    return `  (the screens of site ${site} could not be listed: ${(error as Error).message})`;
+  }
+  const count = screens.filter((s) => s.site === site).length;
+  if (count > 0) return `  to the ${count} screen(s) of site ${site}`;
   const sites = [...new Set(screens.map((s) => s.site))].sort();
   return `warning: site ${site} has no screen (${consequence}); the sites with screens: ${sites.length > 0 ? sites.join(', ') : 'none yet'}`;
 }
@@ -590,7 +601,7 @@ export async function run(argv: string[]): Promise<void> {
       if (layoutPath !== undefined) console.log(layout ? `layout ${layout.layout.id}: ${layout.layout.zones.map((zone) => `${zone.id} (${zone.kind})`).join(', ')}` : 'layout removed: its screens play full screen (or their site\'s layout)');
       for (const p of result.playlists) console.log(`playlist ${p.id} version ${p.version}`);
       for (const s of result.screens) console.log(`screen ${s.id}: revision ${s.revision ?? '-'}${s.online ? ', pushed now' : ', offline: gets it when it connects'}`);
-      if ('site' in target && result.screens.length === 0) console.log(await noScreenOfSite(api, target.site, 'its screens get these playlists once they are added'));
+      if ('site' in target && result.screens.length === 0) console.log(await reachOfSite(api, target.site, 'its screens get these playlists once they are added'));
       return;
     }
     case 'alert': {
@@ -600,12 +611,7 @@ export async function run(argv: string[]): Promise<void> {
         const body = { ...(values.id ? { id: values.id } : {}), level: values.level ?? 'info', text: need(values.text, '--text'), until, target: targetOf(values) };
         const record = await api.json('POST', '/api/alerts', AlertRecord, body);
         console.log(`alert ${record.id} (${record.level}) until ${record.until}`);
-        if ('site' in record.target) {
-          const site = record.target.site;
-          const { screens } = await api.json('GET', '/api/screens', ScreenList);
-          const count = screens.filter((s) => s.site === site).length;
-          console.log(count > 0 ? `  to the ${count} screen(s) of site ${site}` : await noScreenOfSite(api, site, 'no screen shows it'));
-        }
+        if ('site' in record.target) console.log(await reachOfSite(api, record.target.site, 'no screen shows it'));
         return;
       }
       if (sub === 'clear') {

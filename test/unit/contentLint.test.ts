@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BundleSource } from '../../src/shared/bundle.js';
 import { capHeightMm, contrastRatio, lintPlaylists, READING_WPM, strictFindings, wordCount, type LintFinding } from '../../src/shared/contentLint.js';
 import { Layout } from '../../src/shared/layout.js';
 import { Playlist, type PlaylistInput } from '../../src/shared/playlist.js';
@@ -149,10 +152,7 @@ describe('content lint: captions', () => {
 });
 
 describe('content lint: the bundled playlists', () => {
-  it('give no finding with their layouts: the samples a town hall starts from follow the rules the hub checks', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { BundleSource } = await import('../../src/shared/bundle.js');
+  it('give no finding with their layouts: the samples a town hall starts from follow the rules the hub checks', () => {
     const dir = join(import.meta.dirname, '../../playlists');
     const read = (path: string): unknown => JSON.parse(readFileSync(join(dir, path), 'utf8'));
     const source = BundleSource.parse(read('bundles.json'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaStored, ScreenList, ScreenSet, WaitComparison } from '../../src/shared/adminApi.js';
-import { PairingStarted, PairingState } from '../../src/shared/pairing.js';
+import { PairingCode, PairingStarted, PairingState } from '../../src/shared/pairing.js';
 import { startHub, type RunningHub } from '../../src/hub/hubServer.js';
 import { PAIRING_STARTS_PER_MINUTE } from '../../src/hub/requestLimits.js';
 
@@ -165,8 +165,7 @@ describe('dashboard additions', () => {
 });
 
 describe('a pairing code typed by hand', () => {
-  it('is read whatever its case, spaces and hyphens; one with a character codes never have is told which ones', async () => {
-    const { PairingCode } = await import('../../src/shared/pairing.js');
+  it('is read whatever its case, spaces and hyphens; one with a character codes never have is told which ones', () => {
     expect(PairingCode.parse('gv9 5bh')).toBe('GV95BH');
     expect(PairingCode.parse('GV9-5BH')).toBe('GV95BH');
     // Six characters, but a 1: "expected the 6 characters" alone left the admin counting them again.

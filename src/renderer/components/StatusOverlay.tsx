@@ -3,13 +3,13 @@ import type { HubReport } from '../hubSync.js';
 import type { FileStatus } from '../../shared/mediaStatus.js';
 import type { CacheTotals, PlayerMedia } from '../playerMedia.js';
 
+/** Megabytes as French writes them (a decimal comma, a space between thousands: « 8 590,0 Mo »). */
+const MEGABYTES = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 /**
  * For the technician: each file's state and progress, the totals and the storage used.
  * Hidden; Ctrl+Alt+S (or F9) shows and hides it.
  */
-/** Megabytes as French writes them (a decimal comma, a space between thousands: « 8 590,0 Mo »). */
-const MEGABYTES = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
 export function StatusOverlay({ cache, hub }: { cache: PlayerMedia; hub: (() => HubReport) | null }) {
   const [open, setOpen] = useState(false);
   const [hubReport, setHubReport] = useState<HubReport | null>(null);
