@@ -68,7 +68,7 @@ export function AuditPage({ api }: { api: HubApi }) {
             ]}
             onChange={setPeriod}
           />
-          <SelectField id="audit-action" label={t.auditAction} value={action} choices={[{ value: '', label: t.allActions }, ...AUDIT_ACTIONS]} onChange={setAction} />
+          <SelectField id="audit-action" label={t.auditAction} value={action} choices={[{ value: '', label: t.allActions }, ...AUDIT_ACTIONS.map((id) => ({ value: id, label: t.auditActions[id] }))]} onChange={setAction} />
           <SelectField id="audit-actor" label={t.auditWho} value={actor} choices={[{ value: '', label: t.everyone }, ...(users.data?.users ?? []).map((user) => ({ value: user.id, label: user.email }))]} onChange={setActor} />
           <div className="field">
             <label htmlFor="audit-site">{t.site}</label>
@@ -92,7 +92,10 @@ export function AuditPage({ api }: { api: HubApi }) {
               {entry.address ? <div className="small muted">{entry.address}</div> : null}
             </td>
             <td>
-              <code>{entry.action}</code>
+              {t.auditActions[entry.action]}
+              <div className="small muted">
+                <code>{entry.action}</code>
+              </div>
             </td>
             <td>
               {entry.target}
