@@ -43,7 +43,9 @@ describe('wait marketing, measured', () => {
   it('a replayed morning: each item\'s reach and frequency among the people who waited, from the hub (API, CLI, dashboard), with audience-weighted airtime, loop planning and QR previews', async () => {
     const token = await addScreen(hub, 'salle-1', 'mairie-reach');
     // The hub's set is the bundle's playlist: the dashboard plans the loop of what the screen plays.
-    expect((await adminApi(hub, 'POST', '/api/playlists', { playlists: [SALLE], target: { screen: 'salle-1' } })).status).toBe(200);
+    // Full screen, as without a layout; the layout names the service as the room reads it (the reach report shows that name).
+    const layout = { id: 'salle', zones: [{ id: 'main', x: 0, y: 0, width: 100, height: 100 }], serviceNames: { 'etat-civil': 'État civil' } };
+    expect((await adminApi(hub, 'POST', '/api/playlists', { playlists: [SALLE], target: { screen: 'salle-1' }, layout })).status).toBe(200);
     const { token: ticketSystem } = (await adminApi<SiteToken>(hub, 'POST', '/api/sites/mairie-reach/token')).body;
 
     // Yesterday at 10:00 in Paris: the whole replay lies in the past of the hub's clock.
@@ -136,6 +138,8 @@ describe('wait marketing, measured', () => {
     expect(Number(await reachRow.getAttribute('data-reach'))).toBeCloseTo(2 / 3, 10);
     expect((await reachRow.locator('td').first().textContent())?.replace(/\s/g, ' ')).toBe('67 % (2/3)');
     expect(await admin.page.getAttribute('[data-reach-people]', 'data-reach-people')).toBe('3');
+    // The service as the screens name it, its id beside (the ticket system's), not the id alone.
+    await expect.poll(() => admin.page.textContent('#reach-service option[value="etat-civil"]')).toBe('État civil (etat-civil)');
     const weightedRow = admin.page.locator('table[data-report="person-seconds-playlist"] tr[data-key="salle"] td[data-total]');
     expect(Number(await weightedRow.getAttribute('data-total'))).toBeGreaterThan(0);
     // The same rows as CSV, for the communication officer's spreadsheet.

@@ -11,6 +11,7 @@ import { ChartCanvas } from './ChartCanvas.js';
 import { DataTable } from './DataTable.js';
 import { SelectField } from './Field.js';
 import { saveFile } from '../saveFile.js';
+import { serviceLabel, useSiteServiceNames } from '../serviceNames.js';
 
 /**
  * Reach and frequency (issue 21): for a site, a day and a service, the share of the people who
@@ -30,6 +31,8 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
   const [chosenService, setService] = useState('');
   const service = services.includes(chosenService) ? chosenService : (services[0] ?? '');
   const group = groups.find((g) => g.day === day && g.service === service);
+  // The services as the site's screens name them (the report's rows have their ids, the ticket system's).
+  const names = useSiteServiceNames(api, site);
   const rows = useMemo(() => (report.data?.rows ?? []).filter((r) => r.day === day && r.service === service), [report.data, day, service]);
   const trend = useMemo(() => reachByDay(report.data?.rows ?? [], service), [report.data, service]);
   const percent = (share: number): string => share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
@@ -61,7 +64,7 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
       <form className="inline-form" onSubmit={(event) => event.preventDefault()}>
         <SelectField id="reach-site" label={t.site} value={site} choices={sites} onChange={setSite} />
         <SelectField id="reach-day" label={t.timelineDay} value={day} choices={days.map((d) => ({ value: d, label: dayLabel(d) }))} onChange={setDay} />
-        <SelectField id="reach-service" label={t.colService} value={service} choices={services} onChange={setService} />
+        <SelectField id="reach-service" label={t.colService} value={service} choices={services.map((s) => ({ value: s, label: serviceLabel(s, names) }))} onChange={setService} />
         <button type="button" className="secondary" disabled={!site} onClick={() => void exportCsv()}>
           {t.exportReachCsv}
         </button>

@@ -1,7 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
-import { AccuracyList, ImpressionList, PowerReport, ScreenList, ScreenSet, WaitComparison } from '../../shared/adminApi.js';
-import { nameOf } from '../../shared/layout.js';
+import { AccuracyList, ImpressionList, PowerReport, ScreenList, WaitComparison } from '../../shared/adminApi.js';
 import { toUtcTime } from '../../shared/ids.js';
 import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { ChartCanvas } from '../components/ChartCanvas.js';
@@ -17,6 +16,7 @@ import { useCanEverywhere } from '../permissions.js';
 import { accuracyOf, airtimePerPlaylist, airtimePerZone, personSecondsPerDay, playsPerItemPerDay, waitSeries, type PlaysTable } from '../reportFigures.js';
 import { usePoll } from '../usePoll.js';
 import { saveFile } from '../saveFile.js';
+import { serviceLabel, useSiteServiceNames } from '../serviceNames.js';
 
 /**
  * Proof of play (plays per item per day, airtime per playlist and per zone, CSV), audience-weighted
@@ -254,19 +254,6 @@ function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysT
   );
 }
 
-/**
- * The names the site's screens show for its services (their layouts' `serviceNames`; a screen's
- * own name for a service wins over the next screen's), read from the sets of at most 50 of them.
- */
-async function siteServiceNames(api: HubApi, screenIds: readonly string[]): Promise<Record<string, string>> {
-  const sets = await Promise.all(screenIds.slice(0, 50).map((id) => api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet).catch(() => null)));
-  const names: Record<string, string> = {};
-  for (const set of sets) {
-    for (const [service, name] of Object.entries(set?.layout?.serviceNames ?? {})) if (!Object.hasOwn(names, service)) names[service] = name;
-  }
-  return names;
-}
-
 function WaitReport({ api }: { api: HubApi }) {
   const { t, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
@@ -279,13 +266,8 @@ function WaitReport({ api }: { api: HubApi }) {
   const waitsQuery = `since=${encodeURIComponent(toUtcTime(bounds.from))}&until=${encodeURIComponent(toUtcTime(bounds.until))}`;
   const waits = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/waits?${waitsQuery}`, WaitComparison) : { points: [] }), 30_000, [api, site, waitsQuery]);
   const accuracy = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList) : { accuracy: [] }), 30_000, [api, site, day]);
-  const siteScreens = (screens.data?.screens ?? []).filter((s) => s.site === site).map((s) => s.id);
-  const names = usePoll(() => siteServiceNames(api, siteScreens), null, [api, siteScreens.join(' ')]);
-  // A service as the room reads it, its id beside (the ticket system's).
-  const label = (service: string): string => {
-    const name = nameOf(service, names.data ?? undefined);
-    return name === undefined ? service : `${name} (${service})`;
-  };
+  const names = useSiteServiceNames(api, site, screens.data?.screens ?? []);
+  const label = (service: string): string => serviceLabel(service, names);
   const series = useMemo(() => waitSeries(waits.data?.points ?? [], zone), [waits.data, zone]);
   const chart = useMemo<ChartConfiguration>(
     () => ({
@@ -303,7 +285,7 @@ function WaitReport({ api }: { api: HubApi }) {
         },
       },
     }),
-    [series, t, names.data],
+    [series, t, names],
   );
   const rows = accuracyOf(accuracy.data?.accuracy ?? [], day);
 
