@@ -119,6 +119,10 @@ describe('the dashboard', () => {
     await page.fill('#playlist-json', JSON.stringify(day, null, 2));
     await page.selectOption('#timeline-source', 'draft');
     await expect.poll(async () => (await page.$$eval('[data-table="timeline"] tbody th', (cells) => cells.map((cell) => cell.textContent)))).toEqual(['veille', 'accueil', 'matin', 'accueil', 'apres-midi', 'accueil', 'veille']);
+    // From midnight to midnight: the last block ends at 24:00, not at a second 00:00.
+    const rows = await page.$$eval('[data-table="timeline"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
+    expect(rows[0]![0]).toBe('00:00');
+    expect(rows.at(-1)![1]).toBe('24:00');
     await page.locator('#timeline-source').blur();
     await page.evaluate(() => document.getElementById('timeline-title')!.scrollIntoView());
     await picture(page, 'dashboard-timeline.png');

@@ -44,6 +44,8 @@ function Lane({ blocks, from, until, ids, timezone, zoneId }: { blocks: Block[];
   const { t, locale } = useStrings();
   const span = until - from;
   const hours = Array.from({ length: 25 }, (_, h) => h);
+  // A block that runs to the day's end ends at 24:00 (midnight read as 00:00 made a whole day read "from 00:00 to 00:00").
+  const endOf = (block: Block): string => (block.end >= until ? '24:00' : clockTime(block.end, locale, timezone));
   return (
     <>
       <div className="timeline-bar" aria-hidden="true">
@@ -52,7 +54,7 @@ function Lane({ blocks, from, until, ids, timezone, zoneId }: { blocks: Block[];
             key={block.start}
             className={block.playlistId ? 'timeline-block' : 'timeline-block timeline-idle'}
             style={{ left: `${((block.start - from) / span) * 100}%`, width: `${((block.end - block.start) / span) * 100}%`, ...(block.playlistId ? { background: colorOf(ids.indexOf(block.playlistId)) } : {}) }}
-            title={`${clockTime(block.start, locale, timezone)}–${clockTime(block.end, locale, timezone)} ${block.playlistId ?? t.idle}`}
+            title={`${clockTime(block.start, locale, timezone)}–${endOf(block)} ${block.playlistId ?? t.idle}`}
           />
         ))}
       </div>
@@ -79,7 +81,7 @@ function Lane({ blocks, from, until, ids, timezone, zoneId }: { blocks: Block[];
         {blocks.map((block) => (
           <tr key={block.start}>
             <td>{clockTime(block.start, locale, timezone)}</td>
-            <td>{clockTime(block.end, locale, timezone)}</td>
+            <td>{endOf(block)}</td>
             <th scope="row">{block.playlistId ?? <em>{t.idle}</em>}</th>
             <td>{block.items}</td>
           </tr>
