@@ -169,6 +169,14 @@ const fr = {
   pairingCode: 'Code affiché sur l’écran',
   screenId: 'Identifiant de l’écran',
   screenIdHelp: 'Lettres, chiffres, . _ - (ex. accueil-1)',
+  /** What each field of the pairing form takes, said when what was typed is not that. */
+  pairingRules: {
+    code: 'Attendu : les 6 caractères affichés sur l’écran (chiffres 2 à 9 et lettres, jamais 0, 1, I, L, O ni U).',
+    screenId: 'Attendu : 1 à 64 caractères parmi les lettres sans accent, les chiffres et . _ - (ex. accueil-1).',
+    name: 'Attendu : le nom de l’écran, tel que l’équipe le désigne (ex. Accueil RDC).',
+    site: 'Attendu : 1 à 64 caractères parmi les lettres sans accent, les chiffres et . _ - (ex. mairie-centre).',
+    timezone: 'Attendu : un fuseau horaire IANA, comme Europe/Paris.',
+  } as Record<string, string>,
   screenName: 'Nom de l’écran',
   site: 'Site',
   timezone: 'Fuseau horaire',
@@ -549,6 +557,13 @@ const en: Strings = {
   pairingCode: 'Code shown on the screen',
   screenId: 'Screen id',
   screenIdHelp: 'Letters, digits, . _ - (e.g. accueil-1)',
+  pairingRules: {
+    code: 'Expected: the 6 characters shown on the screen (digits 2 to 9 and letters, never 0, 1, I, L, O or U).',
+    screenId: 'Expected: 1 to 64 characters among unaccented letters, digits and . _ - (e.g. accueil-1).',
+    name: 'Expected: the screen’s name, as the staff call it (e.g. Accueil RDC).',
+    site: 'Expected: 1 to 64 characters among unaccented letters, digits and . _ - (e.g. mairie-centre).',
+    timezone: 'Expected: an IANA time zone, such as Europe/Paris.',
+  },
   screenName: 'Screen name',
   site: 'Site',
   timezone: 'Time zone',

@@ -72,6 +72,13 @@ describe('the dashboard', () => {
     await page.waitForSelector('text=Appairer un nouvel écran');
     expect(await page.evaluate(() => sessionStorage.getItem('antichambre.adminToken'))).toBe(ADMIN_TOKEN);
 
+    // A code with a character codes never have, an id with an accent, no name: each field says, in French, what it takes.
+    await page.fill('#pairing-code', 'ABC123');
+    await page.fill('#pairing-screen-id', 'accueil-été');
+    await page.click('#pairing-title ~ form button[type=submit]');
+    await expect.poll(() => page.textContent('#pairing-code-error')).toBe('Attendu : les 6 caractères affichés sur l’écran (chiffres 2 à 9 et lettres, jamais 0, 1, I, L, O ni U).');
+    expect(await page.textContent('#pairing-screen-id-error')).toBe('Attendu : 1 à 64 caractères parmi les lettres sans accent, les chiffres et . _ - (ex. accueil-1).');
+    expect(await page.textContent('#pairing-name-error')).toBe('Attendu : le nom de l’écran, tel que l’équipe le désigne (ex. Accueil RDC).');
     // A code typed in lower case with a space, as people do.
     await page.fill('#pairing-code', `${code!.slice(0, 3).toLowerCase()} ${code!.slice(3)}`);
     await page.fill('#pairing-screen-id', 'hall-1');

@@ -19,10 +19,12 @@ export function PairingForm({ api, sites, onPaired }: { api: HubApi; sites: stri
     event.preventDefault();
     setDone(null);
     const found: Record<string, string> = {};
+    // Each field's rule in the dashboard's language (the schemas' own messages are English).
+    const rule = (field: string, message: string): string => t.pairingRules[field] ?? message;
     const code = PairingCode.safeParse(values.code);
-    if (!code.success) found['code'] = code.error.issues[0]?.message ?? '';
+    if (!code.success) found['code'] = rule('code', code.error.issues[0]?.message ?? '');
     const claim = PairingClaim.safeParse({ screenId: values.screenId, name: values.name, site: values.site, timezone: values.timezone });
-    if (!claim.success) for (const issue of claim.error.issues) found[formatPath(issue.path)] ??= issue.message;
+    if (!claim.success) for (const issue of claim.error.issues) found[formatPath(issue.path)] ??= rule(formatPath(issue.path), issue.message);
     setErrors(found);
     if (!code.success || !claim.success) return;
     setBusy(true);
