@@ -306,6 +306,8 @@ describe('the dashboard', () => {
     expect(await player.page.textContent('[data-alert-id]')).toContain('Évacuation : suivez les agents');
     const row = 'tr[data-alert-row][data-state="active"]';
     await page.waitForSelector(`${row} td[data-acks="hall-1"]`, { timeout: 10_000 });
+    // Out of the site's screens, while it is on.
+    expect(await page.textContent(`${row} td[data-acks]`)).toMatch(/^1 \/ \d+hall-1/);
     await picture(page, 'dashboard-alerts.png');
     // The hub answers the clear with an error (the network's edge, once): said on the page, the alert still on.
     await page.route('**/api/alerts/*', (route) => (route.request().method() === 'DELETE' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'hub busy: try again' }) }) : route.fallback()), { times: 1 });
@@ -315,6 +317,8 @@ describe('the dashboard', () => {
     await page.click(`${row} button`);
     await page.waitForSelector('tr[data-alert-row][data-state="cleared"]');
     expect(await page.$('[data-action-failure]')).toBeNull();
+    // Once cleared, the acks alone: a screen paired since never had it to show.
+    expect(await page.textContent('tr[data-alert-row][data-state="cleared"] td[data-acks]')).toBe('1hall-1');
     await expect.poll(() => player.page.$('[data-alert-id]'), { timeout: 10_000 }).toBeNull();
   });
 

@@ -103,7 +103,9 @@ export function AlertsPage({ api }: { api: HubApi }) {
       >
         {(alerts.data?.alerts ?? []).map((alert) => {
           const state = alert.clearedAt ? 'cleared' : Date.parse(alert.until) <= Date.now() ? 'expired' : 'active';
-          const expected = 'site' in alert.target ? siteCount(alert.target.site) : 1;
+          // Out of how many: the screens it goes to now, while it is on (a screen added meanwhile gets it when it connects);
+          // once cleared or over, the acks alone (a screen paired since never had it to show).
+          const expected = state !== 'active' ? null : 'site' in alert.target ? siteCount(alert.target.site) : 1;
           return (
             <tr key={alert.id} data-alert-row={alert.id} data-state={state}>
               <th scope="row">{alert.text}</th>
@@ -113,7 +115,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
               <td>{'site' in alert.target ? `${t.site} ${alert.target.site}` : `${t.targetScreen} ${alert.target.screen}`}</td>
               <td>{dateTime(alert.until, locale)}</td>
               <td data-acks={alert.acks.map((a) => a.screen).join(' ')}>
-                {alert.acks.length} / {expected}
+                {expected === null ? alert.acks.length : `${alert.acks.length} / ${expected}`}
                 {alert.acks.length > 0 ? <div className="small muted">{alert.acks.map((a) => a.screen).join(', ')}</div> : null}
               </td>
               <td>{t[state]}</td>
