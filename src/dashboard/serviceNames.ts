@@ -1,4 +1,4 @@
-import { ScreenList, ScreenSet } from '../shared/adminApi.js';
+import { ScreenSet, type ScreenList } from '../shared/adminApi.js';
 import { nameOf } from '../shared/layout.js';
 import type { HubApi } from './hubApi.js';
 import { usePoll } from './usePoll.js';
@@ -22,13 +22,8 @@ export function serviceLabel(service: string, names: Record<string, string> | nu
   return name === undefined ? service : `${name} (${service})`;
 }
 
-/** The service names of a site's screens (`screens`: the hub's list, when the page has it; read here otherwise). */
-export function useSiteServiceNames(api: HubApi, site: string, screens?: ScreenList['screens']): Record<string, string> | null {
-  const ids = (screens ?? []).filter((s) => s.site === site).map((s) => s.id);
-  const names = usePoll(
-    async () => siteServiceNames(api, screens ? ids : (await api.get('/api/screens', ScreenList)).screens.filter((s) => s.site === site).map((s) => s.id)),
-    null,
-    [api, site, ids.join(' ')],
-  );
-  return names.data;
+/** The service names of a site's screens (`screens`: the hub's list, as the page has it). */
+export function useSiteServiceNames(api: HubApi, site: string, screens: ScreenList['screens']): Record<string, string> | null {
+  const ids = screens.filter((s) => s.site === site).map((s) => s.id);
+  return usePoll(() => siteServiceNames(api, ids), null, [api, ids.join(' ')]).data;
 }

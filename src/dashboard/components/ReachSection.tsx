@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
-import { ReachReport } from '../../shared/adminApi.js';
+import { ReachReport, type ScreenList } from '../../shared/adminApi.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { colorOf } from '../palette.js';
@@ -18,7 +18,7 @@ import { serviceLabel, useSiteServiceNames } from '../serviceNames.js';
  * waited that saw each item at least once whole, and how many times on average. The hub computes
  * them from the impressions and the realized waits (GET /api/sites/<site>/reach).
  */
-export function ReachSection({ api, sites, query }: { api: HubApi; sites: readonly string[]; query: string }) {
+export function ReachSection({ api, sites, screens, query }: { api: HubApi; sites: readonly string[]; screens: ScreenList['screens']; query: string }) {
   const { t, locale } = useStrings();
   const [chosenSite, setSite] = useState('');
   const site = chosenSite || sites[0] || '';
@@ -32,7 +32,7 @@ export function ReachSection({ api, sites, query }: { api: HubApi; sites: readon
   const service = services.includes(chosenService) ? chosenService : (services[0] ?? '');
   const group = groups.find((g) => g.day === day && g.service === service);
   // The services as the site's screens name them (the report's rows have their ids, the ticket system's).
-  const names = useSiteServiceNames(api, site);
+  const names = useSiteServiceNames(api, site, screens);
   const rows = useMemo(() => (report.data?.rows ?? []).filter((r) => r.day === day && r.service === service), [report.data, day, service]);
   const trend = useMemo(() => reachByDay(report.data?.rows ?? [], service), [report.data, service]);
   const percent = (share: number): string => share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });

@@ -156,11 +156,11 @@ export function ReportsPage({ api }: { api: HubApi }) {
         )}
       </section>
 
-      <ReachSection api={api} sites={sites} query={query} />
+      <ReachSection api={api} sites={sites} screens={screens.data?.screens ?? []} query={query} />
 
       {canEverywhere('reports.read') ? <EnergyReport api={api} query={query} /> : null}
 
-      <WaitReport api={api} />
+      <WaitReport api={api} screens={screens.data?.screens ?? []} />
     </>
   );
 }
@@ -254,19 +254,19 @@ function PerDayTable({ table, report, caption, head, dayLabel }: { table: PlaysT
   );
 }
 
-function WaitReport({ api }: { api: HubApi }) {
+/** `screens`: the page's list of the hub's screens (its sites, their zones, their service names). */
+function WaitReport({ api, screens }: { api: HubApi; screens: ScreenList['screens'] }) {
   const { t, locale } = useStrings();
-  const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
-  const sites = [...new Set((screens.data?.screens ?? []).map((s) => s.site))];
+  const sites = [...new Set(screens.map((s) => s.site))];
   const [chosenSite, setSite] = useState<string>('');
   const site = chosenSite || sites[0] || '';
   const [day, setDay] = useState(() => localDay(0));
-  const zone = screens.data?.screens.find((s) => s.site === site)?.timezone ?? BROWSER_ZONE;
+  const zone = screens.find((s) => s.site === site)?.timezone ?? BROWSER_ZONE;
   const bounds = dayBounds(day, zone);
   const waitsQuery = `since=${encodeURIComponent(toUtcTime(bounds.from))}&until=${encodeURIComponent(toUtcTime(bounds.until))}`;
   const waits = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/waits?${waitsQuery}`, WaitComparison) : { points: [] }), 30_000, [api, site, waitsQuery]);
   const accuracy = usePoll(async () => (site ? api.get(`/api/sites/${encodeURIComponent(site)}/accuracy`, AccuracyList) : { accuracy: [] }), 30_000, [api, site, day]);
-  const names = useSiteServiceNames(api, site, screens.data?.screens ?? []);
+  const names = useSiteServiceNames(api, site, screens);
   const label = (service: string): string => serviceLabel(service, names);
   const series = useMemo(() => waitSeries(waits.data?.points ?? [], zone), [waits.data, zone]);
   const chart = useMemo<ChartConfiguration>(
