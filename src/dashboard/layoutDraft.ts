@@ -3,6 +3,8 @@ import type { LayoutPresetId } from '../shared/layoutPresets.js';
 import type { Playlist } from '../shared/playlist.js';
 import { PlaylistsMessage } from '../shared/protocol.js';
 import { formatPath } from '../shared/validationError.js';
+import type { Lang } from './i18n.js';
+import { schemaMessage, zodErrorsIn } from './schemaMessages.js';
 
 /**
  * The layout editor's fields (as typed: numbers are text until read) read as a §6 layout with
@@ -96,12 +98,12 @@ function namesLines(text: string): { line: number; id: string; name: string }[] 
 }
 
 /** What a names field says wrong that its record cannot show: a line without an id, an id named on two lines. */
-export function namesLineIssues(text: string, key: 'serviceNames' | 'counterNames', field: string): LayoutIssue[] {
+function namesLineIssues(text: string, key: 'serviceNames' | 'counterNames', field: string, lang: Lang): LayoutIssue[] {
   const issues: LayoutIssue[] = [];
   const first = new Map<string, number>();
   for (const { line, id } of namesLines(text)) {
-    if (id === '') issues.push({ field, path: `layout.${key}`, message: `line ${line}: no id before "="` });
-    else if (first.has(id)) issues.push({ field, path: `layout.${key}.${id}`, message: `line ${line}: ${id} is named on line ${first.get(id)!} already` });
+    if (id === '') issues.push({ field, path: `layout.${key}`, message: lang === 'fr' ? `ligne ${line} : pas d’identifiant avant « = »` : `line ${line}: no id before "="` });
+    else if (first.has(id)) issues.push({ field, path: `layout.${key}.${id}`, message: lang === 'fr' ? `ligne ${line} : ${id} est déjà nommé ligne ${first.get(id)!}` : `line ${line}: ${id} is named on line ${first.get(id)!} already` });
     else first.set(id, line);
   }
   return issues;
@@ -159,9 +161,9 @@ function fieldOf(path: readonly PropertyKey[]): string {
  * The fields read with the shared schema and, when the editor's playlists read too, each
  * playlist's `zone` checked against it (the same checks as the hub's, with the same paths).
  */
-export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] | null): LayoutReading {
-  const lineIssues = [...namesLineIssues(fields.serviceNames, 'serviceNames', 'layout-service-names'), ...namesLineIssues(fields.counterNames, 'counterNames', 'layout-counter-names')];
-  const parsed = Layout.safeParse(layoutInputOf(fields));
+export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] | null, lang: Lang): LayoutReading {
+  const lineIssues = [...namesLineIssues(fields.serviceNames, 'serviceNames', 'layout-service-names', lang), ...namesLineIssues(fields.counterNames, 'counterNames', 'layout-counter-names', lang)];
+  const parsed = Layout.safeParse(layoutInputOf(fields), zodErrorsIn(lang));
   if (!parsed.success || lineIssues.length > 0) {
     return {
       ok: false,
@@ -169,14 +171,14 @@ export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] 
         field: fieldOf(issue.path),
         path: `layout.${formatPath(issue.path)}`,
         // Under a names' field, each problem says the line's id.
-        message: (issue.path[0] === 'serviceNames' || issue.path[0] === 'counterNames') && issue.path.length > 1 ? `${String(issue.path[1])}: ${issue.message}` : issue.message,
+        message: (issue.path[0] === 'serviceNames' || issue.path[0] === 'counterNames') && issue.path.length > 1 ? `${String(issue.path[1])}${lang === 'fr' ? ' : ' : ': '}${schemaMessage(lang, issue.message)}` : schemaMessage(lang, issue.message),
       }))),
     };
   }
   if (playlists) {
     // The set as the hub would send it: the same check the hub and the player make.
-    const set = PlaylistsMessage.safeParse({ revision: 'draft', playlists, layout: parsed.data });
-    if (!set.success) return { ok: false, issues: set.error.issues.map((issue) => ({ field: formatPath(issue.path), path: formatPath(issue.path), message: issue.message })) };
+    const set = PlaylistsMessage.safeParse({ revision: 'draft', playlists, layout: parsed.data }, zodErrorsIn(lang));
+    if (!set.success) return { ok: false, issues: set.error.issues.map((issue) => ({ field: formatPath(issue.path), path: formatPath(issue.path), message: schemaMessage(lang, issue.message) })) };
   }
   return { ok: true, layout: parsed.data };
 }

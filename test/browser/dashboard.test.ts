@@ -153,7 +153,7 @@ describe('the dashboard', () => {
     const bad = { id: 'mauvaise', items: [{ id: 'x', type: 'image', duration: 5, src: 'https://example.org/x.png', sha256: 'abc' }, { id: 'y', type: 'text', title: 'sans durée' }] };
     await page.setInputFiles('#playlist-file', { name: 'mauvaise.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
     await page.waitForSelector('#playlist-json-error [data-draft="invalid"]');
-    expect(await page.textContent('#playlist-json-error [data-error-path="items[0].sha256"]')).toContain('expected 64 hex characters');
+    expect(await page.textContent('#playlist-json-error [data-error-path="items[0].sha256"]')).toContain('attendu : 64 caractères hexadécimaux');
     expect(await page.$('#playlist-json-error [data-error-path="items[1].duration"]')).not.toBeNull();
     expect(await page.getAttribute('#playlist-json', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#playlist-json', 'aria-describedby')).toBe('playlist-json-error');
@@ -261,7 +261,7 @@ describe('the dashboard', () => {
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(pushed.playlists);
     // A line without its name: the error under the field, no push; the names stay when another preset is picked.
     await page.fill('#layout-service-names', 'etat-civil = État civil\ntitres');
-    await expect.poll(() => page.textContent('[data-error-for="layout-service-names"]')).toBe('titres: expected the name people read for the service (not empty)');
+    await expect.poll(() => page.textContent('[data-error-for="layout-service-names"]')).toBe('titres : attendu : le nom que le public lit pour le service (non vide)');
     expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
     await page.fill('#layout-service-names', 'etat-civil = État civil');
     await page.waitForSelector('[data-layout="valid"]');
@@ -275,7 +275,7 @@ describe('the dashboard', () => {
     // Numbers typed wrong: the error at the field, the zone hatched in the preview, no push.
     await page.selectOption('#layout-choice', 'carrousel-file-bandeau');
     await page.fill('#zone-1-width', '40');
-    await expect.poll(() => page.textContent('[data-error-for="zone-1-width"]')).toBe('x + width is 110: the zone leaves the screen (at most 100)');
+    await expect.poll(() => page.textContent('[data-error-for="zone-1-width"]')).toBe('x + width vaut 110 : la zone sort de l’écran (au plus 100)');
     expect(await page.getAttribute('#zone-1-width', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('[data-preview-zone="file"]', 'data-invalid')).toBe('yes');
     expect(await page.inputValue('#layout-choice')).toBe('custom');
@@ -284,12 +284,12 @@ describe('the dashboard', () => {
     await picture(page, 'dashboard-layout-error.png');
     await page.fill('#zone-1-width', '30');
     await page.fill('#zone-0-height', '95');
-    await expect.poll(() => page.textContent('[data-error-for="zone-2"]')).toBe('overlaps zone "main"');
+    await expect.poll(() => page.textContent('[data-error-for="zone-2"]')).toBe('chevauche la zone « main »');
     await page.fill('#zone-0-height', '88');
     await page.waitForSelector('[data-layout="valid"]');
     // A zone renamed that a playlist still names: the playlist's zone is the error, with its path.
     await page.fill('#zone-2-id', 'infos');
-    await expect.poll(() => page.textContent('#layout-errors [data-error-path="playlists[1].zone"]')).toContain('unknown zone "bandeau" (the layout has main, file, infos)');
+    await expect.poll(() => page.textContent('#layout-errors [data-error-path="playlists[1].zone"]')).toContain('zone « bandeau » inconnue (la disposition a main, file, infos)');
     expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
   });
 

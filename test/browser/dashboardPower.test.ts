@@ -37,7 +37,7 @@ describe('the dashboard and screens asleep', () => {
     // Its hours (its site's) are in the editor: no word of an example.
     expect(await page.locator('[data-power-example]').count()).toBe(0);
     await page.fill('#power-json', JSON.stringify({ open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '9h', end: '18:00' }] }] }));
-    expect(await page.textContent('#power-json-error')).toBe('open[0].hours[0].start: expected a local time like 08:30 (00:00 to 24:00)');
+    expect(await page.textContent('#power-json-error')).toBe('open[0].hours[0].start : attendu : une heure locale comme 08:30 (de 00:00 à 24:00)');
     expect(await page.isDisabled('[data-power-send="screen"]')).toBe(true);
     const own = { open: [{ days: [1, 2, 3, 4, 5, 6], hours: [{ start: '09:00', end: '18:00' }] }] };
     await page.fill('#power-json', JSON.stringify(own));

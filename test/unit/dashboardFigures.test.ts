@@ -101,14 +101,14 @@ describe('reports', () => {
 
 describe('the playlist editor', () => {
   it('reads one playlist or an array, and names the path of each error', () => {
-    expect(readDraft('{"id":"a","items":[{"id":"t","type":"text","duration":5,"title":"T"}]}')).toMatchObject({ ok: true, playlists: [{ id: 'a' }] });
-    expect(readDraft('{"id":"a","items":[{"id":"x","type":"image","duration":5,"src":"https://h/x.png","sha256":"abc"}]}')).toEqual({
+    expect(readDraft('{"id":"a","items":[{"id":"t","type":"text","duration":5,"title":"T"}]}', 'en')).toMatchObject({ ok: true, playlists: [{ id: 'a' }] });
+    expect(readDraft('{"id":"a","items":[{"id":"x","type":"image","duration":5,"src":"https://h/x.png","sha256":"abc"}]}', 'en')).toEqual({
       ok: false,
       issues: [{ path: 'items[0].sha256', message: 'expected 64 hex characters' }],
     });
-    const many = readDraft('[{"id":"a","items":[]},{"id":"b","items":[{"id":"t","type":"text","title":"T"}]}]');
+    const many = readDraft('[{"id":"a","items":[]},{"id":"b","items":[{"id":"t","type":"text","title":"T"}]}]', 'en');
     expect(many.ok ? [] : many.issues.map((issue) => issue.path)).toEqual(['[1].items[0].duration']);
-    expect(readDraft('{"id": ')).toMatchObject({ ok: false, issues: [{ path: '(root)' }] });
+    expect(readDraft('{"id": ', 'en')).toMatchObject({ ok: false, issues: [{ path: '(root)' }] });
   });
 });
 

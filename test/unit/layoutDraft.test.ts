@@ -9,14 +9,14 @@ function fields(serviceNames: string, counterNames = ''): LayoutFields {
 }
 
 function issuesOf(serviceNames: string, counterNames = ''): { field: string; message: string }[] {
-  const reading = readLayout(fields(serviceNames, counterNames), null);
+  const reading = readLayout(fields(serviceNames, counterNames), null, 'en');
   if (reading.ok) throw new Error('expected the layout to be refused');
   return reading.issues.map(({ field, message }) => ({ field, message }));
 }
 
 describe('the layout editor’s names', () => {
   it('reads one name a line, trimmed, blank lines skipped; back into the field as it shows them', () => {
-    const reading = readLayout(fields(' etat-civil =  État civil \n\ntitres=Pièces d’identité = CNI'), null);
+    const reading = readLayout(fields(' etat-civil =  État civil \n\ntitres=Pièces d’identité = CNI'), null, 'en');
     expect(reading.ok && reading.layout.serviceNames).toEqual({ 'etat-civil': 'État civil', titres: 'Pièces d’identité = CNI' });
     expect(reading.ok && 'counterNames' in reading.layout).toBe(false);
     if (reading.ok) expect(fieldsOf(reading.layout).serviceNames).toBe('etat-civil = État civil\ntitres = Pièces d’identité = CNI');

@@ -5,10 +5,11 @@ import { formatPath } from '../../shared/validationError.js';
 import { ApiFailure, type HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { Field } from './Field.js';
+import { failureText, schemaMessage } from '../schemaMessages.js';
 
 /** The admin types the code a new player shows, names the screen and picks its site. */
 export function PairingForm({ api, sites, onPaired }: { api: HubApi; sites: string[]; onPaired(): void }) {
-  const { t } = useStrings();
+  const { t, lang } = useStrings();
   const [values, setValues] = useState({ code: '', screenId: '', name: '', site: '', timezone: 'Europe/Paris' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
@@ -20,7 +21,7 @@ export function PairingForm({ api, sites, onPaired }: { api: HubApi; sites: stri
     setDone(null);
     const found: Record<string, string> = {};
     // Each field's rule in the dashboard's language (the schemas' own messages are English).
-    const rule = (field: string, message: string): string => t.pairingRules[field] ?? message;
+    const rule = (field: string, message: string): string => t.pairingRules[field] ?? schemaMessage(lang, message);
     const code = PairingCode.safeParse(values.code);
     if (!code.success) found['code'] = rule('code', code.error.issues[0]?.message ?? '');
     const claim = PairingClaim.safeParse({ screenId: values.screenId, name: values.name, site: values.site, timezone: values.timezone });
@@ -34,7 +35,7 @@ export function PairingForm({ api, sites, onPaired }: { api: HubApi; sites: stri
       setValues((v) => ({ ...v, code: '', screenId: '', name: '' }));
       onPaired();
     } catch (failure) {
-      const message = failure instanceof Error ? failure.message : String(failure);
+      const message = failureText(lang, failure);
       // The hub names the field first (`code: …`, `id: …`).
       const field = /^(code|id|screenId|name|site|timezone):/.exec(message)?.[1];
       setErrors({ [field === 'id' ? 'screenId' : (field ?? 'code')]: failure instanceof ApiFailure ? message.replace(/^\w+: /, '') : message });

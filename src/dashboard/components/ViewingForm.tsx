@@ -5,10 +5,11 @@ import { formatPath } from '../../shared/validationError.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { Field } from './Field.js';
+import { failureText, schemaMessage, zodErrorsIn } from '../schemaMessages.js';
 
 /** A screen's size and farthest reading distance: the playlist editor then checks character height for it. */
 export function ViewingForm({ api, screen, onSaved }: { api: HubApi; screen: ScreenState; onSaved: () => void }) {
-  const { t } = useStrings();
+  const { t, lang } = useStrings();
   const [diagonal, setDiagonal] = useState(screen.viewing ? String(screen.viewing.diagonalInches) : '');
   const [distance, setDistance] = useState(screen.viewing ? String(screen.viewing.distanceM) : '');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -25,17 +26,17 @@ export function ViewingForm({ api, screen, onSaved }: { api: HubApi; screen: Scr
       setNote(t.viewingSaved);
       onSaved();
     } catch (failure) {
-      setErrors({ diagonalInches: failure instanceof Error ? failure.message : String(failure) });
+      setErrors({ diagonalInches: failureText(lang, failure) });
     }
   };
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     const number = (text: string) => (text.trim() === '' ? undefined : Number(text.replace(',', '.')));
-    const viewing = ScreenViewing.safeParse({ diagonalInches: number(diagonal), distanceM: number(distance) });
+    const viewing = ScreenViewing.safeParse({ diagonalInches: number(diagonal), distanceM: number(distance) }, zodErrorsIn(lang));
     if (!viewing.success) {
       const found: Record<string, string> = {};
-      for (const issue of viewing.error.issues) found[formatPath(issue.path)] ??= issue.message;
+      for (const issue of viewing.error.issues) found[formatPath(issue.path)] ??= schemaMessage(lang, issue.message);
       setErrors(found);
       return;
     }

@@ -8,10 +8,11 @@ import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { usePoll } from '../usePoll.js';
+import { failureText } from '../schemaMessages.js';
 
 /** The signed-in user: their roles, their API tokens (made, shown once, revoked), sign-out everywhere. */
 export function AccountPage({ api, state, onSignedOutEverywhere }: { api: HubApi; state: SessionState; onSignedOutEverywhere(): void }) {
-  const { t, locale } = useStrings();
+  const { t, lang, locale } = useStrings();
   const { run, failure } = useAction();
   const tokens = usePoll(() => api.get('/api/tokens', ApiTokenList), null, [api]);
   const [name, setName] = useState('');

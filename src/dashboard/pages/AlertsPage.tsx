@@ -11,11 +11,12 @@ import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { useCan } from '../permissions.js';
 import { usePoll } from '../usePoll.js';
+import { failureText, schemaMessage, zodErrorsIn } from '../schemaMessages.js';
 
 /** Send an info or urgent alert to a site or a screen, see which screens got it, clear it. */
 export function AlertsPage({ api }: { api: HubApi }) {
   const can = useCan();
-  const { t, locale } = useStrings();
+  const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const alerts = usePoll(() => api.get('/api/alerts', AlertList), 3_000, [api]);
   const [level, setLevel] = useState<'info' | 'urgent'>('info');
@@ -35,10 +36,10 @@ export function AlertsPage({ api }: { api: HubApi }) {
       text,
       until: Number.isFinite(duration) && duration > 0 ? toUtcTime(Date.now() + duration * 60_000) : 'invalid',
       target: chosenTarget(target, screens.data?.screens ?? []),
-    });
+    }, zodErrorsIn(lang));
     if (!request.success) {
       const found: Record<string, string> = {};
-      for (const issue of request.error.issues) found[formatPath(issue.path).split('.')[0]!] ??= issue.message;
+      for (const issue of request.error.issues) found[formatPath(issue.path).split('.')[0]!] ??= schemaMessage(lang, issue.message);
       setErrors(found);
       return;
     }
@@ -49,7 +50,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
       setText('');
       alerts.refresh();
     } catch (failure) {
-      setErrors({ text: failure instanceof Error ? failure.message : String(failure) });
+      setErrors({ text: failureText(lang, failure) });
     }
   };
 

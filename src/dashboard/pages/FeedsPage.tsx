@@ -9,10 +9,11 @@ import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { useCan } from '../permissions.js';
 import { usePoll } from '../usePoll.js';
+import { failureText, schemaMessage, zodErrorsIn } from '../schemaMessages.js';
 
 /** Subscribe a site to a CAP alert feed or a news feed (for a ticker zone), see each feed's last poll, poll now, remove. */
 export function FeedsPage({ api }: { api: HubApi }) {
-  const { t, locale } = useStrings();
+  const { t, lang, locale } = useStrings();
   const can = useCan();
   const feeds = usePoll(() => api.get('/api/feeds', FeedList), 5_000, [api]);
   const [kind, setKind] = useState<FeedKind>('cap');
@@ -31,10 +32,10 @@ export function FeedsPage({ api }: { api: HubApi }) {
       url: fields.url,
       everyMinutes: Number(fields.every),
       ...(kind === 'news' ? { news: { zone: fields.zone } } : {}),
-    });
+    }, zodErrorsIn(lang));
     if (!request.success) {
       const found: Record<string, string> = {};
-      for (const issue of request.error.issues) found[formatPath(issue.path).split('.')[0]!] ??= issue.message;
+      for (const issue of request.error.issues) found[formatPath(issue.path).split('.')[0]!] ??= schemaMessage(lang, issue.message);
       setErrors(found);
       return;
     }
@@ -46,7 +47,7 @@ export function FeedsPage({ api }: { api: HubApi }) {
       setFields((f) => ({ ...f, id: '', url: '' }));
       feeds.refresh();
     } catch (failure) {
-      setErrors({ id: failure instanceof Error ? failure.message : String(failure) });
+      setErrors({ id: failureText(lang, failure) });
     }
   };
 

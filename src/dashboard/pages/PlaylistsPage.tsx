@@ -17,6 +17,7 @@ import { useStrings } from '../i18n.js';
 import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { usePoll } from '../usePoll.js';
+import { failureText } from '../schemaMessages.js';
 
 /**
  * Edit or load playlists (checked as you type, QR codes previewed), pick or edit their layout, upload
@@ -41,11 +42,11 @@ function captionLang(name: string): string {
 }
 
 export function PlaylistsPage({ api }: { api: HubApi }) {
-  const { t } = useStrings();
+  const { t, lang } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
   const [text, setText] = useState(STARTER);
-  const draft = useMemo(() => readDraft(text), [text]);
+  const draft = useMemo(() => readDraft(text, lang), [text, lang]);
   const [target, setTarget] = useState<TargetChoice>({ kind: 'screen', id: '' });
   // As the CLI's (`--replace`): a push adds to what the target plays unless asked to replace it.
   const [replace, setReplace] = useState(false);
@@ -53,7 +54,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const [media, setMedia] = useState<{ file: File; stored: MediaStored } | null>(null);
   const [layoutChoice, setLayoutChoice] = useState<LayoutChoice>({ mode: 'keep' });
   const [services, setServices] = useState('');
-  const layoutReading = useMemo(() => (layoutChoice.mode === 'edit' ? readLayout(layoutChoice.fields, draft.ok ? draft.playlists : null) : null), [layoutChoice, draft]);
+  const layoutReading = useMemo(() => (layoutChoice.mode === 'edit' ? readLayout(layoutChoice.fields, draft.ok ? draft.playlists : null, lang) : null), [layoutChoice, draft, lang]);
   const layoutReady = layoutReading === null || layoutReading.ok;
   /** What the push sends as `layout`: absent (keep), null (remove) or the layout edited. */
   const layoutToPush: Layout | null | undefined = layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined;
@@ -99,7 +100,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       setMediaNote({ ok: true, text: `${t.mediaUploaded} : ${stored.sha256.slice(0, 12)}… (${stored.bytes} o)` });
     } catch (failure) {
       setMedia(null);
-      setMediaNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+      setMediaNote({ ok: false, text: failureText(lang, failure) });
     }
   };
 
@@ -136,7 +137,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       const result = await api.send('POST', '/api/playlists', body, PushResult);
       setPushNote({ ok: true, text: `${t.pushed} : ${result.screens.map((s) => `${s.id} (${s.revision?.slice(0, 8) ?? '–'})`).join(', ')}` });
     } catch (failure) {
-      setPushNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+      setPushNote({ ok: false, text: failureText(lang, failure) });
     }
   };
 
@@ -148,7 +149,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     try {
       set = await api.get(`/api/screens/${encodeURIComponent(chosen.screen)}/playlists`, ScreenSet);
     } catch (failure) {
-      setPushNote({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+      setPushNote({ ok: false, text: failureText(lang, failure) });
       return;
     }
     if (set.playlists.length > 0) setText(JSON.stringify(set.playlists.length === 1 ? set.playlists[0] : set.playlists, null, 2));

@@ -11,11 +11,12 @@ import { kindLabel, LayoutPreview } from '../components/LayoutPicker.js';
 import { ViewingForm } from '../components/ViewingForm.js';
 import { ago, dateTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
-import { useStrings, type Label, type Strings } from '../i18n.js';
+import { useStrings, type Label, type Lang, type Strings } from '../i18n.js';
 import { useCan } from '../permissions.js';
 import { fieldsOf } from '../layoutDraft.js';
 import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
+import { failureText, hubMessage, zodErrorsIn } from '../schemaMessages.js';
 
 const COMMANDS: { type: CommandType; label: Label }[] = [
   { type: 'identify', label: 'cmdIdentify' },
@@ -28,7 +29,7 @@ const COMMANDS: { type: CommandType; label: Label }[] = [
 /** One screen: its state and layout, its last screenshot, and the commands of `/api/commands`. */
 export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
   const can = useCan();
-  const { t, locale } = useStrings();
+  const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), SCREENS_POLL_MS, [api]);
   const screen = screens.data?.screens.find((s) => s.id === id) ?? null;
   const set = usePoll(() => api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet), SCREENS_POLL_MS, [api, id]);
@@ -63,7 +64,7 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
       setResult({ ok: answer.ok, text: answer.ok ? `${t.commandDone} : ${type}` : `${t.commandFailed} : ${answer.error ?? type}` });
       if (type === 'screenshot' && answer.ok) setShotVersion((n) => n + 1);
     } catch (failure) {
-      setResult({ ok: false, text: `${t.commandFailed} : ${failure instanceof Error ? failure.message : String(failure)}` });
+      setResult({ ok: false, text: `${t.commandFailed} : ${failureText(lang, failure)}` });
     } finally {
       setBusy(null);
     }
@@ -192,7 +193,7 @@ function powerSummary(power: PowerSchedule | null, t: Strings, locale: string): 
 
 /** The screen's stated wattage, for the energy saved while it sleeps. */
 function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts: number | null; onSaved: () => void }) {
-  const { t } = useStrings();
+  const { t, lang } = useStrings();
   const [value, setValue] = useState(watts === null ? '' : String(watts));
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const save = async (): Promise<void> => {
@@ -201,7 +202,7 @@ function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts
       setMessage({ ok: true, text: t.saved });
       onSaved();
     } catch (failure) {
-      setMessage({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+      setMessage({ ok: false, text: failureText(lang, failure) });
     }
   };
   return (
@@ -231,34 +232,34 @@ function WattsForm({ api, id, watts, onSaved }: { api: HubApi; id: string; watts
 /** A schedule to start from: weekdays 08:30–12:00 and 13:30–17:30. */
 const EXAMPLE_POWER: PowerSchedule = { open: [{ days: [1, 2, 3, 4, 5], hours: [{ start: '08:30', end: '12:00' }, { start: '13:30', end: '17:30' }] }], wakeBeforeMinutes: 5 };
 
-function parsePower(text: string): { ok: true; power: PowerSchedule } | { ok: false; error: string } {
+function parsePower(text: string, lang: Lang): { ok: true; power: PowerSchedule } | { ok: false; error: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     return { ok: false, error: `JSON : ${error instanceof Error ? error.message : String(error)}` };
   }
-  const parsed = PowerSchedule.safeParse(raw);
-  return parsed.success ? { ok: true, power: parsed.data } : { ok: false, error: formatIssues(parsed.error) };
+  const parsed = PowerSchedule.safeParse(raw, zodErrorsIn(lang));
+  return parsed.success ? { ok: true, power: parsed.data } : { ok: false, error: hubMessage(lang, formatIssues(parsed.error)) };
 }
 
 /** The opening hours of this screen or of its whole site, edited as JSON, checked as typed (the field's path named). */
 function PowerScheduleEditor({ api, screenId, site, current, onSent }: { api: HubApi; screenId: string; site: string; current: PowerSchedule | null | undefined; onSent: () => void }) {
-  const { t } = useStrings();
+  const { t, lang } = useStrings();
   const [text, setText] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   // Filled once from what the screen has (or an example), then left to the admin.
   useEffect(() => {
     if (text === null && current !== undefined) setText(JSON.stringify(current ?? EXAMPLE_POWER, null, 2));
   }, [current, text]);
-  const draft = parsePower(text ?? '');
+  const draft = parsePower(text ?? '', lang);
   const send = async (target: Target, power: PowerSchedule | null): Promise<void> => {
     try {
       const result = await api.send('PUT', '/api/power/schedule', { target, power }, PowerScheduleResult);
       setMessage({ ok: true, text: t.powerSent(result.screens.length) });
       onSent();
     } catch (failure) {
-      setMessage({ ok: false, text: failure instanceof Error ? failure.message : String(failure) });
+      setMessage({ ok: false, text: failureText(lang, failure) });
     }
   };
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { SessionState, SignInOptions } from '../../shared/accounts.js';
 import { ApiFailure, HubApi, type Credentials } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
+import { failureText } from '../schemaMessages.js';
 
 export interface SignedIn {
   credentials: Credentials;
@@ -17,7 +18,7 @@ async function postJson(path: string, body: unknown): Promise<Response> {
  * has one), or with an API token (scripts' tokens, the admin token of hubs before accounts).
  */
 export function SignIn({ onSignedIn }: { onSignedIn(signedIn: SignedIn): void }) {
-  const { t } = useStrings();
+  const { t, lang } = useStrings();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [accountError, setAccountError] = useState<string | null>(null);
@@ -51,7 +52,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(signedIn: SignedIn): void })
         onSignedIn({ credentials: { csrf: state.csrfToken ?? '' }, state });
       }
     } catch (failure) {
-      setAccountError(failure instanceof Error ? failure.message : String(failure));
+      setAccountError(failureText(lang, failure));
     } finally {
       setBusy(false);
     }
@@ -66,7 +67,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(signedIn: SignedIn): void })
       const state = await new HubApi(credentials).get('/api/session', SessionState);
       onSignedIn({ credentials, state });
     } catch (failure) {
-      setError(failure instanceof ApiFailure && failure.status === 401 ? t.badToken : failure instanceof Error ? failure.message : String(failure));
+      setError(failure instanceof ApiFailure && failure.status === 401 ? t.badToken : failureText(lang, failure));
     } finally {
       setBusy(false);
     }

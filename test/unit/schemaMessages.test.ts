@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readLayout, fieldsOf } from '../../src/dashboard/layoutDraft.js';
+import { readDraft } from '../../src/dashboard/playlistDraft.js';
+import { FRENCH, hubMessage, schemaMessage } from '../../src/dashboard/schemaMessages.js';
+import { layoutPreset } from '../../src/shared/layoutPresets.js';
+import { PowerSchedule } from '../../src/shared/powerSchedule.js';
+import { formatIssues } from '../../src/shared/validationError.js';
+
+/**
+ * The dashboard says the schemas' messages in French: every message of the schemas it parses with
+ * (and that the hub answers with) has its French text, and none is kept for a message that is gone.
+ */
+
+/** The schemas whose messages reach the dashboard's pages (its forms, its editors, the hub's refusals). */
+const SCHEMA_FILES = ['playlist', 'layout', 'powerSchedule', 'feeds', 'ids', 'pairing', 'adminApi', 'accounts', 'access', 'protocol'];
+
+/**
+ * Each message as `FRENCH` keys it: on each line of code that gives an error or a message (or says
+ * "expected …"), each quoted text with a space in it, `${…}` written `{}`. Comments are skipped.
+ */
+function messagesOf(source: string): string[] {
+  const found = new Set<string>();
+  const literal = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+  for (const line of source.split('\n')) {
+    if (/^\s*(\*|\/\/|\/\*)/.test(line)) continue;
+    if (!/addIssue\(|error:|message:|'expected |`expected |`not a /.test(line)) continue;
+    for (const [quoted] of line.matchAll(literal)) {
+      const text = quoted.slice(1, -1).replace(/\\'/g, "'").replace(/\$\{[^}]*\}/g, '{}');
+      if (text.includes(' ')) found.add(text);
+    }
+  }
+  return [...found];
+}
+
+const schemaMessages = SCHEMA_FILES.flatMap((name) => messagesOf(readFileSync(new URL(`../../src/shared/${name}.ts`, import.meta.url), 'utf8')));
+
+describe('the schemas’ messages in the dashboard’s French', () => {
+  it('has a French text for each message of the schemas the dashboard shows', () => {
+    expect(schemaMessages.length).toBeGreaterThan(160);
+    const missing = schemaMessages.filter((message) => !(message in FRENCH));
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps no French text for a message the schemas no longer have', () => {
+    const known = new Set(schemaMessages);
+    expect(Object.keys(FRENCH).filter((key) => !known.has(key))).toEqual([]);
+  });
+
+  it('says a playlist draft’s problems in French, zod’s own ones included, and in English when asked', () => {
+    const text = JSON.stringify({
+      id: 'accueil',
+      items: [
+        { id: 'a', type: 'image', duration: 0, src: 'https://example.org/a.png', sha256: 'abc', alt: 12 },
+        { id: 'a', type: 'text', duration: 8, title: '' },
+        { id: 'q', type: 'gif' },
+      ],
+    });
+    const fr = readDraft(text, 'fr');
+    const en = readDraft(text, 'en');
+    if (fr.ok || en.ok) throw new Error('expected the draft to be refused');
+    expect(fr.issues.map((issue) => issue.path)).toEqual(en.issues.map((issue) => issue.path));
+    const said = Object.fromEntries(fr.issues.map((issue) => [issue.path, issue.message]));
+    expect(said['items[0].sha256']).toBe('attendu : 64 caractères hexadécimaux');
+    expect(said['items[0].duration']).toBe('attendu : une durée en secondes > 0');
+    expect(said['items[1].title']).toBe('attendu : un titre non vide');
+    expect(said['items[2].type']).toBe('attendu : un type parmi image, video, text, wait');
+    // No message of ours for `alt`: zod's own, from its French locale.
+    expect(said['items[0].alt']).toMatch(/^Entrée invalide/);
+    for (const issue of fr.issues) expect(issue.message).not.toMatch(/expected|Invalid/);
+    expect(Object.fromEntries(en.issues.map((issue) => [issue.path, issue.message]))['items[0].sha256']).toBe('expected 64 hex characters');
+  });
+
+  it('says a playlist id given twice with the id, and a layout’s names with their own words', () => {
+    const twice = readDraft(JSON.stringify([{ id: 'p', items: [] }, { id: 'p', items: [] }]), 'fr');
+    expect(twice.ok ? [] : twice.issues).toEqual([{ path: '[1].id', message: 'identifiant de liste « p » en double' }]);
+
+    const fields = { ...fieldsOf(layoutPreset('carrousel-file').make(['etat-civil'])), serviceNames: 'etat-civil = Service de l’état civil et des affaires générales', counterNames: 'box 4 = Box 4' };
+    const reading = readLayout(fields, null, 'fr');
+    expect(reading.ok ? [] : reading.issues.map((issue) => issue.message)).toEqual([
+      'etat-civil : attendu : un nom de service d’au plus 24 caractères (il se lit de l’autre bout de la salle)',
+      'box 4 : pas un identifiant de guichet (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)',
+    ]);
+    const lines = readLayout({ ...fields, serviceNames: 'etat-civil = État civil\n= Accueil' , counterNames: '' }, null, 'fr');
+    expect(lines.ok ? [] : lines.issues.map((issue) => issue.message)).toEqual(['ligne 2 : pas d’identifiant avant « = »']);
+  });
+
+  it('says a hub’s refusal problem by problem, paths kept, and leaves what is none of the schemas’ as it is', () => {
+    const refused = PowerSchedule.safeParse({ open: [{ days: [8], hours: [{ start: '8h', end: '17:30' }] }], wakeBeforeMinutes: -1 });
+    if (refused.success) throw new Error('expected the schedule to be refused');
+    const line = formatIssues(refused.error);
+    expect(line).toContain('open[0].days[0]: expected an ISO weekday 1 (Monday) to 7 (Sunday)');
+    const said = hubMessage('fr', line);
+    expect(said).toContain('open[0].days[0] : attendu : un jour de 1 (lundi) à 7 (dimanche)');
+    expect(said).toContain('open[0].hours[0].start : attendu : une heure locale comme 08:30 (de 00:00 à 24:00)');
+    expect(said).toContain('wakeBeforeMinutes : attendu : des minutes ≥ 0');
+    expect(said.split(' ; ')).toHaveLength(refused.error.issues.length);
+    expect(hubMessage('en', line)).toBe(line);
+    expect(hubMessage('fr', 'screen accueil-9 is not paired')).toBe('screen accueil-9 is not paired');
+    expect(schemaMessage('fr', 'expected at most 100 counter names')).toBe('attendu : au plus 100 noms de guichets');
+  });
+});
