@@ -9,7 +9,7 @@ import type { Lang } from './i18n.js';
  * message of the schemas the dashboard parses with (and the hub answers with) and fails on one
  * missing here. What zod says itself (a wrong type, an unknown key) comes from zod's French locale.
  */
-type French = string | ((...values: string[]) => string);
+export type French = string | ((...values: string[]) => string);
 
 /** The two words `layout.ts` puts in its services' and counters' messages. */
 const NAMED: Record<string, { the: string; word: string; plural: string }> = {
@@ -210,30 +210,39 @@ interface Template {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Exact texts by key; templates tried in order, the longest key first (the most specific). */
-const exact = new Map<string, French>();
-const templates: Template[] = [];
-for (const [key, french] of Object.entries(FRENCH)) {
-  if (key.includes('{}')) templates.push({ pattern: new RegExp(`^${key.split('{}').map(escape).join('(.+?)')}$`), french });
-  else exact.set(key, french);
-}
-templates.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
-
 function fill(french: French, values: string[]): string {
   if (typeof french === 'function') return french(...values);
   return french.replace(/\{(\d)\}/g, (_, n: string) => values[Number(n) - 1] ?? '');
 }
 
+/**
+ * A table's texts found by their English: exact texts by key, then templates (`{}` for a value,
+ * possibly empty) tried the longest key first, the most specific. Undefined for a text not in it.
+ */
+export function translatorOf(table: Record<string, French>): (english: string) => string | undefined {
+  const exact = new Map<string, French>();
+  const templates: Template[] = [];
+  for (const [key, french] of Object.entries(table)) {
+    if (key.includes('{}')) templates.push({ pattern: new RegExp(`^${key.split('{}').map(escape).join('(.*?)')}$`), french });
+    else exact.set(key, french);
+  }
+  templates.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
+  return (english) => {
+    const known = exact.get(english);
+    if (known !== undefined) return fill(known, []);
+    for (const { pattern, french } of templates) {
+      const match = pattern.exec(english);
+      if (match) return fill(french, match.slice(1));
+    }
+    return undefined;
+  };
+}
+
+const inFrench = translatorOf(FRENCH);
+
 /** One schema message in the dashboard's language (unchanged when English, or when it is none of the schemas'). */
 export function schemaMessage(lang: Lang, message: string): string {
-  if (lang !== 'fr') return message;
-  const known = exact.get(message);
-  if (known !== undefined) return fill(known, []);
-  for (const { pattern, french } of templates) {
-    const match = pattern.exec(message);
-    if (match) return fill(french, match.slice(1));
-  }
-  return message;
+  return lang === 'fr' ? (inFrench(message) ?? message) : message;
 }
 
 /**

@@ -203,6 +203,8 @@ describe('dashboard: accounts', () => {
     await page.selectOption('#audit-action', 'session.signin-failed');
     await expect.poll(async () => [...new Set(await page.$$eval('tr[data-audit-action]', (rows) => rows.map((row) => row.getAttribute('data-audit-action'))))]).toEqual(['session.signin-failed']);
     expect(await page.textContent('tbody')).toContain('email:dsi@mairie.fr');
+    // Its detail in the page's language (the hub writes `wrong password`; the CSV keeps it so).
+    expect(await page.textContent('tr[data-audit-action="session.signin-failed"] td:nth-child(5)')).toContain('mot de passe incorrect');
     // The action in words (French first), its id beside it for the logs and the CSV; the filter's choices in words too.
     expect(await page.textContent('tr[data-audit-action="session.signin-failed"] td:nth-child(3)')).toBe('Connexion refuséesession.signin-failed');
     expect(await page.textContent('#audit-action option[value="session.signin-failed"]')).toBe('Connexion refusée');

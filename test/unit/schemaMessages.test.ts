@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_DETAILS_FR, auditDetail } from '../../src/dashboard/auditDetails.js';
 import { readLayout, fieldsOf } from '../../src/dashboard/layoutDraft.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
 import { FRENCH, hubMessage, schemaMessage } from '../../src/dashboard/schemaMessages.js';
@@ -98,5 +99,48 @@ describe('the schemas’ messages in the dashboard’s French', () => {
     expect(hubMessage('en', line)).toBe(line);
     expect(hubMessage('fr', 'screen accueil-9 is not paired')).toBe('screen accueil-9 is not paired');
     expect(schemaMessage('fr', 'expected at most 100 counter names')).toBe('attendu : au plus 100 noms de guichets');
+  });
+});
+
+/** The hub's source files, every one under src/hub. */
+function hubSources(dir = new URL('../../src/hub/', import.meta.url)): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? hubSources(new URL(`${entry.name}/`, dir)) : entry.name.endsWith('.ts') ? [readFileSync(new URL(entry.name, dir), 'utf8')] : [],
+  );
+}
+
+/** What the hub writes as an audit entry's detail: the quoted texts of each entry's `detail:` (and of a user change's parts). */
+function auditDetailsOf(sources: string[]): string[] {
+  const found = new Set<string>();
+  const literal = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+  for (const line of sources.flatMap((source) => source.split('\n'))) {
+    const at = line.includes("action: '") ? line.indexOf('detail:') : line.indexOf('changes.push(');
+    if (at < 0) continue;
+    for (const [quoted] of line.slice(at).split(/ \}/)[0]!.matchAll(literal)) {
+      const text = quoted.slice(1, -1).replace(/\$\{[^}]*\}/g, '{}');
+      if (/[a-z]/.test(text)) found.add(text);
+    }
+  }
+  return [...found];
+}
+
+describe('the journal’s details in the dashboard’s French', () => {
+  const details = auditDetailsOf(hubSources());
+  // The session's `how` (access.ts: 'password' | 'oidc') is a variable, not a text on the entry's line.
+  const written = [...details, 'password', 'oidc'];
+
+  it('has a French text for each detail the hub writes, and none for a detail it no longer writes', () => {
+    expect(details.length).toBeGreaterThan(15);
+    expect(written.filter((detail) => !(detail in AUDIT_DETAILS_FR))).toEqual([]);
+    expect(Object.keys(AUDIT_DETAILS_FR).filter((key) => !written.includes(key))).toEqual([]);
+  });
+
+  it('says a detail whole or part by part, values kept; data and English as they are', () => {
+    expect(auditDetail('fr', 'password reset; 2 other session(s) ended')).toBe('mot de passe réinitialisé ; 2 autre(s) session(s) fermée(s)');
+    expect(auditDetail('fr', 'password reset; 0 session(s) ended')).toBe('mot de passe réinitialisé ; 0 session(s) fermée(s)');
+    expect(auditDetail('fr', 'name: Léa -> Léa Martin; disabled')).toBe('nom : Léa → Léa Martin ; désactivé');
+    expect(auditDetail('fr', 'image/png, 48213 bytes')).toBe('image/png, 48213 octets');
+    expect(auditDetail('fr', 'Accueil RDC')).toBe('Accueil RDC');
+    expect(auditDetail('en', 'throttled')).toBe('throttled');
   });
 });

@@ -8,13 +8,14 @@ import { dateTime } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { usePoll } from '../usePoll.js';
+import { auditDetail } from '../auditDetails.js';
 
 const PERIODS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, all: null } as const;
 type Period = keyof typeof PERIODS;
 
 /** The audit log (administrators only): who did what, when, to which target, before and after; filters and CSV export. */
 export function AuditPage({ api }: { api: HubApi }) {
-  const { t, locale } = useStrings();
+  const { t, locale, lang } = useStrings();
   const [period, setPeriod] = useState<Period>('week');
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
@@ -107,7 +108,7 @@ export function AuditPage({ api }: { api: HubApi }) {
                   {entry.before ?? '-'} → {entry.after ?? '-'}
                 </code>
               ) : null}
-              {entry.detail ? <div className="small">{entry.detail}</div> : null}
+              {entry.detail ? <div className="small">{auditDetail(lang, entry.detail)}</div> : null}
             </td>
           </tr>
         ))}
