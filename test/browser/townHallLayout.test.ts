@@ -95,6 +95,10 @@ describe('the town hall layout', () => {
       expect((await covered()).calls).toBeGreaterThan(0);
       const withBand = await layoutProblems(page, minCapPx);
       expect(withBand.problems).toEqual([]);
+      // The band's own words, its label too, legible from 4 m (capitals are 0.67 em in Atkinson Hyperlegible).
+      const bandFonts = await page.$$eval('[data-alert-id="titres-16h"] .alert-title, [data-alert-id="titres-16h"] .alert-text', (els) => els.map((el) => parseFloat(getComputedStyle(el).fontSize)));
+      expect(bandFonts).toHaveLength(2);
+      expect(Math.min(...bandFonts) * 0.67).toBeGreaterThanOrEqual(minCapPx);
       await page.screenshot({ path: resolve(SHOTS, `info-${width}x${height}.png`) });
       expect(await (await hub.screen(screenId)).timeout(10_000).emitWithAck('alert:clear', { id: 'titres-16h' })).toEqual({ ok: true });
       await page.waitForFunction(() => !document.querySelector('[data-alert-id]'));
