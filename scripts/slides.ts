@@ -71,8 +71,23 @@ export const slides: Slide[] = [
   },
 ];
 
+/**
+ * French typography's non-breaking spaces, so that a line never breaks inside a time or a number
+ * ("17 h" / "00" was seen on the opening hours' slide): "8 h 30", "9 h", a range of hours
+ * ("13 h 30 – 17 h 00"), a phone number's pairs, and before : ; ! ?
+ */
+export function frenchSpacing(text: string): string {
+  return text
+    .replace(/(\d) h(?=[ ,.)]|$)/g, '$1\u00a0h')
+    .replace(/(\d\u00a0h) (\d{2})\b/g, '$1\u00a0$2')
+    .replace(/\b(\d{2}) (?=\d{2}\b)/g, '$1\u00a0')
+    // After a dash a line may break even before a no-break space (Unicode's rule LB12a): a word joiner holds it.
+    .replace(/(\d|\bh) – (?=\d)/g, '$1\u00a0–\u2060\u00a0')
+    .replace(/ ([:;!?])/g, '\u00a0$1');
+}
+
 export function slideHtml(slide: Slide, fontDir: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const esc = (s: string) => frenchSpacing(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>
 @font-face { font-family: AH; font-weight: 400; src: url('file://${fontDir}/atkinson-hyperlegible-latin-400-normal.woff2'); }
 @font-face { font-family: AH; font-weight: 700; src: url('file://${fontDir}/atkinson-hyperlegible-latin-700-normal.woff2'); }
