@@ -9,10 +9,17 @@ import { instantOfLocal, instantsOfWallTime, localParts, minuteOfLocalTime, MS_P
  * instant at which the answer can change by schedule.
  */
 
-/** Where each playlist's rotation stands: the last playlist played and each one's next item index. */
+/**
+ * Where each playlist's rotation stands: the last playlist played, each one's next item index and
+ * the item it took last. A playlist goes on after the item it took last while that item is still
+ * in it (the same set again, an item added); a new set whose playlist no longer has that item
+ * starts it from its first item (a playlist id used again for other items is a new playlist).
+ * `taken` is absent from rotations saved before it: their index is used.
+ */
 export const Rotation = z.object({
   last: z.string().nullable(),
   cursors: z.record(z.string(), z.number().int().nonnegative()),
+  taken: z.record(z.string(), z.string()).optional(),
 });
 export type Rotation = z.infer<typeof Rotation>;
 export const START_ROTATION: Rotation = { last: null, cursors: {} };
@@ -201,11 +208,19 @@ function pick(input: DecideInput, rotation: Rotation): Pick | null {
   return null;
 }
 
+/** The index a playlist's turn starts looking from (see Rotation). */
+function cursorOf(playlist: Playlist, rotation: Rotation): number {
+  const taken = rotation.taken?.[playlist.id];
+  if (taken === undefined) return (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
+  const at = playlist.items.findIndex((item) => item.id === taken);
+  return at < 0 ? 0 : (at + 1) % playlist.items.length;
+}
+
 function turn(layer: readonly Playlist[], input: DecideInput, rotation: Rotation): Pick | null {
   const lastIndex = layer.findIndex((p) => p.id === rotation.last);
   for (let k = 1; k <= layer.length; k++) {
     const playlist = layer[(lastIndex + k) % layer.length]!;
-    const cursor = (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
+    const cursor = cursorOf(playlist, rotation);
     const index = firstPlayable(playlist, cursor, input);
     if (index >= 0) return { playlist, item: playlist.items[index]!, index };
   }
@@ -231,7 +246,7 @@ function pickBehindShare(layer: readonly Playlist[], input: DecideInput, rotatio
     .filter((c) => c.deficit > 0)
     .sort((a, b) => b.deficit - a.deficit);
   for (const { playlist } of candidates) {
-    const cursor = (rotation.cursors[playlist.id] ?? 0) % playlist.items.length;
+    const cursor = cursorOf(playlist, rotation);
     const index = firstPlayable(playlist, cursor, input);
     if (index >= 0) return { playlist, item: playlist.items[index]!, index, byShare: true };
   }
@@ -242,6 +257,7 @@ export function advance(rotation: Rotation, taken: Pick): Rotation {
   return {
     last: taken.byShare ? rotation.last : taken.playlist.id,
     cursors: { ...rotation.cursors, [taken.playlist.id]: (taken.index + 1) % taken.playlist.items.length },
+    taken: { ...rotation.taken, [taken.playlist.id]: taken.item.id },
   };
 }
 

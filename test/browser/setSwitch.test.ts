@@ -177,6 +177,45 @@ describe('the first set of a fresh player', () => {
 });
 
 describe('a set from the hub whose taking over cannot be written', () => {
+  it('plays a playlist id used again for other items from its first item; the same items again go on where they stood', async () => {
+    const hub = await startStandInHub();
+    try {
+      const { context, page, errors } = await newPlayerPage(browser);
+      await page.clock.install();
+      await page.goto(playerUrl(site.url, hub.url, 'rotation-1', 'token'));
+      const screen = await hub.screen('rotation-1');
+      const set = (revision: string, ids: string[]) => ({ revision, playlists: [{ id: 'p', items: ids.map((id) => ({ id, type: 'text', duration: 5, title: id })) }] });
+      // Every item that comes on screen, in order.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { __seen: string[] }).__seen = seen;
+        new MutationObserver(() => {
+          const on = document.querySelector('[data-zone="main"] [data-item-id]:not([data-leaving])')?.getAttribute('data-item-id');
+          if (on && seen.at(-1) !== on) seen.push(on);
+        }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      });
+      const seen = () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen.join(' '));
+      expect(await pushSet(screen, set('rot1', ['a', 'b', 'c']))).toEqual({ ok: true });
+      await waitForItem(page, 'a', 20_000);
+      await page.clock.runFor(5_000);
+      await waitForItem(page, 'b');
+      // Another set: the same playlist id, other items. Before, it opened on `z` (the old index).
+      expect(await pushSet(screen, set('rot2', ['x', 'y', 'z']))).toEqual({ ok: true });
+      await waitForItem(page, 'x');
+      expect(await seen()).toMatch(/ b x$/);
+      // The same items with one more: on after the item played last.
+      await page.clock.runFor(5_000);
+      await waitForItem(page, 'y');
+      expect(await pushSet(screen, set('rot3', ['x', 'y', 'y2', 'z']))).toEqual({ ok: true });
+      await waitForItem(page, 'y2');
+      expect(await seen()).toMatch(/ b x y y2$/);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
+
   it('is acked ok, for it is stored (as pending): the old set plays on, and the new one takes over once the write goes through', async () => {
     const hub = await startStandInHub();
     try {

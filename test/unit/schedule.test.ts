@@ -75,6 +75,27 @@ describe('decide', () => {
     expect(sequence([p], wednesday10, 7)).toEqual(['a1', 'a2', 'a3', 'a1', 'a2', 'a3', 'a1']);
   });
 
+  it('starts a new set’s playlist from its first item when its id is used again for other items; goes on where the same items stood', () => {
+    const play = (playlists: Playlist[], rotation: Rotation, count: number) => {
+      const shown: string[] = [];
+      for (let k = 0; k < count; k++) {
+        const d = decide({ playlists, timezone: PARIS, now: wednesday10, rotation });
+        shown.push(d.now!.item.id);
+        rotation = d.rotation;
+      }
+      return { shown, rotation };
+    };
+    const first = play([playlist({ id: 'p', items: [text('a'), text('b'), text('c')] })], START_ROTATION, 2);
+    expect(first.shown).toEqual(['a', 'b']);
+    // Another set, the same playlist id, other items: from its first item (it opened on `z` before).
+    expect(play([playlist({ id: 'p', items: [text('x'), text('y'), text('z')] })], first.rotation, 3).shown).toEqual(['x', 'y', 'z']);
+    // The same items again (a set pushed again, or an item added): on after the item played last.
+    expect(play([playlist({ id: 'p', items: [text('a'), text('b'), text('c')] })], first.rotation, 2).shown).toEqual(['c', 'a']);
+    expect(play([playlist({ id: 'p', items: [text('new'), text('a'), text('b'), text('c')] })], first.rotation, 2).shown).toEqual(['c', 'new']);
+    // A rotation saved before `taken` (its index only) goes on from its index.
+    expect(play([playlist({ id: 'p', items: [text('a'), text('b'), text('c')] })], { last: 'p', cursors: { p: 2 } }, 2).shown).toEqual(['c', 'a']);
+  });
+
   it('round-robins item by item among equal priorities', () => {
     const a = playlist({ id: 'a', items: [text('a1'), text('a2'), text('a3')] });
     const b = playlist({ id: 'b', items: [text('b1')] });
