@@ -106,7 +106,10 @@ export class ScreenChannel {
       const address = this.trustProxy && first ? first : socket.handshake.address;
       const auth: Record<string, unknown> = typeof socket.handshake.auth === 'object' && socket.handshake.auth ? socket.handshake.auth : {};
       // Another protocol is answered as such whatever the address did before (§3): it is no token guess.
-      if (auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
+      // No protocol at all (no auth, or only a token) is first a question of credentials: a bad or missing
+      // token is `unauthorized`, as §3 says of a bad token; a screen's good token without it, `unsupported-protocol`.
+      const protocolGiven = auth['protocol'] !== undefined;
+      if (protocolGiven && auth['protocol'] !== PROTOCOL_VERSION) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
       // A screen id that is no id (§3's ids) names no screen: refused without a database read (PostgreSQL would fail on a NUL in it).
       const credentials = Id.safeParse(auth['screenId']).success && typeof auth['token'] === 'string' ? { screenId: auth['screenId'] as string, token: auth['token'] } : undefined;
       const limited = this.handshakes.refusal(address, Date.now(), credentials);
@@ -118,6 +121,7 @@ export class ScreenChannel {
             this.handshakes.failed(address, Date.now());
             return this.refuse(next, AUTH_ERRORS.unauthorized);
           }
+          if (!protocolGiven) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
           this.handshakes.accepted(credentials);
           (socket.data as { screen?: ScreenInfo }).screen = screen;
           next();

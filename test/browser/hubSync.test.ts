@@ -162,6 +162,11 @@ describe('push and proof of play through a real hub', () => {
     expect(await tryAuth({ screenId: 'accueil-3', token: 'wrong', protocol: 1, version: 't' })).toBe('unauthorized');
     expect(await tryAuth({ screenId: 'nobody', token, protocol: 1, version: 't' })).toBe('unauthorized');
     expect(await tryAuth({ screenId: 'accueil-3', token, protocol: 2, version: 't' })).toBe('unsupported-protocol');
+    // No protocol: a missing or bad token is still unauthorized; a good token without the protocol, unsupported-protocol.
+    expect(await tryAuth({})).toBe('unauthorized');
+    expect(await tryAuth({ screenId: 'accueil-3', token: 'wrong' })).toBe('unauthorized');
+    expect(await tryAuth({ screenId: 'accueil-3', token })).toBe('unsupported-protocol');
+    expect(await tryAuth({ screenId: 'accueil-3', token: 'wrong', protocol: 2, version: 't' })).toBe('unsupported-protocol');
     expect(await tryAuth({ screenId: 'accueil-3', token, protocol: 1, version: 't' })).toBe('connected');
 
     // A player with a wrong token plays its own content and is not counted online.

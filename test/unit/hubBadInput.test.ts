@@ -65,6 +65,15 @@ describe.each(ENGINES)('bad input on $engine', ({ db }) => {
   };
   const post = (events: unknown) => fetch(new URL('/api/sites/prefecture/queue', hub.url), { method: 'POST', headers: { authorization: `Bearer ${site.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
 
+  it('the queue intake takes JSON only: a body of another type, text included, is 415 and stores nothing', async () => {
+    const event = { type: 'issued', ticket: 'T1', service: 'titres', at: new Date().toISOString() };
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const answer = await fetch(new URL('/api/sites/prefecture/queue', hub.url), { method: 'POST', headers: { authorization: `Bearer ${site.token}`, 'content-type': type }, body: JSON.stringify({ events: [event] }) });
+      expect([type, answer.status]).toEqual([type, 415]);
+    }
+    expect(await (await post([event])).json()).toMatchObject({ stored: 1, duplicates: 0 });
+  });
+
   it('a NUL character in an impression is refused by its path (so the player sets that one aside), the rest of a batch then goes in; none stored twice', async () => {
     const socket = await screen();
     const good = impression(created.screen.id);

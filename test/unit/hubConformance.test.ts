@@ -91,11 +91,12 @@ describe('§3 as another peer reads it', () => {
     const started = (await anonymous<{ code: string; secret: string }>('POST', '/api/pairing')).body;
     const wrongSecret = await anonymous<{ error: string }>('GET', `/api/pairing/${started.code}?secret=not-it`);
     expect(wrongSecret.status).toBe(404);
-    expect(wrongSecret.body.error).toMatch(/^pairing: code \S+ is unknown or expired/);
+    expect(wrongSecret.body.error).toMatch(/^pairing: code is unknown or expired/);
+    // The same 404, body and all: nothing tells a code that exists from one that does not.
     for (const code of ['000000', '123456', 'ABC', 'ZZZZZZ', '%00', 'x'.repeat(90)]) {
       const answer = await anonymous<{ error: string }>('GET', `/api/pairing/${code}?secret=x`);
       expect(answer.status, code).toBe(404);
-      expect(answer.body.error, code).toMatch(/^pairing: code (\S+ )?is unknown or expired/);
+      expect(answer.body, code).toEqual(wrongSecret.body);
     }
   });
 

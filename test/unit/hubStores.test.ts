@@ -262,7 +262,7 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
   });
 
   it('alerts: created, replaced by id (acks reset), cleared once, active only for their target and until their end', async () => {
-    const { alerts } = await open();
+    const { alerts, screens } = await open();
     const created = await alerts.create({ id: 'panne', level: 'urgent', text: 'Panne', until: at(60), target: { site: 'mairie' } }, T0);
     expect(created).toEqual({ id: 'panne', level: 'urgent', text: 'Panne', until: at(60), target: { site: 'mairie' }, createdAt: at(0), clearedAt: null, acks: [] });
     await alerts.recordAck('panne', 'accueil', 'shown', T0 + 60_000);
@@ -289,6 +289,9 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect(await alerts.clearedFor(guichet, T0 + 6 * 60_000)).toEqual(['panne']);
     expect(await alerts.clearedFor({ id: 'hall', site: 'mairie' }, T0 + 6 * 60_000)).toEqual(['panne']);
     expect(await alerts.clearedFor({ id: 'ailleurs', site: 'prefecture' }, T0 + 6 * 60_000)).toEqual([]);
+    // A screen added after the clear never had the alert: it is sent no clear of it (its creation is the machine's clock, after T0).
+    await screens.add({ id: 'nouveau', name: 'Nouveau', site: 'mairie', timezone: 'Europe/Paris' });
+    expect(await alerts.clearedFor({ id: 'nouveau', site: 'mairie' }, T0 + 6 * 60_000)).toEqual([]);
     await alerts.recordAck('panne', 'guichet', 'cleared', T0 + 7 * 60_000);
     expect(await alerts.clearedFor(guichet, T0 + 8 * 60_000)).toEqual([]);
     expect(await alerts.clearedFor({ id: 'hall', site: 'mairie' }, T0 + 8 * 60_000)).toEqual(['panne']);
@@ -367,7 +370,12 @@ describe.each(ENGINES)('the hub stores on $engine', ({ location, raw }) => {
     expect((await rejection(pairings.claim(second.code, claim, T0 + 1000))).status).toBe(409);
     expect((await pairings.poll(second.code, second.secret, T0 + 2000)).status).toBe('waiting');
 
-    expect(await pairings.prune(T0 + 60 * 60_000)).toBe(2);
+    // A code claimed in its last seconds: its player, polling just after the code's 10 minutes, still takes its token.
+    const late = await pairings.start(T0);
+    expect(await pairings.claim(late.code, { screenId: 'tardif', name: 'Tardif', site: 'mairie' }, T0 + 9 * 60_000 + 59_000)).toMatchObject({ id: 'tardif' });
+    expect(await pairings.poll(late.code, late.secret, T0 + 10 * 60_000 + 5_000)).toMatchObject({ status: 'paired', screenId: 'tardif' });
+
+    expect(await pairings.prune(T0 + 60 * 60_000)).toBe(3);
     expect((await rejection(pairings.poll(second.code, second.secret, T0 + 3000))).status).toBe(404);
   });
 

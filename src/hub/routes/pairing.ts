@@ -5,6 +5,7 @@ import { PAIRING_BODY_BYTES, PAIRING_POLLS_PER_MINUTE, PAIRING_STARTS_PER_MINUTE
 import type { PairingStore } from '../stores/index.js';
 import { errors } from './apiDocs.js';
 import { HubError } from '../hubError.js';
+import { UNKNOWN_PAIRING } from '../stores/storeRules.js';
 
 export const CodeParam = z.object({ code: PairingCode });
 /** The code a screen polls: any text (one no screen could show is as unknown as any other: 404, §3). */
@@ -66,7 +67,7 @@ export const pairingRoutes: FastifyPluginAsync<{ pairings: PairingStore }> = asy
     // §3: an unknown code gets the same 404 as a wrong secret, also one no screen could show (not of the code's alphabet).
     const code = CodeParam.safeParse(request.params);
     // Not of the code's alphabet: no screen was shown it; not looked up, not echoed.
-    if (!code.success) throw new HubError(404, 'pairing: code is unknown or expired; ask for a new one');
+    if (!code.success) throw new HubError(404, UNKNOWN_PAIRING);
     // No secret, an empty one or several: a wrong secret, which the store answers with its 404.
     const query = PairingPollQuery.safeParse(request.query ?? {});
     return pairings.poll(code.data.code, query.success ? query.data.secret : '', Date.now());

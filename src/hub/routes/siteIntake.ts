@@ -55,6 +55,9 @@ export class SiteIntakeAccess {
  * (preParsing), the body is at most QUEUE_BODY_BYTES, and the answer comes once the events are durable.
  */
 export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: ScreenChannel; access: SiteIntakeAccess }> = async (app, { stores, channel, access }) => {
+  // JSON only (protocol-notes: a body of another type is 415): fastify's own text/plain reader, kept
+  // elsewhere, would hand the schema a string and answer 400 instead. In this plugin only.
+  app.removeContentTypeParser('text/plain');
   const verifySite = (request: FastifyRequest): Promise<void> => access.verify(request);
   const schema: RouteSchema = {
     summary: "Le système de tickets d'un site envoie ses événements (jeton du site) / A site's ticket system posts its events (site token)",
@@ -62,7 +65,7 @@ export const siteIntakeRoutes: FastifyPluginAsync<{ stores: HubStores; channel: 
     security: [{ site: [] }],
     params: IdParam,
     body: QueueMessage,
-    response: { 200: QueueAccepted, ...errors(400, 401, 413, 429, 503) },
+    response: { 200: QueueAccepted, ...errors(400, 401, 413, 415, 429, 503) },
   };
   app.post(SITE_QUEUE_ROUTE, { bodyLimit: QUEUE_BODY_BYTES, preParsing: verifySite, schema, config: { access: 'public' } }, async (request): Promise<QueueAccepted> => {
     const { id: site } = parsed(IdParam, request.params, 'url');

@@ -111,7 +111,7 @@ export interface AlertStore {
   list(): Promise<AlertRecord[]>;
   /** Alerts a screen must show now. */
   activeFor(screen: { id: string; site: string }, now: number): Promise<Alert[]>;
-  /** Ids of the alerts to this screen cleared before their `until` whose clear it has not acked (it was offline then): cleared at its next hello. */
+  /** Ids of the alerts to this screen cleared before their `until` whose clear it has not acked (it was offline then): cleared at its next hello. Not those cleared before the screen was added (it never had them). */
   clearedFor(screen: { id: string; site: string }, now: number): Promise<string[]>;
   recordAck(alertId: string, screenId: string, kind: 'shown' | 'cleared', at: number): Promise<void>;
 }

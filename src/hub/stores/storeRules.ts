@@ -17,6 +17,19 @@ export const QUEUE_EVENT_AHEAD_MS = 15 * 60_000;
 /** At most this many pairing codes waiting at once: a flood of requests cannot fill the database. */
 export const MAX_OPEN_PAIRINGS = 1_000;
 
+/**
+ * §3: "A wrong secret and an unknown code get the same 404": the same body too, for an unknown,
+ * expired or mistyped code and a wrong secret alike (it does not repeat the code asked for).
+ */
+export const UNKNOWN_PAIRING = 'pairing: code is unknown or expired; ask for a new one';
+
+/**
+ * A claimed code stays readable this long after its claim, for the screen's next poll to take its
+ * token, even past the code's own 10 minutes (a code claimed in its last seconds made a screen
+ * that its player, polling just after, was told did not exist).
+ */
+export const CLAIMED_PAIRING_MS = 10 * 60_000;
+
 export function newPairingCode(): string {
   let code = '';
   for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];

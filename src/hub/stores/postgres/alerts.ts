@@ -56,7 +56,8 @@ export class PgAlertStore implements AlertStore {
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT id FROM alerts WHERE cleared_at IS NOT NULL AND until > $1
          AND ((target_kind = 'screen' AND target_id = $2) OR (target_kind = 'site' AND target_id = $3))
-         AND NOT EXISTS (SELECT 1 FROM alert_acks WHERE alert_id = alerts.id AND screen_id = $2 AND kind = 'cleared') ORDER BY cleared_at`,
+         AND NOT EXISTS (SELECT 1 FROM alert_acks WHERE alert_id = alerts.id AND screen_id = $2 AND kind = 'cleared')
+         AND NOT EXISTS (SELECT 1 FROM screens WHERE id = $2 AND created_at >= alerts.cleared_at) ORDER BY cleared_at`,
       [toUtcTime(now), screen.id, screen.site],
     );
     return rows.map((row) => row.id);

@@ -4,7 +4,7 @@ import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { PairingStore } from '../index.js';
-import { MAX_OPEN_PAIRINGS, newPairingCode } from '../storeRules.js';
+import { CLAIMED_PAIRING_MS, MAX_OPEN_PAIRINGS, newPairingCode, UNKNOWN_PAIRING } from '../storeRules.js';
 import type { PairingRow } from '../storedRows.js';
 import { inTransaction, type PgPool } from './pgDb.js';
 import type { PgScreenStore } from './screens.js';
@@ -41,7 +41,7 @@ export class PgPairingStore implements PairingStore {
 
   async poll(code: string, secret: string, now: number): Promise<PairingState> {
     const row = await this.row(code, now);
-    if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, `pairing: code ${code} is unknown or expired; ask for a new one`);
+    if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, UNKNOWN_PAIRING);
     if (!row.claimed_at) return { status: 'waiting', expiresAt: row.expires_at };
     // The token is taken exactly once, whichever node the player's polls reach.
     const taken = await this.pool.query<{ token: string }>(
@@ -61,7 +61,7 @@ export class PgPairingStore implements PairingStore {
       if (!row || Date.parse(row.expires_at) <= now) throw new HubError(404, `code: ${code} is unknown or expired (codes last ${PAIRING_TTL_MS / 60_000} minutes)`);
       if (row.claimed_at) throw new HubError(409, `code: ${code} was already used`);
       const created = await this.screens.addOn(db, { id: claim.screenId, name: claim.name, site: claim.site, timezone: claim.timezone ?? 'Europe/Paris' });
-      await db.query('UPDATE pairings SET screen_id = $1, token = $2, claimed_at = $3 WHERE code = $4', [created.screen.id, created.token, toUtcTime(now), code]);
+      await db.query('UPDATE pairings SET screen_id = $1, token = $2, claimed_at = $3, expires_at = $4 WHERE code = $5', [created.screen.id, created.token, toUtcTime(now), toUtcTime(now + CLAIMED_PAIRING_MS), code]);
       return created.screen;
     });
   }

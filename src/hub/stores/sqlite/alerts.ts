@@ -61,12 +61,13 @@ export class SqliteAlertStore implements AlertStore {
 
   async clearedFor(screen: { id: string; site: string }, now: number): Promise<string[]> {
     return this.db
-      .prepare<[string, string, string, string], { id: string }>(
+      .prepare<[string, string, string, string, string], { id: string }>(
         `SELECT id FROM alerts WHERE cleared_at IS NOT NULL AND until > ?
            AND ((target_kind = 'screen' AND target_id = ?) OR (target_kind = 'site' AND target_id = ?))
-           AND NOT EXISTS (SELECT 1 FROM alert_acks WHERE alert_id = alerts.id AND screen_id = ? AND kind = 'cleared') ORDER BY cleared_at`,
+           AND NOT EXISTS (SELECT 1 FROM alert_acks WHERE alert_id = alerts.id AND screen_id = ? AND kind = 'cleared')
+           AND NOT EXISTS (SELECT 1 FROM screens WHERE id = ? AND created_at >= alerts.cleared_at) ORDER BY cleared_at`,
       )
-      .all(toUtcTime(now), screen.id, screen.site, screen.id)
+      .all(toUtcTime(now), screen.id, screen.site, screen.id, screen.id)
       .map((row) => row.id);
   }
 

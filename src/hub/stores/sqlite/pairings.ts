@@ -4,7 +4,7 @@ import { toUtcTime } from '../../../shared/ids.js';
 import { HubError } from '../../hubError.js';
 import { hashToken, newToken, tokenMatches } from '../../secrets.js';
 import type { PairingStore } from '../index.js';
-import { MAX_OPEN_PAIRINGS, newPairingCode } from '../storeRules.js';
+import { CLAIMED_PAIRING_MS, MAX_OPEN_PAIRINGS, newPairingCode, UNKNOWN_PAIRING } from '../storeRules.js';
 import type { PairingRow } from '../storedRows.js';
 import type { SqliteScreenStore } from './screens.js';
 import type { SqliteDb } from './sqliteDb.js';
@@ -48,7 +48,7 @@ export class SqlitePairingStore implements PairingStore {
   /** The player's poll: waiting, or (once) the screen it became. */
   async poll(code: string, secret: string, now: number): Promise<PairingState> {
     const row = this.row(code, now);
-    if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, `pairing: code ${code} is unknown or expired; ask for a new one`);
+    if (!row || !tokenMatches(secret, row.secret_hash)) throw new HubError(404, UNKNOWN_PAIRING);
     if (!row.claimed_at) return { status: 'waiting', expiresAt: row.expires_at };
     if (!row.token || !row.screen_id) throw new HubError(404, `pairing: code ${code} was already used; ask for a new one`);
     const screen = this.screens.getNow(row.screen_id);
@@ -64,7 +64,7 @@ export class SqlitePairingStore implements PairingStore {
     if (row.claimed_at) throw new HubError(409, `code: ${code} was already used`);
     return this.db.transaction(() => {
       const created = this.screens.addNow({ id: claim.screenId, name: claim.name, site: claim.site, timezone: claim.timezone ?? 'Europe/Paris' });
-      this.db.prepare('UPDATE pairings SET screen_id = ?, token = ?, claimed_at = ? WHERE code = ?').run(created.screen.id, created.token, toUtcTime(now), code);
+      this.db.prepare('UPDATE pairings SET screen_id = ?, token = ?, claimed_at = ?, expires_at = ? WHERE code = ?').run(created.screen.id, created.token, toUtcTime(now), toUtcTime(now + CLAIMED_PAIRING_MS), code);
       return created.screen;
     })();
   }
