@@ -82,21 +82,24 @@ async function readContent(bundle: Bundle, indexUrl: URL, shape: ScreenShape): P
     if (!parsed.success) return void errors.push(`${path}: ${formatIssues(parsed.error)}`);
     playlists.push(mapSources(parsed.data, (src) => new URL(src, new URL(path, indexUrl)).href));
   });
+  // An invalid playlist refuses the set, as a pushed set's does (§6: "like an invalid playlist"):
+  // what plays goes on. Before 2026-12-05 the bundle played without it.
+  if (errors.length > 0) return { set: null, errors };
   // An invalid layout refuses the set: what plays goes on.
   let layout: Layout | undefined;
   if (layoutPath) {
     const parsed = Layout.safeParse(layoutAnswer);
-    if (!parsed.success) return { set: null, errors: [...errors, `${layoutPath}: ${formatIssues(parsed.error)}`] };
+    if (!parsed.success) return { set: null, errors: [`${layoutPath}: ${formatIssues(parsed.error)}`] };
     layout = parsed.data;
   }
   // Its power schedule (when the screen sleeps). An invalid one refuses the set, like a layout.
   let power: PowerSchedule | undefined;
   if (bundle.power) {
     const parsed = PowerSchedule.safeParse(powerAnswer);
-    if (!parsed.success) return { set: null, errors: [...errors, `${bundle.power}: ${formatIssues(parsed.error)}`] };
+    if (!parsed.success) return { set: null, errors: [`${bundle.power}: ${formatIssues(parsed.error)}`] };
     power = parsed.data;
   }
-  return { set: { source: 'bundle', revision: bundle.revision, playlists, ...(layout ? { layout } : {}), ...(power ? { power } : {}) }, errors };
+  return { set: { source: 'bundle', revision: bundle.revision, playlists, ...(layout ? { layout } : {}), ...(power ? { power } : {}) }, errors: [] };
 }
 
 /** The bundle read ahead (readBundleAhead): what importBundle would read itself. */
@@ -140,13 +143,14 @@ export async function importBundle(switcher: SetSwitch, appBase: URL, wanted: st
   if (!bundle) return { offered: false, errors, settingErrors };
   if (switcher.has(bundle.revision) || switcher.hasHubSet()) return { offered: false, errors, settingErrors };
   const content = await (read?.content ?? readContent(bundle, indexUrl, shape));
-  if (!content.set) return { offered: false, errors: [...errors, ...content.errors], settingErrors };
+  // Refused whole: each problem named with its file and path, and what that means on screen.
+  if (!content.set) return { offered: false, errors: [...errors, ...content.errors.map((error) => `bundle ${bundle.id} not played (what played before plays on): ${error}`)], settingErrors };
   // Its files come through the media cache, verified, like any other set's.
   let offered: boolean;
   try {
     offered = await switcher.offer({ ...content.set, storedAt: Date.now() });
   } catch (error) {
-    return { offered: false, errors: [...errors, ...content.errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`], settingErrors };
+    return { offered: false, errors: [...errors, `bundle ${bundle.id}: ${error instanceof z.ZodError ? formatIssues(error) : String(error)}`], settingErrors };
   }
-  return { offered, errors: [...errors, ...content.errors], settingErrors };
+  return { offered, errors, settingErrors };
 }

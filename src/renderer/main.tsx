@@ -237,9 +237,10 @@ async function boot(): Promise<void> {
     void import('./bundleImport.js')
       .then(({ importBundle }) => importBundle(switcher, appBase, config.bundle, shape(), bundleAhead))
       .then((report) => {
+        // A bundle refused (a file that is not what §1 or §6 asks) and a `bundle` setting naming none of
+        // the bundles: named on screen with the settings' problems, for whoever installs the screen.
         for (const error of report.errors) console.warn(`[antichambre] bundle: ${error}`);
-        // A `bundle` setting naming none of the bundles is a setting's problem: named on screen with the others.
-        for (const error of report.settingErrors) notices.add(error);
+        for (const error of [...report.errors, ...report.settingErrors]) notices.add(error);
       })
       .catch((error: unknown) => console.warn('[antichambre] bundle not read (offline is fine):', error));
   if (playback.currentSet()) afterFirstItem(owned, readBundle);

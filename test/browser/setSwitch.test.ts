@@ -74,6 +74,44 @@ describe('a new set of playlists', () => {
   }, 60_000);
 });
 
+describe('a bundle with an invalid playlist file', () => {
+  it('is refused whole, named on screen with its file and path: on a first start nothing of it plays; after an update the old bundle plays on', async () => {
+    const own = makePlaylistsDir([{ id: 'bonne', items: [{ id: 'bon', type: 'text', duration: 5, title: 'Bonne liste' }] }], 'b1');
+    const ownSite = await serveWeb({ playlistsDir: own });
+    const bundleOf = (revision: string, files: string[]) => writeFileSync(join(own, 'bundles.json'), JSON.stringify({ default: 'test', bundles: [{ id: 'test', name: 'Test', revision, playlists: files }] } satisfies BundleIndex));
+    // An image without its digest: §1 refuses it.
+    writeFileSync(join(own, 'mauvaise.json'), JSON.stringify({ id: 'mauvaise', items: [{ id: 'sans-digest', type: 'image', duration: 5, src: 'media/mairie-fetes.png' }] }));
+    const notice = 'bundle test not played (what played before plays on): mauvaise.json: items[0].sha256: expected 64 hex characters';
+    try {
+      // A first start on a bundle with the bad file: none of it, the bad file named on screen (before, `bonne` played without it).
+      bundleOf('b0', ['bonne.json', 'mauvaise.json']);
+      const first = await newPlayerPage(browser);
+      await first.page.goto(ownSite.url);
+      await first.page.waitForSelector('[data-config-error]');
+      expect(await first.page.locator('[data-config-error] li').allTextContents()).toEqual([notice]);
+      expect(await first.page.$('[data-item-id]')).toBeNull();
+      expect(await first.page.$('[data-zone="main"] [data-idle]')).not.toBeNull();
+      await first.context.close();
+
+      // The good bundle stored, then an update whose new revision has the bad file: the stored one plays on.
+      bundleOf('b1', ['bonne.json']);
+      const { context, page, errors } = await newPlayerPage(browser);
+      await page.goto(ownSite.url);
+      await waitForItem(page, 'bon');
+      bundleOf('b2', ['bonne.json', 'mauvaise.json']);
+      await page.reload();
+      await waitForItem(page, 'bon');
+      await page.waitForSelector('[data-config-error]');
+      expect(await page.locator('[data-config-error] li').allTextContents()).toEqual([notice]);
+      expect(await storedSets(page)).toEqual(['current:b1']);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await ownSite.close();
+    }
+  }, 60_000);
+});
+
 describe('a new set whose files fail', () => {
   it('does not take the screen from content to the idle screen: it waits, the old set plays on; one with something that shows takes over', async () => {
     const { context, page, errors } = await newPlayerPage(browser);
