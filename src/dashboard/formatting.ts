@@ -10,8 +10,19 @@ export function ago(iso: string | null, now: number, locale: string, never: stri
   return format.format(Math.round(s / 86_400), 'day');
 }
 
+/** A file's size as people read it: kilobytes under a megabyte (a poster of 42 KB is not "0 MB"), else megabytes. */
+export function fileSize(bytes: number, locale: string): string {
+  if (bytes < 1e6) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.max(1, Math.round(bytes / 1e3)));
+  return megabytes(bytes, locale);
+}
+
 export function megabytes(bytes: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / 1e6);
+}
+
+/** Whether a page's host name is this computer only (an address other computers cannot reach). */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\./.test(hostname) || hostname === '[::1]' || hostname === '::1';
 }
 
 export function clockTime(ms: number, locale: string, timeZone?: string): string {

@@ -34,7 +34,7 @@ export const FRENCH: Record<string, French> = {
   'expected a local time like 08:30 (00:00 to 24:00)': 'attendu : une heure locale comme 08:30 (de 00:00 à 24:00)',
   'expected an IANA time zone like Europe/Paris': 'attendu : un fuseau horaire IANA comme Europe/Paris',
   'unknown time zone (expected an IANA zone like Europe/Paris)': 'fuseau horaire inconnu (attendu : un fuseau IANA comme Europe/Paris)',
-  'expected an ISO weekday number': 'attendu : un numéro de jour de la semaine',
+  'expected an ISO weekday number': 'attendu : un numéro de jour, de 1 (lundi) à 7 (dimanche)',
   'expected an ISO weekday 1 (Monday) to 7 (Sunday)': 'attendu : un jour de 1 (lundi) à 7 (dimanche)',
   'expected a list of ISO weekdays': 'attendu : une liste de jours (1 = lundi … 7 = dimanche)',
   'expected at least one weekday (omit days for every day)': 'attendu : au moins un jour (sans « days », tous les jours)',

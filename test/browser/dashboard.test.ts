@@ -110,10 +110,14 @@ describe('the dashboard', () => {
     await page.waitForSelector('[data-draft="valid"]');
     await page.setInputFiles('#media-file', join(PLAYLISTS_DIR, 'media/mairie-horaires.png'));
     await expect.poll(() => page.textContent('#media-file-note')).toContain('Média enregistré');
+    // The test's hub is on this computer's loopback: the note says other computers' screens could not load the media there.
+    expect(await page.textContent('#media-file-note')).toContain('Ce tableau de bord est ouvert à l’adresse locale 127.0.0.1:');
     await page.click('text=Ajouter comme élément à la première liste');
     await expect.poll(() => page.inputValue('#playlist-json')).toContain('/media/');
     await page.check('input[name="push-target-kind"] >> nth=1');
     await page.selectOption('#push-target', 'hall-1');
+    // Nothing pushed to it yet: it plays the player's bundle, which this push replaces (said before the click).
+    expect(await page.textContent('[data-push-replaces-bundle]')).toContain('ces écrans jouent les listes intégrées au lecteur');
     await page.click('button:text-is("Diffuser")');
     await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
     await picture(page, 'dashboard-playlists.png');
@@ -125,7 +129,7 @@ describe('the dashboard', () => {
     ];
     await page.fill('#playlist-json', JSON.stringify(day, null, 2));
     await page.selectOption('#timeline-source', 'draft');
-    await expect.poll(async () => (await page.$$eval('[data-table="timeline"] tbody th', (cells) => cells.map((cell) => cell.textContent)))).toEqual(['veille', 'accueil', 'matin', 'accueil', 'apres-midi', 'accueil', 'veille']);
+    await expect.poll(async () => (await page.$$eval('[data-table="timeline"] tbody th', (cells) => cells.map((cell) => cell.textContent)))).toEqual(['rien de programmé (écran d’attente : heure et nom)', 'accueil', 'matin', 'accueil', 'apres-midi', 'accueil', 'rien de programmé (écran d’attente : heure et nom)']);
     // From midnight to midnight: the last block ends at 24:00, not at a second 00:00.
     const rows = await page.$$eval('[data-table="timeline"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
     expect(rows[0]![0]).toBe('00:00');
@@ -143,7 +147,7 @@ describe('the dashboard', () => {
     await picture(page, 'dashboard-screens.png');
     await openPage('screens/hall-1');
     await page.click('[data-command="identify"]');
-    await expect.poll(() => page.textContent('[role=status]')).toContain('Commande exécutée : identify');
+    await expect.poll(() => page.textContent('[role=status]')).toContain('Commande exécutée : Identifier');
     await player.page.waitForSelector('[data-identify]');
     await picture(page, 'dashboard-screen.png');
   });

@@ -144,7 +144,11 @@ describe('dashboard: accounts', () => {
     await page.fill('#user-roles', 'chef@annexe');
     await page.click('button:text-is("Ajouter l’utilisateur")');
     await expect.poll(() => page.textContent('[data-error-for=user-roles]')).toContain('chef@annexe');
+    // A site no screen is on (a typo): said as it is typed, not refused (a site may come before its screens).
+    await page.fill('#user-roles', 'operator@anexe');
+    await expect.poll(() => page.textContent('[data-unknown-sites]')).toBe('Aucun écran n’est sur anexe pour l’instant (les écrans sont sur : annexe, mairie) : vérifiez l’orthographe du site, sinon ce rôle ne donnera accès à rien.');
     await page.fill('#user-roles', 'operator@annexe');
+    expect(await page.$('[data-unknown-sites]')).toBeNull();
     await page.click('button:text-is("Ajouter l’utilisateur")');
     await expect.poll(() => page.textContent('[data-user-shown]')).toMatch(/accueil\.annexe@mairie\.fr : mot de passe \(affiché une seule fois\) : \S{20,}/);
     const password = /: (\S+)$/.exec((await page.textContent('[data-user-shown]'))!.trim())![1]!;

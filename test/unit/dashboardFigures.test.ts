@@ -5,6 +5,8 @@ import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
 import { stringsOf } from '../../src/dashboard/i18n.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
 import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, reachByDay, waitSeries } from '../../src/dashboard/reportFigures.js';
+import { fileSize, isLoopbackHost } from '../../src/dashboard/formatting.js';
+import { sitesWithoutScreens } from '../../src/dashboard/grantsText.js';
 
 /** The dashboard's figures, from what the hub answers. */
 
@@ -132,5 +134,27 @@ describe('the loop planning sentence', () => {
     expect(stringsOf('fr').loopSummary('14 min', '9 min', '12 min', 5)).toBe('Cette boucle dure 14 min ; la moitié des personnes attend moins de 9 min (8 sur 10 moins de 12 min) : 5 éléments en atteignent moins de la moitié.');
     expect(stringsOf('en').loopSummary('14 min', '9 min', '12 min', 5)).toBe('This loop lasts 14 min; half of the people wait under 9 min (8 in 10 under 12 min): 5 items reach fewer than half of them.');
     expect(stringsOf('en').loopSummary('4 min', '9 min', '12 min', 0)).toBe('This loop lasts 4 min; half of the people wait under 9 min (8 in 10 under 12 min): every item reaches at least half of them.');
+  });
+});
+
+describe('sizes, addresses and sites as the dashboard says them', () => {
+  it('says a small file in kilobytes, a large one in megabytes', () => {
+    const spaced = (text: string) => text.replace(/\s/g, ' ');
+    expect(spaced(fileSize(42_908, 'fr-FR'))).toBe('43 ko');
+    expect(spaced(fileSize(300, 'en'))).toBe('1 kB');
+    expect(spaced(fileSize(2_500_000, 'fr-FR'))).toBe('2,5 Mo');
+  });
+
+  it('knows an address only this computer reaches', () => {
+    expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'hub.localhost'].map(isLoopbackHost)).toEqual([true, true, true, true, true]);
+    expect(['192.168.1.10', 'hub.mairie.local', '10.0.0.127'].map(isLoopbackHost)).toEqual([false, false, false]);
+  });
+
+  it('names the sites a roles text gives that no screen is on, when there are screens', () => {
+    const sites = new Set(['mairie', 'clinique']);
+    expect(sitesWithoutScreens('editor@mairie operator@clinic viewer@*', sites)).toEqual(['clinic']);
+    expect(sitesWithoutScreens('editor@mairie operator@clinique', sites)).toEqual([]);
+    expect(sitesWithoutScreens('operator@clinic', new Set())).toEqual([]);
+    expect(sitesWithoutScreens('chef@clinic', sites)).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { usePoll } from '../usePoll.js';
 import { failureText } from '../schemaMessages.js';
+import { fileSize, isLoopbackHost } from '../formatting.js';
 
 /**
  * Edit or load playlists (checked as you type, QR codes previewed), pick or edit their layout, upload
@@ -42,7 +43,7 @@ function captionLang(name: string): string {
 }
 
 export function PlaylistsPage({ api }: { api: HubApi }) {
-  const { t, lang } = useStrings();
+  const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
   const [text, setText] = useState(STARTER);
@@ -51,6 +52,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   // As the CLI's (`--replace`): a push adds to what the target plays unless asked to replace it.
   const [replace, setReplace] = useState(false);
   const [pushNote, setPushNote] = useState<{ ok: boolean; text: string } | null>(null);
+  /** Pushes made from this page: the day's preview of what is in place reads it again after each. */
+  const [pushes, setPushes] = useState(0);
   const [media, setMedia] = useState<{ file: File; stored: MediaStored } | null>(null);
   const [layoutChoice, setLayoutChoice] = useState<LayoutChoice>({ mode: 'keep' });
   const [services, setServices] = useState('');
@@ -61,6 +64,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
   // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
   const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
+  /** Target screens the hub sends nothing yet: they play the bundle shipped with the player. */
+  const bundledOnly = targetScreens.filter((screen) => screen.revision === null);
   const videoShas = useMemo(() => (draft.ok ? [...new Set(draft.playlists.flatMap((p) => p.items.flatMap((i) => (i.type === 'video' ? [i.sha256.toLowerCase()] : []))))].sort() : []), [draft]);
   const viewed = targetScreens.filter((s) => s.viewing).map((s) => s.id);
   const screenLayouts = usePoll(
@@ -97,7 +102,9 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     try {
       const stored = await api.upload(file);
       setMedia({ file, stored });
-      setMediaNote({ ok: true, text: `${t.mediaUploaded} : ${stored.sha256.slice(0, 12)}… (${stored.bytes} o)` });
+      // Its address is this page's: one other computers cannot reach is said now, before a screen fails to load it.
+      const uploaded = `${t.mediaUploaded} : ${file.name} (${fileSize(stored.bytes, locale)})`;
+      setMediaNote({ ok: true, text: isLoopbackHost(window.location.hostname) ? `${uploaded}. ${t.mediaLoopback(window.location.host)}` : uploaded });
     } catch (failure) {
       setMedia(null);
       setMediaNote({ ok: false, text: failureText(lang, failure) });
@@ -136,6 +143,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       const body = { playlists: draft.playlists, target: chosen, replace, ...(layoutToPush === undefined ? {} : { layout: layoutToPush }) };
       const result = await api.send('POST', '/api/playlists', body, PushResult);
       setPushNote({ ok: true, text: `${t.pushed} : ${result.screens.map((s) => `${s.id} (${s.revision?.slice(0, 8) ?? '–'})`).join(', ')}` });
+      setPushes((n) => n + 1);
+      screens.refresh();
     } catch (failure) {
       setPushNote({ ok: false, text: failureText(lang, failure) });
     }
@@ -210,6 +219,12 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             <label className="choice">
               <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t.replace}
             </label>
+            {/* Screens with nothing from the hub play the player's bundle, which a push replaces whole (its layout too). */}
+            {bundledOnly.length > 0 && layoutChoice.mode !== 'edit' ? (
+              <p className="help warning" data-push-replaces-bundle="">
+                {t.pushReplacesBundle(bundledOnly.map((screen) => screen.name).join(', '))}
+              </p>
+            ) : null}
             <div className="buttons">
               <button type="button" disabled={!draft.ok || !layoutReady || lintErrors} onClick={() => void push()}>
                 {t.push}
@@ -242,19 +257,19 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       {draft.ok ? <QrPreview playlists={draft.playlists} /> : null}
       {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
       <LayoutPicker value={layoutChoice} onChange={setLayoutChoice} reading={layoutReading} services={services} onServices={setServices} />
-      <TimelineSection api={api} screens={screenList} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
+      <TimelineSection api={api} screens={screenList} pushes={pushes} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
     </>
   );
 }
 
 /** `draftLayout`: the layout picked (null: none; undefined: kept, so the screen's own is shown). */
-function TimelineSection({ api, screens, draft, draftLayout }: { api: HubApi; screens: ScreenList['screens']; draft: Playlist[] | null; draftLayout: Layout | null | undefined }) {
+function TimelineSection({ api, screens, pushes, draft, draftLayout }: { api: HubApi; screens: ScreenList['screens']; pushes: number; draft: Playlist[] | null; draftLayout: Layout | null | undefined }) {
   const { t } = useStrings();
   const [screenId, setScreenId] = useState('');
   const [day, setDay] = useState(() => localDay(0));
   const [source, setSource] = useState<'current' | 'draft'>('current');
   const id = screenId || screens[0]?.id || '';
-  const current = usePoll(async () => (id ? api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet) : null), null, [api, id]);
+  const current = usePoll(async () => (id ? api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet) : null), null, [api, id, pushes]);
   const timezone = screens.find((s) => s.id === id)?.timezone ?? 'Europe/Paris';
   const playlists = source === 'draft' ? draft : (current.data?.playlists ?? null);
   const layout = source === 'draft' && draftLayout !== undefined ? draftLayout : (current.data?.layout ?? null);
@@ -278,6 +293,11 @@ function TimelineSection({ api, screens, draft, draftLayout }: { api: HubApi; sc
           onChange={setSource}
         />
       </form>
+      {source === 'current' && current.data?.playlists.length === 0 ? (
+        <p className="help" data-timeline-bundled="">
+          {t.timelineBundled}
+        </p>
+      ) : null}
       {playlists ? <DayTimeline playlists={playlists} day={day} timezone={timezone} layout={layout} /> : <p>{current.error ?? t.loading}</p>}
       {playlists ? <LoopPlanning api={api} site={screens.find((s) => s.id === id)?.site ?? null} playlists={playlists} layout={layout} day={day} timezone={timezone} /> : null}
     </section>

@@ -61,7 +61,8 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
     setResult(null);
     try {
       const answer = await api.send('POST', '/api/commands', { screen: id, type }, CommandResult);
-      setResult({ ok: answer.ok, text: answer.ok ? `${t.commandDone} : ${type}` : `${t.commandFailed} : ${answer.error ?? type}` });
+      const said = t[COMMANDS.find((command) => command.type === type)?.label ?? 'cmdReload'];
+      setResult({ ok: answer.ok, text: answer.ok ? `${t.commandDone} : ${said}` : `${t.commandFailed} : ${said}${answer.error ? ` (${answer.error})` : ''}` });
       if (type === 'screenshot' && answer.ok) setShotVersion((n) => n + 1);
     } catch (failure) {
       setResult({ ok: false, text: `${t.commandFailed} : ${failureText(lang, failure)}` });
@@ -85,6 +86,11 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
             <h2 id="screen-state-title" className="sr-only">
               {t.colScreen}
             </h2>
+            {!screen.online && status ? (
+              <p className="warning" data-last-known="">
+                {t.lastKnownState(ago(screen.lastSeen, screens.at ?? Date.now(), locale, t.never))}
+              </p>
+            ) : null}
             <dl className="facts">
               <dt>{t.colSite}</dt>
               <dd>{screen.site}</dd>

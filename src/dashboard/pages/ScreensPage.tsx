@@ -55,7 +55,7 @@ export function ScreensPage({ api }: { api: HubApi }) {
         className="screens"
         caption={t.screensCaption}
         columns={[t.colScreen, t.colSite, t.colOnline, t.colLastSeen, t.colPlaying, t.colRevision, t.colCache, t.colOutbox, t.colVersion, t.colEvents, t.colPower]}
-        empty={list.length === 0 && screens.data ? t.noScreens : null}
+        empty={list.length === 0 && screens.data ? (can('screens.manage') ? t.noScreens : t.noScreensAskAdmin) : null}
       >
         {list.map((screen) => {
           const status = screen.status;

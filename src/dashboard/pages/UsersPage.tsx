@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { GrantText, grantText, type Grant } from '../../shared/access.js';
+import { grantText } from '../../shared/access.js';
+import { grantsFromText, sitesWithoutScreens } from '../grantsText.js';
 import { PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../../shared/accounts.js';
+import { ScreenList } from '../../shared/adminApi.js';
 import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
@@ -9,22 +11,14 @@ import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { usePoll } from '../usePoll.js';
 
-/** `editor@mairie viewer@*` -> grants, or the first text that is not a role. */
-export function grantsFromText(text: string): { grants: Grant[] } | { bad: string } {
-  const grants: Grant[] = [];
-  for (const word of text.split(/[\s,]+/).filter(Boolean)) {
-    const parsed = GrantText.safeParse(word);
-    if (!parsed.success) return { bad: word };
-    grants.push(parsed.data);
-  }
-  return { grants };
-}
-
 /** Users (administrators only): add, roles per site, disable, reset a password, sign out everywhere. */
 export function UsersPage({ api, me }: { api: HubApi; me: string }) {
   const { t, locale } = useStrings();
   const users = usePoll(() => api.get('/api/users', UserList), null, [api]);
+  const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
+  const screenSites = new Set((screens.data?.screens ?? []).map((screen) => screen.site));
   const [form, setForm] = useState({ email: '', name: '', roles: '' });
+  const unknownSites = sitesWithoutScreens(form.roles, screenSites);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [shown, setShown] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ id: string; roles: string; error: string | null } | null>(null);
@@ -80,6 +74,11 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
           <Field id="user-roles" label={t.roles} help={t.rolesHelp} error={errors['roles']}>
             {(props) => <input {...props} value={form.roles} placeholder="editor@mairie viewer@*" onChange={(event) => setForm({ ...form, roles: event.target.value })} />}
           </Field>
+          {unknownSites.length > 0 ? (
+            <p className="warning" data-unknown-sites="">
+              {t.sitesWithoutScreens(unknownSites.join(', '), [...screenSites].sort().join(', '))}
+            </p>
+          ) : null}
           <div>
             <button type="submit">{t.addUser}</button>
           </div>
