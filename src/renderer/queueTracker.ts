@@ -59,6 +59,8 @@ export class QueueTracker implements Disposable {
   /** The estimates' report every REPORT_EVERY_MS: disposed with the tracker. */
   private readonly owned = new DisposableStore();
   private measured = 0;
+  /** This screen's clock when the latest events were applied: the queue's time runs on from its latest event by the time elapsed here since (robust to a screen clock set apart from the ticket system's). */
+  private appliedAt = Date.now();
   /** Called after estimates were queued for the hub. */
   onReport: () => void = () => {};
   /** The calls a `queue` message newly applied (never those already known: the hub resends recent events on each connection), in `at` order. */
@@ -101,6 +103,7 @@ export class QueueTracker implements Disposable {
     const days = this.model.pastDays.length;
     const started = performance.now();
     const { estimates, touched, forecasts } = this.forecaster.receive(fresh);
+    this.appliedAt = Date.now();
     const estimatedMs = performance.now() - started;
     // A new day: what the model no longer keeps leaves the disk too (a screen runs for months).
     if (this.model.pastDays.length !== days) await this.db.queueEvents.where('at').below(new Date(this.model.now - HISTORY_MS).toISOString()).delete();
@@ -132,7 +135,16 @@ export class QueueTracker implements Disposable {
   }
 
   /** §3 `audience`: the mean number of people waiting over [start, end) (undefined without queue data). */
-  audienceOf = (start: number, end: number): number | undefined => this.forecaster.waiting.meanOver(start, end);
+  audienceOf = (start: number, end: number): number | undefined => {
+    this.forgetStale();
+    return this.forecaster.waiting.meanOver(start, end);
+  };
+
+  /** Tickets waiting more than 4 hours leave the queue as the time passes, not only at the next event. */
+  private forgetStale(): void {
+    if (this.model.now === -Infinity) return;
+    this.forecaster.forgetStale(this.model.now + Math.max(0, Date.now() - this.appliedAt));
+  }
 
   /** Current estimates in minutes by service, for `when.waitMinutes`. */
   waits(): Record<string, number> {
@@ -143,6 +155,7 @@ export class QueueTracker implements Disposable {
 
   /** Every minute: each service's estimate as of now, on the board and to the hub. */
   private async reportAll(): Promise<void> {
+    this.forgetStale();
     this.refresh();
     await this.report([...this.view.services.values()].flatMap((board) => (board.estimate ? [board.estimate] : [])));
   }

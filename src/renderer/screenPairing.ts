@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PairingStarted, PairingState } from '../shared/pairing.js';
+import { PAIRING_TTL_MS, PairingStarted, PairingState } from '../shared/pairing.js';
 import { Id } from '../shared/ids.js';
 import type { PlayerDb } from './db.js';
 import { Listeners } from './listeners.js';
@@ -78,7 +78,11 @@ export async function pairScreen(db: PlayerDb, hubUrl: string, shown: PairingCod
     shown.set(started.code);
     const poll = new URL(`/api/pairing/${started.code}`, hubUrl);
     poll.searchParams.set('secret', started.secret);
-    while (Date.now() < Date.parse(started.expiresAt)) {
+    // The code's 10 minutes (§3) on this player's own clock, from when it came: `expiresAt` is the hub's
+    // clock, and a player whose clock runs ahead took every code as expired at once (about 30 codes a
+    // second, then the hub's 429 and no code on screen). The hub's 404 says when it is over before that.
+    const deadline = Date.now() + PAIRING_TTL_MS;
+    while (Date.now() < deadline) {
       await sleep(PAIRING_POLL_MS);
       let state: PairingState;
       try {

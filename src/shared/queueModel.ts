@@ -137,6 +137,24 @@ export class QueueModel {
     return touched;
   }
 
+  /**
+   * The tickets still waiting STALE_TICKET_MS after their issue, as of `at` (the model's time, past
+   * its latest event): gone, as each event's own sweep has them (protocol-notes: a ticket system
+   * that goes quiet, its last tickets never called, no longer counts them once the 4 hours are
+   * over, not only from its next event). Answers when each left, oldest first.
+   */
+  forgetStale(at: number): number[] {
+    const left: number[] = [];
+    for (const [id, ticket] of this.waiting) {
+      if (at - ticket.issuedAt > STALE_TICKET_MS) {
+        this.waiting.delete(id);
+        left.push(ticket.issuedAt + STALE_TICKET_MS);
+      }
+    }
+    if (left.length > 0) this.version++;
+    return left.sort((a, b) => a - b);
+  }
+
   /** Whether adding this event would change nothing: already applied, or older than the history kept. */
   knows(event: QueueEvent): boolean {
     return this.seen.has(eventKey(event)) || Date.parse(event.at) < this.now - HISTORY_MS;

@@ -157,6 +157,13 @@ export class WaitForecaster {
     return { touched, estimates: forecasts.map(onWire), forecasts };
   }
 
+  /** Tickets past their 4 hours as of `at` (the queue's time) leave the queue and the audience, each at the moment it aged out. */
+  forgetStale(at: number): void {
+    let count = this.model.waiting.size;
+    const left = this.model.forgetStale(at);
+    for (const moment of left) this.waiting.record(moment, --count);
+  }
+
   /** The service's estimate as of now, as the board shows it and the minute reports it: the last message's, when its latest event issued a ticket of it. */
   current(service: string): ForecastEstimate | null {
     const newcomer = this.newcomers.get(service);

@@ -145,6 +145,28 @@ describe('push and proof of play through a real hub', () => {
     await new Promise((r) => rogue.close(() => r(null)));
   });
 
+  it('a player to pair whose clock runs 11 minutes ahead of the hub’s shows one code, its 6 characters, and keeps it (before: every code taken as expired at once, about 30 a second, then 429)', async () => {
+    const { context, page, errors } = await newPlayerPage(browser());
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/pairing') asked.push(request.url());
+    });
+    await page.clock.install({ time: Date.now() + 11 * 60_000 });
+    await page.goto(`${site().url}?hub=${encodeURIComponent(hub.url)}`);
+    const code = page.locator('[data-pairing-code]:not([data-pairing-code=""])');
+    await code.waitFor({ timeout: 15_000 });
+    const first = await code.getAttribute('data-pairing-code');
+    expect(first).toMatch(/^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+    // Shown in two halves for the eye, its text the 6 characters alone.
+    expect(await page.textContent('.pairing-code')).toBe(first);
+    // Polled, not replaced: one code asked for over the next seconds of real time.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await code.getAttribute('data-pairing-code')).toBe(first);
+    expect(asked).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a wrong token is refused with unauthorized, an unknown protocol with unsupported-protocol', async () => {
     const token = await addScreen(hub, 'accueil-3', 'mairie-sud');
     const tryAuth = (auth: Record<string, unknown>): Promise<string> =>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WAIT_ESTIMATES_PER_BATCH } from '../../src/shared/protocol.js';
+import type { QueueEvent } from '../../src/shared/queue.js';
 import { countStore, newPlayerPage, putInStore, readStore, waitForItem } from '../support/browser.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { makePlaylistsDir } from '../support/playlistsFixture.js';
@@ -60,6 +61,32 @@ describe('against another hub', () => {
     expect(screen.connected).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
+  }, 60_000);
+
+  it('a ticket system gone quiet: the minute’s estimate no longer counts tickets waiting for more than 4 hours (before, until the next event)', async () => {
+    const { page, errors } = await newPlayerPage(browser());
+    try {
+      const start = Date.parse('2026-12-04T16:00:00.000Z');
+      await page.clock.install({ time: start });
+      await page.goto(playerUrl(site().url, hub.url, 'autre-soir', 'token'));
+      const screen = await hub.screen('autre-soir');
+      const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+      const evening: QueueEvent[] = [
+        { type: 'counter', counter: '1', open: true, services: ['titres'], at: at(0) },
+        { type: 'issued', ticket: 'A1', service: 'titres', at: at(0) },
+        { type: 'issued', ticket: 'A2', service: 'titres', at: at(1) },
+      ];
+      expect(await screen.timeout(10_000).emitWithAck('queue', { events: evening })).toEqual({ ok: true });
+      const lengths = () => hub.received('autre-soir', 'wait').flatMap((payload) => (payload as { estimates: { service: string; queueLength: number }[] }).estimates.filter((e) => e.service === 'titres').map((e) => e.queueLength));
+      await expect.poll(lengths, { timeout: 10_000 }).toContain(2);
+      // Four hours and more without an event; then the minute's report.
+      await page.clock.fastForward(4 * 3_600_000 + 2 * 60_000);
+      await page.clock.runFor(61_000);
+      await expect.poll(async () => (await lengths()).at(-1), { timeout: 20_000 }).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
   }, 60_000);
 
   it('an estimate the hub refuses by name is dropped and the others go on (before, the whole queue of estimates stalled behind it)', async () => {

@@ -21,6 +21,28 @@ describe('audience of an impression (§3)', () => {
     expect(history.meanOver(-2 * MIN, -MIN)).toBeUndefined();
   });
 
+  it('a ticket system gone quiet: tickets never called leave the queue and the audience 4 hours after their issue, not at the next event', () => {
+    const forecaster = new WaitForecaster();
+    const T = Date.parse('2026-12-04T17:00:00.000Z');
+    const at = (minutes: number) => new Date(T + minutes * MIN).toISOString();
+    forecaster.add([
+      { type: 'counter', counter: '1', open: true, services: ['titres'], at: at(0) },
+      { type: 'issued', ticket: 'A1', service: 'titres', at: at(0) },
+      { type: 'issued', ticket: 'A2', service: 'titres', at: at(30) },
+    ], false);
+    // Nothing comes after: as of 5 hours later, both are gone, each at its own 4 hours.
+    forecaster.forgetStale(T + 5 * 60 * MIN);
+    expect(forecaster.model.waiting.size).toBe(0);
+    expect(forecaster.waiting.meanOver(T + 60 * MIN, T + 120 * MIN)).toBe(2);
+    expect(forecaster.waiting.meanOver(T + 230 * MIN, T + 250 * MIN)).toBe(1.5);
+    expect(forecaster.waiting.meanOver(T + 270 * MIN, T + 300 * MIN)).toBe(0);
+    // Before their 4 hours nothing leaves.
+    const early = new WaitForecaster();
+    early.add([{ type: 'issued', ticket: 'B1', service: 'titres', at: at(0) }], false);
+    early.forgetStale(T + 3 * 60 * MIN);
+    expect(early.model.waiting.size).toBe(1);
+  });
+
   it('a replayed morning: each minute\'s audience matches the count of tickets issued and not yet called or cancelled, within 0.1 person', () => {
     const day = simulateDay(SCENARIOS[0]!, 3);
     const forecaster = new WaitForecaster();

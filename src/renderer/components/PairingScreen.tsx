@@ -11,7 +11,15 @@ export function PairingScreen({ shown, hubUrl }: { shown: PairingCodeShown; hubU
         Pairing code
       </p>
       <p className="pairing-code" aria-label={code ? code.split('').join(' ') : undefined}>
-        {code ? `${code.slice(0, 3)} ${code.slice(3)}` : '… …'}
+        {/* In two halves for the eye, with no space in its text: the code is its 6 characters (§3). */}
+        {code ? (
+          <>
+            <span>{code.slice(0, 3)}</span>
+            <span className="pairing-code-half">{code.slice(3)}</span>
+          </>
+        ) : (
+          '… …'
+        )}
       </p>
       {problem ? (
         <p className="pairing-problem" role="status" data-pairing-problem={problem}>
