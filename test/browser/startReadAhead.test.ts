@@ -803,6 +803,8 @@ describe('a kiosk start decodes ahead from the file store', () => {
       await page.goto(site.url);
       await waitForItem(page, 'affiche-a');
       await expect.poll(async () => (await storedList(page)).files).toEqual([{ zone: 'main', sha256: files[1]!.sha256, video: false, box: { x: 0, y: 0, width: 100, height: 100 } }]);
+      // The rotation too (written as the item began, apart from the list): closed before it, the next start would begin at `affiche-a` again.
+      await rotationsSaved(page, { main: { kiosque: 1 } });
       await page.close();
 
       const again = await context.newPage();

@@ -61,7 +61,8 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
     setResult(null);
     try {
       const answer = await api.send('POST', '/api/commands', { screen: id, type }, CommandResult);
-      const said = t[COMMANDS.find((command) => command.type === type)?.label ?? 'cmdReload'];
+      const label = COMMANDS.find((command) => command.type === type)?.label;
+      const said = label ? t[label] : type;
       setResult({ ok: answer.ok, text: answer.ok ? `${t.commandDone} : ${said}` : `${t.commandFailed} : ${said}${answer.error ? ` (${answer.error})` : ''}` });
       if (type === 'screenshot' && answer.ok) setShotVersion((n) => n + 1);
     } catch (failure) {
