@@ -109,7 +109,7 @@ export class QueueModel {
   private readonly seen = new Set<string>();
   /** Time of the latest event applied. */
   now = -Infinity;
-  /** Events applied so far (replays included): an estimate made at one count holds until the next event. */
+  /** Changes to the queue so far (events applied, replays included, and tickets gone stale): an estimate made at one count holds until the next. */
   version = 0;
   /** Counters' hours of the past days (oldest first, within HISTORY_MS), and of the current one so far. */
   readonly pastDays: DayHours[] = [];
@@ -138,10 +138,10 @@ export class QueueModel {
   }
 
   /**
-   * The tickets still waiting STALE_TICKET_MS after their issue, as of `at` (the model's time, past
-   * its latest event): gone, as each event's own sweep has them (protocol-notes: a ticket system
-   * that goes quiet, its last tickets never called, no longer counts them once the 4 hours are
-   * over, not only from its next event). Answers when each left, oldest first.
+   * The tickets still waiting STALE_TICKET_MS after their issue, as of `at`: gone (protocol-notes).
+   * Each event applied sweeps at its own time; the screen's tracker sweeps too as time passes
+   * without events, so that a ticket system gone quiet, its last tickets never called, no longer
+   * counts them once their 4 hours are over. Answers when each left, oldest first.
    */
   forgetStale(at: number): number[] {
     const left: number[] = [];
@@ -283,7 +283,7 @@ export class QueueModel {
         break;
       }
     }
-    for (const [id, ticket] of this.waiting) if (at - ticket.issuedAt > STALE_TICKET_MS) this.waiting.delete(id);
+    this.forgetStale(at);
   }
 
   /** The service times seen for `service`, oldest first. */
