@@ -106,7 +106,7 @@ export const FRENCH: Record<string, French> = {
   'expected a {} name of at most {} characters (it is read from across the room)': (what, n) => `attendu : un nom de ${named(what).word} d’au plus ${n} caractères (il se lit de l’autre bout de la salle)`,
   'expected a {} name on one line, without control or invisible characters': (what) => `attendu : un nom de ${named(what).word} sur une ligne, sans caractère de contrôle ni invisible`,
   'expected an object of {} id: name': (what) => `attendu : un objet { identifiant : nom } des ${named(what).plural}`,
-  'expected at most {} {} names': (n, what) => `attendu : au plus ${n} noms de ${named(what ?? '').plural}`,
+  'expected at most {} {} names': (n, what) => `attendu : au plus ${n} noms de ${named(what).plural}`,
   '"__proto__" cannot be a {} id: choose another': (what) => `« __proto__ » ne peut pas être un identifiant de ${named(what).word} : choisissez-en un autre`,
   'duplicate zone id "{}"': 'identifiant de zone « {1} » en double',
   'x + width is {}: the zone leaves the screen (at most 100)': 'x + width vaut {1} : la zone sort de l’écran (au plus 100)',
@@ -265,9 +265,14 @@ export function hubMessage(lang: Lang, text: string): string {
     .join(' ; ');
 }
 
+/** zod's French error map, made once (the editors parse at each keystroke). */
+let zodFrench: z.core.ParseContext<z.core.$ZodIssue> | undefined;
+
 /** What zod says itself, per parse (the schemas' own messages come first and are translated after). */
 export function zodErrorsIn(lang: Lang): z.core.ParseContext<z.core.$ZodIssue> {
-  return lang === 'fr' ? { error: z.locales.fr().localeError } : {};
+  if (lang !== 'fr') return {};
+  zodFrench ??= { error: z.locales.fr().localeError };
+  return zodFrench;
 }
 
 /** What an action's failure says, in the dashboard's language (a hub's refusal translated as hubMessage does). */
