@@ -20,6 +20,11 @@ export function megabytes(bytes: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / 1e6);
 }
 
+/** The UTC instants written in a text (`urgent until 2026-12-05T10:42:24.431Z`) as the page's local date and time, the rest as it is. */
+export function localTimesIn(text: string, locale: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z\b/g, (instant) => dateTime(instant, locale));
+}
+
 /** Whether a page's host name is this computer only (an address other computers cannot reach). */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\./.test(hostname) || hostname === '[::1]' || hostname === '::1';

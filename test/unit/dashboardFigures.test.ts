@@ -5,7 +5,7 @@ import { dayBlocks } from '../../src/dashboard/dayBlocks.js';
 import { stringsOf } from '../../src/dashboard/i18n.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
 import { airtimePerPlaylist, airtimePerZone, personSeconds, personSecondsPerDay, playsPerItemPerDay, reachByDay, waitSeries } from '../../src/dashboard/reportFigures.js';
-import { fileSize, isLoopbackHost } from '../../src/dashboard/formatting.js';
+import { dateTime, fileSize, isLoopbackHost, localTimesIn } from '../../src/dashboard/formatting.js';
 import { sitesWithoutScreens } from '../../src/dashboard/grantsText.js';
 
 /** The dashboard's figures, from what the hub answers. */
@@ -143,6 +143,15 @@ describe('sizes, addresses and sites as the dashboard says them', () => {
     expect(spaced(fileSize(42_908, 'fr-FR'))).toBe('43 ko');
     expect(spaced(fileSize(300, 'en'))).toBe('1 kB');
     expect(spaced(fileSize(2_500_000, 'fr-FR'))).toBe('2,5 Mo');
+  });
+
+  it('says the UTC instants of a journal value in the page’s local date and time, the rest as it is', () => {
+    const until = '2026-12-05T10:42:24.431Z';
+    const said = localTimesIn(`urgent until ${until}`, 'fr-FR');
+    expect(said).toBe(`urgent until ${dateTime(until, 'fr-FR')}`);
+    expect(said).not.toContain('Z');
+    expect(localTimesIn('info until 2026-12-05T10:42:24Z → cleared', 'fr-FR')).toBe(`info until ${dateTime('2026-12-05T10:42:24Z', 'fr-FR')} → cleared`);
+    expect(localTimesIn('editor@mairie viewer@*', 'fr-FR')).toBe('editor@mairie viewer@*');
   });
 
   it('knows an address only this computer reaches', () => {

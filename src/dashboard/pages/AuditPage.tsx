@@ -4,7 +4,7 @@ import { toUtcTime } from '../../shared/ids.js';
 import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { SelectField } from '../components/Field.js';
-import { dateTime } from '../formatting.js';
+import { dateTime, localTimesIn } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { usePoll } from '../usePoll.js';
@@ -105,7 +105,7 @@ export function AuditPage({ api }: { api: HubApi }) {
             <td>
               {entry.before !== null || entry.after !== null ? (
                 <code>
-                  {entry.before ?? '-'} → {entry.after ?? '-'}
+                  {localTimesIn(entry.before ?? '-', locale)} → {localTimesIn(entry.after ?? '-', locale)}
                 </code>
               ) : null}
               {entry.detail ? <div className="small">{auditDetail(lang, entry.detail)}</div> : null}
