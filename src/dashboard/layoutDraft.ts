@@ -3,7 +3,7 @@ import type { LayoutPresetId } from '../shared/layoutPresets.js';
 import type { Playlist } from '../shared/playlist.js';
 import { PlaylistsMessage } from '../shared/protocol.js';
 import { formatPath } from '../shared/validationError.js';
-import type { Lang } from './i18n.js';
+import { stringsOf, type Lang } from './i18n.js';
 import { schemaMessage, zodErrorsIn } from './schemaMessages.js';
 
 /**
@@ -99,11 +99,12 @@ function namesLines(text: string): { line: number; id: string; name: string }[] 
 
 /** What a names field says wrong that its record cannot show: a line without an id, an id named on two lines. */
 function namesLineIssues(text: string, key: 'serviceNames' | 'counterNames', field: string, lang: Lang): LayoutIssue[] {
+  const t = stringsOf(lang);
   const issues: LayoutIssue[] = [];
   const first = new Map<string, number>();
   for (const { line, id } of namesLines(text)) {
-    if (id === '') issues.push({ field, path: `layout.${key}`, message: lang === 'fr' ? `ligne ${line} : pas d’identifiant avant « = »` : `line ${line}: no id before "="` });
-    else if (first.has(id)) issues.push({ field, path: `layout.${key}.${id}`, message: lang === 'fr' ? `ligne ${line} : ${id} est déjà nommé ligne ${first.get(id)!}` : `line ${line}: ${id} is named on line ${first.get(id)!} already` });
+    if (id === '') issues.push({ field, path: `layout.${key}`, message: t.namesLineNoId(line) });
+    else if (first.has(id)) issues.push({ field, path: `layout.${key}.${id}`, message: t.namesLineTwice(line, id, first.get(id)!) });
     else first.set(id, line);
   }
   return issues;
@@ -171,7 +172,7 @@ export function readLayout(fields: LayoutFields, playlists: readonly Playlist[] 
         field: fieldOf(issue.path),
         path: `layout.${formatPath(issue.path)}`,
         // Under a names' field, each problem says the line's id.
-        message: (issue.path[0] === 'serviceNames' || issue.path[0] === 'counterNames') && issue.path.length > 1 ? `${String(issue.path[1])}${lang === 'fr' ? ' : ' : ': '}${schemaMessage(lang, issue.message)}` : schemaMessage(lang, issue.message),
+        message: (issue.path[0] === 'serviceNames' || issue.path[0] === 'counterNames') && issue.path.length > 1 ? stringsOf(lang).namesLineProblem(String(issue.path[1]), schemaMessage(lang, issue.message)) : schemaMessage(lang, issue.message),
       }))),
     };
   }
