@@ -42,6 +42,13 @@ async function openPage(hash: string): Promise<Page> {
   return page;
 }
 
+/** The playlists page with its editor as JSON text (the form has its own tests: dashboardForm.test.ts). */
+async function openJsonEditor(): Promise<Page> {
+  const page = await openPage('playlists');
+  await page.check('input[name="playlist-view"][value="json"]');
+  return page;
+}
+
 describe('the dashboard', () => {
   it('pairs a new player: the player shows a code, the admin claims it, the player connects as that screen', async () => {
     player = await newPlayerPage(browser(), { width: 1280, height: 800 });
@@ -104,7 +111,7 @@ describe('the dashboard', () => {
   it('pushes a playlist with an uploaded image to the screen, and the table shows the revision acked', async () => {
     // A second screen of the site, never connected.
     expect((await adminApi(hub, 'POST', '/api/screens', { id: 'salle-etat-civil', name: 'Salle état civil', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
-    const page = await openPage('playlists');
+    const page = await openJsonEditor();
     const playlist = { id: 'accueil', name: 'Accueil', items: [{ id: 'annonce', type: 'text', duration: 2, title: 'Nouveaux horaires dès lundi' }] };
     await page.fill('#playlist-json', JSON.stringify(playlist, null, 2));
     await page.waitForSelector('[data-draft="valid"]');
@@ -153,7 +160,7 @@ describe('the dashboard', () => {
   });
 
   it('shows the errors of an invalid playlist file at the field, with their path, and does not let it be pushed', async () => {
-    const page = await openPage('playlists');
+    const page = await openJsonEditor();
     const bad = { id: 'mauvaise', items: [{ id: 'x', type: 'image', duration: 5, src: 'https://example.org/x.png', sha256: 'abc' }, { id: 'y', type: 'text', title: 'sans durée' }] };
     await page.setInputFiles('#playlist-file', { name: 'mauvaise.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
     await page.waitForSelector('#playlist-json-error [data-draft="invalid"]');
@@ -170,7 +177,7 @@ describe('the dashboard', () => {
   });
 
   it('adds an uploaded WebVTT file as the captions of the last video (in its language), not as an image; without a video, says to add one first', async () => {
-    const page = await openPage('playlists');
+    const page = await openJsonEditor();
     const dir = mkdtempSync(join(tmpdir(), 'antichambre-vtt-'));
     const vtt = join(dir, 'clip-vaccins.en.vtt');
     writeFileSync(vtt, 'WEBVTT\n\n00:00.000 --> 00:04.000\nGet vaccinated\n');
@@ -195,7 +202,7 @@ describe('the dashboard', () => {
   });
 
   it('pushes a layout picked from the presets, previewed to scale, with a lane per zone; an invalid zone shows its error at its field', async () => {
-    const page = await openPage('playlists');
+    const page = await openJsonEditor();
     const set = [
       { id: 'accueil-zones', items: [{ id: 'horaires', type: 'text', duration: 8, title: 'Horaires d’ouverture' }] },
       { id: 'breves', zone: 'bandeau', items: [{ id: 'marche', type: 'text', duration: 6, title: 'Marché de Noël samedi sur la place' }] },
@@ -253,7 +260,7 @@ describe('the dashboard', () => {
     // No opening hours: the editor's JSON is said to be an example, not the screen's setting.
     expect(await page.textContent('[data-power-example]')).toBe('Cet écran n’a pas d’horaires (il reste allumé) : ci-dessous, un exemple à adapter avant de l’envoyer.');
     // Taking up the screen's set brings its layout into the editor, as numbers.
-    await openPage('playlists');
+    await openJsonEditor();
     await page.check('input[name="push-target-kind"] >> nth=1');
     await page.selectOption('#push-target', 'salle-etat-civil');
     await page.click('text=Reprendre la liste en place de l’écran');

@@ -48,7 +48,7 @@ function findingsOf(item: string): Promise<{ rule: string | null; path: string |
 describe('the playlist editor lints every item', () => {
   it('shows each finding beside its item, with its path; an error disables the push until fixed', async () => {
     await page.goto(`${hub.url}/#/playlists`);
-    await page.waitForSelector('#playlist-json');
+    await page.check('input[name="playlist-view"][value="json"]');
     await page.fill('#playlist-json', JSON.stringify(playlist, null, 2));
     await page.waitForSelector('[data-lint-item="accueil/rappel"] [data-lint-rule]');
 
@@ -96,7 +96,7 @@ describe('the playlist editor lints every item', () => {
     expect(upload.status).toBe(201);
 
     await page.goto(`${hub.url}/#/playlists`);
-    await page.waitForSelector('#playlist-json');
+    await page.check('input[name="playlist-view"][value="json"]');
     const video = { id: 'passeport', type: 'video', src: `${hub.url}/media/${sha}`, sha256: sha };
     await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', items: [{ id: 'bienvenue', type: 'text', duration: 8, title: 'Bienvenue' }, video] }, null, 2));
     await expect.poll(() => findingsOf('accueil/passeport').then((f) => f.map((x) => `${x.rule} ${x.path}`))).toEqual(['captions items[1].captions']);

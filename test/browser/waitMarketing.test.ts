@@ -158,6 +158,7 @@ describe('wait marketing, measured', () => {
 
     // Loop planning: a draft of eight 2-minute items (a 16-minute loop) against these waits (median 5 min): most people will not see them.
     await admin.page.goto(`${hub.url}/#/playlists`);
+    await admin.page.check('input[name="playlist-view"][value="json"]');
     const long = {
       id: 'salle',
       items: [

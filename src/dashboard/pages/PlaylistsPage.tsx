@@ -5,10 +5,11 @@ import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
 import type { Item, Playlist } from '../../shared/playlist.js';
 import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
-import { SelectField } from '../components/Field.js';
+import { RadioField, SelectField } from '../components/Field.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
+import { PlaylistForm } from '../components/PlaylistForm.js';
 import { QrPreview } from '../components/QrPreview.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { localDay } from '../calendarDay.js';
@@ -42,12 +43,33 @@ function captionLang(name: string): string {
   return /[._-]([a-z]{2})\.vtt$/i.exec(name)?.[1]?.toLowerCase() ?? 'fr';
 }
 
+/** How the editor is shown: the form (the default), or the JSON text; the choice is kept in this browser. */
+type EditorView = 'form' | 'json';
+const EDITOR_VIEW_KEY = 'antichambre.playlistEditor';
+
+function savedView(): EditorView {
+  try {
+    return localStorage.getItem(EDITOR_VIEW_KEY) === 'json' ? 'json' : 'form';
+  } catch {
+    return 'form';
+  }
+}
+
 export function PlaylistsPage({ api }: { api: HubApi }) {
   const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
   const [text, setText] = useState(STARTER);
   const draft = useMemo(() => readDraft(text, lang), [text, lang]);
+  const [view, setView] = useState<EditorView>(savedView);
+  const chooseView = (next: EditorView): void => {
+    setView(next);
+    try {
+      localStorage.setItem(EDITOR_VIEW_KEY, next);
+    } catch {
+      // Storage refused (private window): the choice lasts for this page.
+    }
+  };
   const [target, setTarget] = useState<TargetChoice>({ kind: 'screen', id: '' });
   // As the CLI's (`--replace`): a push adds to what the target plays unless asked to replace it.
   const [replace, setReplace] = useState(false);
@@ -178,7 +200,18 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             <label htmlFor="playlist-file">{t.playlistFile}</label>
             <input id="playlist-file" type="file" accept="application/json,.json" onChange={(e) => void loadFile(e.target.files?.[0])} aria-describedby="playlist-json-error" />
           </div>
-          <div className="field">
+          <RadioField
+            name="playlist-view"
+            legend={t.editorView}
+            value={view}
+            choices={[
+              { value: 'form', label: t.editorViewForm },
+              { value: 'json', label: t.editorViewJson },
+            ]}
+            onChange={chooseView}
+          />
+          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} onText={setText} /> : null}
+          <div className="field" hidden={view !== 'json'}>
             <label htmlFor="playlist-json">{t.playlistJson}</label>
             <textarea
               id="playlist-json"
@@ -190,6 +223,9 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
               aria-invalid={draft.ok ? undefined : true}
               aria-describedby="playlist-json-error"
             />
+          </div>
+          {/* The schema's verdict, under either view: the form also shows each error at its field. */}
+          <div className="field">
             <div id="playlist-json-error" aria-live="polite">
               {draft.ok ? (
                 <p className="success" data-draft="valid">

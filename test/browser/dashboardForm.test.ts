@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScreenSet } from '../../src/shared/adminApi.js';
+import { newPlayerPage } from '../support/browser.js';
+import { ADMIN_TOKEN, adminApi, startHubProcess, type HubProcess } from '../support/hubProcess.js';
+import { closeContexts, sharedBrowser } from '../support/suite.js';
+
+/**
+ * The playlist editor as a form (issue 8: edit a playlist, errors shown at the field), as a
+ * communication officer would use it with no JSON: "weekends, 14 to 24 December", a new message, a
+ * service's wait; each refusal of the schema beside its field; the push, read back from the hub.
+ */
+
+/** DASHBOARD_SCREENSHOTS=docs writes the form as docs/dashboard-form.png (npm run screenshots:dashboard). */
+const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ? resolve(process.env['DASHBOARD_SCREENSHOTS']) : null;
+
+let hub: HubProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [hub, browser] = await Promise.all([startHubProcess(), sharedBrowser()]);
+  const opened = await newPlayerPage(browser, { width: 1280, height: 900 });
+  page = opened.page;
+  await opened.context.addInitScript((token) => sessionStorage.setItem('antichambre.adminToken', token), ADMIN_TOKEN);
+  expect((await adminApi(hub, 'POST', '/api/screens', { id: 'hall-1', name: 'Hall d’accueil', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
+});
+afterAll(async () => {
+  await closeContexts(browser);
+  await hub?.stop();
+});
+
+/** The editor's text, as the JSON view and the push read it. */
+async function draft(): Promise<{ id: string; schedule?: unknown; items: Record<string, unknown>[] }> {
+  return JSON.parse(await page.inputValue('#playlist-json')) as { id: string; schedule?: unknown; items: Record<string, unknown>[] };
+}
+
+describe('the playlist form', () => {
+  it('edits a playlist without its JSON: days, dates, hours, a message previewed, a wait; each error at its field; pushes what it shows', async () => {
+    await page.goto(`${hub.url}/#/playlists`);
+    // The form is what a first visit shows, with the sample playlist in it.
+    await page.waitForSelector('[data-playlist-form]');
+    expect(await page.isChecked('input[name="playlist-view"][value="form"]')).toBe(true);
+    expect(await page.isVisible('#playlist-json')).toBe(false);
+    expect(await page.inputValue('#pf-items-0-title')).toBe('Bienvenue à la mairie');
+
+    // The message's title typed: the text and the slide's preview follow.
+    await page.fill('#pf-items-0-title', 'Marché de Noël');
+    await page.fill('#pf-items-0-body', 'Place de la mairie, de 10 h à 19 h.');
+    expect((await draft()).items[0]).toMatchObject({ title: 'Marché de Noël', body: 'Place de la mairie, de 10 h à 19 h.' });
+    expect(await page.textContent('[data-slide-preview="bienvenue"]')).toBe('Marché de NoëlPlace de la mairie, de 10 h à 19 h.');
+    // The preview is drawn in the player's proportions: the title 8 % of the short side at 16:9.
+    const box = await page.$eval('[data-slide-preview="bienvenue"]', (slide) => {
+      const title = slide.querySelector('.slide-preview-title')!;
+      return { width: slide.getBoundingClientRect().width, height: slide.getBoundingClientRect().height, title: parseFloat(getComputedStyle(title).fontSize) };
+    });
+    expect(box.width / box.height).toBeCloseTo(16 / 9, 1);
+    expect(box.title / box.height).toBeCloseTo(0.08, 2);
+
+    // Weekends from 14 to 24 December, evenings: ticked, picked and typed, no JSON written.
+    await page.check('[data-form-schedule="schedule"] input[data-weekday="6"]');
+    await page.check('[data-form-schedule="schedule"] input[data-weekday="7"]');
+    await page.fill('#pf-schedule-from', '2026-12-14T00:00');
+    await page.fill('#pf-schedule-until', '2026-12-25T00:00');
+    await page.click('#pf-schedule-add-hours');
+    await page.fill('#pf-schedule-hours-0-start', '18:00');
+    await page.fill('#pf-schedule-hours-0-end', '00:00');
+    expect((await draft()).schedule).toEqual({ days: [6, 7], from: '2026-12-14T00:00', until: '2026-12-25T00:00', hours: [{ start: '18:00', end: '00:00' }] });
+    await page.waitForSelector('[data-draft="valid"]');
+
+    // An end before the start of the dates: the schema's refusal, in French, beside the field it names.
+    await page.fill('#pf-schedule-until', '2026-12-01T00:00');
+    await expect.poll(() => page.textContent('[data-error-at="schedule.until"]')).toBe('doit venir après la date de début (« from » : 2026-12-14T00:00)');
+    expect(await page.getAttribute('#pf-schedule-until', 'aria-invalid')).toBe('true');
+    expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
+    await page.fill('#pf-schedule-until', '2026-12-25T00:00');
+    await page.waitForSelector('[data-draft="valid"]');
+    expect(await page.getAttribute('#pf-schedule-until', 'aria-invalid')).toBeNull();
+
+    // A service's wait, added: its service is asked for at its field until typed.
+    await page.click('button:text-is("Ajouter l’attente d’un service")');
+    await page.waitForSelector('[data-draft="invalid"]');
+    expect(await page.textContent('[data-error-at="items[1].service"]')).not.toBe('');
+    expect(await page.getAttribute('#pf-items-1-service', 'aria-invalid')).toBe('true');
+    await page.fill('#pf-items-1-service', 'etat-civil');
+    await page.waitForSelector('[data-draft="valid"]');
+    // A second message, its title emptied: refused at the field; then moved first.
+    await page.click('button:text-is("Ajouter un message (texte)")');
+    await page.fill('#pf-items-2-title', '');
+    await expect.poll(() => page.textContent('[data-error-at="items[2].title"]')).toBe('attendu : un titre non vide');
+    await page.fill('#pf-items-2-title', 'Pensez à vos justificatifs');
+    await page.fill('#pf-items-2-duration', '12,5');
+    expect(await page.inputValue('#pf-items-2-duration')).toBe('12,5');
+    await page.click('[aria-label="Monter l’élément message-1"]');
+    await page.click('[aria-label="Monter l’élément message-1"]');
+    expect((await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'attente-1']);
+    expect((await draft()).items[0]).toEqual({ id: 'message-1', type: 'text', duration: 12.5, title: 'Pensez à vos justificatifs' });
+    // Only while the wait is 15 minutes or more: a condition of the item.
+    await page.click('[data-form-item="attente-1"] summary');
+    await page.fill('#pf-items-2-when-waitMinutes-min', '15');
+    expect((await draft()).items[2]).toEqual({ id: 'attente-1', type: 'wait', duration: 12, service: 'etat-civil', when: { waitMinutes: { min: 15 } } });
+    await page.waitForSelector('[data-draft="valid"]');
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.mouse.move(0, 0);
+      await page.evaluate(() => document.querySelector('[data-form-schedule="schedule"]')!.scrollIntoView());
+      await page.screenshot({ path: join(SHOTS, 'dashboard-form.png') });
+    }
+
+    // Pushed: the hub holds the playlist the form shows.
+    await page.check('input[name="push-target-kind"] >> nth=1');
+    await page.selectOption('#push-target', 'hall-1');
+    await page.click('button:text-is("Diffuser")');
+    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
+    const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/hall-1/playlists')).body;
+    expect(pushed.playlists).toEqual([{ ...(await draft()), priority: 0 }]);
+  });
+
+  it('keeps the view chosen; a text that is not a playlist is said in the form, not lost; a second playlist makes an array', async () => {
+    await page.goto(`${hub.url}/#/playlists`);
+    await page.check('input[name="playlist-view"][value="json"]');
+    await page.reload();
+    await page.waitForSelector('#playlist-json');
+    expect(await page.isChecked('input[name="playlist-view"][value="json"]')).toBe(true);
+    await page.fill('#playlist-json', '{"id": "accueil", "items": [');
+    await page.check('input[name="playlist-view"][value="form"]');
+    await page.waitForSelector('[data-form-unreadable]');
+    expect(await page.textContent('#playlist-json-error [data-error-path="(root)"]')).toContain('JSON');
+    await page.check('input[name="playlist-view"][value="json"]');
+    expect(await page.inputValue('#playlist-json')).toBe('{"id": "accueil", "items": [');
+
+    await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] }));
+    await page.check('input[name="playlist-view"][value="form"]');
+    await page.click('button:text-is("Ajouter une liste de lecture")');
+    // Now an array: the fields' paths start with the playlist's index.
+    await page.waitForSelector('#pf-1-name');
+    expect(await page.inputValue('#pf-1-name')).toBe('Nouvelle liste');
+    expect(await page.textContent('[data-form-playlist="liste-1"] legend')).toBe('Liste 2 : Nouvelle liste');
+    await page.check('[data-form-schedule="[1].schedule"] input[data-weekday="1"]');
+    const set = JSON.parse(await page.inputValue('#playlist-json')) as unknown[];
+    expect(set).toEqual([
+      { id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] },
+      { id: 'liste-1', name: 'Nouvelle liste', items: [], schedule: { days: [1] } },
+    ]);
+    await page.waitForSelector('[data-draft="valid"]');
+    await page.click('button:text-is("Supprimer la liste Nouvelle liste")');
+    expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual({ id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] });
+    await page.waitForSelector('#pf-items-0-title');
+  });
+});
