@@ -115,7 +115,23 @@ describe('the playlist form', () => {
     await page.click('button:text-is("Diffuser")');
     await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
     const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/hall-1/playlists')).body;
-    expect(pushed.playlists).toEqual([{ ...(await draft()), priority: 0 }]);
+    const edited = await draft();
+    expect(pushed.playlists).toEqual([{ ...edited, priority: 0 }]);
+
+    // The draft is kept in the browser: another page and back, or a reload, and it is still there.
+    await page.goto(`${hub.url}/#/screens`);
+    await page.waitForSelector('main h1');
+    await page.goto(`${hub.url}/#/playlists`);
+    await page.waitForSelector('[data-form-item="attente-1"]');
+    expect(await draft()).toEqual(edited);
+    await page.reload();
+    await page.waitForSelector('[data-form-item="attente-1"]');
+    expect(await draft()).toEqual(edited);
+    // Signing out leaves none for the next person at this browser.
+    await page.click('button:text-is("Se déconnecter")');
+    await page.goto(`${hub.url}/#/playlists`);
+    await page.reload();
+    await expect.poll(() => page.inputValue('#pf-items-0-title').catch(() => null)).toBe('Bienvenue à la mairie');
   });
 
   it('keeps the view chosen; a text that is not a playlist is said in the form, not lost; a second playlist makes an array', async () => {
@@ -148,5 +164,9 @@ describe('the playlist form', () => {
     await page.click('button:text-is("Supprimer la liste Nouvelle liste")');
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual({ id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] });
     await page.waitForSelector('#pf-items-0-title');
+    // Starting again from the sample.
+    await page.click('button:text-is("Repartir de l’exemple")');
+    expect(await page.inputValue('#pf-items-0-title')).toBe('Bienvenue à la mairie');
+    expect(await page.isDisabled('button:text-is("Repartir de l’exemple")')).toBe(true);
   });
 });
