@@ -157,6 +157,19 @@ describe('the dashboard', () => {
     await expect.poll(() => page.textContent('[role=status]')).toContain('Commande exécutée : Identifier');
     await player.page.waitForSelector('[data-identify]');
     await picture(page, 'dashboard-screen.png');
+    // A restart blanks the room's screen: asked first, and nothing leaves when cancelled (the player's page is not reloaded).
+    await player.page.evaluate(() => ((window as { notReloaded?: boolean }).notReloaded = true));
+    await page.click('[data-command="restart"]');
+    expect(await page.textContent('[data-confirm="restart"]')).toContain('Redémarrer Accueil RDC ? L’écran est noir');
+    expect(await page.isDisabled('[data-command="identify"]')).toBe(true);
+    await page.click('[data-confirm] button:text-is("Annuler")');
+    expect(await page.$('[data-confirm]')).toBeNull();
+    // Clearing the cache, confirmed: sent, and the player acks it.
+    await page.click('[data-command="clear-cache"]');
+    expect(await page.textContent('[data-confirm="clear-cache"]')).toContain('Les preuves de diffusion sont gardées');
+    await page.click('[data-confirm] button:text-is("Vider le cache")');
+    await expect.poll(() => page.textContent('[role=status]')).toContain('Commande exécutée : Vider le cache');
+    expect(await player.page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
   });
 
   it('shows the errors of an invalid playlist file at the field, with their path, and does not let it be pushed', async () => {

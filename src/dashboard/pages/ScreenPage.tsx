@@ -18,12 +18,13 @@ import { usePoll } from '../usePoll.js';
 import { SCREENS_POLL_MS } from './ScreensPage.js';
 import { failureText, hubMessage, zodErrorsIn } from '../schemaMessages.js';
 
-const COMMANDS: { type: CommandType; label: Label }[] = [
+/** `confirm`: what the room would see, asked before the command leaves (a restart blanks the screen, a cleared cache downloads every file again). */
+const COMMANDS: { type: CommandType; label: Label; confirm?: 'confirmRestart' | 'confirmClearCache' }[] = [
   { type: 'identify', label: 'cmdIdentify' },
   { type: 'screenshot', label: 'cmdScreenshot' },
   { type: 'reload', label: 'cmdReload' },
-  { type: 'restart', label: 'cmdRestart' },
-  { type: 'clear-cache', label: 'cmdClearCache' },
+  { type: 'restart', label: 'cmdRestart', confirm: 'confirmRestart' },
+  { type: 'clear-cache', label: 'cmdClearCache', confirm: 'confirmClearCache' },
 ];
 
 /** One screen: its state and layout, its last screenshot, and the commands of `/api/commands`. */
@@ -38,6 +39,8 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
   const [shotVersion, setShotVersion] = useState(0);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<CommandType | null>(null);
+  /** The command waiting for its confirmation. */
+  const [asking, setAsking] = useState<(typeof COMMANDS)[number] | null>(null);
 
   useEffect(() => {
     let url: string | null = null;
@@ -57,6 +60,7 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
   }, [api, id, shotVersion]);
 
   const run = async (type: CommandType): Promise<void> => {
+    setAsking(null);
     setBusy(type);
     setResult(null);
     try {
@@ -160,11 +164,33 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
             <h2 id="commands-title">{t.commands}</h2>
             <div className="buttons" hidden={!can('commands.send')}>
               {COMMANDS.map((command) => (
-                <button key={command.type} type="button" className="secondary" disabled={!screen.online || busy !== null} onClick={() => void run(command.type)} data-command={command.type}>
+                <button
+                  key={command.type}
+                  type="button"
+                  className="secondary"
+                  disabled={!screen.online || busy !== null || asking !== null}
+                  onClick={() => (command.confirm ? setAsking(command) : void run(command.type))}
+                  data-command={command.type}
+                >
                   {t[command.label]}
                 </button>
               ))}
             </div>
+            {asking?.confirm ? (
+              <div className="confirm" role="alertdialog" aria-labelledby="confirm-text" data-confirm={asking.type}>
+                <p id="confirm-text" className="warning">
+                  {t[asking.confirm](screen.name)}
+                </p>
+                <div className="buttons">
+                  <button type="button" className="danger" onClick={() => void run(asking.type)} autoFocus>
+                    {t[asking.label]}
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setAsking(null)}>
+                    {t.cancel}
+                  </button>
+                </div>
+              </div>
+            ) : null}
             <p role="status" className={result?.ok ? 'success' : 'error'}>
               {result?.text}
             </p>
