@@ -323,9 +323,17 @@ describe('the dashboard', () => {
     await page.waitForSelector('#alert-target option[value="mairie"]', { state: 'attached' });
     await page.check('input[name="alert-level"][value="urgent"]');
     await page.fill('#alert-text', 'Évacuation : suivez les agents');
-    await page.fill('#alert-minutes', '30');
+    // Two hours, said as the end it gives in this computer's time before it is sent.
+    await page.fill('#alert-duration', '2');
+    await page.selectOption('[data-duration-unit]', 'hours');
+    const sentAt = Date.now();
+    // The page's minute, or the next one should a minute begin while it renders.
+    const ends = [0, 10_000].map((late) => `Jusqu’au ${new Date(sentAt + late + 2 * 3_600_000).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' })} (l’heure de ce poste).`);
+    await expect.poll(() => page.textContent('#alert-duration-help')).toBeOneOf(ends);
     await page.click('button:text-is("Envoyer")');
     await expect.poll(() => page.textContent('#send-alert-title ~ [role=status]')).toContain('Alerte envoyée');
+    const sent = (await adminApi<{ alerts: { text: string; until: string }[] }>(hub, 'GET', '/api/alerts')).body.alerts.find((alert) => alert.text === 'Évacuation : suivez les agents')!;
+    expect(Math.abs(Date.parse(sent.until) - (sentAt + 2 * 3_600_000))).toBeLessThan(60_000);
     await player.page.waitForSelector('[data-alert-level="urgent"]', { timeout: 10_000 });
     expect(await player.page.textContent('[data-alert-id]')).toContain('Évacuation : suivez les agents');
     const row = 'tr[data-alert-row][data-state="active"]';

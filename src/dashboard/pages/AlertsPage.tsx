@@ -13,6 +13,12 @@ import { useCan } from '../permissions.js';
 import { usePoll } from '../usePoll.js';
 import { failureText, schemaMessage, zodErrorsIn } from '../schemaMessages.js';
 
+/** An alert lasts minutes (a counter closed), hours (closed this afternoon) or days (a strike, works in the hall). */
+type DurationUnit = 'minutes' | 'hours' | 'days';
+const UNIT_MS: Record<DurationUnit, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+/** Past this, a typed duration is not a date to show (year 10000 and beyond); the schema refuses it when sent. */
+const MAX_END = Date.UTC(9999, 11, 31);
+
 /** Send an info or urgent alert to a site or a screen, see which screens got it, clear it. */
 export function AlertsPage({ api }: { api: HubApi }) {
   const can = useCan();
@@ -21,7 +27,11 @@ export function AlertsPage({ api }: { api: HubApi }) {
   const alerts = usePoll(() => api.get('/api/alerts', AlertList), 3_000, [api]);
   const [level, setLevel] = useState<'info' | 'urgent'>('info');
   const [text, setText] = useState('');
-  const [minutes, setMinutes] = useState('30');
+  const [amount, setAmount] = useState('30');
+  const [unit, setUnit] = useState<DurationUnit>('minutes');
+  /** The alert's end, as the duration typed gives it now (null when it is not a duration). */
+  const lasting = Number(amount.replace(',', '.'));
+  const endsAt = Number.isFinite(lasting) && lasting > 0 ? Date.now() + lasting * UNIT_MS[unit] : null;
   const [target, setTarget] = useState<TargetChoice>({ kind: 'site', id: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
@@ -30,11 +40,10 @@ export function AlertsPage({ api }: { api: HubApi }) {
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setDone(null);
-    const duration = Number(minutes);
     const request = AlertRequest.safeParse({
       level,
       text,
-      until: Number.isFinite(duration) && duration > 0 ? toUtcTime(Date.now() + duration * 60_000) : 'invalid',
+      until: endsAt !== null && Number.isFinite(endsAt) ? toUtcTime(Date.now() + lasting * UNIT_MS[unit]) : 'invalid',
       target: chosenTarget(target, screens.data?.screens ?? []),
     }, zodErrorsIn(lang));
     if (!request.success) {
@@ -80,8 +89,17 @@ export function AlertsPage({ api }: { api: HubApi }) {
           <Field id="alert-text" label={t.alertText} error={errors['text']}>
             {(props) => <textarea {...props} rows={2} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} />}
           </Field>
-          <Field id="alert-minutes" label={t.duration} error={errors['until']}>
-            {(props) => <input {...props} type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />}
+          <Field id="alert-duration" label={t.duration} help={endsAt !== null && Number.isFinite(endsAt) && endsAt < MAX_END ? t.alertEndsAt(dateTime(new Date(endsAt).toISOString(), locale)) : undefined} error={errors['until']}>
+            {(props) => (
+              <div className="inline">
+                <input {...props} type="text" inputMode="decimal" size={6} value={amount} onChange={(e) => setAmount(e.target.value)} />
+                <select aria-label={t.durationUnit} value={unit} onChange={(e) => setUnit(e.target.value as DurationUnit)} data-duration-unit="">
+                  <option value="minutes">{t.unitMinutes}</option>
+                  <option value="hours">{t.unitHours}</option>
+                  <option value="days">{t.unitDays}</option>
+                </select>
+              </div>
+            )}
           </Field>
           <TargetPicker idPrefix="alert" screens={screens.data?.screens ?? []} value={target} onChange={setTarget} error={errors['target']} />
           <div className="actions">
