@@ -126,7 +126,7 @@ describe('the dashboard', () => {
     // Nothing pushed to it yet: it plays the player's bundle, which this push replaces (said before the click).
     expect(await page.textContent('[data-push-replaces-bundle]')).toContain('ces écrans jouent les listes intégrées au lecteur');
     await page.click('button:text-is("Diffuser")');
-    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
+    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/^Diffusé à Accueil RDC \(hall-1, révision [0-9a-f]{8}\)\./);
     await picture(page, 'dashboard-playlists.png');
     // The day of a draft, as the scheduling engine plays it: mornings, afternoons, idle at night.
     const day = [
@@ -259,7 +259,7 @@ describe('the dashboard', () => {
     // A push adds to what the target plays unless asked to replace it (as the CLI's `--replace`): one click no longer wipes a screen's set.
     expect(await page.getByLabel(/Remplacer les listes déjà assignées/).isChecked()).toBe(false);
     await page.click('button:text-is("Diffuser")');
-    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : salle-etat-civil/);
+    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/^Diffusé à Salle état civil \(salle-etat-civil, révision [0-9a-f]{8}\)\./);
     const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/salle-etat-civil/playlists')).body;
     expect(pushed.layout).toEqual({ ...expected, serviceNames: { 'etat-civil': 'État civil', titres: 'Pièces d’identité' }, counterNames: { '3': 'Box 3' } });
     expect(pushed.playlists.map((p) => [p.id, p.zone ?? 'main'])).toEqual([['accueil-zones', 'main'], ['breves', 'bandeau']]);
@@ -331,7 +331,7 @@ describe('the dashboard', () => {
     const ends = [0, 10_000].map((late) => `Jusqu’au ${new Date(sentAt + late + 2 * 3_600_000).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' })} (l’heure de ce poste).`);
     await expect.poll(() => page.textContent('#alert-duration-help')).toBeOneOf(ends);
     await page.click('button:text-is("Envoyer")');
-    await expect.poll(() => page.textContent('#send-alert-title ~ [role=status]')).toContain('Alerte envoyée');
+    await expect.poll(() => page.textContent('#send-alert-title ~ [role=status]')).toMatch(/^Alerte envoyée : site mairie \(\d+ écrans?\)$/);
     const sent = (await adminApi<{ alerts: { text: string; until: string }[] }>(hub, 'GET', '/api/alerts')).body.alerts.find((alert) => alert.text === 'Évacuation : suivez les agents')!;
     expect(Math.abs(Date.parse(sent.until) - (sentAt + 2 * 3_600_000))).toBeLessThan(60_000);
     await player.page.waitForSelector('[data-alert-level="urgent"]', { timeout: 10_000 });

@@ -113,7 +113,7 @@ describe('the playlist form', () => {
     await page.check('input[name="push-target-kind"] >> nth=1');
     await page.selectOption('#push-target', 'hall-1');
     await page.click('button:text-is("Diffuser")');
-    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/Diffusé : hall-1/);
+    await expect.poll(() => page.textContent('[data-push-result]')).toMatch(/^Diffusé à Hall d’accueil \(hall-1, révision [0-9a-f]{8}\)\. Chaque écran confirme sa réception dans « Écrans »\.$/);
     const pushed = (await adminApi<ScreenSet>(hub, 'GET', '/api/screens/hall-1/playlists')).body;
     const edited = await draft();
     expect(pushed.playlists).toEqual([{ ...edited, priority: 0 }]);

@@ -55,7 +55,9 @@ export function AlertsPage({ api }: { api: HubApi }) {
     setErrors({});
     try {
       const record = await api.send('POST', '/api/alerts', request.data, AlertRecord);
-      setDone(`${t.sent} (${record.id})`);
+      // Where it went, by name: a site with its number of screens, or the screen (the table below lists who received it).
+      const sentTo = 'site' in record.target ? t.alertToSite(record.target.site, siteCount(record.target.site)) : (screens.data?.screens.find((screen) => 'screen' in record.target && screen.id === record.target.screen)?.name ?? record.target.screen);
+      setDone(`${t.sent} : ${sentTo}`);
       setText('');
       alerts.refresh();
     } catch (failure) {

@@ -194,7 +194,13 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     try {
       const body = { playlists: draft.playlists, target: chosen, replace, ...(layoutToPush === undefined ? {} : { layout: layoutToPush }) };
       const result = await api.send('POST', '/api/playlists', body, PushResult);
-      setPushNote({ ok: true, text: `${t.pushed} : ${result.screens.map((s) => `${s.id} (${s.revision?.slice(0, 8) ?? '–'})`).join(', ')}` });
+      // Each screen by its name, its id and the revision the screens table shows it acking.
+      const named = result.screens.map((s) => {
+        const name = screenList.find((known) => known.id === s.id)?.name ?? s.id;
+        const details = [name === s.id ? null : s.id, s.revision ? `${t.revisionWord} ${s.revision.slice(0, 8)}` : null].filter((part) => part !== null);
+        return details.length ? `${name} (${details.join(', ')})` : name;
+      });
+      setPushNote({ ok: true, text: t.pushedTo(named.join(', ')) });
       setPushes((n) => n + 1);
       screens.refresh();
     } catch (failure) {
