@@ -150,8 +150,16 @@ describe('dashboard: accounts', () => {
     await page.fill('#user-roles', 'operator@annexe');
     expect(await page.$('[data-unknown-sites]')).toBeNull();
     await page.click('button:text-is("Ajouter l’utilisateur")');
-    await expect.poll(() => page.textContent('[data-user-shown]')).toMatch(/accueil\.annexe@mairie\.fr : mot de passe \(affiché une seule fois\) : \S{20,}/);
-    const password = /: (\S+)$/.exec((await page.textContent('[data-user-shown]'))!.trim())![1]!;
+    await expect.poll(() => page.textContent('[data-user-shown]')).toMatch(/^accueil\.annexe@mairie\.fr : mot de passe \(affiché une seule fois\) : \S{20,} Copier/);
+    const password = (await page.textContent('[data-password]'))!;
+    expect(password).toMatch(/^\S{20,}$/);
+    // Copied with one click: the clipboard holds it (a page on this computer may write to it), else it is selected for Ctrl+C.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hub.url });
+    await page.click('[data-user-shown] button:text-is("Copier")');
+    await expect.poll(() => page.textContent('[data-copied]')).toBe('Copié.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(password);
+    // The row's buttons sit in their cell: the table keeps one column per header.
+    expect(await page.$$eval('tr[data-user-row="accueil.annexe@mairie.fr"] > *', (cells) => cells.map((cell) => getComputedStyle(cell).display))).toEqual(['table-cell', 'table-cell', 'table-cell', 'table-cell', 'table-cell']);
     await page.waitForSelector('tr[data-user-row="accueil.annexe@mairie.fr"]');
     await picture(page, 'dashboard-users.png');
     await page.click('button:text-is("Se déconnecter")');

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { grantText } from '../../shared/access.js';
 import { grantsFromText, sitesWithoutScreens } from '../grantsText.js';
 import { PasswordResetDone, SignedOut, UserCreated, UserInfo, UserList } from '../../shared/accounts.js';
@@ -20,7 +20,8 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
   const [form, setForm] = useState({ email: '', name: '', roles: '' });
   const unknownSites = sitesWithoutScreens(form.roles, screenSites);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [shown, setShown] = useState<string | null>(null);
+  /** A password the hub made, shown this once. */
+  const [shown, setShown] = useState<{ email: string; password: string } | null>(null);
   const [editing, setEditing] = useState<{ id: string; roles: string; error: string | null } | null>(null);
   const { run, failure } = useAction();
 
@@ -41,7 +42,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
     if (Object.keys(found).length > 0 || 'bad' in roles) return;
     await act(async () => {
       const created = await api.send('POST', '/api/users', { email: form.email.trim(), name: form.name.trim(), grants: roles.grants }, UserCreated);
-      setShown(`${created.user.email} : ${t.passwordShownOnce} ${created.password ?? ''}`);
+      setShown(created.password ? { email: created.user.email, password: created.password } : null);
       setForm({ email: '', name: '', roles: '' });
     });
   };
@@ -83,9 +84,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
             <button type="submit">{t.addUser}</button>
           </div>
         </form>
-        <p role="status" data-user-shown>
-          {shown}
-        </p>
+        <div role="status">{shown ? <ShownPassword email={shown.email} password={shown.password} /> : null}</div>
       </section>
       <ActionFailure failure={failure} />
       <DataTable caption={t.usersTitle} hiddenCaption columns={[t.email, t.roles, t.state, t.lastSignIn, t.actionsColumn]}>
@@ -121,33 +120,72 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
             </td>
             <td>{user.disabled ? t.disabled : t.enabled}</td>
             <td>{user.lastSignIn ? dateTime(user.lastSignIn, locale) : t.never}</td>
-            <td className="buttons">
-              {user.id === me ? null : (
-                <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('PATCH', `/api/users/${user.id}`, { disabled: !user.disabled }, UserInfo)))} data-toggle-user={user.email}>
-                  {user.disabled ? t.enable : t.disable}
+            <td>
+              <div className="buttons">
+                {user.id === me ? null : (
+                  <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('PATCH', `/api/users/${user.id}`, { disabled: !user.disabled }, UserInfo)))} data-toggle-user={user.email}>
+                    {user.disabled ? t.enable : t.disable}
+                  </button>
+                )}
+                {user.source === 'local' ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      void act(async () => {
+                        const done = await api.send('POST', `/api/users/${user.id}/password`, {}, PasswordResetDone);
+                        setShown(done.password ? { email: done.user.email, password: done.password } : null);
+                      })
+                    }
+                  >
+                    {t.resetPassword}
+                  </button>
+                ) : null}
+                <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('POST', `/api/users/${user.id}/signout`, {}, SignedOut)))}>
+                  {t.signOutEverywhere}
                 </button>
-              )}
-              {user.source === 'local' ? (
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() =>
-                    void act(async () => {
-                      const done = await api.send('POST', `/api/users/${user.id}/password`, {}, PasswordResetDone);
-                      setShown(`${done.user.email} : ${t.passwordShownOnce} ${done.password ?? ''}`);
-                    })
-                  }
-                >
-                  {t.resetPassword}
-                </button>
-              ) : null}
-              <button type="button" className="secondary" onClick={() => void act(async () => void (await api.send('POST', `/api/users/${user.id}/signout`, {}, SignedOut)))}>
-                {t.signOutEverywhere}
-              </button>
+              </div>
             </td>
           </tr>
         ))}
       </DataTable>
     </>
+  );
+}
+
+/**
+ * A new password, shown once, with a button that copies it: the clipboard where the page may write
+ * to it (https, or this computer), else the password selected for Ctrl+C (a dashboard opened at
+ * http://192.168.… has no clipboard API).
+ */
+function ShownPassword({ email, password }: { email: string; password: string }) {
+  const { t } = useStrings();
+  const [copied, setCopied] = useState<string | null>(null);
+  const code = useRef<HTMLElement>(null);
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(password);
+      setCopied(t.passwordCopied);
+    } catch {
+      const range = document.createRange();
+      if (code.current) range.selectNodeContents(code.current);
+      window.getSelection()?.removeAllRanges();
+      window.getSelection()?.addRange(range);
+      setCopied(t.passwordSelected);
+    }
+  };
+  return (
+    <p data-user-shown="">
+      {email} : {t.passwordShownOnce}{' '}
+      <code ref={code} className="password" data-password="">
+        {password}
+      </code>{' '}
+      <button type="button" className="secondary" onClick={() => void copy()}>
+        {t.copyPassword}
+      </button>{' '}
+      <span className="help" data-copied="">
+        {copied}
+      </span>
+    </p>
   );
 }
