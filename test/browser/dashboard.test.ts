@@ -368,6 +368,10 @@ describe('the dashboard', () => {
     expect(shown).toBeGreaterThanOrEqual(stored.filter((i) => i.itemId === 'annonce').length);
     expect(await page.$('table[data-report="airtime"] tr[data-playlist="accueil"]')).not.toBeNull();
     expect(await page.$('table[data-report="airtime"] tr[data-playlist="bundle"]')).not.toBeNull();
+    // No queue data at this site yet: the audience is said unknown, not a table of zeros (waitMarketing.test.ts has the tables).
+    expect(stored.every((impression) => impression.audience === null)).toBe(true);
+    expect(await page.textContent('[data-audience-unknown]')).toContain('le nombre de personnes qui les ont vues n’est pas connu');
+    expect(await page.$('table[data-report="person-seconds-item"]')).toBeNull();
     // The player plays full screen: all its airtime is in main.
     expect(await page.textContent('table[data-report="zone-airtime"] tr[data-zone="main"] td:last-child')).toMatch(/^100\s?%$/);
     const download = page.waitForEvent('download');

@@ -148,6 +148,9 @@ export function ReportsPage({ api }: { api: HubApi }) {
         <p className="help">{t.audienceHelp}</p>
         {list.length === 0 ? (
           <p>{impressions.data ? t.noImpressions : t.loading}</p>
+        ) : list.every((impression) => impression.audience === null) ? (
+          // No screen of these showings had queue data: a table of zeros would read as an empty room.
+          <p data-audience-unknown="">{t.audienceUnknown}</p>
         ) : (
           <>
             <PerDayTable table={weightedItems} report="person-seconds-item" caption={t.audienceItemCaption} head={t.colItem} dayLabel={dayLabel} />
