@@ -50,3 +50,26 @@ export function auditDetail(lang: Lang, detail: string): string {
     .map((part) => inFrench(part) ?? part)
     .join(' ; ');
 }
+
+/**
+ * The hub's own words in a journal entry's before and after values (admin.ts, power.ts, feeds.ts):
+ * an alert's level and end, a command's result, `none`. The rest of a value is data (revisions
+ * `hall-1=78b7b8bb`, roles `editor@mairie`, ids, a URL, JSON), shown as is. test/schemaMessages.test.ts
+ * reads every text the hub writes there and fails on one neither here nor known as data.
+ */
+export const AUDIT_VALUES_FR: Record<string, French> = {
+  '{} until {}': (level, until) => `${level === 'urgent' ? 'urgente' : level === 'info' ? 'information' : level} jusqu’au ${until}`,
+  cleared: 'levée',
+  ok: 'exécutée',
+  'refused: {}': 'refusée : {1}',
+  none: 'aucun',
+};
+const valueInFrench = translatorOf(AUDIT_VALUES_FR);
+
+/** A before or after value in the dashboard's language; an alert cleared before (` (cleared)`) and a user disabled (`disabled `) too. */
+export function auditValue(lang: Lang, value: string): string {
+  if (lang !== 'fr') return value;
+  if (value.endsWith(' (cleared)')) return `${auditValue(lang, value.slice(0, -' (cleared)'.length))} (levée)`;
+  if (value.startsWith('disabled ')) return `désactivé ${value.slice('disabled '.length)}`;
+  return valueInFrench(value) ?? value;
+}

@@ -223,6 +223,13 @@ describe('dashboard: accounts', () => {
     await page.selectOption('#audit-action', '');
     await page.waitForSelector('tr[data-audit-action="user.add"]');
     await picture(page, 'dashboard-audit.png');
+    // The hub's words in before and after, in the page's language (the hub writes `disabled operator@annexe`).
+    await page.click('[data-nav=users]');
+    await page.click('[data-toggle-user="accueil.annexe@mairie.fr"]');
+    await page.waitForSelector('tr[data-user-row="accueil.annexe@mairie.fr"][data-disabled="yes"]');
+    await page.click('[data-nav=audit]');
+    await page.selectOption('#audit-action', 'user.change');
+    await expect.poll(() => page.textContent('tr[data-audit-action="user.change"] td:nth-child(5) code')).toBe('operator@annexe → désactivé operator@annexe');
     await page.selectOption('#audit-action', 'session.signin-failed');
     await expect.poll(async () => [...new Set(await page.$$eval('tr[data-audit-action]', (rows) => rows.map((row) => row.getAttribute('data-audit-action'))))]).toEqual(['session.signin-failed']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-audit-csv]')]);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_DETAILS_FR, auditDetail } from '../../src/dashboard/auditDetails.js';
+import { AUDIT_DETAILS_FR, AUDIT_VALUES_FR, auditDetail, auditValue } from '../../src/dashboard/auditDetails.js';
 import { readLayout, fieldsOf } from '../../src/dashboard/layoutDraft.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
 import { FRENCH, hubMessage, schemaMessage } from '../../src/dashboard/schemaMessages.js';
@@ -142,5 +142,47 @@ describe('the journal’s details in the dashboard’s French', () => {
     expect(auditDetail('fr', 'image/png, 48213 bytes')).toBe('image/png, 48213 octets');
     expect(auditDetail('fr', 'Accueil RDC')).toBe('Accueil RDC');
     expect(auditDetail('en', 'throttled')).toBe('throttled');
+  });
+});
+
+/** The texts the hub writes as an audit entry's `before:` and `after:` (a template's inner literals, `' (cleared)'`, are not read: auditValue handles them). */
+function auditValuesOf(sources: string[]): string[] {
+  const found = new Set<string>();
+  const literal = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+  for (const line of sources.flatMap((source) => source.split('\n'))) {
+    for (const key of ['before:', 'after:']) {
+      for (let at = line.indexOf(key); at >= 0; at = line.indexOf(key, at + 1)) {
+        const value = line.slice(at + key.length).split(/,\s*(?:detail|site|target|action|before|after)\s*:|\s\}\s*[,)]/)[0]!;
+        for (const [quoted] of value.matchAll(literal)) found.add(quoted.slice(1, -1).replace(/\$\{[^}]*\}/g, '{}'));
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * Values that are data (the first administrator's role, roles, a feed's kind and URL, watts, joined
+ * parts), and an alert's `before` with its ` (cleared)` (auditValue reads the suffix, then the rest).
+ */
+const DATA_VALUES = ['admin@*', '{}@{}', '{} {}', '{} W', '{}{}', ' ', '{} until {}{}'];
+
+describe('the journal’s before and after values in the dashboard’s French', () => {
+  const values = auditValuesOf(hubSources());
+
+  it('has a French text for each of the hub’s words there, and none for a word it no longer writes', () => {
+    expect(values.length).toBeGreaterThan(8);
+    expect(values.filter((value) => !(value in AUDIT_VALUES_FR) && !DATA_VALUES.includes(value))).toEqual([]);
+    expect(Object.keys(AUDIT_VALUES_FR).filter((key) => !values.includes(key))).toEqual([]);
+  });
+
+  it('says an alert’s level and end, a command’s result, a cleared alert, a disabled user; data as it is', () => {
+    expect(auditValue('fr', 'urgent until 2026-12-05T10:42:24.431Z')).toBe('urgente jusqu’au 2026-12-05T10:42:24.431Z');
+    expect(auditValue('fr', 'info until 2026-12-05T10:42:24.431Z (cleared)')).toBe('information jusqu’au 2026-12-05T10:42:24.431Z (levée)');
+    expect(auditValue('fr', 'cleared')).toBe('levée');
+    expect(auditValue('fr', 'refused: screenshot: no window')).toBe('refusée : screenshot: no window');
+    expect(auditValue('fr', 'disabled editor@mairie viewer@*')).toBe('désactivé editor@mairie viewer@*');
+    expect(auditValue('fr', 'none')).toBe('aucun');
+    expect(auditValue('fr', 'hall-1=78b7b8bb salle-2=-')).toBe('hall-1=78b7b8bb salle-2=-');
+    expect(auditValue('en', 'urgent until 2026-12-05T10:42:24.431Z')).toBe('urgent until 2026-12-05T10:42:24.431Z');
   });
 });

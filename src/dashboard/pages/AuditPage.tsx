@@ -8,7 +8,7 @@ import { dateTime, localTimesIn } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { usePoll } from '../usePoll.js';
-import { auditDetail } from '../auditDetails.js';
+import { auditDetail, auditValue } from '../auditDetails.js';
 
 const PERIODS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, all: null } as const;
 type Period = keyof typeof PERIODS;
@@ -105,7 +105,7 @@ export function AuditPage({ api }: { api: HubApi }) {
             <td>
               {entry.before !== null || entry.after !== null ? (
                 <code>
-                  {localTimesIn(entry.before ?? '-', locale)} → {localTimesIn(entry.after ?? '-', locale)}
+                  {localTimesIn(auditValue(lang, entry.before ?? '-'), locale)} → {localTimesIn(auditValue(lang, entry.after ?? '-'), locale)}
                 </code>
               ) : null}
               {entry.detail ? <div className="small">{auditDetail(lang, entry.detail)}</div> : null}
