@@ -427,6 +427,14 @@ describe('the dashboard', () => {
       expect((await stuck.textContent())?.replace(/\s/g, ' ')).toBe('cache bloqué : un fichier manque depuis 12 min'); // (Intl puts a no-break space in 12 min)
       // A screen whose files are all there says nothing of the kind.
       expect(await page.locator('tr[data-screen-id="hall-1"] [data-cache-stuck]').count()).toBe(0);
+      // At a glance, above the table: the hub's database answers; the stuck cache listed, with a link to its screen.
+      await page.waitForSelector('[data-fleet-hub="ok"]');
+      expect(await page.textContent('[data-fleet-hub]')).toBe('Hub : base de données joignable.');
+      const problem = page.locator('[data-problem-screen="salle-attente-2"]');
+      expect(await problem.getAttribute('data-problems')).toBe('cache');
+      expect((await problem.textContent())?.replace(/\s/g, ' ')).toBe('Salle d’attente 2 (clinique) : 1 fichier manquant depuis 12 min');
+      expect(await page.locator('[data-problem-screen="hall-1"]').count()).toBe(0);
+      expect(await page.getAttribute('[data-problem-screen="salle-attente-2"] a', 'href')).toBe('#/screens/salle-attente-2');
       await openPage('screens/salle-attente-2');
       await page.locator('[data-cache] [data-cache-stuck]').waitFor({ timeout: 10_000 });
       expect((await page.textContent('[data-cache] [data-cache-stuck]'))?.replace(/\s/g, ' ')).toBe('cache bloqué : un fichier manque depuis 12 min');

@@ -2,6 +2,7 @@ import { ScreenList, type ScreenState } from '../../shared/adminApi.js';
 import { revisionState } from '../../shared/revisionState.js';
 import { CacheStuckNote } from '../components/CacheStuckNote.js';
 import { DataTable } from '../components/DataTable.js';
+import { FleetSummary } from '../components/FleetSummary.js';
 import { PairingForm } from '../components/PairingForm.js';
 import { ago, clockTime, megabytes } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
@@ -51,6 +52,7 @@ export function ScreensPage({ api }: { api: HubApi }) {
       <p className="status-line" aria-live="polite">
         {screens.error ? <span className="error">{`${t.hubUnreachable} : ${screens.error}`}</span> : screens.at ? `${t.refreshedAt} ${clockTime(screens.at, locale)}` : t.loading}
       </p>
+      {screens.data ? <FleetSummary screens={list} now={now} /> : null}
       <DataTable
         className="screens"
         caption={t.screensCaption}
