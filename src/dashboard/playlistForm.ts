@@ -101,9 +101,14 @@ export function pathText(set: RawSet, path: Path): string {
   return formatPath(set.single ? path.slice(1) : path);
 }
 
-/** The issues at `path` or within it (`schedule` holds `schedule.hours[0].end`). */
+/** Whether an issue's path is `at` or within it (`schedule` holds `schedule.hours[0].end`, not `schedules`). */
+export function isWithin(path: string, at: string): boolean {
+  return path === at || path.startsWith(`${at}.`) || path.startsWith(`${at}[`);
+}
+
+/** The issues at `path` or within it. */
 export function issuesAt(issues: readonly DraftIssue[], path: string): DraftIssue[] {
-  return issues.filter((issue) => issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`));
+  return issues.filter((issue) => isWithin(issue.path, path));
 }
 
 /** An id not yet taken among `taken`: `base-1`, `base-2`… */

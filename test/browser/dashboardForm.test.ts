@@ -164,6 +164,13 @@ describe('the playlist form', () => {
     await page.click('button:text-is("Supprimer la liste Nouvelle liste")');
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual({ id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] });
     await page.waitForSelector('#pf-items-0-title');
+    // What the form has no field for (an image's digest, a share of voice) is refused beside its item or its playlist, with its path.
+    await page.check('input[name="playlist-view"][value="json"]');
+    await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', share: 2, items: [{ id: 'affiche', type: 'image', duration: 8, src: 'https://cdn.mairie.example/affiche.png', sha256: 'abc' }] }));
+    await page.check('input[name="playlist-view"][value="form"]');
+    await expect.poll(() => page.textContent('[data-other-issues="items[0]"]')).toBe('items[0].sha256 : attendu : 64 caractères hexadécimaux');
+    expect(await page.textContent('[data-other-issues="(root)"]')).toMatch(/^share : /);
+    expect(await page.$('[data-error-at="items[0].src"]:not(:empty)')).toBeNull();
     // Starting again from the sample.
     await page.click('button:text-is("Repartir de l’exemple")');
     expect(await page.inputValue('#pf-items-0-title')).toBe('Bienvenue à la mairie');

@@ -6,6 +6,7 @@ import {
   appendAt,
   freshId,
   isRaw,
+  isWithin,
   issuesAt,
   moveAt,
   numberFrom,
@@ -88,6 +89,7 @@ function PlaylistFields({ form, index, playlist }: { form: FormContext; index: n
         <NumberField form={form} path={[index, 'priority']} label={t.formPriority} help={t.formPriorityHelp} />
         <TextField form={form} path={[index, 'zone']} label={t.formZone} help={t.formZoneHelp} optional />
       </div>
+      <OtherIssues form={form} path={[index]} shown={['name', 'id', 'priority', 'zone', 'schedule', 'items']} />
       <ScheduleFields form={form} owner={[index]} legend={t.formPlaylistSchedule} />
       <h3>{t.formItems}</h3>
       <IssueText form={form} path={[index, 'items']} exact />
@@ -156,7 +158,7 @@ function ItemFields({ form, path, item, position, count }: { form: FormContext; 
               </div>
             </details>
           ) : null}
-          <IssueText form={form} path={[...path, 'type']} exact />
+          <OtherIssues form={form} path={path} shown={['id', 'duration', 'service', 'title', 'body', 'src', 'alt', 'qr', 'schedule', 'when']} />
           <details className="form-conditions" open={conditioned}>
             <summary>{conditioned ? t.formConditionsSet : t.formConditions}</summary>
             <ScheduleFields form={form} owner={path} legend={t.formItemSchedule} />
@@ -310,6 +312,29 @@ function FieldFrame({ form, path, label, help, children }: { form: FormContext; 
         {errors.map((issue) => issue.message).join(' ; ')}
       </p>
     </div>
+  );
+}
+
+/**
+ * The schema's errors within `path` that no field of the form shows (an image's `sha256`, a
+ * caption, a colour, a share of voice): said here, with their path, so that none is only in the
+ * list under the editor.
+ */
+function OtherIssues({ form, path, shown }: { form: FormContext; path: Path; shown: readonly string[] }) {
+  const where = pathText(form.set, path);
+  // A playlist alone is the text's root: every issue is within it, and its fields' paths have no prefix.
+  const root = where === '(root)';
+  const covered = (issuePath: string): boolean => shown.some((field) => isWithin(issuePath, root ? field : `${where}.${field}`));
+  const others = form.issues.filter((issue) => (root || isWithin(issue.path, where)) && !covered(issue.path));
+  if (others.length === 0) return null;
+  return (
+    <ul className="error" data-other-issues={where}>
+      {others.map((issue, k) => (
+        <li key={k}>
+          <code>{issue.path}</code> : {issue.message}
+        </li>
+      ))}
+    </ul>
   );
 }
 
