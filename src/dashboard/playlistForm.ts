@@ -62,8 +62,8 @@ export function withValue(root: unknown, path: Path, value: unknown): unknown {
   }
   const object: Raw = isRaw(root) ? { ...root } : {};
   const next = withValue(object[key], rest, value);
-  if (next === undefined || (isRaw(next) && Object.keys(next).length === 0 && rest.length > 0)) delete object[key];
-  else object[key] = next;
+  // Left in its place as undefined (JSON.stringify omits it): typed again, the field comes back where it was.
+  object[key] = next === undefined || (isRaw(next) && rest.length > 0 && Object.values(next).every((v) => v === undefined)) ? undefined : next;
   return object;
 }
 
@@ -90,6 +90,14 @@ export function removeAt(set: RawSet, path: Path, at: number, removeWhenEmpty: b
   return setAt(set, path, next.length === 0 && removeWhenEmpty ? undefined : next);
 }
 
+/** The list at `path` with `value` inserted at `at`. */
+export function insertAt(set: RawSet, path: Path, at: number, value: unknown): RawSet {
+  const list = valueAt(set.playlists, path);
+  const next = [...(Array.isArray(list) ? (list as unknown[]) : [])];
+  next.splice(at, 0, value);
+  return setAt(set, path, next);
+}
+
 /** The list at `path` with `value` at its end (the list made when absent). */
 export function appendAt(set: RawSet, path: Path, value: unknown): RawSet {
   const list = valueAt(set.playlists, path);
@@ -111,9 +119,10 @@ export function issuesAt(issues: readonly DraftIssue[], path: string): DraftIssu
   return issues.filter((issue) => isWithin(issue.path, path));
 }
 
-/** An id not yet taken among `taken`: `base-1`, `base-2`… */
-export function freshId(base: string, taken: readonly unknown[]): string {
+/** An id not yet taken among `taken`: `base-1`, `base-2`… (`base` itself first when `plainFirst`: a file's name). */
+export function freshId(base: string, taken: readonly unknown[], plainFirst = false): string {
   const used = new Set(taken.filter((id): id is string => typeof id === 'string'));
+  if (plainFirst && !used.has(base)) return base;
   for (let n = 1; ; n += 1) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
@@ -124,11 +133,116 @@ export function toggledDays(days: unknown, day: number, on: boolean): number[] |
   return next.length === 0 ? undefined : next;
 }
 
-/** A number field's text as the value to store: empty is absent; what is not a number is kept as typed, for the schema to refuse. */
+/**
+ * A number field's text as the value to store: empty is absent; a decimal number (a comma or a
+ * point) is a number; anything else (`0x10`, `1e2`, `douze`) is kept as typed, for the schema to refuse.
+ */
 export function numberFrom(text: string): number | string | undefined {
   if (text.trim() === '') return undefined;
-  const value = Number(text.replace(',', '.'));
-  return Number.isFinite(value) ? value : text;
+  if (!/^\s*-?\d+(?:[.,]\d+)?\s*$/.test(text)) return text;
+  return Number(text.trim().replace(',', '.'));
+}
+
+/** A time as people type it (`8:30`, `8h30`, `18h`, `18.00`, `1800`) written as the schedule reads it (`08:30`); anything else as typed. */
+export function normalTime(text: string): string {
+  const m = /^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?|(\d{2}))?\s*$/.exec(text);
+  if (!m) return text;
+  const minutes = m[2] ?? m[3] ?? '00';
+  return `${m[1]!.padStart(2, '0')}:${minutes}`;
+}
+
+/** `2026-12-24` plus `days` days (calendar dates, no time zone). */
+export function dayPlus(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** A schedule's local date-time split for its fields: the day, and the time unless it is midnight. */
+export interface DayAndTime {
+  day: string;
+  time: string;
+}
+
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?$/;
+
+/** `from` as a first day and a start time (none at midnight). */
+export function fromFields(from: unknown): DayAndTime | null {
+  const m = typeof from === 'string' ? LOCAL_DATE_TIME.exec(from) : null;
+  return m ? { day: m[1]!, time: m[2] === '00:00' ? '' : m[2]! } : null;
+}
+
+/** `until` (exclusive) as the last day it includes and an end time: `2026-12-25T00:00` is the whole of the 24th. */
+export function untilFields(until: unknown): DayAndTime | null {
+  const m = typeof until === 'string' ? LOCAL_DATE_TIME.exec(until) : null;
+  if (!m) return null;
+  return m[2] === '00:00' ? { day: dayPlus(m[1]!, -1), time: '' } : { day: m[1]!, time: m[2]! };
+}
+
+/** The fields back as `from`: midnight when no time is given; absent without a day. */
+export function fromValue({ day, time }: DayAndTime): string | undefined {
+  return day ? `${day}T${time || '00:00'}` : undefined;
+}
+
+/** The fields back as `until`: the end of the last day when no time is given (the next day at midnight, exclusive). */
+export function untilValue({ day, time }: DayAndTime): string | undefined {
+  if (!day) return undefined;
+  return time ? `${day}T${time}` : `${dayPlus(day, 1)}T00:00`;
+}
+
+/**
+ * Stable keys for the form's playlists and items, so that a button keeps its item when items are
+ * moved or removed (a second click on "Remove" must not remove the next one). Kept by the form's own
+ * changes; made again when the text changes shape from outside (the JSON view, a file).
+ */
+export interface FormKeys {
+  playlists: number[];
+  items: number[][];
+}
+
+let lastKey = 0;
+const freshKey = (): number => (lastKey += 1);
+
+function itemCount(playlist: Raw): number {
+  return Array.isArray(playlist['items']) ? playlist['items'].length : 0;
+}
+
+export function keysOf(set: RawSet): FormKeys {
+  return { playlists: set.playlists.map(freshKey), items: set.playlists.map((p) => Array.from({ length: itemCount(p) }, freshKey)) };
+}
+
+/** Whether the keys still fit the set (the same number of playlists and of items in each). */
+export function keysFit(keys: FormKeys, set: RawSet): boolean {
+  return keys.playlists.length === set.playlists.length && set.playlists.every((p, i) => keys.items[i]?.length === itemCount(p));
+}
+
+/** Keys after a change of one playlist's items: `splice` as Array.prototype.splice, new items given fresh keys. */
+export function keysSpliced(keys: FormKeys, playlist: number, start: number, remove: number, add: number): FormKeys {
+  const items = keys.items.map((list, i) => (i === playlist ? [...list.slice(0, start), ...Array.from({ length: add }, freshKey), ...list.slice(start + remove)] : list));
+  return { ...keys, items };
+}
+
+export function keysMoved(keys: FormKeys, playlist: number, from: number, to: number): FormKeys {
+  const items = keys.items.map((list, i) => {
+    if (i !== playlist) return list;
+    const next = [...list];
+    const [moved] = next.splice(from, 1);
+    next.splice(to, 0, moved!);
+    return next;
+  });
+  return { ...keys, items };
+}
+
+export function keysWithoutPlaylist(keys: FormKeys, index: number): FormKeys {
+  return { playlists: keys.playlists.filter((_, i) => i !== index), items: keys.items.filter((_, i) => i !== index) };
+}
+
+export function keysWithPlaylist(keys: FormKeys, items: number): FormKeys {
+  return { playlists: [...keys.playlists, freshKey()], items: [...keys.items, Array.from({ length: items }, freshKey)] };
+}
+
+/** A field's element id from its path as the issues name it: `pf-items-2-title` (`pf-1-items-2-title` in an array). */
+export function fieldIdOf(pathText: string): string {
+  return `pf-${pathText.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 }
 
 /** An optional text field's value: empty is absent. */

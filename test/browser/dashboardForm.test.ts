@@ -38,7 +38,7 @@ async function draft(): Promise<{ id: string; schedule?: unknown; items: Record<
 }
 
 describe('the playlist form', () => {
-  it('edits a playlist without its JSON: days, dates, hours, a message previewed, a wait; each error at its field; pushes what it shows', async () => {
+  it('edits a playlist without its JSON: days, dates, hours, a message previewed, a wait; each error at its field; moves, removals undone, copies; pushes what it shows', async () => {
     await page.goto(`${hub.url}/#/playlists`);
     // The form is what a first visit shows, with the sample playlist in it.
     await page.waitForSelector('[data-playlist-form]');
@@ -62,46 +62,59 @@ describe('the playlist form', () => {
     // Weekends from 14 to 24 December, evenings: ticked, picked and typed, no JSON written.
     await page.check('[data-form-schedule="schedule"] input[data-weekday="6"]');
     await page.check('[data-form-schedule="schedule"] input[data-weekday="7"]');
-    await page.fill('#pf-schedule-from', '2026-12-14T00:00');
-    await page.fill('#pf-schedule-until', '2026-12-25T00:00');
+    // A first day and a last day, included: no time needed (a date alone is not dropped).
+    await page.fill('#pf-schedule-from', '2026-12-14');
+    await page.fill('#pf-schedule-until', '2026-12-24');
     await page.click('#pf-schedule-add-hours');
     await page.fill('#pf-schedule-hours-0-start', '18:00');
-    await page.fill('#pf-schedule-hours-0-end', '00:00');
-    expect((await draft()).schedule).toEqual({ days: [6, 7], from: '2026-12-14T00:00', until: '2026-12-25T00:00', hours: [{ start: '18:00', end: '00:00' }] });
+    // 22 h as typed at a French desk: read as 22:00 when the field is left.
+    await page.fill('#pf-schedule-hours-0-end', '22h');
+    await page.locator('#pf-schedule-hours-0-end').blur();
+    expect((await draft()).schedule).toEqual({ days: [6, 7], from: '2026-12-14T00:00', until: '2026-12-25T00:00', hours: [{ start: '18:00', end: '22:00' }] });
+    // Said in a sentence: days, hours and dates together.
+    expect(await page.textContent('[data-form-schedule="schedule"] [data-schedule-sentence]')).toBe('Passe chaque samedi et dimanche, de 18:00 à 22:00, du lun. 14 décembre 2026 au jeu. 24 décembre 2026 inclus.');
     await page.waitForSelector('[data-draft="valid"]');
 
-    // An end before the start of the dates: the schema's refusal, in French, beside the field it names.
-    await page.fill('#pf-schedule-until', '2026-12-01T00:00');
+    // An end before the start of the dates: the schema's refusal, in French, beside the field it names; the push says why it waits.
+    await page.fill('#pf-schedule-until', '2026-11-30');
     await expect.poll(() => page.textContent('[data-error-at="schedule.until"]')).toBe('doit venir après la date de début (« from » : 2026-12-14T00:00)');
     expect(await page.getAttribute('#pf-schedule-until', 'aria-invalid')).toBe('true');
     expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
-    await page.fill('#pf-schedule-until', '2026-12-25T00:00');
+    expect(await page.textContent('[data-push-blocked]')).toBe('Corrigez 1 erreur avant de diffuser (listées sous l’éditeur ; un clic mène au champ).');
+    // The error's entry under the editor leads to its field.
+    await page.click('#playlist-json-error [data-error-path="schedule.until"] button');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('pf-schedule-until');
+    await page.fill('#pf-schedule-until', '2026-12-24');
     await page.waitForSelector('[data-draft="valid"]');
     expect(await page.getAttribute('#pf-schedule-until', 'aria-invalid')).toBeNull();
+    expect(await page.textContent('[data-push-blocked]')).toBe('');
 
-    // A service's wait, added: its service is asked for at its field until typed.
+    // A service's wait, added: the focus in its first field, its service asked for there until typed.
     await page.click('button:text-is("Ajouter l’attente d’un service")');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pf-items-1-service');
     await page.waitForSelector('[data-draft="invalid"]');
     expect(await page.textContent('[data-error-at="items[1].service"]')).not.toBe('');
     expect(await page.getAttribute('#pf-items-1-service', 'aria-invalid')).toBe('true');
     await page.fill('#pf-items-1-service', 'etat-civil');
     await page.waitForSelector('[data-draft="valid"]');
-    // A second message, its title emptied: refused at the field; then moved first.
+    // A second message, its title emptied: refused at the field; then moved first, the focus kept on its button.
     await page.click('button:text-is("Ajouter un message (texte)")');
     await page.fill('#pf-items-2-title', '');
     await expect.poll(() => page.textContent('[data-error-at="items[2].title"]')).toBe('attendu : un titre non vide');
     await page.fill('#pf-items-2-title', 'Pensez à vos justificatifs');
     await page.fill('#pf-items-2-duration', '12,5');
     expect(await page.inputValue('#pf-items-2-duration')).toBe('12,5');
-    await page.click('[aria-label="Monter l’élément message-1"]');
-    await page.click('[aria-label="Monter l’élément message-1"]');
-    expect((await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'attente-1']);
+    await page.focus('[aria-label="Monter l’élément Pensez à vos justificatifs"]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'attente-1']);
     expect((await draft()).items[0]).toEqual({ id: 'message-1', type: 'text', duration: 12.5, title: 'Pensez à vos justificatifs' });
     // Only while the wait is 15 minutes or more: a condition of the item.
     await page.click('[data-form-item="attente-1"] summary');
     await page.fill('#pf-items-2-when-waitMinutes-min', '15');
     expect((await draft()).items[2]).toEqual({ id: 'attente-1', type: 'wait', duration: 12, service: 'etat-civil', when: { waitMinutes: { min: 15 } } });
     await page.waitForSelector('[data-draft="valid"]');
+
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true });
       await page.mouse.move(0, 0);
@@ -109,6 +122,21 @@ describe('the playlist form', () => {
       await page.screenshot({ path: join(SHOTS, 'dashboard-form.png') });
     }
 
+    // Removed by a key pressed twice: the first removes it, the second (on "Annuler", where the focus went) takes it back.
+    const before = await draft();
+    await page.focus('[aria-label="Supprimer l’élément Marché de Noël"]');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-undo]')).toBe('Élément « Marché de Noël » supprimé. Annuler');
+    expect((await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'attente-1']);
+    await page.keyboard.press('Enter');
+    await expect.poll(draft).toEqual(before);
+    expect(await page.$('[data-undo]')).toBeNull();
+    // Duplicated: the copy after it, with an id of its own, the focus in it.
+    await page.click('[aria-label="Dupliquer l’élément Marché de Noël"]');
+    await expect.poll(async () => (await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'bienvenue-1', 'attente-1']);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pf-items-2-title');
+    await page.click('[aria-label="Supprimer l’élément Marché de Noël"] >> nth=1');
+    await expect.poll(draft).toEqual(before);
     // Pushed: the hub holds the playlist the form shows.
     await page.check('input[name="push-target-kind"] >> nth=1');
     await page.selectOption('#push-target', 'hall-1');

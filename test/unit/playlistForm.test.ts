@@ -1,6 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
-import { appendAt, freshId, issuesAt, moveAt, numberFrom, pathText, rawSetOf, removeAt, setAt, textOf, toggledDays, type RawSet } from '../../src/dashboard/playlistForm.js';
+import {
+  appendAt,
+  freshId,
+  fromFields,
+  fromValue,
+  issuesAt,
+  keysFit,
+  keysMoved,
+  keysOf,
+  keysSpliced,
+  keysWithoutPlaylist,
+  keysWithPlaylist,
+  moveAt,
+  normalTime,
+  numberFrom,
+  pathText,
+  rawSetOf,
+  removeAt,
+  setAt,
+  textOf,
+  toggledDays,
+  untilFields,
+  untilValue,
+  type RawSet,
+} from '../../src/dashboard/playlistForm.js';
 
 /**
  * The playlist form's model: the editor's text read as plain values, one field changed, written
@@ -79,6 +103,53 @@ describe('the playlist form’s model', () => {
     expect(numberFrom('2,5')).toBe(2.5);
     expect(numberFrom(' ')).toBeUndefined();
     expect(numberFrom('douze')).toBe('douze');
+    expect(numberFrom('0x10')).toBe('0x10');
+    expect(numberFrom('1e2')).toBe('1e2');
+    expect(numberFrom('-3')).toBe(-3);
     expect(freshId('message', ['message-1', 'a', 3])).toBe('message-2');
+    expect(freshId('affiche', ['a'], true)).toBe('affiche');
+    expect(freshId('affiche', ['affiche'], true)).toBe('affiche-1');
+  });
+});
+
+describe('the playlist form’s days, times and keys', () => {
+  it('shows a first day and a last day included, a time only when it is not the whole day; writes them back as §1’s from and until', () => {
+    expect(fromFields('2026-12-14T00:00')).toEqual({ day: '2026-12-14', time: '' });
+    expect(fromFields('2026-12-14T08:30:00')).toEqual({ day: '2026-12-14', time: '08:30' });
+    expect(untilFields('2026-12-25T00:00')).toEqual({ day: '2026-12-24', time: '' });
+    expect(untilFields('2027-01-01T00:00')).toEqual({ day: '2026-12-31', time: '' });
+    expect(untilFields('2026-12-24T18:00')).toEqual({ day: '2026-12-24', time: '18:00' });
+    expect(untilFields('24/12/2026')).toBeNull();
+    expect(fromValue({ day: '2026-12-14', time: '' })).toBe('2026-12-14T00:00');
+    expect(untilValue({ day: '2026-12-24', time: '' })).toBe('2026-12-25T00:00');
+    expect(untilValue({ day: '2024-02-28', time: '' })).toBe('2024-02-29T00:00');
+    expect(untilValue({ day: '2026-12-24', time: '18:00' })).toBe('2026-12-24T18:00');
+    expect(untilValue({ day: '', time: '18:00' })).toBeUndefined();
+  });
+
+  it('reads times as people type them, and leaves what is not one for the schema to refuse', () => {
+    expect(['8:30', '8h30', '08H30', '18h', '18.00', '1800', '830', '8', ' 18 h 30 '].map(normalTime)).toEqual(['08:30', '08:30', '08:30', '18:00', '18:00', '18:00', '08:30', '08:00', '18:30']);
+    expect(normalTime('midi')).toBe('midi');
+    expect(normalTime('25:00')).toBe('25:00');
+  });
+
+  it('keeps each item’s key through moves, removals and additions, and makes new ones when the text changes shape from outside', () => {
+    const set = read(text);
+    const keys = keysOf(set);
+    const [a, b] = keys.items[0]!;
+    expect(keysMoved(keys, 0, 1, 0).items[0]).toEqual([b, a]);
+    expect(keysSpliced(keys, 0, 0, 1, 0).items[0]).toEqual([b]);
+    const added = keysSpliced(keys, 0, 2, 0, 1).items[0]!;
+    expect(added.slice(0, 2)).toEqual([a, b]);
+    expect(new Set(added).size).toBe(3);
+    expect(keysFit(keys, set)).toBe(true);
+    expect(keysFit(keys, appendAt(set, [0, 'items'], { id: 'c' }))).toBe(false);
+    expect(keysWithoutPlaylist(keysWithPlaylist(keys, 0), 1)).toEqual(keys);
+  });
+
+  it('keeps a field’s place when it is emptied and typed again', () => {
+    const set = read(text);
+    const again = setAt(setAt(set, [0, 'name'], undefined), [0, 'name'], 'Accueil');
+    expect(textOf(again)).toBe(text);
   });
 });

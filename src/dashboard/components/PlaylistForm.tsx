@@ -1,14 +1,25 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { THEME_COLORS } from '../../shared/playlist.js';
 import type { DraftIssue } from '../playlistDraft.js';
 import { useStrings } from '../i18n.js';
 import {
   appendAt,
+  fieldIdOf,
   freshId,
+  fromFields,
+  fromValue,
+  insertAt,
   isRaw,
   isWithin,
   issuesAt,
+  keysFit,
+  keysMoved,
+  keysOf,
+  keysSpliced,
+  keysWithoutPlaylist,
+  keysWithPlaylist,
   moveAt,
+  normalTime,
   numberFrom,
   optionalText,
   pathText,
@@ -17,47 +28,136 @@ import {
   setAt,
   textOf,
   toggledDays,
+  untilFields,
+  untilValue,
   valueAt,
+  type FormKeys,
   type Path,
   type Raw,
   type RawSet,
 } from '../playlistForm.js';
+import { scheduleSentence } from '../scheduleText.js';
 
 /**
  * The playlists as a form (issue 8: edit a playlist, errors shown at the field): each playlist's
- * name, priority and schedule (weekdays to tick, hours, dates), its items in order with their
- * fields, moved, added and removed; a text slide previewed as the screen draws it. Every change is
- * written to the editor's JSON text, which the schema then checks: its errors come back to the field
- * they name. What the form has no field for (colours, captions, share of voice) stays as it is in the
- * text, and is edited there.
+ * name, priority and schedule (weekdays to tick, hours, first and last day), its items in order
+ * with their fields, moved, duplicated, added and removed; a text slide previewed as the screen
+ * draws it. Every change is written to the editor's JSON text, which the schema then checks: its
+ * errors come back to the field they name. What the form has no field for (colours, captions,
+ * share of voice) stays as it is in the text; its errors are said beside its item.
+ *
+ * Each keystroke changes one item: the others keep their objects (the text is not read again for
+ * the form's own changes) and are not drawn again (memo), so a long playlist stays responsive.
  */
 
-interface FormContext {
-  set: RawSet;
-  issues: readonly DraftIssue[];
-  change(next: RawSet): void;
+/** What the form does, made once: each change applies to the latest set, so that no item needs drawing again for a callback's sake. */
+interface FormActions {
+  set(path: Path, value: unknown): void;
+  moveItem(playlist: number, from: number, to: number, button: 'up' | 'down'): void;
+  removeItem(playlist: number, at: number, said: string): void;
+  addItem(playlist: number, item: Raw): void;
+  duplicateItem(playlist: number, at: number): void;
+  addPlaylist(playlist: Raw): void;
+  removePlaylist(index: number, said: string): void;
+  /** The item to focus once drawn (its key), and what in it: a new item's first field, a moved item's button. */
+  focus: { current: { key: number; selector: string } | null };
 }
 
-export function PlaylistForm({ text, issues, onText }: { text: string; issues: readonly DraftIssue[]; onText(text: string): void }) {
+/** `undo`: a change that removes something, said so that the page offers to take it back. */
+export type FormChange = (text: string, undo?: string) => void;
+
+export function PlaylistForm({ text, issues, onText }: { text: string; issues: readonly DraftIssue[]; onText: FormChange }) {
   const { t } = useStrings();
-  const set = useMemo(() => rawSetOf(text), [text]);
-  if (!set) {
+  // The form's own last change: its text, the set it came from and the keys; read again only when the text came from elsewhere.
+  const latest = useRef<{ text: string; set: RawSet; keys: FormKeys } | null>(null);
+  const current = useMemo(() => {
+    if (latest.current?.text === text) return latest.current;
+    const set = rawSetOf(text);
+    if (!set) return null;
+    const keys = latest.current && keysFit(latest.current.keys, set) ? latest.current.keys : keysOf(set);
+    return (latest.current = { text, set, keys });
+  }, [text]);
+  const emit = useRef(onText);
+  emit.current = onText;
+  const actions = useMemo<FormActions>(() => {
+    const change = (set: RawSet, keys: FormKeys, undo?: string): void => {
+      const next = textOf(set);
+      latest.current = { text: next, set, keys };
+      emit.current(next, undo);
+    };
+    const now = (): { set: RawSet; keys: FormKeys } => latest.current!;
+    const items = (playlist: number): unknown[] => {
+      const list = now().set.playlists[playlist]?.['items'];
+      return Array.isArray(list) ? list : [];
+    };
+    const focus: FormActions['focus'] = { current: null };
+    return {
+      focus,
+      set: (path, value) => change(setAt(now().set, path, value), now().keys),
+      moveItem: (playlist, from, to, button) => {
+        const { set, keys } = now();
+        focus.current = { key: keys.items[playlist]![from]!, selector: `[data-move="${button}"]` };
+        change(moveAt(set, [playlist, 'items'], from, to), keysMoved(keys, playlist, from, to));
+      },
+      removeItem: (playlist, at, said) => {
+        const { set, keys } = now();
+        change(removeAt(set, [playlist, 'items'], at, false), keysSpliced(keys, playlist, at, 1, 0), said);
+      },
+      addItem: (playlist, item) => {
+        const { set, keys } = now();
+        const at = items(playlist).length;
+        const next = keysSpliced(keys, playlist, at, 0, 1);
+        focus.current = { key: next.items[playlist]![at]!, selector: 'input, textarea' };
+        change(appendAt(set, [playlist, 'items'], item), next);
+      },
+      duplicateItem: (playlist, at) => {
+        const { set, keys } = now();
+        const list = items(playlist);
+        const original = list[at];
+        if (!isRaw(original)) return;
+        const ids = list.map((item) => (isRaw(item) ? item['id'] : undefined));
+        const copy = { ...original, id: freshId(typeof original['id'] === 'string' ? original['id'] : 'element', ids) };
+        const next = keysSpliced(keys, playlist, at + 1, 0, 1);
+        focus.current = { key: next.items[playlist]![at + 1]!, selector: 'input, textarea' };
+        change(insertAt(set, [playlist, 'items'], at + 1, copy), next);
+      },
+      addPlaylist: (playlist) => {
+        const { set, keys } = now();
+        change({ playlists: [...set.playlists, playlist], single: false }, keysWithPlaylist(keys, 0));
+      },
+      removePlaylist: (index, said) => {
+        const { set, keys } = now();
+        const playlists = set.playlists.filter((_, at) => at !== index);
+        change({ playlists, single: playlists.length === 1 }, keysWithoutPlaylist(keys, index), said);
+      },
+    };
+  }, []);
+  if (!current) {
     return (
       <p className="error" data-form-unreadable="">
         {t.formUnreadable}
       </p>
     );
   }
-  const form: FormContext = { set, issues, change: (next) => onText(textOf(next)) };
-  const addPlaylist = (): void => {
-    const id = freshId('liste', set.playlists.map((p) => p['id']));
-    form.change({ playlists: [...set.playlists, { id, name: t.formNewPlaylistName, items: [] }], single: false });
-  };
+  const { set, keys } = current;
+  const addPlaylist = (): void => actions.addPlaylist({ id: freshId('liste', set.playlists.map((p) => p['id'])), name: t.formNewPlaylistName, items: [] });
   return (
     <div className="playlist-form" data-playlist-form="">
-      {set.playlists.map((playlist, index) => (
-        <PlaylistFields key={index} form={form} index={index} playlist={playlist} />
-      ))}
+      {set.playlists.map((playlist, index) => {
+        const where = pathText(set, [index]);
+        return (
+          <PlaylistFields
+            key={keys.playlists[index]}
+            actions={actions}
+            index={index}
+            count={set.playlists.length}
+            single={set.single}
+            playlist={playlist}
+            itemKeys={keys.items[index]!}
+            issues={set.single ? issues : issues.filter((issue) => isWithin(issue.path, where))}
+          />
+        );
+      })}
       <div className="buttons">
         <button type="button" className="secondary" onClick={addPlaylist}>
           {t.formAddPlaylist}
@@ -67,47 +167,65 @@ export function PlaylistForm({ text, issues, onText }: { text: string; issues: r
   );
 }
 
-function PlaylistFields({ form, index, playlist }: { form: FormContext; index: number; playlist: Raw }) {
+/** Two lists of issues alike (each render makes new arrays: an item is drawn again only when its own issues change). */
+function sameIssues(a: readonly DraftIssue[], b: readonly DraftIssue[]): boolean {
+  return a.length === b.length && a.every((issue, k) => issue.path === b[k]!.path && issue.message === b[k]!.message);
+}
+
+interface PlaylistProps {
+  actions: FormActions;
+  index: number;
+  count: number;
+  single: boolean;
+  playlist: Raw;
+  itemKeys: readonly number[];
+  issues: readonly DraftIssue[];
+}
+
+const PlaylistFields = memo(function PlaylistFields({ actions, index, count, single, playlist, itemKeys, issues }: PlaylistProps) {
   const { t } = useStrings();
-  const { set } = form;
+  const scope: Scope = { root: playlist, base: [index], single, issues, actions };
   const items = Array.isArray(playlist['items']) ? (playlist['items'] as unknown[]) : [];
   const itemIds = items.map((item) => (isRaw(item) ? item['id'] : undefined));
-  const addItem = (item: Raw): void => form.change(appendAt(set, [index, 'items'], item));
-  const removePlaylist = (): void => {
-    const playlists = set.playlists.filter((_, at) => at !== index);
-    form.change({ playlists, single: playlists.length === 1 });
-  };
   const label = typeof playlist['name'] === 'string' && playlist['name'] ? playlist['name'] : String(playlist['id'] ?? '');
   return (
     <fieldset className="form-playlist" data-form-playlist={String(playlist['id'] ?? index)}>
       <legend>
-        {t.playlist} {set.playlists.length > 1 ? `${index + 1} ` : ''}: {label}
+        {t.playlist}
+        {count > 1 ? ` ${index + 1}` : ''}
+        {t.colon}
+        {label}
       </legend>
       <div className="grid-form">
-        <TextField form={form} path={[index, 'name']} label={t.formName} optional />
-        <TextField form={form} path={[index, 'id']} label={t.formId} help={t.formIdHelp} />
-        <NumberField form={form} path={[index, 'priority']} label={t.formPriority} help={t.formPriorityHelp} />
-        <TextField form={form} path={[index, 'zone']} label={t.formZone} help={t.formZoneHelp} optional />
+        <TextField scope={scope} rel={['name']} label={t.formName} optional />
+        <TextField scope={scope} rel={['id']} label={t.formId} help={t.formIdHelp} />
+        <NumberField scope={scope} rel={['priority']} label={t.formPriority} help={t.formPriorityHelp} />
+        <TextField scope={scope} rel={['zone']} label={t.formZone} help={t.formZoneHelp} optional />
       </div>
-      <OtherIssues form={form} path={[index]} shown={['name', 'id', 'priority', 'zone', 'schedule', 'items']} />
-      <ScheduleFields form={form} owner={[index]} legend={t.formPlaylistSchedule} />
+      <OtherIssues scope={scope} shown={['name', 'id', 'priority', 'zone', 'schedule', 'items']} />
+      <ScheduleFields scope={scope} legend={t.formPlaylistSchedule} />
       <h3>{t.formItems}</h3>
-      <IssueText form={form} path={[index, 'items']} exact />
+      <IssueText scope={scope} rel={['items']} exact />
       {items.length === 0 ? <p className="help">{t.formNoItems}</p> : null}
       <ol className="form-items">
-        {items.map((item, at) => (
-          <li key={at}>{isRaw(item) ? <ItemFields form={form} path={[index, 'items', at]} item={item} position={at} count={items.length} /> : null}</li>
-        ))}
+        {items.map((item, at) => {
+          const where = pathText({ playlists: [], single }, [index, 'items', at]);
+          return (
+            <li key={itemKeys[at]}>
+              <ItemFields actions={actions} itemKey={itemKeys[at]!} single={single} playlist={index} position={at} count={items.length} item={item} issues={issues.filter((issue) => isWithin(issue.path, where))} />
+            </li>
+          );
+        })}
       </ol>
       <div className="buttons">
-        <button type="button" className="secondary" onClick={() => addItem({ id: freshId('message', itemIds), type: 'text', duration: 10, title: t.formNewTitle })}>
+        <button type="button" className="secondary" onClick={() => actions.addItem(index, { id: freshId('message', itemIds), type: 'text', duration: 10, title: t.formNewTitle })}>
           {t.formAddText}
         </button>
-        <button type="button" className="secondary" onClick={() => addItem({ id: freshId('attente', itemIds), type: 'wait', duration: 12, service: '' })}>
+        <button type="button" className="secondary" onClick={() => actions.addItem(index, { id: freshId('attente', itemIds), type: 'wait', duration: 12, service: '' })}>
           {t.formAddWait}
         </button>
-        {set.playlists.length > 1 ? (
-          <button type="button" className="danger" onClick={removePlaylist}>
+        {count > 1 ? (
+          <button type="button" className="danger" onClick={() => actions.removePlaylist(index, t.undoPlaylistRemoved(label))}>
             {t.formRemovePlaylist(label)}
           </button>
         ) : null}
@@ -115,173 +233,273 @@ function PlaylistFields({ form, index, playlist }: { form: FormContext; index: n
       <p className="help">{t.formMediaHelp}</p>
     </fieldset>
   );
+}, samePlaylistProps);
+
+function samePlaylistProps(a: PlaylistProps, b: PlaylistProps): boolean {
+  return a.playlist === b.playlist && a.index === b.index && a.count === b.count && a.single === b.single && a.itemKeys === b.itemKeys && sameIssues(a.issues, b.issues);
 }
 
-function ItemFields({ form, path, item, position, count }: { form: FormContext; path: Path; item: Raw; position: number; count: number }) {
+interface ItemProps {
+  actions: FormActions;
+  itemKey: number;
+  single: boolean;
+  playlist: number;
+  position: number;
+  count: number;
+  item: unknown;
+  issues: readonly DraftIssue[];
+}
+
+const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist, position, count, item, issues }: ItemProps) {
   const { t } = useStrings();
-  const { set } = form;
+  const box = useRef<HTMLFieldSetElement>(null);
+  // A new or copied item takes the focus on its first field, a moved one keeps it on its button.
+  useEffect(() => {
+    const wanted = actions.focus.current;
+    if (wanted?.key !== itemKey) return;
+    actions.focus.current = null;
+    const target = box.current?.querySelector<HTMLElement>(wanted.selector);
+    target?.focus();
+    target?.scrollIntoView({ block: 'nearest' });
+  });
+  const base: Path = [playlist, 'items', position];
+  const scope: Scope = { root: item, base, single, issues, actions };
+  if (!isRaw(item)) {
+    return (
+      <fieldset className="form-item" ref={box}>
+        <legend>
+          {position + 1}
+          {t.colon}
+          {t.formUnreadableItem}
+        </legend>
+        <OtherIssues scope={scope} shown={[]} />
+        <div className="buttons">
+          <button type="button" className="danger" onClick={() => actions.removeItem(playlist, position, t.undoItemRemoved(String(position + 1)))}>
+            {t.formRemove}
+          </button>
+        </div>
+      </fieldset>
+    );
+  }
   const type = item['type'];
   const id = String(item['id'] ?? '');
-  const list = path.slice(0, -1);
+  const title = typeof item['title'] === 'string' && item['title'] ? item['title'] : id;
   const typeName = type === 'text' ? t.formTypeText : type === 'image' ? t.formTypeImage : type === 'video' ? t.formTypeVideo : type === 'wait' ? t.formTypeWait : String(type);
   const conditioned = item['schedule'] !== undefined || item['when'] !== undefined;
   return (
-    <fieldset className="form-item" data-form-item={id}>
+    <fieldset className="form-item" data-form-item={id} ref={box}>
       <legend>
-        {position + 1}. {typeName} : {id}
+        {position + 1}. {typeName}
+        {t.colon}
+        {title}
       </legend>
       <div className="form-item-body">
         <div className="form-item-fields">
-          <div className="grid-form">
-            <TextField form={form} path={[...path, 'id']} label={t.formId} />
-            {type === 'video' ? (
-              <NumberField form={form} path={[...path, 'duration']} label={t.formVideoDuration} />
-            ) : (
-              <NumberField form={form} path={[...path, 'duration']} label={t.formDuration} />
-            )}
-            {type === 'wait' ? <TextField form={form} path={[...path, 'service']} label={t.formService} help={t.formServiceHelp} /> : null}
-          </div>
           {type === 'text' ? (
             <>
-              <TextField form={form} path={[...path, 'title']} label={t.formTitle} />
-              <TextField form={form} path={[...path, 'body']} label={t.formBody} optional multiline />
+              <TextField scope={scope} rel={['title']} label={t.formTitle} />
+              <TextField scope={scope} rel={['body']} label={t.formBody} optional multiline />
             </>
           ) : null}
-          {type === 'image' || type === 'video' ? <TextField form={form} path={[...path, 'src']} label={t.formSrc} help={t.formSrcHelp} /> : null}
-          {type === 'image' ? <TextField form={form} path={[...path, 'alt']} label={t.formAlt} optional /> : null}
-          {type === 'image' || type === 'text' ? (
-            <details className="form-conditions" open={item['qr'] !== undefined}>
-              <summary>{item['qr'] !== undefined ? t.formQrSet : t.formQr}</summary>
-              <div className="grid-form">
-                <TextField form={form} path={[...path, 'qr', 'url']} label={t.formQrUrl} help={t.formQrHelp} optional />
-                <TextField form={form} path={[...path, 'qr', 'label']} label={t.formQrLabel} optional />
-              </div>
-            </details>
-          ) : null}
-          <OtherIssues form={form} path={path} shown={['id', 'duration', 'service', 'title', 'body', 'src', 'alt', 'qr', 'schedule', 'when']} />
-          <details className="form-conditions" open={conditioned}>
-            <summary>{conditioned ? t.formConditionsSet : t.formConditions}</summary>
-            <ScheduleFields form={form} owner={path} legend={t.formItemSchedule} />
-            <fieldset className="field">
-              <legend>{t.formWaitRange}</legend>
-              <div className="grid-form">
-                <NumberField form={form} path={[...path, 'when', 'waitMinutes', 'min']} label={t.formWaitMin} />
-                <NumberField form={form} path={[...path, 'when', 'waitMinutes', 'max']} label={t.formWaitMax} />
-                <TextField form={form} path={[...path, 'when', 'service']} label={t.formWaitService} optional />
-              </div>
-              <p className="help">{t.formWaitHelp}</p>
-            </fieldset>
-          </details>
+          {type === 'wait' ? <TextField scope={scope} rel={['service']} label={t.formService} help={t.formServiceHelp} /> : null}
+          {type === 'image' || type === 'video' ? <TextField scope={scope} rel={['src']} label={t.formSrc} help={t.formSrcHelp} /> : null}
+          {type === 'image' ? <TextField scope={scope} rel={['alt']} label={t.formAlt} optional /> : null}
+          <div className="grid-form">
+            <NumberField scope={scope} rel={['duration']} label={type === 'video' ? t.formVideoDuration : t.formDuration} />
+            <TextField scope={scope} rel={['id']} label={t.formId} help={t.formItemIdHelp} />
+          </div>
         </div>
         {type === 'text' ? <SlidePreview item={item} /> : null}
         {type === 'image' && typeof item['src'] === 'string' && /^https?:\/\//.test(item['src']) ? <img className="form-thumb" src={item['src']} alt={typeof item['alt'] === 'string' ? item['alt'] : ''} /> : null}
       </div>
+      <OtherIssues scope={scope} shown={['id', 'duration', 'service', 'title', 'body', 'src', 'alt', 'qr', 'schedule', 'when']} />
+      {type === 'image' || type === 'text' ? (
+        <details className="form-conditions" open={item['qr'] !== undefined}>
+          <summary>{item['qr'] !== undefined ? t.formQrSet : t.formQr}</summary>
+          <div className="grid-form">
+            <TextField scope={scope} rel={['qr', 'url']} label={t.formQrUrl} help={t.formQrHelp} optional />
+            <TextField scope={scope} rel={['qr', 'label']} label={t.formQrLabel} optional />
+          </div>
+        </details>
+      ) : null}
+      <details className="form-conditions" open={conditioned}>
+        <summary>{conditioned ? t.formConditionsSet : t.formConditions}</summary>
+        <ScheduleFields scope={scope} legend={t.formItemSchedule} />
+        <fieldset className="field">
+          <legend>{t.formWaitRange}</legend>
+          <div className="grid-form">
+            <NumberField scope={scope} rel={['when', 'waitMinutes', 'min']} label={t.formWaitMin} />
+            <NumberField scope={scope} rel={['when', 'waitMinutes', 'max']} label={t.formWaitMax} />
+            <TextField scope={scope} rel={['when', 'service']} label={t.formWaitService} optional />
+          </div>
+          <p className="help">{t.formWaitHelp}</p>
+        </fieldset>
+      </details>
       <div className="buttons">
-        <button type="button" className="secondary" disabled={position === 0} aria-label={t.formMoveUp(id)} onClick={() => form.change(moveAt(set, list, position, position - 1))}>
+        <button type="button" className="secondary" data-move="up" disabled={position === 0} aria-label={t.formMoveUp(title)} onClick={() => actions.moveItem(playlist, position, position - 1, 'up')}>
           ↑ {t.formUp}
         </button>
-        <button type="button" className="secondary" disabled={position === count - 1} aria-label={t.formMoveDown(id)} onClick={() => form.change(moveAt(set, list, position, position + 1))}>
+        <button type="button" className="secondary" data-move="down" disabled={position === count - 1} aria-label={t.formMoveDown(title)} onClick={() => actions.moveItem(playlist, position, position + 1, 'down')}>
           ↓ {t.formDown}
         </button>
-        <button type="button" className="danger" aria-label={t.formRemoveItem(id)} onClick={() => form.change(removeAt(set, list, position, false))}>
+        <button type="button" className="secondary" aria-label={t.formDuplicateItem(title)} onClick={() => actions.duplicateItem(playlist, position)}>
+          {t.formDuplicate}
+        </button>
+        <button type="button" className="danger" aria-label={t.formRemoveItem(title)} onClick={() => actions.removeItem(playlist, position, t.undoItemRemoved(title))}>
           {t.formRemove}
         </button>
       </div>
     </fieldset>
   );
+}, sameItemProps);
+
+function sameItemProps(a: ItemProps, b: ItemProps): boolean {
+  return a.item === b.item && a.itemKey === b.itemKey && a.playlist === b.playlist && a.position === b.position && a.count === b.count && a.single === b.single && sameIssues(a.issues, b.issues);
 }
 
-/** A schedule (§1) of a playlist or of an item: weekdays ticked, windows of hours, a first and a last day. */
-function ScheduleFields({ form, owner, legend }: { form: FormContext; owner: Path; legend: string }) {
+/** What a field edits: a playlist or an item (`root`, at `base` in the set), its issues, the form's actions. */
+interface Scope {
+  root: unknown;
+  base: Path;
+  single: boolean;
+  issues: readonly DraftIssue[];
+  actions: FormActions;
+}
+
+function where(scope: Scope, rel: Path): { path: Path; text: string; id: string } {
+  const path = [...scope.base, ...rel];
+  const text = pathText({ playlists: [], single: scope.single }, path);
+  return { path, text, id: fieldIdOf(text) };
+}
+
+/** A schedule (§1) of a playlist or of an item: weekdays ticked, windows of hours, a first and a last day; said in a sentence. */
+function ScheduleFields({ scope, legend }: { scope: Scope; legend: string }) {
   const { t, locale } = useStrings();
-  const { set } = form;
-  const at: Path = [...owner, 'schedule'];
-  const days = valueAt(set.playlists, [...at, 'days']);
-  const hours = valueAt(set.playlists, [...at, 'hours']);
+  const schedule = valueAt(scope.root, ['schedule']);
+  const days = valueAt(schedule, ['days']);
+  const hours = valueAt(schedule, ['hours']);
   const windows = Array.isArray(hours) ? hours : [];
   const names = useMemo(() => weekdayNames(locale), [locale]);
-  const base = idOf(set, at);
+  const at = where(scope, ['schedule']);
   return (
-    <fieldset className="field form-schedule" data-form-schedule={pathText(set, at)}>
+    <fieldset className="field form-schedule" data-form-schedule={at.text}>
       <legend>{legend}</legend>
+      <p className="schedule-sentence" data-schedule-sentence="">
+        {scheduleSentence(schedule, t, locale)}
+      </p>
       <fieldset className="field">
         <legend>{t.formDays}</legend>
         {names.map((name, k) => (
           <label key={k} className="choice">
-            <input
-              type="checkbox"
-              checked={Array.isArray(days) && days.includes(k + 1)}
-              onChange={(e) => form.change(setAt(set, [...at, 'days'], toggledDays(days, k + 1, e.target.checked)))}
-              data-weekday={k + 1}
-            />{' '}
-            {name}
+            <input type="checkbox" checked={Array.isArray(days) && days.includes(k + 1)} onChange={(e) => scope.actions.set([...at.path, 'days'], toggledDays(days, k + 1, e.target.checked))} data-weekday={k + 1} /> {name}
           </label>
         ))}
         <p className="help">{t.formDaysHelp}</p>
-        <IssueText form={form} path={[...at, 'days']} />
+        <IssueText scope={scope} rel={['schedule', 'days']} />
       </fieldset>
       <fieldset className="field">
         <legend>{t.formHours}</legend>
         {windows.map((_, k) => (
           <div key={k} className="inline form-window">
-            <TextField form={form} path={[...at, 'hours', k, 'start']} label={t.formHoursStart} kind="time" />
-            <TextField form={form} path={[...at, 'hours', k, 'end']} label={t.formHoursEnd} kind="time" />
-            <button type="button" className="secondary" aria-label={t.formRemoveWindow(k + 1)} onClick={() => form.change(removeAt(set, [...at, 'hours'], k, true))}>
+            <TextField scope={scope} rel={['schedule', 'hours', k, 'start']} label={t.formHoursStart} kind="time" />
+            <TextField scope={scope} rel={['schedule', 'hours', k, 'end']} label={t.formHoursEnd} kind="time" />
+            <button type="button" className="secondary" aria-label={t.formRemoveWindow(k + 1)} onClick={() => scope.actions.set([...at.path, 'hours'], windows.length === 1 ? undefined : windows.filter((_, j) => j !== k))}>
               {t.formRemove}
             </button>
           </div>
         ))}
-        <button type="button" className="secondary" id={`${base}-add-hours`} onClick={() => form.change(appendAt(set, [...at, 'hours'], { start: '08:30', end: '12:00' }))}>
+        <button type="button" className="secondary" id={`${at.id}-add-hours`} onClick={() => scope.actions.set([...at.path, 'hours'], [...windows, { start: '08:30', end: '12:00' }])}>
           {t.formAddWindow}
         </button>
         <p className="help">{t.formHoursHelp}</p>
-        <IssueText form={form} path={[...at, 'hours']} exact />
+        <IssueText scope={scope} rel={['schedule', 'hours']} exact />
       </fieldset>
       <div className="grid-form">
-        <TextField form={form} path={[...at, 'from']} label={t.formFrom} kind="datetime-local" optional />
-        <TextField form={form} path={[...at, 'until']} label={t.formUntil} kind="datetime-local" optional />
-        <TextField form={form} path={[...at, 'timezone']} label={t.formTimezone} help={t.formTimezoneHelp} optional />
+        <DayField scope={scope} rel={['schedule', 'from']} label={t.formFirstDay} timeLabel={t.formFirstDayTime} example="08:30" read={fromFields} write={fromValue} help={t.formFirstDayHelp} />
+        <DayField scope={scope} rel={['schedule', 'until']} label={t.formLastDay} timeLabel={t.formLastDayTime} example="18:00" read={untilFields} write={untilValue} help={t.formLastDayHelp} />
       </div>
+      <TextField scope={scope} rel={['schedule', 'timezone']} label={t.formTimezone} help={t.formTimezoneHelp} optional />
+      <p className="help">{t.formScheduleTogether}</p>
     </fieldset>
   );
 }
 
-/** A field's id from its path: `pf-items-2-title` (`pf-1-items-2-title` in an array of playlists). */
-function idOf(set: RawSet, path: Path): string {
-  return `pf-${pathText(set, path).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+/**
+ * A first or last day, picked as a date, with a time only when it is not the whole day: `from` and
+ * `until` are local date-times (§1), `until` exclusive, so the last day is stored as the next day at
+ * midnight. A date alone is never dropped for want of a time.
+ */
+function DayField({ scope, rel, label, timeLabel, example, help, read, write }: { scope: Scope; rel: Path; label: string; timeLabel: string; example: string; help: string; read(value: unknown): { day: string; time: string } | null; write(fields: { day: string; time: string }): string | undefined }) {
+  const at = where(scope, rel);
+  const value = valueAt(scope.root, rel);
+  const fields = read(value) ?? { day: '', time: '' };
+  const errors = issuesAt(scope.issues, at.text);
+  const change = (next: { day: string; time: string }): void => scope.actions.set(at.path, write(next));
+  return (
+    <div className="field day-field">
+      <label htmlFor={at.id}>{label}</label>
+      <div className="inline">
+        <input id={at.id} type="date" value={fields.day} aria-invalid={errors.length ? true : undefined} aria-describedby={`${at.id}-help ${at.id}-error`} data-form-path={at.text} onChange={(e) => change({ day: e.target.value, time: fields.time })} />
+        <label className="sr-only" htmlFor={`${at.id}-time`}>
+          {timeLabel}
+        </label>
+        <input
+          id={`${at.id}-time`}
+          type="text"
+          inputMode="text"
+          size={6}
+          placeholder={example}
+          title={timeLabel}
+          disabled={!fields.day}
+          value={fields.time}
+          onChange={(e) => change({ day: fields.day, time: e.target.value })}
+          onBlur={(e) => normalTime(e.target.value) !== e.target.value && change({ day: fields.day, time: normalTime(e.target.value) })}
+        />
+      </div>
+      <p id={`${at.id}-help`} className="help">
+        {help}
+      </p>
+      <p id={`${at.id}-error`} className="error" data-error-at={at.text}>
+        {errors.map((issue) => issue.message).join(' ; ')}
+        {value !== undefined && read(value) === null && errors.length === 0 ? String(value) : null}
+      </p>
+    </div>
+  );
 }
 
-function TextField({ form, path, label, help, optional = false, multiline = false, kind = 'text' }: { form: FormContext; path: Path; label: string; help?: string; optional?: boolean; multiline?: boolean; kind?: 'text' | 'time' | 'datetime-local' }) {
-  const { set } = form;
-  const value = valueAt(set.playlists, path);
+function TextField({ scope, rel, label, help, optional = false, multiline = false, kind = 'text' }: { scope: Scope; rel: Path; label: string; help?: string; optional?: boolean; multiline?: boolean; kind?: 'text' | 'time' }) {
+  const at = where(scope, rel);
+  const value = valueAt(scope.root, rel);
   const shown = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
-  const onChange = (text: string): void => form.change(setAt(set, path, optional ? optionalText(text) : text));
+  const onChange = (text: string): void => scope.actions.set(at.path, optional ? optionalText(text) : text);
   return (
-    <FieldFrame form={form} path={path} label={label} help={help}>
+    <FieldFrame scope={scope} at={at} label={label} help={help}>
       {(props) =>
         multiline ? (
           <textarea {...props} rows={3} value={shown} onChange={(e) => onChange(e.target.value)} />
+        ) : kind === 'time' ? (
+          // A time in 24 hours as the schedule writes it (18:00, 00:00), whatever the browser's clock format; 8h30 or 18.00 read as such when left.
+          <input {...props} type="text" placeholder="08:30" size={6} value={shown} onChange={(e) => onChange(e.target.value)} onBlur={(e) => normalTime(e.target.value) !== e.target.value && onChange(normalTime(e.target.value))} />
         ) : (
-          // A time as typed, 24 hours (18:00, 00:00), as the schedule and its help write it, whatever the browser's own clock format.
-          <input {...props} type={kind === 'datetime-local' ? kind : 'text'} placeholder={kind === 'time' ? '08:30' : undefined} inputMode={kind === 'time' ? 'numeric' : undefined} size={kind === 'time' ? 6 : undefined} value={kind === 'datetime-local' ? shown.slice(0, 16) : shown} onChange={(e) => onChange(e.target.value)} />
+          <input {...props} type="text" value={shown} onChange={(e) => onChange(e.target.value)} />
         )
       }
     </FieldFrame>
   );
 }
 
-function NumberField({ form, path, label, help }: { form: FormContext; path: Path; label: string; help?: string }) {
-  const { set } = form;
-  const value = valueAt(set.playlists, path);
+function NumberField({ scope, rel, label, help }: { scope: Scope; rel: Path; label: string; help?: string }) {
+  const at = where(scope, rel);
+  const value = valueAt(scope.root, rel);
   // What was typed, kept while it reads as the stored value: "2." or "2,5" as typed, not "2".
   const [typed, setTyped] = useState<string | null>(null);
   const shown = typed !== null && numberFrom(typed) === value ? typed : value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   const onChange = (text: string): void => {
     setTyped(text);
-    form.change(setAt(set, path, numberFrom(text)));
+    scope.actions.set(at.path, numberFrom(text));
   };
   return (
-    <FieldFrame form={form} path={path} label={label} help={help}>
+    <FieldFrame scope={scope} at={at} label={label} help={help}>
       {(props) => <input {...props} type="text" inputMode="decimal" value={shown} onChange={(e) => onChange(e.target.value)} />}
     </FieldFrame>
   );
@@ -295,20 +513,18 @@ interface ControlProps {
 }
 
 /** A labelled control with its help and the schema's errors at its path and within it (already in the page's language: readDraft). */
-function FieldFrame({ form, path, label, help, children }: { form: FormContext; path: Path; label: string; help?: string | undefined; children(props: ControlProps): ReactNode }) {
-  const where = pathText(form.set, path);
-  const id = idOf(form.set, path);
-  const errors = issuesAt(form.issues, where);
+function FieldFrame({ scope, at, label, help, children }: { scope: Scope; at: { text: string; id: string }; label: string; help?: string | undefined; children(props: ControlProps): ReactNode }) {
+  const errors = issuesAt(scope.issues, at.text);
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-describedby': [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' '), 'aria-invalid': errors.length ? true : undefined, 'data-form-path': where })}
+      <label htmlFor={at.id}>{label}</label>
+      {children({ id: at.id, 'aria-describedby': [help ? `${at.id}-help` : null, `${at.id}-error`].filter(Boolean).join(' '), 'aria-invalid': errors.length ? true : undefined, 'data-form-path': at.text })}
       {help ? (
-        <p id={`${id}-help`} className="help">
+        <p id={`${at.id}-help`} className="help">
           {help}
         </p>
       ) : null}
-      <p id={`${id}-error`} className="error" data-error-at={where}>
+      <p id={`${at.id}-error`} className="error" data-error-at={at.text}>
         {errors.map((issue) => issue.message).join(' ; ')}
       </p>
     </div>
@@ -316,19 +532,19 @@ function FieldFrame({ form, path, label, help, children }: { form: FormContext; 
 }
 
 /**
- * The schema's errors within `path` that no field of the form shows (an image's `sha256`, a
+ * The schema's errors within the scope that no field of the form shows (an image's `sha256`, a
  * caption, a colour, a share of voice): said here, with their path, so that none is only in the
  * list under the editor.
  */
-function OtherIssues({ form, path, shown }: { form: FormContext; path: Path; shown: readonly string[] }) {
-  const where = pathText(form.set, path);
-  // A playlist alone is the text's root: every issue is within it, and its fields' paths have no prefix.
-  const root = where === '(root)';
-  const covered = (issuePath: string): boolean => shown.some((field) => isWithin(issuePath, root ? field : `${where}.${field}`));
-  const others = form.issues.filter((issue) => (root || isWithin(issue.path, where)) && !covered(issue.path));
+function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] }) {
+  const at = where(scope, []);
+  // A playlist alone is the text's root: its fields' paths have no prefix.
+  const root = at.text === '(root)';
+  const covered = (issuePath: string): boolean => shown.some((field) => isWithin(issuePath, root ? field : `${at.text}.${field}`));
+  const others = scope.issues.filter((issue) => !covered(issue.path));
   if (others.length === 0) return null;
   return (
-    <ul className="error" data-other-issues={where}>
+    <ul className="error" data-other-issues={at.text}>
       {others.map((issue, k) => (
         <li key={k}>
           <code>{issue.path}</code> : {issue.message}
@@ -338,12 +554,12 @@ function OtherIssues({ form, path, shown }: { form: FormContext; path: Path; sho
   );
 }
 
-/** The schema's errors at a path that has no field of its own (a list, a type). */
-function IssueText({ form, path, exact = false }: { form: FormContext; path: Path; exact?: boolean }) {
-  const where = pathText(form.set, path);
-  const errors = exact ? form.issues.filter((issue) => issue.path === where) : issuesAt(form.issues, where);
+/** The schema's errors at a path that has no field of its own (a list). */
+function IssueText({ scope, rel, exact = false }: { scope: Scope; rel: Path; exact?: boolean }) {
+  const at = where(scope, rel);
+  const errors = exact ? scope.issues.filter((issue) => issue.path === at.text) : issuesAt(scope.issues, at.text);
   return (
-    <p className="error" data-error-at={where}>
+    <p className="error" data-error-at={at.text}>
       {errors.map((issue) => issue.message).join(' ; ')}
     </p>
   );
@@ -358,18 +574,24 @@ function weekdayNames(locale: string): string[] {
 /**
  * A text slide as the player draws it full screen (src/renderer/styles.css `.text-slide`): the
  * same proportions of the screen's short side for the title (8 %) and the text (5 %), the same
- * colours, at 16:9. Long text that overflows here overflows on the screen.
+ * colours, at 16:9. Text that does not fit here does not fit on the screen: said under it.
  */
 function SlidePreview({ item }: { item: Raw }) {
   const { t } = useStrings();
+  const slide = useRef<HTMLDivElement>(null);
+  const [overflows, setOverflows] = useState(false);
   const colors = isRaw(item['colors']) ? item['colors'] : {};
   const text = typeof colors['text'] === 'string' ? colors['text'] : undefined;
   const background = typeof colors['background'] === 'string' ? colors['background'] : THEME_COLORS.background;
   const title = typeof item['title'] === 'string' ? item['title'] : '';
   const body = typeof item['body'] === 'string' ? item['body'] : '';
+  useLayoutEffect(() => {
+    const box = slide.current;
+    if (box) setOverflows(box.scrollHeight > box.clientHeight + 1);
+  }, [title, body]);
   return (
     <figure className="slide-preview-frame">
-      <div className="slide-preview" style={{ background }} data-slide-preview={String(item['id'] ?? '')}>
+      <div ref={slide} className="slide-preview" style={{ background }} data-slide-preview={String(item['id'] ?? '')}>
         <p className="slide-preview-title" style={{ color: text ?? THEME_COLORS.title }}>
           {title}
         </p>
@@ -380,6 +602,11 @@ function SlidePreview({ item }: { item: Raw }) {
         ) : null}
       </div>
       <figcaption className="help">{t.formPreviewCaption}</figcaption>
+      {overflows ? (
+        <p className="error" data-slide-overflows="">
+          {t.formPreviewOverflows}
+        </p>
+      ) : null}
     </figure>
   );
 }

@@ -177,15 +177,16 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
               ))}
             </div>
             {asking?.confirm ? (
-              <div className="confirm" role="alertdialog" aria-labelledby="confirm-text" data-confirm={asking.type}>
+              <div className="confirm" role="alertdialog" aria-labelledby="confirm-text" data-confirm={asking.type} onKeyDown={(e) => e.key === 'Escape' && setAsking(null)}>
                 <p id="confirm-text" className="warning">
                   {t[asking.confirm](screen.name)}
                 </p>
                 <div className="buttons">
-                  <button type="button" className="danger" onClick={() => void run(asking.type)} autoFocus>
+                  <button type="button" className="danger" onClick={() => void run(asking.type)}>
                     {t[asking.label]}
                   </button>
-                  <button type="button" className="secondary" onClick={() => setAsking(null)}>
+                  {/* The focus on "Cancel": Enter pressed twice on the command does not send it; Escape cancels too. */}
+                  <button type="button" className="secondary" onClick={() => setAsking(null)} autoFocus>
                     {t.cancel}
                   </button>
                 </div>
