@@ -199,6 +199,16 @@ describe('the playlist form', () => {
     await expect.poll(() => page.textContent('[data-other-issues="items[0]"]')).toBe('items[0].sha256 : attendu : 64 caractères hexadécimaux');
     expect(await page.textContent('[data-other-issues="(root)"]')).toMatch(/^share : /);
     expect(await page.$('[data-error-at="items[0].src"]:not(:empty)')).toBeNull();
+    // The services the screens' layouts name are offered in a service's field, and a new wait item starts with the first.
+    const layout = { id: 'salle', zones: [{ id: 'main', x: 0, y: 0, width: 100, height: 100 }], serviceNames: { 'etat-civil': 'État civil' } };
+    expect((await adminApi(hub, 'POST', '/api/screens', { id: 'salle-2', name: 'Salle 2', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
+    expect((await adminApi(hub, 'POST', '/api/playlists', { playlists: [{ id: 'p', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] }], target: { screen: 'salle-2' }, layout })).status).toBe(200);
+    await page.reload();
+    await page.waitForSelector('[data-form-item="affiche"]');
+    await expect.poll(() => page.$$eval('#pf-known-services option', (options) => options.map((o) => [o.getAttribute('value'), o.getAttribute('label')]))).toEqual([['etat-civil', 'État civil']]);
+    await page.click('button:text-is("Ajouter l’attente d’un service")');
+    await expect.poll(() => page.inputValue('#pf-items-1-service')).toBe('etat-civil');
+    expect(await page.getAttribute('#pf-items-1-service', 'list')).toBe('pf-known-services');
     // Starting again from the sample.
     await page.click('button:text-is("Repartir de l’exemple")');
     expect(await page.inputValue('#pf-items-0-title')).toBe('Bienvenue à la mairie');

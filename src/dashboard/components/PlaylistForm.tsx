@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { THEME_COLORS } from '../../shared/playlist.js';
 import type { DraftIssue } from '../playlistDraft.js';
 import { useStrings } from '../i18n.js';
@@ -63,10 +63,15 @@ interface FormActions {
   focus: { current: { key: number; selector: string } | null };
 }
 
+/** The services the hub's screens name in their layouts (id → name): offered in the service fields, the first one for a new wait item. */
+const NO_SERVICES: Record<string, string> = {};
+const ServicesContext = createContext<Record<string, string>>(NO_SERVICES);
+const SERVICES_LIST = 'pf-known-services';
+
 /** `undo`: a change that removes something, said so that the page offers to take it back. */
 export type FormChange = (text: string, undo?: string) => void;
 
-export function PlaylistForm({ text, issues, onText }: { text: string; issues: readonly DraftIssue[]; onText: FormChange }) {
+export function PlaylistForm({ text, issues, onText, services = NO_SERVICES }: { text: string; issues: readonly DraftIssue[]; onText: FormChange; services?: Record<string, string> }) {
   const { t } = useStrings();
   // The form's own last change: its text, the set it came from and the keys; read again only when the text came from elsewhere.
   const latest = useRef<{ text: string; set: RawSet; keys: FormKeys } | null>(null);
@@ -143,21 +148,28 @@ export function PlaylistForm({ text, issues, onText }: { text: string; issues: r
   const addPlaylist = (): void => actions.addPlaylist({ id: freshId('liste', set.playlists.map((p) => p['id'])), name: t.formNewPlaylistName, items: [] });
   return (
     <div className="playlist-form" data-playlist-form="">
-      {set.playlists.map((playlist, index) => {
-        const where = pathText(set, [index]);
-        return (
-          <PlaylistFields
-            key={keys.playlists[index]}
-            actions={actions}
-            index={index}
-            count={set.playlists.length}
-            single={set.single}
-            playlist={playlist}
-            itemKeys={keys.items[index]!}
-            issues={set.single ? issues : issues.filter((issue) => isWithin(issue.path, where))}
-          />
-        );
-      })}
+      <ServicesContext.Provider value={services}>
+        <datalist id={SERVICES_LIST}>
+          {Object.entries(services).map(([id, name]) => (
+            <option key={id} value={id} label={name} />
+          ))}
+        </datalist>
+        {set.playlists.map((playlist, index) => {
+          const where = pathText(set, [index]);
+          return (
+            <PlaylistFields
+              key={keys.playlists[index]}
+              actions={actions}
+              index={index}
+              count={set.playlists.length}
+              single={set.single}
+              playlist={playlist}
+              itemKeys={keys.items[index]!}
+              issues={set.single ? issues : issues.filter((issue) => isWithin(issue.path, where))}
+            />
+          );
+        })}
+      </ServicesContext.Provider>
       <div className="buttons">
         <button type="button" className="secondary" onClick={addPlaylist}>
           {t.formAddPlaylist}
@@ -184,6 +196,7 @@ interface PlaylistProps {
 
 const PlaylistFields = memo(function PlaylistFields({ actions, index, count, single, playlist, itemKeys, issues }: PlaylistProps) {
   const { t } = useStrings();
+  const services = useContext(ServicesContext);
   const scope: Scope = { root: playlist, base: [index], single, issues, actions };
   const items = Array.isArray(playlist['items']) ? (playlist['items'] as unknown[]) : [];
   const itemIds = items.map((item) => (isRaw(item) ? item['id'] : undefined));
@@ -221,7 +234,7 @@ const PlaylistFields = memo(function PlaylistFields({ actions, index, count, sin
         <button type="button" className="secondary" onClick={() => actions.addItem(index, { id: freshId('message', itemIds), type: 'text', duration: 10, title: t.formNewTitle })}>
           {t.formAddText}
         </button>
-        <button type="button" className="secondary" onClick={() => actions.addItem(index, { id: freshId('attente', itemIds), type: 'wait', duration: 12, service: '' })}>
+        <button type="button" className="secondary" onClick={() => actions.addItem(index, { id: freshId('attente', itemIds), type: 'wait', duration: 12, service: Object.keys(services)[0] ?? '' })}>
           {t.formAddWait}
         </button>
         {count > 1 ? (
@@ -301,7 +314,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
               <TextField scope={scope} rel={['body']} label={t.formBody} optional multiline />
             </>
           ) : null}
-          {type === 'wait' ? <TextField scope={scope} rel={['service']} label={t.formService} help={t.formServiceHelp} /> : null}
+          {type === 'wait' ? <TextField scope={scope} rel={['service']} label={t.formService} help={t.formServiceHelp} services /> : null}
           {type === 'image' || type === 'video' ? <TextField scope={scope} rel={['src']} label={t.formSrc} help={t.formSrcHelp} /> : null}
           {type === 'image' ? <TextField scope={scope} rel={['alt']} label={t.formAlt} optional /> : null}
           <div className="grid-form">
@@ -330,7 +343,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
           <div className="grid-form">
             <NumberField scope={scope} rel={['when', 'waitMinutes', 'min']} label={t.formWaitMin} />
             <NumberField scope={scope} rel={['when', 'waitMinutes', 'max']} label={t.formWaitMax} />
-            <TextField scope={scope} rel={['when', 'service']} label={t.formWaitService} optional />
+            <TextField scope={scope} rel={['when', 'service']} label={t.formWaitService} optional services />
           </div>
           <p className="help">{t.formWaitHelp}</p>
         </fieldset>
@@ -467,7 +480,8 @@ function DayField({ scope, rel, label, timeLabel, example, help, read, write }: 
   );
 }
 
-function TextField({ scope, rel, label, help, optional = false, multiline = false, kind = 'text' }: { scope: Scope; rel: Path; label: string; help?: string; optional?: boolean; multiline?: boolean; kind?: 'text' | 'time' }) {
+/** `services`: offers the services the screens name (a list under the field, as typed). */
+function TextField({ scope, rel, label, help, optional = false, multiline = false, kind = 'text', services = false }: { scope: Scope; rel: Path; label: string; help?: string; optional?: boolean; multiline?: boolean; kind?: 'text' | 'time'; services?: boolean }) {
   const at = where(scope, rel);
   const value = valueAt(scope.root, rel);
   const shown = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
@@ -481,7 +495,7 @@ function TextField({ scope, rel, label, help, optional = false, multiline = fals
           // A time in 24 hours as the schedule writes it (18:00, 00:00), whatever the browser's clock format; 8h30 or 18.00 read as such when left.
           <input {...props} type="text" placeholder="08:30" size={6} value={shown} onChange={(e) => onChange(e.target.value)} onBlur={(e) => normalTime(e.target.value) !== e.target.value && onChange(normalTime(e.target.value))} />
         ) : (
-          <input {...props} type="text" value={shown} onChange={(e) => onChange(e.target.value)} />
+          <input {...props} type="text" list={services ? SERVICES_LIST : undefined} value={shown} onChange={(e) => onChange(e.target.value)} />
         )
       }
     </FieldFrame>

@@ -19,6 +19,7 @@ import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { appendAt, fieldIdOf, freshId, isRaw, rawSetOf, setAt, textOf, valueAt } from '../playlistForm.js';
 import { usePoll } from '../usePoll.js';
+import { siteServiceNames } from '../serviceNames.js';
 import { failureText } from '../schemaMessages.js';
 import { fileSize, isLoopbackHost } from '../formatting.js';
 
@@ -80,6 +81,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
+  /** The services the screens' layouts name, offered in the form's service fields. */
+  const knownServices = usePoll(() => siteServiceNames(api, screenList.map((screen) => screen.id)), null, [api, screenList.map((screen) => screen.id).join(' ')]);
   const [text, setTextNow] = useState(savedDraft);
   /** The draft before a change that replaced or removed something (an item, a playlist, the whole draft): one click takes it back. */
   const [undo, setUndo] = useState<{ text: string; said: string } | null>(null);
@@ -283,7 +286,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             ]}
             onChange={chooseView}
           />
-          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} onText={setText} /> : null}
+          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} onText={setText} services={knownServices.data ?? undefined} /> : null}
           {undo ? (
             <div className="undo-bar" role="status" data-undo="">
               {undo.said}{' '}
