@@ -192,6 +192,13 @@ describe('the playlist form', () => {
     await page.click('button:text-is("Supprimer la liste Nouvelle liste")');
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual({ id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] });
     await page.waitForSelector('#pf-items-0-title');
+    // Readability, at the field it is about: a duration too short to read the text, a colour below 3:1 beside its item (no field for it).
+    await page.check('input[name="playlist-view"][value="json"]');
+    const rappel = { id: 'rappel', type: 'text', duration: 3, title: 'Pensez à vos pièces justificatives', body: 'Carte d’identité, justificatif de domicile de moins de trois mois, photo conforme.', colors: { text: '#ffd23f', background: '#ffffff' } };
+    await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', items: [rappel] }));
+    await page.check('input[name="playlist-view"][value="form"]');
+    await expect.poll(() => page.textContent('[data-lint-at="items[0].duration"]')).toBe('Avertissement : 18 mots demandent 9 s à un lecteur lent (126 mots/min, IReST) : la durée est de 3 s');
+    expect(await page.textContent('[data-lint-at="items[0].colors.text"]')).toMatch(/^Erreur : contraste 1,44:1/);
     // What the form has no field for (an image's digest, a share of voice) is refused beside its item or its playlist, with its path.
     await page.check('input[name="playlist-view"][value="json"]');
     await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', share: 2, items: [{ id: 'affiche', type: 'image', duration: 8, src: 'https://cdn.mairie.example/affiche.png', sha256: 'abc' }] }));

@@ -1,4 +1,5 @@
 import { createContext, memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { LintFinding } from '../../shared/contentLint.js';
 import { THEME_COLORS } from '../../shared/playlist.js';
 import type { DraftIssue } from '../playlistDraft.js';
 import { useStrings } from '../i18n.js';
@@ -65,13 +66,15 @@ interface FormActions {
 
 /** The services the hub's screens name in their layouts (id → name): offered in the service fields, the first one for a new wait item. */
 const NO_SERVICES: Record<string, string> = {};
+const NO_FINDINGS: readonly LintFinding[] = [];
 const ServicesContext = createContext<Record<string, string>>(NO_SERVICES);
 const SERVICES_LIST = 'pf-known-services';
 
 /** `undo`: a change that removes something, said so that the page offers to take it back. */
 export type FormChange = (text: string, undo?: string) => void;
 
-export function PlaylistForm({ text, issues, onText, services = NO_SERVICES }: { text: string; issues: readonly DraftIssue[]; onText: FormChange; services?: Record<string, string> }) {
+/** `findings`: the content lint's (readability), said at the field they name as the schema's errors are. */
+export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, services = NO_SERVICES }: { text: string; issues: readonly DraftIssue[]; findings?: readonly LintFinding[]; onText: FormChange; services?: Record<string, string> }) {
   const { t } = useStrings();
   // The form's own last change: its text, the set it came from and the keys; read again only when the text came from elsewhere.
   const latest = useRef<{ text: string; set: RawSet; keys: FormKeys } | null>(null);
@@ -166,6 +169,7 @@ export function PlaylistForm({ text, issues, onText, services = NO_SERVICES }: {
               playlist={playlist}
               itemKeys={keys.items[index]!}
               issues={set.single ? issues : issues.filter((issue) => isWithin(issue.path, where))}
+              findings={set.single ? findings : findings.filter((finding) => isWithin(finding.path, where))}
             />
           );
         })}
@@ -184,6 +188,10 @@ function sameIssues(a: readonly DraftIssue[], b: readonly DraftIssue[]): boolean
   return a.length === b.length && a.every((issue, k) => issue.path === b[k]!.path && issue.message === b[k]!.message);
 }
 
+function sameFindings(a: readonly LintFinding[], b: readonly LintFinding[]): boolean {
+  return a.length === b.length && a.every((f, k) => f.path === b[k]!.path && f.severity === b[k]!.severity && f.screen === b[k]!.screen && f.message.fr === b[k]!.message.fr);
+}
+
 interface PlaylistProps {
   actions: FormActions;
   index: number;
@@ -192,12 +200,13 @@ interface PlaylistProps {
   playlist: Raw;
   itemKeys: readonly number[];
   issues: readonly DraftIssue[];
+  findings: readonly LintFinding[];
 }
 
-const PlaylistFields = memo(function PlaylistFields({ actions, index, count, single, playlist, itemKeys, issues }: PlaylistProps) {
+const PlaylistFields = memo(function PlaylistFields({ actions, index, count, single, playlist, itemKeys, issues, findings }: PlaylistProps) {
   const { t } = useStrings();
   const services = useContext(ServicesContext);
-  const scope: Scope = { root: playlist, base: [index], single, issues, actions };
+  const scope: Scope = { root: playlist, base: [index], single, issues, findings, actions };
   const items = Array.isArray(playlist['items']) ? (playlist['items'] as unknown[]) : [];
   const itemIds = items.map((item) => (isRaw(item) ? item['id'] : undefined));
   const label = typeof playlist['name'] === 'string' && playlist['name'] ? playlist['name'] : String(playlist['id'] ?? '');
@@ -225,7 +234,17 @@ const PlaylistFields = memo(function PlaylistFields({ actions, index, count, sin
           const where = pathText({ playlists: [], single }, [index, 'items', at]);
           return (
             <li key={itemKeys[at]}>
-              <ItemFields actions={actions} itemKey={itemKeys[at]!} single={single} playlist={index} position={at} count={items.length} item={item} issues={issues.filter((issue) => isWithin(issue.path, where))} />
+              <ItemFields
+                actions={actions}
+                itemKey={itemKeys[at]!}
+                single={single}
+                playlist={index}
+                position={at}
+                count={items.length}
+                item={item}
+                issues={issues.filter((issue) => isWithin(issue.path, where))}
+                findings={findings.filter((finding) => isWithin(finding.path, where))}
+              />
             </li>
           );
         })}
@@ -249,7 +268,7 @@ const PlaylistFields = memo(function PlaylistFields({ actions, index, count, sin
 }, samePlaylistProps);
 
 function samePlaylistProps(a: PlaylistProps, b: PlaylistProps): boolean {
-  return a.playlist === b.playlist && a.index === b.index && a.count === b.count && a.single === b.single && a.itemKeys === b.itemKeys && sameIssues(a.issues, b.issues);
+  return a.playlist === b.playlist && a.index === b.index && a.count === b.count && a.single === b.single && a.itemKeys === b.itemKeys && sameIssues(a.issues, b.issues) && sameFindings(a.findings, b.findings);
 }
 
 interface ItemProps {
@@ -261,9 +280,10 @@ interface ItemProps {
   count: number;
   item: unknown;
   issues: readonly DraftIssue[];
+  findings: readonly LintFinding[];
 }
 
-const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist, position, count, item, issues }: ItemProps) {
+const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist, position, count, item, issues, findings }: ItemProps) {
   const { t } = useStrings();
   const box = useRef<HTMLFieldSetElement>(null);
   // A new or copied item takes the focus on its first field, a moved one keeps it on its button.
@@ -276,7 +296,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
     target?.scrollIntoView({ block: 'nearest' });
   });
   const base: Path = [playlist, 'items', position];
-  const scope: Scope = { root: item, base, single, issues, actions };
+  const scope: Scope = { root: item, base, single, issues, findings, actions };
   if (!isRaw(item)) {
     return (
       <fieldset className="form-item" ref={box}>
@@ -367,7 +387,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
 }, sameItemProps);
 
 function sameItemProps(a: ItemProps, b: ItemProps): boolean {
-  return a.item === b.item && a.itemKey === b.itemKey && a.playlist === b.playlist && a.position === b.position && a.count === b.count && a.single === b.single && sameIssues(a.issues, b.issues);
+  return a.item === b.item && a.itemKey === b.itemKey && a.playlist === b.playlist && a.position === b.position && a.count === b.count && a.single === b.single && sameIssues(a.issues, b.issues) && sameFindings(a.findings, b.findings);
 }
 
 /** What a field edits: a playlist or an item (`root`, at `base` in the set), its issues, the form's actions. */
@@ -376,6 +396,7 @@ interface Scope {
   base: Path;
   single: boolean;
   issues: readonly DraftIssue[];
+  findings: readonly LintFinding[];
   actions: FormActions;
 }
 
@@ -541,7 +562,26 @@ function FieldFrame({ scope, at, label, help, children }: { scope: Scope; at: { 
       <p id={`${at.id}-error`} className="error" data-error-at={at.text}>
         {errors.map((issue) => issue.message).join(' ; ')}
       </p>
+      <LintNotes findings={scope.findings.filter((finding) => isWithin(finding.path, at.text))} />
     </div>
+  );
+}
+
+/** The content lint's findings at a field: readability (reading time, contrast, character height), as the lint panel words them. */
+function LintNotes({ findings }: { findings: readonly LintFinding[] }) {
+  const { t, lang } = useStrings();
+  if (findings.length === 0) return null;
+  return (
+    <ul className="lint-notes">
+      {findings.map((finding, k) => (
+        <li key={k} className={finding.severity === 'error' ? 'error' : 'warning'} data-lint-at={finding.path} data-lint-rule={finding.rule}>
+          {finding.severity === 'error' ? t.lintError : t.lintWarning}
+          {finding.screen ? ` (${t.targetScreen} ${finding.screen})` : ''}
+          {t.colon}
+          {finding.message[lang]}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -556,15 +596,21 @@ function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] 
   const root = at.text === '(root)';
   const covered = (issuePath: string): boolean => shown.some((field) => isWithin(issuePath, root ? field : `${at.text}.${field}`));
   const others = scope.issues.filter((issue) => !covered(issue.path));
-  if (others.length === 0) return null;
+  const notes = scope.findings.filter((finding) => !covered(finding.path));
+  if (others.length === 0 && notes.length === 0) return null;
   return (
-    <ul className="error" data-other-issues={at.text}>
-      {others.map((issue, k) => (
-        <li key={k}>
-          <code>{issue.path}</code> : {issue.message}
-        </li>
-      ))}
-    </ul>
+    <>
+      {others.length > 0 ? (
+        <ul className="error" data-other-issues={at.text}>
+          {others.map((issue, k) => (
+            <li key={k}>
+              <code>{issue.path}</code> : {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <LintNotes findings={notes} />
+    </>
   );
 }
 

@@ -286,7 +286,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             ]}
             onChange={chooseView}
           />
-          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} onText={setText} services={knownServices.data ?? undefined} /> : null}
+          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={setText} services={knownServices.data ?? undefined} /> : null}
           {undo ? (
             <div className="undo-bar" role="status" data-undo="">
               {undo.said}{' '}
