@@ -20,7 +20,8 @@ export function readDraft(text: string, lang: Lang): Draft {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, issues: [{ path: '(root)', message: `JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+    // The parser's own words are the browser's (English in Chromium); what it is about, in the page's language.
+    return { ok: false, issues: [{ path: '(root)', message: `${lang === 'fr' ? 'texte JSON illisible' : 'not readable as JSON'} (${error instanceof Error ? error.message : String(error)})` }] };
   }
   const single = !Array.isArray(raw);
   const parsed = PlaylistSet.safeParse(single ? [raw] : raw, zodErrorsIn(lang));

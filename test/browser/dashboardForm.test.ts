@@ -171,7 +171,7 @@ describe('the playlist form', () => {
     await page.fill('#playlist-json', '{"id": "accueil", "items": [');
     await page.check('input[name="playlist-view"][value="form"]');
     await page.waitForSelector('[data-form-unreadable]');
-    expect(await page.textContent('#playlist-json-error [data-error-path="(root)"]')).toContain('JSON');
+    expect(await page.textContent('#playlist-json-error [data-error-path="(root)"]')).toContain('(root) : texte JSON illisible (');
     await page.check('input[name="playlist-view"][value="json"]');
     expect(await page.inputValue('#playlist-json')).toBe('{"id": "accueil", "items": [');
 
@@ -199,6 +199,8 @@ describe('the playlist form', () => {
     await page.check('input[name="playlist-view"][value="form"]');
     await expect.poll(() => page.textContent('[data-lint-at="items[0].duration"]')).toBe('Avertissement : 18 mots demandent 9 s à un lecteur lent (126 mots/min, IReST) : la durée est de 3 s');
     expect(await page.textContent('[data-lint-at="items[0].colors.text"]')).toMatch(/^Erreur : contraste 1,44:1/);
+    // The colours have no field: the item says they are in the text, kept as they are.
+    expect(await page.textContent('[data-form-item="rappel"] [data-also-in-text]')).toBe('Aussi dans le texte JSON, gardé tel quel (à modifier avec « le texte JSON ») : colors.');
     // What the form has no field for (an image's digest, a share of voice) is refused beside its item or its playlist, with its path.
     await page.check('input[name="playlist-view"][value="json"]');
     await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', share: 2, items: [{ id: 'affiche', type: 'image', duration: 8, src: 'https://cdn.mairie.example/affiche.png', sha256: 'abc' }] }));

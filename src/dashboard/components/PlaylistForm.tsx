@@ -225,6 +225,7 @@ const PlaylistFields = memo(function PlaylistFields({ actions, index, count, sin
         <TextField scope={scope} rel={['zone']} label={t.formZone} help={t.formZoneHelp} optional />
       </div>
       <OtherIssues scope={scope} shown={['name', 'id', 'priority', 'zone', 'schedule', 'items']} />
+      <AlsoInText root={playlist} shown={['name', 'id', 'priority', 'zone', 'schedule', 'items']} />
       <ScheduleFields scope={scope} legend={t.formPlaylistSchedule} />
       <h3>{t.formItems}</h3>
       <IssueText scope={scope} rel={['items']} exact />
@@ -346,6 +347,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
         {type === 'image' && typeof item['src'] === 'string' && /^https?:\/\//.test(item['src']) ? <img className="form-thumb" src={item['src']} alt={typeof item['alt'] === 'string' ? item['alt'] : ''} /> : null}
       </div>
       <OtherIssues scope={scope} shown={['id', 'duration', 'service', 'title', 'body', 'src', 'alt', 'qr', 'schedule', 'when']} />
+      <AlsoInText root={item} shown={['id', 'type', 'duration', 'service', 'title', 'body', 'src', 'sha256', 'bytes', 'alt', 'qr', 'schedule', 'when']} />
       {type === 'image' || type === 'text' ? (
         <details className="form-conditions" open={item['qr'] !== undefined}>
           <summary>{item['qr'] !== undefined ? t.formQrSet : t.formQr}</summary>
@@ -611,6 +613,18 @@ function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] 
       ) : null}
       <LintNotes findings={notes} />
     </>
+  );
+}
+
+/** What the text holds that the form has no field for (captions, colours, a share of voice, fields of other tools): kept as it is, and said. */
+function AlsoInText({ root, shown }: { root: Raw; shown: readonly string[] }) {
+  const { t } = useStrings();
+  const others = Object.keys(root).filter((key) => root[key] !== undefined && !shown.includes(key));
+  if (others.length === 0) return null;
+  return (
+    <p className="help" data-also-in-text={others.join(' ')}>
+      {t.formAlsoInText(others.map((key) => (Array.isArray(root[key]) ? `${key} (${(root[key] as unknown[]).length})` : key)).join(', '))}
+    </p>
   );
 }
 

@@ -313,7 +313,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             <div id="playlist-json-error" aria-live="polite">
               {draft.ok ? (
                 <p className="success" data-draft="valid">
-                  ✓ {t.playlistValid} ({draft.playlists.map((p) => `${p.id}: ${p.items.length}`).join(', ')})
+                  ✓ {t.playlistValid} ({draft.playlists.length === 0 ? t.noPlaylists : draft.playlists.map((p) => `${p.id}: ${p.items.length}`).join(', ')})
                 </p>
               ) : (
                 <div className="error" data-draft="invalid">
