@@ -51,3 +51,13 @@ export function roundedDuration(seconds: number, locale: string): string {
   const [value, unit] = seconds < 5400 ? [seconds / 60, 'minute'] : seconds < 172_800 ? [seconds / 3600, 'hour'] : [seconds / 86_400, 'day'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: unit === 'day' ? 'long' : 'short', maximumFractionDigits: 0 }).format(value);
 }
+
+/**
+ * A number field's text as the value to store: empty is absent; a decimal number (a comma or a
+ * point) is a number; anything else (`0x10`, `1e2`, `douze`) is kept as typed, for the schema to refuse.
+ */
+export function numberFrom(text: string): number | string | undefined {
+  if (text.trim() === '') return undefined;
+  if (!/^\s*-?\d+(?:[.,]\d+)?\s*$/.test(text)) return text;
+  return Number(text.trim().replace(',', '.'));
+}

@@ -133,16 +133,6 @@ export function toggledDays(days: unknown, day: number, on: boolean): number[] |
   return next.length === 0 ? undefined : next;
 }
 
-/**
- * A number field's text as the value to store: empty is absent; a decimal number (a comma or a
- * point) is a number; anything else (`0x10`, `1e2`, `douze`) is kept as typed, for the schema to refuse.
- */
-export function numberFrom(text: string): number | string | undefined {
-  if (text.trim() === '') return undefined;
-  if (!/^\s*-?\d+(?:[.,]\d+)?\s*$/.test(text)) return text;
-  return Number(text.trim().replace(',', '.'));
-}
-
 /** A time as people type it (`8:30`, `8h30`, `18h`, `18.00`, `1800`) written as the schedule reads it (`08:30`); anything else as typed. */
 export function normalTime(text: string): string {
   const m = /^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?|(\d{2}))?\s*$/.exec(text);
@@ -202,7 +192,8 @@ export interface FormKeys {
 let lastKey = 0;
 const freshKey = (): number => (lastKey += 1);
 
-function itemCount(playlist: Raw): number {
+/** How many items a playlist has as written (none when `items` is not a list). */
+export function itemCount(playlist: Raw): number {
   return Array.isArray(playlist['items']) ? playlist['items'].length : 0;
 }
 
@@ -236,8 +227,9 @@ export function keysWithoutPlaylist(keys: FormKeys, index: number): FormKeys {
   return { playlists: keys.playlists.filter((_, i) => i !== index), items: keys.items.filter((_, i) => i !== index) };
 }
 
-export function keysWithPlaylist(keys: FormKeys, items: number): FormKeys {
-  return { playlists: [...keys.playlists, freshKey()], items: [...keys.items, Array.from({ length: items }, freshKey)] };
+/** Keys with a playlist of `items` items inserted at `at` (added at the end, or put back where it was removed). */
+export function keysWithPlaylist(keys: FormKeys, at: number, items: number): FormKeys {
+  return { playlists: keys.playlists.toSpliced(at, 0, freshKey()), items: keys.items.toSpliced(at, 0, Array.from({ length: items }, freshKey)) };
 }
 
 /** A field's element id from its path as the issues name it: `pf-items-2-title` (`pf-1-items-2-title` in an array). */

@@ -10,29 +10,53 @@ import { fromFields, untilFields, valueAt } from './playlistForm.js';
 export function scheduleSentence(schedule: unknown, t: Strings, locale: string): string {
   const list = (parts: string[]): string => new Intl.ListFormat(locale, { type: 'conjunction' }).format(parts);
   const days = valueAt(schedule, ['days']);
-  const dayNumbers = Array.isArray(days) ? [...new Set(days.filter((d): d is number => Number.isInteger(d) && d >= 1 && d <= 7))].sort((a, b) => a - b) : [];
-  const weekday = new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' });
-  const daysPart = dayNumbers.length === 0 || dayNumbers.length === 7 ? t.sentenceEveryDay : t.sentenceDays(list(dayNumbers.map((d) => weekday.format(Date.UTC(2026, 10, 29 + d)))));
+  const dayList = Array.isArray(days) ? days : [];
+  const dayNumbers = [...new Set(dayList.filter((d): d is number => Number.isInteger(d) && d >= 1 && d <= 7))].sort((a, b) => a - b);
+  // A part the schema refuses is said to need fixing, not read as "every day" or "all day".
+  const daysPart =
+    days !== undefined && (!Array.isArray(days) || dayNumbers.length !== dayList.length) ? t.sentenceToFix(t.formDays) : dayNumbers.length === 0 || dayNumbers.length === 7 ? t.sentenceEveryDay : t.sentenceDays(list(dayNumbers.map((d) => weekdayName(d, locale))));
 
   const hours = valueAt(schedule, ['hours']);
   const time = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
-  const windows = (Array.isArray(hours) ? hours : []).flatMap((w: unknown) => {
+  const windowList = Array.isArray(hours) ? hours : [];
+  const windows = windowList.flatMap((w: unknown) => {
     const start = valueAt(w, ['start']);
     const end = valueAt(w, ['end']);
     return typeof start === 'string' && typeof end === 'string' && time.test(start) && time.test(end) ? [{ start, end }] : [];
   });
-  const hoursPart = windows.length === 0 ? t.sentenceAllDay : list(windows.map(({ start, end }) => t.sentenceWindow(start, end === '00:00' || end === '24:00' ? null : end, end !== '00:00' && end !== '24:00' && end <= start)));
+  const hoursPart =
+    hours !== undefined && (!Array.isArray(hours) || windows.length !== windowList.length)
+      ? t.sentenceToFix(t.formHours)
+      : windows.length === 0
+        ? t.sentenceAllDay
+        : list(windows.map(({ start, end }) => t.sentenceWindow(start, end === '00:00' || end === '24:00' ? null : end, end !== '00:00' && end !== '24:00' && end <= start)));
 
   const date = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   const day = (iso: string): string => {
     const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
     return date.format(Date.UTC(y, m - 1, d));
   };
-  const from = fromFields(valueAt(schedule, ['from']));
-  const until = untilFields(valueAt(schedule, ['until']));
+  const fromValue = valueAt(schedule, ['from']);
+  const untilValue = valueAt(schedule, ['until']);
+  const from = fromFields(fromValue);
+  const until = untilFields(untilValue);
   const fromText = from ? t.sentenceAt(day(from.day), from.time || null) : null;
   const untilText = until ? t.sentenceAt(day(until.day), until.time || null) : null;
-  const datesPart = fromText && untilText ? t.sentenceFromTo(fromText, untilText, !until!.time) : fromText ? t.sentenceFrom(fromText) : untilText ? t.sentenceUntil(untilText, !until!.time) : null;
+  const datesPart =
+    (fromValue !== undefined && !from) || (untilValue !== undefined && !until)
+      ? t.sentenceToFix(t.sentenceDates)
+      : fromText && untilText
+        ? t.sentenceFromTo(fromText, untilText, !until!.time)
+        : fromText
+          ? t.sentenceFrom(fromText)
+          : untilText
+            ? t.sentenceUntil(untilText, !until!.time)
+            : null;
 
   return `${t.sentencePlays} ${[daysPart, hoursPart, datesPart].filter(Boolean).join(', ')}.`;
+}
+
+/** ISO weekday 1 (Monday) to 7 named in `locale`: 2026-11-30 was a Monday. */
+export function weekdayName(isoDay: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2026, 10, 29 + isoDay));
 }

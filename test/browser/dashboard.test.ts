@@ -119,7 +119,7 @@ describe('the dashboard', () => {
     await expect.poll(() => page.textContent('#media-file-note')).toContain('Média enregistré');
     // The test's hub is on this computer's loopback: the note says other computers' screens could not load the media there.
     expect(await page.textContent('#media-file-note')).toContain('Ce tableau de bord est ouvert à l’adresse locale 127.0.0.1:');
-    await page.click('text=Ajouter comme élément à la première liste');
+    await page.click('text=Ajouter comme élément à la liste Accueil');
     await expect.poll(() => page.inputValue('#playlist-json')).toContain('/media/');
     await page.check('input[name="push-target-kind"] >> nth=1');
     await page.selectOption('#push-target', 'hall-1');
@@ -162,7 +162,14 @@ describe('the dashboard', () => {
     await page.click('[data-command="restart"]');
     expect(await page.textContent('[data-confirm="restart"]')).toContain('Redémarrer Accueil RDC ? L’écran est noir');
     expect(await page.isDisabled('[data-command="identify"]')).toBe(true);
-    await page.click('[data-confirm] button:text-is("Annuler")');
+    // The focus is on "Annuler": Enter pressed twice on "Redémarrer" sends nothing; the focus then goes back to the command.
+    await page.keyboard.press('Enter');
+    expect(await page.$('[data-confirm]')).toBeNull();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-command'))).toBe('restart');
+    // Escape cancels too.
+    await page.click('[data-command="restart"]');
+    await page.waitForSelector('[data-confirm="restart"]');
+    await page.keyboard.press('Escape');
     expect(await page.$('[data-confirm]')).toBeNull();
     // Clearing the cache, confirmed: sent, and the player acks it.
     await page.click('[data-command="clear-cache"]');
@@ -199,14 +206,14 @@ describe('the dashboard', () => {
     await page.waitForSelector('[data-draft="valid"]');
     await page.setInputFiles('#media-file', vtt);
     await expect.poll(() => page.textContent('#media-file-note')).toContain('Média enregistré');
-    await page.click('text=Ajouter comme sous-titres de la dernière vidéo de la première liste');
+    await page.click('text=Ajouter comme sous-titres de la dernière vidéo de la liste sante');
     await expect.poll(() => page.textContent('#media-file-note')).toContain('Ajoutez d’abord la vidéo');
     expect(JSON.parse(await page.inputValue('#playlist-json'))).toEqual(text);
 
     const video = { id: 'clip', type: 'video', src: 'https://videos.mairie.example/clip-vaccins.mp4', sha256: 'a'.repeat(64) };
     await page.fill('#playlist-json', JSON.stringify({ ...text, items: [video, ...text.items] }, null, 2));
     await page.waitForSelector('[data-draft="valid"]');
-    await page.click('text=Ajouter comme sous-titres de la dernière vidéo de la première liste');
+    await page.click('text=Ajouter comme sous-titres de la dernière vidéo de la liste sante');
     await expect.poll(async () => (JSON.parse(await page.inputValue('#playlist-json')) as typeof text).items.length).toBe(2);
     const [withCaptions, after] = (JSON.parse(await page.inputValue('#playlist-json')) as { items: { id: string; captions?: { lang: string; src: string; sha256: string }[] }[] }).items;
     expect(withCaptions!.id).toBe('clip');
@@ -323,6 +330,13 @@ describe('the dashboard', () => {
     await page.waitForSelector('#alert-target option[value="mairie"]', { state: 'attached' });
     await page.check('input[name="alert-level"][value="urgent"]');
     await page.fill('#alert-text', 'Évacuation : suivez les agents');
+    // A slip of the keyboard (a hundred billion days) is refused at the field as a duration, not sent, nothing thrown.
+    await page.fill('#alert-duration', '99999999999');
+    await page.selectOption('[data-duration-unit]', 'days');
+    expect(await page.$('#alert-duration-help')).toBeNull();
+    await page.click('button:text-is("Envoyer")');
+    await expect.poll(() => page.textContent('[data-error-for="alert-duration"]')).toBe('Une durée supérieure à 0, d’un an au plus (comme 30 minutes, 2 heures ou 1,5 jour).');
+    expect(admin.errors).toEqual([]);
     // Two hours, said as the end it gives in this computer's time before it is sent.
     await page.fill('#alert-duration', '2');
     await page.selectOption('[data-duration-unit]', 'hours');

@@ -66,11 +66,22 @@ describe('the playlist form', () => {
     await page.fill('#pf-schedule-from', '2026-12-14');
     await page.fill('#pf-schedule-until', '2026-12-24');
     await page.click('#pf-schedule-add-hours');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pf-schedule-hours-0-start');
     await page.fill('#pf-schedule-hours-0-start', '18:00');
     // 22 h as typed at a French desk: read as 22:00 when the field is left.
     await page.fill('#pf-schedule-hours-0-end', '22h');
     await page.locator('#pf-schedule-hours-0-end').blur();
     expect((await draft()).schedule).toEqual({ days: [6, 7], from: '2026-12-14T00:00', until: '2026-12-25T00:00', hours: [{ start: '18:00', end: '22:00' }] });
+    // A time typed key by key beside the last day: the day stays, the time is written once it reads as one.
+    await page.click('#pf-schedule-until-time');
+    await page.keyboard.type('18h');
+    expect(await page.inputValue('#pf-schedule-until')).toBe('2026-12-24');
+    await page.locator('#pf-schedule-until-time').blur();
+    await expect.poll(async () => (await draft()).schedule).toMatchObject({ until: '2026-12-24T18:00' });
+    expect(await page.inputValue('#pf-schedule-until-time')).toBe('18:00');
+    // Emptied: the whole last day again.
+    await page.fill('#pf-schedule-until-time', '');
+    await expect.poll(async () => (await draft()).schedule).toMatchObject({ until: '2026-12-25T00:00' });
     // Said in a sentence: days, hours and dates together.
     expect(await page.textContent('[data-form-schedule="schedule"] [data-schedule-sentence]')).toBe('Passe chaque samedi et dimanche, de 18:00 à 22:00, du lun. 14 décembre 2026 au jeu. 24 décembre 2026 inclus.');
     await page.waitForSelector('[data-draft="valid"]');
@@ -108,9 +119,16 @@ describe('the playlist form', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'attente-1']);
+    // First now, its "up" disabled: the focus went to its "down", not to the page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Descendre l’élément Pensez à vos justificatifs');
     expect((await draft()).items[0]).toEqual({ id: 'message-1', type: 'text', duration: 12.5, title: 'Pensez à vos justificatifs' });
     // Only while the wait is 15 minutes or more: a condition of the item.
     await page.click('[data-form-item="attente-1"] summary');
+    await page.fill('#pf-items-2-when-waitMinutes-min', '15');
+    // Emptied, the condition is gone from the text, but its section stays open under the typing.
+    await page.fill('#pf-items-2-when-waitMinutes-min', '');
+    expect((await draft()).items[2]).not.toHaveProperty('when');
+    expect(await page.$eval('[data-form-item="attente-1"] details', (section) => (section as HTMLDetailsElement).open)).toBe(true);
     await page.fill('#pf-items-2-when-waitMinutes-min', '15');
     expect((await draft()).items[2]).toEqual({ id: 'attente-1', type: 'wait', duration: 12, service: 'etat-civil', when: { waitMinutes: { min: 15 } } });
     await page.waitForSelector('[data-draft="valid"]');
@@ -126,11 +144,24 @@ describe('the playlist form', () => {
     const before = await draft();
     await page.focus('[aria-label="Supprimer l’élément Marché de Noël"]');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-undo]')).toBe('Élément « Marché de Noël » supprimé. Annuler');
+    await expect.poll(() => page.textContent('[data-undo] [role=status]')).toBe('Élément « Marché de Noël » supprimé.');
     expect((await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'attente-1']);
     await page.keyboard.press('Enter');
     await expect.poll(draft).toEqual(before);
     expect(await page.$('[data-undo]')).toBeNull();
+    // Put back, it has the focus on its first field.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pf-items-1-title');
+    // Two removals, then typing elsewhere: each comes back where it was, the last first, and what was typed stays.
+    await page.click('[aria-label="Supprimer l’élément Pensez à vos justificatifs"]');
+    await page.click('[aria-label="Supprimer l’élément Marché de Noël"]');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Annuler');
+    await page.fill('#pf-items-0-duration', '20');
+    await page.click('[data-undo] button');
+    await page.click('[data-undo] button');
+    await expect.poll(async () => (await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'attente-1']);
+    expect((await draft()).items[2]!['duration']).toBe(20);
+    await page.fill('#pf-items-2-duration', '12');
+    await expect.poll(draft).toEqual(before);
     // Duplicated: the copy after it, with an id of its own, the focus in it.
     await page.click('[aria-label="Dupliquer l’élément Marché de Noël"]');
     await expect.poll(async () => (await draft()).items.map((item) => item['id'])).toEqual(['message-1', 'bienvenue', 'bienvenue-1', 'attente-1']);
@@ -175,9 +206,17 @@ describe('the playlist form', () => {
     await page.check('input[name="playlist-view"][value="json"]');
     expect(await page.inputValue('#playlist-json')).toBe('{"id": "accueil", "items": [');
 
+    // An empty set is valid, but there is nothing to push: said beside the button, which waits.
+    await page.fill('#playlist-json', '[]');
+    await page.waitForSelector('[data-draft="valid"]');
+    expect(await page.textContent('[data-draft="valid"]')).toBe('✓ Valide (aucune liste)');
+    expect(await page.textContent('[data-push-blocked]')).toBe('Ajoutez au moins une liste avant de diffuser.');
+    expect(await page.isDisabled('button:text-is("Diffuser")')).toBe(true);
     await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] }));
     await page.check('input[name="playlist-view"][value="form"]');
     await page.click('button:text-is("Ajouter une liste de lecture")');
+    // The new playlist's name has the focus, selected: typing replaces it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pf-1-name');
     // Now an array: the fields' paths start with the playlist's index.
     await page.waitForSelector('#pf-1-name');
     expect(await page.inputValue('#pf-1-name')).toBe('Nouvelle liste');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { numberFrom } from '../../src/dashboard/formatting.js';
 import { readDraft } from '../../src/dashboard/playlistDraft.js';
 import {
   appendAt,
@@ -14,7 +15,6 @@ import {
   keysWithPlaylist,
   moveAt,
   normalTime,
-  numberFrom,
   pathText,
   rawSetOf,
   removeAt,
@@ -144,7 +144,11 @@ describe('the playlist form’s days, times and keys', () => {
     expect(new Set(added).size).toBe(3);
     expect(keysFit(keys, set)).toBe(true);
     expect(keysFit(keys, appendAt(set, [0, 'items'], { id: 'c' }))).toBe(false);
-    expect(keysWithoutPlaylist(keysWithPlaylist(keys, 0), 1)).toEqual(keys);
+    expect(keysWithoutPlaylist(keysWithPlaylist(keys, 1, 0), 1)).toEqual(keys);
+    const before = keysWithPlaylist(keys, 0, 2);
+    expect(before.playlists.slice(1)).toEqual(keys.playlists);
+    expect(before.items[0]).toHaveLength(2);
+    expect(before.items.slice(1)).toEqual(keys.items);
   });
 
   it('keeps a field’s place when it is emptied and typed again', () => {

@@ -21,12 +21,15 @@ describe('a schedule said in a sentence', () => {
     expect(fr({ hours: [{ start: '08:30', end: '12:00' }, { start: '22:00', end: '02:00' }, { start: '18:00', end: '00:00' }] })).toBe(
       'Passe tous les jours, de 08:30 à 12:00, de 22:00 à 02:00 le lendemain et de 18:00 à minuit.',
     );
-    expect(fr({ until: '2026-12-24T18:00' })).toBe('Passe tous les jours, toute la journée, jusqu’au jeu. 24 décembre 2026 à 18:00 (exclu).');
+    expect(fr({ until: '2026-12-24T18:00' })).toBe('Passe tous les jours, toute la journée, jusqu’au jeu. 24 décembre 2026 à 18:00.');
     expect(fr({ from: '2026-12-14T08:00' })).toBe('Passe tous les jours, toute la journée, à partir du lun. 14 décembre 2026 à 08:00.');
-    expect(en({ days: [1, 2, 3], from: '2026-12-14T00:00', until: '2026-12-25T00:00' })).toBe('Plays every Monday, Tuesday and Wednesday, all day, from Mon, 14 December 2026 to Thu, 24 December 2026 included.');
+    expect(en({ days: [1, 2, 3], from: '2026-12-14T00:00', until: '2026-12-25T00:00' })).toBe('Plays every Monday, Tuesday and Wednesday, all day, between Mon, 14 December 2026 and Thu, 24 December 2026 included.');
   });
 
-  it('leaves out what the schema would refuse (its field says why)', () => {
-    expect(fr({ days: [9], hours: [{ start: '25:00', end: '26:00' }], from: '14/12/2026' })).toBe('Passe tous les jours, toute la journée.');
+  it('says which part the schema refuses needs fixing, rather than reading it as every day or all day', () => {
+    expect(fr({ days: [9], hours: [{ start: '25:00', end: '26:00' }], from: '14/12/2026' })).toBe('Passe jours à corriger, heures à corriger, dates à corriger.');
+    expect(fr({ days: ['6'] })).toBe('Passe jours à corriger, toute la journée.');
+    expect(fr({ hours: [{ start: '08:00', end: '12:00' }, { start: '14:00' }] })).toBe('Passe tous les jours, heures à corriger.');
+    expect(en({ until: 'tomorrow' })).toBe('Plays every day, all day, dates to fix.');
   });
 });

@@ -55,7 +55,7 @@ export function FleetSummary({ screens, now }: { screens: readonly ScreenState[]
       </ul>
       {troubled.length === 0 ? (
         <p className="success" data-fleet-problems="0">
-          {t.noProblems}
+          {t.noProblems(DEFAULT_HEALTH_RULES.offlineAfterMs / 60_000)}
         </p>
       ) : (
         <>
@@ -63,7 +63,8 @@ export function FleetSummary({ screens, now }: { screens: readonly ScreenState[]
           <ul className="fleet-problems" data-fleet-problems={troubled.length}>
             {troubled.map(({ screen, found }) => (
               <li key={screen.id} data-problem-screen={screen.id} data-problems={found.join(' ')}>
-                <a href={`#/screens/${encodeURIComponent(screen.id)}`}>{screen.name}</a> ({screen.site}) : {found.map((condition) => said(screen, condition)).join(' ; ')}
+                <a href={`#/screens/${encodeURIComponent(screen.id)}`}>{screen.name}</a> ({screen.site}){t.colon}
+                {found.map((condition) => said(screen, condition)).join(t.listSeparator)}
               </li>
             ))}
           </ul>

@@ -29,7 +29,7 @@ export function LayoutPicker({ value, onChange, reading, services, onServices }:
   const issues = reading && !reading.ok ? reading.issues : [];
   const errorOf = (field: string): string | undefined => {
     const found = issues.filter((issue) => issue.field === field);
-    return found.length ? found.map((issue) => issue.message).join(' ; ') : undefined;
+    return found.length ? found.map((issue) => issue.message).join(t.listSeparator) : undefined;
   };
   const selected = value.mode === 'edit' ? (value.preset ?? 'custom') : value.mode;
 
@@ -85,7 +85,9 @@ export function LayoutPicker({ value, onChange, reading, services, onServices }:
               .filter((issue) => issue.field.startsWith('playlists') || issue.field === 'layout' || issue.field === 'layout-zones')
               .map((issue, k) => (
                 <li key={k} data-error-path={issue.path}>
-                  <code>{issue.path}</code> : {issue.message}
+                  <code>{issue.path}</code>
+                  {t.colon}
+                  {issue.message}
                 </li>
               ))}
           </ul>

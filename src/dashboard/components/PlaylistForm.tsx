@@ -1,4 +1,4 @@
-import { createContext, memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { LintFinding } from '../../shared/contentLint.js';
 import { THEME_COLORS } from '../../shared/playlist.js';
 import type { DraftIssue } from '../playlistDraft.js';
@@ -13,6 +13,7 @@ import {
   isRaw,
   isWithin,
   issuesAt,
+  itemCount,
   keysFit,
   keysMoved,
   keysOf,
@@ -21,7 +22,6 @@ import {
   keysWithPlaylist,
   moveAt,
   normalTime,
-  numberFrom,
   optionalText,
   pathText,
   rawSetOf,
@@ -37,7 +37,8 @@ import {
   type Raw,
   type RawSet,
 } from '../playlistForm.js';
-import { scheduleSentence } from '../scheduleText.js';
+import { numberFrom } from '../formatting.js';
+import { scheduleSentence, weekdayName } from '../scheduleText.js';
 
 /**
  * The playlists as a form (issue 8: edit a playlist, errors shown at the field): each playlist's
@@ -54,14 +55,14 @@ import { scheduleSentence } from '../scheduleText.js';
 /** What the form does, made once: each change applies to the latest set, so that no item needs drawing again for a callback's sake. */
 interface FormActions {
   set(path: Path, value: unknown): void;
-  moveItem(playlist: number, from: number, to: number, button: 'up' | 'down'): void;
+  moveItem(playlist: number, from: number, to: number): void;
   removeItem(playlist: number, at: number, said: string): void;
   addItem(playlist: number, item: Raw): void;
   duplicateItem(playlist: number, at: number): void;
   addPlaylist(playlist: Raw): void;
   removePlaylist(index: number, said: string): void;
-  /** The item to focus once drawn (its key), and what in it: a new item's first field, a moved item's button. */
-  focus: { current: { key: number; selector: string } | null };
+  /** The item or playlist to focus once drawn (its key), and what in it: a new item's first field (its text selected), a moved item's button. */
+  focus: { current: { key: number; selector: string; select?: boolean } | null };
 }
 
 /** The services the hub's screens name in their layouts (id → name): offered in the service fields, the first one for a new wait item. */
@@ -70,8 +71,16 @@ const NO_FINDINGS: readonly LintFinding[] = [];
 const ServicesContext = createContext<Record<string, string>>(NO_SERVICES);
 const SERVICES_LIST = 'pf-known-services';
 
-/** `undo`: a change that removes something, said so that the page offers to take it back. */
-export type FormChange = (text: string, undo?: string) => void;
+/**
+ * A removal the page offers to take back: `restore` puts the removed item or playlist back where it
+ * was, into the draft as it is by then (what was typed since stays).
+ */
+export interface UndoEntry {
+  said: string;
+  restore(): void;
+}
+
+export type FormChange = (text: string, undo?: UndoEntry) => void;
 
 /** `findings`: the content lint's (readability), said at the field they name as the schema's errors are. */
 export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, services = NO_SERVICES }: { text: string; issues: readonly DraftIssue[]; findings?: readonly LintFinding[]; onText: FormChange; services?: Record<string, string> }) {
@@ -88,7 +97,7 @@ export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, ser
   const emit = useRef(onText);
   emit.current = onText;
   const actions = useMemo<FormActions>(() => {
-    const change = (set: RawSet, keys: FormKeys, undo?: string): void => {
+    const change = (set: RawSet, keys: FormKeys, undo?: UndoEntry): void => {
       const next = textOf(set);
       latest.current = { text: next, set, keys };
       emit.current(next, undo);
@@ -99,44 +108,63 @@ export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, ser
       return Array.isArray(list) ? list : [];
     };
     const focus: FormActions['focus'] = { current: null };
+    /** `item` inserted at `at` of `playlist` (both kept within what the draft has by then), focused. */
+    const insertItem = (playlist: number, at: number, item: unknown): void => {
+      const { set, keys } = now();
+      const into = Math.min(playlist, set.playlists.length - 1);
+      if (into < 0) return;
+      const where = Math.min(at, items(into).length);
+      const next = keysSpliced(keys, into, where, 0, 1);
+      focus.current = { key: next.items[into]![where]!, selector: 'input, textarea' };
+      change(insertAt(set, [into, 'items'], where, item), next);
+    };
     return {
       focus,
       set: (path, value) => change(setAt(now().set, path, value), now().keys),
-      moveItem: (playlist, from, to, button) => {
+      moveItem: (playlist, from, to) => {
         const { set, keys } = now();
-        focus.current = { key: keys.items[playlist]![from]!, selector: `[data-move="${button}"]` };
+        // The focus stays on the button pressed, or on the other one once the item is first or last (the pressed one is then disabled).
+        const edge = to === 0 ? 'down' : to === items(playlist).length - 1 ? 'up' : to < from ? 'up' : 'down';
+        focus.current = { key: keys.items[playlist]![from]!, selector: `[data-move="${edge}"]` };
         change(moveAt(set, [playlist, 'items'], from, to), keysMoved(keys, playlist, from, to));
       },
       removeItem: (playlist, at, said) => {
         const { set, keys } = now();
-        change(removeAt(set, [playlist, 'items'], at, false), keysSpliced(keys, playlist, at, 1, 0), said);
+        const removed = items(playlist)[at];
+        change(removeAt(set, [playlist, 'items'], at, false), keysSpliced(keys, playlist, at, 1, 0), { said, restore: () => insertItem(playlist, at, removed) });
       },
       addItem: (playlist, item) => {
         const { set, keys } = now();
         const at = items(playlist).length;
         const next = keysSpliced(keys, playlist, at, 0, 1);
-        focus.current = { key: next.items[playlist]![at]!, selector: 'input, textarea' };
+        focus.current = { key: next.items[playlist]![at]!, selector: 'input, textarea', select: true };
         change(appendAt(set, [playlist, 'items'], item), next);
       },
       duplicateItem: (playlist, at) => {
-        const { set, keys } = now();
         const list = items(playlist);
         const original = list[at];
         if (!isRaw(original)) return;
         const ids = list.map((item) => (isRaw(item) ? item['id'] : undefined));
-        const copy = { ...original, id: freshId(typeof original['id'] === 'string' ? original['id'] : 'element', ids) };
-        const next = keysSpliced(keys, playlist, at + 1, 0, 1);
-        focus.current = { key: next.items[playlist]![at + 1]!, selector: 'input, textarea' };
-        change(insertAt(set, [playlist, 'items'], at + 1, copy), next);
+        insertItem(playlist, at + 1, { ...original, id: freshId(typeof original['id'] === 'string' ? original['id'] : 'element', ids) });
       },
       addPlaylist: (playlist) => {
         const { set, keys } = now();
-        change({ playlists: [...set.playlists, playlist], single: false }, keysWithPlaylist(keys, 0));
+        const next = keysWithPlaylist(keys, set.playlists.length, 0);
+        focus.current = { key: next.playlists.at(-1)!, selector: 'input', select: true };
+        change({ playlists: [...set.playlists, playlist], single: false }, next);
       },
       removePlaylist: (index, said) => {
         const { set, keys } = now();
+        const removed = set.playlists[index]!;
         const playlists = set.playlists.filter((_, at) => at !== index);
-        change({ playlists, single: playlists.length === 1 }, keysWithoutPlaylist(keys, index), said);
+        const restore = (): void => {
+          const { set: later, keys: laterKeys } = now();
+          const at = Math.min(index, later.playlists.length);
+          const next = keysWithPlaylist(laterKeys, at, itemCount(removed));
+          focus.current = { key: next.playlists[at]!, selector: 'input' };
+          change({ playlists: later.playlists.toSpliced(at, 0, removed), single: false }, next);
+        };
+        change({ playlists, single: playlists.length === 1 }, keysWithoutPlaylist(keys, index), { said, restore });
       },
     };
   }, []);
@@ -162,6 +190,7 @@ export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, ser
           return (
             <PlaylistFields
               key={keys.playlists[index]}
+              playlistKey={keys.playlists[index]!}
               actions={actions}
               index={index}
               count={set.playlists.length}
@@ -183,6 +212,31 @@ export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, ser
   );
 }
 
+/** Focuses what the form asked for in this item or playlist (`key`) once it is drawn; its text selected for a new one, so that typing replaces it. */
+function useFocusAsked(actions: FormActions, key: number): RefObject<HTMLFieldSetElement | null> {
+  const box = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    const wanted = actions.focus.current;
+    if (wanted?.key !== key) return;
+    actions.focus.current = null;
+    const target = box.current?.querySelector<HTMLElement>(wanted.selector);
+    if (!target) return;
+    target.focus();
+    if (wanted.select && target instanceof HTMLInputElement) target.select();
+    target.scrollIntoView({ block: 'nearest' });
+  });
+  return box;
+}
+
+/** Focuses an element once the change drawing it is on screen (a new time window's start, its text selected; "Add" after a removal). */
+function focusSoon(id: string, select = false): void {
+  requestAnimationFrame(() => {
+    const element = document.getElementById(id);
+    element?.focus();
+    if (select && element instanceof HTMLInputElement) element.select();
+  });
+}
+
 /** Two lists of issues alike (each render makes new arrays: an item is drawn again only when its own issues change). */
 function sameIssues(a: readonly DraftIssue[], b: readonly DraftIssue[]): boolean {
   return a.length === b.length && a.every((issue, k) => issue.path === b[k]!.path && issue.message === b[k]!.message);
@@ -194,6 +248,7 @@ function sameFindings(a: readonly LintFinding[], b: readonly LintFinding[]): boo
 
 interface PlaylistProps {
   actions: FormActions;
+  playlistKey: number;
   index: number;
   count: number;
   single: boolean;
@@ -203,15 +258,16 @@ interface PlaylistProps {
   findings: readonly LintFinding[];
 }
 
-const PlaylistFields = memo(function PlaylistFields({ actions, index, count, single, playlist, itemKeys, issues, findings }: PlaylistProps) {
+const PlaylistFields = memo(function PlaylistFields({ actions, playlistKey, index, count, single, playlist, itemKeys, issues, findings }: PlaylistProps) {
   const { t } = useStrings();
+  const box = useFocusAsked(actions, playlistKey);
   const services = useContext(ServicesContext);
   const scope: Scope = { root: playlist, base: [index], single, issues, findings, actions };
   const items = Array.isArray(playlist['items']) ? (playlist['items'] as unknown[]) : [];
   const itemIds = items.map((item) => (isRaw(item) ? item['id'] : undefined));
   const label = typeof playlist['name'] === 'string' && playlist['name'] ? playlist['name'] : String(playlist['id'] ?? '');
   return (
-    <fieldset className="form-playlist" data-form-playlist={String(playlist['id'] ?? index)}>
+    <fieldset className="form-playlist" data-form-playlist={String(playlist['id'] ?? index)} ref={box}>
       <legend>
         {t.playlist}
         {count > 1 ? ` ${index + 1}` : ''}
@@ -269,7 +325,7 @@ const PlaylistFields = memo(function PlaylistFields({ actions, index, count, sin
 }, samePlaylistProps);
 
 function samePlaylistProps(a: PlaylistProps, b: PlaylistProps): boolean {
-  return a.playlist === b.playlist && a.index === b.index && a.count === b.count && a.single === b.single && a.itemKeys === b.itemKeys && sameIssues(a.issues, b.issues) && sameFindings(a.findings, b.findings);
+  return a.playlist === b.playlist && a.playlistKey === b.playlistKey && a.index === b.index && a.count === b.count && a.single === b.single && a.itemKeys === b.itemKeys && sameIssues(a.issues, b.issues) && sameFindings(a.findings, b.findings);
 }
 
 interface ItemProps {
@@ -286,16 +342,12 @@ interface ItemProps {
 
 const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist, position, count, item, issues, findings }: ItemProps) {
   const { t } = useStrings();
-  const box = useRef<HTMLFieldSetElement>(null);
-  // A new or copied item takes the focus on its first field, a moved one keeps it on its button.
-  useEffect(() => {
-    const wanted = actions.focus.current;
-    if (wanted?.key !== itemKey) return;
-    actions.focus.current = null;
-    const target = box.current?.querySelector<HTMLElement>(wanted.selector);
-    target?.focus();
-    target?.scrollIntoView({ block: 'nearest' });
-  });
+  // A new, copied or restored item takes the focus on its first field, a moved one keeps it on its button.
+  const box = useFocusAsked(actions, itemKey);
+  const services = useContext(ServicesContext);
+  // Open at first when set, then as the user leaves them: emptying a field in them must not close them under the typing.
+  const [qrOpen] = useState(() => isRaw(item) && item['qr'] !== undefined);
+  const [conditionsOpen] = useState(() => isRaw(item) && (item['schedule'] !== undefined || item['when'] !== undefined));
   const base: Path = [playlist, 'items', position];
   const scope: Scope = { root: item, base, single, issues, findings, actions };
   if (!isRaw(item)) {
@@ -317,7 +369,9 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
   }
   const type = item['type'];
   const id = String(item['id'] ?? '');
-  const title = typeof item['title'] === 'string' && item['title'] ? item['title'] : id;
+  // The item by what the room reads: a message's title, a wait's service by its name.
+  const service = typeof item['service'] === 'string' && item['service'] ? (services[item['service']] ?? item['service']) : null;
+  const title = typeof item['title'] === 'string' && item['title'] ? item['title'] : type === 'wait' && service ? service : id;
   const typeName = type === 'text' ? t.formTypeText : type === 'image' ? t.formTypeImage : type === 'video' ? t.formTypeVideo : type === 'wait' ? t.formTypeWait : String(type);
   const conditioned = item['schedule'] !== undefined || item['when'] !== undefined;
   return (
@@ -349,7 +403,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
       <OtherIssues scope={scope} shown={['id', 'duration', 'service', 'title', 'body', 'src', 'alt', 'qr', 'schedule', 'when']} />
       <AlsoInText root={item} shown={['id', 'type', 'duration', 'service', 'title', 'body', 'src', 'sha256', 'bytes', 'alt', 'qr', 'schedule', 'when']} />
       {type === 'image' || type === 'text' ? (
-        <details className="form-conditions" open={item['qr'] !== undefined}>
+        <details className="form-conditions" open={qrOpen}>
           <summary>{item['qr'] !== undefined ? t.formQrSet : t.formQr}</summary>
           <div className="grid-form">
             <TextField scope={scope} rel={['qr', 'url']} label={t.formQrUrl} help={t.formQrHelp} optional />
@@ -357,7 +411,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
           </div>
         </details>
       ) : null}
-      <details className="form-conditions" open={conditioned}>
+      <details className="form-conditions" open={conditionsOpen}>
         <summary>{conditioned ? t.formConditionsSet : t.formConditions}</summary>
         <ScheduleFields scope={scope} legend={t.formItemSchedule} />
         <fieldset className="field">
@@ -371,10 +425,10 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
         </fieldset>
       </details>
       <div className="buttons">
-        <button type="button" className="secondary" data-move="up" disabled={position === 0} aria-label={t.formMoveUp(title)} onClick={() => actions.moveItem(playlist, position, position - 1, 'up')}>
+        <button type="button" className="secondary" data-move="up" disabled={position === 0} aria-label={t.formMoveUp(title)} onClick={() => actions.moveItem(playlist, position, position - 1)}>
           ↑ {t.formUp}
         </button>
-        <button type="button" className="secondary" data-move="down" disabled={position === count - 1} aria-label={t.formMoveDown(title)} onClick={() => actions.moveItem(playlist, position, position + 1, 'down')}>
+        <button type="button" className="secondary" data-move="down" disabled={position === count - 1} aria-label={t.formMoveDown(title)} onClick={() => actions.moveItem(playlist, position, position + 1)}>
           ↓ {t.formDown}
         </button>
         <button type="button" className="secondary" aria-label={t.formDuplicateItem(title)} onClick={() => actions.duplicateItem(playlist, position)}>
@@ -437,14 +491,30 @@ function ScheduleFields({ scope, legend }: { scope: Scope; legend: string }) {
         <legend>{t.formHours}</legend>
         {windows.map((_, k) => (
           <div key={k} className="inline form-window">
-            <TextField scope={scope} rel={['schedule', 'hours', k, 'start']} label={t.formHoursStart} kind="time" />
-            <TextField scope={scope} rel={['schedule', 'hours', k, 'end']} label={t.formHoursEnd} kind="time" />
-            <button type="button" className="secondary" aria-label={t.formRemoveWindow(k + 1)} onClick={() => scope.actions.set([...at.path, 'hours'], windows.length === 1 ? undefined : windows.filter((_, j) => j !== k))}>
+            <TextField scope={scope} rel={['schedule', 'hours', k, 'start']} label={t.formHoursStart} hiddenLabel={windows.length > 1 ? t.formWindowNumber(k + 1) : undefined} kind="time" />
+            <TextField scope={scope} rel={['schedule', 'hours', k, 'end']} label={t.formHoursEnd} hiddenLabel={windows.length > 1 ? t.formWindowNumber(k + 1) : undefined} kind="time" />
+            <button
+              type="button"
+              className="secondary"
+              aria-label={t.formRemoveWindow(k + 1)}
+              onClick={() => {
+                scope.actions.set([...at.path, 'hours'], windows.length === 1 ? undefined : windows.filter((_, j) => j !== k));
+                focusSoon(`${at.id}-add-hours`);
+              }}
+            >
               {t.formRemove}
             </button>
           </div>
         ))}
-        <button type="button" className="secondary" id={`${at.id}-add-hours`} onClick={() => scope.actions.set([...at.path, 'hours'], [...windows, { start: '08:30', end: '12:00' }])}>
+        <button
+          type="button"
+          className="secondary"
+          id={`${at.id}-add-hours`}
+          onClick={() => {
+            scope.actions.set([...at.path, 'hours'], [...windows, { start: '08:30', end: '12:00' }]);
+            focusSoon(where(scope, ['schedule', 'hours', windows.length, 'start']).id, true);
+          }}
+        >
           {t.formAddWindow}
         </button>
         <p className="help">{t.formHoursHelp}</p>
@@ -466,51 +536,76 @@ function ScheduleFields({ scope, legend }: { scope: Scope; legend: string }) {
  * midnight. A date alone is never dropped for want of a time.
  */
 function DayField({ scope, rel, label, timeLabel, example, help, read, write }: { scope: Scope; rel: Path; label: string; timeLabel: string; example: string; help: string; read(value: unknown): { day: string; time: string } | null; write(fields: { day: string; time: string }): string | undefined }) {
+  const { t } = useStrings();
   const at = where(scope, rel);
   const value = valueAt(scope.root, rel);
-  const fields = read(value) ?? { day: '', time: '' };
+  // A value that is not a local date-time keeps its day in the field when it starts with one (as the schema's error says what is wrong).
+  const fields = read(value) ?? { day: typeof value === 'string' ? (/^\d{4}-\d{2}-\d{2}/.exec(value)?.[0] ?? '') : '', time: '' };
   const errors = issuesAt(scope.issues, at.text);
+  // The time as typed, written only once it reads as one ("1", then "18", then "18:3" are not yet times; "18h" is, when the field is left).
+  const [typed, setTyped] = useState<string | null>(null);
+  const time = typed ?? fields.time;
+  const written = (text: string): string | null => {
+    const normal = normalTime(text);
+    // Midnight is the whole day (its start, or its end for the last day): no time.
+    if (text.trim() === '' || normal === '00:00' || normal === '24:00') return '';
+    return /^(?:[01]\d|2[0-3]):[0-5]\d$/.test(normal) ? normal : null;
+  };
   const change = (next: { day: string; time: string }): void => scope.actions.set(at.path, write(next));
+  const typeTime = (text: string): void => {
+    setTyped(text);
+    const ready = /^\s*\d{1,2}\s*[:hH.]\s*\d{2}\s*$/.test(text) || text.trim() === '' ? written(text) : null;
+    if (ready !== null && fields.day) change({ day: fields.day, time: ready });
+  };
+  const leaveTime = (): void => {
+    if (typed === null) return;
+    const ready = written(typed);
+    if (ready === null) return;
+    setTyped(null);
+    if (fields.day) change({ day: fields.day, time: ready });
+  };
+  const badTime = typed !== null && typed.trim() !== '' && written(typed) === null;
   return (
     <div className="field day-field">
       <label htmlFor={at.id}>{label}</label>
       <div className="inline">
-        <input id={at.id} type="date" value={fields.day} aria-invalid={errors.length ? true : undefined} aria-describedby={`${at.id}-help ${at.id}-error`} data-form-path={at.text} onChange={(e) => change({ day: e.target.value, time: fields.time })} />
+        <input id={at.id} type="date" value={fields.day} aria-invalid={errors.length ? true : undefined} aria-describedby={`${at.id}-help ${at.id}-error`} data-form-path={at.text} onChange={(e) => change({ day: e.target.value, time: written(time) ?? fields.time })} />
         <label className="sr-only" htmlFor={`${at.id}-time`}>
           {timeLabel}
         </label>
         <input
           id={`${at.id}-time`}
           type="text"
-          inputMode="text"
           size={6}
           placeholder={example}
           title={timeLabel}
           disabled={!fields.day}
-          value={fields.time}
-          onChange={(e) => change({ day: fields.day, time: e.target.value })}
-          onBlur={(e) => normalTime(e.target.value) !== e.target.value && change({ day: fields.day, time: normalTime(e.target.value) })}
+          aria-invalid={badTime ? true : undefined}
+          aria-describedby={`${at.id}-help ${at.id}-error`}
+          value={time}
+          onChange={(e) => typeTime(e.target.value)}
+          onBlur={leaveTime}
         />
       </div>
       <p id={`${at.id}-help`} className="help">
         {help}
       </p>
       <p id={`${at.id}-error`} className="error" data-error-at={at.text}>
-        {errors.map((issue) => issue.message).join(' ; ')}
-        {value !== undefined && read(value) === null && errors.length === 0 ? String(value) : null}
+        {errors.map((issue) => issue.message).join(t.listSeparator)}
+        {badTime ? t.formTimeExpected : null}
       </p>
     </div>
   );
 }
 
 /** `services`: offers the services the screens name (a list under the field, as typed). */
-function TextField({ scope, rel, label, help, optional = false, multiline = false, kind = 'text', services = false }: { scope: Scope; rel: Path; label: string; help?: string; optional?: boolean; multiline?: boolean; kind?: 'text' | 'time'; services?: boolean }) {
+function TextField({ scope, rel, label, hiddenLabel, help, optional = false, multiline = false, kind = 'text', services = false }: { scope: Scope; rel: Path; label: string; hiddenLabel?: string | undefined; help?: string; optional?: boolean; multiline?: boolean; kind?: 'text' | 'time'; services?: boolean }) {
   const at = where(scope, rel);
   const value = valueAt(scope.root, rel);
   const shown = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
   const onChange = (text: string): void => scope.actions.set(at.path, optional ? optionalText(text) : text);
   return (
-    <FieldFrame scope={scope} at={at} label={label} help={help}>
+    <FieldFrame scope={scope} at={at} label={label} hiddenLabel={hiddenLabel} help={help}>
       {(props) =>
         multiline ? (
           <textarea {...props} rows={3} value={shown} onChange={(e) => onChange(e.target.value)} />
@@ -550,11 +645,16 @@ interface ControlProps {
 }
 
 /** A labelled control with its help and the schema's errors at its path and within it (already in the page's language: readDraft). */
-function FieldFrame({ scope, at, label, help, children }: { scope: Scope; at: { text: string; id: string }; label: string; help?: string | undefined; children(props: ControlProps): ReactNode }) {
+/** `hiddenLabel`: said after the label to screen readers only (which of several time windows). */
+function FieldFrame({ scope, at, label, hiddenLabel, help, children }: { scope: Scope; at: { text: string; id: string }; label: string; hiddenLabel?: string | undefined; help?: string | undefined; children(props: ControlProps): ReactNode }) {
+  const { t } = useStrings();
   const errors = issuesAt(scope.issues, at.text);
   return (
     <div className="field">
-      <label htmlFor={at.id}>{label}</label>
+      <label htmlFor={at.id}>
+        {label}
+        {hiddenLabel ? <span className="sr-only"> {hiddenLabel}</span> : null}
+      </label>
       {children({ id: at.id, 'aria-describedby': [help ? `${at.id}-help` : null, `${at.id}-error`].filter(Boolean).join(' '), 'aria-invalid': errors.length ? true : undefined, 'data-form-path': at.text })}
       {help ? (
         <p id={`${at.id}-help`} className="help">
@@ -562,7 +662,7 @@ function FieldFrame({ scope, at, label, help, children }: { scope: Scope; at: { 
         </p>
       ) : null}
       <p id={`${at.id}-error`} className="error" data-error-at={at.text}>
-        {errors.map((issue) => issue.message).join(' ; ')}
+        {errors.map((issue) => issue.message).join(t.listSeparator)}
       </p>
       <LintNotes findings={scope.findings.filter((finding) => isWithin(finding.path, at.text))} />
     </div>
@@ -593,6 +693,7 @@ function LintNotes({ findings }: { findings: readonly LintFinding[] }) {
  * list under the editor.
  */
 function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] }) {
+  const { t } = useStrings();
   const at = where(scope, []);
   // A playlist alone is the text's root: its fields' paths have no prefix.
   const root = at.text === '(root)';
@@ -606,7 +707,9 @@ function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] 
         <ul className="error" data-other-issues={at.text}>
           {others.map((issue, k) => (
             <li key={k}>
-              <code>{issue.path}</code> : {issue.message}
+              <code>{issue.path}</code>
+              {t.colon}
+              {issue.message}
             </li>
           ))}
         </ul>
@@ -630,19 +733,19 @@ function AlsoInText({ root, shown }: { root: Raw; shown: readonly string[] }) {
 
 /** The schema's errors at a path that has no field of its own (a list). */
 function IssueText({ scope, rel, exact = false }: { scope: Scope; rel: Path; exact?: boolean }) {
+  const { t } = useStrings();
   const at = where(scope, rel);
   const errors = exact ? scope.issues.filter((issue) => issue.path === at.text) : issuesAt(scope.issues, at.text);
   return (
     <p className="error" data-error-at={at.text}>
-      {errors.map((issue) => issue.message).join(' ; ')}
+      {errors.map((issue) => issue.message).join(t.listSeparator)}
     </p>
   );
 }
 
-/** ISO weekdays 1 (Monday) to 7, named in the page's language: 2026-11-30 was a Monday. */
+/** ISO weekdays 1 (Monday) to 7, named in the page's language. */
 function weekdayNames(locale: string): string[] {
-  const format = new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' });
-  return Array.from({ length: 7 }, (_, k) => format.format(Date.UTC(2026, 10, 30 + k)));
+  return Array.from({ length: 7 }, (_, k) => weekdayName(k + 1, locale));
 }
 
 /**
@@ -660,8 +763,17 @@ function SlidePreview({ item }: { item: Raw }) {
   const title = typeof item['title'] === 'string' ? item['title'] : '';
   const body = typeof item['body'] === 'string' ? item['body'] : '';
   useLayoutEffect(() => {
-    const box = slide.current;
-    if (box) setOverflows(box.scrollHeight > box.clientHeight + 1);
+    const measure = (): void => {
+      const box = slide.current;
+      if (box) setOverflows(box.scrollHeight > box.clientHeight + 1);
+    };
+    measure();
+    // Measured again once the web font is in: the fallback's metrics are not the screen's.
+    let live = true;
+    void document.fonts.ready.then(() => live && measure());
+    return () => {
+      live = false;
+    };
   }, [title, body]);
   return (
     <figure className="slide-preview-frame">

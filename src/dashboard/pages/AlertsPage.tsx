@@ -6,7 +6,7 @@ import { ActionFailure, useAction } from '../components/ActionFailure.js';
 import { DataTable } from '../components/DataTable.js';
 import { Field, RadioField } from '../components/Field.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
-import { dateTime } from '../formatting.js';
+import { dateTime, numberFrom } from '../formatting.js';
 import type { HubApi } from '../hubApi.js';
 import { useStrings } from '../i18n.js';
 import { useCan } from '../permissions.js';
@@ -16,8 +16,8 @@ import { failureText, schemaMessage, zodErrorsIn } from '../schemaMessages.js';
 /** An alert lasts minutes (a counter closed), hours (closed this afternoon) or days (a strike, works in the hall). */
 type DurationUnit = 'minutes' | 'hours' | 'days';
 const UNIT_MS: Record<DurationUnit, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
-/** Past this, a typed duration is not a date to show (year 10000 and beyond); the schema refuses it when sent. */
-const MAX_END = Date.UTC(9999, 11, 31);
+/** An alert lasts a year at most: longer is a typing slip (and past year 9999, not a date at all). */
+const MAX_MS = 366 * 86_400_000;
 
 /** Send an info or urgent alert to a site or a screen, see which screens got it, clear it. */
 export function AlertsPage({ api }: { api: HubApi }) {
@@ -29,9 +29,14 @@ export function AlertsPage({ api }: { api: HubApi }) {
   const [text, setText] = useState('');
   const [amount, setAmount] = useState('30');
   const [unit, setUnit] = useState<DurationUnit>('minutes');
-  /** The alert's end, as the duration typed gives it now (null when it is not a duration). */
-  const lasting = Number(amount.replace(',', '.'));
-  const endsAt = Number.isFinite(lasting) && lasting > 0 ? Date.now() + lasting * UNIT_MS[unit] : null;
+  /** How long, in ms, as typed (a decimal number, a comma or a point); null when it is none, or not above 0, or over a year. */
+  const lastingMs = ((): number | null => {
+    const typed = numberFrom(amount);
+    if (typeof typed !== 'number') return null;
+    const ms = typed * UNIT_MS[unit];
+    return ms > 0 && ms <= MAX_MS ? ms : null;
+  })();
+  const endsAt = lastingMs === null ? null : Date.now() + lastingMs;
   const [target, setTarget] = useState<TargetChoice>({ kind: 'site', id: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
@@ -40,10 +45,15 @@ export function AlertsPage({ api }: { api: HubApi }) {
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setDone(null);
+    if (lastingMs === null) {
+      // Said as a duration, not as the schema's refusal of the end time it would have made.
+      setErrors({ until: t.durationInvalid });
+      return;
+    }
     const request = AlertRequest.safeParse({
       level,
       text,
-      until: endsAt !== null && Number.isFinite(endsAt) ? toUtcTime(Date.now() + lasting * UNIT_MS[unit]) : 'invalid',
+      until: toUtcTime(Date.now() + lastingMs),
       target: chosenTarget(target, screens.data?.screens ?? []),
     }, zodErrorsIn(lang));
     if (!request.success) {
@@ -57,7 +67,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
       const record = await api.send('POST', '/api/alerts', request.data, AlertRecord);
       // Where it went, by name: a site with its number of screens, or the screen (the table below lists who received it).
       const sentTo = 'site' in record.target ? t.alertToSite(record.target.site, siteCount(record.target.site)) : (screens.data?.screens.find((screen) => 'screen' in record.target && screen.id === record.target.screen)?.name ?? record.target.screen);
-      setDone(`${t.sent} : ${sentTo}`);
+      setDone(`${t.sent}${t.colon}${sentTo}`);
       setText('');
       alerts.refresh();
     } catch (failure) {
@@ -91,7 +101,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
           <Field id="alert-text" label={t.alertText} error={errors['text']}>
             {(props) => <textarea {...props} rows={2} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} />}
           </Field>
-          <Field id="alert-duration" label={t.duration} help={endsAt !== null && Number.isFinite(endsAt) && endsAt < MAX_END ? t.alertEndsAt(dateTime(new Date(endsAt).toISOString(), locale)) : undefined} error={errors['until']}>
+          <Field id="alert-duration" label={t.duration} help={endsAt !== null ? t.alertEndsAt(dateTime(new Date(endsAt).toISOString(), locale)) : undefined} error={errors['until']}>
             {(props) => (
               <div className="inline">
                 <input {...props} type="text" inputMode="decimal" size={6} value={amount} onChange={(e) => setAmount(e.target.value)} />
@@ -142,7 +152,7 @@ export function AlertsPage({ api }: { api: HubApi }) {
               <td>{t[state]}</td>
               <td>
                 {state === 'active' && can('alerts.send') ? (
-                  <button type="button" className="secondary" onClick={() => void clear(alert.id)} aria-label={`${t.clear} : ${alert.text}`}>
+                  <button type="button" className="secondary" onClick={() => void clear(alert.id)} aria-label={`${t.clear}${t.colon}${alert.text}`}>
                     {t.clear}
                   </button>
                 ) : null}

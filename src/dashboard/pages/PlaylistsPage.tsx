@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { MediaFactsList, PushResult, ScreenList, ScreenSet, type MediaStored } from '../../shared/adminApi.js';
 import type { Layout } from '../../shared/layout.js';
 import { LAYOUT_PRESETS } from '../../shared/layoutPresets.js';
@@ -9,7 +9,7 @@ import { RadioField, SelectField } from '../components/Field.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
-import { PlaylistForm } from '../components/PlaylistForm.js';
+import { PlaylistForm, type UndoEntry } from '../components/PlaylistForm.js';
 import { QrPreview } from '../components/QrPreview.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
 import { localDay } from '../calendarDay.js';
@@ -19,7 +19,7 @@ import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { appendAt, fieldIdOf, freshId, isRaw, rawSetOf, setAt, textOf, valueAt } from '../playlistForm.js';
 import { usePoll } from '../usePoll.js';
-import { siteServiceNames } from '../serviceNames.js';
+import { useSiteServiceNames } from '../serviceNames.js';
 import { failureText } from '../schemaMessages.js';
 import { fileSize, isLoopbackHost } from '../formatting.js';
 
@@ -81,15 +81,42 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
-  /** The services the screens' layouts name, offered in the form's service fields. */
-  const knownServices = usePoll(() => siteServiceNames(api, screenList.map((screen) => screen.id)), null, [api, screenList.map((screen) => screen.id).join(' ')]);
   const [text, setTextNow] = useState(savedDraft);
-  /** The draft before a change that replaced or removed something (an item, a playlist, the whole draft): one click takes it back. */
-  const [undo, setUndo] = useState<{ text: string; said: string } | null>(null);
-  const setText = (next: string, said?: string): void => {
-    setUndo(said ? { text, said } : null);
+  /**
+   * What can be taken back, the latest last (at most 10): the form's removals (an item, a playlist,
+   * put back where they were into the draft as it is then, what was typed since kept) and a whole
+   * draft replaced (by the sample, a file, the screen's set).
+   */
+  const [undos, setUndos] = useState<readonly UndoEntry[]>([]);
+  /** The form's changes: a removal can be taken back. */
+  const formChange = (next: string, undo?: UndoEntry): void => {
+    if (undo) setUndos((entries) => [...entries.slice(-9), undo]);
     setTextNow(next);
   };
+  /** A change made outside the form (the JSON text, a media file added): the form's removals can no longer be put back into it safely. */
+  const setText = (next: string): void => {
+    setUndos([]);
+    setTextNow(next);
+  };
+  /** The whole draft replaced: the draft before it can be had back. */
+  const replaceText = (next: string, said: string): void => {
+    const previous = text;
+    setUndos([{ said, restore: () => setTextNow(previous) }]);
+    setTextNow(next);
+  };
+  const undoLast = (): void => {
+    const last = undos.at(-1);
+    if (!last) return;
+    setUndos(undos.slice(0, -1));
+    last.restore();
+  };
+  // Each new removal puts the focus on "Undo" (Enter twice on "Remove" loses nothing), even with the bar already shown.
+  const undoButton = useRef<HTMLButtonElement>(null);
+  const undoCount = useRef(0);
+  useEffect(() => {
+    if (undos.length > undoCount.current) undoButton.current?.focus();
+    undoCount.current = undos.length;
+  }, [undos.length]);
   useEffect(() => {
     // At each change, so that leaving the page at once loses nothing: 2,000 text items (440,000 characters) took a median 4 ms
     // to write in Chromium here (21 writes, the slowest 25 ms).
@@ -129,6 +156,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
   // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
   const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
+  /** The services the push target's site names in its screens' layouts, offered in the form's service fields. */
+  const knownServices = useSiteServiceNames(api, targetScreens[0]?.site ?? '', screenList);
   /** Target screens the hub sends nothing yet: they play the bundle shipped with the player. */
   const bundledOnly = targetScreens.filter((screen) => screen.revision === null);
   const videoShas = useMemo(() => (draft.ok ? [...new Set(draft.playlists.flatMap((p) => p.items.flatMap((i) => (i.type === 'video' ? [i.sha256.toLowerCase()] : []))))].sort() : []), [draft]);
@@ -155,9 +184,9 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     const text = await file.text();
     // Laid out one field a line, so that the errors' paths are easy to find; left as it is when it is not JSON.
     try {
-      setText(JSON.stringify(JSON.parse(text), null, 2), t.undoFile);
+      replaceText(JSON.stringify(JSON.parse(text), null, 2), t.undoFile);
     } catch {
-      setText(text, t.undoFile);
+      replaceText(text, t.undoFile);
     }
   };
 
@@ -168,7 +197,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       const stored = await api.upload(file);
       setMedia({ file, stored });
       // Its address is this page's: one other computers cannot reach is said now, before a screen fails to load it.
-      const uploaded = `${t.mediaUploaded} : ${file.name} (${fileSize(stored.bytes, locale)})`;
+      const uploaded = `${t.mediaUploaded}${t.colon}${file.name} (${fileSize(stored.bytes, locale)})`;
       setMediaNote({ ok: true, text: isLoopbackHost(window.location.hostname) ? `${uploaded}. ${t.mediaLoopback(window.location.host)}` : uploaded });
     } catch (failure) {
       setMedia(null);
@@ -178,7 +207,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
 
   /** Which playlist an uploaded file goes to (the first unless another is picked). */
   const [mediaPlaylist, setMediaPlaylist] = useState(0);
-  const rawSet = useMemo(() => rawSetOf(text), [text]);
+  // Read only while an uploaded file waits to be added (not at each keystroke of a long set).
+  const rawSet = useMemo(() => (media ? rawSetOf(text) : null), [media, text]);
   const playlistNames = rawSet?.playlists.map((p, i) => (typeof p['name'] === 'string' && p['name'] ? p['name'] : String(p['id'] ?? i + 1))) ?? [];
   const mediaTo = Math.min(mediaPlaylist, Math.max(0, playlistNames.length - 1));
 
@@ -192,7 +222,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       // A caption track goes with the playlist's last video.
       const at = list.findLastIndex((item) => isRaw(item) && item['type'] === 'video');
       if (at < 0) {
-        setMediaNote({ ok: false, text: t.captionsNeedVideo });
+        setMediaNote({ ok: false, text: t.captionsNeedVideo(playlistNames[mediaTo] ?? '') });
         return;
       }
       const lang = captionLang(media.file.name);
@@ -211,6 +241,8 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     for (let at = path; ; ) {
       const field = document.getElementById(fieldIdOf(at)) ?? document.querySelector<HTMLElement>(`[data-other-issues="${CSS.escape(at)}"]`)?.closest('fieldset')?.querySelector<HTMLElement>('input, textarea');
       if (field) {
+        // A field in a closed section (a QR code, conditions) is opened to it.
+        for (let section = field.closest('details'); section; section = section.parentElement?.closest('details') ?? null) section.open = true;
         field.focus();
         field.scrollIntoView({ block: 'center' });
         return;
@@ -253,7 +285,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       setPushNote({ ok: false, text: failureText(lang, failure) });
       return;
     }
-    if (set.playlists.length > 0) setText(JSON.stringify(set.playlists.length === 1 ? set.playlists[0] : set.playlists, null, 2), t.undoLoaded);
+    if (set.playlists.length > 0) replaceText(JSON.stringify(set.playlists.length === 1 ? set.playlists[0] : set.playlists, null, 2), t.undoLoaded);
     if (set.layout) {
       const orientation = LAYOUT_PRESETS.find((preset) => preset.id === set.layout!.id)?.orientation ?? 'landscape';
       setLayoutChoice({ mode: 'edit', fields: fieldsOf(set.layout), orientation, preset: null });
@@ -271,7 +303,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             <input id="playlist-file" type="file" accept="application/json,.json" onChange={(e) => void loadFile(e.target.files?.[0])} aria-describedby="playlist-json-error" />
           </div>
           <div className="buttons">
-            <button type="button" className="secondary" disabled={text === STARTER} onClick={() => setText(STARTER, t.undoStartOver)}>
+            <button type="button" className="secondary" disabled={text === STARTER} onClick={() => replaceText(STARTER, t.undoStartOver)}>
               {t.startOver}
             </button>
           </div>
@@ -286,11 +318,11 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             ]}
             onChange={chooseView}
           />
-          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={setText} services={knownServices.data ?? undefined} /> : null}
-          {undo ? (
-            <div className="undo-bar" role="status" data-undo="">
-              {undo.said}{' '}
-              <button type="button" className="secondary" autoFocus onClick={() => setText(undo.text)}>
+          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={formChange} services={knownServices ?? undefined} /> : null}
+          {undos.length > 0 ? (
+            <div className="undo-bar" data-undo="">
+              <span role="status">{undos.at(-1)!.said}</span>
+              <button type="button" className="secondary" ref={undoButton} onClick={undoLast}>
                 {t.undo}
               </button>
             </div>
@@ -313,7 +345,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             <div id="playlist-json-error" aria-live="polite">
               {draft.ok ? (
                 <p className="success" data-draft="valid">
-                  ✓ {t.playlistValid} ({draft.playlists.length === 0 ? t.noPlaylists : draft.playlists.map((p) => `${p.id}: ${p.items.length}`).join(', ')})
+                  ✓ {t.playlistValid} ({draft.playlists.length === 0 ? t.noPlaylists : draft.playlists.map((p) => `${p.id}${t.colon}${p.items.length}`).join(', ')})
                 </p>
               ) : (
                 <div className="error" data-draft="invalid">
@@ -355,7 +387,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
               </p>
             ) : null}
             <div className="buttons">
-              <button type="button" disabled={checking || !draft.ok || !layoutReady || lintErrors} onClick={() => void push()}>
+              <button type="button" disabled={checking || !draft.ok || draft.playlists.length === 0 || !layoutReady || lintErrors} onClick={() => void push()}>
                 {t.push}
               </button>
               <button type="button" className="secondary" disabled={target.kind !== 'screen' || screenList.length === 0} onClick={() => void loadCurrent()}>
@@ -364,7 +396,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             </div>
             {/* Why the push is not offered, beside the button rather than only at the bottom of the editor. */}
             <p className="help warning" data-push-blocked="">
-              {!draft.ok ? t.fixBeforePush(draft.issues.length) : lintErrors ? t.fixLintBeforePush : !layoutReady ? t.fixLayoutBeforePush : null}
+              {!draft.ok ? t.fixBeforePush(draft.issues.length) : draft.playlists.length === 0 ? t.pushNeedsPlaylist : lintErrors ? t.fixLintBeforePush : !layoutReady ? t.fixLayoutBeforePush : null}
             </p>
             <p role="status" className={pushNote?.ok ? 'success' : 'error'} data-push-result>
               {pushNote?.text}
@@ -384,7 +416,7 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
             ) : null}
             {media ? (
               <button type="button" className="secondary" disabled={!rawSet} onClick={addMediaItem}>
-                {mediaType(media.file) === 'captions' ? t.addAsCaptions : t.addAsItem}
+                {mediaType(media.file) === 'captions' ? t.addAsCaptions(playlistNames[mediaTo] ?? '') : t.addAsItem(playlistNames[mediaTo] ?? '')}
               </button>
             ) : null}
           </section>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PowerSchedule } from '../../shared/powerSchedule.js';
 import { formatIssues } from '../../shared/validationError.js';
 import type { Schedule } from '../../shared/playlist.js';
@@ -41,6 +41,21 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
   const [busy, setBusy] = useState<CommandType | null>(null);
   /** The command waiting for its confirmation. */
   const [asking, setAsking] = useState<(typeof COMMANDS)[number] | null>(null);
+  // While asked: Escape cancels wherever the focus is; once answered, the focus goes back to the command's button.
+  const asked = useRef<CommandType | null>(null);
+  useEffect(() => {
+    if (asking) {
+      asked.current = asking.type;
+      const onKey = (event: KeyboardEvent): void => {
+        if (event.key === 'Escape') setAsking(null);
+      };
+      document.addEventListener('keydown', onKey);
+      return () => document.removeEventListener('keydown', onKey);
+    }
+    if (asked.current) document.querySelector<HTMLButtonElement>(`[data-command="${asked.current}"]`)?.focus();
+    asked.current = null;
+    return undefined;
+  }, [asking]);
 
   useEffect(() => {
     let url: string | null = null;
@@ -177,7 +192,7 @@ export function ScreenPage({ api, id }: { api: HubApi; id: string }) {
               ))}
             </div>
             {asking?.confirm ? (
-              <div className="confirm" role="alertdialog" aria-labelledby="confirm-text" data-confirm={asking.type} onKeyDown={(e) => e.key === 'Escape' && setAsking(null)}>
+              <div className="confirm" role="alertdialog" aria-labelledby="confirm-text" data-confirm={asking.type}>
                 <p id="confirm-text" className="warning">
                   {t[asking.confirm](screen.name)}
                 </p>
@@ -221,8 +236,8 @@ function scheduleText(schedule: Schedule, locale: string): string {
 
 function powerSummary(power: PowerSchedule | null, t: Strings, locale: string): string {
   if (!power) return t.powerAlways;
-  const open = power.open === 'playlists' ? t.powerByPlaylists : `${t.powerOpen} ${power.open.map((s) => scheduleText(s, locale)).join(' ; ')}`;
-  return power.closed && power.closed.length > 0 ? `${open} ; ${t.powerClosures} : ${power.closed.map((s) => scheduleText(s, locale)).join(' ; ')}` : open;
+  const open = power.open === 'playlists' ? t.powerByPlaylists : `${t.powerOpen} ${power.open.map((s) => scheduleText(s, locale)).join(t.listSeparator)}`;
+  return power.closed && power.closed.length > 0 ? `${open}${t.listSeparator}${t.powerClosures}${t.colon}${power.closed.map((s) => scheduleText(s, locale)).join(t.listSeparator)}` : open;
 }
 
 /** The screen's stated wattage, for the energy saved while it sleeps. */

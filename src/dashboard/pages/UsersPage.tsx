@@ -37,7 +37,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
     const found: Record<string, string> = {};
     if (!/^[^\s@]+@[^\s@]+$/.test(form.email.trim())) found['email'] = t.badEmail;
     if (!form.name.trim()) found['name'] = t.required;
-    if ('bad' in roles) found['roles'] = `${t.badRole} : ${roles.bad}`;
+    if ('bad' in roles) found['roles'] = `${t.badRole}${t.colon}${roles.bad}`;
     setErrors(found);
     if (Object.keys(found).length > 0 || 'bad' in roles) return;
     await act(async () => {
@@ -51,7 +51,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
     if (!editing) return;
     const roles = grantsFromText(editing.roles);
     if ('bad' in roles) {
-      setEditing({ ...editing, error: `${t.badRole} : ${roles.bad}` });
+      setEditing({ ...editing, error: `${t.badRole}${t.colon}${roles.bad}` });
       return;
     }
     await act(async () => {
@@ -84,7 +84,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
             <button type="submit">{t.addUser}</button>
           </div>
         </form>
-        <div role="status">{shown ? <ShownPassword email={shown.email} password={shown.password} /> : null}</div>
+        <div role="status">{shown ? <ShownPassword key={shown.password} email={shown.email} password={shown.password} /> : null}</div>
       </section>
       <ActionFailure failure={failure} />
       <DataTable caption={t.usersTitle} hiddenCaption columns={[t.email, t.roles, t.state, t.lastSignIn, t.actionsColumn]}>
@@ -112,7 +112,7 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
               ) : (
                 <>
                   <code>{user.grants.map(grantText).join(' ') || t.noRole}</code>{' '}
-                  <button type="button" className="secondary" onClick={() => setEditing({ id: user.id, roles: user.grants.map(grantText).join(' '), error: null })} aria-label={`${t.editRoles} : ${user.email}`}>
+                  <button type="button" className="secondary" onClick={() => setEditing({ id: user.id, roles: user.grants.map(grantText).join(' '), error: null })} aria-label={`${t.editRoles}${t.colon}${user.email}`}>
                     {t.editRoles}
                   </button>
                 </>
@@ -160,23 +160,26 @@ export function UsersPage({ api, me }: { api: HubApi; me: string }) {
  */
 function ShownPassword({ email, password }: { email: string; password: string }) {
   const { t } = useStrings();
-  const [copied, setCopied] = useState<string | null>(null);
+  // What the button did, said in the page's language as it is now.
+  const [copied, setCopied] = useState<'copied' | 'selected' | null>(null);
   const code = useRef<HTMLElement>(null);
   const copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(password);
-      setCopied(t.passwordCopied);
+      setCopied('copied');
     } catch {
       const range = document.createRange();
       if (code.current) range.selectNodeContents(code.current);
       window.getSelection()?.removeAllRanges();
       window.getSelection()?.addRange(range);
-      setCopied(t.passwordSelected);
+      setCopied('selected');
     }
   };
   return (
     <p data-user-shown="">
-      {email} : {t.passwordShownOnce}{' '}
+      {email}
+      {t.colon}
+      {t.passwordShownOnce}{' '}
       <code ref={code} className="password" data-password="">
         {password}
       </code>{' '}
@@ -184,7 +187,7 @@ function ShownPassword({ email, password }: { email: string; password: string })
         {t.copyPassword}
       </button>{' '}
       <span className="help" data-copied="">
-        {copied}
+        {copied === 'copied' ? t.passwordCopied : copied === 'selected' ? t.passwordSelected : null}
       </span>
     </p>
   );
