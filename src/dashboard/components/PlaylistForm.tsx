@@ -569,7 +569,19 @@ function DayField({ scope, rel, label, timeLabel, example, help, read, write }: 
     <div className="field day-field">
       <label htmlFor={at.id}>{label}</label>
       <div className="inline">
-        <input id={at.id} type="date" value={fields.day} aria-invalid={errors.length ? true : undefined} aria-describedby={`${at.id}-help ${at.id}-error`} data-form-path={at.text} onChange={(e) => change({ day: e.target.value, time: written(time) ?? fields.time })} />
+        <input
+          id={at.id}
+          type="date"
+          value={fields.day}
+          aria-invalid={errors.length ? true : undefined}
+          aria-describedby={`${at.id}-help ${at.id}-error`}
+          data-form-path={at.text}
+          onChange={(e) => {
+            // The time as written (a time half typed is not one): what the field shows then is what is stored.
+            setTyped(null);
+            change({ day: e.target.value, time: fields.time });
+          }}
+        />
         <label className="sr-only" htmlFor={`${at.id}-time`}>
           {timeLabel}
         </label>
