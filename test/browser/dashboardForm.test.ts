@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenSet } from '../../src/shared/adminApi.js';
-import { newPlayerPage } from '../support/browser.js';
-import { ADMIN_TOKEN, adminApi, startHubProcess, type HubProcess } from '../support/hubProcess.js';
-import { closeContexts, sharedBrowser } from '../support/suite.js';
+import { adminApi } from '../support/hubProcess.js';
+import { useDashboard } from '../support/dashboardSuite.js';
 
 /**
  * The playlist editor as a form (issue 8: edit a playlist, errors shown at the field), as a
@@ -16,20 +15,13 @@ import { closeContexts, sharedBrowser } from '../support/suite.js';
 /** DASHBOARD_SCREENSHOTS=docs writes the form as docs/dashboard-form.png (npm run screenshots:dashboard). */
 const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ? resolve(process.env['DASHBOARD_SCREENSHOTS']) : null;
 
-let hub: HubProcess;
-let browser: Browser;
+const dashboard = useDashboard();
+const hub = dashboard.hub;
 let page: Page;
 
 beforeAll(async () => {
-  [hub, browser] = await Promise.all([startHubProcess(), sharedBrowser()]);
-  const opened = await newPlayerPage(browser, { width: 1280, height: 900 });
-  page = opened.page;
-  await opened.context.addInitScript((token) => sessionStorage.setItem('antichambre.adminToken', token), ADMIN_TOKEN);
+  page = dashboard.page();
   expect((await adminApi(hub, 'POST', '/api/screens', { id: 'hall-1', name: 'Hall d’accueil', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
-});
-afterAll(async () => {
-  await closeContexts(browser);
-  await hub?.stop();
 });
 
 /** The editor's text, as the JSON view and the push read it. */

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPlayerPage } from '../support/browser.js';
-import { ADMIN_TOKEN, adminApi, startHubProcess, type HubProcess } from '../support/hubProcess.js';
-import { closeContexts, sharedBrowser } from '../support/suite.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, adminApi } from '../support/hubProcess.js';
+import { useDashboard } from '../support/dashboardSuite.js';
 
 /**
  * The playlist editor lints as you type (issue 20): each item listed with its findings beside it,
@@ -15,19 +14,12 @@ import { closeContexts, sharedBrowser } from '../support/suite.js';
 /** DASHBOARD_SCREENSHOTS=docs writes the editor's lint as docs/dashboard-lint.png (npm run screenshots:dashboard). */
 const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ? resolve(process.env['DASHBOARD_SCREENSHOTS']) : null;
 
-let hub: HubProcess;
-let browser: Browser;
+const dashboard = useDashboard();
+const hub = dashboard.hub;
 let page: Page;
 
-beforeAll(async () => {
-  [hub, browser] = await Promise.all([startHubProcess(), sharedBrowser()]);
-  const opened = await newPlayerPage(browser, { width: 1280, height: 900 });
-  page = opened.page;
-  await opened.context.addInitScript((token) => sessionStorage.setItem('antichambre.adminToken', token), ADMIN_TOKEN);
-});
-afterAll(async () => {
-  await closeContexts(browser);
-  await hub?.stop();
+beforeAll(() => {
+  page = dashboard.page();
 });
 
 const playlist = {

@@ -16,20 +16,21 @@ import { formatIssues } from '../../src/shared/validationError.js';
 /** The schemas whose messages reach the dashboard's pages (its forms, its editors, the hub's refusals). */
 const SCHEMA_FILES = ['playlist', 'layout', 'powerSchedule', 'feeds', 'ids', 'pairing', 'adminApi', 'accounts', 'access', 'protocol'];
 
+/** The quoted texts (in '' or ``) of a piece of source, each `${…}` written `{}`, as the dashboard's tables key them. */
+function quotedTexts(source: string): string[] {
+  return [...source.matchAll(/'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g)].map(([quoted]) => quoted.slice(1, -1).replace(/\\'/g, "'").replace(/\$\{[^}]*\}/g, '{}'));
+}
+
 /**
  * Each message as `FRENCH` keys it: on each line of code that gives an error or a message (or says
  * "expected …"), each quoted text with a space in it, `${…}` written `{}`. Comments are skipped.
  */
 function messagesOf(source: string): string[] {
   const found = new Set<string>();
-  const literal = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
   for (const line of source.split('\n')) {
     if (/^\s*(\*|\/\/|\/\*)/.test(line)) continue;
     if (!/addIssue\(|error:|message:|'expected |`expected |`not a /.test(line)) continue;
-    for (const [quoted] of line.matchAll(literal)) {
-      const text = quoted.slice(1, -1).replace(/\\'/g, "'").replace(/\$\{[^}]*\}/g, '{}');
-      if (text.includes(' ')) found.add(text);
-    }
+    for (const text of quotedTexts(line)) if (text.includes(' ')) found.add(text);
   }
   return [...found];
 }
@@ -112,14 +113,10 @@ function hubSources(dir = new URL('../../src/hub/', import.meta.url)): string[] 
 /** What the hub writes as an audit entry's detail: the quoted texts of each entry's `detail:` (and of a user change's parts). */
 function auditDetailsOf(sources: string[]): string[] {
   const found = new Set<string>();
-  const literal = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
   for (const line of sources.flatMap((source) => source.split('\n'))) {
     const at = line.includes("action: '") ? line.indexOf('detail:') : line.indexOf('changes.push(');
     if (at < 0) continue;
-    for (const [quoted] of line.slice(at).split(/ \}/)[0]!.matchAll(literal)) {
-      const text = quoted.slice(1, -1).replace(/\$\{[^}]*\}/g, '{}');
-      if (/[a-z]/.test(text)) found.add(text);
-    }
+    for (const text of quotedTexts(line.slice(at).split(/ \}/)[0]!)) if (/[a-z]/.test(text)) found.add(text);
   }
   return [...found];
 }
@@ -148,12 +145,11 @@ describe('the journal’s details in the dashboard’s French', () => {
 /** The texts the hub writes as an audit entry's `before:` and `after:` (a template's inner literals, `' (cleared)'`, are not read: auditValue handles them). */
 function auditValuesOf(sources: string[]): string[] {
   const found = new Set<string>();
-  const literal = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
   for (const line of sources.flatMap((source) => source.split('\n'))) {
     for (const key of ['before:', 'after:']) {
       for (let at = line.indexOf(key); at >= 0; at = line.indexOf(key, at + 1)) {
         const value = line.slice(at + key.length).split(/,\s*(?:detail|site|target|action|before|after)\s*:|\s\}\s*[,)]/)[0]!;
-        for (const [quoted] of value.matchAll(literal)) found.add(quoted.slice(1, -1).replace(/\$\{[^}]*\}/g, '{}'));
+        for (const text of quotedTexts(value)) found.add(text);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { ZoneKind } from '../../shared/layout.js';
 import { LAYOUT_PRESETS, layoutPreset, type LayoutPresetId } from '../../shared/layoutPresets.js';
+import { IssueList } from './IssueList.js';
 import { useStrings, type Strings } from '../i18n.js';
 import { boxOf, fieldsOf, newZone, servicesOf, type LayoutChoice, type LayoutFields, type LayoutReading, type Orientation, type ZoneFields } from '../layoutDraft.js';
 import { SelectField } from './Field.js';
@@ -80,17 +81,7 @@ export function LayoutPicker({ value, onChange, reading, services, onServices }:
       )}
       <div id="layout-errors" aria-live="polite">
         {issues.some((issue) => issue.field.startsWith('playlists') || issue.field === 'layout' || issue.field === 'layout-zones') ? (
-          <ul className="error">
-            {issues
-              .filter((issue) => issue.field.startsWith('playlists') || issue.field === 'layout' || issue.field === 'layout-zones')
-              .map((issue, k) => (
-                <li key={k} data-error-path={issue.path}>
-                  <code>{issue.path}</code>
-                  {t.colon}
-                  {issue.message}
-                </li>
-              ))}
-          </ul>
+          <IssueList issues={issues.filter((issue) => issue.field.startsWith('playlists') || issue.field === 'layout' || issue.field === 'layout-zones')} />
         ) : null}
         {reading?.ok ? (
           <p className="success" data-layout="valid">

@@ -3,6 +3,7 @@ import type { LintFinding } from '../../shared/contentLint.js';
 import { THEME_COLORS } from '../../shared/playlist.js';
 import type { DraftIssue } from '../playlistDraft.js';
 import { useStrings } from '../i18n.js';
+import { IssueList } from './IssueList.js';
 import {
   appendAt,
   fieldIdOf,
@@ -705,7 +706,6 @@ function LintNotes({ findings }: { findings: readonly LintFinding[] }) {
  * list under the editor.
  */
 function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] }) {
-  const { t } = useStrings();
   const at = where(scope, []);
   // A playlist alone is the text's root: its fields' paths have no prefix.
   const root = at.text === '(root)';
@@ -715,17 +715,7 @@ function OtherIssues({ scope, shown }: { scope: Scope; shown: readonly string[] 
   if (others.length === 0 && notes.length === 0) return null;
   return (
     <>
-      {others.length > 0 ? (
-        <ul className="error" data-other-issues={at.text}>
-          {others.map((issue, k) => (
-            <li key={k}>
-              <code>{issue.path}</code>
-              {t.colon}
-              {issue.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {others.length > 0 ? <IssueList issues={others} data-other-issues={at.text} /> : null}
       <LintNotes findings={notes} />
     </>
   );
