@@ -169,6 +169,18 @@ describe('the playlist form', () => {
     const edited = await draft();
     expect(pushed.playlists).toEqual([{ ...edited, priority: 0 }]);
 
+    // The page lists what the screens play now, with where: a click takes it into the editor (the draft before it can be had back).
+    await page.waitForSelector('[data-table="placed"] tr[data-placed="accueil"]');
+    expect(await page.textContent('[data-table="placed"] tr[data-placed="accueil"] td:nth-of-type(2)')).toBe('Hall d’accueil');
+    await page.fill('#pf-items-0-title', 'Brouillon en cours');
+    await page.click('[aria-label="Modifier la liste Accueil"]');
+    await expect.poll(async () => (await draft()).items[0]!['title']).toBe('Pensez à vos justificatifs');
+    expect(await page.textContent('[data-undo] [role=status]')).toBe('Brouillon remplacé par la liste « Accueil ».');
+    await page.click('[data-undo] button');
+    await expect.poll(async () => (await draft()).items[0]!['title']).toBe('Brouillon en cours');
+    await page.fill('#pf-items-0-title', 'Pensez à vos justificatifs');
+    await expect.poll(draft).toEqual(edited);
+
     // The draft is kept in the browser: another page and back, or a reload, and it is still there.
     await page.goto(`${hub.url}/#/screens`);
     await page.waitForSelector('main h1');

@@ -9,6 +9,7 @@ import { RadioField, SelectField } from '../components/Field.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
+import { PlacedPlaylists } from '../components/PlacedPlaylists.js';
 import { PlaylistForm, type UndoEntry } from '../components/PlaylistForm.js';
 import { QrPreview } from '../components/QrPreview.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
@@ -424,6 +425,16 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
       </div>
       {draft.ok ? <QrPreview playlists={draft.playlists} /> : null}
       {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
+      <PlacedPlaylists
+        api={api}
+        screens={screenList}
+        pushes={pushes}
+        onEdit={(playlist) => {
+          replaceText(JSON.stringify(playlist, null, 2), t.undoPlaced(playlist.name ?? playlist.id));
+          // Back up to the editor, where it now is.
+          document.getElementById('editor-title')?.scrollIntoView({ block: 'start' });
+        }}
+      />
       <LayoutPicker value={layoutChoice} onChange={setLayoutChoice} reading={layoutReading} services={services} onServices={setServices} />
       <TimelineSection api={api} screens={screenList} pushes={pushes} draft={draft.ok ? draft.playlists : null} draftLayout={layoutChoice.mode === 'none' ? null : layoutReading?.ok ? layoutReading.layout : undefined} />
     </>
