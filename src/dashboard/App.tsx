@@ -7,7 +7,7 @@ import { AccountPage } from './pages/AccountPage.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { AuditPage } from './pages/AuditPage.js';
 import { FeedsPage } from './pages/FeedsPage.js';
-import { forgetDraft, PlaylistsPage } from './pages/PlaylistsPage.js';
+import { PlaylistsPage } from './pages/PlaylistsPage.js';
 import { ScreenPage } from './pages/ScreenPage.js';
 import { ScreensPage } from './pages/ScreensPage.js';
 import { SignIn, type SignedIn } from './pages/SignIn.js';
@@ -82,7 +82,6 @@ export function App() {
   const signOut = async (): Promise<void> => {
     if (signedIn && api && 'csrf' in signedIn.credentials) await api.send('DELETE', '/api/session', undefined, SignedOut).catch(() => {});
     session.forget();
-    forgetDraft();
     setSignedIn(null);
   };
 
@@ -166,7 +165,7 @@ export function App() {
           ) : page.page === 'screen' ? (
             <ScreenPage api={api} id={page.id} />
           ) : page.page === 'playlists' ? (
-            <PlaylistsPage api={api} />
+            <PlaylistsPage key={signedIn.state.user.id} api={api} userId={signedIn.state.user.id} />
           ) : page.page === 'alerts' ? (
             <AlertsPage api={api} />
           ) : page.page === 'feeds' ? (

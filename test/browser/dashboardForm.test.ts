@@ -30,7 +30,7 @@ async function draft(): Promise<{ id: string; schedule?: unknown; items: Record<
 }
 
 describe('the playlist form', () => {
-  it('edits a playlist without its JSON: days, dates, hours, a message previewed, a wait; each error at its field; moves, removals undone, copies; pushes what it shows', async () => {
+  it('edits a playlist without its JSON: days, dates, hours, a message previewed, a wait; each error at its field; moves, removals undone, copies; pushes what it shows; keeps the draft per user', async () => {
     await page.goto(`${hub.url}/#/playlists`);
     // The form is what a first visit shows, with the sample playlist in it.
     await page.waitForSelector('[data-playlist-form]');
@@ -190,11 +190,24 @@ describe('the playlist form', () => {
     await page.reload();
     await page.waitForSelector('[data-form-item="attente-1"]');
     expect(await draft()).toEqual(edited);
-    // Signing out leaves none for the next person at this browser.
+    // Kept per user: signed out and in again, it is there; another person at this browser starts from the sample.
     await page.click('button:text-is("Se déconnecter")');
     await page.goto(`${hub.url}/#/playlists`);
     await page.reload();
-    await expect.poll(() => page.inputValue('#pf-items-0-title').catch(() => null)).toBe('Bienvenue à la mairie');
+    await page.waitForSelector('[data-form-item="attente-1"]');
+    expect(await draft()).toEqual(edited);
+    const { password } = (await adminApi<{ password: string }>(hub, 'POST', '/api/users', { email: 'camille@mairie.fr', name: 'Camille', grants: [{ role: 'editor', site: 'mairie' }] })).body;
+    const other = await page.context().browser()!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    const camille = await other.newPage();
+    await camille.goto(hub.url);
+    await camille.fill('#signin-email', 'camille@mairie.fr');
+    await camille.fill('#signin-password', password);
+    await camille.click('#account-form button[type=submit]');
+    await camille.waitForSelector('[data-nav=playlists]');
+    await camille.goto(`${hub.url}/#/playlists`);
+    await camille.waitForSelector('#pf-items-0-title');
+    expect(await camille.inputValue('#pf-items-0-title')).toBe('Bienvenue à la mairie');
+    await other.close();
   });
 
   it('keeps the view chosen; a text that is not a playlist is said in the form, not lost; a second playlist makes an array', async () => {

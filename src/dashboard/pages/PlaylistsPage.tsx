@@ -50,23 +50,19 @@ function captionLang(name: string): string {
 type EditorView = 'form' | 'json';
 const EDITOR_VIEW_KEY = 'antichambre.playlistEditor';
 
-/** The draft is kept in this browser as it is typed: a reload, or a visit to another page, loses nothing. */
-const DRAFT_KEY = 'antichambre.playlistDraft';
-
-function savedDraft(): string {
-  try {
-    return localStorage.getItem(DRAFT_KEY) ?? STARTER;
-  } catch {
-    return STARTER;
-  }
+/**
+ * The draft is kept in this browser as it is typed, one per user: a reload, a visit to another page,
+ * signing out and in again lose nothing, and the next person at a shared PC starts from their own.
+ */
+function draftKey(userId: string): string {
+  return `antichambre.playlistDraft.${userId}`;
 }
 
-/** Signing out leaves no draft for the next person at this browser. */
-export function forgetDraft(): void {
+function savedDraft(userId: string): string {
   try {
-    localStorage.removeItem(DRAFT_KEY);
+    return localStorage.getItem(draftKey(userId)) ?? STARTER;
   } catch {
-    // Nothing was kept.
+    return STARTER;
   }
 }
 
@@ -78,11 +74,12 @@ function savedView(): EditorView {
   }
 }
 
-export function PlaylistsPage({ api }: { api: HubApi }) {
+/** `userId`: whose draft this is (kept per user in this browser). */
+export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) {
   const { t, lang, locale } = useStrings();
   const screens = usePoll(() => api.get('/api/screens', ScreenList), null, [api]);
   const screenList = screens.data?.screens ?? [];
-  const [text, setTextNow] = useState(savedDraft);
+  const [text, setTextNow] = useState(() => savedDraft(userId));
   /**
    * What can be taken back, the latest last (at most 10): the form's removals (an item, a playlist,
    * put back where they were into the draft as it is then, what was typed since kept) and a whole
@@ -122,12 +119,12 @@ export function PlaylistsPage({ api }: { api: HubApi }) {
     // At each change, so that leaving the page at once loses nothing: 2,000 text items (440,000 characters) took a median 4 ms
     // to write in Chromium here (21 writes, the slowest 25 ms).
     try {
-      if (text === STARTER) localStorage.removeItem(DRAFT_KEY);
-      else localStorage.setItem(DRAFT_KEY, text);
+      if (text === STARTER) localStorage.removeItem(draftKey(userId));
+      else localStorage.setItem(draftKey(userId), text);
     } catch {
       // Storage refused or full: the draft lives as long as the page.
     }
-  }, [text]);
+  }, [text, userId]);
   // Read against the schema (and linted, planned, previewed) a beat behind the typing, so that a long set stays responsive as it is typed.
   const checkedText = useDeferredValue(text);
   const draft = useMemo(() => readDraft(checkedText, lang), [checkedText, lang]);
