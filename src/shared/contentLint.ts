@@ -132,16 +132,20 @@ export function screenSize(viewing: ScreenViewing): { widthCm: number; heightCm:
   return { widthCm: (diagonalCm * widthPx) / diagonalPx, heightCm: (diagonalCm * heightPx) / diagonalPx, widthPx, heightPx };
 }
 
-/** The capital height, in millimetres, of a text size in a zone of a screen. */
-export function capHeightMm(size: keyof typeof TEXT_SIZES, zone: Pick<Zone, 'width' | 'height'>, viewing: ScreenViewing): number {
-  const screen = screenSize(viewing);
+/** The font size, in CSS pixels, the player gives a text size in a zone (`zone`, in percent) of a screen of `screen` CSS pixels. */
+export function textSizePx(size: keyof typeof TEXT_SIZES, zone: Pick<Zone, 'width' | 'height'>, screen: { widthPx: number; heightPx: number }): number {
   const zoneW = (zone.width / 100) * screen.widthPx;
   const zoneH = (zone.height / 100) * screen.heightPx;
   const spec: { minPx: number; maxPx: number; zoneMin?: number; screenMin?: number; zoneHeight?: number } = TEXT_SIZES[size];
   const preferred = Math.max((spec.zoneMin ?? 0) * Math.min(zoneW, zoneH), (spec.screenMin ?? 0) * Math.min(screen.widthPx, screen.heightPx), (spec.zoneHeight ?? 0) * zoneH);
-  const fontPx = Math.min(spec.maxPx, Math.max(spec.minPx, preferred));
+  return Math.min(spec.maxPx, Math.max(spec.minPx, preferred));
+}
+
+/** The capital height, in millimetres, of a text size in a zone of a screen. */
+export function capHeightMm(size: keyof typeof TEXT_SIZES, zone: Pick<Zone, 'width' | 'height'>, viewing: ScreenViewing): number {
+  const screen = screenSize(viewing);
   const mmPerPx = (screen.heightCm * 10) / screen.heightPx;
-  return fontPx * CAP_HEIGHT_EM * mmPerPx;
+  return textSizePx(size, zone, screen) * CAP_HEIGHT_EM * mmPerPx;
 }
 
 export function requiredCapHeightMm(distanceM: number): number {
@@ -153,7 +157,8 @@ export function requiredCapHeightMm(distanceM: number): number {
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const fmtFr = (n: number, digits = 1): string => n.toFixed(digits).replace('.', ',');
 
-function zoneFor(playlist: Playlist, layout: Layout | null | undefined): Zone {
+/** The zone a playlist plays in under `layout` (its `zone`, else main); the whole screen without a layout, or when the layout has no such zone. */
+export function zoneFor(playlist: Pick<Playlist, 'zone'>, layout: Layout | null | undefined): Zone {
   const zones = layout?.zones ?? FULL_SCREEN.zones;
   return zones.find((z) => z.id === zoneOf(playlist)) ?? FULL_SCREEN.zones[0]!;
 }

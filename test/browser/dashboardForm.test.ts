@@ -265,7 +265,7 @@ describe('the playlist form', () => {
     expect(await page.textContent('[data-other-issues="(root)"]')).toMatch(/^share : /);
     expect(await page.$('[data-error-at="items[0].src"]:not(:empty)')).toBeNull();
     // The services the screens' layouts name are offered in a service's field, and a new wait item starts with the first.
-    const layout = { id: 'salle', zones: [{ id: 'main', x: 0, y: 0, width: 100, height: 100 }], serviceNames: { 'etat-civil': 'État civil' } };
+    const layout = { id: 'salle', zones: [{ id: 'main', x: 0, y: 0, width: 70, height: 100 }, { id: 'file', x: 70, y: 0, width: 30, height: 100, kind: 'queue' }], serviceNames: { 'etat-civil': 'État civil' } };
     expect((await adminApi(hub, 'POST', '/api/screens', { id: 'salle-2', name: 'Salle 2', site: 'mairie', timezone: 'Europe/Paris' })).status).toBe(201);
     expect((await adminApi(hub, 'POST', '/api/playlists', { playlists: [{ id: 'p', items: [{ id: 'a', type: 'text', duration: 8, title: 'A' }] }], target: { screen: 'salle-2' }, layout })).status).toBe(200);
     await page.reload();
@@ -274,6 +274,17 @@ describe('the playlist form', () => {
     await page.click('button:text-is("Ajouter l’attente d’un service")');
     await expect.poll(() => page.inputValue('#pf-items-1-service')).toBe('etat-civil');
     expect(await page.getAttribute('#pf-items-1-service', 'list')).toBe('pf-known-services');
+    // A message is previewed in the zone it will play in, on the screen the push targets: Salle 2's carousel, 70 % of its width.
+    await page.check('input[name="playlist-view"][value="json"]');
+    await page.fill('#playlist-json', JSON.stringify({ id: 'accueil', items: [{ id: 'note', type: 'text', duration: 8, title: 'Horaires' }] }));
+    await page.check('input[name="playlist-view"][value="form"]');
+    expect(await page.textContent('[data-slide-preview="note"] + figcaption')).toBe('Aperçu à l’échelle, dans la zone « main » (1920 × 1080 px d’un écran de 1920 × 1080).');
+    await page.check('input[name="push-target-kind"] >> nth=1');
+    await page.selectOption('#push-target', 'salle-2');
+    await expect.poll(() => page.textContent('[data-slide-preview="note"] + figcaption')).toBe('Aperçu à l’échelle, dans la zone « main » (1344 × 1080 px d’un écran de 1920 × 1080).');
+    // The player's sizes for that zone, to scale: the title 8 % of the zone's short side (1080 px), drawn at a fifth.
+    const drawn = await page.$eval('[data-slide-preview="note"]', (slide) => ({ width: slide.getBoundingClientRect().width, height: slide.getBoundingClientRect().height, title: parseFloat(getComputedStyle(slide.querySelector('.slide-preview-title')!).fontSize) }));
+    expect(drawn).toEqual({ width: expect.closeTo(268.8, 1), height: expect.closeTo(216, 1), title: expect.closeTo(17.28, 2) });
     // Starting again from the sample.
     await page.click('button:text-is("Repartir de l’exemple")');
     expect(await page.inputValue('#pf-items-0-title')).toBe('Bienvenue à la mairie');

@@ -1,5 +1,6 @@
 import { createContext, memo, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
-import type { LintFinding } from '../../shared/contentLint.js';
+import { textSizePx, zoneFor, type LintFinding } from '../../shared/contentLint.js';
+import type { Layout } from '../../shared/layout.js';
 import { THEME_COLORS } from '../../shared/playlist.js';
 import type { DraftIssue } from '../playlistDraft.js';
 import { useStrings } from '../i18n.js';
@@ -66,6 +67,15 @@ interface FormActions {
   focus: { current: { key: number; selector: string; select?: boolean } | null };
 }
 
+/** Where a message will be shown: the layout the push sets or the target screen has (null: full screen), and that screen's size in CSS pixels. */
+export interface PreviewScreen {
+  layout: Layout | null;
+  widthPx: number;
+  heightPx: number;
+}
+const FULL_HD: PreviewScreen = { layout: null, widthPx: 1920, heightPx: 1080 };
+const PreviewContext = createContext<PreviewScreen>(FULL_HD);
+
 /** The services the hub's screens name in their layouts (id → name): offered in the service fields, the first one for a new wait item. */
 const NO_SERVICES: Record<string, string> = {};
 const NO_FINDINGS: readonly LintFinding[] = [];
@@ -84,7 +94,22 @@ export interface UndoEntry {
 export type FormChange = (text: string, undo?: UndoEntry) => void;
 
 /** `findings`: the content lint's (readability), said at the field they name as the schema's errors are. */
-export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, services = NO_SERVICES }: { text: string; issues: readonly DraftIssue[]; findings?: readonly LintFinding[]; onText: FormChange; services?: Record<string, string> }) {
+export function PlaylistForm({
+  text,
+  issues,
+  findings = NO_FINDINGS,
+  onText,
+  services = NO_SERVICES,
+  preview = FULL_HD,
+}: {
+  text: string;
+  issues: readonly DraftIssue[];
+  findings?: readonly LintFinding[];
+  onText: FormChange;
+  services?: Record<string, string>;
+  /** `preview`: keep the same object while it does not change (every message is drawn again when it does). */
+  preview?: PreviewScreen;
+}) {
   const { t } = useStrings();
   // The form's own last change: its text, the set it came from and the keys; read again only when the text came from elsewhere.
   const latest = useRef<{ text: string; set: RawSet; keys: FormKeys } | null>(null);
@@ -180,30 +205,32 @@ export function PlaylistForm({ text, issues, findings = NO_FINDINGS, onText, ser
   const addPlaylist = (): void => actions.addPlaylist({ id: freshId('liste', set.playlists.map((p) => p['id'])), name: t.formNewPlaylistName, items: [] });
   return (
     <div className="playlist-form" data-playlist-form="">
-      <ServicesContext.Provider value={services}>
-        <datalist id={SERVICES_LIST}>
-          {Object.entries(services).map(([id, name]) => (
-            <option key={id} value={id} label={name} />
-          ))}
-        </datalist>
-        {set.playlists.map((playlist, index) => {
-          const where = pathText(set, [index]);
-          return (
-            <PlaylistFields
-              key={keys.playlists[index]}
-              playlistKey={keys.playlists[index]!}
-              actions={actions}
-              index={index}
-              count={set.playlists.length}
-              single={set.single}
-              playlist={playlist}
-              itemKeys={keys.items[index]!}
-              issues={set.single ? issues : issues.filter((issue) => isWithin(issue.path, where))}
-              findings={set.single ? findings : findings.filter((finding) => isWithin(finding.path, where))}
-            />
-          );
-        })}
-      </ServicesContext.Provider>
+      <PreviewContext.Provider value={preview}>
+        <ServicesContext.Provider value={services}>
+          <datalist id={SERVICES_LIST}>
+            {Object.entries(services).map(([id, name]) => (
+              <option key={id} value={id} label={name} />
+            ))}
+          </datalist>
+          {set.playlists.map((playlist, index) => {
+            const where = pathText(set, [index]);
+            return (
+              <PlaylistFields
+                key={keys.playlists[index]}
+                playlistKey={keys.playlists[index]!}
+                actions={actions}
+                index={index}
+                count={set.playlists.length}
+                single={set.single}
+                playlist={playlist}
+                itemKeys={keys.items[index]!}
+                issues={set.single ? issues : issues.filter((issue) => isWithin(issue.path, where))}
+                findings={set.single ? findings : findings.filter((finding) => isWithin(finding.path, where))}
+              />
+            );
+          })}
+        </ServicesContext.Provider>
+      </PreviewContext.Provider>
       <div className="buttons">
         <button type="button" className="secondary" onClick={addPlaylist}>
           {t.formAddPlaylist}
@@ -300,6 +327,7 @@ const PlaylistFields = memo(function PlaylistFields({ actions, playlistKey, inde
                 position={at}
                 count={items.length}
                 item={item}
+                zone={typeof playlist['zone'] === 'string' ? playlist['zone'] : undefined}
                 issues={issues.filter((issue) => isWithin(issue.path, where))}
                 findings={findings.filter((finding) => isWithin(finding.path, where))}
               />
@@ -337,11 +365,13 @@ interface ItemProps {
   position: number;
   count: number;
   item: unknown;
+  /** The playlist's zone (§6), where a message is previewed. */
+  zone: string | undefined;
   issues: readonly DraftIssue[];
   findings: readonly LintFinding[];
 }
 
-const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist, position, count, item, issues, findings }: ItemProps) {
+const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist, position, count, item, zone, issues, findings }: ItemProps) {
   const { t } = useStrings();
   // A new, copied or restored item takes the focus on its first field, a moved one keeps it on its button.
   const box = useFocusAsked(actions, itemKey);
@@ -398,7 +428,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
             <TextField scope={scope} rel={['id']} label={t.formId} help={t.formItemIdHelp} />
           </div>
         </div>
-        {type === 'text' ? <SlidePreview item={item} /> : null}
+        {type === 'text' ? <SlidePreview item={item} zone={zone} /> : null}
         {type === 'image' && typeof item['src'] === 'string' && /^https?:\/\//.test(item['src']) ? <img className="form-thumb" src={item['src']} alt={typeof item['alt'] === 'string' ? item['alt'] : ''} /> : null}
       </div>
       <OtherIssues scope={scope} shown={['id', 'duration', 'service', 'title', 'body', 'src', 'alt', 'qr', 'schedule', 'when']} />
@@ -444,7 +474,7 @@ const ItemFields = memo(function ItemFields({ actions, itemKey, single, playlist
 }, sameItemProps);
 
 function sameItemProps(a: ItemProps, b: ItemProps): boolean {
-  return a.item === b.item && a.itemKey === b.itemKey && a.playlist === b.playlist && a.position === b.position && a.count === b.count && a.single === b.single && sameIssues(a.issues, b.issues) && sameFindings(a.findings, b.findings);
+  return a.item === b.item && a.zone === b.zone && a.itemKey === b.itemKey && a.playlist === b.playlist && a.position === b.position && a.count === b.count && a.single === b.single && sameIssues(a.issues, b.issues) && sameFindings(a.findings, b.findings);
 }
 
 /** What a field edits: a playlist or an item (`root`, at `base` in the set), its issues, the form's actions. */
@@ -750,13 +780,18 @@ function weekdayNames(locale: string): string[] {
   return Array.from({ length: 7 }, (_, k) => weekdayName(k + 1, locale));
 }
 
+/** The preview's largest box: a zone is drawn to scale within it. */
+const PREVIEW_MAX = { width: 288, height: 216 };
+
 /**
- * A text slide as the player draws it full screen (src/renderer/styles.css `.text-slide`): the
- * same proportions of the screen's short side for the title (8 %) and the text (5 %), the same
- * colours, at 16:9. Text that does not fit here does not fit on the screen: said under it.
+ * A text slide as the player draws it (src/renderer/styles.css `.text-slide`) in the zone its
+ * playlist plays in, on the target screen, to scale: the title's and the text's sizes are the
+ * player's for that zone (`textSizePx`, as the readability lint reads them), the same colours.
+ * Text that does not fit here does not fit on the screen: said under it.
  */
-function SlidePreview({ item }: { item: Raw }) {
+function SlidePreview({ item, zone }: { item: Raw; zone: string | undefined }) {
   const { t } = useStrings();
+  const screen = useContext(PreviewContext);
   const slide = useRef<HTMLDivElement>(null);
   const [overflows, setOverflows] = useState(false);
   const colors = isRaw(item['colors']) ? item['colors'] : {};
@@ -764,10 +799,15 @@ function SlidePreview({ item }: { item: Raw }) {
   const background = typeof colors['background'] === 'string' ? colors['background'] : THEME_COLORS.background;
   const title = typeof item['title'] === 'string' ? item['title'] : '';
   const body = typeof item['body'] === 'string' ? item['body'] : '';
+  const box = zoneFor(zone === undefined ? {} : { zone }, screen.layout);
+  const zoneW = (box.width / 100) * screen.widthPx;
+  const zoneH = (box.height / 100) * screen.heightPx;
+  const scale = Math.min(PREVIEW_MAX.width / zoneW, PREVIEW_MAX.height / zoneH);
+  const short = Math.min(zoneW, zoneH) * scale;
   useLayoutEffect(() => {
     const measure = (): void => {
-      const box = slide.current;
-      if (box) setOverflows(box.scrollHeight > box.clientHeight + 1);
+      const shown = slide.current;
+      if (shown) setOverflows(shown.scrollHeight > shown.clientHeight + 1);
     };
     measure();
     // Measured again once the web font is in: the fallback's metrics are not the screen's.
@@ -776,20 +816,25 @@ function SlidePreview({ item }: { item: Raw }) {
     return () => {
       live = false;
     };
-  }, [title, body]);
+  }, [title, body, scale, short]);
   return (
-    <figure className="slide-preview-frame">
-      <div ref={slide} className="slide-preview" style={{ background }} data-slide-preview={String(item['id'] ?? '')}>
-        <p className="slide-preview-title" style={{ color: text ?? THEME_COLORS.title }}>
+    <figure className="slide-preview-frame" style={{ width: `${PREVIEW_MAX.width}px` }}>
+      <div
+        ref={slide}
+        className="slide-preview"
+        style={{ background, width: `${zoneW * scale}px`, height: `${zoneH * scale}px`, padding: `${0.08 * short}px ${0.09 * short}px`, borderLeftWidth: `${0.022 * short}px` }}
+        data-slide-preview={String(item['id'] ?? '')}
+      >
+        <p className="slide-preview-title" style={{ color: text ?? THEME_COLORS.title, fontSize: `${textSizePx('title', box, screen) * scale}px`, marginBottom: `${0.04 * short}px` }}>
           {title}
         </p>
         {body ? (
-          <p className="slide-preview-body" style={{ color: text ?? THEME_COLORS.body }}>
+          <p className="slide-preview-body" style={{ color: text ?? THEME_COLORS.body, fontSize: `${textSizePx('body', box, screen) * scale}px` }}>
             {body}
           </p>
         ) : null}
       </div>
-      <figcaption className="help">{t.formPreviewCaption}</figcaption>
+      <figcaption className="help">{t.formPreviewCaption(box.id, Math.round(zoneW), Math.round(zoneH), screen.widthPx, screen.heightPx)}</figcaption>
       {overflows ? (
         <p className="error" data-slide-overflows="">
           {t.formPreviewOverflows}

@@ -154,6 +154,14 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
   // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
   const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
+  /** Where the form previews a message: in the layout the push sets, else the first target screen's; at that screen's size. */
+  const previewTarget = targetScreens[0] ?? null;
+  const targetSet = usePoll(async () => (previewTarget ? api.get(`/api/screens/${encodeURIComponent(previewTarget.id)}/playlists`, ScreenSet) : null), null, [api, previewTarget?.id, pushes]);
+  const previewLayout = layoutToPush !== undefined ? layoutToPush : (targetSet.data?.layout ?? null);
+  const preview = useMemo(
+    () => ({ layout: previewLayout, widthPx: previewTarget?.viewing?.widthPx ?? 1920, heightPx: previewTarget?.viewing?.heightPx ?? 1080 }),
+    [previewLayout, previewTarget?.viewing?.widthPx, previewTarget?.viewing?.heightPx],
+  );
   /** The services the push target's site names in its screens' layouts, offered in the form's service fields. */
   const knownServices = useSiteServiceNames(api, targetScreens[0]?.site ?? '', screenList);
   /** Target screens the hub sends nothing yet: they play the bundle shipped with the player. */
@@ -316,7 +324,7 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
             ]}
             onChange={chooseView}
           />
-          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={formChange} services={knownServices ?? undefined} /> : null}
+          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={formChange} services={knownServices ?? undefined} preview={preview} /> : null}
           {undos.length > 0 ? (
             <div className="undo-bar" data-undo="">
               <span role="status">{undos.at(-1)!.said}</span>
