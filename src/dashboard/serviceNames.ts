@@ -8,7 +8,11 @@ import { usePoll } from './usePoll.js';
  * own name for a service wins over the next screen's), read from the sets of at most 50 of them.
  */
 export async function siteServiceNames(api: HubApi, screenIds: readonly string[]): Promise<Record<string, string>> {
-  const sets = await Promise.all(screenIds.slice(0, 50).map((id) => api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet).catch(() => null)));
+  return serviceNamesOf(await Promise.all(screenIds.slice(0, 50).map((id) => api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet).catch(() => null))));
+}
+
+/** The names the given sets' layouts give their services, the first set's name for a service winning. */
+export function serviceNamesOf(sets: readonly (ScreenSet | null | undefined)[]): Record<string, string> {
   const names: Record<string, string> = {};
   for (const set of sets) {
     for (const [service, name] of Object.entries(set?.layout?.serviceNames ?? {})) if (!Object.hasOwn(names, service)) names[service] = name;

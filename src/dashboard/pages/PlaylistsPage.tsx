@@ -9,7 +9,7 @@ import { RadioField, SelectField } from '../components/Field.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
-import { PlacedPlaylists } from '../components/PlacedPlaylists.js';
+import { PlacedPlaylists, SCREENS_READ } from '../components/PlacedPlaylists.js';
 import { PlaylistForm, type UndoEntry } from '../components/PlaylistForm.js';
 import { QrPreview } from '../components/QrPreview.js';
 import { chosenTarget, TargetPicker, type TargetChoice } from '../components/TargetPicker.js';
@@ -20,7 +20,7 @@ import { fieldsOf, readLayout, type LayoutChoice } from '../layoutDraft.js';
 import { readDraft } from '../playlistDraft.js';
 import { appendAt, fieldIdOf, freshId, isRaw, rawSetOf, setAt, textOf, valueAt } from '../playlistForm.js';
 import { usePoll } from '../usePoll.js';
-import { useSiteServiceNames } from '../serviceNames.js';
+import { serviceNamesOf } from '../serviceNames.js';
 import { failureText } from '../schemaMessages.js';
 import { fileSize, isLoopbackHost } from '../formatting.js';
 
@@ -154,35 +154,38 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
   const [mediaNote, setMediaNote] = useState<{ ok: boolean; text: string } | null>(null);
   // The lint: character height for each target screen whose size is set; audio tracks as the hub read them from its files.
   const targetScreens = useMemo(() => screenList.filter((s) => (target.kind === 'screen' ? s.id === (target.id || screenList[0]?.id) : s.site === (target.id || screenList[0]?.site))), [screenList, target]);
+  /**
+   * The screens' sets the page reads, once (again after each push): the push target's screens (their
+   * layouts for the lint and the preview, their site's service names) and the first ones of the hub
+   * for the list of playlists in place.
+   */
+  const readIds = useMemo(() => [...new Set([...targetScreens.map((screen) => screen.id), ...screenList.slice(0, SCREENS_READ).map((screen) => screen.id)])], [targetScreens, screenList]);
+  const screenSets = usePoll(() => Promise.all(readIds.map(async (id) => ({ id, set: await api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet).catch(() => null) }))), null, [api, readIds.join(' '), pushes]);
+  const setsById = useMemo(() => new Map((screenSets.data ?? []).map((entry) => [entry.id, entry.set])), [screenSets.data]);
   /** Where the form previews a message: in the layout the push sets, else the first target screen's; at that screen's size. */
   const previewTarget = targetScreens[0] ?? null;
-  const targetSet = usePoll(async () => (previewTarget ? api.get(`/api/screens/${encodeURIComponent(previewTarget.id)}/playlists`, ScreenSet) : null), null, [api, previewTarget?.id, pushes]);
-  const previewLayout = layoutToPush !== undefined ? layoutToPush : (targetSet.data?.layout ?? null);
+  const previewLayout = layoutToPush !== undefined ? layoutToPush : ((previewTarget && setsById.get(previewTarget.id)?.layout) ?? null);
   const preview = useMemo(
     () => ({ layout: previewLayout, widthPx: previewTarget?.viewing?.widthPx ?? 1920, heightPx: previewTarget?.viewing?.heightPx ?? 1080 }),
     [previewLayout, previewTarget?.viewing?.widthPx, previewTarget?.viewing?.heightPx],
   );
-  /** The services the push target's site names in its screens' layouts, offered in the form's service fields. */
-  const knownServices = useSiteServiceNames(api, targetScreens[0]?.site ?? '', screenList);
+  /** The services the push target's site names in its screens' layouts (those read), offered in the form's service fields. */
+  const knownServices = useMemo(() => serviceNamesOf(screenList.filter((screen) => screen.site === previewTarget?.site).map((screen) => setsById.get(screen.id))), [screenList, previewTarget?.site, setsById]);
   /** Target screens the hub sends nothing yet: they play the bundle shipped with the player. */
   const bundledOnly = targetScreens.filter((screen) => screen.revision === null);
   const videoShas = useMemo(() => (draft.ok ? [...new Set(draft.playlists.flatMap((p) => p.items.flatMap((i) => (i.type === 'video' ? [i.sha256.toLowerCase()] : []))))].sort() : []), [draft]);
-  const viewed = targetScreens.filter((s) => s.viewing).map((s) => s.id);
-  const screenLayouts = usePoll(
-    () => Promise.all(viewed.map(async (id) => ({ id, layout: (await api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet)).layout }))),
-    null,
-    [api, viewed.join(',')],
-  );
+  const viewed = useMemo(() => targetScreens.filter((s) => s.viewing).map((s) => s.id), [targetScreens]);
+
   const mediaFacts = usePoll(async () => (videoShas.length ? await api.send('POST', '/api/media/facts', { sha256: videoShas }, MediaFactsList) : { facts: {} }), null, [api, videoShas.join(',')]);
   const findings = useMemo(() => {
     if (!draft.ok) return [];
     const facts = mediaFacts.data?.facts ?? {};
     const media = (sha256: string) => (facts[sha256]?.audio == null ? undefined : { audio: facts[sha256]!.audio! });
     // Each screen in its own zones unless the push sets the layout (or removes it: full screen).
-    const own = new Map((screenLayouts.data ?? []).map((entry) => [entry.id, entry.layout]));
+    const own = new Map(viewed.map((id) => [id, setsById.get(id)?.layout ?? null]));
     const screens = targetScreens.map((s) => ({ id: s.id, viewing: s.viewing, layout: layoutToPush === undefined ? (own.get(s.id) ?? null) : null }));
     return lintForScreens(draft.playlists, { single: draft.single, layout: layoutToPush ?? null, media }, screens);
-  }, [draft, layoutToPush, targetScreens, mediaFacts.data, screenLayouts.data]);
+  }, [draft, layoutToPush, targetScreens, mediaFacts.data, viewed, setsById]);
   const lintErrors = findings.some((f) => f.severity === 'error');
 
   const loadFile = async (file: File | undefined): Promise<void> => {
@@ -431,9 +434,8 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
       {draft.ok ? <QrPreview playlists={draft.playlists} /> : null}
       {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
       <PlacedPlaylists
-        api={api}
+        sets={screenSets.data?.filter((entry) => screenList.slice(0, SCREENS_READ).some((screen) => screen.id === entry.id)) ?? null}
         screens={screenList}
-        pushes={pushes}
         onEdit={(playlist) => {
           replaceText(JSON.stringify(playlist, null, 2), t.undoPlaced(playlist.name ?? playlist.id));
           // Back up to the editor, where it now is.
