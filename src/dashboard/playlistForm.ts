@@ -82,12 +82,17 @@ export function moveAt(set: RawSet, path: Path, from: number, to: number): RawSe
   return setAt(set, path, next);
 }
 
-/** The list at `path` without its element `at`; an emptied optional list (`hours`) is removed. */
+/** `list` without its element `at`; an emptied optional list (a schedule's `hours`) is absent when `removeWhenEmpty`. */
+export function listWithout(list: readonly unknown[], at: number, removeWhenEmpty: boolean): unknown[] | undefined {
+  const next = list.filter((_, index) => index !== at);
+  return next.length === 0 && removeWhenEmpty ? undefined : next;
+}
+
+/** The list at `path` without its element `at` (see listWithout). */
 export function removeAt(set: RawSet, path: Path, at: number, removeWhenEmpty: boolean): RawSet {
   const list = valueAt(set.playlists, path);
   if (!Array.isArray(list)) return set;
-  const next = (list as unknown[]).filter((_, index) => index !== at);
-  return setAt(set, path, next.length === 0 && removeWhenEmpty ? undefined : next);
+  return setAt(set, path, listWithout(list, at, removeWhenEmpty));
 }
 
 /** The list at `path` with `value` inserted at `at`. */

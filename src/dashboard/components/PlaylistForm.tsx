@@ -22,6 +22,7 @@ import {
   keysSpliced,
   keysWithoutPlaylist,
   keysWithPlaylist,
+  listWithout,
   moveAt,
   normalTime,
   optionalText,
@@ -529,7 +530,7 @@ function ScheduleFields({ scope, legend }: { scope: Scope; legend: string }) {
               className="secondary"
               aria-label={t.formRemoveWindow(k + 1)}
               onClick={() => {
-                scope.actions.set([...at.path, 'hours'], windows.length === 1 ? undefined : windows.filter((_, j) => j !== k));
+                scope.actions.set([...at.path, 'hours'], listWithout(windows, k, true));
                 focusSoon(`${at.id}-add-hours`);
               }}
             >

@@ -6,6 +6,7 @@ import type { Playlist } from '../../shared/playlist.js';
 import { lintForScreens } from '../../shared/contentLint.js';
 import { DayTimeline } from '../components/DayTimeline.js';
 import { RadioField, SelectField } from '../components/Field.js';
+import { IssueList } from '../components/IssueList.js';
 import { LintPanel } from '../components/LintPanel.js';
 import { LayoutPicker } from '../components/LayoutPicker.js';
 import { LoopPlanning } from '../components/LoopPlanning.js';
@@ -162,6 +163,8 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
   const readIds = useMemo(() => [...new Set([...targetScreens.map((screen) => screen.id), ...screenList.slice(0, SCREENS_READ).map((screen) => screen.id)])], [targetScreens, screenList]);
   const screenSets = usePoll(() => Promise.all(readIds.map(async (id) => ({ id, set: await api.get(`/api/screens/${encodeURIComponent(id)}/playlists`, ScreenSet).catch(() => null) }))), null, [api, readIds.join(' '), pushes]);
   const setsById = useMemo(() => new Map((screenSets.data ?? []).map((entry) => [entry.id, entry.set])), [screenSets.data]);
+  /** The first screens' sets, for the list of playlists in place (kept between renders: the list is worked out again only when they change). */
+  const placedSets = useMemo(() => screenSets.data?.filter((entry) => screenList.slice(0, SCREENS_READ).some((screen) => screen.id === entry.id)) ?? null, [screenSets.data, screenList]);
   /** Where the form previews a message: in the layout the push sets, else the first target screen's; at that screen's size. */
   const previewTarget = targetScreens[0] ?? null;
   const previewLayout = layoutToPush !== undefined ? layoutToPush : ((previewTarget && setsById.get(previewTarget.id)?.layout) ?? null);
@@ -327,7 +330,7 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
             ]}
             onChange={chooseView}
           />
-          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={formChange} services={knownServices ?? undefined} preview={preview} /> : null}
+          {view === 'form' ? <PlaylistForm text={text} issues={draft.ok ? [] : draft.issues} findings={findings} onText={formChange} services={knownServices} preview={preview} /> : null}
           {undos.length > 0 ? (
             <div className="undo-bar" data-undo="">
               <span role="status">{undos.at(-1)!.said}</span>
@@ -361,22 +364,8 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
                   <p>
                     {draft.issues.length} {t.playlistErrors}
                   </p>
-                  <ul>
-                    {draft.issues.map((issue, k) => (
-                      <li key={k} data-error-path={issue.path}>
-                        {/* In the form, a click leads to the field (or the nearest one the form has for it). */}
-                        {view === 'form' ? (
-                          <button type="button" className="link" aria-label={t.goToField(issue.path)} onClick={() => focusField(issue.path)}>
-                            <code>{issue.path}</code>
-                          </button>
-                        ) : (
-                          <code>{issue.path}</code>
-                        )}
-                        {t.colon}
-                        {issue.message}
-                      </li>
-                    ))}
-                  </ul>
+                  {/* In the form, a click on a path leads to its field (or the nearest one the form has for it). */}
+                  <IssueList issues={draft.issues} onPath={view === 'form' ? focusField : undefined} />
                 </div>
               )}
             </div>
@@ -434,7 +423,7 @@ export function PlaylistsPage({ api, userId }: { api: HubApi; userId: string }) 
       {draft.ok ? <QrPreview playlists={draft.playlists} /> : null}
       {draft.ok ? <LintPanel playlists={draft.playlists} findings={findings} single={draft.single} /> : null}
       <PlacedPlaylists
-        sets={screenSets.data?.filter((entry) => screenList.slice(0, SCREENS_READ).some((screen) => screen.id === entry.id)) ?? null}
+        sets={placedSets}
         screens={screenList}
         onEdit={(playlist) => {
           replaceText(JSON.stringify(playlist, null, 2), t.undoPlaced(playlist.name ?? playlist.id));
