@@ -118,7 +118,7 @@ export class ScreenChannel {
       verified.then(
         (screen) => {
           if (!screen || !credentials) {
-            this.handshakes.failed(address, Date.now());
+            this.handshakes.failed(address, Date.now(), credentials?.screenId);
             return this.refuse(next, AUTH_ERRORS.unauthorized);
           }
           if (!protocolGiven) return this.refuse(next, AUTH_ERRORS.unsupportedProtocol);
@@ -260,8 +260,11 @@ export class ScreenChannel {
         if (!message.ok) return ack({ ok: false, error: message.error });
         const foreign = message.value.impressions.findIndex((impression) => impression.screenId !== screen.id);
         if (foreign >= 0) return ack({ ok: false, error: `impressions[${foreign}].screenId: expected "${screen.id}", the screen of this connection` });
-        // Acked only once durable (the player deletes what is acked); a failed write or fsync is answered, and the batch comes again.
-        const { stored, duplicates } = await this.stores.impressions.insert(message.value.impressions, Date.now());
+        // A UUID's text is case-insensitive (RFC 9562 §4): the idempotency key is its lower case, so a
+        // repeat sent in capitals is a repeat. Acked only once durable (the player deletes what is
+        // acked); a failed write or fsync is answered, and the batch comes again.
+        const impressions = message.value.impressions.map((impression) => ({ ...impression, id: impression.id.toLowerCase() }));
+        const { stored, duplicates } = await this.stores.impressions.insert(impressions, Date.now());
         this.faults.recovered();
         this.metrics?.impressionsStored(screen.site, stored);
         ack({ ok: true, stored, duplicates });

@@ -105,6 +105,9 @@ describe('§3 as another peer reads it', () => {
     const socket = await connect('uuid', token, { transports: ['websocket'] });
     const impression = { id: '00000000-0000-0000-0000-000000000001', screenId: 'uuid', playlistId: 'p', itemId: 'i', revision: 'r1', start: '2026-12-01T08:00:00.000Z', end: '2026-12-01T08:00:10.000Z', durationMs: 10_000, complete: true };
     expect(await socket.timeout(5_000).emitWithAck('impressions', { impressions: [impression] })).toEqual({ ok: true, stored: 1, duplicates: 0 });
+    // A UUID's text is case-insensitive: the same id in capitals is a repeat, in a later batch or in the same one.
+    const mixed = { ...impression, id: 'ABCDEF01-2345-4789-ABCD-EF0123456789' };
+    expect(await socket.timeout(5_000).emitWithAck('impressions', { impressions: [{ ...impression, id: impression.id.toUpperCase() }, mixed, { ...mixed, id: mixed.id.toLowerCase() }] })).toEqual({ ok: true, stored: 1, duplicates: 2 });
     const estimates = Array.from({ length: 1_000 }, (_, k) => ({ service: `s${k % 4}`, asOf: new Date(Date.UTC(2026, 11, 1, 8) + k * 60_000).toISOString(), minutes: 5, low: 2, high: 9, queueLength: 3, openCounters: 1 }));
     expect(await socket.timeout(5_000).emitWithAck('wait', { estimates })).toEqual({ ok: true });
   });

@@ -120,22 +120,27 @@ describe('security: bounded requests', () => {
     }
   });
 
-  it('after too many refused handshakes in a minute, refuses the address before any token is checked, but for a screen it accepted before', async () => {
+  it('after too many refused handshakes for one screen id in a minute, refuses that id from the address before any token is checked, but for the screen accepted before; other screens connect', async () => {
     // A screen of the site connects (it is known from now on); another is set up but has not connected yet.
     (await connect('ecran-borne', screen.token)).close();
     const fresh = (await http('POST', '/api/screens', { token: ADMIN, body: { id: 'ecran-neuf', name: 'Neuf', site: 'mairie', timezone: 'Europe/Paris' } })).body as unknown as ScreenToken;
-    // Someone behind the same address (the site's NAT) guesses.
-    for (let k = 0; k < FAILED_HANDSHAKES_PER_MINUTE; k++) await expect(connect('ecran-borne', `guess-${k}`)).rejects.toThrow('unauthorized');
-    // Guesses are now refused by the limit, before the database is read; a new screen waits out the minute.
-    await expect(connect('ecran-borne', 'guess-again')).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
-    await expect(connect('ecran-neuf', fresh.token)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
-    // The screen accepted before reconnects all the same: the guesses do not lock the site's screens out.
+    // Someone behind the same address (the site's NAT) guesses one screen's token.
+    for (let k = 0; k < FAILED_HANDSHAKES_PER_MINUTE; k++) await expect(connect('ecran-borne', `guess-${k}`)).rejects.toThrow(/^unauthorized$/);
+    // Guesses for that screen are now refused by the limit, before the database is read.
+    await expect(connect('ecran-borne', 'guess-again')).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute for screen ecran-borne from /);
+    // The screen accepted before reconnects all the same: the guesses do not lock it out.
     const back = await connect('ecran-borne', screen.token);
     expect(back.connected).toBe(true);
     back.close();
     // Its id with another token is a guess like any other.
-    await expect(connect('ecran-borne', `${screen.token}x`)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute/);
-    // Another protocol is still told so (§3's refusal), limited address or not.
+    await expect(connect('ecran-borne', `${screen.token}x`)).rejects.toThrow(/^rate limit: more than 30 refused handshakes a minute for screen ecran-borne/);
+    // A new screen behind the same address connects at once: the guesses were not about it.
+    const neuf = await connect('ecran-neuf', fresh.token);
+    expect(neuf.connected).toBe(true);
+    neuf.close();
+    // A wrong token for another screen is still told so, as §3 says.
+    await expect(connect('ecran-neuf', 'faux')).rejects.toThrow(/^unauthorized$/);
+    // Another protocol is still told so (§3's refusal), limited or not.
     await expect(connect('ecran-borne', screen.token, 2)).rejects.toThrow(/^unsupported-protocol$/);
   });
 });
@@ -144,7 +149,8 @@ describe('the handshake limiter', () => {
   it('remembers at most its bound of accepted credentials, the oldest forgotten first, each refreshed when accepted again', () => {
     const limiter = new HandshakeLimiter(1, 60_000, 2);
     const screen = (n: number) => ({ screenId: `e${n}`, token: `t${n}` });
-    limiter.failed('10.0.0.1', 0);
+    // One wrong token each from this address: each of the three ids is limited there.
+    for (const id of ['e1', 'e2', 'e3']) limiter.failed('10.0.0.1', 0, id);
     const passes = (n: number) => limiter.refusal('10.0.0.1', 1_000, screen(n)) === null;
     expect(passes(1)).toBe(false);
     limiter.accepted(screen(1));
@@ -157,5 +163,37 @@ describe('the handshake limiter', () => {
     // Another address, or the minute over: not limited at all.
     expect(limiter.refusal('10.0.0.2', 1_000, screen(2))).toBeNull();
     expect(limiter.refusal('10.0.0.1', 60_000, screen(2))).toBeNull();
+  });
+
+  it('counts refusals per screen id and per address: made-up ids past the address limit refuse every new screen from there for the minute', () => {
+    const limiter = new HandshakeLimiter(2, 60_000, 10, 5, 1_000);
+    const guess = (id: string) => ({ screenId: id, token: 'faux' });
+    // Two wrong tokens for e1: e1 is limited from this address, e2 is not, nor is e1 from elsewhere.
+    limiter.failed('10.0.0.1', 0, 'e1');
+    limiter.failed('10.0.0.1', 0, 'e1');
+    expect(limiter.refusal('10.0.0.1', 1_000, guess('e1'))).toMatch(/^rate limit: more than 2 refused handshakes a minute for screen e1 from 10\.0\.0\.1; retry in 59 s$/);
+    expect(limiter.refusal('10.0.0.1', 1_000, guess('e2'))).toBeNull();
+    expect(limiter.refusal('10.0.0.2', 1_000, guess('e1'))).toBeNull();
+    // Three made-up ids more: five refusals from the address, its own limit; every id is refused there, a handshake without one too.
+    for (const id of ['x1', 'x2', 'x3']) limiter.failed('10.0.0.1', 2_000, id);
+    expect(limiter.refusal('10.0.0.1', 3_000, guess('e2'))).toMatch(/^rate limit: more than 5 refused handshakes a minute from 10\.0\.0\.1; retry in 57 s$/);
+    expect(limiter.refusal('10.0.0.1', 3_000)).toMatch(/^rate limit: more than 5 refused handshakes a minute from 10\.0\.0\.1/);
+    // A handshake with no screen id counts for the address only.
+    limiter.failed('10.0.0.3', 0);
+    expect(limiter.refusal('10.0.0.3', 1_000, guess('e1'))).toBeNull();
+    // The minute over (counted from each counter's first refusal): free again.
+    expect(limiter.refusal('10.0.0.1', 60_000, guess('e2'))).toBeNull();
+  });
+
+  it('keeps at most its bound of counters, the oldest going first even within the minute', () => {
+    const limiter = new HandshakeLimiter(1, 60_000, 10, 1_000, 4);
+    // Each refusal with an id makes two counters (the address's, the address and id's).
+    limiter.failed('10.0.0.1', 0, 'a');
+    expect(limiter.refusal('10.0.0.1', 1, { screenId: 'a', token: 'x' })).toMatch(/for screen a/);
+    limiter.failed('10.0.0.2', 1, 'b');
+    limiter.failed('10.0.0.3', 2, 'c');
+    // 10.0.0.1's counters were the oldest: gone, so a is free there again; c, the newest, is still counted.
+    expect(limiter.refusal('10.0.0.1', 3, { screenId: 'a', token: 'x' })).toBeNull();
+    expect(limiter.refusal('10.0.0.3', 3, { screenId: 'c', token: 'x' })).toMatch(/for screen c/);
   });
 });

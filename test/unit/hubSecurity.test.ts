@@ -178,13 +178,18 @@ describe('security: the hub', () => {
       Array.from({ length: 10 }, () => screen.emitWithAck('impressions', { impressions: [{ id: uuidv7(), screenId: 'ecran-a', playlistId: 'p', itemId: 'i', revision: 'r', start, end: start, durationMs: 0, complete: true }] })),
     );
     expect(acks).toEqual(Array.from({ length: 10 }, () => expect.objectContaining({ ok: true, stored: 1 })));
-    // The first refusals say why; past FAILED_HANDSHAKES_PER_MINUTE from this address, the rate limit answers before any token is checked.
+    // The first refusals of a screen id say why; past FAILED_HANDSHAKES_PER_MINUTE for that id from this
+    // address, the rate limit answers before any token is checked. Made-up ids are each refused as such
+    // (far from the address's own limit, FAILED_HANDSHAKES_PER_ADDRESS_PER_MINUTE).
     const refusals = await flood;
+    const guesses = refusals.filter((_, k) => k % 2 === 1);
+    const madeUp = refusals.filter((_, k) => k % 2 === 0);
     // (Earlier tests of this file used some of this minute's refusals.)
-    const unauthorized = refusals.filter((message) => message === 'unauthorized').length;
+    const unauthorized = guesses.filter((message) => message === 'unauthorized').length;
     expect(unauthorized).toBeGreaterThan(0);
     expect(unauthorized).toBeLessThanOrEqual(30);
-    expect(refusals.filter((message) => message.startsWith('rate limit: more than 30 refused handshakes a minute from'))).toHaveLength(400 - unauthorized);
+    expect(guesses.filter((message) => message.startsWith('rate limit: more than 30 refused handshakes a minute for screen ecran-a from'))).toHaveLength(200 - unauthorized);
+    expect(madeUp).toEqual(madeUp.map(() => 'unauthorized'));
     expect(screen.connected).toBe(true);
     const db = openHubDb(dbPath);
     expect((db.prepare("SELECT count(*) AS n FROM impressions WHERE screen_id = 'ecran-a'").get() as { n: number }).n).toBe(10);
