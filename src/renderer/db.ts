@@ -72,6 +72,14 @@ export interface MediaError {
 export const PlayingRecord = Impression.extend({ key: z.string().regex(/^current(?::.+)?$/) });
 export type PlayingRecord = z.infer<typeof PlayingRecord>;
 
+/**
+ * What the page noted as it left (ImpressionLog.noteLeaving, in localStorage: written at once, where
+ * an IndexedDB write begun then does not finish before the page is gone): when, and the showings
+ * then on screen, ended at that moment at the next start instead of at their last heartbeat.
+ */
+export const LeftNote = z.object({ at: z.number().int().nonnegative(), ids: z.array(z.string()).max(1_000) });
+export type LeftNote = z.infer<typeof LeftNote>;
+
 /** A wait estimate waiting to be sent to the hub (`seq` keeps their order). */
 export interface QueuedEstimate {
   seq?: number;

@@ -1,16 +1,35 @@
 import { v7 as uuidv7 } from 'uuid';
 import { toUtcTime } from '../shared/ids.js';
 import { Impression } from '../shared/impression.js';
-import { PlayingRecord, type PlayerDb } from './db.js';
+import { LeftNote, PlayingRecord, type PlayerDb } from './db.js';
 import { isQuotaError } from './quotaError.js';
 
 /**
  * Proof of play, written durably: the item on screen is kept in `playing` (its end moved
  * forward by a heartbeat) and moves to the outbox when it leaves the screen. After a
  * crash, whatever was on screen is recovered into the outbox, cut short at its last
- * heartbeat, so airtime is never lost. Writes happen one after the other, in call order.
+ * heartbeat, so airtime is never lost. When the page leaves (a reload, a restart, the kiosk
+ * closing), the moment is noted at once (noteLeaving) and those showings end then, not at their
+ * last heartbeat up to HEARTBEAT_MS before. Writes happen one after the other, in call order.
  */
 export const HEARTBEAT_MS = 10_000;
+/** Where the page notes the moment it leaves (LeftNote). */
+export const LEFT_NOTE_KEY = 'antichambre:left';
+/**
+ * A note is taken for a showing only if it is at most this long after the showing's last
+ * heartbeat: a later one (a clock set forward, a note left from another page) would add airtime
+ * nobody saw.
+ */
+const LEFT_NOTE_MAX_MS = 2 * HEARTBEAT_MS;
+
+/** The page's localStorage, or null where it may not be used (a policy, a private window, no window: a test in Node). */
+function pageStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
 /** Times a write is tried again after freeing room, when storage is full; then it waits ROOM_RETRY_MS between tries. */
 const MAX_ROOM_ATTEMPTS = 5;
 export const ROOM_RETRY_MS = 30_000;
@@ -41,6 +60,13 @@ function closed(record: PlayingRecord, at: number, complete: boolean, audienceOf
   const { key: _key, audience: _audience, ...rest } = record;
   const audience = audienceOf(Date.parse(record.start), at);
   return Impression.parse({ ...rest, end: toUtcTime(at), durationMs: Math.max(0, at - Date.parse(record.start)), complete, ...(audience === undefined ? {} : { audience }) });
+}
+
+/** When a showing left on screen ended: the moment its page noted leaving, if it is named there and that is soon after its last heartbeat; else that heartbeat. */
+export function endOfOrphan(record: PlayingRecord, left: LeftNote | null): number {
+  const lastHeartbeat = Date.parse(record.end);
+  if (!left || !left.ids.includes(record.id)) return lastHeartbeat;
+  return left.at >= lastHeartbeat && left.at - lastHeartbeat <= LEFT_NOTE_MAX_MS ? left.at : lastHeartbeat;
 }
 
 export class ImpressionLog {
@@ -86,8 +112,20 @@ export class ImpressionLog {
     }
   }
 
-  /** Whatever a previous run left on screen goes to the outbox, cut short at its last heartbeat. */
+  /**
+   * Whatever a previous run left on screen goes to the outbox, cut short: when the page that showed
+   * it noted leaving (noteLeaving), at that moment; after a crash, at its last heartbeat.
+   */
   recover(): Promise<unknown> {
+    const storage = pageStorage();
+    let left: LeftNote | null = null;
+    try {
+      const text = storage?.getItem(LEFT_NOTE_KEY);
+      const parsed = text ? LeftNote.safeParse(JSON.parse(text)) : null;
+      left = parsed?.success ? parsed.data : null;
+    } catch {
+      // Unreadable (not JSON, storage refused): ended at their last heartbeat, as after a crash.
+    }
     return this.enqueue(() =>
       this.db.transaction('rw', this.db.playing, this.db.outbox, async () => {
         // One row per zone that was playing (per line, in a ticker).
@@ -95,10 +133,31 @@ export class ImpressionLog {
         await this.db.playing.clear();
         for (const row of rows) {
           const orphan = PlayingRecord.safeParse(row);
-          if (orphan.success) await this.db.outbox.put(closed(orphan.data, Date.parse(orphan.data.end), false, this.audienceOf));
+          if (orphan.success) await this.db.outbox.put(closed(orphan.data, endOfOrphan(orphan.data, left), false, this.audienceOf));
         }
-      }).then(() => this.onOutbox()),
+      }).then(() => {
+        try {
+          storage?.removeItem(LEFT_NOTE_KEY);
+        } catch {
+          // Left for the next start, which ends nothing with it: its showings are gone.
+        }
+        this.onOutbox();
+      }),
     );
+  }
+
+  /**
+   * The page is leaving (its `pagehide`): the moment is noted at once, with the showings on screen,
+   * for the next start to end them then (recover). Their end, written to IndexedDB as the zones stop,
+   * does not finish before the page is gone; a note in localStorage does.
+   */
+  noteLeaving(at: number): void {
+    if (this.keys.size === 0) return;
+    try {
+      pageStorage()?.setItem(LEFT_NOTE_KEY, JSON.stringify({ at, ids: [...this.keys.keys()] } satisfies LeftNote));
+    } catch {
+      // Storage refused or full: ended at their last heartbeat, as after a crash.
+    }
   }
 
   /** An item is on screen from `at` (in `lane` of its zone when the zone shows several at once): answers its impression id. */

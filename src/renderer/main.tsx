@@ -104,6 +104,8 @@ async function boot(): Promise<void> {
   // Storage full: cached media make way for proof of play.
   const log = new ImpressionLog(db, () => cache.freeForRecords());
   log.audienceOf = queue.audienceOf;
+  // Before the zones stop (disposed in this order): the moment the page leaves, noted at once for the next start.
+  owned.add(toDisposable(() => log.noteLeaving(Date.now())));
   // The screen's zones, each playing on its own (without a layout: `main`, the whole screen).
   // The web player keeps its start frame images where the next start reads them at once (the kiosk's are files).
   const startImages = kioskMedia ? null : new StartImages((sha) => readMedia(db, sha));

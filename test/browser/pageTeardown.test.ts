@@ -1,6 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPlayerPage, onScreen, waitForItem } from '../support/browser.js';
+import { newPlayerPage, onScreen, readStore, waitForItem } from '../support/browser.js';
+import type { Impression } from '../../src/shared/impression.js';
+import { HEARTBEAT_MS } from '../../src/renderer/impressionLog.js';
 import { bundledPlaylists, expectedSequence } from '../support/bundled.js';
 import { playerUrl } from '../support/hubSuite.js';
 import { useBrowserAndSite, useStandInHub } from '../support/suite.js';
@@ -103,6 +105,31 @@ describe('the page going away', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('a reload ends the item on screen when the page left, not at its last heartbeat', async () => {
+    const { context, page, errors } = await newPlayerPage(env.browser());
+    await page.goto(`${env.site().url}?screen=recharge-1&bundle=clinique`);
+    const first = expectedSequence(bundledPlaylists('clinique'), 'Europe/Paris', Date.now(), 1)[0]!;
+    await waitForItem(page, first.itemId, 15_000);
+    const shownAt = await page.evaluate(() => Date.now());
+    // A few seconds on screen, less than a heartbeat: the stored end is still its start.
+    await page.waitForTimeout(3_000);
+    const leftAfter = await page.evaluate(() => Date.now());
+    expect(leftAfter - shownAt).toBeLessThan(HEARTBEAT_MS);
+    await page.reload();
+    // No hub: the outbox keeps what the start recovered.
+    const recovered = async () => (await readStore<Impression>(page, 'outbox')).find((i) => i.itemId === first.itemId && !i.complete);
+    await expect.poll(recovered, { timeout: 15_000 }).toBeDefined();
+    const impression = (await recovered())!;
+    expect(Date.parse(impression.end)).toBeGreaterThanOrEqual(leftAfter);
+    expect(Date.parse(impression.end) - leftAfter).toBeLessThan(2_000);
+    expect(impression.durationMs).toBe(Date.parse(impression.end) - Date.parse(impression.start));
+    expect(impression.durationMs).toBeGreaterThanOrEqual(2_900);
+    // The note is taken once: it is gone after the start that used it.
+    expect(await page.evaluate(() => localStorage.getItem('antichambre:left'))).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 
   it('back from the back-forward cache, the player starts again instead of standing frozen', async () => {
     const { context, page, errors } = await newPlayerPage(env.browser());
