@@ -153,7 +153,11 @@ export class QueueTracker implements Disposable {
     return waits;
   }
 
-  /** Every minute: each service's estimate as of now, on the board and to the hub. */
+  /**
+   * Every minute (§4): each service's estimate, on the board and to the hub. Estimates are as of
+   * event time: with no event since, it is as of the last one (the same `asOf`, and the same figures
+   * unless tickets waiting 4 hours have left the queue meanwhile).
+   */
   private async reportAll(): Promise<void> {
     this.forgetStale();
     this.refresh();
