@@ -34,11 +34,14 @@ export interface Pick {
 
 /**
  * §6 share of voice: the zone's airtime in the current local clock hour, by playlist (ms).
- * `hour` is the instant that hour began; a record of another hour counts as empty.
+ * `hour` is the instant that hour began; a record of another hour counts as empty. `since`: the
+ * zone's airtime this hour when each playlist's first showing of the hour began (absent in records
+ * written before it was kept: 0).
  */
 export const HourAirtime = z.object({
   hour: z.number(),
   ms: z.record(z.string(), z.number().nonnegative()),
+  since: z.record(z.string(), z.number().nonnegative()).optional(),
 });
 export type HourAirtime = z.infer<typeof HourAirtime>;
 
@@ -51,14 +54,22 @@ export function hourStartOf(t: number, timezone: string): number {
 
 /**
  * Adds a showing's [start, end) to the airtime of the hour it ends in: the part of it before that
- * hour began belongs to an hour that is over and is not kept.
+ * hour began belongs to an hour that is over and is not kept. A playlist's first showing of the
+ * hour also keeps the zone's airtime until then (`since`).
  */
 export function recordAirtime(airtime: HourAirtime | undefined, playlistId: string, start: number, end: number, timezone: string): HourAirtime {
   const hour = hourStartOf(Math.max(start, end - 1), timezone);
-  const ms = airtime?.hour === hour ? { ...airtime.ms } : {};
+  const sameHour = airtime?.hour === hour;
+  const ms = sameHour ? { ...airtime.ms } : {};
+  const since = sameHour ? { ...airtime.since } : {};
+  if (ms[playlistId] === undefined) {
+    let zone = 0;
+    for (const id in ms) zone += ms[id]!;
+    since[playlistId] = zone;
+  }
   const counted = Math.max(0, end - Math.max(start, hour));
   ms[playlistId] = (ms[playlistId] ?? 0) + counted;
-  return { hour, ms };
+  return { hour, ms, since };
 }
 
 const sharesOf = new WeakMap<readonly Playlist[], boolean>();
@@ -69,10 +80,12 @@ function hasShares(playlists: readonly Playlist[]): boolean {
   return known;
 }
 
-function airtimeNow(input: DecideInput): Readonly<Record<string, number>> | null {
+const NO_AIRTIME = { ms: {}, since: {} };
+
+function airtimeNow(input: DecideInput): { ms: Readonly<Record<string, number>>; since: Readonly<Record<string, number>> } | null {
   const airtime = input.airtime;
   if (!airtime) return null;
-  return airtime.hour === hourStartOf(input.now, input.timezone) ? airtime.ms : {};
+  return airtime.hour === hourStartOf(input.now, input.timezone) ? { ms: airtime.ms, since: airtime.since ?? {} } : NO_AIRTIME;
 }
 
 export interface DecideInput {
@@ -229,20 +242,29 @@ function turn(layer: readonly Playlist[], input: DecideInput, rotation: Rotation
 
 /**
  * §6: among the playlists with a `share` (scaled down to sum to 1 at most), the one furthest
- * behind its share of the zone's airtime this hour plays now, if any is behind.
+ * behind its share of the zone's airtime this hour plays now, if any is behind. A playlist's share
+ * counts from its first showing of the hour: one that comes in during the hour (its schedule
+ * begins, a new set brings it) takes its share of what the zone plays from then on, not of the
+ * airtime before it was there (that made a campaign pushed at 10:30 with a share of 0.5 play alone
+ * until 11:00). A playlist not shown yet this hour is behind: at the hour's start, or as it comes in,
+ * it plays first.
  */
 function pickBehindShare(layer: readonly Playlist[], input: DecideInput, rotation: Rotation): Pick | null {
   const airtime = airtimeNow(input);
   if (!airtime) return null;
   let total = 0;
-  for (const id in airtime) total += airtime[id]!;
-  if (total <= 0) return null;
+  for (const id in airtime.ms) total += airtime.ms[id]!;
   let shares = 0;
   for (const p of layer) shares += p.share ?? 0;
   const scale = Math.max(1, shares);
   const candidates = layer
     .filter((p) => p.share !== undefined)
-    .map((p) => ({ playlist: p, deficit: ((p.share ?? 0) / scale) * total - (airtime[p.id] ?? 0) }))
+    .map((p) => {
+      const played = airtime.ms[p.id];
+      // Not shown yet this hour: behind (its turn comes first, the largest share first), its share counted from that showing on.
+      const deficit = played === undefined ? ((p.share ?? 0) / scale) * (total + 1) : ((p.share ?? 0) / scale) * (total - (airtime.since[p.id] ?? 0)) - played;
+      return { playlist: p, deficit };
+    })
     .filter((c) => c.deficit > 0)
     .sort((a, b) => b.deficit - a.deficit);
   for (const { playlist } of candidates) {

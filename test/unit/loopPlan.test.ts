@@ -104,9 +104,10 @@ describe('loop planning (issue 21)', () => {
     expect(plans.map((p) => p.zoneId)).toEqual(['main', 'bandeau']);
     const allDay = plans[0]!.dayparts[0]!;
     expect(allDay.waits).toEqual({ count: 0, sameWeekday: false, medianMin: null, p80Min: null });
+    // The playlist with a share first (not shown yet this hour), then the others in turn.
     expect(allDay.items.map((i) => [`${i.playlistId}/${i.itemId}`, i.featured, i.reach])).toEqual([
-      ['infos/i1', false, null],
       ['sante/s1', true, null],
+      ['infos/i1', false, null],
       ['infos/i2', false, null],
     ]);
     // With half of the airtime, s1 comes back twice as often as i1 and i2.

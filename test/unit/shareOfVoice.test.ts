@@ -50,10 +50,13 @@ describe('share of voice (§6)', () => {
     const tz = 'Europe/Paris';
     const nine = Date.parse('2026-12-02T08:00:00Z'); // 09:00 in Paris
     let airtime = recordAirtime(undefined, 'a', nine - 10_000, nine + 50_000, tz);
-    expect(airtime).toEqual({ hour: nine, ms: { a: 50_000 } });
+    expect(airtime).toEqual({ hour: nine, ms: { a: 50_000 }, since: { a: 0 } });
     airtime = recordAirtime(airtime, 'b', nine + 50_000, nine + 60_000, tz);
     expect(airtime.ms).toEqual({ a: 50_000, b: 10_000 });
-    expect(recordAirtime(airtime, 'a', nine + HOUR, nine + HOUR + 5_000, tz)).toEqual({ hour: nine + HOUR, ms: { a: 5_000 } });
+    // b's first showing of the hour began when the zone had played 50 s; a second one does not move it.
+    expect(airtime.since).toEqual({ a: 0, b: 50_000 });
+    expect(recordAirtime(airtime, 'b', nine + 60_000, nine + 70_000, tz).since).toEqual({ a: 0, b: 50_000 });
+    expect(recordAirtime(airtime, 'a', nine + HOUR, nine + HOUR + 5_000, tz)).toEqual({ hour: nine + HOUR, ms: { a: 5_000 }, since: { a: 0 } });
     // Kolkata's clock hours begin at :30 UTC.
     const kolkata = Date.parse('2026-12-02T04:30:00Z');
     expect(hourStartOf(kolkata + 1_000, 'Asia/Kolkata')).toBe(kolkata);
@@ -106,6 +109,40 @@ describe('share of voice (§6)', () => {
       }),
       RUNS(60),
     );
+  });
+
+  it('a playlist with a share that comes in during the hour takes its share of what plays from then on, not of the hour before it', () => {
+    const tz = 'UTC';
+    const start = Date.parse('2026-12-02T10:00:00Z');
+    const others = [playlist('infos', [10]), playlist('agenda', [10])];
+    // 10:00 to 10:30: the others alone.
+    let airtime: HourAirtime | undefined;
+    let rotation: Rotation = START_ROTATION;
+    let t = start;
+    for (; t < start + HOUR / 2; t += 10_000) {
+      const d = decide({ playlists: others, timezone: tz, now: t, rotation, airtime: airtime ?? { hour: start, ms: {} } });
+      airtime = recordAirtime(airtime, d.now!.playlist.id, t, t + 10_000, tz);
+      rotation = d.rotation;
+    }
+    // 10:30: a campaign with half of the airtime comes in (a push, or its schedule begins).
+    const set = [...others, playlist('campagne', [10], 0.5)];
+    const order: string[] = [];
+    for (; t < start + HOUR; t += 10_000) {
+      const d = decide({ playlists: set, timezone: tz, now: t, rotation, airtime: airtime! });
+      order.push(d.now!.playlist.id);
+      airtime = recordAirtime(airtime, d.now!.playlist.id, t, t + 10_000, tz);
+      rotation = d.rotation;
+    }
+    // It plays at once, then every other item: half of the half hour, never two in a row. (Counted
+    // against the whole hour, it played alone until 11:00: 0.5 × 30 min behind, and behind still
+    // as long as it played.)
+    expect(order[0]).toBe('campagne');
+    const campaign = order.filter((id) => id === 'campagne').length;
+    expect(Math.abs(campaign - order.length / 2)).toBeLessThanOrEqual(1);
+    expect(order.some((id, k) => id === 'campagne' && order[k + 1] === 'campagne')).toBe(false);
+    // The next hour, from its start, as in any whole hour.
+    const next = play(set, tz, start + HOUR, 1);
+    expect(Math.abs((airtimeIn(next, start + HOUR).get('campagne') ?? 0) - HOUR / 2)).toBeLessThanOrEqual(0.05 * HOUR);
   });
 
   it('without airtime to go by, playlists with a share take turns like the others', () => {
