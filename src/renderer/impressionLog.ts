@@ -30,6 +30,7 @@ function pageStorage(): Storage | null {
     return null;
   }
 }
+
 /** Times a write is tried again after freeing room, when storage is full; then it waits ROOM_RETRY_MS between tries. */
 const MAX_ROOM_ATTEMPTS = 5;
 export const ROOM_RETRY_MS = 30_000;
