@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toUtcTime } from '../shared/ids.js';
 import { Impression } from '../shared/impression.js';
 import { LeftNote, PlayingRecord, type PlayerDb } from './db.js';
+import { pageStorage } from './pageStorage.js';
 import { isQuotaError } from './quotaError.js';
 
 /**
@@ -21,15 +22,6 @@ export const LEFT_NOTE_KEY = 'antichambre:left';
  * nobody saw.
  */
 const LEFT_NOTE_MAX_MS = 2 * HEARTBEAT_MS;
-
-/** The page's localStorage, or null where it may not be used (a policy, a private window, no window: a test in Node). */
-function pageStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** Times a write is tried again after freeing room, when storage is full; then it waits ROOM_RETRY_MS between tries. */
 const MAX_ROOM_ATTEMPTS = 5;

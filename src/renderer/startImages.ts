@@ -1,15 +1,8 @@
 import { dataUrlOf } from './blobDataUrl.js';
 import { TimerSlot, type Disposable } from './disposables.js';
+import { pageStorage } from './pageStorage.js';
 import { parseStartImage, START_IMAGE_KEY_PREFIX, START_IMAGE_MAX_BYTES, START_IMAGES_MAX_BYTES, startImageKey, type StartFile } from '../shared/startMedia.js';
 
-/** The origin's localStorage, or null where the page may not use it (a policy, a private window). */
-function pageStorage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The copies follow the list this long after it changed: the list changes as an item begins, and
